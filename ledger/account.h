@@ -1,0 +1,103 @@
+// Accounts and the two books: who holds what, and the keys under which balances are posted.
+#ifndef LIARD_LEDGER_ACCOUNT_H_
+#define LIARD_LEDGER_ACCOUNT_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/crypto.h"
+
+namespace liard {
+
+// An account is named by the public key it was opened with; that id never changes, even when
+// the account is re-keyed to a new signing key.
+using AccountId = PublicKey;
+
+// Stored and sent as numbers: never renumber.
+enum class AccountKind : uint8_t {
+  kResident = 1,        // a person: holds units, pays, cannot reconvert
+  kMerchant = 2,        // an approved professional: is paid, may reconvert
+  kExchangeOffice = 3,  // a comptoir de change: records conversions
+  kMunicipality = 4,    // a collectivité: pays indemnities, receives service payments
+  kAssociation = 5,     // the association that runs the currency
+};
+inline constexpr AccountKind kAllKinds[] = {AccountKind::kResident, AccountKind::kMerchant,
+                                            AccountKind::kExchangeOffice,
+                                            AccountKind::kMunicipality, AccountKind::kAssociation};
+bool IsValidKind(uint32_t kind);
+std::string_view KindName(AccountKind kind);  // "resident", "merchant", ...
+
+enum class AccountStatus : uint8_t {
+  kActive = 1,
+  kFrozen = 2,  // cannot send or receive until unfrozen
+  kClosed = 3,  // final
+};
+std::string_view StatusName(AccountStatus status);
+
+// The record of a member account. Its balances live in the books, under BookKeys.
+struct Account {
+  AccountId id;
+  PublicKey key;  // the key that signs for it now
+  AccountKind kind = AccountKind::kResident;
+  AccountStatus status = AccountStatus::kActive;
+  uint64_t sequence = 0;  // the sequence of the last operation it signed; the next is +1
+  std::string name;       // shown to payers before they confirm
+
+  friend bool operator==(const Account&, const Account&) = default;
+};
+
+// Double entry: every operation posts entries that sum to zero in each book.
+enum class Book : uint8_t { kUnits = 1, kEuro = 2 };
+
+// A slot is a family of book accounts. Stored as numbers: never renumber.
+enum class Slot : uint8_t {
+  // Units book (minor units of the local currency).
+  kMember = 1,    // a member's units; owner = account id. Never negative.
+  kIssuance = 2,  // system: minus everything in circulation. Never positive.
+  kPaper = 3,     // system: paper notes in the public's hands. Never negative.
+
+  // Euro book (euro cents).
+  kEuroExternal = 16,    // system: the world outside the association's books. May be negative.
+  kFund = 17,            // system: the guarantee fund at the ethical bank.
+  kOfficeCash = 18,      // euros an exchange office holds awaiting deposit; owner = office id.
+  kSponsorBudget = 19,   // a bonus programme's remaining budget; owner = programme id.
+  kIncome = 20,          // system: the association's operating income (fees).
+  kOwedToMerchant = 21,  // reconversions not yet paid out; owner = merchant id.
+};
+inline constexpr int kSlotCount = 32;
+inline constexpr Slot kAllSlots[] = {Slot::kMember,        Slot::kIssuance, Slot::kPaper,
+                                     Slot::kEuroExternal,  Slot::kFund,     Slot::kOfficeCash,
+                                     Slot::kSponsorBudget, Slot::kIncome,   Slot::kOwedToMerchant};
+
+Book BookOf(Slot slot);
+std::string_view SlotName(Slot slot);  // "member", "issuance", ...
+// Which sign a slot's balances must keep: +1 never negative, -1 never positive, 0 either.
+int RequiredSign(Slot slot);
+
+// One account of one book: a slot, and the owner for per-owner slots (zero for system slots).
+struct BookKey {
+  Slot slot = Slot::kMember;
+  Bytes<32> owner;
+
+  static BookKey System(Slot s) { return BookKey{s, {}}; }
+  static BookKey Member(const AccountId& id) { return BookKey{Slot::kMember, id}; }
+
+  friend auto operator<=>(const BookKey&, const BookKey&) = default;
+};
+
+// Sums of every balance, per slot: what lets invariants be checked without scanning.
+using Totals = std::array<int64_t, kSlotCount>;
+
+}  // namespace liard
+
+template <>
+struct std::hash<liard::BookKey> {
+  size_t operator()(const liard::BookKey& k) const noexcept {
+    return std::hash<liard::Bytes<32>>()(k.owner) ^
+           (static_cast<size_t>(k.slot) * 0x9e3779b97f4a7c15ULL);
+  }
+};
+
+#endif  // LIARD_LEDGER_ACCOUNT_H_

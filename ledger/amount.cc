@@ -1,0 +1,241 @@
+// Amount: exact money arithmetic, and strict parsing and formatting of what people type and read.
+#include "ledger/amount.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace liard {
+namespace {
+
+// __extension__ keeps a future -Wpedantic quiet: __int128 is a GCC/Clang extension, and the only
+// way to hold int64 * int64 exactly.
+__extension__ typedef __int128 Int128;
+
+constexpr int kMaxParseDecimals = 9;
+
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+bool IsSeparator(char c) { return c == '.' || c == ','; }
+
+std::string DecimalsWord(int n) { return n == 1 ? "decimal" : "decimals"; }
+
+// The first character that can never be part of an amount (blanks and separators are judged later,
+// once we know nothing worse is there), turned into a reason a person can act on.
+Status RefuseForeignCharacter(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (IsAsciiDigit(c) || IsSeparator(c) || IsBlank(c)) continue;
+    if (c == '-' && i == 0) {
+      return Status(Code::kInvalidArgument, "negative amounts are not allowed");
+    }
+    if (c == '+' && i == 0) {
+      return Status(Code::kInvalidArgument, "a '+' sign is not allowed: write only the digits");
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      // Catches other scripts' digits ("١٢") as well as currency symbols ("€"): neither would
+      // be read the same way by every program that later reads the amount back.
+      return Status(Code::kInvalidArgument,
+                    "only the ASCII digits 0-9 are allowed, with at most one '.' or ','; the "
+                    "amount contains another character (such as a currency symbol or a digit "
+                    "from another script)");
+    }
+    std::string shown =
+        (byte < 0x20 || byte == 0x7f) ? "a control character" : std::string("'") + c + "'";
+    return Status(Code::kInvalidArgument,
+                  "unexpected " + shown + " at position " + std::to_string(i + 1) +
+                      ": an amount is only the digits 0-9 with at most one '.' or ','");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view RoundingName(Rounding r) {
+  switch (r) {
+    case Rounding::kDown:
+      return "down";
+    case Rounding::kUp:
+      return "up";
+    case Rounding::kNearest:
+      return "nearest";
+  }
+  // A value read from storage or the wire may be outside the enum.
+  return "unknown";
+}
+
+Status Amount::Add(Amount other, Amount* out) const {
+  int64_t sum;
+  if (__builtin_add_overflow(minor_, other.minor_, &sum)) {
+    return Status(Code::kOutOfRange, "amount overflow: " + std::to_string(minor_) + " + " +
+                                         std::to_string(other.minor_) +
+                                         " minor units is outside the 64-bit range");
+  }
+  *out = Amount(sum);
+  return Status::Ok();
+}
+
+Status Amount::Sub(Amount other, Amount* out) const {
+  int64_t difference;
+  if (__builtin_sub_overflow(minor_, other.minor_, &difference)) {
+    return Status(Code::kOutOfRange, "amount overflow: " + std::to_string(minor_) + " - " +
+                                         std::to_string(other.minor_) +
+                                         " minor units is outside the 64-bit range");
+  }
+  *out = Amount(difference);
+  return Status::Ok();
+}
+
+Status Amount::MulRatio(int64_t num, int64_t den, Rounding rounding, Amount* out) const {
+  if (den <= 0) {
+    return Status(Code::kInvalidArgument,
+                  "ratio denominator must be above zero, got " + std::to_string(den));
+  }
+  if (rounding != Rounding::kDown && rounding != Rounding::kUp && rounding != Rounding::kNearest) {
+    return Status(Code::kInvalidArgument,
+                  "unknown rounding " + std::to_string(static_cast<int>(rounding)));
+  }
+  // |minor * num| <= 2^126, so the product is exact in 128 bits.
+  const Int128 product = static_cast<Int128>(minor_) * num;
+  // C++ division truncates towards zero; move to floor so that negative amounts round the same
+  // way as positive ones, leaving a remainder in [0, den).
+  Int128 quotient = product / den;
+  Int128 remainder = product % den;
+  if (remainder < 0) {
+    quotient -= 1;
+    remainder += den;
+  }
+  switch (rounding) {
+    case Rounding::kDown:
+      break;
+    case Rounding::kUp:
+      if (remainder != 0) quotient += 1;
+      break;
+    case Rounding::kNearest:
+      // remainder < den <= INT64_MAX, so doubling it cannot overflow; comparing the doubled
+      // remainder avoids doubling the product, which could leave 128 bits.
+      if (2 * remainder >= den) quotient += 1;
+      break;
+  }
+  if (quotient > std::numeric_limits<int64_t>::max() ||
+      quotient < std::numeric_limits<int64_t>::min()) {
+    return Status(Code::kOutOfRange, "amount overflow: " + std::to_string(minor_) + " * " +
+                                         std::to_string(num) + " / " + std::to_string(den) +
+                                         " is outside the 64-bit range");
+  }
+  *out = Amount(static_cast<int64_t>(quotient));
+  return Status::Ok();
+}
+
+Status ParseAmount(std::string_view text, int decimals, Amount* out) {
+  if (decimals < 0 || decimals > kMaxParseDecimals) {
+    return Status(Code::kInvalidArgument,
+                  "decimals must be 0 to 9, got " + std::to_string(decimals));
+  }
+  while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1);
+  if (text.empty()) return Status(Code::kInvalidArgument, "empty amount");
+
+  // Checked in order of what helps most: a stray sign or symbol says more than "two separators".
+  if (Status s = RefuseForeignCharacter(text); !s.ok()) return s;
+
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsBlank(text[i])) {
+      return Status(Code::kInvalidArgument,
+                    "spaces inside an amount are not allowed: write 1000, not 1 000");
+    }
+  }
+  size_t separator_at = std::string_view::npos;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!IsSeparator(text[i])) continue;
+    if (separator_at != std::string_view::npos) {
+      return Status(Code::kInvalidArgument,
+                    "more than one decimal separator: use at most one '.' or ',' and no "
+                    "thousands separator");
+    }
+    separator_at = i;
+  }
+
+  std::string_view whole = text;
+  std::string_view fraction;
+  if (separator_at != std::string_view::npos) {
+    if (decimals == 0) {
+      return Status(Code::kInvalidArgument,
+                    "this currency has no decimals: write a whole number, without '.' or ','");
+    }
+    whole = text.substr(0, separator_at);
+    fraction = text.substr(separator_at + 1);
+    if (whole.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "digits are needed before the decimal separator: write 0.5, not .5");
+    }
+    if (fraction.empty()) {
+      return Status(Code::kInvalidArgument,
+                    "digits are needed after the decimal separator: write 12 or 12.50, not 12.");
+    }
+    if (fraction.size() > static_cast<size_t>(decimals)) {
+      return Status(Code::kInvalidArgument, "at most " + std::to_string(decimals) + " " +
+                                                DecimalsWord(decimals) + " allowed, got " +
+                                                std::to_string(fraction.size()));
+    }
+  }
+
+  // The whole part, the typed decimals and the missing trailing zeros form one stream of digits;
+  // checking every step catches overflow however long the input is.
+  const char shown_separator = separator_at == std::string_view::npos ? '.' : text[separator_at];
+  auto too_large = [&] {
+    // Showing the limit in the person's own notation tells them how far off they are.
+    return Status(Code::kOutOfRange, "amount too large: at most " +
+                                         FormatAmount(Amount(std::numeric_limits<int64_t>::max()),
+                                                      decimals, "", shown_separator));
+  };
+  int64_t value = 0;
+  auto push_digit = [&value](int digit) {
+    return !__builtin_mul_overflow(value, 10, &value) &&
+           !__builtin_add_overflow(value, digit, &value);
+  };
+  for (char c : whole) {
+    if (!push_digit(c - '0')) return too_large();
+  }
+  for (char c : fraction) {
+    if (!push_digit(c - '0')) return too_large();
+  }
+  for (size_t i = fraction.size(); i < static_cast<size_t>(decimals); ++i) {
+    if (!push_digit(0)) return too_large();
+  }
+  *out = Amount(value);
+  return Status::Ok();
+}
+
+std::string FormatAmount(Amount amount, int decimals, std::string_view code, char separator) {
+  // Negative decimals make no sense; treating them as 0 is kinder than producing garbage.
+  if (decimals < 0) decimals = 0;
+  const int64_t minor = amount.minor();
+  // Negating in unsigned arithmetic is defined for INT64_MIN, whose magnitude int64 cannot hold.
+  uint64_t magnitude = static_cast<uint64_t>(minor);
+  if (minor < 0) magnitude = 0 - magnitude;
+
+  std::string digits = std::to_string(magnitude);
+  // Pad so that there is always at least one digit before the separator: "0.05", not ".05".
+  const size_t wanted = static_cast<size_t>(decimals) + 1;
+  if (digits.size() < wanted) digits.insert(0, wanted - digits.size(), '0');
+
+  std::string result;
+  result.reserve(digits.size() + 2 + code.size());
+  if (minor < 0) result.push_back('-');
+  const size_t whole_size = digits.size() - static_cast<size_t>(decimals);
+  result.append(digits, 0, whole_size);
+  if (decimals > 0) {
+    result.push_back(separator);
+    result.append(digits, whole_size, std::string::npos);
+  }
+  if (!code.empty()) {
+    result.push_back(' ');
+    result.append(code);
+  }
+  return result;
+}
+
+}  // namespace liard

@@ -1,0 +1,64 @@
+// Amount: money as a whole number of minor units (cents), with checked arithmetic and the
+// parsing and formatting of what a person types and reads.
+#ifndef LIARD_LEDGER_AMOUNT_H_
+#define LIARD_LEDGER_AMOUNT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace liard {
+
+// How a ratio that does not fall on a whole minor unit is rounded.
+enum class Rounding : uint8_t {
+  kDown = 1,     // towards negative infinity (floor)
+  kUp = 2,       // towards positive infinity (ceiling)
+  kNearest = 3,  // to the nearest unit; an exact half goes up (towards positive infinity)
+};
+
+std::string_view RoundingName(Rounding r);  // "down", "up", "nearest"
+
+// A quantity of minor units of one currency (or euro cents). Never floating point.
+// Thread-safe: a value type.
+class Amount {
+ public:
+  constexpr Amount() = default;
+  constexpr explicit Amount(int64_t minor) : minor_(minor) {}
+
+  static constexpr Amount Zero() { return Amount(0); }
+
+  constexpr int64_t minor() const { return minor_; }
+  constexpr bool positive() const { return minor_ > 0; }
+  constexpr bool negative() const { return minor_ < 0; }
+  constexpr bool zero() const { return minor_ == 0; }
+
+  // Checked arithmetic: kOutOfRange on int64 overflow, *out untouched then.
+  [[nodiscard]] Status Add(Amount other, Amount* out) const;
+  [[nodiscard]] Status Sub(Amount other, Amount* out) const;
+  // this * num / den rounded as asked, through a 128-bit intermediate. den must be > 0
+  // (kInvalidArgument otherwise); kOutOfRange if the result leaves int64.
+  [[nodiscard]] Status MulRatio(int64_t num, int64_t den, Rounding rounding, Amount* out) const;
+
+  friend constexpr auto operator<=>(Amount, Amount) = default;
+
+ private:
+  int64_t minor_ = 0;
+};
+
+// Parses what a person types into minor units of a currency with `decimals` places (0..9).
+// Accepted: digits, optionally one '.' or ',' followed by 1..decimals digits, with ASCII spaces
+// around ignored: "12,50" "12.50" "12" "0,01" "007". Refused with a reason (kInvalidArgument,
+// or kOutOfRange past int64): "", " ", "-1", "+1", "1e3", "12.5.0", "12.505" (too many
+// decimals), "12." , ".5", "1 000", non-ASCII digits such as "١٢".
+[[nodiscard]] Status ParseAmount(std::string_view text, int decimals, Amount* out);
+
+// Formats minor units with `decimals` places and the given separator, then a space and the code
+// when it is not empty: (1250, 2, "ROUE", ',') -> "12,50 ROUE"; (-5, 2, "", '.') -> "-0.05".
+std::string FormatAmount(Amount amount, int decimals, std::string_view code = "",
+                         char separator = '.');
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_AMOUNT_H_

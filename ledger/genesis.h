@@ -1,0 +1,67 @@
+// Genesis: the founding document of a currency. Its bytes, hashed, are the ledger id.
+#ifndef LIARD_LEDGER_GENESIS_H_
+#define LIARD_LEDGER_GENESIS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/account.h"
+#include "ledger/amount.h"
+#include "ledger/crypto.h"
+#include "ledger/status.h"
+
+namespace liard {
+
+// An account that exists from the start, e.g. the association's and the first exchange
+// offices', or the balances of a currency migrated from another system.
+struct GenesisAccount {
+  AccountId id;
+  AccountKind kind = AccountKind::kResident;
+  std::string name;
+  Amount opening_balance;  // units; must be covered by opening_fund
+};
+
+// Money rules, as data. Rules may change later by board decision; these are the first ones.
+struct Rules {
+  // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
+  int64_t backing_num = 1;
+  int64_t backing_den = 1;
+};
+
+struct Genesis {
+  uint32_t version = 1;
+  std::string currency_code;  // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
+  std::string currency_name;  // "la Roue"
+  uint32_t decimals = 2;      // minor units per unit = 10^decimals
+  // Par value: one minor unit is worth par_num / par_den euro cents (1/1 for 1 unit = 1 €
+  // with 2 decimals).
+  int64_t par_num = 1;
+  int64_t par_den = 1;
+  std::vector<PublicKey> board_keys;
+  uint32_t board_threshold = 1;  // M of N board signatures decide
+  int64_t created_at_ms = 0;     // Unix time in milliseconds
+  std::vector<GenesisAccount> accounts;
+  Amount opening_fund;  // euro cents already in the guarantee fund at the start
+  Rules rules;
+};
+
+// Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
+[[nodiscard]] Status ValidateGenesis(const Genesis& genesis);
+
+// Domain separation prefixes: a signature or hash made for one purpose never fits another.
+inline constexpr std::string_view kGenesisDomain{"liard/v1/genesis\0", 17};
+inline constexpr std::string_view kOperationDomain{"liard/v1/operation\0", 19};
+
+// The ledger id: SHA-256(kGenesisDomain || genesis bytes).
+Hash LedgerIdOf(std::string_view genesis_bytes);
+
+// The valid name of an account or currency: 1 to 64 bytes of UTF-8 without control characters.
+bool IsValidName(std::string_view name);
+// Valid UTF-8 (no overlong forms, no surrogates) without C0/C1 control characters or DEL.
+bool IsPrintableUtf8(std::string_view text);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_GENESIS_H_

@@ -1,0 +1,92 @@
+// Invariant checks: cheap, because they look only at what a delta touches and at the totals.
+#include "ledger/invariants.h"
+
+#include <string>
+
+namespace liard {
+namespace {
+
+int64_t Total(const Totals& t, Slot s) { return t[static_cast<size_t>(s)]; }
+
+}  // namespace
+
+Status BooksBalanced::Check(const StateView&, const Delta& delta, const Effects& after) const {
+  __int128 units = 0, euro = 0;
+  for (const auto& p : delta.postings)
+    (BookOf(p.key.slot) == Book::kUnits ? units : euro) += p.amount;
+  if (units != 0)
+    return Status(Code::kUnitsUnbalanced, "the operation's units postings do not sum to zero");
+  if (euro != 0)
+    return Status(Code::kEuroUnbalanced, "the operation's euro postings do not sum to zero");
+  units = euro = 0;
+  for (Slot s : kAllSlots)
+    (BookOf(s) == Book::kUnits ? units : euro) += Total(after.totals_after, s);
+  if (units != 0) return Status(Code::kUnitsUnbalanced, "the units book does not sum to zero");
+  if (euro != 0) return Status(Code::kEuroUnbalanced, "the euro book does not sum to zero");
+  return Status::Ok();
+}
+
+Status IssuanceMatchesCirculation::Check(const StateView&, const Delta&,
+                                         const Effects& after) const {
+  const Totals& t = after.totals_after;
+  __int128 circulation = static_cast<__int128>(Total(t, Slot::kMember)) + Total(t, Slot::kPaper);
+  if (Total(t, Slot::kIssuance) != -circulation)
+    return Status(Code::kIssuanceMismatch,
+                  "the issuance account would not equal minus the units in circulation");
+  return Status::Ok();
+}
+
+Status NoForbiddenSign::Check(const StateView&, const Delta&, const Effects& after) const {
+  for (const auto& [key, balance] : after.balances_after) {
+    int sign = RequiredSign(key.slot);
+    if ((sign > 0 && balance < 0) || (sign < 0 && balance > 0))
+      return Status(Code::kNegativeBalance, "the " + std::string(SlotName(key.slot)) +
+                                                " account would go " +
+                                                (sign > 0 ? "negative" : "positive"));
+  }
+  return Status::Ok();
+}
+
+Status ReserveCovered::Check(const StateView&, const Delta&, const Effects& after) const {
+  const Totals& t = after.totals_after;
+  __int128 circulation = static_cast<__int128>(Total(t, Slot::kMember)) + Total(t, Slot::kPaper);
+  __int128 reserve = static_cast<__int128>(Total(t, Slot::kFund)) + Total(t, Slot::kOfficeCash);
+  // reserve / (par_den * backing_den) >= circulation * par_num * backing_num, cross-multiplied.
+  // Genesis validation bounds the ratios so that these products fit in 128 bits.
+  if (reserve * par_den_ * backing_den_ < circulation * par_num_ * backing_num_)
+    return Status(Code::kReserveShort,
+                  "the guarantee fund would no longer cover the units in circulation");
+  return Status::Ok();
+}
+
+std::vector<std::unique_ptr<Invariant>> MakeInvariants(const Genesis& genesis) {
+  std::vector<std::unique_ptr<Invariant>> v;
+  v.push_back(std::make_unique<BooksBalanced>());
+  v.push_back(std::make_unique<IssuanceMatchesCirculation>());
+  v.push_back(std::make_unique<NoForbiddenSign>());
+  v.push_back(std::make_unique<ReserveCovered>(
+      genesis.par_num, genesis.par_den, genesis.rules.backing_num, genesis.rules.backing_den));
+  return v;
+}
+
+Status CheckTotals(const std::vector<std::pair<BookKey, int64_t>>& balances, const Totals& totals) {
+  std::array<__int128, kSlotCount> sums{};
+  for (const auto& [key, balance] : balances) {
+    int sign = RequiredSign(key.slot);
+    if ((sign > 0 && balance < 0) || (sign < 0 && balance > 0))
+      return Status(Code::kNegativeBalance,
+                    "a " + std::string(SlotName(key.slot)) + " account has a forbidden sign");
+    sums[static_cast<size_t>(key.slot)] += balance;
+  }
+  for (Slot s : kAllSlots)
+    if (sums[static_cast<size_t>(s)] != Total(totals, s))
+      return Status(Code::kCorruption, "the " + std::string(SlotName(s)) +
+                                           " total differs from the sum of its accounts");
+  __int128 units = 0, euro = 0;
+  for (Slot s : kAllSlots) (BookOf(s) == Book::kUnits ? units : euro) += Total(totals, s);
+  if (units != 0) return Status(Code::kUnitsUnbalanced, "the units book does not sum to zero");
+  if (euro != 0) return Status(Code::kEuroUnbalanced, "the euro book does not sum to zero");
+  return Status::Ok();
+}
+
+}  // namespace liard

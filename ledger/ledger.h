@@ -1,0 +1,77 @@
+// Ledger: the deterministic state machine. Given a state and a signed operation it checks the
+// operation in phases and yields a delta of balanced postings, or a rejection code.
+#ifndef LIARD_LEDGER_LEDGER_H_
+#define LIARD_LEDGER_LEDGER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/genesis.h"
+#include "ledger/invariants.h"
+#include "ledger/operation.h"
+#include "ledger/state.h"
+#include "ledger/status.h"
+
+namespace liard {
+
+// An operation whose signature, ledger id and shape were checked (phase 1). Only
+// Ledger::Preflight makes one, so Apply cannot be handed an unverified operation.
+class VerifiedOperation {
+ public:
+  VerifiedOperation() = default;
+  const SignedOperation& signed_op() const { return signed_; }
+  const Operation& op() const { return signed_.op; }
+  const Hash& id() const { return id_; }
+
+ private:
+  friend class Ledger;
+  SignedOperation signed_;
+  Hash id_;
+};
+
+// What the core needs from outside the state: the time, which the node stamps on each journal
+// entry so that a replay sees the same clock.
+struct ApplyContext {
+  int64_t now_ms = 0;  // Unix time in milliseconds
+};
+
+// Thread-safety: const methods may be called concurrently (Preflight on many threads); Apply
+// reads only the StateView it is given.
+class Ledger {
+ public:
+  // Builds the ledger of a validated genesis; `genesis_bytes` are the bytes whose hash is the id.
+  [[nodiscard]] static Status Create(const Genesis& genesis, std::string_view genesis_bytes,
+                                     std::unique_ptr<Ledger>* out);
+
+  const Hash& id() const { return id_; }
+  const Genesis& genesis() const { return genesis_; }
+
+  // The delta that creates the genesis state (opening accounts, balances and fund) from an
+  // empty state. Invariants are checked on it.
+  [[nodiscard]] Status GenesisDelta(const StateView& empty, Delta* delta) const;
+
+  // Phase 1, without state: ledger id, shape, signature. The costly step (an Ed25519 verify):
+  // run it on many threads. Consumes `op`.
+  [[nodiscard]] Status Preflight(SignedOperation op, VerifiedOperation* out) const;
+
+  // Phase 2 (read-only checks against the state) and phase 3 (the delta), then every invariant
+  // on the state the delta would leave. On success fills *delta (cleared first); on refusal
+  // *delta is empty and the caller changes nothing.
+  [[nodiscard]] Status Apply(const StateView& state, const VerifiedOperation& op,
+                             const ApplyContext& ctx, Delta* delta) const;
+
+  // Runs every invariant on a delta; Apply and GenesisDelta call it.
+  [[nodiscard]] Status CheckInvariants(const StateView& state, const Delta& delta) const;
+
+ private:
+  Ledger(Genesis genesis, Hash id);
+
+  Genesis genesis_;
+  Hash id_;
+  std::vector<std::unique_ptr<Invariant>> invariants_;
+};
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_LEDGER_H_

@@ -1,0 +1,42 @@
+// MemoryState: a StateView held in hash maps, with the commit of deltas. The node keeps its
+// working state in one (loaded from RocksDB at start-up); tests use it directly.
+#ifndef LIARD_LEDGER_MEMORY_STATE_H_
+#define LIARD_LEDGER_MEMORY_STATE_H_
+
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "ledger/state.h"
+
+namespace liard {
+
+// Not thread-safe: one writer, or readers under the owner's lock.
+class MemoryState final : public StateView {
+ public:
+  const Account* FindAccount(const AccountId& id) const override;
+  int64_t Balance(const BookKey& key) const override;
+  const Totals& totals() const override { return totals_; }
+
+  // Applies a delta that the ledger accepted. Cannot fail: the ledger checked for overflow.
+  void Commit(const Delta& delta);
+
+  // Restores one record or balance as stored (the node's start-up). Totals must be set after.
+  void PutAccount(Account account);
+  void PutBalance(const BookKey& key, int64_t balance);
+  void SetTotals(const Totals& totals) { totals_ = totals; }
+
+  size_t account_count() const { return accounts_.size(); }
+  const std::unordered_map<AccountId, Account>& accounts() const { return accounts_; }
+  // Every book account with a non-zero balance, for full checks.
+  std::vector<std::pair<BookKey, int64_t>> NonZeroBalances() const;
+
+ private:
+  std::unordered_map<AccountId, Account> accounts_;
+  std::unordered_map<BookKey, int64_t> balances_;
+  Totals totals_{};
+};
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_MEMORY_STATE_H_

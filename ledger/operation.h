@@ -1,0 +1,69 @@
+// Operations: the decoded body of a signed envelope, and the envelope itself.
+#ifndef LIARD_LEDGER_OPERATION_H_
+#define LIARD_LEDGER_OPERATION_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "ledger/account.h"
+#include "ledger/amount.h"
+#include "ledger/crypto.h"
+
+namespace liard {
+
+inline constexpr size_t kMaxMemoBytes = 256;
+
+// Pay units from the signing account to another member account.
+struct Transfer {
+  AccountId to;
+  Amount amount;
+  std::string memo;  // free text shown to both sides; at most kMaxMemoBytes of printable UTF-8
+};
+
+// Open a member account for a public key. Exchange offices open residents' accounts; the
+// association's account opens any kind (until board decisions arrive, see docs/protocol.md).
+struct OpenAccount {
+  AccountId id;
+  AccountKind kind = AccountKind::kResident;
+  std::string name;
+};
+
+// Stored as numbers in the permission table and receipts: never renumber.
+enum class OpType : uint8_t {
+  kTransfer = 1,
+  kOpenAccount = 2,
+};
+std::string_view OpTypeName(OpType type);
+
+using Payload = std::variant<Transfer, OpenAccount>;
+
+// What an operation says, decoded from the exact bytes that were signed.
+struct Operation {
+  Hash ledger_id;            // the ledger it is meant for
+  AccountId account;         // the acting account (the payer of a transfer)
+  uint64_t sequence = 0;     // the acting account's sequence + 1
+  int64_t not_after_ms = 0;  // refused after this Unix time in ms; 0 = no limit
+  Payload payload;
+
+  OpType type() const;
+};
+
+// The envelope: body bytes, the signer's public key and an Ed25519 signature over
+// SigningMessage(ledger id, body). `op` is the decoding of `body` (by proto/'s codec).
+struct SignedOperation {
+  std::string body;
+  PublicKey key;
+  Signature signature;
+  Operation op;
+};
+
+// The bytes signed: kOperationDomain || ledger id (32 bytes) || body.
+std::string SigningMessage(const Hash& ledger_id, std::string_view body);
+// An operation's id: SHA-256 of SigningMessage. Known to the client before it sends.
+Hash OperationId(const Hash& ledger_id, std::string_view body);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_OPERATION_H_

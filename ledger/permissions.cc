@@ -1,0 +1,36 @@
+// The permission table. Changing it changes who may move money: review with the board.
+#include "ledger/permissions.h"
+
+#include <array>
+
+namespace liard {
+namespace {
+
+constexpr uint32_t kMembers = KindBit(AccountKind::kResident) | KindBit(AccountKind::kMerchant) |
+                              KindBit(AccountKind::kExchangeOffice) |
+                              KindBit(AccountKind::kMunicipality) |
+                              KindBit(AccountKind::kAssociation);
+
+constexpr std::array kTable = {
+    Permission{OpType::kTransfer, kMembers},
+    Permission{OpType::kOpenAccount,
+               KindBit(AccountKind::kExchangeOffice) | KindBit(AccountKind::kAssociation)},
+};
+
+}  // namespace
+
+std::span<const Permission> PermissionTable() { return kTable; }
+
+bool MayPerform(AccountKind actor, OpType op) {
+  for (const auto& row : kTable)
+    if (row.op == op) return (row.actor_kinds & KindBit(actor)) != 0;
+  return false;
+}
+
+bool MayOpen(AccountKind actor, AccountKind target) {
+  // An office registers residents at its desk; other kinds are the association's decision.
+  if (actor == AccountKind::kAssociation) return true;
+  return actor == AccountKind::kExchangeOffice && target == AccountKind::kResident;
+}
+
+}  // namespace liard

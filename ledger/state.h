@@ -1,0 +1,58 @@
+// State: the read-only view of the ledger that rules are checked against, and the delta an
+// operation produces. The node backs the view with RocksDB, the tests with memory.
+#ifndef LIARD_LEDGER_STATE_H_
+#define LIARD_LEDGER_STATE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "ledger/account.h"
+#include "ledger/status.h"
+
+namespace liard {
+
+// Read access to the ledger's current state. Implementations need not be thread-safe: the
+// core calls them from the single applier thread.
+class StateView {
+ public:
+  virtual ~StateView() = default;
+  // The account record, or nullptr if there is none. Valid until the state next changes.
+  virtual const Account* FindAccount(const AccountId& id) const = 0;
+  // The balance of one book account; 0 if nothing was ever posted to it.
+  virtual int64_t Balance(const BookKey& key) const = 0;
+  // The sum of balances of every slot.
+  virtual const Totals& totals() const = 0;
+};
+
+// One entry of double-entry bookkeeping: add `amount` (signed) to the balance at `key`.
+struct Posting {
+  BookKey key;
+  int64_t amount = 0;
+  friend bool operator==(const Posting&, const Posting&) = default;
+};
+
+// What an operation changes: account records written whole, and postings. Applying a delta
+// is the only way state changes, so a refused operation, which yields no delta, changes
+// nothing.
+struct Delta {
+  std::vector<Account> accounts;  // new or changed records
+  std::vector<Posting> postings;  // per book, they sum to zero
+
+  void Clear() {
+    accounts.clear();
+    postings.clear();
+  }
+};
+
+// The balances and totals a delta would leave, computed without changing the state.
+struct Effects {
+  std::vector<std::pair<BookKey, int64_t>> balances_after;  // each touched book account once
+  Totals totals_after{};
+};
+
+// Sums the delta over the state. kBalanceOverflow if any balance or total leaves int64.
+[[nodiscard]] Status ComputeEffects(const StateView& state, const Delta& delta, Effects* out);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_STATE_H_

@@ -1,0 +1,111 @@
+// Status codes: names and descriptions, the single table the docs and the wire refer to.
+#include "ledger/status.h"
+
+#include <array>
+
+namespace liard {
+namespace {
+
+struct CodeInfo {
+  Code code;
+  std::string_view name;
+  std::string_view description;
+};
+
+constexpr std::array kCodes = {
+    CodeInfo{Code::kOk, "OK", "the operation succeeded"},
+    CodeInfo{Code::kInvalidArgument, "INVALID_ARGUMENT", "an argument is not valid"},
+    CodeInfo{Code::kNotFound, "NOT_FOUND", "the thing asked for does not exist"},
+    CodeInfo{Code::kOutOfRange, "OUT_OF_RANGE", "a number is outside the range it can take"},
+    CodeInfo{Code::kCorruption, "CORRUPTION", "stored data is damaged or inconsistent"},
+    CodeInfo{Code::kIOError, "IO_ERROR", "reading or writing storage failed"},
+    CodeInfo{Code::kUnavailable, "UNAVAILABLE", "the service is not available now; retry later"},
+    CodeInfo{Code::kAlreadyExists, "ALREADY_EXISTS", "the thing to create exists already"},
+    CodeInfo{Code::kInternal, "INTERNAL", "an internal error; please report it"},
+
+    CodeInfo{Code::kMalformedBody, "MALFORMED_BODY",
+             "the operation body cannot be decoded, or has unknown or missing fields"},
+    CodeInfo{Code::kBadSignature, "BAD_SIGNATURE",
+             "the signature does not match the body and public key"},
+    CodeInfo{Code::kWrongLedger, "WRONG_LEDGER", "the operation names another ledger id"},
+    CodeInfo{Code::kUnknownOperation, "UNKNOWN_OPERATION",
+             "the body carries no operation this ledger knows"},
+    CodeInfo{Code::kAmountNotPositive, "AMOUNT_NOT_POSITIVE", "the amount must be above zero"},
+    CodeInfo{Code::kMemoTooLong, "MEMO_TOO_LONG", "the memo is longer than 256 bytes"},
+    CodeInfo{Code::kMemoNotText, "MEMO_NOT_TEXT",
+             "the memo is not valid UTF-8 text, or holds control characters"},
+    CodeInfo{Code::kTransferToSelf, "TRANSFER_TO_SELF", "an account cannot pay itself"},
+    CodeInfo{Code::kBadAccountId, "BAD_ACCOUNT_ID", "an account id is not 32 bytes"},
+    CodeInfo{Code::kBadSequence, "BAD_SEQUENCE", "the sequence number must be at least 1"},
+    CodeInfo{Code::kBadName, "BAD_NAME",
+             "a name must be 1 to 64 bytes of UTF-8 without control characters"},
+    CodeInfo{Code::kBadKind, "BAD_KIND", "the account kind is not one this ledger knows"},
+
+    CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
+             "the account acting does not exist in this ledger"},
+    CodeInfo{Code::kUnknownDestination, "UNKNOWN_DESTINATION",
+             "the account to be paid does not exist in this ledger"},
+    CodeInfo{Code::kSequenceUsed, "SEQUENCE_USED",
+             "the sequence number was used already: this is a replay or a duplicate"},
+    CodeInfo{Code::kSequenceGap, "SEQUENCE_GAP",
+             "the sequence number skips ahead: an earlier operation is missing"},
+    CodeInfo{Code::kInsufficientFunds, "INSUFFICIENT_FUNDS", "the balance is less than the amount"},
+    CodeInfo{Code::kAccountFrozen, "ACCOUNT_FROZEN", "the account acting is frozen"},
+    CodeInfo{Code::kDestinationFrozen, "DESTINATION_FROZEN", "the account to be paid is frozen"},
+    CodeInfo{Code::kAccountClosed, "ACCOUNT_CLOSED", "the account acting is closed"},
+    CodeInfo{Code::kDestinationClosed, "DESTINATION_CLOSED", "the account to be paid is closed"},
+    CodeInfo{Code::kNotPermitted, "NOT_PERMITTED",
+             "this kind of account may not perform this operation"},
+    CodeInfo{Code::kExpired, "EXPIRED", "the operation's validity period has passed"},
+    CodeInfo{Code::kAccountExists, "ACCOUNT_EXISTS", "an account with this id exists already"},
+    CodeInfo{Code::kBalanceOverflow, "BALANCE_OVERFLOW",
+             "a balance or total would leave the representable range"},
+    CodeInfo{Code::kWrongKey, "WRONG_KEY", "the signing key is not the account's current key"},
+
+    CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
+    CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",
+             "an account that may not go negative would"},
+    CodeInfo{Code::kEuroUnbalanced, "EURO_UNBALANCED", "the euro book would not sum to zero"},
+    CodeInfo{Code::kReserveShort, "RESERVE_SHORT",
+             "the guarantee fund would no longer cover the units in circulation"},
+    CodeInfo{Code::kIssuanceMismatch, "ISSUANCE_MISMATCH",
+             "the issuance account would differ from minus the circulation"},
+};
+
+const CodeInfo* Find(Code code) {
+  for (const auto& info : kCodes)
+    if (info.code == code) return &info;
+  return nullptr;
+}
+
+}  // namespace
+
+CodeGroup GroupOf(Code code) {
+  auto n = static_cast<uint16_t>(code);
+  if (n == 0) return CodeGroup::kOk;
+  if (n < 100) return CodeGroup::kGeneric;
+  if (n < 200) return CodeGroup::kMalformed;
+  if (n < 300) return CodeGroup::kRefused;
+  return CodeGroup::kInvariant;
+}
+
+std::string_view CodeName(Code code) {
+  const CodeInfo* info = Find(code);
+  return info ? info->name : "UNKNOWN_CODE";
+}
+
+std::string_view CodeDescription(Code code) {
+  const CodeInfo* info = Find(code);
+  return info ? info->description : "a code this version does not know";
+}
+
+std::string Status::ToString() const {
+  std::string s(CodeName(code_));
+  if (!message_.empty()) {
+    s += ": ";
+    s += message_;
+  }
+  return s;
+}
+
+}  // namespace liard

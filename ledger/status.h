@@ -1,0 +1,95 @@
+// Status: the outcome of an operation, as a stable code and a message a person understands.
+#ifndef LIARD_LEDGER_STATUS_H_
+#define LIARD_LEDGER_STATUS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace liard {
+
+// Codes are stored in journals and receipts and sent over the wire: never renumber one.
+// Ranges: 0 success; 1-99 generic errors (not ledger decisions); 100-199 malformed (decided
+// without looking at the ledger's state); 200-299 refused by the ledger's state; 300-399 an
+// invariant would break (the operation is refused and nothing changes).
+enum class Code : uint16_t {
+  kOk = 0,
+
+  // Generic.
+  kInvalidArgument = 1,
+  kNotFound = 2,
+  kOutOfRange = 3,
+  kCorruption = 4,
+  kIOError = 5,
+  kUnavailable = 6,
+  kAlreadyExists = 7,
+  kInternal = 8,
+
+  // Malformed: the operation is wrong whatever the ledger holds.
+  kMalformedBody = 101,
+  kBadSignature = 102,
+  kWrongLedger = 103,
+  kUnknownOperation = 104,
+  kAmountNotPositive = 105,
+  kMemoTooLong = 106,
+  kMemoNotText = 107,
+  kTransferToSelf = 108,
+  kBadAccountId = 109,
+  kBadSequence = 110,
+  kBadName = 111,
+  kBadKind = 112,
+
+  // Refused by state: the operation is well formed but the ledger cannot accept it now.
+  kUnknownAccount = 201,
+  kUnknownDestination = 202,
+  kSequenceUsed = 203,
+  kSequenceGap = 204,
+  kInsufficientFunds = 205,
+  kAccountFrozen = 206,
+  kDestinationFrozen = 207,
+  kAccountClosed = 208,
+  kDestinationClosed = 209,
+  kNotPermitted = 210,
+  kExpired = 211,
+  kAccountExists = 212,
+  kBalanceOverflow = 213,
+  kWrongKey = 214,
+
+  // Invariants: the operation would leave the books inconsistent.
+  kUnitsUnbalanced = 301,
+  kNegativeBalance = 302,
+  kEuroUnbalanced = 303,
+  kReserveShort = 304,
+  kIssuanceMismatch = 305,
+};
+
+enum class CodeGroup { kOk, kGeneric, kMalformed, kRefused, kInvariant };
+
+CodeGroup GroupOf(Code code);
+// The stable symbolic name of a code, e.g. "INSUFFICIENT_FUNDS".
+std::string_view CodeName(Code code);
+// One sentence saying what the code means, for documentation and messages.
+std::string_view CodeDescription(Code code);
+
+// A Status is cheap to copy when ok. Ignoring one is a compile error (-Werror=unused-result).
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // "INSUFFICIENT_FUNDS: balance 3.00 is less than 5.00".
+  std::string ToString() const;
+
+ private:
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_STATUS_H_

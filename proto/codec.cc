@@ -1,0 +1,220 @@
+// Codec: Protocol Buffers <-> ledger/ types.
+#include "proto/codec.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include "liard/v1/ledger.pb.h"
+
+namespace liard::codec {
+namespace {
+
+namespace pb = ::liard::v1;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// A signer must never have a clause ignored because this node does not know it.
+bool HasUnknownFields(const Message& m) {
+  const auto* refl = m.GetReflection();
+  if (!refl->GetUnknownFields(m).empty()) return true;
+  std::vector<const FieldDescriptor*> fields;
+  refl->ListFields(m, &fields);
+  for (const auto* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < refl->FieldSize(m, f); ++i)
+        if (HasUnknownFields(refl->GetRepeatedMessage(m, f, i))) return true;
+    } else if (HasUnknownFields(refl->GetMessage(m, f))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Status ParseStrict(std::string_view bytes, Message* m, std::string_view what) {
+  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return Status(Code::kMalformedBody, std::string(what) + " is not a valid protobuf message");
+  if (HasUnknownFields(*m))
+    return Status(
+        Code::kMalformedBody,
+        std::string(what) + " has fields this node does not know; refusing to ignore them");
+  return Status::Ok();
+}
+
+template <size_t N>
+Status Take(const std::string& bytes, std::string_view field, Code code, Bytes<N>* out) {
+  if (!out->Assign(bytes))
+    return Status(code, std::string(field) + " must be " + std::to_string(N) + " bytes, not " +
+                            std::to_string(bytes.size()));
+  return Status::Ok();
+}
+
+AccountKind KindFromWire(int v) {
+  // Out-of-range values become 0, which Preflight and genesis validation refuse by name.
+  return static_cast<AccountKind>(v >= 0 && v <= 255 ? v : 0);
+}
+
+}  // namespace
+
+Status DecodeOperation(std::string_view body, Operation* out) {
+  pb::OperationBody m;
+  Status s = ParseStrict(body, &m, "the operation body");
+  if (!s.ok()) return s;
+  Operation op;
+  if (!op.ledger_id.Assign(m.ledger_id()))
+    return Status(Code::kMalformedBody, "ledger_id must be 32 bytes");
+  s = Take(m.account(), "account", Code::kBadAccountId, &op.account);
+  if (!s.ok()) return s;
+  op.sequence = m.sequence();
+  op.not_after_ms = m.not_after_ms();
+  switch (m.payload_case()) {
+    case pb::OperationBody::kTransfer: {
+      Transfer t;
+      s = Take(m.transfer().to(), "transfer.to", Code::kBadAccountId, &t.to);
+      if (!s.ok()) return s;
+      t.amount = Amount(m.transfer().amount());
+      t.memo = m.transfer().memo();
+      op.payload = std::move(t);
+      break;
+    }
+    case pb::OperationBody::kOpenAccount: {
+      OpenAccount o;
+      s = Take(m.open_account().id(), "open_account.id", Code::kBadAccountId, &o.id);
+      if (!s.ok()) return s;
+      o.kind = KindFromWire(m.open_account().kind());
+      o.name = m.open_account().name();
+      op.payload = std::move(o);
+      break;
+    }
+    case pb::OperationBody::PAYLOAD_NOT_SET:
+      return Status(Code::kUnknownOperation, "the body carries no operation");
+  }
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+std::string EncodeOperation(const Operation& op) {
+  pb::OperationBody m;
+  m.set_ledger_id(std::string(op.ledger_id.view()));
+  m.set_account(std::string(op.account.view()));
+  m.set_sequence(op.sequence);
+  m.set_not_after_ms(op.not_after_ms);
+  struct Visitor {
+    pb::OperationBody* m;
+    void operator()(const Transfer& t) const {
+      auto* p = m->mutable_transfer();
+      p->set_to(std::string(t.to.view()));
+      p->set_amount(t.amount.minor());
+      p->set_memo(t.memo);
+    }
+    void operator()(const OpenAccount& o) const {
+      auto* p = m->mutable_open_account();
+      p->set_id(std::string(o.id.view()));
+      p->set_kind(static_cast<pb::AccountKind>(o.kind));
+      p->set_name(o.name);
+    }
+  };
+  std::visit(Visitor{&m}, op.payload);
+  return m.SerializeAsString();
+}
+
+Status DecodeSigned(std::string body, std::string_view public_key, std::string_view signature,
+                    SignedOperation* out) {
+  SignedOperation so;
+  if (!so.key.Assign(public_key))
+    return Status(Code::kMalformedBody, "public_key must be 32 bytes");
+  if (!so.signature.Assign(signature))
+    return Status(Code::kMalformedBody, "signature must be 64 bytes");
+  Status s = DecodeOperation(body, &so.op);
+  if (!s.ok()) return s;
+  so.body = std::move(body);
+  *out = std::move(so);
+  return Status::Ok();
+}
+
+Status DecodeEnvelope(std::string_view bytes, SignedOperation* out) {
+  pb::SignedOperation m;
+  Status s = ParseStrict(bytes, &m, "the envelope");
+  if (!s.ok()) return s;
+  return DecodeSigned(std::move(*m.mutable_body()), m.public_key(), m.signature(), out);
+}
+
+std::string EncodeEnvelope(const SignedOperation& op) {
+  pb::SignedOperation m;
+  m.set_body(op.body);
+  m.set_public_key(std::string(op.key.view()));
+  m.set_signature(std::string(op.signature.view()));
+  return m.SerializeAsString();
+}
+
+SignedOperation SignOperation(const Operation& op, const Hash& ledger_id, const KeyPair& key) {
+  SignedOperation so;
+  so.body = EncodeOperation(op);
+  so.key = key.public_key();
+  so.signature = key.Sign(SigningMessage(ledger_id, so.body));
+  so.op = op;
+  return so;
+}
+
+Status DecodeGenesis(std::string_view bytes, Genesis* out) {
+  pb::Genesis m;
+  Status s = ParseStrict(bytes, &m, "the genesis document");
+  if (!s.ok()) return s;
+  Genesis g;
+  g.version = m.version();
+  g.currency_code = m.currency_code();
+  g.currency_name = m.currency_name();
+  g.decimals = m.decimals();
+  g.par_num = m.par_num();
+  g.par_den = m.par_den();
+  for (const auto& k : m.board_keys()) {
+    PublicKey key;
+    s = Take(k, "a board key", Code::kInvalidArgument, &key);
+    if (!s.ok()) return s;
+    g.board_keys.push_back(key);
+  }
+  g.board_threshold = m.board_threshold();
+  g.created_at_ms = m.created_at_ms();
+  for (const auto& a : m.accounts()) {
+    GenesisAccount ga;
+    s = Take(a.id(), "a genesis account id", Code::kInvalidArgument, &ga.id);
+    if (!s.ok()) return s;
+    ga.kind = KindFromWire(a.kind());
+    if (!IsValidKind(static_cast<uint32_t>(ga.kind)))
+      return Status(Code::kInvalidArgument, "a genesis account has an unknown kind");
+    ga.name = a.name();
+    ga.opening_balance = Amount(a.opening_balance());
+    g.accounts.push_back(std::move(ga));
+  }
+  g.opening_fund = Amount(m.opening_fund());
+  g.rules.backing_num = m.rules().backing_num();
+  g.rules.backing_den = m.rules().backing_den();
+  *out = std::move(g);
+  return Status::Ok();
+}
+
+std::string EncodeGenesis(const Genesis& g) {
+  pb::Genesis m;
+  m.set_version(g.version);
+  m.set_currency_code(g.currency_code);
+  m.set_currency_name(g.currency_name);
+  m.set_decimals(g.decimals);
+  m.set_par_num(g.par_num);
+  m.set_par_den(g.par_den);
+  for (const auto& k : g.board_keys) m.add_board_keys(std::string(k.view()));
+  m.set_board_threshold(g.board_threshold);
+  m.set_created_at_ms(g.created_at_ms);
+  for (const auto& a : g.accounts) {
+    auto* p = m.add_accounts();
+    p->set_id(std::string(a.id.view()));
+    p->set_kind(static_cast<pb::AccountKind>(a.kind));
+    p->set_name(a.name);
+    p->set_opening_balance(a.opening_balance.minor());
+  }
+  m.set_opening_fund(g.opening_fund.minor());
+  m.mutable_rules()->set_backing_num(g.rules.backing_num);
+  m.mutable_rules()->set_backing_den(g.rules.backing_den);
+  return m.SerializeAsString();
+}
+
+}  // namespace liard::codec
