@@ -14,25 +14,35 @@ int64_t MemoryState::Balance(const BookKey& key) const {
 }
 
 void MemoryState::Commit(const Delta& delta) {
-  for (const auto& a : delta.accounts) accounts_[a.id] = a;
+  for (const auto& a : delta.accounts) PutAccount(a);
   for (const auto& p : delta.postings) {
-    int64_t& b = balances_[p.key];
-    b += p.amount;
-    if (b == 0) balances_.erase(p.key);
+    PutBalance(p.key, Balance(p.key) + p.amount);
     totals_[static_cast<size_t>(p.key.slot)] += p.amount;
   }
 }
 
 void MemoryState::PutAccount(Account account) {
-  AccountId id = account.id;
-  accounts_[id] = std::move(account);
+  auto [it, inserted] = accounts_.try_emplace(account.id);
+  if (!inserted) digest_.Remove(AccountRecordHash(it->second));
+  it->second = std::move(account);
+  digest_.Add(AccountRecordHash(it->second));
 }
 
 void MemoryState::PutBalance(const BookKey& key, int64_t balance) {
-  if (balance == 0)
-    balances_.erase(key);
-  else
-    balances_[key] = balance;
+  auto it = balances_.find(key);
+  if (it != balances_.end()) {
+    digest_.Remove(BalanceRecordHash(key, it->second));
+    if (balance == 0) {
+      balances_.erase(it);
+      return;
+    }
+    it->second = balance;
+  } else if (balance != 0) {
+    balances_.emplace(key, balance);
+  } else {
+    return;
+  }
+  digest_.Add(BalanceRecordHash(key, balance));
 }
 
 std::vector<std::pair<BookKey, int64_t>> MemoryState::NonZeroBalances() const {

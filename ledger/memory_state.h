@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "ledger/journal.h"
 #include "ledger/state.h"
 
 namespace liard {
@@ -26,6 +27,9 @@ class MemoryState final : public StateView {
   void PutBalance(const BookKey& key, int64_t balance);
   void SetTotals(const Totals& totals) { totals_ = totals; }
 
+  // The digest of every record held (see StateDigest), kept up to date by every change.
+  Hash digest() const { return digest_.value(); }
+
   size_t account_count() const { return accounts_.size(); }
   const std::unordered_map<AccountId, Account>& accounts() const { return accounts_; }
   // Every book account with a non-zero balance, for full checks.
@@ -35,6 +39,7 @@ class MemoryState final : public StateView {
   std::unordered_map<AccountId, Account> accounts_;
   std::unordered_map<BookKey, int64_t> balances_;
   Totals totals_{};
+  StateDigest digest_;
 };
 
 }  // namespace liard

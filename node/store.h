@@ -1,0 +1,95 @@
+// Store: liard-node's durable state in RocksDB — the hash-chained journal, the current state
+// (accounts, balances, totals, head), and the indexes queries need.
+#ifndef LIARD_NODE_STORE_H_
+#define LIARD_NODE_STORE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/journal.h"
+#include "ledger/memory_state.h"
+#include "ledger/state.h"
+#include "ledger/status.h"
+
+namespace liard::node {
+
+// One accepted operation as the applier hands it to the store.
+struct AppliedOperation {
+  JournalEntry entry;
+  Hash entry_hash;                 // EntryHash(entry)
+  Hash op_id;                      // OperationId(ledger id, body)
+  Delta delta;                     // what it changed
+  std::vector<AccountId> touched;  // TouchedAccounts(op, delta): history and watch keys
+};
+
+struct HeadState {
+  uint64_t sequence = 0;  // last entry; 0 before any
+  Hash head_hash;         // its hash; the ledger id when sequence is 0
+  int64_t time_ms = 0;
+};
+
+// Column families: "meta" (genesis, ledger id, head, totals, state digest, checkpoint, node
+// key), "accounts" (id -> record), "balances" (slot|owner -> i64), "journal" (u64be seq ->
+// entry), "postings" (u64be seq -> the entry's postings), "op_index" (op id -> seq),
+// "history" (account id | u64be seq -> empty).
+//
+// Thread-safety: Append is called by one thread (the applier); reads may run concurrently with
+// it and with each other (RocksDB is thread-safe; reads see whole groups or nothing).
+class Store {
+ public:
+  // Opens the database in `dir`; with `create`, creates the directory and database if missing.
+  // Errors name the path and say what to do (kIOError, kCorruption, kInvalidArgument).
+  [[nodiscard]] static Status Open(const std::string& dir, bool create,
+                                   std::unique_ptr<Store>* out);
+  ~Store();
+
+  // True once Initialize has succeeded on this database.
+  bool initialized() const;
+
+  // Writes the genesis document and the genesis state, durably. kAlreadyExists if this database
+  // holds a ledger already.
+  [[nodiscard]] Status Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
+                                  const MemoryState& genesis_state);
+  [[nodiscard]] Status ReadGenesis(std::string* genesis_bytes, Hash* ledger_id) const;
+
+  // Rebuilds the working state from the stored accounts, balances and totals, and reads the
+  // head. Never reads the journal: start-up cost grows with accounts, not history. Returns
+  // kCorruption if the recomputed state digest or the totals' recount differ from what was
+  // stored (the database was changed behind the node's back).
+  [[nodiscard]] Status Load(MemoryState* state, HeadState* head) const;
+
+  // Makes a group of applied operations durable: one WriteBatch, fsynced. Writes each entry,
+  // its postings, op-id index and history keys, and for every account and balance the group
+  // touched, its value in `state_after` (the state with the whole group committed), plus
+  // totals, digest and head. Entries must follow the stored head without gaps.
+  [[nodiscard]] Status Append(const std::vector<AppliedOperation>& group,
+                              const MemoryState& state_after);
+
+  [[nodiscard]] Status ReadEntry(uint64_t sequence, JournalEntry* entry, Hash* entry_hash) const;
+  [[nodiscard]] Status ReadPostings(uint64_t sequence, std::vector<Posting>* postings) const;
+  // kNotFound if no applied operation has this id.
+  [[nodiscard]] Status FindOperation(const Hash& op_id, uint64_t* sequence) const;
+  // Sequences of entries touching `account`, newest first, below `before` (0: no bound), at
+  // most `limit`. Seeks straight to the page: cost grows with the page, not the history.
+  [[nodiscard]] Status History(const AccountId& account, uint64_t before, size_t limit,
+                               std::vector<uint64_t>* sequences) const;
+
+  [[nodiscard]] Status PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature);
+  // kNotFound before the first checkpoint.
+  [[nodiscard]] Status ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const;
+
+  // The node's own signing seed, created at initialisation; kept in "meta".
+  [[nodiscard]] Status PutNodeSeed(const Seed& seed);
+  [[nodiscard]] Status ReadNodeSeed(Seed* seed) const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_STORE_H_
