@@ -33,7 +33,10 @@ std::string_view StatusName(AccountStatus status) {
   return "unknown";
 }
 
-Book BookOf(Slot slot) { return static_cast<uint8_t>(slot) < 16 ? Book::kUnits : Book::kEuro; }
+Book BookOf(Slot slot) {
+  auto n = static_cast<uint8_t>(slot);
+  return n < 16 ? Book::kUnits : n < 32 ? Book::kEuro : Book::kTally;
+}
 
 std::string_view SlotName(Slot slot) {
   switch (slot) {
@@ -55,6 +58,8 @@ std::string_view SlotName(Slot slot) {
       return "income";
     case Slot::kOwedToMerchant:
       return "owed-to-merchant";
+    case Slot::kBonusTally:
+      return "bonus-tally";
   }
   return "unknown";
 }

@@ -27,6 +27,8 @@ inline constexpr AccountKind kAllKinds[] = {AccountKind::kResident, AccountKind:
                                             AccountKind::kExchangeOffice,
                                             AccountKind::kMunicipality, AccountKind::kAssociation};
 bool IsValidKind(uint32_t kind);
+// A kind as a bit of a mask, for tables of who may do what.
+inline constexpr uint32_t KindBit(AccountKind k) { return 1u << static_cast<uint32_t>(k); }
 std::string_view KindName(AccountKind kind);  // "resident", "merchant", ...
 
 enum class AccountStatus : uint8_t {
@@ -48,8 +50,10 @@ struct Account {
   friend bool operator==(const Account&, const Account&) = default;
 };
 
-// Double entry: every operation posts entries that sum to zero in each book.
-enum class Book : uint8_t { kUnits = 1, kEuro = 2 };
+// Double entry: every operation posts entries that sum to zero in the units and euro books.
+// The tally book is not money: it counts what rules need counted (bonus paid per member per
+// month), and lives beside the books so it is stored, digested and audited the same way.
+enum class Book : uint8_t { kUnits = 1, kEuro = 2, kTally = 3 };
 
 // A slot is a family of book accounts. Stored as numbers: never renumber.
 enum class Slot : uint8_t {
@@ -65,11 +69,15 @@ enum class Slot : uint8_t {
   kSponsorBudget = 19,   // a bonus programme's remaining budget; owner = programme id.
   kIncome = 20,          // system: the association's operating income (fees).
   kOwedToMerchant = 21,  // reconversions not yet paid out; owner = merchant id.
+
+  // Tally book (counts, not money).
+  kBonusTally = 32,  // bonus units a member got from a programme in a month; owner = TallyId.
 };
-inline constexpr int kSlotCount = 32;
+inline constexpr int kSlotCount = 48;
 inline constexpr Slot kAllSlots[] = {Slot::kMember,        Slot::kIssuance, Slot::kPaper,
                                      Slot::kEuroExternal,  Slot::kFund,     Slot::kOfficeCash,
-                                     Slot::kSponsorBudget, Slot::kIncome,   Slot::kOwedToMerchant};
+                                     Slot::kSponsorBudget, Slot::kIncome,   Slot::kOwedToMerchant,
+                                     Slot::kBonusTally};
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...

@@ -3,6 +3,8 @@
 
 #include <set>
 
+#include "ledger/money.h"
+
 namespace liard {
 
 bool IsPrintableUtf8(std::string_view text) {
@@ -60,6 +62,8 @@ Status Invalid(std::string message) { return Status(Code::kInvalidArgument, std:
 }  // namespace
 
 Status ValidateGenesis(const Genesis& g) {
+  // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
+  constexpr int64_t kMaxRatioTerm = 1 << 20;
   if (g.version != 1) return Invalid("genesis version must be 1");
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
@@ -75,11 +79,41 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.rules.backing_num <= 0 || g.rules.backing_den <= 0 ||
       g.rules.backing_num < g.rules.backing_den)
     return Invalid("backing must be a ratio of at least 100 %");
-  // The reserve check cross-multiplies these in 128 bits: keep each below 2^20.
-  constexpr int64_t kMaxRatioTerm = 1 << 20;
   if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm ||
       g.rules.backing_num > kMaxRatioTerm || g.rules.backing_den > kMaxRatioTerm)
     return Invalid("par value and backing ratio terms must be at most 1048576");
+  const ConversionRules& c = g.rules.conversion;
+  if (c.min_euros < 1 || c.max_euros < 0 || (c.max_euros != 0 && c.max_euros < c.min_euros))
+    return Invalid("conversion limits must satisfy 1 <= min_euros <= max_euros (0: no maximum)");
+  const ReconversionRules& r = g.rules.reconversion;
+  if (r.fee_num < 0 || r.fee_den <= 0 || r.fee_num > r.fee_den || r.fee_den > kMaxRatioTerm)
+    return Invalid("the reconversion fee must be a ratio between 0 and 1");
+  if (r.min_units < 1) return Invalid("the smallest reconversion must be at least 1 minor unit");
+  std::set<std::string> programme_names;
+  for (const auto& p : g.rules.programmes) {
+    if (!IsValidProgrammeName(p.name))
+      return Invalid("programme name '" + p.name + "' must be 1 to 32 of a-z, 0-9 and '-'");
+    if (!programme_names.insert(p.name).second)
+      return Invalid("programme '" + p.name + "' is listed twice");
+    if (!p.sponsor.empty() && !IsValidName(p.sponsor))
+      return Invalid("programme '" + p.name +
+                     "': sponsor must be printable UTF-8 of 1 to 64 bytes");
+    if (p.ratio_num <= 0 || p.ratio_den <= 0 || p.ratio_num < p.ratio_den ||
+        p.ratio_num > kMaxRatioTerm || p.ratio_den > kMaxRatioTerm)
+      return Invalid("programme '" + p.name +
+                     "': ratio must be at least 1/1, terms at most 1048576");
+    if (p.rounding != Rounding::kDown && p.rounding != Rounding::kUp &&
+        p.rounding != Rounding::kNearest)
+      return Invalid("programme '" + p.name + "': rounding must be down, up or nearest");
+    if (p.step < 1 || p.step > 1'000'000)
+      return Invalid("programme '" + p.name + "': step must be between 1 and 1000000 minor units");
+    if (p.min_euros < 0 || p.monthly_cap < 0 || p.opening_budget < 0)
+      return Invalid("programme '" + p.name + "': minimum, cap and budget cannot be negative");
+    if (p.ends_ms != 0 && p.ends_ms <= p.starts_ms)
+      return Invalid("programme '" + p.name + "': it must end after it starts");
+    if (p.member_kinds & ~uint32_t{0x3E})
+      return Invalid("programme '" + p.name + "': unknown member kind in its eligibility");
+  }
   std::set<AccountId> ids;
   for (const auto& a : g.accounts) {
     if (!ids.insert(a.id).second) return Invalid("a genesis account is listed twice");

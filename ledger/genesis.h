@@ -10,6 +10,7 @@
 #include "ledger/account.h"
 #include "ledger/amount.h"
 #include "ledger/crypto.h"
+#include "ledger/rules.h"
 #include "ledger/status.h"
 
 namespace liard {
@@ -21,13 +22,6 @@ struct GenesisAccount {
   AccountKind kind = AccountKind::kResident;
   std::string name;
   Amount opening_balance;  // units; must be covered by opening_fund
-};
-
-// Money rules, as data. Rules may change later by board decision; these are the first ones.
-struct Rules {
-  // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
-  int64_t backing_num = 1;
-  int64_t backing_den = 1;
 };
 
 struct Genesis {
@@ -44,7 +38,7 @@ struct Genesis {
   int64_t created_at_ms = 0;     // Unix time in milliseconds
   std::vector<GenesisAccount> accounts;
   Amount opening_fund;  // euro cents already in the guarantee fund at the start
-  Rules rules;
+  Rules rules;          // the first rules; board decisions change them later
 };
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).

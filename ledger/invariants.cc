@@ -11,16 +11,21 @@ int64_t Total(const Totals& t, Slot s) { return t[static_cast<size_t>(s)]; }
 }  // namespace
 
 Status BooksBalanced::Check(const StateView&, const Delta& delta, const Effects& after) const {
+  // The tally book counts, it does not balance: only units and euros are summed.
   __int128 units = 0, euro = 0;
-  for (const auto& p : delta.postings)
-    (BookOf(p.key.slot) == Book::kUnits ? units : euro) += p.amount;
+  for (const auto& p : delta.postings) {
+    if (BookOf(p.key.slot) == Book::kUnits) units += p.amount;
+    if (BookOf(p.key.slot) == Book::kEuro) euro += p.amount;
+  }
   if (units != 0)
     return Status(Code::kUnitsUnbalanced, "the operation's units postings do not sum to zero");
   if (euro != 0)
     return Status(Code::kEuroUnbalanced, "the operation's euro postings do not sum to zero");
   units = euro = 0;
-  for (Slot s : kAllSlots)
-    (BookOf(s) == Book::kUnits ? units : euro) += Total(after.totals_after, s);
+  for (Slot s : kAllSlots) {
+    if (BookOf(s) == Book::kUnits) units += Total(after.totals_after, s);
+    if (BookOf(s) == Book::kEuro) euro += Total(after.totals_after, s);
+  }
   if (units != 0) return Status(Code::kUnitsUnbalanced, "the units book does not sum to zero");
   if (euro != 0) return Status(Code::kEuroUnbalanced, "the euro book does not sum to zero");
   return Status::Ok();
@@ -83,7 +88,10 @@ Status CheckTotals(const std::vector<std::pair<BookKey, int64_t>>& balances, con
       return Status(Code::kCorruption, "the " + std::string(SlotName(s)) +
                                            " total differs from the sum of its accounts");
   __int128 units = 0, euro = 0;
-  for (Slot s : kAllSlots) (BookOf(s) == Book::kUnits ? units : euro) += Total(totals, s);
+  for (Slot s : kAllSlots) {
+    if (BookOf(s) == Book::kUnits) units += Total(totals, s);
+    if (BookOf(s) == Book::kEuro) euro += Total(totals, s);
+  }
   if (units != 0) return Status(Code::kUnitsUnbalanced, "the units book does not sum to zero");
   if (euro != 0) return Status(Code::kEuroUnbalanced, "the euro book does not sum to zero");
   return Status::Ok();

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "ledger/money.h"
 #include "ledger/permissions.h"
 
 namespace liard {
@@ -25,6 +26,47 @@ Status PreflightPayload(const Operation& op, const Transfer& t) {
   return CheckMemo(t.memo);
 }
 
+Status Positive(Amount a, std::string_view what) {
+  if (!a.positive())
+    return Status(Code::kAmountNotPositive, "the " + std::string(what) + " must be above zero");
+  return Status::Ok();
+}
+
+Status CheckReference(std::string_view ref) {
+  if (ref.size() > kMaxReferenceBytes || !IsPrintableUtf8(ref))
+    return Status(Code::kBadReference, "a bank reference is at most 64 bytes of printable UTF-8");
+  return Status::Ok();
+}
+
+Status PreflightPayload(const Operation&, const Conversion& c) {
+  if (!c.programme.empty() && !IsValidProgrammeName(c.programme))
+    return Status(Code::kBadProgrammeName, "a programme name is 1 to 32 of a-z, 0-9 and '-'");
+  return Positive(c.euros, "euro amount");
+}
+Status PreflightPayload(const Operation&, const NoteSale& n) {
+  return Positive(n.euros, "euro amount");
+}
+Status PreflightPayload(const Operation&, const NoteRedemption& n) {
+  return Positive(n.units, "amount of notes");
+}
+Status PreflightPayload(const Operation&, const Reconversion& r) {
+  return Positive(r.units, "amount");
+}
+Status PreflightPayload(const Operation&, const Deposit& d) {
+  Status s = Positive(d.euros, "euro amount");
+  return s.ok() ? CheckReference(d.reference) : s;
+}
+Status PreflightPayload(const Operation&, const Payout& p) {
+  Status s = Positive(p.euros, "euro amount");
+  return s.ok() ? CheckReference(p.reference) : s;
+}
+Status PreflightPayload(const Operation&, const FundProgramme& f) {
+  if (!IsValidProgrammeName(f.programme))
+    return Status(Code::kBadProgrammeName, "a programme name is 1 to 32 of a-z, 0-9 and '-'");
+  Status s = Positive(f.euros, "euro amount");
+  return s.ok() ? CheckReference(f.reference) : s;
+}
+
 Status PreflightPayload(const Operation&, const OpenAccount& o) {
   if (!IsValidKind(static_cast<uint32_t>(o.kind)))
     return Status(Code::kBadKind,
@@ -38,8 +80,9 @@ Status PreflightPayload(const Operation&, const OpenAccount& o) {
 // be active, hold the signing key and have the right sequence.
 class Applier {
  public:
-  Applier(const Genesis& genesis, const StateView& state, const Account& actor, Delta* delta)
-      : genesis_(genesis), state_(state), actor_(actor), delta_(delta) {}
+  Applier(const Genesis& genesis, const StateView& state, const Account& actor, int64_t now_ms,
+          Delta* delta)
+      : genesis_(genesis), state_(state), actor_(actor), now_ms_(now_ms), delta_(delta) {}
 
   Status operator()(const Transfer& t) {
     const Account* to = state_.FindAccount(t.to);
@@ -55,6 +98,104 @@ class Applier {
                                                   Format(t.amount.minor()));
     delta_->postings.push_back({BookKey::Member(actor_.id), -t.amount.minor()});
     delta_->postings.push_back({BookKey::Member(t.to), t.amount.minor()});
+    return Status::Ok();
+  }
+
+  Status operator()(const Conversion& c) {
+    const Account* member = nullptr;
+    Status s = Counterparty(c.member, 0, "member", &member);
+    if (!s.ok()) return s;
+    ConversionQuote q;
+    s = QuoteConversion(genesis_, state_, *member, c.euros.minor(), c.programme, now_ms_, &q);
+    if (!s.ok()) return s;
+    // Euro book: the euros are at the office until banked. Units book: issued to the member.
+    Post(BookKey{Slot::kOfficeCash, actor_.id}, q.euros);
+    Post(BookKey::System(Slot::kEuroExternal), -q.euros);
+    Post(BookKey::Member(member->id), q.units());
+    Post(BookKey::System(Slot::kIssuance), -q.units());
+    if (q.bonus_paid > 0) {
+      // The sponsor's budget backs the bonus in the fund, in the same operation.
+      const Hash pid = ProgrammeId(c.programme);
+      Post(BookKey{Slot::kSponsorBudget, pid}, -q.bonus_euros);
+      Post(BookKey::System(Slot::kFund), q.bonus_euros);
+      Post(BonusTallyKey(pid, member->id, now_ms_), q.bonus_paid);
+    }
+    delta_->note = "converted " + Euros(q.euros) + " into " + Format(q.units()) + " (bonus " +
+                   Format(q.bonus_paid) + ")";
+    if (!q.note.empty()) delta_->note += ": " + q.note;
+    return Status::Ok();
+  }
+
+  Status operator()(const NoteSale& n) {
+    int64_t units;
+    Status s = EurosToUnits(genesis_, n.euros.minor(), Rounding::kDown, &units);
+    if (!s.ok()) return s;
+    if (units <= 0)
+      return Status(Code::kBelowMinimum, Euros(n.euros.minor()) + " buys no note at par");
+    Post(BookKey{Slot::kOfficeCash, actor_.id}, n.euros.minor());
+    Post(BookKey::System(Slot::kEuroExternal), -n.euros.minor());
+    Post(BookKey::System(Slot::kPaper), units);
+    Post(BookKey::System(Slot::kIssuance), -units);
+    return Status::Ok();
+  }
+
+  Status operator()(const NoteRedemption& n) {
+    const Account* merchant = nullptr;
+    Status s = Counterparty(n.merchant, KindBit(AccountKind::kMerchant), "merchant", &merchant);
+    if (!s.ok()) return s;
+    int64_t paper = state_.Balance(BookKey::System(Slot::kPaper));
+    if (paper < n.units.minor())
+      return Status(Code::kInsufficientFunds,
+                    "only " + Format(paper) + " of paper notes are in circulation");
+    Post(BookKey::System(Slot::kPaper), -n.units.minor());
+    return Reconvert(merchant->id, n.units.minor());
+  }
+
+  Status operator()(const Reconversion& r) {
+    int64_t balance = state_.Balance(BookKey::Member(actor_.id));
+    if (balance < r.units.minor())
+      return Status(Code::kInsufficientFunds,
+                    "the balance is " + Format(balance) + ", less than " + Format(r.units.minor()));
+    Post(BookKey::Member(actor_.id), -r.units.minor());
+    return Reconvert(actor_.id, r.units.minor());
+  }
+
+  Status operator()(const Deposit& d) {
+    const Account* office = nullptr;
+    Status s = Counterparty(d.office, KindBit(AccountKind::kExchangeOffice), "exchange office",
+                            &office, /*must_be_active=*/false);
+    if (!s.ok()) return s;
+    BookKey cash{Slot::kOfficeCash, office->id};
+    int64_t held = state_.Balance(cash);
+    if (held < d.euros.minor())
+      return Status(Code::kInsufficientFunds, "the office holds only " + Euros(held) +
+                                                  " awaiting deposit, not " +
+                                                  Euros(d.euros.minor()));
+    Post(cash, -d.euros.minor());
+    Post(BookKey::System(Slot::kFund), d.euros.minor());
+    return Status::Ok();
+  }
+
+  Status operator()(const Payout& p) {
+    const Account* merchant = nullptr;
+    Status s = Counterparty(p.merchant, KindBit(AccountKind::kMerchant), "merchant", &merchant,
+                            /*must_be_active=*/false);
+    if (!s.ok()) return s;
+    BookKey owed{Slot::kOwedToMerchant, merchant->id};
+    int64_t due = state_.Balance(owed);
+    if (due < p.euros.minor())
+      return Status(Code::kInsufficientFunds,
+                    "the merchant is owed only " + Euros(due) + ", not " + Euros(p.euros.minor()));
+    Post(owed, -p.euros.minor());
+    Post(BookKey::System(Slot::kEuroExternal), p.euros.minor());
+    return Status::Ok();
+  }
+
+  Status operator()(const FundProgramme& f) {
+    if (genesis_.rules.FindProgramme(f.programme) == nullptr)
+      return Status(Code::kUnknownProgramme, "no bonus programme is named '" + f.programme + "'");
+    Post(BookKey{Slot::kSponsorBudget, ProgrammeId(f.programme)}, f.euros.minor());
+    Post(BookKey::System(Slot::kEuroExternal), -f.euros.minor());
     return Status::Ok();
   }
 
@@ -78,10 +219,48 @@ class Applier {
   std::string Format(int64_t minor) const {
     return FormatAmount(Amount(minor), static_cast<int>(genesis_.decimals), genesis_.currency_code);
   }
+  static std::string Euros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
+
+  void Post(const BookKey& key, int64_t amount) { delta_->postings.push_back({key, amount}); }
+
+  // Finds an account the operation names. `kinds` (a KindBit mask, 0: any) is what the
+  // operation needs; `must_be_active` for accounts that receive units.
+  Status Counterparty(const AccountId& id, uint32_t kinds, std::string_view role,
+                      const Account** out, bool must_be_active = true) const {
+    const Account* a = state_.FindAccount(id);
+    if (a == nullptr)
+      return Status(Code::kUnknownDestination,
+                    "the " + std::string(role) + " account does not exist");
+    if (kinds != 0 && (kinds & KindBit(a->kind)) == 0)
+      return Status(Code::kWrongAccountKind, "the account named is a " +
+                                                 std::string(KindName(a->kind)) + ", not a " +
+                                                 std::string(role));
+    if (must_be_active && a->status == AccountStatus::kFrozen)
+      return Status(Code::kDestinationFrozen, "the " + std::string(role) + " account is frozen");
+    if (must_be_active && a->status == AccountStatus::kClosed)
+      return Status(Code::kDestinationClosed, "the " + std::string(role) + " account is closed");
+    *out = a;
+    return Status::Ok();
+  }
+
+  // The euro side of a reconversion of `units` already withdrawn from `merchant` or paper.
+  Status Reconvert(const AccountId& merchant, int64_t units) {
+    ReconversionQuote q;
+    Status s = QuoteReconversion(genesis_, units, &q);
+    if (!s.ok()) return s;
+    Post(BookKey::System(Slot::kIssuance), units);
+    Post(BookKey::System(Slot::kFund), -q.euros);
+    Post(BookKey{Slot::kOwedToMerchant, merchant}, q.owed);
+    Post(BookKey::System(Slot::kIncome), q.fee);
+    delta_->note =
+        "reconverted " + Format(units) + ": " + Euros(q.owed) + " owed, fee " + Euros(q.fee);
+    return Status::Ok();
+  }
 
   const Genesis& genesis_;
   const StateView& state_;
   const Account& actor_;
+  int64_t now_ms_;
   Delta* delta_;
 };
 
@@ -118,6 +297,12 @@ Status Ledger::GenesisDelta(const StateView& empty, Delta* delta) const {
     return Status(Code::kBalanceOverflow, "the opening balances add up past the largest amount");
   if (circulation > 0)
     d.postings.push_back({BookKey::System(Slot::kIssuance), -static_cast<int64_t>(circulation)});
+  for (const auto& p : genesis_.rules.programmes) {
+    if (p.opening_budget > 0) {
+      d.postings.push_back({BookKey{Slot::kSponsorBudget, ProgrammeId(p.name)}, p.opening_budget});
+      d.postings.push_back({BookKey::System(Slot::kEuroExternal), -p.opening_budget});
+    }
+  }
   if (genesis_.opening_fund.positive()) {
     d.postings.push_back({BookKey::System(Slot::kFund), genesis_.opening_fund.minor()});
     d.postings.push_back({BookKey::System(Slot::kEuroExternal), -genesis_.opening_fund.minor()});
@@ -175,7 +360,7 @@ Status Ledger::Apply(const StateView& state, const VerifiedOperation& verified,
   Delta d;
   Account updated = *actor;
   updated.sequence = op.sequence;
-  Status s = std::visit(Applier(genesis_, state, *actor, &d), op.payload);
+  Status s = std::visit(Applier(genesis_, state, *actor, ctx.now_ms, &d), op.payload);
   if (!s.ok()) return s;
   d.accounts.push_back(std::move(updated));
   s = CheckInvariants(state, d);

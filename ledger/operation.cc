@@ -11,16 +11,27 @@ std::string_view OpTypeName(OpType type) {
       return "transfer";
     case OpType::kOpenAccount:
       return "open-account";
+    case OpType::kConversion:
+      return "conversion";
+    case OpType::kNoteSale:
+      return "note-sale";
+    case OpType::kNoteRedemption:
+      return "note-redemption";
+    case OpType::kDeposit:
+      return "deposit";
+    case OpType::kReconversion:
+      return "reconversion";
+    case OpType::kPayout:
+      return "payout";
+    case OpType::kFundProgramme:
+      return "fund-programme";
   }
   return "unknown";
 }
 
 OpType Operation::type() const {
-  struct Visitor {
-    OpType operator()(const Transfer&) const { return OpType::kTransfer; }
-    OpType operator()(const OpenAccount&) const { return OpType::kOpenAccount; }
-  };
-  return std::visit(Visitor{}, payload);
+  // The variant's alternatives are declared in OpType order, from 1.
+  return static_cast<OpType>(payload.index() + 1);
 }
 
 std::string SigningMessage(const Hash& ledger_id, std::string_view body) {
@@ -36,4 +47,13 @@ Hash OperationId(const Hash& ledger_id, std::string_view body) {
   return Sha256({kOperationDomain, ledger_id.view(), body});
 }
 
+}  // namespace liard
+
+namespace liard {
+// Operation::type() maps the variant index to OpType: keep both in the same order.
+static_assert(std::is_same_v<std::variant_alternative_t<0, Payload>, Transfer>);
+static_assert(std::is_same_v<std::variant_alternative_t<2, Payload>, Conversion>);
+static_assert(std::is_same_v<
+              std::variant_alternative_t<static_cast<size_t>(OpType::kFundProgramme) - 1, Payload>,
+              FundProgramme>);
 }  // namespace liard

@@ -30,14 +30,72 @@ struct OpenAccount {
   std::string name;
 };
 
+inline constexpr size_t kMaxReferenceBytes = 64;
+
+// An exchange office records that `member` handed it `euros` (cents): the member receives the
+// units at par plus any bonus of `programme` (empty: none). Atomic: euros in, units issued and
+// bonus funded are one operation.
+struct Conversion {
+  AccountId member;
+  Amount euros;
+  std::string programme;
+};
+
+// An exchange office sells paper notes for `euros`: the units go into the paper liability.
+struct NoteSale {
+  Amount euros;
+};
+
+// An exchange office takes back `units` of paper notes from `merchant` for reconversion: the
+// notes leave circulation and the merchant is owed their euros less the fee.
+struct NoteRedemption {
+  AccountId merchant;
+  Amount units;
+};
+
+// The treasurer records that `office`'s cash was banked into the guarantee fund.
+struct Deposit {
+  AccountId office;
+  Amount euros;
+  std::string reference;  // the bank statement's reference, for reconciliation
+};
+
+// A merchant converts `units` back to euros: they leave circulation, the merchant is owed the
+// euros less the fee, and the fee becomes the association's income.
+struct Reconversion {
+  Amount units;
+};
+
+// The treasurer records the bank transfer that paid a merchant what a reconversion owed.
+struct Payout {
+  AccountId merchant;
+  Amount euros;
+  std::string reference;
+};
+
+// The treasurer records a sponsor's payment into a bonus programme's budget.
+struct FundProgramme {
+  std::string programme;
+  Amount euros;
+  std::string reference;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
   kOpenAccount = 2,
+  kConversion = 3,
+  kNoteSale = 4,
+  kNoteRedemption = 5,
+  kDeposit = 6,
+  kReconversion = 7,
+  kPayout = 8,
+  kFundProgramme = 9,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount>;
+using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
+                             Reconversion, Payout, FundProgramme>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

@@ -15,7 +15,15 @@ constexpr std::array kTable = {
     Permission{OpType::kTransfer, kMembers},
     Permission{OpType::kOpenAccount,
                KindBit(AccountKind::kExchangeOffice) | KindBit(AccountKind::kAssociation)},
+    Permission{OpType::kConversion, KindBit(AccountKind::kExchangeOffice)},
+    Permission{OpType::kNoteSale, KindBit(AccountKind::kExchangeOffice)},
+    Permission{OpType::kNoteRedemption, KindBit(AccountKind::kExchangeOffice)},
+    Permission{OpType::kDeposit, KindBit(AccountKind::kAssociation)},
+    Permission{OpType::kReconversion, KindBit(AccountKind::kMerchant)},
+    Permission{OpType::kPayout, KindBit(AccountKind::kAssociation)},
+    Permission{OpType::kFundProgramme, KindBit(AccountKind::kAssociation)},
 };
+static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 
 }  // namespace
 

@@ -14,8 +14,6 @@ struct Permission {
   uint32_t actor_kinds;  // bit (1 << kind) set for every kind allowed to sign it
 };
 
-inline constexpr uint32_t KindBit(AccountKind k) { return 1u << static_cast<uint32_t>(k); }
-
 // The table, in OpType order. docs/protocol.md shows the same table; a test compares them.
 std::span<const Permission> PermissionTable();
 

@@ -4,6 +4,7 @@
 #define LIARD_LEDGER_STATE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "ledger/account.h"
@@ -37,10 +38,14 @@ struct Posting {
 struct Delta {
   std::vector<Account> accounts;  // new or changed records
   std::vector<Posting> postings;  // per book, they sum to zero
+  // Said to the submitter with the result, e.g. why a bonus was smaller than the ratio gives.
+  // Derived again by any replay, so it is not stored in the journal.
+  std::string note;
 
   void Clear() {
     accounts.clear();
     postings.clear();
+    note.clear();
   }
 };
 

@@ -40,6 +40,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadName, "BAD_NAME",
              "a name must be 1 to 64 bytes of UTF-8 without control characters"},
     CodeInfo{Code::kBadKind, "BAD_KIND", "the account kind is not one this ledger knows"},
+    CodeInfo{Code::kBadReference, "BAD_REFERENCE",
+             "a bank reference must be at most 64 bytes of printable UTF-8"},
+    CodeInfo{Code::kBadProgrammeName, "BAD_PROGRAMME_NAME",
+             "a programme name must be 1 to 32 of a-z, 0-9 and '-'"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},

@@ -38,6 +38,8 @@ enum class Code : uint16_t {
   kBadSequence = 110,
   kBadName = 111,
   kBadKind = 112,
+  kBadReference = 113,
+  kBadProgrammeName = 114,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -54,6 +56,10 @@ enum class Code : uint16_t {
   kAccountExists = 212,
   kBalanceOverflow = 213,
   kWrongKey = 214,
+  kUnknownProgramme = 215,
+  kBelowMinimum = 216,
+  kAboveMaximum = 217,
+  kWrongAccountKind = 218,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

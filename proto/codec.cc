@@ -86,6 +86,52 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = std::move(o);
       break;
     }
+    case pb::OperationBody::kConversion: {
+      Conversion c;
+      s = Take(m.conversion().member(), "conversion.member", Code::kBadAccountId, &c.member);
+      if (!s.ok()) return s;
+      c.euros = Amount(m.conversion().euros());
+      c.programme = m.conversion().programme();
+      op.payload = std::move(c);
+      break;
+    }
+    case pb::OperationBody::kNoteSale:
+      op.payload = NoteSale{Amount(m.note_sale().euros())};
+      break;
+    case pb::OperationBody::kNoteRedemption: {
+      NoteRedemption n;
+      s = Take(m.note_redemption().merchant(), "note_redemption.merchant", Code::kBadAccountId,
+               &n.merchant);
+      if (!s.ok()) return s;
+      n.units = Amount(m.note_redemption().units());
+      op.payload = n;
+      break;
+    }
+    case pb::OperationBody::kDeposit: {
+      Deposit d;
+      s = Take(m.deposit().office(), "deposit.office", Code::kBadAccountId, &d.office);
+      if (!s.ok()) return s;
+      d.euros = Amount(m.deposit().euros());
+      d.reference = m.deposit().reference();
+      op.payload = std::move(d);
+      break;
+    }
+    case pb::OperationBody::kReconversion:
+      op.payload = Reconversion{Amount(m.reconversion().units())};
+      break;
+    case pb::OperationBody::kPayout: {
+      Payout p;
+      s = Take(m.payout().merchant(), "payout.merchant", Code::kBadAccountId, &p.merchant);
+      if (!s.ok()) return s;
+      p.euros = Amount(m.payout().euros());
+      p.reference = m.payout().reference();
+      op.payload = std::move(p);
+      break;
+    }
+    case pb::OperationBody::kFundProgramme:
+      op.payload = FundProgramme{m.fund_programme().programme(), Amount(m.fund_programme().euros()),
+                                 m.fund_programme().reference()};
+      break;
     case pb::OperationBody::PAYLOAD_NOT_SET:
       return Status(Code::kUnknownOperation, "the body carries no operation");
   }
@@ -112,6 +158,39 @@ std::string EncodeOperation(const Operation& op) {
       p->set_id(std::string(o.id.view()));
       p->set_kind(static_cast<pb::AccountKind>(o.kind));
       p->set_name(o.name);
+    }
+    void operator()(const Conversion& c) const {
+      auto* p = m->mutable_conversion();
+      p->set_member(std::string(c.member.view()));
+      p->set_euros(c.euros.minor());
+      p->set_programme(c.programme);
+    }
+    void operator()(const NoteSale& n) const { m->mutable_note_sale()->set_euros(n.euros.minor()); }
+    void operator()(const NoteRedemption& n) const {
+      auto* p = m->mutable_note_redemption();
+      p->set_merchant(std::string(n.merchant.view()));
+      p->set_units(n.units.minor());
+    }
+    void operator()(const Deposit& d) const {
+      auto* p = m->mutable_deposit();
+      p->set_office(std::string(d.office.view()));
+      p->set_euros(d.euros.minor());
+      p->set_reference(d.reference);
+    }
+    void operator()(const Reconversion& r) const {
+      m->mutable_reconversion()->set_units(r.units.minor());
+    }
+    void operator()(const Payout& x) const {
+      auto* p = m->mutable_payout();
+      p->set_merchant(std::string(x.merchant.view()));
+      p->set_euros(x.euros.minor());
+      p->set_reference(x.reference);
+    }
+    void operator()(const FundProgramme& f) const {
+      auto* p = m->mutable_fund_programme();
+      p->set_programme(f.programme);
+      p->set_euros(f.euros.minor());
+      p->set_reference(f.reference);
     }
   };
   std::visit(Visitor{&m}, op.payload);
@@ -187,8 +266,38 @@ Status DecodeGenesis(std::string_view bytes, Genesis* out) {
     g.accounts.push_back(std::move(ga));
   }
   g.opening_fund = Amount(m.opening_fund());
-  g.rules.backing_num = m.rules().backing_num();
-  g.rules.backing_den = m.rules().backing_den();
+  const pb::Rules& r = m.rules();
+  g.rules.backing_num = r.backing_num();
+  g.rules.backing_den = r.backing_den();
+  if (r.has_conversion()) {
+    g.rules.conversion.min_euros = r.conversion().min_euros();
+    g.rules.conversion.max_euros = r.conversion().max_euros();
+  }
+  if (r.has_reconversion()) {
+    g.rules.reconversion.fee_num = r.reconversion().fee_num();
+    g.rules.reconversion.fee_den = r.reconversion().fee_den();
+    g.rules.reconversion.min_units = r.reconversion().min_units();
+  }
+  for (const auto& p : r.programmes()) {
+    Programme x;
+    x.name = p.name();
+    x.sponsor = p.sponsor();
+    x.ratio_num = p.ratio_num();
+    x.ratio_den = p.ratio_den();
+    x.rounding = static_cast<Rounding>(p.rounding() >= 0 && p.rounding() <= 255 ? p.rounding() : 0);
+    x.step = p.step();
+    x.min_euros = p.min_euros();
+    x.starts_ms = p.starts_ms();
+    x.ends_ms = p.ends_ms();
+    x.monthly_cap = p.monthly_cap();
+    for (int k : p.member_kinds()) {
+      if (!IsValidKind(static_cast<uint32_t>(k)))
+        return Status(Code::kInvalidArgument, "programme '" + p.name() + "' names an unknown kind");
+      x.member_kinds |= KindBit(static_cast<AccountKind>(k));
+    }
+    x.opening_budget = p.opening_budget();
+    g.rules.programmes.push_back(std::move(x));
+  }
   *out = std::move(g);
   return Status::Ok();
 }
@@ -212,8 +321,30 @@ std::string EncodeGenesis(const Genesis& g) {
     p->set_opening_balance(a.opening_balance.minor());
   }
   m.set_opening_fund(g.opening_fund.minor());
-  m.mutable_rules()->set_backing_num(g.rules.backing_num);
-  m.mutable_rules()->set_backing_den(g.rules.backing_den);
+  pb::Rules* r = m.mutable_rules();
+  r->set_backing_num(g.rules.backing_num);
+  r->set_backing_den(g.rules.backing_den);
+  r->mutable_conversion()->set_min_euros(g.rules.conversion.min_euros);
+  r->mutable_conversion()->set_max_euros(g.rules.conversion.max_euros);
+  r->mutable_reconversion()->set_fee_num(g.rules.reconversion.fee_num);
+  r->mutable_reconversion()->set_fee_den(g.rules.reconversion.fee_den);
+  r->mutable_reconversion()->set_min_units(g.rules.reconversion.min_units);
+  for (const auto& x : g.rules.programmes) {
+    pb::Programme* p = r->add_programmes();
+    p->set_name(x.name);
+    p->set_sponsor(x.sponsor);
+    p->set_ratio_num(x.ratio_num);
+    p->set_ratio_den(x.ratio_den);
+    p->set_rounding(static_cast<pb::Rounding>(x.rounding));
+    p->set_step(x.step);
+    p->set_min_euros(x.min_euros);
+    p->set_starts_ms(x.starts_ms);
+    p->set_ends_ms(x.ends_ms);
+    p->set_monthly_cap(x.monthly_cap);
+    for (AccountKind k : kAllKinds)
+      if (x.member_kinds & KindBit(k)) p->add_member_kinds(static_cast<pb::AccountKind>(k));
+    p->set_opening_budget(x.opening_budget);
+  }
   return m.SerializeAsString();
 }
 

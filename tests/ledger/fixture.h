@@ -3,8 +3,10 @@
 #ifndef LIARD_TESTS_LEDGER_FIXTURE_H_
 #define LIARD_TESTS_LEDGER_FIXTURE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,8 @@ struct Member {
 class Fixture {
  public:
   // A la Roue ledger: the association, one office, and `members`; the fund covers the openings.
-  explicit Fixture(std::vector<Member> members = {}, int64_t extra_fund = 0) {
+  explicit Fixture(std::vector<Member> members = {}, int64_t extra_fund = 0,
+                   const std::function<void(Genesis*)>& customize = nullptr) {
     genesis_.currency_code = "ROUE";
     genesis_.currency_name = "la Roue";
     genesis_.board_keys = {KeyFor("board-1").public_key(), KeyFor("board-2").public_key(),
@@ -47,6 +50,7 @@ class Fixture {
       fund += m.opening;
     }
     genesis_.opening_fund = Amount(fund);
+    if (customize) customize(&genesis_);
     genesis_bytes_ = codec::EncodeGenesis(genesis_);
     Status s = Ledger::Create(genesis_, genesis_bytes_, &ledger_);
     if (!s.ok()) throw std::runtime_error(s.ToString());
@@ -105,10 +109,22 @@ class Fixture {
       return s;
     }
     state_.Commit(d);
+    last_note_ = d.note;
     return s;
   }
 
   Status Submit(const Operation& op) { return SubmitEnvelope(Sign(op)); }
+  Status SubmitAt(const Operation& op, int64_t now_ms) { return SubmitEnvelope(Sign(op), now_ms); }
+
+  // The note of the last accepted operation (e.g. why a bonus was reduced).
+  const std::string& last_note() const { return last_note_; }
+
+  int64_t Total(liard::Slot slot) const { return state_.totals()[static_cast<size_t>(slot)]; }
+  int64_t Circulation() const { return Total(Slot::kMember) + Total(Slot::kPaper); }
+  int64_t Reserve() const { return Total(Slot::kFund) + Total(Slot::kOfficeCash); }
+  int64_t Held(liard::Slot slot, const Bytes<32>& owner) const {
+    return state_.Balance(BookKey{slot, owner});
+  }
 
   // Registers a name so Sign() can find the key of an account opened during the test.
   void Remember(std::string name) { names_[Id(name)] = std::move(name); }
@@ -127,6 +143,7 @@ class Fixture {
   std::unique_ptr<Ledger> ledger_;
   MemoryState state_;
   std::map<AccountId, std::string> names_;
+  std::string last_note_;
 };
 
 }  // namespace liard::testing

@@ -40,8 +40,7 @@ TEST_CASE("the checkpoint message has the documented layout", "[ledger][journal]
   CHECK(static_cast<uint8_t>(m.back()) == 42);
 }
 
-TEST_CASE("the state digest does not depend on the order records were added",
-          "[ledger][journal]") {
+TEST_CASE("the state digest does not depend on the order records were added", "[ledger][journal]") {
   std::mt19937_64 rng(12345);
   std::vector<Hash> records;
   for (int i = 0; i < 200; ++i) records.push_back(Sha256({std::to_string(rng())}));
@@ -59,8 +58,8 @@ TEST_CASE("the state digest does not depend on the order records were added",
 }
 
 TEST_CASE("a memory state's digest equals a recount from its records", "[ledger][journal]") {
-  Fixture f({Member{"alice", AccountKind::kResident, 5'000},
-             Member{"bob", AccountKind::kResident, 0}});
+  Fixture f(
+      {Member{"alice", AccountKind::kResident, 5'000}, Member{"bob", AccountKind::kResident, 0}});
   REQUIRE(f.Submit(f.TransferOp("alice", "bob", 5'000)).ok());  // alice's balance drops to zero
   REQUIRE(f.Submit(f.TransferOp("bob", "alice", 1'000)).ok());
   StateDigest recount;
@@ -80,8 +79,8 @@ TEST_CASE("a memory state's digest equals a recount from its records", "[ledger]
 
 TEST_CASE("touched accounts are the actor and every member whose money moved",
           "[ledger][journal]") {
-  Fixture f({Member{"alice", AccountKind::kResident, 100},
-             Member{"bob", AccountKind::kResident, 0}});
+  Fixture f(
+      {Member{"alice", AccountKind::kResident, 100}, Member{"bob", AccountKind::kResident, 0}});
   Operation op = f.TransferOp("alice", "bob", 10);
   Delta d;
   d.postings = {{BookKey::Member(Fixture::Id("alice")), -10},

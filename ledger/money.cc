@@ -1,0 +1,161 @@
+// Money arithmetic: exact, in integers, each rounding stated and in the fund's favour.
+#include "ledger/money.h"
+
+#include <chrono>
+#include <string>
+
+namespace liard {
+
+Hash ProgrammeId(std::string_view name) {
+  return Sha256({std::string_view("liard/v1/programme\0", 19), name});
+}
+
+bool IsValidProgrammeName(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+uint32_t YearMonth(int64_t unix_ms) {
+  using namespace std::chrono;
+  sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(unix_ms)));
+  year_month_day ymd(day);
+  return static_cast<uint32_t>(static_cast<int>(ymd.year()) * 100 +
+                               static_cast<unsigned>(ymd.month()));
+}
+
+BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms) {
+  uint32_t ym = YearMonth(now_ms);
+  char be[4] = {static_cast<char>(ym >> 24), static_cast<char>(ym >> 16),
+                static_cast<char>(ym >> 8), static_cast<char>(ym)};
+  Hash owner = Sha256({std::string_view("liard/v1/tally\0", 15), programme_id.view(), member.view(),
+                       std::string_view(be, 4)});
+  return BookKey{Slot::kBonusTally, owner};
+}
+
+Status UnitsToEuros(const Genesis& g, int64_t units, Rounding rounding, int64_t* euros) {
+  Amount out;
+  Status s = Amount(units).MulRatio(g.par_num, g.par_den, rounding, &out);
+  if (!s.ok()) return Status(Code::kBalanceOverflow, "the amount is too large");
+  *euros = out.minor();
+  return Status::Ok();
+}
+
+Status EurosToUnits(const Genesis& g, int64_t euros, Rounding rounding, int64_t* units) {
+  Amount out;
+  Status s = Amount(euros).MulRatio(g.par_den, g.par_num, rounding, &out);
+  if (!s.ok()) return Status(Code::kBalanceOverflow, "the amount is too large");
+  *units = out.minor();
+  return Status::Ok();
+}
+
+namespace {
+
+std::string Units(const Genesis& g, int64_t minor) {
+  return FormatAmount(Amount(minor), static_cast<int>(g.decimals), g.currency_code);
+}
+
+std::string Euros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
+
+// The bonus the programme's ratio gives on `base` units, before any limit.
+Status BonusDue(const Programme& p, int64_t base, int64_t* bonus) {
+  // total = round(base × num / den) to a multiple of step; validation bounds den × step.
+  Amount steps;
+  Status s = Amount(base).MulRatio(p.ratio_num, p.ratio_den * p.step, p.rounding, &steps);
+  if (!s.ok()) return Status(Code::kBalanceOverflow, "the bonus would be too large");
+  int64_t total;
+  if (__builtin_mul_overflow(steps.minor(), p.step, &total))
+    return Status(Code::kBalanceOverflow, "the bonus would be too large");
+  *bonus = total > base ? total - base : 0;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status QuoteConversion(const Genesis& g, const StateView& state, const Account& member,
+                       int64_t euros, std::string_view programme_name, int64_t now_ms,
+                       ConversionQuote* out) {
+  const Rules& rules = g.rules;
+  if (euros < rules.conversion.min_euros)
+    return Status(Code::kBelowMinimum,
+                  "the smallest conversion is " + Euros(rules.conversion.min_euros));
+  if (rules.conversion.max_euros > 0 && euros > rules.conversion.max_euros)
+    return Status(Code::kAboveMaximum,
+                  "the largest conversion is " + Euros(rules.conversion.max_euros));
+  ConversionQuote q;
+  q.euros = euros;
+  Status s = EurosToUnits(g, euros, Rounding::kDown, &q.units_at_par);
+  if (!s.ok()) return s;
+  if (q.units_at_par <= 0)
+    return Status(Code::kBelowMinimum, Euros(euros) + " is less than one minor unit at par");
+  if (programme_name.empty()) {
+    *out = std::move(q);
+    return Status::Ok();
+  }
+  const Programme* p = rules.FindProgramme(programme_name);
+  if (p == nullptr)
+    return Status(Code::kUnknownProgramme,
+                  "no bonus programme is named '" + std::string(programme_name) + "'");
+  s = BonusDue(*p, q.units_at_par, &q.bonus_due);
+  if (!s.ok()) return s;
+
+  // Each limit below lowers the bonus and says why; none ever issues a unit without its euro.
+  int64_t bonus = q.bonus_due;
+  auto limit = [&](int64_t cap, std::string why) {
+    if (cap < bonus) {
+      bonus = cap < 0 ? 0 : cap;
+      if (!q.note.empty()) q.note += "; ";
+      q.note += why;
+    }
+  };
+  if (now_ms < p->starts_ms) limit(0, "programme '" + p->name + "' has not started yet");
+  if (p->ends_ms != 0 && now_ms >= p->ends_ms) limit(0, "programme '" + p->name + "' has ended");
+  if (p->member_kinds != 0 && (p->member_kinds & KindBit(member.kind)) == 0)
+    limit(0, "programme '" + p->name + "' is not open to " + std::string(KindName(member.kind)) +
+                 " accounts");
+  if (euros < p->min_euros)
+    limit(0, "programme '" + p->name + "' pays a bonus from " + Euros(p->min_euros));
+  const Hash pid = ProgrammeId(p->name);
+  if (p->monthly_cap > 0) {
+    int64_t used = state.Balance(BonusTallyKey(pid, member.id, now_ms));
+    limit(p->monthly_cap - used, "the monthly bonus cap of " + Units(g, p->monthly_cap) +
+                                     " is reached (" + Units(g, used) + " already this month)");
+  }
+  int64_t budget = state.Balance(BookKey{Slot::kSponsorBudget, pid});
+  int64_t budget_units;
+  s = EurosToUnits(g, budget, Rounding::kDown, &budget_units);
+  if (!s.ok()) return s;
+  limit(budget_units, "the budget of programme '" + p->name + "' covered only " +
+                          Units(g, budget_units < 0 ? 0 : budget_units) + " of the " +
+                          Units(g, q.bonus_due) + " bonus");
+  q.bonus_paid = bonus;
+  // The euros backing the bonus, rounded up so the fund never falls short by a fraction.
+  s = UnitsToEuros(g, bonus, Rounding::kUp, &q.bonus_euros);
+  if (!s.ok()) return s;
+  if (q.bonus_euros > budget) {  // possible only through rounding up at an odd par value
+    q.bonus_paid = 0;
+    q.bonus_euros = 0;
+  }
+  *out = std::move(q);
+  return Status::Ok();
+}
+
+Status QuoteReconversion(const Genesis& g, int64_t units, ReconversionQuote* out) {
+  const ReconversionRules& r = g.rules.reconversion;
+  if (units < r.min_units)
+    return Status(Code::kBelowMinimum, "the smallest reconversion is " + Units(g, r.min_units));
+  ReconversionQuote q;
+  q.units = units;
+  Status s = UnitsToEuros(g, units, Rounding::kDown, &q.euros);
+  if (!s.ok()) return s;
+  Amount fee;
+  s = Amount(q.euros).MulRatio(r.fee_num, r.fee_den, Rounding::kUp, &fee);
+  if (!s.ok()) return Status(Code::kBalanceOverflow, "the fee would be too large");
+  q.fee = fee.minor();
+  q.owed = q.euros - q.fee;
+  *out = q;
+  return Status::Ok();
+}
+
+}  // namespace liard

@@ -1,0 +1,59 @@
+// Money: the arithmetic of conversion (with a programme's bonus) and reconversion (with its
+// fee), as pure functions that Apply uses and that wallets call to show a quote first.
+#ifndef LIARD_LEDGER_MONEY_H_
+#define LIARD_LEDGER_MONEY_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/account.h"
+#include "ledger/genesis.h"
+#include "ledger/state.h"
+#include "ledger/status.h"
+
+namespace liard {
+
+struct ConversionQuote {
+  int64_t euros = 0;         // euro cents handed in
+  int64_t units_at_par = 0;  // floor(euros × par_den / par_num): the units the euros back
+  int64_t bonus_due = 0;     // the bonus the programme's ratio gives
+  int64_t bonus_paid = 0;    // after the budget, the monthly cap, the dates and eligibility
+  int64_t bonus_euros = 0;   // euro cents moved from the budget to the fund to back bonus_paid
+  int64_t units() const { return units_at_par + bonus_paid; }
+  std::string note;  // why bonus_paid < bonus_due, when it is; empty otherwise
+};
+
+// The quote for converting `euros` for `member` under `programme` (empty: none) at `now_ms`.
+// Refuses (kBelowMinimum, kAboveMaximum, kUnknownProgramme, kBalanceOverflow) what Apply
+// refuses; a bonus that cannot be paid in full is not a refusal but a smaller bonus and a note.
+[[nodiscard]] Status QuoteConversion(const Genesis& genesis, const StateView& state,
+                                     const Account& member, int64_t euros,
+                                     std::string_view programme, int64_t now_ms,
+                                     ConversionQuote* out);
+
+struct ReconversionQuote {
+  int64_t units = 0;  // minor units withdrawn from circulation
+  int64_t euros = 0;  // floor(units × par_num / par_den): what leaves the fund
+  int64_t fee = 0;    // ceil(euros × fee_num / fee_den): to the association's income
+  int64_t owed = 0;   // euros - fee: owed to the merchant until paid out
+};
+
+[[nodiscard]] Status QuoteReconversion(const Genesis& genesis, int64_t units,
+                                       ReconversionQuote* out);
+
+// Euro cents that back `units` at par, and the units that `euros` back, rounded as asked.
+[[nodiscard]] Status UnitsToEuros(const Genesis& genesis, int64_t units, Rounding rounding,
+                                  int64_t* euros);
+[[nodiscard]] Status EurosToUnits(const Genesis& genesis, int64_t euros, Rounding rounding,
+                                  int64_t* units);
+
+// The tally account of bonus paid by a programme to a member in a calendar month (UTC):
+// SHA-256("liard/v1/tally\0" || programme id || member id || u32be(yyyymm)).
+BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms);
+// 202611 for a time in November 2026 (UTC).
+uint32_t YearMonth(int64_t unix_ms);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_MONEY_H_

@@ -1,0 +1,68 @@
+// Rules: the currency's money rules as data — conversion, bonus programmes, reconversion fee,
+// backing. Never constants in code: genesis sets them, board decisions will change them.
+#ifndef LIARD_LEDGER_RULES_H_
+#define LIARD_LEDGER_RULES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ledger/account.h"
+#include "ledger/amount.h"
+#include "ledger/crypto.h"
+
+namespace liard {
+
+// A sponsor-funded bonus at conversion, shaped like GNU Taler's regional cash-in rules: a
+// ratio, a rounding mode, a smallest step and a minimum, all data.
+// la Roue: ratio 12/10, rounding down, step 1, so 10.00 € -> 12.00 units and 0.01 € -> 0.01.
+struct Programme {
+  std::string name;     // "agglo-2026": 1 to 32 of a-z 0-9 '-'; names the programme in bodies
+  std::string sponsor;  // "Grand Avignon": shown on receipts and reports
+  // Units issued per unit at par, bonus included: 12/10 is a 20 % bonus. At least 1/1.
+  int64_t ratio_num = 1;
+  int64_t ratio_den = 1;
+  Rounding rounding = Rounding::kDown;  // of the total; down favours the fund
+  int64_t step = 1;                     // the total is a multiple of this many minor units
+  int64_t min_euros = 0;                // euro cents; smaller conversions get no bonus
+  int64_t starts_ms = 0;                // bonus paid from this Unix time (ms)...
+  int64_t ends_ms = 0;                  // ...until before this one; 0 = no end
+  int64_t monthly_cap = 0;     // bonus minor units per member per calendar month (UTC); 0 = none
+  uint32_t member_kinds = 0;   // KindBit mask of eligible members; 0 = every kind
+  int64_t opening_budget = 0;  // euro cents the sponsor put in at genesis
+};
+
+struct ConversionRules {
+  int64_t min_euros = 1;  // euro cents; a smaller conversion is refused (BELOW_MINIMUM)
+  int64_t max_euros = 0;  // euro cents per operation; 0 = no limit
+};
+
+// Taken by the association on every reconversion, rounded up: in its favour by under a cent.
+struct ReconversionRules {
+  int64_t fee_num = 0;  // 5/100 for a 5 % fee
+  int64_t fee_den = 1;
+  int64_t min_units = 1;  // minor units; a smaller reconversion is refused (BELOW_MINIMUM)
+};
+
+struct Rules {
+  // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
+  int64_t backing_num = 1;
+  int64_t backing_den = 1;
+  ConversionRules conversion;
+  ReconversionRules reconversion;
+  std::vector<Programme> programmes;
+
+  const Programme* FindProgramme(std::string_view name) const {
+    for (const auto& p : programmes)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+};
+
+// A programme's id, the owner of its budget account: SHA-256("liard/v1/programme\0" || name).
+Hash ProgrammeId(std::string_view name);
+bool IsValidProgrammeName(std::string_view name);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_RULES_H_

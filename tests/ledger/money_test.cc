@@ -1,0 +1,429 @@
+// Money rules: conversion with a sponsor-funded bonus, paper notes, deposits, reconversion with
+// a fee, payouts and programme funding, with the worked numbers of domain.md.
+#include <catch2/catch.hpp>
+
+#include "ledger/money.h"
+#include "tests/ledger/fixture.h"
+
+namespace liard {
+namespace {
+
+// Shows the refusal's code and message when an operation that should pass does not.
+#define REQUIRE_OK(expr)      \
+  do {                        \
+    Status status_ = (expr);  \
+    INFO(status_.ToString()); \
+    REQUIRE(status_.ok());    \
+  } while (0)
+
+using testing::Fixture;
+using testing::Member;
+
+constexpr int64_t kNov2026 = 1'793'750'400'000;  // 2026-11-03T00:00:00Z
+constexpr int64_t kDay = 86'400'000;
+
+// la Roue (Grand Avignon): 10 € = 12 Roues, bonus rounded down, funded by the agglomeration.
+Programme Agglo(int64_t budget = 100'000) {
+  Programme p;
+  p.name = "agglo-2026";
+  p.sponsor = "Grand Avignon";
+  p.ratio_num = 12;
+  p.ratio_den = 10;
+  p.rounding = Rounding::kDown;
+  p.opening_budget = budget;
+  return p;
+}
+
+Fixture Roue(std::vector<Programme> programmes = {Agglo()},
+             const std::function<void(Genesis*)>& more = nullptr) {
+  return Fixture(
+      {Member{"alice", AccountKind::kResident, 0}, Member{"bob", AccountKind::kResident, 5'000},
+       Member{"shop", AccountKind::kMerchant, 20'000},
+       Member{"office-2", AccountKind::kExchangeOffice, 0},
+       Member{"mairie", AccountKind::kMunicipality, 0}},
+      0, [&](Genesis* g) {
+        g->rules.programmes = programmes;
+        g->rules.reconversion = {5, 100, 1};
+        if (more) more(g);
+      });
+}
+
+Operation Convert(const Fixture& f, std::string_view member, int64_t euros,
+                  std::string programme = "agglo-2026", std::string_view office = "office") {
+  return f.MakeOp(office, Conversion{Fixture::Id(member), Amount(euros), std::move(programme)});
+}
+
+BookKey Budget(std::string_view programme) {
+  return BookKey{Slot::kSponsorBudget, ProgrammeId(programme)};
+}
+
+// Both books balance, no forbidden sign, and the reserve covers circulation: checked from a
+// full recount, not from the totals the ledger maintains.
+void RequireBooksSound(const Fixture& f) {
+  REQUIRE(CheckTotals(const_cast<Fixture&>(f).state().NonZeroBalances(),
+                      const_cast<Fixture&>(f).state().totals())
+              .ok());
+  REQUIRE(f.Reserve() >= f.Circulation());
+  REQUIRE(f.Total(Slot::kIssuance) == -f.Circulation());
+}
+
+TEST_CASE("la Roue: converting 10.00 euros gives 12.00 units backed by 12.00 euros",
+          "[ledger][money][conversion]") {
+  Fixture f = Roue();
+  const int64_t reserve = f.Reserve(), circulation = f.Circulation();
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'200);
+  CHECK(f.Circulation() - circulation == 1'200);
+  CHECK(f.Reserve() - reserve == 1'200);                             // fund + office cash
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 1'000);  // the resident's euros
+  CHECK(f.Total(Slot::kFund) - 20'000 - 5'000 == 200);               // the bonus, from the budget
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 100'000 - 200);
+  CHECK(f.last_note() == "converted 10.00 EUR into 12.00 ROUE (bonus 2.00 ROUE)");
+  RequireBooksSound(f);
+}
+
+TEST_CASE("la Roue: 10.05 euros gives 12.06 units and 0.01 euro gives 0.01",
+          "[ledger][money][conversion]") {
+  Fixture f = Roue();
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'005), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'206);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "bob", 1), kNov2026));
+  CHECK(f.BalanceOf("bob") == 5'001);  // the bonus of 0.002 rounds down to nothing
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 100'000 - 201);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("a budget that runs out mid-conversion pays what it covers and says so",
+          "[ledger][money][bonus]") {
+  Fixture f = Roue({Agglo(/*budget=*/150)});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'150);  // 10.00 at par + 1.50 of the 2.00 bonus
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 0);
+  CHECK(f.last_note().find("covered only 1.50 ROUE of the 2.00 ROUE bonus") != std::string::npos);
+  // With the budget spent, conversion goes on at par: never an unbacked bonus.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 2'150);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("the monthly cap limits each member's bonus per calendar month",
+          "[ledger][money][bonus]") {
+  Programme p = Agglo();
+  p.monthly_cap = 500;  // 5.00 units of bonus a month
+  Fixture f = Roue({p});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));         // bonus 2.00
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 + kDay));  // bonus 2.00
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 + 2 * kDay));
+  CHECK(f.BalanceOf("alice") == 3'000 + 500);  // the third got only 1.00
+  CHECK(f.last_note().find("monthly bonus cap of 5.00 ROUE") != std::string::npos);
+  // Another member is not affected by alice's cap.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "bob", 1'000), kNov2026));
+  CHECK(f.BalanceOf("bob") == 5'000 + 1'200);
+  // December: a new month, a new cap.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 + 30 * kDay));
+  CHECK(f.BalanceOf("alice") == 3'500 + 1'200);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("a programme pays nothing before its start and from its end", "[ledger][money][bonus]") {
+  Programme p = Agglo();
+  p.starts_ms = kNov2026;
+  p.ends_ms = kNov2026 + 10 * kDay;
+  Fixture f = Roue({p});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 - 1));
+  CHECK(f.BalanceOf("alice") == 1'000);
+  CHECK(f.last_note().find("has not started") != std::string::npos);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 2'200);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 + 10 * kDay - 1));
+  CHECK(f.BalanceOf("alice") == 3'400);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026 + 10 * kDay));
+  CHECK(f.BalanceOf("alice") == 4'400);
+  CHECK(f.last_note().find("has ended") != std::string::npos);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("a programme for residents pays no bonus to a merchant converting",
+          "[ledger][money][bonus]") {
+  Programme p = Agglo();
+  p.member_kinds = KindBit(AccountKind::kResident);
+  Fixture f = Roue({p});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "shop", 1'000), kNov2026));
+  CHECK(f.BalanceOf("shop") == 20'000 + 1'000);
+  CHECK(f.last_note().find("not open to merchant") != std::string::npos);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'200);
+}
+
+TEST_CASE("a programme's minimum, step and rounding mode are applied as stated",
+          "[ledger][money][bonus]") {
+  Programme down = Agglo();
+  down.name = "step-down";
+  down.step = 100;  // whole units only
+  down.min_euros = 500;
+  Programme up = down;
+  up.name = "step-up";
+  up.rounding = Rounding::kUp;
+  Programme nearest = down;
+  nearest.name = "nearest";
+  nearest.step = 1;
+  nearest.ratio_num = 3;  // +50 %
+  nearest.ratio_den = 2;
+  nearest.rounding = Rounding::kNearest;
+  Fixture f = Roue({down, up, nearest});
+  // 10.05 € -> 12.06 total -> 12.00 (down to a whole unit): bonus 1.95.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'005, "step-down"), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'200);
+  // Up: 13.00, bonus 2.95.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "bob", 1'005, "step-up"), kNov2026));
+  CHECK(f.BalanceOf("bob") == 5'000 + 1'300);
+  // Below the programme's 5.00 € minimum: at par, with a note.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 499, "step-up"), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'200 + 499);
+  CHECK(f.last_note().find("pays a bonus from 5.00 EUR") != std::string::npos);
+  // Nearest at +50 %: 0.01 € -> 0.015 -> 0.02 (a half goes up).
+  REQUIRE_OK(f.SubmitAt(Convert(f, "shop", 1, "nearest"), kNov2026));
+  CHECK(f.BalanceOf("shop") == 20'001);  // below the 5.00 € minimum: at par, no bonus
+  REQUIRE_OK(f.SubmitAt(Convert(f, "shop", 501, "nearest"), kNov2026));
+  CHECK(f.BalanceOf("shop") == 20'001 + 752);  // 7.515 -> 7.52
+  RequireBooksSound(f);
+}
+
+TEST_CASE("two programmes coexist, each with its own budget", "[ledger][money][bonus]") {
+  Programme market = Agglo(/*budget=*/1'000);
+  market.name = "marche-bio";
+  market.sponsor = "Ville d'Avignon";
+  market.ratio_num = 11;  // +10 %
+  Fixture f = Roue({Agglo(), market});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000, "marche-bio"), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'100);
+  CHECK(f.state().Balance(Budget("marche-bio")) == 900);
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 100'000);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000, ""), kNov2026));  // no programme: at par
+  CHECK(f.BalanceOf("alice") == 2'100);
+  CHECK(f.SubmitAt(Convert(f, "alice", 1'000, "nowhere"), kNov2026).code() ==
+        Code::kUnknownProgramme);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("a conversion must be signed by a known exchange office", "[ledger][money][conversion]") {
+  Fixture f = Roue();
+  CHECK(f.SubmitAt(Convert(f, "alice", 1'000, "agglo-2026", "bob"), kNov2026).code() ==
+        Code::kNotPermitted);
+  CHECK(f.SubmitAt(Convert(f, "alice", 1'000, "agglo-2026", "shop"), kNov2026).code() ==
+        Code::kNotPermitted);
+  f.Remember("fake-office");
+  CHECK(f.SubmitAt(Convert(f, "alice", 1'000, "agglo-2026", "fake-office"), kNov2026).code() ==
+        Code::kUnknownAccount);
+  CHECK(f.SubmitAt(Convert(f, "nobody", 1'000), kNov2026).code() == Code::kUnknownDestination);
+  CHECK(f.SubmitAt(Convert(f, "alice", 0), kNov2026).code() == Code::kAmountNotPositive);
+  CHECK(f.SubmitAt(Convert(f, "alice", 100, "Bad Name"), kNov2026).code() ==
+        Code::kBadProgrammeName);
+  CHECK(f.BalanceOf("alice") == 0);
+  // A second office may convert too, and its cash is its own.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000, "", "office-2"), kNov2026));
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office-2")) == 1'000);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 0);
+}
+
+TEST_CASE("conversion limits from the rules are enforced", "[ledger][money][conversion]") {
+  Fixture f = Roue({Agglo()}, [](Genesis* g) { g->rules.conversion = {500, 50'000}; });
+  CHECK(f.SubmitAt(Convert(f, "alice", 499), kNov2026).code() == Code::kBelowMinimum);
+  CHECK(f.SubmitAt(Convert(f, "alice", 50'001), kNov2026).code() == Code::kAboveMaximum);
+  CHECK(f.SubmitAt(Convert(f, "alice", 50'000), kNov2026).ok());
+}
+
+TEST_CASE("a merchant reconverts 100.00 units at 5 % and is owed 95.00 euros",
+          "[ledger][money][reconversion]") {
+  Fixture f = Roue();
+  const int64_t fund = f.Total(Slot::kFund), circulation = f.Circulation();
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(10'000)})));
+  CHECK(f.BalanceOf("shop") == 10'000);
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 9'500);
+  CHECK(f.Total(Slot::kIncome) == 500);
+  CHECK(f.Circulation() == circulation - 10'000);
+  CHECK(f.Total(Slot::kFund) == fund - 10'000);
+  CHECK(f.Reserve() == f.Circulation());  // still equal to the cent
+  CHECK(f.last_note() == "reconverted 100.00 ROUE: 95.00 EUR owed, fee 5.00 EUR");
+  RequireBooksSound(f);
+}
+
+TEST_CASE("the reconversion fee rounds up, by less than one cent",
+          "[ledger][money][reconversion]") {
+  Fixture f = Roue();
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(99)})));  // 4.95 cents -> 5
+  CHECK(f.Total(Slot::kIncome) == 5);
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 94);
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(1)})));  // 0.05 cent -> 1
+  CHECK(f.Total(Slot::kIncome) == 6);
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 94);
+  ReconversionQuote q;
+  REQUIRE(QuoteReconversion(f.genesis(), 2'000, &q).ok());  // exact: no rounding at all
+  CHECK(q.fee == 100);
+  CHECK(q.owed == 1'900);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("only merchants reconvert, and never more than they hold",
+          "[ledger][money][reconversion]") {
+  Fixture f = Roue();
+  CHECK(f.Submit(f.MakeOp("bob", Reconversion{Amount(100)})).code() == Code::kNotPermitted);
+  CHECK(f.Submit(f.MakeOp("mairie", Reconversion{Amount(100)})).code() == Code::kNotPermitted);
+  CHECK(f.Submit(f.MakeOp("shop", Reconversion{Amount(20'001)})).code() ==
+        Code::kInsufficientFunds);
+  CHECK(f.Submit(f.MakeOp("shop", Reconversion{Amount(0)})).code() == Code::kAmountNotPositive);
+  CHECK(f.BalanceOf("shop") == 20'000);
+  CHECK(f.BalanceOf("bob") == 5'000);
+}
+
+TEST_CASE("an operation that would leave the fund short is refused", "[ledger][money][reserve]") {
+  // 110 % backing: the opening fund holds 30,000 cents for 25,000 units, a margin of 2,500
+  // over the 27,500 required. A conversion at par brings 1.00 € per unit where the rule needs
+  // 1.10 €: it eats 0.10 € of margin per unit, until none is left.
+  Fixture f = Roue({}, [](Genesis* g) {
+    g->rules.backing_num = 11;
+    g->rules.backing_den = 10;
+    g->opening_fund = Amount(30'000);
+  });
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 25'000, ""), kNov2026));  // margin: 2,500 -> 0
+  Status s = f.SubmitAt(Convert(f, "alice", 100, ""), kNov2026);
+  CHECK(s.code() == Code::kReserveShort);
+  CHECK(f.BalanceOf("alice") == 25'000);
+}
+
+TEST_CASE("paper notes sold and redeemed are covered like accounts", "[ledger][money][paper]") {
+  Fixture f = Roue();
+  const int64_t circulation = f.Circulation();
+  REQUIRE_OK(f.Submit(f.MakeOp("office", NoteSale{Amount(5'000)})));
+  CHECK(f.Total(Slot::kPaper) == 5'000);
+  CHECK(f.Circulation() == circulation + 5'000);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 5'000);
+  RequireBooksSound(f);
+  // The shop brings 20.00 of notes back to the office to reconvert them.
+  REQUIRE_OK(f.Submit(f.MakeOp("office", NoteRedemption{Fixture::Id("shop"), Amount(2'000)})));
+  CHECK(f.Total(Slot::kPaper) == 3'000);
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 1'900);
+  CHECK(f.Total(Slot::kIncome) == 100);
+  CHECK(f.BalanceOf("shop") == 20'000);  // the notes were not in its account
+  RequireBooksSound(f);
+  CHECK(f.Submit(f.MakeOp("office", NoteRedemption{Fixture::Id("shop"), Amount(3'001)})).code() ==
+        Code::kInsufficientFunds);
+  CHECK(f.Submit(f.MakeOp("office", NoteRedemption{Fixture::Id("bob"), Amount(100)})).code() ==
+        Code::kWrongAccountKind);
+  CHECK(f.Submit(f.MakeOp("shop", NoteSale{Amount(100)})).code() == Code::kNotPermitted);
+}
+
+TEST_CASE("the treasurer banks office cash into the fund", "[ledger][money][deposit]") {
+  Fixture f = Roue();
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 3'000, ""), kNov2026));
+  const int64_t fund = f.Total(Slot::kFund);
+  REQUIRE(f.Submit(f.MakeOp("association",
+                            Deposit{Fixture::Id("office"), Amount(2'000), "NEF-2026-11-03"}))
+              .ok());
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 1'000);
+  CHECK(f.Total(Slot::kFund) == fund + 2'000);
+  CHECK(
+      f.Submit(f.MakeOp("association", Deposit{Fixture::Id("office"), Amount(1'001), ""})).code() ==
+      Code::kInsufficientFunds);
+  CHECK(f.Submit(f.MakeOp("association", Deposit{Fixture::Id("shop"), Amount(1), ""})).code() ==
+        Code::kWrongAccountKind);
+  CHECK(f.Submit(f.MakeOp("office", Deposit{Fixture::Id("office"), Amount(1), ""})).code() ==
+        Code::kNotPermitted);
+  CHECK(f.Submit(f.MakeOp("association",
+                          Deposit{Fixture::Id("office"), Amount(1), std::string(65, 'r')}))
+            .code() == Code::kBadReference);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("the treasurer records a merchant's payout, never more than owed",
+          "[ledger][money][payout]") {
+  Fixture f = Roue();
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(10'000)})));
+  CHECK(f.Submit(f.MakeOp("association", Payout{Fixture::Id("shop"), Amount(9'501), "VIR-1"}))
+            .code() == Code::kInsufficientFunds);
+  REQUIRE(
+      f.Submit(f.MakeOp("association", Payout{Fixture::Id("shop"), Amount(9'500), "VIR-1"})).ok());
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 0);
+  CHECK(f.Submit(f.MakeOp("shop", Payout{Fixture::Id("shop"), Amount(1), ""})).code() ==
+        Code::kNotPermitted);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("a sponsor's payment tops up a programme's budget", "[ledger][money][bonus]") {
+  Fixture f = Roue({Agglo(/*budget=*/0)});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 1'000);  // nothing in the budget yet
+  REQUIRE(
+      f.Submit(f.MakeOp("association", FundProgramme{"agglo-2026", Amount(400), "AGGLO-11"})).ok());
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 2'200);
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 200);
+  CHECK(f.Submit(f.MakeOp("association", FundProgramme{"nope", Amount(1), ""})).code() ==
+        Code::kUnknownProgramme);
+  CHECK(f.Submit(f.MakeOp("mairie", FundProgramme{"agglo-2026", Amount(1), ""})).code() ==
+        Code::kNotPermitted);
+}
+
+TEST_CASE("a quote shows the office exactly what Apply will do", "[ledger][money][conversion]") {
+  Fixture f = Roue({Agglo(/*budget=*/150)});
+  ConversionQuote q;
+  const Account& alice = *f.state().FindAccount(Fixture::Id("alice"));
+  REQUIRE(QuoteConversion(f.genesis(), f.state(), alice, 1'000, "agglo-2026", kNov2026, &q).ok());
+  CHECK(q.units_at_par == 1'000);
+  CHECK(q.bonus_due == 200);
+  CHECK(q.bonus_paid == 150);
+  CHECK(q.bonus_euros == 150);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == q.units());
+}
+
+TEST_CASE("the calendar month of a time is computed in UTC", "[ledger][money]") {
+  CHECK(YearMonth(kNov2026) == 202611);
+  CHECK(YearMonth(0) == 197001);
+  CHECK(YearMonth(1'798'761'599'999) == 202612);  // 2026-12-31T23:59:59.999Z
+  CHECK(YearMonth(1'798'761'600'000) == 202701);
+}
+
+TEST_CASE("money rules are validated in the genesis", "[ledger][money][genesis]") {
+  auto with = [](const std::function<void(Genesis*)>& f) {
+    Genesis g;
+    g.currency_code = "ROUE";
+    g.currency_name = "la Roue";
+    g.board_keys = {testing::KeyFor("b").public_key()};
+    g.rules.programmes = {Agglo()};
+    f(&g);
+    return ValidateGenesis(g);
+  };
+  CHECK(with([](Genesis*) {}).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.programmes[0].ratio_num = 9; }).ok());  // < 1/1
+  CHECK_FALSE(with([](Genesis* g) { g->rules.programmes[0].name = "Agglo"; }).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.programmes.push_back(Agglo()); }).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.programmes[0].step = 0; }).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.programmes[0].rounding = Rounding(0); }).ok());
+  CHECK_FALSE(with([](Genesis* g) {
+                g->rules.programmes[0].starts_ms = 10;
+                g->rules.programmes[0].ends_ms = 10;
+              }).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.reconversion = {101, 100, 1}; }).ok());
+  CHECK_FALSE(with([](Genesis* g) { g->rules.conversion = {0, 0}; }).ok());
+  // The rules survive the wire encoding exactly.
+  Genesis g;
+  g.currency_code = "ROUE";
+  g.currency_name = "la Roue";
+  g.board_keys = {testing::KeyFor("b").public_key()};
+  Programme p = Agglo();
+  p.member_kinds = KindBit(AccountKind::kResident) | KindBit(AccountKind::kMunicipality);
+  p.monthly_cap = 3'000;
+  g.rules.programmes = {p};
+  g.rules.reconversion = {5, 100, 100};
+  Genesis back;
+  REQUIRE(codec::DecodeGenesis(codec::EncodeGenesis(g), &back).ok());
+  CHECK(back.rules.programmes.size() == 1);
+  CHECK(back.rules.programmes[0].member_kinds == p.member_kinds);
+  CHECK(back.rules.programmes[0].monthly_cap == 3'000);
+  CHECK(back.rules.reconversion.fee_num == 5);
+  CHECK(codec::EncodeGenesis(back) == codec::EncodeGenesis(g));
+}
+
+}  // namespace
+}  // namespace liard
