@@ -67,6 +67,21 @@ Status PreflightPayload(const Operation&, const FundProgramme& f) {
   return s.ok() ? CheckReference(f.reference) : s;
 }
 
+Status PreflightPayload(const Operation& op, const MultiTransfer& m) {
+  if (m.legs.empty() || m.legs.size() > kMaxLegs)
+    return Status(Code::kBadLegCount, "a payment has 1 to " + std::to_string(kMaxLegs) +
+                                          " legs, not " + std::to_string(m.legs.size()));
+  __int128 total = 0;
+  for (size_t i = 0; i < m.legs.size(); ++i) {
+    Status s = PreflightPayload(op, Transfer{m.legs[i].to, m.legs[i].amount, m.legs[i].memo});
+    if (!s.ok()) return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message());
+    total += m.legs[i].amount.minor();
+  }
+  if (total > INT64_MAX)
+    return Status(Code::kBalanceOverflow, "the legs add up past the largest amount");
+  return Status::Ok();
+}
+
 Status PreflightPayload(const Operation&, const OpenAccount& o) {
   if (!IsValidKind(static_cast<uint32_t>(o.kind)))
     return Status(Code::kBadKind,
@@ -98,6 +113,32 @@ class Applier {
                                                   Format(t.amount.minor()));
     delta_->postings.push_back({BookKey::Member(actor_.id), -t.amount.minor()});
     delta_->postings.push_back({BookKey::Member(t.to), t.amount.minor()});
+    return Status::Ok();
+  }
+
+  Status operator()(const MultiTransfer& m) {
+    int64_t total = 0;
+    for (size_t i = 0; i < m.legs.size(); ++i) {
+      const Leg& leg = m.legs[i];
+      const Account* to = state_.FindAccount(leg.to);
+      Status s;
+      if (to == nullptr)
+        s = Status(Code::kUnknownDestination, "the account to be paid does not exist");
+      else if (to->status == AccountStatus::kFrozen)
+        s = Status(Code::kDestinationFrozen, "the account to be paid is frozen");
+      else if (to->status == AccountStatus::kClosed)
+        s = Status(Code::kDestinationClosed, "the account to be paid is closed");
+      if (!s.ok()) return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message());
+      total += leg.amount.minor();  // preflight bounded the sum
+      Post(BookKey::Member(leg.to), leg.amount.minor());
+    }
+    int64_t balance = state_.Balance(BookKey::Member(actor_.id));
+    if (balance < total)
+      return Status(Code::kInsufficientFunds,
+                    "the balance is " + Format(balance) + ", less than the " +
+                        std::to_string(m.legs.size()) + " legs' total of " + Format(total));
+    Post(BookKey::Member(actor_.id), -total);
+    delta_->note = "paid " + Format(total) + " to " + std::to_string(m.legs.size()) + " accounts";
     return Status::Ok();
   }
 
@@ -313,14 +354,17 @@ Status Ledger::GenesisDelta(const StateView& empty, Delta* delta) const {
   return Status::Ok();
 }
 
-Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) const {
-  const Operation& op = signed_op.op;
+Status Ledger::CheckShape(const Operation& op) const {
   if (op.ledger_id != id_)
     return Status(Code::kWrongLedger, "the operation names ledger " +
                                           ToHex(op.ledger_id).substr(0, 16) + "…, this is " +
                                           ToHex(id_).substr(0, 16) + "…");
   if (op.sequence == 0) return Status(Code::kBadSequence, "sequence numbers start at 1");
-  Status s = std::visit([&](const auto& p) { return PreflightPayload(op, p); }, op.payload);
+  return std::visit([&](const auto& p) { return PreflightPayload(op, p); }, op.payload);
+}
+
+Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) const {
+  Status s = CheckShape(signed_op.op);
   if (!s.ok()) return s;
   // Last, as it is the costly check.
   if (!Verify(signed_op.key, SigningMessage(id_, signed_op.body), signed_op.signature))
@@ -332,15 +376,27 @@ Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) cons
 
 Status Ledger::Apply(const StateView& state, const VerifiedOperation& verified,
                      const ApplyContext& ctx, Delta* delta) const {
+  return ApplyChecked(state, verified.op(), verified.signed_op().key, ctx, delta);
+}
+
+Status Ledger::Simulate(const StateView& state, const Operation& op, const PublicKey& key,
+                        const ApplyContext& ctx, Delta* delta) const {
   delta->Clear();
-  const Operation& op = verified.op();
+  Status s = CheckShape(op);
+  if (!s.ok()) return s;
+  return ApplyChecked(state, op, key, ctx, delta);
+}
+
+Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
+                            const ApplyContext& ctx, Delta* delta) const {
+  delta->Clear();
   if (op.not_after_ms != 0 && ctx.now_ms > op.not_after_ms)
     return Status(Code::kExpired, "the operation was valid until " +
                                       std::to_string(op.not_after_ms) + " ms, it is now " +
                                       std::to_string(ctx.now_ms));
   const Account* actor = state.FindAccount(op.account);
   if (actor == nullptr) return Status(Code::kUnknownAccount, "the acting account does not exist");
-  if (actor->key != verified.signed_op().key)
+  if (actor->key != key)
     return Status(Code::kWrongKey, "the operation is not signed with the account's current key");
   if (actor->status == AccountStatus::kFrozen)
     return Status(Code::kAccountFrozen, "the account is frozen");

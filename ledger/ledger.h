@@ -61,11 +61,22 @@ class Ledger {
   [[nodiscard]] Status Apply(const StateView& state, const VerifiedOperation& op,
                              const ApplyContext& ctx, Delta* delta) const;
 
+  // What Apply would do with `op` if `key` had signed it, without a signature: every other
+  // check, the delta and its note. For previews (a municipality's batch, an office's quote).
+  // Changes nothing; a delta it returns must never be committed.
+  [[nodiscard]] Status Simulate(const StateView& state, const Operation& op, const PublicKey& key,
+                                const ApplyContext& ctx, Delta* delta) const;
+
   // Runs every invariant on a delta; Apply and GenesisDelta call it.
   [[nodiscard]] Status CheckInvariants(const StateView& state, const Delta& delta) const;
 
  private:
   Ledger(Genesis genesis, Hash id);
+  // Phase 1 without the signature: ledger id, sequence, payload shape.
+  Status CheckShape(const Operation& op) const;
+  // Phases 2 and 3 and the invariants, for an operation whose shape was checked.
+  Status ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
+                      const ApplyContext& ctx, Delta* delta) const;
 
   Genesis genesis_;
   Hash id_;

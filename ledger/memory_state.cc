@@ -45,6 +45,30 @@ void MemoryState::PutBalance(const BookKey& key, int64_t balance) {
   digest_.Add(BalanceRecordHash(key, balance));
 }
 
+void MemoryState::Reserve(size_t accounts, size_t balances) {
+  accounts_.reserve(accounts);
+  balances_.reserve(balances);
+}
+
+void MemoryState::RestoreAccount(Account account, const Hash& record_hash) {
+  auto [it, inserted] = accounts_.try_emplace(account.id, std::move(account));
+  if (!inserted) {  // not new after all: take the careful path
+    PutAccount(std::move(account));
+    return;
+  }
+  digest_.Add(record_hash);
+}
+
+void MemoryState::RestoreBalance(const BookKey& key, int64_t balance, const Hash& record_hash) {
+  if (balance == 0) return;
+  auto [it, inserted] = balances_.try_emplace(key, balance);
+  if (!inserted) {
+    PutBalance(key, balance);
+    return;
+  }
+  digest_.Add(record_hash);
+}
+
 std::vector<std::pair<BookKey, int64_t>> MemoryState::NonZeroBalances() const {
   return {balances_.begin(), balances_.end()};
 }

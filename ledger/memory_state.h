@@ -27,6 +27,13 @@ class MemoryState final : public StateView {
   void PutBalance(const BookKey& key, int64_t balance);
   void SetTotals(const Totals& totals) { totals_ = totals; }
 
+  // Start-up's fast path: records new to this state, with their record hashes computed by the
+  // caller (AccountRecordHash, BalanceRecordHash), possibly on another thread. A wrong hash
+  // only makes the digest differ from the stored one, which the store reports as corruption.
+  void Reserve(size_t accounts, size_t balances);
+  void RestoreAccount(Account account, const Hash& record_hash);
+  void RestoreBalance(const BookKey& key, int64_t balance, const Hash& record_hash);
+
   // The digest of every record held (see StateDigest), kept up to date by every change.
   Hash digest() const { return digest_.value(); }
 

@@ -1,6 +1,7 @@
 // Money arithmetic: exact, in integers, each rounding stated and in the fund's favour.
 #include "ledger/money.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -139,6 +140,35 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
   }
   *out = std::move(q);
   return Status::Ok();
+}
+
+ReserveReport ComputeReserves(const Genesis& g, const Totals& t) {
+  auto total = [&](Slot slot) { return t[static_cast<size_t>(slot)]; };
+  ReserveReport r;
+  r.circulation_accounts = total(Slot::kMember);
+  r.circulation_paper = total(Slot::kPaper);
+  r.fund = total(Slot::kFund);
+  r.office_cash = total(Slot::kOfficeCash);
+  r.owed_to_merchants = total(Slot::kOwedToMerchant);
+  r.sponsor_budgets = total(Slot::kSponsorBudget);
+  r.income = total(Slot::kIncome);
+  auto clamp64 = [](__int128 v) {
+    return static_cast<int64_t>(std::clamp<__int128>(v, INT64_MIN, INT64_MAX));
+  };
+  // The invariants keep the circulation equal to -issuance, so it fits; 128 bits regardless.
+  const __int128 circulation = static_cast<__int128>(r.circulation_accounts) + r.circulation_paper;
+  r.circulation = clamp64(circulation);
+  // Each ratio term is below 2^20 (genesis validation), the circulation below 2^64: exact.
+  const __int128 num = circulation * g.par_num * g.rules.backing_num;
+  const __int128 den = static_cast<__int128>(g.par_den) * g.rules.backing_den;
+  const __int128 required = num <= 0 ? 0 : (num + den - 1) / den;
+  r.required = clamp64(required);
+  const __int128 reserve = static_cast<__int128>(r.fund) + r.office_cash;
+  if (circulation > 0 && required > 0) {
+    __int128 bp = reserve <= 0 ? 0 : reserve * 10000 / required;
+    r.coverage_basis_points = static_cast<uint32_t>(std::min<__int128>(bp, UINT32_MAX));
+  }
+  return r;
 }
 
 Status QuoteReconversion(const Genesis& g, int64_t units, ReconversionQuote* out) {

@@ -48,6 +48,24 @@ struct ReconversionQuote {
 [[nodiscard]] Status EurosToUnits(const Genesis& genesis, int64_t euros, Rounding rounding,
                                   int64_t* units);
 
+// The guarantee fund against the circulation, from the totals: what the node reports, the
+// treasurer reads and the auditor recomputes.
+struct ReserveReport {
+  int64_t circulation_accounts = 0;  // minor units in member accounts
+  int64_t circulation_paper = 0;     // minor units as paper notes
+  int64_t circulation = 0;           // the two together
+  int64_t fund = 0;                  // euro cents in the guarantee fund
+  int64_t office_cash = 0;           // euro cents at exchange offices awaiting deposit
+  int64_t owed_to_merchants = 0;
+  int64_t sponsor_budgets = 0;
+  int64_t income = 0;
+  // ceil(circulation × par × backing): the euro cents the rules require.
+  int64_t required = 0;
+  // (fund + office cash) / required in 1/100 %, rounded down; 0 when nothing circulates.
+  uint32_t coverage_basis_points = 0;
+};
+ReserveReport ComputeReserves(const Genesis& genesis, const Totals& totals);
+
 // The tally account of bonus paid by a programme to a member in a calendar month (UTC):
 // SHA-256("liard/v1/tally\0" || programme id || member id || u32be(yyyymm)).
 BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms);

@@ -25,6 +25,8 @@ std::string_view OpTypeName(OpType type) {
       return "payout";
     case OpType::kFundProgramme:
       return "fund-programme";
+    case OpType::kMultiTransfer:
+      return "multi-transfer";
   }
   return "unknown";
 }
@@ -54,6 +56,6 @@ namespace liard {
 static_assert(std::is_same_v<std::variant_alternative_t<0, Payload>, Transfer>);
 static_assert(std::is_same_v<std::variant_alternative_t<2, Payload>, Conversion>);
 static_assert(std::is_same_v<
-              std::variant_alternative_t<static_cast<size_t>(OpType::kFundProgramme) - 1, Payload>,
-              FundProgramme>);
+              std::variant_alternative_t<static_cast<size_t>(OpType::kMultiTransfer) - 1, Payload>,
+              MultiTransfer>);
 }  // namespace liard

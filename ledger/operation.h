@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "ledger/account.h"
 #include "ledger/amount.h"
@@ -31,6 +32,20 @@ struct OpenAccount {
 };
 
 inline constexpr size_t kMaxReferenceBytes = 64;
+inline constexpr size_t kMaxLegs = 10'000;
+
+// One payee of a payment with many legs.
+struct Leg {
+  AccountId to;
+  Amount amount;
+  std::string memo;
+};
+
+// Pay many members at once (a municipality's indemnities): applied whole or refused whole,
+// naming the first bad leg. 1 to kMaxLegs legs; a payee may appear more than once.
+struct MultiTransfer {
+  std::vector<Leg> legs;
+};
 
 // An exchange office records that `member` handed it `euros` (cents): the member receives the
 // units at par plus any bonus of `programme` (empty: none). Atomic: euros in, units issued and
@@ -91,11 +106,12 @@ enum class OpType : uint8_t {
   kReconversion = 7,
   kPayout = 8,
   kFundProgramme = 9,
+  kMultiTransfer = 10,
 };
 std::string_view OpTypeName(OpType type);
 
 using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme>;
+                             Reconversion, Payout, FundProgramme, MultiTransfer>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

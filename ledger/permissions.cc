@@ -22,6 +22,7 @@ constexpr std::array kTable = {
     Permission{OpType::kReconversion, KindBit(AccountKind::kMerchant)},
     Permission{OpType::kPayout, KindBit(AccountKind::kAssociation)},
     Permission{OpType::kFundProgramme, KindBit(AccountKind::kAssociation)},
+    Permission{OpType::kMultiTransfer, kMembers},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

@@ -42,6 +42,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadKind, "BAD_KIND", "the account kind is not one this ledger knows"},
     CodeInfo{Code::kBadReference, "BAD_REFERENCE",
              "a bank reference must be at most 64 bytes of printable UTF-8"},
+    CodeInfo{Code::kBadLegCount, "BAD_LEG_COUNT", "a payment has 1 to 10,000 legs"},
     CodeInfo{Code::kBadProgrammeName, "BAD_PROGRAMME_NAME",
              "a programme name must be 1 to 32 of a-z, 0-9 and '-'"},
 
@@ -65,6 +66,12 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBalanceOverflow, "BALANCE_OVERFLOW",
              "a balance or total would leave the representable range"},
     CodeInfo{Code::kWrongKey, "WRONG_KEY", "the signing key is not the account's current key"},
+    CodeInfo{Code::kUnknownProgramme, "UNKNOWN_PROGRAMME",
+             "no bonus programme of this name exists in the rules"},
+    CodeInfo{Code::kBelowMinimum, "BELOW_MINIMUM", "the amount is below the rules' minimum"},
+    CodeInfo{Code::kAboveMaximum, "ABOVE_MAXIMUM", "the amount is above the rules' maximum"},
+    CodeInfo{Code::kWrongAccountKind, "WRONG_ACCOUNT_KIND",
+             "an account named in the operation is not of the kind the operation needs"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

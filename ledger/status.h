@@ -40,6 +40,7 @@ enum class Code : uint16_t {
   kBadKind = 112,
   kBadReference = 113,
   kBadProgrammeName = 114,
+  kBadLegCount = 115,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,

@@ -39,35 +39,48 @@ struct HeadState {
 // it and with each other (RocksDB is thread-safe; reads see whole groups or nothing).
 class Store {
  public:
-  // Opens the database in `dir`; with `create`, creates the directory and database if missing.
-  // Errors name the path and say what to do (kIOError, kCorruption, kInvalidArgument).
+  // Opens the database in `dir`; with `create`, creates the directory (mode 0700: the node's
+  // seed is kept here) and database if missing. Errors name the path and say what to do:
+  // kNotFound (no database and not `create`), kUnavailable (another liard-node has it open),
+  // kInvalidArgument (not a directory, other files, another program's RocksDB, an unknown
+  // format), kIOError, kCorruption.
   [[nodiscard]] static Status Open(const std::string& dir, bool create,
                                    std::unique_ptr<Store>* out);
+  // Flushes the memtables (so the next start-up replays no WAL) and closes the database.
   ~Store();
 
   // True once Initialize has succeeded on this database.
   bool initialized() const;
 
   // Writes the genesis document and the genesis state, durably. kAlreadyExists if this database
-  // holds a ledger already.
+  // holds a ledger already; kInvalidArgument if `ledger_id` is not LedgerIdOf(genesis_bytes).
   [[nodiscard]] Status Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
                                   const MemoryState& genesis_state);
+  // kNotFound before Initialize.
   [[nodiscard]] Status ReadGenesis(std::string* genesis_bytes, Hash* ledger_id) const;
 
   // Rebuilds the working state from the stored accounts, balances and totals, and reads the
   // head. Never reads the journal: start-up cost grows with accounts, not history. Returns
   // kCorruption if the recomputed state digest or the totals' recount differ from what was
-  // stored (the database was changed behind the node's back).
+  // stored, or the journal's last entry is not the head (the database was changed behind the
+  // node's back), or a record does not decode. `state` must be empty (kInvalidArgument); after
+  // an error it holds part of the records and must be discarded. kNotFound before Initialize.
+  // Reads RocksDB on a second thread while this one fills `state`; a consistent snapshot even
+  // if Append runs meanwhile.
   [[nodiscard]] Status Load(MemoryState* state, HeadState* head) const;
 
   // Makes a group of applied operations durable: one WriteBatch, fsynced. Writes each entry,
   // its postings, op-id index and history keys, and for every account and balance the group
   // touched, its value in `state_after` (the state with the whole group committed), plus
-  // totals, digest and head. Entries must follow the stored head without gaps.
+  // totals, digest and head. Entries must follow the stored head without gaps, each linking to
+  // the previous hash and carrying its own EntryHash: otherwise kInvalidArgument and nothing is
+  // written. An empty group writes nothing.
   [[nodiscard]] Status Append(const std::vector<AppliedOperation>& group,
                               const MemoryState& state_after);
 
+  // kNotFound past the head. The stored hash is checked against the entry (kCorruption).
   [[nodiscard]] Status ReadEntry(uint64_t sequence, JournalEntry* entry, Hash* entry_hash) const;
+  // kNotFound past the head.
   [[nodiscard]] Status ReadPostings(uint64_t sequence, std::vector<Posting>* postings) const;
   // kNotFound if no applied operation has this id.
   [[nodiscard]] Status FindOperation(const Hash& op_id, uint64_t* sequence) const;
@@ -82,6 +95,7 @@ class Store {
 
   // The node's own signing seed, created at initialisation; kept in "meta".
   [[nodiscard]] Status PutNodeSeed(const Seed& seed);
+  // kNotFound before the first PutNodeSeed.
   [[nodiscard]] Status ReadNodeSeed(Seed* seed) const;
 
  private:

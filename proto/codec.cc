@@ -132,6 +132,21 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = FundProgramme{m.fund_programme().programme(), Amount(m.fund_programme().euros()),
                                  m.fund_programme().reference()};
       break;
+    case pb::OperationBody::kMultiTransfer: {
+      MultiTransfer mt;
+      mt.legs.reserve(m.multi_transfer().legs_size());
+      for (const auto& l : m.multi_transfer().legs()) {
+        Leg leg;
+        s = Take(l.to(), "leg " + std::to_string(mt.legs.size() + 1) + " to", Code::kBadAccountId,
+                 &leg.to);
+        if (!s.ok()) return s;
+        leg.amount = Amount(l.amount());
+        leg.memo = l.memo();
+        mt.legs.push_back(std::move(leg));
+      }
+      op.payload = std::move(mt);
+      break;
+    }
     case pb::OperationBody::PAYLOAD_NOT_SET:
       return Status(Code::kUnknownOperation, "the body carries no operation");
   }
@@ -191,6 +206,15 @@ std::string EncodeOperation(const Operation& op) {
       p->set_programme(f.programme);
       p->set_euros(f.euros.minor());
       p->set_reference(f.reference);
+    }
+    void operator()(const MultiTransfer& mt) const {
+      auto* p = m->mutable_multi_transfer();
+      for (const auto& leg : mt.legs) {
+        auto* l = p->add_legs();
+        l->set_to(std::string(leg.to.view()));
+        l->set_amount(leg.amount.minor());
+        l->set_memo(leg.memo);
+      }
     }
   };
   std::visit(Visitor{&m}, op.payload);

@@ -427,3 +427,33 @@ TEST_CASE("money rules are validated in the genesis", "[ledger][money][genesis]"
 
 }  // namespace
 }  // namespace liard
+
+namespace liard {
+namespace {
+
+TEST_CASE("the reserve report shows coverage in basis points, rounded down",
+          "[ledger][money][reserve]") {
+  Genesis g;
+  g.rules.backing_num = 11;
+  g.rules.backing_den = 10;
+  Totals t{};
+  t[static_cast<size_t>(Slot::kMember)] = 900;
+  t[static_cast<size_t>(Slot::kPaper)] = 100;
+  t[static_cast<size_t>(Slot::kIssuance)] = -1'000;
+  t[static_cast<size_t>(Slot::kFund)] = 1'000;
+  t[static_cast<size_t>(Slot::kOfficeCash)] = 99;
+  ReserveReport r = ComputeReserves(g, t);
+  CHECK(r.circulation == 1'000);
+  CHECK(r.required == 1'100);
+  CHECK(r.coverage_basis_points == 9'990);  // 1,099 / 1,100 = 99.909 % -> 99.90 %
+  t[static_cast<size_t>(Slot::kMember)] = 0;
+  t[static_cast<size_t>(Slot::kPaper)] = 0;
+  CHECK(ComputeReserves(g, t).coverage_basis_points == 0);  // nothing circulates
+  g.rules.backing_num = 1;
+  g.rules.backing_den = 1;
+  t[static_cast<size_t>(Slot::kMember)] = 3;  // 1,099 for 3: far above 100 %
+  CHECK(ComputeReserves(g, t).coverage_basis_points == 3'663'333);
+}
+
+}  // namespace
+}  // namespace liard

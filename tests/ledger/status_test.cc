@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -19,6 +22,25 @@ TEST_CASE("every code has a unique name and a description", "[ledger][status]") 
     CHECK_FALSE(liard::CodeDescription(code).empty());
   }
   CHECK(names.size() > 30);
+}
+
+TEST_CASE("every code declared in status.h has a name", "[ledger][status]") {
+  // Reads the header itself, so a code added without its table row fails here.
+  // CMake compiles this file by absolute path: the tree's root is three levels up.
+  auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  std::ifstream in(root / "ledger" / "status.h");
+  REQUIRE(in.good());
+  std::regex decl(R"(^\s+k(\w+) = (\d+),)");
+  int declared = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, decl)) continue;
+    ++declared;
+    auto code = static_cast<Code>(std::stoi(m[2]));
+    INFO("k" << m[1] << " = " << m[2]);
+    CHECK(liard::CodeName(code) != "UNKNOWN_CODE");
+  }
+  CHECK(declared > 40);
 }
 
 TEST_CASE("codes are grouped by their number range", "[ledger][status]") {

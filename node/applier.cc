@@ -1,0 +1,240 @@
+// The applier thread: group commit, duplicates, durability before any answer.
+#include "node/applier.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "ledger/address.h"
+#include "ledger/journal.h"
+#include "proto/codec.h"
+
+namespace liard::node {
+namespace {
+
+// A group is capped so that the exclusive lock (which readers wait on) is held for a bounded
+// time; what is left waits for the next group, a few milliseconds later.
+constexpr size_t kMaxGroup = 4096;
+// How often the idle thread wakes to see whether a checkpoint is due by time.
+constexpr auto kIdleWake = std::chrono::milliseconds(200);
+
+Status ShuttingDown() {
+  return Status(Code::kUnavailable, "the node is shutting down; send it again once it is back");
+}
+
+}  // namespace
+
+void LogRefused(const Status& status, const Hash* op_id, const AccountId* account,
+                std::string_view currency_code) {
+  // Prefixes identify an operation and an account in practice without printing whole keys.
+  std::string op = op_id ? ToHex(*op_id).substr(0, 16) : "-";
+  std::string who = account ? EncodeAddress(currency_code, *account).substr(0, 20) : "-";
+  spdlog::info("event=refused code={} name={} op={} account={} reason=\"{}\"",
+               static_cast<int>(status.code()), CodeName(status.code()), op, who, status.message());
+}
+
+Applier::Applier(const Ledger& ledger, Store* store, MemoryState state, HeadState head,
+                 Checkpointer* checkpointer, WatchHub* hub, Clock clock)
+    : ledger_(ledger),
+      store_(store),
+      checkpointer_(checkpointer),
+      hub_(hub),
+      clock_(std::move(clock)),
+      state_(std::move(state)),
+      head_(head),
+      durable_sequence_(head.sequence) {}
+
+Applier::~Applier() { Stop(); }
+
+void Applier::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Applier::Stop() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+    MaybeCheckpoint(/*force=*/true);
+  }
+  {
+    std::lock_guard lock(follow_mu_);
+    stopped_ = true;
+  }
+  follow_cv_.notify_all();
+}
+
+std::future<SubmitOutcome> Applier::Submit(VerifiedOperation op) {
+  std::vector<VerifiedOperation> ops;
+  ops.push_back(std::move(op));
+  return std::move(SubmitAll(std::move(ops)).front());
+}
+
+std::vector<std::future<SubmitOutcome>> Applier::SubmitAll(std::vector<VerifiedOperation> ops) {
+  std::vector<std::future<SubmitOutcome>> futures;
+  futures.reserve(ops.size());
+  {
+    std::lock_guard lock(queue_mu_);
+    for (auto& op : ops) {
+      Pending p{std::move(op), {}};
+      futures.push_back(p.done.get_future());
+      if (stopping_) {
+        SubmitOutcome o;
+        o.op_id = p.op.id();
+        o.status = ShuttingDown();
+        p.done.set_value(std::move(o));
+      } else {
+        queue_.push_back(std::move(p));
+      }
+    }
+  }
+  queue_cv_.notify_one();
+  return futures;
+}
+
+uint64_t Applier::durable_sequence() const {
+  std::lock_guard lock(follow_mu_);
+  return durable_sequence_;
+}
+
+uint64_t Applier::WaitBeyond(uint64_t sequence, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(follow_mu_);
+  follow_cv_.wait_for(lock, timeout, [&] { return durable_sequence_ > sequence || stopped_; });
+  return durable_sequence_;
+}
+
+void Applier::Run() {
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait_for(lock, kIdleWake, [&] { return !queue_.empty() || stopping_; });
+      // Stopping still drains: whatever was accepted into the queue gets its answer.
+      if (queue_.empty() && stopping_) return;
+      size_t n = std::min(queue_.size(), kMaxGroup);
+      group.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    if (!group.empty()) ApplyGroup(group);
+    MaybeCheckpoint(/*force=*/false);
+  }
+}
+
+void Applier::ApplyGroup(std::vector<Pending>& group) {
+  std::vector<SubmitOutcome> outcomes(group.size());
+  std::vector<AppliedOperation> applied;
+  // Op id -> index in `outcomes` of its applied occurrence in this group.
+  std::unordered_map<Hash, size_t> applied_here;
+  const std::string& code = ledger_.genesis().currency_code;
+  {
+    std::unique_lock lock(state_mu_, std::defer_lock);
+    {
+      std::lock_guard turnstile(turnstile_mu_);
+      lock.lock();
+    }
+    HeadState head = head_;
+    for (size_t i = 0; i < group.size(); ++i) {
+      const VerifiedOperation& v = group[i].op;
+      SubmitOutcome& out = outcomes[i];
+      out.op_id = v.id();
+      if (auto it = applied_here.find(v.id()); it != applied_here.end()) {
+        out = outcomes[it->second];
+        out.duplicate = true;
+        continue;
+      }
+      uint64_t seq = 0;
+      Status found = store_->FindOperation(v.id(), &seq);
+      if (found.ok()) {
+        JournalEntry entry;
+        Status s = store_->ReadEntry(seq, &entry, &out.entry_hash);
+        if (!s.ok()) {
+          spdlog::error("event=store-read-failed sequence={} error=\"{}\"", seq, s.ToString());
+          out.status =
+              Status(Code::kInternal, "could not read the earlier result of this operation");
+          continue;
+        }
+        out.sequence = seq;
+        out.time_ms = entry.time_ms;
+        out.duplicate = true;
+        continue;
+      }
+      if (found.code() != Code::kNotFound) {
+        spdlog::error("event=store-read-failed op={} error=\"{}\"", ToHex(v.id()).substr(0, 16),
+                      found.ToString());
+        out.status = Status(Code::kInternal, "could not check whether this operation was applied");
+        continue;
+      }
+      // The journal's clock never runs backwards, even if the system clock does.
+      const int64_t now = std::max(clock_(), head.time_ms);
+      Delta delta;
+      Status s = ledger_.Apply(state_, v, ApplyContext{now}, &delta);
+      if (!s.ok()) {
+        LogRefused(s, &out.op_id, &v.op().account, code);
+        out.status = std::move(s);
+        continue;
+      }
+      state_.Commit(delta);
+      AppliedOperation a;
+      a.entry.sequence = head.sequence + 1;
+      a.entry.time_ms = now;
+      a.entry.prev_hash = head.head_hash;
+      a.entry.envelope = codec::EncodeEnvelope(v.signed_op());
+      a.entry_hash = EntryHash(a.entry);
+      a.op_id = v.id();
+      a.touched = TouchedAccounts(v.op(), delta);
+      a.delta = std::move(delta);
+      head = HeadState{a.entry.sequence, a.entry_hash, now};
+      out.sequence = a.entry.sequence;
+      out.time_ms = now;
+      out.entry_hash = a.entry_hash;
+      out.note = a.delta.note;
+      applied_here.emplace(v.id(), i);
+      applied.push_back(std::move(a));
+    }
+    if (!applied.empty()) {
+      Status s = store_->Append(applied, state_);
+      if (!s.ok()) {
+        // Memory is now ahead of disk and nothing of this group was acknowledged. Carrying on
+        // would answer reads from state that a crash would lose; a restart reloads from disk.
+        spdlog::critical(
+            "event=append-failed sequence={} error=\"{}\": stopping the node; "
+            "restart it to recover from the last durable state",
+            applied.front().entry.sequence, s.ToString());
+        spdlog::default_logger()->flush();
+        std::abort();
+      }
+      head_ = head;
+    }
+  }
+  if (!applied.empty()) {
+    {
+      std::lock_guard lock(follow_mu_);
+      durable_sequence_ = head_.sequence;  // only this thread writes head_
+    }
+    follow_cv_.notify_all();
+  }
+  for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(outcomes[i]));
+  if (!applied.empty()) {
+    std::vector<CommittedOp> committed;
+    committed.reserve(applied.size());
+    for (auto& a : applied)
+      committed.push_back(std::make_shared<const AppliedOperation>(std::move(a)));
+    hub_->Publish(committed);
+  }
+}
+
+void Applier::MaybeCheckpoint(bool force) {
+  // Only this thread changes the state, so reading it here needs no lock.
+  Status s = checkpointer_->MaybeSign(head_, state_.digest(), clock_(), force);
+  if (!s.ok()) spdlog::error("event=checkpoint-failed error=\"{}\"", s.ToString());
+}
+
+}  // namespace liard::node

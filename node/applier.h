@@ -1,0 +1,124 @@
+// Applier: the node's single writer. Verified operations queue up from every gRPC thread; one
+// thread applies whatever is queued, in order, through the core, makes the group durable with
+// one fsynced write, and only then answers the callers and tells the watchers.
+#ifndef LIARD_NODE_APPLIER_H_
+#define LIARD_NODE_APPLIER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "ledger/memory_state.h"
+#include "ledger/status.h"
+#include "node/checkpointer.h"
+#include "node/store.h"
+#include "node/watch.h"
+
+namespace liard::node {
+
+// How a submitted operation ended, as its caller is answered.
+struct SubmitOutcome {
+  Status status;  // ok: applied (now or before); else why it was refused
+  Hash op_id;
+  uint64_t sequence = 0;  // journal sequence; 0 if refused
+  int64_t time_ms = 0;
+  Hash entry_hash;
+  bool duplicate = false;  // applied before: this is that first result
+  std::string note;        // the core's note for the submitter (Delta::note); not kept on disk
+};
+
+// One structured log line for a refused operation. `op_id` and `account` may be null when the
+// envelope could not even be decoded.
+void LogRefused(const Status& status, const Hash* op_id, const AccountId* account,
+                std::string_view currency_code);
+
+// Thread-safety: Submit*, Read, WaitBeyond and durable_sequence may be called from any thread;
+// Start and Stop from the owner's.
+class Applier {
+ public:
+  using Clock = std::function<int64_t()>;  // Unix time in ms; injectable for tests
+
+  // `state` and `head` are what Store::Load returned. The ledger, store, checkpointer and hub
+  // must outlive the applier.
+  Applier(const Ledger& ledger, Store* store, MemoryState state, HeadState head,
+          Checkpointer* checkpointer, WatchHub* hub, Clock clock);
+  ~Applier();
+
+  void Start();
+  // Applies everything already queued, then stops the thread and signs a final checkpoint.
+  // Later submits are answered kUnavailable.
+  void Stop();
+
+  std::future<SubmitOutcome> Submit(VerifiedOperation op);
+  // Queues all of them at once, so they apply in this order, one after the other.
+  std::vector<std::future<SubmitOutcome>> SubmitAll(std::vector<VerifiedOperation> ops);
+
+  // Runs f(const MemoryState&, const HeadState&) under the shared lock. The state and head it
+  // sees are durable: the applier holds the lock exclusively from a group's first apply until
+  // the group is on disk.
+  template <typename F>
+  auto Read(F&& f) const {
+    std::shared_lock lock(state_mu_, std::defer_lock);
+    {
+      // Readers pass the turnstile the applier holds while it waits for the lock: without it a
+      // steady flow of readers could keep the (reader-preferring) shared_mutex from the writer.
+      std::lock_guard turnstile(turnstile_mu_);
+      lock.lock();
+    }
+    return f(static_cast<const MemoryState&>(state_), static_cast<const HeadState&>(head_));
+  }
+
+  // The sequence of the last durable entry.
+  uint64_t durable_sequence() const;
+  // Waits until an entry beyond `sequence` is durable, `timeout` passes or the applier stops;
+  // returns the durable sequence then.
+  uint64_t WaitBeyond(uint64_t sequence, std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Pending {
+    VerifiedOperation op;
+    std::promise<SubmitOutcome> done;
+  };
+
+  void Run();
+  void ApplyGroup(std::vector<Pending>& group);
+  void MaybeCheckpoint(bool force);
+
+  const Ledger& ledger_;
+  Store* const store_;
+  Checkpointer* const checkpointer_;
+  WatchHub* const hub_;
+  const Clock clock_;
+
+  // The working state and the head, both durable whenever the lock is free.
+  mutable std::mutex turnstile_mu_;
+  mutable std::shared_mutex state_mu_;
+  MemoryState state_;
+  HeadState head_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;  // under queue_mu_
+
+  mutable std::mutex follow_mu_;
+  mutable std::condition_variable follow_cv_;
+  uint64_t durable_sequence_ = 0;  // under follow_mu_
+  bool stopped_ = false;           // under follow_mu_
+
+  std::thread thread_;
+};
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_APPLIER_H_

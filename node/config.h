@@ -1,0 +1,51 @@
+// Config: the node's TOML files — the run configuration and the genesis document an operator
+// writes — parsed and validated with messages that name the file, the line and the problem.
+#ifndef LIARD_NODE_CONFIG_H_
+#define LIARD_NODE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/genesis.h"
+#include "ledger/status.h"
+
+namespace liard::node {
+
+inline constexpr std::string_view kDefaultListen = "127.0.0.1:7421";
+
+// What `liard-node run` reads from its --config file. Every field has a default, so a node
+// runs without any file.
+struct NodeConfig {
+  std::string listen{kDefaultListen};           // [server] listen: HOST:PORT
+  int64_t max_message_bytes = 4 * 1024 * 1024;  // [server] larger requests: RESOURCE_EXHAUSTED
+  int64_t checkpoint_every_entries = 1000;      // [checkpoint] sign at least this often...
+  int64_t checkpoint_every_seconds = 10;        // ...and this often when entries arrived
+  std::string log_level = "info";               // [log] trace|debug|info|warn|error
+};
+
+// Parses a config document. `source` names it in messages ("node.toml:3: ..."). Unknown keys,
+// wrong types and out-of-range values are refused (kInvalidArgument); *out is set only on
+// success, starting from the defaults.
+[[nodiscard]] Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* out);
+// Reads and parses a file; an unreadable file is kIOError naming the path.
+[[nodiscard]] Status LoadConfigFile(const std::string& path, NodeConfig* out);
+
+// HOST:PORT where HOST is an IPv4 address, a bracketed IPv6 address or a host name, and PORT is
+// 0 to 65535 (0: any free port). An empty host is refused, so that listening on every
+// interface takes an explicit "0.0.0.0".
+[[nodiscard]] Status ValidateListenAddress(std::string_view address);
+
+// Parses a genesis document (the format in docs/operator.md) into a Genesis and validates it
+// with ValidateGenesis. Amounts are read as a person types them, never as floating point.
+// `now_ms` is created_at_ms when the file does not set it.
+[[nodiscard]] Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_ms,
+                                  Genesis* out);
+[[nodiscard]] Status LoadGenesisFile(const std::string& path, int64_t now_ms, Genesis* out);
+
+// Reads a whole file; kIOError naming the path and the reason if it cannot.
+[[nodiscard]] Status ReadTextFile(const std::string& path, std::string* out);
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_CONFIG_H_

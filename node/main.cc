@@ -1,0 +1,307 @@
+// liard-node: `init` creates a ledger in a data directory, `run` serves it over gRPC until
+// SIGTERM or SIGINT. The command-line contract is in docs/operator.md.
+#include <grpc/support/log.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <thread>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/memory_state.h"
+#include "node/applier.h"
+#include "node/checkpointer.h"
+#include "node/config.h"
+#include "node/demo.h"
+#include "node/service.h"
+#include "node/store.h"
+#include "node/watch.h"
+#include "proto/codec.h"
+
+#ifndef LIARD_VERSION
+#define LIARD_VERSION "unknown"
+#endif
+
+namespace liard::node {
+namespace {
+
+// Exit codes: 0 done; 1 the operation failed (state of the data directory, the network, the
+// disk); 2 the input was wrong (command line, genesis or config file).
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+
+// A stream slower than this many receipts behind is ended with a resume hint.
+constexpr size_t kWatchQueueCapacity = 10'000;
+// In-flight calls get this long to finish at shutdown before they are cancelled.
+constexpr auto kShutdownGrace = std::chrono::seconds(5);
+constexpr auto kDrainPeriod = std::chrono::milliseconds(500);
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int Fail(int code, const std::string& message) {
+  std::fprintf(stderr, "liard-node: %s\n", message.c_str());
+  return code;
+}
+
+// gRPC's own log lines go through spdlog at debug level: an operator sees them with
+// [log] level = "debug", and the one-line error contract of start-up is kept otherwise.
+void GrpcLog(gpr_log_func_args* args) {
+  spdlog::debug("event=grpc file={}:{} message=\"{}\"", args->file, args->line, args->message);
+}
+
+void SetUpLogging(const std::string& level) {
+  auto logger = std::make_shared<spdlog::logger>("liard-node",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  // One line per event: time, level, then key=value pairs that a log shipper can split.
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  gpr_set_log_function(GrpcLog);
+  gpr_set_log_verbosity(GPR_LOG_SEVERITY_DEBUG);
+}
+
+int Init(const std::string& data, const std::string& genesis_file, bool demo) {
+  InitCrypto();
+  const int64_t now = NowMs();
+  Genesis genesis;
+  Demo demo_set;
+  if (demo) {
+    demo_set = MakeDemo(now);
+    genesis = demo_set.genesis;
+  } else {
+    Status s = LoadGenesisFile(genesis_file, now, &genesis);
+    if (!s.ok()) return Fail(kExitBadInput, s.message());
+  }
+  const std::string genesis_bytes = codec::EncodeGenesis(genesis);
+  std::unique_ptr<Ledger> ledger;
+  Status s = Ledger::Create(genesis, genesis_bytes, &ledger);
+  if (!s.ok()) return Fail(kExitBadInput, "the genesis is not valid: " + s.ToString());
+  MemoryState state;
+  Delta delta;
+  s = ledger->GenesisDelta(state, &delta);
+  if (!s.ok()) return Fail(kExitBadInput, "the genesis is not valid: " + s.ToString());
+  state.Commit(delta);
+
+  std::unique_ptr<Store> store;
+  s = Store::Open(data, /*create=*/true, &store);
+  if (!s.ok()) return Fail(kExitFailed, s.message());
+  if (store->initialized()) {
+    std::string existing;
+    Hash existing_id;
+    std::string id_text;
+    if (store->ReadGenesis(&existing, &existing_id).ok()) id_text = " " + ToHex(existing_id);
+    return Fail(kExitFailed, data + " already holds a ledger" + id_text +
+                                 "; nothing was changed (use another directory)");
+  }
+  if (demo) {
+    // Seeds in a directory without a ledger belong to no ledger: replacing them loses nothing.
+    std::error_code ec;
+    std::filesystem::remove_all(DemoKeysDir(data), ec);
+    s = WriteDemoKeys(data, demo_set.keys);
+    if (!s.ok()) return Fail(kExitFailed, s.message());
+  }
+  s = store->Initialize(genesis_bytes, ledger->id(), state);
+  if (s.ok()) s = store->PutNodeSeed(KeyPair::Generate().seed());
+  if (!s.ok()) {
+    if (demo) {
+      std::error_code ec;
+      std::filesystem::remove_all(DemoKeysDir(data), ec);
+    }
+    return Fail(kExitFailed, s.message());
+  }
+  store.reset();
+  if (demo) {
+    std::string names;
+    for (const DemoKey& k : demo_set.keys) names += (names.empty() ? "" : ", ") + k.name;
+    std::fprintf(stderr, "liard-node: demo keys written to %s (%s)\n", DemoKeysDir(data).c_str(),
+                 names.c_str());
+  }
+  std::printf("ledger %s\n", ToHex(ledger->id()).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+int Run(const std::string& data, const std::string& config_file, const std::string& listen) {
+  NodeConfig config;
+  if (!config_file.empty()) {
+    Status s = LoadConfigFile(config_file, &config);
+    if (!s.ok()) return Fail(kExitBadInput, s.message());
+  }
+  if (!listen.empty()) {
+    Status s = ValidateListenAddress(listen);
+    if (!s.ok()) return Fail(kExitBadInput, "--listen: " + s.message());
+    config.listen = listen;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(data, ec))
+    return Fail(kExitFailed, data +
+                                 " is not a directory holding a ledger; create one with "
+                                 "`liard-node init --data " +
+                                 data + " --demo` (or --genesis FILE)");
+
+  SetUpLogging(config.log_level);
+  InitCrypto();
+
+  // Signals are taken synchronously by this thread (sigwait): blocked here, before any other
+  // thread exists, so that every thread gRPC and the applier start inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const auto load_start = std::chrono::steady_clock::now();
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(data, /*create=*/false, &store);
+  if (!s.ok()) return Fail(kExitFailed, s.message());
+  if (!store->initialized())
+    return Fail(kExitFailed, data + " holds no ledger; create one with `liard-node init --data " +
+                                 data + " --demo` (or --genesis FILE)");
+  std::string genesis_bytes;
+  Hash stored_id;
+  Genesis genesis;
+  std::unique_ptr<Ledger> ledger;
+  s = store->ReadGenesis(&genesis_bytes, &stored_id);
+  if (s.ok()) s = codec::DecodeGenesis(genesis_bytes, &genesis);
+  if (s.ok()) s = Ledger::Create(genesis, genesis_bytes, &ledger);
+  if (!s.ok()) return Fail(kExitFailed, "cannot read the genesis in " + data + ": " + s.ToString());
+  if (ledger->id() != stored_id)
+    return Fail(kExitFailed, "the genesis stored in " + data +
+                                 " does not hash to its ledger id: the data directory is damaged");
+  MemoryState state;
+  HeadState head;
+  s = store->Load(&state, &head);
+  if (!s.ok()) return Fail(kExitFailed, s.message());  // the store's messages name the path
+  const auto load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - load_start)
+                           .count();
+  const size_t account_count = state.account_count();
+
+  Seed seed;
+  s = store->ReadNodeSeed(&seed);
+  if (s.code() == Code::kNotFound) {
+    // init stores the seed right after the genesis; a crash in between leaves none.
+    seed = KeyPair::Generate().seed();
+    s = store->PutNodeSeed(seed);
+  }
+  if (!s.ok())
+    return Fail(kExitFailed, "cannot read the node key in " + data + ": " + s.ToString());
+  Checkpointer checkpointer(ledger->id(), store.get(), KeyPair::FromSeed(seed),
+                            config.checkpoint_every_entries,
+                            config.checkpoint_every_seconds * 1000);
+  s = checkpointer.Init();
+  // A node always has a checkpoint to show, from its first start.
+  if (s.ok()) s = checkpointer.MaybeSign(head, state.digest(), NowMs(), /*force=*/false);
+  if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
+
+  WatchHub hub(kWatchQueueCapacity);
+  Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs);
+  LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  builder.RegisterService(&service);
+  applier.Start();
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    applier.Stop();
+    return Fail(kExitFailed, "cannot listen on " + config.listen +
+                                 ": the address is in use or not available on this machine");
+  }
+  server->GetHealthCheckService()->SetServingStatus("liard.v1.LedgerService", true);
+  const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::printf("liard-node listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+  // Logged only once serving, so that a failed start prints its one error line and no more.
+  spdlog::info(
+      "event=start listen={}:{} ledger={} currency={} accounts={} sequence={} "
+      "load_ms={} version={}",
+      host, port, ToHex(ledger->id()), genesis.currency_code, account_count, head.sequence, load_ms,
+      LIARD_VERSION);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+
+  // Stop taking work, let in-flight calls finish (their operations still apply and commit),
+  // then drain the applier and sign a last checkpoint.
+  service.BeginShutdown();
+  server->GetHealthCheckService()->SetServingStatus(false);
+  hub.CloseAll();
+  // gRPC cancels, without an answer a client could act on, calls it accepted but had not yet
+  // handed to a handler when Shutdown starts. Keep serving a moment first: such calls then reach
+  // a handler, which answers UNAVAILABLE (retry elsewhere or later) at once.
+  std::this_thread::sleep_for(kDrainPeriod);
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  applier.Stop();
+  const uint64_t final_sequence = applier.durable_sequence();
+  store.reset();
+  spdlog::info("event=stopped sequence={}", final_sequence);
+  // Not spdlog::shutdown(): gRPC may still log from its destructors after this point.
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace
+}  // namespace liard::node
+
+int main(int argc, char** argv) {
+  CLI::App app{"liard-node: the ledger node of a local complementary currency"};
+  app.set_version_flag("--version", "liard-node " LIARD_VERSION);
+  app.require_subcommand(1);
+
+  std::string data, genesis_file, config_file, listen;
+  bool demo = false;
+  CLI::App* init = app.add_subcommand("init", "Create a ledger in a data directory");
+  init->add_option("--data", data, "Data directory (created if missing)")->required();
+  CLI::Option* genesis_opt =
+      init->add_option("--genesis", genesis_file, "Genesis file (TOML), see docs/operator.md");
+  CLI::Option* demo_opt = init->add_flag(
+      "--demo", demo, "Create the demo currency and write its keys to DATA/demo-keys");
+  genesis_opt->excludes(demo_opt);
+
+  CLI::App* run = app.add_subcommand("run", "Serve the ledger in a data directory");
+  run->add_option("--data", data, "Data directory made by `liard-node init`")->required();
+  run->add_option("--config", config_file, "Config file (TOML), see docs/operator.md");
+  run->add_option("--listen", listen,
+                  "HOST:PORT to listen on (default " + std::string(liard::node::kDefaultListen) +
+                      "; port 0 picks a free one)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : liard::node::kExitBadInput;
+  }
+  if (init->parsed()) {
+    if (genesis_file.empty() && !demo) {
+      std::fprintf(stderr, "liard-node: init needs --genesis FILE or --demo\n");
+      return liard::node::kExitBadInput;
+    }
+    return liard::node::Init(data, genesis_file, demo);
+  }
+  return liard::node::Run(data, config_file, listen);
+}

@@ -1,0 +1,479 @@
+// The gRPC service: request conversion, calls into the applier and the store, status mapping.
+#include "node/service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "ledger/address.h"
+#include "ledger/journal.h"
+#include "ledger/money.h"
+#include "proto/codec.h"
+
+namespace liard::node {
+namespace {
+
+namespace pb = ::liard::v1;
+
+// How long a stream waits between looks at cancellation and shutdown.
+constexpr auto kStreamPoll = std::chrono::milliseconds(200);
+// Batches at least this large spread their signature checks over several threads.
+constexpr int kParallelPreflightMin = 64;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+grpc::Status Unavailable() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "the node is shutting down; send it again once it is back");
+}
+
+grpc::Status Invalid(std::string message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
+}
+
+grpc::Status Internal(const Status& s) {
+  spdlog::error("event=internal-error error=\"{}\"", s.ToString());
+  return grpc::Status(grpc::StatusCode::INTERNAL,
+                      "the node could not read its store: " + s.ToString());
+}
+
+grpc::StatusCode GrpcCodeOf(Code code) {
+  switch (GroupOf(code)) {
+    case CodeGroup::kOk:
+      return grpc::StatusCode::OK;
+    case CodeGroup::kMalformed:
+      return grpc::StatusCode::INVALID_ARGUMENT;
+    case CodeGroup::kRefused:
+    case CodeGroup::kInvariant:
+      return grpc::StatusCode::FAILED_PRECONDITION;
+    case CodeGroup::kGeneric:
+      break;
+  }
+  switch (code) {
+    case Code::kInvalidArgument:
+      return grpc::StatusCode::INVALID_ARGUMENT;
+    case Code::kNotFound:
+      return grpc::StatusCode::NOT_FOUND;
+    case Code::kOutOfRange:
+      return grpc::StatusCode::OUT_OF_RANGE;
+    case Code::kUnavailable:
+      return grpc::StatusCode::UNAVAILABLE;
+    case Code::kAlreadyExists:
+      return grpc::StatusCode::ALREADY_EXISTS;
+    default:
+      return grpc::StatusCode::INTERNAL;
+  }
+}
+
+// A refused submit: the gRPC status of its group, the code in trailing metadata, and the
+// message prefixed by the code's name.
+grpc::Status Refusal(grpc::ServerContext* ctx, const Status& s) {
+  ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
+  ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
+  return grpc::Status(GrpcCodeOf(s.code()), s.ToString());
+}
+
+bool ParseId(const std::string& bytes, Bytes<32>* out) { return out->Assign(bytes); }
+
+grpc::Status BadId(std::string_view field, const std::string& bytes) {
+  return Invalid(std::string(field) + " must be 32 bytes, not " + std::to_string(bytes.size()));
+}
+
+void FillOutcome(const SubmitOutcome& o, pb::SubmitResponse* r) {
+  r->set_operation_id(std::string(o.op_id.view()));
+  r->set_code(static_cast<uint32_t>(o.status.code()));
+  r->set_code_name(std::string(CodeName(o.status.code())));
+  if (!o.status.ok()) {
+    r->set_message(o.status.message());
+  } else if (!o.note.empty()) {
+    r->set_message(o.note);
+  } else {
+    r->set_message(o.duplicate ? "applied before" : "applied");
+  }
+  r->set_duplicate(o.duplicate);
+  if (o.status.ok()) {
+    r->set_sequence(o.sequence);
+    r->set_time_ms(o.time_ms);
+    r->set_entry_hash(std::string(o.entry_hash.view()));
+  }
+}
+
+template <typename Message>
+void FillPostings(const std::vector<Posting>& postings, Message* out) {
+  for (const Posting& p : postings) {
+    pb::Posting* q = out->add_postings();
+    q->set_slot(static_cast<uint32_t>(p.key.slot));
+    if (!p.key.owner.IsZero()) q->set_owner(std::string(p.key.owner.view()));
+    q->set_amount(p.amount);
+  }
+}
+
+void FillEntry(const JournalEntry& e, const Hash& entry_hash, pb::JournalEntry* out) {
+  out->set_sequence(e.sequence);
+  out->set_time_ms(e.time_ms);
+  out->set_prev_hash(std::string(e.prev_hash.view()));
+  out->set_entry_hash(std::string(entry_hash.view()));
+  out->set_envelope(e.envelope);
+}
+
+}  // namespace
+
+LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store,
+                                     Applier* applier, WatchHub* hub, Checkpointer* checkpointer)
+    : ledger_(ledger),
+      genesis_bytes_(std::move(genesis_bytes)),
+      store_(store),
+      applier_(applier),
+      hub_(hub),
+      checkpointer_(checkpointer) {}
+
+Status LedgerServiceImpl::Verify(const pb::SignedOperation& envelope,
+                                 VerifiedOperation* out) const {
+  SignedOperation so;
+  Status s = codec::DecodeSigned(envelope.body(), envelope.public_key(), envelope.signature(), &so);
+  if (!s.ok()) return s;
+  return ledger_.Preflight(std::move(so), out);
+}
+
+// Logs a refusal found before the applier (decoding or preflight): the applier logs its own.
+static void LogEarlyRefusal(const Ledger& ledger, const pb::SignedOperation& envelope,
+                            const Status& s) {
+  Hash op_id = OperationId(ledger.id(), envelope.body());
+  Operation op;
+  bool decoded = codec::DecodeOperation(envelope.body(), &op).ok();
+  LogRefused(s, &op_id, decoded ? &op.account : nullptr, ledger.genesis().currency_code);
+}
+
+grpc::Status LedgerServiceImpl::Submit(grpc::ServerContext* ctx, const pb::SubmitRequest* req,
+                                       pb::SubmitResponse* resp) {
+  if (shutting_down_) return Unavailable();
+  VerifiedOperation v;
+  Status s = Verify(req->operation(), &v);
+  if (!s.ok()) {
+    LogEarlyRefusal(ledger_, req->operation(), s);
+    return Refusal(ctx, s);
+  }
+  SubmitOutcome o = applier_->Submit(std::move(v)).get();
+  if (!o.status.ok()) return Refusal(ctx, o.status);
+  FillOutcome(o, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::SubmitBatch(grpc::ServerContext* ctx,
+                                            const pb::SubmitBatchRequest* req,
+                                            pb::SubmitBatchResponse* resp) {
+  (void)ctx;
+  if (shutting_down_) return Unavailable();
+  const int n = req->operations_size();
+  if (n > kMaxBatch)
+    return Invalid("a batch holds at most " + std::to_string(kMaxBatch) + " operations, not " +
+                   std::to_string(n));
+  std::vector<Status> early(n);
+  std::vector<VerifiedOperation> verified(n);
+  auto verify_range = [&](int first, int step) {
+    for (int i = first; i < n; i += step) early[i] = Verify(req->operations(i), &verified[i]);
+  };
+  int threads = n >= kParallelPreflightMin
+                    ? std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8)
+                    : 1;
+  if (threads == 1) {
+    verify_range(0, 1);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(verify_range, t, threads);
+    for (auto& t : pool) t.join();
+  }
+  std::vector<VerifiedOperation> to_apply;
+  for (int i = 0; i < n; ++i) {
+    if (early[i].ok()) {
+      to_apply.push_back(std::move(verified[i]));
+    } else {
+      LogEarlyRefusal(ledger_, req->operations(i), early[i]);
+    }
+  }
+  auto futures = applier_->SubmitAll(std::move(to_apply));
+  size_t next = 0;
+  for (int i = 0; i < n; ++i) {
+    SubmitOutcome o;
+    if (early[i].ok()) {
+      o = futures[next++].get();
+    } else {
+      o.status = early[i];
+      o.op_id = OperationId(ledger_.id(), req->operations(i).body());
+    }
+    FillOutcome(o, resp->add_results());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext*, const pb::SimulateRequest* req,
+                                         pb::SimulateResponse* resp) {
+  Operation op;
+  PublicKey key;
+  Status s = codec::DecodeOperation(req->body(), &op);
+  if (s.ok() && !key.Assign(req->public_key()))
+    s = Status(Code::kMalformedBody, "public_key must be 32 bytes");
+  Delta delta;
+  if (s.ok()) {
+    s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
+      // The clock Submit would use, were the operation sent now.
+      const int64_t now = std::max(NowMs(), head.time_ms);
+      return ledger_.Simulate(state, op, key, ApplyContext{now}, &delta);
+    });
+  }
+  // Like a batch result, a refusal is an answer here, not an error of the call.
+  resp->set_code(static_cast<uint32_t>(s.code()));
+  resp->set_code_name(std::string(CodeName(s.code())));
+  resp->set_message(s.ok() ? delta.note : s.message());
+  if (s.ok()) FillPostings(delta.postings, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const pb::GetAccountRequest* req,
+                                           pb::AccountInfo* resp) {
+  AccountId id;
+  if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  const std::string& code = ledger_.genesis().currency_code;
+  bool found = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    const Account* a = state.FindAccount(id);
+    if (a == nullptr) return false;
+    resp->set_id(std::string(a->id.view()));
+    resp->set_key(std::string(a->key.view()));
+    resp->set_kind(static_cast<pb::AccountKind>(a->kind));
+    resp->set_status(static_cast<pb::AccountStatus>(a->status));
+    resp->set_balance(state.Balance(BookKey::Member(id)));
+    resp->set_sequence(a->sequence);
+    resp->set_name(a->name);
+    return true;
+  });
+  if (!found)
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "no account " + EncodeAddress(code, id) + " in this ledger");
+  resp->set_address(EncodeAddress(code, id));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext*, const pb::GetHistoryRequest* req,
+                                           pb::GetHistoryResponse* resp) {
+  AccountId id;
+  if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  bool exists = applier_->Read(
+      [&](const MemoryState& state, const HeadState&) { return state.FindAccount(id) != nullptr; });
+  if (!exists)
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        "no account " + EncodeAddress(ledger_.genesis().currency_code, id) + " in this ledger");
+  uint32_t limit =
+      req->limit() == 0 ? kDefaultHistoryPage : std::min(req->limit(), kMaxHistoryPage);
+  std::vector<uint64_t> seqs;
+  // One more than the page tells whether another page follows.
+  Status s = store_->History(id, req->before_sequence(), limit + 1, &seqs);
+  if (!s.ok()) return Internal(s);
+  bool more = seqs.size() > limit;
+  if (more) seqs.resize(limit);
+  for (uint64_t seq : seqs) {
+    s = ReadReceipt(seq, resp->add_entries());
+    if (!s.ok()) return Internal(s);
+  }
+  resp->set_next_before(more ? seqs.back() : 0);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContext*,
+                                             const pb::GetOperationRequest* req,
+                                             pb::Receipt* resp) {
+  Hash id;
+  if (!ParseId(req->operation_id(), &id)) return BadId("operation_id", req->operation_id());
+  uint64_t seq = 0;
+  Status s = store_->FindOperation(id, &seq);
+  if (s.code() == Code::kNotFound)
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "no applied operation has the id " + ToHex(id));
+  if (!s.ok()) return Internal(s);
+  s = ReadReceipt(seq, resp);
+  if (!s.ok()) return Internal(s);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContext*, const pb::GetReservesRequest*,
+                                            pb::Reserves* resp) {
+  applier_->Read([&](const MemoryState& state, const HeadState& head) {
+    const ReserveReport r = ComputeReserves(ledger_.genesis(), state.totals());
+    resp->set_sequence(head.sequence);
+    resp->set_circulation_accounts(r.circulation_accounts);
+    resp->set_circulation_paper(r.circulation_paper);
+    resp->set_circulation(r.circulation);
+    resp->set_fund(r.fund);
+    resp->set_office_cash(r.office_cash);
+    resp->set_owed_to_merchants(r.owed_to_merchants);
+    resp->set_sponsor_budgets(r.sponsor_budgets);
+    resp->set_income(r.income);
+    resp->set_required_reserve(r.required);
+    resp->set_coverage_basis_points(r.coverage_basis_points);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetHead(grpc::ServerContext*, const pb::GetHeadRequest*,
+                                        pb::Head* resp) {
+  applier_->Read([&](const MemoryState& state, const HeadState& head) {
+    resp->set_sequence(head.sequence);
+    resp->set_head_hash(std::string(head.head_hash.view()));
+    resp->set_state_digest(std::string(state.digest().view()));
+    resp->set_time_ms(head.time_ms);
+  });
+  resp->set_ledger_id(std::string(ledger_.id().view()));
+  resp->set_currency_code(ledger_.genesis().currency_code);
+  resp->set_decimals(ledger_.genesis().decimals);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext*, const pb::GetCheckpointRequest*,
+                                              pb::SignedCheckpoint* resp) {
+  SignedCheckpointRecord r;
+  if (!checkpointer_->Latest(&r)) {
+    // None yet: sign one at the current head (the shared lock keeps head and digest together).
+    Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
+      return checkpointer_->MaybeSign(head, state.digest(), NowMs(), /*force=*/true);
+    });
+    if (!s.ok()) return Internal(s);
+    if (!checkpointer_->Latest(&r))
+      return grpc::Status(grpc::StatusCode::INTERNAL, "no checkpoint could be signed");
+  }
+  resp->set_sequence(r.checkpoint.sequence);
+  resp->set_head_hash(std::string(r.checkpoint.head_hash.view()));
+  resp->set_state_digest(std::string(r.checkpoint.state_digest.view()));
+  resp->set_time_ms(r.checkpoint.time_ms);
+  resp->set_node_key(std::string(checkpointer_->node_key().view()));
+  resp->set_signature(std::string(r.signature.view()));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetGenesis(grpc::ServerContext*, const pb::GetGenesisRequest*,
+                                           pb::GenesisInfo* resp) {
+  resp->set_genesis(genesis_bytes_);
+  resp->set_ledger_id(std::string(ledger_.id().view()));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchRequest* req,
+                                      grpc::ServerWriter<pb::Receipt>* writer) {
+  if (shutting_down_) return Unavailable();
+  AccountId id;
+  if (!ParseId(req->account(), &id)) return BadId("account", req->account());
+  bool exists = applier_->Read(
+      [&](const MemoryState& state, const HeadState&) { return state.FindAccount(id) != nullptr; });
+  if (!exists)
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        "no account " + EncodeAddress(ledger_.genesis().currency_code, id) + " in this ledger");
+  // Subscribe before replaying, so nothing committed in between is missed; what arrives twice
+  // is skipped by sequence.
+  std::shared_ptr<Subscription> sub = hub_->Subscribe(id);
+  struct Unsubscribe {
+    WatchHub* hub;
+    std::shared_ptr<Subscription> sub;
+    ~Unsubscribe() { hub->Unsubscribe(sub); }
+  } unsubscribe{hub_, sub};
+
+  uint64_t last_sent = 0;
+  if (req->from_sequence() > 0) {
+    std::vector<uint64_t> replay;  // newest first
+    uint64_t before = 0;
+    for (;;) {
+      std::vector<uint64_t> page;
+      Status s = store_->History(id, before, kMaxHistoryPage, &page);
+      if (!s.ok()) return Internal(s);
+      for (uint64_t seq : page)
+        if (seq >= req->from_sequence()) replay.push_back(seq);
+      if (page.size() < kMaxHistoryPage || page.back() <= req->from_sequence()) break;
+      before = page.back();
+    }
+    for (auto it = replay.rbegin(); it != replay.rend(); ++it) {
+      if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+      pb::Receipt r;
+      Status s = ReadReceipt(*it, &r);
+      if (!s.ok()) return Internal(s);
+      if (!writer->Write(r)) return grpc::Status::CANCELLED;
+      last_sent = *it;
+    }
+  }
+  for (;;) {
+    if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+    if (shutting_down_) return Unavailable();
+    std::vector<CommittedOp> ops;
+    Subscription::State state = sub->Wait(kStreamPoll, &ops);
+    for (const CommittedOp& op : ops) {
+      if (op->entry.sequence <= last_sent) continue;
+      pb::Receipt r;
+      FillReceipt(*op, &r);
+      if (!writer->Write(r)) return grpc::Status::CANCELLED;
+      last_sent = op->entry.sequence;
+    }
+    if (state == Subscription::State::kOverflowed)
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "this watcher fell too far behind; watch again with from_sequence " +
+                              std::to_string(last_sent + 1));
+    if (state == Subscription::State::kClosed) return Unavailable();
+  }
+}
+
+grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
+                                              const pb::StreamJournalRequest* req,
+                                              grpc::ServerWriter<pb::JournalEntry>* writer) {
+  if (shutting_down_) return Unavailable();
+  uint64_t next = std::max<uint64_t>(req->from_sequence(), 1);
+  for (;;) {
+    const uint64_t durable = applier_->durable_sequence();
+    while (next <= durable) {
+      if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+      JournalEntry e;
+      Hash h;
+      Status s = store_->ReadEntry(next, &e, &h);
+      if (!s.ok()) return Internal(s);
+      pb::JournalEntry out;
+      FillEntry(e, h, &out);
+      if (!writer->Write(out)) return grpc::Status::CANCELLED;
+      ++next;
+    }
+    if (!req->follow()) return grpc::Status::OK;
+    if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+    if (shutting_down_) return Unavailable();
+    applier_->WaitBeyond(next - 1, kStreamPoll);
+  }
+}
+
+Status LedgerServiceImpl::ReadReceipt(uint64_t sequence, pb::Receipt* out) const {
+  AppliedOperation op;
+  Status s = store_->ReadEntry(sequence, &op.entry, &op.entry_hash);
+  if (!s.ok()) return s;
+  s = store_->ReadPostings(sequence, &op.delta.postings);
+  if (!s.ok()) return s;
+  pb::SignedOperation envelope;
+  if (!envelope.ParseFromString(op.entry.envelope))
+    return Status(Code::kCorruption,
+                  "journal entry " + std::to_string(sequence) + " holds an unreadable envelope");
+  op.op_id = OperationId(ledger_.id(), envelope.body());
+  FillReceipt(op, out);
+  return Status::Ok();
+}
+
+void LedgerServiceImpl::FillReceipt(const AppliedOperation& op, pb::Receipt* out) const {
+  out->set_sequence(op.entry.sequence);
+  out->set_time_ms(op.entry.time_ms);
+  out->set_prev_hash(std::string(op.entry.prev_hash.view()));
+  out->set_entry_hash(std::string(op.entry_hash.view()));
+  out->set_operation_id(std::string(op.op_id.view()));
+  // The envelope is stored exactly as hashed; parsing it back cannot fail for an entry the
+  // node wrote, and a receipt without it would be useless, so an unreadable one stays empty.
+  if (!out->mutable_operation()->ParseFromString(op.entry.envelope)) out->clear_operation();
+  FillPostings(op.delta.postings, out);
+}
+
+}  // namespace liard::node

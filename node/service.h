@@ -1,0 +1,78 @@
+// Service: liard.v1.LedgerService over the applier and the store. Thin by design: convert the
+// request, call the core or the applier, map the result to a gRPC status. No money rule here.
+#ifndef LIARD_NODE_SERVICE_H_
+#define LIARD_NODE_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "liard/v1/node.grpc.pb.h"
+#include "node/applier.h"
+#include "node/checkpointer.h"
+#include "node/store.h"
+#include "node/watch.h"
+
+namespace liard::node {
+
+// The bounds the service enforces on requests.
+inline constexpr int kMaxBatch = 10'000;
+inline constexpr uint32_t kDefaultHistoryPage = 50;
+inline constexpr uint32_t kMaxHistoryPage = 500;
+
+// Thread-safe: gRPC calls every method from its own threads.
+class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
+ public:
+  LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store, Applier* applier,
+                    WatchHub* hub, Checkpointer* checkpointer);
+
+  // From now on submits are answered UNAVAILABLE and streams end; calls in flight finish.
+  void BeginShutdown() { shutting_down_ = true; }
+
+  grpc::Status Submit(grpc::ServerContext* ctx, const liard::v1::SubmitRequest* req,
+                      liard::v1::SubmitResponse* resp) override;
+  grpc::Status SubmitBatch(grpc::ServerContext* ctx, const liard::v1::SubmitBatchRequest* req,
+                           liard::v1::SubmitBatchResponse* resp) override;
+  grpc::Status Simulate(grpc::ServerContext* ctx, const liard::v1::SimulateRequest* req,
+                        liard::v1::SimulateResponse* resp) override;
+  grpc::Status GetAccount(grpc::ServerContext* ctx, const liard::v1::GetAccountRequest* req,
+                          liard::v1::AccountInfo* resp) override;
+  grpc::Status GetHistory(grpc::ServerContext* ctx, const liard::v1::GetHistoryRequest* req,
+                          liard::v1::GetHistoryResponse* resp) override;
+  grpc::Status GetOperation(grpc::ServerContext* ctx, const liard::v1::GetOperationRequest* req,
+                            liard::v1::Receipt* resp) override;
+  grpc::Status GetReserves(grpc::ServerContext* ctx, const liard::v1::GetReservesRequest* req,
+                           liard::v1::Reserves* resp) override;
+  grpc::Status GetHead(grpc::ServerContext* ctx, const liard::v1::GetHeadRequest* req,
+                       liard::v1::Head* resp) override;
+  grpc::Status GetCheckpoint(grpc::ServerContext* ctx, const liard::v1::GetCheckpointRequest* req,
+                             liard::v1::SignedCheckpoint* resp) override;
+  grpc::Status GetGenesis(grpc::ServerContext* ctx, const liard::v1::GetGenesisRequest* req,
+                          liard::v1::GenesisInfo* resp) override;
+  grpc::Status Watch(grpc::ServerContext* ctx, const liard::v1::WatchRequest* req,
+                     grpc::ServerWriter<liard::v1::Receipt>* writer) override;
+  grpc::Status StreamJournal(grpc::ServerContext* ctx, const liard::v1::StreamJournalRequest* req,
+                             grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
+
+ private:
+  // Decodes and preflights one envelope (the costly signature check runs on the caller's
+  // thread, in parallel with every other call).
+  Status Verify(const liard::v1::SignedOperation& envelope, VerifiedOperation* out) const;
+  // The receipt of journal entry `sequence`, from the store.
+  Status ReadReceipt(uint64_t sequence, liard::v1::Receipt* out) const;
+  void FillReceipt(const AppliedOperation& op, liard::v1::Receipt* out) const;
+
+  const Ledger& ledger_;
+  const std::string genesis_bytes_;
+  Store* const store_;
+  Applier* const applier_;
+  WatchHub* const hub_;
+  Checkpointer* const checkpointer_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_SERVICE_H_

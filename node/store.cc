@@ -1,0 +1,1079 @@
+// Store: liard-node's RocksDB layout — column families, key and record encodings, group commit
+// and the fast, self-checking start-up load.
+//
+// RECORD ENCODINGS (format "liard-store/1"). These bytes are on users' disks: never change a
+// layout in place; add a new key, or a new format with a migration. Every integer is big-endian
+// and fixed-size; a signed integer is stored as its two's-complement 64 bits (i64); there is no
+// floating point anywhere. A string is a u32 byte length followed by the bytes. Each record
+// has exactly the length its layout gives, and its kinds, statuses and slots are known values:
+// anything else is refused as kCorruption naming the column family and key.
+//
+//   meta (text keys):
+//     "format"     -> "liard-store/1"
+//     "genesis"    -> the genesis document, the exact bytes whose hash is the ledger id
+//     "ledger_id"  -> 32 bytes
+//     "head"       -> u64 sequence | head hash (32) | i64 time_ms                 = 48 bytes
+//     "totals"     -> u32 count | count × i64, the total of slot 0 first (count is kSlotCount
+//                     when written; a shorter record, from before slots were added, leaves
+//                     the later totals at zero; a longer one is refused)
+//     "digest"     -> the state digest, StateDigest::value() (32)
+//     "checkpoint" -> u64 sequence | head hash (32) | state digest (32) | i64 time_ms |
+//                     signature (64)                                              = 144 bytes
+//     "node_seed"  -> 32 bytes
+//   accounts:  account id (32) -> signing key (32) | u8 kind | u8 status | u64 sequence |
+//              string name
+//   balances:  u8 slot | owner (32) -> i64 balance; never 0 (a zero balance is deleted, as in
+//              MemoryState and the state digest)
+//   journal:   u64 sequence -> i64 time_ms | prev hash (32) | entry hash (32) | envelope (the
+//              rest of the value, which the entry hash covers)
+//   postings:  u64 sequence -> u32 count | count × (u8 slot | owner (32) | i64 amount)
+//   op_index:  operation id (32) -> u64 sequence
+//   history:   account id (32) | u64 sequence -> empty
+//   default:   unused, and must stay empty (that is how a foreign RocksDB is told apart).
+//
+// Sequences are big-endian so that RocksDB's bytewise order is numeric order: the journal is
+// read in sequence order and an account's history newest-first with one reverse seek.
+#include "node/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "ledger/genesis.h"
+#include "ledger/invariants.h"
+
+namespace liard::node {
+namespace {
+
+constexpr std::string_view kFormat = "liard-store/1";
+
+// Column families, in the order of their handles.
+enum Cf : size_t { kMeta, kAccounts, kBalances, kJournal, kPostings, kOpIndex, kHistory, kCfCount };
+constexpr std::string_view kCfNames[kCfCount] = {"meta",     "accounts", "balances", "journal",
+                                                 "postings", "op_index", "history"};
+
+constexpr std::string_view kFormatKey = "format";
+constexpr std::string_view kGenesisKey = "genesis";
+constexpr std::string_view kLedgerIdKey = "ledger_id";
+constexpr std::string_view kHeadKey = "head";
+constexpr std::string_view kTotalsKey = "totals";
+constexpr std::string_view kDigestKey = "digest";
+constexpr std::string_view kCheckpointKey = "checkpoint";
+constexpr std::string_view kNodeSeedKey = "node_seed";
+
+constexpr size_t kCheckpointSize = 8 + 32 + 32 + 8 + 64;
+constexpr size_t kPostingSize = 1 + 32 + 8;
+constexpr size_t kBalanceKeySize = 1 + 32;
+constexpr size_t kHistoryKeySize = 32 + 8;
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// A WriteBatch that keeps its first failure, so that no RocksDB status goes unchecked while the
+// call sites stay a list of puts.
+class Batch {
+ public:
+  explicit Batch(rocksdb::ColumnFamilyHandle* const* cf) : cf_(cf) {}
+  void Put(Cf family, std::string_view key, std::string_view value) {
+    if (status_.ok()) status_ = batch_.Put(cf_[family], ToSlice(key), ToSlice(value));
+  }
+  void Delete(Cf family, std::string_view key) {
+    if (status_.ok()) status_ = batch_.Delete(cf_[family], ToSlice(key));
+  }
+  rocksdb::WriteBatch* batch() { return &batch_; }
+  const rocksdb::Status& status() const { return status_; }
+
+ private:
+  rocksdb::ColumnFamilyHandle* const* cf_;
+  rocksdb::WriteBatch batch_;
+  rocksdb::Status status_;
+};
+
+// ---- Fixed-width big-endian encoding.
+
+void PutU64(std::string* out, uint64_t v) {
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (56 - 8 * i));
+  out->append(b, 8);
+}
+void PutI64(std::string* out, int64_t v) { PutU64(out, static_cast<uint64_t>(v)); }
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (24 - 8 * i)));
+}
+template <size_t N>
+void PutBytes(std::string* out, const Bytes<N>& b) {
+  out->append(b.view());
+}
+
+uint64_t LoadU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+// Reads a record field by field; any shortfall or leftover makes ok() false, never a crash.
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool ok() const { return ok_; }
+  // True if every byte was consumed and nothing went wrong.
+  bool Done() const { return ok_ && data_.empty(); }
+
+  uint8_t U8() {
+    if (!Need(1)) return 0;
+    uint8_t v = static_cast<uint8_t>(data_[0]);
+    data_.remove_prefix(1);
+    return v;
+  }
+  uint32_t U32() {
+    if (!Need(4)) return 0;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(data_[i]);
+    data_.remove_prefix(4);
+    return v;
+  }
+  uint64_t U64() {
+    if (!Need(8)) return 0;
+    uint64_t v = LoadU64(data_.data());
+    data_.remove_prefix(8);
+    return v;
+  }
+  int64_t I64() { return static_cast<int64_t>(U64()); }
+  template <size_t N>
+  Bytes<N> Fixed() {
+    Bytes<N> b;
+    if (!Need(N)) return b;
+    std::memcpy(b.data.data(), data_.data(), N);
+    data_.remove_prefix(N);
+    return b;
+  }
+  std::string String() {
+    uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::string s(data_.substr(0, n));
+    data_.remove_prefix(n);
+    return s;
+  }
+  std::string_view Rest() {
+    std::string_view r = data_;
+    data_ = {};
+    return r;
+  }
+
+ private:
+  bool Need(size_t n) {
+    if (!ok_ || data_.size() < n) {
+      ok_ = false;
+      return false;
+    }
+    return true;
+  }
+  std::string_view data_;
+  bool ok_ = true;
+};
+
+bool IsKnownSlot(uint8_t v) {
+  for (Slot s : kAllSlots)
+    if (static_cast<uint8_t>(s) == v) return true;
+  return false;
+}
+bool IsValidStatus(uint8_t v) {
+  return v >= static_cast<uint8_t>(AccountStatus::kActive) &&
+         v <= static_cast<uint8_t>(AccountStatus::kClosed);
+}
+
+// ---- Keys.
+
+std::string SeqKey(uint64_t sequence) {
+  std::string k;
+  PutU64(&k, sequence);
+  return k;
+}
+std::string BalanceKey(const BookKey& key) {
+  std::string k(1, static_cast<char>(key.slot));
+  PutBytes(&k, key.owner);
+  return k;
+}
+std::string HistoryKey(const AccountId& id, uint64_t sequence) {
+  std::string k(id.view());
+  PutU64(&k, sequence);
+  return k;
+}
+
+// ---- Records.
+
+std::string EncodeAccount(const Account& a) {
+  std::string v;
+  v.reserve(32 + 2 + 8 + 4 + a.name.size());
+  PutBytes(&v, a.key);
+  v.push_back(static_cast<char>(a.kind));
+  v.push_back(static_cast<char>(a.status));
+  PutU64(&v, a.sequence);
+  PutU32(&v, static_cast<uint32_t>(a.name.size()));
+  v.append(a.name);
+  return v;
+}
+bool DecodeAccount(std::string_view key, std::string_view value, Account* a) {
+  if (!a->id.Assign(key)) return false;
+  Reader r(value);
+  a->key = r.Fixed<32>();
+  uint8_t kind = r.U8();
+  uint8_t status = r.U8();
+  a->sequence = r.U64();
+  a->name = r.String();
+  if (!r.Done() || !IsValidKind(kind) || !IsValidStatus(status)) return false;
+  a->kind = static_cast<AccountKind>(kind);
+  a->status = static_cast<AccountStatus>(status);
+  return true;
+}
+
+bool DecodeBalanceKey(std::string_view key, BookKey* out) {
+  if (key.size() != kBalanceKeySize || !IsKnownSlot(static_cast<uint8_t>(key[0]))) return false;
+  out->slot = static_cast<Slot>(static_cast<uint8_t>(key[0]));
+  return out->owner.Assign(key.substr(1));
+}
+
+std::string EncodeHead(const HeadState& h) {
+  std::string v;
+  PutU64(&v, h.sequence);
+  PutBytes(&v, h.head_hash);
+  PutI64(&v, h.time_ms);
+  return v;
+}
+bool DecodeHead(std::string_view value, HeadState* h) {
+  Reader r(value);
+  h->sequence = r.U64();
+  h->head_hash = r.Fixed<32>();
+  h->time_ms = r.I64();
+  return r.Done();
+}
+
+// Counted, so that a database written before slots were added still decodes after: slots are
+// never renumbered, only appended, and the missing totals are zero.
+std::string EncodeTotals(const Totals& t) {
+  std::string v;
+  v.reserve(4 + 8 * t.size());
+  PutU32(&v, static_cast<uint32_t>(t.size()));
+  for (int64_t x : t) PutI64(&v, x);
+  return v;
+}
+bool DecodeTotals(std::string_view value, Totals* t) {
+  Reader r(value);
+  uint32_t n = r.U32();
+  if (!r.ok() || n > t->size() || value.size() != 4 + 8 * size_t{n}) return false;
+  t->fill(0);
+  for (uint32_t i = 0; i < n; ++i) (*t)[i] = r.I64();
+  return r.Done();
+}
+
+std::string EncodeEntry(const JournalEntry& e, const Hash& entry_hash) {
+  std::string v;
+  v.reserve(8 + 32 + 32 + e.envelope.size());
+  PutI64(&v, e.time_ms);
+  PutBytes(&v, e.prev_hash);
+  PutBytes(&v, entry_hash);
+  v.append(e.envelope);
+  return v;
+}
+
+std::string EncodePostings(const std::vector<Posting>& postings) {
+  std::string v;
+  v.reserve(4 + postings.size() * kPostingSize);
+  PutU32(&v, static_cast<uint32_t>(postings.size()));
+  for (const auto& p : postings) {
+    v.push_back(static_cast<char>(p.key.slot));
+    PutBytes(&v, p.key.owner);
+    PutI64(&v, p.amount);
+  }
+  return v;
+}
+
+std::string EncodeCheckpoint(const Checkpoint& c, const Signature& s) {
+  std::string v;
+  PutU64(&v, c.sequence);
+  PutBytes(&v, c.head_hash);
+  PutBytes(&v, c.state_digest);
+  PutI64(&v, c.time_ms);
+  PutBytes(&v, s);
+  return v;
+}
+
+// A key as a person can find it again: meta keys are text, sequences decimal, the rest hex.
+std::string KeyText(Cf cf, std::string_view key) {
+  if (cf == kMeta) return std::string(key);
+  if ((cf == kJournal || cf == kPostings) && key.size() == 8)
+    return "sequence " + std::to_string(LoadU64(key.data()));
+  return ToHex(key);
+}
+
+std::string CfText(Cf cf) { return std::string(kCfNames[cf]); }
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// The files RocksDB itself leaves in a directory whose creation was interrupted before CURRENT.
+bool IsRocksDbFile(const std::string& name) {
+  return name == "LOCK" || name == "IDENTITY" || name == "LOG" || name.starts_with("LOG.old.") ||
+         name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") || name.ends_with(".log") ||
+         name.ends_with(".dbtmp");
+}
+
+// ---- Options. Why each differs from RocksDB's defaults:
+//  * The WAL stays on and every write that acknowledges something (Append, Initialize,
+//    PutCheckpoint, PutNodeSeed) is sync: that fsync is the durability promise. Group commit
+//    makes it one fsync per group, whatever the group's size. manual_wal_flush stays false so a
+//    write reaches the WAL file before Write() returns, and the WAL is recovered to the last
+//    intact record (kPointInTimeRecovery): a torn tail can only be an unacknowledged group.
+//  * Two background jobs: the machines have 2 cores, and one applier thread plus the gRPC
+//    threads already compete for them.
+//  * Memtables: the journal takes most of the write volume; its memtable is largest. A global
+//    cap (db_write_buffer_size) bounds memory whatever the number of column families, and
+//    max_total_wal_size forces flushes of rarely written families so old WAL files go away.
+//  * One shared LRU block cache. Point lookups (accounts, op_index) get whole-key bloom filters
+//    and a hash index inside data blocks. History is read by reverse seeks within one account:
+//    a 32-byte prefix extractor gives it prefix blooms, so an account without history costs no
+//    disk read.
+//  * LZ4: cheap to decompress. Envelopes are mostly keys and signatures that do not compress,
+//    so a stronger codec would only cost CPU.
+//  * bytes_per_sync smooths the writes of flushes and compactions so that they do not stall the
+//    WAL fsyncs behind one large flush of dirty pages.
+struct OptionsSet {
+  rocksdb::DBOptions db;
+  rocksdb::ColumnFamilyOptions cf[kCfCount];
+  rocksdb::ColumnFamilyOptions default_cf;
+};
+
+rocksdb::ColumnFamilyOptions MakeCfOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                           size_t write_buffer, bool point_lookups, bool prefix32) {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = write_buffer;
+  o.compression = rocksdb::kLZ4Compression;
+  o.level_compaction_dynamic_level_bytes = true;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  t.format_version = 5;
+  if (point_lookups) {
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  }
+  if (prefix32) {
+    o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.whole_key_filtering = false;  // never read by whole key
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+OptionsSet MakeOptions() {
+  OptionsSet s;
+  auto& d = s.db;
+  d.max_background_jobs = 2;
+  d.manual_wal_flush = false;
+  d.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  d.db_write_buffer_size = 256 << 20;
+  d.max_total_wal_size = 512 << 20;
+  d.bytes_per_sync = 1 << 20;
+  d.keep_log_file_num = 5;
+  d.max_log_file_size = 8 << 20;
+  auto cache = rocksdb::NewLRUCache(128 << 20);
+  constexpr size_t kMb = 1 << 20;
+  s.cf[kMeta] = MakeCfOptions(cache, 4 * kMb, true, false);
+  s.cf[kAccounts] = MakeCfOptions(cache, 32 * kMb, true, false);
+  s.cf[kBalances] = MakeCfOptions(cache, 16 * kMb, true, false);
+  s.cf[kJournal] = MakeCfOptions(cache, 64 * kMb, false, false);
+  s.cf[kPostings] = MakeCfOptions(cache, 16 * kMb, false, false);
+  s.cf[kOpIndex] = MakeCfOptions(cache, 32 * kMb, true, false);
+  s.cf[kHistory] = MakeCfOptions(cache, 32 * kMb, false, true);
+  s.default_cf = MakeCfOptions(cache, 1 * kMb, false, false);
+  return s;
+}
+
+// Decoded records, handed from Load's reading thread to the thread that fills the state.
+struct RecordBatch {
+  std::vector<Account> accounts;
+  std::vector<std::pair<BookKey, int64_t>> balances;
+  // Record hashes for the state digest, computed on the reading thread: half the filler's work.
+  std::vector<Hash> account_hashes;
+  std::vector<Hash> balance_hashes;
+};
+
+// One producer, one consumer. Bounded, so that a fast reader does not hold the whole state in
+// memory a second time while the filler catches up.
+class BatchQueue {
+ public:
+  // Blocks while full; false if the consumer has gone.
+  bool Push(RecordBatch batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return batches_.size() < kCapacity || cancelled_; });
+    if (cancelled_) return false;
+    batches_.push_back(std::move(batch));
+    not_empty_.notify_one();
+    return true;
+  }
+  // Blocks while empty; false once the producer has finished and everything was taken.
+  bool Pop(RecordBatch* batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !batches_.empty() || finished_; });
+    if (batches_.empty()) return false;
+    *batch = std::move(batches_.front());
+    batches_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  // The producer is done (successfully or not).
+  void Finish() {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
+    not_empty_.notify_all();
+  }
+  // The consumer takes nothing more.
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  static constexpr size_t kCapacity = 8;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<RecordBatch> batches_;
+  bool finished_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+struct Store::Impl {
+  std::string dir;
+  std::unique_ptr<rocksdb::DB> db;
+  rocksdb::ColumnFamilyHandle* cf[kCfCount] = {};
+  std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // what to destroy on close
+  std::atomic<bool> initialized{false};
+
+  // Serialises the writers that check and move the head (Initialize, Append); guards `head`.
+  std::mutex write_mu;
+  HeadState head;
+
+  ~Impl() {
+    if (!db) return;
+    // A clean stop leaves no WAL to replay: the next start-up reads table files only.
+    db->Flush(rocksdb::FlushOptions(), all_handles).PermitUncheckedError();
+    for (auto* h : all_handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    // Every acknowledged write was synced; a failure to close loses nothing acknowledged.
+    db->Close().PermitUncheckedError();
+  }
+
+  // Maps a RocksDB failure to a liard Status that names the directory and what was being done.
+  Status FromRocks(const rocksdb::Status& s, std::string_view doing) const {
+    if (s.ok()) return Status::Ok();
+    std::string m = std::string(doing) + " in " + dir + ": " + s.ToString();
+    if (s.IsCorruption())
+      return Status(Code::kCorruption,
+                    m + " (the database is damaged: restore it from a backup or a replica)");
+    if (s.IsNotFound()) return Status(Code::kNotFound, m);
+    if (s.IsIOError()) {
+      if (s.IsNoSpace()) m += " (the disk is full)";
+      return Status(Code::kIOError, m);
+    }
+    if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return Status(Code::kUnavailable, m);
+    if (s.IsInvalidArgument() || s.IsNotSupported()) return Status(Code::kInvalidArgument, m);
+    return Status(Code::kInternal, m);
+  }
+
+  Status Corrupt(Cf family, std::string_view key, std::string_view what) const {
+    return Status(Code::kCorruption, "the liard database in " + dir + " is damaged: record " +
+                                         CfText(family) + "/" + KeyText(family, key) + " " +
+                                         std::string(what));
+  }
+
+  // Reads one value; kNotFound (without the RocksDB noise) if the key is absent.
+  Status Get(Cf family, std::string_view key, std::string* value,
+             const rocksdb::Snapshot* snapshot = nullptr) const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    rocksdb::Status s = db->Get(ro, cf[family], ToSlice(key), value);
+    if (s.IsNotFound())
+      return Status(Code::kNotFound, CfText(family) + "/" + KeyText(family, key) + " not found");
+    return FromRocks(s, "reading " + CfText(family) + "/" + KeyText(family, key));
+  }
+
+  // Writes a batch durably: sync makes its WAL record reach the disk before this returns.
+  Status Write(Batch* batch, std::string_view doing) {
+    if (!batch->status().ok()) return FromRocks(batch->status(), doing);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return FromRocks(db->Write(wo, batch->batch()), doing);
+  }
+
+  Status ReadHead(HeadState* h, const rocksdb::Snapshot* snapshot = nullptr) const {
+    std::string v;
+    Status s = Get(kMeta, kHeadKey, &v, snapshot);
+    if (s.code() == Code::kNotFound) return Corrupt(kMeta, kHeadKey, "is missing");
+    if (!s.ok()) return s;
+    if (!DecodeHead(v, h)) return Corrupt(kMeta, kHeadKey, "does not decode");
+    return Status::Ok();
+  }
+
+  std::string Altered() const {
+    return "the liard database in " + dir + " was altered or damaged behind the node's back: ";
+  }
+
+  // Load's reading thread: decodes every account and balance under `snapshot` into batches for
+  // the filling thread, then recounts the totals from the balances read (the same records the
+  // state receives) with the ledger's own CheckTotals.
+  Status ScanState(const rocksdb::Snapshot* snapshot, const Totals& totals,
+                   BatchQueue* queue) const {
+    constexpr size_t kBatchRecords = 4096;
+    rocksdb::ReadOptions scan;
+    scan.snapshot = snapshot;
+    scan.fill_cache = false;          // read once: do not evict what queries use
+    scan.readahead_size = 8 << 20;    // large sequential reads
+    scan.adaptive_readahead = false;  // the fixed size above is what we want from the start
+    RecordBatch batch;
+    std::vector<std::pair<BookKey, int64_t>> all_balances;
+    auto send = [&] {
+      bool taken = queue->Push(std::move(batch));
+      batch = RecordBatch();
+      return taken;
+    };
+
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(scan, cf[kAccounts]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      Account a;
+      if (!DecodeAccount(ToView(it->key()), ToView(it->value()), &a))
+        return Corrupt(kAccounts, ToView(it->key()), "does not decode");
+      batch.account_hashes.push_back(AccountRecordHash(a));
+      batch.accounts.push_back(std::move(a));
+      if (batch.accounts.size() == kBatchRecords && !send()) return Status::Ok();
+    }
+    Status s = FromRocks(it->status(), "reading the accounts");
+    if (!s.ok()) return s;
+
+    it.reset(db->NewIterator(scan, cf[kBalances]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      BookKey key;
+      std::string_view k = ToView(it->key()), v = ToView(it->value());
+      if (!DecodeBalanceKey(k, &key) || v.size() != 8)
+        return Corrupt(kBalances, k, "does not decode");
+      int64_t balance = static_cast<int64_t>(LoadU64(v.data()));
+      if (balance == 0) return Corrupt(kBalances, k, "holds a zero balance");
+      batch.balances.emplace_back(key, balance);
+      batch.balance_hashes.push_back(BalanceRecordHash(key, balance));
+      all_balances.emplace_back(key, balance);
+      if (batch.balances.size() == kBatchRecords && !send()) return Status::Ok();
+    }
+    s = FromRocks(it->status(), "reading the balances");
+    if (!s.ok()) return s;
+    if (!send()) return Status::Ok();
+
+    s = CheckTotals(all_balances, totals);
+    if (!s.ok())
+      return Status(Code::kCorruption, Altered() + "the stored balances and totals disagree (" +
+                                           s.ToString() +
+                                           "); restore it from a backup or a replica");
+    return Status::Ok();
+  }
+
+  // True if the column family holds no key at all.
+  Status IsEmpty(rocksdb::DB* in, rocksdb::ColumnFamilyHandle* h, std::string_view name,
+                 bool* empty) const {
+    std::unique_ptr<rocksdb::Iterator> it(in->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToFirst();
+    *empty = !it->Valid();
+    return FromRocks(it->status(), "reading " + std::string(name));
+  }
+
+  // Whether the default column family of the database in `dir` holds no key. Opens it
+  // read-only: nothing is written to what may be another program's database.
+  Status DefaultIsEmpty(bool* empty) const {
+    std::vector<rocksdb::ColumnFamilyDescriptor> only_default = {
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s =
+        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, only_default, &handles, &raw);
+    if (!s.ok()) return FromRocks(s, "looking into the database");
+    std::unique_ptr<rocksdb::DB> other(raw);
+    Status result = IsEmpty(other.get(), handles[0], "the default column family", empty);
+    for (auto* h : handles) other->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    return result;
+  }
+
+  // Writes every account, non-zero balance, the totals and the digest of `state`.
+  // In key order: RocksDB's memtable inserts sorted keys several times faster than random ones,
+  // which matters for a genesis that migrates a whole member base.
+  static void PutState(const MemoryState& state, Batch* b) {
+    std::vector<const Account*> accounts;
+    accounts.reserve(state.account_count());
+    for (const auto& [id, a] : state.accounts()) accounts.push_back(&a);
+    std::sort(accounts.begin(), accounts.end(),
+              [](const Account* x, const Account* y) { return x->id < y->id; });
+    for (const Account* a : accounts) b->Put(kAccounts, a->id.view(), EncodeAccount(*a));
+    auto balances = state.NonZeroBalances();
+    std::sort(balances.begin(), balances.end());
+    std::string v;
+    for (const auto& [key, balance] : balances) {
+      v.clear();
+      PutI64(&v, balance);
+      b->Put(kBalances, BalanceKey(key), v);
+    }
+    b->Put(kMeta, kTotalsKey, EncodeTotals(state.totals()));
+    b->Put(kMeta, kDigestKey, state.digest().view());
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* out) {
+  namespace fs = std::filesystem;
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  const std::string no_db = "no liard database in " + dir +
+                            ": give the right data directory, or initialise a new ledger there";
+
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return Status(Code::kIOError, "cannot read " + dir + ": " + ec.message());
+  if (!fs::exists(st)) {
+    if (!create) return Status(Code::kNotFound, no_db);
+    fs::create_directories(dir, ec);
+    // The node's signing seed lives in this database: keep it from other users.
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) return Status(Code::kIOError, "cannot create " + dir + ": " + ec.message());
+  } else if (!fs::is_directory(st)) {
+    return Status(Code::kInvalidArgument, dir + " is not a directory");
+  }
+
+  OptionsSet opts = MakeOptions();
+  opts.db.create_if_missing = create;
+  opts.db.create_missing_column_families = create;
+
+  if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    // No database yet. Refuse to scatter one among someone else's files.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (!IsRocksDbFile(name))
+        return Status(Code::kInvalidArgument,
+                      dir + " holds other files (such as " + name +
+                          ") and no liard database: choose an empty or new directory");
+    }
+    if (ec) return Status(Code::kIOError, "cannot list " + dir + ": " + ec.message());
+    if (!create) return Status(Code::kNotFound, no_db);
+  } else {
+    std::vector<std::string> existing;
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(opts.db, dir, &existing);
+    if (!s.ok()) return impl->FromRocks(s, "listing the column families");
+    const std::string foreign = dir +
+                                " holds a RocksDB database of another program, not a liard "
+                                "database: choose another directory";
+    for (const auto& name : existing)
+      if (name != rocksdb::kDefaultColumnFamilyName &&
+          std::find(std::begin(kCfNames), std::end(kCfNames), name) == std::end(kCfNames))
+        return Status(Code::kInvalidArgument, foreign + " (it has a column family '" + name + "')");
+    if (existing.size() != kCfCount + 1) {
+      // A liard database gets all its column families when it is created, so this is another
+      // program's database or a creation cut short; only the first has keys in "default".
+      bool empty = false;
+      Status es = impl->DefaultIsEmpty(&empty);
+      if (!es.ok()) return es;
+      if (!empty) return Status(Code::kInvalidArgument, foreign);
+      if (!create && existing.size() == 1) return Status(Code::kNotFound, no_db);
+      if (!create)
+        return Status(Code::kCorruption,
+                      "the liard database in " + dir + " lacks some of its column families");
+    }
+  }
+
+  // Handle 0 is "default" (unused); handle 1 + c is column family c.
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, opts.default_cf);
+  for (size_t c = 0; c < kCfCount; ++c)
+    descriptors.emplace_back(std::string(kCfNames[c]), opts.cf[c]);
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(opts.db, dir, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    std::string text = s.ToString();
+    if (s.IsIOError() && Contains(text, "/LOCK") &&
+        (Contains(text, "lock hold by current process") ||
+         Contains(text, "Resource temporarily unavailable") || Contains(text, "While lock file")))
+      return Status(Code::kUnavailable, "another liard-node is using " + dir +
+                                            " (its database is locked): stop it first, or give "
+                                            "this node another data directory");
+    return impl->FromRocks(s, "opening the database");
+  }
+  impl->db.reset(raw);
+  impl->all_handles = handles;
+  for (size_t c = 0; c < kCfCount; ++c) impl->cf[c] = handles[1 + c];
+
+  std::string format;
+  Status fs_status = impl->Get(kMeta, kFormatKey, &format);
+  if (fs_status.ok() && format != kFormat)
+    return Status(Code::kInvalidArgument, "the database in " + dir + " has format '" + format +
+                                              "', which this liard-node does not read (it reads '" +
+                                              std::string(kFormat) + "')");
+  if (!fs_status.ok() && fs_status.code() != Code::kNotFound) return fs_status;
+
+  std::string genesis;
+  Status gs = impl->Get(kMeta, kGenesisKey, &genesis);
+  if (gs.ok()) {
+    if (!fs_status.ok()) return impl->Corrupt(kMeta, kFormatKey, "is missing");
+    Status hs = impl->ReadHead(&impl->head);
+    if (!hs.ok()) return hs;
+    impl->initialized = true;
+  } else if (gs.code() != Code::kNotFound) {
+    return gs;
+  }
+  out->reset(new Store(std::move(impl)));
+  return Status::Ok();
+}
+
+bool Store::initialized() const { return impl_->initialized.load(); }
+
+Status Store::Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
+                         const MemoryState& genesis_state) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.write_mu);
+  std::string existing;
+  Status s = m.Get(kMeta, kLedgerIdKey, &existing);
+  if (s.ok() || m.initialized)
+    return Status(Code::kAlreadyExists, m.dir + " already holds the ledger " + ToHex(existing) +
+                                            ": it cannot be initialised again");
+  if (s.code() != Code::kNotFound) return s;
+  if (LedgerIdOf(genesis_bytes) != ledger_id)
+    return Status(Code::kInvalidArgument, "the ledger id is not the hash of the genesis document");
+  // No genesis but some state: a damaged database, not a fresh one.
+  for (Cf c : {kAccounts, kBalances, kJournal}) {
+    bool empty = false;
+    Status es = m.IsEmpty(m.db.get(), m.cf[c], CfText(c), &empty);
+    if (!es.ok()) return es;
+    if (!empty)
+      return Status(Code::kCorruption, "the database in " + m.dir + " has records in " + CfText(c) +
+                                           " but no genesis: it is damaged");
+  }
+
+  HeadState head{0, ledger_id, 0};
+  Batch b(m.cf);
+  b.Put(kMeta, kFormatKey, kFormat);
+  b.Put(kMeta, kGenesisKey, genesis_bytes);
+  b.Put(kMeta, kLedgerIdKey, ledger_id.view());
+  b.Put(kMeta, kHeadKey, EncodeHead(head));
+  Impl::PutState(genesis_state, &b);
+  s = m.Write(&b, "writing the genesis");
+  if (!s.ok()) return s;
+  m.head = head;
+  m.initialized = true;
+  return Status::Ok();
+}
+
+Status Store::ReadGenesis(std::string* genesis_bytes, Hash* ledger_id) const {
+  const Impl& m = *impl_;
+  rocksdb::ManagedSnapshot snap(m.db.get());
+  Status s = m.Get(kMeta, kGenesisKey, genesis_bytes, snap.snapshot());
+  if (s.code() == Code::kNotFound)
+    return Status(Code::kNotFound, m.dir + " holds no ledger yet: initialise it first");
+  if (!s.ok()) return s;
+  std::string id;
+  s = m.Get(kMeta, kLedgerIdKey, &id, snap.snapshot());
+  if (s.code() == Code::kNotFound) return m.Corrupt(kMeta, kLedgerIdKey, "is missing");
+  if (!s.ok()) return s;
+  if (!ledger_id->Assign(id)) return m.Corrupt(kMeta, kLedgerIdKey, "is not 32 bytes");
+  return Status::Ok();
+}
+
+Status Store::Load(MemoryState* state, HeadState* head) const {
+  const Impl& m = *impl_;
+  if (!m.initialized)
+    return Status(Code::kNotFound, m.dir + " holds no ledger yet: initialise it first");
+  if (state->account_count() != 0)
+    return Status(Code::kInvalidArgument, "Load needs an empty MemoryState");
+  // One snapshot: a consistent state even if a group is being appended meanwhile.
+  rocksdb::ManagedSnapshot snap(m.db.get());
+
+  std::string v;
+  Status s = m.Get(kMeta, kTotalsKey, &v, snap.snapshot());
+  if (s.code() == Code::kNotFound) return m.Corrupt(kMeta, kTotalsKey, "is missing");
+  if (!s.ok()) return s;
+  Totals totals{};
+  if (!DecodeTotals(v, &totals)) return m.Corrupt(kMeta, kTotalsKey, "does not decode");
+  s = m.Get(kMeta, kDigestKey, &v, snap.snapshot());
+  if (s.code() == Code::kNotFound) return m.Corrupt(kMeta, kDigestKey, "is missing");
+  if (!s.ok()) return s;
+  Hash stored_digest;
+  if (!stored_digest.Assign(v)) return m.Corrupt(kMeta, kDigestKey, "is not 32 bytes");
+  s = m.ReadHead(head, snap.snapshot());
+  if (!s.ok()) return s;
+
+  // Filling the MemoryState (a record hash and a map insert per record) is the costly part;
+  // reading and decoding RocksDB's blocks happens meanwhile on a second thread.
+  BatchQueue queue;
+  Status scan_status;
+  std::thread reader([&] {
+    scan_status = m.ScanState(snap.snapshot(), totals, &queue);
+    queue.Finish();
+  });
+  struct Joiner {
+    BatchQueue& queue;
+    std::thread& thread;
+    ~Joiner() {  // if this thread leaves early: unblock the reader, then wait for it
+      queue.Cancel();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{queue, reader};
+  // Sizing the maps once avoids rehashing a million entries several times over.
+  uint64_t accounts = 0, balances = 0;
+  m.db->GetIntProperty(m.cf[kAccounts], "rocksdb.estimate-num-keys", &accounts);
+  m.db->GetIntProperty(m.cf[kBalances], "rocksdb.estimate-num-keys", &balances);
+  state->Reserve(accounts, balances);
+  RecordBatch batch;
+  while (queue.Pop(&batch)) {
+    for (size_t i = 0; i < batch.accounts.size(); ++i)
+      state->RestoreAccount(std::move(batch.accounts[i]), batch.account_hashes[i]);
+    for (size_t i = 0; i < batch.balances.size(); ++i)
+      state->RestoreBalance(batch.balances[i].first, batch.balances[i].second,
+                            batch.balance_hashes[i]);
+  }
+  reader.join();
+  if (!scan_status.ok()) return scan_status;
+  state->SetTotals(totals);
+
+  if (state->digest() != stored_digest)
+    return Status(Code::kCorruption,
+                  m.Altered() + "the digest of the stored accounts and balances (" +
+                      ToHex(state->digest()) + ") is not the digest written with them (" +
+                      ToHex(stored_digest) + "); restore it from a backup or a replica");
+
+  // One seek, not a read of the journal: its last entry must be the head.
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.cf[kJournal]));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    if (it->key().size() != 8) return m.Corrupt(kJournal, ToView(it->key()), "has a bad key");
+    last = LoadU64(it->key().data());
+  }
+  s = m.FromRocks(it->status(), "reading the journal's last entry");
+  if (!s.ok()) return s;
+  if (last != head->sequence)
+    return Status(Code::kCorruption, m.Altered() + "the head is entry " +
+                                         std::to_string(head->sequence) +
+                                         " but the journal ends at entry " + std::to_string(last));
+  return Status::Ok();
+}
+
+Status Store::Append(const std::vector<AppliedOperation>& group, const MemoryState& state_after) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.write_mu);
+  if (!m.initialized)
+    return Status(Code::kInvalidArgument, m.dir + " holds no ledger yet: initialise it first");
+  if (group.empty()) return Status::Ok();
+
+  // Check the whole chain before writing anything: a refused group leaves no trace.
+  uint64_t expected = m.head.sequence + 1;
+  Hash prev = m.head.head_hash;
+  for (const auto& op : group) {
+    const JournalEntry& e = op.entry;
+    if (e.sequence != expected)
+      return Status(Code::kInvalidArgument, "entry " + std::to_string(e.sequence) +
+                                                " does not follow the journal's head: expected " +
+                                                std::to_string(expected));
+    if (e.prev_hash != prev)
+      return Status(Code::kInvalidArgument, "entry " + std::to_string(e.sequence) +
+                                                " does not link to the previous entry's hash");
+    if (EntryHash(e) != op.entry_hash)
+      return Status(Code::kInvalidArgument,
+                    "entry " + std::to_string(e.sequence) + " carries a wrong entry hash");
+    prev = op.entry_hash;
+    ++expected;
+  }
+
+  Batch b(m.cf);
+  std::unordered_set<AccountId> accounts;
+  std::unordered_set<BookKey> balances;
+  for (const auto& op : group) {
+    std::string seq = SeqKey(op.entry.sequence);
+    b.Put(kJournal, seq, EncodeEntry(op.entry, op.entry_hash));
+    b.Put(kPostings, seq, EncodePostings(op.delta.postings));
+    b.Put(kOpIndex, op.op_id.view(), seq);
+    for (const auto& id : op.touched) b.Put(kHistory, HistoryKey(id, op.entry.sequence), "");
+    for (const auto& a : op.delta.accounts) accounts.insert(a.id);
+    for (const auto& p : op.delta.postings) balances.insert(p.key);
+  }
+  for (const auto& id : accounts) {
+    const Account* a = state_after.FindAccount(id);
+    if (!a)
+      return Status(Code::kInvalidArgument,
+                    "the state after the group lacks account " + ToHex(id) + " that it wrote");
+    b.Put(kAccounts, id.view(), EncodeAccount(*a));
+  }
+  std::string v;
+  for (const auto& key : balances) {
+    int64_t balance = state_after.Balance(key);
+    if (balance == 0) {
+      b.Delete(kBalances, BalanceKey(key));
+    } else {
+      v.clear();
+      PutI64(&v, balance);
+      b.Put(kBalances, BalanceKey(key), v);
+    }
+  }
+  const JournalEntry& last = group.back().entry;
+  HeadState head{last.sequence, group.back().entry_hash, last.time_ms};
+  b.Put(kMeta, kTotalsKey, EncodeTotals(state_after.totals()));
+  b.Put(kMeta, kDigestKey, state_after.digest().view());
+  b.Put(kMeta, kHeadKey, EncodeHead(head));
+
+  Status s = m.Write(&b, "appending entries " + std::to_string(group.front().entry.sequence) +
+                             " to " + std::to_string(last.sequence));
+  if (!s.ok()) return s;
+  m.head = head;
+  return Status::Ok();
+}
+
+Status Store::ReadEntry(uint64_t sequence, JournalEntry* entry, Hash* entry_hash) const {
+  const Impl& m = *impl_;
+  std::string key = SeqKey(sequence), v;
+  Status s = m.Get(kJournal, key, &v);
+  if (s.code() == Code::kNotFound)
+    return Status(Code::kNotFound, "no journal entry " + std::to_string(sequence));
+  if (!s.ok()) return s;
+  Reader r(v);
+  entry->sequence = sequence;
+  entry->time_ms = r.I64();
+  entry->prev_hash = r.Fixed<32>();
+  *entry_hash = r.Fixed<32>();
+  if (!r.ok()) return m.Corrupt(kJournal, key, "does not decode");
+  entry->envelope = std::string(r.Rest());
+  // The stored hash must be the hash of the stored bytes: a cheap check on every read.
+  if (EntryHash(*entry) != *entry_hash)
+    return m.Corrupt(kJournal, key, "does not match its entry hash");
+  return Status::Ok();
+}
+
+Status Store::ReadPostings(uint64_t sequence, std::vector<Posting>* postings) const {
+  const Impl& m = *impl_;
+  std::string key = SeqKey(sequence), v;
+  Status s = m.Get(kPostings, key, &v);
+  if (s.code() == Code::kNotFound)
+    return Status(Code::kNotFound, "no postings for entry " + std::to_string(sequence));
+  if (!s.ok()) return s;
+  Reader r(v);
+  uint32_t n = r.U32();
+  if (!r.ok() || v.size() != 4 + size_t{n} * kPostingSize)
+    return m.Corrupt(kPostings, key, "does not decode");
+  postings->clear();
+  postings->reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint8_t slot = r.U8();
+    Posting p;
+    p.key.owner = r.Fixed<32>();
+    p.amount = r.I64();
+    if (!IsKnownSlot(slot)) return m.Corrupt(kPostings, key, "names an unknown slot");
+    p.key.slot = static_cast<Slot>(slot);
+    postings->push_back(p);
+  }
+  if (!r.Done()) return m.Corrupt(kPostings, key, "does not decode");
+  return Status::Ok();
+}
+
+Status Store::FindOperation(const Hash& op_id, uint64_t* sequence) const {
+  const Impl& m = *impl_;
+  std::string v;
+  Status s = m.Get(kOpIndex, op_id.view(), &v);
+  if (s.code() == Code::kNotFound)
+    return Status(Code::kNotFound, "no applied operation has the id " + ToHex(op_id));
+  if (!s.ok()) return s;
+  if (v.size() != 8) return m.Corrupt(kOpIndex, op_id.view(), "does not decode");
+  *sequence = LoadU64(v.data());
+  return Status::Ok();
+}
+
+Status Store::History(const AccountId& account, uint64_t before, size_t limit,
+                      std::vector<uint64_t>* sequences) const {
+  const Impl& m = *impl_;
+  sequences->clear();
+  if (limit == 0 || before == 1) return Status::Ok();
+  // Newest first: seek to the last key at or below account|before-1 and walk back; the lower
+  // bound stops the walk at the account's first entry, so a page reads only its own keys.
+  std::string lower(account.view());
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.cf[kHistory]));
+  uint64_t top = before == 0 ? std::numeric_limits<uint64_t>::max() : before - 1;
+  for (it->SeekForPrev(HistoryKey(account, top)); it->Valid() && sequences->size() < limit;
+       it->Prev()) {
+    std::string_view k = ToView(it->key());
+    if (k.size() != kHistoryKeySize) return m.Corrupt(kHistory, k, "has a bad key");
+    if (k.substr(0, 32) != account.view()) break;
+    sequences->push_back(LoadU64(k.data() + 32));
+  }
+  return m.FromRocks(it->status(), "reading the history of " + ToHex(account));
+}
+
+Status Store::PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature) {
+  Impl& m = *impl_;
+  Batch b(m.cf);
+  b.Put(kMeta, kCheckpointKey, EncodeCheckpoint(checkpoint, signature));
+  return m.Write(&b, "writing a checkpoint");
+}
+
+Status Store::ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const {
+  const Impl& m = *impl_;
+  std::string v;
+  Status s = m.Get(kMeta, kCheckpointKey, &v);
+  if (s.code() == Code::kNotFound) return Status(Code::kNotFound, "no checkpoint yet");
+  if (!s.ok()) return s;
+  if (v.size() != kCheckpointSize) return m.Corrupt(kMeta, kCheckpointKey, "does not decode");
+  Reader r(v);
+  checkpoint->sequence = r.U64();
+  checkpoint->head_hash = r.Fixed<32>();
+  checkpoint->state_digest = r.Fixed<32>();
+  checkpoint->time_ms = r.I64();
+  *signature = r.Fixed<64>();
+  if (!r.Done()) return m.Corrupt(kMeta, kCheckpointKey, "does not decode");
+  return Status::Ok();
+}
+
+Status Store::PutNodeSeed(const Seed& seed) {
+  Impl& m = *impl_;
+  Batch b(m.cf);
+  b.Put(kMeta, kNodeSeedKey, seed.view());
+  return m.Write(&b, "writing the node's seed");
+}
+
+Status Store::ReadNodeSeed(Seed* seed) const {
+  const Impl& m = *impl_;
+  std::string v;
+  Status s = m.Get(kMeta, kNodeSeedKey, &v);
+  if (s.code() == Code::kNotFound) return Status(Code::kNotFound, "no node seed yet");
+  if (!s.ok()) return s;
+  if (!seed->Assign(v)) return m.Corrupt(kMeta, kNodeSeedKey, "is not 32 bytes");
+  return Status::Ok();
+}
+
+}  // namespace liard::node

@@ -1,0 +1,284 @@
+// End-to-end harness: runs the real liard-node binary on 127.0.0.1 and drives it over gRPC.
+//
+// Everything here has a deadline, so a hung node fails a test instead of hanging CI, and every
+// process it starts is killed by a destructor (and by PR_SET_PDEATHSIG if the test binary
+// itself dies), so a failing test never leaves a node behind.
+#ifndef LIARD_TESTS_E2E_HARNESS_H_
+#define LIARD_TESTS_E2E_HARNESS_H_
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "ledger/crypto.h"
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+#include "ledger/memory_state.h"
+#include "liard/v1/node.grpc.pb.h"
+
+namespace liard::e2e {
+
+namespace pb = ::liard::v1;
+using Millis = std::chrono::milliseconds;
+
+// The liard-node binary under test: LIARD_NODE_PATH (set by CMake), unless the environment
+// variable LIARD_NODE_BINARY names another one.
+std::string NodePath();
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction unless
+// LIARD_E2E_KEEP is set (to look at a failed run).
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string Join(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, std::string_view content);
+std::string ReadFile(const std::string& path);
+
+// The outcome of one short-lived liard-node command (init, --help, a run that must fail).
+struct CommandResult {
+  int exit_code = -1;      // the exit status; 128 + signal if a signal ended it
+  bool timed_out = false;  // it did not end in time and was killed
+  std::string out;
+  std::string err;
+};
+
+// Runs `liard-node args...` to completion, killing it after `timeout`.
+CommandResult RunNode(const std::vector<std::string>& args, Millis timeout = Millis(30'000));
+
+// A genesis written as the contract's TOML, with keys from testing::KeyFor(name).
+struct GenesisMember {
+  std::string name;     // also the KeyFor() name
+  std::string kind;     // "resident", "merchant", "exchange-office", "municipality", "association"
+  int64_t opening = 0;  // cents
+};
+
+struct GenesisSpec {
+  std::string code = "ROUE";
+  std::string name = "la Roue";
+  std::vector<std::string> board = {"board-1"};
+  uint32_t threshold = 1;
+  int64_t created_at_ms = 1'700'000'000'000;
+  std::vector<GenesisMember> members;
+  int64_t extra_fund = 0;  // the fund is the sum of the openings plus this, in euro cents
+
+  int64_t fund() const;
+};
+
+// association, office, shop (merchant), alice 100.00, bob 50.00, carol 0; fund 150.00.
+GenesisSpec StandardGenesis();
+std::string GenesisToml(const GenesisSpec& spec);
+// "12.34" for 1234.
+std::string Cents(int64_t cents);
+
+// Writes the genesis to DIR.genesis.toml (beside DIR), runs `init`, and returns the printed ledger
+// id (hex). Throws with the node's stderr if init fails.
+std::string InitLedger(const std::string& data_dir, const GenesisSpec& spec);
+
+// One running liard-node. Start() may be called again after Stop() or Kill() to restart on the
+// same data directory (on a new port).
+class NodeProcess {
+ public:
+  explicit NodeProcess(std::string data_dir, std::vector<std::string> extra_args = {});
+  ~NodeProcess();  // SIGKILLs and reaps the node if it still runs
+  NodeProcess(const NodeProcess&) = delete;
+  NodeProcess& operator=(const NodeProcess&) = delete;
+
+  // Runs `liard-node run --data DIR --listen 127.0.0.1:0 extra...`, waits for the listening
+  // line on stdout and for the health service to say SERVING. Throws std::runtime_error (with
+  // the node's stderr) if it exits or the deadline passes first; the node is killed then.
+  void Start(Millis timeout = Millis(30'000));
+  // Start() in two halves, so that a test can kill the node while it is still starting.
+  void Launch();
+  void WaitReady(Millis timeout = Millis(30'000));
+  // SIGTERM, then waits for the exit. Returns the exit code (128 + signal if signalled), or -1
+  // if it did not exit in time (it is SIGKILLed then).
+  int Stop(Millis timeout = Millis(30'000));
+  // SIGKILL and reap: the crash.
+  void Kill();
+
+  bool running();
+  int port() const { return port_; }
+  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  // A channel to this run of the node (a new one after each Start).
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // What the current (or last) run wrote so far.
+  std::string out() const;
+  std::string err() const;
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  void ReaderLoop(int out_fd, int err_fd);
+  bool WaitExit(Millis timeout);  // reaps; true if the process has exited
+  void JoinReader();
+
+  std::string data_dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+  int port_ = 0;
+  std::shared_ptr<grpc::Channel> channel_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string out_, err_;
+  bool reader_done_ = false;
+  bool stop_reader_ = false;
+  std::thread reader_;
+};
+
+// A channel with no message size limit on the client side, so the node's limits are tested.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+
+// grpc.health.v1.Health/Check for `service`, spoken with a generic stub: 1 is SERVING. Returns
+// the gRPC status; *serving_status is set on success.
+grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                         int* serving_status, Millis timeout = Millis(5'000));
+
+// A unary call with raw request bytes, to send what no generated stub would.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                          const std::string& request, std::string* response,
+                          Millis timeout = Millis(10'000));
+
+// A bidirectional streaming call with raw messages: sends `requests`, half-closes, reads every
+// response until the server ends the call.
+grpc::Status RawBidiCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                         const std::vector<std::string>& requests,
+                         std::vector<std::string>* responses, Millis timeout = Millis(10'000));
+
+void SetDeadline(grpc::ClientContext* ctx, Millis timeout);
+
+// A Submit's whole answer: status, the trailing liard-code metadata and the response.
+struct SubmitOutcome {
+  grpc::Status status;
+  std::string liard_code;       // trailing metadata "liard-code", empty if absent
+  std::string liard_code_name;  // trailing metadata "liard-code-name"
+  pb::SubmitResponse response;
+};
+
+// A gRPC client of one node, with the signing helpers a wallet would have.
+class Client {
+ public:
+  // Learns the ledger id from GetGenesis (and checks it is the hash of the genesis bytes).
+  explicit Client(std::shared_ptr<grpc::Channel> channel);
+
+  pb::LedgerService::Stub& stub() { return *stub_; }
+  const Hash& ledger_id() const { return ledger_id_; }
+  const std::string& genesis_bytes() const { return genesis_bytes_; }
+
+  // A transfer signed by testing::KeyFor(from).
+  pb::SignedOperation SignTransfer(std::string_view from, std::string_view to, int64_t amount,
+                                   uint64_t sequence, std::string memo = "") const;
+  pb::SignedOperation SignTransfer(const KeyPair& from, const AccountId& to, int64_t amount,
+                                   uint64_t sequence, std::string memo = "") const;
+  // The operation id a client computes before sending: SHA-256 of the signing message.
+  Hash OperationIdOf(const pb::SignedOperation& op) const;
+
+  SubmitOutcome Submit(const pb::SignedOperation& op, Millis timeout = Millis(10'000));
+  grpc::Status SubmitBatch(const std::vector<pb::SignedOperation>& ops,
+                           pb::SubmitBatchResponse* response, Millis timeout = Millis(30'000));
+
+  grpc::Status GetAccount(const AccountId& id, pb::AccountInfo* info);
+  // These throw std::runtime_error if the call fails.
+  pb::AccountInfo AccountOf(std::string_view name);
+  int64_t Balance(std::string_view name) { return AccountOf(name).balance(); }
+  pb::Head Head();
+  pb::Reserves Reserves();
+  grpc::Status GetOperation(const Hash& op_id, pb::Receipt* receipt);
+  // The whole journal from `from` to the head (follow = false).
+  std::vector<pb::JournalEntry> Journal(uint64_t from = 1, Millis timeout = Millis(60'000));
+  // Every page of an account's history, newest first.
+  grpc::Status History(const AccountId& id, uint64_t before, uint32_t limit,
+                       pb::GetHistoryResponse* response);
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::LedgerService::Stub> stub_;
+  Hash ledger_id_;
+  std::string genesis_bytes_;
+};
+
+// The journal checked as an auditor would: sequences 1..n without gaps, each prev_hash the
+// previous entry's hash (the ledger id for entry 1), each entry_hash recomputed. Returns "" or
+// the first problem.
+std::string VerifyChain(const std::vector<pb::JournalEntry>& entries, const Hash& ledger_id);
+
+// The journal replayed through the core the node uses, from the genesis state.
+struct Replay {
+  std::unique_ptr<Ledger> ledger;
+  MemoryState state;
+  std::vector<Hash> op_ids;  // per entry, in order
+};
+// Decodes each envelope, runs Preflight and Apply at the entry's time, commits the delta. Stops
+// after entry `up_to`. Returns "" or the first entry the core refuses, and why.
+std::string ReplayJournal(std::string_view genesis_bytes,
+                          const std::vector<pb::JournalEntry>& entries, Replay* out,
+                          uint64_t up_to = std::numeric_limits<uint64_t>::max());
+
+// ---- Other programs than the node (the wallet CLI, for tests/wallet) ----
+
+// How to start one: environment changes and a standard input. Such a child also runs in a new
+// session, without a controlling terminal, so a program can never wait on /dev/tty.
+struct ProgramOptions {
+  std::map<std::string, std::string> env;  // set, or overridden, in the child's environment
+  std::vector<std::string> unset_env;      // removed from it
+  std::string stdin_data;                  // its standard input, then end of file
+};
+
+// Runs `path args...` to completion, killing it after `timeout`.
+CommandResult RunProgram(const std::string& path, const std::vector<std::string>& args,
+                         const ProgramOptions& options = {}, Millis timeout = Millis(30'000));
+
+// A long-running program read while it runs (e.g. `liard watch`). Killed by the destructor.
+class ChildProcess {
+ public:
+  ChildProcess(const std::string& path, const std::vector<std::string>& args,
+               const ProgramOptions& options = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // True once `needle` appeared on stdout (or stderr), false if `timeout` passed first.
+  bool WaitFor(std::string_view needle, bool on_stderr, Millis timeout);
+  std::string out() const;
+  std::string err() const;
+  // Sends `sig` and waits for the exit: its code (128 + signal if signalled), or -1 if it did
+  // not end in time (it is SIGKILLed then).
+  int Signal(int sig, Millis timeout = Millis(10'000));
+
+ private:
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string out_, err_;
+  bool stop_reader_ = false;
+  std::thread reader_;
+};
+
+std::string HashBytes(const Hash& h);  // as a std::string of 32 bytes
+std::string Hex(std::string_view bytes);
+
+}  // namespace liard::e2e
+
+#endif  // LIARD_TESTS_E2E_HARNESS_H_

@@ -1,0 +1,426 @@
+// Config and genesis files: the contract's examples are accepted, and every kind of mistake an
+// operator makes is refused with a message that names it.
+#include "node/config.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ledger/address.h"
+#include "ledger/crypto.h"
+#include "node/demo.h"
+
+namespace liard::node {
+namespace {
+
+using Catch::Matchers::Contains;
+
+PublicKey KeyOf(std::string_view name) {
+  Hash h = Sha256({"liard-config-test/", name});
+  Seed seed;
+  seed.data = h.data;
+  return KeyPair::FromSeed(seed).public_key();
+}
+
+std::string Hex(std::string_view name) { return ToHex(KeyOf(name)); }
+
+// The contract's example, with real keys: the board key in hex, one account by address.
+std::string ExampleGenesis() {
+  return R"([currency]
+code = "ROUE"
+name = "la Roue"
+decimals = 2
+par = "1/1"
+created_at_ms = 1700000000000
+
+[board]
+keys = [")" +
+         Hex("board") + R"("]
+threshold = 1
+
+[fund]
+opening = "150.00"
+
+[rules]
+backing = "1/1"
+
+[[accounts]]
+key = ")" +
+         Hex("alice") + R"("
+kind = "resident"
+name = "Alice Martin"
+opening_balance = "100.00"
+
+[[accounts]]
+key = ")" +
+         EncodeAddress("ROUE", KeyOf("shop")) + R"("
+kind = "merchant"
+name = "Boulangerie du Rhône"
+opening_balance = "50,00"
+
+[[accounts]]
+key = ")" +
+         Hex("association") + R"("
+kind = "association"
+name = "Association la Roue"
+)";
+}
+
+// Replaces the first occurrence of `from` in `text`.
+std::string Replace(std::string text, std::string_view from, std::string_view to) {
+  size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+// Replaces the first occurrence of `from` in the example: one mistake at a time.
+std::string ExampleWith(std::string_view from, std::string_view to) {
+  return Replace(ExampleGenesis(), from, to);
+}
+
+Status Parse(const std::string& text, Genesis* g) {
+  return ParseGenesis(text, "genesis.toml", /*now_ms=*/42, g);
+}
+
+// Parses expecting a refusal; returns its message.
+std::string GenesisError(const std::string& text) {
+  Genesis g;
+  Status s = Parse(text, &g);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.code() == Code::kInvalidArgument);
+  return s.message();
+}
+
+std::string ConfigError(const std::string& text) {
+  NodeConfig c;
+  Status s = ParseConfig(text, "node.toml", &c);
+  REQUIRE_FALSE(s.ok());
+  return s.message();
+}
+
+TEST_CASE("the contract's genesis example parses into the genesis it describes",
+          "[node][config][genesis]") {
+  Genesis g;
+  Status s = Parse(ExampleGenesis(), &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(g.currency_code == "ROUE");
+  CHECK(g.currency_name == "la Roue");
+  CHECK(g.decimals == 2);
+  CHECK(g.par_num == 1);
+  CHECK(g.par_den == 1);
+  CHECK(g.created_at_ms == 1700000000000);
+  REQUIRE(g.board_keys.size() == 1);
+  CHECK(g.board_keys[0] == KeyOf("board"));
+  CHECK(g.board_threshold == 1);
+  CHECK(g.opening_fund == Amount(15000));
+  CHECK(g.rules.backing_num == 1);
+  CHECK(g.rules.backing_den == 1);
+  REQUIRE(g.accounts.size() == 3);
+  CHECK(g.accounts[0].id == KeyOf("alice"));
+  CHECK(g.accounts[0].kind == AccountKind::kResident);
+  CHECK(g.accounts[0].name == "Alice Martin");
+  CHECK(g.accounts[0].opening_balance == Amount(10000));
+  // An address is as good as a hex key, and "50,00" as good as "50.00".
+  CHECK(g.accounts[1].id == KeyOf("shop"));
+  CHECK(g.accounts[1].kind == AccountKind::kMerchant);
+  CHECK(g.accounts[1].opening_balance == Amount(5000));
+  CHECK(g.accounts[2].kind == AccountKind::kAssociation);
+  CHECK(g.accounts[2].opening_balance == Amount(0));
+}
+
+TEST_CASE("optional genesis keys take their documented defaults", "[node][config][genesis]") {
+  std::string text = R"([currency]
+code = "GONETTE"
+name = "la Gonette"
+decimals = 2
+
+[board]
+keys = [")" + Hex("b1") +
+                     R"(", ")" + Hex("b2") + R"(", ")" + Hex("b3") + R"("]
+threshold = 2
+
+[fund]
+opening = "0"
+)";
+  Genesis g;
+  Status s = Parse(text, &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(g.par_num == 1);
+  CHECK(g.par_den == 1);
+  CHECK(g.rules.backing_num == 1);
+  CHECK(g.rules.backing_den == 1);
+  CHECK(g.created_at_ms == 42);  // "now", as given by the caller
+  CHECK(g.board_threshold == 2);
+  CHECK(g.accounts.empty());
+  CHECK(g.opening_fund == Amount(0));
+}
+
+TEST_CASE("a genesis with an unknown key is refused with the key's name and line",
+          "[node][config][genesis]") {
+  CHECK_THAT(GenesisError(ExampleWith("decimals = 2", "decimals = 2\ncolour = \"blue\"")),
+             Contains("genesis.toml:5:") && Contains("unknown key 'colour' in [currency]"));
+  CHECK_THAT(GenesisError(ExampleWith("[fund]", "[funds]")),
+             Contains("unknown key 'funds' at the top level"));
+  CHECK_THAT(GenesisError(ExampleWith("opening_balance = \"100.00\"",
+                                      "opening_balance = \"100.00\"\nopening_balanse = \"1\"")),
+             Contains("unknown key 'opening_balanse' in [[accounts]] entry 1"));
+  CHECK_THAT(GenesisError(ExampleWith("threshold = 1", "threshold = 1\nquorum = 1")),
+             Contains("unknown key 'quorum' in [board]"));
+}
+
+TEST_CASE("a genesis account of an unknown kind is refused with the kinds allowed",
+          "[node][config][genesis]") {
+  std::string m = GenesisError(ExampleWith("kind = \"merchant\"", "kind = \"shopkeeper\""));
+  CHECK_THAT(m, Contains("genesis.toml:26:"));
+  CHECK_THAT(m, Contains("[[accounts]] entry 2 kind \"shopkeeper\""));
+  CHECK_THAT(m, Contains("resident, merchant, exchange-office, municipality, association"));
+}
+
+TEST_CASE("genesis amounts are parsed exactly and a third decimal is refused",
+          "[node][config][genesis]") {
+  std::string m =
+      GenesisError(ExampleWith("opening_balance = \"100.00\"", "opening_balance = \"12.505\""));
+  CHECK_THAT(m, Contains("genesis.toml:22:"));
+  CHECK_THAT(m, Contains("opening_balance \"12.505\" is not an amount of ROUE"));
+  CHECK_THAT(GenesisError(ExampleWith("opening = \"150.00\"", "opening = \"-5\"")),
+             Contains("[fund] opening \"-5\" is not an amount of euros"));
+  CHECK_THAT(GenesisError(ExampleWith("opening = \"150.00\"", "opening = \"1e3\"")),
+             Contains("\"1e3\""));
+  // Floating point never carries money, not even when the file is written that way.
+  CHECK_THAT(GenesisError(ExampleWith("opening = \"150.00\"", "opening = 150.00")),
+             Contains("[fund] opening must be a string, not a floating-point number"));
+}
+
+TEST_CASE("a genesis key that is not a key is refused with what is wrong with it",
+          "[node][config][genesis]") {
+  std::string short_hex = Hex("alice").substr(1);
+  CHECK_THAT(GenesisError(ExampleWith(Hex("alice"), short_hex)),
+             Contains("[[accounts]] entry 1 key is 63 hex characters; a public key is 64"));
+  CHECK_THAT(GenesisError(ExampleWith(Hex("board"), "zz" + Hex("board").substr(2))),
+             Contains("[board] keys entry 1 is neither 64 hex characters"));
+  // An address of another currency is refused too.
+  CHECK_THAT(GenesisError(ExampleWith(EncodeAddress("ROUE", KeyOf("shop")),
+                                      EncodeAddress("EUSKO", KeyOf("shop")))),
+             Contains("[[accounts]] entry 2 key is neither"));
+  CHECK_THAT(GenesisError(ExampleWith(Hex("association"), Hex("alice"))),
+             Contains("[[accounts]] entry 3 has the same key as an earlier account"));
+}
+
+TEST_CASE("a board threshold above the board size is refused", "[node][config][genesis]") {
+  std::string m = GenesisError(ExampleWith("threshold = 1", "threshold = 3"));
+  CHECK_THAT(m, Contains("genesis.toml:10:"));
+  CHECK_THAT(m, Contains("[board] threshold 3 is more than the 1 board key"));
+  CHECK_THAT(GenesisError(ExampleWith("threshold = 1", "threshold = 0")),
+             Contains("[board] threshold 0 must be at least 1"));
+}
+
+TEST_CASE("a genesis with wrong types, missing keys or bad TOML says which",
+          "[node][config][genesis]") {
+  CHECK_THAT(GenesisError(ExampleWith("decimals = 2", "decimals = \"2\"")),
+             Contains("[currency] decimals must be an integer, not a string"));
+  CHECK_THAT(GenesisError(ExampleWith("name = \"la Roue\"\n", "")),
+             Contains("[currency] name is missing"));
+  CHECK_THAT(GenesisError(ExampleWith("[fund]\nopening = \"150.00\"\n", "")),
+             Contains("fund is missing"));
+  CHECK_THAT(GenesisError(ExampleWith("par = \"1/1\"", "par = \"1/0\"")),
+             Contains("[currency] par \"1/0\" must be a ratio"));
+  CHECK_THAT(GenesisError(ExampleWith("code = \"ROUE\"", "code = \"ROUE")),
+             Contains("genesis.toml:2:") && Contains("not valid TOML"));
+  // Checked by the core's ValidateGenesis, reported with the file name.
+  CHECK_THAT(GenesisError(ExampleWith("code = \"ROUE\"", "code = \"roue\"")),
+             Contains("genesis.toml: currency code must be 2 to 12 of A-Z"));
+  CHECK_THAT(GenesisError(ExampleWith("backing = \"1/1\"", "backing = \"1/2\"")),
+             Contains("backing must be a ratio of at least 100 %"));
+}
+
+TEST_CASE("a genesis file that cannot be read is an I/O error naming the path",
+          "[node][config][genesis]") {
+  Genesis g;
+  Status s = LoadGenesisFile("/nonexistent/genesis.toml", 0, &g);
+  CHECK(s.code() == Code::kIOError);
+  CHECK_THAT(s.message(), Contains("/nonexistent/genesis.toml"));
+}
+
+TEST_CASE("a genesis sets the money rules and bonus programmes as data",
+          "[node][config][genesis]") {
+  std::string text = Replace(ExampleGenesis(), "[rules]\nbacking = \"1/1\"\n", R"([rules]
+backing = "1/1"
+conversion_min = "1,00"
+conversion_max = "500.00"
+reconversion_fee = "5/100"
+reconversion_min = "10.00"
+
+[[programmes]]
+name = "agglo-2026"
+sponsor = "Grand Avignon"
+ratio = "12/10"
+rounding = "down"
+monthly_cap = "30.00"
+member_kinds = ["resident", "municipality"]
+budget = "5000.00"
+starts = 2026-01-01
+ends = 2027-01-01T00:00:00+01:00
+
+[[programmes]]
+name = "marche"
+ratio = "11/10"
+rounding = "nearest"
+step = "1.00"
+min_euros = "5.00"
+)");
+  Genesis g;
+  Status s = Parse(text, &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(g.rules.conversion.min_euros == 100);
+  CHECK(g.rules.conversion.max_euros == 50'000);
+  CHECK(g.rules.reconversion.fee_num == 5);
+  CHECK(g.rules.reconversion.fee_den == 100);
+  CHECK(g.rules.reconversion.min_units == 1'000);
+  REQUIRE(g.rules.programmes.size() == 2);
+  const Programme& a = g.rules.programmes[0];
+  CHECK(a.sponsor == "Grand Avignon");
+  CHECK(a.ratio_num == 12);
+  CHECK(a.ratio_den == 10);
+  CHECK(a.monthly_cap == 3'000);
+  CHECK(a.opening_budget == 500'000);
+  CHECK(a.member_kinds == (KindBit(AccountKind::kResident) | KindBit(AccountKind::kMunicipality)));
+  CHECK(a.starts_ms == 1'767'225'600'000);  // 2026-01-01T00:00:00Z
+  CHECK(a.ends_ms == 1'798'758'000'000);    // 2026-12-31T23:00:00Z
+  const Programme& m = g.rules.programmes[1];
+  CHECK(m.rounding == Rounding::kNearest);
+  CHECK(m.step == 100);
+  CHECK(m.min_euros == 500);
+  CHECK(m.ends_ms == 0);
+
+  CHECK_THAT(GenesisError(Replace(text, "rounding = \"nearest\"", "rounding = \"half\"")),
+             Contains("rounding \"half\" is not one of: down, up, nearest"));
+  CHECK_THAT(GenesisError(Replace(text, "ratio = \"11/10\"", "ratio = \"9/10\"")),
+             Contains("ratio must be at least 1/1"));
+  CHECK_THAT(GenesisError(Replace(text, "starts = 2026-01-01", "starts = 2026-01-01T00:00:00")),
+             Contains("with its offset"));
+  CHECK_THAT(GenesisError(Replace(text, "name = \"marche\"", "name = \"agglo-2026\"")),
+             Contains("listed twice"));
+  CHECK_THAT(GenesisError(Replace(text, "budget = ", "budjet = ")),
+             Contains("unknown key 'budjet'"));
+  CHECK_THAT(
+      GenesisError(Replace(text, "reconversion_fee = \"5/100\"", "reconversion_fee = \"5%\"")),
+      Contains("reconversion_fee"));
+}
+
+TEST_CASE("the contract's config example parses, and an empty config is all defaults",
+          "[node][config]") {
+  NodeConfig defaults;
+  Status s = ParseConfig("", "node.toml", &defaults);
+  REQUIRE(s.ok());
+  CHECK(defaults.listen == "127.0.0.1:7421");
+  CHECK(defaults.max_message_bytes == 4194304);
+  CHECK(defaults.checkpoint_every_entries == 1000);
+  CHECK(defaults.checkpoint_every_seconds == 10);
+  CHECK(defaults.log_level == "info");
+
+  NodeConfig c;
+  s = ParseConfig(R"([server]
+listen = "0.0.0.0:9000"
+max_message_bytes = 1048576
+[checkpoint]
+every_entries = 50
+every_seconds = 2
+[log]
+level = "debug"
+)",
+                  "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.listen == "0.0.0.0:9000");
+  CHECK(c.max_message_bytes == 1048576);
+  CHECK(c.checkpoint_every_entries == 50);
+  CHECK(c.checkpoint_every_seconds == 2);
+  CHECK(c.log_level == "debug");
+}
+
+TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused",
+          "[node][config]") {
+  CHECK_THAT(ConfigError("[server]\nlisten = \"127.0.0.1:1\"\nport = 7421\n"),
+             Contains("node.toml:3:") && Contains("unknown key 'port' in [server]"));
+  CHECK_THAT(ConfigError("[storage]\npath = \"x\"\n"),
+             Contains("unknown key 'storage' at the top level"));
+  CHECK_THAT(ConfigError("[server]\nmax_message_bytes = \"4MB\"\n"),
+             Contains("[server] max_message_bytes must be an integer, not a string"));
+  CHECK_THAT(ConfigError("[server]\nmax_message_bytes = 0\n"),
+             Contains("[server] max_message_bytes 0 must be between"));
+  CHECK_THAT(ConfigError("[checkpoint]\nevery_entries = 0\n"),
+             Contains("[checkpoint] every_entries 0 must be between 1"));
+  CHECK_THAT(ConfigError("[log]\nlevel = \"verbose\"\n"),
+             Contains("[log] level \"verbose\" must be one of trace, debug, info, warn, error"));
+  CHECK_THAT(ConfigError("[server]\nlisten = \"localhost\"\n"),
+             Contains("node.toml:2:") && Contains("\"localhost\" has no port"));
+  CHECK_THAT(ConfigError("server = 1\n"), Contains("server must be a table, not an integer"));
+}
+
+TEST_CASE("listen addresses are HOST:PORT with a real host and port", "[node][config]") {
+  for (const char* good : {"127.0.0.1:0", "127.0.0.1:7421", "0.0.0.0:65535", "[::1]:7421",
+                           "localhost:7421", "node-1.example.org:443"}) {
+    INFO(good);
+    CHECK(ValidateListenAddress(good).ok());
+  }
+  struct Bad {
+    const char* address;
+    const char* why;
+  };
+  for (const Bad& bad :
+       {Bad{"localhost", "has no port"}, Bad{":7421", "has no host"},
+        Bad{"127.0.0.1:", "no valid port"}, Bad{"127.0.0.1:65536", "above 65535"},
+        Bad{"127.0.0.1:http", "no valid port"}, Bad{"127.0.0.300:1", "invalid IPv4"},
+        Bad{"1.2.3:1", "invalid IPv4"}, Bad{"my host:1", "the character ' '"},
+        Bad{"[::1:7421", "IPv6"}, Bad{"a..b:1", "empty part"}}) {
+    INFO(bad.address);
+    Status s = ValidateListenAddress(bad.address);
+    CHECK(s.code() == Code::kInvalidArgument);
+    CHECK_THAT(s.message(), Contains(bad.why) && Contains(bad.address));
+  }
+}
+
+TEST_CASE("the demo currency is the contract's, valid, with its keys written 0600",
+          "[node][demo]") {
+  Demo demo = MakeDemo(1'700'000'000'000);
+  const Genesis& g = demo.genesis;
+  REQUIRE(ValidateGenesis(g).ok());
+  CHECK(g.currency_code == "ROUE");
+  CHECK(g.currency_name == "la Roue (démo)");
+  CHECK(g.board_threshold == 1);
+  CHECK(g.opening_fund == Amount(15000));
+  REQUIRE(demo.keys.size() == 6);
+  CHECK(g.board_keys == std::vector<PublicKey>{demo.keys[0].key.public_key()});
+  REQUIRE(g.accounts.size() == 5);
+  CHECK(g.accounts[3].name == "Alice Martin");
+  CHECK(g.accounts[3].opening_balance == Amount(10000));
+  CHECK(g.accounts[4].opening_balance == Amount(5000));
+  // Two demos never share a key.
+  CHECK(MakeDemo(0).keys[3].key.public_key() != demo.keys[3].key.public_key());
+
+  auto dir = std::filesystem::temp_directory_path() /
+             ("liard-demo-test-" + ToHex(demo.keys[0].key.public_key()).substr(0, 12));
+  std::filesystem::create_directories(dir);
+  REQUIRE(WriteDemoKeys(dir.string(), demo.keys).ok());
+  for (const DemoKey& k : demo.keys) {
+    auto path = dir / "demo-keys" / (k.name + ".seed");
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text == ToHex(k.key.seed()) + "\n");
+    struct stat st;
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  CHECK(WriteDemoKeys(dir.string(), demo.keys).code() == Code::kAlreadyExists);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace liard::node

@@ -1,0 +1,709 @@
+// Store: the RocksDB journal and state, on a real database in a temporary directory, reopened.
+#include "node/store.h"
+
+#include <rocksdb/db.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <random>
+
+#include "proto/codec.h"
+#include "tests/ledger/fixture.h"
+
+namespace liard::node {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Fixture;
+using testing::Member;
+
+// A directory name under the system's temporary directory, unique to this test, removed with
+// everything in it at the end. Not created: the store creates it, as the node does.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = (fs::temp_directory_path() /
+             ("liard-store-test-" + std::to_string(rd()) + "-" + std::to_string(rd())))
+                .string();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Store> OpenStore(const std::string& dir, bool create = true) {
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(dir, create, &store);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  return store;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Everything a state holds, in a fixed order, to compare two states record by record.
+struct Snapshot {
+  std::vector<Account> accounts;
+  std::vector<std::pair<BookKey, int64_t>> balances;
+  Totals totals;
+  Hash digest;
+  explicit Snapshot(const MemoryState& s)
+      : balances(s.NonZeroBalances()), totals(s.totals()), digest(s.digest()) {
+    for (const auto& [id, a] : s.accounts()) accounts.push_back(a);
+    std::sort(accounts.begin(), accounts.end(),
+              [](const Account& a, const Account& b) { return a.id < b.id; });
+    std::sort(balances.begin(), balances.end());
+  }
+  bool operator==(const Snapshot&) const = default;
+};
+
+// Builds journal entries the way the node's applier does: sign, decode, preflight, apply, commit
+// the delta to the working state, and chain the entry to the previous one.
+class Chain {
+ public:
+  explicit Chain(Fixture& f) : f_(f), head_{0, f.ledger().id(), 0} {}
+
+  AppliedOperation Apply(const Operation& op) {
+    std::string envelope = f_.Sign(op);
+    SignedOperation so;
+    REQUIRE(codec::DecodeEnvelope(envelope, &so).ok());
+    VerifiedOperation v;
+    REQUIRE(f_.ledger().Preflight(std::move(so), &v).ok());
+    int64_t now = 1'700'000'000'000 + 1'000 * static_cast<int64_t>(head_.sequence + 1);
+    Delta d;
+    Status s = f_.ledger().Apply(f_.state(), v, ApplyContext{now}, &d);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    f_.state().Commit(d);
+    AppliedOperation a;
+    a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope};
+    a.entry_hash = EntryHash(a.entry);
+    a.op_id = v.id();
+    a.touched = TouchedAccounts(v.op(), d);
+    a.delta = std::move(d);
+    head_ = HeadState{a.entry.sequence, a.entry_hash, now};
+    return a;
+  }
+
+  const HeadState& head() const { return head_; }
+
+ private:
+  Fixture& f_;
+  HeadState head_;
+};
+
+Fixture ThreeMembers() {
+  return Fixture({Member{"alice", AccountKind::kResident, 10'000},
+                  Member{"bob", AccountKind::kResident, 500},
+                  Member{"shop", AccountKind::kMerchant, 0}});
+}
+
+void InitializeFrom(Store* store, Fixture& f) {
+  std::string genesis = codec::EncodeGenesis(f.genesis());
+  REQUIRE(LedgerIdOf(genesis) == f.ledger().id());
+  Status s = store->Initialize(genesis, f.ledger().id(), f.state());
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+}
+
+// Opens the store's database with RocksDB itself, as someone going behind the node's back would.
+void Tamper(const std::string& dir,
+            const std::function<void(rocksdb::DB*,
+                                     std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
+  rocksdb::DBOptions options;
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(options, dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(options, dir, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> cf;
+  for (size_t i = 0; i < names.size(); ++i) cf[names[i]] = handles[i];
+  edit(db.get(), cf);
+  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  REQUIRE(db->Close().ok());
+}
+
+std::string BalanceKeyBytes(const BookKey& key) {
+  return std::string(1, static_cast<char>(key.slot)) + std::string(key.owner.view());
+}
+
+std::string U64Bytes(uint64_t v) {
+  std::string s;
+  for (int i = 7; i >= 0; --i) s.push_back(static_cast<char>(v >> (8 * i)));
+  return s;
+}
+std::string I64Bytes(int64_t v) { return U64Bytes(static_cast<uint64_t>(v)); }
+
+TEST_CASE("a store initialised with a genesis gives it back after reopening", "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  {
+    auto store = OpenStore(dir.path());
+    CHECK_FALSE(store->initialized());
+    std::string bytes;
+    Hash id;
+    CHECK(store->ReadGenesis(&bytes, &id).code() == Code::kNotFound);
+    InitializeFrom(store.get(), f);
+    CHECK(store->initialized());
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  CHECK(store->initialized());
+  std::string bytes;
+  Hash id;
+  REQUIRE(store->ReadGenesis(&bytes, &id).ok());
+  CHECK(bytes == codec::EncodeGenesis(f.genesis()));
+  CHECK(id == f.ledger().id());
+
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(Snapshot(loaded) == Snapshot(f.state()));
+  CHECK(loaded.account_count() == 5);  // association, office, alice, bob, shop
+  CHECK(head.sequence == 0);
+  CHECK(head.head_hash == f.ledger().id());
+  CHECK(head.time_ms == 0);
+}
+
+TEST_CASE("a database that holds a ledger cannot be initialised again", "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  std::string genesis = codec::EncodeGenesis(f.genesis());
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+    CHECK(store->Initialize(genesis, f.ledger().id(), f.state()).code() == Code::kAlreadyExists);
+  }
+  auto store = OpenStore(dir.path());
+  Fixture other({Member{"zoe", AccountKind::kResident, 1}});
+  std::string other_genesis = codec::EncodeGenesis(other.genesis());
+  Status s = store->Initialize(other_genesis, other.ledger().id(), other.state());
+  CHECK(s.code() == Code::kAlreadyExists);
+  CHECK(Contains(s.message(), ToHex(f.ledger().id())));
+  std::string bytes;
+  Hash id;
+  REQUIRE(store->ReadGenesis(&bytes, &id).ok());
+  CHECK(id == f.ledger().id());
+}
+
+TEST_CASE("an initialisation whose ledger id is not the genesis hash is refused", "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  auto store = OpenStore(dir.path());
+  Status s =
+      store->Initialize(codec::EncodeGenesis(f.genesis()), Sha256({"another id"}), f.state());
+  CHECK(s.code() == Code::kInvalidArgument);
+  CHECK_FALSE(store->initialized());
+}
+
+TEST_CASE("appended groups come back after reopening: state, head, entries, postings, index",
+          "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  Chain chain(f);
+  std::vector<AppliedOperation> all;
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+    auto append = [&](std::vector<AppliedOperation> group) {
+      Status s = store->Append(group, f.state());
+      INFO(s.ToString());
+      REQUIRE(s.ok());
+      all.insert(all.end(), group.begin(), group.end());
+    };
+    append({chain.Apply(f.TransferOp("alice", "shop", 1'250, "pain et fromage"))});
+    f.Remember("carol");
+    std::vector<AppliedOperation> g2;
+    g2.push_back(chain.Apply(
+        f.MakeOp("office", OpenAccount{Fixture::Id("carol"), AccountKind::kResident, "carol"})));
+    g2.push_back(chain.Apply(f.TransferOp("alice", "carol", 300)));
+    g2.push_back(chain.Apply(f.TransferOp("bob", "alice", 500)));  // bob's balance drops to 0
+    append(std::move(g2));
+    std::vector<AppliedOperation> g3;
+    g3.push_back(chain.Apply(f.TransferOp("carol", "shop", 100)));
+    g3.push_back(chain.Apply(f.TransferOp("shop", "alice", 50)));
+    g3.push_back(chain.Apply(f.TransferOp("alice", "carol", 1)));
+    g3.push_back(chain.Apply(f.TransferOp("alice", "carol", 2)));  // same payer twice in a group
+    append(std::move(g3));
+  }
+  REQUIRE(all.size() == 8);
+  REQUIRE(f.BalanceOf("bob") == 0);  // its balance key must be gone, not stored as zero
+  REQUIRE(f.BalanceOf("carol") == 203);
+
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(Snapshot(loaded) == Snapshot(f.state()));
+  REQUIRE(loaded.FindAccount(Fixture::Id("carol")) != nullptr);
+  CHECK(loaded.FindAccount(Fixture::Id("carol"))->sequence == 1);
+  CHECK(head.sequence == chain.head().sequence);
+  CHECK(head.head_hash == chain.head().head_hash);
+  CHECK(head.time_ms == chain.head().time_ms);
+
+  Hash prev = f.ledger().id();
+  for (const auto& op : all) {
+    const uint64_t seq = op.entry.sequence;
+    JournalEntry e;
+    Hash h;
+    REQUIRE(store->ReadEntry(seq, &e, &h).ok());
+    CHECK(e.sequence == seq);
+    CHECK(e.time_ms == op.entry.time_ms);
+    CHECK(e.envelope == op.entry.envelope);
+    CHECK(h == op.entry_hash);
+    CHECK(e.prev_hash == prev);  // the chain links
+    CHECK(EntryHash(e) == h);
+    prev = h;
+
+    std::vector<Posting> postings;
+    REQUIRE(store->ReadPostings(seq, &postings).ok());
+    CHECK(postings == op.delta.postings);
+
+    uint64_t found = 0;
+    REQUIRE(store->FindOperation(op.op_id, &found).ok());
+    CHECK(found == seq);
+  }
+  CHECK(prev == head.head_hash);
+
+  std::vector<uint64_t> expected;
+  for (const auto& op : all)
+    if (std::count(op.touched.begin(), op.touched.end(), Fixture::Id("alice")))
+      expected.insert(expected.begin(), op.entry.sequence);
+  std::vector<uint64_t> history;
+  REQUIRE(store->History(Fixture::Id("alice"), 0, 100, &history).ok());
+  CHECK(history == expected);
+  CHECK(history.size() == 6);
+
+  JournalEntry e;
+  Hash h;
+  std::vector<Posting> postings;
+  uint64_t seq = 0;
+  CHECK(store->ReadEntry(head.sequence + 1, &e, &h).code() == Code::kNotFound);
+  CHECK(store->ReadEntry(0, &e, &h).code() == Code::kNotFound);
+  CHECK(store->ReadPostings(head.sequence + 1, &postings).code() == Code::kNotFound);
+  CHECK(store->FindOperation(Sha256({"never applied"}), &seq).code() == Code::kNotFound);
+}
+
+TEST_CASE("a group that does not continue the head is refused and writes nothing",
+          "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  auto store = OpenStore(dir.path());
+  InitializeFrom(store.get(), f);
+  Snapshot genesis_state(f.state());
+  Chain chain(f);
+  AppliedOperation a1 = chain.Apply(f.TransferOp("alice", "bob", 10));
+  AppliedOperation a2 = chain.Apply(f.TransferOp("bob", "alice", 5));
+  auto rehash = [](AppliedOperation* a) { a->entry_hash = EntryHash(a->entry); };
+
+  std::vector<AppliedOperation> group;
+  SECTION("a gap in the sequence") {
+    AppliedOperation x = a1;
+    x.entry.sequence = 2;
+    rehash(&x);
+    group = {x};
+  }
+  SECTION("a first entry that does not link to the head") {
+    AppliedOperation x = a1;
+    x.entry.prev_hash = Sha256({"not the head"});
+    rehash(&x);
+    group = {x};
+  }
+  SECTION("a later entry that does not link to the one before it") {
+    AppliedOperation x = a2;
+    x.entry.prev_hash = f.ledger().id();
+    rehash(&x);
+    group = {a1, x};
+  }
+  SECTION("two entries with the same sequence") {
+    AppliedOperation x = a2;
+    x.entry.sequence = 1;
+    x.entry.prev_hash = a1.entry_hash;
+    rehash(&x);
+    group = {a1, x};
+  }
+  SECTION("an entry hash that is not the hash of the entry") {
+    AppliedOperation x = a1;
+    x.entry_hash.data[0] ^= 1;
+    group = {x};
+  }
+  Status s = store->Append(group, f.state());
+  CHECK(s.code() == Code::kInvalidArgument);
+  CHECK_FALSE(s.message().empty());
+
+  // Nothing of the group is visible, before or after a reopen.
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    JournalEntry e;
+    Hash h;
+    uint64_t seq = 0;
+    std::vector<uint64_t> history;
+    CHECK(store->ReadEntry(1, &e, &h).code() == Code::kNotFound);
+    CHECK(store->FindOperation(a1.op_id, &seq).code() == Code::kNotFound);
+    REQUIRE(store->History(Fixture::Id("alice"), 0, 10, &history).ok());
+    CHECK(history.empty());
+    MemoryState loaded;
+    HeadState head;
+    REQUIRE(store->Load(&loaded, &head).ok());
+    CHECK(Snapshot(loaded) == genesis_state);
+    CHECK(head.sequence == 0);
+    CHECK(head.head_hash == f.ledger().id());
+    store.reset();
+    store = OpenStore(dir.path());
+  }
+
+  // The store is still usable: the right group goes in, and cannot go in twice.
+  REQUIRE(store->Append({a1, a2}, f.state()).ok());
+  CHECK(store->Append({a2}, f.state()).code() == Code::kInvalidArgument);
+  MemoryState loaded;
+  HeadState head;
+  REQUIRE(store->Load(&loaded, &head).ok());
+  CHECK(Snapshot(loaded) == Snapshot(f.state()));
+  CHECK(head.sequence == 2);
+}
+
+TEST_CASE("history pages newest first cover every entry exactly once", "[node][store]") {
+  TempDir dir;
+  Fixture f({Member{"alice", AccountKind::kResident, 1'000'000},
+             Member{"bob", AccountKind::kResident, 0}, Member{"shop", AccountKind::kMerchant, 0}});
+  auto store = OpenStore(dir.path());
+  InitializeFrom(store.get(), f);
+  Chain chain(f);
+  std::vector<uint64_t> alice;  // newest first
+  std::vector<AppliedOperation> group;
+  for (int i = 0; i < 1'500; ++i) {
+    // Two of every three entries concern alice, so her sequences are not contiguous.
+    bool bobs_turn = i % 3 == 2;
+    group.push_back(
+        chain.Apply(bobs_turn ? f.TransferOp("bob", "shop", 1) : f.TransferOp("alice", "bob", 1)));
+    if (!bobs_turn) alice.insert(alice.begin(), group.back().entry.sequence);
+    if (group.size() == 100) {
+      REQUIRE(store->Append(group, f.state()).ok());
+      group.clear();
+    }
+  }
+  REQUIRE(alice.size() == 1'000);
+  store.reset();
+  store = OpenStore(dir.path(), /*create=*/false);
+
+  std::vector<uint64_t> seen, page;
+  uint64_t before = 0;
+  int pages = 0;
+  for (;;) {
+    REQUIRE(store->History(Fixture::Id("alice"), before, 50, &page).ok());
+    if (page.empty()) break;
+    ++pages;
+    CHECK(page.size() == 50);
+    CHECK(std::is_sorted(page.rbegin(), page.rend()));
+    if (before != 0) CHECK(page.front() < before);
+    seen.insert(seen.end(), page.begin(), page.end());
+    before = page.back();
+  }
+  CHECK(pages == 20);
+  CHECK(seen == alice);
+
+  // A page from the middle, a bound that is not one of her entries, and a zero limit.
+  REQUIRE(store->History(Fixture::Id("alice"), alice[10], 5, &page).ok());
+  CHECK(page == std::vector<uint64_t>(alice.begin() + 11, alice.begin() + 16));
+  REQUIRE(store->History(Fixture::Id("alice"), alice[0] + 1, 1, &page).ok());
+  CHECK(page == std::vector<uint64_t>{alice[0]});
+  REQUIRE(store->History(Fixture::Id("alice"), 0, 0, &page).ok());
+  CHECK(page.empty());
+  REQUIRE(store->History(Fixture::Id("alice"), alice.back(), 10, &page).ok());
+  CHECK(page.empty());
+
+  // The shop was paid 500 times; the office never appears; an unknown id has nothing.
+  REQUIRE(store->History(Fixture::Id("shop"), 0, 1'000, &page).ok());
+  CHECK(page.size() == 500);
+  REQUIRE(store->History(Fixture::Id("office"), 0, 50, &page).ok());
+  CHECK(page.empty());
+  REQUIRE(store->History(Fixture::Id("nobody"), 0, 50, &page).ok());
+  CHECK(page.empty());
+}
+
+TEST_CASE("a balance altered behind the store's back makes loading fail as corruption",
+          "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+  }
+  const BookKey alice = BookKey::Member(Fixture::Id("alice"));
+  SECTION("the balance alone") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(
+          db->Put(rocksdb::WriteOptions(), cf["balances"], BalanceKeyBytes(alice), I64Bytes(10'001))
+              .ok());
+    });
+  }
+  SECTION("the balance and the digest, recomputed to match") {
+    // Only the totals' recount can catch this one.
+    MemoryState altered = f.state();
+    altered.PutBalance(alice, 10'001);
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(
+          db->Put(rocksdb::WriteOptions(), cf["balances"], BalanceKeyBytes(alice), I64Bytes(10'001))
+              .ok());
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest",
+                      std::string(altered.digest().view()))
+                  .ok());
+    });
+  }
+  SECTION("an account record, well formed") {
+    // The totals cannot see this one: only the state digest does.
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      const Account* a = f.state().FindAccount(Fixture::Id("alice"));
+      std::string record(a->key.view());
+      record += static_cast<char>(a->kind);
+      record += static_cast<char>(a->status);
+      record += U64Bytes(a->sequence + 7);
+      record += std::string{0, 0, 0, static_cast<char>(a->name.size())} + a->name;
+      REQUIRE(
+          db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(a->id.view()), record).ok());
+    });
+  }
+  SECTION("a balance deleted") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["balances"], BalanceKeyBytes(alice)).ok());
+    });
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  CHECK(s.code() == Code::kCorruption);
+  CHECK(Contains(s.message(), "altered or damaged"));
+  CHECK(Contains(s.message(), dir.path()));
+}
+
+TEST_CASE("a journal that ends before the head does not load", "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  Chain chain(f);
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+    REQUIRE(store->Append({chain.Apply(f.TransferOp("alice", "bob", 10))}, f.state()).ok());
+    REQUIRE(store->Append({chain.Apply(f.TransferOp("bob", "alice", 5))}, f.state()).ok());
+  }
+  Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+    REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["journal"], U64Bytes(2)).ok());
+  });
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  CHECK(s.code() == Code::kCorruption);
+  CHECK(Contains(s.message(), "the head is entry 2 but the journal ends at entry 1"));
+}
+
+TEST_CASE("a record that does not decode is reported with its column family and key",
+          "[node][store]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+  }
+  const AccountId alice = Fixture::Id("alice");
+  Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+    REQUIRE(
+        db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(alice.view()), "abc").ok());
+  });
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  CHECK(s.code() == Code::kCorruption);
+  CHECK(Contains(s.message(), "accounts/" + ToHex(alice)));
+}
+
+TEST_CASE("a database in use by another store cannot be opened", "[node][store]") {
+  TempDir dir;
+  auto first = OpenStore(dir.path());
+  std::unique_ptr<Store> second;
+  Status s = Store::Open(dir.path(), true, &second);
+  CHECK(s.code() == Code::kUnavailable);
+  CHECK(Contains(s.message(), "another liard-node is using " + dir.path()));
+  CHECK(second == nullptr);
+  first.reset();
+  CHECK(Store::Open(dir.path(), true, &second).ok());
+}
+
+TEST_CASE("a missing database is created only when asked", "[node][store]") {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(dir.path(), /*create=*/false, &store);
+  CHECK(s.code() == Code::kNotFound);
+  CHECK(Contains(s.message(), dir.path()));
+  CHECK_FALSE(fs::exists(dir.path()));
+  REQUIRE(Store::Open(dir.path(), /*create=*/true, &store).ok());
+  CHECK_FALSE(store->initialized());
+  // The node's seed will live here: only its owner may read the directory.
+  CHECK((fs::status(dir.path()).permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+        fs::perms::none);
+}
+
+TEST_CASE("a directory holding other files is refused", "[node][store]") {
+  TempDir dir;
+  fs::create_directories(dir.path());
+  std::ofstream(dir.path() + "/notes.txt") << "not a database\n";
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(dir.path(), /*create=*/true, &store);
+  CHECK(s.code() == Code::kInvalidArgument);
+  CHECK(Contains(s.message(), dir.path()));
+  CHECK_FALSE(fs::exists(dir.path() + "/CURRENT"));
+}
+
+TEST_CASE("a RocksDB database of another program is refused and left as it was", "[node][store]") {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "user:42", "someone else's data").ok());
+    REQUIRE(db->Close().ok());
+  }
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(dir.path(), /*create=*/true, &store);
+  CHECK(s.code() == Code::kInvalidArgument);
+  CHECK(Contains(s.message(), "another program"));
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path(), &names).ok());
+  CHECK(names == std::vector<std::string>{rocksdb::kDefaultColumnFamilyName});
+}
+
+TEST_CASE("a checkpoint and the node's seed come back after reopening", "[node][store]") {
+  TempDir dir;
+  Checkpoint c{42, Sha256({"head"}), Sha256({"digest"}), 1'700'000'123'456};
+  KeyPair node_key = testing::KeyFor("node");
+  Signature sig = node_key.Sign("checkpoint message");
+  {
+    auto store = OpenStore(dir.path());
+    Checkpoint got;
+    Signature got_sig;
+    Seed seed;
+    CHECK(store->ReadCheckpoint(&got, &got_sig).code() == Code::kNotFound);
+    CHECK(store->ReadNodeSeed(&seed).code() == Code::kNotFound);
+    REQUIRE(store->PutCheckpoint(Checkpoint{1, {}, {}, 1}, Signature{}).ok());
+    REQUIRE(store->PutCheckpoint(c, sig).ok());  // the latest replaces the one before
+    REQUIRE(store->PutNodeSeed(node_key.seed()).ok());
+  }
+  auto store = OpenStore(dir.path());
+  Checkpoint got;
+  Signature got_sig;
+  REQUIRE(store->ReadCheckpoint(&got, &got_sig).ok());
+  CHECK(got.sequence == c.sequence);
+  CHECK(got.head_hash == c.head_hash);
+  CHECK(got.state_digest == c.state_digest);
+  CHECK(got.time_ms == c.time_ms);
+  CHECK(got_sig == sig);
+  Seed seed;
+  REQUIRE(store->ReadNodeSeed(&seed).ok());
+  CHECK(seed == node_key.seed());
+}
+
+// A state of `n` residents with distinct balances, the fund backing them, as a migration from
+// another system would bring. Built directly: signing n operations would take far longer.
+void BuildLargeState(int n, MemoryState* state) {
+  Totals totals{};
+  int64_t sum = 0;
+  for (int i = 0; i < n; ++i) {
+    Account a;
+    a.id = Sha256({"member", std::to_string(i)});
+    a.key = a.id;
+    a.kind = AccountKind::kResident;
+    a.name = "member " + std::to_string(i);
+    BookKey key = BookKey::Member(a.id);
+    state->PutAccount(std::move(a));
+    int64_t balance = 1'000 + i;
+    state->PutBalance(key, balance);
+    sum += balance;
+  }
+  state->PutBalance(BookKey::System(Slot::kIssuance), -sum);
+  state->PutBalance(BookKey::System(Slot::kFund), sum);
+  state->PutBalance(BookKey::System(Slot::kEuroExternal), -sum);
+  totals[static_cast<size_t>(Slot::kMember)] = sum;
+  totals[static_cast<size_t>(Slot::kIssuance)] = -sum;
+  totals[static_cast<size_t>(Slot::kFund)] = sum;
+  totals[static_cast<size_t>(Slot::kEuroExternal)] = -sum;
+  state->SetTotals(totals);
+}
+
+// Prints how long Load takes; with `compare`, also the floor it cannot go below.
+void TimeLoad(int n, bool compare) {
+  TempDir dir;
+  MemoryState state;
+  BuildLargeState(n, &state);
+  REQUIRE(CheckTotals(state.NonZeroBalances(), state.totals()).ok());
+  const std::string genesis = "a genesis for " + std::to_string(n) + " accounts";
+  {
+    auto store = OpenStore(dir.path());
+    REQUIRE(store->Initialize(genesis, LedgerIdOf(genesis), state).ok());
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  using Clock = std::chrono::steady_clock;
+  auto ms_since = [](Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+  };
+  MemoryState loaded;
+  HeadState head;
+  auto start = Clock::now();
+  Status s = store->Load(&loaded, &head);
+  auto load_ms = ms_since(start);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(loaded.account_count() == static_cast<size_t>(n));
+  CHECK(loaded.digest() == state.digest());
+
+  std::cout << "store: Load of " << n << " accounts took " << load_ms << " ms";
+  if (compare) {
+    // The floor for Load without changing MemoryState: filling one from records already in
+    // memory, in the same run on the same machine.
+    start = Clock::now();
+    MemoryState copy;
+    for (const auto& [id, a] : state.accounts()) copy.PutAccount(a);
+    for (const auto& [key, balance] : state.NonZeroBalances()) copy.PutBalance(key, balance);
+    auto fill_ms = ms_since(start);
+    REQUIRE(copy.digest() == state.digest());
+    std::cout << "; filling a MemoryState with them from memory took " << fill_ms << " ms";
+  }
+  std::cout << "\n";
+}
+
+TEST_CASE("a store of a hundred thousand accounts loads whole and checked (time printed)",
+          "[node][store]") {
+  TimeLoad(100'000, /*compare=*/false);
+}
+
+// Not run by default (hidden tag): ./store_tests "[benchmark]"
+TEST_CASE("a store of a million accounts loads whole and checked (time printed)",
+          "[.][benchmark][node][store]") {
+  TimeLoad(1'000'000, /*compare=*/true);
+}
+
+}  // namespace
+}  // namespace liard::node
