@@ -74,11 +74,13 @@ Status PreflightPayload(const Operation& op, const MultiTransfer& m) {
   __int128 total = 0;
   for (size_t i = 0; i < m.legs.size(); ++i) {
     Status s = PreflightPayload(op, Transfer{m.legs[i].to, m.legs[i].amount, m.legs[i].memo});
-    if (!s.ok()) return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message());
+    if (!s.ok())
+      return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
+                    static_cast<uint32_t>(i + 1));
     total += m.legs[i].amount.minor();
   }
   if (total > INT64_MAX)
-    return Status(Code::kBalanceOverflow, "the legs add up past the largest amount");
+    return Status(Code::kAmountTooLarge, "the legs add up past the largest amount");
   return Status::Ok();
 }
 
@@ -128,7 +130,9 @@ class Applier {
         s = Status(Code::kDestinationFrozen, "the account to be paid is frozen");
       else if (to->status == AccountStatus::kClosed)
         s = Status(Code::kDestinationClosed, "the account to be paid is closed");
-      if (!s.ok()) return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message());
+      if (!s.ok())
+        return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
+                      static_cast<uint32_t>(i + 1));
       total += leg.amount.minor();  // preflight bounded the sum
       Post(BookKey::Member(leg.to), leg.amount.minor());
     }

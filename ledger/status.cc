@@ -43,6 +43,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadReference, "BAD_REFERENCE",
              "a bank reference must be at most 64 bytes of printable UTF-8"},
     CodeInfo{Code::kBadLegCount, "BAD_LEG_COUNT", "a payment has 1 to 10,000 legs"},
+    CodeInfo{Code::kAmountTooLarge, "AMOUNT_TOO_LARGE",
+             "the amounts of the operation add up past the largest amount"},
     CodeInfo{Code::kBadProgrammeName, "BAD_PROGRAMME_NAME",
              "a programme name must be 1 to 32 of a-z, 0-9 and '-'"},
 

@@ -41,6 +41,7 @@ enum class Code : uint16_t {
   kBadReference = 113,
   kBadProgrammeName = 114,
   kBadLegCount = 115,
+  kAmountTooLarge = 116,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -83,18 +84,24 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  // A refusal about one item of a list (a leg of a multi-leg payment), 1-based.
+  Status(Code code, std::string message, uint32_t item)
+      : code_(code), message_(std::move(message)), item_(item) {}
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The 1-based index of the item the status is about; 0 when it is about the whole.
+  uint32_t item() const { return item_; }
   // "INSUFFICIENT_FUNDS: balance 3.00 is less than 5.00".
   std::string ToString() const;
 
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  uint32_t item_ = 0;
 };
 
 }  // namespace liard

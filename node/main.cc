@@ -11,12 +11,12 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"

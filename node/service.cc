@@ -76,6 +76,7 @@ grpc::StatusCode GrpcCodeOf(Code code) {
 grpc::Status Refusal(grpc::ServerContext* ctx, const Status& s) {
   ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
   ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
+  if (s.item() != 0) ctx->AddTrailingMetadata("liard-leg", std::to_string(s.item()));
   return grpc::Status(GrpcCodeOf(s.code()), s.ToString());
 }
 
@@ -91,6 +92,7 @@ void FillOutcome(const SubmitOutcome& o, pb::SubmitResponse* r) {
   r->set_code_name(std::string(CodeName(o.status.code())));
   if (!o.status.ok()) {
     r->set_message(o.status.message());
+    r->set_leg(o.status.item());
   } else if (!o.note.empty()) {
     r->set_message(o.note);
   } else {
@@ -231,6 +233,7 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext*, const pb::Simulat
   resp->set_code(static_cast<uint32_t>(s.code()));
   resp->set_code_name(std::string(CodeName(s.code())));
   resp->set_message(s.ok() ? delta.note : s.message());
+  resp->set_leg(s.item());
   if (s.ok()) FillPostings(delta.postings, resp);
   return grpc::Status::OK;
 }
@@ -473,6 +476,7 @@ void LedgerServiceImpl::FillReceipt(const AppliedOperation& op, pb::Receipt* out
   // The envelope is stored exactly as hashed; parsing it back cannot fail for an entry the
   // node wrote, and a receipt without it would be useless, so an unreadable one stays empty.
   if (!out->mutable_operation()->ParseFromString(op.entry.envelope)) out->clear_operation();
+  out->set_envelope(op.entry.envelope);
   FillPostings(op.delta.postings, out);
 }
 

@@ -93,7 +93,7 @@ TEST_CASE("no legs, or more than 10,000, is refused", "[ledger][multi]") {
 TEST_CASE("legs whose sum overflows are refused before any state is read", "[ledger][multi]") {
   Fixture f(Councillors(2));
   MultiTransfer mt{{To("elu-0", INT64_MAX), To("elu-1", 1)}};
-  CHECK(f.Submit(f.MakeOp("metropole", mt)).code() == Code::kBalanceOverflow);
+  CHECK(f.Submit(f.MakeOp("metropole", mt)).code() == Code::kAmountTooLarge);
 }
 
 TEST_CASE("a simulation tells what would happen and changes nothing", "[ledger][simulate]") {
