@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README's run command: builds liard-node, creates the demo currency in demo-data/ the first
+# README's run command: builds liard-node and the liard wallet, creates the demo currency in demo-data/ the first
 # time (its keys in demo-data/demo-keys/), and serves it on 127.0.0.1:7421 until Ctrl-C.
 # Extra arguments go to `liard-node run`, e.g. --listen 127.0.0.1:0. LIARD_DEMO_DATA overrides
 # the data directory.
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target liard-node
+cmake --build build -j"$(nproc)" --target liard-node liard
 
 data="${LIARD_DEMO_DATA:-demo-data}"
 node=build/node/liard-node
@@ -16,5 +16,6 @@ node=build/node/liard-node
 if [ ! -d "$data/demo-keys" ]; then
   "$node" init --data "$data" --demo
 fi
-echo "liard demo: data in $data, keys in $data/demo-keys; Ctrl-C stops the node" >&2
+echo "liard demo: data in $data, keys in $data/demo-keys, wallet in build/wallet-cli/liard;" \
+  "Ctrl-C stops the node" >&2
 exec "$node" run --data "$data" "$@"

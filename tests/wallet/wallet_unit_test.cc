@@ -1,0 +1,332 @@
+// Unit tests of the wallet's local logic: key files, CSV batches, payment URIs, formatting.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "ledger/address.h"
+#include "ledger/crypto.h"
+#include "wallet-cli/batch.h"
+#include "wallet-cli/format.h"
+#include "wallet-cli/keystore.h"
+#include "wallet-cli/payment_uri.h"
+#include "wallet-cli/qr.h"
+
+namespace liard::wallet {
+namespace {
+
+// A directory of its own per test, removed afterwards.
+struct ScratchDir {
+  ScratchDir() {
+    std::string tmpl = "/tmp/liard-wallet-unit-XXXXXX";
+    path = mkdtemp(tmpl.data());
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+Seed TestSeed(uint8_t fill) {
+  Seed s;
+  s.data.fill(fill);
+  return s;
+}
+
+const PublicKey& Alice() {
+  static const PublicKey k = KeyPair::FromSeed(TestSeed(1)).public_key();
+  return k;
+}
+
+std::string AliceAddress() { return EncodeAddress("ROUE", Alice()); }
+
+}  // namespace
+
+TEST_CASE("a key file opens with its passphrase and gives back the seed", "[wallet][keys]") {
+  KeyFile f;
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  CHECK(f.public_key == KeyPair::FromSeed(TestSeed(7)).public_key());
+  CHECK(f.account == f.public_key);
+  KeyFile back;
+  REQUIRE(KeyFileFromJson(KeyFileToJson(f), "test", &back).ok());
+  Seed seed;
+  REQUIRE(OpenSeed(back, "correct horse battery", "alice", &seed).ok());
+  CHECK(seed == TestSeed(7));
+}
+
+TEST_CASE("a wrong passphrase is exit 4 and names the key", "[wallet][keys]") {
+  KeyFile f;
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  Seed seed;
+  CliStatus s = OpenSeed(f, "correct horse batterY", "alice", &seed);
+  CHECK(s.exit() == Exit::kWrongPassphrase);
+  CHECK(s.exit_code() == 4);
+  CHECK(s.message() == "wrong passphrase for key 'alice'");
+}
+
+TEST_CASE("the key file never holds the seed or the passphrase in clear", "[wallet][keys]") {
+  KeyFile f;
+  REQUIRE(SealSeed(TestSeed(9), "a long passphrase", false, &f).ok());
+  std::string json = KeyFileToJson(f);
+  CHECK(json.find(ToHex(TestSeed(9))) == std::string::npos);
+  CHECK(json.find("a long passphrase") == std::string::npos);
+  CHECK(json.find("\"kdf\": \"argon2id13\"") != std::string::npos);
+}
+
+TEST_CASE("key files are written 0600 in a 0700 directory and never overwritten",
+          "[wallet][keys]") {
+  ScratchDir tmp;
+  KeyStore store(tmp.path + "/liard/keys");
+  KeyFile f;
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  REQUIRE(store.Write("alice", f).ok());
+  struct stat st;
+  REQUIRE(stat(store.PathOf("alice").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(stat(store.dir().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+
+  std::string before;
+  {
+    std::ifstream in(store.PathOf("alice"));
+    before.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  KeyFile other;
+  REQUIRE(SealSeed(TestSeed(4), "passphrase!", false, &other).ok());
+  CliStatus s = store.Write("alice", other);
+  CHECK(s.exit() == Exit::kUsage);
+  CHECK(s.message().find("exists already") != std::string::npos);
+  std::ifstream in(store.PathOf("alice"));
+  std::string after(std::istreambuf_iterator<char>(in), {});
+  CHECK(after == before);
+
+  std::vector<std::string> names;
+  REQUIRE(store.List(&names).ok());
+  CHECK(names == std::vector<std::string>{"alice"});
+}
+
+TEST_CASE("a key name must be a safe file name", "[wallet][keys]") {
+  CHECK(IsValidKeyName("alice"));
+  CHECK(IsValidKeyName("mairie-2026_v1.0"));
+  CHECK_FALSE(IsValidKeyName(""));
+  CHECK_FALSE(IsValidKeyName("../etc/passwd"));
+  CHECK_FALSE(IsValidKeyName(".hidden"));
+  CHECK_FALSE(IsValidKeyName("a b"));
+}
+
+TEST_CASE("a damaged or crafted key file is refused with a local error", "[wallet][keys]") {
+  KeyFile f;
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  KeyFile out;
+  CHECK(KeyFileFromJson("not json", "x", &out).exit() == Exit::kLocal);
+  f.memlimit = uint64_t{1} << 40;  // a terabyte: would make the wallet hang or die
+  CHECK(KeyFileFromJson(KeyFileToJson(f), "x", &out).exit() == Exit::kLocal);
+}
+
+TEST_CASE("a seed is 64 hex characters, white space around ignored", "[wallet][keys]") {
+  Seed s;
+  CHECK(ParseSeedHex(std::string(64, 'a') + "\n", &s).ok());
+  CHECK(s == TestSeed(0xaa));
+  CHECK(ParseSeedHex(std::string(63, 'a'), &s).exit() == Exit::kUsage);
+  CHECK(ParseSeedHex(std::string(64, 'g'), &s).exit() == Exit::kUsage);
+}
+
+TEST_CASE("CSV: quotes, separators inside quotes, doubled quotes and line breaks",
+          "[wallet][csv]") {
+  std::vector<CsvRecord> r;
+  REQUIRE(ParseCsv("a,\"12,50\",\"say \"\"hi\"\"\"\nb,3,\"two\nlines\"\nc,4,x\n", &r).ok());
+  REQUIRE(r.size() == 3);
+  CHECK(r[0].fields == std::vector<std::string>{"a", "12,50", "say \"hi\""});
+  CHECK(r[1].fields == std::vector<std::string>{"b", "3", "two\nlines"});
+  CHECK(r[2].line == 4);  // the quoted line break moved it down
+}
+
+TEST_CASE("CSV: ';' is the separator when the first line uses it", "[wallet][csv]") {
+  std::vector<CsvRecord> r;
+  char sep = 0;
+  REQUIRE(ParseCsv("address;amount;memo\r\nroue1x;12,50;indemnité\r\n", &r, &sep).ok());
+  CHECK(sep == ';');
+  REQUIRE(r.size() == 2);
+  CHECK(r[1].fields == std::vector<std::string>{"roue1x", "12,50", "indemnité"});
+}
+
+TEST_CASE("CSV: CRLF, empty lines and a byte order mark are handled", "[wallet][csv]") {
+  std::vector<CsvRecord> r;
+  REQUIRE(ParseCsv("\xEF\xBB\xBF"
+                   "a,1\r\n\r\n\nb,2\r\n",
+                   &r)
+              .ok());
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].fields[0] == "a");
+  CHECK(r[1].line == 4);
+  CHECK(r[1].fields == std::vector<std::string>{"b", "2"});
+}
+
+TEST_CASE("CSV: an unterminated quote names its line", "[wallet][csv]") {
+  std::vector<CsvRecord> r;
+  CliStatus s = ParseCsv("a,1\nb,\"2\nc,3\n", &r);
+  CHECK(s.exit() == Exit::kUsage);
+  CHECK(s.message() == "line 2: a quoted field is never closed");
+  s = ParseCsv("a,\"1\"x\n", &r);
+  CHECK(s.message().find("line 1") == 0);
+}
+
+TEST_CASE("a batch reports every bad line with its number and keeps the good ones",
+          "[wallet][csv]") {
+  std::string good = AliceAddress();
+  std::string typo = good;
+  typo[10] = typo[10] == 'q' ? 'p' : 'q';
+  std::string csv = "address,amount,memo\n" + good + ",\"12,50\",indemnité\n" + typo + ",1.00,x\n" +
+                    good + ",12.505,x\n" + good + ",0,x\n" + good + ",3\n" + good + ",1,2,3,4\n";
+  std::vector<CsvRecord> records;
+  REQUIRE(ParseCsv(csv, &records).ok());
+  std::vector<BatchLine> lines;
+  std::vector<BatchProblem> problems;
+  CheckBatch(records, "ROUE", 2, &lines, &problems);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].line == 2);
+  CHECK(lines[0].amount.minor() == 1250);
+  CHECK(lines[0].memo == "indemnité");
+  CHECK(lines[1].line == 6);
+  CHECK(lines[1].amount.minor() == 300);
+  REQUIRE(problems.size() == 4);
+  CHECK(problems[0].line == 3);
+  CHECK(problems[0].message.find("checksum") != std::string::npos);
+  CHECK(problems[1].line == 4);
+  CHECK(problems[1].message.find("12.505") != std::string::npos);
+  CHECK(problems[2].line == 5);
+  CHECK(problems[2].message == "the amount must be above zero");
+  CHECK(problems[3].line == 7);
+  CHECK(problems[3].message.find("2 or 3 fields") != std::string::npos);
+}
+
+TEST_CASE("a batch of another currency's addresses is refused line by line", "[wallet][csv]") {
+  std::vector<CsvRecord> records;
+  REQUIRE(ParseCsv(EncodeAddress("GONETTE", Alice()) + ",1\n", &records).ok());
+  std::vector<BatchLine> lines;
+  std::vector<BatchProblem> problems;
+  CheckBatch(records, "ROUE", 2, &lines, &problems);
+  CHECK(lines.empty());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].line == 1);
+  CHECK(problems[0].message.find("another currency") != std::string::npos);
+}
+
+TEST_CASE("an empty batch file is a problem", "[wallet][csv]") {
+  std::vector<CsvRecord> records;
+  REQUIRE(ParseCsv("\n\n", &records).ok());
+  std::vector<BatchLine> lines;
+  std::vector<BatchProblem> problems;
+  CheckBatch(records, "ROUE", 2, &lines, &problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "the file holds no payment line");
+}
+
+TEST_CASE("a payment URI round-trips, with the memo percent-encoded and '.' in the amount",
+          "[wallet][uri]") {
+  PaymentRequest r;
+  r.address = AliceAddress();
+  r.has_amount = true;
+  r.amount = Amount(1250);
+  r.memo = "pain & café 100%";
+  r.ledger_prefix = "4a077548408d09e0";
+  std::string uri = BuildPaymentUri(r, 2);
+  CHECK(uri == "liard:" + AliceAddress() +
+                   "?amount=12.50&memo=pain%20%26%20caf%C3%A9%20100%25&ledger=4a077548408d09e0");
+  PaymentRequest back;
+  REQUIRE(ParsePaymentUri(uri, 2, &back).ok());
+  CHECK(back.address == r.address);
+  CHECK(back.has_amount);
+  CHECK(back.amount == r.amount);
+  CHECK(back.memo == r.memo);
+  CHECK(back.ledger_prefix == r.ledger_prefix);
+}
+
+TEST_CASE("payment URIs: extensions are ignored, the scheme is case-insensitive", "[wallet][uri]") {
+  PaymentRequest r;
+  REQUIRE(ParsePaymentUri("LIARD:" + AliceAddress() + "?x-till=3&amount=5", 2, &r).ok());
+  CHECK(r.amount.minor() == 500);
+  CHECK(r.memo.empty());
+  REQUIRE(ParsePaymentUri("liard:" + AliceAddress(), 2, &r).ok());
+  CHECK_FALSE(r.has_amount);
+}
+
+TEST_CASE("payment URIs that are wrong are refused with a reason", "[wallet][uri]") {
+  const std::string a = "liard:" + AliceAddress();
+  PaymentRequest r;
+  auto why = [&](const std::string& uri) {
+    CliStatus s = ParsePaymentUri(uri, 2, &r);
+    CHECK(s.exit() == Exit::kUsage);
+    return s.message();
+  };
+  CHECK(why("bitcoin:" + AliceAddress()).find("liard:") != std::string::npos);
+  CHECK(why("liard:?amount=1").find("no address") != std::string::npos);
+  CHECK(why(a + "?amount=12,50").find("'.'") != std::string::npos);
+  CHECK(why(a + "?amount=12.505").find("12.505") != std::string::npos);
+  CHECK(why(a + "?amount=0").find("above zero") != std::string::npos);
+  CHECK(why(a + "?amount=1&amount=2").find("twice") != std::string::npos);
+  CHECK(why(a + "?label=x").find("unknown parameter 'label'") != std::string::npos);
+  CHECK(why(a + "?memo=%zz").find("two hex digits") != std::string::npos);
+  CHECK(why(a + "?memo=%0Aline").find("control") != std::string::npos);
+  CHECK(why(a + "?ledger=4A07").find("16 lower-case") != std::string::npos);
+  CHECK(why(a + "?memo").find("no '='") != std::string::npos);
+}
+
+TEST_CASE("the decimal separator follows LC_ALL, then LC_NUMERIC, then LANG", "[wallet][format]") {
+  CHECK(DecimalSeparatorFor("", "", "fr_FR.UTF-8") == ',');
+  CHECK(DecimalSeparatorFor("", "", "en_GB.UTF-8") == '.');
+  CHECK(DecimalSeparatorFor("C", "", "fr_FR.UTF-8") == '.');
+  CHECK(DecimalSeparatorFor("", "fr_BE.UTF-8", "en_US.UTF-8") == ',');
+  CHECK(DecimalSeparatorFor("", "", "eu_ES@euro") == ',');
+  CHECK(DecimalSeparatorFor("", "", "") == '.');
+  CHECK(DecimalSeparatorFor("", "", "french") == '.');
+}
+
+TEST_CASE("amounts show the ledger's code and euros always show EUR", "[wallet][format]") {
+  Money fr("ROUE", 2, ',');
+  CHECK(fr.Units(1250) == "12,50 ROUE");
+  CHECK(fr.SignedUnits(1250) == "+12,50 ROUE");
+  CHECK(fr.SignedUnits(-300) == "-3,00 ROUE");
+  CHECK(fr.Euros(1000) == "10,00 EUR");
+  CHECK(fr.Plain(1250) == "12.50");
+  CHECK(fr.Percent(10000) == "100,00 %");
+  Money en("ROUE", 2, '.');
+  CHECK(en.Units(1) == "0.01 ROUE");
+  CHECK(en.Percent(9999) == "99.99 %");
+  Money whole("EUSKO", 0, ',');
+  CHECK(whole.Units(12) == "12 EUSKO");
+}
+
+TEST_CASE("addresses are shortened for tables and names come first", "[wallet][format]") {
+  std::string a = AliceAddress();
+  CHECK(ShortAddress(a) == a.substr(0, 10) + "…" + a.substr(a.size() - 4));
+  CHECK(Party("Alice", a) == "Alice (" + ShortAddress(a) + ")");
+  CHECK(Party("", a) == ShortAddress(a));
+}
+
+TEST_CASE("text from the network cannot carry terminal control characters", "[wallet][format]") {
+  CHECK(SafeText("Boulangerie du Rhône") == "Boulangerie du Rhône");
+  CHECK(SafeText("evil\x1b[2Jname").find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("tables align by characters, not bytes", "[wallet][format]") {
+  std::string t = RenderTable({{"é", "1"}, {"ab", "22"}}, {1});
+  CHECK(t == "é    1\nab  22\n");
+}
+
+TEST_CASE("a payment request renders as a QR code with a quiet zone", "[wallet][qr]") {
+  std::string out;
+  QrStyle plain;
+  plain.ansi_colours = false;
+  REQUIRE(RenderQr("liard:" + AliceAddress() + "?amount=12.50", plain, &out).ok());
+  // The first line is all quiet zone (light), and every line has the same width.
+  std::string first = out.substr(0, out.find('\n'));
+  CHECK(first.find_first_not_of(' ') == std::string::npos);
+  CHECK(out.find("█") != std::string::npos);
+  CHECK(out.find("\x1b") == std::string::npos);
+  QrStyle coloured;
+  REQUIRE(RenderQr("liard:x", coloured, &out).ok());
+  CHECK(out.find("\x1b[") != std::string::npos);
+}
+
+}  // namespace liard::wallet

@@ -1,0 +1,67 @@
+// The `liard` command line: global options, parsing, dispatch and the exit code.
+#include "wallet-cli/app.h"
+
+#include <iostream>
+
+#include "ledger/crypto.h"
+
+namespace liard::wallet {
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "liard: the wallet of a liard ledger (a local complementary currency such as la Roue,\n"
+      "la Gonette or the Eusko), for residents, merchants, exchange offices, municipalities\n"
+      "and treasurers."};
+  app.name("liard");
+  app.require_subcommand(1);
+  // Global options may also be written after the subcommand: `liard balance --key alice`.
+  app.fallthrough();
+  Context ctx;
+  app.add_option("--node", ctx.global.node,
+                 "the node, HOST:PORT (else $LIARD_NODE, else `node` in the config file, else "
+                 "127.0.0.1:7421)");
+  app.add_option("--key", ctx.global.key,
+                 "the key to use (else $LIARD_KEY, else `key` in the config file, else "
+                 "\"default\")");
+  app.set_version_flag("--version", std::string("liard ") + LIARD_VERSION);
+  app.footer(
+      "Exit codes: 0 ok, 1 refused by the ledger, 2 usage error, 3 node unreachable,\n"
+      "4 wrong passphrase, 5 other local error. Reference: docs/wallet.md.\n\n"
+      "Examples:\n"
+      "  liard key import alice --seed-file demo-data/demo-keys/alice.seed\n"
+      "  liard --key alice balance\n"
+      "  liard --key alice pay roue1q... 12,50 --memo \"pain\"\n"
+      "  liard --key shop request 12,50 --memo \"pain\"");
+
+  RegisterKeyCommands(app, ctx);
+  RegisterMemberCommands(app, ctx);
+  RegisterMoneyCommands(app, ctx);
+  RegisterBatchCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help, the version, or the error
+    return code == 0 ? 0 : static_cast<int>(Exit::kUsage);
+  }
+
+  // The deepest subcommand that was given runs.
+  std::function<CliStatus(Session&)> run;
+  for (auto& [sub, fn] : ctx.actions)
+    if (sub->parsed()) run = fn;
+  if (!run) {
+    std::cerr << "liard: say what to do; see 'liard --help'\n";
+    return static_cast<int>(Exit::kUsage);
+  }
+  InitCrypto();
+  Session session(ctx.global);
+  CliStatus s = session.Init();
+  if (s.ok()) s = run(session);
+  if (!s.ok()) {
+    std::cout.flush();
+    std::cerr << "liard: " << s.message() << "\n";
+  }
+  return s.exit_code();
+}
+
+}  // namespace liard::wallet

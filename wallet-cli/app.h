@@ -1,0 +1,39 @@
+// The `liard` command line: CLI11 wiring of every subcommand to its implementation.
+#ifndef LIARD_WALLET_CLI_APP_H_
+#define LIARD_WALLET_CLI_APP_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wallet-cli/cli_status.h"
+#include "wallet-cli/session.h"
+
+namespace liard::wallet {
+
+// What the parser fills and which subcommand runs.
+struct Context {
+  GlobalOptions global;
+  std::vector<std::pair<CLI::App*, std::function<CliStatus(Session&)>>> actions;
+
+  void On(CLI::App* sub, std::function<CliStatus(Session&)> run) {
+    actions.emplace_back(sub, std::move(run));
+  }
+};
+
+// Each registers its subcommands on `app` (commands_*.cc).
+void RegisterKeyCommands(CLI::App& app, Context& ctx);
+void RegisterMemberCommands(CLI::App& app, Context& ctx);
+void RegisterMoneyCommands(CLI::App& app, Context& ctx);
+void RegisterBatchCommands(CLI::App& app, Context& ctx);
+
+// Parses and runs; returns the process exit code (docs/wallet.md). Errors go to stderr as
+// "liard: SENTENCE".
+int Run(int argc, char** argv);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_APP_H_

@@ -1,0 +1,583 @@
+// What every member does: balance, history, pay (an address or a payment request), receipt,
+// request (a merchant's QR code), watch (a till's incoming payments), account show.
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "ledger/address.h"
+#include "ledger/journal.h"
+#include "proto/codec.h"
+#include "wallet-cli/app.h"
+#include "wallet-cli/describe.h"
+#include "wallet-cli/payment_uri.h"
+#include "wallet-cli/qr.h"
+#include "wallet-cli/terminal.h"
+#include "wallet-cli/verify.h"
+
+namespace liard::wallet {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string KindWord(int kind) {
+  if (!IsValidKind(static_cast<uint32_t>(kind))) return "unknown";
+  return std::string(KindName(static_cast<AccountKind>(kind)));
+}
+
+std::string StatusWord(int status) {
+  if (status < 1 || status > 3) return "unknown";
+  return std::string(StatusName(static_cast<AccountStatus>(status)));
+}
+
+json AccountJson(const Session& session, const pb::AccountInfo& a) {
+  json j;
+  j["address"] = a.address();
+  j["name"] = a.name();
+  j["kind"] = KindWord(a.kind());
+  j["status"] = StatusWord(a.status());
+  j["balance"] = session.money().Plain(a.balance());
+  j["balance_minor"] = a.balance();
+  j["currency"] = session.money().code();
+  j["sequence"] = a.sequence();
+  return j;
+}
+
+CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
+  CliStatus s = session.LoadKey(key);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  bool found = false;
+  s = session.node().FindAccount(key->account, info, &found);
+  if (!s.ok()) return s;
+  if (!found)
+    return CliStatus::Refused("the account of key '" + session.key_name() + "' (" +
+                              session.AddressOf(key->account) +
+                              ") does not exist in this ledger; an exchange office or the "
+                              "association opens accounts");
+  return CliStatus::Ok();
+}
+
+CliStatus Balance(Session& session, bool as_json) {
+  KeyFile key;
+  pb::AccountInfo a;
+  CliStatus s = MyAccount(session, &key, &a);
+  if (!s.ok()) return s;
+  if (as_json) {
+    json j = AccountJson(session, a);
+    j["key"] = session.key_name();
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  std::cout << SafeText(a.name()) << " (" << KindWord(a.kind());
+  if (a.status() != pb::ACCOUNT_STATUS_ACTIVE) std::cout << ", " << StatusWord(a.status());
+  std::cout << ")\n"
+            << "address  " << a.address() << "\n"
+            << "balance  " << session.money().Units(a.balance()) << "\n";
+  return CliStatus::Ok();
+}
+
+CliStatus AccountShow(Session& session, const std::string& address, bool as_json) {
+  CliStatus s = Session::PrecheckAddress(address);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  AccountId id;
+  s = session.ParseAddress(address, &id);
+  if (!s.ok()) return s;
+  pb::AccountInfo a;
+  s = session.node().GetAccount(id, &a);
+  if (!s.ok()) return s;
+  if (as_json) {
+    std::cout << AccountJson(session, a).dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  std::cout << RenderTable({{"name", SafeText(a.name())},
+                            {"address", a.address()},
+                            {"kind", KindWord(a.kind())},
+                            {"status", StatusWord(a.status())},
+                            {"balance", session.money().Units(a.balance())}});
+  return CliStatus::Ok();
+}
+
+CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_json) {
+  if (limit == 0 || limit > 500) return CliStatus::Usage("--limit must be 1 to 500");
+  KeyFile key;
+  pb::AccountInfo me;
+  CliStatus s = MyAccount(session, &key, &me);
+  if (!s.ok()) return s;
+  pb::GetHistoryResponse page;
+  s = session.node().GetHistory(key.account, before, limit, &page);
+  if (!s.ok()) return s;
+  const Money& money = session.money();
+  json entries = json::array();
+  std::vector<std::vector<std::string>> rows = {{"DATE", "DIR", "COUNTERPARTY", "AMOUNT", "MEMO"}};
+  for (const pb::Receipt& r : page.entries()) {
+    Movement m;
+    s = DescribeFor(r, key.account, money, &m);
+    if (!s.ok()) return s;
+    std::string direction = m.units > 0 ? "in" : m.units < 0 ? "out" : "";
+    std::string party = m.has_counterparty ? session.NameOf(m.counterparty) : "";
+    std::string memo = !m.memo.empty() ? "« " + SafeText(m.memo) + " »" : "";
+    if (!m.detail.empty()) memo += (memo.empty() ? "" : " ") + ("[" + m.detail + "]");
+    rows.push_back({LocalDateTime(r.time_ms()), direction, party,
+                    m.units != 0 ? money.SignedUnits(m.units) : "", memo});
+    json e;
+    e["sequence"] = r.sequence();
+    e["time_ms"] = r.time_ms();
+    e["time"] = UtcIso(r.time_ms());
+    e["operation_id"] = ToHex(r.operation_id());
+    e["type"] = std::string(OpTypeName(m.op.type()));
+    e["direction"] = direction;
+    e["amount"] = money.Plain(m.units);
+    e["amount_minor"] = m.units;
+    if (m.euros != 0) e["euros_minor"] = m.euros;
+    if (m.has_counterparty) {
+      e["counterparty"] = session.AddressOf(m.counterparty);
+      e["counterparty_name"] = session.PlainNameOf(m.counterparty);
+    }
+    e["memo"] = m.memo;
+    if (!m.detail.empty()) e["detail"] = m.detail;
+    entries.push_back(e);
+  }
+  if (as_json) {
+    json j;
+    j["address"] = me.address();
+    j["currency"] = money.code();
+    j["entries"] = entries;
+    j["next_before"] = page.next_before();
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  if (page.entries_size() == 0) {
+    std::cout << (before == 0 ? "no operations yet\n" : "no older operations\n");
+    return CliStatus::Ok();
+  }
+  std::cout << RenderTable(rows, {3});
+  if (page.next_before() != 0)
+    std::cout << "older: liard history --before " << page.next_before() << "\n";
+  return CliStatus::Ok();
+}
+
+struct PayArgs {
+  std::string target, amount, memo;
+  bool yes = false;
+};
+
+CliStatus Pay(Session& session, const PayArgs& args) {
+  const bool is_uri = LooksLikePaymentUri(args.target);
+  std::string address = args.target;
+  std::string memo = args.memo;
+  if (!is_uri) {
+    // A mistyped address is refused here, before the wallet even connects.
+    CliStatus s = Session::PrecheckAddress(address);
+    if (!s.ok()) return s;
+    if (args.amount.empty())
+      return CliStatus::Usage("say how much to pay: liard pay ADDRESS AMOUNT");
+  }
+  if (!memo.empty())
+    if (std::string why = MemoProblem(memo); !why.empty()) return CliStatus::Usage(why);
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  Amount amount;
+  if (is_uri) {
+    PaymentRequest req;
+    s = ParsePaymentUri(args.target, session.money().decimals(), &req);
+    if (!s.ok()) return s;
+    const std::string ours = ToHex(session.ledger_id()).substr(0, kLedgerPrefixHexChars);
+    if (!req.ledger_prefix.empty() && req.ledger_prefix != ours)
+      return CliStatus::Usage("this payment request is for ledger " + req.ledger_prefix +
+                              "…, but the node at " + session.node_target() + " serves ledger " +
+                              ours + "…; pay it with the node of that currency");
+    address = req.address;
+    if (memo.empty()) memo = req.memo;
+    if (req.has_amount) {
+      amount = req.amount;
+      if (!args.amount.empty()) {
+        Amount typed;
+        s = session.ParseUnits(args.amount, "the amount", &typed);
+        if (!s.ok()) return s;
+        if (typed != amount)
+          return CliStatus::Usage("the request asks for " + session.money().Units(amount.minor()) +
+                                  ", not " + session.money().Units(typed.minor()) +
+                                  "; leave AMOUNT out to pay what is asked");
+      }
+    } else if (args.amount.empty()) {
+      return CliStatus::Usage("this payment request names no amount: liard pay URI AMOUNT");
+    }
+  }
+  AccountId to;
+  s = session.ParseAddress(address, &to);
+  if (!s.ok()) return s;
+  if (amount.zero()) {
+    s = session.ParseUnits(args.amount, "the amount", &amount);
+    if (!s.ok()) return s;
+  }
+  pb::AccountInfo payee;
+  s = session.node().GetAccount(to, &payee);
+  if (!s.ok()) return s;
+  Prepared p;
+  s = session.Prepare(Transfer{to, amount, memo}, &p);
+  if (!s.ok()) return s;
+  if (p.op.account == to) return CliStatus::Usage("an account cannot pay itself");
+  if (payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
+    return CliStatus::Refused("the account " + session.NameOf(to) + " is " +
+                              StatusWord(payee.status()) + " and cannot be paid");
+  const std::string party = Party(payee.name(), payee.address());
+  std::string question = "Pay " + session.money().Units(amount.minor()) + " to " + party;
+  if (!memo.empty()) question += " « " + SafeText(memo) + " »";
+  question += "?";
+  pb::SubmitResponse r;
+  bool declined = false;
+  s = session.ConfirmAndSubmit(p, question, args.yes, &r, &declined);
+  if (!s.ok()) return s;
+  if (declined) {
+    std::cout << "not paid\n";
+    return CliStatus::Ok();
+  }
+  session.PrintSubmitted(r, "paid " + session.money().Units(amount.minor()) + " to " + party);
+  return CliStatus::Ok();
+}
+
+CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
+  std::string bytes;
+  Hash id;
+  if (!FromHex(id_hex, &bytes) || !id.Assign(bytes))
+    return CliStatus::Usage(
+        "an operation id is 64 hexadecimal characters, as printed by the "
+        "command that sent it");
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  pb::Receipt r;
+  s = session.node().GetOperation(id, &r);
+  if (!s.ok()) return s;
+  std::vector<Check> checks = VerifyReceipt(r, session.ledger_id(), id);
+
+  // The node's latest signed checkpoint, and the chain from this entry up to it.
+  std::vector<std::string> notes;
+  pb::SignedCheckpoint cp;
+  s = session.node().GetCheckpoint(&cp);
+  if (!s.ok()) return s;
+  Check cp_check = VerifyCheckpoint(cp, session.ledger_id());
+  checks.push_back(cp_check);
+  if (cp_check.ok) {
+    KnownLedger known = RecallLedger(session.node_target());
+    const std::string key_hex = ToHex(cp.node_key());
+    if (known.node_key_hex.empty()) {
+      known.node_key_hex = key_hex;
+      CliStatus w = RememberLedger(session.node_target(), known);
+      (void)w.ok();  // remembering is a convenience; the check above stands on its own
+    } else if (known.node_key_hex != key_hex) {
+      std::cerr << "liard: WARNING: the node at " << session.node_target()
+                << " signs checkpoints with key " << key_hex.substr(0, 16) << "…, not the key "
+                << known.node_key_hex.substr(0, 16)
+                << "… it used before. If the association did not announce a new node key, "
+                   "do not trust this node.\n";
+      notes.push_back("the node's checkpoint key changed since the last receipt");
+    }
+  }
+  constexpr uint64_t kMaxChain = 100'000;
+  if (cp.sequence() < r.sequence()) {
+    notes.push_back("the latest signed checkpoint (entry " + std::to_string(cp.sequence()) +
+                    ") is older than this entry; run 'liard receipt' again after the node's "
+                    "next checkpoint to tie it to one");
+  } else {
+    uint64_t last = cp.sequence();
+    bool bounded = cp.sequence() - r.sequence() + 1 > kMaxChain;
+    if (bounded) last = r.sequence() + kMaxChain - 1;
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(60'000));
+    pb::StreamJournalRequest req;
+    req.set_from_sequence(r.sequence());
+    req.set_follow(false);
+    auto reader = session.node().stub().StreamJournal(&ctx, req);
+    ChainWalker walker(r.sequence(), r.entry_hash());
+    pb::JournalEntry e;
+    std::string why;
+    bool linked = true;
+    while (walker.last_sequence() < last && reader->Read(&e)) {
+      if (!walker.Feed(e, &why)) {
+        linked = false;
+        break;
+      }
+    }
+    ctx.TryCancel();  // the stream runs to the head; what lies past the checkpoint is not needed
+    grpc::Status st = reader->Finish();
+    Check chain;
+    if (linked && walker.last_sequence() < last) {
+      if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED)
+        return session.node().MapError(st, ctx, "StreamJournal");
+      linked = false;
+      why = "the journal stream ended at entry " + std::to_string(walker.last_sequence());
+    }
+    if (linked && !bounded && walker.last_hash() != cp.head_hash()) {
+      linked = false;
+      why = "the chain reaches entry " + std::to_string(last) +
+            " with a hash that is not the checkpoint's head hash";
+    }
+    chain.ok = linked;
+    chain.what = linked ? "the hash chain links entry " + std::to_string(r.sequence()) +
+                              " to the checkpoint's head at entry " + std::to_string(last) + " (" +
+                              std::to_string(walker.count()) +
+                              (walker.count() == 1 ? " entry)" : " entries)")
+                        : "the hash chain does not hold: " + why;
+    checks.push_back(chain);
+    if (bounded)
+      notes.push_back("the checkpoint is " + std::to_string(cp.sequence() - r.sequence()) +
+                      " entries later; only the first " + std::to_string(kMaxChain) +
+                      " links were checked, not the link to the checkpoint's head");
+  }
+
+  Movement m;
+  Operation op;
+  std::string summary;
+  if (codec::DecodeOperation(r.operation().body(), &op).ok()) {
+    summary = session.NameOf(op.account) + ": " +
+              Summarize(op, r.postings(), session.genesis(), session.money(),
+                        [&](const AccountId& a) { return session.NameOf(a); });
+  }
+  bool all_ok = true;
+  for (const auto& c : checks) all_ok = all_ok && c.ok;
+  if (as_json) {
+    json j;
+    j["operation_id"] = ToHex(id);
+    j["sequence"] = r.sequence();
+    j["time_ms"] = r.time_ms();
+    j["time"] = UtcIso(r.time_ms());
+    j["type"] = std::string(OpTypeName(op.type()));
+    j["summary"] = summary;
+    j["entry_hash"] = ToHex(r.entry_hash());
+    j["checkpoint_sequence"] = cp.sequence();
+    j["node_key"] = ToHex(cp.node_key());
+    json cs = json::array();
+    for (const auto& c : checks) cs.push_back({{"ok", c.ok}, {"what", c.what}});
+    j["checks"] = cs;
+    j["notes"] = notes;
+    j["verified"] = all_ok;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "operation " << ToHex(id) << "\n"
+              << "journal entry " << r.sequence() << ", " << LocalDateTime(r.time_ms()) << "\n"
+              << summary << "\n\n";
+    for (const auto& c : checks) std::cout << (c.ok ? "OK      " : "FAILED  ") << c.what << "\n";
+    for (const auto& n : notes) std::cout << "NOTE    " << n << "\n";
+  }
+  if (!all_ok) return CliStatus::Refused("the receipt did not verify: do not trust it");
+  return CliStatus::Ok();
+}
+
+struct RequestArgs {
+  std::string amount, memo;
+  bool json = false, no_qr = false, invert = false;
+};
+
+CliStatus Request(Session& session, const RequestArgs& args) {
+  if (std::string why = MemoProblem(args.memo); !why.empty()) return CliStatus::Usage(why);
+  KeyFile key;
+  CliStatus s = session.LoadKey(&key);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  PaymentRequest req;
+  s = session.ParseUnits(args.amount, "the amount", &req.amount);
+  if (!s.ok()) return s;
+  req.has_amount = true;
+  req.address = session.AddressOf(key.account);
+  req.memo = args.memo;
+  req.ledger_prefix = ToHex(session.ledger_id()).substr(0, kLedgerPrefixHexChars);
+  std::string uri = BuildPaymentUri(req, session.money().decimals());
+  std::string name = session.PlainNameOf(key.account);
+  if (args.json) {
+    json j;
+    j["uri"] = uri;
+    j["address"] = req.address;
+    j["name"] = name;
+    j["amount"] = session.money().Plain(req.amount.minor());
+    j["amount_minor"] = req.amount.minor();
+    j["currency"] = session.money().code();
+    j["memo"] = req.memo;
+    j["ledger"] = req.ledger_prefix;
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  if (!args.no_qr) {
+    QrStyle style;
+    style.ansi_colours = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
+    style.invert = args.invert;
+    std::string qr;
+    s = RenderQr(uri, style, &qr);
+    if (!s.ok()) return s;
+    std::cout << qr;
+  }
+  std::cout << "Pay " << session.money().Units(req.amount.minor()) << " to "
+            << Party(name, req.address);
+  if (!req.memo.empty()) std::cout << " « " << SafeText(req.memo) << " »";
+  std::cout << "\n" << uri << "\n";
+  return CliStatus::Ok();
+}
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void OnInterrupt(int) { g_interrupted = true; }
+
+CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
+  KeyFile key;
+  pb::AccountInfo me;
+  CliStatus s = MyAccount(session, &key, &me);
+  if (!s.ok()) return s;
+  // From the head seen now: whatever commits between here and the subscription is replayed.
+  const uint64_t start = from != 0 ? from : session.head().sequence() + 1;
+  grpc::ClientContext ctx;
+  pb::WatchRequest req;
+  req.set_account(std::string(key.account.view()));
+  req.set_from_sequence(start);
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::atomic<bool> done{false};
+  std::thread canceller([&] {
+    while (!done) {
+      if (g_interrupted) {
+        ctx.TryCancel();
+        return;
+      }
+      std::this_thread::sleep_for(Millis(50));
+    }
+  });
+  auto reader = session.node().stub().Watch(&ctx, req);
+  std::cerr << "watching " << (all ? "operations on " : "payments to ")
+            << Party(me.name(), me.address()) << " from journal entry " << start
+            << "; Ctrl-C to stop\n"
+            << std::flush;
+  const Money& money = session.money();
+  pb::Receipt r;
+  while (reader->Read(&r)) {
+    Movement m;
+    s = DescribeFor(r, key.account, money, &m);
+    if (!s.ok()) break;
+    if (!all && m.units <= 0) continue;
+    std::string from_name = m.has_counterparty ? session.PlainNameOf(m.counterparty) : "";
+    std::string from_addr = m.has_counterparty ? session.AddressOf(m.counterparty) : "";
+    if (as_json) {
+      json j;
+      j["sequence"] = r.sequence();
+      j["time_ms"] = r.time_ms();
+      j["time"] = UtcIso(r.time_ms());
+      j["operation_id"] = ToHex(r.operation_id());
+      j["type"] = std::string(OpTypeName(m.op.type()));
+      j["amount"] = money.Plain(m.units);
+      j["amount_minor"] = m.units;
+      j["currency"] = money.code();
+      j["from"] = from_addr;
+      j["from_name"] = from_name;
+      j["memo"] = m.memo;
+      std::cout << j.dump() << "\n" << std::flush;
+    } else {
+      std::cout << LocalTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
+      if (m.has_counterparty)
+        std::cout << "  " << (m.units >= 0 ? "from " : "to ") << Party(from_name, from_addr);
+      if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
+      if (!m.detail.empty()) std::cout << "  [" << m.detail << "]";
+      std::cout << "\n" << std::flush;
+    }
+  }
+  grpc::Status st = reader->Finish();
+  done = true;
+  canceller.join();
+  if (!s.ok()) return s;
+  if (g_interrupted) return CliStatus::Ok();
+  if (st.ok()) return CliStatus::Ok();
+  return session.node().MapError(st, ctx, "Watch");
+}
+
+}  // namespace
+
+void RegisterMemberCommands(CLI::App& app, Context& ctx) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* b = app.add_subcommand("balance", "show the selected key's account and balance");
+  b->add_flag("--json", *json, "print JSON (amounts as strings with '.', and in minor units)");
+  b->footer("Examples:\n  liard --key alice balance\n  liard balance --json");
+  ctx.On(b, [json](Session& s) { return Balance(s, *json); });
+
+  struct HistoryArgs {
+    uint32_t limit = 20;
+    uint64_t before = 0;
+    bool json = false;
+  };
+  auto h = std::make_shared<HistoryArgs>();
+  CLI::App* hi = app.add_subcommand("history", "list the account's operations, newest first");
+  hi->add_option("--limit", h->limit, "entries per page, 1 to 500")->capture_default_str();
+  hi->add_option("--before", h->before, "the cursor printed at the end of the previous page");
+  hi->add_flag("--json", h->json, "print JSON");
+  hi->footer("Examples:\n  liard history\n  liard history --limit 5 --before 42");
+  ctx.On(hi, [h](Session& s) { return History(s, h->limit, h->before, h->json); });
+
+  auto p = std::make_shared<PayArgs>();
+  CLI::App* pay = app.add_subcommand("pay", "pay an address, or a payment request (liard: URI)");
+  pay->add_option("TARGET", p->target, "the payee's address, or a payment request URI")->required();
+  pay->add_option("AMOUNT", p->amount, "how much, \"12,50\" or 12.50 (a request may carry it)");
+  pay->add_option("--memo", p->memo, "a note the payee sees (up to 256 bytes)");
+  pay->add_flag("--yes,-y", p->yes, "do not ask for confirmation");
+  pay->footer(
+      "The payee's name is shown and you are asked to confirm unless --yes.\n"
+      "Examples:\n"
+      "  liard pay roue1qsyuhwr4g05t4744r23nvxnr7en9cmz53knhr0gja7c84hr7fkw2qhay79c 12,50 "
+      "--memo \"pain\"\n"
+      "  liard pay 'liard:roue1q...?amount=12.50&memo=pain&ledger=4a077548408d09e0'");
+  ctx.On(pay, [p](Session& s) { return Pay(s, *p); });
+
+  struct ReceiptArgs {
+    std::string id;
+    bool json = false;
+  };
+  auto rc = std::make_shared<ReceiptArgs>();
+  CLI::App* re = app.add_subcommand(
+      "receipt", "fetch an operation and verify it locally (signature, hashes, checkpoint)");
+  re->add_option("ID", rc->id, "the operation id (64 hex characters)")->required();
+  re->add_flag("--json", rc->json, "print JSON");
+  re->footer("Exit 1 if any check fails.\nExample:\n  liard receipt 3f1a...e9");
+  ctx.On(re, [rc](Session& s) { return Receipt(s, rc->id, rc->json); });
+
+  auto rq = std::make_shared<RequestArgs>();
+  CLI::App* req = app.add_subcommand(
+      "request", "show a payment request as a QR code and a liard: URI (merchants)");
+  req->add_option("AMOUNT", rq->amount, "how much to ask for")->required();
+  req->add_option("--memo", rq->memo, "what it is for, shown to the payer");
+  req->add_flag("--json", rq->json, "print JSON (the URI and its parts), no QR code");
+  req->add_flag("--no-qr", rq->no_qr, "print only the text");
+  req->add_flag("--invert", rq->invert,
+                "swap light and dark (for a dark terminal when colours are off)");
+  req->footer("Example:\n  liard --key shop request 12,50 --memo \"pain et café\"");
+  ctx.On(req, [rq](Session& s) { return Request(s, *rq); });
+
+  struct WatchArgs {
+    bool json = false, all = false;
+    uint64_t from = 0;
+  };
+  auto w = std::make_shared<WatchArgs>();
+  CLI::App* wa = app.add_subcommand(
+      "watch", "show incoming payments as they commit, until Ctrl-C (a till's screen)");
+  wa->add_flag("--json", w->json, "one JSON object per line");
+  wa->add_flag("--all", w->all, "every operation touching the account, not only payments in");
+  wa->add_option("--from", w->from, "replay from this journal entry first");
+  wa->footer("Example:\n  liard --key shop watch\n  liard --key shop watch --json | my-till");
+  ctx.On(wa, [w](Session& s) { return Watch(s, w->json, w->all, w->from); });
+
+  struct ShowArgs {
+    std::string address;
+    bool json = false;
+  };
+  auto sh = std::make_shared<ShowArgs>();
+  CLI::App* account = app.add_subcommand("account", "look up or open accounts");
+  account->require_subcommand(1);
+  CLI::App* show = account->add_subcommand("show", "show any account: name, kind, balance");
+  show->add_option("ADDRESS", sh->address, "the account's address")->required();
+  show->add_flag("--json", sh->json, "print JSON");
+  show->footer("Example:\n  liard account show roue1q...");
+  ctx.On(show, [sh](Session& s) { return AccountShow(s, sh->address, sh->json); });
+}
+
+}  // namespace liard::wallet

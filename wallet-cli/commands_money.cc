@@ -1,0 +1,331 @@
+// The money operations of offices, merchants and treasurers: convert, notes sell/redeem,
+// reconvert, account open, deposit, payout, fund-programme; and reserves.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "ledger/genesis.h"
+#include "ledger/money.h"
+#include "ledger/rules.h"
+#include "wallet-cli/app.h"
+#include "wallet-cli/describe.h"
+
+namespace liard::wallet {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string Capitalized(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// Prepare, preview (Simulate), confirm, sign, submit, and print what the ledger did, from the
+// receipt's postings. `fallback` is the summary when the node cannot preview.
+CliStatus Execute(Session& session, Payload payload, bool yes, const std::string& fallback) {
+  Prepared p;
+  CliStatus s = session.Prepare(std::move(payload), &p);
+  if (!s.ok()) return s;
+  pb::SimulateResponse sim;
+  bool available = false;
+  s = session.Preview(p, &sim, &available);
+  if (!s.ok()) return s;
+  auto name_of = [&](const AccountId& id) { return session.NameOf(id); };
+  std::string summary =
+      available ? Summarize(p.op, sim.postings(), session.genesis(), session.money(), name_of)
+                : fallback;
+  if (!available)
+    std::cerr << "liard: this node cannot preview operations (no Simulate); check the "
+                 "amounts yourself\n";
+  pb::SubmitResponse r;
+  bool declined = false;
+  s = session.ConfirmAndSubmit(p, Capitalized(summary) + "?", yes, &r, &declined);
+  if (!s.ok()) return s;
+  if (declined) {
+    std::cout << "nothing was sent\n";
+    return CliStatus::Ok();
+  }
+  // What really happened, from the receipt (state may have moved since the preview).
+  pb::Receipt receipt;
+  Hash id;
+  if (id.Assign(r.operation_id()) && session.node().GetOperation(id, &receipt).ok())
+    summary = Summarize(p.op, receipt.postings(), session.genesis(), session.money(), name_of);
+  session.PrintSubmitted(r, "applied: " + summary);
+  return CliStatus::Ok();
+}
+
+// Address options are checked before connecting, so a typo never reaches the node.
+CliStatus AddressArg(Session& session, const std::string& text, AccountId* out) {
+  CliStatus s = Session::PrecheckAddress(text);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  return session.ParseAddress(text, out);
+}
+
+CliStatus CheckReference(const std::string& ref) {
+  if (ref.size() > kMaxReferenceBytes || !IsPrintableUtf8(ref))
+    return CliStatus::Usage("a bank reference is at most " + std::to_string(kMaxReferenceBytes) +
+                            " bytes of text without control characters");
+  return CliStatus::Ok();
+}
+
+struct MoneyArgs {
+  std::string address, eur, units, programme, ref, name, kind = "resident", amount;
+  bool yes = false, json = false;
+};
+
+CliStatus Convert(Session& session, const MoneyArgs& a) {
+  Amount euros;
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
+  if (!s.ok()) return s;
+  if (!a.programme.empty() && !IsValidProgrammeName(a.programme))
+    return CliStatus::Usage("a programme name is 1 to 32 of a-z, 0-9 and '-'");
+  AccountId member;
+  s = AddressArg(session, a.address, &member);
+  if (!s.ok()) return s;
+  pb::AccountInfo info;
+  s = session.node().GetAccount(member, &info);
+  if (!s.ok()) return s;
+  int64_t at_par = 0;
+  if (!EurosToUnits(session.genesis(), euros.minor(), Rounding::kDown, &at_par).ok()) at_par = 0;
+  std::string fallback = "convert " + session.money().Euros(euros.minor()) + " for " +
+                         session.NameOf(member) + " (" + session.money().Units(at_par) +
+                         " at par; the bonus is not known before)";
+  return Execute(session, Conversion{member, euros, a.programme}, a.yes, fallback);
+}
+
+CliStatus NotesSell(Session& session, const MoneyArgs& a) {
+  Amount euros;
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  return Execute(session, NoteSale{euros}, a.yes,
+                 "sell paper notes for " + session.money().Euros(euros.minor()));
+}
+
+CliStatus NotesRedeem(Session& session, const MoneyArgs& a) {
+  AccountId merchant;
+  CliStatus s = AddressArg(session, a.address, &merchant);
+  if (!s.ok()) return s;
+  Amount units;
+  s = session.ParseUnits(a.units, "--units", &units);
+  if (!s.ok()) return s;
+  return Execute(session, NoteRedemption{merchant, units}, a.yes,
+                 "take back " + session.money().Units(units.minor()) + " of paper notes from " +
+                     session.NameOf(merchant));
+}
+
+CliStatus Reconvert(Session& session, const MoneyArgs& a) {
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  Amount units;
+  s = session.ParseUnits(a.amount, "the amount", &units);
+  if (!s.ok()) return s;
+  // Without Simulate, the quote comes from the same core code the node runs.
+  std::string fallback = "reconvert " + session.money().Units(units.minor());
+  ReconversionQuote q;
+  if (QuoteReconversion(session.genesis(), units.minor(), &q).ok())
+    fallback += ": fee " + session.money().Euros(q.fee) + ", owed to you " +
+                session.money().Euros(q.owed) + " (paid by bank transfer by the association)";
+  return Execute(session, Reconversion{units}, a.yes, fallback);
+}
+
+CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
+  AccountKind kind = AccountKind::kResident;
+  bool known = false;
+  for (AccountKind k : kAllKinds) {
+    if (KindName(k) == a.kind) {
+      kind = k;
+      known = true;
+    }
+  }
+  if (!known)
+    return CliStatus::Usage(
+        "--kind must be resident, merchant, exchange-office, municipality "
+        "or association");
+  if (!IsValidName(a.name))
+    return CliStatus::Usage("a name is 1 to 64 bytes of text without control characters");
+  AccountId id;
+  CliStatus s = AddressArg(session, a.address, &id);
+  if (!s.ok()) return s;
+  return Execute(session, OpenAccount{id, kind, a.name}, a.yes,
+                 "open a " + a.kind + " account '" + a.name + "' for " + session.AddressOf(id));
+}
+
+CliStatus DepositOrPayout(Session& session, const MoneyArgs& a, bool deposit) {
+  Amount euros;
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
+  if (!s.ok()) return s;
+  s = CheckReference(a.ref);
+  if (!s.ok()) return s;
+  AccountId who;
+  s = AddressArg(session, a.address, &who);
+  if (!s.ok()) return s;
+  if (deposit)
+    return Execute(session, Deposit{who, euros, a.ref}, a.yes,
+                   "record the deposit of " + session.money().Euros(euros.minor()));
+  return Execute(session, Payout{who, euros, a.ref}, a.yes,
+                 "record the payout of " + session.money().Euros(euros.minor()));
+}
+
+CliStatus FundProgrammeCmd(Session& session, const MoneyArgs& a) {
+  if (!IsValidProgrammeName(a.programme))
+    return CliStatus::Usage("a programme name is 1 to 32 of a-z, 0-9 and '-'");
+  Amount euros;
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
+  if (!s.ok()) return s;
+  s = CheckReference(a.ref);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  return Execute(session, FundProgramme{a.programme, euros, a.ref}, a.yes,
+                 "record " + session.money().Euros(euros.minor()) + " paid into programme '" +
+                     a.programme + "'");
+}
+
+CliStatus Reserves(Session& session, bool as_json) {
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  pb::Reserves r;
+  s = session.node().GetReserves(&r);
+  if (!s.ok()) return s;
+  const Money& m = session.money();
+  if (as_json) {
+    json j;
+    j["sequence"] = r.sequence();
+    j["currency"] = m.code();
+    auto put = [&](const char* key, int64_t v, bool euros) {
+      j[key] = euros ? Money::PlainEuros(v) : m.Plain(v);
+      j[std::string(key) + "_minor"] = v;
+    };
+    put("circulation_accounts", r.circulation_accounts(), false);
+    put("circulation_paper", r.circulation_paper(), false);
+    put("circulation", r.circulation(), false);
+    put("fund", r.fund(), true);
+    put("office_cash", r.office_cash(), true);
+    put("owed_to_merchants", r.owed_to_merchants(), true);
+    put("sponsor_budgets", r.sponsor_budgets(), true);
+    put("income", r.income(), true);
+    put("required_reserve", r.required_reserve(), true);
+    j["coverage_basis_points"] = r.coverage_basis_points();
+    j["covered"] = r.fund() + r.office_cash() >= r.required_reserve();
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  std::cout << "Reserves of " << session.genesis().currency_name << " at journal entry "
+            << r.sequence() << "\n\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"in member accounts", m.Units(r.circulation_accounts())},
+      {"in paper notes", m.Units(r.circulation_paper())},
+      {"circulation", m.Units(r.circulation())},
+      {"", ""},
+      {"guarantee fund", m.Euros(r.fund())},
+      {"cash at exchange offices", m.Euros(r.office_cash())},
+      {"required reserve", m.Euros(r.required_reserve())},
+      {"coverage",
+       r.circulation() > 0 ? m.Percent(r.coverage_basis_points()) : "nothing circulates"},
+      {"", ""},
+      {"owed to merchants", m.Euros(r.owed_to_merchants())},
+      {"bonus budgets", m.Euros(r.sponsor_budgets())},
+      {"association income", m.Euros(r.income())},
+  };
+  std::cout << RenderTable(rows, {1});
+  if (r.fund() + r.office_cash() < r.required_reserve())
+    std::cout << "\nWARNING: the reserve does not cover the circulation\n";
+  return CliStatus::Ok();
+}
+
+}  // namespace
+
+void RegisterMoneyCommands(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<MoneyArgs>();
+  auto yes = [&](CLI::App* sub) { sub->add_flag("--yes,-y", a->yes, "do not ask to confirm"); };
+
+  CLI::App* c = app.add_subcommand(
+      "convert", "exchange offices: record euros handed in; the member gets units (and bonus)");
+  c->add_option("--member", a->address, "the member's address")->required();
+  c->add_option("--eur", a->eur, "euros received, e.g. 10,00")->required();
+  c->add_option("--programme", a->programme, "the bonus programme, e.g. agglo-2026");
+  yes(c);
+  c->footer(
+      "The units and the bonus are shown (from the node) before you confirm.\n"
+      "Example:\n  liard --key office convert --member roue1q... --eur 10,00");
+  ctx.On(c, [a](Session& s) { return Convert(s, *a); });
+
+  CLI::App* notes = app.add_subcommand("notes", "exchange offices: paper notes");
+  notes->require_subcommand(1);
+  CLI::App* sell = notes->add_subcommand("sell", "record paper notes sold for euros (at par)");
+  sell->add_option("--eur", a->eur, "euros received")->required();
+  yes(sell);
+  sell->footer("Example:\n  liard --key office notes sell --eur 50,00");
+  ctx.On(sell, [a](Session& s) { return NotesSell(s, *a); });
+  CLI::App* redeem = notes->add_subcommand(
+      "redeem", "record paper notes a merchant brought back (reconverted, with the fee)");
+  redeem->add_option("--merchant", a->address, "the merchant's address")->required();
+  redeem->add_option("--units", a->units, "the notes' value, e.g. 20,00")->required();
+  yes(redeem);
+  redeem->footer("Example:\n  liard --key office notes redeem --merchant roue1q... --units 20");
+  ctx.On(redeem, [a](Session& s) { return NotesRedeem(s, *a); });
+
+  CLI::App* rc = app.add_subcommand(
+      "reconvert", "merchants: convert units back to euros (the fee is shown first)");
+  rc->add_option("AMOUNT", a->amount, "units to reconvert, e.g. 100,00")->required();
+  yes(rc);
+  rc->footer("Example:\n  liard --key shop reconvert 100,00");
+  ctx.On(rc, [a](Session& s) { return Reconvert(s, *a); });
+
+  CLI::App* account = app.get_subcommand("account");
+  CLI::App* open = account->add_subcommand(
+      "open", "exchange offices (residents) and the association (any kind): open an account");
+  open->add_option("ADDRESS", a->address, "the new member's address (from 'liard key show')")
+      ->required();
+  open->add_option("--name", a->name, "the name payers will see")->required();
+  open->add_option("--kind", a->kind,
+                   "resident, merchant, exchange-office, municipality or association")
+      ->capture_default_str();
+  yes(open);
+  open->footer("Example:\n  liard --key office account open roue1q... --name \"Chloé Petit\"");
+  ctx.On(open, [a](Session& s) { return AccountOpen(s, *a); });
+
+  CLI::App* d = app.add_subcommand(
+      "deposit", "treasurers: record an office's cash banked into the guarantee fund");
+  d->add_option("--office", a->address, "the exchange office's address")->required();
+  d->add_option("--eur", a->eur, "euros banked")->required();
+  d->add_option("--ref", a->ref, "the bank statement's reference")->required();
+  yes(d);
+  d->footer(
+      "Example:\n  liard --key association deposit --office roue1q... --eur 10,00 "
+      "--ref NEF-2026-0042");
+  ctx.On(d, [a](Session& s) { return DepositOrPayout(s, *a, true); });
+
+  CLI::App* po = app.add_subcommand(
+      "payout", "treasurers: record the bank transfer paying a merchant's reconversion");
+  po->add_option("--merchant", a->address, "the merchant's address")->required();
+  po->add_option("--eur", a->eur, "euros paid")->required();
+  po->add_option("--ref", a->ref, "the bank transfer's reference")->required();
+  yes(po);
+  po->footer(
+      "Example:\n  liard --key association payout --merchant roue1q... --eur 95,00 "
+      "--ref VIR-0043");
+  ctx.On(po, [a](Session& s) { return DepositOrPayout(s, *a, false); });
+
+  CLI::App* fp = app.add_subcommand(
+      "fund-programme", "treasurers: record a sponsor's payment into a bonus programme");
+  fp->add_option("NAME", a->programme, "the programme, e.g. agglo-2026")->required();
+  fp->add_option("--eur", a->eur, "euros received")->required();
+  fp->add_option("--ref", a->ref, "the bank statement's reference")->required();
+  yes(fp);
+  fp->footer(
+      "Example:\n  liard --key association fund-programme agglo-2026 --eur 1000 "
+      "--ref NEF-2026-0050");
+  ctx.On(fp, [a](Session& s) { return FundProgrammeCmd(s, *a); });
+
+  CLI::App* rs = app.add_subcommand(
+      "reserves", "the guarantee fund against the circulation (anyone may read it)");
+  rs->add_flag("--json", a->json, "print JSON");
+  rs->footer("Example:\n  liard reserves --json");
+  ctx.On(rs, [a](Session& s) { return Reserves(s, a->json); });
+}
+
+}  // namespace liard::wallet

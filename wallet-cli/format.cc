@@ -1,0 +1,150 @@
+// Formatting for people: amounts, addresses, times and tables.
+#include "wallet-cli/format.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "ledger/amount.h"
+#include "ledger/genesis.h"
+#include "ledger/operation.h"
+
+namespace liard::wallet {
+namespace {
+
+std::string EnvOrEmpty(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+char DecimalSeparatorFor(std::string_view lc_all, std::string_view lc_numeric,
+                         std::string_view lang) {
+  std::string_view locale = !lc_all.empty() ? lc_all : !lc_numeric.empty() ? lc_numeric : lang;
+  // A language code is the part before '_', '.' or '@': "fr", "fr_FR.UTF-8", "eu_ES@euro".
+  std::string_view language = locale.substr(0, locale.find_first_of("_.@"));
+  for (std::string_view comma : {"fr", "eu", "br", "oc", "ca", "co"})
+    if (language == comma) return ',';
+  return '.';
+}
+
+char DecimalSeparatorFromEnv() {
+  return DecimalSeparatorFor(EnvOrEmpty("LC_ALL"), EnvOrEmpty("LC_NUMERIC"), EnvOrEmpty("LANG"));
+}
+
+std::string Money::Units(int64_t minor) const {
+  return FormatAmount(Amount(minor), decimals_, code_, separator_);
+}
+
+std::string Money::SignedUnits(int64_t minor) const {
+  std::string s = Units(minor);
+  return minor > 0 ? "+" + s : s;
+}
+
+std::string Money::Euros(int64_t cents) const {
+  return FormatAmount(Amount(cents), 2, "EUR", separator_);
+}
+
+std::string Money::Plain(int64_t minor) const {
+  return FormatAmount(Amount(minor), decimals_, "", '.');
+}
+
+std::string Money::PlainEuros(int64_t cents) { return FormatAmount(Amount(cents), 2, "", '.'); }
+
+std::string Money::Percent(uint32_t basis_points) const {
+  return FormatAmount(Amount(basis_points), 2, "", separator_) + " %";
+}
+
+std::string ShortAddress(std::string_view address) {
+  size_t sep = address.rfind('1');
+  if (sep == std::string_view::npos || address.size() < sep + 14) return std::string(address);
+  return std::string(address.substr(0, sep + 6)) + "…" +
+         std::string(address.substr(address.size() - 4));
+}
+
+std::string Party(std::string_view name, std::string_view address) {
+  if (name.empty()) return ShortAddress(address);
+  return SafeText(name) + " (" + ShortAddress(address) + ")";
+}
+
+static std::string FormatTime(int64_t unix_ms, const char* format, bool utc) {
+  time_t t = static_cast<time_t>(unix_ms / 1000);
+  struct tm tm;
+  if (utc) {
+    gmtime_r(&t, &tm);
+  } else {
+    localtime_r(&t, &tm);
+  }
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
+std::string LocalDateTime(int64_t unix_ms) {
+  return FormatTime(unix_ms, "%Y-%m-%d %H:%M:%S", false);
+}
+std::string LocalTime(int64_t unix_ms) { return FormatTime(unix_ms, "%H:%M:%S", false); }
+std::string UtcIso(int64_t unix_ms) { return FormatTime(unix_ms, "%Y-%m-%dT%H:%M:%SZ", true); }
+
+size_t DisplayWidth(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8)
+    if ((c & 0xC0) != 0x80) ++n;  // count lead bytes only
+  return n;
+}
+
+std::string RenderTable(const std::vector<std::vector<std::string>>& rows,
+                        const std::vector<size_t>& right) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line += "  ";
+      size_t pad = width[i] - DisplayWidth(row[i]);
+      bool is_right = std::find(right.begin(), right.end(), i) != right.end();
+      if (is_right) line.append(pad, ' ');
+      line += row[i];
+      if (!is_right && i + 1 < row.size()) line.append(pad, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string MemoProblem(std::string_view memo) {
+  if (memo.size() > kMaxMemoBytes)
+    return "the memo is " + std::to_string(memo.size()) + " bytes long; at most " +
+           std::to_string(kMaxMemoBytes) + " bytes are allowed";
+  if (!IsPrintableUtf8(memo))
+    return "the memo must be UTF-8 text without control characters (no tabs or line breaks)";
+  return "";
+}
+
+std::string SafeText(std::string_view text) {
+  if (IsPrintableUtf8(text)) return std::string(text);
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  // Invalid UTF-8 or C1 controls may remain: fall back to plain ASCII then.
+  if (!IsPrintableUtf8(out)) {
+    std::string ascii;
+    for (unsigned char c : out) ascii += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+    return ascii;
+  }
+  return out;
+}
+
+}  // namespace liard::wallet

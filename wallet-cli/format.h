@@ -1,0 +1,76 @@
+// Formatting for people: amounts in the locale's decimal separator, short addresses, local
+// times, text tables, and the few text checks the wallet makes before anything is sent.
+#ifndef LIARD_WALLET_CLI_FORMAT_H_
+#define LIARD_WALLET_CLI_FORMAT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace liard::wallet {
+
+// The decimal separator the user reads: ',' when the effective locale for numbers (LC_ALL,
+// else LC_NUMERIC, else LANG: the first one set and not empty, as POSIX orders them) is French
+// or one of the regional languages of the currencies liard serves (fr, eu, br, oc, ca, co);
+// '.' otherwise, including C and POSIX.
+char DecimalSeparatorFor(std::string_view lc_all, std::string_view lc_numeric,
+                         std::string_view lang);
+char DecimalSeparatorFromEnv();
+
+// Formats the ledger's units and euro cents for display. Thread-safe: a value type.
+class Money {
+ public:
+  Money() = default;
+  Money(std::string code, int decimals, char separator)
+      : code_(std::move(code)), decimals_(decimals), separator_(separator) {}
+
+  // 1250 -> "12,50 ROUE" (French) or "12.50 ROUE".
+  std::string Units(int64_t minor) const;
+  // A signed amount, always with its sign: "+12,50 ROUE", "-3.00 ROUE".
+  std::string SignedUnits(int64_t minor) const;
+  // Euro cents: "10,00 EUR".
+  std::string Euros(int64_t cents) const;
+  // Without a code, with '.' whatever the locale: what --json and URIs carry ("12.50").
+  std::string Plain(int64_t minor) const;
+  static std::string PlainEuros(int64_t cents);
+  // Basis points as a percentage with two decimals: 10000 -> "100,00 %". Integers only.
+  std::string Percent(uint32_t basis_points) const;
+
+  const std::string& code() const { return code_; }
+  int decimals() const { return decimals_; }
+  char separator() const { return separator_; }
+
+ private:
+  std::string code_;
+  int decimals_ = 2;
+  char separator_ = '.';
+};
+
+// "roue1q32yw…0daw": enough to recognise an address, too short to use one.
+std::string ShortAddress(std::string_view address);
+// "Boulangerie du Rhône (roue1q…)" or just the short address when the name is unknown.
+std::string Party(std::string_view name, std::string_view address);
+
+// Local time "2026-11-03 14:03:21" and "14:03:21" for a Unix time in ms.
+std::string LocalDateTime(int64_t unix_ms);
+std::string LocalTime(int64_t unix_ms);
+// UTC ISO 8601 "2026-11-03T13:03:21Z", for --json.
+std::string UtcIso(int64_t unix_ms);
+
+// Columns aligned by display width (UTF-8 code points, not bytes), two spaces apart; columns
+// listed in `right` are right-aligned (amounts).
+std::string RenderTable(const std::vector<std::vector<std::string>>& rows,
+                        const std::vector<size_t>& right = {});
+size_t DisplayWidth(std::string_view utf8);
+
+// A memo as the ledger accepts it: at most 256 bytes of printable UTF-8. Returns "" or why not.
+std::string MemoProblem(std::string_view memo);
+
+// Replaces control characters with U+FFFD so that text from the network (names, memos) can
+// never move the cursor or rewrite a line of the terminal.
+std::string SafeText(std::string_view text);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_FORMAT_H_

@@ -1,0 +1,81 @@
+// Key files: an Ed25519 seed encrypted with a passphrase (Argon2id + XSalsa20-Poly1305), one
+// JSON file per named key, mode 0600 in a 0700 directory.
+#ifndef LIARD_WALLET_CLI_KEYSTORE_H_
+#define LIARD_WALLET_CLI_KEYSTORE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/account.h"
+#include "ledger/crypto.h"
+#include "wallet-cli/cli_status.h"
+
+namespace liard::wallet {
+
+inline constexpr int kKeyFileVersion = 1;
+inline constexpr std::string_view kKdfName = "argon2id13";
+// A new key's passphrase must have at least this many bytes.
+inline constexpr size_t kMinPassphraseBytes = 8;
+
+// What a key file holds. Only `ciphertext` is secret (and encrypted); the rest lets the wallet
+// show addresses and fill bodies without asking for the passphrase.
+struct KeyFile {
+  int version = kKeyFileVersion;
+  PublicKey public_key;  // derived from the seed; checked again after decryption
+  AccountId account;     // the account this key signs for: the public key unless re-keyed
+  std::string kdf{kKdfName};
+  uint64_t opslimit = 0;
+  uint64_t memlimit = 0;   // bytes
+  std::string salt;        // crypto_pwhash_SALTBYTES (16)
+  std::string nonce;       // crypto_secretbox_NONCEBYTES (24)
+  std::string ciphertext;  // crypto_secretbox_MACBYTES + 32: the sealed seed
+};
+
+// Encrypts `seed` under `passphrase`. Argon2id with libsodium's INTERACTIVE limits (a till
+// must unlock in well under a second), or MODERATE with `strong`.
+[[nodiscard]] CliStatus SealSeed(const Seed& seed, std::string_view passphrase, bool strong,
+                                 KeyFile* out);
+// Decrypts; a wrong passphrase is Exit::kWrongPassphrase "wrong passphrase for key 'NAME'".
+// A seed that does not derive the file's public key is a local error (a damaged file).
+[[nodiscard]] CliStatus OpenSeed(const KeyFile& file, std::string_view passphrase,
+                                 std::string_view name, Seed* out);
+
+std::string KeyFileToJson(const KeyFile& file);
+// Refuses with a local error what is not a key file of a known version, or whose KDF limits
+// are beyond libsodium's SENSITIVE ones (a crafted file must not make the wallet hang).
+[[nodiscard]] CliStatus KeyFileFromJson(std::string_view json, std::string_view where,
+                                        KeyFile* out);
+
+// 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.': a name that is also a safe file name.
+bool IsValidKeyName(std::string_view name);
+
+// The key directory. Thread-compatible.
+class KeyStore {
+ public:
+  explicit KeyStore(std::string dir) : dir_(std::move(dir)) {}
+
+  const std::string& dir() const { return dir_; }
+  std::string PathOf(std::string_view name) const;
+
+  // Creates the file with O_EXCL (never overwrites: a usage error names the existing file),
+  // mode 0600, the directory 0700, and syncs it to disk.
+  [[nodiscard]] CliStatus Write(std::string_view name, const KeyFile& file) const;
+  // Replaces an existing file (key set-account): written beside, synced, renamed over.
+  [[nodiscard]] CliStatus Replace(std::string_view name, const KeyFile& file) const;
+  // A missing key is a usage error that lists how to create one.
+  [[nodiscard]] CliStatus Read(std::string_view name, KeyFile* out) const;
+  // Names of the keys, sorted. A missing directory is an empty list.
+  [[nodiscard]] CliStatus List(std::vector<std::string>* names) const;
+
+ private:
+  std::string dir_;
+};
+
+// Parses a seed written as 64 hex characters (surrounding white space ignored).
+[[nodiscard]] CliStatus ParseSeedHex(std::string_view text, Seed* out);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_KEYSTORE_H_

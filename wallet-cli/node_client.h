@@ -1,0 +1,80 @@
+// NodeClient: the wallet's gRPC client of liard-node, with short deadlines and errors turned
+// into sentences and exit codes (never a dump of gRPC internals).
+#ifndef LIARD_WALLET_CLI_NODE_CLIENT_H_
+#define LIARD_WALLET_CLI_NODE_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/account.h"
+#include "ledger/crypto.h"
+#include "liard/v1/node.grpc.pb.h"
+#include "wallet-cli/cli_status.h"
+
+namespace liard::wallet {
+
+namespace pb = ::liard::v1;
+using Millis = std::chrono::milliseconds;
+
+// How long the first contact may take before the node is declared unreachable, and how long
+// an ordinary call may take.
+inline constexpr Millis kConnectTimeout{3'000};
+inline constexpr Millis kCallTimeout{10'000};
+// A submit waits for durability (an fsync) and may carry 10,000 legs.
+inline constexpr Millis kSubmitTimeout{30'000};
+
+// Checks that `target` is HOST:PORT with a port in 1..65535; a usage error otherwise.
+[[nodiscard]] CliStatus ValidateTarget(std::string_view target);
+
+// One node. Not thread-safe (one command at a time), except Cancel-able streams.
+class NodeClient {
+ public:
+  explicit NodeClient(std::string target);
+
+  const std::string& target() const { return target_; }
+  pb::LedgerService::Stub& stub() { return *stub_; }
+
+  // Waits up to kConnectTimeout for a connection; Exit::kUnreachable with the reason if none.
+  [[nodiscard]] CliStatus Connect();
+
+  [[nodiscard]] CliStatus GetHead(pb::Head* out);
+  [[nodiscard]] CliStatus GetGenesis(pb::GenesisInfo* out);
+  // An unknown account is Exit::kRefused with the node's sentence.
+  [[nodiscard]] CliStatus GetAccount(const AccountId& id, pb::AccountInfo* out);
+  // The same, but an unknown account is *found = false and ok.
+  [[nodiscard]] CliStatus FindAccount(const AccountId& id, pb::AccountInfo* out, bool* found);
+  [[nodiscard]] CliStatus GetHistory(const AccountId& id, uint64_t before, uint32_t limit,
+                                     pb::GetHistoryResponse* out);
+  [[nodiscard]] CliStatus GetOperation(const Hash& id, pb::Receipt* out);
+  [[nodiscard]] CliStatus GetReserves(pb::Reserves* out);
+  [[nodiscard]] CliStatus GetCheckpoint(pb::SignedCheckpoint* out);
+  // Sends the envelope; on a lost connection or a timeout sends the very same envelope once
+  // more (safe: the node answers a duplicate with the first result). A refusal is
+  // Exit::kRefused "CODE_NAME: sentence".
+  [[nodiscard]] CliStatus Submit(const pb::SignedOperation& op, pb::SubmitResponse* out);
+  // *available is false (and the status ok) when the node does not implement Simulate.
+  [[nodiscard]] CliStatus Simulate(const std::string& body, const PublicKey& key,
+                                   pb::SimulateResponse* out, bool* available);
+
+  // Turns a failed call into a CliStatus: `what` names the call for unexpected failures.
+  CliStatus MapError(const grpc::Status& status, const grpc::ClientContext& ctx,
+                     std::string_view what) const;
+  // "cannot reach the liard node at HOST:PORT: REASON; is it running? (set --node or
+  // LIARD_NODE)".
+  std::string UnreachableSentence(std::string_view reason) const;
+
+ private:
+  std::string target_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::LedgerService::Stub> stub_;
+};
+
+void SetDeadline(grpc::ClientContext* ctx, Millis timeout);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_NODE_CLIENT_H_

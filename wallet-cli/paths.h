@@ -1,0 +1,54 @@
+// Where the wallet keeps things (XDG directories), its config file and the ledgers it has met.
+#ifndef LIARD_WALLET_CLI_PATHS_H_
+#define LIARD_WALLET_CLI_PATHS_H_
+
+#include <string>
+#include <string_view>
+
+#include "wallet-cli/cli_status.h"
+
+namespace liard::wallet {
+
+inline constexpr std::string_view kDefaultNode = "127.0.0.1:7421";
+inline constexpr std::string_view kDefaultKeyName = "default";
+
+// $XDG_CONFIG_HOME/liard, else $HOME/.config/liard.
+std::string ConfigDir();
+// $XDG_DATA_HOME/liard/keys, else $HOME/.local/share/liard/keys.
+std::string KeyDir();
+// ConfigDir()/config.toml.
+std::string ConfigPath();
+
+// The config file: every key optional, unknown keys refused (a typo must not be ignored).
+struct Config {
+  std::string node;  // "HOST:PORT"
+  std::string key;   // the default key name
+};
+
+// Reads `path`; a missing file is an empty config. A file that does not parse, or holds an
+// unknown key or a value of the wrong type, is a local error naming the file and line.
+[[nodiscard]] CliStatus LoadConfig(const std::string& path, Config* out);
+
+// The node to talk to: --node, else $LIARD_NODE, else the config's `node`, else kDefaultNode.
+std::string ResolveNode(const std::string& flag, const Config& config);
+// The key to use: --key, else $LIARD_KEY, else the config's `key`, else kDefaultKeyName.
+std::string ResolveKeyName(const std::string& flag, const Config& config);
+
+// What the wallet remembers about the ledger each node address served (trust on first use):
+// the ledger id and the node's checkpoint key, in ConfigDir()/known-ledgers.json.
+struct KnownLedger {
+  std::string ledger_id_hex;
+  std::string node_key_hex;
+  std::string currency_code;  // lets key commands show addresses without the node
+};
+// Empty fields when nothing is known about `node`. An unreadable file is treated as empty.
+KnownLedger RecallLedger(const std::string& node);
+// Records what `node` serves now; failures to write are reported by the returned status.
+[[nodiscard]] CliStatus RememberLedger(const std::string& node, const KnownLedger& known);
+
+// Creates `dir` and its missing parents with `mode` (0700 for key and config directories).
+[[nodiscard]] CliStatus MakeDirs(const std::string& dir, unsigned mode);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_PATHS_H_

@@ -1,0 +1,138 @@
+// Payment requests: building and parsing liard: URIs.
+#include "wallet-cli/payment_uri.h"
+
+#include <algorithm>
+#include <set>
+
+#include "wallet-cli/format.h"
+
+namespace liard::wallet {
+namespace {
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string PercentEncode(std::string_view bytes) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (IsUnreserved(c)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool PercentDecode(std::string_view text, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      *out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    *out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return true;
+}
+
+std::string BuildPaymentUri(const PaymentRequest& r, int decimals) {
+  std::string uri = std::string(kUriScheme) + ":" + r.address;
+  std::string sep = "?";
+  if (r.has_amount) {
+    uri += sep + "amount=" + FormatAmount(r.amount, decimals, "", '.');
+    sep = "&";
+  }
+  if (!r.memo.empty()) {
+    uri += sep + "memo=" + PercentEncode(r.memo);
+    sep = "&";
+  }
+  if (!r.ledger_prefix.empty()) uri += sep + "ledger=" + r.ledger_prefix;
+  return uri;
+}
+
+bool LooksLikePaymentUri(std::string_view text) {
+  if (text.size() <= kUriScheme.size() || text[kUriScheme.size()] != ':') return false;
+  for (size_t i = 0; i < kUriScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != kUriScheme[i]) return false;
+  return true;
+}
+
+CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* out) {
+  auto bad = [](const std::string& why) {
+    return CliStatus::Usage("this payment request is not valid: " + why);
+  };
+  if (!LooksLikePaymentUri(uri)) return bad("it does not start with 'liard:'");
+  std::string_view rest = uri.substr(kUriScheme.size() + 1);
+  PaymentRequest r;
+  size_t q = rest.find('?');
+  std::string_view address = rest.substr(0, q);
+  if (address.empty()) return bad("it names no address");
+  if (address.find_first_of("/#%") != std::string_view::npos)
+    return bad("the address holds a character addresses never have");
+  r.address = std::string(address);
+  std::set<std::string> seen;
+  if (q != std::string_view::npos) {
+    std::string_view query = rest.substr(q + 1);
+    size_t pos = 0;
+    while (pos <= query.size()) {
+      size_t amp = query.find('&', pos);
+      std::string_view param =
+          query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+      pos = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
+      if (param.empty()) continue;
+      size_t eq = param.find('=');
+      if (eq == std::string_view::npos)
+        return bad("the parameter '" + std::string(param) + "' has no '='");
+      std::string key(param.substr(0, eq));
+      std::string value;
+      if (!PercentDecode(param.substr(eq + 1), &value))
+        return bad("the parameter '" + key + "' has a '%' not followed by two hex digits");
+      if (key.rfind("x-", 0) == 0) continue;  // extensions: ignored by this version
+      if (!seen.insert(key).second) return bad("the parameter '" + key + "' is given twice");
+      if (key == "amount") {
+        if (value.find(',') != std::string::npos)
+          return bad("the amount must be written with '.', not ','");
+        Status s = ParseAmount(value, decimals, &r.amount);
+        if (!s.ok()) return bad("the amount '" + value + "': " + s.message());
+        if (!r.amount.positive()) return bad("the amount must be above zero");
+        r.has_amount = true;
+      } else if (key == "memo") {
+        if (std::string why = MemoProblem(value); !why.empty()) return bad(why);
+        r.memo = value;
+      } else if (key == "ledger") {
+        bool hex = value.size() == kLedgerPrefixHexChars &&
+                   std::all_of(value.begin(), value.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+        if (!hex) return bad("'ledger' must be 16 lower-case hexadecimal characters");
+        r.ledger_prefix = value;
+      } else {
+        return bad("unknown parameter '" + key +
+                   "' (known: amount, memo, ledger; extensions start with 'x-')");
+      }
+    }
+  }
+  *out = std::move(r);
+  return CliStatus::Ok();
+}
+
+}  // namespace liard::wallet

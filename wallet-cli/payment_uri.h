@@ -1,0 +1,46 @@
+// Payment requests: the liard: URI a merchant shows (as text and as a QR code) and a payer
+// pays. The scheme is defined in docs/protocol.md, "Payment requests".
+#ifndef LIARD_WALLET_CLI_PAYMENT_URI_H_
+#define LIARD_WALLET_CLI_PAYMENT_URI_H_
+
+#include <string>
+#include <string_view>
+
+#include "ledger/amount.h"
+#include "wallet-cli/cli_status.h"
+
+namespace liard::wallet {
+
+inline constexpr std::string_view kUriScheme = "liard";
+inline constexpr size_t kLedgerPrefixHexChars = 16;
+
+struct PaymentRequest {
+  std::string address;  // as written; decoded against the node's currency by the payer
+  bool has_amount = false;
+  Amount amount;              // minor units
+  std::string memo;           // UTF-8, decoded
+  std::string ledger_prefix;  // the first 16 hex characters of the ledger id; empty if absent
+};
+
+// liard:ADDRESS?amount=12.50&memo=pain%20et%20caf%C3%A9&ledger=4a077548408d09e0
+// The amount is always written with '.', the memo percent-encoded (every byte outside
+// A-Z a-z 0-9 - . _ ~).
+std::string BuildPaymentUri(const PaymentRequest& request, int decimals);
+
+// True if `text` starts with the scheme (any case) and a ':'.
+bool LooksLikePaymentUri(std::string_view text);
+
+// Parses a payment URI; a usage error says what is wrong. Refused: another scheme, no address,
+// an unknown parameter (unless it starts with "x-", which is ignored), a parameter given
+// twice, an amount with ',' or too many decimals or not above zero, bad percent-encoding, a
+// memo that is not printable UTF-8 or is over 256 bytes, a ledger prefix that is not 16
+// lower-case hex characters.
+[[nodiscard]] CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* out);
+
+std::string PercentEncode(std::string_view bytes);
+// False on a '%' not followed by two hex digits.
+bool PercentDecode(std::string_view text, std::string* out);
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_PAYMENT_URI_H_

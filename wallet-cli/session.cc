@@ -1,0 +1,216 @@
+// Session: connection and verification of the ledger, key handling, prepare/preview/submit.
+#include "wallet-cli/session.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "ledger/address.h"
+#include "proto/codec.h"
+#include "wallet-cli/terminal.h"
+
+namespace liard::wallet {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+CliStatus Session::Init() {
+  CliStatus s = LoadConfig(ConfigPath(), &config_);
+  if (!s.ok()) return s;
+  target_ = ResolveNode(options_.node, config_);
+  key_name_ = ResolveKeyName(options_.key, config_);
+  return ValidateTarget(target_);
+}
+
+CliStatus Session::Connect() {
+  if (node_ != nullptr) return CliStatus::Ok();
+  InitCrypto();
+  node_ = std::make_unique<NodeClient>(target_);
+  CliStatus s = node_->Connect();
+  if (!s.ok()) return s;
+  pb::GenesisInfo info;
+  s = node_->GetGenesis(&info);
+  if (!s.ok()) return s;
+  ledger_id_ = LedgerIdOf(info.genesis());
+  if (info.ledger_id() != ledger_id_.view())
+    return CliStatus::Local("the node at " + target_ + " reports ledger id " +
+                            ToHex(info.ledger_id()) + ", but its genesis hashes to " +
+                            ToHex(ledger_id_) + "; refusing to use this node");
+  Status decoded = codec::DecodeGenesis(info.genesis(), &genesis_);
+  if (!decoded.ok())
+    return CliStatus::Local("the node's genesis does not decode: " + decoded.ToString());
+  s = node_->GetHead(&head_);
+  if (!s.ok()) return s;
+  if (head_.ledger_id() != ledger_id_.view() || head_.currency_code() != genesis_.currency_code ||
+      head_.decimals() != genesis_.decimals)
+    return CliStatus::Local("the node at " + target_ +
+                            " reports a head that does not match its own genesis; refusing to "
+                            "use this node");
+  money_ =
+      Money(head_.currency_code(), static_cast<int>(head_.decimals()), DecimalSeparatorFromEnv());
+
+  KnownLedger known = RecallLedger(target_);
+  const std::string id_hex = ToHex(ledger_id_);
+  if (known.ledger_id_hex != id_hex || known.currency_code != genesis_.currency_code) {
+    if (!known.ledger_id_hex.empty() && known.ledger_id_hex != id_hex) {
+      std::cerr << "liard: WARNING: the node at " << target_ << " now serves ledger "
+                << id_hex.substr(0, 16) << "… (" << genesis_.currency_name << "), but it served "
+                << known.ledger_id_hex.substr(0, 16)
+                << "… before.\nliard: WARNING: if you did not expect a new ledger at this "
+                   "address, stop and ask the association.\n";
+      known.node_key_hex.clear();
+    }
+    known.ledger_id_hex = id_hex;
+    known.currency_code = genesis_.currency_code;
+    CliStatus w = RememberLedger(target_, known);
+    if (!w.ok()) std::cerr << "liard: warning: " << w.message() << "\n";
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus Session::PrecheckAddress(std::string_view text) {
+  // The currency code is the part before the last '1'; DecodeAddress then checks the checksum,
+  // which covers that code, so any typo anywhere is found here.
+  size_t sep = text.rfind('1');
+  std::string code = sep == std::string_view::npos ? "" : std::string(text.substr(0, sep));
+  bool plausible = !code.empty() && code.size() <= 16;
+  for (char c : code)
+    if (!std::isalnum(static_cast<unsigned char>(c))) plausible = false;
+  AccountId id;
+  Status s = DecodeAddress(plausible ? code : "roue", text, &id);
+  if (!s.ok() && (plausible || s.message().find("currency") == std::string::npos))
+    return CliStatus::Usage(s.message() + ": '" + SafeText(text) + "'");
+  return CliStatus::Ok();
+}
+
+CliStatus Session::ParseAddress(std::string_view text, AccountId* out) const {
+  Status s = DecodeAddress(genesis_.currency_code, text, out);
+  if (!s.ok()) return CliStatus::Usage(s.message() + ": '" + SafeText(text) + "'");
+  return CliStatus::Ok();
+}
+
+CliStatus Session::ParseUnits(std::string_view text, std::string_view what, Amount* out) const {
+  Status s = ParseAmount(text, money_.decimals(), out);
+  if (!s.ok())
+    return CliStatus::Usage(std::string(what) + " '" + SafeText(text) + "': " + s.message());
+  if (!out->positive()) return CliStatus::Usage(std::string(what) + " must be above zero");
+  return CliStatus::Ok();
+}
+
+CliStatus Session::ParseEuros(std::string_view text, std::string_view what, Amount* out) {
+  Status s = ParseAmount(text, 2, out);
+  if (!s.ok())
+    return CliStatus::Usage(std::string(what) + " '" + SafeText(text) + "': " + s.message());
+  if (!out->positive()) return CliStatus::Usage(std::string(what) + " must be above zero");
+  return CliStatus::Ok();
+}
+
+std::string Session::AddressOf(const AccountId& id) const {
+  return EncodeAddress(genesis_.currency_code, id);
+}
+
+std::string Session::PlainNameOf(const AccountId& id) {
+  auto it = names_.find(id);
+  if (it != names_.end()) return it->second;
+  std::string name;
+  pb::AccountInfo info;
+  bool found = false;
+  if (node_ != nullptr && node_->FindAccount(id, &info, &found).ok() && found) name = info.name();
+  names_[id] = name;
+  return name;
+}
+
+std::string Session::NameOf(const AccountId& id) { return Party(PlainNameOf(id), AddressOf(id)); }
+
+CliStatus Session::LoadKey(KeyFile* out) const { return keystore().Read(key_name_, out); }
+
+CliStatus Session::Unlock(const KeyFile& file, std::optional<KeyPair>* out) const {
+  SecretString passphrase;
+  CliStatus s = ReadPassphrase("Passphrase for key '" + key_name_ + "': ", false, &passphrase);
+  if (!s.ok()) return s;
+  Seed seed;
+  s = OpenSeed(file, passphrase.value(), key_name_, &seed);
+  if (!s.ok()) return s;
+  out->emplace(KeyPair::FromSeed(seed));
+  sodium_memzero(seed.data.data(), seed.data.size());
+  return CliStatus::Ok();
+}
+
+CliStatus Session::Prepare(Payload payload, Prepared* out) {
+  Prepared p;
+  p.key_name = key_name_;
+  CliStatus s = LoadKey(&p.key);
+  if (!s.ok()) return s;
+  bool found = false;
+  s = node_->FindAccount(p.key.account, &p.actor, &found);
+  if (!s.ok()) return s;
+  if (!found)
+    return CliStatus::Refused("the account of key '" + key_name_ + "' (" +
+                              AddressOf(p.key.account) +
+                              ") does not exist in this ledger; an exchange office or the "
+                              "association opens accounts");
+  p.op.ledger_id = ledger_id_;
+  p.op.account = p.key.account;
+  p.op.sequence = p.actor.sequence() + 1;
+  p.op.not_after_ms = NowMs() + kValidityMs;
+  p.op.payload = std::move(payload);
+  p.body = codec::EncodeOperation(p.op);
+  *out = std::move(p);
+  return CliStatus::Ok();
+}
+
+CliStatus Session::Preview(const Prepared& p, pb::SimulateResponse* out, bool* available) {
+  CliStatus s = node_->Simulate(p.body, p.key.public_key, out, available);
+  if (!s.ok() || !*available) return s;
+  if (out->code() != 0)
+    return CliStatus::Refused("the ledger would refuse this: " + out->code_name() + ": " +
+                              out->message());
+  return CliStatus::Ok();
+}
+
+CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question, bool yes,
+                                    pb::SubmitResponse* out, bool* declined) {
+  *declined = false;
+  bool accepted = false;
+  CliStatus s = Confirm(question, yes, &accepted);
+  if (!s.ok()) return s;
+  if (!accepted) {
+    *declined = true;
+    return CliStatus::Ok();
+  }
+  std::optional<KeyPair> key;
+  s = Unlock(p.key, &key);
+  if (!s.ok()) return s;
+  if (p.actor.key() != key->public_key().view())
+    std::cerr << "liard: warning: key '" << key_name_
+              << "' is not the account's current signing key; the ledger will refuse it "
+                 "(WRONG_KEY)\n";
+  // Sign the very bytes that were previewed.
+  Signature sig = key->Sign(SigningMessage(ledger_id_, p.body));
+  pb::SignedOperation envelope;
+  envelope.set_body(p.body);
+  envelope.set_public_key(std::string(key->public_key().view()));
+  envelope.set_signature(std::string(sig.view()));
+  s = node_->Submit(envelope, out);
+  if (s.exit() == Exit::kUnreachable)
+    return CliStatus::Unreachable(s.message() + "; the operation " +
+                                  ToHex(OperationId(ledger_id_, p.body)) +
+                                  " may or may not have been applied: check with 'liard receipt "
+                                  "ID' before trying again");
+  return s;
+}
+
+void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {
+  std::cout << summary << "\n";
+  const std::string& m = r.message();
+  if (!m.empty() && m != "applied" && m != "applied before") std::cout << "node: " << m << "\n";
+  std::cout << "operation " << ToHex(r.operation_id()) << ", journal entry " << r.sequence();
+  if (r.duplicate()) std::cout << " (sent before: this is the first result)";
+  std::cout << "\n";
+}
+
+}  // namespace liard::wallet

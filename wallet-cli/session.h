@@ -1,0 +1,113 @@
+// Session: one invocation's view of the node (verified ledger id, currency, formatting) and of
+// the selected key, with the steps every command shares: parse what the user typed, prepare an
+// operation, preview it, confirm, sign and submit, print the result.
+#ifndef LIARD_WALLET_CLI_SESSION_H_
+#define LIARD_WALLET_CLI_SESSION_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/crypto.h"
+#include "ledger/genesis.h"
+#include "ledger/operation.h"
+#include "wallet-cli/cli_status.h"
+#include "wallet-cli/format.h"
+#include "wallet-cli/keystore.h"
+#include "wallet-cli/node_client.h"
+#include "wallet-cli/paths.h"
+
+namespace liard::wallet {
+
+struct GlobalOptions {
+  std::string node;  // --node
+  std::string key;   // --key
+};
+
+// An operation ready to be previewed and signed: the key's file, the acting account as the
+// node knows it, and the body.
+struct Prepared {
+  std::string key_name;
+  KeyFile key;
+  pb::AccountInfo actor;
+  Operation op;
+  std::string body;  // codec::EncodeOperation(op): exactly what is previewed and signed
+};
+
+// Not thread-safe: one per process.
+class Session {
+ public:
+  explicit Session(GlobalOptions options) : options_(std::move(options)) {}
+
+  // Reads the config file and resolves the node and key names. No network.
+  [[nodiscard]] CliStatus Init();
+  // Connects; checks that the genesis hashes to the ledger id the node reports (and that the
+  // head agrees); remembers the id per node address and warns loudly on stderr if it changed.
+  [[nodiscard]] CliStatus Connect();
+
+  NodeClient& node() { return *node_; }
+  const std::string& node_target() const { return target_; }
+  const std::string& key_name() const { return key_name_; }
+  KeyStore keystore() const { return KeyStore(KeyDir()); }
+  const Genesis& genesis() const { return genesis_; }
+  const Hash& ledger_id() const { return ledger_id_; }
+  const pb::Head& head() const { return head_; }
+  const Money& money() const { return money_; }
+
+  // An address as typed: usage error with the address.cc sentence if it is not one of this
+  // currency. PrecheckAddress needs no node: the checksum covers the currency code, so a typo
+  // is caught before the wallet even connects.
+  [[nodiscard]] CliStatus ParseAddress(std::string_view text, AccountId* out) const;
+  [[nodiscard]] static CliStatus PrecheckAddress(std::string_view text);
+  // Amounts as typed ("12,50" or "12.50"), above zero; `what` names the option in messages.
+  [[nodiscard]] CliStatus ParseUnits(std::string_view text, std::string_view what,
+                                     Amount* out) const;
+  [[nodiscard]] static CliStatus ParseEuros(std::string_view text, std::string_view what,
+                                            Amount* out);
+  std::string AddressOf(const AccountId& id) const;
+  // "Alice Martin (roue1q…)": looked up once per account per invocation; the short address
+  // alone when the account is unknown or the lookup fails.
+  std::string NameOf(const AccountId& id);
+  // The account's name, or "" when unknown.
+  std::string PlainNameOf(const AccountId& id);
+
+  // The selected key's file (no passphrase needed: the account id is not secret).
+  [[nodiscard]] CliStatus LoadKey(KeyFile* out) const;
+  // Asks for the passphrase (or reads LIARD_PASSPHRASE) and decrypts.
+  [[nodiscard]] CliStatus Unlock(const KeyFile& file, std::optional<KeyPair>* out) const;
+
+  // Fills the body for the selected key's account: ledger id, account, sequence + 1, an expiry
+  // 15 minutes ahead. An account unknown to the node is refused (Exit::kRefused).
+  [[nodiscard]] CliStatus Prepare(Payload payload, Prepared* out);
+  // Asks the node what would happen (Simulate). A refusal is Exit::kRefused "the ledger would
+  // refuse this: ...". *available is false when the node cannot simulate.
+  [[nodiscard]] CliStatus Preview(const Prepared& p, pb::SimulateResponse* out, bool* available);
+  // Confirms (unless `yes`), unlocks the key, signs, submits. *declined when the user said no.
+  [[nodiscard]] CliStatus ConfirmAndSubmit(const Prepared& p, std::string_view question, bool yes,
+                                           pb::SubmitResponse* out, bool* declined);
+  // Prints "SUMMARY", the node's note when it has one, and "operation ID, journal entry N".
+  void PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const;
+
+ private:
+  GlobalOptions options_;
+  Config config_;
+  std::string target_;
+  std::string key_name_;
+  std::unique_ptr<NodeClient> node_;
+  Genesis genesis_;
+  Hash ledger_id_;
+  pb::Head head_;
+  Money money_;
+  std::map<AccountId, std::string> names_;  // cache of PlainNameOf
+};
+
+// Seconds an operation stays valid after it was signed (not_after_ms).
+inline constexpr int64_t kValidityMs = 15 * 60 * 1000;
+
+int64_t NowMs();
+
+}  // namespace liard::wallet
+
+#endif  // LIARD_WALLET_CLI_SESSION_H_
