@@ -265,13 +265,8 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const pb::GetAc
 grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext*, const pb::GetHistoryRequest* req,
                                            pb::GetHistoryResponse* resp) {
   AccountId id;
-  if (!ParseId(req->id(), &id)) return BadId("id", req->id());
-  bool exists = applier_->Read(
-      [&](const MemoryState& state, const HeadState&) { return state.FindAccount(id) != nullptr; });
-  if (!exists)
-    return grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        "no account " + EncodeAddress(ledger_.genesis().currency_code, id) + " in this ledger");
+  grpc::Status found = FindAccountId("id", req->id(), &id);
+  if (!found.ok()) return found;
   uint32_t limit =
       req->limit() == 0 ? kDefaultHistoryPage : std::min(req->limit(), kMaxHistoryPage);
   std::vector<uint64_t> seqs;
@@ -369,13 +364,8 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
                                       grpc::ServerWriter<pb::Receipt>* writer) {
   if (shutting_down_) return Unavailable();
   AccountId id;
-  if (!ParseId(req->account(), &id)) return BadId("account", req->account());
-  bool exists = applier_->Read(
-      [&](const MemoryState& state, const HeadState&) { return state.FindAccount(id) != nullptr; });
-  if (!exists)
-    return grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        "no account " + EncodeAddress(ledger_.genesis().currency_code, id) + " in this ledger");
+  grpc::Status found = FindAccountId("account", req->account(), &id);
+  if (!found.ok()) return found;
   // Subscribe before replaying, so nothing committed in between is missed; what arrives twice
   // is skipped by sequence.
   std::shared_ptr<Subscription> sub = hub_->Subscribe(id);
@@ -450,6 +440,19 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
     if (shutting_down_) return Unavailable();
     applier_->WaitBeyond(next - 1, kStreamPoll);
   }
+}
+
+grpc::Status LedgerServiceImpl::FindAccountId(std::string_view field, const std::string& bytes,
+                                              AccountId* id) const {
+  if (!ParseId(bytes, id)) return BadId(field, bytes);
+  bool exists = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    return state.FindAccount(*id) != nullptr;
+  });
+  if (!exists)
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        "no account " + EncodeAddress(ledger_.genesis().currency_code, *id) + " in this ledger");
+  return grpc::Status::OK;
 }
 
 Status LedgerServiceImpl::ReadReceipt(uint64_t sequence, pb::Receipt* out) const {

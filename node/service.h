@@ -60,6 +60,9 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
   // Decodes and preflights one envelope (the costly signature check runs on the caller's
   // thread, in parallel with every other call).
   Status Verify(const liard::v1::SignedOperation& envelope, VerifiedOperation* out) const;
+  // Parses a 32-byte account id from a request field and checks the account exists:
+  // INVALID_ARGUMENT or NOT_FOUND (naming its address) otherwise.
+  grpc::Status FindAccountId(std::string_view field, const std::string& bytes, AccountId* id) const;
   // The receipt of journal entry `sequence`, from the store.
   Status ReadReceipt(uint64_t sequence, liard::v1::Receipt* out) const;
   void FillReceipt(const AppliedOperation& op, liard::v1::Receipt* out) const;
