@@ -1,17 +1,12 @@
 // liard-startup-bench: builds ledgers of N real signed transfers, then measures how long the
 // store's Load and the real liard-node take to start on them, against the machine's raw reads.
 #include <fcntl.h>
-#include <poll.h>
 #include <rocksdb/db.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -19,12 +14,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <future>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +24,7 @@
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "node/bench_util.h"
 #include "node/store.h"
 #include "proto/codec.h"
 
@@ -39,7 +32,6 @@ namespace liard::bench {
 namespace {
 
 namespace fs = std::filesystem;
-using SteadyClock = std::chrono::steady_clock;
 
 // Fixed so that the same --accounts always gives the same genesis, hence the same ledger id:
 // that is how a rerun recognises a ledger it built before.
@@ -50,73 +42,6 @@ constexpr size_t kFirstMember = 2;  // 0 is the association, 1 the exchange offi
 // The applier's group cap (node/applier.cc kMaxGroup): the same write pattern as the node's.
 constexpr size_t kGroup = 4096;
 constexpr uint64_t kProgressEvery = 100'000;
-
-double MsSince(SteadyClock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
-}
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "liard-startup-bench: %s\n", message.c_str());
-  std::exit(1);
-}
-
-void Check(const Status& s, const std::string& doing) {
-  if (!s.ok()) Die(doing + ": " + s.ToString());
-}
-
-KeyPair KeyFor(std::string_view name) {
-  Hash h = Sha256({"liard-startup-bench/", name});
-  Seed seed;
-  seed.data = h.data;
-  return KeyPair::FromSeed(seed);
-}
-
-// SplitMix64: the transfer plan is a pure function of the operation's sequence, so an
-// interrupted build resumes with the operations an uninterrupted one would have made.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-struct Stats {
-  double median = 0, min = 0, max = 0;
-};
-
-Stats Summarise(std::vector<double> v) {
-  Stats s;
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  s.min = v.front();
-  s.max = v.back();
-  return s;
-}
-
-std::string Ms(const Stats& s) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%.2f ms (min %.2f, max %.2f)", s.median, s.min, s.max);
-  return buf;
-}
-
-std::string Mib(uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / 1048576.0);
-  return buf;
-}
-
-// Runs fn(i) for i in [0, n) on `threads` threads.
-void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn) {
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) fn(i);
-    });
-  for (auto& t : pool) t.join();
-}
 
 // ---- The ledger: genesis, keys, and the build -------------------------------------------------
 
@@ -455,74 +380,16 @@ struct NodeTiming {
   long node_load_ms = -1;  // from its start log line
 };
 
-long StatusField(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(field + ":", 0) == 0)
-      return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
-  return -1;
-}
-
 // Spawns `liard-node run`, times it to its "listening" line, reads its peak RSS, and stops it
 // with SIGTERM as an operator would.
 NodeTiming TimeNode(const std::string& node, const std::string& dir, const std::string& log) {
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) Die("pipe failed");
-  int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (err < 0) Die("cannot write " + log);
-  const pid_t parent = getpid();
-  const auto t0 = SteadyClock::now();
-  pid_t pid = fork();
-  if (pid < 0) Die("fork failed");
-  if (pid == 0) {
-    // Never outlive the benchmark: a node left running would keep the directory locked.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    dup2(out[1], 1);
-    dup2(err, 2);
-    execl(node.c_str(), node.c_str(), "run", "--data", dir.c_str(), "--listen", "127.0.0.1:0",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  close(err);
+  NodeRun run = StartNode(node, dir, log);
   NodeTiming t;
-  std::string text;
-  bool listening = false;
-  while (!listening) {
-    pollfd p{out[0], POLLIN, 0};
-    int remaining = 60'000 - static_cast<int>(MsSince(t0));
-    if (remaining <= 0 || poll(&p, 1, remaining) <= 0) break;
-    char buf[4096];
-    ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, n);
-    listening = text.find("liard-node listening on") != std::string::npos &&
-                text.find('\n', text.find("liard-node listening on")) != std::string::npos;
-  }
-  t.listen_ms = MsSince(t0);
-  if (listening) t.hwm_kb = StatusField(pid, "VmHWM");
-  kill(pid, listening ? SIGTERM : SIGKILL);
-  int wstatus = 0;
-  const auto stop_start = SteadyClock::now();
-  while (waitpid(pid, &wstatus, WNOHANG) == 0) {
-    if (MsSince(stop_start) > 30'000) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &wstatus, 0);
-      Die("liard-node did not stop within 30 s of SIGTERM");
-    }
-    usleep(5'000);
-  }
-  close(out[0]);
-  std::ifstream in(log);
-  std::stringstream logged;
-  logged << in.rdbuf();
-  if (!listening) Die("liard-node did not start on " + dir + "; its stderr:\n" + logged.str());
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
-    Die("liard-node did not exit 0 after SIGTERM; its stderr:\n" + logged.str());
-  size_t at = logged.str().find("load_ms=");
-  if (at != std::string::npos)
-    t.node_load_ms = std::strtol(logged.str().c_str() + at + 8, nullptr, 10);
+  t.listen_ms = run.listen_ms;
+  t.hwm_kb = StatusField(run.pid, "VmHWM");
+  const std::string logged = StopNode(&run);
+  size_t at = logged.find("load_ms=");
+  if (at != std::string::npos) t.node_load_ms = std::strtol(logged.c_str() + at + 8, nullptr, 10);
   return t;
 }
 
@@ -685,27 +552,6 @@ Options ParseOptions(int argc, char** argv) {
   if (!o.node.empty() && access(o.node.c_str(), X_OK) != 0)
     Usage("--node " + o.node + " is not an executable");
   return o;
-}
-
-std::string MachineLine() {
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string model = "?";
-  for (std::string line; std::getline(cpu, line);)
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  std::ifstream mem("/proc/meminfo");
-  std::string mem_line;
-  std::getline(mem, mem_line);
-  std::ifstream load("/proc/loadavg");
-  std::string loadavg;
-  std::getline(load, loadavg);
-  char buf[512];
-  std::snprintf(buf, sizeof buf, "machine: %u cores (%s), %s, load average %s",
-                std::thread::hardware_concurrency(), model.c_str(), mem_line.c_str(),
-                loadavg.c_str());
-  return buf;
 }
 
 int Main(int argc, char** argv) {
