@@ -41,10 +41,12 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -395,6 +397,8 @@ OptionsSet MakeOptions() {
   d.bytes_per_sync = 1 << 20;
   d.keep_log_file_num = 5;
   d.max_log_file_size = 8 << 20;
+  // Already RocksDB's default, but DeleteEmptyStaleWals relies on it: an untracked WAL may go.
+  d.track_and_verify_wals_in_manifest = false;
   auto cache = rocksdb::NewLRUCache(128 << 20);
   constexpr size_t kMb = 1 << 20;
   s.cf[kMeta] = MakeCfOptions(cache, 4 * kMb, true, false);
@@ -604,6 +608,35 @@ struct Store::Impl {
     return FromRocks(it->status(), "reading " + std::string(name));
   }
 
+  // Deletes the empty WAL files that earlier sessions left behind. RocksDB creates a new WAL at
+  // every open, but (before 8.3, facebook/rocksdb#11313, fixed by #11409) when the WALs it
+  // recovers hold no record it advances the column families' log numbers and not the
+  // MANIFEST's min_log_number_to_keep, which only a memtable flush moves; until then it deletes
+  // no WAL. The Flush on close is no help, it skips empty memtables, so every session that wrote
+  // nothing (or crashed before a flush) left its *.log for good, whatever
+  // delete_obsolete_files_period_micros says. Only a file older than the WAL this open created
+  // and of zero bytes goes: it holds no record, so no write can be lost, and nothing else has
+  // it open, since the database LOCK is ours. WALs are not tracked in the MANIFEST
+  // (track_and_verify_wals_in_manifest is false), so their absence is no error on the next open.
+  // Best effort: a file that stays only costs an inode.
+  void DeleteEmptyStaleWals() const {
+    namespace fs = std::filesystem;
+    std::unique_ptr<rocksdb::LogFile> current;
+    if (!db->GetCurrentWalFile(&current).ok() || !current) return;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (!name.ends_with(".log")) continue;
+      const char* end = name.data() + name.size() - 4;
+      uint64_t number = 0;
+      auto [at, err] = std::from_chars(name.data(), end, number);
+      if (err != std::errc() || at != end || number >= current->LogNumber()) continue;
+      std::error_code size_ec, remove_ec;
+      if (entry.is_regular_file(size_ec) && entry.file_size(size_ec) == 0 && !size_ec)
+        fs::remove(entry.path(), remove_ec);
+    }
+  }
+
   // Whether the default column family of the database in `dir` holds no key. Opens it
   // read-only: nothing is written to what may be another program's database.
   Status DefaultIsEmpty(bool* empty) const {
@@ -727,6 +760,7 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
   }
   impl->db.reset(raw);
   impl->all_handles = handles;
+  impl->DeleteEmptyStaleWals();
   for (size_t c = 0; c < kCfCount; ++c) impl->cf[c] = handles[1 + c];
 
   std::string format;

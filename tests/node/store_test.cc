@@ -626,6 +626,45 @@ TEST_CASE("a checkpoint and the node's seed come back after reopening", "[node][
   CHECK(seed == node_key.seed());
 }
 
+// The write-ahead log files in `dir`: RocksDB's *.log, not its info LOG.
+std::vector<std::string> WalFiles(const std::string& dir) {
+  std::vector<std::string> logs;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".log") logs.push_back(entry.path().filename().string());
+  std::sort(logs.begin(), logs.end());
+  return logs;
+}
+
+// RocksDB 7.8 creates a WAL at every open and, if the WAL it recovered held nothing, never
+// deletes that one: a node restarted often (or crashing in a loop) filled its directory.
+TEST_CASE("reopening the store does not accumulate write-ahead log files", "[node][store]") {
+  TempDir dir;
+  Checkpoint c{1, Sha256({"head"}), Sha256({"digest"}), 1'700'000'000'000};
+  bool write = GENERATE(true, false);
+  INFO((write ? "a checkpoint written in every session" : "no write at all"));
+  for (int i = 0; i < 5; ++i) {
+    auto store = OpenStore(dir.path());
+    if (write) {
+      c.sequence = i + 1;
+      REQUIRE(store->PutCheckpoint(c, Signature{}).ok());
+    }
+  }
+  auto logs = WalFiles(dir.path());
+  std::string names;
+  for (const auto& n : logs) names += n + " ";
+  INFO("log files: " << names);
+  CHECK(logs.size() <= 1);
+  // And what was written is still there.
+  auto store = OpenStore(dir.path());
+  if (write) {
+    Checkpoint got;
+    Signature sig;
+    REQUIRE(store->ReadCheckpoint(&got, &sig).ok());
+    CHECK(got.sequence == 5);
+  }
+  CHECK(WalFiles(dir.path()).size() <= 2);  // the one just created, at most one before it
+}
+
 // A state of `n` residents with distinct balances, the fund backing them, as a migration from
 // another system would bring. Built directly: signing n operations would take far longer.
 void BuildLargeState(int n, MemoryState* state) {
