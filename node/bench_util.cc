@@ -129,15 +129,26 @@ bool WaitExit(pid_t pid, double limit_ms, int* wstatus) {
 
 }  // namespace
 
-NodeRun StartNode(const std::string& node, const std::string& dir, const std::string& log) {
-  NodeRun run;
-  run.log = log;
+bool ParseCount(const char* text, uint64_t* out) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || text[0] == '-') return false;
+  *out = v;
+  return true;
+}
+
+pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::string& err_log, int* out_fd) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) Die("pipe failed");
-  int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (err < 0) Die("cannot write " + log);
+  int err = open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (err < 0) Die("cannot write " + err_log);
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t parent = getpid();
-  const auto t0 = SteadyClock::now();
   pid_t pid = fork();
   if (pid < 0) Die("fork failed");
   if (pid == 0) {
@@ -146,34 +157,49 @@ NodeRun StartNode(const std::string& node, const std::string& dir, const std::st
     if (getppid() != parent) _exit(127);
     dup2(out[1], 1);
     dup2(err, 2);
-    execl(node.c_str(), node.c_str(), "run", "--data", dir.c_str(), "--listen", "127.0.0.1:0",
-          static_cast<char*>(nullptr));
+    execv(program.c_str(), argv.data());
     _exit(127);
   }
   close(out[1]);
   close(err);
-  run.pid = pid;
-  run.out_fd = out[0];
+  *out_fd = out[0];
+  return pid;
+}
+
+bool ReadUntil(int fd, SteadyClock::time_point t0, double limit_ms, std::string* text,
+               const std::function<bool(const std::string&)>& done) {
+  while (!done(*text)) {
+    pollfd p{fd, POLLIN, 0};
+    int remaining = static_cast<int>(limit_ms - MsSince(t0));
+    if (remaining <= 0 || poll(&p, 1, remaining) <= 0) return false;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    text->append(buf, n);
+  }
+  return true;
+}
+
+NodeRun StartNode(const std::string& node, const std::string& dir, const std::string& log) {
+  NodeRun run;
+  run.log = log;
+  const auto t0 = SteadyClock::now();
+  run.pid = Spawn(node, {"run", "--data", dir, "--listen", "127.0.0.1:0"}, log, &run.out_fd);
+  const pid_t pid = run.pid;
   static constexpr std::string_view kListening = "liard-node listening on ";
   std::string text;
   size_t line_end = std::string::npos;
-  while (line_end == std::string::npos) {
-    pollfd p{out[0], POLLIN, 0};
-    int remaining = 60'000 - static_cast<int>(MsSince(t0));
-    if (remaining <= 0 || poll(&p, 1, remaining) <= 0) break;
-    char buf[4096];
-    ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, n);
-    size_t at = text.find(kListening);
-    if (at != std::string::npos) line_end = text.find('\n', at);
-  }
+  ReadUntil(run.out_fd, t0, 60'000, &text, [&](const std::string& t) {
+    size_t at = t.find(kListening);
+    if (at != std::string::npos) line_end = t.find('\n', at);
+    return line_end != std::string::npos;
+  });
   run.listen_ms = MsSince(t0);
   if (line_end == std::string::npos) {
     kill(pid, SIGKILL);
     int wstatus = 0;
     waitpid(pid, &wstatus, 0);
-    close(out[0]);
+    close(run.out_fd);
     Die("liard-node did not start on " + dir + "; its stderr:\n" + ReadAll(log));
   }
   // "liard-node listening on HOST:PORT": the port is after the last colon.

@@ -48,6 +48,18 @@ long StatusField(pid_t pid, const std::string& field);
 // "machine: N cores (model), MemTotal: ... kB, load average ...", read when called.
 std::string MachineLine();
 
+// A whole decimal count as typed on a command line; false for signs, junk or overflow.
+bool ParseCount(const char* text, uint64_t* out);
+
+// Starts `program args...` with its stdout on a pipe (*out_fd) and its stderr in `err_log`. The
+// child is killed with the benchmark if the benchmark dies.
+pid_t Spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::string& err_log, int* out_fd);
+// Reads `fd` into *text until `done(*text)` is true, the pipe closes, or `limit_ms` have passed
+// since `t0`. Returns whether `done` was reached.
+bool ReadUntil(int fd, SteadyClock::time_point t0, double limit_ms, std::string* text,
+               const std::function<bool(const std::string&)>& done);
+
 // One `liard-node run --data DIR --listen 127.0.0.1:0`, started by StartNode.
 struct NodeRun {
   pid_t pid = -1;

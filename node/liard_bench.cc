@@ -86,11 +86,8 @@ struct Options {
 }
 
 uint64_t ParseCount(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-')
-    Usage(flag + " wants a whole number, not '" + text + "'");
+  uint64_t v = 0;
+  if (!bench::ParseCount(text, &v)) Usage(flag + " wants a whole number, not '" + text + "'");
   return v;
 }
 
@@ -191,37 +188,12 @@ std::string Rate(const Stats& s) {
 // 0 within a minute.
 std::string RunToEnd(const std::string& program, const std::vector<std::string>& args,
                      const std::string& err_log) {
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) Die("pipe failed");
-  int err = open(err_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (err < 0) Die("cannot write " + err_log);
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(program.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) Die("fork failed");
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    dup2(out[1], 1);
-    dup2(err, 2);
-    execv(program.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out[1]);
-  close(err);
-  std::string text;
   const auto t0 = SteadyClock::now();
-  for (;;) {
-    pollfd p{out[0], POLLIN, 0};
-    int remaining = 60'000 - static_cast<int>(MsSince(t0));
-    if (remaining <= 0 || poll(&p, 1, remaining) <= 0) break;
-    char buf[4096];
-    ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, n);
-  }
-  close(out[0]);
+  int out_fd = -1;
+  pid_t pid = Spawn(program, args, err_log, &out_fd);
+  std::string text;
+  ReadUntil(out_fd, t0, 60'000, &text, [](const std::string&) { return false; });
+  close(out_fd);
   int wstatus = 0;
   if (MsSince(t0) >= 60'000) kill(pid, SIGKILL);
   waitpid(pid, &wstatus, 0);

@@ -515,11 +515,8 @@ struct Options {
 }
 
 uint64_t ParseCount(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-')
-    Usage(flag + " wants a whole number, not '" + text + "'");
+  uint64_t v = 0;
+  if (!bench::ParseCount(text, &v)) Usage(flag + " wants a whole number, not '" + text + "'");
   return v;
 }
 
