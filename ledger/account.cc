@@ -21,6 +21,32 @@ std::string_view KindName(AccountKind kind) {
   return "unknown";
 }
 
+bool IsGrantableRole(uint32_t role) {
+  return role == static_cast<uint32_t>(Role::kTreasurer) ||
+         role == static_cast<uint32_t>(Role::kBoardMember) ||
+         role == static_cast<uint32_t>(Role::kAuditor);
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kResident:
+      return "resident";
+    case Role::kMerchant:
+      return "merchant";
+    case Role::kExchangeOffice:
+      return "exchange-office";
+    case Role::kMunicipality:
+      return "municipality";
+    case Role::kTreasurer:
+      return "treasurer";
+    case Role::kBoardMember:
+      return "board-member";
+    case Role::kAuditor:
+      return "auditor";
+  }
+  return "unknown";
+}
+
 std::string_view StatusName(AccountStatus status) {
   switch (status) {
     case AccountStatus::kActive:
@@ -60,6 +86,8 @@ std::string_view SlotName(Slot slot) {
       return "owed-to-merchant";
     case Slot::kBonusTally:
       return "bonus-tally";
+    case Slot::kDailyOutTally:
+      return "daily-out-tally";
   }
   return "unknown";
 }

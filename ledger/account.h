@@ -31,6 +31,27 @@ bool IsValidKind(uint32_t kind);
 inline constexpr uint32_t KindBit(AccountKind k) { return 1u << static_cast<uint32_t>(k); }
 std::string_view KindName(AccountKind kind);  // "resident", "merchant", ...
 
+// What an actor may do: the seven roles of the permission table (ledger/permissions.h). The
+// first four come from an account's kind; kTreasurer also from the association's own kind.
+// kTreasurer and kAuditor are granted to an account by a board decision (Account::roles);
+// kBoardMember is membership of the board list in the governance record. Stored as numbers.
+enum class Role : uint8_t {
+  kResident = 1,
+  kMerchant = 2,
+  kExchangeOffice = 3,
+  kMunicipality = 4,
+  kTreasurer = 5,
+  kBoardMember = 6,
+  kAuditor = 7,
+};
+inline constexpr Role kAllRoles[] = {Role::kResident,     Role::kMerchant,  Role::kExchangeOffice,
+                                     Role::kMunicipality, Role::kTreasurer, Role::kBoardMember,
+                                     Role::kAuditor};
+inline constexpr uint32_t RoleBit(Role r) { return 1u << static_cast<uint32_t>(r); }
+// The roles a board decision may grant or revoke.
+bool IsGrantableRole(uint32_t role);
+std::string_view RoleName(Role role);  // "resident", ..., "board-member", "auditor"
+
 enum class AccountStatus : uint8_t {
   kActive = 1,
   kFrozen = 2,  // cannot send or receive until unfrozen
@@ -46,6 +67,11 @@ struct Account {
   AccountStatus status = AccountStatus::kActive;
   uint64_t sequence = 0;  // the sequence of the last operation it signed; the next is +1
   std::string name;       // shown to payers before they confirm
+  uint32_t roles = 0;     // RoleBit of kTreasurer / kAuditor granted by the board
+  // Membership of the association: a resident whose membership ended cannot pay until an
+  // office renews it. Unix ms; 0 = no expiry (accounts the board opened, genesis accounts).
+  int64_t member_until_ms = 0;
+  std::string freeze_reason;  // why the board froze it; empty unless frozen
 
   friend bool operator==(const Account&, const Account&) = default;
 };
@@ -71,13 +97,14 @@ enum class Slot : uint8_t {
   kOwedToMerchant = 21,  // reconversions not yet paid out; owner = merchant id.
 
   // Tally book (counts, not money).
-  kBonusTally = 32,  // bonus units a member got from a programme in a month; owner = TallyId.
+  kBonusTally = 32,     // bonus units a member got from a programme in a month; owner = TallyId.
+  kDailyOutTally = 33,  // units a member paid out on one UTC day; owner = DailyTallyKey's.
 };
 inline constexpr int kSlotCount = 48;
-inline constexpr Slot kAllSlots[] = {Slot::kMember,        Slot::kIssuance, Slot::kPaper,
-                                     Slot::kEuroExternal,  Slot::kFund,     Slot::kOfficeCash,
-                                     Slot::kSponsorBudget, Slot::kIncome,   Slot::kOwedToMerchant,
-                                     Slot::kBonusTally};
+inline constexpr Slot kAllSlots[] = {
+    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,         Slot::kEuroExternal,
+    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget, Slot::kIncome,
+    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally};
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...

@@ -61,36 +61,21 @@ Status Invalid(std::string message) { return Status(Code::kInvalidArgument, std:
 
 }  // namespace
 
-Status ValidateGenesis(const Genesis& g) {
-  // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
+Status ValidateRules(const Rules& r0) {
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version != 1) return Invalid("genesis version must be 1");
-  if (!IsValidCurrencyCode(g.currency_code))
-    return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
-  if (!IsValidName(g.currency_name))
-    return Invalid("currency name must be 1 to 64 bytes of printable UTF-8");
-  if (g.decimals > 6) return Invalid("decimals must be between 0 and 6");
-  if (g.par_num <= 0 || g.par_den <= 0) return Invalid("par value must be a positive ratio");
-  if (g.board_keys.empty()) return Invalid("the board needs at least one public key");
-  if (std::set<PublicKey>(g.board_keys.begin(), g.board_keys.end()).size() != g.board_keys.size())
-    return Invalid("a board key is listed twice");
-  if (g.board_threshold < 1 || g.board_threshold > g.board_keys.size())
-    return Invalid("board threshold must be between 1 and the number of board keys");
-  if (g.rules.backing_num <= 0 || g.rules.backing_den <= 0 ||
-      g.rules.backing_num < g.rules.backing_den)
+  if (r0.backing_num <= 0 || r0.backing_den <= 0 || r0.backing_num < r0.backing_den)
     return Invalid("backing must be a ratio of at least 100 %");
-  if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm ||
-      g.rules.backing_num > kMaxRatioTerm || g.rules.backing_den > kMaxRatioTerm)
-    return Invalid("par value and backing ratio terms must be at most 1048576");
-  const ConversionRules& c = g.rules.conversion;
+  if (r0.backing_num > kMaxRatioTerm || r0.backing_den > kMaxRatioTerm)
+    return Invalid("backing ratio terms must be at most 1048576");
+  const ConversionRules& c = r0.conversion;
   if (c.min_euros < 1 || c.max_euros < 0 || (c.max_euros != 0 && c.max_euros < c.min_euros))
     return Invalid("conversion limits must satisfy 1 <= min_euros <= max_euros (0: no maximum)");
-  const ReconversionRules& r = g.rules.reconversion;
+  const ReconversionRules& r = r0.reconversion;
   if (r.fee_num < 0 || r.fee_den <= 0 || r.fee_num > r.fee_den || r.fee_den > kMaxRatioTerm)
     return Invalid("the reconversion fee must be a ratio between 0 and 1");
   if (r.min_units < 1) return Invalid("the smallest reconversion must be at least 1 minor unit");
   std::set<std::string> programme_names;
-  for (const auto& p : g.rules.programmes) {
+  for (const auto& p : r0.programmes) {
     if (!IsValidProgrammeName(p.name))
       return Invalid("programme name '" + p.name + "' must be 1 to 32 of a-z, 0-9 and '-'");
     if (!programme_names.insert(p.name).second)
@@ -114,6 +99,37 @@ Status ValidateGenesis(const Genesis& g) {
     if (p.member_kinds & ~uint32_t{0x3E})
       return Invalid("programme '" + p.name + "': unknown member kind in its eligibility");
   }
+  std::set<AccountKind> limited;
+  for (const auto& l : r0.limits) {
+    if (!IsValidKind(static_cast<uint32_t>(l.kind)))
+      return Invalid("a limit names an unknown account kind");
+    if (!limited.insert(l.kind).second)
+      return Invalid("limits for " + std::string(KindName(l.kind)) + " accounts are listed twice");
+    if (l.max_payment < 0 || l.daily_outgoing < 0 || l.balance_ceiling < 0)
+      return Invalid("limits for " + std::string(KindName(l.kind)) +
+                     " accounts cannot be negative (0: no limit)");
+  }
+  return Status::Ok();
+}
+
+Status ValidateGenesis(const Genesis& g) {
+  // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
+  constexpr int64_t kMaxRatioTerm = 1 << 20;
+  if (g.version != 1) return Invalid("genesis version must be 1");
+  if (!IsValidCurrencyCode(g.currency_code))
+    return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
+  if (!IsValidName(g.currency_name))
+    return Invalid("currency name must be 1 to 64 bytes of printable UTF-8");
+  if (g.decimals > 6) return Invalid("decimals must be between 0 and 6");
+  if (g.par_num <= 0 || g.par_den <= 0) return Invalid("par value must be a positive ratio");
+  if (g.board_keys.empty()) return Invalid("the board needs at least one public key");
+  if (std::set<PublicKey>(g.board_keys.begin(), g.board_keys.end()).size() != g.board_keys.size())
+    return Invalid("a board key is listed twice");
+  if (g.board_threshold < 1 || g.board_threshold > g.board_keys.size())
+    return Invalid("board threshold must be between 1 and the number of board keys");
+  if (Status rs = ValidateRules(g.rules); !rs.ok()) return Invalid(rs.message());
+  if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm)
+    return Invalid("par value terms must be at most 1048576");
   std::set<AccountId> ids;
   for (const auto& a : g.accounts) {
     if (!ids.insert(a.id).second) return Invalid("a genesis account is listed twice");

@@ -1,6 +1,7 @@
 // Invariant checks: cheap, because they look only at what a delta touches and at the totals.
 #include "ledger/invariants.h"
 
+#include <algorithm>
 #include <string>
 
 namespace liard {
@@ -52,7 +53,10 @@ Status NoForbiddenSign::Check(const StateView&, const Delta&, const Effects& aft
   return Status::Ok();
 }
 
-Status ReserveCovered::Check(const StateView&, const Delta&, const Effects& after) const {
+Status ReserveCovered::Check(const StateView& before, const Delta& delta,
+                             const Effects& after) const {
+  const Rules& rules = delta.governance ? delta.governance->rules : before.governance().rules;
+  const int64_t backing_num_ = rules.backing_num, backing_den_ = rules.backing_den;
   const Totals& t = after.totals_after;
   __int128 circulation = static_cast<__int128>(Total(t, Slot::kMember)) + Total(t, Slot::kPaper);
   __int128 reserve = static_cast<__int128>(Total(t, Slot::kFund)) + Total(t, Slot::kOfficeCash);
@@ -69,9 +73,34 @@ std::vector<std::unique_ptr<Invariant>> MakeInvariants(const Genesis& genesis) {
   v.push_back(std::make_unique<BooksBalanced>());
   v.push_back(std::make_unique<IssuanceMatchesCirculation>());
   v.push_back(std::make_unique<NoForbiddenSign>());
-  v.push_back(std::make_unique<ReserveCovered>(
-      genesis.par_num, genesis.par_den, genesis.rules.backing_num, genesis.rules.backing_den));
+  v.push_back(std::make_unique<ReserveCovered>(genesis.par_num, genesis.par_den));
+  v.push_back(std::make_unique<BalanceCeiling>());
   return v;
+}
+
+Status BalanceCeiling::Check(const StateView& before, const Delta& delta,
+                             const Effects& after) const {
+  const Rules& rules = delta.governance ? delta.governance->rules : before.governance().rules;
+  if (rules.limits.empty()) return Status::Ok();
+  std::vector<BookKey> credited;
+  for (const auto& p : delta.postings)
+    if (p.key.slot == Slot::kMember && p.amount > 0) credited.push_back(p.key);
+  std::sort(credited.begin(), credited.end());
+  for (const auto& [key, balance] : after.balances_after) {
+    if (key.slot != Slot::kMember) continue;
+    if (!std::binary_search(credited.begin(), credited.end(), key)) continue;
+    const Account* account = before.FindAccount(key.owner);
+    for (const auto& a : delta.accounts)
+      if (a.id == key.owner) account = &a;
+    if (account == nullptr) continue;
+    const KindLimits* l = rules.LimitsFor(account->kind);
+    if (l != nullptr && l->balance_ceiling > 0 && balance > l->balance_ceiling)
+      return Status(Code::kBalanceCeiling,
+                    "the account '" + account->name + "' would hold " + std::to_string(balance) +
+                        " minor units, above the " + std::string(KindName(account->kind)) +
+                        " ceiling of " + std::to_string(l->balance_ceiling));
+  }
+  return Status::Ok();
 }
 
 Status CheckTotals(const std::vector<std::pair<BookKey, int64_t>>& balances, const Totals& totals) {

@@ -46,18 +46,23 @@ class NoForbiddenSign final : public Invariant {
 
 // The guarantee fund plus office cash awaiting deposit covers the circulation at par times the
 // backing ratio. Compared exactly in 128-bit integers: no rounding to argue about.
+// The backing ratio is the rules' in force after the delta (a board decision may change it).
 class ReserveCovered final : public Invariant {
  public:
-  ReserveCovered(int64_t par_num, int64_t par_den, int64_t backing_num, int64_t backing_den)
-      : par_num_(par_num),
-        par_den_(par_den),
-        backing_num_(backing_num),
-        backing_den_(backing_den) {}
+  ReserveCovered(int64_t par_num, int64_t par_den) : par_num_(par_num), par_den_(par_den) {}
   std::string_view name() const override { return "reserve-covered"; }
   Status Check(const StateView&, const Delta&, const Effects&) const override;
 
  private:
-  int64_t par_num_, par_den_, backing_num_, backing_den_;
+  int64_t par_num_, par_den_;
+};
+
+// No member account that the delta credits ends above its kind's balance ceiling (rules'
+// limits). An account already above a ceiling the board lowered may still spend.
+class BalanceCeiling final : public Invariant {
+ public:
+  std::string_view name() const override { return "balance-ceiling"; }
+  Status Check(const StateView&, const Delta&, const Effects&) const override;
 };
 
 // The invariants of a ledger with this genesis, in the order they are checked.

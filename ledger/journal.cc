@@ -71,8 +71,10 @@ StateDigest StateDigest::FromValue(const Hash& value) {
 
 Hash AccountRecordHash(const Account& a) {
   char fixed[3] = {'A', static_cast<char>(a.kind), static_cast<char>(a.status)};
+  std::string name_len = U64(a.name.size());
   return Sha256({kStateDomain, std::string_view(fixed, 1), a.id.view(), a.key.view(),
-                 std::string_view(fixed + 1, 2), U64(a.sequence), a.name});
+                 std::string_view(fixed + 1, 2), U64(a.sequence), name_len, a.name, U64(a.roles),
+                 U64(static_cast<uint64_t>(a.member_until_ms)), a.freeze_reason});
 }
 
 Hash BalanceRecordHash(const BookKey& key, int64_t balance) {

@@ -61,7 +61,8 @@ class StateDigest {
   std::array<uint64_t, 4> limbs_{};  // little-endian 256-bit integer
 };
 
-// SHA-256(kStateDomain || 'A' || id || key || kind || status || u64be(sequence) || name).
+// SHA-256(kStateDomain || 'A' || id || key || kind || status || u64be(sequence) ||
+//         u64be(len(name)) || name || u64be(roles) || i64be(member_until_ms) || freeze_reason).
 Hash AccountRecordHash(const Account& account);
 // SHA-256(kStateDomain || 'B' || slot || owner || i64be(balance)).
 Hash BalanceRecordHash(const BookKey& key, int64_t balance);

@@ -1,6 +1,7 @@
 // The ledger's rules: preflight, preclaim and apply for each operation.
 #include "ledger/ledger.h"
 
+#include <algorithm>
 #include <string>
 
 #include "ledger/money.h"
@@ -90,25 +91,88 @@ Status PreflightPayload(const Operation&, const OpenAccount& o) {
                   "unknown account kind " + std::to_string(static_cast<int>(o.kind)));
   if (!IsValidName(o.name))
     return Status(Code::kBadName, "an account name must be 1 to 64 bytes of printable UTF-8");
+  if (o.member_until_ms < 0)
+    return Status(Code::kInvalidArgument, "a membership cannot end before 1970");
+  if (o.fee.negative())
+    return Status(Code::kAmountNotPositive, "a membership fee cannot be negative");
   return Status::Ok();
 }
+
+Status PreflightPayload(const Operation&, const RenewMembership& r) {
+  if (r.until_ms <= 0)
+    return Status(Code::kInvalidArgument, "a renewal needs the date the membership runs until");
+  if (r.fee.negative())
+    return Status(Code::kAmountNotPositive, "a membership fee cannot be negative");
+  return Status::Ok();
+}
+
+Status CheckReason(std::string_view reason) {
+  if (reason.empty() || reason.size() > kMaxReasonBytes || !IsPrintableUtf8(reason))
+    return Status(Code::kBadDecision, "a reason is 1 to 256 bytes of printable UTF-8");
+  return Status::Ok();
+}
+
+Status CheckRole(Role role) {
+  if (!IsGrantableRole(static_cast<uint32_t>(role)))
+    return Status(Code::kBadRole,
+                  "only the treasurer, board-member and auditor roles are "
+                  "granted or revoked; the others come with an account's kind");
+  return Status::Ok();
+}
+
+Status PreflightDecision(const Operation& op, const Decision& d) {
+  struct V {
+    const Operation& op;
+    Status operator()(const OpenAccount& o) const { return PreflightPayload(op, o); }
+    Status operator()(const GrantRole& g) const { return CheckRole(g.role); }
+    Status operator()(const RevokeRole& g) const { return CheckRole(g.role); }
+    Status operator()(const SetRules& r) const {
+      Status s = ValidateRules(r.rules);
+      return s.ok() ? s : Status(Code::kBadRules, s.message());
+    }
+    Status operator()(const Freeze& f) const { return CheckReason(f.reason); }
+    Status operator()(const Unfreeze&) const { return Status::Ok(); }
+    Status operator()(const Rekey& k) const {
+      if (k.new_key.IsZero()) return Status(Code::kBadAccountId, "the new key is all zeros");
+      return Status::Ok();
+    }
+    Status operator()(const Pause& p) const { return CheckReason(p.reason); }
+    Status operator()(const Resume&) const { return Status::Ok(); }
+    Status operator()(const SetThreshold& t) const {
+      if (t.threshold < 1) return Status(Code::kBadDecision, "a threshold is at least 1");
+      return Status::Ok();
+    }
+  };
+  return std::visit(V{op}, d);
+}
+
+Status PreflightPayload(const Operation& op, const Propose& p) {
+  if (p.expires_ms <= 0) return Status(Code::kBadDecision, "a proposal needs an expiry (Unix ms)");
+  return PreflightDecision(op, p.decision);
+}
+
+Status PreflightPayload(const Operation&, const Approve&) { return Status::Ok(); }
 
 // Phases 2 and 3 of each payload: `actor` is the acting account, already checked to exist,
 // be active, hold the signing key and have the right sequence.
 class Applier {
  public:
-  Applier(const Genesis& genesis, const StateView& state, const Account& actor, int64_t now_ms,
-          Delta* delta)
-      : genesis_(genesis), state_(state), actor_(actor), now_ms_(now_ms), delta_(delta) {}
+  Applier(const Genesis& genesis, const StateView& state, const Account& actor, uint32_t roles,
+          const Hash& op_id, int64_t now_ms, Delta* delta)
+      : genesis_(genesis),
+        state_(state),
+        rules_(state.governance().rules),
+        actor_(actor),
+        roles_(roles),
+        op_id_(op_id),
+        now_ms_(now_ms),
+        delta_(delta) {}
 
   Status operator()(const Transfer& t) {
-    const Account* to = state_.FindAccount(t.to);
-    if (to == nullptr)
-      return Status(Code::kUnknownDestination, "the account to be paid does not exist");
-    if (to->status == AccountStatus::kFrozen)
-      return Status(Code::kDestinationFrozen, "the account to be paid is frozen");
-    if (to->status == AccountStatus::kClosed)
-      return Status(Code::kDestinationClosed, "the account to be paid is closed");
+    Status s = Payee(state_.FindAccount(t.to));
+    if (!s.ok()) return s;
+    s = CheckPayer(t.amount.minor(), 1);
+    if (!s.ok()) return s;
     int64_t balance = state_.Balance(BookKey::Member(actor_.id));
     if (balance < t.amount.minor())
       return Status(Code::kInsufficientFunds, "the balance is " + Format(balance) + ", less than " +
@@ -120,22 +184,22 @@ class Applier {
 
   Status operator()(const MultiTransfer& m) {
     int64_t total = 0;
+    const KindLimits* limits = rules_.LimitsFor(actor_.kind);
     for (size_t i = 0; i < m.legs.size(); ++i) {
       const Leg& leg = m.legs[i];
-      const Account* to = state_.FindAccount(leg.to);
-      Status s;
-      if (to == nullptr)
-        s = Status(Code::kUnknownDestination, "the account to be paid does not exist");
-      else if (to->status == AccountStatus::kFrozen)
-        s = Status(Code::kDestinationFrozen, "the account to be paid is frozen");
-      else if (to->status == AccountStatus::kClosed)
-        s = Status(Code::kDestinationClosed, "the account to be paid is closed");
+      Status s = Payee(state_.FindAccount(leg.to));
+      if (s.ok() && limits != nullptr && limits->max_payment > 0 &&
+          leg.amount.minor() > limits->max_payment)
+        s = Status(Code::kAboveMaximum,
+                   "the largest single payment is " + Format(limits->max_payment));
       if (!s.ok())
         return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
                       static_cast<uint32_t>(i + 1));
       total += leg.amount.minor();  // preflight bounded the sum
       Post(BookKey::Member(leg.to), leg.amount.minor());
     }
+    Status s = CheckPayer(total, 0);
+    if (!s.ok()) return s;
     int64_t balance = state_.Balance(BookKey::Member(actor_.id));
     if (balance < total)
       return Status(Code::kInsufficientFunds,
@@ -237,7 +301,7 @@ class Applier {
   }
 
   Status operator()(const FundProgramme& f) {
-    if (genesis_.rules.FindProgramme(f.programme) == nullptr)
+    if (rules_.FindProgramme(f.programme) == nullptr)
       return Status(Code::kUnknownProgramme, "no bonus programme is named '" + f.programme + "'");
     Post(BookKey{Slot::kSponsorBudget, ProgrammeId(f.programme)}, f.euros.minor());
     Post(BookKey::System(Slot::kEuroExternal), -f.euros.minor());
@@ -245,10 +309,108 @@ class Applier {
   }
 
   Status operator()(const OpenAccount& o) {
-    if (!MayOpen(actor_.kind, o.kind))
+    if (!MayOpen(roles_, o.kind))
       return Status(Code::kNotPermitted,
-                    "an account of kind " + std::string(KindName(actor_.kind)) +
-                        " may not open a " + std::string(KindName(o.kind)) + " account");
+                    "an exchange office or treasurer opens residents' accounts only; a " +
+                        std::string(KindName(o.kind)) + " account is opened by a board decision");
+    return Open(o);
+  }
+
+  Status operator()(const RenewMembership& r) {
+    const Account* member = nullptr;
+    Status s = Counterparty(r.member, 0, "member", &member, /*must_be_active=*/false);
+    if (!s.ok()) return s;
+    if (member->status == AccountStatus::kClosed)
+      return Status(Code::kDestinationClosed, "the member's account is closed");
+    if (r.until_ms <= now_ms_ || r.until_ms <= member->member_until_ms)
+      return Status(Code::kInvalidArgument,
+                    "a renewal must run past both today and the membership's current end");
+    Account renewed = *member;
+    renewed.member_until_ms = r.until_ms;
+    delta_->accounts.push_back(std::move(renewed));
+    RecordFee(r.fee.minor());
+    delta_->note = "membership renewed";
+    return Status::Ok();
+  }
+
+  Status operator()(const Propose& p) {
+    if (p.expires_ms <= now_ms_ || p.expires_ms > now_ms_ + kMaxProposalLifetimeMs)
+      return Status(Code::kBadDecision, "a proposal must expire after now and within 30 days");
+    Governance g = Pruned();
+    if (g.pending.size() >= kMaxPendingProposals)
+      return Status(Code::kTooManyProposals,
+                    std::to_string(g.pending.size()) + " proposals are pending already");
+    Proposal proposal{op_id_, actor_.id, p.decision, p.expires_ms, {actor_.id}};
+    return Decide(std::move(g), std::move(proposal));
+  }
+
+  Status operator()(const Approve& a) {
+    const Proposal* found = state_.governance().FindProposal(a.proposal);
+    if (found == nullptr)
+      return Status(Code::kUnknownProposal, "no pending proposal " +
+                                                ToHex(a.proposal).substr(0, 16) +
+                                                "… (never made, already decided, or expired)");
+    if (now_ms_ > found->expires_ms)
+      return Status(Code::kProposalExpired,
+                    "the proposal expired at " + std::to_string(found->expires_ms) + " ms");
+    for (const auto& who : found->approvals)
+      if (who == actor_.id)
+        return Status(Code::kAlreadyApproved, "this board member approved the proposal already");
+    Proposal proposal = *found;
+    proposal.approvals.push_back(actor_.id);
+    Governance g = Pruned();
+    std::erase_if(g.pending, [&](const Proposal& x) { return x.id == proposal.id; });
+    return Decide(std::move(g), std::move(proposal));
+  }
+
+ private:
+  // A member account that can be paid now.
+  Status Payee(const Account* to) const {
+    if (to == nullptr)
+      return Status(Code::kUnknownDestination, "the account to be paid does not exist");
+    if (to->status == AccountStatus::kFrozen)
+      return Status(Code::kDestinationFrozen,
+                    "the account to be paid is frozen" + Because(to->freeze_reason));
+    if (to->status == AccountStatus::kClosed)
+      return Status(Code::kDestinationClosed, "the account to be paid is closed");
+    return Status::Ok();
+  }
+  static std::string Because(const std::string& reason) {
+    return reason.empty() ? "" : " (" + reason + ")";
+  }
+
+  // What a payer of `total` must satisfy besides the balance: a current membership, the daily
+  // limit (posting the day's tally) and, for a single payment (`single` = 1), the largest one.
+  Status CheckPayer(int64_t total, int single) {
+    if (actor_.kind == AccountKind::kResident && actor_.member_until_ms != 0 &&
+        now_ms_ > actor_.member_until_ms)
+      return Status(Code::kMembershipExpired,
+                    "the membership ended; an exchange office can renew it");
+    const KindLimits* l = rules_.LimitsFor(actor_.kind);
+    if (l == nullptr) return Status::Ok();
+    if (single && l->max_payment > 0 && total > l->max_payment)
+      return Status(Code::kAboveMaximum, "the largest single payment is " + Format(l->max_payment));
+    if (l->daily_outgoing > 0) {
+      BookKey tally = DailyOutTallyKey(actor_.id, now_ms_);
+      int64_t spent = state_.Balance(tally);
+      if (total > l->daily_outgoing - spent)
+        return Status(Code::kDailyLimit, "today's payments would reach " +
+                                             Format(spent + std::min(total, INT64_MAX - spent)) +
+                                             ", above the daily limit of " +
+                                             Format(l->daily_outgoing));
+      Post(tally, total);
+    }
+    return Status::Ok();
+  }
+
+  // A membership fee paid in euros: the association's income.
+  void RecordFee(int64_t fee) {
+    if (fee <= 0) return;
+    Post(BookKey::System(Slot::kIncome), fee);
+    Post(BookKey::System(Slot::kEuroExternal), -fee);
+  }
+
+  Status Open(const OpenAccount& o) {
     if (state_.FindAccount(o.id) != nullptr)
       return Status(Code::kAccountExists, "an account with this id exists already");
     Account opened;
@@ -256,11 +418,157 @@ class Applier {
     opened.key = o.id;
     opened.kind = o.kind;
     opened.name = o.name;
+    opened.member_until_ms = o.member_until_ms;
     delta_->accounts.push_back(std::move(opened));
+    RecordFee(o.fee.minor());
     return Status::Ok();
   }
 
- private:
+  // The governance record with expired proposals dropped.
+  Governance Pruned() const {
+    Governance g = state_.governance();
+    std::erase_if(g.pending, [&](const Proposal& p) { return now_ms_ > p.expires_ms; });
+    return g;
+  }
+
+  // Applies `proposal`'s decision if its approvals by current board members reach the
+  // threshold; otherwise keeps it pending. Either way writes the governance record.
+  Status Decide(Governance g, Proposal proposal) {
+    size_t approvals = 0;
+    for (const auto& who : proposal.approvals) approvals += g.IsBoardMember(who) ? 1 : 0;
+    if (approvals < g.threshold) {
+      delta_->note = "proposal " + ToHex(proposal.id).substr(0, 16) + " (" +
+                     std::string(DecisionName(proposal.decision)) +
+                     "): " + std::to_string(approvals) + " of " + std::to_string(g.threshold) +
+                     " approvals";
+      g.pending.push_back(std::move(proposal));
+      delta_->governance = std::move(g);
+      return Status::Ok();
+    }
+    Status s = std::visit([&](const auto& d) { return Execute(d, &g); }, proposal.decision);
+    if (!s.ok()) return s;
+    delta_->note = "decided " + std::string(DecisionName(proposal.decision)) + " with " +
+                   std::to_string(approvals) + " of " + std::to_string(g.threshold) + " approvals" +
+                   (delta_->note.empty() ? "" : ": " + delta_->note);
+    delta_->governance = std::move(g);
+    return Status::Ok();
+  }
+
+  // An account a decision changes: its record as this delta has it so far.
+  Status Target(const AccountId& id, Account* out) const {
+    for (const auto& a : delta_->accounts)
+      if (a.id == id) {
+        *out = a;
+        return Status::Ok();
+      }
+    const Account* a = state_.FindAccount(id);
+    if (a == nullptr) return Status(Code::kUnknownDestination, "the account named does not exist");
+    *out = *a;
+    return Status::Ok();
+  }
+  void Write(Account a) {
+    for (auto& x : delta_->accounts)
+      if (x.id == a.id) {
+        x = std::move(a);
+        return;
+      }
+    delta_->accounts.push_back(std::move(a));
+  }
+
+  Status Execute(const OpenAccount& o, Governance*) { return Open(o); }
+  Status Execute(const GrantRole& d, Governance* g) {
+    Account a;
+    Status s = Target(d.account, &a);
+    if (!s.ok()) return s;
+    if (d.role == Role::kBoardMember) {
+      if (!g->IsBoardMember(a.id)) {
+        g->board.push_back(a.id);
+        std::sort(g->board.begin(), g->board.end());
+      }
+      return Status::Ok();
+    }
+    a.roles |= RoleBit(d.role);
+    Write(std::move(a));
+    return Status::Ok();
+  }
+  Status Execute(const RevokeRole& d, Governance* g) {
+    Account a;
+    Status s = Target(d.account, &a);
+    if (!s.ok()) return s;
+    if (d.role == Role::kBoardMember) {
+      std::erase(g->board, a.id);
+      if (g->board.size() < g->threshold)
+        return Status(Code::kBoardTooSmall,
+                      "the board would have " + std::to_string(g->board.size()) +
+                          " members, fewer than the threshold of " + std::to_string(g->threshold));
+      return Status::Ok();
+    }
+    a.roles &= ~RoleBit(d.role);
+    Write(std::move(a));
+    return Status::Ok();
+  }
+  Status Execute(const SetRules& d, Governance* g) {
+    for (const Programme& old : g->rules.programmes) {
+      if (d.rules.FindProgramme(old.name) != nullptr) continue;
+      if (state_.Balance(BookKey{Slot::kSponsorBudget, ProgrammeId(old.name)}) != 0)
+        return Status(Code::kBadRules, "programme '" + old.name +
+                                           "' still has budget: end it (ends_ms) instead of "
+                                           "dropping it");
+    }
+    g->rules = d.rules;
+    return Status::Ok();
+  }
+  Status Execute(const Freeze& d, Governance*) {
+    Account a;
+    Status s = Target(d.account, &a);
+    if (!s.ok()) return s;
+    if (a.status == AccountStatus::kClosed)
+      return Status(Code::kDestinationClosed, "the account is closed");
+    a.status = AccountStatus::kFrozen;
+    a.freeze_reason = d.reason;
+    Write(std::move(a));
+    return Status::Ok();
+  }
+  Status Execute(const Unfreeze& d, Governance*) {
+    Account a;
+    Status s = Target(d.account, &a);
+    if (!s.ok()) return s;
+    if (a.status == AccountStatus::kClosed)
+      return Status(Code::kDestinationClosed, "the account is closed");
+    a.status = AccountStatus::kActive;
+    a.freeze_reason.clear();
+    Write(std::move(a));
+    return Status::Ok();
+  }
+  Status Execute(const Rekey& d, Governance*) {
+    Account a;
+    Status s = Target(d.account, &a);
+    if (!s.ok()) return s;
+    if (a.key == d.new_key)
+      return Status(Code::kBadDecision, "the account signs with this key already");
+    a.key = d.new_key;
+    Write(std::move(a));
+    return Status::Ok();
+  }
+  Status Execute(const Pause& d, Governance* g) {
+    g->paused = true;
+    g->pause_reason = d.reason;
+    return Status::Ok();
+  }
+  Status Execute(const Resume&, Governance* g) {
+    g->paused = false;
+    g->pause_reason.clear();
+    return Status::Ok();
+  }
+  Status Execute(const SetThreshold& d, Governance* g) {
+    if (d.threshold > g->board.size())
+      return Status(Code::kBoardTooSmall, "a threshold of " + std::to_string(d.threshold) +
+                                              " is more than the " +
+                                              std::to_string(g->board.size()) + " board members");
+    g->threshold = d.threshold;
+    return Status::Ok();
+  }
+
   std::string Format(int64_t minor) const {
     return FormatAmount(Amount(minor), static_cast<int>(genesis_.decimals), genesis_.currency_code);
   }
@@ -281,7 +589,8 @@ class Applier {
                                                  std::string(KindName(a->kind)) + ", not a " +
                                                  std::string(role));
     if (must_be_active && a->status == AccountStatus::kFrozen)
-      return Status(Code::kDestinationFrozen, "the " + std::string(role) + " account is frozen");
+      return Status(Code::kDestinationFrozen,
+                    "the " + std::string(role) + " account is frozen" + Because(a->freeze_reason));
     if (must_be_active && a->status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the " + std::string(role) + " account is closed");
     *out = a;
@@ -291,7 +600,7 @@ class Applier {
   // The euro side of a reconversion of `units` already withdrawn from `merchant` or paper.
   Status Reconvert(const AccountId& merchant, int64_t units) {
     ReconversionQuote q;
-    Status s = QuoteReconversion(genesis_, units, &q);
+    Status s = QuoteReconversion(genesis_, rules_, units, &q);
     if (!s.ok()) return s;
     Post(BookKey::System(Slot::kIssuance), units);
     Post(BookKey::System(Slot::kFund), -q.euros);
@@ -304,7 +613,10 @@ class Applier {
 
   const Genesis& genesis_;
   const StateView& state_;
+  const Rules& rules_;
   const Account& actor_;
+  const uint32_t roles_;
+  const Hash& op_id_;
   int64_t now_ms_;
   Delta* delta_;
 };
@@ -352,6 +664,26 @@ Status Ledger::GenesisDelta(const StateView& empty, Delta* delta) const {
     d.postings.push_back({BookKey::System(Slot::kFund), genesis_.opening_fund.minor()});
     d.postings.push_back({BookKey::System(Slot::kEuroExternal), -genesis_.opening_fund.minor()});
   }
+  // The board: its members sign proposals and approvals as accounts (for their sequence
+  // numbers); a board key that is not a genesis account gets an account of its own.
+  Governance g;
+  g.rules = genesis_.rules;
+  g.threshold = genesis_.board_threshold;
+  for (size_t i = 0; i < genesis_.board_keys.size(); ++i) {
+    const PublicKey& key = genesis_.board_keys[i];
+    g.board.push_back(key);
+    bool listed = false;
+    for (const auto& a : d.accounts) listed |= a.id == key;
+    if (listed) continue;
+    Account a;
+    a.id = key;
+    a.key = key;
+    a.kind = AccountKind::kResident;
+    a.name = "Board member " + std::to_string(i + 1);
+    d.accounts.push_back(std::move(a));
+  }
+  std::sort(g.board.begin(), g.board.end());
+  d.governance = std::move(g);
   Status s = CheckInvariants(empty, d);
   if (!s.ok()) return s;
   *delta = std::move(d);
@@ -380,7 +712,7 @@ Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) cons
 
 Status Ledger::Apply(const StateView& state, const VerifiedOperation& verified,
                      const ApplyContext& ctx, Delta* delta) const {
-  return ApplyChecked(state, verified.op(), verified.signed_op().key, ctx, delta);
+  return ApplyChecked(state, verified.op(), verified.signed_op().key, verified.id(), ctx, delta);
 }
 
 Status Ledger::Simulate(const StateView& state, const Operation& op, const PublicKey& key,
@@ -388,11 +720,12 @@ Status Ledger::Simulate(const StateView& state, const Operation& op, const Publi
   delta->Clear();
   Status s = CheckShape(op);
   if (!s.ok()) return s;
-  return ApplyChecked(state, op, key, ctx, delta);
+  // A simulated proposal has no id yet: it is known only once the body is signed.
+  return ApplyChecked(state, op, key, Hash{}, ctx, delta);
 }
 
 Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
-                            const ApplyContext& ctx, Delta* delta) const {
+                            const Hash& op_id, const ApplyContext& ctx, Delta* delta) const {
   delta->Clear();
   if (op.not_after_ms != 0 && ctx.now_ms > op.not_after_ms)
     return Status(Code::kExpired, "the operation was valid until " +
@@ -403,7 +736,9 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
   if (actor->key != key)
     return Status(Code::kWrongKey, "the operation is not signed with the account's current key");
   if (actor->status == AccountStatus::kFrozen)
-    return Status(Code::kAccountFrozen, "the account is frozen");
+    return Status(Code::kAccountFrozen,
+                  "the account is frozen" +
+                      (actor->freeze_reason.empty() ? "" : ": " + actor->freeze_reason));
   if (actor->status == AccountStatus::kClosed)
     return Status(Code::kAccountClosed, "the account is closed");
   if (op.sequence <= actor->sequence)
@@ -414,15 +749,31 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
     return Status(Code::kSequenceGap, "sequence " + std::to_string(op.sequence) +
                                           " skips ahead; the next is " +
                                           std::to_string(actor->sequence + 1));
-  if (!MayPerform(actor->kind, op.type()))
-    return Status(Code::kNotPermitted, "an account of kind " + std::string(KindName(actor->kind)) +
+  const Governance& governance = state.governance();
+  const bool board_op = op.type() == OpType::kPropose || op.type() == OpType::kApprove;
+  if (governance.paused && !board_op)
+    return Status(Code::kPaused, "the board has paused all operations: " + governance.pause_reason);
+  const uint32_t roles = RolesOf(*actor, governance);
+  if (!MayPerform(roles, op.type()))
+    return Status(Code::kNotPermitted, "a " + std::string(KindName(actor->kind)) + " account" +
+                                           (actor->roles != 0 ? " with its granted roles" : "") +
                                            " may not " + std::string(OpTypeName(op.type())));
   Delta d;
-  Account updated = *actor;
-  updated.sequence = op.sequence;
-  Status s = std::visit(Applier(genesis_, state, *actor, ctx.now_ms, &d), op.payload);
+  Status s = std::visit(Applier(genesis_, state, *actor, roles, op_id, ctx.now_ms, &d), op.payload);
   if (!s.ok()) return s;
-  d.accounts.push_back(std::move(updated));
+  // The actor's new sequence, on its record as the operation left it (a decision may have
+  // changed the actor's own account).
+  bool written = false;
+  for (auto& a : d.accounts)
+    if (a.id == actor->id) {
+      a.sequence = op.sequence;
+      written = true;
+    }
+  if (!written) {
+    Account updated = *actor;
+    updated.sequence = op.sequence;
+    d.accounts.push_back(std::move(updated));
+  }
   s = CheckInvariants(state, d);
   if (!s.ok()) return s;
   *delta = std::move(d);

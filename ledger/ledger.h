@@ -75,8 +75,9 @@ class Ledger {
   // Phase 1 without the signature: ledger id, sequence, payload shape.
   Status CheckShape(const Operation& op) const;
   // Phases 2 and 3 and the invariants, for an operation whose shape was checked.
+  // `op_id` names a proposal the operation makes (zero when simulated).
   Status ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
-                      const ApplyContext& ctx, Delta* delta) const;
+                      const Hash& op_id, const ApplyContext& ctx, Delta* delta) const;
 
   Genesis genesis_;
   Hash id_;

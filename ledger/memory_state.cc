@@ -15,6 +15,7 @@ int64_t MemoryState::Balance(const BookKey& key) const {
 
 void MemoryState::Commit(const Delta& delta) {
   for (const auto& a : delta.accounts) PutAccount(a);
+  if (delta.governance) PutGovernance(*delta.governance);
   for (const auto& p : delta.postings) {
     PutBalance(p.key, Balance(p.key) + p.amount);
     totals_[static_cast<size_t>(p.key.slot)] += p.amount;
@@ -26,6 +27,13 @@ void MemoryState::PutAccount(Account account) {
   if (!inserted) digest_.Remove(AccountRecordHash(it->second));
   it->second = std::move(account);
   digest_.Add(AccountRecordHash(it->second));
+}
+
+void MemoryState::PutGovernance(Governance governance) {
+  if (has_governance_) digest_.Remove(GovernanceRecordHash(governance_));
+  governance_ = std::move(governance);
+  has_governance_ = true;
+  digest_.Add(GovernanceRecordHash(governance_));
 }
 
 void MemoryState::PutBalance(const BookKey& key, int64_t balance) {

@@ -18,6 +18,7 @@ class MemoryState final : public StateView {
   const Account* FindAccount(const AccountId& id) const override;
   int64_t Balance(const BookKey& key) const override;
   const Totals& totals() const override { return totals_; }
+  const Governance& governance() const override { return governance_; }
 
   // Applies a delta that the ledger accepted. Cannot fail: the ledger checked for overflow.
   void Commit(const Delta& delta);
@@ -26,6 +27,8 @@ class MemoryState final : public StateView {
   void PutAccount(Account account);
   void PutBalance(const BookKey& key, int64_t balance);
   void SetTotals(const Totals& totals) { totals_ = totals; }
+  // Replaces the governance record (start-up, or a delta that carries one).
+  void PutGovernance(Governance governance);
 
   // Start-up's fast path: records new to this state, with their record hashes computed by the
   // caller (AccountRecordHash, BalanceRecordHash), possibly on another thread. A wrong hash
@@ -46,6 +49,8 @@ class MemoryState final : public StateView {
   std::unordered_map<AccountId, Account> accounts_;
   std::unordered_map<BookKey, int64_t> balances_;
   Totals totals_{};
+  Governance governance_;
+  bool has_governance_ = false;  // its hash is in the digest
   StateDigest digest_;
 };
 

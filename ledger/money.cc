@@ -35,6 +35,17 @@ BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t
   return BookKey{Slot::kBonusTally, owner};
 }
 
+BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms) {
+  // Floor division: a time before 1970 still falls in its own day.
+  int64_t day = now_ms >= 0 ? now_ms / 86'400'000 : -((-now_ms + 86'399'999) / 86'400'000);
+  uint32_t d = static_cast<uint32_t>(day);
+  char be[4] = {static_cast<char>(d >> 24), static_cast<char>(d >> 16), static_cast<char>(d >> 8),
+                static_cast<char>(d)};
+  Hash owner =
+      Sha256({std::string_view("liard/v1/daily\0", 15), member.view(), std::string_view(be, 4)});
+  return BookKey{Slot::kDailyOutTally, owner};
+}
+
 Status UnitsToEuros(const Genesis& g, int64_t units, Rounding rounding, int64_t* euros) {
   Amount out;
   Status s = Amount(units).MulRatio(g.par_num, g.par_den, rounding, &out);
@@ -77,7 +88,7 @@ Status BonusDue(const Programme& p, int64_t base, int64_t* bonus) {
 Status QuoteConversion(const Genesis& g, const StateView& state, const Account& member,
                        int64_t euros, std::string_view programme_name, int64_t now_ms,
                        ConversionQuote* out) {
-  const Rules& rules = g.rules;
+  const Rules& rules = state.governance().rules;
   if (euros < rules.conversion.min_euros)
     return Status(Code::kBelowMinimum,
                   "the smallest conversion is " + Euros(rules.conversion.min_euros));
@@ -142,7 +153,7 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
   return Status::Ok();
 }
 
-ReserveReport ComputeReserves(const Genesis& g, const Totals& t) {
+ReserveReport ComputeReserves(const Genesis& g, const Rules& rules, const Totals& t) {
   auto total = [&](Slot slot) { return t[static_cast<size_t>(slot)]; };
   ReserveReport r;
   r.circulation_accounts = total(Slot::kMember);
@@ -159,8 +170,8 @@ ReserveReport ComputeReserves(const Genesis& g, const Totals& t) {
   const __int128 circulation = static_cast<__int128>(r.circulation_accounts) + r.circulation_paper;
   r.circulation = clamp64(circulation);
   // Each ratio term is below 2^20 (genesis validation), the circulation below 2^64: exact.
-  const __int128 num = circulation * g.par_num * g.rules.backing_num;
-  const __int128 den = static_cast<__int128>(g.par_den) * g.rules.backing_den;
+  const __int128 num = circulation * g.par_num * rules.backing_num;
+  const __int128 den = static_cast<__int128>(g.par_den) * rules.backing_den;
   const __int128 required = num <= 0 ? 0 : (num + den - 1) / den;
   r.required = clamp64(required);
   const __int128 reserve = static_cast<__int128>(r.fund) + r.office_cash;
@@ -171,8 +182,9 @@ ReserveReport ComputeReserves(const Genesis& g, const Totals& t) {
   return r;
 }
 
-Status QuoteReconversion(const Genesis& g, int64_t units, ReconversionQuote* out) {
-  const ReconversionRules& r = g.rules.reconversion;
+Status QuoteReconversion(const Genesis& g, const Rules& rules, int64_t units,
+                         ReconversionQuote* out) {
+  const ReconversionRules& r = rules.reconversion;
   if (units < r.min_units)
     return Status(Code::kBelowMinimum, "the smallest reconversion is " + Units(g, r.min_units));
   ReconversionQuote q;

@@ -24,7 +24,8 @@ struct ConversionQuote {
   std::string note;  // why bonus_paid < bonus_due, when it is; empty otherwise
 };
 
-// The quote for converting `euros` for `member` under `programme` (empty: none) at `now_ms`.
+// The quote for converting `euros` for `member` under `programme` (empty: none) at `now_ms`,
+// under the rules in force in `state`.
 // Refuses (kBelowMinimum, kAboveMaximum, kUnknownProgramme, kBalanceOverflow) what Apply
 // refuses; a bonus that cannot be paid in full is not a refusal but a smaller bonus and a note.
 [[nodiscard]] Status QuoteConversion(const Genesis& genesis, const StateView& state,
@@ -39,7 +40,7 @@ struct ReconversionQuote {
   int64_t owed = 0;   // euros - fee: owed to the merchant until paid out
 };
 
-[[nodiscard]] Status QuoteReconversion(const Genesis& genesis, int64_t units,
+[[nodiscard]] Status QuoteReconversion(const Genesis& genesis, const Rules& rules, int64_t units,
                                        ReconversionQuote* out);
 
 // Euro cents that back `units` at par, and the units that `euros` back, rounded as asked.
@@ -64,13 +65,17 @@ struct ReserveReport {
   // (fund + office cash) / required in 1/100 %, rounded down; 0 when nothing circulates.
   uint32_t coverage_basis_points = 0;
 };
-ReserveReport ComputeReserves(const Genesis& genesis, const Totals& totals);
+ReserveReport ComputeReserves(const Genesis& genesis, const Rules& rules, const Totals& totals);
 
 // The tally account of bonus paid by a programme to a member in a calendar month (UTC):
 // SHA-256("liard/v1/tally\0" || programme id || member id || u32be(yyyymm)).
 BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms);
 // 202611 for a time in November 2026 (UTC).
 uint32_t YearMonth(int64_t unix_ms);
+
+// The tally account of units `member` paid out on the UTC day of `now_ms`:
+// owner SHA-256("liard/v1/daily\0" || member id || u32be(days since 1970-01-01)).
+BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms);
 
 }  // namespace liard
 

@@ -27,8 +27,22 @@ std::string_view OpTypeName(OpType type) {
       return "fund-programme";
     case OpType::kMultiTransfer:
       return "multi-transfer";
+    case OpType::kPropose:
+      return "propose";
+    case OpType::kApprove:
+      return "approve";
+    case OpType::kRenewMembership:
+      return "renew-membership";
   }
   return "unknown";
+}
+
+std::string_view DecisionName(const Decision& decision) {
+  static constexpr std::string_view kNames[] = {
+      "open-account", "grant-role", "revoke-role", "set-rules", "freeze",
+      "unfreeze",     "rekey",      "pause",       "resume",    "set-threshold"};
+  static_assert(std::size(kNames) == std::variant_size_v<Decision>);
+  return kNames[decision.index()];
 }
 
 OpType Operation::type() const {
@@ -58,4 +72,8 @@ static_assert(std::is_same_v<std::variant_alternative_t<2, Payload>, Conversion>
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kMultiTransfer) - 1, Payload>,
               MultiTransfer>);
+static_assert(
+    std::is_same_v<
+        std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,
+        RenewMembership>);
 }  // namespace liard

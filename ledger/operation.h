@@ -11,6 +11,7 @@
 #include "ledger/account.h"
 #include "ledger/amount.h"
 #include "ledger/crypto.h"
+#include "ledger/rules.h"
 
 namespace liard {
 
@@ -23,12 +24,15 @@ struct Transfer {
   std::string memo;  // free text shown to both sides; at most kMaxMemoBytes of printable UTF-8
 };
 
-// Open a member account for a public key. Exchange offices open residents' accounts; the
-// association's account opens any kind (until board decisions arrive, see docs/protocol.md).
+// Open a member account for a public key. Exchange offices and treasurers open residents'
+// accounts, recording their membership (until when, and the fee paid); any other kind is a
+// board decision (an OpenAccount inside a Propose).
 struct OpenAccount {
   AccountId id;
   AccountKind kind = AccountKind::kResident;
   std::string name;
+  int64_t member_until_ms = 0;  // residents: end of the membership (Unix ms); 0 = no expiry
+  Amount fee;                   // euro cents of membership fee paid at opening; 0 = none
 };
 
 inline constexpr size_t kMaxReferenceBytes = 64;
@@ -95,6 +99,75 @@ struct FundProgramme {
   std::string reference;
 };
 
+// An office or treasurer renews a member's membership until `until_ms`, recording the fee paid
+// (to the association's income).
+struct RenewMembership {
+  AccountId member;
+  int64_t until_ms = 0;
+  Amount fee;
+};
+
+// ---- Board decisions: what a proposal decides once M of N board members approved it.
+
+// Grant or revoke kTreasurer, kAuditor or kBoardMember (see Role).
+struct GrantRole {
+  AccountId account;
+  Role role = Role::kTreasurer;
+};
+struct RevokeRole {
+  AccountId account;
+  Role role = Role::kTreasurer;
+};
+// Replace the money rules whole (programmes, fees, caps, limits). Programmes with money left in
+// their budget cannot be dropped (end them with ends_ms instead).
+struct SetRules {
+  Rules rules;
+};
+inline constexpr size_t kMaxReasonBytes = 256;
+// Freeze an account: it can neither send nor receive. The reason is kept and shown.
+struct Freeze {
+  AccountId account;
+  std::string reason;
+};
+struct Unfreeze {
+  AccountId account;
+};
+// Lost phone, lost key: the account now signs with `new_key`; the old key stops working, the
+// balance and history stay.
+struct Rekey {
+  AccountId account;
+  PublicKey new_key;
+};
+// The emergency stop: every operation but board proposals and approvals is refused until
+// Resume. Reads and audits go on.
+struct Pause {
+  std::string reason;
+};
+struct Resume {};
+// How many board approvals decide (1 to the board's size).
+struct SetThreshold {
+  uint32_t threshold = 1;
+};
+
+using Decision = std::variant<OpenAccount, GrantRole, RevokeRole, SetRules, Freeze, Unfreeze, Rekey,
+                              Pause, Resume, SetThreshold>;
+std::string_view DecisionName(const Decision& decision);  // "open-account", "freeze", ...
+
+inline constexpr int64_t kMaxProposalLifetimeMs = 30LL * 24 * 3600 * 1000;  // 30 days
+
+// A board member proposes a decision; the proposal's id is this operation's id, and the
+// proposer's signature is its first approval. It is decided (applied, once) by the approval
+// that reaches the threshold, if before `expires_ms`.
+struct Propose {
+  Decision decision;
+  int64_t expires_ms = 0;  // Unix ms; after now, at most kMaxProposalLifetimeMs ahead
+};
+
+// A board member approves a pending proposal.
+struct Approve {
+  Hash proposal;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -107,11 +180,15 @@ enum class OpType : uint8_t {
   kPayout = 8,
   kFundProgramme = 9,
   kMultiTransfer = 10,
+  kPropose = 11,
+  kApprove = 12,
+  kRenewMembership = 13,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

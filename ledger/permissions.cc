@@ -6,23 +6,29 @@
 namespace liard {
 namespace {
 
-constexpr uint32_t kMembers = KindBit(AccountKind::kResident) | KindBit(AccountKind::kMerchant) |
-                              KindBit(AccountKind::kExchangeOffice) |
-                              KindBit(AccountKind::kMunicipality) |
-                              KindBit(AccountKind::kAssociation);
+// Everyone who holds money pays: the auditor and board roles add no payments of their own
+// (their holders pay through the kind of their account).
+constexpr uint32_t kPayers = RoleBit(Role::kResident) | RoleBit(Role::kMerchant) |
+                             RoleBit(Role::kExchangeOffice) | RoleBit(Role::kMunicipality) |
+                             RoleBit(Role::kTreasurer);
+constexpr uint32_t kOffice = RoleBit(Role::kExchangeOffice);
+constexpr uint32_t kTreasurer = RoleBit(Role::kTreasurer);
+constexpr uint32_t kBoard = RoleBit(Role::kBoardMember);
 
 constexpr std::array kTable = {
-    Permission{OpType::kTransfer, kMembers},
-    Permission{OpType::kOpenAccount,
-               KindBit(AccountKind::kExchangeOffice) | KindBit(AccountKind::kAssociation)},
-    Permission{OpType::kConversion, KindBit(AccountKind::kExchangeOffice)},
-    Permission{OpType::kNoteSale, KindBit(AccountKind::kExchangeOffice)},
-    Permission{OpType::kNoteRedemption, KindBit(AccountKind::kExchangeOffice)},
-    Permission{OpType::kDeposit, KindBit(AccountKind::kAssociation)},
-    Permission{OpType::kReconversion, KindBit(AccountKind::kMerchant)},
-    Permission{OpType::kPayout, KindBit(AccountKind::kAssociation)},
-    Permission{OpType::kFundProgramme, KindBit(AccountKind::kAssociation)},
-    Permission{OpType::kMultiTransfer, kMembers},
+    Permission{OpType::kTransfer, kPayers},
+    Permission{OpType::kOpenAccount, kOffice | kTreasurer},
+    Permission{OpType::kConversion, kOffice},
+    Permission{OpType::kNoteSale, kOffice},
+    Permission{OpType::kNoteRedemption, kOffice},
+    Permission{OpType::kDeposit, kTreasurer},
+    Permission{OpType::kReconversion, RoleBit(Role::kMerchant)},
+    Permission{OpType::kPayout, kTreasurer},
+    Permission{OpType::kFundProgramme, kTreasurer},
+    Permission{OpType::kMultiTransfer, kPayers},
+    Permission{OpType::kPropose, kBoard},
+    Permission{OpType::kApprove, kBoard},
+    Permission{OpType::kRenewMembership, kOffice | kTreasurer},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 
@@ -30,16 +36,15 @@ static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation ne
 
 std::span<const Permission> PermissionTable() { return kTable; }
 
-bool MayPerform(AccountKind actor, OpType op) {
+bool MayPerform(uint32_t roles, OpType op) {
   for (const auto& row : kTable)
-    if (row.op == op) return (row.actor_kinds & KindBit(actor)) != 0;
+    if (row.op == op) return (row.roles & roles) != 0;
   return false;
 }
 
-bool MayOpen(AccountKind actor, AccountKind target) {
-  // An office registers residents at its desk; other kinds are the association's decision.
-  if (actor == AccountKind::kAssociation) return true;
-  return actor == AccountKind::kExchangeOffice && target == AccountKind::kResident;
+bool MayOpen(uint32_t roles, AccountKind target) {
+  // An office or the treasurer registers residents at the desk; the rest is the board's.
+  return (roles & (kOffice | kTreasurer)) != 0 && target == AccountKind::kResident;
 }
 
 }  // namespace liard

@@ -1,4 +1,4 @@
-// Permissions: the one table of which kind of account may perform which operation.
+// Permissions: the one table of which role may perform which operation.
 #ifndef LIARD_LEDGER_PERMISSIONS_H_
 #define LIARD_LEDGER_PERMISSIONS_H_
 
@@ -11,15 +11,18 @@ namespace liard {
 
 struct Permission {
   OpType op;
-  uint32_t actor_kinds;  // bit (1 << kind) set for every kind allowed to sign it
+  uint32_t roles;  // RoleBit set for every role allowed to sign it
 };
 
 // The table, in OpType order. docs/protocol.md shows the same table; a test compares them.
+// An actor's roles are RolesOf(account, governance): its kind's, the granted ones, the board.
 std::span<const Permission> PermissionTable();
 
-bool MayPerform(AccountKind actor, OpType op);
-// Which kinds of account an actor may open with OpenAccount.
-bool MayOpen(AccountKind actor, AccountKind target);
+// True if any of `roles` (a RoleBit mask) may perform `op`.
+bool MayPerform(uint32_t roles, OpType op);
+// Which kinds of account an OpenAccount signed by an actor may open: residents only. Other
+// kinds are opened by a board decision.
+bool MayOpen(uint32_t roles, AccountKind target);
 
 }  // namespace liard
 

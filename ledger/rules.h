@@ -10,6 +10,7 @@
 #include "ledger/account.h"
 #include "ledger/amount.h"
 #include "ledger/crypto.h"
+#include "ledger/status.h"
 
 namespace liard {
 
@@ -44,6 +45,14 @@ struct ReconversionRules {
   int64_t min_units = 1;  // minor units; a smaller reconversion is refused (BELOW_MINIMUM)
 };
 
+// Limits people expect, per account kind; 0 means no limit. Amounts in minor units.
+struct KindLimits {
+  AccountKind kind = AccountKind::kResident;
+  int64_t max_payment = 0;      // the largest single payment (a transfer, or one leg)
+  int64_t daily_outgoing = 0;   // paid out per UTC day, transfers and legs together
+  int64_t balance_ceiling = 0;  // no payment or conversion may take a balance above this
+};
+
 struct Rules {
   // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
   int64_t backing_num = 1;
@@ -51,6 +60,13 @@ struct Rules {
   ConversionRules conversion;
   ReconversionRules reconversion;
   std::vector<Programme> programmes;
+  std::vector<KindLimits> limits;  // at most one per kind
+
+  const KindLimits* LimitsFor(AccountKind kind) const {
+    for (const auto& l : limits)
+      if (l.kind == kind) return &l;
+    return nullptr;
+  }
 
   const Programme* FindProgramme(std::string_view name) const {
     for (const auto& p : programmes)
@@ -62,6 +78,10 @@ struct Rules {
 // A programme's id, the owner of its budget account: SHA-256("liard/v1/programme\0" || name).
 Hash ProgrammeId(std::string_view name);
 bool IsValidProgrammeName(std::string_view name);
+
+// Checks rules are coherent (ratios, ranges, unique programme and limit entries); the
+// message names what is wrong. Genesis validation and SetRules decisions both use it.
+[[nodiscard]] Status ValidateRules(const Rules& rules);
 
 }  // namespace liard
 

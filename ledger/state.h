@@ -4,10 +4,12 @@
 #define LIARD_LEDGER_STATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/account.h"
+#include "ledger/governance.h"
 #include "ledger/status.h"
 
 namespace liard {
@@ -23,6 +25,9 @@ class StateView {
   virtual int64_t Balance(const BookKey& key) const = 0;
   // The sum of balances of every slot.
   virtual const Totals& totals() const = 0;
+  // The rules in force, the board, the pause switch and pending proposals. Before the genesis
+  // state is committed, an empty record.
+  virtual const Governance& governance() const = 0;
 };
 
 // One entry of double-entry bookkeeping: add `amount` (signed) to the balance at `key`.
@@ -36,8 +41,9 @@ struct Posting {
 // is the only way state changes, so a refused operation, which yields no delta, changes
 // nothing.
 struct Delta {
-  std::vector<Account> accounts;  // new or changed records
-  std::vector<Posting> postings;  // per book, they sum to zero
+  std::vector<Account> accounts;         // new or changed records
+  std::vector<Posting> postings;         // per book, they sum to zero
+  std::optional<Governance> governance;  // the new record, when a board decision changed it
   // Said to the submitter with the result, e.g. why a bonus was smaller than the ratio gives.
   // Derived again by any replay, so it is not stored in the journal.
   std::string note;
@@ -45,6 +51,7 @@ struct Delta {
   void Clear() {
     accounts.clear();
     postings.clear();
+    governance.reset();
     note.clear();
   }
 };

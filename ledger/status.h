@@ -42,6 +42,9 @@ enum class Code : uint16_t {
   kBadProgrammeName = 114,
   kBadLegCount = 115,
   kAmountTooLarge = 116,
+  kBadDecision = 117,
+  kBadRole = 118,
+  kBadRules = 119,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -62,6 +65,16 @@ enum class Code : uint16_t {
   kBelowMinimum = 216,
   kAboveMaximum = 217,
   kWrongAccountKind = 218,
+  kPaused = 219,
+  kMembershipExpired = 220,
+  kDailyLimit = 221,
+  kBalanceCeiling = 222,
+  kUnknownProposal = 223,
+  kProposalExpired = 224,
+  kAlreadyApproved = 225,
+  kTooManyProposals = 226,
+  kBoardTooSmall = 227,
+  kReadRefused = 228,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -56,6 +56,208 @@ AccountKind KindFromWire(int v) {
 
 }  // namespace
 
+Status DecodeRules(const pb::Rules& r, Rules* out) {
+  Rules rules;
+  rules.backing_num = r.backing_num();
+  rules.backing_den = r.backing_den();
+  if (r.has_conversion()) {
+    rules.conversion.min_euros = r.conversion().min_euros();
+    rules.conversion.max_euros = r.conversion().max_euros();
+  }
+  if (r.has_reconversion()) {
+    rules.reconversion.fee_num = r.reconversion().fee_num();
+    rules.reconversion.fee_den = r.reconversion().fee_den();
+    rules.reconversion.min_units = r.reconversion().min_units();
+  }
+  for (const auto& p : r.programmes()) {
+    Programme x;
+    x.name = p.name();
+    x.sponsor = p.sponsor();
+    x.ratio_num = p.ratio_num();
+    x.ratio_den = p.ratio_den();
+    x.rounding = static_cast<Rounding>(p.rounding() >= 0 && p.rounding() <= 255 ? p.rounding() : 0);
+    x.step = p.step();
+    x.min_euros = p.min_euros();
+    x.starts_ms = p.starts_ms();
+    x.ends_ms = p.ends_ms();
+    x.monthly_cap = p.monthly_cap();
+    for (int k : p.member_kinds()) {
+      if (!IsValidKind(static_cast<uint32_t>(k)))
+        return Status(Code::kInvalidArgument, "programme '" + p.name() + "' names an unknown kind");
+      x.member_kinds |= KindBit(static_cast<AccountKind>(k));
+    }
+    x.opening_budget = p.opening_budget();
+    rules.programmes.push_back(std::move(x));
+  }
+  for (const auto& l : r.limits()) {
+    KindLimits x;
+    x.kind = KindFromWire(l.kind());
+    x.max_payment = l.max_payment();
+    x.daily_outgoing = l.daily_outgoing();
+    x.balance_ceiling = l.balance_ceiling();
+    rules.limits.push_back(x);
+  }
+  *out = std::move(rules);
+  return Status::Ok();
+}
+
+void EncodeRules(const Rules& rules, pb::Rules* r) {
+  r->set_backing_num(rules.backing_num);
+  r->set_backing_den(rules.backing_den);
+  r->mutable_conversion()->set_min_euros(rules.conversion.min_euros);
+  r->mutable_conversion()->set_max_euros(rules.conversion.max_euros);
+  r->mutable_reconversion()->set_fee_num(rules.reconversion.fee_num);
+  r->mutable_reconversion()->set_fee_den(rules.reconversion.fee_den);
+  r->mutable_reconversion()->set_min_units(rules.reconversion.min_units);
+  for (const auto& x : rules.programmes) {
+    pb::Programme* p = r->add_programmes();
+    p->set_name(x.name);
+    p->set_sponsor(x.sponsor);
+    p->set_ratio_num(x.ratio_num);
+    p->set_ratio_den(x.ratio_den);
+    p->set_rounding(static_cast<pb::Rounding>(x.rounding));
+    p->set_step(x.step);
+    p->set_min_euros(x.min_euros);
+    p->set_starts_ms(x.starts_ms);
+    p->set_ends_ms(x.ends_ms);
+    p->set_monthly_cap(x.monthly_cap);
+    for (AccountKind k : kAllKinds)
+      if (x.member_kinds & KindBit(k)) p->add_member_kinds(static_cast<pb::AccountKind>(k));
+    p->set_opening_budget(x.opening_budget);
+  }
+  for (const auto& x : rules.limits) {
+    pb::KindLimits* l = r->add_limits();
+    l->set_kind(static_cast<pb::AccountKind>(x.kind));
+    l->set_max_payment(x.max_payment);
+    l->set_daily_outgoing(x.daily_outgoing);
+    l->set_balance_ceiling(x.balance_ceiling);
+  }
+}
+
+namespace {
+
+Status DecodeOpenAccount(const pb::OpenAccount& m, OpenAccount* out) {
+  OpenAccount o;
+  Status s = Take(m.id(), "open_account.id", Code::kBadAccountId, &o.id);
+  if (!s.ok()) return s;
+  o.kind = KindFromWire(m.kind());
+  o.name = m.name();
+  o.member_until_ms = m.member_until_ms();
+  o.fee = Amount(m.fee());
+  *out = std::move(o);
+  return Status::Ok();
+}
+
+void EncodeOpenAccount(const OpenAccount& o, pb::OpenAccount* p) {
+  p->set_id(std::string(o.id.view()));
+  p->set_kind(static_cast<pb::AccountKind>(o.kind));
+  p->set_name(o.name);
+  p->set_member_until_ms(o.member_until_ms);
+  p->set_fee(o.fee.minor());
+}
+
+Role RoleFromWire(int v) { return static_cast<Role>(v >= 0 && v <= 255 ? v : 0); }
+
+}  // namespace
+
+Status DecodeDecision(const pb::Decision& m, Decision* out) {
+  Status s;
+  switch (m.decision_case()) {
+    case pb::Decision::kOpenAccount: {
+      OpenAccount o;
+      s = DecodeOpenAccount(m.open_account(), &o);
+      if (s.ok()) *out = std::move(o);
+      return s;
+    }
+    case pb::Decision::kGrantRole: {
+      GrantRole g;
+      s = Take(m.grant_role().account(), "grant_role.account", Code::kBadAccountId, &g.account);
+      g.role = RoleFromWire(m.grant_role().role());
+      if (s.ok()) *out = g;
+      return s;
+    }
+    case pb::Decision::kRevokeRole: {
+      RevokeRole g;
+      s = Take(m.revoke_role().account(), "revoke_role.account", Code::kBadAccountId, &g.account);
+      g.role = RoleFromWire(m.revoke_role().role());
+      if (s.ok()) *out = g;
+      return s;
+    }
+    case pb::Decision::kSetRules: {
+      SetRules r;
+      s = DecodeRules(m.set_rules(), &r.rules);
+      if (!s.ok()) return Status(Code::kBadRules, s.message());
+      *out = std::move(r);
+      return s;
+    }
+    case pb::Decision::kFreeze: {
+      Freeze f;
+      s = Take(m.freeze().account(), "freeze.account", Code::kBadAccountId, &f.account);
+      f.reason = m.freeze().reason();
+      if (s.ok()) *out = std::move(f);
+      return s;
+    }
+    case pb::Decision::kUnfreeze: {
+      Unfreeze u;
+      s = Take(m.unfreeze().account(), "unfreeze.account", Code::kBadAccountId, &u.account);
+      if (s.ok()) *out = u;
+      return s;
+    }
+    case pb::Decision::kRekey: {
+      Rekey k;
+      s = Take(m.rekey().account(), "rekey.account", Code::kBadAccountId, &k.account);
+      if (s.ok()) s = Take(m.rekey().new_key(), "rekey.new_key", Code::kBadAccountId, &k.new_key);
+      if (s.ok()) *out = k;
+      return s;
+    }
+    case pb::Decision::kPause:
+      *out = Pause{m.pause().reason()};
+      return Status::Ok();
+    case pb::Decision::kResume:
+      *out = Resume{};
+      return Status::Ok();
+    case pb::Decision::kSetThreshold:
+      *out = SetThreshold{m.set_threshold().threshold()};
+      return Status::Ok();
+    case pb::Decision::DECISION_NOT_SET:
+      break;
+  }
+  return Status(Code::kBadDecision, "the proposal carries no decision");
+}
+
+void EncodeDecision(const Decision& d, pb::Decision* m) {
+  struct V {
+    pb::Decision* m;
+    void operator()(const OpenAccount& o) const { EncodeOpenAccount(o, m->mutable_open_account()); }
+    void operator()(const GrantRole& g) const {
+      m->mutable_grant_role()->set_account(std::string(g.account.view()));
+      m->mutable_grant_role()->set_role(static_cast<pb::Role>(g.role));
+    }
+    void operator()(const RevokeRole& g) const {
+      m->mutable_revoke_role()->set_account(std::string(g.account.view()));
+      m->mutable_revoke_role()->set_role(static_cast<pb::Role>(g.role));
+    }
+    void operator()(const SetRules& r) const { EncodeRules(r.rules, m->mutable_set_rules()); }
+    void operator()(const Freeze& f) const {
+      m->mutable_freeze()->set_account(std::string(f.account.view()));
+      m->mutable_freeze()->set_reason(f.reason);
+    }
+    void operator()(const Unfreeze& u) const {
+      m->mutable_unfreeze()->set_account(std::string(u.account.view()));
+    }
+    void operator()(const Rekey& k) const {
+      m->mutable_rekey()->set_account(std::string(k.account.view()));
+      m->mutable_rekey()->set_new_key(std::string(k.new_key.view()));
+    }
+    void operator()(const Pause& p) const { m->mutable_pause()->set_reason(p.reason); }
+    void operator()(const Resume&) const { m->mutable_resume(); }
+    void operator()(const SetThreshold& t) const {
+      m->mutable_set_threshold()->set_threshold(t.threshold);
+    }
+  };
+  std::visit(V{m}, d);
+}
+
 Status DecodeOperation(std::string_view body, Operation* out) {
   pb::OperationBody m;
   Status s = ParseStrict(body, &m, "the operation body");
@@ -79,11 +281,34 @@ Status DecodeOperation(std::string_view body, Operation* out) {
     }
     case pb::OperationBody::kOpenAccount: {
       OpenAccount o;
-      s = Take(m.open_account().id(), "open_account.id", Code::kBadAccountId, &o.id);
+      s = DecodeOpenAccount(m.open_account(), &o);
       if (!s.ok()) return s;
-      o.kind = KindFromWire(m.open_account().kind());
-      o.name = m.open_account().name();
       op.payload = std::move(o);
+      break;
+    }
+    case pb::OperationBody::kRenewMembership: {
+      RenewMembership r;
+      s = Take(m.renew_membership().member(), "renew_membership.member", Code::kBadAccountId,
+               &r.member);
+      if (!s.ok()) return s;
+      r.until_ms = m.renew_membership().until_ms();
+      r.fee = Amount(m.renew_membership().fee());
+      op.payload = std::move(r);
+      break;
+    }
+    case pb::OperationBody::kPropose: {
+      Propose p;
+      s = DecodeDecision(m.propose().decision(), &p.decision);
+      if (!s.ok()) return s;
+      p.expires_ms = m.propose().expires_ms();
+      op.payload = std::move(p);
+      break;
+    }
+    case pb::OperationBody::kApprove: {
+      Approve a;
+      s = Take(m.approve().proposal(), "approve.proposal", Code::kMalformedBody, &a.proposal);
+      if (!s.ok()) return s;
+      op.payload = a;
       break;
     }
     case pb::OperationBody::kConversion: {
@@ -168,11 +393,20 @@ std::string EncodeOperation(const Operation& op) {
       p->set_amount(t.amount.minor());
       p->set_memo(t.memo);
     }
-    void operator()(const OpenAccount& o) const {
-      auto* p = m->mutable_open_account();
-      p->set_id(std::string(o.id.view()));
-      p->set_kind(static_cast<pb::AccountKind>(o.kind));
-      p->set_name(o.name);
+    void operator()(const OpenAccount& o) const { EncodeOpenAccount(o, m->mutable_open_account()); }
+    void operator()(const RenewMembership& r) const {
+      auto* p = m->mutable_renew_membership();
+      p->set_member(std::string(r.member.view()));
+      p->set_until_ms(r.until_ms);
+      p->set_fee(r.fee.minor());
+    }
+    void operator()(const Propose& x) const {
+      auto* p = m->mutable_propose();
+      EncodeDecision(x.decision, p->mutable_decision());
+      p->set_expires_ms(x.expires_ms);
+    }
+    void operator()(const Approve& a) const {
+      m->mutable_approve()->set_proposal(std::string(a.proposal.view()));
     }
     void operator()(const Conversion& c) const {
       auto* p = m->mutable_conversion();
@@ -290,38 +524,8 @@ Status DecodeGenesis(std::string_view bytes, Genesis* out) {
     g.accounts.push_back(std::move(ga));
   }
   g.opening_fund = Amount(m.opening_fund());
-  const pb::Rules& r = m.rules();
-  g.rules.backing_num = r.backing_num();
-  g.rules.backing_den = r.backing_den();
-  if (r.has_conversion()) {
-    g.rules.conversion.min_euros = r.conversion().min_euros();
-    g.rules.conversion.max_euros = r.conversion().max_euros();
-  }
-  if (r.has_reconversion()) {
-    g.rules.reconversion.fee_num = r.reconversion().fee_num();
-    g.rules.reconversion.fee_den = r.reconversion().fee_den();
-    g.rules.reconversion.min_units = r.reconversion().min_units();
-  }
-  for (const auto& p : r.programmes()) {
-    Programme x;
-    x.name = p.name();
-    x.sponsor = p.sponsor();
-    x.ratio_num = p.ratio_num();
-    x.ratio_den = p.ratio_den();
-    x.rounding = static_cast<Rounding>(p.rounding() >= 0 && p.rounding() <= 255 ? p.rounding() : 0);
-    x.step = p.step();
-    x.min_euros = p.min_euros();
-    x.starts_ms = p.starts_ms();
-    x.ends_ms = p.ends_ms();
-    x.monthly_cap = p.monthly_cap();
-    for (int k : p.member_kinds()) {
-      if (!IsValidKind(static_cast<uint32_t>(k)))
-        return Status(Code::kInvalidArgument, "programme '" + p.name() + "' names an unknown kind");
-      x.member_kinds |= KindBit(static_cast<AccountKind>(k));
-    }
-    x.opening_budget = p.opening_budget();
-    g.rules.programmes.push_back(std::move(x));
-  }
+  s = DecodeRules(m.rules(), &g.rules);
+  if (!s.ok()) return s;
   *out = std::move(g);
   return Status::Ok();
 }
@@ -345,30 +549,34 @@ std::string EncodeGenesis(const Genesis& g) {
     p->set_opening_balance(a.opening_balance.minor());
   }
   m.set_opening_fund(g.opening_fund.minor());
-  pb::Rules* r = m.mutable_rules();
-  r->set_backing_num(g.rules.backing_num);
-  r->set_backing_den(g.rules.backing_den);
-  r->mutable_conversion()->set_min_euros(g.rules.conversion.min_euros);
-  r->mutable_conversion()->set_max_euros(g.rules.conversion.max_euros);
-  r->mutable_reconversion()->set_fee_num(g.rules.reconversion.fee_num);
-  r->mutable_reconversion()->set_fee_den(g.rules.reconversion.fee_den);
-  r->mutable_reconversion()->set_min_units(g.rules.reconversion.min_units);
-  for (const auto& x : g.rules.programmes) {
-    pb::Programme* p = r->add_programmes();
-    p->set_name(x.name);
-    p->set_sponsor(x.sponsor);
-    p->set_ratio_num(x.ratio_num);
-    p->set_ratio_den(x.ratio_den);
-    p->set_rounding(static_cast<pb::Rounding>(x.rounding));
-    p->set_step(x.step);
-    p->set_min_euros(x.min_euros);
-    p->set_starts_ms(x.starts_ms);
-    p->set_ends_ms(x.ends_ms);
-    p->set_monthly_cap(x.monthly_cap);
-    for (AccountKind k : kAllKinds)
-      if (x.member_kinds & KindBit(k)) p->add_member_kinds(static_cast<pb::AccountKind>(k));
-    p->set_opening_budget(x.opening_budget);
-  }
+  EncodeRules(g.rules, m.mutable_rules());
+  return m.SerializeAsString();
+}
+
+Status DecodeReadRequest(std::string_view body, ReadRequest* out) {
+  pb::ReadRequestBody m;
+  Status s = ParseStrict(body, &m, "the read request");
+  if (!s.ok()) return Status(Code::kReadRefused, s.message());
+  ReadRequest r;
+  if (!r.ledger_id.Assign(m.ledger_id()))
+    return Status(Code::kReadRefused, "the read request's ledger_id must be 32 bytes");
+  if (!r.reader.Assign(m.reader()))
+    return Status(Code::kReadRefused, "the read request's reader must be 32 bytes");
+  if (!m.target().empty() && !r.target.Assign(m.target()))
+    return Status(Code::kReadRefused, "the read request's target must be 32 bytes or empty");
+  r.method = m.method();
+  r.not_after_ms = m.not_after_ms();
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+std::string EncodeReadRequest(const ReadRequest& r) {
+  pb::ReadRequestBody m;
+  m.set_ledger_id(std::string(r.ledger_id.view()));
+  m.set_reader(std::string(r.reader.view()));
+  m.set_method(r.method);
+  if (!r.target.IsZero()) m.set_target(std::string(r.target.view()));
+  m.set_not_after_ms(r.not_after_ms);
   return m.SerializeAsString();
 }
 

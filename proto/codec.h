@@ -8,7 +8,9 @@
 
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
+#include "ledger/read_auth.h"
 #include "ledger/status.h"
+#include "liard/v1/ledger.pb.h"
 
 namespace liard::codec {
 
@@ -27,6 +29,18 @@ std::string EncodeEnvelope(const SignedOperation& op);
 
 // What a client does: encode the body, sign it for `ledger_id` with `key`.
 SignedOperation SignOperation(const Operation& op, const Hash& ledger_id, const KeyPair& key);
+
+// Rules and board decisions, between their wire messages and ledger/ types. Range checks are
+// ValidateRules' and Preflight's.
+[[nodiscard]] Status DecodeRules(const liard::v1::Rules& wire, Rules* out);
+void EncodeRules(const Rules& rules, liard::v1::Rules* wire);
+// kBadDecision if no decision is set; kBadAccountId for a wrong-length id.
+[[nodiscard]] Status DecodeDecision(const liard::v1::Decision& wire, Decision* out);
+void EncodeDecision(const Decision& decision, liard::v1::Decision* wire);
+
+// A read request (liard.v1.ReadRequestBody); kReadRefused if malformed.
+[[nodiscard]] Status DecodeReadRequest(std::string_view body, ReadRequest* out);
+std::string EncodeReadRequest(const ReadRequest& request);
 
 [[nodiscard]] Status DecodeGenesis(std::string_view bytes, Genesis* out);
 std::string EncodeGenesis(const Genesis& genesis);

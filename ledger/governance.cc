@@ -1,0 +1,342 @@
+// The governance record: its canonical byte layout, its digest hash, and who holds which role.
+#include "ledger/governance.h"
+
+#include <algorithm>
+
+#include "ledger/journal.h"
+
+namespace liard {
+namespace {
+
+// Big-endian integers, u32-length-prefixed strings, fixed 32-byte keys: simple enough to write
+// again in any language from docs/protocol.md.
+class Writer {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) {
+    for (int i = 3; i >= 0; --i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  void U64(uint64_t v) {
+    for (int i = 7; i >= 0; --i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void Str(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void Key(const Bytes<32>& k) { out_.append(k.view()); }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  uint8_t U8() { return static_cast<uint8_t>(Raw(1)[0]); }
+  uint32_t U32() {
+    std::string_view b = Raw(4);
+    uint32_t v = 0;
+    for (char c : b) v = (v << 8) | static_cast<uint8_t>(c);
+    return v;
+  }
+  uint64_t U64() {
+    std::string_view b = Raw(8);
+    uint64_t v = 0;
+    for (char c : b) v = (v << 8) | static_cast<uint8_t>(c);
+    return v;
+  }
+  int64_t I64() { return static_cast<int64_t>(U64()); }
+  std::string Str() {
+    uint32_t n = U32();
+    return std::string(Raw(n));
+  }
+  Bytes<32> Key() {
+    Bytes<32> k;
+    std::string_view b = Raw(32);
+    if (b.size() == 32) (void)k.Assign(b);
+    return k;
+  }
+  // A count of items that each take at least `min_bytes`: refuses counts the input cannot hold.
+  uint32_t Count(size_t min_bytes) {
+    uint32_t n = U32();
+    if (static_cast<uint64_t>(n) * min_bytes > in_.size() - pos_) failed_ = true;
+    return failed_ ? 0 : n;
+  }
+  void Fail() { failed_ = true; }
+  bool ok() const { return !failed_; }
+  bool Done() const { return !failed_ && pos_ == in_.size(); }
+
+ private:
+  std::string_view Raw(size_t n) {
+    static const char kZeros[8] = {};
+    if (failed_ || in_.size() - pos_ < n) {
+      failed_ = true;
+      return std::string_view(kZeros, n <= 8 ? n : 0);
+    }
+    std::string_view b = in_.substr(pos_, n);
+    pos_ += n;
+    return b;
+  }
+
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+void PutRules(Writer* w, const Rules& r) {
+  w->I64(r.backing_num);
+  w->I64(r.backing_den);
+  w->I64(r.conversion.min_euros);
+  w->I64(r.conversion.max_euros);
+  w->I64(r.reconversion.fee_num);
+  w->I64(r.reconversion.fee_den);
+  w->I64(r.reconversion.min_units);
+  w->U32(static_cast<uint32_t>(r.programmes.size()));
+  for (const Programme& p : r.programmes) {
+    w->Str(p.name);
+    w->Str(p.sponsor);
+    w->I64(p.ratio_num);
+    w->I64(p.ratio_den);
+    w->U8(static_cast<uint8_t>(p.rounding));
+    w->I64(p.step);
+    w->I64(p.min_euros);
+    w->I64(p.starts_ms);
+    w->I64(p.ends_ms);
+    w->I64(p.monthly_cap);
+    w->U32(p.member_kinds);
+    w->I64(p.opening_budget);
+  }
+  w->U32(static_cast<uint32_t>(r.limits.size()));
+  for (const KindLimits& l : r.limits) {
+    w->U8(static_cast<uint8_t>(l.kind));
+    w->I64(l.max_payment);
+    w->I64(l.daily_outgoing);
+    w->I64(l.balance_ceiling);
+  }
+}
+
+void GetRules(Reader* r, Rules* out) {
+  Rules x;
+  x.backing_num = r->I64();
+  x.backing_den = r->I64();
+  x.conversion.min_euros = r->I64();
+  x.conversion.max_euros = r->I64();
+  x.reconversion.fee_num = r->I64();
+  x.reconversion.fee_den = r->I64();
+  x.reconversion.min_units = r->I64();
+  for (uint32_t n = r->Count(81); n > 0 && r->ok(); --n) {
+    Programme p;
+    p.name = r->Str();
+    p.sponsor = r->Str();
+    p.ratio_num = r->I64();
+    p.ratio_den = r->I64();
+    p.rounding = static_cast<Rounding>(r->U8());
+    p.step = r->I64();
+    p.min_euros = r->I64();
+    p.starts_ms = r->I64();
+    p.ends_ms = r->I64();
+    p.monthly_cap = r->I64();
+    p.member_kinds = r->U32();
+    p.opening_budget = r->I64();
+    x.programmes.push_back(std::move(p));
+  }
+  for (uint32_t n = r->Count(25); n > 0 && r->ok(); --n) {
+    KindLimits l;
+    l.kind = static_cast<AccountKind>(r->U8());
+    l.max_payment = r->I64();
+    l.daily_outgoing = r->I64();
+    l.balance_ceiling = r->I64();
+    x.limits.push_back(l);
+  }
+  *out = std::move(x);
+}
+
+// A decision is its tag (the variant index + 1) and its fields.
+void PutDecision(Writer* w, const Decision& d) {
+  w->U8(static_cast<uint8_t>(d.index() + 1));
+  struct V {
+    Writer* w;
+    void operator()(const OpenAccount& o) const {
+      w->Key(o.id);
+      w->U8(static_cast<uint8_t>(o.kind));
+      w->Str(o.name);
+      w->I64(o.member_until_ms);
+      w->I64(o.fee.minor());
+    }
+    void operator()(const GrantRole& g) const {
+      w->Key(g.account);
+      w->U8(static_cast<uint8_t>(g.role));
+    }
+    void operator()(const RevokeRole& g) const {
+      w->Key(g.account);
+      w->U8(static_cast<uint8_t>(g.role));
+    }
+    void operator()(const SetRules& s) const { PutRules(w, s.rules); }
+    void operator()(const Freeze& f) const {
+      w->Key(f.account);
+      w->Str(f.reason);
+    }
+    void operator()(const Unfreeze& u) const { w->Key(u.account); }
+    void operator()(const Rekey& k) const {
+      w->Key(k.account);
+      w->Key(k.new_key);
+    }
+    void operator()(const Pause& p) const { w->Str(p.reason); }
+    void operator()(const Resume&) const {}
+    void operator()(const SetThreshold& t) const { w->U32(t.threshold); }
+  };
+  std::visit(V{w}, d);
+}
+
+void GetDecision(Reader* r, Decision* out) {
+  switch (r->U8()) {
+    case 1: {
+      OpenAccount o;
+      o.id = r->Key();
+      o.kind = static_cast<AccountKind>(r->U8());
+      o.name = r->Str();
+      o.member_until_ms = r->I64();
+      o.fee = Amount(r->I64());
+      *out = std::move(o);
+      return;
+    }
+    case 2: {
+      GrantRole g;
+      g.account = r->Key();
+      g.role = static_cast<Role>(r->U8());
+      *out = g;
+      return;
+    }
+    case 3: {
+      RevokeRole g;
+      g.account = r->Key();
+      g.role = static_cast<Role>(r->U8());
+      *out = g;
+      return;
+    }
+    case 4: {
+      SetRules s;
+      GetRules(r, &s.rules);
+      *out = std::move(s);
+      return;
+    }
+    case 5: {
+      Freeze f;
+      f.account = r->Key();
+      f.reason = r->Str();
+      *out = std::move(f);
+      return;
+    }
+    case 6:
+      *out = Unfreeze{r->Key()};
+      return;
+    case 7: {
+      Rekey k;
+      k.account = r->Key();
+      k.new_key = r->Key();
+      *out = k;
+      return;
+    }
+    case 8:
+      *out = Pause{r->Str()};
+      return;
+    case 9:
+      *out = Resume{};
+      return;
+    case 10:
+      *out = SetThreshold{r->U32()};
+      return;
+    default:
+      r->Fail();
+  }
+}
+
+}  // namespace
+
+bool Governance::IsBoardMember(const AccountId& id) const {
+  return std::binary_search(board.begin(), board.end(), id);
+}
+
+const Proposal* Governance::FindProposal(const Hash& id) const {
+  for (const auto& p : pending)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+std::string EncodeGovernance(const Governance& g) {
+  Writer w;
+  w.U8(1);  // layout version
+  PutRules(&w, g.rules);
+  w.U32(static_cast<uint32_t>(g.board.size()));
+  for (const auto& m : g.board) w.Key(m);
+  w.U32(g.threshold);
+  w.U8(g.paused ? 1 : 0);
+  w.Str(g.pause_reason);
+  w.U32(static_cast<uint32_t>(g.pending.size()));
+  for (const Proposal& p : g.pending) {
+    w.Key(p.id);
+    w.Key(p.proposer);
+    w.I64(p.expires_ms);
+    PutDecision(&w, p.decision);
+    w.U32(static_cast<uint32_t>(p.approvals.size()));
+    for (const auto& a : p.approvals) w.Key(a);
+  }
+  return w.Take();
+}
+
+bool DecodeGovernance(std::string_view bytes, Governance* out) {
+  Reader r(bytes);
+  if (r.U8() != 1) return false;
+  Governance g;
+  GetRules(&r, &g.rules);
+  for (uint32_t n = r.Count(32); n > 0 && r.ok(); --n) g.board.push_back(r.Key());
+  g.threshold = r.U32();
+  uint8_t paused = r.U8();
+  if (paused > 1) r.Fail();
+  g.paused = paused == 1;
+  g.pause_reason = r.Str();
+  for (uint32_t n = r.Count(77); n > 0 && r.ok(); --n) {
+    Proposal p;
+    p.id = r.Key();
+    p.proposer = r.Key();
+    p.expires_ms = r.I64();
+    GetDecision(&r, &p.decision);
+    for (uint32_t k = r.Count(32); k > 0 && r.ok(); --k) p.approvals.push_back(r.Key());
+    g.pending.push_back(std::move(p));
+  }
+  if (!r.Done()) return false;
+  *out = std::move(g);
+  return true;
+}
+
+Hash GovernanceRecordHash(const Governance& g) {
+  return Sha256({kStateDomain, "G", EncodeGovernance(g)});
+}
+
+uint32_t RolesOf(const Account& account, const Governance& governance) {
+  uint32_t roles = account.roles;
+  switch (account.kind) {
+    case AccountKind::kResident:
+      roles |= RoleBit(Role::kResident);
+      break;
+    case AccountKind::kMerchant:
+      roles |= RoleBit(Role::kMerchant);
+      break;
+    case AccountKind::kExchangeOffice:
+      roles |= RoleBit(Role::kExchangeOffice);
+      break;
+    case AccountKind::kMunicipality:
+      roles |= RoleBit(Role::kMunicipality);
+      break;
+    case AccountKind::kAssociation:
+      // The association's own account is operated by its treasurer.
+      roles |= RoleBit(Role::kTreasurer);
+      break;
+  }
+  if (governance.IsBoardMember(account.id)) roles |= RoleBit(Role::kBoardMember);
+  return roles;
+}
+
+}  // namespace liard

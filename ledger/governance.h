@@ -1,0 +1,60 @@
+// Governance: the part of the ledger's state that the board decides — the rules in force, the
+// board itself and its threshold, the emergency pause, and the proposals awaiting approval.
+#ifndef LIARD_LEDGER_GOVERNANCE_H_
+#define LIARD_LEDGER_GOVERNANCE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/account.h"
+#include "ledger/crypto.h"
+#include "ledger/operation.h"
+#include "ledger/rules.h"
+
+namespace liard {
+
+inline constexpr size_t kMaxPendingProposals = 64;
+
+// A board decision waiting for approvals.
+struct Proposal {
+  Hash id;             // the operation id of the Propose that made it
+  AccountId proposer;  // a board member
+  Decision decision;
+  int64_t expires_ms = 0;            // approvals after this are refused; it is then pruned
+  std::vector<AccountId> approvals;  // board members who approved, proposer first, each once
+
+  friend bool operator==(const Proposal&, const Proposal&) = default;
+};
+
+// One record in the state, written whole whenever it changes (rarely: board decisions only).
+struct Governance {
+  Rules rules;
+  std::vector<AccountId> board;  // accounts holding the board-member role, sorted
+  uint32_t threshold = 1;        // approvals that decide, 1 to board.size()
+  bool paused = false;
+  std::string pause_reason;
+  std::vector<Proposal> pending;  // in the order proposed
+
+  bool IsBoardMember(const AccountId& id) const;
+  const Proposal* FindProposal(const Hash& id) const;
+
+  friend bool operator==(const Governance&, const Governance&) = default;
+};
+
+// The canonical bytes of the record: what the store keeps and the state digest hashes. Pure
+// byte layout (docs/protocol.md, "The governance record"); Decode refuses trailing or missing
+// bytes and unknown tags.
+std::string EncodeGovernance(const Governance& g);
+[[nodiscard]] bool DecodeGovernance(std::string_view bytes, Governance* out);
+
+// SHA-256(kStateDomain || 'G' || EncodeGovernance(g)).
+Hash GovernanceRecordHash(const Governance& g);
+
+// The roles an account holds: from its kind, the roles granted to it, and the board list.
+uint32_t RolesOf(const Account& account, const Governance& governance);
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_GOVERNANCE_H_
