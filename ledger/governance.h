@@ -24,8 +24,6 @@ struct Proposal {
   Decision decision;
   int64_t expires_ms = 0;            // approvals after this are refused; it is then pruned
   std::vector<AccountId> approvals;  // board members who approved, proposer first, each once
-
-  friend bool operator==(const Proposal&, const Proposal&) = default;
 };
 
 // One record in the state, written whole whenever it changes (rarely: board decisions only).
@@ -39,8 +37,6 @@ struct Governance {
 
   bool IsBoardMember(const AccountId& id) const;
   const Proposal* FindProposal(const Hash& id) const;
-
-  friend bool operator==(const Governance&, const Governance&) = default;
 };
 
 // The canonical bytes of the record: what the store keeps and the state digest hashes. Pure

@@ -40,6 +40,7 @@ class Fixture {
     genesis_.board_keys = {KeyFor("board-1").public_key(), KeyFor("board-2").public_key(),
                            KeyFor("board-3").public_key()};
     genesis_.board_threshold = 2;
+    for (const char* b : {"board-1", "board-2", "board-3"}) Remember(b);
     genesis_.created_at_ms = 1'700'000'000'000;
     members.insert(members.begin(), {Member{"association", AccountKind::kAssociation, 0},
                                      Member{"office", AccountKind::kExchangeOffice, 0}});

@@ -101,8 +101,12 @@ TEST_CASE("a posting that would overflow a balance is refused", "[ledger][invari
 }
 
 TEST_CASE("a reserve with 110 % backing needs 1.10 euro per unit", "[ledger][invariants]") {
-  ReserveCovered inv(1, 1, 11, 10);
+  ReserveCovered inv(1, 1);
   MemoryState empty;
+  Governance g;
+  g.rules.backing_num = 11;
+  g.rules.backing_den = 10;
+  empty.PutGovernance(g);
   Effects e;
   e.totals_after[static_cast<size_t>(Slot::kMember)] = 1'000;
   e.totals_after[static_cast<size_t>(Slot::kFund)] = 1'099;

@@ -66,11 +66,13 @@ TEST_CASE("a memory state's digest equals a recount from its records", "[ledger]
   for (const auto& [id, a] : f.state().accounts()) recount.Add(AccountRecordHash(a));
   for (const auto& [key, balance] : f.state().NonZeroBalances())
     recount.Add(BalanceRecordHash(key, balance));
+  recount.Add(GovernanceRecordHash(f.state().governance()));
   CHECK(f.state().digest() == recount.value());
   // A copy restored record by record (as the node does at start-up) has the same digest.
   MemoryState restored;
   for (const auto& [id, a] : f.state().accounts()) restored.PutAccount(a);
   for (const auto& [key, balance] : f.state().NonZeroBalances()) restored.PutBalance(key, balance);
+  restored.PutGovernance(f.state().governance());
   CHECK(restored.digest() == f.state().digest());
   // And one cent of difference anywhere shows.
   restored.PutBalance(BookKey::Member(Fixture::Id("bob")), 4'001);

@@ -258,7 +258,8 @@ TEST_CASE("the reconversion fee rounds up, by less than one cent",
   CHECK(f.Total(Slot::kIncome) == 6);
   CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 94);
   ReconversionQuote q;
-  REQUIRE(QuoteReconversion(f.genesis(), 2'000, &q).ok());  // exact: no rounding at all
+  REQUIRE(QuoteReconversion(f.genesis(), f.genesis().rules, 2'000, &q)
+              .ok());  // exact: no rounding at all
   CHECK(q.fee == 100);
   CHECK(q.owed == 1'900);
   RequireBooksSound(f);
@@ -442,17 +443,17 @@ TEST_CASE("the reserve report shows coverage in basis points, rounded down",
   t[static_cast<size_t>(Slot::kIssuance)] = -1'000;
   t[static_cast<size_t>(Slot::kFund)] = 1'000;
   t[static_cast<size_t>(Slot::kOfficeCash)] = 99;
-  ReserveReport r = ComputeReserves(g, t);
+  ReserveReport r = ComputeReserves(g, g.rules, t);
   CHECK(r.circulation == 1'000);
   CHECK(r.required == 1'100);
   CHECK(r.coverage_basis_points == 9'990);  // 1,099 / 1,100 = 99.909 % -> 99.90 %
   t[static_cast<size_t>(Slot::kMember)] = 0;
   t[static_cast<size_t>(Slot::kPaper)] = 0;
-  CHECK(ComputeReserves(g, t).coverage_basis_points == 0);  // nothing circulates
+  CHECK(ComputeReserves(g, g.rules, t).coverage_basis_points == 0);  // nothing circulates
   g.rules.backing_num = 1;
   g.rules.backing_den = 1;
   t[static_cast<size_t>(Slot::kMember)] = 3;  // 1,099 for 3: far above 100 %
-  CHECK(ComputeReserves(g, t).coverage_basis_points == 3'663'333);
+  CHECK(ComputeReserves(g, g.rules, t).coverage_basis_points == 3'663'333);
 }
 
 }  // namespace

@@ -66,18 +66,18 @@ constexpr std::string_view kEnvelope =
     "09f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c1a4067ecfc0148fd7b4b75a22896530d68f2434f"
     "5bf01d48450d200521179254580589a8865f9007557ddff7e6300d10279ea98772de4311fbbcb4ca301d48925a01";
 constexpr std::string_view kGenesisDigest =
-    "1027ab810b2a14ec45322c33f589595e47f8dee1808f54f829b7781bbb37ae97";
+    "2a993be1f7c81481ca2150ae6a475b83aa429897444937629a4584291630bed5";
 constexpr std::string_view kDigestAfterTransfer =
-    "878f2d0a833484d8ead9f38e42f5ef212851897a633752c9b545e7ddaba64ce0";
+    "4d3bb62d93b1cf965704312a10902b48ee37ee9412b0427d2e8fa3cf926f3b19";
 constexpr std::string_view kEntryHash =
     "9772e1196af2c0ec3d23f9bfcb6cbc84265b43cdfb8947d0b216cb13f8212e32";
 constexpr std::string_view kCheckpointMessage =
     "6c696172642f76312f636865636b706f696e74004a077548408d09e00b243819ebaefbbd2b0528de31cff10f3cde04"
-    "d62408316500000000000000019772e1196af2c0ec3d23f9bfcb6cbc84265b43cdfb8947d0b216cb13f8212e32878f"
-    "2d0a833484d8ead9f38e42f5ef212851897a633752c9b545e7ddaba64ce00000018bcfe56fd0";
+    "d62408316500000000000000019772e1196af2c0ec3d23f9bfcb6cbc84265b43cdfb8947d0b216cb13f8212e324d3b"
+    "b62d93b1cf965704312a10902b48ee37ee9412b0427d2e8fa3cf926f3b190000018bcfe56fd0";
 constexpr std::string_view kCheckpointSignature =
-    "adad02528054c4486bd1539203fc86d2c2b366a376e1a015799b48937dbb201f9f6e46115e7e86d83c52359f42e615"
-    "db5e3f7f1242bfdf9127b8719829ba920b";
+    "5bd6744da805f7bc5631f46d0601c8e6b85d6ad93ca2f955108ff8b7522b8c194b30cefbf4026e9002100c5000d537"
+    "3840293757f154f55105e873f725551602";
 
 // The pinned address examples of docs/protocol.md, section 9.
 constexpr std::string_view kZeroAddress =
@@ -512,9 +512,9 @@ TEST_CASE("docs/protocol.md shows the permission table of the code", "[ledger][p
   const std::string doc = ReadSourceFile("docs/protocol.md");
 
   const Table signers = TableAfter(doc, "### Who may sign which operation");
-  REQUIRE(signers.header.size() == 2 + std::size(kAllKinds));
-  for (size_t k = 0; k < std::size(kAllKinds); ++k)
-    CHECK(signers.header[2 + k] == KindName(kAllKinds[k]));
+  REQUIRE(signers.header.size() == 2 + std::size(kAllRoles));
+  for (size_t k = 0; k < std::size(kAllRoles); ++k)
+    CHECK(signers.header[2 + k] == RoleName(kAllRoles[k]));
   CHECK(signers.rows.size() == PermissionTable().size());
   for (const Permission& permission : PermissionTable()) {
     const std::string_view op = OpTypeName(permission.op);
@@ -525,9 +525,9 @@ TEST_CASE("docs/protocol.md shows the permission table of the code", "[ledger][p
     REQUIRE(row != nullptr);
     REQUIRE(row->size() == signers.header.size());
     CHECK(row->at(1) == std::to_string(static_cast<int>(permission.op)));
-    for (size_t k = 0; k < std::size(kAllKinds); ++k) {
-      INFO("signed by " << KindName(kAllKinds[k]));
-      CHECK(row->at(2 + k) == (MayPerform(kAllKinds[k], permission.op) ? "yes" : "no"));
+    for (size_t k = 0; k < std::size(kAllRoles); ++k) {
+      INFO("signed by " << RoleName(kAllRoles[k]));
+      CHECK(row->at(2 + k) == (MayPerform(RoleBit(kAllRoles[k]), permission.op) ? "yes" : "no"));
     }
   }
 
@@ -536,20 +536,20 @@ TEST_CASE("docs/protocol.md shows the permission table of the code", "[ledger][p
   for (size_t k = 0; k < std::size(kAllKinds); ++k)
     CHECK(openers.header[1 + k] == KindName(kAllKinds[k]));
   size_t actors = 0;
-  for (AccountKind actor : kAllKinds) {
+  for (Role actor : kAllRoles) {
     bool opens_any = false;
-    for (AccountKind target : kAllKinds) opens_any |= MayOpen(actor, target);
+    for (AccountKind target : kAllKinds) opens_any |= MayOpen(RoleBit(actor), target);
     const std::vector<std::string>* row = nullptr;
     for (const auto& r : openers.rows)
-      if (r.at(0) == KindName(actor)) row = &r;
-    INFO("actor " << KindName(actor));
+      if (r.at(0) == RoleName(actor)) row = &r;
+    INFO("actor " << RoleName(actor));
     CHECK((row != nullptr) == opens_any);
     if (row == nullptr) continue;
     ++actors;
     REQUIRE(row->size() == openers.header.size());
     for (size_t k = 0; k < std::size(kAllKinds); ++k) {
       INFO("opening " << KindName(kAllKinds[k]));
-      CHECK(row->at(1 + k) == (MayOpen(actor, kAllKinds[k]) ? "yes" : "no"));
+      CHECK(row->at(1 + k) == (MayOpen(RoleBit(actor), kAllKinds[k]) ? "yes" : "no"));
     }
   }
   CHECK(openers.rows.size() == actors);

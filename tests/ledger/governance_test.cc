@@ -1,0 +1,640 @@
+// Governance: roles, the board's M-of-N decisions, membership, limits, the pause and private
+// reads, through real signatures and the wire codec.
+#include <catch2/catch.hpp>
+
+#include <optional>
+
+#include "ledger/money.h"
+#include "ledger/permissions.h"
+#include "ledger/read_auth.h"
+#include "tests/ledger/fixture.h"
+
+namespace liard {
+namespace {
+
+using testing::Fixture;
+using testing::KeyFor;
+using testing::Member;
+
+constexpr int64_t kNow = 1'700'000'000'000;
+constexpr int64_t kDay = 86'400'000;
+
+// The fixture's board is board-1, board-2 and board-3, two of whom decide.
+Fixture Town() {
+  return Fixture({Member{"alice", AccountKind::kResident, 10'000},
+                  Member{"bob", AccountKind::kResident, 500},
+                  Member{"shop", AccountKind::kMerchant, 5'000},
+                  Member{"town", AccountKind::kMunicipality, 20'000}});
+}
+
+Operation ProposeOp(const Fixture& f, std::string_view member, Decision d,
+                    int64_t expires = kNow + kDay) {
+  return f.MakeOp(member, Propose{std::move(d), expires});
+}
+
+// Proposes as board-1 and approves as board-2: a decision of the 2-of-3 board.
+Status Decide(Fixture& f, Decision d, int64_t now = kNow) {
+  Operation p = ProposeOp(f, "board-1", std::move(d), now + kDay);
+  Status s = f.SubmitAt(p, now);
+  if (!s.ok()) return s;
+  const Hash id = OperationId(f.ledger().id(), codec::EncodeOperation(p));
+  return f.SubmitAt(f.MakeOp("board-2", Approve{id}), now);
+}
+
+Hash IdOf(const Fixture& f, const Operation& op) {
+  return OperationId(f.ledger().id(), codec::EncodeOperation(op));
+}
+
+TEST_CASE("the genesis board keys become board-member accounts", "[ledger][governance]") {
+  Fixture f = Town();
+  const Governance& g = f.state().governance();
+  CHECK(g.board.size() == 3);
+  CHECK(g.threshold == 2);
+  CHECK_FALSE(g.paused);
+  for (const char* b : {"board-1", "board-2", "board-3"}) {
+    const Account* a = f.state().FindAccount(Fixture::Id(b));
+    REQUIRE(a != nullptr);
+    CHECK(RolesOf(*a, g) & RoleBit(Role::kBoardMember));
+  }
+  CHECK(g.rules.reconversion.fee_num == f.genesis().rules.reconversion.fee_num);
+  CHECK_FALSE(RolesOf(*f.state().FindAccount(Fixture::Id("alice")), g) &
+              RoleBit(Role::kBoardMember));
+}
+
+TEST_CASE("a proposal below the threshold stays pending and changes nothing else",
+          "[ledger][governance]") {
+  Fixture f = Town();
+  Operation p = ProposeOp(
+      f, "board-1",
+      OpenAccount{Fixture::Id("bakery"), AccountKind::kMerchant, "Boulangerie", 0, Amount(0)});
+  REQUIRE(f.Submit(p).ok());
+  CHECK(f.last_note().find("1 of 2 approvals") != std::string::npos);
+  CHECK(f.state().FindAccount(Fixture::Id("bakery")) == nullptr);
+  const Proposal* pending = f.state().governance().FindProposal(IdOf(f, p));
+  REQUIRE(pending != nullptr);
+  CHECK(pending->approvals == std::vector<AccountId>{Fixture::Id("board-1")});
+
+  // The second board member decides it, once.
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).ok());
+  CHECK(f.last_note().find("decided open-account") != std::string::npos);
+  const Account* bakery = f.state().FindAccount(Fixture::Id("bakery"));
+  REQUIRE(bakery != nullptr);
+  CHECK(bakery->kind == AccountKind::kMerchant);
+  CHECK(f.state().governance().pending.empty());
+  // A third approval finds nothing to approve: the decision is never applied twice.
+  CHECK(f.Submit(f.MakeOp("board-3", Approve{IdOf(f, p)})).code() == Code::kUnknownProposal);
+}
+
+TEST_CASE("a board member cannot approve twice, nor can anyone else approve",
+          "[ledger][governance]") {
+  Fixture f = Town();
+  Operation p = ProposeOp(f, "board-1", Pause{"theft at the office"});
+  REQUIRE(f.Submit(p).ok());
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.Submit(f.MakeOp("board-1", Approve{IdOf(f, p)})).code() == Code::kAlreadyApproved);
+  CHECK(f.Submit(f.MakeOp("alice", Approve{IdOf(f, p)})).code() == Code::kNotPermitted);
+  CHECK(f.Submit(f.MakeOp("association", Approve{IdOf(f, p)})).code() == Code::kNotPermitted);
+  CHECK(f.Submit(ProposeOp(f, "alice", Resume{})).code() == Code::kNotPermitted);
+  CHECK(ToHex(f.state().digest()) == digest);
+  CHECK_FALSE(f.state().governance().paused);
+}
+
+TEST_CASE("an expired proposal cannot be approved", "[ledger][governance]") {
+  Fixture f = Town();
+  Operation p = ProposeOp(f, "board-1", Freeze{Fixture::Id("bob"), "court order"}, kNow + 1000);
+  REQUIRE(f.Submit(p).ok());
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.SubmitAt(f.MakeOp("board-2", Approve{IdOf(f, p)}), kNow + 1001).code() ==
+        Code::kProposalExpired);
+  CHECK(ToHex(f.state().digest()) == digest);
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->status == AccountStatus::kActive);
+  // Valid up to and including its expiry.
+  CHECK(f.SubmitAt(f.MakeOp("board-2", Approve{IdOf(f, p)}), kNow + 1000).ok());
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->status == AccountStatus::kFrozen);
+}
+
+TEST_CASE("a proposal must expire after now and within 30 days", "[ledger][governance]") {
+  Fixture f = Town();
+  CHECK(f.Submit(ProposeOp(f, "board-1", Resume{}, kNow)).code() == Code::kBadDecision);
+  CHECK(f.Submit(ProposeOp(f, "board-1", Resume{}, kNow + kMaxProposalLifetimeMs + 1)).code() ==
+        Code::kBadDecision);
+  CHECK(f.Submit(ProposeOp(f, "board-1", Resume{}, kNow + kMaxProposalLifetimeMs)).ok());
+}
+
+TEST_CASE("expired proposals are pruned and the pending list is bounded", "[ledger][governance]") {
+  Fixture f = Town();
+  for (size_t i = 0; i < kMaxPendingProposals; ++i)
+    REQUIRE(f.Submit(ProposeOp(f, "board-1", SetThreshold{2}, kNow + 1000)).ok());
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetThreshold{2})).code() == Code::kTooManyProposals);
+  // Once they expired, the next governance change drops them.
+  REQUIRE(f.SubmitAt(ProposeOp(f, "board-1", SetThreshold{2}, kNow + 5000), kNow + 2000).ok());
+  CHECK(f.state().governance().pending.size() == 1);
+}
+
+TEST_CASE("a board signature cannot be replayed on another proposal", "[ledger][governance]") {
+  Fixture f = Town();
+  Operation a = ProposeOp(f, "board-1", Freeze{Fixture::Id("bob"), "lost card"});
+  REQUIRE(f.Submit(a).ok());
+  Operation b = ProposeOp(f, "board-1", Freeze{Fixture::Id("alice"), "lost card"});
+  REQUIRE(f.Submit(b).ok());
+
+  // board-2 approves a; its signature is lifted onto a body approving b instead.
+  Operation approve_a = f.MakeOp("board-2", Approve{IdOf(f, a)});
+  SignedOperation signed_a = codec::SignOperation(approve_a, f.ledger().id(), KeyFor("board-2"));
+  Operation approve_b = approve_a;
+  approve_b.payload = Approve{IdOf(f, b)};
+  SignedOperation forged = signed_a;
+  forged.body = codec::EncodeOperation(approve_b);
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.SubmitEnvelope(codec::EncodeEnvelope(forged)).code() == Code::kBadSignature);
+  CHECK(ToHex(f.state().digest()) == digest);
+
+  // The genuine approval of a decides a; sent again, it is a replay.
+  REQUIRE(f.SubmitEnvelope(codec::EncodeEnvelope(signed_a)).ok());
+  CHECK(f.SubmitEnvelope(codec::EncodeEnvelope(signed_a)).code() == Code::kSequenceUsed);
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->status == AccountStatus::kFrozen);
+  CHECK(f.state().FindAccount(Fixture::Id("alice"))->status == AccountStatus::kActive);
+  CHECK(f.state().governance().FindProposal(IdOf(f, b)) != nullptr);
+}
+
+TEST_CASE("approvals of members who left the board no longer count", "[ledger][governance]") {
+  Fixture f = Town();
+  Operation p = ProposeOp(f, "board-3", Pause{"test"});
+  REQUIRE(f.Submit(p).ok());
+  REQUIRE(Decide(f, RevokeRole{Fixture::Id("board-3"), Role::kBoardMember}).ok());
+  CHECK(f.state().governance().board.size() == 2);
+  // board-3's own approval is void now: board-1's makes 1 of 2, not 2.
+  REQUIRE(f.Submit(f.MakeOp("board-1", Approve{IdOf(f, p)})).ok());
+  CHECK_FALSE(f.state().governance().paused);
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).ok());
+  CHECK(f.state().governance().paused);
+  CHECK(f.Submit(ProposeOp(f, "board-3", Resume{})).code() == Code::kNotPermitted);
+}
+
+TEST_CASE("the board cannot shrink below its threshold", "[ledger][governance]") {
+  Fixture f = Town();
+  CHECK(Decide(f, SetThreshold{4}).code() == Code::kBoardTooSmall);
+  REQUIRE(Decide(f, SetThreshold{3}).ok());
+  CHECK(f.state().governance().threshold == 3);
+  Operation p = ProposeOp(f, "board-1", RevokeRole{Fixture::Id("board-3"), Role::kBoardMember});
+  REQUIRE(f.Submit(p).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).ok());
+  CHECK(f.Submit(f.MakeOp("board-3", Approve{IdOf(f, p)})).code() == Code::kBoardTooSmall);
+  CHECK(f.state().governance().board.size() == 3);
+  // A new member joins; then the board has room for one to leave.
+  REQUIRE(f.SubmitAt(f.MakeOp("office", OpenAccount{Fixture::Id("claire"), AccountKind::kResident,
+                                                    "Claire", 0, Amount(0)}),
+                     kNow)
+              .ok());
+  f.Remember("claire");
+  Operation grant = ProposeOp(f, "board-1", GrantRole{Fixture::Id("claire"), Role::kBoardMember});
+  REQUIRE(f.Submit(grant).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, grant)})).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-3", Approve{IdOf(f, grant)})).ok());
+  CHECK(f.state().governance().board.size() == 4);
+}
+
+TEST_CASE("only the treasurer, board-member and auditor roles are granted",
+          "[ledger][governance]") {
+  Fixture f = Town();
+  CHECK(
+      f.Submit(ProposeOp(f, "board-1", GrantRole{Fixture::Id("alice"), Role::kMerchant})).code() ==
+      Code::kBadRole);
+  CHECK(f.Submit(ProposeOp(f, "board-1", GrantRole{Fixture::Id("alice"), static_cast<Role>(0)}))
+            .code() == Code::kBadRole);
+  CHECK(Decide(f, GrantRole{Fixture::Id("nobody"), Role::kAuditor}).code() ==
+        Code::kUnknownDestination);
+}
+
+TEST_CASE("a granted treasurer records deposits; revoked, it may not", "[ledger][governance]") {
+  Fixture f = Town();
+  REQUIRE(f.Submit(f.MakeOp("office", Conversion{Fixture::Id("alice"), Amount(1'000), ""})).ok());
+  Payload deposit = Deposit{Fixture::Id("office"), Amount(500), "VIR 1"};
+  CHECK(f.Submit(f.MakeOp("bob", deposit)).code() == Code::kNotPermitted);
+  REQUIRE(Decide(f, GrantRole{Fixture::Id("bob"), Role::kTreasurer}).ok());
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->roles == RoleBit(Role::kTreasurer));
+  REQUIRE(f.Submit(f.MakeOp("bob", deposit)).ok());
+  REQUIRE(Decide(f, RevokeRole{Fixture::Id("bob"), Role::kTreasurer}).ok());
+  CHECK(f.Submit(f.MakeOp("bob", deposit)).code() == Code::kNotPermitted);
+}
+
+// One valid payload of every operation type, so that each can be offered to every role.
+std::vector<Payload> OneOfEach(const Fixture& f) {
+  const AccountId alice = Fixture::Id("alice"), shop = Fixture::Id("shop"),
+                  office = Fixture::Id("office");
+  std::vector<Payload> v = {
+      Transfer{alice, Amount(1), ""},
+      OpenAccount{Fixture::Id("newcomer"), AccountKind::kResident, "Newcomer", 0, Amount(0)},
+      Conversion{alice, Amount(100), ""},
+      NoteSale{Amount(100)},
+      NoteRedemption{shop, Amount(1)},
+      Deposit{office, Amount(1), "ref"},
+      Reconversion{Amount(100)},
+      Payout{shop, Amount(1), "ref"},
+      FundProgramme{"none", Amount(1), "ref"},
+      MultiTransfer{{Leg{alice, Amount(1), ""}}},
+      Propose{Resume{}, kNow + kDay},
+      Approve{Hash{}},
+      RenewMembership{alice, kNow + 365 * kDay, Amount(0)},
+  };
+  (void)f;
+  REQUIRE(v.size() == std::variant_size_v<Payload>);
+  return v;
+}
+
+TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED",
+          "[ledger][governance][permissions]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, GrantRole{Fixture::Id("bob"), Role::kAuditor}).ok());
+  int refused = 0;
+  for (const char* actor :
+       {"alice", "bob", "shop", "office", "town", "association", "board-1", "board-3"}) {
+    const Account* a = f.state().FindAccount(Fixture::Id(actor));
+    REQUIRE(a != nullptr);
+    const uint32_t roles = RolesOf(*a, f.state().governance());
+    for (const Payload& p : OneOfEach(f)) {
+      Operation op = f.MakeOp(actor, p);
+      if (std::holds_alternative<Transfer>(p) && op.account == Fixture::Id("alice"))
+        op.payload = Transfer{Fixture::Id("bob"), Amount(1), ""};
+      if (MayPerform(roles, op.type())) continue;
+      INFO(actor << " " << OpTypeName(op.type()));
+      const std::string digest = ToHex(f.state().digest());
+      Status s = f.Submit(op);
+      CHECK(s.code() == Code::kNotPermitted);
+      CHECK(ToHex(f.state().digest()) == digest);
+      ++refused;
+    }
+  }
+  CHECK(refused == 73);  // 8 actors x 13 operations, less what each one's roles allow
+}
+
+TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
+          "[ledger][governance][rekey]") {
+  Fixture f = Town();
+  const KeyPair lost = KeyFor("alice");
+  const KeyPair fresh = KeyFor("alice-new-phone");
+  REQUIRE(Decide(f, Rekey{Fixture::Id("alice"), fresh.public_key()}).ok());
+  const Account* a = f.state().FindAccount(Fixture::Id("alice"));
+  CHECK(a->key == fresh.public_key());
+  CHECK(a->id == Fixture::Id("alice"));  // the id, hence the address, stays
+  CHECK(f.BalanceOf("alice") == 10'000);
+  Operation pay = f.TransferOp("alice", "shop", 100);
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.SubmitEnvelope(f.Sign(pay, &lost)).code() == Code::kWrongKey);
+  CHECK(ToHex(f.state().digest()) == digest);
+  REQUIRE(f.SubmitEnvelope(f.Sign(pay, &fresh)).ok());
+  CHECK(f.BalanceOf("alice") == 9'900);
+  CHECK(Decide(f, Rekey{Fixture::Id("alice"), fresh.public_key()}).code() == Code::kBadDecision);
+}
+
+TEST_CASE("a frozen account can neither send nor receive, and the reason is shown",
+          "[ledger][governance][freeze]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, Freeze{Fixture::Id("bob"), "card reported stolen"}).ok());
+  const Account* bob = f.state().FindAccount(Fixture::Id("bob"));
+  CHECK(bob->status == AccountStatus::kFrozen);
+  CHECK(bob->freeze_reason == "card reported stolen");
+  Status send = f.Submit(f.TransferOp("bob", "shop", 100));
+  CHECK(send.code() == Code::kAccountFrozen);
+  CHECK(send.message().find("card reported stolen") != std::string::npos);
+  Status receive = f.Submit(f.TransferOp("alice", "bob", 100));
+  CHECK(receive.code() == Code::kDestinationFrozen);
+  CHECK(receive.message().find("card reported stolen") != std::string::npos);
+  CHECK(f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(1), ""},
+                                                 Leg{Fixture::Id("bob"), Amount(1), ""}}}))
+            .code() == Code::kDestinationFrozen);
+  CHECK(f.Submit(ProposeOp(f, "board-1", Freeze{Fixture::Id("bob"), ""})).code() ==
+        Code::kBadDecision);  // a freeze always says why
+  REQUIRE(Decide(f, Unfreeze{Fixture::Id("bob")}).ok());
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->freeze_reason.empty());
+  CHECK(f.Submit(f.TransferOp("bob", "shop", 100)).ok());
+}
+
+TEST_CASE("the board's pause stops every operation but board decisions",
+          "[ledger][governance][pause]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, Pause{"key theft at the Comptoir de la Gare"}).ok());
+  CHECK(f.state().governance().paused);
+  const std::string digest = ToHex(f.state().digest());
+  Status s = f.Submit(f.TransferOp("alice", "shop", 100));
+  CHECK(s.code() == Code::kPaused);
+  CHECK(s.message().find("key theft") != std::string::npos);
+  CHECK(f.Submit(f.MakeOp("office", Conversion{Fixture::Id("alice"), Amount(1'000), ""})).code() ==
+        Code::kPaused);
+  CHECK(f.Submit(f.MakeOp("shop", Reconversion{Amount(100)})).code() == Code::kPaused);
+  CHECK(ToHex(f.state().digest()) == digest);
+  // The board still decides: it resumes.
+  REQUIRE(Decide(f, Resume{}).ok());
+  CHECK_FALSE(f.state().governance().paused);
+  CHECK(f.Submit(f.TransferOp("alice", "shop", 100)).ok());
+}
+
+TEST_CASE("a resident's membership is recorded with its fee and must be current to pay",
+          "[ledger][governance][membership]") {
+  Fixture f = Town();
+  const int64_t until = kNow + 30 * kDay;
+  REQUIRE(f.Submit(f.MakeOp("office", OpenAccount{Fixture::Id("dan"), AccountKind::kResident, "Dan",
+                                                  until, Amount(1'500)}))
+              .ok());
+  f.Remember("dan");
+  CHECK(f.Total(Slot::kIncome) == 1'500);  // the fee is the association's income
+  CHECK(f.state().FindAccount(Fixture::Id("dan"))->member_until_ms == until);
+  REQUIRE(f.Submit(f.MakeOp("office", Conversion{Fixture::Id("dan"), Amount(2'000), ""})).ok());
+  CHECK(f.SubmitAt(f.TransferOp("dan", "shop", 100), until).ok());  // the last day counts
+  Status late = f.SubmitAt(f.TransferOp("dan", "shop", 100), until + 1);
+  CHECK(late.code() == Code::kMembershipExpired);
+  // Paid while expired? No. Paid to? Yes: a shop can still give change.
+  CHECK(f.SubmitAt(f.TransferOp("shop", "dan", 50), until + 1).ok());
+  // Renewal must move the end forward, past now.
+  CHECK(f.SubmitAt(f.MakeOp("office", RenewMembership{Fixture::Id("dan"), until, Amount(0)}),
+                   until + 1)
+            .code() == Code::kInvalidArgument);
+  CHECK(f.SubmitAt(
+             f.MakeOp("shop", RenewMembership{Fixture::Id("dan"), until + 365 * kDay, Amount(0)}),
+             until + 1)
+            .code() == Code::kNotPermitted);
+  REQUIRE(f.SubmitAt(f.MakeOp("office", RenewMembership{Fixture::Id("dan"), until + 365 * kDay,
+                                                        Amount(1'500)}),
+                     until + 1)
+              .ok());
+  CHECK(f.Total(Slot::kIncome) == 3'000);
+  CHECK(f.SubmitAt(f.TransferOp("dan", "shop", 100), until + 2).ok());
+  REQUIRE(CheckTotals(f.state().NonZeroBalances(), f.state().totals()).ok());
+}
+
+Rules WithResidentLimits(Rules r, int64_t max_payment, int64_t daily, int64_t ceiling) {
+  r.limits = {KindLimits{AccountKind::kResident, max_payment, daily, ceiling}};
+  return r;
+}
+
+TEST_CASE("residents' limits: largest payment, daily total and balance ceiling",
+          "[ledger][governance][limits]") {
+  Fixture f = Town();
+  REQUIRE(
+      Decide(f, SetRules{WithResidentLimits(f.state().governance().rules, 5'000, 8'000, 12'000)})
+          .ok());
+  CHECK(f.Submit(f.TransferOp("alice", "shop", 5'001)).code() == Code::kAboveMaximum);
+  REQUIRE(f.Submit(f.TransferOp("alice", "shop", 5'000)).ok());
+  Status daily = f.Submit(f.TransferOp("alice", "shop", 3'001));
+  CHECK(daily.code() == Code::kDailyLimit);
+  REQUIRE(f.Submit(f.TransferOp("alice", "shop", 3'000)).ok());  // exactly the daily limit
+  // The next UTC day starts afresh.
+  CHECK(f.SubmitAt(f.TransferOp("alice", "shop", 1), kNow + kDay).ok());
+  // bob holds 5.00; the town may not take him above the 120.00 ceiling. A merchant has none.
+  CHECK(f.Submit(f.MakeOp("town", Transfer{Fixture::Id("bob"), Amount(11'501), ""})).code() ==
+        Code::kBalanceCeiling);
+  REQUIRE(f.Submit(f.MakeOp("town", Transfer{Fixture::Id("bob"), Amount(11'500), ""})).ok());
+  CHECK(f.Submit(f.MakeOp("town", Transfer{Fixture::Id("shop"), Amount(5'000), ""})).ok());
+  // Municipalities have no limit here, but a leg to a resident over the ceiling names itself.
+  Status leg = f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("shop"), Amount(1), ""},
+                                                        Leg{Fixture::Id("bob"), Amount(1), ""}}}));
+  CHECK(leg.code() == Code::kBalanceCeiling);
+  // The tally book counts, it does not balance the books: totals still reconcile.
+  REQUIRE(CheckTotals(f.state().NonZeroBalances(), f.state().totals()).ok());
+}
+
+TEST_CASE("a resident's batch payment counts every leg against the limits",
+          "[ledger][governance][limits]") {
+  Fixture f = Town();
+  REQUIRE(
+      Decide(f, SetRules{WithResidentLimits(f.state().governance().rules, 3'000, 5'000, 0)}).ok());
+  Status big_leg =
+      f.Submit(f.MakeOp("alice", MultiTransfer{{Leg{Fixture::Id("shop"), Amount(10), ""},
+                                                Leg{Fixture::Id("bob"), Amount(3'001), ""}}}));
+  CHECK(big_leg.code() == Code::kAboveMaximum);
+  CHECK(big_leg.item() == 2);
+  CHECK(f.Submit(f.MakeOp("alice", MultiTransfer{{Leg{Fixture::Id("shop"), Amount(3'000), ""},
+                                                  Leg{Fixture::Id("bob"), Amount(2'001), ""}}}))
+            .code() == Code::kDailyLimit);
+  REQUIRE(f.Submit(f.MakeOp("alice", MultiTransfer{{Leg{Fixture::Id("shop"), Amount(3'000), ""},
+                                                    Leg{Fixture::Id("bob"), Amount(2'000), ""}}}))
+              .ok());
+  CHECK(f.Submit(f.TransferOp("alice", "shop", 1)).code() == Code::kDailyLimit);
+}
+
+TEST_CASE("rules changed by the board apply from the deciding operation on",
+          "[ledger][governance][rules]") {
+  Fixture f = Town();
+  Rules r = f.state().governance().rules;
+  r.reconversion = {3, 100, 1};  // 3 % instead of the genesis fee
+  REQUIRE(Decide(f, SetRules{r}).ok());
+  REQUIRE(f.Submit(f.MakeOp("shop", Reconversion{Amount(1'000)})).ok());
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 970);
+  CHECK(f.Total(Slot::kIncome) == 30);
+  // Incoherent rules are refused before any board member is asked.
+  Rules bad = r;
+  bad.reconversion.fee_num = 200;
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetRules{bad})).code() == Code::kBadRules);
+  Rules twice = r;
+  twice.limits = {KindLimits{AccountKind::kResident, 1, 0, 0},
+                  KindLimits{AccountKind::kResident, 2, 0, 0}};
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetRules{twice})).code() == Code::kBadRules);
+}
+
+TEST_CASE("a programme with budget left cannot be dropped by new rules",
+          "[ledger][governance][rules]") {
+  Fixture f({Member{"alice", AccountKind::kResident, 0}}, 0, [](Genesis* g) {
+    Programme p;
+    p.name = "agglo";
+    p.ratio_num = 12;
+    p.ratio_den = 10;
+    p.opening_budget = 10'000;
+    g->rules.programmes = {p};
+  });
+  Rules r = f.state().governance().rules;
+  r.programmes.clear();
+  CHECK(Decide(f, SetRules{r}).code() == Code::kBadRules);
+  // Ending it is the way: the bonus stops, the budget stays on the books.
+  r = f.state().governance().rules;
+  r.programmes[0].ends_ms = kNow + 1;
+  REQUIRE(Decide(f, SetRules{r}).ok());
+  REQUIRE(f.SubmitAt(f.MakeOp("office", Conversion{Fixture::Id("alice"), Amount(1'000), "agglo"}),
+                     kNow + 2)
+              .ok());
+  CHECK(f.BalanceOf("alice") == 1'000);  // at par: the programme has ended
+}
+
+TEST_CASE("a higher backing decided by the board is enforced at once",
+          "[ledger][governance][rules]") {
+  Fixture f = Town();  // the fund holds exactly the circulation
+  Rules r = f.state().governance().rules;
+  r.backing_num = 11;
+  r.backing_den = 10;
+  CHECK(Decide(f, SetRules{r}).code() == Code::kReserveShort);
+}
+
+TEST_CASE("the board opens merchants, offices and municipalities", "[ledger][governance]") {
+  Fixture f = Town();
+  for (auto [name, kind] : {std::pair{"bakery", AccountKind::kMerchant},
+                            std::pair{"desk", AccountKind::kExchangeOffice},
+                            std::pair{"village", AccountKind::kMunicipality}}) {
+    REQUIRE(Decide(f, OpenAccount{Fixture::Id(name), kind, name, 0, Amount(0)}).ok());
+    CHECK(f.state().FindAccount(Fixture::Id(name))->kind == kind);
+  }
+  CHECK(Decide(f, OpenAccount{Fixture::Id("bakery"), AccountKind::kMerchant, "again", 0, Amount(0)})
+            .code() == Code::kAccountExists);
+}
+
+TEST_CASE("a board member's decision about its own account keeps its sequence",
+          "[ledger][governance]") {
+  Fixture f = Town();
+  // board-2 approves the grant of auditor to itself: one record written, with both changes.
+  Operation p = ProposeOp(f, "board-1", GrantRole{Fixture::Id("board-2"), Role::kAuditor});
+  REQUIRE(f.Submit(p).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).ok());
+  const Account* b2 = f.state().FindAccount(Fixture::Id("board-2"));
+  CHECK(b2->roles == RoleBit(Role::kAuditor));
+  CHECK(b2->sequence == 1);
+  CHECK(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).code() == Code::kUnknownProposal);
+}
+
+TEST_CASE("the governance record survives its byte encoding exactly",
+          "[ledger][governance][encoding]") {
+  Governance g;
+  g.rules.programmes.push_back(Programme{"agglo", "Grand Avignon", 12, 10, Rounding::kDown, 1, 0, 0,
+                                         0, 3'000, KindBit(AccountKind::kResident), 50'000});
+  g.rules.limits = {KindLimits{AccountKind::kResident, 1, 2, 3}};
+  g.board = {Fixture::Id("board-1"), Fixture::Id("board-2")};
+  g.threshold = 2;
+  g.paused = true;
+  g.pause_reason = "théft";
+  Rules r;
+  r.reconversion = {5, 100, 1};
+  const std::vector<Decision> decisions = {
+      OpenAccount{Fixture::Id("x"), AccountKind::kMerchant, "X", 7, Amount(8)},
+      GrantRole{Fixture::Id("x"), Role::kAuditor},
+      RevokeRole{Fixture::Id("x"), Role::kTreasurer},
+      SetRules{r},
+      Freeze{Fixture::Id("x"), "why"},
+      Unfreeze{Fixture::Id("x")},
+      Rekey{Fixture::Id("x"), Fixture::Id("y")},
+      Pause{"p"},
+      Resume{},
+      SetThreshold{2}};
+  REQUIRE(decisions.size() == std::variant_size_v<Decision>);
+  for (const Decision& d : decisions)
+    g.pending.push_back(Proposal{Sha256({DecisionName(d)}),
+                                 Fixture::Id("board-1"),
+                                 d,
+                                 99,
+                                 {Fixture::Id("board-1"), Fixture::Id("board-2")}});
+  const std::string bytes = EncodeGovernance(g);
+  Governance back;
+  REQUIRE(DecodeGovernance(bytes, &back));
+  CHECK(EncodeGovernance(back) == bytes);  // the layout is injective: same bytes, same record
+  CHECK(back.pause_reason == "théft");
+  CHECK(back.pending.size() == decisions.size());
+  CHECK(back.rules.programmes.at(0).monthly_cap == 3'000);
+  CHECK(back.rules.limits.at(0).balance_ceiling == 3);
+  // Any truncation, and any trailing byte, is refused.
+  for (size_t n = 0; n < bytes.size(); n += 7)
+    CHECK_FALSE(DecodeGovernance(bytes.substr(0, n), &back));
+  CHECK_FALSE(DecodeGovernance(bytes + '\0', &back));
+  // Every decision also crosses the wire codec unchanged.
+  for (const Decision& d : decisions) {
+    liard::v1::Decision wire;
+    codec::EncodeDecision(d, &wire);
+    Decision decoded;
+    REQUIRE(codec::DecodeDecision(wire, &decoded).ok());
+    CHECK(EncodeGovernance(Governance{{}, {}, 1, false, "", {Proposal{{}, {}, decoded, 0, {}}}}) ==
+          EncodeGovernance(Governance{{}, {}, 1, false, "", {Proposal{{}, {}, d, 0, {}}}}));
+  }
+}
+
+// ---- Private reads.
+
+struct ReadCase {
+  std::string body;
+  Signature signature;
+  ReadRequest request;
+};
+
+ReadCase SignRead(const Fixture& f, std::string_view reader, std::string method,
+                  std::optional<std::string_view> target, int64_t not_after,
+                  const KeyPair* key = nullptr) {
+  ReadCase c;
+  c.request.ledger_id = f.ledger().id();
+  c.request.reader = Fixture::Id(reader);
+  c.request.method = std::move(method);
+  if (target) c.request.target = Fixture::Id(*target);
+  c.request.not_after_ms = not_after;
+  c.body = codec::EncodeReadRequest(c.request);
+  KeyPair k = key ? *key : KeyFor(reader);
+  c.signature = k.Sign(ReadSigningMessage(f.ledger().id(), c.body));
+  return c;
+}
+
+Status Read(Fixture& f, const ReadCase& c, std::string_view method,
+            std::optional<std::string_view> target, std::string_view signer, int64_t now = kNow) {
+  ReadRequest decoded;
+  Status s = codec::DecodeReadRequest(c.body, &decoded);
+  if (!s.ok()) return s;
+  AccountId t = target ? Fixture::Id(*target) : AccountId{};
+  return AuthorizeRead(f.state(), f.ledger().id(), decoded, c.body, KeyFor(signer).public_key(),
+                       c.signature, method, target ? &t : nullptr, now);
+}
+
+TEST_CASE("an account's data is read with its own fresh signature, or a treasurer's or auditor's",
+          "[ledger][governance][reads]") {
+  Fixture f = Town();
+  const int64_t soon = kNow + 60'000;
+  CHECK(Read(f, SignRead(f, "alice", "GetAccount", "alice", soon), "GetAccount", "alice", "alice")
+            .ok());
+  CHECK(Read(f, SignRead(f, "association", "GetHistory", "alice", soon), "GetHistory", "alice",
+             "association")
+            .ok());  // the association's account is its treasurer's
+  CHECK(Read(f, SignRead(f, "bob", "GetAccount", "alice", soon), "GetAccount", "alice", "bob")
+            .code() == Code::kReadRefused);
+  CHECK(Read(f, SignRead(f, "board-1", "GetAccount", "alice", soon), "GetAccount", "alice",
+             "board-1")
+            .code() == Code::kReadRefused);  // the board decides, it does not read accounts
+  REQUIRE(Decide(f, GrantRole{Fixture::Id("bob"), Role::kAuditor}).ok());
+  CHECK(
+      Read(f, SignRead(f, "bob", "GetAccount", "alice", soon), "GetAccount", "alice", "bob").ok());
+  CHECK(Read(f, SignRead(f, "bob", "StreamJournal", std::nullopt, soon), "StreamJournal",
+             std::nullopt, "bob")
+            .ok());
+  CHECK(Read(f, SignRead(f, "alice", "StreamJournal", std::nullopt, soon), "StreamJournal",
+             std::nullopt, "alice")
+            .code() == Code::kReadRefused);
+}
+
+TEST_CASE("a read request is bound to its call, its account, its key and a short time",
+          "[ledger][governance][reads]") {
+  Fixture f = Town();
+  const int64_t soon = kNow + 60'000;
+  ReadCase good = SignRead(f, "alice", "GetAccount", "alice", soon);
+  CHECK(Read(f, good, "GetHistory", "alice", "alice").code() == Code::kReadRefused);
+  CHECK(Read(f, good, "GetAccount", "bob", "alice").code() == Code::kReadRefused);
+  CHECK(Read(f, good, "GetAccount", "alice", "alice", soon + 1).code() == Code::kReadRefused);
+  CHECK(Read(f, SignRead(f, "alice", "GetAccount", "alice", kNow + kMaxReadLifetimeMs + 1),
+             "GetAccount", "alice", "alice")
+            .code() == Code::kReadRefused);
+  const KeyPair other = KeyFor("mallory");
+  CHECK(Read(f, SignRead(f, "alice", "GetAccount", "alice", soon, &other), "GetAccount", "alice",
+             "alice")
+            .code() == Code::kReadRefused);  // signed by another key than the one presented
+  CHECK(Read(f, SignRead(f, "alice", "GetAccount", "alice", soon, &other), "GetAccount", "alice",
+             "mallory")
+            .code() == Code::kReadRefused);  // presented with a key that is not alice's
+  ReadCase flipped = good;
+  flipped.signature.data[5] ^= 1;
+  CHECK(Read(f, flipped, "GetAccount", "alice", "alice").code() == Code::kReadRefused);
+  ReadCase garbage = good;
+  garbage.body = "\xff\xff";
+  CHECK(Read(f, garbage, "GetAccount", "alice", "alice").code() == Code::kReadRefused);
+  // After re-keying, the old key no longer reads either.
+  REQUIRE(Decide(f, Rekey{Fixture::Id("alice"), KeyFor("alice-2").public_key()}).ok());
+  CHECK(Read(f, good, "GetAccount", "alice", "alice").code() == Code::kReadRefused);
+  const KeyPair fresh = KeyFor("alice-2");
+  ReadCase renewed = SignRead(f, "alice", "GetAccount", "alice", soon, &fresh);
+  ReadRequest decoded;
+  REQUIRE(codec::DecodeReadRequest(renewed.body, &decoded).ok());
+  AccountId target = Fixture::Id("alice");
+  CHECK(AuthorizeRead(f.state(), f.ledger().id(), decoded, renewed.body, fresh.public_key(),
+                      renewed.signature, "GetAccount", &target, kNow)
+            .ok());
+}
+
+}  // namespace
+}  // namespace liard
