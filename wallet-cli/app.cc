@@ -23,6 +23,12 @@ int Run(int argc, char** argv) {
   app.add_option("--key", ctx.global.key,
                  "the key to use (else $LIARD_KEY, else `key` in the config file, else "
                  "\"default\")");
+  app.add_option("--as", ctx.global.as,
+                 "the key that signs private reads, when not --key's: a treasurer's or auditor's "
+                 "key reads any account (liard --as auditor account show roue1q...)");
+  app.add_option("--tls-ca", ctx.global.tls_ca,
+                 "the node speaks TLS: trust this PEM root certificate (else $LIARD_TLS_CA, else "
+                 "`tls_ca` in the config file; none: plaintext)");
   app.set_version_flag("--version", std::string("liard ") + LIARD_VERSION);
   app.footer(
       "Exit codes: 0 ok, 1 refused by the ledger, 2 usage error, 3 node unreachable,\n"
@@ -37,6 +43,7 @@ int Run(int argc, char** argv) {
   RegisterMemberCommands(app, ctx);
   RegisterMoneyCommands(app, ctx);
   RegisterBatchCommands(app, ctx);
+  RegisterBoardCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -46,11 +46,18 @@ class [[nodiscard]] CliStatus {
     leg_ = leg;
     return *this;
   }
+  // The ledger's code name of a refusal ("READ_REFUSED"), when the node gave one.
+  const std::string& code_name() const { return code_name_; }
+  CliStatus& set_code_name(std::string name) {
+    code_name_ = std::move(name);
+    return *this;
+  }
 
  private:
   Exit exit_ = Exit::kOk;
   std::string message_;
   uint32_t leg_ = 0;
+  std::string code_name_;
 };
 
 }  // namespace liard::wallet

@@ -32,6 +32,10 @@ std::string StatusWord(int status) {
   return std::string(StatusName(static_cast<AccountStatus>(status)));
 }
 
+bool MembershipExpired(const pb::AccountInfo& a) {
+  return a.member_until_ms() != 0 && NowMs() > a.member_until_ms();
+}
+
 json AccountJson(const Session& session, const pb::AccountInfo& a) {
   json j;
   j["address"] = a.address();
@@ -42,7 +46,33 @@ json AccountJson(const Session& session, const pb::AccountInfo& a) {
   j["balance_minor"] = a.balance();
   j["currency"] = session.money().code();
   j["sequence"] = a.sequence();
+  json roles = json::array();
+  for (int r : a.roles()) roles.push_back(RoleWord(static_cast<uint32_t>(r)));
+  j["roles"] = roles;
+  j["member_until_ms"] = a.member_until_ms();
+  j["member_until"] = a.member_until_ms() == 0 ? "" : UtcDate(a.member_until_ms() - 1);
+  j["membership_expired"] = MembershipExpired(a);
+  j["freeze_reason"] = a.freeze_reason();
   return j;
+}
+
+// The lines every account display shares: roles, membership, why it is frozen.
+std::vector<std::vector<std::string>> GovernanceRows(const pb::AccountInfo& a) {
+  std::vector<std::vector<std::string>> rows;
+  std::string roles;
+  for (int r : a.roles()) roles += (roles.empty() ? "" : ", ") + RoleWord(static_cast<uint32_t>(r));
+  if (!roles.empty()) rows.push_back({"roles", roles});
+  if (a.member_until_ms() != 0)
+    rows.push_back({"member until",
+                    UtcDate(a.member_until_ms() - 1) +
+                        (MembershipExpired(a) ? " (expired: cannot pay until an exchange office "
+                                                "renews the membership)"
+                                              : "")});
+  if (a.status() == pb::ACCOUNT_STATUS_FROZEN)
+    rows.push_back({"frozen", a.freeze_reason().empty()
+                                  ? "by the board"
+                                  : "« " + SafeText(a.freeze_reason()) + " »"});
+  return rows;
 }
 
 CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
@@ -77,6 +107,8 @@ CliStatus Balance(Session& session, bool as_json) {
   std::cout << ")\n"
             << "address  " << a.address() << "\n"
             << "balance  " << session.money().Units(a.balance()) << "\n";
+  auto rows = GovernanceRows(a);
+  if (!rows.empty()) std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
@@ -95,11 +127,13 @@ CliStatus AccountShow(Session& session, const std::string& address, bool as_json
     std::cout << AccountJson(session, a).dump(2) << "\n";
     return CliStatus::Ok();
   }
-  std::cout << RenderTable({{"name", SafeText(a.name())},
-                            {"address", a.address()},
-                            {"kind", KindWord(a.kind())},
-                            {"status", StatusWord(a.status())},
-                            {"balance", session.money().Units(a.balance())}});
+  std::vector<std::vector<std::string>> rows = {{"name", SafeText(a.name())},
+                                                {"address", a.address()},
+                                                {"kind", KindWord(a.kind())},
+                                                {"status", StatusWord(a.status())},
+                                                {"balance", session.money().Units(a.balance())}};
+  for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
+  std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
@@ -216,17 +250,21 @@ CliStatus Pay(Session& session, const PayArgs& args) {
     s = session.ParseUnits(args.amount, "the amount", &amount);
     if (!s.ok()) return s;
   }
+  // The payee's name and status, when this key may read them (accounts are private: a
+  // resident sees the address only; the ledger refuses a frozen or unknown payee anyway).
   pb::AccountInfo payee;
   s = session.node().GetAccount(to, &payee);
-  if (!s.ok()) return s;
+  const bool readable = s.ok();
+  if (!readable && s.code_name() != "READ_REFUSED") return s;
   Prepared p;
   s = session.Prepare(Transfer{to, amount, memo}, &p);
   if (!s.ok()) return s;
   if (p.op.account == to) return CliStatus::Usage("an account cannot pay itself");
-  if (payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
+  if (readable && payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
     return CliStatus::Refused("the account " + session.NameOf(to) + " is " +
                               StatusWord(payee.status()) + " and cannot be paid");
-  const std::string party = Party(payee.name(), payee.address());
+  const std::string party =
+      readable ? Party(payee.name(), payee.address()) : Party("", session.AddressOf(to));
   std::string question = "Pay " + session.money().Units(amount.minor()) + " to " + party;
   if (!memo.empty()) question += " « " + SafeText(memo) + " »";
   question += "?";
@@ -280,7 +318,16 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     }
   }
   constexpr uint64_t kMaxChain = 100'000;
-  if (cp.sequence() < r.sequence()) {
+  // The journal is for treasurers and auditors: anyone else gets the other checks and a note.
+  pb::StreamJournalRequest req;
+  req.set_from_sequence(r.sequence());
+  req.set_follow(false);
+  CliStatus signed_read = session.node().SignRead("StreamJournal", nullptr, req.mutable_auth());
+  if (signed_read.exit() == Exit::kWrongPassphrase) return signed_read;
+  bool chain_checked = false;
+  if (!signed_read.ok()) {
+    notes.push_back("the hash chain to the checkpoint was not checked: " + signed_read.message());
+  } else if (cp.sequence() < r.sequence()) {
     notes.push_back("the latest signed checkpoint (entry " + std::to_string(cp.sequence()) +
                     ") is older than this entry; run 'liard receipt' again after the node's "
                     "next checkpoint to tie it to one");
@@ -290,11 +337,9 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     if (bounded) last = r.sequence() + kMaxChain - 1;
     grpc::ClientContext ctx;
     SetDeadline(&ctx, Millis(60'000));
-    pb::StreamJournalRequest req;
-    req.set_from_sequence(r.sequence());
-    req.set_follow(false);
     auto reader = session.node().stub().StreamJournal(&ctx, req);
     ChainWalker walker(r.sequence(), r.entry_hash());
+    bool denied = false;
     pb::JournalEntry e;
     std::string why;
     bool linked = true;
@@ -308,8 +353,10 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     grpc::Status st = reader->Finish();
     Check chain;
     if (linked && walker.last_sequence() < last) {
-      if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED)
+      if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED &&
+          st.error_code() != grpc::StatusCode::PERMISSION_DENIED)
         return session.node().MapError(st, ctx, "StreamJournal");
+      denied = st.error_code() == grpc::StatusCode::PERMISSION_DENIED;
       linked = false;
       why = "the journal stream ended at entry " + std::to_string(walker.last_sequence());
     }
@@ -318,14 +365,21 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
       why = "the chain reaches entry " + std::to_string(last) +
             " with a hash that is not the checkpoint's head hash";
     }
-    chain.ok = linked;
-    chain.what = linked ? "the hash chain links entry " + std::to_string(r.sequence()) +
-                              " to the checkpoint's head at entry " + std::to_string(last) + " (" +
-                              std::to_string(walker.count()) +
-                              (walker.count() == 1 ? " entry)" : " entries)")
-                        : "the hash chain does not hold: " + why;
-    checks.push_back(chain);
-    if (bounded)
+    if (denied) {
+      notes.push_back(
+          "the hash chain to the checkpoint was not checked: only a treasurer or an "
+          "auditor may read the journal (liard --as KEY receipt ID)");
+    } else {
+      chain_checked = true;
+      chain.ok = linked;
+      chain.what = linked ? "the hash chain links entry " + std::to_string(r.sequence()) +
+                                " to the checkpoint's head at entry " + std::to_string(last) +
+                                " (" + std::to_string(walker.count()) +
+                                (walker.count() == 1 ? " entry)" : " entries)")
+                          : "the hash chain does not hold: " + why;
+      checks.push_back(chain);
+    }
+    if (bounded && !denied)
       notes.push_back("the checkpoint is " + std::to_string(cp.sequence() - r.sequence()) +
                       " entries later; only the first " + std::to_string(kMaxChain) +
                       " links were checked, not the link to the checkpoint's head");
@@ -356,6 +410,7 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     for (const auto& c : checks) cs.push_back({{"ok", c.ok}, {"what", c.what}});
     j["checks"] = cs;
     j["notes"] = notes;
+    j["chain_checked"] = chain_checked;
     j["verified"] = all_ok;
     std::cout << j.dump(2) << "\n";
   } else {
@@ -433,6 +488,8 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
   pb::WatchRequest req;
   req.set_account(std::string(key.account.view()));
   req.set_from_sequence(start);
+  s = session.node().SignRead("Watch", &key.account, req.mutable_auth());
+  if (!s.ok()) return s;
   struct sigaction sa {};
   sa.sa_handler = OnInterrupt;
   sigaction(SIGINT, &sa, nullptr);

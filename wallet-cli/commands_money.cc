@@ -6,6 +6,7 @@
 #include "ledger/genesis.h"
 #include "ledger/money.h"
 #include "ledger/rules.h"
+#include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/describe.h"
 
@@ -71,8 +72,18 @@ CliStatus CheckReference(const std::string& ref) {
 
 struct MoneyArgs {
   std::string address, eur, units, programme, ref, name, kind = "resident", amount;
+  std::string member_until, fee, until;
   bool yes = false, json = false;
 };
+
+// A membership fee in euros; "0" (or nothing) is allowed: some associations waive it.
+CliStatus ParseFee(const std::string& text, Amount* out) {
+  *out = Amount(0);
+  if (text.empty()) return CliStatus::Ok();
+  Status s = ParseAmount(text, 2, out);
+  if (!s.ok()) return CliStatus::Usage("--fee '" + SafeText(text) + "': " + s.message());
+  return CliStatus::Ok();
+}
 
 CliStatus Convert(Session& session, const MoneyArgs& a) {
   Amount euros;
@@ -124,8 +135,15 @@ CliStatus Reconvert(Session& session, const MoneyArgs& a) {
   if (!s.ok()) return s;
   // Without Simulate, the quote comes from the same core code the node runs.
   std::string fallback = "reconvert " + session.money().Units(units.minor());
+  // The rules in force (the board may have changed the genesis' fee).
+  Rules rules = session.genesis().rules;
+  pb::GovernanceInfo gov;
+  if (session.node().GetGovernance(&gov).ok()) {
+    Rules in_force;
+    if (codec::DecodeRules(gov.rules(), &in_force).ok()) rules = std::move(in_force);
+  }
   ReconversionQuote q;
-  if (QuoteReconversion(session.genesis(), units.minor(), &q).ok())
+  if (QuoteReconversion(session.genesis(), rules, units.minor(), &q).ok())
     fallback += ": fee " + session.money().Euros(q.fee) + ", owed to you " +
                 session.money().Euros(q.owed) + " (paid by bank transfer by the association)";
   return Execute(session, Reconversion{units}, a.yes, fallback);
@@ -146,11 +164,38 @@ CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
         "or association");
   if (!IsValidName(a.name))
     return CliStatus::Usage("a name is 1 to 64 bytes of text without control characters");
-  AccountId id;
-  CliStatus s = AddressArg(session, a.address, &id);
+  if (kind != AccountKind::kResident)
+    return CliStatus::Refused(
+        "opening a " + a.kind +
+        " account is a board decision: a board member proposes it with 'liard board propose "
+        "open-account " +
+        a.address + " --kind " + a.kind + " --name \"" + a.name +
+        "\"' and the others sign it with 'liard board sign ID'");
+  OpenAccount open{AccountId(), kind, a.name, 0, Amount(0)};
+  if (!a.member_until.empty() && !ParseDateEnd(a.member_until, &open.member_until_ms))
+    return CliStatus::Usage("--member-until '" + SafeText(a.member_until) +
+                            "' must be a date, YYYY-MM-DD (the membership runs through that day)");
+  CliStatus s = ParseFee(a.fee, &open.fee);
   if (!s.ok()) return s;
-  return Execute(session, OpenAccount{id, kind, a.name}, a.yes,
-                 "open a " + a.kind + " account '" + a.name + "' for " + session.AddressOf(id));
+  s = AddressArg(session, a.address, &open.id);
+  if (!s.ok()) return s;
+  const std::string fallback =
+      "open a " + a.kind + " account '" + a.name + "' for " + session.AddressOf(open.id);
+  return Execute(session, std::move(open), a.yes, fallback);
+}
+
+CliStatus MemberRenew(Session& session, const MoneyArgs& a) {
+  RenewMembership renew;
+  if (!ParseDateEnd(a.until, &renew.until_ms))
+    return CliStatus::Usage("--until '" + SafeText(a.until) +
+                            "' must be a date, YYYY-MM-DD (the membership runs through that day)");
+  CliStatus s = ParseFee(a.fee, &renew.fee);
+  if (!s.ok()) return s;
+  s = AddressArg(session, a.address, &renew.member);
+  if (!s.ok()) return s;
+  std::string fallback =
+      "renew the membership of " + session.AddressOf(renew.member) + " until " + a.until;
+  return Execute(session, std::move(renew), a.yes, fallback);
 }
 
 CliStatus DepositOrPayout(Session& session, const MoneyArgs& a, bool deposit) {
@@ -277,16 +322,35 @@ void RegisterMoneyCommands(CLI::App& app, Context& ctx) {
 
   CLI::App* account = app.get_subcommand("account");
   CLI::App* open = account->add_subcommand(
-      "open", "exchange offices (residents) and the association (any kind): open an account");
+      "open", "exchange offices and treasurers: open a resident's account (a membership)");
   open->add_option("ADDRESS", a->address, "the new member's address (from 'liard key show')")
       ->required();
   open->add_option("--name", a->name, "the name payers will see")->required();
   open->add_option("--kind", a->kind,
-                   "resident, merchant, exchange-office, municipality or association")
+                   "resident; the other kinds are board decisions (liard board propose "
+                   "open-account)")
       ->capture_default_str();
+  open->add_option("--member-until", a->member_until,
+                   "the membership runs through this day, YYYY-MM-DD (else: no end)");
+  open->add_option("--fee", a->fee, "the membership fee paid, in euros, e.g. 10,00");
   yes(open);
-  open->footer("Example:\n  liard --key office account open roue1q... --name \"Chloé Petit\"");
+  open->footer(
+      "Example:\n  liard --key office account open roue1q... --name \"Chloé Petit\" "
+      "--member-until 2026-12-31 --fee 10");
   ctx.On(open, [a](Session& s) { return AccountOpen(s, *a); });
+
+  CLI::App* member = app.add_subcommand("member", "exchange offices and treasurers: memberships");
+  member->require_subcommand(1);
+  CLI::App* renew = member->add_subcommand(
+      "renew", "renew a resident's membership (an expired member cannot pay until renewed)");
+  renew->add_option("ADDRESS", a->address, "the member's address")->required();
+  renew->add_option("--until", a->until, "the new end, YYYY-MM-DD (runs through that day)")
+      ->required();
+  renew->add_option("--fee", a->fee, "the membership fee paid, in euros, e.g. 10,00");
+  yes(renew);
+  renew->footer(
+      "Example:\n  liard --key office member renew roue1q... --until 2027-12-31 --fee 10");
+  ctx.On(renew, [a](Session& s) { return MemberRenew(s, *a); });
 
   CLI::App* d = app.add_subcommand(
       "deposit", "treasurers: record an office's cash banked into the guarantee fund");

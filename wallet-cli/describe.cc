@@ -83,3 +83,79 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
 }
 
 }  // namespace liard::wallet
+
+namespace liard::wallet {
+namespace {
+
+std::string Ratio(int64_t num, int64_t den) {
+  return std::to_string(num) + "/" + std::to_string(den);
+}
+
+std::string Limit(const Money& money, int64_t v) { return v == 0 ? "none" : money.Units(v); }
+
+}  // namespace
+
+std::string RoleWord(uint32_t role) {
+  for (Role r : kAllRoles)
+    if (static_cast<uint32_t>(r) == role) return std::string(RoleName(r));
+  return "role " + std::to_string(role);
+}
+
+std::string DescribeRules(const Rules& r, const Money& money) {
+  std::string s =
+      "backing " + Ratio(r.backing_num, r.backing_den) + "; conversion from " +
+      money.Euros(r.conversion.min_euros) + " to " +
+      (r.conversion.max_euros == 0 ? "no maximum" : money.Euros(r.conversion.max_euros)) +
+      "; reconversion fee " + Ratio(r.reconversion.fee_num, r.reconversion.fee_den) + " from " +
+      money.Units(r.reconversion.min_units);
+  for (const KindLimits& l : r.limits)
+    s += "; " + std::string(KindName(l.kind)) + ": max payment " + Limit(money, l.max_payment) +
+         ", daily outgoing " + Limit(money, l.daily_outgoing) + ", balance ceiling " +
+         Limit(money, l.balance_ceiling);
+  if (r.programmes.empty()) {
+    s += "; no bonus programme";
+  } else {
+    s += "; programmes";
+    for (const Programme& p : r.programmes) s += " " + p.name;
+  }
+  return s;
+}
+
+std::string DescribeDecision(const Decision& decision, const NameFn& name_of, const Money& money) {
+  return std::visit(
+      [&](const auto& d) -> std::string {
+        using T = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<T, OpenAccount>) {
+          std::string s = "open a " + std::string(KindName(d.kind)) + " account '" +
+                          SafeText(d.name) + "' for " + name_of(d.id);
+          if (d.member_until_ms != 0) s += ", member until " + UtcDate(d.member_until_ms - 1);
+          if (d.fee.positive()) s += ", fee " + money.Euros(d.fee.minor());
+          return s;
+        } else if constexpr (std::is_same_v<T, GrantRole>) {
+          return "grant the " + RoleWord(static_cast<uint32_t>(d.role)) + " role to " +
+                 name_of(d.account);
+        } else if constexpr (std::is_same_v<T, RevokeRole>) {
+          return "revoke the " + RoleWord(static_cast<uint32_t>(d.role)) + " role from " +
+                 name_of(d.account);
+        } else if constexpr (std::is_same_v<T, SetRules>) {
+          return "set the rules: " + DescribeRules(d.rules, money);
+        } else if constexpr (std::is_same_v<T, Freeze>) {
+          return "freeze " + name_of(d.account) + " « " + SafeText(d.reason) + " »";
+        } else if constexpr (std::is_same_v<T, Unfreeze>) {
+          return "unfreeze " + name_of(d.account);
+        } else if constexpr (std::is_same_v<T, Rekey>) {
+          return "re-key " + name_of(d.account) + " to the public key " + ToHex(d.new_key);
+        } else if constexpr (std::is_same_v<T, Pause>) {
+          return "pause all payments « " + SafeText(d.reason) + " »";
+        } else if constexpr (std::is_same_v<T, Resume>) {
+          return "resume payments";
+        } else {
+          static_assert(std::is_same_v<T, SetThreshold>);
+          return "make " + std::to_string(d.threshold) +
+                 (d.threshold == 1 ? " approval" : " approvals") + " decide";
+        }
+      },
+      decision);
+}
+
+}  // namespace liard::wallet

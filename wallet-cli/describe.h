@@ -4,6 +4,7 @@
 #define LIARD_WALLET_CLI_DESCRIBE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ struct Movement {
 // Sums of the postings by slot (and for one owner if `owner` is given).
 int64_t SumPostings(const google::protobuf::RepeatedPtrField<pb::Posting>& postings, Slot slot,
                     const AccountId* owner = nullptr);
+
+// A board decision in words, for previews and `board list`: "freeze Alice Martin (roue1q…):
+// « phone stolen »", "grant the auditor role to …", "set the rules: …".
+using NameFn = std::function<std::string(const AccountId&)>;
+std::string DescribeDecision(const Decision& decision, const NameFn& name_of, const Money& money);
+// The rules in a line: backing, conversion bounds, reconversion fee, limits, programmes.
+std::string DescribeRules(const Rules& rules, const Money& money);
+// A role as typed on the command line and shown: "treasurer", "board-member", "auditor".
+std::string RoleWord(uint32_t role);
 
 // The summary of a money operation from its postings (a Simulate preview or a receipt), with
 // names resolved by `name_of`: "converted 10,00 EUR into 12,00 ROUE for Alice Martin (…)

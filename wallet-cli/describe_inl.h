@@ -65,6 +65,15 @@ std::string Summarize(const Operation& op,
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
           return "open a " + std::string(KindName(p.kind)) + " account '" + SafeText(p.name) +
                  "' for " + name_of(p.id);
+        } else if constexpr (std::is_same_v<T, Propose>) {
+          return "propose to the board: " + DescribeDecision(p.decision, name_of, money);
+        } else if constexpr (std::is_same_v<T, Approve>) {
+          return "approve the board proposal " + ToHex(p.proposal);
+        } else if constexpr (std::is_same_v<T, RenewMembership>) {
+          std::string out =
+              "renew the membership of " + name_of(p.member) + " until " + UtcDate(p.until_ms - 1);
+          if (p.fee.positive()) out += " (fee " + money.Euros(p.fee.minor()) + ")";
+          return out;
         } else {
           return std::string(OpTypeName(op.type()));
         }

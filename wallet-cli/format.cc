@@ -88,6 +88,51 @@ std::string LocalDateTime(int64_t unix_ms) {
 std::string LocalTime(int64_t unix_ms) { return FormatTime(unix_ms, "%H:%M:%S", false); }
 std::string UtcIso(int64_t unix_ms) { return FormatTime(unix_ms, "%Y-%m-%dT%H:%M:%SZ", true); }
 
+std::string UtcDate(int64_t unix_ms) { return FormatTime(unix_ms, "%Y-%m-%d", true); }
+
+bool ParseDateEnd(std::string_view t, int64_t* unix_ms) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  auto num = [&](size_t at, size_t n, int* out) {
+    *out = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+      *out = *out * 10 + (t[i] - '0');
+    }
+    return true;
+  };
+  int y, m, d;
+  if (!num(0, 4, &y) || !num(5, 2, &m) || !num(8, 2, &d)) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1] + (m == 2 && leap)) return false;
+  // Days since 1970-01-01 (Howard Hinnant's days_from_civil), then the next day's start.
+  const int yy = y - (m <= 2);
+  const int era = yy / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  *unix_ms = (days + 1) * 86'400'000;
+  return true;
+}
+
+bool ParseExpiry(std::string_view t, int64_t now_ms, int64_t* unix_ms) {
+  if (ParseDateEnd(t, unix_ms)) return true;
+  if (t.size() < 2 || t.size() > 6) return false;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') return false;
+    n = n * 10 + (t[i] - '0');
+  }
+  int64_t unit = 0;
+  if (t.back() == 'd') unit = 86'400'000;
+  if (t.back() == 'h') unit = 3'600'000;
+  if (t.back() == 'm') unit = 60'000;
+  if (unit == 0 || n == 0) return false;
+  *unix_ms = now_ms + n * unit;
+  return true;
+}
+
 size_t DisplayWidth(std::string_view utf8) {
   size_t n = 0;
   for (unsigned char c : utf8)

@@ -57,6 +57,16 @@ std::string LocalDateTime(int64_t unix_ms);
 std::string LocalTime(int64_t unix_ms);
 // UTC ISO 8601 "2026-11-03T13:03:21Z", for --json.
 std::string UtcIso(int64_t unix_ms);
+// UTC date "2026-12-31".
+std::string UtcDate(int64_t unix_ms);
+
+// "2026-12-31" (a valid calendar date, years 1970 to 9999) -> the first millisecond of the
+// NEXT day, UTC: a membership "until 2026-12-31" runs through that whole day. False if not a
+// date.
+bool ParseDateEnd(std::string_view text, int64_t* unix_ms);
+// A proposal's lifetime as typed: "7d", "48h", "90m", or a date (its end, as above), from
+// `now_ms`. False if none of these.
+bool ParseExpiry(std::string_view text, int64_t now_ms, int64_t* unix_ms);
 
 // Columns aligned by display width (UTF-8 code points, not bytes), two spaces apart; columns
 // listed in `right` are right-aligned (amounts).

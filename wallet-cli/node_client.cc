@@ -52,14 +52,21 @@ CliStatus ValidateTarget(std::string_view target) {
   return CliStatus::Ok();
 }
 
-NodeClient::NodeClient(std::string target) : target_(std::move(target)) {
+NodeClient::NodeClient(std::string target, std::string tls_root_pem)
+    : target_(std::move(target)), tls_(!tls_root_pem.empty()) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   // Fail fast when nothing listens, instead of gRPC's growing reconnection backoff.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (tls_) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = std::move(tls_root_pem);
+    creds = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(target_, creds, args);
   stub_ = pb::LedgerService::NewStub(channel_);
 }
 
@@ -77,7 +84,26 @@ CliStatus NodeClient::Connect() {
   pb::Head head;
   grpc::Status s = stub_->GetHead(&ctx, pb::GetHeadRequest(), &head);
   if (s.ok()) return CliStatus::Ok();
-  return CliStatus::Unreachable(UnreachableSentence(ReasonOf(s)));
+  std::string reason = ReasonOf(s);
+  // gRPC says little about a failed handshake; these are its usual causes.
+  if (tls_ && reason == "the connection failed")
+    reason =
+        "the TLS connection failed (does the node speak TLS, and is its certificate signed by "
+        "the --tls-ca root and issued for this host name?)";
+  return CliStatus::Unreachable(UnreachableSentence(reason));
+}
+
+CliStatus NodeClient::SignRead(std::string_view method, const AccountId* target,
+                               pb::ReadAuth* out) {
+  if (!signer_) return CliStatus::Ok();
+  return signer_(method, target, out);
+}
+
+CliStatus NodeClient::GetGovernance(pb::GovernanceInfo* out) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kCallTimeout);
+  return MapError(stub_->GetGovernance(&ctx, pb::GetGovernanceRequest(), out), ctx,
+                  "GetGovernance");
 }
 
 CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext& ctx,
@@ -102,10 +128,24 @@ CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext&
       if (!name.empty() && message.rfind(name, 0) != 0) message = name + ": " + message;
       const std::string leg = Trailer(ctx, "liard-leg");
       return CliStatus::Refused("refused: " + message)
-          .set_leg(leg.empty() ? 0 : static_cast<uint32_t>(std::strtoul(leg.c_str(), nullptr, 10)));
+          .set_leg(leg.empty() ? 0 : static_cast<uint32_t>(std::strtoul(leg.c_str(), nullptr, 10)))
+          .set_code_name(name);
     }
     case grpc::StatusCode::NOT_FOUND:
       return CliStatus::Refused(m);
+    case grpc::StatusCode::PERMISSION_DENIED: {
+      // A private read the node would not grant (READ_REFUSED): the node's reason, with the
+      // way out, in one sentence.
+      std::string name = Trailer(ctx, "liard-code-name");
+      if (name.empty()) name = "READ_REFUSED";
+      std::string message = m;
+      if (message.rfind(name, 0) == 0) message = message.substr(name.size());
+      while (!message.empty() && (message[0] == ':' || message[0] == ' ')) message.erase(0, 1);
+      return CliStatus::Refused("refused: " + name + ": the node will not show this (" +
+                                std::string(what) + "): " + message +
+                                "; a treasurer or auditor reads with --as KEY")
+          .set_code_name(name);
+    }
     case grpc::StatusCode::UNIMPLEMENTED:
       return CliStatus::Local("the node at " + target_ + " does not offer " + std::string(what) +
                               " (an older liard-node?)");
@@ -134,6 +174,8 @@ CliStatus NodeClient::GetAccount(const AccountId& id, pb::AccountInfo* out) {
   SetDeadline(&ctx, kCallTimeout);
   pb::GetAccountRequest req;
   req.set_id(std::string(id.view()));
+  CliStatus a = SignRead("GetAccount", &id, req.mutable_auth());
+  if (!a.ok()) return a;
   return MapError(stub_->GetAccount(&ctx, req, out), ctx, "GetAccount");
 }
 
@@ -142,6 +184,8 @@ CliStatus NodeClient::FindAccount(const AccountId& id, pb::AccountInfo* out, boo
   SetDeadline(&ctx, kCallTimeout);
   pb::GetAccountRequest req;
   req.set_id(std::string(id.view()));
+  CliStatus a = SignRead("GetAccount", &id, req.mutable_auth());
+  if (!a.ok()) return a;
   grpc::Status s = stub_->GetAccount(&ctx, req, out);
   *found = s.ok();
   if (s.error_code() == grpc::StatusCode::NOT_FOUND) return CliStatus::Ok();
@@ -156,6 +200,8 @@ CliStatus NodeClient::GetHistory(const AccountId& id, uint64_t before, uint32_t 
   req.set_id(std::string(id.view()));
   req.set_before_sequence(before);
   req.set_limit(limit);
+  CliStatus a = SignRead("GetHistory", &id, req.mutable_auth());
+  if (!a.ok()) return a;
   return MapError(stub_->GetHistory(&ctx, req, out), ctx, "GetHistory");
 }
 
@@ -197,13 +243,15 @@ CliStatus NodeClient::Submit(const pb::SignedOperation& op, pb::SubmitResponse* 
   return result;
 }
 
-CliStatus NodeClient::Simulate(const std::string& body, const PublicKey& key,
-                               pb::SimulateResponse* out, bool* available) {
+CliStatus NodeClient::Simulate(const std::string& body, const AccountId& account,
+                               const PublicKey& key, pb::SimulateResponse* out, bool* available) {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, kSubmitTimeout);
   pb::SimulateRequest req;
   req.set_body(body);
   req.set_public_key(std::string(key.view()));
+  CliStatus a = SignRead("Simulate", &account, req.mutable_auth());
+  if (!a.ok()) return a;
   grpc::Status s = stub_->Simulate(&ctx, req, out);
   *available = s.error_code() != grpc::StatusCode::UNIMPLEMENTED;
   if (!*available) return CliStatus::Ok();

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,10 +31,25 @@ inline constexpr Millis kSubmitTimeout{30'000};
 // Checks that `target` is HOST:PORT with a port in 1..65535; a usage error otherwise.
 [[nodiscard]] CliStatus ValidateTarget(std::string_view target);
 
+// Signs a private read (node.proto's ReadAuth) for `method` and `target` (nullptr: the whole
+// journal). Session provides it: it unlocks the reading key on first use.
+using ReadSigner =
+    std::function<CliStatus(std::string_view method, const AccountId* target, pb::ReadAuth* out)>;
+
 // One node. Not thread-safe (one command at a time), except Cancel-able streams.
 class NodeClient {
  public:
-  explicit NodeClient(std::string target);
+  // `tls_root_pem` empty: plaintext; else TLS trusting only these root certificates.
+  explicit NodeClient(std::string target, std::string tls_root_pem = "");
+
+  // Every private read (GetAccount, GetHistory, Simulate, Watch, StreamJournal) is signed by
+  // it; without one they go unsigned and the node refuses them (READ_REFUSED).
+  void set_read_signer(ReadSigner signer) { signer_ = std::move(signer); }
+  // Fills `out` for a call that needs it (also for the streams a command opens itself).
+  [[nodiscard]] CliStatus SignRead(std::string_view method, const AccountId* target,
+                                   pb::ReadAuth* out);
+  // Public: the rules, the board, the pause and the pending proposals.
+  [[nodiscard]] CliStatus GetGovernance(pb::GovernanceInfo* out);
 
   const std::string& target() const { return target_; }
   pb::LedgerService::Stub& stub() { return *stub_; }
@@ -57,8 +73,10 @@ class NodeClient {
   // Exit::kRefused "CODE_NAME: sentence".
   [[nodiscard]] CliStatus Submit(const pb::SignedOperation& op, pb::SubmitResponse* out);
   // *available is false (and the status ok) when the node does not implement Simulate.
-  [[nodiscard]] CliStatus Simulate(const std::string& body, const PublicKey& key,
-                                   pb::SimulateResponse* out, bool* available);
+  // `account` is the body's acting account (the read is bound to it).
+  [[nodiscard]] CliStatus Simulate(const std::string& body, const AccountId& account,
+                                   const PublicKey& key, pb::SimulateResponse* out,
+                                   bool* available);
 
   // Turns a failed call into a CliStatus: `what` names the call for unexpected failures.
   CliStatus MapError(const grpc::Status& status, const grpc::ClientContext& ctx,
@@ -69,6 +87,8 @@ class NodeClient {
 
  private:
   std::string target_;
+  bool tls_ = false;
+  ReadSigner signer_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::LedgerService::Stub> stub_;
 };

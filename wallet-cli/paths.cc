@@ -65,9 +65,10 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
     std::string* target = nullptr;
     if (k == "node") target = &out->node;
     if (k == "key") target = &out->key;
+    if (k == "tls_ca") target = &out->tls_ca;
     if (target == nullptr)
       return CliStatus::Local("the config file " + path + " has an unknown key '" + k +
-                              "' (known: node, key)");
+                              "' (known: node, key, tls_ca)");
     if (!value.is_string())
       return CliStatus::Local("in the config file " + path + ", '" + k + "' must be a string");
     *target = value.as_string()->get();
@@ -87,6 +88,12 @@ std::string ResolveKeyName(const std::string& flag, const Config& config) {
   if (std::string env = Env("LIARD_KEY"); !env.empty()) return env;
   if (!config.key.empty()) return config.key;
   return std::string(kDefaultKeyName);
+}
+
+std::string ResolveTlsCa(const std::string& flag, const Config& config) {
+  if (!flag.empty()) return flag;
+  if (std::string env = Env("LIARD_TLS_CA"); !env.empty()) return env;
+  return config.tls_ca;
 }
 
 KnownLedger RecallLedger(const std::string& node) {

@@ -21,8 +21,9 @@ std::string ConfigPath();
 
 // The config file: every key optional, unknown keys refused (a typo must not be ignored).
 struct Config {
-  std::string node;  // "HOST:PORT"
-  std::string key;   // the default key name
+  std::string node;    // "HOST:PORT"
+  std::string key;     // the default key name
+  std::string tls_ca;  // a PEM file of the root certificate(s) to trust: the node speaks TLS
 };
 
 // Reads `path`; a missing file is an empty config. A file that does not parse, or holds an
@@ -33,6 +34,8 @@ struct Config {
 std::string ResolveNode(const std::string& flag, const Config& config);
 // The key to use: --key, else $LIARD_KEY, else the config's `key`, else kDefaultKeyName.
 std::string ResolveKeyName(const std::string& flag, const Config& config);
+// The TLS root file: --tls-ca, else $LIARD_TLS_CA, else the config's `tls_ca`; empty: plaintext.
+std::string ResolveTlsCa(const std::string& flag, const Config& config);
 
 // What the wallet remembers about the ledger each node address served (trust on first use):
 // the ledger id and the node's checkpoint key, in ConfigDir()/known-ledgers.json.

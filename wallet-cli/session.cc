@@ -4,7 +4,9 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "ledger/address.h"
 #include "proto/codec.h"
@@ -23,13 +25,27 @@ CliStatus Session::Init() {
   if (!s.ok()) return s;
   target_ = ResolveNode(options_.node, config_);
   key_name_ = ResolveKeyName(options_.key, config_);
+  reader_key_name_ = options_.as.empty() ? key_name_ : options_.as;
+  tls_ca_ = ResolveTlsCa(options_.tls_ca, config_);
   return ValidateTarget(target_);
 }
 
 CliStatus Session::Connect() {
   if (node_ != nullptr) return CliStatus::Ok();
   InitCrypto();
-  node_ = std::make_unique<NodeClient>(target_);
+  std::string pem;
+  if (!tls_ca_.empty()) {
+    std::ifstream in(tls_ca_, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    pem = text.str();
+    if (!in || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+      return CliStatus::Local("cannot use the TLS root certificate " + tls_ca_ +
+                              (in ? ": it holds no PEM certificate" : ": cannot read it"));
+  }
+  node_ = std::make_unique<NodeClient>(target_, std::move(pem));
+  node_->set_read_signer([this](std::string_view method, const AccountId* target,
+                                pb::ReadAuth* out) { return SignRead(method, target, out); });
   CliStatus s = node_->Connect();
   if (!s.ok()) return s;
   pb::GenesisInfo info;
@@ -128,15 +144,43 @@ std::string Session::NameOf(const AccountId& id) { return Party(PlainNameOf(id),
 
 CliStatus Session::LoadKey(KeyFile* out) const { return keystore().Read(key_name_, out); }
 
-CliStatus Session::Unlock(const KeyFile& file, std::optional<KeyPair>* out) const {
+CliStatus Session::UnlockNamed(const std::string& name, const KeyFile& file,
+                               std::optional<KeyPair>* out) const {
+  auto it = unlocked_.find(name);
+  if (it != unlocked_.end() && it->second.public_key() == file.public_key) {
+    out->emplace(it->second);
+    return CliStatus::Ok();
+  }
   SecretString passphrase;
-  CliStatus s = ReadPassphrase("Passphrase for key '" + key_name_ + "': ", false, &passphrase);
+  CliStatus s = ReadPassphrase("Passphrase for key '" + name + "': ", false, &passphrase);
   if (!s.ok()) return s;
   Seed seed;
-  s = OpenSeed(file, passphrase.value(), key_name_, &seed);
+  s = OpenSeed(file, passphrase.value(), name, &seed);
   if (!s.ok()) return s;
   out->emplace(KeyPair::FromSeed(seed));
   sodium_memzero(seed.data.data(), seed.data.size());
+  unlocked_.insert_or_assign(name, **out);
+  return CliStatus::Ok();
+}
+
+CliStatus Session::SignRead(std::string_view method, const AccountId* target, pb::ReadAuth* out) {
+  KeyFile file;
+  CliStatus s = keystore().Read(reader_key_name_, &file);
+  if (!s.ok()) return s;
+  std::optional<KeyPair> key;
+  s = UnlockNamed(reader_key_name_, file, &key);
+  if (!s.ok()) return s;
+  ReadRequest request;
+  request.ledger_id = ledger_id_;
+  request.reader = file.account;
+  request.method = std::string(method);
+  if (target != nullptr) request.target = *target;
+  request.not_after_ms = NowMs() + kReadValidityMs;
+  std::string body = codec::EncodeReadRequest(request);
+  Signature sig = key->Sign(ReadSigningMessage(ledger_id_, body));
+  out->set_body(body);
+  out->set_public_key(std::string(key->public_key().view()));
+  out->set_signature(std::string(sig.view()));
   return CliStatus::Ok();
 }
 
@@ -164,7 +208,7 @@ CliStatus Session::Prepare(Payload payload, Prepared* out) {
 }
 
 CliStatus Session::Preview(const Prepared& p, pb::SimulateResponse* out, bool* available) {
-  CliStatus s = node_->Simulate(p.body, p.key.public_key, out, available);
+  CliStatus s = node_->Simulate(p.body, p.op.account, p.key.public_key, out, available);
   if (!s.ok() || !*available) return s;
   if (out->code() != 0)
     return CliStatus::Refused("the ledger would refuse this: " + out->code_name() + ": " +

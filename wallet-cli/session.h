@@ -22,9 +22,14 @@
 namespace liard::wallet {
 
 struct GlobalOptions {
-  std::string node;  // --node
-  std::string key;   // --key
+  std::string node;    // --node
+  std::string key;     // --key
+  std::string as;      // --as: the key that signs private reads, when not --key's
+  std::string tls_ca;  // --tls-ca
 };
+
+// How long a signed read request stays valid (the node accepts at most 5 minutes).
+inline constexpr int64_t kReadValidityMs = 60 * 1000;
 
 // An operation ready to be previewed and signed: the key's file, the acting account as the
 // node knows it, and the body.
@@ -50,6 +55,8 @@ class Session {
   NodeClient& node() { return *node_; }
   const std::string& node_target() const { return target_; }
   const std::string& key_name() const { return key_name_; }
+  // The key that signs private reads: --as, else the selected key.
+  const std::string& reader_key_name() const { return reader_key_name_; }
   KeyStore keystore() const { return KeyStore(KeyDir()); }
   const Genesis& genesis() const { return genesis_; }
   const Hash& ledger_id() const { return ledger_id_; }
@@ -75,8 +82,17 @@ class Session {
 
   // The selected key's file (no passphrase needed: the account id is not secret).
   [[nodiscard]] CliStatus LoadKey(KeyFile* out) const;
-  // Asks for the passphrase (or reads LIARD_PASSPHRASE) and decrypts.
-  [[nodiscard]] CliStatus Unlock(const KeyFile& file, std::optional<KeyPair>* out) const;
+  // Asks for the passphrase (or reads LIARD_PASSPHRASE) and decrypts; once per key name and
+  // invocation (a read and a submission with the same key ask once).
+  [[nodiscard]] CliStatus Unlock(const KeyFile& file, std::optional<KeyPair>* out) const {
+    return UnlockNamed(key_name_, file, out);
+  }
+  [[nodiscard]] CliStatus UnlockNamed(const std::string& name, const KeyFile& file,
+                                      std::optional<KeyPair>* out) const;
+  // A ReadAuth for one private read, signed with the reader key (unlocked on first use):
+  // {ledger id, the reader's account, method, target (zero: the whole journal), now + 60 s}.
+  [[nodiscard]] CliStatus SignRead(std::string_view method, const AccountId* target,
+                                   pb::ReadAuth* out);
 
   // Fills the body for the selected key's account: ledger id, account, sequence + 1, an expiry
   // 15 minutes ahead. An account unknown to the node is refused (Exit::kRefused).
@@ -95,6 +111,9 @@ class Session {
   Config config_;
   std::string target_;
   std::string key_name_;
+  std::string reader_key_name_;
+  std::string tls_ca_;
+  mutable std::map<std::string, KeyPair> unlocked_;  // by key name, for this invocation
   std::unique_ptr<NodeClient> node_;
   Genesis genesis_;
   Hash ledger_id_;

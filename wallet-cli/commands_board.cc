@@ -1,0 +1,545 @@
+// liard board propose|sign|list: the board's M-of-N decisions (docs/wallet.md, "The board").
+#include <toml++/toml.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ledger/governance.h"
+#include "proto/codec.h"
+#include "wallet-cli/app.h"
+#include "wallet-cli/describe.h"
+#include "wallet-cli/terminal.h"
+
+namespace liard::wallet {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct BoardArgs {
+  std::string address, name, kind = "merchant", role, reason, new_key, file, expires = "7d",
+                             proposal, member_until, fee;
+  uint32_t threshold = 0;
+  bool yes = false, json = false;
+};
+
+CliStatus Governance(Session& session, pb::GovernanceInfo* out) {
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  return session.node().GetGovernance(out);
+}
+
+const pb::ProposalInfo* FindPending(const pb::GovernanceInfo& g, const Hash& id) {
+  for (const auto& p : g.proposals())
+    if (p.id() == id.view()) return &p;
+  return nullptr;
+}
+
+CliStatus AccountArg(Session& session, const std::string& text, AccountId* out) {
+  CliStatus s = Session::PrecheckAddress(text);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  return session.ParseAddress(text, out);
+}
+
+CliStatus RoleArg(const std::string& text, Role* out) {
+  for (Role r : {Role::kTreasurer, Role::kBoardMember, Role::kAuditor}) {
+    if (RoleName(r) == text) {
+      *out = r;
+      return CliStatus::Ok();
+    }
+  }
+  return CliStatus::Usage("the role '" + SafeText(text) +
+                          "' is not one the board grants: treasurer, board-member or auditor");
+}
+
+CliStatus ReasonArg(const std::string& reason) {
+  if (reason.empty() || reason.size() > kMaxReasonBytes || !IsPrintableUtf8(reason))
+    return CliStatus::Usage("--reason is 1 to " + std::to_string(kMaxReasonBytes) +
+                            " bytes of text without control characters; it is recorded and shown");
+  return CliStatus::Ok();
+}
+
+// After a proposal or an approval: still pending (k of M), or decided and applied.
+std::string Standing(Session& session, const Hash& id, json* j) {
+  pb::GovernanceInfo g;
+  if (!session.node().GetGovernance(&g).ok()) return "";
+  const pb::ProposalInfo* p = FindPending(g, id);
+  if (p == nullptr) {
+    (*j)["decided"] = true;
+    return "decided: the board's decision is applied";
+  }
+  (*j)["decided"] = false;
+  (*j)["approvals"] = p->approvals_size();
+  (*j)["threshold"] = g.threshold();
+  return std::to_string(p->approvals_size()) + " of " + std::to_string(g.threshold()) +
+         " approvals; the other board members sign it with: liard board sign " + ToHex(id);
+}
+
+// Prepare, preview, confirm, sign, submit a Propose or an Approve, then say where it stands.
+CliStatus SubmitBoardOp(Session& session, Payload payload, const std::string& words,
+                        const std::string& question, const BoardArgs& a, bool is_proposal,
+                        const Hash& proposal) {
+  Prepared p;
+  CliStatus s = session.Prepare(std::move(payload), &p);
+  if (!s.ok()) return s;
+  pb::SimulateResponse sim;
+  bool available = false;
+  s = session.Preview(p, &sim, &available);
+  if (!s.ok()) return s;
+  pb::SubmitResponse r;
+  bool declined = false;
+  s = session.ConfirmAndSubmit(p, question, a.yes, &r, &declined);
+  if (!s.ok()) return s;
+  if (declined) {
+    std::cout << "nothing was sent\n";
+    return CliStatus::Ok();
+  }
+  Hash id = proposal;
+  if (is_proposal && !id.Assign(r.operation_id()))
+    return CliStatus::Local("the node answered without an operation id");
+  json j;
+  j["proposal"] = ToHex(id);
+  j["decision"] = words;
+  std::string standing = Standing(session, id, &j);
+  j["operation_id"] = ToHex(r.operation_id());
+  j["sequence"] = r.sequence();
+  j["note"] = r.message();
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  session.PrintSubmitted(r, (is_proposal ? "proposed: " : "approved: ") + words);
+  std::cout << "proposal " << ToHex(id) << "\n";
+  if (!standing.empty()) std::cout << standing << "\n";
+  return CliStatus::Ok();
+}
+
+CliStatus Propose(Session& session, Decision decision, const BoardArgs& a) {
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  liard::Propose propose;
+  if (!ParseExpiry(a.expires, NowMs(), &propose.expires_ms))
+    return CliStatus::Usage("--expires '" + SafeText(a.expires) +
+                            "' must be a duration such as 7d, 48h or 90m, or a date YYYY-MM-DD");
+  if (propose.expires_ms - NowMs() > kMaxProposalLifetimeMs)
+    return CliStatus::Usage("a proposal may stay open at most 30 days");
+  auto name_of = [&](const AccountId& id) { return session.NameOf(id); };
+  const std::string words = DescribeDecision(decision, name_of, session.money());
+  propose.decision = std::move(decision);
+  const std::string question =
+      "Propose to the board: " + words + " (open until " + LocalDateTime(propose.expires_ms) + ")?";
+  return SubmitBoardOp(session, std::move(propose), words, question, a, true, Hash());
+}
+
+// ---- set-rules: a TOML file of the genesis' [rules] shape, plus [[limits]]; what it does not
+// name stays as in force.
+
+CliStatus RulesError(const std::string& file, const toml::node& n, const std::string& what) {
+  return CliStatus::Usage(file + ":" + std::to_string(n.source().begin.line) + ": " + what);
+}
+
+bool ParseRatioText(std::string_view t, int64_t* num, int64_t* den) {
+  size_t slash = t.find('/');
+  auto parse = [](std::string_view d, int64_t* out) {
+    if (d.empty() || d.size() > 12) return false;
+    *out = 0;
+    for (char c : d) {
+      if (c < '0' || c > '9') return false;
+      *out = *out * 10 + (c - '0');
+    }
+    return true;
+  };
+  if (slash == std::string_view::npos) {
+    if (t != "0") return false;
+    *num = 0;
+    *den = 1;
+    return true;
+  }
+  return parse(t.substr(0, slash), num) && parse(t.substr(slash + 1), den) && *den > 0;
+}
+
+CliStatus LoadRulesFile(Session& session, const std::string& file, Rules* rules) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream why;
+    why << file << ":" << e.source().begin.line << ": " << e.description();
+    if (std::string(e.description()).find("File could not be opened") != std::string::npos)
+      return CliStatus::Local("cannot read the rules file " + file);
+    return CliStatus::Usage("the rules file does not parse: " + why.str());
+  }
+  const int decimals = session.money().decimals();
+  auto amount = [&](const toml::node& n, const std::string& key, int places,
+                    int64_t* out) -> CliStatus {
+    auto text = n.value<std::string>();
+    Amount a;
+    if (!text || !ParseAmount(*text, places, &a).ok())
+      return RulesError(file, n, key + " must be an amount in quotes, such as \"150.00\"");
+    *out = a.minor();
+    return CliStatus::Ok();
+  };
+  for (const auto& [key, node] : doc) {
+    const std::string k(key.str());
+    if (k == "rules") {
+      if (!node.is_table()) return RulesError(file, node, "[rules] must be a table");
+      for (const auto& [rk, rn] : *node.as_table()) {
+        const std::string r(rk.str());
+        CliStatus s;
+        if (r == "backing" || r == "reconversion_fee") {
+          auto text = rn.value<std::string>();
+          int64_t* num = r == "backing" ? &rules->backing_num : &rules->reconversion.fee_num;
+          int64_t* den = r == "backing" ? &rules->backing_den : &rules->reconversion.fee_den;
+          if (!text || !ParseRatioText(*text, num, den))
+            return RulesError(file, rn, r + " must be a ratio in quotes, such as \"5/100\"");
+        } else if (r == "conversion_min") {
+          s = amount(rn, r, 2, &rules->conversion.min_euros);
+        } else if (r == "conversion_max") {
+          s = amount(rn, r, 2, &rules->conversion.max_euros);
+        } else if (r == "reconversion_min") {
+          s = amount(rn, r, decimals, &rules->reconversion.min_units);
+        } else {
+          return RulesError(file, rn,
+                            "unknown key '" + r +
+                                "' in [rules] (known: backing, conversion_min, conversion_max, "
+                                "reconversion_fee, reconversion_min)");
+        }
+        if (!s.ok()) return s;
+      }
+    } else if (k == "limits") {
+      if (!node.is_array_of_tables())
+        return RulesError(file, node, "limits must be [[limits]] entries");
+      for (const toml::node& entry : *node.as_array()) {
+        const toml::table& t = *entry.as_table();
+        auto kind_text = t["kind"].value<std::string>();
+        KindLimits l;
+        bool known = false;
+        for (AccountKind kind : kAllKinds)
+          if (kind_text && KindName(kind) == *kind_text) {
+            l.kind = kind;
+            known = true;
+          }
+        if (!known)
+          return RulesError(file, entry,
+                            "each [[limits]] needs kind = \"resident\" (or merchant, "
+                            "exchange-office, municipality, association)");
+        for (const auto& [lk, ln] : t) {
+          const std::string n(lk.str());
+          CliStatus s;
+          if (n == "kind") continue;
+          if (n == "max_payment")
+            s = amount(ln, n, decimals, &l.max_payment);
+          else if (n == "daily_outgoing")
+            s = amount(ln, n, decimals, &l.daily_outgoing);
+          else if (n == "balance_ceiling")
+            s = amount(ln, n, decimals, &l.balance_ceiling);
+          else
+            return RulesError(file, ln,
+                              "unknown key '" + n +
+                                  "' in [[limits]] (known: kind, max_payment, daily_outgoing, "
+                                  "balance_ceiling; \"0\" for no limit)");
+          if (!s.ok()) return s;
+        }
+        std::erase_if(rules->limits, [&](const KindLimits& x) { return x.kind == l.kind; });
+        rules->limits.push_back(l);
+      }
+    } else {
+      return RulesError(file, node,
+                        "unknown table '" + k +
+                            "' (known: [rules], [[limits]]; programmes are kept as in force)");
+    }
+  }
+  Status v = ValidateRules(*rules);
+  if (!v.ok()) return CliStatus::Usage("the rules in " + file + " are not valid: " + v.message());
+  return CliStatus::Ok();
+}
+
+CliStatus BoardList(Session& session, bool as_json) {
+  pb::GovernanceInfo g;
+  CliStatus s = Governance(session, &g);
+  if (!s.ok()) return s;
+  auto name_of = [&](const AccountId& id) { return session.NameOf(id); };
+  auto id_of = [](const std::string& bytes) {
+    AccountId id;
+    (void)id.Assign(bytes);
+    return id;
+  };
+  Rules rules;
+  const bool rules_ok = codec::DecodeRules(g.rules(), &rules).ok();
+  if (as_json) {
+    json j;
+    j["sequence"] = g.sequence();
+    j["threshold"] = g.threshold();
+    json board = json::array();
+    for (const auto& b : g.board())
+      board.push_back(
+          {{"address", session.AddressOf(id_of(b))}, {"name", session.PlainNameOf(id_of(b))}});
+    j["board"] = board;
+    j["paused"] = g.paused();
+    j["pause_reason"] = g.pause_reason();
+    j["rules"] = rules_ok ? DescribeRules(rules, session.money()) : "";
+    json list = json::array();
+    for (const auto& p : g.proposals()) {
+      Decision d;
+      std::string words = "an unknown decision";
+      std::string kind = "unknown";
+      if (codec::DecodeDecision(p.decision(), &d).ok()) {
+        words = DescribeDecision(d, name_of, session.money());
+        kind = std::string(DecisionName(d));
+      }
+      json approvals = json::array();
+      for (const auto& a : p.approvals()) approvals.push_back(session.AddressOf(id_of(a)));
+      list.push_back({{"id", ToHex(p.id())},
+                      {"decision", kind},
+                      {"summary", words},
+                      {"proposer", session.AddressOf(id_of(p.proposer()))},
+                      {"approvals", approvals},
+                      {"approvals_count", p.approvals_size()},
+                      {"threshold", g.threshold()},
+                      {"expires_ms", p.expires_ms()},
+                      {"expires", UtcIso(p.expires_ms())}});
+    }
+    j["proposals"] = list;
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  std::cout << "Board: " << g.board_size() << (g.board_size() == 1 ? " member, " : " members, ")
+            << g.threshold() << (g.threshold() == 1 ? " approval decides" : " approvals decide")
+            << "\n";
+  for (const auto& b : g.board()) std::cout << "  " << name_of(id_of(b)) << "\n";
+  if (g.paused())
+    std::cout << "\nPAUSED: payments are halted « " << SafeText(g.pause_reason())
+              << " »; a board decision resumes them (liard board propose resume)\n";
+  if (rules_ok) std::cout << "\nRules: " << DescribeRules(rules, session.money()) << "\n";
+  if (g.proposals_size() == 0) {
+    std::cout << "\nNo pending proposal.\n";
+    return CliStatus::Ok();
+  }
+  std::cout << "\nPending proposals (" << g.proposals_size() << "):\n";
+  for (const auto& p : g.proposals()) {
+    Decision d;
+    std::string words = "an unknown decision";
+    if (codec::DecodeDecision(p.decision(), &d).ok())
+      words = DescribeDecision(d, name_of, session.money());
+    std::string who;
+    for (const auto& a : p.approvals()) who += (who.empty() ? "" : ", ") + name_of(id_of(a));
+    std::cout << "\n"
+              << ToHex(p.id()) << "\n  " << words << "\n  " << p.approvals_size() << " of "
+              << g.threshold() << " approvals (" << who << "); open until "
+              << LocalDateTime(p.expires_ms()) << "\n";
+  }
+  std::cout << "\nSign one with: liard board sign ID\n";
+  return CliStatus::Ok();
+}
+
+CliStatus BoardSign(Session& session, const BoardArgs& a) {
+  std::string bytes;
+  Hash id;
+  if (!FromHex(a.proposal, &bytes) || !id.Assign(bytes))
+    return CliStatus::Usage(
+        "a proposal id is 64 hexadecimal characters, as 'liard board list' "
+        "shows it");
+  pb::GovernanceInfo g;
+  CliStatus s = Governance(session, &g);
+  if (!s.ok()) return s;
+  const pb::ProposalInfo* p = FindPending(g, id);
+  if (p == nullptr)
+    return CliStatus::Refused("no pending proposal " + a.proposal +
+                              ": it was decided already, it expired, or it never existed "
+                              "(liard board list shows the pending ones)");
+  Decision d;
+  std::string words = "an unknown decision";
+  auto name_of = [&](const AccountId& x) { return session.NameOf(x); };
+  if (codec::DecodeDecision(p->decision(), &d).ok())
+    words = DescribeDecision(d, name_of, session.money());
+  const std::string question = "Approve: " + words + " (" + std::to_string(p->approvals_size()) +
+                               " of " + std::to_string(g.threshold()) + " approvals so far)?";
+  return SubmitBoardOp(session, Approve{id}, words, question, a, false, id);
+}
+
+}  // namespace
+
+void RegisterBoardCommands(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<BoardArgs>();
+  CLI::App* board = app.add_subcommand(
+      "board", "board members: propose decisions, sign them, list the pending ones");
+  board->require_subcommand(1);
+
+  CLI::App* propose = board->add_subcommand(
+      "propose", "propose a decision; it is applied once enough board members signed it");
+  propose->require_subcommand(1);
+  propose->footer(
+      "Every proposal is open 7 days unless --expires (a duration 7d, 48h, 90m, or a date).\n"
+      "Examples:\n"
+      "  liard --key board-1 board propose freeze roue1q... --reason \"phone stolen\"\n"
+      "  liard --key board-1 board propose open-account roue1q... --kind merchant --name "
+      "\"Épicerie\"\n"
+      "  liard --key board-1 board propose pause --reason \"office key stolen\"");
+  auto common = [&](CLI::App* sub) {
+    sub->add_option("--expires", a->expires, "how long it stays open: 7d, 48h, 90m or YYYY-MM-DD")
+        ->capture_default_str();
+    sub->add_flag("--yes,-y", a->yes, "do not ask to confirm");
+    sub->add_flag("--json", a->json, "print the result as JSON");
+  };
+
+  CLI::App* open = propose->add_subcommand("open-account", "open an account of any kind");
+  open->add_option("ADDRESS", a->address, "the new account's address")->required();
+  open->add_option("--name", a->name, "the name payers will see")->required();
+  open->add_option("--kind", a->kind,
+                   "merchant, exchange-office, municipality, association or resident")
+      ->capture_default_str();
+  open->add_option("--member-until", a->member_until, "residents: membership end, YYYY-MM-DD");
+  open->add_option("--fee", a->fee, "residents: the membership fee paid, in euros");
+  common(open);
+  ctx.On(open, [a](Session& s) -> CliStatus {
+    OpenAccount o;
+    bool known = false;
+    for (AccountKind k : kAllKinds)
+      if (KindName(k) == a->kind) {
+        o.kind = k;
+        known = true;
+      }
+    if (!known)
+      return CliStatus::Usage(
+          "--kind must be merchant, exchange-office, municipality, association or resident");
+    if (!IsValidName(a->name))
+      return CliStatus::Usage("a name is 1 to 64 bytes of text without control characters");
+    o.name = a->name;
+    if (!a->member_until.empty() && !ParseDateEnd(a->member_until, &o.member_until_ms))
+      return CliStatus::Usage("--member-until must be a date, YYYY-MM-DD");
+    if (!a->fee.empty() && !ParseAmount(a->fee, 2, &o.fee).ok())
+      return CliStatus::Usage("--fee '" + SafeText(a->fee) + "' is not an amount in euros");
+    CliStatus st = AccountArg(s, a->address, &o.id);
+    if (!st.ok()) return st;
+    return Propose(s, o, *a);
+  });
+
+  for (bool grant : {true, false}) {
+    CLI::App* r = propose->add_subcommand(grant ? "grant-role" : "revoke-role",
+                                          grant ? "give an account a role" : "take a role back");
+    r->add_option("ADDRESS", a->address, "the account")->required();
+    r->add_option("ROLE", a->role, "treasurer, board-member or auditor")->required();
+    common(r);
+    ctx.On(r, [a, grant](Session& s) -> CliStatus {
+      Role role;
+      CliStatus st = RoleArg(a->role, &role);
+      if (!st.ok()) return st;
+      AccountId id;
+      st = AccountArg(s, a->address, &id);
+      if (!st.ok()) return st;
+      if (grant) return Propose(s, GrantRole{id, role}, *a);
+      return Propose(s, RevokeRole{id, role}, *a);
+    });
+  }
+
+  CLI::App* fr = propose->add_subcommand("freeze", "stop an account sending and receiving");
+  fr->add_option("ADDRESS", a->address, "the account")->required();
+  fr->add_option("--reason", a->reason, "why: recorded and shown with the account")->required();
+  common(fr);
+  ctx.On(fr, [a](Session& s) -> CliStatus {
+    CliStatus st = ReasonArg(a->reason);
+    if (!st.ok()) return st;
+    AccountId id;
+    st = AccountArg(s, a->address, &id);
+    if (!st.ok()) return st;
+    return Propose(s, Freeze{id, a->reason}, *a);
+  });
+
+  CLI::App* uf = propose->add_subcommand("unfreeze", "let a frozen account work again");
+  uf->add_option("ADDRESS", a->address, "the account")->required();
+  common(uf);
+  ctx.On(uf, [a](Session& s) -> CliStatus {
+    AccountId id;
+    CliStatus st = AccountArg(s, a->address, &id);
+    if (!st.ok()) return st;
+    return Propose(s, Unfreeze{id}, *a);
+  });
+
+  CLI::App* rk = propose->add_subcommand(
+      "rekey", "lost phone, lost key: the account signs with a new key; its balance stays");
+  rk->add_option("ADDRESS", a->address, "the account")->required();
+  rk->add_option("NEW_KEY", a->new_key,
+                 "the new key: its address or its public key (64 hex), from 'liard key show'")
+      ->required();
+  common(rk);
+  rk->footer(
+      "After the decision the member runs: liard key set-account NEWKEYNAME ADDRESS\n"
+      "Example:\n  liard --key board-1 board propose rekey roue1q(old)... roue1q(new)...");
+  ctx.On(rk, [a](Session& s) -> CliStatus {
+    AccountId id;
+    CliStatus st = AccountArg(s, a->address, &id);
+    if (!st.ok()) return st;
+    PublicKey key;
+    std::string bytes;
+    if (!(FromHex(a->new_key, &bytes) && key.Assign(bytes))) {
+      st = s.ParseAddress(a->new_key, &key);
+      if (!st.ok())
+        return CliStatus::Usage("NEW_KEY must be an address or a public key in 64 hex: " +
+                                st.message());
+    }
+    return Propose(s, Rekey{id, key}, *a);
+  });
+
+  CLI::App* pa = propose->add_subcommand(
+      "pause", "the emergency stop: every payment refused until resumed; reads go on");
+  pa->add_option("--reason", a->reason, "why: shown to everyone")->required();
+  common(pa);
+  ctx.On(pa, [a](Session& s) -> CliStatus {
+    CliStatus st = ReasonArg(a->reason);
+    if (!st.ok()) return st;
+    st = s.Connect();
+    if (!st.ok()) return st;
+    return Propose(s, Pause{a->reason}, *a);
+  });
+
+  CLI::App* re = propose->add_subcommand("resume", "end a pause");
+  common(re);
+  ctx.On(re, [a](Session& s) -> CliStatus { return Propose(s, Resume{}, *a); });
+
+  CLI::App* th = propose->add_subcommand("set-threshold", "how many approvals decide");
+  th->add_option("N", a->threshold, "1 to the board's size")->required();
+  common(th);
+  ctx.On(th, [a](Session& s) -> CliStatus {
+    if (a->threshold == 0) return CliStatus::Usage("N must be at least 1");
+    return Propose(s, SetThreshold{a->threshold}, *a);
+  });
+
+  CLI::App* sr = propose->add_subcommand(
+      "set-rules", "change fees, conversion bounds and limits from a TOML file");
+  sr->add_option("FILE", a->file, "[rules] as in the genesis, and [[limits]] per kind")->required();
+  common(sr);
+  sr->footer(
+      "The file names only what changes; the rest (and every programme) stays as in force.\n"
+      "  [rules]\n  reconversion_fee = \"3/100\"\n  conversion_max = \"500.00\"\n"
+      "  [[limits]]\n  kind = \"resident\"\n  max_payment = \"150.00\"\n"
+      "  daily_outgoing = \"300.00\"\n  balance_ceiling = \"2000.00\"");
+  ctx.On(sr, [a](Session& s) -> CliStatus {
+    pb::GovernanceInfo g;
+    CliStatus st = Governance(s, &g);
+    if (!st.ok()) return st;
+    Rules rules;
+    Status d = codec::DecodeRules(g.rules(), &rules);
+    if (!d.ok()) return CliStatus::Local("the node's rules do not decode: " + d.ToString());
+    st = LoadRulesFile(s, a->file, &rules);
+    if (!st.ok()) return st;
+    return Propose(s, SetRules{rules}, *a);
+  });
+
+  CLI::App* sign = board->add_subcommand("sign", "approve a pending proposal");
+  sign->add_option("ID", a->proposal, "the proposal id (64 hex), from 'liard board list'")
+      ->required();
+  sign->add_flag("--yes,-y", a->yes, "do not ask to confirm");
+  sign->add_flag("--json", a->json, "print the result as JSON");
+  sign->footer("Example:\n  liard --key board-2 board sign 3f1a...e9");
+  ctx.On(sign, [a](Session& s) { return BoardSign(s, *a); });
+
+  CLI::App* list = board->add_subcommand(
+      "list", "the board, its threshold, the pause, the rules and the pending proposals");
+  list->add_flag("--json", a->json, "print JSON");
+  list->footer("Anyone may read it: the association's governance is public.");
+  ctx.On(list, [a](Session& s) { return BoardList(s, a->json); });
+}
+
+}  // namespace liard::wallet
