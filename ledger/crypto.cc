@@ -85,6 +85,11 @@ Signature KeyPair::Sign(std::string_view message) const {
   return sig;
 }
 
+bool IsValidPublicKey(const PublicKey& key) {
+  InitCrypto();
+  return crypto_core_ed25519_is_valid_point(key.data.data()) == 1;
+}
+
 bool Verify(const PublicKey& key, std::string_view message, const Signature& signature) {
   InitCrypto();
   return crypto_sign_verify_detached(signature.data.data(),

@@ -83,6 +83,8 @@ class KeyPair {
 // True if `signature` is a valid Ed25519 signature of `message` by `key` (libsodium's strict
 // verification: non-canonical signatures and small-order keys are refused).
 bool Verify(const PublicKey& key, std::string_view message, const Signature& signature);
+// True if `key` is a canonical Ed25519 point of the main subgroup: one that can ever verify.
+bool IsValidPublicKey(const PublicKey& key);
 
 }  // namespace liard
 

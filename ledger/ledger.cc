@@ -358,9 +358,7 @@ class Applier {
         return Status(Code::kAlreadyApproved, "this board member approved the proposal already");
     Proposal proposal = *found;
     proposal.approvals.push_back(actor_.id);
-    Governance g = Pruned();
-    std::erase_if(g.pending, [&](const Proposal& x) { return x.id == proposal.id; });
-    return Decide(std::move(g), std::move(proposal));
+    return Decide(Pruned(), std::move(proposal));
   }
 
  private:
@@ -441,10 +439,17 @@ class Applier {
                      std::string(DecisionName(proposal.decision)) +
                      "): " + std::to_string(approvals) + " of " + std::to_string(g.threshold) +
                      " approvals";
-      g.pending.push_back(std::move(proposal));
+      // A new proposal goes last; an approved one keeps its place: oldest first.
+      auto it = std::find_if(g.pending.begin(), g.pending.end(),
+                             [&](const Proposal& x) { return x.id == proposal.id; });
+      if (it != g.pending.end())
+        *it = std::move(proposal);
+      else
+        g.pending.push_back(std::move(proposal));
       delta_->governance = std::move(g);
       return Status::Ok();
     }
+    std::erase_if(g.pending, [&](const Proposal& x) { return x.id == proposal.id; });
     Status s = std::visit([&](const auto& d) { return Execute(d, &g); }, proposal.decision);
     if (!s.ok()) return s;
     delta_->note = "decided " + std::string(DecisionName(proposal.decision)) + " with " +
@@ -546,6 +551,8 @@ class Applier {
     if (!s.ok()) return s;
     if (a.key == d.new_key)
       return Status(Code::kBadDecision, "the account signs with this key already");
+    if (!IsValidPublicKey(d.new_key))
+      return Status(Code::kBadDecision, "the new key is not a valid Ed25519 public key");
     a.key = d.new_key;
     Write(std::move(a));
     return Status::Ok();

@@ -67,7 +67,7 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kAccountClosed, "ACCOUNT_CLOSED", "the account acting is closed"},
     CodeInfo{Code::kDestinationClosed, "DESTINATION_CLOSED", "the account to be paid is closed"},
     CodeInfo{Code::kNotPermitted, "NOT_PERMITTED",
-             "this kind of account may not perform this operation"},
+             "the acting account's roles do not allow this operation"},
     CodeInfo{Code::kExpired, "EXPIRED", "the operation's validity period has passed"},
     CodeInfo{Code::kAccountExists, "ACCOUNT_EXISTS", "an account with this id exists already"},
     CodeInfo{Code::kBalanceOverflow, "BALANCE_OVERFLOW",

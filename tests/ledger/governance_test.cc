@@ -2,7 +2,10 @@
 // reads, through real signatures and the wire codec.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <map>
 #include <optional>
+#include <random>
 
 #include "ledger/money.h"
 #include "ledger/permissions.h"
@@ -38,6 +41,7 @@ Status Decide(Fixture& f, Decision d, int64_t now = kNow) {
   Status s = f.SubmitAt(p, now);
   if (!s.ok()) return s;
   const Hash id = OperationId(f.ledger().id(), codec::EncodeOperation(p));
+  if (f.state().governance().FindProposal(id) == nullptr) return s;  // a threshold of 1
   return f.SubmitAt(f.MakeOp("board-2", Approve{id}), now);
 }
 
@@ -128,6 +132,24 @@ TEST_CASE("expired proposals are pruned and the pending list is bounded", "[ledg
   CHECK(f.Submit(ProposeOp(f, "board-1", SetThreshold{2})).code() == Code::kTooManyProposals);
   // Once they expired, the next governance change drops them.
   REQUIRE(f.SubmitAt(ProposeOp(f, "board-1", SetThreshold{2}, kNow + 5000), kNow + 2000).ok());
+  CHECK(f.state().governance().pending.size() == 1);
+}
+
+TEST_CASE("pending proposals stay oldest first as approvals come in", "[ledger][governance]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, SetThreshold{3}).ok());
+  Operation first = ProposeOp(f, "board-1", Pause{"one"});
+  REQUIRE(f.Submit(first).ok());
+  Operation second = ProposeOp(f, "board-1", Pause{"two"});
+  REQUIRE(f.Submit(second).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, first)})).ok());
+  const auto& pending = f.state().governance().pending;
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].id == IdOf(f, first));
+  CHECK(pending[0].approvals.size() == 2);
+  CHECK(pending[1].id == IdOf(f, second));
+  REQUIRE(f.Submit(f.MakeOp("board-3", Approve{IdOf(f, first)})).ok());
+  CHECK(f.state().governance().pause_reason == "one");
   CHECK(f.state().governance().pending.size() == 1);
 }
 
@@ -285,6 +307,9 @@ TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
   REQUIRE(f.SubmitEnvelope(f.Sign(pay, &fresh)).ok());
   CHECK(f.BalanceOf("alice") == 9'900);
   CHECK(Decide(f, Rekey{Fixture::Id("alice"), fresh.public_key()}).code() == Code::kBadDecision);
+  PublicKey not_a_point;
+  not_a_point.data.fill(0xff);  // not a canonical point: no signature could ever verify
+  CHECK(Decide(f, Rekey{Fixture::Id("alice"), not_a_point}).code() == Code::kBadDecision);
 }
 
 TEST_CASE("a frozen account can neither send nor receive, and the reason is shown",
@@ -634,6 +659,141 @@ TEST_CASE("a read request is bound to its call, its account, its key and a short
   CHECK(AuthorizeRead(f.state(), f.ledger().id(), decoded, renewed.body, fresh.public_key(),
                       renewed.signature, "GetAccount", &target, kNow)
             .ok());
+}
+
+}  // namespace
+}  // namespace liard
+
+namespace liard {
+namespace {
+
+uint64_t PropertySeed() {
+  if (const char* s = std::getenv("LIARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
+  return std::random_device{}();
+}
+
+TEST_CASE("random board decisions mixed with payments never break a rule or a book",
+          "[ledger][governance][property]") {
+  const uint64_t seed = PropertySeed();
+  std::mt19937_64 rng(seed);
+  INFO("seed " << seed << " (rerun with LIARD_TEST_SEED=" << seed << ")");
+  std::vector<Member> members;
+  std::vector<std::string> payers;
+  for (int i = 0; i < 12; ++i) {
+    payers.push_back("r" + std::to_string(i));
+    members.push_back({payers.back(), AccountKind::kResident, int64_t(rng() % 20'000)});
+  }
+  for (int i = 0; i < 4; ++i) {
+    payers.push_back("m" + std::to_string(i));
+    members.push_back({payers.back(), AccountKind::kMerchant, int64_t(rng() % 20'000)});
+  }
+  Fixture f(members);
+  std::map<std::string, KeyPair> keys;  // the key each account signs with now
+  for (const auto& p : payers) keys.emplace(p, KeyFor(p));
+  int64_t now = kNow;
+  int accepted_payments = 0, decisions = 0, refusals = 0;
+
+  for (int step = 0; step < 3'000; ++step) {
+    now += int64_t(rng() % 3'600'000);
+    const std::string& from = payers[rng() % payers.size()];
+    const std::string& to = payers[rng() % payers.size()];
+    const Account before_from = *f.state().FindAccount(Fixture::Id(from));
+    const Account before_to = *f.state().FindAccount(Fixture::Id(to));
+    const bool paused = f.state().governance().paused;
+    const Rules rules = f.state().governance().rules;
+    const std::string digest = ToHex(f.state().digest());
+    Status s;
+    bool payment = false;
+    switch (rng() % 10) {
+      case 0: {  // the board decides something about someone
+        const AccountId who = Fixture::Id(to);
+        Decision d;
+        switch (rng() % 6) {
+          case 0:
+            d = Freeze{who, "step " + std::to_string(step)};
+            break;
+          case 1:
+            d = Unfreeze{who};
+            break;
+          case 2:
+            d = rng() % 4 == 0 ? Decision{Pause{"drill"}} : Decision{Resume{}};
+            break;
+          case 3: {
+            Rules r = f.state().governance().rules;
+            r.limits.clear();  // half the time the board lifts every limit
+            if (rng() % 2)
+              r.limits = {KindLimits{AccountKind::kResident, int64_t(rng() % 5'000),
+                                     int64_t(rng() % 10'000), int64_t(rng() % 40'000)}};
+            d = SetRules{r};
+            break;
+          }
+          case 4: {
+            KeyPair fresh = KeyFor(to + "/" + std::to_string(step));
+            d = Rekey{who, fresh.public_key()};
+            Status r = Decide(f, d, now);
+            if (r.ok()) keys.insert_or_assign(to, fresh);
+            s = r;
+            ++decisions;
+            goto checked;
+          }
+          default:
+            d = SetThreshold{uint32_t(1 + rng() % 2)};  // board-1 and board-2 decide
+            break;
+        }
+        s = Decide(f, d, now);
+        ++decisions;
+        break;
+      }
+      case 1: {  // an office renews or sets a short membership
+        s = f.SubmitAt(f.MakeOp("office", RenewMembership{Fixture::Id(from),
+                                                          now + int64_t(rng() % (60 * kDay)) + 1,
+                                                          Amount(int64_t(rng() % 2'000))}),
+                       now);
+        break;
+      }
+      default: {
+        if (from == to) continue;
+        Operation op = f.TransferOp(from, to, int64_t(1 + rng() % 2'000));
+        s = f.SubmitEnvelope(f.Sign(op, &keys.at(from)), now);
+        payment = true;
+        break;
+      }
+    }
+  checked:
+    INFO("step " << step << ": " << s.ToString());
+    if (!s.ok()) ++refusals;
+    if (payment) {
+      const int64_t moved =
+          before_from.sequence == f.state().FindAccount(Fixture::Id(from))->sequence ? 0 : 1;
+      if (s.ok()) {
+        ++accepted_payments;
+        // An accepted payment broke none of the rules in force.
+        REQUIRE(moved == 1);
+        REQUIRE_FALSE(paused);
+        REQUIRE(before_from.status == AccountStatus::kActive);
+        REQUIRE(before_to.status == AccountStatus::kActive);
+        REQUIRE((before_from.member_until_ms == 0 || now <= before_from.member_until_ms ||
+                 before_from.kind != AccountKind::kResident));
+        if (const KindLimits* l = rules.LimitsFor(before_from.kind)) {
+          if (l->daily_outgoing > 0)
+            REQUIRE(f.state().Balance(DailyOutTallyKey(before_from.id, now)) <= l->daily_outgoing);
+        }
+        if (const KindLimits* l = rules.LimitsFor(before_to.kind)) {
+          if (l->balance_ceiling > 0)
+            REQUIRE(f.state().Balance(BookKey::Member(before_to.id)) <= l->balance_ceiling);
+        }
+      } else {
+        REQUIRE(ToHex(f.state().digest()) == digest);  // a refusal changes nothing at all
+      }
+    }
+    REQUIRE(CheckTotals(f.state().NonZeroBalances(), f.state().totals()).ok());
+    REQUIRE(f.Reserve() >= f.Circulation());
+    REQUIRE(-f.Total(Slot::kIssuance) == f.Circulation());
+  }
+  // The mix really reached both sides: payments accepted and refused, decisions taken.
+  CHECK(accepted_payments > 100);
+  CHECK(refusals > 100);
+  CHECK(decisions > 100);
 }
 
 }  // namespace
