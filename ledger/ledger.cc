@@ -336,12 +336,8 @@ class Applier {
   Status operator()(const Propose& p) {
     if (p.expires_ms <= now_ms_ || p.expires_ms > now_ms_ + kMaxProposalLifetimeMs)
       return Status(Code::kBadDecision, "a proposal must expire after now and within 30 days");
-    Governance g = Pruned();
-    if (g.pending.size() >= kMaxPendingProposals)
-      return Status(Code::kTooManyProposals,
-                    std::to_string(g.pending.size()) + " proposals are pending already");
     Proposal proposal{op_id_, actor_.id, p.decision, p.expires_ms, {actor_.id}};
-    return Decide(std::move(g), std::move(proposal));
+    return Decide(Pruned(), std::move(proposal));
   }
 
   Status operator()(const Approve& a) {
@@ -442,10 +438,15 @@ class Applier {
       // A new proposal goes last; an approved one keeps its place: oldest first.
       auto it = std::find_if(g.pending.begin(), g.pending.end(),
                              [&](const Proposal& x) { return x.id == proposal.id; });
-      if (it != g.pending.end())
+      if (it != g.pending.end()) {
         *it = std::move(proposal);
-      else
+      } else if (g.pending.size() >= kMaxPendingProposals) {
+        delta_->note.clear();
+        return Status(Code::kTooManyProposals,
+                      std::to_string(g.pending.size()) + " proposals are pending already");
+      } else {
         g.pending.push_back(std::move(proposal));
+      }
       delta_->governance = std::move(g);
       return Status::Ok();
     }
@@ -523,12 +524,26 @@ class Applier {
     g->rules = d.rules;
     return Status::Ok();
   }
-  Status Execute(const Freeze& d, Governance*) {
+  Status Execute(const Freeze& d, Governance* g) {
     Account a;
     Status s = Target(d.account, &a);
     if (!s.ok()) return s;
     if (a.status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the account is closed");
+    // A frozen board member cannot sign: never leave fewer signers than the threshold, or
+    // nobody could ever unfreeze them.
+    if (g->IsBoardMember(a.id) && a.status == AccountStatus::kActive) {
+      size_t signers = 0;
+      for (const auto& m : g->board) {
+        const Account* b = state_.FindAccount(m);
+        signers += m != a.id && b != nullptr && b->status == AccountStatus::kActive ? 1 : 0;
+      }
+      if (signers < g->threshold)
+        return Status(Code::kBoardTooSmall, "freezing this board member would leave " +
+                                                std::to_string(signers) +
+                                                " who can sign, fewer than the threshold of " +
+                                                std::to_string(g->threshold));
+    }
     a.status = AccountStatus::kFrozen;
     a.freeze_reason = d.reason;
     Write(std::move(a));

@@ -216,6 +216,16 @@ TEST_CASE("the board cannot shrink below its threshold", "[ledger][governance]")
   CHECK(f.state().governance().board.size() == 4);
 }
 
+TEST_CASE("the board cannot freeze itself below its threshold of signers", "[ledger][governance]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, Freeze{Fixture::Id("board-3"), "lost phone"}).ok());
+  // Two active members of three, two needed: freezing another would lock the board forever.
+  CHECK(Decide(f, Freeze{Fixture::Id("board-2"), "lost phone too"}).code() == Code::kBoardTooSmall);
+  CHECK(f.Submit(ProposeOp(f, "board-3", Resume{})).code() == Code::kAccountFrozen);
+  REQUIRE(Decide(f, Unfreeze{Fixture::Id("board-3")}).ok());
+  CHECK(f.Submit(ProposeOp(f, "board-3", Resume{})).ok());
+}
+
 TEST_CASE("only the treasurer, board-member and auditor roles are granted",
           "[ledger][governance]") {
   Fixture f = Town();
