@@ -100,7 +100,9 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
         std::cerr << "liard: this node cannot simulate; the payees and the balance were checked "
                      "one by one\n";
       else if (sim.code() != 0)
-        ledger.push_back({0, WithLine(sim.code_name() + ": " + sim.message(), sim.leg(), lines)});
+        ledger.push_back(
+            {sim.leg() >= 1 && sim.leg() <= lines.size() ? lines[sim.leg() - 1].line : 0,
+             sim.code_name() + ": " + sim.message()});
     }
     const size_t count = lines.size() + [&] {
       std::set<size_t> bad;

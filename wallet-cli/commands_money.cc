@@ -94,9 +94,6 @@ CliStatus Convert(Session& session, const MoneyArgs& a) {
   AccountId member;
   s = AddressArg(session, a.address, &member);
   if (!s.ok()) return s;
-  pb::AccountInfo info;
-  s = session.node().GetAccount(member, &info);
-  if (!s.ok()) return s;
   int64_t at_par = 0;
   if (!EurosToUnits(session.genesis(), euros.minor(), Rounding::kDown, &at_par).ok()) at_par = 0;
   std::string fallback = "convert " + session.money().Euros(euros.minor()) + " for " +

@@ -9,6 +9,7 @@
 #include "ledger/address.h"
 #include "ledger/crypto.h"
 #include "wallet-cli/batch.h"
+#include "wallet-cli/describe.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/keystore.h"
 #include "wallet-cli/payment_uri.h"
@@ -330,3 +331,61 @@ TEST_CASE("a payment request renders as a QR code with a quiet zone", "[wallet][
 }
 
 }  // namespace liard::wallet
+
+TEST_CASE("a membership date runs through its whole day, UTC, and impossible dates are refused",
+          "[wallet][format]") {
+  int64_t ms = 0;
+  REQUIRE(liard::wallet::ParseDateEnd("1970-01-01", &ms));
+  CHECK(ms == 86'400'000);
+  REQUIRE(liard::wallet::ParseDateEnd("2024-02-29", &ms));
+  CHECK(ms == 1'709'251'200'000);  // 2024-03-01T00:00:00Z
+  CHECK(liard::wallet::UtcDate(ms - 1) == "2024-02-29");
+  REQUIRE(liard::wallet::ParseDateEnd("2026-12-31", &ms));
+  CHECK(liard::wallet::UtcIso(ms) == "2027-01-01T00:00:00Z");
+  for (const char* bad : {"2023-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01",
+                          "1969-12-31", "2026-04-31", "2026/01/01", ""})
+    CHECK_FALSE(liard::wallet::ParseDateEnd(bad, &ms));
+}
+
+TEST_CASE("a proposal's expiry is a duration in days, hours or minutes, or a date",
+          "[wallet][format]") {
+  const int64_t now = 1'700'000'000'000;
+  int64_t ms = 0;
+  REQUIRE(liard::wallet::ParseExpiry("7d", now, &ms));
+  CHECK(ms == now + 7 * 86'400'000LL);
+  REQUIRE(liard::wallet::ParseExpiry("48h", now, &ms));
+  CHECK(ms == now + 48 * 3'600'000LL);
+  REQUIRE(liard::wallet::ParseExpiry("90m", now, &ms));
+  CHECK(ms == now + 90 * 60'000LL);
+  REQUIRE(liard::wallet::ParseExpiry("2026-01-31", now, &ms));
+  CHECK(liard::wallet::UtcIso(ms) == "2026-02-01T00:00:00Z");
+  for (const char* bad : {"0d", "7", "d", "7w", "-1d", "1.5d", "9999999d"})
+    CHECK_FALSE(liard::wallet::ParseExpiry(bad, now, &ms));
+}
+
+TEST_CASE("board decisions read as sentences naming the accounts and the reasons",
+          "[wallet][describe]") {
+  using namespace liard;
+  wallet::Money money("ROUE", 2, ',');
+  AccountId a = KeyPair::FromSeed(Seed{}).public_key();
+  auto name_of = [](const AccountId&) { return std::string("Alice Martin"); };
+  CHECK(wallet::DescribeDecision(Freeze{a, "phone\x1b[2J stolen"}, name_of, money) ==
+        "freeze Alice Martin « phone\xEF\xBF\xBD[2J stolen »");
+  CHECK(wallet::DescribeDecision(GrantRole{a, Role::kAuditor}, name_of, money) ==
+        "grant the auditor role to Alice Martin");
+  CHECK(wallet::DescribeDecision(RevokeRole{a, Role::kBoardMember}, name_of, money) ==
+        "revoke the board-member role from Alice Martin");
+  CHECK(wallet::DescribeDecision(SetThreshold{2}, name_of, money) == "make 2 approvals decide");
+  CHECK(wallet::DescribeDecision(Resume{}, name_of, money) == "resume payments");
+  OpenAccount open{a, AccountKind::kResident, "Dora", 1'709'251'200'000, Amount(10'00)};
+  CHECK(wallet::DescribeDecision(open, name_of, money) ==
+        "open a resident account 'Dora' for Alice Martin, member until 2024-02-29, fee "
+        "10,00 EUR");
+  Rules rules;
+  rules.reconversion = {5, 100, 1};
+  rules.limits.push_back({AccountKind::kResident, 150'00, 300'00, 0});
+  CHECK(wallet::DescribeDecision(SetRules{rules}, name_of, money) ==
+        "set the rules: backing 1/1; conversion from 0,01 EUR to no maximum; reconversion fee "
+        "5/100 from 0,01 ROUE; resident: max payment 150,00 ROUE, daily outgoing 300,00 ROUE, "
+        "balance ceiling none; no bonus programme");
+}
