@@ -1,15 +1,16 @@
 // Store: liard-node's RocksDB layout — column families, key and record encodings, group commit
 // and the fast, self-checking start-up load.
 //
-// RECORD ENCODINGS (format "liard-store/1"). These bytes are on users' disks: never change a
-// layout in place; add a new key, or a new format with a migration. Every integer is big-endian
-// and fixed-size; a signed integer is stored as its two's-complement 64 bits (i64); there is no
-// floating point anywhere. A string is a u32 byte length followed by the bytes. Each record
-// has exactly the length its layout gives, and its kinds, statuses and slots are known values:
-// anything else is refused as kCorruption naming the column family and key.
+// RECORD ENCODINGS (format "liard-store/2"; "liard-store/1", from before governance, had no
+// "governance" record and a shorter account record, and is refused with a message). These bytes are
+// on users' disks: never change a layout in place; add a new key, or a new format with a migration.
+// Every integer is big-endian and fixed-size; a signed integer is stored as its two's-complement 64
+// bits (i64); there is no floating point anywhere. A string is a u32 byte length followed by the
+// bytes. Each record has exactly the length its layout gives, and its kinds, statuses and slots are
+// known values: anything else is refused as kCorruption naming the column family and key.
 //
 //   meta (text keys):
-//     "format"     -> "liard-store/1"
+//     "format"     -> "liard-store/2"
 //     "genesis"    -> the genesis document, the exact bytes whose hash is the ledger id
 //     "ledger_id"  -> 32 bytes
 //     "head"       -> u64 sequence | head hash (32) | i64 time_ms                 = 48 bytes
@@ -20,8 +21,11 @@
 //     "checkpoint" -> u64 sequence | head hash (32) | state digest (32) | i64 time_ms |
 //                     signature (64)                                              = 144 bytes
 //     "node_seed"  -> 32 bytes
+//     "governance" -> EncodeGovernance (ledger/governance.h): rules in force, board,
+//                     threshold, pause, pending proposals; written at genesis and by every
+//                     group with a board decision or proposal
 //   accounts:  account id (32) -> signing key (32) | u8 kind | u8 status | u64 sequence |
-//              string name
+//              string name | u32 roles | i64 member_until_ms | string freeze_reason
 //   balances:  u8 slot | owner (32) -> i64 balance; never 0 (a zero balance is deleted, as in
 //              MemoryState and the state digest)
 //   journal:   u64 sequence -> i64 time_ms | prev hash (32) | entry hash (32) | envelope (the
@@ -57,12 +61,13 @@
 #include <unordered_set>
 
 #include "ledger/genesis.h"
+#include "ledger/governance.h"
 #include "ledger/invariants.h"
 
 namespace liard::node {
 namespace {
 
-constexpr std::string_view kFormat = "liard-store/1";
+constexpr std::string_view kFormat = "liard-store/2";
 
 // Column families, in the order of their handles.
 enum Cf : size_t { kMeta, kAccounts, kBalances, kJournal, kPostings, kOpIndex, kHistory, kCfCount };
@@ -77,6 +82,7 @@ constexpr std::string_view kTotalsKey = "totals";
 constexpr std::string_view kDigestKey = "digest";
 constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr std::string_view kNodeSeedKey = "node_seed";
+constexpr std::string_view kGovernanceKey = "governance";
 
 constexpr size_t kCheckpointSize = 8 + 32 + 32 + 8 + 64;
 constexpr size_t kPostingSize = 1 + 32 + 8;
@@ -221,13 +227,17 @@ std::string HistoryKey(const AccountId& id, uint64_t sequence) {
 
 std::string EncodeAccount(const Account& a) {
   std::string v;
-  v.reserve(32 + 2 + 8 + 4 + a.name.size());
+  v.reserve(32 + 2 + 8 + 4 + a.name.size() + 4 + 8 + 4 + a.freeze_reason.size());
   PutBytes(&v, a.key);
   v.push_back(static_cast<char>(a.kind));
   v.push_back(static_cast<char>(a.status));
   PutU64(&v, a.sequence);
   PutU32(&v, static_cast<uint32_t>(a.name.size()));
   v.append(a.name);
+  PutU32(&v, a.roles);
+  PutI64(&v, a.member_until_ms);
+  PutU32(&v, static_cast<uint32_t>(a.freeze_reason.size()));
+  v.append(a.freeze_reason);
   return v;
 }
 bool DecodeAccount(std::string_view key, std::string_view value, Account* a) {
@@ -238,6 +248,9 @@ bool DecodeAccount(std::string_view key, std::string_view value, Account* a) {
   uint8_t status = r.U8();
   a->sequence = r.U64();
   a->name = r.String();
+  a->roles = r.U32();
+  a->member_until_ms = r.I64();
+  a->freeze_reason = r.String();
   if (!r.Done() || !IsValidKind(kind) || !IsValidStatus(status)) return false;
   a->kind = static_cast<AccountKind>(kind);
   a->status = static_cast<AccountStatus>(status);
@@ -671,6 +684,7 @@ struct Store::Impl {
       PutI64(&v, balance);
       b->Put(kBalances, BalanceKey(key), v);
     }
+    b->Put(kMeta, kGovernanceKey, EncodeGovernance(state.governance()));
     b->Put(kMeta, kTotalsKey, EncodeTotals(state.totals()));
     b->Put(kMeta, kDigestKey, state.digest().view());
   }
@@ -765,6 +779,14 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
 
   std::string format;
   Status fs_status = impl->Get(kMeta, kFormatKey, &format);
+  if (fs_status.ok() && format == "liard-store/1")
+    return Status(Code::kInvalidArgument,
+                  "the database in " + dir +
+                      " was written by a liard-node from before governance (format "
+                      "'liard-store/1'): its account records lack roles and membership and it "
+                      "has no governance record, so this liard-node (format '" +
+                      std::string(kFormat) +
+                      "') will not read it; start a new ledger, or replay its journal into one");
   if (fs_status.ok() && format != kFormat)
     return Status(Code::kInvalidArgument, "the database in " + dir + " has format '" + format +
                                               "', which this liard-node does not read (it reads '" +
@@ -860,6 +882,13 @@ Status Store::Load(MemoryState* state, HeadState* head) const {
   if (!stored_digest.Assign(v)) return m.Corrupt(kMeta, kDigestKey, "is not 32 bytes");
   s = m.ReadHead(head, snap.snapshot());
   if (!s.ok()) return s;
+  s = m.Get(kMeta, kGovernanceKey, &v, snap.snapshot());
+  if (s.code() == Code::kNotFound) return m.Corrupt(kMeta, kGovernanceKey, "is missing");
+  if (!s.ok()) return s;
+  Governance governance;
+  if (!DecodeGovernance(v, &governance)) return m.Corrupt(kMeta, kGovernanceKey, "does not decode");
+  // Its hash is part of the digest checked below: a record changed on disk is caught there.
+  state->PutGovernance(std::move(governance));
 
   // Filling the MemoryState (a record hash and a map insert per record) is the costly part;
   // reading and decoding RocksDB's blocks happens meanwhile on a second thread.
@@ -948,6 +977,7 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
   Batch b(m.cf);
   std::unordered_set<AccountId> accounts;
   std::unordered_set<BookKey> balances;
+  bool governance_changed = false;
   for (const auto& op : group) {
     std::string seq = SeqKey(op.entry.sequence);
     b.Put(kJournal, seq, EncodeEntry(op.entry, op.entry_hash));
@@ -956,7 +986,10 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
     for (const auto& id : op.touched) b.Put(kHistory, HistoryKey(id, op.entry.sequence), "");
     for (const auto& a : op.delta.accounts) accounts.insert(a.id);
     for (const auto& p : op.delta.postings) balances.insert(p.key);
+    if (op.delta.governance) governance_changed = true;
   }
+  // The record as the whole group left it: a later op of the group may have changed it again.
+  if (governance_changed) b.Put(kMeta, kGovernanceKey, EncodeGovernance(state_after.governance()));
   for (const auto& id : accounts) {
     const Account* a = state_after.FindAccount(id);
     if (!a)

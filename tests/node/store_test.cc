@@ -61,9 +61,13 @@ struct Snapshot {
   std::vector<Account> accounts;
   std::vector<std::pair<BookKey, int64_t>> balances;
   Totals totals;
+  std::string governance;  // canonical bytes (Governance's == is unusable: Decision has none)
   Hash digest;
   explicit Snapshot(const MemoryState& s)
-      : balances(s.NonZeroBalances()), totals(s.totals()), digest(s.digest()) {
+      : balances(s.NonZeroBalances()),
+        totals(s.totals()),
+        governance(EncodeGovernance(s.governance())),
+        digest(s.digest()) {
     for (const auto& [id, a] : s.accounts()) accounts.push_back(a);
     std::sort(accounts.begin(), accounts.end(),
               [](const Account& a, const Account& b) { return a.id < b.id; });
@@ -178,7 +182,10 @@ TEST_CASE("a store initialised with a genesis gives it back after reopening", "[
   INFO(s.ToString());
   REQUIRE(s.ok());
   CHECK(Snapshot(loaded) == Snapshot(f.state()));
-  CHECK(loaded.account_count() == 5);  // association, office, alice, bob, shop
+  // association, office, alice, bob, shop, and the three board members' accounts
+  CHECK(loaded.account_count() == 8);
+  CHECK(loaded.governance().board.size() == 3);
+  CHECK(loaded.governance().threshold == 2);
   CHECK(head.sequence == 0);
   CHECK(head.head_hash == f.ledger().id());
   CHECK(head.time_ms == 0);
@@ -479,6 +486,9 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
       record += static_cast<char>(a->status);
       record += U64Bytes(a->sequence + 7);
       record += std::string{0, 0, 0, static_cast<char>(a->name.size())} + a->name;
+      record += std::string{0, 0, 0, 0};  // roles
+      record += I64Bytes(a->member_until_ms);
+      record += std::string{0, 0, 0, 0};  // no freeze reason
       REQUIRE(
           db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(a->id.view()), record).ok());
     });
@@ -495,6 +505,109 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "altered or damaged"));
   CHECK(Contains(s.message(), dir.path()));
+}
+
+TEST_CASE("board proposals and decisions come back after reopening, checked by the digest",
+          "[node][store][governance]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();  // a board of 2 of 3
+  Chain chain(f);
+  const int64_t expires = 1'700'000'000'000 + 24 * 3600 * 1000;
+  Hash pause_id, freeze_id;
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+    // A proposal alone in its group: pending after one approval.
+    AppliedOperation propose =
+        chain.Apply(f.MakeOp("board-1", Propose{Pause{"key theft at the office"}, expires}));
+    pause_id = propose.op_id;
+    REQUIRE(store->Append({propose}, f.state()).ok());
+    REQUIRE(f.state().governance().pending.size() == 1);
+    // A group where a transfer follows the decision: the record written is the group's last.
+    std::vector<AppliedOperation> g2;
+    g2.push_back(chain.Apply(f.TransferOp("alice", "bob", 10)));
+    g2.push_back(chain.Apply(
+        f.MakeOp("board-3", Propose{Freeze{Fixture::Id("bob"), "court order 12"}, expires})));
+    freeze_id = g2.back().op_id;
+    g2.push_back(chain.Apply(f.MakeOp("board-2", Approve{pause_id})));
+    REQUIRE(store->Append(std::move(g2), f.state()).ok());
+  }
+  REQUIRE(f.state().governance().paused);
+  REQUIRE(f.state().governance().pending.size() == 1);
+
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(Snapshot(loaded) == Snapshot(f.state()));
+  CHECK(loaded.governance().paused);
+  CHECK(loaded.governance().pause_reason == "key theft at the office");
+  REQUIRE(loaded.governance().pending.size() == 1);
+  CHECK(loaded.governance().pending[0].id == freeze_id);
+  CHECK(loaded.governance().FindProposal(pause_id) == nullptr);  // decided, so gone
+  CHECK(loaded.digest() == f.state().digest());
+}
+
+TEST_CASE("a governance record altered behind the store's back makes loading fail",
+          "[node][store][governance]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+  }
+  std::string expect;
+  SECTION("well formed: the board's threshold lowered to one") {
+    Governance g = f.state().governance();
+    REQUIRE(g.threshold == 2);
+    g.threshold = 1;
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "governance", EncodeGovernance(g)).ok());
+    });
+    expect = "altered or damaged";
+  }
+  SECTION("bytes that do not decode") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "governance", "abc").ok());
+    });
+    expect = "meta/governance does not decode";
+  }
+  SECTION("deleted") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["meta"], "governance").ok());
+    });
+    expect = "meta/governance is missing";
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  INFO(s.ToString());
+  CHECK(s.code() == Code::kCorruption);
+  CHECK(Contains(s.message(), expect));
+}
+
+TEST_CASE("a database of the format before governance is refused, saying why",
+          "[node][store][governance]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+  }
+  Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "format", "liard-store/1").ok());
+  });
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(dir.path(), /*create=*/false, &store);
+  INFO(s.ToString());
+  CHECK(s.code() == Code::kInvalidArgument);
+  CHECK(Contains(s.message(), "liard-store/1"));
+  CHECK(Contains(s.message(), "before governance"));
+  CHECK(Contains(s.message(), dir.path()));
+  CHECK(store == nullptr);
 }
 
 TEST_CASE("a journal that ends before the head does not load", "[node][store]") {
