@@ -1,0 +1,192 @@
+// Replay: the hash chain, signatures and rules of a journal, checked again from the genesis.
+#include "ledger/replay.h"
+
+#include <algorithm>
+
+#include "ledger/bytes.h"
+
+namespace liard {
+namespace {
+
+constexpr uint8_t kSnapshotVersion = 1;
+constexpr std::string_view kSnapshotDomain{"liard/v1/replay-snapshot\0", 25};
+
+void PutAccount(ByteWriter* w, const Account& a) {
+  w->Key(a.id);
+  w->Key(a.key);
+  w->U8(static_cast<uint8_t>(a.kind));
+  w->U8(static_cast<uint8_t>(a.status));
+  w->U64(a.sequence);
+  w->Str(a.name);
+  w->U32(a.roles);
+  w->I64(a.member_until_ms);
+  w->Str(a.freeze_reason);
+}
+
+bool GetAccount(ByteReader* r, Account* a) {
+  a->id = r->Key();
+  a->key = r->Key();
+  uint8_t kind = r->U8();
+  uint8_t status = r->U8();
+  a->sequence = r->U64();
+  a->name = r->Str();
+  a->roles = r->U32();
+  a->member_until_ms = r->I64();
+  a->freeze_reason = r->Str();
+  if (!r->ok() || !IsValidKind(kind) || status < 1 || status > 3) return false;
+  a->kind = static_cast<AccountKind>(kind);
+  a->status = static_cast<AccountStatus>(status);
+  return true;
+}
+
+}  // namespace
+
+Status Replay::Create(const Genesis& genesis, std::string_view genesis_bytes,
+                      std::unique_ptr<Replay>* out) {
+  std::unique_ptr<Replay> r(new Replay());
+  Status s = Ledger::Create(genesis, genesis_bytes, &r->ledger_);
+  if (!s.ok()) return s;
+  Delta delta;
+  s = r->ledger_->GenesisDelta(r->state_, &delta);
+  if (!s.ok()) return s;
+  r->state_.Commit(delta);
+  r->head_hash_ = r->ledger_->id();
+  r->time_ms_ = 0;  // the node stamps entries with a clock that never goes back
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
+                      std::string_view snapshot, std::unique_ptr<Replay>* out) {
+  std::unique_ptr<Replay> r(new Replay());
+  Status s = Ledger::Create(genesis, genesis_bytes, &r->ledger_);
+  if (!s.ok()) return s;
+  auto corrupt = [](std::string why) {
+    return Status(Code::kCorruption, "the saved replay cannot be used: " + why);
+  };
+  // The last 32 bytes seal the rest: a damaged head or sequence is caught too, not just records.
+  if (snapshot.size() < 32) return corrupt("it is truncated");
+  const std::string_view body = snapshot.substr(0, snapshot.size() - 32);
+  if (Sha256({kSnapshotDomain, body}).view() != snapshot.substr(body.size()))
+    return corrupt("it was damaged since it was saved");
+  ByteReader in(body);
+  if (in.U8() != kSnapshotVersion) return corrupt("unknown format");
+  if (in.Key() != r->ledger_->id()) return corrupt("it is of another ledger");
+  r->sequence_ = in.U64();
+  r->head_hash_ = in.Key();
+  r->time_ms_ = in.I64();
+  const Hash digest = in.Key();
+  Governance g;
+  if (!DecodeGovernance(in.Str(), &g)) return corrupt("its governance record does not decode");
+  r->state_.PutGovernance(std::move(g));
+  for (uint32_t n = in.Count(32 + 32 + 2 + 8 + 4 + 4 + 8 + 4); n > 0 && in.ok(); --n) {
+    Account a;
+    if (!GetAccount(&in, &a)) return corrupt("an account record does not decode");
+    r->state_.PutAccount(std::move(a));
+  }
+  Totals totals{};
+  for (uint32_t n = in.Count(1 + 32 + 8); n > 0 && in.ok(); --n) {
+    BookKey key;
+    key.slot = static_cast<Slot>(in.U8());
+    key.owner = in.Key();
+    const int64_t balance = in.I64();
+    if (static_cast<size_t>(key.slot) >= totals.size()) return corrupt("a balance has no slot");
+    totals[static_cast<size_t>(key.slot)] += balance;
+    r->state_.PutBalance(key, balance);
+  }
+  if (!in.Done()) return corrupt("it is truncated or has trailing bytes");
+  r->state_.SetTotals(totals);
+  if (r->state_.digest() != digest) return corrupt("its records do not match its digest");
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+void Replay::Prepare(JournalEntry entry, const Hash& claimed_hash, const EnvelopeDecoder& decode,
+                     PreparedEntry* out) const {
+  out->claimed_hash = claimed_hash;
+  out->computed_hash = EntryHash(entry);
+  SignedOperation so;
+  out->status = decode(entry.envelope, &so);
+  if (out->status.ok()) out->status = ledger_->Preflight(std::move(so), &out->op);
+  out->entry = std::move(entry);
+}
+
+Status Replay::Fail(uint64_t sequence, std::string why) {
+  discrepancy_ = Discrepancy{sequence, why};
+  return Status(Code::kCorruption, "entry " + std::to_string(sequence) + ": " + why);
+}
+
+Status Replay::Commit(PreparedEntry* p) {
+  if (discrepancy_.sequence != 0)
+    return Status(Code::kCorruption,
+                  "the journal is bad from entry " + std::to_string(discrepancy_.sequence) + " on");
+  const JournalEntry& e = p->entry;
+  if (e.sequence != sequence_ + 1)
+    return Fail(sequence_ + 1, "the journal skips to sequence " + std::to_string(e.sequence));
+  if (e.prev_hash != head_hash_)
+    return Fail(e.sequence, "its prev_hash is not the hash of entry " + std::to_string(sequence_) +
+                                ": the chain is broken");
+  if (p->computed_hash != p->claimed_hash)
+    return Fail(e.sequence, "its recorded hash " + ToHex(p->claimed_hash).substr(0, 16) +
+                                "… is not the hash of its contents " +
+                                ToHex(p->computed_hash).substr(0, 16) + "…: it was altered");
+  if (!p->status.ok())
+    return Fail(e.sequence, "its operation does not verify: " + p->status.ToString());
+  if (e.time_ms < time_ms_) return Fail(e.sequence, "its time goes backwards");
+  Delta delta;
+  Status s = ledger_->Apply(state_, p->op, ApplyContext{e.time_ms}, &delta);
+  if (!s.ok()) return Fail(e.sequence, "the rules refuse its operation on replay: " + s.ToString());
+  state_.Commit(delta);
+  sequence_ = e.sequence;
+  head_hash_ = p->computed_hash;
+  time_ms_ = e.time_ms;
+  return Status::Ok();
+}
+
+Status Replay::CheckCheckpoint(const Checkpoint& c, const Signature& signature,
+                               const PublicKey& node_key) {
+  if (!Verify(node_key, CheckpointMessage(ledger_->id(), c), signature))
+    return Status(Code::kCorruption, "the checkpoint at entry " + std::to_string(c.sequence) +
+                                         " is not signed by the node's key");
+  if (c.sequence > sequence_)
+    return Status(Code::kOutOfRange, "the checkpoint is at entry " + std::to_string(c.sequence) +
+                                         ", ahead of the replay at " + std::to_string(sequence_));
+  if (c.sequence < sequence_) return Status::Ok();  // checked when the replay passed it
+  if (c.head_hash != head_hash_)
+    return Fail(c.sequence, "the node signed a head hash that is not the journal's");
+  if (c.state_digest != state_.digest())
+    return Fail(c.sequence,
+                "the node signed a state digest that replaying the journal does not give: its "
+                "state was changed outside the rules");
+  return Status::Ok();
+}
+
+std::string Replay::EncodeSnapshot() const {
+  ByteWriter w;
+  w.U8(kSnapshotVersion);
+  w.Key(ledger_->id());
+  w.U64(sequence_);
+  w.Key(head_hash_);
+  w.I64(time_ms_);
+  w.Key(state_.digest());
+  w.Str(EncodeGovernance(state_.governance()));
+  std::vector<const Account*> accounts;
+  for (const auto& [id, a] : state_.accounts()) accounts.push_back(&a);
+  std::sort(accounts.begin(), accounts.end(),
+            [](const Account* x, const Account* y) { return x->id < y->id; });
+  w.U32(static_cast<uint32_t>(accounts.size()));
+  for (const Account* a : accounts) PutAccount(&w, *a);
+  auto balances = state_.NonZeroBalances();
+  std::sort(balances.begin(), balances.end());
+  w.U32(static_cast<uint32_t>(balances.size()));
+  for (const auto& [key, balance] : balances) {
+    w.U8(static_cast<uint8_t>(key.slot));
+    w.Key(key.owner);
+    w.I64(balance);
+  }
+  std::string out = w.Take();
+  out.append(Sha256({kSnapshotDomain, out}).view());
+  return out;
+}
+
+}  // namespace liard

@@ -1,0 +1,93 @@
+// Replay: an independent re-execution of a journal through the core, as an auditor (or a replica)
+// does it — the hash chain, every signature, every operation applied again, the node's signed
+// checkpoints — without trusting whoever served the journal.
+#ifndef LIARD_LEDGER_REPLAY_H_
+#define LIARD_LEDGER_REPLAY_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+#include "ledger/memory_state.h"
+#include "ledger/status.h"
+
+namespace liard {
+
+// Decodes an envelope's bytes (liard.v1.SignedOperation) into a SignedOperation: proto/'s
+// codec::DecodeEnvelope. Passed in so that the core stays free of the wire library.
+using EnvelopeDecoder = std::function<Status(std::string_view envelope, SignedOperation* out)>;
+
+// One journal entry after the order-free checks: its recomputed hash, its decoded and verified
+// operation. Made by Replay::Prepare on any thread, consumed in order by Replay::Commit.
+struct PreparedEntry {
+  JournalEntry entry;
+  Hash claimed_hash;   // the hash the source gave for it
+  Hash computed_hash;  // EntryHash(entry)
+  Status status;       // why the envelope does not decode or verify; ok otherwise
+  VerifiedOperation op;
+};
+
+// A discrepancy: the first sequence where the journal and the rules disagree, and why.
+struct Discrepancy {
+  uint64_t sequence = 0;  // 0: none
+  std::string why;
+};
+
+// Not thread-safe, except Prepare, which is const and may run on many threads at once.
+class Replay {
+ public:
+  // Starts from the genesis state of `genesis` (whose exact bytes are `genesis_bytes`).
+  [[nodiscard]] static Status Create(const Genesis& genesis, std::string_view genesis_bytes,
+                                     std::unique_ptr<Replay>* out);
+  // Starts from a snapshot saved by a previous run (EncodeSnapshot), to resume where it stopped.
+  // kCorruption if the snapshot does not decode or its digest does not match its records.
+  [[nodiscard]] static Status Resume(const Genesis& genesis, std::string_view genesis_bytes,
+                                     std::string_view snapshot, std::unique_ptr<Replay>* out);
+
+  // The checks that need no order: the entry hash recomputed and compared, the envelope decoded
+  // and its signature verified (the costly part: run it on many threads).
+  void Prepare(JournalEntry entry, const Hash& claimed_hash, const EnvelopeDecoder& decode,
+               PreparedEntry* out) const;
+
+  // In journal order: the entry follows the last one (next sequence, prev_hash is the last hash),
+  // its claimed hash is the recomputed one, it prepared cleanly, and the core accepts it at its
+  // recorded time; then it is applied. On the first failure returns kCorruption naming the
+  // sequence and the reason, records it in discrepancy(), and refuses every later entry.
+  [[nodiscard]] Status Commit(PreparedEntry* prepared);
+
+  // A checkpoint the node signed: the signature must verify under `node_key`; if it is at the
+  // replay's sequence, its head hash and state digest must be the replay's own. kCorruption
+  // otherwise; kOutOfRange if the checkpoint is ahead of the replay (check it later).
+  [[nodiscard]] Status CheckCheckpoint(const Checkpoint& checkpoint, const Signature& signature,
+                                       const PublicKey& node_key);
+
+  uint64_t sequence() const { return sequence_; }
+  const Hash& head_hash() const { return head_hash_; }
+  int64_t time_ms() const { return time_ms_; }
+  const MemoryState& state() const { return state_; }
+  const Ledger& ledger() const { return *ledger_; }
+  const Discrepancy& discrepancy() const { return discrepancy_; }
+
+  // Everything needed to resume: sequence, head hash, time, and every state record. Pure bytes
+  // (the caller writes them where it wants).
+  std::string EncodeSnapshot() const;
+
+ private:
+  Replay() = default;
+  Status Fail(uint64_t sequence, std::string why);
+
+  std::unique_ptr<Ledger> ledger_;
+  MemoryState state_;
+  uint64_t sequence_ = 0;
+  Hash head_hash_;
+  int64_t time_ms_ = 0;
+  Discrepancy discrepancy_;
+};
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_REPLAY_H_
