@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "ledger/address.h"
+#include "ledger/governance.h"
 #include "ledger/journal.h"
 #include "ledger/money.h"
+#include "ledger/read_auth.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -116,6 +118,12 @@ void FillPostings(const std::vector<Posting>& postings, Message* out) {
   }
 }
 
+// The roles as the wire lists them, in Role order.
+void FillRoles(uint32_t roles, pb::AccountInfo* out) {
+  for (Role r : kAllRoles)
+    if (roles & RoleBit(r)) out->add_roles(static_cast<pb::Role>(r));
+}
+
 void FillEntry(const JournalEntry& e, const Hash& entry_hash, pb::JournalEntry* out) {
   out->set_sequence(e.sequence);
   out->set_time_ms(e.time_ms);
@@ -134,6 +142,38 @@ LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_b
       applier_(applier),
       hub_(hub),
       checkpointer_(checkpointer) {}
+
+grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_auth,
+                                          const pb::ReadAuth& auth, std::string_view method,
+                                          const AccountId* target) const {
+  Status s;
+  ReadRequest request;
+  PublicKey key;
+  Signature signature;
+  if (!has_auth || auth.body().empty()) {
+    s = Status(Code::kReadRefused,
+               "balances and histories are private: this request needs a read request signed "
+               "by the account itself, a treasurer or an auditor (" +
+                   std::string(method) + " without one is refused)");
+  } else if (!key.Assign(auth.public_key())) {
+    s = Status(Code::kReadRefused, "the read request's public_key must be 32 bytes");
+  } else if (!signature.Assign(auth.signature())) {
+    s = Status(Code::kReadRefused, "the read request's signature must be 64 bytes");
+  } else {
+    s = codec::DecodeReadRequest(auth.body(), &request);
+  }
+  if (s.ok()) {
+    s = applier_->Read([&](const MemoryState& state, const HeadState&) {
+      return AuthorizeRead(state, ledger_.id(), request, auth.body(), key, signature, method,
+                           target, NowMs());
+    });
+  }
+  if (s.ok()) return grpc::Status::OK;
+  spdlog::info("event=read-refused method={} reason=\"{}\"", method, s.message());
+  ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
+  ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
+  return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, s.ToString());
+}
 
 Status LedgerServiceImpl::Verify(const pb::SignedOperation& envelope,
                                  VerifiedOperation* out) const {
@@ -214,13 +254,19 @@ grpc::Status LedgerServiceImpl::SubmitBatch(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext*, const pb::SimulateRequest* req,
+grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext* ctx, const pb::SimulateRequest* req,
                                          pb::SimulateResponse* resp) {
   Operation op;
   PublicKey key;
   Status s = codec::DecodeOperation(req->body(), &op);
   if (s.ok() && !key.Assign(req->public_key()))
     s = Status(Code::kMalformedBody, "public_key must be 32 bytes");
+  // A preview reveals the acting account's balance and limits: private like GetAccount. A body
+  // that does not decode names no account, and its refusal reveals nothing.
+  if (s.ok()) {
+    grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Simulate", &op.account);
+    if (!allowed.ok()) return allowed;
+  }
   Delta delta;
   if (s.ok()) {
     s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
@@ -238,10 +284,14 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext*, const pb::Simulat
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const pb::GetAccountRequest* req,
+grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
+                                           const pb::GetAccountRequest* req,
                                            pb::AccountInfo* resp) {
   AccountId id;
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  // Before looking the account up: whether an account exists is private too.
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetAccount", &id);
+  if (!allowed.ok()) return allowed;
   const std::string& code = ledger_.genesis().currency_code;
   bool found = applier_->Read([&](const MemoryState& state, const HeadState&) {
     const Account* a = state.FindAccount(id);
@@ -253,6 +303,9 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const pb::GetAc
     resp->set_balance(state.Balance(BookKey::Member(id)));
     resp->set_sequence(a->sequence);
     resp->set_name(a->name);
+    FillRoles(RolesOf(*a, state.governance()), resp);
+    resp->set_member_until_ms(a->member_until_ms);
+    resp->set_freeze_reason(a->freeze_reason);
     return true;
   });
   if (!found)
@@ -262,9 +315,13 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext*, const pb::GetAc
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext*, const pb::GetHistoryRequest* req,
+grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
+                                           const pb::GetHistoryRequest* req,
                                            pb::GetHistoryResponse* resp) {
   AccountId id;
+  if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetHistory", &id);
+  if (!allowed.ok()) return allowed;
   grpc::Status found = FindAccountId("id", req->id(), &id);
   if (!found.ok()) return found;
   uint32_t limit =
@@ -302,7 +359,8 @@ grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContext*,
 grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContext*, const pb::GetReservesRequest*,
                                             pb::Reserves* resp) {
   applier_->Read([&](const MemoryState& state, const HeadState& head) {
-    const ReserveReport r = ComputeReserves(ledger_.genesis(), state.totals());
+    const ReserveReport r =
+        ComputeReserves(ledger_.genesis(), state.governance().rules, state.totals());
     resp->set_sequence(head.sequence);
     resp->set_circulation_accounts(r.circulation_accounts);
     resp->set_circulation_paper(r.circulation_paper);
@@ -360,10 +418,35 @@ grpc::Status LedgerServiceImpl::GetGenesis(grpc::ServerContext*, const pb::GetGe
   return grpc::Status::OK;
 }
 
+grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContext*, const pb::GetGovernanceRequest*,
+                                              pb::GovernanceInfo* resp) {
+  applier_->Read([&](const MemoryState& state, const HeadState& head) {
+    const Governance& g = state.governance();
+    resp->set_sequence(head.sequence);
+    codec::EncodeRules(g.rules, resp->mutable_rules());
+    for (const AccountId& id : g.board) resp->add_board(std::string(id.view()));
+    resp->set_threshold(g.threshold);
+    resp->set_paused(g.paused);
+    resp->set_pause_reason(g.pause_reason);
+    for (const Proposal& p : g.pending) {
+      pb::ProposalInfo* out = resp->add_proposals();
+      out->set_id(std::string(p.id.view()));
+      out->set_proposer(std::string(p.proposer.view()));
+      codec::EncodeDecision(p.decision, out->mutable_decision());
+      out->set_expires_ms(p.expires_ms);
+      for (const AccountId& a : p.approvals) out->add_approvals(std::string(a.view()));
+    }
+  });
+  return grpc::Status::OK;
+}
+
 grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchRequest* req,
                                       grpc::ServerWriter<pb::Receipt>* writer) {
   if (shutting_down_) return Unavailable();
   AccountId id;
+  if (!ParseId(req->account(), &id)) return BadId("account", req->account());
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Watch", &id);
+  if (!allowed.ok()) return allowed;
   grpc::Status found = FindAccountId("account", req->account(), &id);
   if (!found.ok()) return found;
   // Subscribe before replaying, so nothing committed in between is missed; what arrives twice
@@ -421,6 +504,8 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
                                               const pb::StreamJournalRequest* req,
                                               grpc::ServerWriter<pb::JournalEntry>* writer) {
   if (shutting_down_) return Unavailable();
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "StreamJournal", nullptr);
+  if (!allowed.ok()) return allowed;
   uint64_t next = std::max<uint64_t>(req->from_sequence(), 1);
   for (;;) {
     const uint64_t durable = applier_->durable_sequence();

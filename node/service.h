@@ -51,12 +51,19 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
                              liard::v1::SignedCheckpoint* resp) override;
   grpc::Status GetGenesis(grpc::ServerContext* ctx, const liard::v1::GetGenesisRequest* req,
                           liard::v1::GenesisInfo* resp) override;
+  grpc::Status GetGovernance(grpc::ServerContext* ctx, const liard::v1::GetGovernanceRequest* req,
+                             liard::v1::GovernanceInfo* resp) override;
   grpc::Status Watch(grpc::ServerContext* ctx, const liard::v1::WatchRequest* req,
                      grpc::ServerWriter<liard::v1::Receipt>* writer) override;
   grpc::Status StreamJournal(grpc::ServerContext* ctx, const liard::v1::StreamJournalRequest* req,
                              grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
 
  private:
+  // A private read: OK if `auth` proves the caller may call `method` on `target` (nullptr:
+  // the whole journal), by liard::AuthorizeRead; else PERMISSION_DENIED with READ_REFUSED in the
+  // trailing metadata and the reason in the message.
+  grpc::Status CheckRead(grpc::ServerContext* ctx, bool has_auth, const liard::v1::ReadAuth& auth,
+                         std::string_view method, const AccountId* target) const;
   // Decodes and preflights one envelope (the costly signature check runs on the caller's
   // thread, in parallel with every other call).
   Status Verify(const liard::v1::SignedOperation& envelope, VerifiedOperation* out) const;

@@ -434,7 +434,7 @@ void NodeProcess::WaitReady(Millis timeout) {
   }
   if (port_ <= 0 || port_ > 65535) fail("printed an impossible port");
 
-  channel_ = MakeChannel(target());
+  channel_ = MakeChannel(target(), credentials_);
   for (;;) {
     int serving = -1;
     grpc::Status s = HealthCheck(channel_, "", &serving, Millis(1'000));
@@ -468,13 +468,21 @@ void NodeProcess::Kill() {
   channel_.reset();
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(-1);
   args.SetMaxSendMessageSize(-1);
   // Each test talks to its own node; never share a subchannel with another test's channel.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (!credentials) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(target, credentials, args);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(const std::string& ca_pem) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ca_pem;
+  return grpc::SslCredentials(options);
 }
 
 void SetDeadline(grpc::ClientContext* ctx, Millis timeout) {
@@ -582,8 +590,22 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const st
   return s;
 }
 
+std::string LiardCode(const grpc::ClientContext& ctx) {
+  const auto& trailers = ctx.GetServerTrailingMetadata();
+  auto it = trailers.find("liard-code");
+  return it == trailers.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 Client::Client(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)), stub_(pb::LedgerService::NewStub(channel_)) {
+    : channel_(std::move(channel)),
+      stub_(pb::LedgerService::NewStub(channel_)),
+      reader_(testing::KeyFor("association")) {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, Millis(10'000));
   pb::GenesisInfo info;
@@ -617,6 +639,68 @@ pb::SignedOperation Client::SignTransfer(std::string_view from, std::string_view
                       std::move(memo));
 }
 
+pb::ReadAuth Client::SignReadRequest(const KeyPair& signer, const ReadRequest& request) const {
+  pb::ReadAuth auth;
+  std::string body = codec::EncodeReadRequest(request);
+  auth.set_signature(std::string(signer.Sign(ReadSigningMessage(ledger_id_, body)).view()));
+  auth.set_public_key(std::string(signer.public_key().view()));
+  auth.set_body(std::move(body));
+  return auth;
+}
+
+pb::ReadAuth Client::SignRead(const KeyPair& reader, std::string_view method,
+                              const AccountId* target) const {
+  return SignReadAs(reader.public_key(), reader, method, target);
+}
+
+pb::ReadAuth Client::SignReadAs(const AccountId& reader, const KeyPair& key,
+                                std::string_view method, const AccountId* target) const {
+  ReadRequest r;
+  r.ledger_id = ledger_id_;
+  r.reader = reader;
+  r.method = std::string(method);
+  if (target != nullptr) r.target = *target;
+  r.not_after_ms = NowMs() + 60'000;
+  return SignReadRequest(key, r);
+}
+
+pb::SignedOperation Client::Sign(const KeyPair& key, Operation op) const {
+  op.ledger_id = ledger_id_;
+  SignedOperation so = codec::SignOperation(op, ledger_id_, key);
+  pb::SignedOperation wire;
+  wire.set_body(so.body);
+  wire.set_public_key(std::string(so.key.view()));
+  wire.set_signature(std::string(so.signature.view()));
+  return wire;
+}
+
+pb::SignedOperation Client::SignPropose(const KeyPair& member, uint64_t sequence, Decision decision,
+                                        int64_t expires_ms) const {
+  Operation op;
+  op.account = member.public_key();
+  op.sequence = sequence;
+  op.payload = liard::Propose{std::move(decision), expires_ms};
+  return Sign(member, std::move(op));
+}
+
+pb::SignedOperation Client::SignApprove(const KeyPair& member, uint64_t sequence,
+                                        const Hash& proposal) const {
+  Operation op;
+  op.account = member.public_key();
+  op.sequence = sequence;
+  op.payload = liard::Approve{proposal};
+  return Sign(member, std::move(op));
+}
+
+pb::GovernanceInfo Client::Governance() {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GovernanceInfo info;
+  grpc::Status s = stub_->GetGovernance(&ctx, pb::GetGovernanceRequest(), &info);
+  if (!s.ok()) throw std::runtime_error("GetGovernance failed: " + s.error_message());
+  return info;
+}
+
 Hash Client::OperationIdOf(const pb::SignedOperation& op) const {
   return OperationId(ledger_id_, op.body());
 }
@@ -646,16 +730,22 @@ grpc::Status Client::SubmitBatch(const std::vector<pb::SignedOperation>& ops,
 }
 
 grpc::Status Client::GetAccount(const AccountId& id, pb::AccountInfo* info) {
+  return GetAccount(id, info, reader_);
+}
+
+grpc::Status Client::GetAccount(const AccountId& id, pb::AccountInfo* info, const KeyPair& reader) {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, Millis(10'000));
   pb::GetAccountRequest req;
   req.set_id(std::string(id.view()));
+  *req.mutable_auth() = SignRead(reader, "GetAccount", &id);
   return stub_->GetAccount(&ctx, req, info);
 }
 
 pb::AccountInfo Client::AccountOf(std::string_view name) {
   pb::AccountInfo info;
-  grpc::Status s = GetAccount(testing::KeyFor(name).public_key(), &info);
+  const KeyPair key = testing::KeyFor(name);
+  grpc::Status s = GetAccount(key.public_key(), &info, key);
   if (!s.ok())
     throw std::runtime_error("GetAccount(" + std::string(name) + ") failed: " +
                              std::to_string(s.error_code()) + " " + s.error_message());
@@ -694,6 +784,7 @@ std::vector<pb::JournalEntry> Client::Journal(uint64_t from, Millis timeout) {
   pb::StreamJournalRequest req;
   req.set_from_sequence(from);
   req.set_follow(false);
+  *req.mutable_auth() = SignRead(reader_, "StreamJournal", nullptr);
   auto reader = stub_->StreamJournal(&ctx, req);
   std::vector<pb::JournalEntry> entries;
   pb::JournalEntry e;
@@ -713,6 +804,7 @@ grpc::Status Client::History(const AccountId& id, uint64_t before, uint32_t limi
   req.set_id(std::string(id.view()));
   req.set_before_sequence(before);
   req.set_limit(limit);
+  *req.mutable_auth() = SignRead(reader_, "GetHistory", &id);
   return stub_->GetHistory(&ctx, req, response);
 }
 

@@ -25,6 +25,8 @@
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "ledger/operation.h"
+#include "ledger/read_auth.h"
 #include "liard/v1/node.grpc.pb.h"
 
 namespace liard::e2e {
@@ -108,6 +110,11 @@ class NodeProcess {
   // line on stdout and for the health service to say SERVING. Throws std::runtime_error (with
   // the node's stderr) if it exits or the deadline passes first; the node is killed then.
   void Start(Millis timeout = Millis(30'000));
+  // How the harness connects to the node (plaintext unless set): a node run with [tls] needs
+  // TlsCredentials(its CA) before Start.
+  void set_credentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    credentials_ = std::move(credentials);
+  }
   // Start() in two halves, so that a test can kill the node while it is still starting.
   void Launch();
   void WaitReady(Millis timeout = Millis(30'000));
@@ -138,6 +145,7 @@ class NodeProcess {
   int exit_code_ = -1;
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -148,7 +156,11 @@ class NodeProcess {
 };
 
 // A channel with no message size limit on the client side, so the node's limits are tested.
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target);
+// Plaintext unless `credentials` are given.
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+// TLS that trusts only the certificates of `ca_pem` (PEM), as a client given the node's CA.
+std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(const std::string& ca_pem);
 
 // grpc.health.v1.Health/Check for `service`, spoken with a generic stub: 1 is SERVING. Returns
 // the gRPC status; *serving_status is set on success.
@@ -176,11 +188,45 @@ struct SubmitOutcome {
   pb::SubmitResponse response;
 };
 
+// The trailing "liard-code" of a finished call, empty if absent.
+std::string LiardCode(const grpc::ClientContext& ctx);
+
+// Milliseconds since the Unix epoch, by the test machine's clock (the node's too).
+int64_t NowMs();
+
 // A gRPC client of one node, with the signing helpers a wallet would have.
+//
+// Private reads (GetAccount, GetHistory, Journal) are signed: AccountOf(name) by the account's
+// own key, the others by the client's reader, testing::KeyFor("association") unless
+// set_reader() names another (the association holds the treasurer role in StandardGenesis).
 class Client {
  public:
   // Learns the ledger id from GetGenesis (and checks it is the hash of the genesis bytes).
   explicit Client(std::shared_ptr<grpc::Channel> channel);
+
+  // The key that signs the reads that name no reader.
+  void set_reader(const KeyPair& reader) { reader_ = reader; }
+  const KeyPair& reader() const { return reader_; }
+
+  // A ReadAuth signed by `signer` for `request` as given: tests make wrong ones with it.
+  pb::ReadAuth SignReadRequest(const KeyPair& signer, const ReadRequest& request) const;
+  // A valid one: `reader` reads `target` (nullptr: the journal) with `method`, for the next
+  // minute.
+  pb::ReadAuth SignRead(const KeyPair& reader, std::string_view method,
+                        const AccountId* target) const;
+  // Same, for a re-keyed reader: the account `reader` signing with its current `key`.
+  pb::ReadAuth SignReadAs(const AccountId& reader, const KeyPair& key, std::string_view method,
+                          const AccountId* target) const;
+
+  // Any operation, signed by `key` for this ledger (ledger_id is filled in).
+  pb::SignedOperation Sign(const KeyPair& key, Operation op) const;
+  // A board member's proposal and approval.
+  pb::SignedOperation SignPropose(const KeyPair& member, uint64_t sequence, Decision decision,
+                                  int64_t expires_ms) const;
+  pb::SignedOperation SignApprove(const KeyPair& member, uint64_t sequence,
+                                  const Hash& proposal) const;
+  // The rules, board, pause switch and pending proposals (public). Throws if the call fails.
+  pb::GovernanceInfo Governance();
 
   pb::LedgerService::Stub& stub() { return *stub_; }
   const Hash& ledger_id() const { return ledger_id_; }
@@ -198,16 +244,18 @@ class Client {
   grpc::Status SubmitBatch(const std::vector<pb::SignedOperation>& ops,
                            pb::SubmitBatchResponse* response, Millis timeout = Millis(30'000));
 
+  // Read as the client's reader, or as `reader`.
   grpc::Status GetAccount(const AccountId& id, pb::AccountInfo* info);
-  // These throw std::runtime_error if the call fails.
+  grpc::Status GetAccount(const AccountId& id, pb::AccountInfo* info, const KeyPair& reader);
+  // These throw std::runtime_error if the call fails. AccountOf reads as the account itself.
   pb::AccountInfo AccountOf(std::string_view name);
   int64_t Balance(std::string_view name) { return AccountOf(name).balance(); }
   pb::Head Head();
   pb::Reserves Reserves();
   grpc::Status GetOperation(const Hash& op_id, pb::Receipt* receipt);
-  // The whole journal from `from` to the head (follow = false).
+  // The whole journal from `from` to the head (follow = false), read as the client's reader.
   std::vector<pb::JournalEntry> Journal(uint64_t from = 1, Millis timeout = Millis(60'000));
-  // Every page of an account's history, newest first.
+  // One page of an account's history, newest first, read as the client's reader.
   grpc::Status History(const AccountId& id, uint64_t before, uint32_t limit,
                        pb::GetHistoryResponse* response);
 
@@ -216,6 +264,7 @@ class Client {
   std::unique_ptr<pb::LedgerService::Stub> stub_;
   Hash ledger_id_;
   std::string genesis_bytes_;
+  KeyPair reader_;
 };
 
 // The journal checked as an auditor would: sequences 1..n without gaps, each prev_hash the

@@ -35,12 +35,6 @@ const std::vector<std::string> kStandardNames = {"association", "office", "shop"
 AccountId Id(std::string_view name) { return KeyFor(name).public_key(); }
 std::string IdBytes(std::string_view name) { return std::string(Id(name).view()); }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // A node on a fresh ledger, with a client. Members are destroyed in reverse: the client, then
 // the node (killed if still running), then the directory.
 struct RunningNode {
@@ -357,6 +351,7 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
   auto node = std::make_unique<NodeProcess>(data);
   node->Start();
   auto c = std::make_unique<Client>(node->channel());
+  c->set_reader(keys.at("association"));  // the treasurer reads every account
   CHECK(ToHex(c->ledger_id()) == printed);
 
   Genesis g;
@@ -400,6 +395,20 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
     CHECK(a.sequence() == 0);
     CHECK(a.address() == EncodeAddress("ROUE", id));
   }
+  // The board key is no genesis account: it gets a resident account of its own, with the
+  // board-member role, so that it can sign proposals.
+  {
+    pb::AccountInfo board;
+    REQUIRE(c->GetAccount(keys.at("board-1").public_key(), &board).ok());
+    CHECK(board.name() == "Board member 1");
+    CHECK(board.kind() == pb::ACCOUNT_KIND_RESIDENT);
+    CHECK(board.balance() == 0);
+    CHECK(std::count(board.roles().begin(), board.roles().end(), pb::ROLE_BOARD_MEMBER) == 1);
+    pb::AccountInfo association;
+    REQUIRE(c->GetAccount(keys.at("association").public_key(), &association).ok());
+    CHECK(std::count(association.roles().begin(), association.roles().end(), pb::ROLE_TREASURER) ==
+          1);
+  }
   pb::Reserves res = c->Reserves();
   CHECK(res.circulation() == 150'00);
   CHECK(res.fund() == 150'00);
@@ -429,6 +438,7 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
   for (const auto& n : names) CHECK(ReadFile(data + "/demo-keys/" + n + ".seed") == seed_files[n]);
   node->Start();
   c = std::make_unique<Client>(node->channel());
+  c->set_reader(keys.at("association"));
   CHECK(ToHex(c->ledger_id()) == printed);
   REQUIRE(c->GetAccount(keys.at("shop").public_key(), &shop).ok());
   CHECK(shop.balance() == 10'00);
@@ -790,6 +800,8 @@ class WatchReader {
     pb::WatchRequest req;
     req.set_account(IdBytes(account));
     req.set_from_sequence(from);
+    const AccountId id = Id(account);
+    *req.mutable_auth() = c.SignRead(KeyFor(account), "Watch", &id);  // the till watches itself
     reader_ = c.stub().Watch(&ctx_, req);
     thread_ = std::thread([this] {
       pb::Receipt r;
@@ -920,6 +932,7 @@ TEST_CASE("StreamJournal replays every entry from 1 and the chain verifies", "[e
   pb::StreamJournalRequest req;
   req.set_from_sequence(11);
   req.set_follow(true);
+  *req.mutable_auth() = c.SignRead(c.reader(), "StreamJournal", nullptr);
   auto reader = c.stub().StreamJournal(&ctx, req);
   std::promise<pb::JournalEntry> next;
   std::thread t([&] {
