@@ -426,9 +426,10 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
-  if (!(s = top.Allow({"server", "checkpoint", "log"})).ok()) return s;
-  const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr;
+  if (!(s = top.Allow({"server", "checkpoint", "log", "tls"})).ok()) return s;
+  const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr;
   if (!(s = top.Table("server", false, &server)).ok()) return s;
+  if (!(s = top.Table("tls", false, &tls)).ok()) return s;
   if (!(s = top.Table("checkpoint", false, &checkpoint)).ok()) return s;
   if (!(s = top.Table("log", false, &log)).ok()) return s;
 
@@ -474,7 +475,43 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
                                         "warn, error",
                                         c.log_level));
   }
+  if (tls) {
+    TableReader r(source, *tls, "[tls]");
+    if (!(s = r.Allow({"cert", "key"})).ok()) return s;
+    const toml::node *cert = nullptr, *key = nullptr;
+    if (!(s = r.String("cert", false, &c.tls_cert_file, &cert)).ok()) return s;
+    if (!(s = r.String("key", false, &c.tls_key_file, &key)).ok()) return s;
+    // Half a TLS setup would silently serve plaintext: refuse it.
+    if (cert && !key)
+      return r.Error(*cert,
+                     "[tls] cert is set but key is not: give both the certificate and "
+                     "its private key, or neither to serve without TLS");
+    if (key && !cert)
+      return r.Error(*key,
+                     "[tls] key is set but cert is not: give both the certificate and "
+                     "its private key, or neither to serve without TLS");
+    if (cert && c.tls_cert_file.empty()) return r.Error(*cert, "[tls] cert must not be empty");
+    if (key && c.tls_key_file.empty()) return r.Error(*key, "[tls] key must not be empty");
+  }
   *out = std::move(c);
+  return Status::Ok();
+}
+
+Status ReadTlsFiles(const NodeConfig& config, std::string* cert_pem, std::string* key_pem) {
+  Status s = ReadTextFile(config.tls_cert_file, cert_pem);
+  if (!s.ok()) return Status(s.code(), "[tls] cert: " + s.message());
+  s = ReadTextFile(config.tls_key_file, key_pem);
+  if (!s.ok()) return Status(s.code(), "[tls] key: " + s.message());
+  // gRPC would only say that the credentials are bad, much later; say which file is wrong now.
+  if (cert_pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return Status(Code::kInvalidArgument, "[tls] cert: " + config.tls_cert_file +
+                                              " holds no PEM certificate (-----BEGIN "
+                                              "CERTIFICATE-----)");
+  if (key_pem->find("-----BEGIN") == std::string::npos ||
+      key_pem->find("PRIVATE KEY-----") == std::string::npos)
+    return Status(Code::kInvalidArgument, "[tls] key: " + config.tls_key_file +
+                                              " holds no PEM private key (-----BEGIN ... PRIVATE "
+                                              "KEY-----)");
   return Status::Ok();
 }
 

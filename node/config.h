@@ -22,7 +22,16 @@ struct NodeConfig {
   int64_t checkpoint_every_entries = 1000;      // [checkpoint] sign at least this often...
   int64_t checkpoint_every_seconds = 10;        // ...and this often when entries arrived
   std::string log_level = "info";               // [log] trace|debug|info|warn|error
+  // [tls] cert and key: PEM files of the node's certificate (its chain, leaf first) and private
+  // key. Both or neither; neither serves plaintext (for a node behind a TLS proxy, or tests).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
+
+// The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,
+// kInvalidArgument if one is not PEM of the expected kind. Call only when both paths are set.
+[[nodiscard]] Status ReadTlsFiles(const NodeConfig& config, std::string* cert_pem,
+                                  std::string* key_pem);
 
 // Parses a config document. `source` names it in messages ("node.toml:3: ..."). Unknown keys,
 // wrong types and out-of-range values are refused (kInvalidArgument); *out is set only on

@@ -155,6 +155,19 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                  "`liard-node init --data " +
                                  data + " --demo` (or --genesis FILE)");
 
+  // TLS files are read before anything else starts, so that a wrong path is the one error.
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!config.tls_cert_file.empty()) {
+    grpc::SslServerCredentialsOptions tls;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    Status s = ReadTlsFiles(config, &pair.cert_chain, &pair.private_key);
+    if (!s.ok()) return Fail(kExitBadInput, s.message());
+    tls.pem_key_cert_pairs.push_back(std::move(pair));
+    // Clients are not asked for certificates: they prove who they are by signing.
+    tls.client_certificate_request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+    credentials = grpc::SslServerCredentials(tls);
+  }
+
   SetUpLogging(config.log_level);
   InitCrypto();
 
@@ -219,7 +232,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config.listen, credentials, &port);
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
@@ -237,10 +250,10 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   std::fflush(stdout);
   // Logged only once serving, so that a failed start prints its one error line and no more.
   spdlog::info(
-      "event=start listen={}:{} ledger={} currency={} accounts={} sequence={} "
+      "event=start listen={}:{} tls={} ledger={} currency={} accounts={} sequence={} "
       "load_ms={} version={}",
-      host, port, ToHex(ledger->id()), genesis.currency_code, account_count, head.sequence, load_ms,
-      LIARD_VERSION);
+      host, port, config.tls_cert_file.empty() ? "off" : "on", ToHex(ledger->id()),
+      genesis.currency_code, account_count, head.sequence, load_ms, LIARD_VERSION);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -364,6 +364,42 @@ TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused"
   CHECK_THAT(ConfigError("server = 1\n"), Contains("server must be a table, not an integer"));
 }
 
+TEST_CASE("[tls] takes the certificate and key paths together, or neither", "[node][config][tls]") {
+  NodeConfig c;
+  Status s = ParseConfig("[tls]\ncert = \"/etc/liard/node.crt\"\nkey = \"/etc/liard/node.key\"\n",
+                         "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.tls_cert_file == "/etc/liard/node.crt");
+  CHECK(c.tls_key_file == "/etc/liard/node.key");
+  NodeConfig none;
+  REQUIRE(ParseConfig("", "node.toml", &none).ok());
+  CHECK(none.tls_cert_file.empty());
+  CHECK(none.tls_key_file.empty());
+
+  CHECK_THAT(ConfigError("[tls]\ncert = \"a.crt\"\n"),
+             Contains("node.toml:2:") && Contains("[tls] cert is set but key is not"));
+  CHECK_THAT(ConfigError("[tls]\nkey = \"a.key\"\n"),
+             Contains("node.toml:2:") && Contains("[tls] key is set but cert is not"));
+  CHECK_THAT(ConfigError("[tls]\ncert = \"\"\nkey = \"a.key\"\n"),
+             Contains("[tls] cert must not be empty"));
+  CHECK_THAT(ConfigError("[tls]\ncert = \"a\"\nkey = \"b\"\nclient_ca = \"c\"\n"),
+             Contains("node.toml:4:") && Contains("unknown key 'client_ca' in [tls]"));
+  CHECK_THAT(ConfigError("[tls]\ncert = 1\nkey = \"b\"\n"),
+             Contains("[tls] cert must be a string"));
+}
+
+TEST_CASE("TLS files that cannot be read or are not PEM are refused naming the file",
+          "[node][config][tls]") {
+  NodeConfig c;
+  c.tls_cert_file = "/nonexistent/liard/node.crt";
+  c.tls_key_file = "/nonexistent/liard/node.key";
+  std::string cert, key;
+  Status s = ReadTlsFiles(c, &cert, &key);
+  CHECK(s.code() == Code::kIOError);
+  CHECK_THAT(s.message(), Contains("[tls] cert: cannot read /nonexistent/liard/node.crt"));
+}
+
 TEST_CASE("listen addresses are HOST:PORT with a real host and port", "[node][config]") {
   for (const char* good : {"127.0.0.1:0", "127.0.0.1:7421", "0.0.0.0:65535", "[::1]:7421",
                            "localhost:7421", "node-1.example.org:443"}) {

@@ -1,0 +1,588 @@
+// End-to-end tests of governance through the real liard-node: private reads, board decisions by
+// M of N signatures, the emergency pause, re-keying, and TLS.
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "proto/codec.h"
+#include "tests/e2e/harness.h"
+#include "tests/ledger/fixture.h"
+
+namespace liard::e2e {
+namespace {
+
+using testing::KeyFor;
+
+AccountId Id(std::string_view name) { return KeyFor(name).public_key(); }
+std::string IdBytes(std::string_view name) { return std::string(Id(name).view()); }
+
+// A node on a fresh ledger, with a client; destroyed client first, then node, then directory.
+struct Node {
+  TempDir tmp;
+  std::string data;
+  std::unique_ptr<NodeProcess> node;
+  std::unique_ptr<Client> client;
+
+  explicit Node(const GenesisSpec& spec) {
+    data = tmp.Join("data");
+    InitLedger(data, spec);
+    node = std::make_unique<NodeProcess>(data);
+    node->Start();
+    client = std::make_unique<Client>(node->channel());
+  }
+  Client& c() { return *client; }
+  void Restart() {
+    client.reset();
+    REQUIRE(node->Stop() == 0);
+    node->Start();
+    client = std::make_unique<Client>(node->channel());
+  }
+};
+
+GenesisSpec BoardOf(std::vector<std::string> board, uint32_t threshold) {
+  GenesisSpec spec = StandardGenesis();
+  spec.board = std::move(board);
+  spec.threshold = threshold;
+  return spec;
+}
+
+int64_t InAnHour() { return NowMs() + 3'600'000; }
+
+// A refused call: the gRPC status, liard-code in the trailers, a message that says something.
+void CheckCode(const grpc::Status& s, const std::string& liard_code, grpc::StatusCode want_status,
+               Code want) {
+  INFO("got " << s.error_code() << " \"" << s.error_message() << "\" liard-code " << liard_code);
+  CHECK(s.error_code() == want_status);
+  CHECK(liard_code == std::to_string(static_cast<int>(want)));
+  CHECK_THAT(s.error_message(), Catch::StartsWith(std::string(CodeName(want)) + ": "));
+}
+
+void CheckRefused(const SubmitOutcome& o, Code want) {
+  CheckCode(o.status, o.liard_code,
+            GroupOf(want) == CodeGroup::kMalformed ? grpc::StatusCode::INVALID_ARGUMENT
+                                                   : grpc::StatusCode::FAILED_PRECONDITION,
+            want);
+}
+
+// One GetAccount call with the given auth (or none), and its trailing liard-code.
+struct ReadOutcome {
+  grpc::Status status;
+  std::string liard_code;
+  pb::AccountInfo info;
+};
+ReadOutcome GetAccountWith(Client& c, const AccountId& id, const pb::ReadAuth* auth) {
+  ReadOutcome o;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetAccountRequest req;
+  req.set_id(std::string(id.view()));
+  if (auth) *req.mutable_auth() = *auth;
+  o.status = c.stub().GetAccount(&ctx, req, &o.info);
+  o.liard_code = LiardCode(ctx);
+  return o;
+}
+
+void CheckReadRefused(const ReadOutcome& o, std::string_view why) {
+  CheckCode(o.status, o.liard_code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK_THAT(o.status.error_message(), Catch::Contains(std::string(why)));
+  CHECK(o.info.id().empty());  // nothing of the account leaked into the answer
+}
+
+// Reads the whole StreamJournal answer with `auth`; returns the status and counts entries.
+grpc::Status StreamJournalWith(Client& c, const pb::ReadAuth* auth, size_t* entries,
+                               std::string* liard_code) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::StreamJournalRequest req;
+  req.set_from_sequence(1);
+  if (auth) *req.mutable_auth() = *auth;
+  auto reader = c.stub().StreamJournal(&ctx, req);
+  pb::JournalEntry e;
+  *entries = 0;
+  while (reader->Read(&e)) ++*entries;
+  grpc::Status s = reader->Finish();
+  *liard_code = LiardCode(ctx);
+  return s;
+}
+
+// A board decision proposed by `member` with its next sequence, counted in `seq`.
+SubmitOutcome Propose(Client& c, std::map<std::string, uint64_t>& seq, const std::string& member,
+                      Decision d) {
+  return c.Submit(c.SignPropose(KeyFor(member), ++seq[member], std::move(d), InAnHour()));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("an account is read only with a valid read request of its own or of an auditor",
+          "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  const AccountId alice = Id("alice");
+  const KeyPair alice_key = KeyFor("alice");
+  auto request = [&](const KeyPair& reader, std::string method, const AccountId& target,
+                     int64_t not_after) {
+    ReadRequest r;
+    r.ledger_id = c.ledger_id();
+    r.reader = reader.public_key();
+    r.method = std::move(method);
+    r.target = target;
+    r.not_after_ms = not_after;
+    return r;
+  };
+
+  SECTION("without a read request") {
+    CheckReadRefused(GetAccountWith(c, alice, nullptr), "private");
+  }
+  SECTION("signed for another method") {
+    pb::ReadAuth auth = c.SignRead(alice_key, "GetHistory", &alice);
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "signed for GetHistory, not GetAccount");
+  }
+  SECTION("expired") {
+    pb::ReadAuth auth =
+        c.SignReadRequest(alice_key, request(alice_key, "GetAccount", alice, NowMs() - 1'000));
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "expired");
+  }
+  SECTION("valid for longer than five minutes") {
+    pb::ReadAuth auth = c.SignReadRequest(
+        alice_key, request(alice_key, "GetAccount", alice, NowMs() + 10 * 60'000));
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "at most 5 minutes");
+  }
+  SECTION("by another resident, for alice's account") {
+    const KeyPair bob = KeyFor("bob");
+    pb::ReadAuth auth = c.SignRead(bob, "GetAccount", &alice);
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "only the account itself");
+  }
+  SECTION("bob's own request, sent to read alice") {
+    const KeyPair bob = KeyFor("bob");
+    const AccountId bob_id = bob.public_key();
+    pb::ReadAuth auth = c.SignRead(bob, "GetAccount", &bob_id);
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "another account");
+  }
+  SECTION("claiming to be alice, signed by another key") {
+    pb::ReadAuth auth = c.SignReadRequest(
+        KeyFor("mallory"), request(alice_key, "GetAccount", alice, NowMs() + 60'000));
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "not signed with the reader's key");
+  }
+  SECTION("with a body changed after signing") {
+    pb::ReadAuth auth = c.SignRead(alice_key, "GetAccount", &alice);
+    auth.set_signature(c.SignRead(alice_key, "GetHistory", &alice).signature());
+    CheckReadRefused(GetAccountWith(c, alice, &auth), "signature does not match");
+  }
+  SECTION("granted to the account itself") {
+    pb::ReadAuth auth = c.SignRead(alice_key, "GetAccount", &alice);
+    ReadOutcome o = GetAccountWith(c, alice, &auth);
+    INFO(o.status.error_message());
+    REQUIRE(o.status.ok());
+    CHECK(o.info.balance() == 100'00);
+    CHECK(o.info.roles_size() == 1);
+    CHECK(o.info.roles(0) == pb::ROLE_RESIDENT);
+  }
+  SECTION("granted to an auditor once the board grants the role, not before") {
+    const KeyPair carol = KeyFor("carol");
+    pb::ReadAuth before = c.SignRead(carol, "GetAccount", &alice);
+    CheckReadRefused(GetAccountWith(c, alice, &before), "only the account itself");
+    std::map<std::string, uint64_t> seq;
+    SubmitOutcome granted = Propose(c, seq, "board-1", GrantRole{Id("carol"), Role::kAuditor});
+    INFO(granted.status.error_message());
+    REQUIRE(granted.status.ok());
+    pb::ReadAuth auth = c.SignRead(carol, "GetAccount", &alice);
+    ReadOutcome o = GetAccountWith(c, alice, &auth);
+    INFO(o.status.error_message());
+    REQUIRE(o.status.ok());
+    CHECK(o.info.balance() == 100'00);
+    pb::AccountInfo carol_info = c.AccountOf("carol");
+    CHECK(std::count(carol_info.roles().begin(), carol_info.roles().end(), pb::ROLE_AUDITOR) == 1);
+  }
+}
+
+TEST_CASE("history, watch and simulate are private; the journal is for treasurers and auditors",
+          "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 2'00, 1)).status.ok());
+  const AccountId alice = Id("alice");
+
+  // GetHistory
+  auto history = [&](const pb::ReadAuth* auth, pb::GetHistoryResponse* resp) {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(10'000));
+    pb::GetHistoryRequest req;
+    req.set_id(IdBytes("alice"));
+    if (auth) *req.mutable_auth() = *auth;
+    grpc::Status s = c.stub().GetHistory(&ctx, req, resp);
+    return std::make_pair(s, LiardCode(ctx));
+  };
+  {
+    pb::GetHistoryResponse resp;
+    auto [s, code] = history(nullptr, &resp);
+    CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+    CHECK(resp.entries_size() == 0);
+    pb::ReadAuth bobs = c.SignRead(KeyFor("bob"), "GetHistory", &alice);
+    std::tie(s, code) = history(&bobs, &resp);
+    CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+    pb::ReadAuth own = c.SignRead(KeyFor("alice"), "GetHistory", &alice);
+    std::tie(s, code) = history(&own, &resp);
+    REQUIRE(s.ok());
+    CHECK(resp.entries_size() == 1);
+  }
+
+  // Watch: refused at once, before any receipt.
+  {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(10'000));
+    pb::WatchRequest req;
+    req.set_account(IdBytes("alice"));
+    req.set_from_sequence(1);
+    *req.mutable_auth() = c.SignRead(KeyFor("bob"), "Watch", &alice);
+    auto reader = c.stub().Watch(&ctx, req);
+    pb::Receipt r;
+    CHECK_FALSE(reader->Read(&r));
+    grpc::Status s = reader->Finish();
+    CheckCode(s, LiardCode(ctx), grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  }
+
+  // Simulate: the acting account's preview is its own business.
+  {
+    Operation op;
+    op.ledger_id = c.ledger_id();
+    op.account = alice;
+    op.sequence = 2;
+    op.payload = liard::Transfer{Id("shop"), Amount(1'00), ""};
+    auto simulate = [&](const pb::ReadAuth* auth, pb::SimulateResponse* resp) {
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, Millis(10'000));
+      pb::SimulateRequest req;
+      req.set_body(codec::EncodeOperation(op));
+      req.set_public_key(IdBytes("alice"));
+      if (auth) *req.mutable_auth() = *auth;
+      grpc::Status s = c.stub().Simulate(&ctx, req, resp);
+      return std::make_pair(s, LiardCode(ctx));
+    };
+    pb::SimulateResponse resp;
+    auto [s, code] = simulate(nullptr, &resp);
+    CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+    CHECK(resp.postings_size() == 0);
+    pb::ReadAuth own = c.SignRead(KeyFor("alice"), "Simulate", &alice);
+    std::tie(s, code) = simulate(&own, &resp);
+    REQUIRE(s.ok());
+    CHECK(resp.code() == 0);
+    CHECK(resp.postings_size() == 2);
+  }
+
+  // StreamJournal: no reader, a resident, then an auditor and the treasurer.
+  size_t entries = 0;
+  std::string code;
+  grpc::Status s = StreamJournalWith(c, nullptr, &entries, &code);
+  CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK(entries == 0);
+  pb::ReadAuth resident = c.SignRead(KeyFor("alice"), "StreamJournal", nullptr);
+  s = StreamJournalWith(c, &resident, &entries, &code);
+  CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK_THAT(s.error_message(), Catch::Contains("only a treasurer or an auditor"));
+  CHECK(entries == 0);
+
+  std::map<std::string, uint64_t> seq;
+  REQUIRE(Propose(c, seq, "board-1", GrantRole{Id("carol"), Role::kAuditor}).status.ok());
+  pb::ReadAuth auditor = c.SignRead(KeyFor("carol"), "StreamJournal", nullptr);
+  s = StreamJournalWith(c, &auditor, &entries, &code);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(entries == 2);  // the transfer and the decision
+  pb::ReadAuth treasurer = c.SignRead(KeyFor("association"), "StreamJournal", nullptr);
+  s = StreamJournalWith(c, &treasurer, &entries, &code);
+  REQUIRE(s.ok());
+  CHECK(entries == 2);
+
+  // What is public stays public: no read request needed.
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::Reserves reserves;
+  REQUIRE(c.stub().GetReserves(&ctx, pb::GetReservesRequest(), &reserves).ok());
+  CHECK(reserves.circulation() == 150'00);
+  CHECK(c.Head().sequence() == 2);
+  CHECK(c.Governance().threshold() == 1);
+}
+
+TEST_CASE(
+    "a board of 2 of 3 pauses payments and resumes them through the real node, and the "
+    "decisions survive a restart",
+    "[e2e][board]") {
+  Node n(BoardOf({"board-1", "board-2", "board-3"}, 2));
+  std::map<std::string, uint64_t> seq;
+  {
+    Client& c = n.c();
+    pb::GovernanceInfo g = c.Governance();
+    CHECK(g.threshold() == 2);
+    REQUIRE(g.board_size() == 3);
+    CHECK_FALSE(g.paused());
+    CHECK(g.proposals_size() == 0);
+    for (const char* b : {"board-1", "board-2", "board-3"})
+      CHECK(std::count(g.board().begin(), g.board().end(), IdBytes(b)) == 1);
+  }
+
+  const std::string reason = "key theft at the Comptoir de la Gare";
+  SubmitOutcome proposed = Propose(n.c(), seq, "board-1", Pause{reason});
+  INFO(proposed.status.error_message());
+  REQUIRE(proposed.status.ok());
+  const std::string proposal_id = proposed.response.operation_id();
+  {
+    pb::GovernanceInfo g = n.c().Governance();
+    CHECK_FALSE(g.paused());  // one signature of two: pending
+    REQUIRE(g.proposals_size() == 1);
+    const pb::ProposalInfo& p = g.proposals(0);
+    CHECK(p.id() == proposal_id);
+    CHECK(p.proposer() == IdBytes("board-1"));
+    REQUIRE(p.approvals_size() == 1);
+    CHECK(p.approvals(0) == IdBytes("board-1"));
+    CHECK(p.decision().has_pause());
+    CHECK(p.decision().pause().reason() == reason);
+    // Still paying while pending.
+    REQUIRE(n.c().Submit(n.c().SignTransfer("alice", "bob", 1'00, 1)).status.ok());
+  }
+
+  // The same member approving again does not count twice.
+  Hash pid;
+  REQUIRE(pid.Assign(proposal_id));
+  CheckRefused(n.c().Submit(n.c().SignApprove(KeyFor("board-1"), ++seq["board-1"], pid)),
+               Code::kAlreadyApproved);
+  --seq["board-1"];
+  // Someone off the board cannot approve.
+  CheckRefused(n.c().Submit(n.c().SignApprove(KeyFor("alice"), 2, pid)), Code::kNotPermitted);
+
+  SubmitOutcome decided = n.c().Submit(n.c().SignApprove(KeyFor("board-2"), ++seq["board-2"], pid));
+  INFO(decided.status.error_message());
+  REQUIRE(decided.status.ok());
+  {
+    pb::GovernanceInfo g = n.c().Governance();
+    CHECK(g.paused());
+    CHECK(g.pause_reason() == reason);
+    CHECK(g.proposals_size() == 0);
+  }
+  // Decided once: a third approval finds no pending proposal.
+  CheckRefused(n.c().Submit(n.c().SignApprove(KeyFor("board-3"), ++seq["board-3"], pid)),
+               Code::kUnknownProposal);
+  --seq["board-3"];
+
+  // Paused: payments refused with the reason, reads and audit go on.
+  const pb::Head head_paused = n.c().Head();
+  SubmitOutcome refused = n.c().Submit(n.c().SignTransfer("alice", "bob", 1'00, 2));
+  CheckRefused(refused, Code::kPaused);
+  CHECK_THAT(refused.status.error_message(), Catch::Contains(reason));
+  CHECK(n.c().Head().sequence() == head_paused.sequence());
+  CHECK(n.c().Reserves().circulation() == 150'00);
+  CHECK(n.c().AccountOf("alice").balance() == 99'00);
+  CHECK(n.c().Journal(1).size() == head_paused.sequence());
+
+  // A restart loads the governance record (its hash is in the digest the store checks).
+  n.Restart();
+  {
+    pb::Head head = n.c().Head();
+    CHECK(head.state_digest() == head_paused.state_digest());
+    CHECK(head.sequence() == head_paused.sequence());
+    pb::GovernanceInfo g = n.c().Governance();
+    CHECK(g.paused());
+    CHECK(g.pause_reason() == reason);
+    CheckRefused(n.c().Submit(n.c().SignTransfer("alice", "bob", 1'00, 2)), Code::kPaused);
+    Replay replay;
+    REQUIRE(ReplayJournal(n.c().genesis_bytes(), n.c().Journal(1), &replay) == "");
+    CHECK(Hex(head.state_digest()) == ToHex(replay.state.digest()));
+    CHECK(replay.state.governance().paused);
+  }
+
+  // Resume: proposed by board-2 while paused (board operations go on), approved by board-3.
+  SubmitOutcome resume = Propose(n.c(), seq, "board-2", Resume{});
+  INFO(resume.status.error_message());
+  REQUIRE(resume.status.ok());
+  {
+    pb::GovernanceInfo g = n.c().Governance();
+    CHECK(g.paused());
+    REQUIRE(g.proposals_size() == 1);
+    CHECK(g.proposals(0).decision().has_resume());
+  }
+  Hash rid;
+  REQUIRE(rid.Assign(resume.response.operation_id()));
+  REQUIRE(n.c().Submit(n.c().SignApprove(KeyFor("board-3"), ++seq["board-3"], rid)).status.ok());
+  CHECK_FALSE(n.c().Governance().paused());
+  SubmitOutcome paid = n.c().Submit(n.c().SignTransfer("alice", "bob", 1'00, 2));
+  INFO(paid.status.error_message());
+  CHECK(paid.status.ok());
+  CHECK(n.c().AccountOf("bob").balance() == 52'00);
+}
+
+TEST_CASE("a re-keyed account's old key is refused and its new key spends the balance it kept",
+          "[e2e][board]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  std::map<std::string, uint64_t> seq;
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 10'00, 1)).status.ok());
+  const KeyPair old_key = KeyFor("alice");
+  const KeyPair new_key = KeyFor("alice's new phone");
+  SubmitOutcome rekeyed = Propose(c, seq, "board-1", Rekey{Id("alice"), new_key.public_key()});
+  INFO(rekeyed.status.error_message());
+  REQUIRE(rekeyed.status.ok());  // threshold 1: decided at once
+
+  // The old key can neither pay nor read.
+  CheckRefused(c.Submit(c.SignTransfer(old_key, Id("shop"), 5'00, 2)), Code::kWrongKey);
+  const AccountId alice = Id("alice");
+  pb::ReadAuth old_read = c.SignRead(old_key, "GetAccount", &alice);  // reader alice, old key
+  CheckReadRefused(GetAccountWith(c, alice, &old_read), "not signed with the reader's key");
+
+  // The new key signs for the same account, id and balance unchanged.
+  Operation pay;
+  pay.account = alice;
+  pay.sequence = 2;
+  pay.payload = liard::Transfer{Id("shop"), Amount(5'00), "with the new phone"};
+  SubmitOutcome paid = c.Submit(c.Sign(new_key, pay));
+  INFO(paid.status.error_message());
+  REQUIRE(paid.status.ok());
+  pb::ReadAuth new_read = c.SignReadAs(alice, new_key, "GetAccount", &alice);
+  ReadOutcome info = GetAccountWith(c, alice, &new_read);
+  REQUIRE(info.status.ok());
+  CHECK(info.info.id() == IdBytes("alice"));
+  CHECK(info.info.key() == std::string(new_key.public_key().view()));
+  CHECK(info.info.balance() == 100'00 - 10'00 - 5'00);
+  CHECK(info.info.sequence() == 2);
+  CHECK(c.Balance("shop") == 5'00);
+}
+
+TEST_CASE(
+    "offices open residents with a membership; other kinds and freezing are board "
+    "decisions, shown in the account",
+    "[e2e][board]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  std::map<std::string, uint64_t> seq;
+  const int64_t until = NowMs() + 365LL * 24 * 3600 * 1000;
+
+  Operation open;
+  open.account = Id("office");
+  open.sequence = 1;
+  open.payload =
+      liard::OpenAccount{Id("dave"), AccountKind::kResident, "Dave", until, Amount(10'00)};
+  SubmitOutcome opened = c.Submit(c.Sign(KeyFor("office"), open));
+  INFO(opened.status.error_message());
+  REQUIRE(opened.status.ok());
+  pb::AccountInfo dave = c.AccountOf("dave");
+  CHECK(dave.member_until_ms() == until);
+  CHECK(dave.kind() == pb::ACCOUNT_KIND_RESIDENT);
+  CHECK(c.Reserves().income() == 10'00);  // the fee is recorded
+
+  // An office may not open a merchant: that is the board's.
+  open.sequence = 2;
+  open.payload =
+      liard::OpenAccount{Id("new shop"), AccountKind::kMerchant, "Librairie", 0, Amount(0)};
+  CheckRefused(c.Submit(c.Sign(KeyFor("office"), open)), Code::kNotPermitted);
+  pb::AccountInfo none;
+  CHECK(c.GetAccount(Id("new shop"), &none).error_code() == grpc::StatusCode::NOT_FOUND);
+  SubmitOutcome board_open = Propose(
+      c, seq, "board-1",
+      liard::OpenAccount{Id("new shop"), AccountKind::kMerchant, "Librairie", 0, Amount(0)});
+  INFO(board_open.status.error_message());
+  REQUIRE(board_open.status.ok());
+  CHECK(c.AccountOf("new shop").kind() == pb::ACCOUNT_KIND_MERCHANT);
+
+  // Frozen with a reason: shown to whoever may read the account, and refusing payments.
+  REQUIRE(
+      Propose(c, seq, "board-1", Freeze{Id("bob"), "stolen phone reported 12 March"}).status.ok());
+  pb::AccountInfo bob = c.AccountOf("bob");
+  CHECK(bob.status() == pb::ACCOUNT_STATUS_FROZEN);
+  CHECK(bob.freeze_reason() == "stolen phone reported 12 March");
+  CheckRefused(c.Submit(c.SignTransfer("bob", "alice", 1'00, 1)), Code::kAccountFrozen);
+  CheckRefused(c.Submit(c.SignTransfer("alice", "bob", 1'00, 1)), Code::kDestinationFrozen);
+  CHECK(c.AccountOf("bob").balance() == 50'00);
+}
+
+// ---- TLS ------------------------------------------------------------------------------------
+
+// A self-signed certificate for 127.0.0.1 made with the openssl command, as docs/operator.md
+// tells an operator to do for a test install.
+void MakeCertificate(const TempDir& tmp, const std::string& name) {
+  CommandResult r =
+      RunProgram("/usr/bin/env",
+                 {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                  "/CN=liard test node", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                  "-keyout", tmp.Join(name + ".key"), "-out", tmp.Join(name + ".crt")});
+  INFO("openssl: " << r.exit_code << " " << r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+TEST_CASE("a node with a TLS certificate answers a TLS client and refuses a plaintext one",
+          "[e2e][tls]") {
+  TempDir tmp;
+  MakeCertificate(tmp, "node");
+  MakeCertificate(tmp, "stranger");
+  const std::string data = tmp.Join("data");
+  InitLedger(data, StandardGenesis());
+  WriteFile(tmp.Join("node.toml"), "[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\nkey = \"" +
+                                       tmp.Join("node.key") + "\"\n");
+  NodeProcess node(data, {"--config", tmp.Join("node.toml")});
+  node.set_credentials(TlsCredentials(ReadFile(tmp.Join("node.crt"))));
+  node.Start();  // its readiness check already spoke TLS
+  CHECK_THAT(node.err(), Catch::Contains("tls=on"));
+
+  Client c(node.channel());
+  CHECK(c.Head().currency_code() == "ROUE");
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1'00, 1)).status.ok());
+  CHECK(c.Balance("bob") == 51'00);
+
+  // Plaintext to the same port gets no answer.
+  auto plain = pb::LedgerService::NewStub(MakeChannel(node.target()));
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(3'000));
+  pb::Head head;
+  grpc::Status s = plain->GetHead(&ctx, pb::GetHeadRequest(), &head);
+  INFO(s.error_code() << " " << s.error_message());
+  CHECK_FALSE(s.ok());
+  CHECK(head.ledger_id().empty());
+
+  // Nor does a client that trusts another certificate.
+  auto wrong_ca = pb::LedgerService::NewStub(
+      MakeChannel(node.target(), TlsCredentials(ReadFile(tmp.Join("stranger.crt")))));
+  grpc::ClientContext ctx2;
+  SetDeadline(&ctx2, Millis(3'000));
+  s = wrong_ca->GetHead(&ctx2, pb::GetHeadRequest(), &head);
+  CHECK_FALSE(s.ok());
+  CHECK(head.ledger_id().empty());
+  CHECK(node.running());
+  CHECK(node.Stop() == 0);
+}
+
+TEST_CASE("a TLS setup with a missing half or an unreadable file stops the node at start",
+          "[e2e][tls]") {
+  TempDir tmp;
+  MakeCertificate(tmp, "node");
+  const std::string data = tmp.Join("data");
+  InitLedger(data, StandardGenesis());
+  struct Case {
+    std::string toml;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\n", "cert is set but key is not"},
+      {"[tls]\nkey = \"" + tmp.Join("node.key") + "\"\n", "key is set but cert is not"},
+      {"[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\nkey = \"" + tmp.Join("missing.key") +
+           "\"\n",
+       "cannot read " + tmp.Join("missing.key")},
+      {"[tls]\ncert = \"" + tmp.Join("node.key") + "\"\nkey = \"" + tmp.Join("node.key") + "\"\n",
+       "holds no PEM certificate"},
+      {"[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\nkey = \"" + tmp.Join("node.key") +
+           "\"\nca = \"x\"\n",
+       "unknown key 'ca' in [tls] (expected one of: cert, key)"},
+  };
+  for (const Case& k : cases) {
+    INFO(k.toml);
+    WriteFile(tmp.Join("node.toml"), k.toml);
+    CommandResult r = RunNode(
+        {"run", "--data", data, "--listen", "127.0.0.1:0", "--config", tmp.Join("node.toml")});
+    INFO("exit " << r.exit_code << " stdout " << r.out << " stderr " << r.err);
+    CHECK(r.exit_code == 2);  // bad input: refused, not crashed
+    CHECK_THAT(r.err, Catch::Contains(k.says));
+    CHECK(r.out.find("listening") == std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace liard::e2e
