@@ -116,7 +116,7 @@ Status Replay::Fail(uint64_t sequence, std::string why) {
   return Status(Code::kCorruption, "entry " + std::to_string(sequence) + ": " + why);
 }
 
-Status Replay::Commit(PreparedEntry* p) {
+Status Replay::Commit(PreparedEntry* p, Delta* applied) {
   if (discrepancy_.sequence != 0)
     return Status(Code::kCorruption,
                   "the journal is bad from entry " + std::to_string(discrepancy_.sequence) + " on");
@@ -137,6 +137,7 @@ Status Replay::Commit(PreparedEntry* p) {
   Status s = ledger_->Apply(state_, p->op, ApplyContext{e.time_ms}, &delta);
   if (!s.ok()) return Fail(e.sequence, "the rules refuse its operation on replay: " + s.ToString());
   state_.Commit(delta);
+  if (applied != nullptr) *applied = std::move(delta);
   sequence_ = e.sequence;
   head_hash_ = p->computed_hash;
   time_ms_ = e.time_ms;

@@ -57,7 +57,8 @@ class Replay {
   // its claimed hash is the recomputed one, it prepared cleanly, and the core accepts it at its
   // recorded time; then it is applied. On the first failure returns kCorruption naming the
   // sequence and the reason, records it in discrepancy(), and refuses every later entry.
-  [[nodiscard]] Status Commit(PreparedEntry* prepared);
+  // `applied`, if not null, receives the entry's delta (its postings, for reports and exports).
+  [[nodiscard]] Status Commit(PreparedEntry* prepared, Delta* applied = nullptr);
 
   // A checkpoint the node signed: the signature must verify under `node_key`; if it is at the
   // replay's sequence, its head hash and state digest must be the replay's own. kCorruption
