@@ -530,7 +530,8 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
   g.created_at_ms = now_ms;
 
   TableReader top(source, doc, "");
-  if (!(s = top.Allow({"currency", "board", "fund", "rules", "programmes", "accounts"})).ok())
+  if (!(s = top.Allow({"currency", "board", "fund", "rules", "programmes", "limits", "accounts"}))
+           .ok())
     return s;
   const toml::table *currency = nullptr, *board = nullptr, *fund = nullptr, *rules = nullptr;
   const toml::node* accounts_node = nullptr;
@@ -657,6 +658,40 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
       s = ParseProgramme(source, *entry.as_table(), name, decimals, unit, &p);
       if (!s.ok()) return s;
       g.rules.programmes.push_back(std::move(p));
+    }
+  }
+
+  const toml::node* limits_node = nullptr;
+  if (!(s = top.Find("limits", toml::node_type::array, &limits_node)).ok()) return s;
+  if (limits_node) {
+    size_t i = 0;
+    for (const toml::node& entry : *limits_node->as_array()) {
+      ++i;
+      std::string name = fmt::format("[[limits]] entry {}", i);
+      if (!entry.is_table())
+        return Status(Code::kInvalidArgument,
+                      top.Where(entry) + fmt::format("{} must be a table", name));
+      TableReader r(source, *entry.as_table(), name);
+      if (!(s = r.Allow({"kind", "max_payment", "daily_outgoing", "balance_ceiling"})).ok())
+        return s;
+      KindLimits l;
+      std::string kind;
+      const toml::node* kind_node = nullptr;
+      if (!(s = r.String("kind", true, &kind, &kind_node)).ok()) return s;
+      if (!ParseKind(kind, &l.kind))
+        return r.Error(*kind_node,
+                       fmt::format("{} kind \"{}\" is not one of: {}", name, kind, KindList()));
+      if (g.rules.LimitsFor(l.kind) != nullptr)
+        return r.Error(*kind_node,
+                       fmt::format("{} repeats the kind \"{}\": one entry per kind", name, kind));
+      Amount a;
+      if (!(s = OptionalAmount(r, "max_payment", decimals, unit, &a)).ok()) return s;
+      l.max_payment = a.minor();
+      if (!(s = OptionalAmount(r, "daily_outgoing", decimals, unit, &a)).ok()) return s;
+      l.daily_outgoing = a.minor();
+      if (!(s = OptionalAmount(r, "balance_ceiling", decimals, unit, &a)).ok()) return s;
+      l.balance_ceiling = a.minor();
+      g.rules.limits.push_back(l);
     }
   }
 

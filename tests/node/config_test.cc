@@ -364,6 +364,47 @@ TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused"
   CHECK_THAT(ConfigError("server = 1\n"), Contains("server must be a table, not an integer"));
 }
 
+TEST_CASE("a genesis sets per-kind limits in units, one entry per kind",
+          "[node][config][genesis]") {
+  const std::string limits = R"(
+[[limits]]
+kind = "resident"
+max_payment = "150.00"
+daily_outgoing = "300,00"
+balance_ceiling = "2000"
+
+[[limits]]
+kind = "merchant"
+balance_ceiling = "50000.00"
+)";
+  Genesis g;
+  Status s = Parse(ExampleGenesis() + limits, &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  REQUIRE(g.rules.limits.size() == 2);
+  const KindLimits* r = g.rules.LimitsFor(AccountKind::kResident);
+  REQUIRE(r != nullptr);
+  CHECK(r->max_payment == 150'00);
+  CHECK(r->daily_outgoing == 300'00);
+  CHECK(r->balance_ceiling == 2000'00);
+  const KindLimits* m = g.rules.LimitsFor(AccountKind::kMerchant);
+  REQUIRE(m != nullptr);
+  CHECK(m->max_payment == 0);  // absent: no limit
+  CHECK(m->balance_ceiling == 50000'00);
+
+  CHECK_THAT(GenesisError(ExampleGenesis() + "\n[[limits]]\nkind = \"resident\"\n[[limits]]\n"
+                                             "kind = \"resident\"\n"),
+             Contains("[[limits]] entry 2 repeats the kind \"resident\""));
+  CHECK_THAT(GenesisError(ExampleGenesis() + "\n[[limits]]\nkind = \"shop\"\n"),
+             Contains("[[limits]] entry 1 kind \"shop\" is not one of"));
+  CHECK_THAT(GenesisError(ExampleGenesis() + "\n[[limits]]\nkind = \"resident\"\nmax_payment = "
+                                             "150.0\n"),
+             Contains("max_payment must be a string"));
+  CHECK_THAT(GenesisError(ExampleGenesis() + "\n[[limits]]\nkind = \"resident\"\n"
+                                             "daily_limit = \"1\"\n"),
+             Contains("unknown key 'daily_limit' in [[limits]] entry 1"));
+}
+
 TEST_CASE("[tls] takes the certificate and key paths together, or neither", "[node][config][tls]") {
   NodeConfig c;
   Status s = ParseConfig("[tls]\ncert = \"/etc/liard/node.crt\"\nkey = \"/etc/liard/node.key\"\n",
