@@ -349,7 +349,9 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
         break;
       }
     }
-    ctx.TryCancel();  // the stream runs to the head; what lies past the checkpoint is not needed
+    // The stream runs to the head; what lies past the checkpoint is not needed. Cancel only
+    // when stopping early, so that a stream the node refused keeps the node's status.
+    if (!linked || walker.last_sequence() >= last) ctx.TryCancel();
     grpc::Status st = reader->Finish();
     Check chain;
     if (linked && walker.last_sequence() < last) {

@@ -124,7 +124,7 @@ TEST_CASE("a damaged or crafted key file is refused with a local error", "[walle
   CHECK(KeyFileFromJson(KeyFileToJson(f), "x", &out).exit() == Exit::kLocal);
 }
 
-TEST_CASE("a seed is 64 hex characters, white space around ignored", "[wallet][keys]") {
+TEST_CASE("a seed is 64 hex characters and white space around ignored", "[wallet][keys]") {
   Seed s;
   CHECK(ParseSeedHex(std::string(64, 'a') + "\n", &s).ok());
   CHECK(s == TestSeed(0xaa));
@@ -132,7 +132,7 @@ TEST_CASE("a seed is 64 hex characters, white space around ignored", "[wallet][k
   CHECK(ParseSeedHex(std::string(64, 'g'), &s).exit() == Exit::kUsage);
 }
 
-TEST_CASE("CSV: quotes, separators inside quotes, doubled quotes and line breaks",
+TEST_CASE("CSV: quotes and separators inside quotes and doubled quotes and line breaks",
           "[wallet][csv]") {
   std::vector<CsvRecord> r;
   REQUIRE(ParseCsv("a,\"12,50\",\"say \"\"hi\"\"\"\nb,3,\"two\nlines\"\nc,4,x\n", &r).ok());
@@ -151,7 +151,7 @@ TEST_CASE("CSV: ';' is the separator when the first line uses it", "[wallet][csv
   CHECK(r[1].fields == std::vector<std::string>{"roue1x", "12,50", "indemnité"});
 }
 
-TEST_CASE("CSV: CRLF, empty lines and a byte order mark are handled", "[wallet][csv]") {
+TEST_CASE("CSV: CRLF and empty lines and a byte order mark are handled", "[wallet][csv]") {
   std::vector<CsvRecord> r;
   REQUIRE(ParseCsv("\xEF\xBB\xBF"
                    "a,1\r\n\r\n\nb,2\r\n",
@@ -223,7 +223,7 @@ TEST_CASE("an empty batch file is a problem", "[wallet][csv]") {
   CHECK(problems[0].message == "the file holds no payment line");
 }
 
-TEST_CASE("a payment URI round-trips, with the memo percent-encoded and '.' in the amount",
+TEST_CASE("a payment URI round-trips and with the memo percent-encoded and '.' in the amount",
           "[wallet][uri]") {
   PaymentRequest r;
   r.address = AliceAddress();
@@ -243,7 +243,8 @@ TEST_CASE("a payment URI round-trips, with the memo percent-encoded and '.' in t
   CHECK(back.ledger_prefix == r.ledger_prefix);
 }
 
-TEST_CASE("payment URIs: extensions are ignored, the scheme is case-insensitive", "[wallet][uri]") {
+TEST_CASE("payment URIs: extensions are ignored and the scheme is case-insensitive",
+          "[wallet][uri]") {
   PaymentRequest r;
   REQUIRE(ParsePaymentUri("LIARD:" + AliceAddress() + "?x-till=3&amount=5", 2, &r).ok());
   CHECK(r.amount.minor() == 500);
@@ -273,7 +274,8 @@ TEST_CASE("payment URIs that are wrong are refused with a reason", "[wallet][uri
   CHECK(why(a + "?memo").find("no '='") != std::string::npos);
 }
 
-TEST_CASE("the decimal separator follows LC_ALL, then LC_NUMERIC, then LANG", "[wallet][format]") {
+TEST_CASE("the decimal separator follows LC_ALL and then LC_NUMERIC and then LANG",
+          "[wallet][format]") {
   CHECK(DecimalSeparatorFor("", "", "fr_FR.UTF-8") == ',');
   CHECK(DecimalSeparatorFor("", "", "en_GB.UTF-8") == '.');
   CHECK(DecimalSeparatorFor("C", "", "fr_FR.UTF-8") == '.');
@@ -310,7 +312,7 @@ TEST_CASE("text from the network cannot carry terminal control characters", "[wa
   CHECK(SafeText("evil\x1b[2Jname").find('\x1b') == std::string::npos);
 }
 
-TEST_CASE("tables align by characters, not bytes", "[wallet][format]") {
+TEST_CASE("tables align by characters and not bytes", "[wallet][format]") {
   std::string t = RenderTable({{"é", "1"}, {"ab", "22"}}, {1});
   CHECK(t == "é    1\nab  22\n");
 }
@@ -332,7 +334,7 @@ TEST_CASE("a payment request renders as a QR code with a quiet zone", "[wallet][
 
 }  // namespace liard::wallet
 
-TEST_CASE("a membership date runs through its whole day, UTC, and impossible dates are refused",
+TEST_CASE("a membership date runs through its whole day in UTC and impossible dates are refused",
           "[wallet][format]") {
   int64_t ms = 0;
   REQUIRE(liard::wallet::ParseDateEnd("1970-01-01", &ms));
@@ -347,7 +349,7 @@ TEST_CASE("a membership date runs through its whole day, UTC, and impossible dat
     CHECK_FALSE(liard::wallet::ParseDateEnd(bad, &ms));
 }
 
-TEST_CASE("a proposal's expiry is a duration in days, hours or minutes, or a date",
+TEST_CASE("a proposal's expiry is a duration in days or hours or minutes or a date",
           "[wallet][format]") {
   const int64_t now = 1'700'000'000'000;
   int64_t ms = 0;

@@ -1,0 +1,344 @@
+// Audit: journal sources, the exported journal file, the parallel replay pipeline.
+#include "wallet-cli/audit.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "proto/codec.h"
+#include "wallet-cli/node_client.h"
+
+namespace liard::wallet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+CliStatus IoError(const std::string& what, const std::string& path) {
+  return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
+}
+
+bool WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+CliStatus SyncDir(const std::string& path) {
+  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return IoError("cannot open the directory of", path);
+  bool ok = ::fsync(dfd) == 0;
+  ::close(dfd);
+  return ok ? CliStatus::Ok() : IoError("cannot sync the directory of", path);
+}
+
+JournalEntry FromWire(const pb::JournalEntry& e, Hash* claimed) {
+  JournalEntry j;
+  j.sequence = e.sequence();
+  j.time_ms = e.time_ms();
+  if (!j.prev_hash.Assign(e.prev_hash())) j.prev_hash = Hash{};  // a broken link: caught
+  j.envelope = e.envelope();
+  if (!claimed->Assign(e.entry_hash())) *claimed = Hash{};
+  return j;
+}
+
+Status DecodeEnvelope(std::string_view bytes, SignedOperation* out) {
+  return codec::DecodeEnvelope(bytes, out);
+}
+
+}  // namespace
+
+// ---- Files.
+
+CliStatus WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("cannot create", tmp);
+  bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return IoError("cannot write", tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename into", path);
+  return SyncDir(path);
+}
+
+CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *found = false;
+    return errno == ENOENT ? CliStatus::Ok() : IoError("cannot open", path);
+  }
+  *found = true;
+  out->clear();
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return IoError("cannot read", path);
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return CliStatus::Ok();
+}
+
+CliStatus JournalFileWriter::Open(const std::string& path, std::string_view genesis) {
+  path_ = path;
+  tmp_ = path + ".part";
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) return IoError("cannot create", tmp_);
+  buffer_.assign(kJournalMagic);
+  return Record(1, genesis);
+}
+
+CliStatus JournalFileWriter::Record(uint8_t type, std::string_view bytes) {
+  buffer_.push_back(static_cast<char>(type));
+  PutU32(&buffer_, static_cast<uint32_t>(bytes.size()));
+  buffer_.append(bytes);
+  if (buffer_.size() >= (1 << 20)) {
+    if (!WriteAll(fd_, buffer_)) return IoError("cannot write", tmp_);
+    buffer_.clear();
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus JournalFileWriter::Add(const pb::JournalEntry& entry) {
+  return Record(2, entry.SerializeAsString());
+}
+
+CliStatus JournalFileWriter::Finish(const pb::SignedCheckpoint* checkpoint,
+                                    const PublicKey* node_key) {
+  if (checkpoint != nullptr) {
+    CliStatus s = Record(3, checkpoint->SerializeAsString());
+    if (!s.ok()) return s;
+  }
+  if (node_key != nullptr) {
+    CliStatus s = Record(4, node_key->view());
+    if (!s.ok()) return s;
+  }
+  bool ok = WriteAll(fd_, buffer_) && ::fsync(fd_) == 0;
+  ok = ::close(fd_) == 0 && ok;
+  fd_ = -1;
+  if (!ok) return IoError("cannot write", tmp_);
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) return IoError("cannot rename into", path_);
+  return SyncDir(path_);
+}
+
+JournalFileWriter::~JournalFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+CliStatus JournalFileReader::Open(const std::string& path) {
+  path_ = path;
+  bool found = false;
+  CliStatus s = ReadWholeFile(path, &data_, &found);
+  if (!s.ok()) return s;
+  if (!found) return CliStatus::Local("no journal file " + path);
+  if (data_.compare(0, kJournalMagic.size(), kJournalMagic) != 0)
+    return CliStatus::Local(path + " is not a liard journal export (liard-journal/1)");
+  pos_ = kJournalMagic.size();
+  if (data_.size() < pos_ + 5 || data_[pos_] != 1)
+    return CliStatus::Local(path + ": the genesis record is missing");
+  uint32_t n = 0;
+  for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(data_[pos_ + i]);
+  if (data_.size() - pos_ - 5 < n) return CliStatus::Local(path + ": the genesis is truncated");
+  genesis_ = data_.substr(pos_ + 5, n);
+  pos_ += 5 + n;
+  return CliStatus::Ok();
+}
+
+CliStatus JournalFileReader::Next(pb::JournalEntry* out, bool* end) {
+  for (;;) {
+    if (pos_ == data_.size()) {
+      *end = true;
+      return CliStatus::Ok();
+    }
+    if (data_.size() - pos_ < 5)
+      return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
+    const uint8_t type = static_cast<uint8_t>(data_[pos_]);
+    uint32_t n = 0;
+    for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(data_[pos_ + i]);
+    if (data_.size() - pos_ - 5 < n)
+      return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
+    const std::string_view bytes(data_.data() + pos_ + 5, n);
+    const size_t at = pos_;
+    pos_ += 5 + n;
+    switch (type) {
+      case 2:
+        if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+          return CliStatus::Refused(path_ + ": the record at byte " + std::to_string(at) +
+                                    " is not a journal entry");
+        *end = false;
+        return CliStatus::Ok();
+      case 3: {
+        pb::SignedCheckpoint c;
+        if (!c.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+          return CliStatus::Refused(path_ + ": the checkpoint record does not decode");
+        checkpoint_ = std::move(c);
+        break;
+      }
+      case 4: {
+        PublicKey k;
+        if (!k.Assign(bytes)) return CliStatus::Refused(path_ + ": the node key is not 32 bytes");
+        node_key_ = k;
+        break;
+      }
+      default:
+        return CliStatus::Refused(path_ + ": unknown record type " + std::to_string(type) +
+                                  " at byte " + std::to_string(at));
+    }
+  }
+}
+
+NodeJournalSource::NodeJournalSource(pb::LedgerService::Stub* stub,
+                                     pb::StreamJournalRequest request)
+    : request_(std::move(request)) {
+  reader_ = stub->StreamJournal(&ctx_, request_);
+}
+
+CliStatus NodeJournalSource::Next(pb::JournalEntry* out, bool* end) {
+  if (reader_->Read(out)) {
+    *end = false;
+    return CliStatus::Ok();
+  }
+  *end = true;
+  grpc::Status st = reader_->Finish();
+  if (st.ok()) return CliStatus::Ok();
+  std::string code;
+  auto md = ctx_.GetServerTrailingMetadata();
+  auto it = md.find("liard-code-name");
+  if (it != md.end()) code = std::string(it->second.data(), it->second.size()) + ": ";
+  if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+    return CliStatus::Refused(code + st.error_message() +
+                              " (the whole journal is read with a treasurer or auditor key: --as)")
+        .set_code_name("READ_REFUSED");
+  if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
+    return CliStatus::Unreachable("the journal stream broke: " + st.error_message());
+  return CliStatus::Refused("the journal stream failed: " + code + st.error_message());
+}
+
+// ---- The pipeline.
+
+CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const AppliedFn& applied,
+                      const std::function<void(uint64_t)>& progress, uint64_t hook_every,
+                      const std::function<CliStatus()>& checkpoint_hook, PipelineStats* stats) {
+  constexpr size_t kBatch = 2048;
+  threads = std::max(threads, 1);
+  const auto start = Clock::now();
+  auto last_progress = start;
+  uint64_t next_hook = hook_every ? (replay->sequence() / hook_every + 1) * hook_every : 0;
+
+  // Reads up to kBatch entries (skipping those the replay has already: a resumed run).
+  bool end = false;
+  auto read = [&](std::vector<pb::JournalEntry>* raw) -> CliStatus {
+    raw->clear();
+    while (!end && raw->size() < kBatch) {
+      pb::JournalEntry e;
+      CliStatus s = source->Next(&e, &end);
+      if (!s.ok()) return s;
+      if (end) break;
+      if (e.sequence() != 0 && e.sequence() <= replay->sequence()) continue;
+      raw->push_back(std::move(e));
+    }
+    return CliStatus::Ok();
+  };
+
+  std::vector<pb::JournalEntry> raw;
+  CliStatus s = read(&raw);
+  if (!s.ok()) return s;
+  std::vector<PreparedEntry> ready;  // prepared, waiting to be committed
+  Delta delta;
+  while (!raw.empty() || !ready.empty()) {
+    // Workers prepare `raw` while this thread commits `ready` and reads the next batch.
+    std::vector<PreparedEntry> preparing(raw.size());
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads && !raw.empty(); ++t)
+      workers.emplace_back([&, t] {
+        for (size_t i = static_cast<size_t>(t); i < raw.size(); i += static_cast<size_t>(threads)) {
+          Hash claimed;
+          JournalEntry e = FromWire(raw[i], &claimed);
+          replay->Prepare(std::move(e), claimed, DecodeEnvelope, &preparing[i]);
+        }
+      });
+    CliStatus failure;
+    for (PreparedEntry& p : ready) {
+      Status c = replay->Commit(&p, &delta);
+      if (!c.ok()) {
+        failure = CliStatus::Refused(c.message());
+        break;
+      }
+      if (applied) applied(p, delta);
+      if (next_hook != 0 && replay->sequence() >= next_hook) {
+        next_hook += hook_every;
+        if (checkpoint_hook && !(failure = checkpoint_hook()).ok()) break;
+      }
+    }
+    std::vector<pb::JournalEntry> next;
+    if (failure.ok()) failure = read(&next);
+    for (auto& w : workers) w.join();
+    if (!failure.ok()) return failure;
+    ready = std::move(preparing);
+    raw = std::move(next);
+    const auto now = Clock::now();
+    if (progress && now - last_progress >= std::chrono::seconds(1)) {
+      last_progress = now;
+      progress(replay->sequence());
+    }
+  }
+  stats->entries = replay->sequence();
+  stats->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return CliStatus::Ok();
+}
+
+double MeasureVerifyRate(int threads, int ms) {
+  threads = std::max(threads, 1);
+  const KeyPair key = KeyPair::Generate();
+  std::vector<std::string> messages;
+  std::vector<Signature> signatures;
+  for (int i = 0; i < 64; ++i) {
+    messages.push_back(std::string(180, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    signatures.push_back(key.Sign(messages.back()));
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> total{0};
+  std::vector<std::thread> workers;
+  const auto start = Clock::now();
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&] {
+      uint64_t n = 0;
+      for (size_t i = 0; !stop.load(std::memory_order_relaxed); ++i, ++n)
+        if (!Verify(key.public_key(), messages[i % 64], signatures[i % 64])) break;
+      total += n;
+    });
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  stop = true;
+  for (auto& w : workers) w.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(total.load()) / seconds;
+}
+
+}  // namespace liard::wallet
