@@ -145,11 +145,12 @@ LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_b
 
 grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_auth,
                                           const pb::ReadAuth& auth, std::string_view method,
-                                          const AccountId* target) const {
+                                          const AccountId* target, ReadGrant* grant) const {
   Status s;
   ReadRequest request;
   PublicKey key;
   Signature signature;
+  const int64_t now = NowMs();
   if (!has_auth || auth.body().empty()) {
     s = Status(Code::kReadRefused,
                "balances and histories are private: this request needs a read request signed "
@@ -165,10 +166,42 @@ grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_aut
   if (s.ok()) {
     s = applier_->Read([&](const MemoryState& state, const HeadState&) {
       return AuthorizeRead(state, ledger_.id(), request, auth.body(), key, signature, method,
-                           target, NowMs());
+                           target, now);
     });
   }
+  if (!s.ok()) return ReadRefusal(ctx, method, s);
+  if (grant != nullptr) {
+    grant->request = std::move(request);
+    grant->body = auth.body();
+    grant->key = key;
+    grant->signature = signature;
+    grant->method = std::string(method);
+    grant->has_target = target != nullptr;
+    if (target != nullptr) grant->target = *target;
+    grant->granted_ms = now;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - grant->checked < kReadRecheck) return grpc::Status::OK;
+  grant->checked = now;
+  // The same decision at the time it was first granted: only the state (the reader's key, its
+  // roles, its account) can have changed since.
+  Status s = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    return AuthorizeRead(state, ledger_.id(), grant->request, grant->body, grant->key,
+                         grant->signature, grant->method,
+                         grant->has_target ? &grant->target : nullptr, grant->granted_ms);
+  });
   if (s.ok()) return grpc::Status::OK;
+  return ReadRefusal(ctx, grant->method,
+                     Status(s.code(), "this stream's reader may no longer read it (" + s.message() +
+                                          "); the stream ends"));
+}
+
+grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
+                                            const Status& s) const {
   spdlog::info("event=read-refused method={} reason=\"{}\"", method, s.message());
   ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
   ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
@@ -445,7 +478,8 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
   if (shutting_down_) return Unavailable();
   AccountId id;
   if (!ParseId(req->account(), &id)) return BadId("account", req->account());
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Watch", &id);
+  ReadGrant grant;
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Watch", &id, &grant);
   if (!allowed.ok()) return allowed;
   grpc::Status found = FindAccountId("account", req->account(), &id);
   if (!found.ok()) return found;
@@ -483,6 +517,8 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
   for (;;) {
     if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
     if (shutting_down_) return Unavailable();
+    grpc::Status still = StillGranted(ctx, &grant);
+    if (!still.ok()) return still;
     std::vector<CommittedOp> ops;
     Subscription::State state = sub->Wait(kStreamPoll, &ops);
     for (const CommittedOp& op : ops) {
@@ -504,7 +540,9 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
                                               const pb::StreamJournalRequest* req,
                                               grpc::ServerWriter<pb::JournalEntry>* writer) {
   if (shutting_down_) return Unavailable();
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "StreamJournal", nullptr);
+  ReadGrant grant;
+  grpc::Status allowed =
+      CheckRead(ctx, req->has_auth(), req->auth(), "StreamJournal", nullptr, &grant);
   if (!allowed.ok()) return allowed;
   uint64_t next = std::max<uint64_t>(req->from_sequence(), 1);
   for (;;) {
@@ -523,6 +561,8 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
     if (!req->follow()) return grpc::Status::OK;
     if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
     if (shutting_down_) return Unavailable();
+    grpc::Status still = StillGranted(ctx, &grant);
+    if (!still.ok()) return still;
     applier_->WaitBeyond(next - 1, kStreamPoll);
   }
 }

@@ -6,9 +6,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 
 #include "ledger/ledger.h"
+#include "ledger/read_auth.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "node/applier.h"
 #include "node/checkpointer.h"
@@ -21,6 +23,9 @@ namespace liard::node {
 inline constexpr int kMaxBatch = 10'000;
 inline constexpr uint32_t kDefaultHistoryPage = 50;
 inline constexpr uint32_t kMaxHistoryPage = 500;
+// How often a stream (Watch, a following StreamJournal) checks that its reader may still read:
+// a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
+inline constexpr std::chrono::seconds kReadRecheck{3};
 
 // Thread-safe: gRPC calls every method from its own threads.
 class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
@@ -59,11 +64,29 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
                              grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
 
  private:
+  // A read granted to a stream, kept to decide again as the state changes.
+  struct ReadGrant {
+    ReadRequest request;
+    std::string body;
+    PublicKey key;
+    Signature signature;
+    std::string method;
+    bool has_target = false;
+    AccountId target;
+    int64_t granted_ms = 0;  // the time it was granted at: expiry is not checked again
+    std::chrono::steady_clock::time_point checked = std::chrono::steady_clock::now();
+  };
   // A private read: OK if `auth` proves the caller may call `method` on `target` (nullptr:
   // the whole journal), by liard::AuthorizeRead; else PERMISSION_DENIED with READ_REFUSED in the
-  // trailing metadata and the reason in the message.
+  // trailing metadata and the reason in the message. On success fills `grant` if given.
   grpc::Status CheckRead(grpc::ServerContext* ctx, bool has_auth, const liard::v1::ReadAuth& auth,
-                         std::string_view method, const AccountId* target) const;
+                         std::string_view method, const AccountId* target,
+                         ReadGrant* grant = nullptr) const;
+  // For a stream: at most every kReadRecheck, decides `grant` again against the current state
+  // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
+  grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
+  grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
+                           const Status& s) const;
   // Decodes and preflights one envelope (the costly signature check runs on the caller's
   // thread, in parallel with every other call).
   Status Verify(const liard::v1::SignedOperation& envelope, VerifiedOperation* out) const;

@@ -1,8 +1,10 @@
 // End-to-end tests of governance through the real liard-node: private reads, board decisions by
 // M of N signatures, the emergency pause, re-keying, and TLS.
 #include <catch2/catch.hpp>
+#include <future>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ledger/status.h"
@@ -492,6 +494,69 @@ TEST_CASE(
   CheckRefused(c.Submit(c.SignTransfer("bob", "alice", 1'00, 1)), Code::kAccountFrozen);
   CheckRefused(c.Submit(c.SignTransfer("alice", "bob", 1'00, 1)), Code::kDestinationFrozen);
   CHECK(c.AccountOf("bob").balance() == 50'00);
+}
+
+TEST_CASE("a stream ends once its reader may no longer read: a re-keyed phone, a revoked auditor",
+          "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  std::map<std::string, uint64_t> seq;
+  REQUIRE(Propose(c, seq, "board-1", GrantRole{Id("carol"), Role::kAuditor}).status.ok());
+
+  struct Ended {
+    grpc::Status status;
+    std::string liard_code;
+    int received = 0;
+  };
+  const AccountId alice = Id("alice");
+  grpc::ClientContext watch_ctx, journal_ctx;
+  SetDeadline(&watch_ctx, Millis(30'000));
+  SetDeadline(&journal_ctx, Millis(30'000));
+  pb::WatchRequest watch;
+  watch.set_account(IdBytes("alice"));
+  *watch.mutable_auth() = c.SignRead(KeyFor("alice"), "Watch", &alice);
+  auto phone = std::async(std::launch::async, [&] {
+    Ended e;
+    auto reader = c.stub().Watch(&watch_ctx, watch);
+    pb::Receipt r;
+    while (reader->Read(&r)) ++e.received;
+    e.status = reader->Finish();
+    e.liard_code = LiardCode(watch_ctx);
+    return e;
+  });
+  pb::StreamJournalRequest follow;
+  follow.set_from_sequence(1);
+  follow.set_follow(true);
+  *follow.mutable_auth() = c.SignRead(KeyFor("carol"), "StreamJournal", nullptr);
+  auto auditor = std::async(std::launch::async, [&] {
+    Ended e;
+    auto reader = c.stub().StreamJournal(&journal_ctx, follow);
+    pb::JournalEntry j;
+    while (reader->Read(&j)) ++e.received;
+    e.status = reader->Finish();
+    e.liard_code = LiardCode(journal_ctx);
+    return e;
+  });
+  // Both streams are running and delivering.
+  std::this_thread::sleep_for(Millis(500));
+  REQUIRE(c.Submit(c.SignTransfer("bob", "alice", 1'00, 1)).status.ok());
+  std::this_thread::sleep_for(Millis(500));
+  CHECK(phone.wait_for(Millis(0)) == std::future_status::timeout);
+  CHECK(auditor.wait_for(Millis(0)) == std::future_status::timeout);
+
+  REQUIRE(Propose(c, seq, "board-1", Rekey{alice, KeyFor("alice's new phone").public_key()})
+              .status.ok());
+  REQUIRE(Propose(c, seq, "board-1", RevokeRole{Id("carol"), Role::kAuditor}).status.ok());
+  const auto limit = Millis(3'000) * 3;  // the node re-checks every 3 s
+  REQUIRE(phone.wait_for(limit) == std::future_status::ready);
+  REQUIRE(auditor.wait_for(limit) == std::future_status::ready);
+  Ended p = phone.get(), a = auditor.get();
+  CheckCode(p.status, p.liard_code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK_THAT(p.status.error_message(), Catch::Contains("may no longer read"));
+  CHECK(p.received >= 1);  // bob's payment reached the phone before
+  CheckCode(a.status, a.liard_code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK_THAT(a.status.error_message(), Catch::Contains("only a treasurer or an auditor"));
+  CHECK(a.received >= 2);
 }
 
 // ---- TLS ------------------------------------------------------------------------------------
