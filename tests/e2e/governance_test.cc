@@ -199,7 +199,7 @@ TEST_CASE("an account is read only with a valid read request of its own or of an
   }
 }
 
-TEST_CASE("history, watch and simulate are private; the journal is for treasurers and auditors",
+TEST_CASE("history, watch and simulate are private and the journal is for treasurers and auditors",
           "[e2e][read]") {
   Node n(BoardOf({"board-1"}, 1));
   Client& c = n.c();
@@ -450,8 +450,8 @@ TEST_CASE("a re-keyed account's old key is refused and its new key spends the ba
 }
 
 TEST_CASE(
-    "offices open residents with a membership; other kinds and freezing are board "
-    "decisions, shown in the account",
+    "offices open residents with a membership, while other kinds and freezing are board "
+    "decisions shown in the account",
     "[e2e][board]") {
   Node n(BoardOf({"board-1"}, 1));
   Client& c = n.c();
