@@ -44,6 +44,7 @@ int Run(int argc, char** argv) {
   RegisterMoneyCommands(app, ctx);
   RegisterBatchCommands(app, ctx);
   RegisterBoardCommands(app, ctx);
+  RegisterAuditCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

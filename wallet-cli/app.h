@@ -30,6 +30,7 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx);
 void RegisterMoneyCommands(CLI::App& app, Context& ctx);
 void RegisterBatchCommands(CLI::App& app, Context& ctx);
 void RegisterBoardCommands(CLI::App& app, Context& ctx);
+void RegisterAuditCommands(CLI::App& app, Context& ctx);
 
 // Parses and runs; returns the process exit code (docs/wallet.md). Errors go to stderr as
 // "liard: SENTENCE".

@@ -40,8 +40,7 @@ class JournalFileWriter {
   [[nodiscard]] CliStatus Open(const std::string& path, std::string_view genesis);
   [[nodiscard]] CliStatus Add(const pb::JournalEntry& entry);
   // Writes the checkpoint and node key, fsyncs and renames the file into place.
-  [[nodiscard]] CliStatus Finish(const pb::SignedCheckpoint* checkpoint,
-                                 const PublicKey* node_key);
+  [[nodiscard]] CliStatus Finish(const pb::SignedCheckpoint* checkpoint, const PublicKey* node_key);
   ~JournalFileWriter();
 
  private:

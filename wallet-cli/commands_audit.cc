@@ -1,0 +1,729 @@
+// `liard audit`: verify the journal independently, export it, report to the general assembly,
+// export the accounting (postings CSV, FEC) and reconcile the bank statement.
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "ledger/audit.h"
+#include "ledger/money.h"
+#include "ledger/replay.h"
+#include "proto/codec.h"
+#include "wallet-cli/app.h"
+#include "wallet-cli/audit.h"
+#include "wallet-cli/report_html.h"
+
+namespace liard::wallet {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct AuditArgs {
+  std::string journal;  // --journal: an exported file instead of the node
+  std::string out;
+  std::string csv, fec, fec_config;
+  std::string statement, closing;
+  std::string state;  // --state: where the replay is saved to resume
+  int threads = 0;
+  int window = 5;
+  bool fresh = false, json = false;
+};
+
+// The genesis and a source of entries: an exported file, or the node's journal stream (a
+// private read: a treasurer's or auditor's key signs it).
+struct Input {
+  std::string genesis_bytes;
+  Genesis genesis;
+  Hash ledger_id;
+  std::unique_ptr<JournalSource> source;
+  JournalFileReader* file = nullptr;  // when from a file
+  uint64_t head = 0;                  // the node's head when the stream opened; 0 for a file
+};
+
+CliStatus OpenGenesis(Session& session, const AuditArgs& a, Input* in) {
+  if (!a.journal.empty()) {
+    auto file = std::make_unique<JournalFileReader>();
+    CliStatus s = file->Open(a.journal);
+    if (!s.ok()) return s;
+    in->genesis_bytes = file->genesis();
+    in->file = file.get();
+    in->source = std::move(file);
+  } else {
+    CliStatus s = session.Connect();
+    if (!s.ok()) return s;
+    pb::GenesisInfo info;
+    s = session.node().GetGenesis(&info);
+    if (!s.ok()) return s;
+    in->genesis_bytes = info.genesis();
+  }
+  Status d = codec::DecodeGenesis(in->genesis_bytes, &in->genesis);
+  if (!d.ok()) return CliStatus::Refused("the genesis does not decode: " + d.message());
+  in->ledger_id = LedgerIdOf(in->genesis_bytes);
+  return CliStatus::Ok();
+}
+
+// Opens the node's stream from `from` (a file needs nothing more).
+CliStatus OpenSource(Session& session, uint64_t from, Input* in) {
+  if (in->source) return CliStatus::Ok();
+  pb::Head head;
+  CliStatus s = session.node().GetHead(&head);
+  if (!s.ok()) return s;
+  in->head = head.sequence();
+  pb::StreamJournalRequest req;
+  req.set_from_sequence(from);
+  req.set_follow(false);
+  s = session.node().SignRead("StreamJournal", nullptr, req.mutable_auth());
+  if (!s.ok()) return s;
+  in->source = std::make_unique<NodeJournalSource>(&session.node().stub(), std::move(req));
+  return CliStatus::Ok();
+}
+
+std::string DefaultStatePath(const Hash& ledger_id) {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string dir = xdg && *xdg ? std::string(xdg) + "/liard"
+                                : std::string(home ? home : ".") + "/.local/state/liard";
+  return dir + "/audit-" + ToHex(ledger_id).substr(0, 16) + ".replay";
+}
+
+int Threads(int asked) {
+  if (asked > 0) return asked;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Replays the whole journal (from the genesis, or from the saved replay) through `applied`.
+struct Run {
+  Input in;
+  std::unique_ptr<Replay> replay;
+  PipelineStats stats;
+  uint64_t resumed_from = 0;
+};
+
+CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const AppliedFn& applied,
+                    Run* run) {
+  CliStatus s;
+  if (run->in.genesis_bytes.empty() && !(s = OpenGenesis(session, a, &run->in)).ok()) return s;
+  const std::string state_path = a.state.empty() ? DefaultStatePath(run->in.ledger_id) : a.state;
+  if (resumable && !a.fresh) {
+    std::string saved;
+    bool found = false;
+    s = ReadWholeFile(state_path, &saved, &found);
+    if (!s.ok()) return s;
+    if (found) {
+      Status r = Replay::Resume(run->in.genesis, run->in.genesis_bytes, saved, &run->replay);
+      if (!r.ok())
+        return CliStatus::Local(r.message() + " (" + state_path + "; --fresh starts over)");
+      run->resumed_from = run->replay->sequence();
+    }
+  }
+  if (!run->replay) {
+    Status r = Replay::Create(run->in.genesis, run->in.genesis_bytes, &run->replay);
+    if (!r.ok()) return CliStatus::Refused("the genesis is refused by the rules: " + r.message());
+  }
+  s = OpenSource(session, run->replay->sequence() + 1, &run->in);
+  if (!s.ok()) return s;
+  const bool tty = ::isatty(2);
+  auto progress = [&](uint64_t seq) {
+    std::cerr << (tty ? "\r" : "") << "liard: verified " << seq;
+    if (run->in.head > 0) std::cerr << " of " << run->in.head << " entries";
+    std::cerr << (tty ? "   " : "\n") << std::flush;
+  };
+  auto save = [&]() -> CliStatus {
+    if (!resumable) return CliStatus::Ok();
+    const size_t slash = state_path.rfind('/');
+    if (slash != std::string::npos) {
+      CliStatus m = MakeDirs(state_path.substr(0, slash), 0700);
+      if (!m.ok()) return m;
+    }
+    return WriteFileAtomically(state_path, run->replay->EncodeSnapshot());
+  };
+  s = RunPipeline(run->replay.get(), run->in.source.get(), Threads(a.threads), applied, progress,
+                  resumable ? 100'000 : 0, save, &run->stats);
+  if (tty && run->stats.seconds >= 1) std::cerr << "\n";
+  if (!s.ok()) {
+    // What was verified before the discrepancy stays saved: the next run restarts there.
+    if (run->replay->discrepancy().sequence == 0) (void)save().ok();
+    return s;
+  }
+  return save();
+}
+
+// What the node says now against what the replay computed: its signed checkpoint, its head and
+// its reserves. Appends one line per check to `checks`; false if any disagrees.
+bool CompareWithSource(Session& session, Run* run, std::vector<std::string>* checks,
+                       std::string* failure) {
+  Replay& r = *run->replay;
+  bool ok = true;
+  auto fail = [&](std::string why) {
+    ok = false;
+    if (failure->empty()) *failure = why;
+    checks->push_back("DISAGREES: " + why);
+  };
+  std::optional<pb::SignedCheckpoint> cp;
+  if (run->in.file != nullptr) {
+    cp = run->in.file->checkpoint();
+  } else {
+    pb::SignedCheckpoint c;
+    if (session.node().GetCheckpoint(&c).ok()) cp = c;
+  }
+  if (cp) {
+    Checkpoint c;
+    PublicKey key;
+    Signature sig;
+    bool shaped = c.head_hash.Assign(cp->head_hash()) &&
+                  c.state_digest.Assign(cp->state_digest()) && key.Assign(cp->node_key()) &&
+                  sig.Assign(cp->signature());
+    c.sequence = cp->sequence();
+    c.time_ms = cp->time_ms();
+    Status s = shaped ? r.CheckCheckpoint(c, sig, key)
+                      : Status(Code::kCorruption, "the checkpoint is malformed");
+    if (s.ok() && c.sequence == r.sequence())
+      checks->push_back("the node's signed checkpoint at entry " + std::to_string(c.sequence) +
+                        " has the replayed head hash and state digest");
+    else if (s.ok())
+      checks->push_back("the node's signature on its checkpoint at entry " +
+                        std::to_string(c.sequence) + " verifies (the replay went past it)");
+    else if (s.code() == Code::kOutOfRange)
+      checks->push_back("the node's latest checkpoint (entry " + std::to_string(c.sequence) +
+                        ") is newer than the journal read; run again to check it");
+    else
+      fail(s.message());
+  } else {
+    checks->push_back("no signed checkpoint to compare with");
+  }
+  if (run->in.file != nullptr) return ok;
+  pb::Head head;
+  if (session.node().GetHead(&head).ok() && head.sequence() == r.sequence()) {
+    if (head.head_hash() != r.head_hash().view())
+      fail("the node's head hash at entry " + std::to_string(r.sequence()) +
+           " is not the journal's");
+    else if (head.state_digest() != r.state().digest().view())
+      fail("the node's state digest at entry " + std::to_string(r.sequence()) +
+           " is not what replaying the journal gives: its balances were changed outside the "
+           "rules");
+    else
+      checks->push_back("the node's head and state digest at entry " +
+                        std::to_string(r.sequence()) +
+                        " are the replay's: every account record and balance agrees");
+  }
+  pb::Reserves nr;
+  if (session.node().GetReserves(&nr).ok() && nr.sequence() == r.sequence()) {
+    const ReserveReport mine =
+        ComputeReserves(run->in.genesis, r.state().governance().rules, r.state().totals());
+    const bool same = nr.circulation_accounts() == mine.circulation_accounts &&
+                      nr.circulation_paper() == mine.circulation_paper && nr.fund() == mine.fund &&
+                      nr.office_cash() == mine.office_cash &&
+                      nr.owed_to_merchants() == mine.owed_to_merchants &&
+                      nr.sponsor_budgets() == mine.sponsor_budgets && nr.income() == mine.income &&
+                      nr.required_reserve() == mine.required;
+    if (same)
+      checks->push_back("the node's reserves are the replay's");
+    else
+      fail("the node reports reserves that the journal does not give");
+  }
+  return ok;
+}
+
+CliStatus Verify(Session& session, const AuditArgs& a) {
+  Run run;
+  CliStatus s = ReplayAll(session, a, /*resumable=*/true, nullptr, &run);
+  const Replay* r = run.replay.get();
+  if (!s.ok() && (r == nullptr || r->discrepancy().sequence == 0)) return s;
+  std::vector<std::string> checks;
+  std::string failure = s.ok() ? "" : s.message();
+  bool agrees = s.ok() && CompareWithSource(session, &run, &checks, &failure);
+  const int threads = Threads(a.threads);
+  const uint64_t checked = r->sequence() - run.resumed_from;
+  const double rate = run.stats.seconds > 0 ? checked / run.stats.seconds : 0;
+  const double limit = checked >= 1000 ? MeasureVerifyRate(threads, 1000) : 0;
+  if (a.json) {
+    json j;
+    j["ok"] = agrees;
+    j["sequence"] = r->sequence();
+    j["head_hash"] = ToHex(r->head_hash());
+    j["state_digest"] = ToHex(r->state().digest());
+    j["resumed_from"] = run.resumed_from;
+    j["entries_checked"] = checked;
+    j["seconds"] = run.stats.seconds;
+    j["entries_per_second"] = rate;
+    j["threads"] = threads;
+    if (limit > 0) {
+      j["verify_limit_per_second"] = limit;
+      j["ratio_to_verify_limit"] = rate / limit;
+    }
+    j["checks"] = checks;
+    if (!agrees) {
+      j["discrepancy_sequence"] = r->discrepancy().sequence;
+      j["discrepancy"] = failure;
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Journal of " << run.in.genesis.currency_name << " (ledger "
+              << ToHex(run.in.ledger_id).substr(0, 16) << "…)\n";
+    if (run.resumed_from > 0)
+      std::cout << "  resumed at entry " << run.resumed_from << " (saved replay)\n";
+    std::cout << "  checked entries " << run.resumed_from + (checked > 0 ? 1 : 0) << " to "
+              << r->sequence() << ": hash chain, signatures, every operation applied again\n";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %.0f entries/s on %d thread%s", rate, threads,
+                  threads == 1 ? "" : "s");
+    std::cout << buf;
+    if (limit > 0) {
+      std::snprintf(buf, sizeof buf, " = %.2f of this machine's Ed25519 verify rate (%.0f/s)",
+                    rate / limit, limit);
+      std::cout << buf;
+    }
+    std::cout << "\n";
+    for (const auto& c : checks) std::cout << "  " << c << "\n";
+    std::cout << (agrees ? "OK: the ledger verifies.\n" : "");
+  }
+  if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);
+  return CliStatus::Ok();
+}
+
+CliStatus ExportJournal(Session& session, const AuditArgs& a) {
+  CliStatus s = session.Connect();
+  if (!s.ok()) return s;
+  pb::GenesisInfo info;
+  s = session.node().GetGenesis(&info);
+  if (!s.ok()) return s;
+  Input in;
+  s = OpenSource(session, 1, &in);
+  if (!s.ok()) return s;
+  JournalFileWriter w;
+  s = w.Open(a.out, info.genesis());
+  if (!s.ok()) return s;
+  uint64_t n = 0;
+  for (;;) {
+    pb::JournalEntry e;
+    bool end = false;
+    s = in.source->Next(&e, &end);
+    if (!s.ok()) return s;
+    if (end) break;
+    s = w.Add(e);
+    if (!s.ok()) return s;
+    ++n;
+  }
+  pb::SignedCheckpoint cp;
+  const bool have_cp = session.node().GetCheckpoint(&cp).ok();
+  PublicKey key;
+  const bool have_key = have_cp && key.Assign(cp.node_key());
+  s = w.Finish(have_cp ? &cp : nullptr, have_key ? &key : nullptr);
+  if (!s.ok()) return s;
+  std::cout << "Exported " << n << " journal entries to " << a.out
+            << (have_cp ? " with the node's checkpoint at entry " + std::to_string(cp.sequence())
+                        : std::string())
+            << "\nVerify it anywhere with: liard audit verify --journal " << a.out << "\n";
+  return CliStatus::Ok();
+}
+
+// Names for the FEC's auxiliary accounts and the report's programmes, from the replayed state.
+std::map<Bytes<32>, std::string> OwnerLabels(const Replay& r, const Genesis& g) {
+  std::map<Bytes<32>, std::string> labels;
+  for (const auto& [id, acc] : r.state().accounts()) labels[id] = acc.name;
+  for (const auto& p : g.rules.programmes) labels[ProgrammeId(p.name)] = p.name;
+  for (const auto& p : r.state().governance().rules.programmes)
+    labels[ProgrammeId(p.name)] = p.name;
+  return labels;
+}
+
+CliStatus LoadFecConfig(const std::string& path, FecConfig* out) {
+  *out = FecConfig::Defaults();
+  if (path.empty()) return CliStatus::Ok();
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return CliStatus::Local(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                            std::string(e.description()));
+  }
+  for (const auto& [k, v] : doc) {
+    const std::string key(k.str());
+    auto where = [&](const toml::node& n) {
+      return path + ":" + std::to_string(n.source().begin.line) + ": ";
+    };
+    if (key == "journal_code" || key == "journal_label") {
+      auto s = v.value<std::string>();
+      if (!s) return CliStatus::Local(where(v) + key + " must be a string");
+      (key == "journal_code" ? out->journal_code : out->journal_label) = *s;
+    } else if (key == "accounts") {
+      const toml::table* t = v.as_table();
+      if (t == nullptr) return CliStatus::Local(where(v) + "[accounts] must be a table");
+      for (const auto& [slot_name, entry] : *t) {
+        std::optional<Slot> slot;
+        for (Slot sl : kAllSlots)
+          if (BookOf(sl) == Book::kEuro && SlotName(sl) == slot_name.str()) slot = sl;
+        if (!slot)
+          return CliStatus::Local(where(entry) + "unknown euro slot '" +
+                                  std::string(slot_name.str()) +
+                                  "' (fund, office-cash, sponsor-budget, income, "
+                                  "owed-to-merchant, euro-external)");
+        const toml::table* e = entry.as_table();
+        auto number = e ? (*e)["number"].value<std::string>() : std::nullopt;
+        auto label = e ? (*e)["label"].value<std::string>() : std::nullopt;
+        if (!number || !label || e->size() != 2)
+          return CliStatus::Local(where(entry) +
+                                  "each account is { number = \"512100\", "
+                                  "label = \"...\" }");
+        out->accounts[*slot] = ChartAccount{*number, *label};
+      }
+    } else {
+      return CliStatus::Local(where(v) + "unknown key '" + key +
+                              "' (journal_code, journal_label, [accounts])");
+    }
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus Export(Session& session, const AuditArgs& a) {
+  if (a.csv.empty() && a.fec.empty())
+    return CliStatus::Usage("say what to export: --csv FILE, --fec FILE, or both");
+  FecConfig fec_config;
+  CliStatus s = LoadFecConfig(a.fec_config, &fec_config);
+  if (!s.ok()) return s;
+  std::string csv = PostingsCsvHeader(), fec = FecHeader();
+  std::map<Bytes<32>, std::string> labels;  // names of offices, merchants and programmes
+  Run run;
+  AppliedFn applied = [&](const PreparedEntry& p, const Delta& d) {
+    AppliedEntry e{p.entry.sequence, p.entry.time_ms, p.op.id(), &p.op.op(), &d};
+    if (!a.csv.empty()) csv += PostingsCsvLines(e, run.in.genesis);
+    if (a.fec.empty()) return;
+    for (const auto& acc : d.accounts) labels[acc.id] = acc.name;
+    if (d.governance)
+      for (const auto& prog : d.governance->rules.programmes)
+        labels[ProgrammeId(prog.name)] = prog.name;
+    fec += FecLines(e, fec_config, labels);
+  };
+  s = OpenGenesis(session, a, &run.in);
+  if (!s.ok()) return s;
+  for (const auto& ga : run.in.genesis.accounts) labels[ga.id] = ga.name;
+  for (const auto& p : run.in.genesis.rules.programmes) labels[ProgrammeId(p.name)] = p.name;
+  s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
+  if (!s.ok()) return s;
+  if (!a.csv.empty() && !(s = WriteFileAtomically(a.csv, csv)).ok()) return s;
+  if (!a.fec.empty() && !(s = WriteFileAtomically(a.fec, fec)).ok()) return s;
+  std::cout << "Exported " << run.replay->sequence() << " journal entries"
+            << (a.csv.empty() ? "" : ": postings to " + a.csv)
+            << (a.fec.empty() ? "" : (a.csv.empty() ? ": " : ", ") + std::string("FEC to ") + a.fec)
+            << "\n";
+  return CliStatus::Ok();
+}
+
+CliStatus Report(Session& session, const AuditArgs& a) {
+  ReportBuilder builder;
+  Run run;
+  AppliedFn applied = [&](const PreparedEntry& p, const Delta& d) {
+    AppliedEntry e{p.entry.sequence, p.entry.time_ms, p.op.id(), &p.op.op(), &d};
+    if (d.governance)
+      for (const auto& prog : d.governance->rules.programmes)
+        builder.NameProgramme(ProgrammeId(prog.name), prog.name);
+    builder.Add(e, run.replay->state().totals());
+  };
+  CliStatus s = OpenGenesis(session, a, &run.in);
+  if (!s.ok()) return s;
+  for (const auto& p : run.in.genesis.rules.programmes)
+    builder.NameProgramme(ProgrammeId(p.name), p.name);
+  const Genesis genesis = run.in.genesis;
+  s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
+  if (!s.ok()) return s;
+  std::vector<std::string> checks;
+  std::string failure;
+  const bool agrees = CompareWithSource(session, &run, &checks, &failure);
+  const Replay& r = *run.replay;
+  ReportInput in;
+  in.currency_name = genesis.currency_name;
+  in.ledger_id_hex = ToHex(run.in.ledger_id);
+  in.sequence = r.sequence();
+  in.time_ms = r.time_ms();
+  in.generated_at = UtcIso(NowMs());
+  in.verified = agrees;
+  in.verification =
+      agrees ? "Every one of the " + std::to_string(r.sequence()) +
+                   " journal entries was checked (hash chain, signatures, rules) and the figures "
+                   "below were computed from them, not taken from the server."
+             : "The journal disagrees with the server: " + failure;
+  in.reserves = ComputeReserves(genesis, r.state().governance().rules, r.state().totals());
+  for (const auto& [month, f] : builder.months()) in.months.push_back(f);
+  in.samples = builder.samples();
+  in.money = Money(genesis.currency_code, static_cast<int>(genesis.decimals),
+                   session.money().code().empty() ? '.' : session.money().separator());
+  s = WriteFileAtomically(a.out, RenderReportHtml(in));
+  if (!s.ok()) return s;
+  std::cout << "Report written to " << a.out << " (entry " << r.sequence() << ", "
+            << in.months.size() << " month" << (in.months.size() == 1 ? "" : "s") << ")\n";
+  if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);
+  return CliStatus::Ok();
+}
+
+// ---- The bank statement.
+
+// "2026-11-05" or "05/11/2026": midnight UTC of that day.
+bool ParseStatementDate(std::string_view t, int64_t* ms) {
+  int y = 0, m = 0, d = 0;
+  auto digits = [&](std::string_view s, int* out) {
+    if (s.empty()) return false;
+    *out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      *out = *out * 10 + (c - '0');
+    }
+    return true;
+  };
+  if (t.size() == 10 && t[4] == '-' && t[7] == '-') {
+    if (!digits(t.substr(0, 4), &y) || !digits(t.substr(5, 2), &m) || !digits(t.substr(8, 2), &d))
+      return false;
+  } else if (t.size() == 10 && t[2] == '/' && t[5] == '/') {
+    if (!digits(t.substr(0, 2), &d) || !digits(t.substr(3, 2), &m) || !digits(t.substr(6, 4), &y))
+      return false;
+  } else {
+    return false;
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return false;
+  *ms = duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count();
+  return true;
+}
+
+// Splits a CSV line on `sep`, with RFC 4180 quotes.
+std::vector<std::string> SplitCsv(std::string_view line, char sep) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == sep) {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+CliStatus ParseSignedEuros(std::string_view text, int64_t* cents) {
+  std::string t(text);
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  bool negative = !t.empty() && t[0] == '-';
+  if (negative || (!t.empty() && t[0] == '+')) t.erase(0, 1);
+  Amount a;
+  Status s = ParseAmount(t, 2, &a);
+  if (!s.ok()) return CliStatus::Usage(s.message());
+  *cents = negative ? -a.minor() : a.minor();
+  return CliStatus::Ok();
+}
+
+CliStatus ReadStatement(const std::string& path, std::vector<BankLine>* out) {
+  std::string text;
+  bool found = false;
+  CliStatus s = ReadWholeFile(path, &text, &found);
+  if (!s.ok()) return s;
+  if (!found) return CliStatus::Local("no bank statement " + path);
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line)) return CliStatus::Usage(path + " is empty");
+  const char sep = line.find(';') != std::string::npos ? ';' : ',';
+  std::vector<std::string> header = SplitCsv(line, sep);
+  for (auto& h : header) {  // " Date " and a UTF-8 byte order mark name the same column
+    if (h.rfind("\xef\xbb\xbf", 0) == 0) h.erase(0, 3);
+    h.erase(0, h.find_first_not_of(' '));
+    h.erase(h.find_last_not_of(' ') + 1);
+    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  int col[4] = {-1, -1, -1, -1};  // date, amount, label, reference
+  const char* names[4] = {"date", "amount", "label", "reference"};
+  for (size_t i = 0; i < header.size(); ++i)
+    for (int k = 0; k < 4; ++k)
+      if (header[i] == names[k]) col[k] = static_cast<int>(i);
+  if (col[0] < 0 || col[1] < 0)
+    return CliStatus::Usage(path +
+                            ":1: the header must name the columns date and amount (and "
+                            "label, reference), separated by ',' or ';'");
+  for (size_t n = 2; std::getline(in, line); ++n) {
+    if (line.find_first_not_of(" \r") == std::string::npos) continue;
+    std::vector<std::string> f = SplitCsv(line, sep);
+    auto at = [&](int k) { return col[k] >= 0 && col[k] < (int)f.size() ? f[col[k]] : ""; };
+    BankLine b;
+    b.line = n;
+    if (!ParseStatementDate(at(0), &b.date_ms))
+      return CliStatus::Usage(path + ":" + std::to_string(n) + ": the date '" + at(0) +
+                              "' is not YYYY-MM-DD or DD/MM/YYYY");
+    s = ParseSignedEuros(at(1), &b.amount);
+    if (!s.ok())
+      return CliStatus::Usage(path + ":" + std::to_string(n) + ": the amount '" + at(1) +
+                              "': " + s.message());
+    b.label = at(2);
+    b.reference = at(3);
+    out->push_back(std::move(b));
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus Reconcile(Session& session, const AuditArgs& a) {
+  std::vector<BankLine> bank;
+  CliStatus s = ReadStatement(a.statement, &bank);
+  if (!s.ok()) return s;
+  std::optional<int64_t> closing;
+  if (!a.closing.empty()) {
+    int64_t c = 0;
+    s = ParseSignedEuros(a.closing, &c);
+    if (!s.ok()) return CliStatus::Usage("--closing '" + a.closing + "': " + s.message());
+    closing = c;
+  }
+  std::vector<LedgerMovement> movements;
+  Run run;
+  AppliedFn applied = [&](const PreparedEntry& p, const Delta& d) {
+    AppliedEntry e{p.entry.sequence, p.entry.time_ms, p.op.id(), &p.op.op(), &d};
+    for (auto& m : BankMovements(e)) movements.push_back(std::move(m));
+  };
+  s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
+  if (!s.ok()) return s;
+  const Reconciliation rec = liard::Reconcile(bank, movements, a.window);
+  const Replay& r = *run.replay;
+  const ReserveReport now =
+      ComputeReserves(run.in.genesis, r.state().governance().rules, r.state().totals());
+  // Everything the association holds at the bank: the fund backing circulation, what is owed
+  // to merchants, what is left in bonus budgets and its own income.
+  const int64_t expected_bank = now.fund + now.owed_to_merchants + now.sponsor_budgets + now.income;
+  const Money m(run.in.genesis.currency_code, static_cast<int>(run.in.genesis.decimals),
+                session.money().code().empty() ? '.' : session.money().separator());
+  const bool balanced = !closing || *closing == expected_bank;
+  const bool ok = rec.unmatched_bank.empty() && rec.unmatched_ledger.empty() && balanced;
+  if (a.json) {
+    json j;
+    j["ok"] = ok;
+    j["sequence"] = r.sequence();
+    j["matched"] = rec.matched.size();
+    json ub = json::array(), ul = json::array();
+    for (const auto& b : rec.unmatched_bank)
+      ub.push_back({{"line", b.line},
+                    {"date", UtcDate(b.date_ms)},
+                    {"amount", Money::PlainEuros(b.amount)},
+                    {"label", b.label},
+                    {"reference", b.reference}});
+    for (const auto& l : rec.unmatched_ledger)
+      ul.push_back({{"sequence", l.sequence},
+                    {"date", UtcDate(l.time_ms)},
+                    {"amount", Money::PlainEuros(l.amount)},
+                    {"what", l.what},
+                    {"reference", l.reference}});
+    j["unmatched_bank"] = ub;
+    j["unmatched_ledger"] = ul;
+    j["fund"] = Money::PlainEuros(now.fund);
+    j["expected_bank_balance"] = Money::PlainEuros(expected_bank);
+    if (closing) {
+      j["closing_balance"] = Money::PlainEuros(*closing);
+      j["difference"] = Money::PlainEuros(*closing - expected_bank);
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "Bank statement " << a.statement << " against the journal to entry "
+              << r.sequence() << "\n";
+    std::cout << "  matched: " << rec.matched.size() << " of " << bank.size()
+              << " statement lines and " << movements.size() << " recorded movements\n";
+    if (!rec.unmatched_bank.empty()) {
+      std::cout << "  On the statement, not in the ledger:\n";
+      for (const auto& b : rec.unmatched_bank)
+        std::cout << "    line " << b.line << "  " << UtcDate(b.date_ms) << "  "
+                  << m.Euros(b.amount) << "  " << b.label
+                  << (b.reference.empty() ? "" : " [" + b.reference + "]") << "\n";
+    }
+    if (!rec.unmatched_ledger.empty()) {
+      std::cout << "  In the ledger, not on the statement:\n";
+      for (const auto& l : rec.unmatched_ledger)
+        std::cout << "    entry " << l.sequence << "  " << UtcDate(l.time_ms) << "  "
+                  << m.Euros(l.amount) << "  " << l.what
+                  << (l.reference.empty() ? "" : " [" + l.reference + "]") << "\n";
+    }
+    std::cout << "  guarantee fund " << m.Euros(now.fund) << "; the bank should hold "
+              << m.Euros(expected_bank)
+              << " (fund, owed to merchants, bonus budgets, association income)\n";
+    if (closing)
+      std::cout << "  the statement's closing balance is " << m.Euros(*closing)
+                << (balanced ? ": it agrees\n"
+                             : ", a difference of " + m.Euros(*closing - expected_bank) + "\n");
+    std::cout << (ok ? "OK: reconciled.\n" : "NOT reconciled: see above.\n");
+  }
+  if (!ok) return CliStatus::Refused("the bank statement and the ledger do not reconcile");
+  return CliStatus::Ok();
+}
+
+}  // namespace
+
+void RegisterAuditCommands(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<AuditArgs>();
+  CLI::App* audit = app.add_subcommand(
+      "audit", "treasurers and auditors: verify the ledger independently, report, export");
+  audit->require_subcommand(1);
+  auto source = [&](CLI::App* sub) {
+    sub->add_option("--journal", a->journal,
+                    "an exported journal file (liard audit export-journal) instead of the node");
+    sub->add_option("--threads", a->threads, "threads verifying signatures (default: all cores)");
+  };
+
+  CLI::App* v = audit->add_subcommand(
+      "verify", "replay the whole journal: hash chain, signatures, rules, signed checkpoints");
+  source(v);
+  v->add_option("--state", a->state, "where the replay is saved to resume (default: XDG state)");
+  v->add_flag("--fresh", a->fresh, "start from the genesis, ignoring a saved replay");
+  v->add_flag("--json", a->json, "machine-readable output");
+  v->footer(
+      "Reads the journal with a treasurer's or auditor's key (--as KEY). Stops at the first bad\n"
+      "entry and names its sequence (exit 1). Resumes where the last run stopped.\n"
+      "Examples:\n  liard --as auditor audit verify\n  liard audit verify --journal roue.journal");
+  ctx.On(v, [a](Session& s) { return Verify(s, *a); });
+
+  CLI::App* ej = audit->add_subcommand("export-journal", "save the journal to a file");
+  ej->add_option("--out", a->out, "the file to write")->required();
+  ej->footer("Example:\n  liard --as auditor audit export-journal --out roue.journal");
+  ctx.On(ej, [a](Session& s) { return ExportJournal(s, *a); });
+
+  CLI::App* ex = audit->add_subcommand(
+      "export", "the accounting: every posting as CSV, and the FEC for the accountant");
+  source(ex);
+  ex->add_option("--csv", a->csv, "write the postings CSV here");
+  ex->add_option("--fec", a->fec, "write the FEC (Fichier des écritures comptables) here");
+  ex->add_option("--fec-config", a->fec_config,
+                 "TOML mapping the euro book onto your chart of accounts (docs/wallet.md)");
+  ex->footer("Example:\n  liard --as auditor audit export --fec FEC2026.txt --csv postings.csv");
+  ctx.On(ex, [a](Session& s) { return Export(s, *a); });
+
+  CLI::App* rp = audit->add_subcommand(
+      "report", "one HTML page for the general assembly: reserves, month by month, a chart");
+  source(rp);
+  rp->add_option("--out", a->out, "the HTML file to write")->required();
+  rp->footer("Example:\n  liard --as treasurer audit report --out ag-2026.html");
+  ctx.On(rp, [a](Session& s) { return Report(s, *a); });
+
+  CLI::App* rc = audit->add_subcommand(
+      "reconcile", "match the fund's bank statement with recorded deposits and payouts");
+  source(rc);
+  rc->add_option("--statement", a->statement,
+                 "CSV with a header naming date, amount, label, reference (',' or ';')")
+      ->required();
+  rc->add_option("--closing", a->closing, "the statement's closing balance, e.g. 1234,56");
+  rc->add_option("--window", a->window, "days a movement and its bank line may be apart (5)");
+  rc->add_flag("--json", a->json, "machine-readable output");
+  rc->footer(
+      "Example:\n  liard --as treasurer audit reconcile --statement nef-2026-11.csv "
+      "--closing 10250,00");
+  ctx.On(rc, [a](Session& s) { return Reconcile(s, *a); });
+}
+
+}  // namespace liard::wallet
