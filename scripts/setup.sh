@@ -10,6 +10,8 @@ packages=(
   catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libqrencode-dev openssl
+  postgresql libpq-dev
+  chromium fonts-dejavu-core poppler-utils libpng-dev
 )
 
 missing=()

@@ -1,0 +1,465 @@
+// End-to-end tests of `liard audit`: the real wallet binary against the real node — an
+// independent verification that catches an edited journal and a node whose database was changed
+// behind its back, the general assembly's report rendered by a real browser, the accounting
+// exports and the bank reconciliation.
+#include <png.h>
+#include <rocksdb/db.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "ledger/account.h"
+#include "ledger/journal.h"
+#include "tests/e2e/harness.h"
+#include "tests/ledger/fixture.h"
+
+#ifndef LIARD_WALLET_PATH
+#error "LIARD_WALLET_PATH must name the liard binary (set by tests/CMakeLists.txt)"
+#endif
+
+namespace liard::e2e {
+namespace {
+
+using json = nlohmann::json;
+constexpr char kPassphrase[] = "une phrase de passe";
+
+// The demo ledger, its node (a checkpoint after every entry) and a wallet home with its keys.
+class AuditWorld {
+ public:
+  AuditWorld() : data_(tmp_.Join("data")) {
+    REQUIRE(RunNode({"init", "--demo", "--data", data_}).exit_code == 0);
+    WriteFile(tmp_.Join("node.toml"), "[checkpoint]\nevery_entries = 1\nevery_seconds = 1\n");
+    node_ = std::make_unique<NodeProcess>(
+        data_, std::vector<std::string>{"--config", tmp_.Join("node.toml")});
+    node_->Start();
+    for (const char* name : {"alice", "bob", "shop", "office", "association"}) {
+      CommandResult r =
+          Liard({"key", "import", name, "--seed-file", data_ + "/demo-keys/" + name + ".seed"});
+      REQUIRE(r.exit_code == 0);
+    }
+  }
+
+  CommandResult Liard(const std::vector<std::string>& args) const {
+    ProgramOptions o;
+    o.env = {{"HOME", tmp_.Join("home")},
+             {"XDG_CONFIG_HOME", tmp_.Join("home/.config")},
+             {"XDG_DATA_HOME", tmp_.Join("home/.local/share")},
+             {"XDG_STATE_HOME", tmp_.Join("home/.local/state")},
+             {"LIARD_NODE", node_->target()},
+             {"LIARD_PASSPHRASE", kPassphrase},
+             {"LANG", "en_US.UTF-8"}};
+    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+    return RunProgram(LIARD_WALLET_PATH, args, o, Millis(60'000));
+  }
+  // Runs a command that must succeed.
+  std::string Ok(const std::vector<std::string>& args) const {
+    CommandResult r = Liard(args);
+    INFO("liard " << args.at(0) << "...: " << r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+  std::string Address(const std::string& key) const {
+    std::string out = Ok({"key", "export", key, "--address"});
+    return out.substr(0, out.find('\n'));
+  }
+
+  // A month of a small currency: conversions with the bonus, payments, a reconversion, the
+  // office's cash banked, a merchant paid.
+  void Activity() {
+    Ok({"--key", "office", "convert", "--member", Address("alice"), "--eur", "10,00", "--programme",
+        "demo-bonus", "--yes"});
+    Ok({"--key", "office", "convert", "--member", Address("bob"), "--eur", "25,00", "--yes"});
+    Ok({"--key", "alice", "pay", Address("shop"), "12,50", "--memo", "pain", "--yes"});
+    Ok({"--key", "bob", "pay", Address("shop"), "20,00", "--yes"});
+    Ok({"--key", "shop", "reconvert", "30,00", "--yes"});
+    Ok({"--key", "association", "deposit", "--office", Address("office"), "--eur", "35,00", "--ref",
+        "REM-0001", "--yes"});
+    Ok({"--key", "association", "payout", "--merchant", Address("shop"), "--eur", "28,50", "--ref",
+        "VIR-0077", "--yes"});
+  }
+
+  NodeProcess& node() { return *node_; }
+  const TempDir& tmp() const { return tmp_; }
+  const std::string& data() const { return data_; }
+
+ private:
+  TempDir tmp_;
+  std::string data_;
+  std::unique_ptr<NodeProcess> node_;
+};
+
+// A date of the statement: "2026-11-26", or the French "26/11/2026", `days` from today (UTC).
+std::string Day(int days, bool french) {
+  using namespace std::chrono;
+  const year_month_day d{floor<std::chrono::days>(system_clock::now()) + std::chrono::days(days)};
+  char buf[16];
+  if (french)
+    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()),
+                  static_cast<unsigned>(d.month()), static_cast<int>(d.year()));
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+json Parse(const std::string& out) {
+  INFO(out);
+  return json::parse(out);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_CASE("liard audit verify replays the ledger and agrees with the node and resumes later",
+          "[wallet][e2e][audit]") {
+  AuditWorld w;
+  w.Activity();
+  json j = Parse(w.Ok({"--key", "association", "audit", "verify", "--json"}));
+  CHECK(j["ok"] == true);
+  const uint64_t head = j["sequence"].get<uint64_t>();
+  CHECK(head == 7);
+  CHECK(j["entries_checked"] == 7);
+  CHECK(j["resumed_from"] == 0);
+  bool digest_checked = false, reserves_checked = false;
+  for (const auto& c : j["checks"]) {
+    digest_checked |=
+        c.get<std::string>().find("state digest at entry 7 are the replay's") != std::string::npos;
+    reserves_checked |= c.get<std::string>() == "the node's reserves are the replay's";
+  }
+  CHECK(digest_checked);
+  CHECK(reserves_checked);
+
+  // More activity; the next run starts where the last one stopped.
+  w.Ok({"--key", "alice", "pay", w.Address("bob"), "1,00", "--yes"});
+  j = Parse(w.Ok({"--key", "association", "audit", "verify", "--json"}));
+  CHECK(j["ok"] == true);
+  CHECK(j["resumed_from"] == 7);
+  CHECK(j["entries_checked"] == 1);
+  CHECK(j["sequence"] == 8);
+
+  // The journal is for treasurers and auditors: a resident is refused, in one sentence.
+  CommandResult r = w.Liard({"--key", "alice", "audit", "verify", "--fresh"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("READ_REFUSED") != std::string::npos);
+}
+
+// The records of an exported journal file: (type, offset of the payload, length).
+std::vector<std::tuple<int, size_t, size_t>> Records(const std::string& file) {
+  std::vector<std::tuple<int, size_t, size_t>> out;
+  size_t pos = std::string("liard-journal/1\n").size();
+  while (pos + 5 <= file.size()) {
+    uint32_t n = 0;
+    for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(file[pos + i]);
+    out.emplace_back(static_cast<uint8_t>(file[pos]), pos + 5, n);
+    pos += 5 + n;
+  }
+  return out;
+}
+
+TEST_CASE("one byte changed in an exported journal is found at its sequence",
+          "[wallet][e2e][audit]") {
+  AuditWorld w;
+  w.Activity();
+  const std::string path = w.tmp().Join("roue.journal");
+  w.Ok({"--key", "association", "audit", "export-journal", "--out", path});
+  const std::string good = ReadAll(path);
+  // Offline, with no node at all: the file alone verifies.
+  w.node().Stop();
+  json ok = Parse(w.Ok({"audit", "verify", "--journal", path, "--fresh", "--json"}));
+  CHECK(ok["ok"] == true);
+  CHECK(ok["sequence"] == 7);
+
+  const auto records = Records(good);
+  int entry = 0;
+  for (const auto& [type, at, n] : records) {
+    if (type != 2) continue;
+    ++entry;
+    // A byte early (sequence, time or link), in the middle and at the end (the signature).
+    for (size_t offset : {size_t{1}, n / 2, n - 1}) {
+      std::string bad = good;
+      bad[at + offset] ^= 0x01;
+      const std::string bad_path = w.tmp().Join("bad.journal");
+      WriteFile(bad_path, bad);
+      CommandResult r = w.Liard({"audit", "verify", "--journal", bad_path, "--fresh", "--json",
+                                 "--state", w.tmp().Join("bad.replay")});
+      INFO("entry " << entry << " byte " << offset << ": " << r.err << r.out);
+      REQUIRE(r.exit_code == 1);
+      CHECK(r.err.find("entry " + std::to_string(entry)) != std::string::npos);
+      if (r.out.empty()) continue;  // a record that no longer parses is named on stderr
+      json j = json::parse(r.out);
+      CHECK(j["discrepancy_sequence"] == entry);
+    }
+  }
+  CHECK(entry == 7);
+}
+
+// Opens the node's database with RocksDB itself, as someone going behind its back would.
+void Tamper(const std::string& dir,
+            const std::function<void(rocksdb::DB*,
+                                     std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
+  rocksdb::DBOptions options;
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(options, dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(options, dir, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> cf;
+  for (size_t i = 0; i < names.size(); ++i) cf[names[i]] = handles[i];
+  edit(db.get(), cf);
+  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  REQUIRE(db->Close().ok());
+}
+
+std::string I64Bytes(int64_t v) {
+  std::string s;
+  for (int i = 7; i >= 0; --i) s.push_back(static_cast<char>(static_cast<uint64_t>(v) >> (8 * i)));
+  return s;
+}
+int64_t FromI64Bytes(const std::string& s) {
+  uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
+  return static_cast<int64_t>(v);
+}
+
+TEST_CASE("a node whose database was changed behind its back is caught by the audit",
+          "[wallet][e2e][audit]") {
+  AuditWorld w;
+  w.Activity();
+  REQUIRE(Parse(w.Ok({"--key", "association", "audit", "verify", "--json"}))["ok"] == true);
+  REQUIRE(w.node().Stop() == 0);
+  // A careful forger: 5.00 moved from Alice to Bob in the balances, the books still balanced
+  // and the stored state digest recomputed, so that the node itself starts without a word.
+  Tamper(w.data(), [&](rocksdb::DB* db, auto& cf) {
+    std::map<std::string, AccountId> ids;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf["accounts"]));
+    // Find the two residents by their names in the account records.
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string v = it->value().ToString();
+      for (const char* name : {"Alice Martin", "Bob Durand"})
+        if (v.find(name) != std::string::npos) REQUIRE(ids[name].Assign(it->key().ToString()));
+    }
+    REQUIRE(ids.size() == 2);
+    auto key = [](const AccountId& id) {
+      return std::string(1, static_cast<char>(Slot::kMember)) + std::string(id.view());
+    };
+    std::string a, b, digest;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf["balances"], key(ids["Alice Martin"]), &a).ok());
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf["balances"], key(ids["Bob Durand"]), &b).ok());
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf["meta"], "digest", &digest).ok());
+    const int64_t old_a = FromI64Bytes(a), old_b = FromI64Bytes(b);
+    REQUIRE(old_a >= 500);
+    Hash d;
+    REQUIRE(d.Assign(digest));
+    StateDigest sd = StateDigest::FromValue(d);
+    sd.Remove(BalanceRecordHash(BookKey::Member(ids["Alice Martin"]), old_a));
+    sd.Remove(BalanceRecordHash(BookKey::Member(ids["Bob Durand"]), old_b));
+    sd.Add(BalanceRecordHash(BookKey::Member(ids["Alice Martin"]), old_a - 500));
+    sd.Add(BalanceRecordHash(BookKey::Member(ids["Bob Durand"]), old_b + 500));
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["balances"], key(ids["Alice Martin"]),
+                    I64Bytes(old_a - 500))
+                .ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["balances"], key(ids["Bob Durand"]),
+                    I64Bytes(old_b + 500))
+                .ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", sd.value().view()).ok());
+  });
+  w.node().Start();  // the node's own checks pass: the forgery is consistent
+  CommandResult r = w.Liard({"--key", "association", "audit", "verify", "--fresh", "--json"});
+  INFO(r.err << r.out);
+  CHECK(r.exit_code == 1);
+  json j = json::parse(r.out);
+  CHECK(j["ok"] == false);
+  CHECK(j["discrepancy"].get<std::string>().find("changed outside the rules") != std::string::npos);
+}
+
+// The share of pixels that are not (nearly) white, and how many distinct colours there are.
+void PngInk(const std::string& path, double* ink, size_t* colours) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  REQUIRE(png_image_begin_read_from_file(&image, path.c_str()) != 0);
+  image.format = PNG_FORMAT_RGB;
+  std::vector<png_byte> pixels(PNG_IMAGE_SIZE(image));
+  REQUIRE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr) != 0);
+  size_t inked = 0;
+  std::set<uint32_t> seen;
+  for (size_t i = 0; i + 2 < pixels.size(); i += 3) {
+    const int r = pixels[i], g = pixels[i + 1], b = pixels[i + 2];
+    if (r < 235 || g < 235 || b < 235) ++inked;
+    seen.insert((r >> 4) << 8 | (g >> 4) << 4 | (b >> 4));
+  }
+  *ink = static_cast<double>(inked) / static_cast<double>(image.width * image.height);
+  *colours = seen.size();
+}
+
+std::vector<std::string> Chromium(const TempDir& tmp, std::vector<std::string> args) {
+  std::vector<std::string> v = {"--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + tmp.Join("chromium-profile")};
+  v.insert(v.end(), args.begin(), args.end());
+  return v;
+}
+
+TEST_CASE("the general assembly's report renders in headless Chromium and prints on A4",
+          "[wallet][e2e][audit][report]") {
+  AuditWorld w;
+  w.Activity();
+  const std::string html = w.tmp().Join("ag.html");
+  w.Ok({"--key", "association", "audit", "report", "--out", html});
+  const std::string page = ReadAll(html);
+  // Self-contained: no script, no external resource.
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(page.find("src=") == std::string::npos);
+  CHECK(page.find("http://") == page.find("http://www.w3.org/2000/svg"));
+  CHECK(page.find("Verified") != std::string::npos);
+  CHECK(page.find("<svg") != std::string::npos);
+
+  const std::string png = w.tmp().Join("ag.png");
+  CommandResult shot = RunProgram(
+      "/usr/bin/chromium",
+      Chromium(w.tmp(), {"--window-size=1000,1400", "--screenshot=" + png, "file://" + html}),
+      ProgramOptions{}, Millis(90'000));
+  INFO(shot.err);
+  REQUIRE(shot.exit_code == 0);
+  double ink = 0;
+  size_t colours = 0;
+  PngInk(png, &ink, &colours);
+  CHECK(ink > 0.03);    // text, tables and a chart, not a blank page
+  CHECK(colours >= 8);  // the chart's two lines, the badge, the table shading
+
+  const std::string pdf = w.tmp().Join("ag.pdf");
+  CommandResult print = RunProgram(
+      "/usr/bin/chromium",
+      Chromium(w.tmp(), {"--no-pdf-header-footer", "--print-to-pdf=" + pdf, "file://" + html}),
+      ProgramOptions{}, Millis(90'000));
+  INFO(print.err);
+  REQUIRE(print.exit_code == 0);
+  CommandResult info = RunProgram("/usr/bin/pdfinfo", {pdf}, ProgramOptions{}, Millis(30'000));
+  REQUIRE(info.exit_code == 0);
+  CHECK(info.out.find("595.") != std::string::npos);  // A4: 595 x 842 points
+  CHECK(info.out.find("842") != std::string::npos);
+  CommandResult text =
+      RunProgram("/usr/bin/pdftotext", {"-layout", pdf, "-"}, ProgramOptions{}, Millis(30'000));
+  REQUIRE(text.exit_code == 0);
+  for (const char* words : {"Reserves", "Coverage", "Month by month", "demo-bonus",
+                            "Circulation and reserve over time"}) {
+    INFO(words);
+    CHECK(text.out.find(words) != std::string::npos);  // printed as text, not lost or clipped
+  }
+}
+
+TEST_CASE("the accounting exports have the FEC's legal columns and balanced écritures",
+          "[wallet][e2e][audit][fec]") {
+  AuditWorld w;
+  w.Activity();
+  const std::string fec = w.tmp().Join("FEC.txt"), csv = w.tmp().Join("postings.csv");
+  const std::string config = w.tmp().Join("fec.toml");
+  WriteFile(config,
+            "journal_code = \"ROUE\"\n[accounts]\nfund = { number = \"512300\", label = \"La Nef "
+            "- fonds de garantie\" }\n");
+  w.Ok({"--key", "association", "audit", "export", "--fec", fec, "--csv", csv, "--fec-config",
+        config});
+  std::istringstream in(ReadAll(fec));
+  std::string line;
+  std::getline(in, line);
+  CHECK(line ==
+        "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|"
+        "CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|"
+        "Montantdevise|Idevise");
+  std::map<std::string, int64_t> balance;  // per écriture: debits - credits
+  bool bank = false;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, '|');) f.push_back(c);
+    if (line.back() == '|') f.push_back("");
+    REQUIRE(f.size() == 18);
+    CHECK(f[0] == "ROUE");
+    auto cents = [](std::string s) {
+      s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+      return std::stoll(s);
+    };
+    balance[f[2]] += cents(f[11]) - cents(f[12]);
+    bank |= f[4] == "512300";
+  }
+  CHECK(bank);
+  CHECK(balance.size() >= 5);
+  for (const auto& [n, b] : balance) {
+    INFO("écriture " << n);
+    CHECK(b == 0);
+  }
+  CHECK(ReadAll(csv).rfind("sequence,time,operation,operation_id,book,slot,owner,amount\n", 0) ==
+        0);
+  // A chart of accounts with a typo is refused, naming the line.
+  WriteFile(config, "[accounts]\nfonds = { number = \"512\", label = \"x\" }\n");
+  CommandResult r =
+      w.Liard({"--key", "association", "audit", "export", "--fec", fec, "--fec-config", config});
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("fec.toml:2") != std::string::npos);
+}
+
+TEST_CASE("the bank statement is reconciled with recorded deposits and payouts",
+          "[wallet][e2e][audit][reconcile]") {
+  AuditWorld w;
+  w.Activity();
+  json now = Parse(w.Ok({"--key", "association", "reserves", "--json"}));
+  // A French bank's export: ';' and decimal commas; the payout appears without our reference.
+  const std::string statement = w.tmp().Join("nef.csv");
+  WriteFile(statement, "Date;Amount;Label;Reference\n" + Day(0, true) +
+                           ";35,00;REMISE ESPECES;REM-0001\n" + Day(1, true) +
+                           ";-28,50;VIR SEPA BOULANGERIE;\n");
+  // The bank holds the fund, what is owed to merchants, the bonus budgets and the income.
+  auto cents = [&](const char* k) { return now[std::string(k) + "_minor"].get<int64_t>(); };
+  const int64_t expected =
+      cents("fund") + cents("owed_to_merchants") + cents("sponsor_budgets") + cents("income");
+  const std::string closing = std::to_string(expected / 100) + "," +
+                              (expected % 100 < 10 ? "0" : "") + std::to_string(expected % 100);
+  json j = Parse(w.Ok({"--key", "association", "audit", "reconcile", "--statement", statement,
+                       "--closing", closing, "--json"}));
+  CHECK(j["ok"] == true);
+  CHECK(j["matched"] == 2);
+  CHECK(j["unmatched_bank"].empty());
+  CHECK(j["unmatched_ledger"].empty());
+
+  // A bank fee nobody recorded and a missing deposit line: listed on both sides, exit 1.
+  WriteFile(statement, "date,amount,label,reference\n" + Day(1, false) +
+                           ",-28.50,VIR SEPA BOULANGERIE,\n" + Day(3, false) +
+                           ",-1.20,FRAIS TENUE DE COMPTE,\n");
+  CommandResult r = w.Liard({"--key", "association", "audit", "reconcile", "--statement", statement,
+                             "--closing", closing, "--json"});
+  CHECK(r.exit_code == 1);
+  j = json::parse(r.out);
+  CHECK(j["ok"] == false);
+  REQUIRE(j["unmatched_bank"].size() == 1);
+  CHECK(j["unmatched_bank"][0]["amount"] == "-1.20");
+  REQUIRE(j["unmatched_ledger"].size() == 1);
+  CHECK(j["unmatched_ledger"][0]["reference"] == "REM-0001");
+  // A line that is not a date is a usage error naming the line.
+  WriteFile(statement, "date;amount\n2026-13-45;1,00\n");
+  r = w.Liard({"--key", "association", "audit", "reconcile", "--statement", statement});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("nef.csv:2") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace liard::e2e
