@@ -39,6 +39,7 @@
 #include "ledger/operation.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "node/bench_util.h"
+#include "node/pg_baseline.h"
 #include "proto/codec.h"
 
 namespace liard::bench {
@@ -63,10 +64,19 @@ struct Options {
   unsigned verify_threads = 0;  // 0: as many as cores, as the node's gRPC threads
   int reps = 5;
   double limit_seconds = 0.5;  // per repetition of the RocksDB and gRPC limits
+  double rate = 2'000;         // transfers/s offered in the fixed-rate phase
+  double rate_seconds = 10;    // its length; 0: no fixed-rate phase
+  bool postgres = true;        // the PostgreSQL baseline
+  std::string pg_bin;          // empty: the newest /usr/lib/postgresql/*/bin
   std::string node;
   std::string work;  // empty: a new directory under $TMPDIR
   bool keep = false;
 };
+
+// The transfers of the fixed-rate phase.
+uint64_t FixedTransfers(const Options& o) {
+  return static_cast<uint64_t>(std::llround(o.rate * o.rate_seconds));
+}
 
 [[noreturn]] void Usage(const std::string& problem) {
   std::fprintf(stderr,
@@ -75,12 +85,17 @@ struct Options {
                "                   [--transfers 20000] [--batch-transfers 100000] "
                "[--batch-size 500]\n"
                "                   [--reps 5] [--limit-seconds 0.5] [--verify-threads N]\n"
-               "                   [--node PATH-TO-liard-node] [--data DIR] [--keep]\n"
+               "                   [--rate 2000] [--rate-seconds 10] [--no-postgres]\n"
+               "                   [--pg-bin DIR] [--node PATH-TO-liard-node] [--data DIR] "
+               "[--keep]\n"
                "Creates a ledger in DIR (new or empty; default a temporary directory, removed\n"
                "after unless --keep), runs the real liard-node on it and drives it with\n"
                "--clients threads: --transfers unary Submit calls, then --batch-transfers in\n"
-               "SubmitBatch calls of --batch-size. --node defaults to liard-node beside this\n"
-               "program.\n",
+               "SubmitBatch calls of --batch-size, then --rate unary transfers/s for\n"
+               "--rate-seconds (open loop); then the same unary and batch workload against a\n"
+               "PostgreSQL ledger it starts in a temporary directory (binaries from --pg-bin,\n"
+               "default the newest /usr/lib/postgresql/*/bin). --node defaults to liard-node\n"
+               "beside this program.\n",
                problem.c_str());
   std::exit(2);
 }
@@ -98,6 +113,10 @@ Options ParseOptions(int argc, char** argv) {
     if (a == "--help" || a == "-h") Usage("throughput and latency benchmark");
     if (a == "--keep") {
       o.keep = true;
+      continue;
+    }
+    if (a == "--no-postgres") {
+      o.postgres = false;
       continue;
     }
     if (i + 1 >= argc) Usage(a + " needs a value");
@@ -120,6 +139,12 @@ Options ParseOptions(int argc, char** argv) {
       o.limit_seconds = std::atof(v);
     } else if (a == "--verify-threads") {
       o.verify_threads = static_cast<unsigned>(ParseCount(a, v));
+    } else if (a == "--rate") {
+      o.rate = std::atof(v);
+    } else if (a == "--rate-seconds") {
+      o.rate_seconds = std::atof(v);
+    } else if (a == "--pg-bin") {
+      o.pg_bin = v;
     } else if (a == "--node") {
       o.node = v;
     } else if (a == "--data") {
@@ -135,11 +160,13 @@ Options ParseOptions(int argc, char** argv) {
   if (o.batch_size < 1 || o.batch_size > 10'000) Usage("--batch-size must be 1 to 10000");
   if (o.reps < 1 || o.reps > 100) Usage("--reps must be 1 to 100");
   if (!(o.limit_seconds > 0 && o.limit_seconds <= 60)) Usage("--limit-seconds must be in (0, 60]");
-  if (o.unary_transfers + o.batch_transfers == 0) Usage("nothing to send");
+  if (!(o.rate > 0 && o.rate <= 1e6)) Usage("--rate must be in (0, 1000000]");
+  if (!(o.rate_seconds >= 0 && o.rate_seconds <= 600)) Usage("--rate-seconds must be 0 to 600");
+  if (o.unary_transfers + o.batch_transfers + FixedTransfers(o) == 0) Usage("nothing to send");
   // Each resident pays at most ceil(total / residents) times kMaxTransferMinor: never more than
   // its opening balance, so that every transfer must be accepted.
   const uint64_t per_resident =
-      (o.unary_transfers + o.batch_transfers + o.residents - 1) / o.residents;
+      (o.unary_transfers + o.batch_transfers + FixedTransfers(o) + o.residents - 1) / o.residents;
   if (per_resident * kMaxTransferMinor > kOpeningMinor)
     Usage("more than " + std::to_string(kOpeningMinor / kMaxTransferMinor) +
           " transfers per resident could overdraw one: add --residents");
@@ -275,30 +302,52 @@ std::string GenesisToml(const Members& m) {
 
 // Transfer k is paid by resident k % R with its sequence k / R + 1, to a merchant picked by k.
 // Client c sends the transfers of the residents r with r % C == c, in order of k, one call
-// after another: so a resident's operations reach the node in sequence order, and the two
-// phases (unary first) continue each other's sequences.
+// after another: so a resident's operations reach the node in sequence order, and the phases
+// (unary, batch, then fixed rate) continue each other's sequences.
+struct Planned {
+  uint64_t resident = 0, merchant = 0, sequence = 0;
+  int64_t amount = 0;
+};
+
+Planned Plan(const Options& o, uint64_t k) {
+  return Planned{k % o.residents, Mix(k) % o.merchants, k / o.residents + 1,
+                 1 + static_cast<int64_t>(Mix(~k) % kMaxTransferMinor)};
+}
+
+unsigned ClientOf(const Options& o, uint64_t k) {
+  return static_cast<unsigned>((k % o.residents) % o.clients);
+}
+
+// The same transfer for the PostgreSQL ledger: resident r is row r, merchant m row R + m.
+PgTransfer PgPlan(const Options& o, uint64_t k) {
+  const Planned p = Plan(o, k);
+  return PgTransfer{static_cast<int64_t>(p.resident),
+                    static_cast<int64_t>(o.residents + p.merchant), p.amount,
+                    static_cast<int64_t>(p.sequence)};
+}
+
 struct Workload {
   std::vector<std::vector<pb::SubmitRequest>> unary;         // per client
   std::vector<std::vector<pb::SubmitBatchRequest>> batches;  // per client
+  std::vector<pb::SubmitRequest> fixed;                      // in order of sending
   size_t batch_count = 0;
   std::vector<SignedOperation> sample;  // the first signed operations, for the verify limit
 };
 
 Workload SignWorkload(const Options& o, const Members& m, const Hash& ledger_id) {
-  const uint64_t total = o.unary_transfers + o.batch_transfers;
+  const uint64_t total = o.unary_transfers + o.batch_transfers + FixedTransfers(o);
   const size_t sample = std::min<uint64_t>(total, 8'192);
   std::vector<pb::SignedOperation> signed_ops(total);
   Workload w;
   w.sample.resize(sample);
   ParallelFor(total, std::max(1u, std::thread::hardware_concurrency()), [&](size_t k) {
-    const uint64_t r = k % o.residents;
+    const Planned p = Plan(o, k);
     Operation op;
     op.ledger_id = ledger_id;
-    op.account = m.residents[r].public_key();
-    op.sequence = k / o.residents + 1;
-    op.payload = Transfer{m.merchants[Mix(k) % o.merchants],
-                          Amount(1 + static_cast<int64_t>(Mix(~k) % kMaxTransferMinor)), ""};
-    SignedOperation so = codec::SignOperation(op, ledger_id, m.residents[r]);
+    op.account = m.residents[p.resident].public_key();
+    op.sequence = p.sequence;
+    op.payload = Transfer{m.merchants[p.merchant], Amount(p.amount), ""};
+    SignedOperation so = codec::SignOperation(op, ledger_id, m.residents[p.resident]);
     if (!signed_ops[k].ParseFromString(codec::EncodeEnvelope(so))) Die("cannot re-parse");
     if (k < sample) w.sample[k] = std::move(so);
   });
@@ -306,7 +355,11 @@ Workload SignWorkload(const Options& o, const Members& m, const Hash& ledger_id)
   w.batches.resize(o.clients);
   std::vector<pb::SubmitBatchRequest> open(o.clients);
   for (uint64_t k = 0; k < total; ++k) {
-    const unsigned c = (k % o.residents) % o.clients;
+    const unsigned c = ClientOf(o, k);
+    if (k >= o.unary_transfers + o.batch_transfers) {
+      *w.fixed.emplace_back().mutable_operation() = std::move(signed_ops[k]);
+      continue;
+    }
     if (k < o.unary_transfers) {
       *w.unary[c].emplace_back().mutable_operation() = std::move(signed_ops[k]);
       continue;
@@ -413,6 +466,120 @@ PhaseResult DriveBatches(const std::vector<std::shared_ptr<grpc::Channel>>& chan
         if (result.code() != 0 || result.sequence() == 0 || result.duplicate())
           Refused(r, "SubmitBatch result code " + std::to_string(result.code()) + " " +
                          result.message());
+    }
+  });
+}
+
+// Open loop: transfer i is due at t0 + i / rate whatever became of the earlier ones, and its
+// latency runs from that due time, not from when it was sent, so that a stall shows in every
+// call it delayed (no coordinated omission). Calls are asynchronous, round-robin over the
+// channels; one thread sends on schedule, another takes the answers.
+struct FixedRateResult {
+  uint64_t answered = 0, refused = 0;
+  double seconds = 0;     // from the first due time to the last answer
+  double max_lag_ms = 0;  // how far behind schedule the sender fell at worst
+  std::vector<double> latency_us;
+  std::string first_problem;
+};
+
+FixedRateResult DriveFixedRate(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
+                               const Workload& w, double rate) {
+  struct Call {
+    grpc::ClientContext ctx;
+    pb::SubmitResponse response;
+    grpc::Status status;
+    SteadyClock::time_point due;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<pb::SubmitResponse>> reader;
+  };
+  std::vector<std::unique_ptr<pb::LedgerService::Stub>> stubs;
+  for (const auto& channel : channels) stubs.push_back(pb::LedgerService::NewStub(channel));
+  grpc::CompletionQueue cq;
+  FixedRateResult r;
+  r.latency_us.reserve(w.fixed.size());
+  std::thread receiver([&] {
+    void* tag = nullptr;
+    bool ok = false;
+    for (size_t n = 0; n < w.fixed.size() && cq.Next(&tag, &ok); ++n) {
+      std::unique_ptr<Call> call(static_cast<Call*>(tag));
+      const auto now = SteadyClock::now();
+      r.latency_us.push_back(std::chrono::duration<double, std::micro>(now - call->due).count());
+      ++r.answered;
+      std::string problem;
+      if (!ok || !call->status.ok())
+        problem = "Submit: " + call->status.error_message();
+      else if (call->response.code() != 0 || call->response.sequence() == 0 ||
+               call->response.duplicate())
+        problem = "Submit answered code " + std::to_string(call->response.code());
+      if (!problem.empty()) {
+        ++r.refused;
+        if (r.first_problem.empty()) r.first_problem = problem;
+      }
+    }
+  });
+  const auto t0 = SteadyClock::now() + std::chrono::milliseconds(20);
+  for (size_t i = 0; i < w.fixed.size(); ++i) {
+    const auto due = t0 + std::chrono::nanoseconds(static_cast<int64_t>(i * (1e9 / rate)));
+    std::this_thread::sleep_until(due);
+    const double lag = std::chrono::duration<double, std::milli>(SteadyClock::now() - due).count();
+    r.max_lag_ms = std::max(r.max_lag_ms, lag);
+    auto* call = new Call;
+    call->due = due;
+    call->ctx.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    call->reader = stubs[i % stubs.size()]->AsyncSubmit(&call->ctx, w.fixed[i], &cq);
+    call->reader->Finish(&call->response, &call->status, call);
+  }
+  receiver.join();
+  r.seconds = MsSince(t0) / 1000;
+  cq.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq.Next(&tag, &ok)) delete static_cast<Call*>(tag);
+  return r;
+}
+
+// ---- The PostgreSQL baseline: the same transfers, clients and order ---------------------------
+
+PhaseResult DrivePgUnary(const Options& o, const std::string& conninfo) {
+  std::vector<std::vector<PgTransfer>> per_client(o.clients);
+  for (uint64_t k = 0; k < o.unary_transfers; ++k)
+    per_client[ClientOf(o, k)].push_back(PgPlan(o, k));
+  std::vector<std::unique_ptr<PgConn>> conns;
+  for (unsigned c = 0; c < o.clients; ++c) conns.push_back(std::make_unique<PgConn>(conninfo));
+  return RunClients(o.clients, [&](unsigned c, PhaseResult* r) {
+    r->call_us.reserve(per_client[c].size());
+    std::string error;
+    for (const PgTransfer& t : per_client[c]) {
+      const auto t0 = SteadyClock::now();
+      const bool ok = conns[c]->Transfer(t, &error);
+      r->call_us.push_back(MsSince(t0) * 1000);
+      ++r->transfers;
+      if (!ok) Refused(r, "PostgreSQL transfer: " + error);
+    }
+  });
+}
+
+PhaseResult DrivePgBatches(const Options& o, const std::string& conninfo) {
+  std::vector<std::vector<std::vector<PgTransfer>>> per_client(o.clients);
+  std::vector<std::vector<PgTransfer>> open(o.clients);
+  for (uint64_t k = o.unary_transfers; k < o.unary_transfers + o.batch_transfers; ++k) {
+    const unsigned c = ClientOf(o, k);
+    open[c].push_back(PgPlan(o, k));
+    if (open[c].size() == o.batch_size) per_client[c].push_back(std::move(open[c])), open[c] = {};
+  }
+  for (unsigned c = 0; c < o.clients; ++c)
+    if (!open[c].empty()) per_client[c].push_back(std::move(open[c]));
+  std::vector<std::unique_ptr<PgConn>> conns;
+  for (unsigned c = 0; c < o.clients; ++c) conns.push_back(std::make_unique<PgConn>(conninfo));
+  return RunClients(o.clients, [&](unsigned c, PhaseResult* r) {
+    std::string error;
+    for (const std::vector<PgTransfer>& batch : per_client[c]) {
+      const auto t0 = SteadyClock::now();
+      const bool ok = conns[c]->TransferBatch(batch, &error);
+      const double us = MsSince(t0) * 1000;
+      r->call_us.push_back(us);
+      r->transfer_us.push_back(us / batch.size());
+      r->transfers += batch.size();
+      if (!ok) Refused(r, "PostgreSQL transfer_batch: " + error);
     }
   });
 }
@@ -586,7 +753,7 @@ int Main(int argc, char** argv) {
               " merchants; keys and genesis file %.0f ms, liard-node init %.0f ms; %" PRIu64
               " transfers signed in %.0f ms on %u threads\n",
               ToHex(ledger_id).c_str(), o.residents, o.merchants, keys_ms, init_ms,
-              o.unary_transfers + o.batch_transfers, sign_ms, cores);
+              o.unary_transfers + o.batch_transfers + FixedTransfers(o), sign_ms, cores);
   std::fflush(stdout);
 
   // The limits first, while no node runs beside them.
@@ -647,6 +814,21 @@ int Main(int argc, char** argv) {
                 batch.refused ? ", first: " : "", batch.first_problem.c_str());
     std::fflush(stdout);
   }
+  FixedRateResult fixed;
+  long fixed_hwm = 0;
+  if (!w.fixed.empty()) {
+    fixed = DriveFixedRate(channels, w, o.rate);
+    fixed_hwm = StatusField(node.pid, "VmHWM");
+    std::printf(
+        "fixed rate, %.0f unary Submit/s offered for %.1f s (open loop, %zu channels): "
+        "%" PRIu64
+        " answered in %.2f s = %.0f /s; latency from the due time %s; "
+        "sender at most %.2f ms behind schedule; refused %" PRIu64 "%s%s\n",
+        o.rate, o.rate_seconds, channels.size(), fixed.answered, fixed.seconds,
+        fixed.answered / fixed.seconds, Percentiles(fixed.latency_us).c_str(), fixed.max_lag_ms,
+        fixed.refused, fixed.refused ? ", first: " : "", fixed.first_problem.c_str());
+    std::fflush(stdout);
+  }
   // Everything acknowledged is in the journal, once each.
   uint64_t head = 0;
   {
@@ -660,10 +842,59 @@ int Main(int argc, char** argv) {
   const long hwm = StatusField(node.pid, "VmHWM");
   channels.clear();
   StopNode(&node);
+  const uint64_t expected_head = o.unary_transfers + o.batch_transfers + FixedTransfers(o);
   std::printf("journal head %" PRIu64 " (expected %" PRIu64
-              "); node peak RSS (VmHWM) %.1f MiB (after unary %.1f MiB, after batch %.1f MiB); "
-              "the node stopped on SIGTERM with exit 0\n",
-              head, o.unary_transfers + o.batch_transfers, Mb(hwm), Mb(unary_hwm), Mb(batch_hwm));
+              "); node peak RSS (VmHWM) %.1f MiB (after unary %.1f MiB, after batch %.1f MiB, "
+              "after fixed rate %.1f MiB); the node stopped on SIGTERM with exit 0\n",
+              head, expected_head, Mb(hwm), Mb(unary_hwm), Mb(batch_hwm), Mb(fixed_hwm));
+  std::fflush(stdout);
+
+  // The PostgreSQL baseline, once the node is stopped: the same transfers by the same clients.
+  PhaseResult pg_unary, pg_batch;
+  bool pg_ok = true;
+  if (o.postgres) {
+    std::string problem;
+    t0 = SteadyClock::now();
+    std::unique_ptr<PgServer> pg = PgServer::Start(o.pg_bin, &problem);
+    if (!pg) Die(problem + "; or run with --no-postgres");
+    pg->CreateLedger(o.residents, o.merchants, kOpeningMinor);
+    std::printf(
+        "\n-- PostgreSQL %s on 127.0.0.1 (fsync=on, synchronous_commit=on), started and "
+        "loaded in %.0f ms\n",
+        pg->version().c_str(), MsSince(t0));
+    std::fflush(stdout);
+    if (o.unary_transfers > 0) {
+      pg_unary = DrivePgUnary(o, pg->conninfo());
+      std::printf("PostgreSQL, one transaction per transfer, %u clients: %" PRIu64
+                  " transfers in %.2f s = %.0f transfers/s; per call %s; refused %" PRIu64 "%s%s\n",
+                  o.clients, pg_unary.transfers, pg_unary.seconds,
+                  pg_unary.transfers / pg_unary.seconds, Percentiles(pg_unary.call_us).c_str(),
+                  pg_unary.refused, pg_unary.refused ? ", first: " : "",
+                  pg_unary.first_problem.c_str());
+      std::fflush(stdout);
+    }
+    if (o.batch_transfers > 0) {
+      pg_batch = DrivePgBatches(o, pg->conninfo());
+      std::printf(
+          "PostgreSQL, one transaction per %" PRIu64 " transfers, %u clients: %" PRIu64
+          " transfers in %.2f s = %.0f transfers/s; per batch %s; refused %" PRIu64 "%s%s\n",
+          o.batch_size, o.clients, pg_batch.transfers, pg_batch.seconds,
+          pg_batch.transfers / pg_batch.seconds, Percentiles(pg_batch.call_us).c_str(),
+          pg_batch.refused, pg_batch.refused ? ", first: " : "", pg_batch.first_problem.c_str());
+      std::fflush(stdout);
+    }
+    // Nothing created or lost, every transfer once.
+    PgConn check(pg->conninfo(), /*prepare=*/false);
+    const std::string rows = check.Exec("SELECT count(*) FROM transfers");
+    const std::string sum = check.Exec("SELECT sum(balance) FROM accounts");
+    const uint64_t want_rows = o.unary_transfers + o.batch_transfers;
+    const std::string want_sum = std::to_string(static_cast<int64_t>(o.residents) * kOpeningMinor);
+    pg_ok = rows == std::to_string(want_rows) && sum == want_sum && pg_unary.refused == 0 &&
+            pg_batch.refused == 0;
+    std::printf("PostgreSQL: %s transfer rows (expected %" PRIu64
+                "), balances sum to %s (expected %s)\n",
+                rows.c_str(), want_rows, sum.c_str(), want_sum.c_str());
+  }
 
   const double unary_rate = o.unary_transfers ? unary.transfers / unary.seconds : 0;
   const double batch_rate = o.batch_transfers ? batch.transfers / batch.seconds : 0;
@@ -678,10 +909,27 @@ int Main(int argc, char** argv) {
               batch_rate, batch_rate / verify.median, batch_rate / commit.median,
               batch_rate / empty_rate.median);
   std::printf("(a ratio to synced commits above 1 means several transfers share each fsync)\n");
+  if (o.postgres) {
+    const double pg_unary_rate = o.unary_transfers ? pg_unary.transfers / pg_unary.seconds : 0;
+    const double pg_batch_rate = o.batch_transfers ? pg_batch.transfers / pg_batch.seconds : 0;
+    std::printf("\n                       liard/s   PostgreSQL/s   liard / PostgreSQL\n");
+    std::printf("unary, 1 per call   %10.0f   %12.0f   %18.2f  [>= 1.5]\n", unary_rate,
+                pg_unary_rate, pg_unary_rate > 0 ? unary_rate / pg_unary_rate : 0);
+    std::printf("batch of %-6" PRIu64 "     %10.0f   %12.0f   %18.2f  [>= 3]\n", o.batch_size,
+                batch_rate, pg_batch_rate, pg_batch_rate > 0 ? batch_rate / pg_batch_rate : 0);
+  }
+  if (!w.fixed.empty()) {
+    std::vector<double> sorted = fixed.latency_us;
+    std::sort(sorted.begin(), sorted.end());
+    std::printf(
+        "\nfixed rate %.0f /s offered: p50 %.2f ms, p99 %.2f ms, p999 %.2f ms  [p99 < 10 ms]\n",
+        o.rate, Percentile(sorted, 0.5) / 1000, Percentile(sorted, 0.99) / 1000,
+        Percentile(sorted, 0.999) / 1000);
+  }
   std::printf("%s (at end)\n", MachineLine().c_str());
 
   const bool failed =
-      unary.refused + batch.refused > 0 || head != o.unary_transfers + o.batch_transfers;
+      unary.refused + batch.refused + fixed.refused > 0 || head != expected_head || !pg_ok;
   if (!o.keep) {
     std::error_code ec;
     fs::remove_all(work, ec);
