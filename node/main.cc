@@ -46,6 +46,9 @@ constexpr size_t kWatchQueueCapacity = 10'000;
 // In-flight calls get this long to finish at shutdown before they are cancelled.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
 constexpr auto kDrainPeriod = std::chrono::milliseconds(500);
+// Idle gRPC threads kept polling (see RunNode): as many as there may be concurrent calls that
+// wait on the applier, so that a thread is not created and ended per call.
+constexpr int kSyncThreads = 64;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -236,6 +239,11 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
+  // Submit holds its gRPC thread until the group's fsync. gRPC's sync server keeps at most
+  // MAX_POLLERS (default 2) idle threads and starts a new one whenever none is idle, so with
+  // more concurrent Submits than that it created and ended a thread for nearly every call
+  // (profiled in docs/benchmarks.md). Keeping up to kSyncThreads threads polling removes that.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kSyncThreads);
   builder.RegisterService(&service);
   applier.Start();
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
