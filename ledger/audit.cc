@@ -66,17 +66,6 @@ std::string FecText(std::string_view s) {
   return out;
 }
 
-// A CSV field, quoted when it needs to be (RFC 4180).
-std::string CsvText(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 bool PerOwner(Slot s) {
   return s == Slot::kMember || s == Slot::kOfficeCash || s == Slot::kSponsorBudget ||
          s == Slot::kOwedToMerchant || s == Slot::kBonusTally || s == Slot::kDailyOutTally;
