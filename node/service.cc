@@ -322,7 +322,8 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
                                            pb::AccountInfo* resp) {
   AccountId id;
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
-  // Before looking the account up: whether an account exists is private too.
+  // Before looking the account up, so that a refusal answers the same for every id (whether it
+  // exists is public through LookupAccount; everything else here is not).
   grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetAccount", &id);
   if (!allowed.ok()) return allowed;
   const std::string& code = ledger_.genesis().currency_code;
@@ -339,6 +340,30 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
     FillRoles(RolesOf(*a, state.governance()), resp);
     resp->set_member_until_ms(a->member_until_ms);
     resp->set_freeze_reason(a->freeze_reason);
+    return true;
+  });
+  if (!found)
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "no account " + EncodeAddress(code, id) + " in this ledger");
+  resp->set_address(EncodeAddress(code, id));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContext*,
+                                              const pb::LookupAccountRequest* req,
+                                              pb::AccountCard* resp) {
+  AccountId id;
+  if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  // Public, unlike GetAccount: only what a payer confirms before paying (docs/protocol.md,
+  // "Private reads"). Nothing here may reveal a balance, a history or who may do what.
+  const std::string& code = ledger_.genesis().currency_code;
+  bool found = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    const Account* a = state.FindAccount(id);
+    if (a == nullptr) return false;
+    resp->set_id(std::string(a->id.view()));
+    resp->set_name(a->name);
+    resp->set_kind(static_cast<pb::AccountKind>(a->kind));
+    resp->set_status(static_cast<pb::AccountStatus>(a->status));
     return true;
   });
   if (!found)

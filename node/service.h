@@ -44,6 +44,9 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::Service {
                         liard::v1::SimulateResponse* resp) override;
   grpc::Status GetAccount(grpc::ServerContext* ctx, const liard::v1::GetAccountRequest* req,
                           liard::v1::AccountInfo* resp) override;
+  // Public: name, kind and status only (what a payer confirms), never balance or history.
+  grpc::Status LookupAccount(grpc::ServerContext* ctx, const liard::v1::LookupAccountRequest* req,
+                             liard::v1::AccountCard* resp) override;
   grpc::Status GetHistory(grpc::ServerContext* ctx, const liard::v1::GetHistoryRequest* req,
                           liard::v1::GetHistoryResponse* resp) override;
   grpc::Status GetOperation(grpc::ServerContext* ctx, const liard::v1::GetOperationRequest* req,

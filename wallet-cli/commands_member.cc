@@ -250,21 +250,21 @@ CliStatus Pay(Session& session, const PayArgs& args) {
     s = session.ParseUnits(args.amount, "the amount", &amount);
     if (!s.ok()) return s;
   }
-  // The payee's name and status, when this key may read them (accounts are private: a
-  // resident sees the address only; the ledger refuses a frozen or unknown payee anyway).
-  pb::AccountInfo payee;
-  s = session.node().GetAccount(to, &payee);
-  const bool readable = s.ok();
-  if (!readable && s.code_name() != "READ_REFUSED") return s;
+  // The payee's public card (LookupAccount: no signature needed): its name for the question,
+  // and an unknown, frozen or closed payee refused before anything is asked or signed.
+  pb::AccountCard payee;
+  bool exists = false;
+  s = session.CardOf(to, &payee, &exists);
+  if (!s.ok()) return s;
   Prepared p;
   s = session.Prepare(Transfer{to, amount, memo}, &p);
   if (!s.ok()) return s;
   if (p.op.account == to) return CliStatus::Usage("an account cannot pay itself");
-  if (readable && payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
+  if (!exists) return CliStatus::Refused("no account " + session.AddressOf(to) + " in this ledger");
+  if (payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
     return CliStatus::Refused("the account " + session.NameOf(to) + " is " +
                               StatusWord(payee.status()) + " and cannot be paid");
-  const std::string party =
-      readable ? Party(payee.name(), payee.address()) : Party("", session.AddressOf(to));
+  const std::string party = Party(payee.name(), session.AddressOf(to));
   std::string question = "Pay " + session.money().Units(amount.minor()) + " to " + party;
   if (!memo.empty()) question += " « " + SafeText(memo) + " »";
   question += "?";

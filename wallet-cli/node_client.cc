@@ -192,6 +192,17 @@ CliStatus NodeClient::FindAccount(const AccountId& id, pb::AccountInfo* out, boo
   return MapError(s, ctx, "GetAccount");
 }
 
+CliStatus NodeClient::LookupAccount(const AccountId& id, pb::AccountCard* out, bool* found) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kCallTimeout);
+  pb::LookupAccountRequest req;
+  req.set_id(std::string(id.view()));
+  grpc::Status s = stub_->LookupAccount(&ctx, req, out);
+  *found = s.ok();
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) return CliStatus::Ok();
+  return MapError(s, ctx, "LookupAccount");
+}
+
 CliStatus NodeClient::GetHistory(const AccountId& id, uint64_t before, uint32_t limit,
                                  pb::GetHistoryResponse* out) {
   grpc::ClientContext ctx;

@@ -63,6 +63,9 @@ class NodeClient {
   [[nodiscard]] CliStatus GetAccount(const AccountId& id, pb::AccountInfo* out);
   // The same, but an unknown account is *found = false and ok.
   [[nodiscard]] CliStatus FindAccount(const AccountId& id, pb::AccountInfo* out, bool* found);
+  // Any account's public card (name, kind, status), unsigned: what a payer confirms. An unknown
+  // account is *found = false and ok.
+  [[nodiscard]] CliStatus LookupAccount(const AccountId& id, pb::AccountCard* out, bool* found);
   [[nodiscard]] CliStatus GetHistory(const AccountId& id, uint64_t before, uint32_t limit,
                                      pb::GetHistoryResponse* out);
   [[nodiscard]] CliStatus GetOperation(const Hash& id, pb::Receipt* out);

@@ -129,15 +129,28 @@ std::string Session::AddressOf(const AccountId& id) const {
   return EncodeAddress(genesis_.currency_code, id);
 }
 
+CliStatus Session::CardOf(const AccountId& id, pb::AccountCard* out, bool* found) {
+  auto it = cards_.find(id);
+  if (it == cards_.end()) {
+    if (node_ == nullptr) return CliStatus::Local("not connected to a node");
+    pb::AccountCard card;
+    bool exists = false;
+    CliStatus s = node_->LookupAccount(id, &card, &exists);
+    if (!s.ok()) return s;
+    it = cards_.emplace(id, exists ? std::optional(std::move(card)) : std::nullopt).first;
+  }
+  *found = it->second.has_value();
+  if (*found) *out = *it->second;
+  return CliStatus::Ok();
+}
+
 std::string Session::PlainNameOf(const AccountId& id) {
-  auto it = names_.find(id);
-  if (it != names_.end()) return it->second;
-  std::string name;
-  pb::AccountInfo info;
+  if (node_ == nullptr || unnamed_.count(id) != 0) return "";
+  pb::AccountCard card;
   bool found = false;
-  if (node_ != nullptr && node_->FindAccount(id, &info, &found).ok() && found) name = info.name();
-  names_[id] = name;
-  return name;
+  // A failed lookup is not tried again for each line of a history.
+  if (!CardOf(id, &card, &found).ok()) unnamed_.insert(id);
+  return found ? card.name() : "";
 }
 
 std::string Session::NameOf(const AccountId& id) { return Party(PlainNameOf(id), AddressOf(id)); }

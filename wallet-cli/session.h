@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -74,8 +75,12 @@ class Session {
   [[nodiscard]] static CliStatus ParseEuros(std::string_view text, std::string_view what,
                                             Amount* out);
   std::string AddressOf(const AccountId& id) const;
-  // "Alice Martin (roue1q…)": looked up once per account per invocation; the short address
-  // alone when the account is unknown or the lookup fails.
+  // Any account's public card (LookupAccount: name, kind, status; no signature, no passphrase),
+  // looked up once per account per invocation. *found is false for an account the ledger does
+  // not know.
+  [[nodiscard]] CliStatus CardOf(const AccountId& id, pb::AccountCard* out, bool* found);
+  // "Alice Martin (roue1q…)", from the account's card; the short address alone when the
+  // account is unknown or the lookup fails.
   std::string NameOf(const AccountId& id);
   // The account's name, or "" when unknown.
   std::string PlainNameOf(const AccountId& id);
@@ -119,7 +124,8 @@ class Session {
   Hash ledger_id_;
   pb::Head head_;
   Money money_;
-  std::map<AccountId, std::string> names_;  // cache of PlainNameOf
+  std::map<AccountId, std::optional<pb::AccountCard>> cards_;  // of CardOf; nullopt: unknown
+  std::set<AccountId> unnamed_;  // PlainNameOf's failed lookups (the node did not answer)
 };
 
 // Seconds an operation stays valid after it was signed (not_after_ms).

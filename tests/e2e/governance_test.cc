@@ -2,11 +2,13 @@
 // M of N signatures, the emergency pause, re-keying, and TLS.
 #include <catch2/catch.hpp>
 #include <future>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "ledger/address.h"
 #include "ledger/status.h"
 #include "proto/codec.h"
 #include "tests/e2e/harness.h"
@@ -90,6 +92,15 @@ void CheckReadRefused(const ReadOutcome& o, std::string_view why) {
   CheckCode(o.status, o.liard_code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
   CHECK_THAT(o.status.error_message(), Catch::Contains(std::string(why)));
   CHECK(o.info.id().empty());  // nothing of the account leaked into the answer
+}
+
+// One unsigned LookupAccount call for the raw id bytes `id`.
+grpc::Status LookupWith(Client& c, const std::string& id, pb::AccountCard* card) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::LookupAccountRequest req;
+  req.set_id(id);
+  return c.stub().LookupAccount(&ctx, req, card);
 }
 
 // Reads the whole StreamJournal answer with `auth`; returns the status and counts entries.
@@ -197,6 +208,66 @@ TEST_CASE("an account is read only with a valid read request of its own or of an
     pb::AccountInfo carol_info = c.AccountOf("carol");
     CHECK(std::count(carol_info.roles().begin(), carol_info.roles().end(), pb::ROLE_AUDITOR) == 1);
   }
+}
+
+TEST_CASE(
+    "LookupAccount shows any account's name and kind and status without a signature and nothing "
+    "private",
+    "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  const std::string code = c.Head().currency_code();
+
+  // The card has exactly these fields: a balance, sequence, key, roles, membership or freeze
+  // reason added to it would make them public.
+  const google::protobuf::Descriptor* d = pb::AccountCard::descriptor();
+  std::set<std::string> fields;
+  for (int i = 0; i < d->field_count(); ++i) fields.insert(d->field(i)->name());
+  CHECK(fields == std::set<std::string>{"id", "address", "name", "kind", "status"});
+
+  pb::AccountCard shop;
+  grpc::Status s = LookupWith(c, IdBytes("shop"), &shop);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  CHECK(shop.id() == IdBytes("shop"));
+  CHECK(shop.address() == EncodeAddress(code, Id("shop")));
+  CHECK(shop.name() == "shop");
+  CHECK(shop.kind() == pb::ACCOUNT_KIND_MERCHANT);
+  CHECK(shop.status() == pb::ACCOUNT_STATUS_ACTIVE);
+
+  // A resident with a balance: the card carries no trace of it.
+  pb::AccountCard alice;
+  REQUIRE(LookupWith(c, IdBytes("alice"), &alice).ok());
+  CHECK(alice.name() == "alice");
+  CHECK(alice.kind() == pb::ACCOUNT_KIND_RESIDENT);
+  pb::AccountCard expected;
+  expected.set_id(IdBytes("alice"));
+  expected.set_address(EncodeAddress(code, Id("alice")));
+  expected.set_name("alice");
+  expected.set_kind(pb::ACCOUNT_KIND_RESIDENT);
+  expected.set_status(pb::ACCOUNT_STATUS_ACTIVE);
+  CHECK(alice.SerializeAsString() == expected.SerializeAsString());
+  CHECK(alice.GetReflection()->GetUnknownFields(alice).empty());
+
+  // Frozen: the status is public (a payer cannot pay it), the board's reason is not.
+  std::map<std::string, uint64_t> seq;
+  REQUIRE(
+      Propose(c, seq, "board-1", Freeze{Id("bob"), "stolen phone reported 12 March"}).status.ok());
+  pb::AccountCard bob;
+  REQUIRE(LookupWith(c, IdBytes("bob"), &bob).ok());
+  CHECK(bob.status() == pb::ACCOUNT_STATUS_FROZEN);
+  CHECK(bob.SerializeAsString().find("stolen") == std::string::npos);
+  // GetAccount stays private.
+  CheckReadRefused(GetAccountWith(c, Id("bob"), nullptr), "private");
+
+  pb::AccountCard none;
+  grpc::Status unknown = LookupWith(c, IdBytes("nobody"), &none);
+  CHECK(unknown.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK_THAT(unknown.error_message(), Catch::Contains(EncodeAddress(code, Id("nobody"))));
+  CHECK(none.id().empty());
+  grpc::Status bad = LookupWith(c, std::string(31, 'x'), &none);
+  CHECK(bad.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(LookupWith(c, "", &none).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_CASE("history, watch and simulate are private and the journal is for treasurers and auditors",

@@ -1,7 +1,11 @@
 // End-to-end tests of the wallet: the real `liard` binary against the real `liard-node`, with
 // HOME and the XDG directories in a temporary directory so nothing touches the real home.
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -124,8 +128,8 @@ std::string ProposalIdIn(const std::string& out) {
   return m[1].str();
 }
 
-// The wallet's short form of an address ("roue1q32yw…0daw"), as it shows accounts it may not
-// read by name.
+// The wallet's short form of an address ("roue1q32yw…0daw"), as it shows an account beside its
+// name, or alone when it has none.
 std::string ShortAddress(const std::string& address) {
   size_t sep = address.rfind('1');
   return address.substr(0, sep + 6) + "…" + address.substr(address.size() - 4);
@@ -133,6 +137,78 @@ std::string ShortAddress(const std::string& address) {
 
 bool Has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
+}
+
+// `liard args...` on a pseudo-terminal, as a person at a keyboard would run it: `screen` is all
+// it wrote (stdout and stderr together, as a terminal shows them), and `answer` is typed once
+// it asks "[y/N]" (answered is false if it never asked).
+struct TerminalRun {
+  int exit_code = -1;
+  std::string screen;
+  bool answered = false;
+};
+TerminalRun LiardOnTerminal(const std::vector<std::string>& args, const ProgramOptions& o,
+                            const std::string& answer) {
+  TerminalRun run;
+  const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(master >= 0);
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  const std::string terminal = ptsname(master);
+  // Everything the child needs is built before fork: after it, only exec.
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv = *e;
+    const std::string name = kv.substr(0, kv.find('='));
+    if (o.env.count(name) == 0 &&
+        std::find(o.unset_env.begin(), o.unset_env.end(), name) == o.unset_env.end())
+      env.push_back(kv);
+  }
+  for (const auto& [name, value] : o.env) env.push_back(name + "=" + value);
+  std::vector<std::string> argv_s = {LIARD_WALLET_PATH};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  for (auto& e : env) envp.push_back(e.data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setsid();
+    const int tty = open(terminal.c_str(), O_RDWR);  // the controlling terminal from now on
+    if (tty < 0) _exit(127);
+    dup2(tty, STDIN_FILENO);
+    dup2(tty, STDOUT_FILENO);
+    dup2(tty, STDERR_FILENO);
+    if (tty > STDERR_FILENO) close(tty);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  char buf[4096];
+  bool timed_out = true;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{master, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) {  // EIO: the program exited and the terminal has no other user
+      timed_out = false;
+      break;
+    }
+    run.screen.append(buf, static_cast<size_t>(n));
+    if (!run.answered && Has(run.screen, "[y/N] ")) {
+      const std::string typed = answer + "\n";
+      REQUIRE(write(master, typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
+      run.answered = true;
+    }
+  }
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  close(master);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
 }
 
 }  // namespace
@@ -200,8 +276,8 @@ TEST_CASE(
       w.Liard({"--key", "alice", "pay", shop, "12,50", "--memo", "pain et café", "--yes"});
   INFO(pay.err);
   REQUIRE(pay.exit_code == 0);
-  // Alice may not read the shop's account: the address stands for its name.
-  CHECK(Has(pay.out, "paid 12.50 ROUE to " + ShortAddress(shop)));
+  // Alice may not read the shop's account, but its name is public (LookupAccount).
+  CHECK(Has(pay.out, "paid 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) + ")"));
   CHECK(w.Balance("alice") == 87'50);
   CHECK(w.Balance("shop") == 12'50);
   const std::string op = OperationIdIn(pay.out);
@@ -224,7 +300,8 @@ TEST_CASE(
   CHECK(page2["next_before"] == 0);
   CommandResult table = w.Liard({"--key", "shop", "history"});
   CHECK(table.out.find("+12.50 ROUE") != std::string::npos);
-  CHECK(Has(table.out, ShortAddress(w.Address("alice"))));
+  CHECK(Has(table.out, "Alice Martin (" + ShortAddress(w.Address("alice")) + ")"));
+  CHECK(page1["entries"][0]["counterparty_name"] == "Bob Durand");
 
   // The receipt: every check OK, the chain tied to a signed checkpoint (one per entry here;
   // the checkpointer may lag a moment behind the commit).
@@ -254,6 +331,43 @@ TEST_CASE(
   CommandResult unknown = w.Liard({"receipt", std::string(64, 'a')});
   CHECK(unknown.exit_code == 1);
   CHECK(w.Liard({"receipt", "xyz"}).exit_code == 2);
+}
+
+TEST_CASE("pay shows the payee's name before the payer confirms and a no sends nothing",
+          "[wallet][e2e][reads]") {
+  WalletWorld w;
+  const std::string shop = w.Address("shop");
+  const uint64_t head = w.Head();
+  // Alice may not read the shop's account (its balance is private)...
+  CHECK(w.Liard({"--key", "alice", "account", "show", shop}).exit_code == 1);
+  // ...but its name is what she confirms: declined, nothing is sent.
+  const std::string question = "Pay 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) +
+                               ") « pain et café »? [y/N] ";
+  TerminalRun no = LiardOnTerminal(
+      {"--key", "alice", "pay", shop, "12,50", "--memo", "pain et café"}, w.Options(), "n");
+  INFO(no.screen);
+  CHECK(no.answered);
+  CHECK(Has(no.screen, question));
+  CHECK(Has(no.screen, "not paid"));
+  CHECK(no.exit_code == 0);
+  CHECK(w.Head() == head);
+  CHECK(w.Balance("alice") == 100'00);
+  // Confirmed: paid, to the name that was shown.
+  TerminalRun yes = LiardOnTerminal(
+      {"--key", "alice", "pay", shop, "12,50", "--memo", "pain et café"}, w.Options(), "y");
+  INFO(yes.screen);
+  CHECK(Has(yes.screen, question));
+  CHECK(Has(yes.screen, "paid 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) + ")"));
+  CHECK(yes.exit_code == 0);
+  CHECK(w.Balance("alice") == 87'50);
+  // A payee the ledger does not know is refused before anything is asked.
+  const std::string stranger = EncodeAddress("ROUE", KeyPair::FromSeed(Seed{}).public_key());
+  TerminalRun unknown = LiardOnTerminal({"--key", "alice", "pay", stranger, "1"}, w.Options(), "y");
+  INFO(unknown.screen);
+  CHECK(!unknown.answered);
+  CHECK(unknown.exit_code == 1);
+  CHECK(Has(unknown.screen, "no account " + stranger + " in this ledger"));
+  CHECK(w.Head() == head + 1);
 }
 
 TEST_CASE("a mistyped address is refused before anything is sent", "[wallet][e2e]") {
@@ -375,7 +489,7 @@ TEST_CASE(
   CommandResult dry = w.Liard({"--key", "alice", "pay-batch", bad_csv, "--dry-run"});
   CHECK(dry.exit_code == 1);
   CHECK(dry.out.find("3 lines, total 6.00 ROUE") != std::string::npos);
-  CHECK(Has(dry.out, "line 4: UNKNOWN_DESTINATION"));
+  CHECK(Has(dry.out, "line 4: no account " + stranger + " in this ledger"));
   CommandResult real = w.Liard({"--key", "alice", "pay-batch", bad_csv, "--yes"});
   CHECK(real.exit_code == 1);
   CHECK(real.err.find("line 4") != std::string::npos);
@@ -433,7 +547,7 @@ TEST_CASE("watch sees a payment as it commits", "[wallet][e2e]") {
   json e = json::parse(watch.out().substr(0, watch.out().find('\n')));
   CHECK(e["amount_minor"] == 325);
   CHECK(e["amount"] == "3.25");
-  CHECK(e["from_name"] == "");  // the shop may not read Alice's account
+  CHECK(e["from_name"] == "Alice Martin");  // public, unlike Alice's balance
   CHECK(e["from"] == w.Address("alice"));
   CHECK(e["memo"] == "« pain »");
   CHECK(watch.Signal(SIGINT) == 0);
@@ -479,7 +593,8 @@ TEST_CASE(
       w.Liard({"--key", "office", "convert", "--member", alice, "--eur", "10,00", "--yes"});
   INFO(conv.err);
   REQUIRE(conv.exit_code == 0);
-  CHECK(Has(conv.out, "convert 10.00 EUR into 10.00 ROUE for " + ShortAddress(alice)));
+  CHECK(Has(conv.out,
+            "convert 10.00 EUR into 10.00 ROUE for Alice Martin (" + ShortAddress(alice) + ")"));
   CHECK(w.Balance("alice") == 110'00);
   json r = w.Json({"reserves", "--json"});
   CHECK(r["office_cash_minor"] == 10'00);
