@@ -46,8 +46,9 @@ struct Checkpoint {
 std::string CheckpointMessage(const Hash& ledger_id, const Checkpoint& checkpoint);
 
 // The state digest is the sum, modulo 2^256, of the hash of every record in the state (each
-// account record and each non-zero balance). A sum can be updated per change in O(1), and any
-// two parties who hold the same records compute the same digest, whatever their order.
+// account record, each non-zero balance, and the one governance record). A sum can be updated per
+// change in O(1), and any two parties who hold the same records compute the same digest, whatever
+// their order.
 class StateDigest {
  public:
   void Add(const Hash& record);

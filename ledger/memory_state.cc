@@ -29,10 +29,11 @@ void MemoryState::PutAccount(Account account) {
   digest_.Add(AccountRecordHash(it->second));
 }
 
+MemoryState::MemoryState() { digest_.Add(GovernanceRecordHash(governance_)); }
+
 void MemoryState::PutGovernance(Governance governance) {
-  if (has_governance_) digest_.Remove(GovernanceRecordHash(governance_));
+  digest_.Remove(GovernanceRecordHash(governance_));
   governance_ = std::move(governance);
-  has_governance_ = true;
   digest_.Add(GovernanceRecordHash(governance_));
 }
 

@@ -15,6 +15,10 @@ namespace liard {
 // Not thread-safe: one writer, or readers under the owner's lock.
 class MemoryState final : public StateView {
  public:
+  // Empty, with the empty governance record (a record of the state like any other, so that the
+  // digest always covers exactly one).
+  MemoryState();
+
   const Account* FindAccount(const AccountId& id) const override;
   int64_t Balance(const BookKey& key) const override;
   const Totals& totals() const override { return totals_; }
@@ -50,7 +54,6 @@ class MemoryState final : public StateView {
   std::unordered_map<BookKey, int64_t> balances_;
   Totals totals_{};
   Governance governance_;
-  bool has_governance_ = false;  // its hash is in the digest
   StateDigest digest_;
 };
 

@@ -3,9 +3,11 @@
 #ifndef LIARD_TESTS_LEDGER_FIXTURE_H_
 #define LIARD_TESTS_LEDGER_FIXTURE_H_
 
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +17,13 @@
 #include "proto/codec.h"
 
 namespace liard::testing {
+
+// The seed of a property test: LIARD_TEST_SEED when set (to replay a failure), else random.
+// Each test prints the seed it used.
+inline uint64_t PropertySeed() {
+  if (const char* s = std::getenv("LIARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
+  return std::random_device{}();
+}
 
 // Deterministic keys so failures reproduce: the seed is the name's hash.
 inline KeyPair KeyFor(std::string_view name) {

@@ -677,14 +677,9 @@ TEST_CASE("a read request is bound to its call, its account, its key and a short
 namespace liard {
 namespace {
 
-uint64_t PropertySeed() {
-  if (const char* s = std::getenv("LIARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
-}
-
 TEST_CASE("random board decisions mixed with payments never break a rule or a book",
           "[ledger][governance][property]") {
-  const uint64_t seed = PropertySeed();
+  const uint64_t seed = testing::PropertySeed();
   std::mt19937_64 rng(seed);
   INFO("seed " << seed << " (rerun with LIARD_TEST_SEED=" << seed << ")");
   std::vector<Member> members;

@@ -14,14 +14,9 @@ namespace {
 using testing::Fixture;
 using testing::Member;
 
-uint64_t Seed() {
-  if (const char* s = std::getenv("LIARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
-}
-
 TEST_CASE("random mixes of every money operation keep both books and the reserve sound",
           "[ledger][money][property]") {
-  const uint64_t seed = Seed();
+  const uint64_t seed = testing::PropertySeed();
   std::mt19937_64 rng(seed);
   INFO("seed " << seed << " (rerun with LIARD_TEST_SEED=" << seed << ")");
 

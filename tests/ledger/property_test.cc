@@ -12,13 +12,8 @@ namespace {
 using testing::Fixture;
 using testing::Member;
 
-uint64_t SeedFromEnvironment() {
-  if (const char* s = std::getenv("LIARD_TEST_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
-}
-
 TEST_CASE("10,000 random transfers among 100 accounts keep every invariant", "[ledger][property]") {
-  const uint64_t seed = SeedFromEnvironment();
+  const uint64_t seed = testing::PropertySeed();
   std::mt19937_64 rng(seed);
   INFO("seed " << seed << " (rerun with LIARD_TEST_SEED=" << seed << ")");
   std::vector<Member> members;

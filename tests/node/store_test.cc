@@ -15,6 +15,7 @@
 #include <random>
 
 #include "proto/codec.h"
+#include "tests/e2e/tamper.h"
 #include "tests/ledger/fixture.h"
 
 namespace liard::node {
@@ -125,36 +126,13 @@ void InitializeFrom(Store* store, Fixture& f) {
   REQUIRE(s.ok());
 }
 
-// Opens the store's database with RocksDB itself, as someone going behind the node's back would.
-void Tamper(const std::string& dir,
-            const std::function<void(rocksdb::DB*,
-                                     std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
-  rocksdb::DBOptions options;
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(options, dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(options, dir, descriptors, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> cf;
-  for (size_t i = 0; i < names.size(); ++i) cf[names[i]] = handles[i];
-  edit(db.get(), cf);
-  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
-  REQUIRE(db->Close().ok());
-}
-
 std::string BalanceKeyBytes(const BookKey& key) {
   return std::string(1, static_cast<char>(key.slot)) + std::string(key.owner.view());
 }
 
-std::string U64Bytes(uint64_t v) {
-  std::string s;
-  for (int i = 7; i >= 0; --i) s.push_back(static_cast<char>(v >> (8 * i)));
-  return s;
-}
-std::string I64Bytes(int64_t v) { return U64Bytes(static_cast<uint64_t>(v)); }
+using testing::I64Bytes;
+using testing::Tamper;
+using testing::U64Bytes;
 
 TEST_CASE("a store initialised with a genesis gives it back after reopening", "[node][store]") {
   TempDir dir;
