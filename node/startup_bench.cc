@@ -249,6 +249,190 @@ bool BuildLedger(const std::string& dir, size_t accounts, uint64_t operations, u
   return true;
 }
 
+// ---- Scale: 10,000,000 journal entries and 1,000,000 accounts ---------------------------------
+
+// The accounts whose history pages are timed: one in a tenth of the entries, one in a ten
+// thousandth (members 2 and 3 of the genesis, both residents).
+constexpr size_t kHotAccount = kFirstMember;
+constexpr size_t kCoolAccount = kFirstMember + 1;
+
+// Entry e of the scale ledger: a transfer of 0.01 between members, the hot account in every
+// tenth entry and the cool one in every ten-thousandth (each paying and receiving in turn, so
+// that neither runs dry).
+void ScalePair(uint64_t e, size_t members, size_t* from, size_t* to) {
+  const uint64_t r = Mix(e);
+  size_t a = kFirstMember + 2 + r % (members - 2);
+  size_t b = kFirstMember + 2 + Mix(r) % (members - 3);
+  if (b >= a) ++b;
+  if (e % 10'000 == 5) {
+    a = kCoolAccount;
+  } else if (e % 10 == 0) {
+    a = kHotAccount;
+  }
+  if (a != kHotAccount && a != kCoolAccount) {
+    *from = a, *to = b;
+  } else if ((e / (a == kHotAccount ? 10 : 10'000)) % 2 == 0) {
+    *from = a, *to = b;
+  } else {
+    *from = b, *to = a;
+  }
+}
+
+// Builds (or finds) a ledger of `entries` journal entries through Store::Append, as the
+// applier writes them, but without signing: 10,000,000 Ed25519 signatures and verifications
+// would take this machine most of an hour. Each entry holds a real encoded transfer body with
+// its payer's key and a zero signature (so `liard audit verify` would refuse it), its postings,
+// op-id index and history keys, and the state moves as the transfer would move it: payer's
+// sequence +1, 0.01 from payer to payee. Start-up reads only the state, never the entries.
+void BuildScaleLedger(const std::string& dir, size_t accounts, uint64_t entries) {
+  BenchLedger b = MakeLedger(accounts);
+  const Ledger& ledger = *b.ledger;
+  std::unique_ptr<node::Store> store;
+  Check(node::Store::Open(dir, /*create=*/true, &store), "opening " + dir);
+  MemoryState state;
+  node::HeadState head;
+  if (store->initialized()) {
+    std::string bytes;
+    Hash id;
+    Check(store->ReadGenesis(&bytes, &id), "reading the genesis in " + dir);
+    if (id != ledger.id()) Die(dir + " holds another ledger: remove it or give another --dir");
+    Check(store->Load(&state, &head), "loading " + dir);
+    if (head.sequence == entries) {
+      std::printf("%s: already holds %" PRIu64 " entries over %zu accounts; not rebuilt\n",
+                  dir.c_str(), entries, accounts);
+      return;
+    }
+    if (head.sequence > entries) Die(dir + " holds more entries than asked");
+    std::printf("%s: resuming at entry %" PRIu64 "\n", dir.c_str(), head.sequence + 1);
+  } else {
+    Delta delta;
+    Check(ledger.GenesisDelta(state, &delta), "the genesis");
+    state.Commit(delta);
+    Check(store->Initialize(b.genesis_bytes, ledger.id(), state), "initialising " + dir);
+    Check(store->PutNodeSeed(KeyFor("node").seed()), "storing the node seed");
+    head = node::HeadState{0, ledger.id(), 0};
+    std::printf("%s: ledger %s, %zu accounts, unsigned entries\n", dir.c_str(),
+                ToHex(ledger.id()).c_str(), accounts);
+  }
+  std::fflush(stdout);
+  const auto t0 = SteadyClock::now();
+  const uint64_t start = head.sequence;
+  const size_t members = b.keys.size() - kFirstMember;
+  std::vector<node::AppliedOperation> group;
+  while (head.sequence < entries) {
+    group.clear();
+    while (group.size() < kGroup && head.sequence < entries) {
+      const uint64_t e = head.sequence + 1;
+      size_t from = 0, to = 0;
+      ScalePair(e, members, &from, &to);
+      const PublicKey& payer = b.keys[from].public_key();
+      const PublicKey& payee = b.keys[to].public_key();
+      const Account* acct = state.FindAccount(payer);
+      if (!acct) Die("no account for member " + std::to_string(from));
+      SignedOperation so;
+      so.op.ledger_id = ledger.id();
+      so.op.account = payer;
+      so.op.sequence = acct->sequence + 1;
+      so.op.payload = Transfer{payee, Amount(1), "ticket " + std::to_string(e)};
+      so.body = codec::EncodeOperation(so.op);
+      so.key = payer;
+      const int64_t now = kCreatedAtMs + 1000 + static_cast<int64_t>(e);
+      node::AppliedOperation a;
+      Account updated = *acct;
+      updated.sequence = so.op.sequence;
+      a.delta.accounts.push_back(std::move(updated));
+      a.delta.postings = {{BookKey::Member(payer), -1}, {BookKey::Member(payee), 1}};
+      state.Commit(a.delta);
+      a.entry.sequence = e;
+      a.entry.time_ms = now;
+      a.entry.prev_hash = head.head_hash;
+      a.entry.envelope = codec::EncodeEnvelope(so);
+      a.entry_hash = EntryHash(a.entry);
+      a.op_id = OperationId(ledger.id(), so.body);
+      a.touched = TouchedAccounts(so.op, a.delta);
+      head = node::HeadState{e, a.entry_hash, now};
+      group.push_back(std::move(a));
+    }
+    Check(store->Append(group, state), "appending at entry " + std::to_string(head.sequence));
+    if (head.sequence % 1'000'000 < kGroup || head.sequence == entries) {
+      const double secs = MsSince(t0) / 1000;
+      std::printf("  %" PRIu64 "/%" PRIu64 " entries, %.1f s, %.0f entries/s\n", head.sequence,
+                  entries, secs, (head.sequence - start) / secs);
+      std::fflush(stdout);
+    }
+  }
+  const auto close_start = SteadyClock::now();
+  store.reset();
+  std::printf("  built in %.1f s (close and flush %.1f s)\n", MsSince(t0) / 1000,
+              MsSince(close_start) / 1000);
+}
+
+// One page of an account's history as GetHistory reads it: the newest `page` sequences before
+// `before` (0: from the newest), then each entry.
+double TimeHistoryPage(const node::Store& store, const AccountId& account, uint64_t before,
+                       size_t page, size_t* got) {
+  const auto t0 = SteadyClock::now();
+  std::vector<uint64_t> seqs;
+  Check(store.History(account, before, page, &seqs), "reading a history page");
+  for (uint64_t seq : seqs) {
+    JournalEntry entry;
+    Hash hash;
+    Check(store.ReadEntry(seq, &entry, &hash), "reading entry " + std::to_string(seq));
+  }
+  *got = seqs.size();
+  return MsSince(t0);
+}
+
+// Times history pages of the hot account (about entries / 10 entries) and the cool one (about
+// entries / 10,000), at the newest end and in the middle of each history, `runs` times.
+void MeasureHistory(const std::string& dir, size_t accounts, uint64_t entries, int runs) {
+  BenchLedger b = MakeLedger(accounts);
+  std::unique_ptr<node::Store> store;
+  Check(node::Store::Open(dir, /*create=*/false, &store), "opening " + dir);
+  struct Which {
+    const char* name;
+    size_t index;
+    uint64_t count;
+  };
+  const Which which[] = {{"hot", kHotAccount, entries / 10},
+                         {"cool", kCoolAccount, entries / 10'000}};
+  std::printf(
+      "\n== history pages of 50 entries (Store::History + ReadEntry each, as GetHistory), "
+      "%s, median of %d\n",
+      dir.c_str(), runs);
+  for (const Which& w : which) {
+    const AccountId& id = b.keys[w.index].public_key();
+    for (uint64_t before : {uint64_t{0}, entries / 2}) {
+      std::vector<double> ms;
+      size_t got = 0;
+      for (int i = 0; i < runs; ++i) ms.push_back(TimeHistoryPage(*store, id, before, 50, &got));
+      std::printf("%-4s account, ~%" PRIu64 " entries in its history, page %s: %s (%zu entries)\n",
+                  w.name, w.count, before == 0 ? "newest      " : "before middle",
+                  Ms(Summarise(ms)).c_str(), got);
+    }
+  }
+}
+
+// A ledger of `accounts` accounts and no entries: the node's memory with that many accounts.
+void BuildManyAccounts(const std::string& dir, size_t accounts) {
+  std::unique_ptr<node::Store> store;
+  Check(node::Store::Open(dir, /*create=*/true, &store), "opening " + dir);
+  if (store->initialized()) {
+    std::printf("%s: already initialised; not rebuilt\n", dir.c_str());
+    return;
+  }
+  const auto t0 = SteadyClock::now();
+  BenchLedger b = MakeLedger(accounts);
+  MemoryState state;
+  Delta delta;
+  Check(b.ledger->GenesisDelta(state, &delta), "the genesis");
+  state.Commit(delta);
+  Check(store->Initialize(b.genesis_bytes, b.ledger->id(), state), "initialising " + dir);
+  Check(store->PutNodeSeed(KeyFor("node").seed()), "storing the node seed");
+  store.reset();
+  std::printf("%s: %zu accounts, built in %.1f s\n", dir.c_str(), accounts, MsSince(t0) / 1000);
+}
+
 // ---- Measurements --------------------------------------------------------------------------
 
 struct LoadTiming {
@@ -501,6 +685,9 @@ struct Options {
   size_t accounts = 20'000;
   int runs = 5;
   std::string node;
+  uint64_t scale_entries = 0;  // 0: no scale phase
+  size_t scale_accounts = 0;   // 0: no many-accounts phase
+  bool skip_signed = false;    // only the scale phases
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
@@ -508,8 +695,12 @@ struct Options {
                "liard-startup-bench: %s\n"
                "usage: liard-startup-bench --dir DIR [--operations 1000000] [--accounts 20000]\n"
                "                           [--runs 5] [--node PATH-TO-liard-node]\n"
+               "                           [--scale-entries 10000000] [--scale-accounts 1000000]\n"
+               "                           [--only-scale yes]\n"
                "Builds a ledger of N transfers in DIR and of N/10 in DIR-small (kept for reruns),\n"
-               "then times start-up on both.\n",
+               "then times start-up on both. --scale-entries: also a ledger of that many unsigned\n"
+               "entries in DIR-scale (start-up and history pages); --scale-accounts: a ledger of\n"
+               "that many accounts in DIR-accounts (the node's memory and start-up).\n",
                problem.c_str());
   std::exit(2);
 }
@@ -535,6 +726,12 @@ Options ParseOptions(int argc, char** argv) {
       o.accounts = ParseCount(a, v);
     } else if (a == "--runs") {
       o.runs = static_cast<int>(ParseCount(a, v));
+    } else if (a == "--scale-entries") {
+      o.scale_entries = ParseCount(a, v);
+    } else if (a == "--scale-accounts") {
+      o.scale_accounts = ParseCount(a, v);
+    } else if (a == "--only-scale") {
+      o.skip_signed = std::string(v) == "yes";
     } else if (a == "--node") {
       o.node = v;
     } else {
@@ -544,11 +741,46 @@ Options ParseOptions(int argc, char** argv) {
   if (o.dir.empty()) Usage("--dir is required");
   while (o.dir.size() > 1 && o.dir.back() == '/') o.dir.pop_back();
   if (o.accounts < 4 || o.accounts > 10'000'000) Usage("--accounts must be 4 to 10000000");
+  if (o.scale_entries > 0 && o.accounts < 10)
+    Usage("--scale-entries needs --accounts of at least 10");
   if (o.operations < 10) Usage("--operations must be at least 10");
   if (o.runs < 1 || o.runs > 1000) Usage("--runs must be 1 to 1000");
   if (!o.node.empty() && access(o.node.c_str(), X_OK) != 0)
     Usage("--node " + o.node + " is not an executable");
   return o;
+}
+
+// The scale phases: start-up of the node on DIR-scale and DIR-accounts, history pages.
+void RunScale(const Options& o) {
+  if (o.scale_entries > 0) {
+    const std::string dir = o.dir + "-scale";
+    std::printf("\n-- scale: %" PRIu64 " entries over %zu accounts in %s\n", o.scale_entries,
+                o.accounts, dir.c_str());
+    std::fflush(stdout);
+    BuildScaleLedger(dir, o.accounts, o.scale_entries);
+    Result r;
+    r.dir = dir;
+    r.operations = o.scale_entries;
+    for (int i = 0; i < o.runs; ++i) Measure(&r, o.node);
+    MeasureRaw(&r, o.runs);
+    std::remove((dir + ".node-stderr.log").c_str());
+    PrintResult(r);
+    MeasureHistory(dir, o.accounts, o.scale_entries, std::max(o.runs, 9));
+  }
+  if (o.scale_accounts > 0) {
+    const std::string dir = o.dir + "-accounts";
+    std::printf("\n-- scale: %zu accounts in %s\n", o.scale_accounts, dir.c_str());
+    std::fflush(stdout);
+    BuildManyAccounts(dir, o.scale_accounts);
+    Result r;
+    r.dir = dir;
+    r.operations = 0;
+    for (int i = 0; i < o.runs; ++i) Measure(&r, o.node);
+    MeasureRaw(&r, o.runs);
+    std::remove((dir + ".node-stderr.log").c_str());
+    PrintResult(r);
+  }
+  std::fflush(stdout);
 }
 
 int Main(int argc, char** argv) {
@@ -557,6 +789,9 @@ int Main(int argc, char** argv) {
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::printf("%s\n", MachineLine().c_str());
   std::fflush(stdout);
+
+  if (o.scale_entries > 0 || o.scale_accounts > 0) RunScale(o);
+  if (o.skip_signed) return 0;
 
   std::vector<Result> results(2);
   results[0].dir = o.dir;
