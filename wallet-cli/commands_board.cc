@@ -1,6 +1,7 @@
 // liard board propose|sign|list: the board's M-of-N decisions (docs/wallet.md, "The board").
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -133,8 +134,8 @@ CliStatus Propose(Session& session, Decision decision, const BoardArgs& a) {
   return SubmitBoardOp(session, std::move(propose), words, question, a, true, Hash());
 }
 
-// ---- set-rules: a TOML file of the genesis' [rules] shape, plus [[limits]]; what it does not
-// name stays as in force.
+// ---- set-rules: a TOML file of the genesis' [rules] shape, plus [[limits]] and
+// [[programmes]]; what it does not name stays as in force.
 
 CliStatus RulesError(const std::string& file, const toml::node& n, const std::string& what) {
   return CliStatus::Usage(file + ":" + std::to_string(n.source().begin.line) + ": " + what);
@@ -158,6 +159,98 @@ bool ParseRatioText(std::string_view t, int64_t* num, int64_t* den) {
     return true;
   }
   return parse(t.substr(0, slash), num) && parse(t.substr(slash + 1), den) && *den > 0;
+}
+
+// A moment: a TOML date (00:00 UTC) or a date-time with its offset; a local date-time without
+// an offset is refused (which hour would it be?).
+bool MomentOf(const toml::node& n, int64_t* ms) {
+  using namespace std::chrono;
+  auto days_of = [](const toml::date& d) {
+    return sys_days(year(d.year) / month(d.month) / day(d.day)).time_since_epoch();
+  };
+  if (const auto* d = n.as_date()) {
+    *ms = duration_cast<milliseconds>(days_of(d->get())).count();
+    return true;
+  }
+  const auto* dt = n.as_date_time();
+  if (dt == nullptr || !dt->get().offset) return false;
+  const toml::date_time& v = dt->get();
+  auto t = days_of(v.date) + hours(v.time.hour) + minutes(v.time.minute) + seconds(v.time.second) -
+           minutes(v.offset->minutes);
+  *ms = duration_cast<milliseconds>(t).count();
+  return true;
+}
+
+// One [[programmes]] entry, with the genesis file's keys (docs/operator.md): it replaces the
+// programme of that name in force, or adds one. Its budget is not set here: sponsors' money is
+// recorded by `liard fund-programme`, so that every euro has its own journal entry.
+CliStatus ParseProgrammeEntry(const std::string& file, const toml::table& t, int decimals,
+                              Rules* rules) {
+  auto name = t["name"].value<std::string>();
+  if (!name || !IsValidProgrammeName(*name))
+    return RulesError(file, t, "each [[programmes]] needs name = \"...\" (1 to 32 of a-z 0-9 -)");
+  Programme p;
+  if (const Programme* old = rules->FindProgramme(*name)) p = *old;
+  p.name = *name;
+  p.opening_budget = 0;  // only the genesis opens a budget
+  for (const auto& [key, n] : t) {
+    const std::string k(key.str());
+    auto text = n.value<std::string>();
+    Amount a;
+    if (k == "name") continue;
+    if (k == "sponsor") {
+      if (!text) return RulesError(file, n, "sponsor must be text");
+      p.sponsor = *text;
+    } else if (k == "ratio") {
+      if (!text || !ParseRatioText(*text, &p.ratio_num, &p.ratio_den))
+        return RulesError(file, n, "ratio must be a ratio in quotes, such as \"12/10\"");
+    } else if (k == "rounding") {
+      if (text == "down")
+        p.rounding = Rounding::kDown;
+      else if (text == "up")
+        p.rounding = Rounding::kUp;
+      else if (text == "nearest")
+        p.rounding = Rounding::kNearest;
+      else
+        return RulesError(file, n, "rounding must be \"down\", \"up\" or \"nearest\"");
+    } else if (k == "step" || k == "monthly_cap" || k == "min_euros") {
+      const int places = k == "min_euros" ? 2 : decimals;
+      if (!text || !ParseAmount(*text, places, &a).ok() || a.negative())
+        return RulesError(file, n, k + " must be an amount in quotes, such as \"30.00\"");
+      (k == "step" ? p.step : k == "monthly_cap" ? p.monthly_cap : p.min_euros) = a.minor();
+    } else if (k == "starts" || k == "ends") {
+      if (!MomentOf(n, k == "starts" ? &p.starts_ms : &p.ends_ms))
+        return RulesError(file, n,
+                          k + " must be a date (2026-11-01) or a date-time with its "
+                              "offset (2026-11-01T08:00:00+01:00)");
+    } else if (k == "member_kinds") {
+      const toml::array* kinds = n.as_array();
+      if (kinds == nullptr) return RulesError(file, n, "member_kinds must be a list of kinds");
+      p.member_kinds = 0;
+      for (const toml::node& kn : *kinds) {
+        auto kt = kn.value<std::string>();
+        bool known = false;
+        for (AccountKind kind : kAllKinds)
+          if (kt && KindName(kind) == *kt) {
+            p.member_kinds |= KindBit(kind);
+            known = true;
+          }
+        if (!known) return RulesError(file, kn, "unknown account kind in member_kinds");
+      }
+    } else if (k == "budget") {
+      return RulesError(file, n,
+                        "a programme's budget is recorded with 'liard fund-programme', not in "
+                        "the rules: every euro of a sponsor gets its own journal entry");
+    } else {
+      return RulesError(file, n,
+                        "unknown key '" + k +
+                            "' in [[programmes]] (known: name, sponsor, ratio, rounding, step, "
+                            "min_euros, starts, ends, monthly_cap, member_kinds)");
+    }
+  }
+  std::erase_if(rules->programmes, [&](const Programme& x) { return x.name == p.name; });
+  rules->programmes.push_back(std::move(p));
+  return CliStatus::Ok();
 }
 
 CliStatus LoadRulesFile(Session& session, const std::string& file, Rules* rules) {
@@ -245,10 +338,16 @@ CliStatus LoadRulesFile(Session& session, const std::string& file, Rules* rules)
         std::erase_if(rules->limits, [&](const KindLimits& x) { return x.kind == l.kind; });
         rules->limits.push_back(l);
       }
+    } else if (k == "programmes") {
+      if (!node.is_array_of_tables())
+        return RulesError(file, node, "programmes must be [[programmes]] entries");
+      for (const toml::node& entry : *node.as_array()) {
+        CliStatus s = ParseProgrammeEntry(file, *entry.as_table(), decimals, rules);
+        if (!s.ok()) return s;
+      }
     } else {
       return RulesError(file, node,
-                        "unknown table '" + k +
-                            "' (known: [rules], [[limits]]; programmes are kept as in force)");
+                        "unknown table '" + k + "' (known: [rules], [[limits]], [[programmes]])");
     }
   }
   Status v = ValidateRules(*rules);

@@ -775,6 +775,39 @@ TEST_CASE(
   CHECK(e["name"] == "Épicerie");
 }
 
+TEST_CASE("the board changes a bonus programme and the fee with set-rules and conversions follow",
+          "[wallet][e2e][board][rules]") {
+  WalletWorld w;
+  w.Import("board-1");
+  const std::string rules = w.tmp().Join("rules.toml");
+  // The agglomeration raises its bonus to 50 % with a 10.00 monthly cap; the fee drops to 3 %.
+  WriteFile(rules,
+            "[rules]\nreconversion_fee = \"3/100\"\n\n[[programmes]]\nname = \"demo-bonus\"\n"
+            "ratio = \"15/10\"\nmonthly_cap = \"10.00\"\n");
+  CommandResult set =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  INFO(set.out << set.err);
+  REQUIRE(set.exit_code == 0);
+  CHECK(Has(set.out, "decided"));
+  const int64_t before = w.Balance("bob");
+  REQUIRE(w.Liard({"--key", "office", "convert", "--member", w.Address("bob"), "--eur", "10,00",
+                   "--programme", "demo-bonus", "--yes"})
+              .exit_code == 0);
+  CHECK(w.Balance("bob") - before == 15'00);  // 10.00 at par and a 5.00 bonus
+  REQUIRE(w.Liard({"--key", "office", "convert", "--member", w.Address("bob"), "--eur", "20,00",
+                   "--programme", "demo-bonus", "--yes"})
+              .exit_code == 0);
+  CHECK(w.Balance("bob") - before == 15'00 + 20'00 + 5'00);  // the cap: 5.00 more, not 10.00
+
+  // A budget in the rules file is refused, naming the line: sponsors' euros are journaled apart.
+  WriteFile(rules, "[[programmes]]\nname = \"demo-bonus\"\nbudget = \"100.00\"\n");
+  CommandResult budget =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  CHECK(budget.exit_code == 2);
+  CHECK(Has(budget.err, "rules.toml:3"));
+  CHECK(Has(budget.err, "fund-programme"));
+}
+
 TEST_CASE(
     "a resident whose membership ended cannot pay until an office renews it and the end and the "
     "word expired are shown",
