@@ -273,17 +273,19 @@ CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const 
   std::vector<PreparedEntry> ready;  // prepared, waiting to be committed
   Delta delta;
   while (!raw.empty() || !ready.empty()) {
-    // Workers prepare `raw` while this thread commits `ready` and reads the next batch.
+    // `threads - 1` workers prepare `raw` while this thread commits `ready` and reads the next
+    // batch, then helps them finish: `threads` threads in all, never idle.
     std::vector<PreparedEntry> preparing(raw.size());
+    std::atomic<size_t> next_index{0};
+    auto prepare_some = [&] {
+      for (size_t i; (i = next_index.fetch_add(1, std::memory_order_relaxed)) < raw.size();) {
+        Hash claimed;
+        JournalEntry e = FromWire(raw[i], &claimed);
+        replay->Prepare(std::move(e), claimed, DecodeEnvelope, &preparing[i]);
+      }
+    };
     std::vector<std::thread> workers;
-    for (int t = 0; t < threads && !raw.empty(); ++t)
-      workers.emplace_back([&, t] {
-        for (size_t i = static_cast<size_t>(t); i < raw.size(); i += static_cast<size_t>(threads)) {
-          Hash claimed;
-          JournalEntry e = FromWire(raw[i], &claimed);
-          replay->Prepare(std::move(e), claimed, DecodeEnvelope, &preparing[i]);
-        }
-      });
+    for (int t = 1; t < threads && !raw.empty(); ++t) workers.emplace_back(prepare_some);
     CliStatus failure;
     for (PreparedEntry& p : ready) {
       Status c = replay->Commit(&p, &delta);
@@ -299,6 +301,7 @@ CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const 
     }
     std::vector<pb::JournalEntry> next;
     if (failure.ok()) failure = read(&next);
+    if (failure.ok()) prepare_some();
     for (auto& w : workers) w.join();
     if (!failure.ok()) return failure;
     ready = std::move(preparing);

@@ -91,9 +91,9 @@ struct PipelineStats {
   double seconds = 0;
 };
 
-// Replays every entry of `source` through `replay`: `threads` threads decode and verify
-// signatures (Replay::Prepare) batch by batch while this one commits the previous batch in
-// order. Stops at the first discrepancy (Exit::kRefused naming the sequence and why). Calls
+// Replays every entry of `source` through `replay`: `threads` threads in all (this one and
+// `threads - 1` workers) decode and verify signatures (Replay::Prepare) batch by batch, this one
+// first committing the previous batch in order and reading the next. Stops at the first discrepancy (Exit::kRefused naming the sequence and why). Calls
 // `progress` about once a second, and `checkpoint_hook` every `hook_every` entries (to save
 // the replay and resume later).
 [[nodiscard]] CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads,
