@@ -141,6 +141,17 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
 }
 
 int Run(const std::string& data, const std::string& config_file, const std::string& listen) {
+  // Signals are taken synchronously by this thread (sigwait): blocked first, before any other
+  // thread exists, so that every thread inherits the mask. gRPC starts threads as soon as a
+  // credentials object exists (grpc_init): a SIGTERM delivered to one of them before this mask
+  // killed the node outright, without its last checkpoint or its log lines.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
   NodeConfig config;
   if (!config_file.empty()) {
     Status s = LoadConfigFile(config_file, &config);
@@ -173,15 +184,6 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   SetUpLogging(config.log_level);
   InitCrypto();
-
-  // Signals are taken synchronously by this thread (sigwait): blocked here, before any other
-  // thread exists, so that every thread gRPC and the applier start inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   const auto load_start = std::chrono::steady_clock::now();
   std::unique_ptr<Store> store;
