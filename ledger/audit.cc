@@ -129,7 +129,7 @@ void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
 
   auto at = [&](Slot s) { return t[static_cast<size_t>(s)]; };
   ReserveSample sample{e.sequence, e.time_ms, at(Slot::kMember) + at(Slot::kPaper),
-                       at(Slot::kFund) + at(Slot::kOfficeCash)};
+                       at(Slot::kFund) + at(Slot::kOfficeCash), at(Slot::kFund)};
   if (seen_++ % stride_ == 0) {
     samples_.push_back(sample);
     if (samples_.size() >= 2 * kMaxSamples) {  // keep every other one, and sample half as often

@@ -50,6 +50,7 @@ struct ReserveSample {
   int64_t time_ms = 0;
   int64_t circulation = 0;  // minor units (accounts and paper)
   int64_t reserve = 0;      // euro cents (fund and office cash)
+  int64_t fund = 0;         // euro cents in the guarantee fund alone (the bank account)
 };
 
 // Accumulates the report's figures entry by entry. Samples are thinned to at most

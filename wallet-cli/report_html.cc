@@ -27,7 +27,7 @@ std::string Chart(const ReportInput& in) {
                     "\" role=\"img\" aria-label=\"Circulation and reserve over time\">\n";
   if (s.empty()) return svg + "<text x=\"20\" y=\"40\">No entries yet.</text></svg>\n";
   int64_t top = 1;
-  for (const auto& p : s) top = std::max({top, p.circulation, p.reserve});
+  for (const auto& p : s) top = std::max({top, p.circulation, p.reserve, p.fund});
   const int64_t t0 = s.front().time_ms, t1 = std::max(s.back().time_ms, t0 + 1);
   auto x = [&](int64_t t) {
     return kLeft +
@@ -60,6 +60,7 @@ std::string Chart(const ReportInput& in) {
     return "<polyline class=\"" + std::string(cls) + "\" points=\"" + pts + "\"/>\n";
   };
   svg += line([](const ReserveSample& p) { return p.reserve; }, "reserve");
+  svg += line([](const ReserveSample& p) { return p.fund; }, "fund");
   svg += line([](const ReserveSample& p) { return p.circulation; }, "circulation");
   return svg + "</svg>\n";
 }
@@ -125,6 +126,7 @@ svg .axis { font-size: 11px; fill: #555; }
 svg polyline { fill: none; stroke-linejoin: round; }
 svg .circulation { stroke: #2364aa; stroke-width: 2.5; }
 svg .reserve { stroke: #7cc59a; stroke-width: 8; }
+svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
 .legend span { display: inline-block; margin-right: 1.5em; }
 .swatch { display: inline-block; width: 1.6em; height: 0.3em; vertical-align: middle;
           margin-right: 0.4em; }
@@ -163,10 +165,11 @@ svg .reserve { stroke: #7cc59a; stroke-width: 8; }
        "</td></tr>\n</table>\n";
 
   h += "<h2>Circulation and reserve over time</h2>\n";
-  h +=
-      "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>"
-      "Circulation (units)</span><span><span class=\"swatch\" style=\"background:#7cc59a\">"
-      "</span>Reserve (fund and office cash, euros; under the circulation when equal)</span></p>\n";
+  h += "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>"
+       "Circulation (units)</span><span><span class=\"swatch\" style=\"background:#7cc59a\">"
+       "</span>Reserve: fund and office cash, euros (under the circulation when equal)</span>"
+       "<span><span class=\"swatch\" style=\"background:#1d5e3a\"></span>Guarantee fund at "
+       "the bank (dashed)</span></p>\n";
   h += Chart(in);
 
   h += "<h2>Month by month</h2>\n<table>\n<thead><tr><th>Month</th><th>Conversions</th>"

@@ -94,8 +94,10 @@ TEST_CASE("the report's monthly figures follow la Roue's worked numbers",
   REQUIRE(samples.size() == 5);
   CHECK(samples[0].circulation == 1'200);
   CHECK(samples[0].reserve == 1'200);  // 10.00 at the office and 2.00 in the fund
+  CHECK(samples[0].fund == 200);
   CHECK(samples.back().circulation == 200);
   CHECK(samples.back().reserve == 200);
+  CHECK(samples.back().fund == 200);  // the office's cash was banked
 }
 
 TEST_CASE("the chart keeps a bounded number of points, the first and the last among them",
