@@ -632,19 +632,6 @@ TEST_CASE("a stream ends once its reader may no longer read: a re-keyed phone, a
 
 // ---- TLS ------------------------------------------------------------------------------------
 
-// A self-signed certificate for 127.0.0.1 made with the openssl command, as docs/operator.md
-// tells an operator to do for a test install.
-void MakeCertificate(const TempDir& tmp, const std::string& name) {
-  CommandResult r =
-      RunProgram("/usr/bin/env",
-                 {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                  "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                  "/CN=liard test node", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                  "-keyout", tmp.Join(name + ".key"), "-out", tmp.Join(name + ".crt")});
-  INFO("openssl: " << r.exit_code << " " << r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
 TEST_CASE("a node with a TLS certificate answers a TLS client and refuses a plaintext one",
           "[e2e][tls]") {
   TempDir tmp;

@@ -859,6 +859,18 @@ std::string ReplayJournal(std::string_view genesis_bytes,
   return "";
 }
 
+void MakeCertificate(const TempDir& tmp, const std::string& name) {
+  CommandResult r =
+      RunProgram("/usr/bin/env",
+                 {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                  "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                  "/CN=liard test node", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                  "-keyout", tmp.Join(name + ".key"), "-out", tmp.Join(name + ".crt")});
+  if (r.exit_code != 0)
+    throw std::runtime_error("openssl could not make a certificate (exit " +
+                             std::to_string(r.exit_code) + "): " + r.err);
+}
+
 std::string HashBytes(const Hash& h) { return std::string(h.view()); }
 std::string Hex(std::string_view bytes) { return ToHex(bytes); }
 

@@ -162,6 +162,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(
 // TLS that trusts only the certificates of `ca_pem` (PEM), as a client given the node's CA.
 std::shared_ptr<grpc::ChannelCredentials> TlsCredentials(const std::string& ca_pem);
 
+// A self-signed certificate for 127.0.0.1 made with the openssl command, as docs/operator.md
+// tells an operator to do for a test install: NAME.crt and NAME.key in `tmp`.
+void MakeCertificate(const TempDir& tmp, const std::string& name);
+
 // grpc.health.v1.Health/Check for `service`, spoken with a generic stub: 1 is SERVING. Returns
 // the gRPC status; *serving_status is set on success.
 grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,

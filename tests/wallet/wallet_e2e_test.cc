@@ -775,6 +775,56 @@ TEST_CASE(
   CHECK(e["name"] == "Épicerie");
 }
 
+TEST_CASE("the wallet speaks TLS to a node with a certificate when given its CA and only then",
+          "[wallet][e2e][tls]") {
+  TempDir tmp;
+  MakeCertificate(tmp, "node");
+  MakeCertificate(tmp, "stranger");
+  const std::string data = tmp.Join("data");
+  REQUIRE(RunNode({"init", "--demo", "--data", data}).exit_code == 0);
+  WriteFile(tmp.Join("node.toml"), "[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\nkey = \"" +
+                                       tmp.Join("node.key") + "\"\n");
+  NodeProcess node(data, {"--config", tmp.Join("node.toml")});
+  node.set_credentials(TlsCredentials(ReadFile(tmp.Join("node.crt"))));
+  node.Start();
+  ProgramOptions o;
+  o.env = {{"HOME", tmp.Join("home")},
+           {"XDG_CONFIG_HOME", tmp.Join("home/.config")},
+           {"XDG_DATA_HOME", tmp.Join("home/.local/share")},
+           {"LIARD_NODE", node.target()},
+           {"LIARD_PASSPHRASE", kPassphrase},
+           {"LANG", "en_US.UTF-8"}};
+  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "LIARD_TLS_CA", "NO_COLOR"};
+  auto liard = [&](const std::vector<std::string>& args, const ProgramOptions& opts) {
+    return RunProgram(LIARD_WALLET_PATH, args, opts, Millis(30'000));
+  };
+  REQUIRE(liard({"key", "import", "alice", "--seed-file", data + "/demo-keys/alice.seed"}, o)
+              .exit_code == 0);
+  // With the node's certificate as the root: a signed private read over TLS.
+  CommandResult ok =
+      liard({"--tls-ca", tmp.Join("node.crt"), "--key", "alice", "balance", "--json"}, o);
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(json::parse(ok.out)["balance_minor"] == 100'00);
+  // The same through the environment variable.
+  ProgramOptions with_env = o;
+  with_env.env["LIARD_TLS_CA"] = tmp.Join("node.crt");
+  with_env.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+  CHECK(liard({"--key", "alice", "balance"}, with_env).exit_code == 0);
+  // Plaintext, or a root that did not sign the node's certificate: unreachable, exit 3.
+  CommandResult plain = liard({"--key", "alice", "balance"}, o);
+  CHECK(plain.exit_code == 3);
+  CommandResult stranger =
+      liard({"--tls-ca", tmp.Join("stranger.crt"), "--key", "alice", "balance"}, o);
+  CHECK(stranger.exit_code == 3);
+  // A CA file that cannot be read is a local error naming it.
+  CommandResult missing =
+      liard({"--tls-ca", tmp.Join("nowhere.pem"), "--key", "alice", "balance"}, o);
+  CHECK(missing.exit_code == 5);
+  CHECK(Has(missing.err, "nowhere.pem"));
+  CHECK(node.Stop() == 0);
+}
+
 TEST_CASE("the board changes a bonus programme and the fee with set-rules and conversions follow",
           "[wallet][e2e][board][rules]") {
   WalletWorld w;
