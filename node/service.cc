@@ -88,6 +88,11 @@ grpc::Status BadId(std::string_view field, const std::string& bytes) {
   return Invalid(std::string(field) + " must be 32 bytes, not " + std::to_string(bytes.size()));
 }
 
+grpc::Status NoSuchAccount(std::string_view currency_code, const AccountId& id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                      "no account " + EncodeAddress(currency_code, id) + " in this ledger");
+}
+
 void FillOutcome(const SubmitOutcome& o, pb::SubmitResponse* r) {
   r->set_operation_id(std::string(o.op_id.view()));
   r->set_code(static_cast<uint32_t>(o.status.code()));
@@ -342,9 +347,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
     resp->set_freeze_reason(a->freeze_reason);
     return true;
   });
-  if (!found)
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        "no account " + EncodeAddress(code, id) + " in this ledger");
+  if (!found) return NoSuchAccount(code, id);
   resp->set_address(EncodeAddress(code, id));
   return grpc::Status::OK;
 }
@@ -366,9 +369,7 @@ grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContext*,
     resp->set_status(static_cast<pb::AccountStatus>(a->status));
     return true;
   });
-  if (!found)
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        "no account " + EncodeAddress(code, id) + " in this ledger");
+  if (!found) return NoSuchAccount(code, id);
   resp->set_address(EncodeAddress(code, id));
   return grpc::Status::OK;
 }
@@ -598,10 +599,7 @@ grpc::Status LedgerServiceImpl::FindAccountId(std::string_view field, const std:
   bool exists = applier_->Read([&](const MemoryState& state, const HeadState&) {
     return state.FindAccount(*id) != nullptr;
   });
-  if (!exists)
-    return grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        "no account " + EncodeAddress(ledger_.genesis().currency_code, *id) + " in this ledger");
+  if (!exists) return NoSuchAccount(ledger_.genesis().currency_code, *id);
   return grpc::Status::OK;
 }
 
