@@ -268,18 +268,26 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
               << ToHex(run.in.ledger_id).substr(0, 16) << "…)\n";
     if (run.resumed_from > 0)
       std::cout << "  resumed at entry " << run.resumed_from << " (saved replay)\n";
-    std::cout << "  checked entries " << run.resumed_from + (checked > 0 ? 1 : 0) << " to "
-              << r->sequence() << ": hash chain, signatures, every operation applied again\n";
+    if (checked > 0)
+      std::cout << "  checked entries " << run.resumed_from + 1 << " to " << r->sequence()
+                << ": hash chain, signatures, every operation applied again\n";
+    else if (r->discrepancy().sequence == 0)
+      std::cout << "  no new entry since entry " << r->sequence() << "\n";
+    if (r->discrepancy().sequence != 0)
+      std::cout << "  entry " << r->discrepancy().sequence << " is bad: " << r->discrepancy().why
+                << "\n";
     char buf[160];
     std::snprintf(buf, sizeof buf, "  %.0f entries/s on %d thread%s", rate, threads,
                   threads == 1 ? "" : "s");
-    std::cout << buf;
-    if (limit > 0) {
-      std::snprintf(buf, sizeof buf, " = %.2f of this machine's Ed25519 verify rate (%.0f/s)",
-                    rate / limit, limit);
+    if (checked > 0 && r->discrepancy().sequence == 0) {
       std::cout << buf;
+      if (limit > 0) {
+        std::snprintf(buf, sizeof buf, " = %.2f of this machine's Ed25519 verify rate (%.0f/s)",
+                      rate / limit, limit);
+        std::cout << buf;
+      }
+      std::cout << "\n";
     }
-    std::cout << "\n";
     for (const auto& c : checks) std::cout << "  " << c << "\n";
     std::cout << (agrees ? "OK: the ledger verifies.\n" : "");
   }
