@@ -93,9 +93,9 @@ struct PipelineStats {
 
 // Replays every entry of `source` through `replay`: `threads` threads in all (this one and
 // `threads - 1` workers) decode and verify signatures (Replay::Prepare) batch by batch, this one
-// first committing the previous batch in order and reading the next. Stops at the first discrepancy (Exit::kRefused naming the sequence and why). Calls
-// `progress` about once a second, and `checkpoint_hook` every `hook_every` entries (to save
-// the replay and resume later).
+// first committing the previous batch in order and reading the next. Stops at the first discrepancy
+// (Exit::kRefused naming the sequence and why). Calls `progress` about once a second, and
+// `checkpoint_hook` every `hook_every` entries (to save the replay and resume later).
 [[nodiscard]] CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads,
                                     const AppliedFn& applied,
                                     const std::function<void(uint64_t sequence)>& progress,
