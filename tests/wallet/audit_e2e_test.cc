@@ -20,55 +20,22 @@
 #include "tests/e2e/harness.h"
 #include "tests/e2e/tamper.h"
 #include "tests/ledger/fixture.h"
-
-#ifndef LIARD_WALLET_PATH
-#error "LIARD_WALLET_PATH must name the liard binary (set by tests/CMakeLists.txt)"
-#endif
+#include "tests/wallet/wallet_world.h"
 
 namespace liard::e2e {
 namespace {
 
 using json = nlohmann::json;
-constexpr char kPassphrase[] = "une phrase de passe";
-
-// The demo ledger, its node (a checkpoint after every entry) and a wallet home with its keys.
-class AuditWorld {
+// The demo world with what the audit tests add: commands that must succeed, and a month of
+// activity.
+class AuditWorld : public WalletWorld {
  public:
-  AuditWorld() : data_(tmp_.Join("data")) {
-    REQUIRE(RunNode({"init", "--demo", "--data", data_}).exit_code == 0);
-    WriteFile(tmp_.Join("node.toml"), "[checkpoint]\nevery_entries = 1\nevery_seconds = 1\n");
-    node_ = std::make_unique<NodeProcess>(
-        data_, std::vector<std::string>{"--config", tmp_.Join("node.toml")});
-    node_->Start();
-    for (const char* name : {"alice", "bob", "shop", "office", "association"}) {
-      CommandResult r =
-          Liard({"key", "import", name, "--seed-file", data_ + "/demo-keys/" + name + ".seed"});
-      REQUIRE(r.exit_code == 0);
-    }
-  }
-
-  CommandResult Liard(const std::vector<std::string>& args) const {
-    ProgramOptions o;
-    o.env = {{"HOME", tmp_.Join("home")},
-             {"XDG_CONFIG_HOME", tmp_.Join("home/.config")},
-             {"XDG_DATA_HOME", tmp_.Join("home/.local/share")},
-             {"XDG_STATE_HOME", tmp_.Join("home/.local/state")},
-             {"LIARD_NODE", node_->target()},
-             {"LIARD_PASSPHRASE", kPassphrase},
-             {"LANG", "en_US.UTF-8"}};
-    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
-    return RunProgram(LIARD_WALLET_PATH, args, o, Millis(60'000));
-  }
   // Runs a command that must succeed.
   std::string Ok(const std::vector<std::string>& args) const {
     CommandResult r = Liard(args);
     INFO("liard " << args.at(0) << "...: " << r.err << r.out);
     REQUIRE(r.exit_code == 0);
     return r.out;
-  }
-  std::string Address(const std::string& key) const {
-    std::string out = Ok({"key", "export", key, "--address"});
-    return out.substr(0, out.find('\n'));
   }
 
   // A month of a small currency: conversions with the bonus, payments, a reconversion, the
@@ -85,15 +52,6 @@ class AuditWorld {
     Ok({"--key", "association", "payout", "--merchant", Address("shop"), "--eur", "28,50", "--ref",
         "VIR-0077", "--yes"});
   }
-
-  NodeProcess& node() { return *node_; }
-  const TempDir& tmp() const { return tmp_; }
-  const std::string& data() const { return data_; }
-
- private:
-  TempDir tmp_;
-  std::string data_;
-  std::unique_ptr<NodeProcess> node_;
 };
 
 // A date of the statement: "2026-11-26", or the French "26/11/2026", `days` from today (UTC).
