@@ -154,25 +154,42 @@ std::vector<VerifiedOperation> SignAndVerify(const BenchLedger& b,
   return out;
 }
 
+// Opens the ledger of `b` in `dir`: loads it when it is there (and refuses another program's
+// ledger), else initialises it as `liard-node init` does (the genesis state, then the node's
+// own key). True when it was there.
+bool OpenOrInitialize(const std::string& dir, const BenchLedger& b,
+                      std::unique_ptr<node::Store>* store, MemoryState* state,
+                      node::HeadState* head) {
+  Check(node::Store::Open(dir, /*create=*/true, store), "opening " + dir);
+  if ((*store)->initialized()) {
+    std::string bytes;
+    Hash id;
+    Check((*store)->ReadGenesis(&bytes, &id), "reading the genesis in " + dir);
+    if (id != b.ledger->id())
+      Die(dir +
+          " holds another ledger (other --accounts, or not made by this program): "
+          "remove it or give another --dir");
+    Check((*store)->Load(state, head), "loading " + dir);
+    return true;
+  }
+  Delta delta;
+  Check(b.ledger->GenesisDelta(*state, &delta), "the genesis");
+  state->Commit(delta);
+  Check((*store)->Initialize(b.genesis_bytes, b.ledger->id(), *state), "initialising " + dir);
+  Check((*store)->PutNodeSeed(KeyFor("node").seed()), "storing the node seed");
+  *head = node::HeadState{0, b.ledger->id(), 0};
+  return false;
+}
+
 // Phase 1: creates (or completes) a ledger of `operations` entries in `dir`. Returns false if
 // it was already there.
 bool BuildLedger(const std::string& dir, size_t accounts, uint64_t operations, unsigned threads) {
   BenchLedger b = MakeLedger(accounts);
   const Ledger& ledger = *b.ledger;
   std::unique_ptr<node::Store> store;
-  Check(node::Store::Open(dir, /*create=*/true, &store), "opening " + dir);
-
   MemoryState state;
   node::HeadState head;
-  if (store->initialized()) {
-    std::string bytes;
-    Hash id;
-    Check(store->ReadGenesis(&bytes, &id), "reading the genesis in " + dir);
-    if (id != ledger.id())
-      Die(dir +
-          " holds another ledger (other --accounts, or not made by this program): "
-          "remove it or give another --dir");
-    Check(store->Load(&state, &head), "loading " + dir);
+  if (OpenOrInitialize(dir, b, &store, &state, &head)) {
     if (head.sequence == operations) {
       std::printf("%s: already holds %" PRIu64 " operations over %zu accounts; not rebuilt\n",
                   dir.c_str(), operations, accounts);
@@ -182,13 +199,6 @@ bool BuildLedger(const std::string& dir, size_t accounts, uint64_t operations, u
       Die(dir + " holds " + std::to_string(head.sequence) + " operations, more than --operations");
     std::printf("%s: resuming at entry %" PRIu64 "\n", dir.c_str(), head.sequence + 1);
   } else {
-    // As `liard-node init` does: the genesis state, then the node's own key.
-    Delta delta;
-    Check(ledger.GenesisDelta(state, &delta), "the genesis");
-    state.Commit(delta);
-    Check(store->Initialize(b.genesis_bytes, ledger.id(), state), "initialising " + dir);
-    Check(store->PutNodeSeed(KeyFor("node").seed()), "storing the node seed");
-    head = node::HeadState{0, ledger.id(), 0};
     std::printf("%s: ledger %s, %zu accounts\n", dir.c_str(), ToHex(ledger.id()).c_str(), accounts);
   }
   std::fflush(stdout);
@@ -288,15 +298,9 @@ void BuildScaleLedger(const std::string& dir, size_t accounts, uint64_t entries)
   BenchLedger b = MakeLedger(accounts);
   const Ledger& ledger = *b.ledger;
   std::unique_ptr<node::Store> store;
-  Check(node::Store::Open(dir, /*create=*/true, &store), "opening " + dir);
   MemoryState state;
   node::HeadState head;
-  if (store->initialized()) {
-    std::string bytes;
-    Hash id;
-    Check(store->ReadGenesis(&bytes, &id), "reading the genesis in " + dir);
-    if (id != ledger.id()) Die(dir + " holds another ledger: remove it or give another --dir");
-    Check(store->Load(&state, &head), "loading " + dir);
+  if (OpenOrInitialize(dir, b, &store, &state, &head)) {
     if (head.sequence == entries) {
       std::printf("%s: already holds %" PRIu64 " entries over %zu accounts; not rebuilt\n",
                   dir.c_str(), entries, accounts);
@@ -305,12 +309,6 @@ void BuildScaleLedger(const std::string& dir, size_t accounts, uint64_t entries)
     if (head.sequence > entries) Die(dir + " holds more entries than asked");
     std::printf("%s: resuming at entry %" PRIu64 "\n", dir.c_str(), head.sequence + 1);
   } else {
-    Delta delta;
-    Check(ledger.GenesisDelta(state, &delta), "the genesis");
-    state.Commit(delta);
-    Check(store->Initialize(b.genesis_bytes, ledger.id(), state), "initialising " + dir);
-    Check(store->PutNodeSeed(KeyFor("node").seed()), "storing the node seed");
-    head = node::HeadState{0, ledger.id(), 0};
     std::printf("%s: ledger %s, %zu accounts, unsigned entries\n", dir.c_str(),
                 ToHex(ledger.id()).c_str(), accounts);
   }
