@@ -10,18 +10,7 @@ namespace {
 
 // "12.50", "-0.07", "1250" (0 decimals), with `point` as the decimal separator.
 std::string Decimal(int64_t minor, int decimals, char point = '.') {
-  const bool negative = minor < 0;
-  unsigned __int128 v = negative ? -static_cast<__int128>(minor) : minor;
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  } while (v > 0);
-  if (decimals > 0) {
-    while (digits.size() <= static_cast<size_t>(decimals)) digits.insert(digits.begin(), '0');
-    digits.insert(digits.end() - decimals, point);
-  }
-  return negative ? "-" + digits : digits;
+  return FormatAmount(Amount(minor), decimals, "", point);
 }
 
 struct Civil {
