@@ -974,22 +974,37 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
     ++expected;
   }
 
+  // Each column family's keys go into the batch in ascending order. RocksDB inserts a batch
+  // into its memtables in batch order, and a skip list insert starts from where the previous
+  // one ended: keys that follow each other are found in a few steps, where random ones search
+  // the whole list from the top (the batch path spent most of the applier's time there).
+  // Within a group no key repeats in a family, so the order changes nothing else.
   Batch b(m.cf);
-  std::unordered_set<AccountId> accounts;
-  std::unordered_set<BookKey> balances;
+  std::vector<std::pair<Hash, uint64_t>> op_ids;
+  std::vector<std::string> history;
+  std::vector<AccountId> accounts;
+  std::vector<BookKey> balances;
+  op_ids.reserve(group.size());
+  history.reserve(group.size() * 2);
   bool governance_changed = false;
   for (const auto& op : group) {
     std::string seq = SeqKey(op.entry.sequence);
     b.Put(kJournal, seq, EncodeEntry(op.entry, op.entry_hash));
     b.Put(kPostings, seq, EncodePostings(op.delta.postings));
-    b.Put(kOpIndex, op.op_id.view(), seq);
-    for (const auto& id : op.touched) b.Put(kHistory, HistoryKey(id, op.entry.sequence), "");
-    for (const auto& a : op.delta.accounts) accounts.insert(a.id);
-    for (const auto& p : op.delta.postings) balances.insert(p.key);
+    op_ids.emplace_back(op.op_id, op.entry.sequence);
+    for (const auto& id : op.touched) history.push_back(HistoryKey(id, op.entry.sequence));
+    for (const auto& a : op.delta.accounts) accounts.push_back(a.id);
+    for (const auto& p : op.delta.postings) balances.push_back(p.key);
     if (op.delta.governance) governance_changed = true;
   }
+  std::sort(op_ids.begin(), op_ids.end());
+  for (const auto& [id, sequence] : op_ids) b.Put(kOpIndex, id.view(), SeqKey(sequence));
+  std::sort(history.begin(), history.end());
+  for (const auto& k : history) b.Put(kHistory, k, "");
   // The record as the whole group left it: a later op of the group may have changed it again.
   if (governance_changed) b.Put(kMeta, kGovernanceKey, EncodeGovernance(state_after.governance()));
+  std::sort(accounts.begin(), accounts.end());
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
   for (const auto& id : accounts) {
     const Account* a = state_after.FindAccount(id);
     if (!a)
@@ -997,6 +1012,13 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
                     "the state after the group lacks account " + ToHex(id) + " that it wrote");
     b.Put(kAccounts, id.view(), EncodeAccount(*a));
   }
+  // Sorted as their encoded keys sort: slot first, then owner.
+  auto by_key = [](const BookKey& x, const BookKey& y) {
+    return std::pair(static_cast<uint8_t>(x.slot), x.owner) <
+           std::pair(static_cast<uint8_t>(y.slot), y.owner);
+  };
+  std::sort(balances.begin(), balances.end(), by_key);
+  balances.erase(std::unique(balances.begin(), balances.end()), balances.end());
   std::string v;
   for (const auto& key : balances) {
     int64_t balance = state_after.Balance(key);

@@ -1277,6 +1277,29 @@ TEST_CASE("the same envelope submitted twice is applied once and answered alike"
   CHECK(c.AccountOf("alice").sequence() == 7);
 }
 
+TEST_CASE("the stop line counts the synced groups and what they carried", "[e2e][restart]") {
+  RunningNode n;
+  Client& c = n.c();
+  // A batch of 5 is queued at once, so it is one group; two more single operations, one of
+  // them a duplicate (answered, not applied again), and one refused by the core.
+  std::vector<pb::SignedOperation> five;
+  for (uint64_t seq = 1; seq <= 5; ++seq) five.push_back(c.SignTransfer("alice", "bob", 1, seq));
+  pb::SubmitBatchResponse batch;
+  REQUIRE(c.SubmitBatch(five, &batch).ok());
+  pb::SignedOperation sixth = c.SignTransfer("alice", "bob", 1, 6);
+  REQUIRE(c.Submit(sixth).status.ok());
+  REQUIRE(c.Submit(sixth).response.duplicate());
+  CHECK_FALSE(c.Submit(c.SignTransfer("alice", "bob", 1, 9)).status.ok());  // a gap
+  REQUIRE(n.node->Stop() == 0);
+  const std::string log = n.node->err();
+  INFO(log);
+  CHECK(log.find("applied=6 ") != std::string::npos);
+  CHECK(log.find("operations=8 ") != std::string::npos);
+  // The batch's group and the sixth's: two synced writes; a refusal alone writes nothing.
+  CHECK(log.find("groups=2 ") != std::string::npos);
+  CHECK(log.find("largest_group=5 ") != std::string::npos);
+}
+
 TEST_CASE("two envelopes spending the same funds concurrently: exactly one succeeds",
           "[e2e][concurrency]") {
   RunningNode n;

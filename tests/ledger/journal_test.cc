@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "tests/ledger/fixture.h"
 
@@ -12,6 +14,35 @@ namespace {
 
 using testing::Fixture;
 using testing::Member;
+
+TEST_CASE("SHA-256 gives the published test vectors, in one part or many", "[ledger][crypto]") {
+  // FIPS 180-2 examples; the hash every entry, operation id and digest record relies on.
+  CHECK(ToHex(Sha256({""})) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(ToHex(Sha256({"abc"})) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  CHECK(ToHex(Sha256({two_blocks})) ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  const std::string million(1'000'000, 'a');
+  CHECK(ToHex(Sha256({million})) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Split anywhere, the parts hash as their concatenation.
+  for (size_t cut = 0; cut <= two_blocks.size(); ++cut)
+    CHECK(Sha256({std::string_view(two_blocks).substr(0, cut),
+                  std::string_view(two_blocks).substr(cut)}) == Sha256({two_blocks}));
+  // Each thread keeps its own context: hashing from several at once gives the same results.
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i)
+        if (ToHex(Sha256({"a", "bc"})) !=
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+          ++wrong;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(wrong == 0);
+}
 
 TEST_CASE("an entry's hash changes with any byte of the entry", "[ledger][journal]") {
   JournalEntry e{7, 1'700'000'000'000, Sha256({"prev"}), "envelope bytes"};
