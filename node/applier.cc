@@ -22,11 +22,6 @@ namespace {
 constexpr size_t kMaxGroup = 1024;
 // How often the idle thread wakes to see whether a checkpoint is due by time.
 constexpr auto kIdleWake = std::chrono::milliseconds(200);
-// How long a group waits for operations announced (being verified) when it is about to be
-// written. Unary calls from many clients arrive a few at a time; without the wait each group
-// held 1.5 operations and each operation paid most of an fsync. A verification takes about
-// 50 us of CPU: the bound only matters when the machine is overloaded.
-constexpr auto kGatherWait = std::chrono::microseconds(400);
 
 Status ShuttingDown() {
   return Status(Code::kUnavailable, "the node is shutting down; send it again once it is back");
@@ -77,25 +72,10 @@ void Applier::Stop() {
   follow_cv_.notify_all();
 }
 
-void Applier::Announce() {
-  std::lock_guard lock(queue_mu_);
-  ++announced_;
-}
-
-void Applier::Withdraw() {
-  {
-    std::lock_guard lock(queue_mu_);
-    --announced_;
-  }
-  queue_cv_.notify_one();
-}
-
-std::future<SubmitOutcome> Applier::Submit(VerifiedOperation op, bool announced) {
+std::future<SubmitOutcome> Applier::Submit(VerifiedOperation op) {
   std::vector<VerifiedOperation> ops;
   ops.push_back(std::move(op));
-  auto futures = SubmitAll(std::move(ops));
-  if (announced) Withdraw();  // it is queued now
-  return std::move(futures.front());
+  return std::move(SubmitAll(std::move(ops)).front());
 }
 
 std::vector<std::future<SubmitOutcome>> Applier::SubmitAll(std::vector<VerifiedOperation> ops) {
@@ -142,11 +122,6 @@ void Applier::Run() {
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait_for(lock, kIdleWake, [&] { return !queue_.empty() || stopping_; });
-      if (!queue_.empty() && announced_ > 0) {
-        queue_cv_.wait_for(lock, kGatherWait, [&] {
-          return announced_ == 0 || stopping_ || queue_.size() >= kMaxGroup;
-        });
-      }
       // Stopping still drains: whatever was accepted into the queue gets its answer.
       if (queue_.empty() && stopping_) return;
       size_t n = std::min(queue_.size(), kMaxGroup);

@@ -59,13 +59,7 @@ class Applier {
   // Later submits are answered kUnavailable.
   void Stop();
 
-  // A caller about to verify an operation announces it, so that a group being formed waits a
-  // moment for it (see kGatherWait in applier.cc) instead of paying a second fsync right after.
-  // Every Announce is matched by one Submit made with `announced` true, or by Withdraw.
-  void Announce();
-  void Withdraw();
-
-  std::future<SubmitOutcome> Submit(VerifiedOperation op, bool announced = false);
+  std::future<SubmitOutcome> Submit(VerifiedOperation op);
   // Queues all of them at once, so they apply in this order, one after the other.
   std::vector<std::future<SubmitOutcome>> SubmitAll(std::vector<VerifiedOperation> ops);
 
@@ -127,8 +121,7 @@ class Applier {
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
-  bool stopping_ = false;   // under queue_mu_
-  uint64_t announced_ = 0;  // under queue_mu_: announced operations not yet queued
+  bool stopping_ = false;  // under queue_mu_
 
   mutable std::mutex follow_mu_;
   mutable std::condition_variable follow_cv_;

@@ -234,14 +234,12 @@ grpc::Status LedgerServiceImpl::Submit(grpc::ServerContext* ctx, const pb::Submi
                                        pb::SubmitResponse* resp) {
   if (shutting_down_) return Unavailable();
   VerifiedOperation v;
-  applier_->Announce();
   Status s = Verify(req->operation(), &v);
   if (!s.ok()) {
-    applier_->Withdraw();
     LogEarlyRefusal(ledger_, req->operation(), s);
     return Refusal(ctx, s);
   }
-  SubmitOutcome o = applier_->Submit(std::move(v), /*announced=*/true).get();
+  SubmitOutcome o = applier_->Submit(std::move(v)).get();
   if (!o.status.ok()) return Refusal(ctx, o.status);
   FillOutcome(o, resp);
   return grpc::Status::OK;
