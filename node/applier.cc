@@ -78,26 +78,46 @@ std::future<SubmitOutcome> Applier::Submit(VerifiedOperation op) {
   return std::move(SubmitAll(std::move(ops)).front());
 }
 
+void Applier::SubmitThen(VerifiedOperation op, Done done) {
+  std::vector<Pending> pending;
+  pending.push_back(Pending{std::move(op), std::move(done)});
+  Enqueue(std::move(pending));
+}
+
 std::vector<std::future<SubmitOutcome>> Applier::SubmitAll(std::vector<VerifiedOperation> ops) {
   std::vector<std::future<SubmitOutcome>> futures;
   futures.reserve(ops.size());
+  std::vector<Pending> pending;
+  pending.reserve(ops.size());
+  for (auto& op : ops) {
+    auto promise = std::make_shared<std::promise<SubmitOutcome>>();
+    futures.push_back(promise->get_future());
+    pending.push_back(
+        Pending{std::move(op), [promise](SubmitOutcome o) { promise->set_value(std::move(o)); }});
+  }
+  Enqueue(std::move(pending));
+  return futures;
+}
+
+void Applier::Enqueue(std::vector<Pending> pending) {
+  std::vector<Pending> refused;
   {
     std::lock_guard lock(queue_mu_);
-    for (auto& op : ops) {
-      Pending p{std::move(op), {}};
-      futures.push_back(p.done.get_future());
+    for (auto& p : pending) {
       if (stopping_) {
-        SubmitOutcome o;
-        o.op_id = p.op.id();
-        o.status = ShuttingDown();
-        p.done.set_value(std::move(o));
+        refused.push_back(std::move(p));
       } else {
         queue_.push_back(std::move(p));
       }
     }
   }
   queue_cv_.notify_one();
-  return futures;
+  for (auto& p : refused) {
+    SubmitOutcome o;
+    o.op_id = p.op.id();
+    o.status = ShuttingDown();
+    p.done(std::move(o));
+  }
 }
 
 uint64_t Applier::durable_sequence() const {
@@ -243,7 +263,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
     stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
   }
   if (!applied.empty()) follow_cv_.notify_all();
-  for (size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(outcomes[i]));
+  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
   if (!applied.empty()) {
     std::vector<CommittedOp> committed;
     committed.reserve(applied.size());

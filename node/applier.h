@@ -60,6 +60,11 @@ class Applier {
   void Stop();
 
   std::future<SubmitOutcome> Submit(VerifiedOperation op);
+  // Queues one operation; `done` is called once with its outcome, on the applier's thread once
+  // the outcome is durable (or at once, on the caller's, if the applier is stopping). `done`
+  // must be quick and must not call back into the applier.
+  using Done = std::function<void(SubmitOutcome)>;
+  void SubmitThen(VerifiedOperation op, Done done);
   // Queues all of them at once, so they apply in this order, one after the other.
   std::vector<std::future<SubmitOutcome>> SubmitAll(std::vector<VerifiedOperation> ops);
 
@@ -99,9 +104,10 @@ class Applier {
  private:
   struct Pending {
     VerifiedOperation op;
-    std::promise<SubmitOutcome> done;
+    Done done;
   };
 
+  void Enqueue(std::vector<Pending> pending);
   void Run();
   void ApplyGroup(std::vector<Pending>& group);
   void MaybeCheckpoint(bool force);

@@ -75,7 +75,7 @@ grpc::StatusCode GrpcCodeOf(Code code) {
 
 // A refused submit: the gRPC status of its group, the code in trailing metadata, and the
 // message prefixed by the code's name.
-grpc::Status Refusal(grpc::ServerContext* ctx, const Status& s) {
+grpc::Status Refusal(grpc::ServerContextBase* ctx, const Status& s) {
   ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
   ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
   if (s.item() != 0) ctx->AddTrailingMetadata("liard-leg", std::to_string(s.item()));
@@ -230,19 +230,42 @@ static void LogEarlyRefusal(const Ledger& ledger, const pb::SignedOperation& env
   LogRefused(s, &op_id, decoded ? &op.account : nullptr, ledger.genesis().currency_code);
 }
 
-grpc::Status LedgerServiceImpl::Submit(grpc::ServerContext* ctx, const pb::SubmitRequest* req,
-                                       pb::SubmitResponse* resp) {
-  if (shutting_down_) return Unavailable();
-  VerifiedOperation v;
-  Status s = Verify(req->operation(), &v);
-  if (!s.ok()) {
-    LogEarlyRefusal(ledger_, req->operation(), s);
-    return Refusal(ctx, s);
+grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* req_bytes,
+                                                    grpc::ByteBuffer* resp_bytes) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (shutting_down_) {
+    reactor->Finish(Unavailable());
+    return reactor;
   }
-  SubmitOutcome o = applier_->Submit(std::move(v)).get();
-  if (!o.status.ok()) return Refusal(ctx, o.status);
-  FillOutcome(o, resp);
-  return grpc::Status::OK;
+  pb::SubmitRequest req;
+  grpc::ByteBuffer copy(*req_bytes);  // shares the slices; Deserialize consumes its argument
+  if (!grpc::SerializationTraits<pb::SubmitRequest>::Deserialize(&copy, &req).ok()) {
+    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitRequest"));
+    return reactor;
+  }
+  VerifiedOperation v;
+  Status s = Verify(req.operation(), &v);
+  if (!s.ok()) {
+    LogEarlyRefusal(ledger_, req.operation(), s);
+    reactor->Finish(Refusal(ctx, s));
+    return reactor;
+  }
+  // Answered from the applier's thread once durable; gRPC keeps ctx and resp_bytes alive until
+  // the reactor is finished.
+  applier_->SubmitThen(std::move(v), [ctx, reactor, resp_bytes](SubmitOutcome o) {
+    if (!o.status.ok()) {
+      reactor->Finish(Refusal(ctx, o.status));
+      return;
+    }
+    pb::SubmitResponse resp;
+    FillOutcome(o, &resp);
+    bool own_buffer = false;
+    grpc::Status encoded =
+        grpc::SerializationTraits<pb::SubmitResponse>::Serialize(resp, resp_bytes, &own_buffer);
+    reactor->Finish(encoded);
+  });
+  return reactor;
 }
 
 grpc::Status LedgerServiceImpl::SubmitBatch(grpc::ServerContext* ctx,
