@@ -91,7 +91,7 @@ class Applier {
   // means each operation pays its own fsync.
   struct Stats {
     uint64_t groups = 0;      // synced writes of the journal
-    uint64_t operations = 0;  // operations handled in them, applied or refused
+    uint64_t operations = 0;  // operations handled: applied, refused or answered as duplicates
     uint64_t applied = 0;
     uint64_t largest_group = 0;
     uint64_t write_us = 0;  // time spent in Store::Append (memtables, WAL, fsync)
