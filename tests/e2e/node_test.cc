@@ -1300,6 +1300,52 @@ TEST_CASE("the stop line counts the synced groups and what they carried", "[e2e]
   CHECK(log.find("largest_group=5 ") != std::string::npos);
 }
 
+TEST_CASE("calls abandoned before their fsync leave the node serving and nothing half done",
+          "[e2e][idempotence]") {
+  // Submit is answered by the applier after the fsync; a caller may have given up by then (its
+  // deadline passed, it hung up). Such a call must still be finished exactly once, its operation
+  // applied whole or not at all, and the node must go on.
+  RunningNode n;
+  Client& c = n.c();
+  const int64_t alice_before = c.Balance("alice");
+  std::vector<pb::SignedOperation> ops;
+  for (uint64_t seq = 1; seq <= 200; ++seq) ops.push_back(c.SignTransfer("alice", "bob", 1, seq));
+  int gave_up = 0;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  // Four callers, each sending a quarter in order with a deadline too short to be sure of an
+  // answer; some answers arrive, some are abandoned.
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < ops.size(); i += 4) {
+        SubmitOutcome o = c.Submit(ops[i], Millis(1));
+        if (o.status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+          std::lock_guard lock(mu);
+          ++gave_up;
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  INFO(gave_up << " of 200 calls gave up before their answer");
+  if (gave_up == 0) WARN("no call gave up: this run did not exercise abandoned calls");
+  CHECK(n.node->running());
+  // Resending every envelope in order, with time to spare: each is either applied now or
+  // answered as the duplicate of what was applied before, so all 200 end applied exactly once.
+  const uint64_t applied_before = c.Head().sequence();
+  uint64_t duplicates = 0;
+  for (const auto& op : ops) {
+    SubmitOutcome o = c.Submit(op);
+    INFO(o.status.error_message());
+    REQUIRE(o.status.ok());
+    if (o.response.duplicate()) ++duplicates;
+  }
+  CHECK(duplicates == applied_before);
+  CHECK(c.AccountOf("alice").sequence() == 200);
+  CHECK(c.Balance("alice") == alice_before - 200);
+  CHECK(c.Head().sequence() == 200);
+  REQUIRE(n.node->Stop() == 0);
+}
+
 TEST_CASE("two envelopes spending the same funds concurrently: exactly one succeeds",
           "[e2e][concurrency]") {
   RunningNode n;
