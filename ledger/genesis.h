@@ -3,6 +3,7 @@
 #define LIARD_LEDGER_GENESIS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,11 +25,19 @@ struct GenesisAccount {
   Amount opening_balance;  // units; must be covered by opening_fund
 };
 
+// Genesis versions. 1: the first wave's documents (no node key; the state digest is a sum of
+// SHA-256 values, StateDigestRule 1). 2: names the node key that signs checkpoints, and the
+// state digest is a lattice hash (StateDigestRule 2). A version is a rule: journals made under
+// version 1 replay and verify under version 1's rules forever.
+inline constexpr uint32_t kGenesisVersion1 = 1;
+inline constexpr uint32_t kGenesisVersion2 = 2;
+inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion2;
+
 struct Genesis {
-  uint32_t version = 1;
-  std::string currency_code;  // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
-  std::string currency_name;  // "la Roue"
-  uint32_t decimals = 2;      // minor units per unit = 10^decimals
+  uint32_t version = kGenesisVersion1;  // init writes kCurrentGenesisVersion
+  std::string currency_code;            // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
+  std::string currency_name;            // "la Roue"
+  uint32_t decimals = 2;                // minor units per unit = 10^decimals
   // Par value: one minor unit is worth par_num / par_den euro cents (1/1 for 1 unit = 1 €
   // with 2 decimals).
   int64_t par_num = 1;
@@ -39,7 +48,14 @@ struct Genesis {
   std::vector<GenesisAccount> accounts;
   Amount opening_fund;  // euro cents already in the guarantee fund at the start
   Rules rules;          // the first rules; board decisions change them later
+  // Version 2: the Ed25519 key that signs the node's checkpoints, vouched for by the ledger id
+  // (a change is a board decision). Version 1: none.
+  std::optional<PublicKey> node_key;
 };
+
+// Which state digest a ledger's journal uses: 1 (sum of SHA-256 values mod 2^256) for version 1
+// genesis documents, 2 (LtHash) from version 2 on.
+inline uint32_t StateDigestRuleOf(const Genesis& genesis) { return genesis.version >= 2 ? 2 : 1; }
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
 [[nodiscard]] Status ValidateGenesis(const Genesis& genesis);

@@ -524,6 +524,12 @@ Status DecodeGenesis(std::string_view bytes, Genesis* out) {
     g.accounts.push_back(std::move(ga));
   }
   g.opening_fund = Amount(m.opening_fund());
+  if (!m.node_key().empty()) {
+    PublicKey node_key;
+    s = Take(m.node_key(), "the node key", Code::kInvalidArgument, &node_key);
+    if (!s.ok()) return s;
+    g.node_key = node_key;
+  }
   s = DecodeRules(m.rules(), &g.rules);
   if (!s.ok()) return s;
   *out = std::move(g);
@@ -550,6 +556,7 @@ std::string EncodeGenesis(const Genesis& g) {
   }
   m.set_opening_fund(g.opening_fund.minor());
   EncodeRules(g.rules, m.mutable_rules());
+  if (g.node_key) m.set_node_key(std::string(g.node_key->view()));  // absent in version 1
   return m.SerializeAsString();
 }
 

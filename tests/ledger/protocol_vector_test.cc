@@ -219,6 +219,37 @@ TEST_CASE("the vector's genesis encodes to the documented bytes and ledger id",
   CHECK(codec::EncodeGenesis(decoded) == bytes);
 }
 
+TEST_CASE("a version 2 genesis names the node key; a version 1 genesis keeps its bytes",
+          "[ledger][protocol][genesis]") {
+  // Version 1 (the vector) has no node key and encodes exactly as before field 13 existed.
+  Genesis v1 = VectorGenesis();
+  CHECK(v1.version == kGenesisVersion1);
+  CHECK(StateDigestRuleOf(v1) == 1);
+  v1.node_key = NodeKey().public_key();
+  CHECK(ValidateGenesis(v1).code() == Code::kInvalidArgument);
+
+  Genesis v2 = VectorGenesis();
+  v2.version = kGenesisVersion2;
+  CHECK(ValidateGenesis(v2).code() == Code::kInvalidArgument);  // no node key named
+  v2.node_key = NodeKey().public_key();
+  REQUIRE(ValidateGenesis(v2).ok());
+  CHECK(StateDigestRuleOf(v2) == 2);
+  const std::string bytes = codec::EncodeGenesis(v2);
+  // Field 13, length 32, then the key: the ledger id vouches for the node key.
+  CHECK(bytes.find(std::string("\x6a\x20", 2) + std::string(NodeKey().public_key().view())) !=
+        std::string::npos);
+  Genesis decoded;
+  REQUIRE(codec::DecodeGenesis(bytes, &decoded).ok());
+  REQUIRE(decoded.node_key.has_value());
+  CHECK(*decoded.node_key == NodeKey().public_key());
+  CHECK(codec::EncodeGenesis(decoded) == bytes);
+  CHECK(LedgerIdOf(bytes) != LedgerIdOf(codec::EncodeGenesis(VectorGenesis())));
+
+  Genesis v3 = v2;
+  v3.version = 3;
+  CHECK(ValidateGenesis(v3).code() == Code::kInvalidArgument);
+}
+
 TEST_CASE(
     "the vector's transfer gives the documented body, signing message, signature, id and "
     "envelope",
