@@ -99,6 +99,15 @@ std::vector<std::future<SubmitOutcome>> Applier::SubmitAll(std::vector<VerifiedO
   return futures;
 }
 
+void Applier::SubmitAllThen(std::vector<VerifiedOperation> ops, DoneAt done) {
+  std::vector<Pending> pending;
+  pending.reserve(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i)
+    pending.push_back(
+        Pending{std::move(ops[i]), [done, i](SubmitOutcome o) { done(i, std::move(o)); }});
+  Enqueue(std::move(pending));
+}
+
 void Applier::Enqueue(std::vector<Pending> pending) {
   std::vector<Pending> refused;
   {
