@@ -1458,6 +1458,106 @@ TEST_CASE("the receipt and the journal hold each envelope byte for byte as the c
   }
 }
 
+TEST_CASE("a body re-signed by another key is WRONG_KEY, never the first envelope's duplicate",
+          "[e2e][idempotence][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  const Hash& lid = c.ledger_id();
+  const KeyPair mallory = KeyFor("mallory");
+  const std::string body = TransferBody(lid, "alice", IdBytes("bob"), 5'00, 1).SerializeAsString();
+  const pb::SignedOperation honest = SignBody(body, KeyFor("alice"), lid);
+  const pb::SignedOperation forged = SignBody(body, mallory, lid);
+  REQUIRE(c.OperationIdOf(forged) == c.OperationIdOf(honest));  // the id covers the body only
+
+  // Before the honest envelope is applied.
+  const std::string before = Snapshot(c);
+  SubmitOutcome early = c.Submit(forged);
+  CheckRefused(early, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK(Snapshot(c) == before);
+
+  SubmitOutcome first = c.Submit(honest);
+  REQUIRE(first.status.ok());
+  CHECK_FALSE(first.response.duplicate());
+  const std::string after_first = Snapshot(c);
+
+  // After it: refused for its key, not answered with the honest one's receipt.
+  SubmitOutcome late = c.Submit(forged);
+  CheckRefused(late, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK_FALSE(late.response.duplicate());
+  pb::SubmitBatchResponse alone;
+  REQUIRE(c.SubmitBatch({forged}, &alone).ok());
+  REQUIRE(alone.results_size() == 1);
+  CHECK(alone.results(0).code() == static_cast<uint32_t>(Code::kWrongKey));
+  CHECK_FALSE(alone.results(0).duplicate());
+  CHECK(alone.results(0).sequence() == 0);
+  CHECK(alone.results(0).entry_hash().empty());
+  CHECK(Snapshot(c) == after_first);
+
+  // In one batch right behind its original: refused too.
+  const std::string body2 = TransferBody(lid, "alice", IdBytes("bob"), 1'00, 2).SerializeAsString();
+  pb::SubmitBatchResponse pair;
+  REQUIRE(
+      c.SubmitBatch({SignBody(body2, KeyFor("alice"), lid), SignBody(body2, mallory, lid)}, &pair)
+          .ok());
+  REQUIRE(pair.results_size() == 2);
+  CHECK(pair.results(0).code() == 0);
+  CHECK(pair.results(1).code() == static_cast<uint32_t>(Code::kWrongKey));
+  CHECK_FALSE(pair.results(1).duplicate());
+
+  // The honest envelope, resent byte for byte, is still answered as its duplicate.
+  SubmitOutcome again = c.Submit(honest);
+  REQUIRE(again.status.ok());
+  CHECK(again.response.duplicate());
+  CHECK(again.response.sequence() == first.response.sequence());
+  CHECK(again.response.entry_hash() == first.response.entry_hash());
+  CHECK(c.Balance("alice") == 100'00 - 5'00 - 1'00);
+  CHECK(c.Balance("bob") == 50'00 + 5'00 + 1'00);
+}
+
+TEST_CASE("after a re-key, an honest resend is still its duplicate; the body re-signed is refused",
+          "[e2e][idempotence][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  const Hash& lid = c.ledger_id();
+  const pb::SignedOperation honest = c.SignTransfer("alice", "bob", 5'00, 1);
+  SubmitOutcome first = c.Submit(honest);
+  REQUIRE(first.status.ok());
+  const KeyPair new_key = KeyFor("alice's new phone");
+  SubmitOutcome rekeyed = c.Submit(c.SignPropose(
+      KeyFor("board-1"), 1, Rekey{Id("alice"), new_key.public_key()}, NowMs() + 3'600'000));
+  INFO(rekeyed.status.error_message());
+  REQUIRE(rekeyed.status.ok());  // threshold 1: decided at once
+  // Alice's own key no longer reads her account: the others and the treasurer's view of hers.
+  const std::vector<std::string> others = {"association", "office", "shop", "bob", "carol"};
+  auto alice_now = [&c] {
+    pb::AccountInfo info;
+    grpc::Status s = c.GetAccount(Id("alice"), &info);
+    if (!s.ok()) throw std::runtime_error("GetAccount failed: " + s.error_message());
+    return info.ShortDebugString();
+  };
+  pb::AccountInfo alice;
+  REQUIRE(c.GetAccount(Id("alice"), &alice).ok());
+  REQUIRE(alice.key() == std::string(new_key.public_key().view()));
+  const std::string before = Snapshot(c, others) + alice_now();
+
+  // Signed by the key that was the account's when it applied: the retry it is.
+  SubmitOutcome retry = c.Submit(honest);
+  INFO(retry.status.error_message());
+  REQUIRE(retry.status.ok());
+  CHECK(retry.response.duplicate());
+  CHECK(retry.response.sequence() == first.response.sequence());
+  CHECK(retry.response.entry_hash() == first.response.entry_hash());
+
+  // The same body signed by the account's new key did not apply then: its sequence is used.
+  SubmitOutcome resigned = c.Submit(SignBody(honest.body(), new_key, lid));
+  CheckRefused(resigned, grpc::StatusCode::FAILED_PRECONDITION, Code::kSequenceUsed);
+  CHECK_FALSE(resigned.response.duplicate());
+  // And signed by a stranger: not the account's key.
+  SubmitOutcome stranger = c.Submit(SignBody(honest.body(), KeyFor("mallory"), lid));
+  CheckRefused(stranger, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK(Snapshot(c, others) + alice_now() == before);
+}
+
 TEST_CASE("the stop line counts the synced groups and what they carried", "[e2e][restart]") {
   RunningNode n;
   Client& c = n.c();
