@@ -99,6 +99,15 @@ std::vector<std::future<SubmitOutcome>> Applier::SubmitAll(std::vector<VerifiedO
   return futures;
 }
 
+void Applier::SubmitAllThen(std::vector<VerifiedOperation> ops, DoneAt done) {
+  std::vector<Pending> pending;
+  pending.reserve(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i)
+    pending.push_back(
+        Pending{std::move(ops[i]), [done, i](SubmitOutcome o) { done(i, std::move(o)); }});
+  Enqueue(std::move(pending));
+}
+
 void Applier::Enqueue(std::vector<Pending> pending) {
   std::vector<Pending> refused;
   {
@@ -174,7 +183,13 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
       const VerifiedOperation& v = group[i].op;
       SubmitOutcome& out = outcomes[i];
       out.op_id = v.id();
-      if (auto it = applied_here.find(v.id()); it != applied_here.end()) {
+      // A resend is answered with the first result only if signed by the key that signed the
+      // first, which was the account's key when it applied: the op id covers the body alone, and
+      // an envelope of the same body signed by another key is not a retry of it. Such an
+      // envelope goes on to Apply, which refuses it (WRONG_KEY, or SEQUENCE_USED if its key is
+      // the account's now); see docs/protocol.md, "The order of checks".
+      if (auto it = applied_here.find(v.id());
+          it != applied_here.end() && group[it->second].op.signed_op().key == v.signed_op().key) {
         out = outcomes[it->second];
         out.duplicate = true;
         continue;
@@ -189,19 +204,24 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
                                    : Status(Code::kNotFound, "not applied");
       if (found.ok()) {
         JournalEntry entry;
+        SignedOperation first;
         Status s = store_->ReadEntry(seq, &entry, &out.entry_hash);
+        if (s.ok()) s = codec::DecodeEnvelope(entry.envelope, &first);
         if (!s.ok()) {
           spdlog::error("event=store-read-failed sequence={} error=\"{}\"", seq, s.ToString());
           out.status =
               Status(Code::kInternal, "could not read the earlier result of this operation");
           continue;
         }
-        out.sequence = seq;
-        out.time_ms = entry.time_ms;
-        out.duplicate = true;
-        continue;
+        if (first.key == v.signed_op().key) {
+          out.sequence = seq;
+          out.time_ms = entry.time_ms;
+          out.duplicate = true;
+          continue;
+        }
+        out.entry_hash = Hash{};  // not this envelope's entry: Apply decides below
       }
-      if (found.code() != Code::kNotFound) {
+      if (!found.ok() && found.code() != Code::kNotFound) {
         spdlog::error("event=store-read-failed op={} error=\"{}\"", ToHex(v.id()).substr(0, 16),
                       found.ToString());
         out.status = Status(Code::kInternal, "could not check whether this operation was applied");

@@ -67,6 +67,9 @@ class Applier {
   void SubmitThen(VerifiedOperation op, Done done);
   // Queues all of them at once, so they apply in this order, one after the other.
   std::vector<std::future<SubmitOutcome>> SubmitAll(std::vector<VerifiedOperation> ops);
+  // Same, answering by callback as SubmitThen does: `done(i, outcome)` once for each ops[i].
+  using DoneAt = std::function<void(size_t, SubmitOutcome)>;
+  void SubmitAllThen(std::vector<VerifiedOperation> ops, DoneAt done);
 
   // Runs f(const MemoryState&, const HeadState&) under the shared lock. The state and head it
   // sees are durable: the applier holds the lock exclusively from a group's first apply until

@@ -241,11 +241,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
-  // SubmitBatch (Submit itself is a callback method that holds no thread) keeps its gRPC thread
-  // until the group's fsync. gRPC's sync server keeps at most MAX_POLLERS (default 2) idle
-  // threads and starts a new one whenever none is idle, so with more concurrent calls than that
-  // it created and ended a thread for nearly every call (profiled in docs/benchmarks.md).
-  // Keeping up to kSyncThreads threads polling removes that.
+  // The synchronous methods (reads and streams; Submit and SubmitBatch are callback methods that
+  // hold no thread through the fsync) each keep a gRPC thread while they run. gRPC's sync server
+  // keeps at most MAX_POLLERS (default 2) idle threads and starts a new one whenever none is
+  // idle, so with more concurrent calls than that it created and ended a thread for nearly every
+  // call (profiled in docs/benchmarks.md). Keeping up to kSyncThreads threads polling removes
+  // that.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kSyncThreads);
   builder.RegisterService(&service);
   applier.Start();

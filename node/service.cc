@@ -213,22 +213,44 @@ grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::strin
   return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, s.ToString());
 }
 
-Status LedgerServiceImpl::Verify(const pb::SignedOperation& envelope,
-                                 VerifiedOperation* out) const {
+Status LedgerServiceImpl::Verify(std::string_view envelope, VerifiedOperation* out) const {
   SignedOperation so;
-  Status s = codec::DecodeSigned(envelope.body(), envelope.public_key(), envelope.signature(), &so);
+  Status s = codec::DecodeEnvelope(envelope, &so);
   if (!s.ok()) return s;
   return ledger_.Preflight(std::move(so), out);
 }
 
+namespace {
+
+// A request's bytes in one piece, as the client sent them.
+std::string Flatten(const grpc::ByteBuffer& buffer) {
+  std::string out;
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return out;
+  out.reserve(buffer.Length());
+  for (const grpc::Slice& slice : slices)
+    out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return out;
+}
+
+// The body of an envelope refused before the applier, for its operation id in the log and the
+// answer: as far as the envelope parses, unknown fields and all (empty if it does not).
+std::string LenientBody(std::string_view envelope) {
+  pb::SignedOperation m;
+  if (!m.ParseFromArray(envelope.data(), static_cast<int>(envelope.size()))) return "";
+  return std::move(*m.mutable_body());
+}
+
 // Logs a refusal found before the applier (decoding or preflight): the applier logs its own.
-static void LogEarlyRefusal(const Ledger& ledger, const pb::SignedOperation& envelope,
-                            const Status& s) {
-  Hash op_id = OperationId(ledger.id(), envelope.body());
+void LogEarlyRefusal(const Ledger& ledger, std::string_view envelope, const Status& s) {
+  const std::string body = LenientBody(envelope);
+  Hash op_id = OperationId(ledger.id(), body);
   Operation op;
-  bool decoded = codec::DecodeOperation(envelope.body(), &op).ok();
+  bool decoded = codec::DecodeOperation(body, &op).ok();
   LogRefused(s, &op_id, decoded ? &op.account : nullptr, ledger.genesis().currency_code);
 }
+
+}  // namespace
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext* ctx,
                                                     const grpc::ByteBuffer* req_bytes,
@@ -244,10 +266,22 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
     reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitRequest"));
     return reactor;
   }
+  // The envelope as sent, not as parsed: parsing drops what the journal must keep or refuse.
+  const std::string raw = Flatten(*req_bytes);
+  std::vector<std::string_view> envelopes;
+  Status s = codec::SplitEnvelopes(raw, &envelopes);
+  if (s.code() == Code::kInvalidArgument) {
+    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitRequest"));
+    return reactor;
+  }
+  if (s.ok() && envelopes.size() > 1)
+    s = Status(Code::kMalformedBody, "the request carries " + std::to_string(envelopes.size()) +
+                                         " envelopes; Submit takes one (SubmitBatch takes many)");
+  const std::string_view envelope = envelopes.empty() ? std::string_view() : envelopes.front();
   VerifiedOperation v;
-  Status s = Verify(req.operation(), &v);
+  if (s.ok()) s = Verify(envelope, &v);
   if (!s.ok()) {
-    LogEarlyRefusal(ledger_, req.operation(), s);
+    LogEarlyRefusal(ledger_, envelope, s);
     reactor->Finish(Refusal(ctx, s));
     return reactor;
   }
@@ -268,19 +302,42 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   return reactor;
 }
 
-grpc::Status LedgerServiceImpl::SubmitBatch(grpc::ServerContext* ctx,
-                                            const pb::SubmitBatchRequest* req,
-                                            pb::SubmitBatchResponse* resp) {
-  (void)ctx;
-  if (shutting_down_) return Unavailable();
-  const int n = req->operations_size();
-  if (n > kMaxBatch)
-    return Invalid("a batch holds at most " + std::to_string(kMaxBatch) + " operations, not " +
-                   std::to_string(n));
+grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerContext* ctx,
+                                                         const grpc::ByteBuffer* req_bytes,
+                                                         grpc::ByteBuffer* resp_bytes) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (shutting_down_) {
+    reactor->Finish(Unavailable());
+    return reactor;
+  }
+  pb::SubmitBatchRequest req;
+  grpc::ByteBuffer copy(*req_bytes);
+  if (!grpc::SerializationTraits<pb::SubmitBatchRequest>::Deserialize(&copy, &req).ok()) {
+    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitBatchRequest"));
+    return reactor;
+  }
+  const std::string raw = Flatten(*req_bytes);
+  std::vector<std::string_view> envelopes;
+  Status split = codec::SplitEnvelopes(raw, &envelopes);
+  if (split.code() == Code::kInvalidArgument) {
+    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitBatchRequest"));
+    return reactor;
+  }
+  if (!split.ok()) {
+    spdlog::info("event=batch-refused reason=\"{}\"", split.message());
+    reactor->Finish(Refusal(ctx, split));
+    return reactor;
+  }
+  const int n = static_cast<int>(envelopes.size());
+  if (n > kMaxBatch) {
+    reactor->Finish(Invalid("a batch holds at most " + std::to_string(kMaxBatch) +
+                            " operations, not " + std::to_string(n)));
+    return reactor;
+  }
   std::vector<Status> early(n);
   std::vector<VerifiedOperation> verified(n);
   auto verify_range = [&](int first, int step) {
-    for (int i = first; i < n; i += step) early[i] = Verify(req->operations(i), &verified[i]);
+    for (int i = first; i < n; i += step) early[i] = Verify(envelopes[i], &verified[i]);
   };
   int threads = n >= kParallelPreflightMin
                     ? std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8)
@@ -292,27 +349,43 @@ grpc::Status LedgerServiceImpl::SubmitBatch(grpc::ServerContext* ctx,
     for (int t = 0; t < threads; ++t) pool.emplace_back(verify_range, t, threads);
     for (auto& t : pool) t.join();
   }
+  // The answers, filled in as they come: the early refusals now, the rest from the applier's
+  // thread, which finishes the call with the last one.
+  struct Answers {
+    std::vector<SubmitOutcome> outcomes;
+    std::vector<int> position;  // the request position of the k-th operation queued
+    std::atomic<size_t> pending{0};
+  };
+  auto answers = std::make_shared<Answers>();
+  answers->outcomes.resize(n);
   std::vector<VerifiedOperation> to_apply;
   for (int i = 0; i < n; ++i) {
     if (early[i].ok()) {
       to_apply.push_back(std::move(verified[i]));
+      answers->position.push_back(i);
     } else {
-      LogEarlyRefusal(ledger_, req->operations(i), early[i]);
+      LogEarlyRefusal(ledger_, envelopes[i], early[i]);
+      answers->outcomes[i].status = early[i];
+      answers->outcomes[i].op_id = OperationId(ledger_.id(), LenientBody(envelopes[i]));
     }
   }
-  auto futures = applier_->SubmitAll(std::move(to_apply));
-  size_t next = 0;
-  for (int i = 0; i < n; ++i) {
-    SubmitOutcome o;
-    if (early[i].ok()) {
-      o = futures[next++].get();
-    } else {
-      o.status = early[i];
-      o.op_id = OperationId(ledger_.id(), req->operations(i).body());
-    }
-    FillOutcome(o, resp->add_results());
+  auto finish = [reactor, resp_bytes](const Answers& a) {
+    pb::SubmitBatchResponse resp;
+    for (const SubmitOutcome& o : a.outcomes) FillOutcome(o, resp.add_results());
+    bool own_buffer = false;
+    reactor->Finish(grpc::SerializationTraits<pb::SubmitBatchResponse>::Serialize(resp, resp_bytes,
+                                                                                  &own_buffer));
+  };
+  if (to_apply.empty()) {
+    finish(*answers);
+    return reactor;
   }
-  return grpc::Status::OK;
+  answers->pending = to_apply.size();
+  applier_->SubmitAllThen(std::move(to_apply), [answers, finish](size_t k, SubmitOutcome o) {
+    answers->outcomes[answers->position[k]] = std::move(o);
+    if (answers->pending.fetch_sub(1) == 1) finish(*answers);
+  });
+  return reactor;
 }
 
 grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext* ctx, const pb::SimulateRequest* req,

@@ -27,12 +27,13 @@ inline constexpr uint32_t kMaxHistoryPage = 500;
 // a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
 inline constexpr std::chrono::seconds kReadRecheck{3};
 
-// Thread-safe: gRPC calls every method from its own threads. Submit uses gRPC's callback API:
-// its handler verifies the operation, queues it and returns; the applier answers the call once
-// the operation is durable, so no thread waits through the fsync (see docs/benchmarks.md). The
-// other methods are synchronous.
-class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallbackMethod_Submit<
-                                    liard::v1::LedgerService::Service> {
+// Thread-safe: gRPC calls every method from its own threads. Submit and SubmitBatch use gRPC's
+// callback API: the handler verifies the operations, queues them and returns; the applier answers
+// the call once they are durable, so no thread waits through the fsync (see docs/benchmarks.md).
+// The other methods are synchronous.
+class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_Submit<
+                                        liard::v1::LedgerService::Service>> {
  public:
   LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store, Applier* applier,
                     WatchHub* hub, Checkpointer* checkpointer);
@@ -41,11 +42,14 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   void BeginShutdown() { shutting_down_ = true; }
 
   // Raw bytes in and out: gRPC's typed callback handler answers UNIMPLEMENTED, without a word,
-  // to a request that does not decode; this one says INVALID_ARGUMENT and why.
+  // to a request that does not decode; this one says INVALID_ARGUMENT and why. And the node
+  // reads each envelope from the bytes the client sent (codec::SplitEnvelopes), so that it
+  // journals those very bytes or refuses them (codec::DecodeEnvelope).
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
                                    grpc::ByteBuffer* resp) override;
-  grpc::Status SubmitBatch(grpc::ServerContext* ctx, const liard::v1::SubmitBatchRequest* req,
-                           liard::v1::SubmitBatchResponse* resp) override;
+  grpc::ServerUnaryReactor* SubmitBatch(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* req,
+                                        grpc::ByteBuffer* resp) override;
   grpc::Status Simulate(grpc::ServerContext* ctx, const liard::v1::SimulateRequest* req,
                         liard::v1::SimulateResponse* resp) override;
   grpc::Status GetAccount(grpc::ServerContext* ctx, const liard::v1::GetAccountRequest* req,
@@ -96,9 +100,9 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
   grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
                            const Status& s) const;
-  // Decodes and preflights one envelope (the costly signature check runs on the caller's
-  // thread, in parallel with every other call).
-  Status Verify(const liard::v1::SignedOperation& envelope, VerifiedOperation* out) const;
+  // Decodes and preflights one envelope, given as the bytes the client sent (the costly
+  // signature check runs on the caller's thread, in parallel with every other call).
+  Status Verify(std::string_view envelope, VerifiedOperation* out) const;
   // Parses a 32-byte account id from a request field and checks the account exists:
   // INVALID_ARGUMENT or NOT_FOUND (naming its address) otherwise.
   grpc::Status FindAccountId(std::string_view field, const std::string& bytes, AccountId* id) const;

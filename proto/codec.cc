@@ -2,6 +2,7 @@
 #include "proto/codec.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/unknown_field_set.h>
 
 #include "liard/v1/ledger.pb.h"
@@ -473,7 +474,40 @@ Status DecodeEnvelope(std::string_view bytes, SignedOperation* out) {
   pb::SignedOperation m;
   Status s = ParseStrict(bytes, &m, "the envelope");
   if (!s.ok()) return s;
+  // The journal keeps the envelope re-encoded; only the one encoding whose re-encoding is itself
+  // is accepted, so that what is kept is what was signed and sent, byte for byte.
+  if (m.SerializeAsString() != bytes)
+    return Status(Code::kMalformedBody,
+                  "the envelope is not encoded canonically (body, public_key and signature once "
+                  "each, in field order, with shortest lengths); the node keeps an envelope "
+                  "exactly as sent, so it takes only that encoding");
   return DecodeSigned(std::move(*m.mutable_body()), m.public_key(), m.signature(), out);
+}
+
+Status SplitEnvelopes(std::string_view request, std::vector<std::string_view>* out) {
+  const auto undecodable = [] {
+    return Status(Code::kInvalidArgument, "the request is not a valid protobuf message");
+  };
+  // Field 1, length-delimited: the tag byte 0x0a.
+  constexpr uint32_t kEnvelopeTag = (1u << 3) | 2u;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(request.data()),
+                                            static_cast<int>(request.size()));
+  out->clear();
+  for (;;) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) break;  // the end, or a zero tag (never valid): told apart below
+    if (tag != kEnvelopeTag)
+      return Status(Code::kMalformedBody, "the request has field " + std::to_string(tag >> 3) +
+                                              ", which this node does not know; refusing to "
+                                              "ignore it");
+    uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return undecodable();
+    const int at = in.CurrentPosition();
+    if (!in.Skip(static_cast<int>(length))) return undecodable();
+    out->push_back(request.substr(static_cast<size_t>(at), length));
+  }
+  if (static_cast<size_t>(in.CurrentPosition()) != request.size()) return undecodable();
+  return Status::Ok();
 }
 
 std::string EncodeEnvelope(const SignedOperation& op) {

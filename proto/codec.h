@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
@@ -21,7 +22,14 @@ namespace liard::codec {
 std::string EncodeOperation(const Operation& op);
 
 // Decodes an envelope (a liard.v1.SignedOperation message) and the body inside it.
+// kMalformedBody unless `bytes` are exactly EncodeEnvelope's encoding of what they hold (fields
+// 1, 2, 3 once each, in that order, shortest lengths, nothing unknown): so the bytes a node
+// journals, EncodeEnvelope of the decoded envelope, are the bytes the client sent.
 [[nodiscard]] Status DecodeEnvelope(std::string_view bytes, SignedOperation* out);
+// The envelopes of a SubmitRequest or SubmitBatchRequest, as sent: the bytes of each field-1
+// record (the only field of both), for DecodeEnvelope. kInvalidArgument if `request` does not
+// parse; kMalformedBody if it holds any other field.
+[[nodiscard]] Status SplitEnvelopes(std::string_view request, std::vector<std::string_view>* out);
 // Same, from the envelope's three fields given apart.
 [[nodiscard]] Status DecodeSigned(std::string body, std::string_view public_key,
                                   std::string_view signature, SignedOperation* out);

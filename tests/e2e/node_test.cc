@@ -131,6 +131,32 @@ pb::OperationBody TransferBody(const Hash& ledger_id, std::string_view from, std
   return b;
 }
 
+// A length-delimited field as protobuf encodes it (field numbers below 16), to write by hand
+// what no generated encoder would: fields out of order, twice, or with an overlong length.
+std::string LenField(uint32_t number, std::string_view bytes, bool overlong_length = false) {
+  std::string out(1, static_cast<char>(number << 3 | 2));
+  uint64_t n = bytes.size();
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  if (overlong_length) {
+    out.push_back(static_cast<char>(n | 0x80));  // the same length in one byte more
+    out.push_back('\0');
+  } else {
+    out.push_back(static_cast<char>(n));
+  }
+  out.append(bytes);
+  return out;
+}
+
+// A refusal of a raw call: INVALID_ARGUMENT, the message naming MALFORMED_BODY.
+void CheckRawMalformed(const grpc::Status& s) {
+  INFO("got status " << s.error_code() << " \"" << s.error_message() << "\"");
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(s.error_message(), Catch::StartsWith("MALFORMED_BODY: "));
+}
+
 std::vector<pb::Receipt> AllHistory(Client& c, std::string_view name, uint32_t limit) {
   std::vector<pb::Receipt> all;
   uint64_t before = 0;
@@ -1287,6 +1313,249 @@ TEST_CASE("the same envelope submitted twice is applied once and answered alike"
   CHECK(batch.results(1).duplicate());
   CHECK(batch.results(1).sequence() == batch.results(0).sequence());
   CHECK(c.AccountOf("alice").sequence() == 7);
+}
+
+TEST_CASE("an envelope the node could not keep byte for byte is MALFORMED_BODY and changes nothing",
+          "[e2e][errors][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  auto channel = n.node->channel();
+  const std::string submit = "/liard.v1.LedgerService/Submit";
+  const std::string submit_batch = "/liard.v1.LedgerService/SubmitBatch";
+  const std::string before = Snapshot(c);
+  const pb::SignedOperation good = c.SignTransfer("alice", "bob", 1'00, 1);
+  const std::string canonical = good.SerializeAsString();
+  REQUIRE(canonical == LenField(1, good.body()) + LenField(2, good.public_key()) +
+                           LenField(3, good.signature()));
+
+  // Unknown fields ride along in a parsed message: the generated client sends them as it got
+  // them. One after the known fields (field 127, varint 1), one before them (field 4, bytes).
+  pb::SignedOperation unknown_after, unknown_before;
+  REQUIRE(unknown_after.ParseFromString(canonical + std::string("\xf8\x07\x01", 3)));
+  REQUIRE(unknown_before.ParseFromString(LenField(4, "why not") + canonical));
+  for (const pb::SignedOperation* op : {&unknown_after, &unknown_before}) {
+    REQUIRE(op->SerializeAsString() != canonical);
+    SubmitOutcome o = c.Submit(*op);
+    CheckRefused(o, grpc::StatusCode::INVALID_ARGUMENT, Code::kMalformedBody);
+    CHECK_THAT(o.status.error_message(), Catch::Contains("fields this node does not know"));
+  }
+
+  // Known fields, but not as the node would journal them: it would keep other bytes than those
+  // sent, so it takes none of these.
+  const std::vector<std::pair<std::string, std::string>> odd = {
+      {"fields in reverse order",
+       LenField(3, good.signature()) + LenField(2, good.public_key()) + LenField(1, good.body())},
+      {"a body sent twice (the last one is the one signed)",
+       LenField(1, "an unsigned first body") + canonical},
+      {"a body length in two bytes", LenField(1, good.body(), /*overlong_length=*/true) +
+                                         LenField(2, good.public_key()) +
+                                         LenField(3, good.signature())},
+  };
+  for (const auto& [what, envelope] : odd) {
+    INFO(what);
+    pb::SignedOperation parsed;
+    REQUIRE(parsed.ParseFromString(envelope));  // a valid message, the same operation
+    REQUIRE(parsed.SerializeAsString() == canonical);
+    CheckRawMalformed(RawUnaryCall(channel, submit, LenField(1, envelope), nullptr));
+  }
+  // Around the envelope: two envelopes in one Submit (protobuf would merge them into one), and a
+  // field of the request itself that the node does not know.
+  CheckRawMalformed(
+      RawUnaryCall(channel, submit, LenField(1, canonical) + LenField(1, canonical), nullptr));
+  CheckRawMalformed(RawUnaryCall(channel, submit, LenField(1, canonical) + "\x10\x01", nullptr));
+
+  // In a batch: each such envelope is refused on its own, as MALFORMED_BODY.
+  pb::SubmitBatchResponse typed;
+  REQUIRE(c.SubmitBatch({unknown_after, unknown_before}, &typed).ok());
+  REQUIRE(typed.results_size() == 2);
+  for (const auto& r : typed.results()) {
+    CHECK(r.code() == static_cast<uint32_t>(Code::kMalformedBody));
+    CHECK(r.code_name() == "MALFORMED_BODY");
+    CHECK_FALSE(r.duplicate());
+    CHECK(r.sequence() == 0);
+  }
+  std::string raw_batch;
+  for (const auto& [what, envelope] : odd) raw_batch += LenField(1, envelope);
+  std::string raw_response;
+  grpc::Status batch_status = RawUnaryCall(channel, submit_batch, raw_batch, &raw_response);
+  REQUIRE(batch_status.ok());
+  pb::SubmitBatchResponse raw_results;
+  REQUIRE(raw_results.ParseFromString(raw_response));
+  REQUIRE(raw_results.results_size() == 3);
+  for (const auto& r : raw_results.results()) {
+    INFO(r.message());
+    CHECK(r.code() == static_cast<uint32_t>(Code::kMalformedBody));
+    CHECK(r.operation_id() == HashBytes(c.OperationIdOf(good)));
+  }
+  // A field of the batch request itself that the node does not know refuses the whole batch.
+  CheckRawMalformed(
+      RawUnaryCall(channel, submit_batch, LenField(1, canonical) + "\x10\x01", nullptr));
+  CHECK(Snapshot(c) == before);
+
+  // Beside a good one, in one batch: only the refused one is refused, and the good one is
+  // journaled as sent.
+  pb::SubmitBatchResponse mixed;
+  REQUIRE(c.SubmitBatch({unknown_after, good}, &mixed).ok());
+  REQUIRE(mixed.results_size() == 2);
+  CHECK(mixed.results(0).code() == static_cast<uint32_t>(Code::kMalformedBody));
+  CHECK(mixed.results(1).code() == 0);
+  CHECK(mixed.results(1).sequence() == 1);
+  pb::Receipt receipt;
+  REQUIRE(c.GetOperation(c.OperationIdOf(good), &receipt).ok());
+  CHECK(Hex(receipt.envelope()) == Hex(canonical));
+  CHECK(c.Balance("alice") == 99'00);
+  CHECK(c.Head().sequence() == 1);
+}
+
+TEST_CASE("the receipt and the journal hold each envelope byte for byte as the client sent it",
+          "[e2e][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  auto channel = n.node->channel();
+  // What each client sent, by journal sequence: by Submit, by Submit with bytes encoded by hand,
+  // by SubmitBatch.
+  std::map<uint64_t, std::string> sent;
+  pb::SignedOperation first = c.SignTransfer("alice", "bob", 1'00, 1);
+  SubmitOutcome o = c.Submit(first);
+  REQUIRE(o.status.ok());
+  sent[o.response.sequence()] = first.SerializeAsString();
+
+  pb::SignedOperation second = c.SignTransfer("alice", "carol", 2'00, 2, "by hand");
+  const std::string by_hand = LenField(1, second.body()) + LenField(2, second.public_key()) +
+                              LenField(3, second.signature());
+  std::string raw_response;
+  REQUIRE(
+      RawUnaryCall(channel, "/liard.v1.LedgerService/Submit", LenField(1, by_hand), &raw_response)
+          .ok());
+  pb::SubmitResponse raw;
+  REQUIRE(raw.ParseFromString(raw_response));
+  sent[raw.sequence()] = by_hand;
+
+  std::vector<pb::SignedOperation> batch = {c.SignTransfer("bob", "alice", 3'00, 1),
+                                            c.SignTransfer("alice", "bob", 4'00, 3)};
+  pb::SubmitBatchResponse results;
+  REQUIRE(c.SubmitBatch(batch, &results).ok());
+  REQUIRE(results.results_size() == 2);
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(results.results(i).code() == 0);
+    sent[results.results(i).sequence()] = batch[i].SerializeAsString();
+  }
+  REQUIRE(sent.size() == 4);
+
+  std::vector<pb::JournalEntry> journal = c.Journal();
+  REQUIRE(journal.size() == 4);
+  CHECK(VerifyChain(journal, c.ledger_id()).empty());
+  for (const auto& [seq, bytes] : sent) {
+    INFO("sequence " << seq);
+    CHECK(Hex(journal[seq - 1].envelope()) == Hex(bytes));
+    pb::SignedOperation op;
+    REQUIRE(op.ParseFromString(bytes));
+    pb::Receipt receipt;
+    REQUIRE(c.GetOperation(c.OperationIdOf(op), &receipt).ok());
+    CHECK(receipt.sequence() == seq);
+    CHECK(Hex(receipt.envelope()) == Hex(bytes));
+    CHECK(receipt.entry_hash() == journal[seq - 1].entry_hash());
+  }
+}
+
+TEST_CASE("a body re-signed by another key is WRONG_KEY, never the first envelope's duplicate",
+          "[e2e][idempotence][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  const Hash& lid = c.ledger_id();
+  const KeyPair mallory = KeyFor("mallory");
+  const std::string body = TransferBody(lid, "alice", IdBytes("bob"), 5'00, 1).SerializeAsString();
+  const pb::SignedOperation honest = SignBody(body, KeyFor("alice"), lid);
+  const pb::SignedOperation forged = SignBody(body, mallory, lid);
+  REQUIRE(c.OperationIdOf(forged) == c.OperationIdOf(honest));  // the id covers the body only
+
+  // Before the honest envelope is applied.
+  const std::string before = Snapshot(c);
+  SubmitOutcome early = c.Submit(forged);
+  CheckRefused(early, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK(Snapshot(c) == before);
+
+  SubmitOutcome first = c.Submit(honest);
+  REQUIRE(first.status.ok());
+  CHECK_FALSE(first.response.duplicate());
+  const std::string after_first = Snapshot(c);
+
+  // After it: refused for its key, not answered with the honest one's receipt.
+  SubmitOutcome late = c.Submit(forged);
+  CheckRefused(late, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK_FALSE(late.response.duplicate());
+  pb::SubmitBatchResponse alone;
+  REQUIRE(c.SubmitBatch({forged}, &alone).ok());
+  REQUIRE(alone.results_size() == 1);
+  CHECK(alone.results(0).code() == static_cast<uint32_t>(Code::kWrongKey));
+  CHECK_FALSE(alone.results(0).duplicate());
+  CHECK(alone.results(0).sequence() == 0);
+  CHECK(alone.results(0).entry_hash().empty());
+  CHECK(Snapshot(c) == after_first);
+
+  // In one batch right behind its original: refused too.
+  const std::string body2 = TransferBody(lid, "alice", IdBytes("bob"), 1'00, 2).SerializeAsString();
+  pb::SubmitBatchResponse pair;
+  REQUIRE(
+      c.SubmitBatch({SignBody(body2, KeyFor("alice"), lid), SignBody(body2, mallory, lid)}, &pair)
+          .ok());
+  REQUIRE(pair.results_size() == 2);
+  CHECK(pair.results(0).code() == 0);
+  CHECK(pair.results(1).code() == static_cast<uint32_t>(Code::kWrongKey));
+  CHECK_FALSE(pair.results(1).duplicate());
+
+  // The honest envelope, resent byte for byte, is still answered as its duplicate.
+  SubmitOutcome again = c.Submit(honest);
+  REQUIRE(again.status.ok());
+  CHECK(again.response.duplicate());
+  CHECK(again.response.sequence() == first.response.sequence());
+  CHECK(again.response.entry_hash() == first.response.entry_hash());
+  CHECK(c.Balance("alice") == 100'00 - 5'00 - 1'00);
+  CHECK(c.Balance("bob") == 50'00 + 5'00 + 1'00);
+}
+
+TEST_CASE("after a re-key, an honest resend is still its duplicate; the body re-signed is refused",
+          "[e2e][idempotence][envelope]") {
+  RunningNode n;
+  Client& c = n.c();
+  const Hash& lid = c.ledger_id();
+  const pb::SignedOperation honest = c.SignTransfer("alice", "bob", 5'00, 1);
+  SubmitOutcome first = c.Submit(honest);
+  REQUIRE(first.status.ok());
+  const KeyPair new_key = KeyFor("alice's new phone");
+  SubmitOutcome rekeyed = c.Submit(c.SignPropose(
+      KeyFor("board-1"), 1, Rekey{Id("alice"), new_key.public_key()}, NowMs() + 3'600'000));
+  INFO(rekeyed.status.error_message());
+  REQUIRE(rekeyed.status.ok());  // threshold 1: decided at once
+  // Alice's own key no longer reads her account: the others and the treasurer's view of hers.
+  const std::vector<std::string> others = {"association", "office", "shop", "bob", "carol"};
+  auto alice_now = [&c] {
+    pb::AccountInfo info;
+    grpc::Status s = c.GetAccount(Id("alice"), &info);
+    if (!s.ok()) throw std::runtime_error("GetAccount failed: " + s.error_message());
+    return info.ShortDebugString();
+  };
+  pb::AccountInfo alice;
+  REQUIRE(c.GetAccount(Id("alice"), &alice).ok());
+  REQUIRE(alice.key() == std::string(new_key.public_key().view()));
+  const std::string before = Snapshot(c, others) + alice_now();
+
+  // Signed by the key that was the account's when it applied: the retry it is.
+  SubmitOutcome retry = c.Submit(honest);
+  INFO(retry.status.error_message());
+  REQUIRE(retry.status.ok());
+  CHECK(retry.response.duplicate());
+  CHECK(retry.response.sequence() == first.response.sequence());
+  CHECK(retry.response.entry_hash() == first.response.entry_hash());
+
+  // The same body signed by the account's new key did not apply then: its sequence is used.
+  SubmitOutcome resigned = c.Submit(SignBody(honest.body(), new_key, lid));
+  CheckRefused(resigned, grpc::StatusCode::FAILED_PRECONDITION, Code::kSequenceUsed);
+  CHECK_FALSE(resigned.response.duplicate());
+  // And signed by a stranger: not the account's key.
+  SubmitOutcome stranger = c.Submit(SignBody(honest.body(), KeyFor("mallory"), lid));
+  CheckRefused(stranger, grpc::StatusCode::FAILED_PRECONDITION, Code::kWrongKey);
+  CHECK(Snapshot(c, others) + alice_now() == before);
 }
 
 TEST_CASE("the stop line counts the synced groups and what they carried", "[e2e][restart]") {

@@ -114,6 +114,34 @@ TEST_CASE("one byte changed anywhere in an entry is found at its sequence",
   CHECK(r->discrepancy().why.find("does not verify") != std::string::npos);
 }
 
+TEST_CASE("an envelope in another encoding than the node takes fails, though its hash is right",
+          "[ledger][replay][audit]") {
+  Journal j(12);
+  // The last entry's envelope with its fields in reverse order: the same body, key and
+  // signature, as a node that re-encoded nothing would never have journaled it.
+  liard::v1::SignedOperation m;
+  REQUIRE(m.ParseFromString(j.entries.back().envelope));
+  auto field = [](int number, const std::string& bytes) {
+    std::string out(1, static_cast<char>(number << 3 | 2));
+    for (size_t n = bytes.size();; n >>= 7) {
+      out.push_back(static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0)));
+      if (n < 0x80) break;
+    }
+    return out + bytes;
+  };
+  auto entries = j.entries;
+  auto hashes = j.hashes;
+  entries.back().envelope = field(3, m.signature()) + field(2, m.public_key()) + field(1, m.body());
+  REQUIRE(entries.back().envelope != j.entries.back().envelope);
+  hashes.back() = EntryHash(entries.back());
+  auto r = j.Start();
+  Status s = Run(r.get(), entries, hashes);
+  INFO(s.ToString());
+  CHECK(s.code() == Code::kCorruption);
+  CHECK(r->discrepancy().sequence == 12);
+  CHECK(r->discrepancy().why.find("not encoded canonically") != std::string::npos);
+}
+
 TEST_CASE("a changed time, a missing entry or a reordering is named by sequence",
           "[ledger][replay][audit]") {
   Journal j(30);

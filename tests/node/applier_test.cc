@@ -55,14 +55,14 @@ class World {
     fs::remove_all(dir_, ec);
   }
 
-  // A transfer signed by `from` with the given sequence, decoded and verified as the node's
-  // service does before handing it to the applier.
+  // A transfer signed by `from` (or by `signer`) with the given sequence, decoded and verified
+  // as the node's service does before handing it to the applier.
   VerifiedOperation Transfer(std::string_view from, std::string_view to, int64_t amount,
-                             uint64_t sequence) {
+                             uint64_t sequence, const KeyPair* signer = nullptr) {
     Operation op = f_.TransferOp(from, to, amount);
     op.sequence = sequence;
     SignedOperation so;
-    REQUIRE(codec::DecodeEnvelope(f_.Sign(op), &so).ok());
+    REQUIRE(codec::DecodeEnvelope(f_.Sign(op, signer), &so).ok());
     VerifiedOperation v;
     REQUIRE(f_.ledger().Preflight(std::move(so), &v).ok());
     return v;
@@ -157,6 +157,55 @@ TEST_CASE("a resent operation gets its first answer, found in the group or in th
   CHECK(stats.applied == 2);
   CHECK(stats.operations == 5);
   CHECK(stats.groups == 2);  // refusals and duplicates alone write nothing
+}
+
+TEST_CASE("the same body signed by another key is refused WRONG_KEY, never answered as a duplicate",
+          "[node][applier][envelope]") {
+  World w;
+  const KeyPair mallory = testing::KeyFor("mallory");
+  VerifiedOperation honest = w.Transfer("alice", "bob", 2'00, 1);
+  VerifiedOperation forged = w.Transfer("alice", "bob", 2'00, 1, &mallory);
+  // One operation id (the body's), two signers: only the account's key is alice's.
+  REQUIRE(forged.id() == honest.id());
+  REQUIRE(forged.signed_op().key != honest.signed_op().key);
+
+  // Before the honest one applied: the core refuses the forged one.
+  auto early = w.applier().Submit(forged);
+  SubmitOutcome e = Await(early);
+  CHECK(e.status.code() == Code::kWrongKey);
+  CHECK_FALSE(e.duplicate);
+  CHECK(w.Balance("alice") == 100'00);
+
+  // In the same group as the honest one, after it: not found among the group's own operations.
+  std::vector<VerifiedOperation> both;
+  both.push_back(honest);
+  both.push_back(forged);
+  auto futures = w.applier().SubmitAll(std::move(both));
+  SubmitOutcome a = Await(futures[0]), b = Await(futures[1]);
+  REQUIRE(a.status.ok());
+  INFO(b.status.ToString());
+  CHECK(b.status.code() == Code::kWrongKey);
+  CHECK_FALSE(b.duplicate);
+  CHECK(b.sequence == 0);
+  CHECK(b.entry_hash == Hash{});
+
+  // Later, from the op-id index: still not the honest one's answer.
+  auto late = w.applier().Submit(forged);
+  SubmitOutcome l = Await(late);
+  INFO(l.status.ToString());
+  CHECK(l.status.code() == Code::kWrongKey);
+  CHECK_FALSE(l.duplicate);
+  CHECK(l.sequence == 0);
+
+  // The honest envelope, resent, is still its own duplicate.
+  auto again = w.applier().Submit(honest);
+  SubmitOutcome h = Await(again);
+  REQUIRE(h.status.ok());
+  CHECK(h.duplicate);
+  CHECK(h.sequence == a.sequence);
+  CHECK(h.entry_hash == a.entry_hash);
+  CHECK(w.Balance("alice") == 98'00);
+  CHECK(w.Balance("bob") == 7'00);
 }
 
 TEST_CASE("after Stop, a submission is answered at once that the node is shutting down",
