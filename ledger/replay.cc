@@ -190,4 +190,33 @@ std::string Replay::EncodeSnapshot() const {
   return out;
 }
 
+Status ContinuityCheck::Fail(std::string why) {
+  failure_ = Status(Code::kCorruption, std::move(why));
+  return failure_;
+}
+
+Status ContinuityCheck::Add(const JournalEntry& e, const Hash& claimed_hash) {
+  if (!failure_.ok() || next_ > sequence_) return failure_;
+  const std::string n = std::to_string(next_);
+  if (e.sequence != next_)
+    return Fail("entry " + n + " is missing (the journal goes on with entry " +
+                std::to_string(e.sequence) + ")");
+  if (e.prev_hash != prev_)
+    return Fail("entry " + n + " does not link to the entry before it: the hash chain is broken");
+  prev_ = EntryHash(e);
+  if (prev_ != claimed_hash)
+    return Fail("entry " + n + " differs from the one verified before (its contents no longer " +
+                "hash to its recorded hash)");
+  if (next_++ == sequence_ && prev_ != head_hash_)
+    return Fail("entry " + n + " does not hash to the head hash verified before: an entry up to " +
+                n + " differs from the one verified then");
+  return Status::Ok();
+}
+
+Status ContinuityCheck::End() {
+  if (!failure_.ok() || next_ > sequence_) return failure_;
+  return Fail("this journal ends at entry " + std::to_string(next_ - 1) + ", before entry " +
+              std::to_string(sequence_) + " where the saved replay stopped");
+}
+
 }  // namespace liard

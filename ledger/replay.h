@@ -89,6 +89,42 @@ class Replay {
   Discrepancy discrepancy_;
 };
 
+// Whether a journal source continues the history a saved replay verified, checked before the
+// replay resumes on it. Fed the source's entries from entry 1 in order, it recomputes each
+// entry's hash (SHA-256 only: no signature, no rule, no state) and requires entry 1 to link to
+// the ledger id and every later one to the hash of the one before, each entry to have the hash
+// the source records for it, and the entry at the replay's sequence to hash to the replay's head
+// hash. An entry hash covers its link, so that last equality proves the source's entries 1 to
+// the replay's sequence are byte for byte those the replay verified: an earlier entry altered
+// changes it, even when every later hash and link was recomputed to match.
+class ContinuityCheck {
+ public:
+  explicit ContinuityCheck(const Replay& saved)
+      : ledger_id_(saved.ledger().id()),
+        sequence_(saved.sequence()),
+        head_hash_(saved.head_hash()),
+        prev_(ledger_id_) {}
+
+  // The source's next entry. kCorruption with the reason, in words ("entry 58 differs from the
+  // one verified before"), once the source is shown not to continue the replay; every later call
+  // returns the same. Ok otherwise (entries after the replay's sequence are not looked at).
+  [[nodiscard]] Status Add(const JournalEntry& entry, const Hash& claimed_hash);
+  // The source has no more entries: kCorruption saying where it ended, unless proven().
+  [[nodiscard]] Status End();
+  // Entry `sequence` of the saved replay was added and hashes to its head hash.
+  bool proven() const { return next_ > sequence_ && failure_.ok(); }
+
+ private:
+  Status Fail(std::string why);
+
+  Hash ledger_id_;
+  uint64_t sequence_;
+  Hash head_hash_;
+  Hash prev_;  // the hash of the last entry added; the ledger id before entry 1
+  uint64_t next_ = 1;
+  Status failure_;
+};
+
 }  // namespace liard
 
 #endif  // LIARD_LEDGER_REPLAY_H_

@@ -171,6 +171,12 @@ CliStatus JournalFileReader::Open(const std::string& path) {
   return CliStatus::Ok();
 }
 
+void JournalFileReader::Rewind() {
+  pos_ = kJournalMagic.size() + 5 + genesis_.size();
+  checkpoint_.reset();
+  node_key_.reset();
+}
+
 CliStatus JournalFileReader::Next(pb::JournalEntry* out, bool* end) {
   for (;;) {
     if (pos_ == data_.size()) {
@@ -220,12 +226,21 @@ NodeJournalSource::NodeJournalSource(pb::LedgerService::Stub* stub,
   reader_ = stub->StreamJournal(&ctx_, request_);
 }
 
+NodeJournalSource::~NodeJournalSource() {
+  if (finished_) return;
+  ctx_.TryCancel();
+  for (pb::JournalEntry e; reader_->Read(&e);) {
+  }
+  (void)reader_->Finish();
+}
+
 CliStatus NodeJournalSource::Next(pb::JournalEntry* out, bool* end) {
   if (reader_->Read(out)) {
     *end = false;
     return CliStatus::Ok();
   }
   *end = true;
+  finished_ = true;
   grpc::Status st = reader_->Finish();
   if (st.ok()) return CliStatus::Ok();
   std::string code;
@@ -252,7 +267,8 @@ CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const 
   auto last_progress = start;
   uint64_t next_hook = hook_every ? (replay->sequence() / hook_every + 1) * hook_every : 0;
 
-  // Reads up to kBatch entries (skipping those the replay has already: a resumed run).
+  // Reads up to kBatch entries. The source stands at the replay's next entry (CheckContinuity
+  // read the earlier ones of a resumed run): any other is refused by Commit, never skipped.
   bool end = false;
   auto read = [&](std::vector<pb::JournalEntry>* raw) -> CliStatus {
     raw->clear();
@@ -261,7 +277,6 @@ CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const 
       CliStatus s = source->Next(&e, &end);
       if (!s.ok()) return s;
       if (end) break;
-      if (e.sequence() != 0 && e.sequence() <= replay->sequence()) continue;
       raw->push_back(std::move(e));
     }
     return CliStatus::Ok();
@@ -314,6 +329,27 @@ CliStatus RunPipeline(Replay* replay, JournalSource* source, int threads, const 
   }
   stats->entries = replay->sequence();
   stats->seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return CliStatus::Ok();
+}
+
+CliStatus CheckContinuity(const Replay& saved, JournalSource* source, std::string* why) {
+  why->clear();
+  ContinuityCheck check(saved);
+  Status c;
+  while (c.ok() && !check.proven()) {
+    pb::JournalEntry wire;
+    bool end = false;
+    CliStatus s = source->Next(&wire, &end);
+    if (!s.ok()) return s;
+    if (end) {
+      c = check.End();
+      break;
+    }
+    Hash claimed;
+    JournalEntry e = FromWire(wire, &claimed);
+    c = check.Add(e, claimed);
+  }
+  if (!c.ok()) *why = c.message();
   return CliStatus::Ok();
 }
 

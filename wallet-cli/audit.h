@@ -56,6 +56,8 @@ class JournalFileReader final : public JournalSource {
   [[nodiscard]] CliStatus Open(const std::string& path);
   const std::string& genesis() const { return genesis_; }
   CliStatus Next(pb::JournalEntry* out, bool* end) override;
+  // Back to the first entry (to replay from entry 1 after a saved replay was not resumed).
+  void Rewind();
   // After the last entry: the checkpoint and node key the file carried, if any.
   const std::optional<pb::SignedCheckpoint>& checkpoint() const { return checkpoint_; }
   const std::optional<PublicKey>& node_key() const { return node_key_; }
@@ -73,9 +75,12 @@ class JournalFileReader final : public JournalSource {
 class NodeJournalSource final : public JournalSource {
  public:
   NodeJournalSource(pb::LedgerService::Stub* stub, pb::StreamJournalRequest request);
+  // Cancels the stream if it was not read to its end.
+  ~NodeJournalSource() override;
   CliStatus Next(pb::JournalEntry* out, bool* end) override;
 
  private:
+  bool finished_ = false;
   pb::StreamJournalRequest request_;
   grpc::ClientContext ctx_;
   std::unique_ptr<grpc::ClientReader<pb::JournalEntry>> reader_;
@@ -102,6 +107,14 @@ struct PipelineStats {
                                     uint64_t hook_every,
                                     const std::function<CliStatus()>& checkpoint_hook,
                                     PipelineStats* stats);
+
+// Whether `source`, opened at entry 1, continues the history `saved` verified: reads its entries
+// 1 to saved.sequence() through a ContinuityCheck (ledger/replay.h: hashes and links only). On
+// return *why is empty if it does, and the source stands at the next entry, where the replay
+// resumes; otherwise *why says why not in words, and the source must be opened again to replay
+// from entry 1. A source that cannot be read is an error, as in RunPipeline.
+[[nodiscard]] CliStatus CheckContinuity(const Replay& saved, JournalSource* source,
+                                        std::string* why);
 
 // Ed25519 verifications per second on `threads` threads, measured now for about `ms`
 // milliseconds on fresh signatures of journal-sized messages: the limit the verification is

@@ -103,6 +103,7 @@ struct Run {
   std::unique_ptr<Replay> replay;
   PipelineStats stats;
   uint64_t resumed_from = 0;
+  std::string not_resumed;  // why a saved replay was found but not resumed; empty otherwise
 };
 
 CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const AppliedFn& applied,
@@ -110,6 +111,9 @@ CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const 
   CliStatus s;
   if (run->in.genesis_bytes.empty() && !(s = OpenGenesis(session, a, &run->in)).ok()) return s;
   const std::string state_path = a.state.empty() ? DefaultStatePath(run->in.ledger_id) : a.state;
+  // A saved replay is resumed only if it is sealed (Resume) and the source's entries up to it
+  // hash to the head hash it verified (CheckContinuity); otherwise the replay starts from entry 1
+  // and says why. The source is read from entry 1 either way.
   if (resumable && !a.fresh) {
     std::string saved;
     bool found = false;
@@ -117,16 +121,33 @@ CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const 
     if (!s.ok()) return s;
     if (found) {
       Status r = Replay::Resume(run->in.genesis, run->in.genesis_bytes, saved, &run->replay);
-      if (!r.ok())
-        return CliStatus::Local(r.message() + " (" + state_path + "; --fresh starts over)");
-      run->resumed_from = run->replay->sequence();
+      if (r.ok())
+        run->resumed_from = run->replay->sequence();
+      else
+        run->not_resumed = r.message() + " (" + state_path + ")";
     }
   }
+  if (run->replay) {
+    if (!(s = OpenSource(session, 1, &run->in)).ok()) return s;
+    std::string why;
+    if (!(s = CheckContinuity(*run->replay, run->in.source.get(), &why)).ok()) return s;
+    if (!why.empty()) {
+      run->not_resumed = "the saved replay (to entry " + std::to_string(run->resumed_from) +
+                         ") does not continue this journal: " + why;
+      run->resumed_from = 0;
+      run->replay.reset();
+      if (run->in.file != nullptr)
+        run->in.file->Rewind();
+      else
+        run->in.source.reset();  // the node's stream is opened again from entry 1
+    }
+  }
+  if (!run->not_resumed.empty()) run->not_resumed += "; replaying from entry 1";
   if (!run->replay) {
     Status r = Replay::Create(run->in.genesis, run->in.genesis_bytes, &run->replay);
     if (!r.ok()) return CliStatus::Refused("the genesis is refused by the rules: " + r.message());
   }
-  s = OpenSource(session, run->replay->sequence() + 1, &run->in);
+  s = OpenSource(session, 1, &run->in);
   if (!s.ok()) return s;
   const bool tty = ::isatty(2);
   auto progress = [&](uint64_t seq) {
@@ -249,6 +270,7 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
     j["head_hash"] = ToHex(r->head_hash());
     j["state_digest"] = ToHex(r->state().digest());
     j["resumed_from"] = run.resumed_from;
+    if (!run.not_resumed.empty()) j["not_resumed"] = run.not_resumed;
     j["entries_checked"] = checked;
     j["seconds"] = run.stats.seconds;
     j["entries_per_second"] = rate;
@@ -266,8 +288,11 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
   } else {
     std::cout << "Journal of " << run.in.genesis.currency_name << " (ledger "
               << ToHex(run.in.ledger_id).substr(0, 16) << "…)\n";
+    if (!run.not_resumed.empty()) std::cout << "  " << run.not_resumed << "\n";
     if (run.resumed_from > 0)
-      std::cout << "  resumed at entry " << run.resumed_from << " (saved replay)\n";
+      std::cout << "  resumed at entry " << run.resumed_from
+                << " (saved replay; this journal's entries 1 to " << run.resumed_from
+                << " hash to the head hash it verified)\n";
     if (checked > 0)
       std::cout << "  checked entries " << run.resumed_from + 1 << " to " << r->sequence()
                 << ": hash chain, signatures, every operation applied again\n";
@@ -693,7 +718,9 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   v->add_flag("--json", a->json, "machine-readable output");
   v->footer(
       "Reads the journal with a treasurer's or auditor's key (--as KEY). Stops at the first bad\n"
-      "entry and names its sequence (exit 1). Resumes where the last run stopped.\n"
+      "entry and names its sequence (exit 1). Resumes where the last run stopped, once the\n"
+      "journal's entries up to there hash to the head hash verified then; otherwise replays\n"
+      "from entry 1 and says why.\n"
       "Examples:\n  liard --as auditor audit verify\n  liard audit verify --journal roue.journal");
   ctx.On(v, [a](Session& s) { return Verify(s, *a); });
 

@@ -458,3 +458,139 @@ TEST_CASE("the reserve report shows coverage in basis points, rounded down",
 
 }  // namespace
 }  // namespace liard
+
+namespace liard {
+namespace {
+
+// A ledger whose minor unit is worth `par_num / par_den` euro cents, with `decimals` decimals:
+// alice (resident, nothing), shop (merchant, `shop_units`), the fund backing the shop exactly,
+// programme agglo-2026 (12/10, down, step 1) with `budget` cents, a 5 % fee.
+Fixture AtPar(int64_t par_num, int64_t par_den, uint32_t decimals, int64_t shop_units,
+              int64_t budget) {
+  return Fixture({Member{"alice", AccountKind::kResident, 0},
+                  Member{"shop", AccountKind::kMerchant, shop_units}},
+                 0, [&](Genesis* g) {
+                   g->decimals = decimals;
+                   g->par_num = par_num;
+                   g->par_den = par_den;
+                   g->opening_fund = Amount(shop_units * par_num / par_den);
+                   g->rules.programmes = {Agglo(budget)};
+                   g->rules.reconversion = {5, 100, 1};
+                 });
+}
+
+// RequireBooksSound at any par: the reserve in cents covers the circulation's worth at par.
+void RequireBooksSoundAtPar(Fixture& f) {
+  REQUIRE(CheckTotals(f.state().NonZeroBalances(), f.state().totals()).ok());
+  REQUIRE(static_cast<__int128>(f.Reserve()) * f.genesis().par_den >=
+          static_cast<__int128>(f.Circulation()) * f.genesis().par_num);
+  REQUIRE(f.Total(Slot::kIssuance) == -f.Circulation());
+}
+
+TEST_CASE("at par 1/2 with 3 decimals, each rounding of conversion and reconversion is exact",
+          "[ledger][money][par]") {
+  // One minor unit (0.001 ROUE) is worth half a cent: units = cents × 2.
+  Fixture f = AtPar(1, 2, 3, 20'000, 1'000);  // the shop's 20.000 ROUE are worth 100.00 EUR
+  const Account& alice = *f.state().FindAccount(Fixture::Id("alice"));
+  ConversionQuote q;
+  // 10.03 EUR: 2,006 units at par; total floor(2,006 × 12/10 = 2,407.2) = 2,407; bonus 401
+  // units, worth 200.5 cents: the budget pays 201 (rounded up, the half cent to the fund).
+  REQUIRE_OK(QuoteConversion(f.genesis(), f.state(), alice, 1'003, "agglo-2026", kNov2026, &q));
+  CHECK(q.units_at_par == 2'006);
+  CHECK(q.bonus_due == 401);
+  CHECK(q.bonus_paid == 401);
+  CHECK(q.bonus_euros == 201);
+  const int64_t fund = f.Total(Slot::kFund);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'003), kNov2026));
+  CHECK(f.BalanceOf("alice") == 2'407);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 1'003);
+  CHECK(f.Total(Slot::kFund) - fund == 201);
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 1'000 - 201);
+  CHECK(f.last_note() == "converted 10.03 EUR into 2.407 ROUE (bonus 0.401 ROUE)");
+  // The reserve rose by 12.04 EUR for 2.407 ROUE worth 12.035 EUR.
+  CHECK(2 * f.Reserve() - f.Circulation() == 2 * 10'000 - 20'000 + 1);
+
+  // A budget of 1.50 EUR caps the bonus at floor(150 × 2) = 300 units, which cost exactly 150.
+  Fixture g = AtPar(1, 2, 3, 0, 150);
+  REQUIRE_OK(g.SubmitAt(Convert(g, "alice", 1'003), kNov2026));
+  CHECK(g.BalanceOf("alice") == 2'006 + 300);
+  CHECK(g.state().Balance(Budget("agglo-2026")) == 0);
+
+  // Reconversion: 2.019 ROUE is worth 1,009.5 cents: 1,009 leave the fund (rounded down, the half
+  // cent stays); the fee is 5 % of those 1,009 cents, 50.45, rounded up to 51; 958 owed.
+  ReconversionQuote r;
+  REQUIRE_OK(QuoteReconversion(f.genesis(), f.genesis().rules, 2'019, &r));
+  CHECK(r.euros == 1'009);
+  CHECK(r.fee == 51);
+  CHECK(r.owed == 958);
+  const int64_t before = f.Total(Slot::kFund);
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(2'019)})));
+  CHECK(f.Total(Slot::kFund) == before - 1'009);
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 958);
+  CHECK(f.Total(Slot::kIncome) == 51);
+  CHECK(f.last_note() == "reconverted 2.019 ROUE: 9.58 EUR owed, fee 0.51 EUR");
+  // One unit, half a cent: nothing leaves the fund, nothing is owed (the rules' min_units is
+  // what keeps a merchant from reconverting less than a cent's worth).
+  REQUIRE_OK(QuoteReconversion(f.genesis(), f.genesis().rules, 1, &r));
+  CHECK(r.euros == 0);
+  CHECK(r.fee == 0);
+  CHECK(r.owed == 0);
+  RequireBooksSoundAtPar(f);
+}
+
+TEST_CASE("at par 3/1 with no decimals, each rounding of conversion and reconversion is exact",
+          "[ledger][money][par]") {
+  // One unit is worth 3 cents: units = cents ÷ 3, rounded down.
+  Fixture f = AtPar(3, 1, 0, 100, 100);  // the shop's 100 units are worth 3.00 EUR
+  const Account& alice = *f.state().FindAccount(Fixture::Id("alice"));
+  ConversionQuote q;
+  // 10.00 EUR: floor(1,000 / 3) = 333 units at par (999 cents' worth; the office keeps all 1,000).
+  // The budget of 1.00 EUR covers floor(100 / 3) = 33 units of the bonus of
+  // floor(333 × 12/10 = 399.6) − 333 = 66, and 33 units cost 99 cents.
+  REQUIRE_OK(QuoteConversion(f.genesis(), f.state(), alice, 1'000, "agglo-2026", kNov2026, &q));
+  CHECK(q.units_at_par == 333);
+  CHECK(q.bonus_due == 66);
+  CHECK(q.bonus_paid == 33);
+  CHECK(q.bonus_euros == 99);
+  CHECK(q.note == "the budget of programme 'agglo-2026' covered only 33 ROUE of the 66 ROUE bonus");
+  const int64_t fund = f.Total(Slot::kFund);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));
+  CHECK(f.BalanceOf("alice") == 366);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 1'000);
+  CHECK(f.Total(Slot::kFund) - fund == 99);
+  CHECK(f.state().Balance(Budget("agglo-2026")) == 1);  // less than one unit's worth: stays
+  // 10.99 EUR for 366 units worth 10.98: the cent left over at par stays in the reserve.
+  CHECK(f.Reserve() - 3 * f.Circulation() == 1);
+  // Less than one unit's worth is refused, not rounded to nothing.
+  CHECK(f.SubmitAt(Convert(f, "alice", 2), kNov2026).code() == Code::kBelowMinimum);
+  // Paper notes at par: 0.10 EUR buys floor(10 / 3) = 3 units of notes.
+  REQUIRE_OK(f.Submit(f.MakeOp("office", NoteSale{Amount(10)})));
+  CHECK(f.Total(Slot::kPaper) == 3);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 1'010);
+
+  // Reconversion: 7 units are 21 cents (exact at this par); the fee is 5 % of 21 = 1.05 cents,
+  // rounded up to 2; 19 owed.
+  ReconversionQuote r;
+  REQUIRE_OK(QuoteReconversion(f.genesis(), f.genesis().rules, 7, &r));
+  CHECK(r.euros == 21);
+  CHECK(r.fee == 2);
+  CHECK(r.owed == 19);
+  REQUIRE_OK(f.Submit(f.MakeOp("shop", Reconversion{Amount(7)})));
+  CHECK(f.Held(Slot::kOwedToMerchant, Fixture::Id("shop")) == 19);
+  CHECK(f.Total(Slot::kIncome) == 2);
+  CHECK(f.last_note() == "reconverted 7 ROUE: 0.19 EUR owed, fee 0.02 EUR");
+  RequireBooksSoundAtPar(f);
+
+  // The reserve the rules require: ceil(circulation × par × backing), here 7 units at 3 cents and
+  // 110 %: 23.1 cents, rounded up to 24.
+  Genesis g = f.genesis();
+  g.rules.backing_num = 11;
+  g.rules.backing_den = 10;
+  Totals t{};
+  t[static_cast<size_t>(Slot::kMember)] = 7;
+  t[static_cast<size_t>(Slot::kFund)] = 24;
+  CHECK(ComputeReserves(g, g.rules, t).required == 24);
+}
+
+}  // namespace
+}  // namespace liard

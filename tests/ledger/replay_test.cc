@@ -233,5 +233,103 @@ TEST_CASE("a replay resumes from its snapshot to the same end", "[ledger][replay
   }
 }
 
+// Feeds `entries` to a ContinuityCheck of `saved` until it proves or refuses the continuation.
+Status Continues(const Replay& saved, const std::vector<JournalEntry>& entries,
+                 const std::vector<Hash>& hashes, bool* proven) {
+  ContinuityCheck check(saved);
+  Status s;
+  for (size_t i = 0; s.ok() && i < entries.size() && !check.proven(); ++i)
+    s = check.Add(entries[i], hashes[i]);
+  if (s.ok() && !check.proven()) s = check.End();
+  *proven = check.proven();
+  return s;
+}
+
+TEST_CASE("a saved replay continues only a journal whose entries up to it hash to its head",
+          "[ledger][replay][audit][resume]") {
+  Journal j(40);
+  auto saved = j.Start();
+  REQUIRE(Run(saved.get(), j.entries, j.hashes, 0, 30).ok());
+  bool proven = false;
+  // The same journal, longer now: proven at entry 30, and the replay goes on from there.
+  REQUIRE(Continues(*saved, j.entries, j.hashes, &proven).ok());
+  CHECK(proven);
+  REQUIRE(Run(saved.get(), j.entries, j.hashes, 30).ok());
+  CHECK(saved->head_hash() == j.hashes.back());
+
+  auto at30 = j.Start();
+  REQUIRE(Run(at30.get(), j.entries, j.hashes, 0, 30).ok());
+  auto refused = [&](const std::vector<JournalEntry>& entries, const std::vector<Hash>& hashes) {
+    bool p = true;
+    Status s = Continues(*at30, entries, hashes, &p);
+    CHECK_FALSE(p);
+    CHECK(s.code() == Code::kCorruption);
+    return s.message();
+  };
+  {
+    // One byte of entry 5 changed, its recorded hash left: found at 5.
+    auto entries = j.entries;
+    entries[4].envelope[10] ^= 0x01;
+    CHECK(refused(entries, j.hashes) ==
+          "entry 5 differs from the one verified before (its contents no longer hash to its "
+          "recorded hash)");
+  }
+  {
+    // Its recorded hash recomputed too: entry 6 no longer links to it.
+    auto entries = j.entries;
+    auto hashes = j.hashes;
+    entries[4].envelope[10] ^= 0x01;
+    hashes[4] = EntryHash(entries[4]);
+    CHECK(refused(entries, hashes) ==
+          "entry 6 does not link to the entry before it: the hash chain is broken");
+  }
+  {
+    // Every later hash and link recomputed as well: each entry looks sound on its own, and only
+    // the saved head hash shows the history was rewritten. This is why entries 1 to 30 are
+    // re-hashed, not entry 30 alone, whose stored link would still be the old one.
+    auto entries = j.entries;
+    auto hashes = j.hashes;
+    entries[4].time_ms += 1;
+    for (size_t i = 4; i < entries.size(); ++i) {
+      if (i > 4) entries[i].prev_hash = hashes[i - 1];
+      hashes[i] = EntryHash(entries[i]);
+    }
+    CHECK(refused(entries, hashes) ==
+          "entry 30 does not hash to the head hash verified before: an entry up to 30 differs "
+          "from the one verified then");
+  }
+  {
+    // Another history of the same ledger: every entry sound, a different head.
+    Journal other(0);
+    for (int i = 0; i < 35; ++i) other.Add(other.f.TransferOp("bob", "alice", 1 + i), kStart + i);
+    REQUIRE(other.f.ledger().id() == j.f.ledger().id());
+    CHECK(refused(other.entries, other.hashes) ==
+          "entry 30 does not hash to the head hash verified before: an entry up to 30 differs "
+          "from the one verified then");
+  }
+  {
+    // A shorter journal, and one with an entry missing.
+    std::vector<JournalEntry> entries(j.entries.begin(), j.entries.begin() + 20);
+    std::vector<Hash> hashes(j.hashes.begin(), j.hashes.begin() + 20);
+    CHECK(refused(entries, hashes) ==
+          "this journal ends at entry 20, before entry 30 where the saved replay stopped");
+    entries = j.entries;
+    hashes = j.hashes;
+    entries.erase(entries.begin() + 11);
+    hashes.erase(hashes.begin() + 11);
+    CHECK(refused(entries, hashes) == "entry 12 is missing (the journal goes on with entry 13)");
+  }
+  {
+    // Once refused, always refused.
+    ContinuityCheck check(*at30);
+    auto entries = j.entries;
+    entries[0].prev_hash.data[0] ^= 1;
+    CHECK(check.Add(entries[0], EntryHash(entries[0])).code() == Code::kCorruption);
+    CHECK(check.Add(j.entries[1], j.hashes[1]).message() ==
+          "entry 1 does not link to the entry before it: the hash chain is broken");
+    CHECK_FALSE(check.proven());
+  }
+}
+
 }  // namespace
 }  // namespace liard

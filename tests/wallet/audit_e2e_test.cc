@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -163,13 +164,185 @@ TEST_CASE("one byte changed in an exported journal is found at its sequence",
   CHECK(entry == 7);
 }
 
-using testing::I64Bytes;
-using testing::Tamper;
-
 int64_t FromI64Bytes(const std::string& s) {
   uint64_t v = 0;
   for (char c : s) v = (v << 8) | static_cast<uint8_t>(c);
   return static_cast<int64_t>(v);
+}
+
+// A saved replay is resumed only when the journal's entries up to it hash to the head hash it
+// verified: an early entry changed in a copy of a clean export is found and named, as with
+// --fresh, and the output says why the saved replay was not resumed.
+TEST_CASE("a saved replay is not resumed on an export whose early entry was altered",
+          "[wallet][e2e][audit][resume]") {
+  AuditWorld w;
+  w.Activity();
+  const std::string path = w.tmp().Join("roue.journal"), state = w.tmp().Join("roue.replay");
+  w.Ok({"--key", "association", "audit", "export-journal", "--out", path});
+  w.node().Stop();
+  auto verify = [&](const std::string& file, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {"audit", "verify", "--journal", file, "--state", state};
+    args.insert(args.end(), more.begin(), more.end());
+    return w.Liard(args);
+  };
+  json j = Parse(w.Ok({"audit", "verify", "--journal", path, "--state", state, "--json"}));
+  REQUIRE(j["ok"] == true);
+  REQUIRE(j["sequence"] == 7);
+  // The same journal again: resumed at 7 after re-hashing entries 1 to 7.
+  j = Parse(w.Ok({"audit", "verify", "--journal", path, "--state", state, "--json"}));
+  CHECK(j["resumed_from"] == 7);
+  CHECK(j["entries_checked"] == 0);
+  CHECK_FALSE(j.contains("not_resumed"));
+
+  // One byte in the middle of entry 2 of a copy (the recorded hash left as it was).
+  const std::string good = ReadAll(path);
+  std::vector<std::tuple<int, size_t, size_t>> entries;
+  for (const auto& r : Records(good))
+    if (std::get<0>(r) == 2) entries.push_back(r);
+  REQUIRE(entries.size() == 7);
+  std::string bad = good;
+  bad[std::get<1>(entries[1]) + std::get<2>(entries[1]) / 2] ^= 0x01;
+  const std::string bad_path = w.tmp().Join("copy.journal");
+  WriteFile(bad_path, bad);
+
+  CommandResult r = verify(bad_path, {"--json"});
+  INFO(r.err << r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("discrepancy: entry 2:") != std::string::npos);
+  j = json::parse(r.out);
+  CHECK(j["ok"] == false);
+  CHECK(j["discrepancy_sequence"] == 2);
+  CHECK(j["resumed_from"] == 0);
+  CHECK(j["not_resumed"] ==
+        "the saved replay (to entry 7) does not continue this journal: entry 2 differs from the "
+        "one verified before (its contents no longer hash to its recorded hash); replaying from "
+        "entry 1");
+  // In words, and the same finding without a saved replay.
+  r = verify(bad_path);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("does not continue this journal: entry 2 differs") != std::string::npos);
+  CHECK(r.out.find("entry 2 is bad: ") != std::string::npos);
+  CHECK(r.out.find("OK") == std::string::npos);
+  r = verify(bad_path, {"--fresh", "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(json::parse(r.out)["discrepancy_sequence"] == 2);
+  // The failed runs left the saved replay of the clean export as it was.
+  j = Parse(w.Ok({"audit", "verify", "--journal", path, "--state", state, "--json"}));
+  CHECK(j["resumed_from"] == 7);
+  CHECK(j["ok"] == true);
+
+  // A saved replay damaged since it was saved is not trusted either: replayed from entry 1.
+  std::string saved = ReadAll(state);
+  saved[saved.size() / 2] ^= 0x40;
+  WriteFile(state, saved);
+  j = Parse(w.Ok({"audit", "verify", "--journal", path, "--state", state, "--json"}));
+  CHECK(j["resumed_from"] == 0);
+  CHECK(j["entries_checked"] == 7);
+  CHECK(j["not_resumed"].get<std::string>().find(
+            "the saved replay cannot be used: it was damaged since it was saved") == 0);
+}
+
+TEST_CASE("a saved replay of another or a longer history is replayed from entry 1, saying why",
+          "[wallet][e2e][audit][resume]") {
+  AuditWorld w;
+  w.Activity();
+  const std::string state = w.tmp().Join("roue.replay");
+  auto exported = [&](const std::string& name) {
+    const std::string path = w.tmp().Join(name);
+    w.Ok({"--key", "association", "audit", "export-journal", "--out", path});
+    return path;
+  };
+  const std::string seven = exported("seven.journal");
+  // Two histories of the same ledger that part at entry 8: the node's database copied at entry 7
+  // (a fork, as a second node restored from the same backup would be).
+  REQUIRE(w.node().Stop() == 0);
+  const std::string fork = w.tmp().Join("fork");
+  std::filesystem::copy(w.data(), fork, std::filesystem::copy_options::recursive);
+  w.node().Start();
+  w.Ok({"--key", "alice", "pay", w.Address("bob"), "1,00", "--yes"});
+  const std::string one = exported("one.journal");
+  REQUIRE(w.node().Stop() == 0);
+  std::filesystem::remove_all(w.data());
+  std::filesystem::copy(fork, w.data(), std::filesystem::copy_options::recursive);
+  w.node().Start();
+  w.Ok({"--key", "bob", "pay", w.Address("alice"), "2,00", "--yes"});
+  const std::string other = exported("other.journal");
+
+  auto verify = [&](const std::string& file) {
+    return Parse(w.Ok({"audit", "verify", "--journal", file, "--state", state, "--json"}));
+  };
+  json j = verify(one);
+  REQUIRE(j["ok"] == true);
+  REQUIRE(j["sequence"] == 8);
+  // The other history: entries 1 to 7 are the same, entry 8 is not. Each entry hashes and links
+  // correctly; only the head hash tells them apart.
+  j = verify(other);
+  CHECK(j["ok"] == true);
+  CHECK(j["resumed_from"] == 0);
+  CHECK(j["entries_checked"] == 8);
+  CHECK(j["not_resumed"] ==
+        "the saved replay (to entry 8) does not continue this journal: entry 8 does not hash to "
+        "the head hash verified before: an entry up to 8 differs from the one verified then; "
+        "replaying from entry 1");
+  // A shorter journal than the saved replay's.
+  j = verify(seven);
+  CHECK(j["ok"] == true);
+  CHECK(j["sequence"] == 7);
+  CHECK(j["entries_checked"] == 7);
+  CHECK(j["not_resumed"] ==
+        "the saved replay (to entry 8) does not continue this journal: this journal ends at "
+        "entry 7, before entry 8 where the saved replay stopped; replaying from entry 1");
+  // Its replay is now the saved one, and a journal that continues it resumes.
+  j = verify(other);
+  CHECK(j["resumed_from"] == 7);
+  CHECK(j["entries_checked"] == 1);
+  CHECK_FALSE(j.contains("not_resumed"));
+}
+
+using testing::I64Bytes;
+using testing::Tamper;
+using testing::U64Bytes;
+
+TEST_CASE("an entry altered in a node's database is named by a resumed audit",
+          "[wallet][e2e][audit][resume]") {
+  AuditWorld w;
+  w.Activity();
+  REQUIRE(Parse(w.Ok({"--key", "association", "audit", "verify", "--json"}))["ok"] == true);
+  REQUIRE(w.node().Stop() == 0);
+  // A careful forger changes entry 2's signature and recomputes its stored hash, so that the node
+  // serves it without a word; entry 3 still links to the old hash.
+  Tamper(w.data(), [&](rocksdb::DB* db, auto& cf) {
+    std::string v;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf["journal"], U64Bytes(2), &v).ok());
+    REQUIRE(v.size() > 8 + 32 + 32);
+    JournalEntry e;
+    e.sequence = 2;
+    e.time_ms = FromI64Bytes(v.substr(0, 8));
+    REQUIRE(e.prev_hash.Assign(v.substr(8, 32)));
+    e.envelope = v.substr(8 + 32 + 32);
+    e.envelope.back() ^= 0x01;
+    const Hash h = EntryHash(e);
+    v = v.substr(0, 8 + 32) + std::string(h.view()) + e.envelope;
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["journal"], U64Bytes(2), v).ok());
+  });
+  w.node().Start();
+  // Without --fresh: the saved replay (to entry 7) is not resumed, and the replay from entry 1
+  // names entry 2.
+  CommandResult r = w.Liard({"--key", "association", "audit", "verify", "--json"});
+  INFO(r.err << r.out);
+  CHECK(r.exit_code == 1);
+  json j = json::parse(r.out);
+  CHECK(j["ok"] == false);
+  CHECK(j["resumed_from"] == 0);
+  CHECK(j["discrepancy_sequence"] == 2);
+  CHECK(j["discrepancy"].get<std::string>().find("entry 2: its operation does not verify") == 0);
+  CHECK(j["not_resumed"] ==
+        "the saved replay (to entry 7) does not continue this journal: entry 3 does not link to "
+        "the entry before it: the hash chain is broken; replaying from entry 1");
+  // With --fresh: the same entry.
+  r = w.Liard({"--key", "association", "audit", "verify", "--fresh", "--json"});
+  CHECK(r.exit_code == 1);
+  CHECK(json::parse(r.out)["discrepancy_sequence"] == 2);
 }
 
 TEST_CASE("a node whose database was changed behind its back is caught by the audit",
