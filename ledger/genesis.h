@@ -24,8 +24,16 @@ struct GenesisAccount {
   Amount opening_balance;  // units; must be covered by opening_fund
 };
 
+// Genesis versions. The version is part of the genesis bytes, so of the ledger id: a journal is
+// replayed by the rules of its own version forever. New ledgers get the latest.
+inline constexpr uint32_t kGenesisVersion1 = 1;
+// 2: a board proposal whose decision could not apply to the state as it is is refused when
+// proposed, not only at its last approval (docs/protocol.md, "Board decisions").
+inline constexpr uint32_t kGenesisVersion2 = 2;
+inline constexpr uint32_t kLatestGenesisVersion = kGenesisVersion2;
+
 struct Genesis {
-  uint32_t version = 1;
+  uint32_t version = kLatestGenesisVersion;
   std::string currency_code;  // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
   std::string currency_name;  // "la Roue"
   uint32_t decimals = 2;      // minor units per unit = 10^decimals
@@ -40,6 +48,11 @@ struct Genesis {
   Amount opening_fund;  // euro cents already in the guarantee fund at the start
   Rules rules;          // the first rules; board decisions change them later
 };
+
+// Version 2 on: Propose runs its decision's checks against the current state (a dry run).
+inline bool ProposalsCheckedWhenMade(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion2;
+}
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
 [[nodiscard]] Status ValidateGenesis(const Genesis& genesis);

@@ -517,6 +517,7 @@ grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContext*, const pb::Ge
       codec::EncodeDecision(p.decision, out->mutable_decision());
       out->set_expires_ms(p.expires_ms);
       for (const AccountId& a : p.approvals) out->add_approvals(std::string(a.view()));
+      out->set_withdrawn(p.withdrawn());
     }
   });
   return grpc::Status::OK;
