@@ -115,7 +115,7 @@ Status ValidateRules(const Rules& r0) {
 Status ValidateGenesis(const Genesis& g) {
   // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version < kGenesisVersion1 || g.version > kLatestGenesisVersion)
+  if (g.version < kGenesisVersion1 || g.version > kCurrentGenesisVersion)
     return Invalid("genesis version must be 1 or 2");
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");

@@ -25,18 +25,18 @@ struct GenesisAccount {
 };
 
 // Genesis versions. The version is part of the genesis bytes, so of the ledger id: a journal is
-// replayed by the rules of its own version forever. New ledgers get the latest.
+// replayed by the rules of its own version forever. `liard-node init` writes the current one.
 inline constexpr uint32_t kGenesisVersion1 = 1;
 // 2: a board proposal whose decision could not apply to the state as it is is refused when
 // proposed, not only at its last approval (docs/protocol.md, "Board decisions").
 inline constexpr uint32_t kGenesisVersion2 = 2;
-inline constexpr uint32_t kLatestGenesisVersion = kGenesisVersion2;
+inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion2;
 
 struct Genesis {
-  uint32_t version = kLatestGenesisVersion;
-  std::string currency_code;  // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
-  std::string currency_name;  // "la Roue"
-  uint32_t decimals = 2;      // minor units per unit = 10^decimals
+  uint32_t version = kGenesisVersion1;  // init writes kCurrentGenesisVersion
+  std::string currency_code;            // "ROUE": 2 to 12 of A-Z and 0-9, starting with a letter
+  std::string currency_name;            // "la Roue"
+  uint32_t decimals = 2;                // minor units per unit = 10^decimals
   // Par value: one minor unit is worth par_num / par_den euro cents (1/1 for 1 unit = 1 €
   // with 2 decimals).
   int64_t par_num = 1;
