@@ -74,7 +74,7 @@ class Differ {
   Change* out_;
 };
 
-std::string KindName(int kind) {
+std::string KindWord(int kind) {
   return std::string(liard::KindName(static_cast<AccountKind>(kind)));
 }
 
@@ -104,6 +104,20 @@ void DiffProgramme(const Programme& b, const Programme& a, const Money& money, C
           a.ends_ms == 0 ? "no end" : Moment(a.ends_ms));
   d.Field(p + " monthly cap per member", Limit(money, b.monthly_cap), Limit(money, a.monthly_cap));
   d.Field(p + " members", Kinds(b.member_kinds), Kinds(a.member_kinds));
+  d.Field(p + " opening budget (set at genesis only; moves no money now)",
+          money.Euros(b.opening_budget), money.Euros(a.opening_budget));
+}
+
+// The names in order, "agglo, market": the rules record keeps the order it is given.
+std::string Order(const Rules& r, bool programmes) {
+  std::string s;
+  if (programmes) {
+    for (const Programme& p : r.programmes) s += (s.empty() ? "" : ", ") + p.name;
+  } else {
+    for (const KindLimits& l : r.limits)
+      s += (s.empty() ? "" : ", ") + std::string(KindName(l.kind));
+  }
+  return s;
 }
 
 std::string ProgrammeText(const Programme& p, const Money& money) {
@@ -186,7 +200,11 @@ void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out) 
     programmes_changed = true;
   }
   if (b.programmes.empty() && a.programmes.empty()) out->unchanged.push_back("no programme");
-  (void)programmes_changed;
+  // Same entries in another order are another record: say so rather than "no change".
+  if (!programmes_changed && Order(b, true) != Order(a, true))
+    out->lines.push_back("order of the programmes: " + Order(b, true) + kArrow + Order(a, true));
+  if (!limits_changed && Order(b, false) != Order(a, false))
+    out->lines.push_back("order of the limits: " + Order(b, false) + kArrow + Order(a, false));
 }
 
 Change DescribeChange(const Decision& decision, const BoardState& now, const WhoFn& who,
@@ -242,7 +260,7 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
                                    std::to_string(now.threshold) + ": the ledger will refuse this");
           }
           // An account's granted roles are private (GetAccount): say what the decision does.
-          c.lines.push_back(who(d.account) + " (a " + KindName(card.kind()) + " account): " +
+          c.lines.push_back(who(d.account) + " (a " + KindWord(card.kind()) + " account): " +
                             (grant ? "gets the " + role + " role" : "loses the " + role + " role"));
         } else if constexpr (std::is_same_v<T, Freeze>) {
           if (!card_of(d.account, &card)) {

@@ -437,6 +437,15 @@ TEST_CASE("a rules change is told field by field, before and after, and the rest
   CHECK(d.lines[0].find("→ dropped") != std::string::npos);
   CHECK(d.lines[1].find("programme 'market': none → added: sponsor « Grand Avignon », bonus "
                         "ratio 12/10 (bonus +20 %) rounded down to 0,01 ROUE") == 0);
+  // The same programmes in another order are other rules: said, not hidden.
+  Rules two = before;
+  two.programmes.push_back(swapped.programmes[0]);
+  Rules reordered = two;
+  std::swap(reordered.programmes[0], reordered.programmes[1]);
+  wallet::Change e;
+  wallet::DiffRules(two, reordered, money, &e);
+  CHECK(e.lines ==
+        std::vector<std::string>{"order of the programmes: agglo, market → market, agglo"});
 }
 
 TEST_CASE("a decision about an account names it and says what changes for it",
