@@ -304,7 +304,8 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
           static_assert(std::is_same_v<T, SetThreshold>);
           c.lines.push_back("approvals that decide: " + std::to_string(now.threshold) + " of " +
                             std::to_string(now.board_size) + kArrow + std::to_string(d.threshold) +
-                            " of " + std::to_string(now.board_size));
+                            " of " + std::to_string(now.board_size) +
+                            (d.threshold == now.threshold ? " (no change)" : ""));
           if (d.threshold > now.board_size)
             c.warnings.push_back("the board has " + std::to_string(now.board_size) +
                                  " members: the ledger will refuse this");

@@ -251,9 +251,12 @@ CliStatus ParseProgrammeEntry(const std::string& file, const toml::table& t, int
   if (!name || !IsValidProgrammeName(*name))
     return RulesError(file, t, "each [[programmes]] needs name = \"...\" (1 to 32 of a-z 0-9 -)");
   Programme p;
-  if (const Programme* old = rules->FindProgramme(*name)) p = *old;
+  const Programme* old = rules->FindProgramme(*name);
+  if (old != nullptr) p = *old;
   p.name = *name;
-  p.opening_budget = 0;  // only the genesis opens a budget
+  // Only the genesis opens a budget: a new programme says 0; one in force keeps its figure, so
+  // that editing it is not also a (meaningless) change of that figure.
+  if (old == nullptr) p.opening_budget = 0;
   for (const auto& [key, n] : t) {
     const std::string k(key.str());
     auto text = n.value<std::string>();
