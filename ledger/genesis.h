@@ -25,10 +25,12 @@ struct GenesisAccount {
   Amount opening_balance;  // units; must be covered by opening_fund
 };
 
-// Genesis versions. 1: the first wave's documents (no node key; the state digest is a sum of
-// SHA-256 values, StateDigestRule 1). 2: names the node key that signs checkpoints, and the
-// state digest is a lattice hash (StateDigestRule 2). A version is a rule: journals made under
-// version 1 replay and verify under version 1's rules forever.
+// Genesis versions. The version is part of the genesis bytes, so of the ledger id: a journal is
+// replayed by the rules of its own version forever. `liard-node init` writes the current one.
+// 1: the first wave's documents (no node key; the state digest is a sum of SHA-256 values,
+// StateDigestRule 1). 2: names the node key that signs checkpoints; the state digest is a
+// lattice hash (StateDigestRule 2); a board proposal whose decision could not apply to the state
+// as it is is refused when proposed, not only at its last approval.
 inline constexpr uint32_t kGenesisVersion1 = 1;
 inline constexpr uint32_t kGenesisVersion2 = 2;
 inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion2;
@@ -56,6 +58,11 @@ struct Genesis {
 // Which state digest a ledger's journal uses: 1 (sum of SHA-256 values mod 2^256) for version 1
 // genesis documents, 2 (LtHash) from version 2 on.
 inline uint32_t StateDigestRuleOf(const Genesis& genesis) { return genesis.version >= 2 ? 2 : 1; }
+
+// Version 2 on: Propose runs its decision's checks against the current state (a dry run).
+inline bool ProposalsCheckedWhenMade(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion2;
+}
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
 [[nodiscard]] Status ValidateGenesis(const Genesis& genesis);

@@ -23,7 +23,10 @@ struct Proposal {
   AccountId proposer;  // a board member
   Decision decision;
   int64_t expires_ms = 0;            // approvals after this are refused; it is then pruned
-  std::vector<AccountId> approvals;  // board members who approved, proposer first, each once
+  std::vector<AccountId> approvals;  // board members who approved, proposer first, each once;
+                                     // empty once its proposer withdrew it (Withdraw)
+
+  bool withdrawn() const { return approvals.empty(); }
 };
 
 // One record in the state, written whole whenever it changes (rarely: board decisions only).

@@ -152,6 +152,7 @@ Status PreflightPayload(const Operation& op, const Propose& p) {
 }
 
 Status PreflightPayload(const Operation&, const Approve&) { return Status::Ok(); }
+Status PreflightPayload(const Operation&, const Withdraw&) { return Status::Ok(); }
 
 // Phases 2 and 3 of each payload: `actor` is the acting account, already checked to exist,
 // be active, hold the signing key and have the right sequence.
@@ -337,6 +338,11 @@ class Applier {
     if (p.expires_ms <= now_ms_ || p.expires_ms > now_ms_ + kMaxProposalLifetimeMs)
       return Status(Code::kBadDecision, "a proposal must expire after now and within 30 days");
     Proposal proposal{op_id_, actor_.id, p.decision, p.expires_ms, {actor_.id}};
+    if (ProposalsCheckedWhenMade(genesis_)) {
+      // A decision that could not apply now is refused now, not at its last approval.
+      Status s = DryRun(p.decision);
+      if (!s.ok()) return s;
+    }
     return Decide(Pruned(), std::move(proposal));
   }
 
@@ -349,12 +355,33 @@ class Applier {
     if (now_ms_ > found->expires_ms)
       return Status(Code::kProposalExpired,
                     "the proposal expired at " + std::to_string(found->expires_ms) + " ms");
+    if (found->withdrawn())
+      return Status(Code::kProposalWithdrawn, "its proposer withdrew the proposal");
     for (const auto& who : found->approvals)
       if (who == actor_.id)
         return Status(Code::kAlreadyApproved, "this board member approved the proposal already");
     Proposal proposal = *found;
     proposal.approvals.push_back(actor_.id);
     return Decide(Pruned(), std::move(proposal));
+  }
+
+  Status operator()(const Withdraw& w) {
+    const Proposal* found = state_.governance().FindProposal(w.proposal);
+    if (found == nullptr || now_ms_ > found->expires_ms)
+      return Status(Code::kUnknownProposal, "no pending proposal " +
+                                                ToHex(w.proposal).substr(0, 16) +
+                                                "… (never made, already decided, or expired)");
+    if (found->withdrawn())
+      return Status(Code::kProposalWithdrawn, "the proposal was withdrawn already");
+    if (found->proposer != actor_.id)
+      return Status(Code::kNotProposer, "only the board member who proposed it may withdraw it");
+    Governance g = Pruned();
+    for (Proposal& p : g.pending)
+      if (p.id == w.proposal) p.approvals.clear();  // kept until it expires: see Withdraw
+    delta_->note = "proposal " + ToHex(w.proposal).substr(0, 16) + " (" +
+                   std::string(DecisionName(found->decision)) + ") withdrawn";
+    delta_->governance = std::move(g);
+    return Status::Ok();
   }
 
  private:
@@ -423,6 +450,18 @@ class Applier {
     Governance g = state_.governance();
     std::erase_if(g.pending, [&](const Proposal& p) { return now_ms_ > p.expires_ms; });
     return g;
+  }
+
+  // The decision's checks against the state as it is now, its effects discarded: the same
+  // Execute that applies it once decided, so that each check has one definition.
+  Status DryRun(const Decision& decision) {
+    Delta scratch;
+    Delta* kept = delta_;
+    delta_ = &scratch;
+    Governance g = Pruned();
+    Status s = std::visit([&](const auto& d) { return Execute(d, &g); }, decision);
+    delta_ = kept;
+    return s;
   }
 
   // Applies `proposal`'s decision if its approvals by current board members reach the
@@ -772,7 +811,8 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
                                           " skips ahead; the next is " +
                                           std::to_string(actor->sequence + 1));
   const Governance& governance = state.governance();
-  const bool board_op = op.type() == OpType::kPropose || op.type() == OpType::kApprove;
+  const bool board_op = op.type() == OpType::kPropose || op.type() == OpType::kApprove ||
+                        op.type() == OpType::kWithdraw;
   if (governance.paused && !board_op)
     return Status(Code::kPaused, "the board has paused all operations: " + governance.pause_reason);
   const uint32_t roles = RolesOf(*actor, governance);

@@ -33,6 +33,8 @@ std::string_view OpTypeName(OpType type) {
       return "approve";
     case OpType::kRenewMembership:
       return "renew-membership";
+    case OpType::kWithdraw:
+      return "withdraw";
   }
   return "unknown";
 }

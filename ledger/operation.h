@@ -168,6 +168,13 @@ struct Approve {
   Hash proposal;
 };
 
+// Its proposer withdraws a pending proposal: it can no longer be approved. It stays in the
+// pending list, without approvals, until it expires, so that an approval of it is refused as
+// PROPOSAL_WITHDRAWN rather than as unknown.
+struct Withdraw {
+  Hash proposal;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -183,12 +190,13 @@ enum class OpType : uint8_t {
   kPropose = 11,
   kApprove = 12,
   kRenewMembership = 13,
+  kWithdraw = 14,
 };
 std::string_view OpTypeName(OpType type);
 
 using Payload =
     std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
-                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership>;
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

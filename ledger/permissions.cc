@@ -29,6 +29,7 @@ constexpr std::array kTable = {
     Permission{OpType::kPropose, kBoard},
     Permission{OpType::kApprove, kBoard},
     Permission{OpType::kRenewMembership, kOffice | kTreasurer},
+    Permission{OpType::kWithdraw, kBoard},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

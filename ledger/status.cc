@@ -99,6 +99,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kReadRefused, "READ_REFUSED",
              "a private read needs a fresh request signed by the account, a treasurer or an "
              "auditor"},
+    CodeInfo{Code::kProposalWithdrawn, "PROPOSAL_WITHDRAWN",
+             "the board proposal was withdrawn by its proposer and can no longer be approved"},
+    CodeInfo{Code::kNotProposer, "NOT_PROPOSER",
+             "only the board member who made a proposal may withdraw it"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

@@ -75,6 +75,8 @@ enum class Code : uint16_t {
   kTooManyProposals = 226,
   kBoardTooSmall = 227,
   kReadRefused = 228,
+  kProposalWithdrawn = 229,
+  kNotProposer = 230,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -454,13 +454,16 @@ grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContext*,
   AccountId id;
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
   // Public, unlike GetAccount: only what a payer confirms before paying (docs/protocol.md,
-  // "Private reads"). Nothing here may reveal a balance, a history or who may do what.
+  // "Private reads"). Nothing here may reveal a balance, a history or who may do what. The
+  // signing key is public: it is the address until a board decision, public too, replaces it.
   const std::string& code = ledger_.genesis().currency_code;
   bool found = applier_->Read([&](const MemoryState& state, const HeadState&) {
     const Account* a = state.FindAccount(id);
     if (a == nullptr) return false;
     resp->set_id(std::string(a->id.view()));
     resp->set_name(a->name);
+    // Public as the board's decisions are: a board member compares it before re-keying.
+    resp->set_key(std::string(a->key.view()));
     resp->set_kind(static_cast<pb::AccountKind>(a->kind));
     resp->set_status(static_cast<pb::AccountStatus>(a->status));
     return true;
@@ -590,6 +593,7 @@ grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContext*, const pb::Ge
       codec::EncodeDecision(p.decision, out->mutable_decision());
       out->set_expires_ms(p.expires_ms);
       for (const AccountId& a : p.approvals) out->add_approvals(std::string(a.view()));
+      out->set_withdrawn(p.withdrawn());
     }
   });
   return grpc::Status::OK;

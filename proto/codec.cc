@@ -312,6 +312,13 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = a;
       break;
     }
+    case pb::OperationBody::kWithdraw: {
+      Withdraw w;
+      s = Take(m.withdraw().proposal(), "withdraw.proposal", Code::kMalformedBody, &w.proposal);
+      if (!s.ok()) return s;
+      op.payload = w;
+      break;
+    }
     case pb::OperationBody::kConversion: {
       Conversion c;
       s = Take(m.conversion().member(), "conversion.member", Code::kBadAccountId, &c.member);
@@ -408,6 +415,9 @@ std::string EncodeOperation(const Operation& op) {
     }
     void operator()(const Approve& a) const {
       m->mutable_approve()->set_proposal(std::string(a.proposal.view()));
+    }
+    void operator()(const Withdraw& w) const {
+      m->mutable_withdraw()->set_proposal(std::string(w.proposal.view()));
     }
     void operator()(const Conversion& c) const {
       auto* p = m->mutable_conversion();

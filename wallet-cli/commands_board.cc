@@ -9,6 +9,7 @@
 #include "ledger/governance.h"
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
+#include "wallet-cli/board_diff.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/terminal.h"
 
@@ -62,11 +63,58 @@ CliStatus ReasonArg(const std::string& reason) {
   return CliStatus::Ok();
 }
 
+// The governance in force, as the diff of a decision needs it.
+BoardState StateOf(const pb::GovernanceInfo& g, CliStatus* status) {
+  BoardState b;
+  b.sequence = g.sequence();
+  Status d = codec::DecodeRules(g.rules(), &b.rules);
+  if (!d.ok()) *status = CliStatus::Local("the node's rules do not decode: " + d.ToString());
+  b.board_size = static_cast<size_t>(g.board_size());
+  for (const auto& m : g.board()) {
+    AccountId id;
+    if (id.Assign(m)) b.board.push_back(id);
+  }
+  b.threshold = g.threshold();
+  b.paused = g.paused();
+  b.pause_reason = g.pause_reason();
+  return b;
+}
+
+// What `decision` changes in the ledger as `g` shows it, names and whole addresses resolved.
+Change ChangeOf(Session& session, const Decision& decision, const pb::GovernanceInfo& g) {
+  CliStatus ignored;
+  const BoardState now = StateOf(g, &ignored);
+  WhoFn who = [&](const AccountId& id) {
+    const std::string name = session.PlainNameOf(id);
+    const std::string address = session.AddressOf(id);
+    return name.empty() ? address : SafeText(name) + " (" + address + ")";
+  };
+  CardFn card_of = [&](const AccountId& id, pb::AccountCard* card) {
+    bool found = false;
+    return session.CardOf(id, card, &found).ok() && found;
+  };
+  return DescribeChange(decision, now, who, card_of, session.money());
+}
+
+json ChangeJson(const Change& c) {
+  json j;
+  j["summary"] = c.summary;
+  j["changes"] = c.lines;
+  j["unchanged"] = c.unchanged;
+  j["warnings"] = c.warnings;
+  return j;
+}
+
 // After a proposal or an approval: still pending (k of M), or decided and applied.
 std::string Standing(Session& session, const Hash& id, json* j) {
   pb::GovernanceInfo g;
   if (!session.node().GetGovernance(&g).ok()) return "";
   const pb::ProposalInfo* p = FindPending(g, id);
+  if (p != nullptr && p->withdrawn()) {
+    (*j)["decided"] = false;
+    (*j)["withdrawn"] = true;
+    return "withdrawn: it can no longer be approved, and leaves the list when it expires";
+  }
   if (p == nullptr) {
     (*j)["decided"] = true;
     return "decided: the board's decision is applied";
@@ -78,10 +126,14 @@ std::string Standing(Session& session, const Hash& id, json* j) {
          " approvals; the other board members sign it with: liard board sign " + ToHex(id);
 }
 
-// Prepare, preview, confirm, sign, submit a Propose or an Approve, then say where it stands.
-CliStatus SubmitBoardOp(Session& session, Payload payload, const std::string& words,
+// Prepare, preview, confirm, sign, submit a Propose, an Approve or a Withdraw, then say where
+// it stands. `change` is what the decision changes, shown after the result too (with --yes
+// nobody saw the question).
+CliStatus SubmitBoardOp(Session& session, Payload payload, const Change& change,
                         const std::string& question, const BoardArgs& a, bool is_proposal,
                         const Hash& proposal) {
+  const std::string& words = change.summary;
+  const bool withdrawal = std::holds_alternative<Withdraw>(payload);
   Prepared p;
   CliStatus s = session.Prepare(std::move(payload), &p);
   if (!s.ok()) return s;
@@ -103,6 +155,7 @@ CliStatus SubmitBoardOp(Session& session, Payload payload, const std::string& wo
   json j;
   j["proposal"] = ToHex(id);
   j["decision"] = words;
+  j["change"] = ChangeJson(change);
   std::string standing = Standing(session, id, &j);
   j["operation_id"] = ToHex(r.operation_id());
   j["sequence"] = r.sequence();
@@ -111,7 +164,11 @@ CliStatus SubmitBoardOp(Session& session, Payload payload, const std::string& wo
     std::cout << j.dump(2) << "\n";
     return CliStatus::Ok();
   }
-  session.PrintSubmitted(r, (is_proposal ? "proposed: " : "approved: ") + words);
+  session.PrintSubmitted(r, (is_proposal  ? "proposed: "
+                             : withdrawal ? "withdrawn: "
+                                          : "approved: ") +
+                                words);
+  if (!withdrawal) std::cout << RenderChange(change, "  ").substr(change.summary.size() + 1);
   std::cout << "proposal " << ToHex(id) << "\n";
   if (!standing.empty()) std::cout << standing << "\n";
   return CliStatus::Ok();
@@ -126,12 +183,16 @@ CliStatus Propose(Session& session, Decision decision, const BoardArgs& a) {
                             "' must be a duration such as 7d, 48h or 90m, or a date YYYY-MM-DD");
   if (propose.expires_ms - NowMs() > kMaxProposalLifetimeMs)
     return CliStatus::Usage("a proposal may stay open at most 30 days");
-  auto name_of = [&](const AccountId& id) { return session.NameOf(id); };
-  const std::string words = DescribeDecision(decision, name_of, session.money());
+  pb::GovernanceInfo g;
+  s = session.node().GetGovernance(&g);
+  if (!s.ok()) return s;
+  const Change change = ChangeOf(session, decision, g);
   propose.decision = std::move(decision);
-  const std::string question =
-      "Propose to the board: " + words + " (open until " + LocalDateTime(propose.expires_ms) + ")?";
-  return SubmitBoardOp(session, std::move(propose), words, question, a, true, Hash());
+  const std::string question = "Propose to the board: " + RenderChange(change, "  ") +
+                               "(compared with what is in force at journal entry " +
+                               std::to_string(g.sequence()) + "; open until " +
+                               LocalDateTime(propose.expires_ms) + ")\nPropose it?";
+  return SubmitBoardOp(session, std::move(propose), change, question, a, true, Hash());
 }
 
 // ---- set-rules: a TOML file of the genesis' [rules] shape, plus [[limits]] and
@@ -190,9 +251,12 @@ CliStatus ParseProgrammeEntry(const std::string& file, const toml::table& t, int
   if (!name || !IsValidProgrammeName(*name))
     return RulesError(file, t, "each [[programmes]] needs name = \"...\" (1 to 32 of a-z 0-9 -)");
   Programme p;
-  if (const Programme* old = rules->FindProgramme(*name)) p = *old;
+  const Programme* old = rules->FindProgramme(*name);
+  if (old != nullptr) p = *old;
   p.name = *name;
-  p.opening_budget = 0;  // only the genesis opens a budget
+  // Only the genesis opens a budget: a new programme says 0; one in force keeps its figure, so
+  // that editing it is not also a (meaningless) change of that figure.
+  if (old == nullptr) p.opening_budget = 0;
   for (const auto& [key, n] : t) {
     const std::string k(key.str());
     auto text = n.value<std::string>();
@@ -390,9 +454,13 @@ CliStatus BoardList(Session& session, bool as_json) {
       }
       json approvals = json::array();
       for (const auto& a : p.approvals()) approvals.push_back(session.AddressOf(id_of(a)));
+      json change;
+      if (kind != "unknown") change = ChangeJson(ChangeOf(session, d, g));
       list.push_back({{"id", ToHex(p.id())},
                       {"decision", kind},
                       {"summary", words},
+                      {"change", change},
+                      {"withdrawn", p.withdrawn()},
                       {"proposer", session.AddressOf(id_of(p.proposer()))},
                       {"approvals", approvals},
                       {"approvals_count", p.approvals_size()},
@@ -416,20 +484,27 @@ CliStatus BoardList(Session& session, bool as_json) {
     std::cout << "\nNo pending proposal.\n";
     return CliStatus::Ok();
   }
-  std::cout << "\nPending proposals (" << g.proposals_size() << "):\n";
+  std::cout << "\nPending proposals (" << g.proposals_size() << "), each against what is in force"
+            << " now (journal entry " << g.sequence() << "):\n";
   for (const auto& p : g.proposals()) {
     Decision d;
-    std::string words = "an unknown decision";
+    std::string words = "an unknown decision\n";
     if (codec::DecodeDecision(p.decision(), &d).ok())
-      words = DescribeDecision(d, name_of, session.money());
+      words = RenderChange(ChangeOf(session, d, g), "    ");
+    std::cout << "\n" << ToHex(p.id()) << "\n  " << words;
+    if (p.withdrawn()) {
+      std::cout << "  WITHDRAWN by its proposer " << name_of(id_of(p.proposer()))
+                << ": it can no longer be approved; listed until " << LocalDateTime(p.expires_ms())
+                << "\n";
+      continue;
+    }
     std::string who;
     for (const auto& a : p.approvals()) who += (who.empty() ? "" : ", ") + name_of(id_of(a));
-    std::cout << "\n"
-              << ToHex(p.id()) << "\n  " << words << "\n  " << p.approvals_size() << " of "
-              << g.threshold() << " approvals (" << who << "); open until "
-              << LocalDateTime(p.expires_ms()) << "\n";
+    std::cout << "  " << p.approvals_size() << " of " << g.threshold() << " approvals (" << who
+              << "); open until " << LocalDateTime(p.expires_ms()) << "\n";
   }
-  std::cout << "\nSign one with: liard board sign ID\n";
+  std::cout << "\nSign one with: liard board sign ID; its proposer withdraws it with: liard board "
+               "withdraw ID\n";
   return CliStatus::Ok();
 }
 
@@ -448,14 +523,56 @@ CliStatus BoardSign(Session& session, const BoardArgs& a) {
     return CliStatus::Refused("no pending proposal " + a.proposal +
                               ": it was decided already, it expired, or it never existed "
                               "(liard board list shows the pending ones)");
+  if (p->withdrawn())
+    return CliStatus::Refused("the proposal " + a.proposal +
+                              " was withdrawn by its proposer: it can no longer be approved");
   Decision d;
-  std::string words = "an unknown decision";
-  auto name_of = [&](const AccountId& x) { return session.NameOf(x); };
-  if (codec::DecodeDecision(p->decision(), &d).ok())
-    words = DescribeDecision(d, name_of, session.money());
-  const std::string question = "Approve: " + words + " (" + std::to_string(p->approvals_size()) +
-                               " of " + std::to_string(g.threshold()) + " approvals so far)?";
-  return SubmitBoardOp(session, Approve{id}, words, question, a, false, id);
+  Status ds = codec::DecodeDecision(p->decision(), &d);
+  if (!ds.ok())
+    return CliStatus::Local("the proposal holds a decision this wallet cannot read: " +
+                            ds.ToString() + "; nothing was signed");
+  // Against what is in force now, not when it was proposed: that is what approving changes.
+  const Change change = ChangeOf(session, d, g);
+  std::string made;
+  pb::Receipt receipt;
+  if (session.node().GetOperation(id, &receipt).ok())
+    made = "; proposed at journal entry " + std::to_string(receipt.sequence()) + ", " +
+           LocalDateTime(receipt.time_ms());
+  std::string note;
+  if (receipt.sequence() != 0 && receipt.sequence() < g.sequence() &&
+      std::holds_alternative<SetRules>(d))
+    note =
+        "\nIf the rules changed since it was proposed, the lines above say what approving "
+        "changes now, undoing any change it does not carry.";
+  const std::string question = "Approve: " + RenderChange(change, "  ") +
+                               "(compared with what is in force now, at journal entry " +
+                               std::to_string(g.sequence()) + made + ")" + note + "\n" +
+                               std::to_string(p->approvals_size()) + " of " +
+                               std::to_string(g.threshold()) + " approvals so far. Approve it?";
+  return SubmitBoardOp(session, Approve{id}, change, question, a, false, id);
+}
+
+CliStatus BoardWithdraw(Session& session, const BoardArgs& a) {
+  std::string bytes;
+  Hash id;
+  if (!FromHex(a.proposal, &bytes) || !id.Assign(bytes))
+    return CliStatus::Usage(
+        "a proposal id is 64 hexadecimal characters, as 'liard board list' shows it");
+  pb::GovernanceInfo g;
+  CliStatus s = Governance(session, &g);
+  if (!s.ok()) return s;
+  const pb::ProposalInfo* p = FindPending(g, id);
+  if (p == nullptr)
+    return CliStatus::Refused("no pending proposal " + a.proposal +
+                              ": it was decided already, it expired, or it never existed "
+                              "(liard board list shows the pending ones)");
+  Decision d;
+  Change change;
+  change.summary = "an unknown decision";
+  if (codec::DecodeDecision(p->decision(), &d).ok()) change = ChangeOf(session, d, g);
+  const std::string question = "Withdraw your proposal " + ToHex(id).substr(0, 16) + "… (" +
+                               change.summary + ")? Nobody will be able to approve it any more.";
+  return SubmitBoardOp(session, Withdraw{id}, change, question, a, false, id);
 }
 
 }  // namespace
@@ -463,7 +580,7 @@ CliStatus BoardSign(Session& session, const BoardArgs& a) {
 void RegisterBoardCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<BoardArgs>();
   CLI::App* board = app.add_subcommand(
-      "board", "board members: propose decisions, sign them, list the pending ones");
+      "board", "board members: propose decisions, sign or withdraw them, list the pending ones");
   board->require_subcommand(1);
 
   CLI::App* propose = board->add_subcommand(
@@ -633,6 +750,15 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
   sign->add_flag("--json", a->json, "print the result as JSON");
   sign->footer("Example:\n  liard --key board-2 board sign 3f1a...e9");
   ctx.On(sign, [a](Session& s) { return BoardSign(s, *a); });
+
+  CLI::App* withdraw = board->add_subcommand(
+      "withdraw", "withdraw a pending proposal you made: nobody can approve it any more");
+  withdraw->add_option("ID", a->proposal, "the proposal id (64 hex), from 'liard board list'")
+      ->required();
+  withdraw->add_flag("--yes,-y", a->yes, "do not ask to confirm");
+  withdraw->add_flag("--json", a->json, "print the result as JSON");
+  withdraw->footer("Example:\n  liard --key board-1 board withdraw 3f1a...e9");
+  ctx.On(withdraw, [a](Session& s) { return BoardWithdraw(s, *a); });
 
   CLI::App* list = board->add_subcommand(
       "list", "the board, its threshold, the pause, the rules and the pending proposals");

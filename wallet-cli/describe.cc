@@ -71,6 +71,12 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = "payout " + money.Euros(p.euros.minor()) + " ref " + p.reference;
         } else if constexpr (std::is_same_v<T, FundProgramme>) {
           m.detail = "programme '" + p.programme + "' funded";
+        } else if constexpr (std::is_same_v<T, Propose>) {
+          m.detail = "board: proposed " + std::string(DecisionName(p.decision));
+        } else if constexpr (std::is_same_v<T, Approve>) {
+          m.detail = "board: approved proposal " + ToHex(p.proposal).substr(0, 16) + "…";
+        } else if constexpr (std::is_same_v<T, Withdraw>) {
+          m.detail = "board: withdrew proposal " + ToHex(p.proposal).substr(0, 16) + "…";
         }
       },
       m.op.payload);

@@ -69,6 +69,8 @@ std::string Summarize(const Operation& op,
           return "propose to the board: " + DescribeDecision(p.decision, name_of, money);
         } else if constexpr (std::is_same_v<T, Approve>) {
           return "approve the board proposal " + ToHex(p.proposal);
+        } else if constexpr (std::is_same_v<T, Withdraw>) {
+          return "withdraw the board proposal " + ToHex(p.proposal);
         } else if constexpr (std::is_same_v<T, RenewMembership>) {
           std::string out =
               "renew the membership of " + name_of(p.member) + " until " + UtcDate(p.until_ms - 1);

@@ -211,19 +211,20 @@ TEST_CASE("an account is read only with a valid read request of its own or of an
 }
 
 TEST_CASE(
-    "LookupAccount shows any account's name and kind and status without a signature and nothing "
-    "private",
+    "LookupAccount shows any account's name, kind, status and signing key without a signature "
+    "and nothing private",
     "[e2e][read]") {
   Node n(BoardOf({"board-1"}, 1));
   Client& c = n.c();
   const std::string code = c.Head().currency_code();
 
-  // The card has exactly these fields: a balance, sequence, key, roles, membership or freeze
-  // reason added to it would make them public.
+  // The card has exactly these fields: a balance, sequence, roles, membership or freeze reason
+  // added to it would make them public. The signing key is public on purpose: a board member
+  // compares it before approving a re-key, and only board decisions (public) change it.
   const google::protobuf::Descriptor* d = pb::AccountCard::descriptor();
   std::set<std::string> fields;
   for (int i = 0; i < d->field_count(); ++i) fields.insert(d->field(i)->name());
-  CHECK(fields == std::set<std::string>{"id", "address", "name", "kind", "status"});
+  CHECK(fields == std::set<std::string>{"id", "address", "name", "kind", "status", "key"});
 
   pb::AccountCard shop;
   grpc::Status s = LookupWith(c, IdBytes("shop"), &shop);
@@ -246,6 +247,7 @@ TEST_CASE(
   expected.set_name("alice");
   expected.set_kind(pb::ACCOUNT_KIND_RESIDENT);
   expected.set_status(pb::ACCOUNT_STATUS_ACTIVE);
+  expected.set_key(IdBytes("alice"));  // never re-keyed: the key is the id
   CHECK(alice.SerializeAsString() == expected.SerializeAsString());
   CHECK(alice.GetReflection()->GetUnknownFields(alice).empty());
 

@@ -199,7 +199,7 @@ TEST_CASE("the board cannot shrink below its threshold", "[ledger][governance]")
   REQUIRE(Decide(f, SetThreshold{3}).ok());
   CHECK(f.state().governance().threshold == 3);
   Operation p = ProposeOp(f, "board-1", RevokeRole{Fixture::Id("board-3"), Role::kBoardMember});
-  REQUIRE(f.Submit(p).ok());
+  REQUIRE(f.Submit(p).ok());  // genesis version 1: the decision's checks wait for the decision
   REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).ok());
   CHECK(f.Submit(f.MakeOp("board-3", Approve{IdOf(f, p)})).code() == Code::kBoardTooSmall);
   CHECK(f.state().governance().board.size() == 3);
@@ -268,6 +268,7 @@ std::vector<Payload> OneOfEach(const Fixture& f) {
       Propose{Resume{}, kNow + kDay},
       Approve{Hash{}},
       RenewMembership{alice, kNow + 365 * kDay, Amount(0)},
+      Withdraw{Hash{}},
   };
   (void)f;
   REQUIRE(v.size() == std::variant_size_v<Payload>);
@@ -297,7 +298,7 @@ TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED"
       ++refused;
     }
   }
-  CHECK(refused == 73);  // 8 actors x 13 operations, less what each one's roles allow
+  CHECK(refused == 79);  // 8 actors x 14 operations, less what each one's roles allow
 }
 
 TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
@@ -676,6 +677,164 @@ TEST_CASE("a read request is bound to its call, its account, its key and a short
 
 namespace liard {
 namespace {
+
+// ---- Propose-time checks (genesis version 2) and Withdraw.
+
+// A ledger with a funded programme, so that dropping it is a decision that cannot apply.
+Fixture FundedTown(uint32_t genesis_version = kCurrentGenesisVersion) {
+  return Fixture(
+      {Member{"alice", AccountKind::kResident, 10'000}, Member{"bob", AccountKind::kResident, 500}},
+      0, [genesis_version](Genesis* g) {
+        g->version = genesis_version;
+        Programme p;
+        p.name = "agglo";
+        p.ratio_num = 12;
+        p.ratio_den = 10;
+        p.opening_budget = 10'000;
+        g->rules.programmes = {p};
+      });
+}
+
+// Decisions that cannot apply to FundedTown as it is, each with the code that refuses it.
+std::vector<std::pair<Decision, Code>> ImpossibleDecisions(Fixture& f) {
+  Rules dropped = f.state().governance().rules;
+  dropped.programmes.clear();
+  return {
+      {GrantRole{Fixture::Id("nobody"), Role::kAuditor}, Code::kUnknownDestination},
+      {RevokeRole{Fixture::Id("nobody"), Role::kTreasurer}, Code::kUnknownDestination},
+      {Freeze{Fixture::Id("nobody"), "stolen card"}, Code::kUnknownDestination},
+      {Unfreeze{Fixture::Id("nobody")}, Code::kUnknownDestination},
+      {Rekey{Fixture::Id("alice"), Fixture::Id("alice")}, Code::kBadDecision},
+      {Rekey{Fixture::Id("nobody"), KeyFor("fresh").public_key()}, Code::kUnknownDestination},
+      {SetThreshold{4}, Code::kBoardTooSmall},
+      {SetRules{dropped}, Code::kBadRules},
+      {OpenAccount{Fixture::Id("alice"), AccountKind::kMerchant, "Alice again", 0, Amount(0)},
+       Code::kAccountExists},
+  };
+}
+
+TEST_CASE("a proposal that could not apply is refused when proposed and changes nothing",
+          "[ledger][governance][propose]") {
+  Fixture f = FundedTown();
+  REQUIRE(f.genesis().version == kGenesisVersion2);
+  for (const auto& [decision, code] : ImpossibleDecisions(f)) {
+    INFO(DecisionName(decision));
+    const std::string digest = ToHex(f.state().digest());
+    Status s = f.Submit(ProposeOp(f, "board-1", decision));
+    CHECK(s.code() == code);
+    CHECK(ToHex(f.state().digest()) == digest);
+    CHECK(f.state().governance().pending.empty());
+    CHECK(f.NextSequence("board-1") == 1);
+  }
+  // The board's size bounds a revocation too: with a threshold of 3, nobody may leave (on a
+  // version 1 ledger this proposal is accepted: "the board cannot shrink below its threshold").
+  REQUIRE(Decide(f, SetThreshold{3}).ok());
+  CHECK(f.Submit(ProposeOp(f, "board-1", RevokeRole{Fixture::Id("board-2"), Role::kBoardMember}))
+            .code() == Code::kBoardTooSmall);
+  CHECK(f.state().governance().pending.empty());
+}
+
+TEST_CASE("a version 1 ledger still accepts such proposals and refuses them when decided",
+          "[ledger][governance][propose]") {
+  // The journal is forever: a v1 journal may hold these proposals, accepted; replaying it must
+  // accept them again.
+  Fixture f = FundedTown(kGenesisVersion1);
+  for (const auto& [decision, code] : ImpossibleDecisions(f)) {
+    INFO(DecisionName(decision));
+    Operation p = ProposeOp(f, "board-1", decision);
+    REQUIRE(f.Submit(p).ok());
+    REQUIRE(f.state().governance().FindProposal(IdOf(f, p)) != nullptr);
+    const std::string digest = ToHex(f.state().digest());
+    CHECK(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).code() == code);
+    CHECK(ToHex(f.state().digest()) == digest);
+  }
+}
+
+TEST_CASE("a genesis of an unknown version is refused", "[ledger][governance][propose]") {
+  Genesis g;
+  g.currency_code = "ROUE";
+  g.currency_name = "la Roue";
+  g.board_keys = {KeyFor("board-1").public_key()};
+  for (uint32_t v : {0u, 3u}) {
+    g.version = v;
+    CHECK(ValidateGenesis(g).code() == Code::kInvalidArgument);
+  }
+  g.version = kGenesisVersion1;
+  CHECK(ValidateGenesis(g).ok());
+  g.version = kGenesisVersion2;
+  CHECK(ValidateGenesis(g).ok());
+}
+
+TEST_CASE("a decision's checks run again when it is decided, against the state then",
+          "[ledger][governance][propose]") {
+  Fixture f({}, 0, [](Genesis* g) { g->version = kGenesisVersion2; });
+  // A threshold of 3 fits the board of 3 when proposed...
+  Operation p = ProposeOp(f, "board-1", SetThreshold{3});
+  REQUIRE(f.Submit(p).ok());
+  // ...then a member leaves the board...
+  REQUIRE(Decide(f, RevokeRole{Fixture::Id("board-3"), Role::kBoardMember}).ok());
+  // ...and the last approval is refused: 3 approvals would be more than the board's 2 members.
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, p)})).code() == Code::kBoardTooSmall);
+  CHECK(ToHex(f.state().digest()) == digest);
+  CHECK(f.state().governance().threshold == 2);
+}
+
+TEST_CASE("a proposer withdraws a pending proposal, which can then no longer be approved",
+          "[ledger][governance][withdraw]") {
+  Fixture f = Town();
+  Operation p = ProposeOp(f, "board-1", Freeze{Fixture::Id("bob"), "court order"});
+  REQUIRE(f.Submit(p).ok());
+  const Hash id = IdOf(f, p);
+  // Only its proposer may withdraw it; a stranger to the board may not even try.
+  CHECK(f.Submit(f.MakeOp("board-2", Withdraw{id})).code() == Code::kNotProposer);
+  CHECK(f.Submit(f.MakeOp("alice", Withdraw{id})).code() == Code::kNotPermitted);
+  CHECK(f.Submit(f.MakeOp("board-1", Withdraw{Hash{}})).code() == Code::kUnknownProposal);
+  const size_t balances = f.state().NonZeroBalances().size();
+  REQUIRE(f.Submit(f.MakeOp("board-1", Withdraw{id})).ok());
+  CHECK(f.last_note().find("withdrawn") != std::string::npos);
+  CHECK(f.state().NonZeroBalances().size() == balances);  // no postings
+  const Proposal* left = f.state().governance().FindProposal(id);
+  REQUIRE(left != nullptr);  // listed as withdrawn until it expires
+  CHECK(left->withdrawn());
+  // The governance record keeps it exactly through its byte encoding.
+  Governance decoded;
+  REQUIRE(DecodeGovernance(EncodeGovernance(f.state().governance()), &decoded));
+  REQUIRE(decoded.FindProposal(id) != nullptr);
+  CHECK(decoded.FindProposal(id)->withdrawn());
+  // Nobody can approve it now, and it cannot be withdrawn twice.
+  const std::string digest = ToHex(f.state().digest());
+  CHECK(f.Submit(f.MakeOp("board-2", Approve{id})).code() == Code::kProposalWithdrawn);
+  CHECK(f.Submit(f.MakeOp("board-3", Approve{id})).code() == Code::kProposalWithdrawn);
+  CHECK(f.Submit(f.MakeOp("board-1", Withdraw{id})).code() == Code::kProposalWithdrawn);
+  CHECK(ToHex(f.state().digest()) == digest);
+  CHECK(f.state().FindAccount(Fixture::Id("bob"))->status == AccountStatus::kActive);
+  // After its expiry the next board operation prunes it like any other.
+  REQUIRE(f.SubmitAt(ProposeOp(f, "board-2", Resume{}, kNow + 3 * kDay), kNow + kDay + 1).ok());
+  CHECK(f.state().governance().FindProposal(id) == nullptr);
+  CHECK(f.SubmitAt(f.MakeOp("board-1", Withdraw{id}), kNow + kDay + 2).code() ==
+        Code::kUnknownProposal);
+}
+
+TEST_CASE("a proposal is withdrawn while the ledger is paused, but not once decided or expired",
+          "[ledger][governance][withdraw]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, Pause{"office key stolen"}).ok());
+  Operation p = ProposeOp(f, "board-3", Resume{});
+  REQUIRE(f.Submit(p).ok());
+  CHECK(f.Submit(f.MakeOp("board-3", Withdraw{IdOf(f, p)})).ok());
+  // A decided proposal is no longer pending: nothing to withdraw.
+  Operation q = ProposeOp(f, "board-1", Resume{});
+  REQUIRE(f.Submit(q).ok());
+  REQUIRE(f.Submit(f.MakeOp("board-2", Approve{IdOf(f, q)})).ok());
+  CHECK_FALSE(f.state().governance().paused);
+  CHECK(f.Submit(f.MakeOp("board-1", Withdraw{IdOf(f, q)})).code() == Code::kUnknownProposal);
+  // An expired one neither.
+  Operation r = ProposeOp(f, "board-1", Pause{"again"}, kNow + 1000);
+  REQUIRE(f.Submit(r).ok());
+  CHECK(f.SubmitAt(f.MakeOp("board-1", Withdraw{IdOf(f, r)}), kNow + 1001).code() ==
+        Code::kUnknownProposal);
+}
 
 TEST_CASE("random board decisions mixed with payments never break a rule or a book",
           "[ledger][governance][property]") {

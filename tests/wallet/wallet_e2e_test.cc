@@ -776,6 +776,185 @@ TEST_CASE("the board changes a bonus programme and the fee with set-rules and co
   CHECK(Has(budget.err, "fund-programme"));
 }
 
+// A 2-of-3 board on the standard ledger, every key imported.
+GenesisSpec BoardOfThree() {
+  GenesisSpec spec = StandardGenesis();
+  spec.board = {"board-1", "board-2", "board-3"};
+  spec.threshold = 2;
+  return spec;
+}
+
+TEST_CASE(
+    "a board member reads every change of a rules proposal before and after, when proposing, in "
+    "board list and when approving",
+    "[wallet][e2e][board][diff]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "board-3"}) w.Import(name);
+  const std::string rules = w.tmp().Join("rules.toml");
+  // First rules in force: a 20 % bonus programme and a 5 % fee.
+  WriteFile(rules,
+            "[rules]\nreconversion_fee = \"5/100\"\n\n[[programmes]]\nname = \"agglo\"\n"
+            "sponsor = \"Grand Avignon\"\nratio = \"12/10\"\n");
+  CommandResult first =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(Has(first.out, "change the rules: 2 changes"));
+  CHECK(Has(first.out, "reconversion fee: none (0) → 5/100 (5 %)"));
+  CHECK(Has(first.out,
+            "programme 'agglo': none → added: sponsor « Grand Avignon », bonus ratio "
+            "12/10 (bonus +20 %) rounded down to 0.01 ROUE"));
+  REQUIRE(
+      w.Liard({"--key", "board-2", "board", "sign", ProposalIdIn(first.out), "--yes"}).exit_code ==
+      0);
+
+  // The change: the bonus to 50 % with a monthly cap, the fee down to 3 %.
+  WriteFile(rules,
+            "[rules]\nreconversion_fee = \"3/100\"\n\n[[programmes]]\nname = \"agglo\"\n"
+            "ratio = \"15/10\"\nmonthly_cap = \"50.00\"\n");
+  const std::vector<std::string> lines = {
+      "reconversion fee: 5/100 (5 %) → 3/100 (3 %)",
+      "programme 'agglo' bonus ratio: 12/10 (bonus +20 %) → 15/10 (bonus +50 %)",
+      "programme 'agglo' monthly cap per member: none → 50.00 ROUE",
+      "unchanged: backing, smallest conversion, largest conversion, smallest reconversion, "
+      "limits per kind",
+  };
+  const uint64_t head = w.Head();
+  TerminalRun proposed = LiardOnTerminal(
+      {"--key", "board-1", "board", "propose", "set-rules", rules}, w.Options(), "y");
+  INFO(proposed.screen);
+  REQUIRE(proposed.exit_code == 0);
+  REQUIRE(proposed.answered);
+  // The question itself, before anything was signed, says every change.
+  const std::string question = proposed.screen.substr(0, proposed.screen.find("[y/N]"));
+  CHECK(Has(question, "Propose to the board: change the rules: 3 changes"));
+  for (const auto& line : lines) CHECK(Has(question, line));
+  CHECK(Has(question, "compared with what is in force at journal entry " + std::to_string(head)));
+  const std::string id = ProposalIdIn(proposed.screen);
+
+  // board list shows the same, to anyone.
+  CommandResult list = w.Liard({"--key", "board-3", "board", "list"});
+  INFO(list.out);
+  REQUIRE(list.exit_code == 0);
+  CHECK(Has(list.out, "change the rules: 3 changes"));
+  for (const auto& line : lines) CHECK(Has(list.out, line));
+  json listed = w.Json({"board", "list", "--json"});
+  REQUIRE(listed["proposals"].size() == 1);
+  CHECK(listed["proposals"][0]["change"]["changes"].size() == 3);
+  CHECK(listed["proposals"][0]["change"]["changes"][0] == lines[0]);
+  CHECK(listed["proposals"][0]["withdrawn"] == false);
+
+  // The approval prompt: against the rules in force at approval time.
+  TerminalRun approved =
+      LiardOnTerminal({"--key", "board-2", "board", "sign", id}, w.Options(), "y");
+  INFO(approved.screen);
+  REQUIRE(approved.exit_code == 0);
+  const std::string asked = approved.screen.substr(0, approved.screen.find("[y/N]"));
+  CHECK(Has(asked, "Approve: change the rules: 3 changes"));
+  for (const auto& line : lines) CHECK(Has(asked, line));
+  CHECK(Has(asked, "compared with what is in force now, at journal entry"));
+  CHECK(Has(asked, "proposed at journal entry " + std::to_string(head + 1)));
+  CHECK(Has(asked, "1 of 2 approvals so far"));
+  CHECK(Has(approved.screen, "decided"));
+  // Decided: the same file again changes nothing, and says so.
+  CommandResult again =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  CHECK(Has(again.out, "set the rules: no change to the rules in force"));
+}
+
+TEST_CASE(
+    "a board member reads who gets which role and which key replaces which, by name and address",
+    "[wallet][e2e][board][diff]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "board-3"}) w.Import(name);
+  const std::string carol_address = EncodeAddress("ROUE", testing::KeyFor("carol").public_key());
+  const std::string alice_address = EncodeAddress("ROUE", testing::KeyFor("alice").public_key());
+
+  TerminalRun grant = LiardOnTerminal(
+      {"--key", "board-1", "board", "propose", "grant-role", carol_address, "auditor"}, w.Options(),
+      "y");
+  INFO(grant.screen);
+  REQUIRE(grant.exit_code == 0);
+  const std::string asked = grant.screen.substr(0, grant.screen.find("[y/N]"));
+  CHECK(Has(asked, "carol (" + carol_address + ") (a resident account): gets the auditor role"));
+
+  const std::string old_key = ToHex(testing::KeyFor("alice").public_key());
+  const std::string new_key = ToHex(testing::KeyFor("alice-new-phone").public_key());
+  TerminalRun rekey = LiardOnTerminal(
+      {"--key", "board-1", "board", "propose", "rekey", alice_address, new_key}, w.Options(), "y");
+  INFO(rekey.screen);
+  REQUIRE(rekey.exit_code == 0);
+  const std::string rekey_line =
+      "alice (" + alice_address + ") signing key: " + old_key + " → " + new_key;
+  CHECK(Has(rekey.screen.substr(0, rekey.screen.find("[y/N]")), rekey_line));
+  CommandResult list = w.Liard({"board", "list"});
+  CHECK(Has(list.out, rekey_line));
+  CHECK(Has(list.out, "carol (" + carol_address + ") (a resident account): gets the auditor role"));
+  // Approved: the board shows the re-key as it now stands, and the card has the new key.
+  TerminalRun approve = LiardOnTerminal(
+      {"--key", "board-2", "board", "sign", ProposalIdIn(rekey.screen)}, w.Options(), "y");
+  INFO(approve.screen);
+  REQUIRE(approve.exit_code == 0);
+  CHECK(Has(approve.screen.substr(0, approve.screen.find("[y/N]")), rekey_line));
+  // The threshold, before and after.
+  CommandResult threshold =
+      w.Liard({"--key", "board-3", "board", "propose", "set-threshold", "3", "--yes"});
+  INFO(threshold.out << threshold.err);
+  CHECK(Has(threshold.out, "approvals that decide: 2 of 3 → 3 of 3"));
+}
+
+TEST_CASE(
+    "a proposal that could not apply is refused when proposed, and a proposer withdraws a pending "
+    "one that nobody can approve afterwards",
+    "[wallet][e2e][board][withdraw]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "board-3"}) w.Import(name);
+  REQUIRE(w.Liard({"key", "new", "ghost"}).exit_code == 0);
+  const uint64_t head = w.Head();
+  // A role for an account the ledger does not have: refused now, not at the last approval.
+  CommandResult ghost = w.Liard({"--key", "board-1", "board", "propose", "grant-role",
+                                 w.Address("ghost"), "auditor", "--yes"});
+  CHECK(ghost.exit_code == 1);
+  CHECK(Has(ghost.err, "UNKNOWN_DESTINATION"));
+  CommandResult too_many =
+      w.Liard({"--key", "board-1", "board", "propose", "set-threshold", "4", "--yes"});
+  CHECK(too_many.exit_code == 1);
+  CHECK(Has(too_many.err, "BOARD_TOO_SMALL"));
+  CHECK(w.Head() == head);
+  CHECK(w.Json({"board", "list", "--json"})["proposals"].empty());
+
+  CommandResult pause = w.Liard(
+      {"--key", "board-1", "board", "propose", "pause", "--reason", "office key stolen", "--yes"});
+  REQUIRE(pause.exit_code == 0);
+  const std::string id = ProposalIdIn(pause.out);
+  CHECK(Has(pause.out, "payments: running → paused « office key stolen »"));
+  // Another member may not withdraw it.
+  CommandResult other = w.Liard({"--key", "board-2", "board", "withdraw", id, "--yes"});
+  CHECK(other.exit_code == 1);
+  CHECK(Has(other.err, "NOT_PROPOSER"));
+  CommandResult withdrawn = w.Liard({"--key", "board-1", "board", "withdraw", id, "--yes"});
+  INFO(withdrawn.out << withdrawn.err);
+  REQUIRE(withdrawn.exit_code == 0);
+  CHECK(Has(withdrawn.out, "withdrawn: pause all payments"));
+  CHECK(Has(withdrawn.out, "it can no longer be approved"));
+  json listed = w.Json({"board", "list", "--json"});
+  REQUIRE(listed["proposals"].size() == 1);
+  CHECK(listed["proposals"][0]["withdrawn"] == true);
+  CHECK(listed["proposals"][0]["approvals"].empty());
+  CHECK(Has(w.Liard({"board", "list"}).out, "WITHDRAWN by its proposer"));
+  // Nobody can approve it now: the wallet says why, and so does the ledger.
+  CommandResult sign = w.Liard({"--key", "board-2", "board", "sign", id, "--yes"});
+  CHECK(sign.exit_code == 1);
+  CHECK(Has(sign.err, "withdrawn"));
+  CHECK_FALSE(w.Json({"board", "list", "--json"})["paused"].get<bool>());
+  // The proposer's history shows it.
+  CommandResult history = w.Liard({"--key", "board-1", "history"});
+  CHECK(Has(history.out, "board: withdrew proposal " + id.substr(0, 16)));
+}
+
 TEST_CASE(
     "a resident whose membership ended cannot pay until an office renews it and the end and the "
     "word expired are shown",

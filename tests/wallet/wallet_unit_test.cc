@@ -9,6 +9,7 @@
 #include "ledger/address.h"
 #include "ledger/crypto.h"
 #include "wallet-cli/batch.h"
+#include "wallet-cli/board_diff.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/keystore.h"
@@ -390,4 +391,102 @@ TEST_CASE("board decisions read as sentences naming the accounts and the reasons
         "set the rules: backing 1/1; conversion from 0,01 EUR to no maximum; reconversion fee "
         "5/100 from 0,01 ROUE; resident: max payment 150,00 ROUE, daily outgoing 300,00 ROUE, "
         "balance ceiling none; no bonus programme");
+}
+
+TEST_CASE("a rules change is told field by field, before and after, and the rest named unchanged",
+          "[wallet][board][diff]") {
+  using namespace liard;
+  wallet::Money money("ROUE", 2, ',');
+  Rules before;
+  before.reconversion = {5, 100, 1};
+  Programme agglo;
+  agglo.name = "agglo";
+  agglo.sponsor = "Grand Avignon";
+  agglo.ratio_num = 12;
+  agglo.ratio_den = 10;
+  before.programmes = {agglo};
+  Rules after = before;
+  after.reconversion.fee_num = 3;
+  after.programmes[0].ratio_num = 15;
+  after.programmes[0].monthly_cap = 50'00;
+  after.programmes[0].ends_ms = 1'798'761'600'000;  // 2027-01-01 00:00 UTC
+  after.limits.push_back({AccountKind::kResident, 150'00, 0, 0});
+  wallet::Change c;
+  wallet::DiffRules(before, after, money, &c);
+  CHECK(c.lines == std::vector<std::string>{
+                       "reconversion fee: 5/100 (5 %) → 3/100 (3 %)",
+                       "resident limits: largest payment: none → 150,00 ROUE",
+                       "programme 'agglo' bonus ratio: 12/10 (bonus +20 %) → 15/10 (bonus +50 %)",
+                       "programme 'agglo' ends: no end → 2027-01-01",
+                       "programme 'agglo' monthly cap per member: none → 50,00 ROUE",
+                   });
+  CHECK(c.unchanged == std::vector<std::string>{"backing", "smallest conversion",
+                                                "largest conversion", "smallest reconversion"});
+  // Percentages only when exact, never through floating point.
+  CHECK(wallet::RatioWithPercent(1, 3, money) == "1/3");
+  CHECK(wallet::RatioWithPercent(25, 1000, money) == "25/1000 (2,5 %)");
+  CHECK(wallet::RatioWithPercent(0, 1, money) == "none (0)");
+  CHECK(wallet::RatioWithPercent(1, 1, money, true) == "1/1 (bonus +0 %)");
+  // A dropped programme, and one added.
+  Rules swapped = before;
+  swapped.programmes[0].name = "market";
+  wallet::Change d;
+  wallet::DiffRules(before, swapped, money, &d);
+  REQUIRE(d.lines.size() == 2);
+  CHECK(d.lines[0].find("programme 'agglo': sponsor « Grand Avignon »") == 0);
+  CHECK(d.lines[0].find("→ dropped") != std::string::npos);
+  CHECK(d.lines[1].find("programme 'market': none → added: sponsor « Grand Avignon », bonus "
+                        "ratio 12/10 (bonus +20 %) rounded down to 0,01 ROUE") == 0);
+  // The same programmes in another order are other rules: said, not hidden.
+  Rules two = before;
+  two.programmes.push_back(swapped.programmes[0]);
+  Rules reordered = two;
+  std::swap(reordered.programmes[0], reordered.programmes[1]);
+  wallet::Change e;
+  wallet::DiffRules(two, reordered, money, &e);
+  CHECK(e.lines ==
+        std::vector<std::string>{"order of the programmes: agglo, market → market, agglo"});
+}
+
+TEST_CASE("a decision about an account names it and says what changes for it",
+          "[wallet][board][diff]") {
+  using namespace liard;
+  wallet::Money money("ROUE", 2, '.');
+  const AccountId alice = KeyPair::FromSeed(Seed{}).public_key();
+  Seed other_seed;
+  other_seed.data.fill(7);
+  const PublicKey fresh = KeyPair::FromSeed(other_seed).public_key();
+  wallet::BoardState now;
+  now.board_size = 3;
+  now.threshold = 2;
+  wallet::WhoFn who = [](const AccountId&) { return std::string("Alice (roue1qfull)"); };
+  wallet::CardFn card_of = [&](const AccountId& id, wallet::pb::AccountCard* card) {
+    if (id != alice) return false;
+    card->set_kind(wallet::pb::ACCOUNT_KIND_RESIDENT);
+    card->set_status(wallet::pb::ACCOUNT_STATUS_ACTIVE);
+    card->set_key(std::string(alice.view()));
+    return true;
+  };
+  wallet::Change rekey = wallet::DescribeChange(Rekey{alice, fresh}, now, who, card_of, money);
+  CHECK(rekey.lines == std::vector<std::string>{"Alice (roue1qfull) signing key: " + ToHex(alice) +
+                                                " → " + ToHex(fresh)});
+  CHECK(rekey.warnings.empty());
+  wallet::Change same = wallet::DescribeChange(Rekey{alice, alice}, now, who, card_of, money);
+  CHECK(same.warnings.size() == 1);
+  wallet::Change freeze = wallet::DescribeChange(Freeze{alice, "stolen"}, now, who, card_of, money);
+  CHECK(freeze.lines ==
+        std::vector<std::string>{"Alice (roue1qfull): active → frozen, because « stolen »"});
+  wallet::Change grant =
+      wallet::DescribeChange(GrantRole{alice, Role::kBoardMember}, now, who, card_of, money);
+  CHECK(grant.lines == std::vector<std::string>{
+                           "board: 3 members → 4 members, 2 approvals decide",
+                           "Alice (roue1qfull) (a resident account): gets the board-member role"});
+  wallet::Change ghost =
+      wallet::DescribeChange(GrantRole{fresh, Role::kAuditor}, now, who, card_of, money);
+  CHECK(ghost.lines.empty());
+  REQUIRE(ghost.warnings.size() == 1);
+  CHECK(ghost.warnings[0].find("the ledger will refuse this") != std::string::npos);
+  wallet::Change threshold = wallet::DescribeChange(SetThreshold{4}, now, who, card_of, money);
+  CHECK(threshold.lines == std::vector<std::string>{"approvals that decide: 2 of 3 → 4 of 3"});
+  CHECK(threshold.warnings.size() == 1);
 }
