@@ -73,8 +73,11 @@ struct DigestContext {
 // record hashes: about a dozen per transfer). OpenSSL uses the CPU's SHA extensions where they
 // exist, 4 to 5 times faster than libsodium's portable code on the benchmark machine
 // (docs/benchmarks.md); both compute the same function, so the choice changes no hash.
+// The digest is fetched from the provider once: with EVP_sha256(), every EVP_DigestInit_ex2
+// fetched it again, which cost more than hashing a record (360 against 155 ns for a 150-byte
+// record on the benchmark machine; docs/benchmarks.md, "LtHash").
 Hash Sha256(std::initializer_list<std::string_view> parts) {
-  static const EVP_MD* const md = EVP_sha256();
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local DigestContext context;
   EVP_MD_CTX* ctx = context.ctx;
   bool ok = ctx != nullptr && md != nullptr && EVP_DigestInit_ex2(ctx, md, nullptr) == 1;

@@ -45,21 +45,72 @@ struct Checkpoint {
 // i64be(time_ms): the exact bytes the node signs.
 std::string CheckpointMessage(const Hash& ledger_id, const Checkpoint& checkpoint);
 
-// The state digest is the sum, modulo 2^256, of the hash of every record in the state (each
-// account record, each non-zero balance, and the one governance record). A sum can be updated per
-// change in O(1), and any two parties who hold the same records compute the same digest, whatever
-// their order.
-class StateDigest {
+// State digest rules, chosen by the genesis version (StateDigestRuleOf in ledger/genesis.h) and
+// fixed for the life of a ledger: a journal made under rule 1 replays and verifies under rule 1.
+inline constexpr uint32_t kStateDigestSum = 1;     // sum of record hashes mod 2^256
+inline constexpr uint32_t kStateDigestLtHash = 2;  // LtHash of record hashes
+
+// Rule 2's domains: the ChaCha20 nonce that expands a record hash into its 1024 lanes (exactly
+// 12 bytes), and the prefix of the 32-byte hash of the lanes that checkpoints carry.
+inline constexpr std::string_view kLtHashNonce{"liard/lthash", 12};
+inline constexpr std::string_view kLtHashDomain{"liard/v2/state-lthash\0", 22};
+
+// A lattice homomorphic hash (LtHash; Bellare–Micciancio 1997, parameters of Lewi et al. 2019,
+// "Securing update propagation with homomorphic hashing"): 1024 lanes of 16 bits. A record
+// hash r is expanded to 2048 bytes, ChaCha20(key = r, nonce = kLtHashNonce, counter 0)'s
+// keystream, read as 1024 little-endian u16 lanes; the set's hash is the lane-wise sum of its
+// records' expansions mod 2^16. Finding two record sets with the same sum is a short integer
+// solution problem, unlike the 256-bit sum of rule 1 (Wagner's generalised birthday attack).
+class LtHash {
  public:
+  static constexpr size_t kLanes = 1024;
+  static constexpr size_t kBytes = 2 * kLanes;
+
   void Add(const Hash& record);
   void Remove(const Hash& record);
-  // As 32 bytes, little-endian.
+  // Lane-wise sum with another LtHash: the set union of disjoint sets.
+  void Add(const LtHash& other);
+  // SHA-256(kLtHashDomain || Bytes()): what checkpoints and GetHead carry.
+  Hash Checksum() const;
+  // The 2048 bytes: lane i as u16 little-endian at offset 2i.
+  std::string Bytes() const;
+  // False unless `bytes` is exactly kBytes long.
+  [[nodiscard]] static bool FromBytes(std::string_view bytes, LtHash* out);
+  friend bool operator==(const LtHash&, const LtHash&) = default;
+
+ private:
+  alignas(32) std::array<uint16_t, kLanes> lanes_{};
+};
+
+// The state digest of a ledger's records (each account record, each non-zero balance, and the
+// one governance record), under the ledger's rule. Both rules are sums, so the digest is updated
+// per change in O(1), and any two parties who hold the same records compute the same digest,
+// whatever their order.
+// Rule 1 (kStateDigestSum): the sum, modulo 2^256, of the record hashes.
+// Rule 2 (kStateDigestLtHash): the LtHash of the record hashes.
+class StateDigest {
+ public:
+  explicit StateDigest(uint32_t rule = kStateDigestSum) : rule_(rule) {}
+  uint32_t rule() const { return rule_; }
+  void Add(const Hash& record);
+  void Remove(const Hash& record);
+  // Adds a digest of the same rule (of records disjoint from this one's).
+  void Add(const StateDigest& other);
+  // The 32 bytes checkpoints carry. Rule 1: the sum, little-endian. Rule 2: LtHash::Checksum.
   Hash value() const;
+  // What the node stores to continue updating it: value() for rule 1, the 2048 lane bytes for
+  // rule 2.
+  std::string Stored() const;
+  // False if `stored` does not have the rule's length.
+  [[nodiscard]] static bool FromStored(uint32_t rule, std::string_view stored, StateDigest* out);
+  // Rule 1 only: the sum itself is the value.
   static StateDigest FromValue(const Hash& value);
   friend bool operator==(const StateDigest&, const StateDigest&) = default;
 
  private:
-  std::array<uint64_t, 4> limbs_{};  // little-endian 256-bit integer
+  uint32_t rule_;
+  std::array<uint64_t, 4> limbs_{};  // rule 1: little-endian 256-bit integer
+  LtHash lattice_;                   // rule 2
 };
 
 // SHA-256(kStateDomain || 'A' || id || key || kind || status || u64be(sequence) ||

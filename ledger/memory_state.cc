@@ -29,7 +29,9 @@ void MemoryState::PutAccount(Account account) {
   digest_.Add(AccountRecordHash(it->second));
 }
 
-MemoryState::MemoryState() { digest_.Add(GovernanceRecordHash(governance_)); }
+MemoryState::MemoryState(uint32_t digest_rule) : digest_(digest_rule) {
+  digest_.Add(GovernanceRecordHash(governance_));
+}
 
 void MemoryState::PutGovernance(Governance governance) {
   digest_.Remove(GovernanceRecordHash(governance_));
@@ -59,23 +61,13 @@ void MemoryState::Reserve(size_t accounts, size_t balances) {
   balances_.reserve(balances);
 }
 
-void MemoryState::RestoreAccount(Account account, const Hash& record_hash) {
-  auto [it, inserted] = accounts_.try_emplace(account.id, std::move(account));
-  if (!inserted) {  // not new after all: take the careful path
-    PutAccount(std::move(account));
-    return;
-  }
-  digest_.Add(record_hash);
+bool MemoryState::RestoreAccount(Account account) {
+  const AccountId id = account.id;
+  return accounts_.try_emplace(id, std::move(account)).second;
 }
 
-void MemoryState::RestoreBalance(const BookKey& key, int64_t balance, const Hash& record_hash) {
-  if (balance == 0) return;
-  auto [it, inserted] = balances_.try_emplace(key, balance);
-  if (!inserted) {
-    PutBalance(key, balance);
-    return;
-  }
-  digest_.Add(record_hash);
+bool MemoryState::RestoreBalance(const BookKey& key, int64_t balance) {
+  return balance != 0 && balances_.try_emplace(key, balance).second;
 }
 
 std::vector<std::pair<BookKey, int64_t>> MemoryState::NonZeroBalances() const {

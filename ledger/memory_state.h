@@ -16,8 +16,8 @@ namespace liard {
 class MemoryState final : public StateView {
  public:
   // Empty, with the empty governance record (a record of the state like any other, so that the
-  // digest always covers exactly one).
-  MemoryState();
+  // digest always covers exactly one). `digest_rule` is the ledger's StateDigestRuleOf(genesis).
+  explicit MemoryState(uint32_t digest_rule = kStateDigestSum);
 
   const Account* FindAccount(const AccountId& id) const override;
   int64_t Balance(const BookKey& key) const override;
@@ -34,15 +34,21 @@ class MemoryState final : public StateView {
   // Replaces the governance record (start-up, or a delta that carries one).
   void PutGovernance(Governance governance);
 
-  // Start-up's fast path: records new to this state, with their record hashes computed by the
-  // caller (AccountRecordHash, BalanceRecordHash), possibly on another thread. A wrong hash
-  // only makes the digest differ from the stored one, which the store reports as corruption.
+  // Start-up's fast path: records new to this state, whose digest the caller sums itself
+  // (AccountRecordHash, BalanceRecordHash into a StateDigest of this state's rule), possibly on
+  // another thread, and adds with AddToDigest. A wrong sum only makes the digest differ from the
+  // stored one, which the store reports as corruption. False (and nothing changed) if the
+  // record is not new, or the balance is zero.
   void Reserve(size_t accounts, size_t balances);
-  void RestoreAccount(Account account, const Hash& record_hash);
-  void RestoreBalance(const BookKey& key, int64_t balance, const Hash& record_hash);
+  [[nodiscard]] bool RestoreAccount(Account account);
+  [[nodiscard]] bool RestoreBalance(const BookKey& key, int64_t balance);
+  void AddToDigest(const StateDigest& records) { digest_.Add(records); }
 
-  // The digest of every record held (see StateDigest), kept up to date by every change.
+  // The digest of every record held (see StateDigest), kept up to date by every change: the
+  // 32 bytes checkpoints carry, and the whole digest (what the store keeps).
   Hash digest() const { return digest_.value(); }
+  const StateDigest& full_digest() const { return digest_; }
+  uint32_t digest_rule() const { return digest_.rule(); }
 
   size_t account_count() const { return accounts_.size(); }
   const std::unordered_map<AccountId, Account>& accounts() const { return accounts_; }

@@ -46,6 +46,7 @@ Status Replay::Create(const Genesis& genesis, std::string_view genesis_bytes,
   std::unique_ptr<Replay> r(new Replay());
   Status s = Ledger::Create(genesis, genesis_bytes, &r->ledger_);
   if (!s.ok()) return s;
+  r->state_ = MemoryState(StateDigestRuleOf(genesis));
   Delta delta;
   s = r->ledger_->GenesisDelta(r->state_, &delta);
   if (!s.ok()) return s;
@@ -61,6 +62,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   std::unique_ptr<Replay> r(new Replay());
   Status s = Ledger::Create(genesis, genesis_bytes, &r->ledger_);
   if (!s.ok()) return s;
+  r->state_ = MemoryState(StateDigestRuleOf(genesis));
   auto corrupt = [](std::string why) {
     return Status(Code::kCorruption, "the saved replay cannot be used: " + why);
   };
@@ -169,6 +171,8 @@ std::string Replay::EncodeSnapshot() const {
   w.U64(sequence_);
   w.Key(head_hash_);
   w.I64(time_ms_);
+  // The 32-byte digest under the ledger's own rule (StateDigestRuleOf its genesis): the layout
+  // is the same for both rules, and a snapshot is resumed only with its own ledger's genesis.
   w.Key(state_.digest());
   w.Str(EncodeGovernance(state_.governance()));
   std::vector<const Account*> accounts;

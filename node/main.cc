@@ -95,7 +95,7 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Create(genesis, genesis_bytes, &ledger);
   if (!s.ok()) return Fail(kExitBadInput, "the genesis is not valid: " + s.ToString());
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(genesis));
   Delta delta;
   s = ledger->GenesisDelta(state, &delta);
   if (!s.ok()) return Fail(kExitBadInput, "the genesis is not valid: " + s.ToString());
@@ -203,7 +203,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (ledger->id() != stored_id)
     return Fail(kExitFailed, "the genesis stored in " + data +
                                  " does not hash to its ledger id: the data directory is damaged");
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(genesis));
   HeadState head;
   s = store->Load(&state, &head);
   if (!s.ok()) return Fail(kExitFailed, s.message());  // the store's messages name the path

@@ -52,9 +52,14 @@ struct BenchLedger {
   std::vector<KeyPair> keys;  // per genesis account, same order
 };
 
+// --genesis-version: 1 (state digest rule 1, the sum) or 2 (the node key named, rule 2, LtHash).
+uint32_t g_genesis_version = kGenesisVersion1;
+
 BenchLedger MakeLedger(size_t accounts) {
   BenchLedger b;
   Genesis& g = b.genesis;
+  g.version = g_genesis_version;
+  if (g.version >= kGenesisVersion2) g.node_key = KeyFor("node").public_key();
   g.currency_code = "ROUE";
   g.currency_name = "la Roue";
   g.board_keys = {KeyFor("board-1").public_key(), KeyFor("board-2").public_key(),
@@ -187,7 +192,7 @@ bool BuildLedger(const std::string& dir, size_t accounts, uint64_t operations, u
   BenchLedger b = MakeLedger(accounts);
   const Ledger& ledger = *b.ledger;
   std::unique_ptr<node::Store> store;
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(b.genesis));
   node::HeadState head;
   if (OpenOrInitialize(dir, b, &store, &state, &head)) {
     if (head.sequence == operations) {
@@ -298,7 +303,7 @@ void BuildScaleLedger(const std::string& dir, size_t accounts, uint64_t entries)
   BenchLedger b = MakeLedger(accounts);
   const Ledger& ledger = *b.ledger;
   std::unique_ptr<node::Store> store;
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(b.genesis));
   node::HeadState head;
   if (OpenOrInitialize(dir, b, &store, &state, &head)) {
     if (head.sequence == entries) {
@@ -421,7 +426,7 @@ void BuildManyAccounts(const std::string& dir, size_t accounts) {
   }
   const auto t0 = SteadyClock::now();
   BenchLedger b = MakeLedger(accounts);
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(b.genesis));
   Delta delta;
   Check(b.ledger->GenesisDelta(state, &delta), "the genesis");
   state.Commit(delta);
@@ -457,7 +462,7 @@ LoadTiming TimeLoad(const std::string& dir) {
   Check(Ledger::Create(genesis, genesis_bytes, &ledger), "the genesis in " + dir);
   t.genesis_ms = MsSince(tg);
   auto t1 = SteadyClock::now();
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(genesis));
   node::HeadState head;
   Check(store->Load(&state, &head), "loading " + dir);
   t.load_ms = MsSince(t1);
@@ -694,7 +699,7 @@ struct Options {
                "usage: liard-startup-bench --dir DIR [--operations 1000000] [--accounts 20000]\n"
                "                           [--runs 5] [--node PATH-TO-liard-node]\n"
                "                           [--scale-entries 10000000] [--scale-accounts 1000000]\n"
-               "                           [--only-scale yes]\n"
+               "                           [--only-scale yes] [--genesis-version 1|2]\n"
                "Builds a ledger of N transfers in DIR and of N/10 in DIR-small (kept for reruns),\n"
                "then times start-up on both. --scale-entries: also a ledger of that many unsigned\n"
                "entries in DIR-scale (start-up and history pages); --scale-accounts: a ledger of\n"
@@ -732,6 +737,10 @@ Options ParseOptions(int argc, char** argv) {
       o.skip_signed = std::string(v) == "yes";
     } else if (a == "--node") {
       o.node = v;
+    } else if (a == "--genesis-version") {
+      g_genesis_version = static_cast<uint32_t>(ParseCount(a, v));
+      if (g_genesis_version != kGenesisVersion1 && g_genesis_version != kGenesisVersion2)
+        Usage("--genesis-version must be 1 or 2");
     } else {
       Usage("unknown option " + a);
     }

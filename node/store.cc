@@ -17,7 +17,9 @@
 //     "totals"     -> u32 count | count × i64, the total of slot 0 first (count is kSlotCount
 //                     when written; a shorter record, from before slots were added, leaves
 //                     the later totals at zero; a longer one is refused)
-//     "digest"     -> the state digest, StateDigest::value() (32)
+//     "digest"     -> the state digest, StateDigest::Stored(): under the genesis's rule 1 the
+//                     sum itself (32), under rule 2 the LtHash's 1024 lanes (2048), from which
+//                     checkpoints' 32 bytes are hashed
 //     "checkpoint" -> u64 sequence | head hash (32) | state digest (32) | i64 time_ms |
 //                     signature (64)                                              = 144 bytes
 //     "node_seed"  -> 32 bytes
@@ -429,17 +431,21 @@ OptionsSet MakeOptions() {
 struct RecordBatch {
   std::vector<Account> accounts;
   std::vector<std::pair<BookKey, int64_t>> balances;
-  // Record hashes for the state digest, computed on the reading thread: half the filler's work.
-  std::vector<Hash> account_hashes;
-  std::vector<Hash> balance_hashes;
+  // Rule 1: the sum of these records' hashes, made on the reading thread; the filler adds it.
+  StateDigest digest;
 };
 
-// One producer, one consumer. Bounded, so that a fast reader does not hold the whole state in
-// memory a second time while the filler catches up.
+// Rule 2: the record hashes of a batch, for the threads that expand and sum them (an LtHash
+// costs a 2048-byte ChaCha20 keystream per record: more than reading and filling together).
+using HashBatch = std::vector<Hash>;
+
+// One producer, one or more consumers. Bounded, so that a fast reader does not hold the whole
+// state in memory a second time while the filler catches up.
+template <typename Batch>
 class BatchQueue {
  public:
   // Blocks while full; false if the consumer has gone.
-  bool Push(RecordBatch batch) {
+  bool Push(Batch batch) {
     std::unique_lock<std::mutex> lock(mu_);
     not_full_.wait(lock, [&] { return batches_.size() < kCapacity || cancelled_; });
     if (cancelled_) return false;
@@ -448,7 +454,7 @@ class BatchQueue {
     return true;
   }
   // Blocks while empty; false once the producer has finished and everything was taken.
-  bool Pop(RecordBatch* batch) {
+  bool Pop(Batch* batch) {
     std::unique_lock<std::mutex> lock(mu_);
     not_empty_.wait(lock, [&] { return !batches_.empty() || finished_; });
     if (batches_.empty()) return false;
@@ -474,7 +480,7 @@ class BatchQueue {
   static constexpr size_t kCapacity = 8;
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
-  std::deque<RecordBatch> batches_;
+  std::deque<Batch> batches_;
   bool finished_ = false;
   bool cancelled_ = false;
 };
@@ -559,19 +565,31 @@ struct Store::Impl {
   // Load's reading thread: decodes every account and balance under `snapshot` into batches for
   // the filling thread, then recounts the totals from the balances read (the same records the
   // state receives) with the ledger's own CheckTotals.
-  Status ScanState(const rocksdb::Snapshot* snapshot, const Totals& totals,
-                   BatchQueue* queue) const {
+  // Under rule 2 the record hashes go to `hash_queue` instead of the batch's digest.
+  Status ScanState(const rocksdb::Snapshot* snapshot, const Totals& totals, uint32_t digest_rule,
+                   BatchQueue<RecordBatch>* queue, BatchQueue<HashBatch>* hash_queue) const {
     constexpr size_t kBatchRecords = 4096;
     rocksdb::ReadOptions scan;
     scan.snapshot = snapshot;
     scan.fill_cache = false;          // read once: do not evict what queries use
     scan.readahead_size = 8 << 20;    // large sequential reads
     scan.adaptive_readahead = false;  // the fixed size above is what we want from the start
-    RecordBatch batch;
+    RecordBatch batch{.digest = StateDigest(digest_rule)};
+    HashBatch hashes;
     std::vector<std::pair<BookKey, int64_t>> all_balances;
+    auto digest = [&](const Hash& h) {
+      if (digest_rule == kStateDigestLtHash)
+        hashes.push_back(h);
+      else
+        batch.digest.Add(h);
+    };
     auto send = [&] {
+      if (!hashes.empty()) {
+        hash_queue->Push(std::move(hashes));  // its consumers never stop early
+        hashes = HashBatch();
+      }
       bool taken = queue->Push(std::move(batch));
-      batch = RecordBatch();
+      batch = RecordBatch{.digest = StateDigest(digest_rule)};
       return taken;
     };
 
@@ -580,7 +598,7 @@ struct Store::Impl {
       Account a;
       if (!DecodeAccount(ToView(it->key()), ToView(it->value()), &a))
         return Corrupt(kAccounts, ToView(it->key()), "does not decode");
-      batch.account_hashes.push_back(AccountRecordHash(a));
+      digest(AccountRecordHash(a));
       batch.accounts.push_back(std::move(a));
       if (batch.accounts.size() == kBatchRecords && !send()) return Status::Ok();
     }
@@ -596,7 +614,7 @@ struct Store::Impl {
       int64_t balance = static_cast<int64_t>(LoadU64(v.data()));
       if (balance == 0) return Corrupt(kBalances, k, "holds a zero balance");
       batch.balances.emplace_back(key, balance);
-      batch.balance_hashes.push_back(BalanceRecordHash(key, balance));
+      digest(BalanceRecordHash(key, balance));
       all_balances.emplace_back(key, balance);
       if (batch.balances.size() == kBatchRecords && !send()) return Status::Ok();
     }
@@ -686,7 +704,7 @@ struct Store::Impl {
     }
     b->Put(kMeta, kGovernanceKey, EncodeGovernance(state.governance()));
     b->Put(kMeta, kTotalsKey, EncodeTotals(state.totals()));
-    b->Put(kMeta, kDigestKey, state.digest().view());
+    b->Put(kMeta, kDigestKey, state.full_digest().Stored());
   }
 };
 
@@ -878,8 +896,14 @@ Status Store::Load(MemoryState* state, HeadState* head) const {
   s = m.Get(kMeta, kDigestKey, &v, snap.snapshot());
   if (s.code() == Code::kNotFound) return m.Corrupt(kMeta, kDigestKey, "is missing");
   if (!s.ok()) return s;
-  Hash stored_digest;
-  if (!stored_digest.Assign(v)) return m.Corrupt(kMeta, kDigestKey, "is not 32 bytes");
+  // Its length is the rule's: the caller made `state` with the stored genesis's rule.
+  StateDigest stored;
+  if (!StateDigest::FromStored(state->digest_rule(), v, &stored))
+    return m.Corrupt(kMeta, kDigestKey,
+                     "is not " + std::to_string(StateDigest(state->digest_rule()).Stored().size()) +
+                         " bytes, the size of a state digest of rule " +
+                         std::to_string(state->digest_rule()) + " (the genesis's)");
+  const Hash stored_digest = stored.value();
   s = m.ReadHead(head, snap.snapshot());
   if (!s.ok()) return s;
   s = m.Get(kMeta, kGovernanceKey, &v, snap.snapshot());
@@ -890,37 +914,62 @@ Status Store::Load(MemoryState* state, HeadState* head) const {
   // Its hash is part of the digest checked below: a record changed on disk is caught there.
   state->PutGovernance(std::move(governance));
 
-  // Filling the MemoryState (a record hash and a map insert per record) is the costly part;
-  // reading and decoding RocksDB's blocks happens meanwhile on a second thread.
-  BatchQueue queue;
+  // Filling the MemoryState (a map insert per record) happens on this thread while a second
+  // one reads and decodes RocksDB's blocks and hashes the records. Under rule 2, expanding the
+  // record hashes into LtHash lanes is the costliest part: one thread per core does it, each
+  // summing its own part, and the parts are added at the end.
+  const uint32_t rule = state->digest_rule();
+  BatchQueue<RecordBatch> queue;
+  BatchQueue<HashBatch> hash_queue;
+  std::vector<StateDigest> parts;
+  std::vector<std::thread> expanders;
+  if (rule == kStateDigestLtHash) {
+    parts.assign(std::max(1u, std::thread::hardware_concurrency()), StateDigest(rule));
+    for (StateDigest& part : parts)
+      expanders.emplace_back([&hash_queue, &part] {
+        HashBatch hashes;
+        while (hash_queue.Pop(&hashes))
+          for (const Hash& h : hashes) part.Add(h);
+      });
+  }
   Status scan_status;
   std::thread reader([&] {
-    scan_status = m.ScanState(snap.snapshot(), totals, &queue);
+    scan_status = m.ScanState(snap.snapshot(), totals, rule, &queue, &hash_queue);
     queue.Finish();
+    hash_queue.Finish();
   });
   struct Joiner {
-    BatchQueue& queue;
+    BatchQueue<RecordBatch>& queue;
     std::thread& thread;
-    ~Joiner() {  // if this thread leaves early: unblock the reader, then wait for it
+    std::vector<std::thread>& expanders;
+    // If this thread leaves early: unblock the reader, wait for it, then for the expanders (the
+    // reader's end lets them finish).
+    ~Joiner() {
       queue.Cancel();
       if (thread.joinable()) thread.join();
+      for (std::thread& t : expanders)
+        if (t.joinable()) t.join();
     }
-  } joiner{queue, reader};
+  } joiner{queue, reader, expanders};
   // Sizing the maps once avoids rehashing a million entries several times over.
   uint64_t accounts = 0, balances = 0;
   m.db->GetIntProperty(m.cf[kAccounts], "rocksdb.estimate-num-keys", &accounts);
   m.db->GetIntProperty(m.cf[kBalances], "rocksdb.estimate-num-keys", &balances);
   state->Reserve(accounts, balances);
+  // Keys are unique in a column family and the state was empty, so every record is new.
   RecordBatch batch;
+  bool all_new = true;
   while (queue.Pop(&batch)) {
-    for (size_t i = 0; i < batch.accounts.size(); ++i)
-      state->RestoreAccount(std::move(batch.accounts[i]), batch.account_hashes[i]);
-    for (size_t i = 0; i < batch.balances.size(); ++i)
-      state->RestoreBalance(batch.balances[i].first, batch.balances[i].second,
-                            batch.balance_hashes[i]);
+    for (Account& a : batch.accounts) all_new &= state->RestoreAccount(std::move(a));
+    for (const auto& [key, balance] : batch.balances)
+      all_new &= state->RestoreBalance(key, balance);
+    state->AddToDigest(batch.digest);
   }
   reader.join();
+  for (std::thread& t : expanders) t.join();
+  for (const StateDigest& part : parts) state->AddToDigest(part);
   if (!scan_status.ok()) return scan_status;
+  if (!all_new) return Status(Code::kCorruption, m.Altered() + "a record is stored twice");
   state->SetTotals(totals);
 
   if (state->digest() != stored_digest)
@@ -1033,7 +1082,7 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
   const JournalEntry& last = group.back().entry;
   HeadState head{last.sequence, group.back().entry_hash, last.time_ms};
   b.Put(kMeta, kTotalsKey, EncodeTotals(state_after.totals()));
-  b.Put(kMeta, kDigestKey, state_after.digest().view());
+  b.Put(kMeta, kDigestKey, state_after.full_digest().Stored());
   b.Put(kMeta, kHeadKey, EncodeHead(head));
 
   Status s = m.Write(&b, "appending entries " + std::to_string(group.front().entry.sequence) +

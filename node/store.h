@@ -63,7 +63,8 @@ class Store {
   // head. Never reads the journal: start-up cost grows with accounts, not history. Returns
   // kCorruption if the recomputed state digest or the totals' recount differ from what was
   // stored, or the journal's last entry is not the head (the database was changed behind the
-  // node's back), or a record does not decode. `state` must be empty (kInvalidArgument); after
+  // node's back), or a record does not decode. `state` must be empty (kInvalidArgument) and made
+  // with the stored genesis's rule, MemoryState(StateDigestRuleOf(genesis)); after
   // an error it holds part of the records and must be discarded. kNotFound before Initialize.
   // Reads RocksDB on a second thread while this one fills `state`; a consistent snapshot even
   // if Append runs meanwhile.

@@ -64,6 +64,7 @@ class Fixture {
     genesis_bytes_ = codec::EncodeGenesis(genesis_);
     Status s = Ledger::Create(genesis_, genesis_bytes_, &ledger_);
     if (!s.ok()) throw std::runtime_error(s.ToString());
+    state_ = MemoryState(StateDigestRuleOf(genesis_));
     Delta d;
     s = ledger_->GenesisDelta(state_, &d);
     if (!s.ok()) throw std::runtime_error(s.ToString());
@@ -134,6 +135,12 @@ class Fixture {
   int64_t Reserve() const { return Total(Slot::kFund) + Total(Slot::kOfficeCash); }
   int64_t Held(liard::Slot slot, const Bytes<32>& owner) const {
     return state_.Balance(BookKey{slot, owner});
+  }
+
+  // A customisation for a version 2 genesis (node key named; state digest rule 2, LtHash).
+  static void Version2(Genesis* g) {
+    g->version = kGenesisVersion2;
+    g->node_key = KeyFor("node").public_key();
   }
 
   // Registers a name so Sign() can find the key of an account opened during the test.

@@ -1,4 +1,4 @@
-// Journal: the hash chain, checkpoint bytes and the additive state digest.
+// Journal: the hash chain, checkpoint bytes and the additive state digests (both rules).
 #include "ledger/journal.h"
 
 #include <catch2/catch.hpp>
@@ -106,6 +106,111 @@ TEST_CASE("a memory state's digest equals a recount from its records", "[ledger]
   restored.PutGovernance(f.state().governance());
   CHECK(restored.digest() == f.state().digest());
   // And one cent of difference anywhere shows.
+  restored.PutBalance(BookKey::Member(Fixture::Id("bob")), 4'001);
+  CHECK(restored.digest() != f.state().digest());
+}
+
+TEST_CASE("rule 1's digest keeps its value: the sum of the record hashes, little-endian",
+          "[ledger][journal][digest]") {
+  // Pinned from the code before rule 2 existed (and recomputed by hand: the three SHA-256 values
+  // read as little-endian integers, added mod 2^256). Journals of version 1 verify against it.
+  StateDigest d;
+  CHECK(d.rule() == kStateDigestSum);
+  for (std::string_view x : {"a", "b", "c"}) d.Add(Sha256({x}));
+  CHECK(ToHex(d.value()) == "3638962c73a590f7933877ce346d132866d70cfc39758e501e67cbd527e6381f");
+  CHECK(d.Stored() == std::string(d.value().view()));
+  d.Remove(Sha256({"b"}));
+  CHECK(ToHex(d.value()) == "f814ae15736c37ad60af2769d08b61f3da1992fbb1a0610653f3dc2652493882");
+}
+
+TEST_CASE("the LtHash does not depend on order, and removing a record undoes adding it",
+          "[ledger][journal][digest]") {
+  std::mt19937_64 rng(424242);
+  INFO("seed 424242");
+  std::vector<Hash> records;
+  for (int i = 0; i < 300; ++i) records.push_back(Sha256({std::to_string(rng())}));
+  StateDigest a(kStateDigestLtHash), b(kStateDigestLtHash);
+  for (const auto& r : records) a.Add(r);
+  std::shuffle(records.begin(), records.end(), rng);
+  for (const auto& r : records) b.Add(r);
+  CHECK(a == b);
+  CHECK(a.value() == b.value());
+  // Interleaved removals give the set that remains, whatever the order.
+  for (int i = 0; i < 150; ++i) b.Remove(records[i]);
+  StateDigest c(kStateDigestLtHash);
+  for (int i = 299; i >= 150; --i) c.Add(records[i]);
+  CHECK(b == c);
+  // Partial sums of disjoint parts (as the store's reading thread makes them) add up.
+  StateDigest part1(kStateDigestLtHash), part2(kStateDigestLtHash);
+  for (int i = 0; i < 150; ++i) part1.Add(records[i]);
+  for (int i = 150; i < 300; ++i) part2.Add(records[i]);
+  part1.Add(part2);
+  CHECK(part1 == a);
+  for (int i = 150; i < 300; ++i) c.Remove(records[i]);
+  CHECK(c == StateDigest(kStateDigestLtHash));
+  // The empty set's lanes are zero; a record added twice is not the record once.
+  CHECK(c.Stored() == std::string(LtHash::kBytes, '\0'));
+  StateDigest twice(kStateDigestLtHash), once(kStateDigestLtHash);
+  twice.Add(records[0]);
+  twice.Add(records[0]);
+  once.Add(records[0]);
+  CHECK(twice.value() != once.value());
+  // Rule 2 is not rule 1.
+  StateDigest sum;
+  sum.Add(records[0]);
+  CHECK(sum.value() != once.value());
+}
+
+TEST_CASE("the LtHash's stored 2048 bytes give the same digest back, and a wrong length is refused",
+          "[ledger][journal][digest]") {
+  StateDigest d(kStateDigestLtHash);
+  for (std::string_view x : {"a", "b", "c"}) d.Add(Sha256({x}));
+  const std::string stored = d.Stored();
+  REQUIRE(stored.size() == 2048);
+  CHECK(d.value() == Sha256({kLtHashDomain, stored}));
+  StateDigest back;
+  REQUIRE(StateDigest::FromStored(kStateDigestLtHash, stored, &back));
+  CHECK(back == d);
+  back.Remove(Sha256({"c"}));
+  back.Add(Sha256({"c"}));
+  CHECK(back.value() == d.value());
+  CHECK_FALSE(StateDigest::FromStored(kStateDigestLtHash, stored.substr(1), &back));
+  CHECK_FALSE(StateDigest::FromStored(kStateDigestLtHash, std::string(d.value().view()), &back));
+  CHECK_FALSE(StateDigest::FromStored(kStateDigestSum, stored, &back));
+  CHECK_FALSE(StateDigest::FromStored(3, std::string(32, '\0'), &back));
+  StateDigest sum;
+  REQUIRE(StateDigest::FromStored(kStateDigestSum, std::string(32, '\x01'), &sum));
+  CHECK(sum.rule() == kStateDigestSum);
+  CHECK(sum.value().view() == std::string(32, '\x01'));
+}
+
+TEST_CASE("a version 2 ledger's memory state keeps an LtHash equal to a recount of its records",
+          "[ledger][journal][digest]") {
+  Fixture f(
+      {Member{"alice", AccountKind::kResident, 5'000}, Member{"bob", AccountKind::kResident, 0}}, 0,
+      Fixture::Version2);
+  REQUIRE(f.state().digest_rule() == kStateDigestLtHash);
+  REQUIRE(f.Submit(f.TransferOp("alice", "bob", 5'000)).ok());  // alice's balance drops to zero
+  REQUIRE(f.Submit(f.TransferOp("bob", "alice", 1'000)).ok());
+  StateDigest recount(kStateDigestLtHash);
+  for (const auto& [id, a] : f.state().accounts()) recount.Add(AccountRecordHash(a));
+  for (const auto& [key, balance] : f.state().NonZeroBalances())
+    recount.Add(BalanceRecordHash(key, balance));
+  recount.Add(GovernanceRecordHash(f.state().governance()));
+  CHECK(f.state().full_digest() == recount);
+  CHECK(f.state().digest() == recount.value());
+  // The same records under rule 1 give another digest: the rule is part of the ledger.
+  MemoryState v1;
+  for (const auto& [id, a] : f.state().accounts()) v1.PutAccount(a);
+  for (const auto& [key, balance] : f.state().NonZeroBalances()) v1.PutBalance(key, balance);
+  v1.PutGovernance(f.state().governance());
+  CHECK(v1.digest() != f.state().digest());
+  // Restored record by record under rule 2, as a replay resumes: the same digest.
+  MemoryState restored(kStateDigestLtHash);
+  for (const auto& [id, a] : f.state().accounts()) restored.PutAccount(a);
+  for (const auto& [key, balance] : f.state().NonZeroBalances()) restored.PutBalance(key, balance);
+  restored.PutGovernance(f.state().governance());
+  CHECK(restored.digest() == f.state().digest());
   restored.PutBalance(BookKey::Member(Fixture::Id("bob")), 4'001);
   CHECK(restored.digest() != f.state().digest());
 }

@@ -75,6 +75,26 @@ constexpr std::string_view kCheckpointMessage =
     "6c696172642f76312f636865636b706f696e74004a077548408d09e00b243819ebaefbbd2b0528de31cff10f3cde04"
     "d62408316500000000000000019772e1196af2c0ec3d23f9bfcb6cbc84265b43cdfb8947d0b216cb13f8212e324d3b"
     "b62d93b1cf965704312a10902b48ee37ee9412b0427d2e8fa3cf926f3b190000018bcfe56fd0";
+// Rule 2 (version 2 genesis documents): the LtHash state digest. The record-level values were
+// also computed with an independent implementation (Python's `cryptography` ChaCha20).
+constexpr std::string_view kLtHashDomainHex = "6c696172642f76322f73746174652d6c746861736800";
+constexpr std::string_view kLtHashNonceHex = "6c696172642f6c7468617368";
+constexpr std::string_view kLtHashEmpty =
+    "30071e89f3f9b6f01b38bf929fffcc809f8384e258465b04df690a51f916bea7";
+constexpr std::string_view kLtHashAbcRecord =  // SHA-256("abc")
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+constexpr std::string_view kLtHashAbcLanes =  // its expansion's first 32 bytes (lanes 0 to 15)
+    "b5873bb9185342345182000200cfd59f672f5ef777c61dd0de1ade4fb5d1e63b";
+constexpr std::string_view kLtHashAbcDigest =
+    "20985129a5f7931ebd2b528c1b66f478c66c1b9c68cd1f0c65487322dc3e0010";
+constexpr std::string_view kLtHashThreeDigest =  // SHA-256("a"), SHA-256("b"), SHA-256("c")
+    "917f47999602f1ad2462e99e58aee04992061c6c44a22344d51bab0e3b6b73af";
+constexpr std::string_view kLtHashTwoDigest =  // the same without SHA-256("b")
+    "58136196d6a43f0a43fd7351de5cbbe479d865d06144e1be17f8a24d798d6f18";
+constexpr std::string_view kV2GenesisDigest =
+    "eadaa3451923cf97d06c4a54664a8e8c50262461acbb70a93d793f55c430567a";
+constexpr std::string_view kV2DigestAfterTransfer =
+    "3305d8024d6c7398ee391065f37bacd88214842fa3a44e619f6d05aca4923ddf";
 constexpr std::string_view kCheckpointSignature =
     "5bd6744da805f7bc5631f46d0601c8e6b85d6ad93ca2f955108ff8b7522b8c194b30cefbf4026e9002100c5000d537"
     "3840293757f154f55105e873f725551602";
@@ -173,7 +193,7 @@ Status Submit(const Ledger& ledger, MemoryState* state, std::string_view envelop
 }
 
 MemoryState GenesisState(const Ledger& ledger) {
-  MemoryState state;
+  MemoryState state(StateDigestRuleOf(ledger.genesis()));
   Delta delta;
   Status s = ledger.GenesisDelta(state, &delta);
   INFO(s.ToString());
@@ -325,6 +345,53 @@ TEST_CASE("the vector's envelope is accepted and moves 12,50 ROUE to the payee",
   CHECK(message.size() == 132);
   CHECK(ToHex(NodeKey().Sign(message)) == kCheckpointSignature);
   CHECK(Verify(UnhexBytes<32>(kNodeKey), message, UnhexBytes<64>(kCheckpointSignature)));
+}
+
+TEST_CASE("rule 2's LtHash gives the documented values", "[ledger][protocol][digest]") {
+  CHECK(ToHex(kLtHashDomain) == kLtHashDomainHex);
+  CHECK(ToHex(kLtHashNonce) == kLtHashNonceHex);
+  StateDigest d(kStateDigestLtHash);
+  CHECK(ToHex(d.value()) == kLtHashEmpty);
+  CHECK(ToHex(Sha256({kLtHashDomain, std::string(2048, '\0')})) == kLtHashEmpty);
+
+  const Hash abc = Sha256({"abc"});
+  CHECK(ToHex(abc) == kLtHashAbcRecord);
+  d.Add(abc);
+  CHECK(ToHex(std::string_view(d.Stored()).substr(0, 32)) == kLtHashAbcLanes);
+  CHECK(ToHex(d.value()) == kLtHashAbcDigest);
+
+  StateDigest three(kStateDigestLtHash);
+  for (std::string_view x : {"a", "b", "c"}) three.Add(Sha256({x}));
+  CHECK(ToHex(three.value()) == kLtHashThreeDigest);
+  three.Remove(Sha256({"b"}));
+  CHECK(ToHex(three.value()) == kLtHashTwoDigest);
+}
+
+TEST_CASE("the vector's genesis and transfer under version 2 give the documented LtHash digests",
+          "[ledger][protocol][digest]") {
+  Genesis g = VectorGenesis();
+  g.version = kGenesisVersion2;
+  g.node_key = NodeKey().public_key();
+  const std::string bytes = codec::EncodeGenesis(g);
+  std::unique_ptr<Ledger> ledger;
+  REQUIRE(Ledger::Create(g, bytes, &ledger).ok());
+  MemoryState state = GenesisState(*ledger);
+  REQUIRE(state.digest_rule() == kStateDigestLtHash);
+  CHECK(ToHex(state.digest()) == kV2GenesisDigest);
+  // The same records as version 1's genesis: only the rule differs.
+  MemoryState v1 = GenesisState(*VectorLedger());
+  StateDigest recount(kStateDigestLtHash);
+  for (const auto& [id, a] : v1.accounts()) recount.Add(AccountRecordHash(a));
+  for (const auto& [key, balance] : v1.NonZeroBalances())
+    recount.Add(BalanceRecordHash(key, balance));
+  recount.Add(GovernanceRecordHash(v1.governance()));
+  CHECK(ToHex(recount.value()) == kV2GenesisDigest);
+
+  // The vector's transfer, made for this ledger's id, applied at the same time.
+  const std::string envelope = codec::EncodeEnvelope(
+      codec::SignOperation(VectorTransfer(ledger->id()), ledger->id(), Payer()));
+  REQUIRE(Submit(*ledger, &state, envelope, kAppliedAtMs).ok());
+  CHECK(ToHex(state.digest()) == kV2DigestAfterTransfer);
 }
 
 TEST_CASE(
@@ -479,13 +546,16 @@ std::string_view GroupName(CodeGroup group) {
 
 TEST_CASE("docs/protocol.md shows every value of the test vector", "[ledger][protocol]") {
   const std::string doc = ReadSourceFile("docs/protocol.md");
-  for (std::string_view value : {kPayerKey,       kPayeeKey,          kBoardKey,
-                                 kNodeKey,        kPayerAddress,      kPayeeAddress,
-                                 kGenesis,        kLedgerId,          kBody,
-                                 kSigningMessage, kSignature,         kOperationId,
-                                 kEnvelope,       kGenesisDigest,     kDigestAfterTransfer,
-                                 kEntryHash,      kCheckpointMessage, kCheckpointSignature,
-                                 kZeroAddress,    kCountingAddress}) {
+  for (std::string_view value : {kPayerKey,        kPayeeKey,          kBoardKey,
+                                 kNodeKey,         kPayerAddress,      kPayeeAddress,
+                                 kGenesis,         kLedgerId,          kBody,
+                                 kSigningMessage,  kSignature,         kOperationId,
+                                 kEnvelope,        kGenesisDigest,     kDigestAfterTransfer,
+                                 kEntryHash,       kCheckpointMessage, kCheckpointSignature,
+                                 kZeroAddress,     kCountingAddress,   kLtHashDomainHex,
+                                 kLtHashNonceHex,  kLtHashEmpty,       kLtHashAbcRecord,
+                                 kLtHashAbcLanes,  kLtHashAbcDigest,   kLtHashThreeDigest,
+                                 kLtHashTwoDigest, kV2GenesisDigest,   kV2DigestAfterTransfer}) {
     INFO(value);
     CHECK(doc.find(value) != std::string::npos);
   }

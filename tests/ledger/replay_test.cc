@@ -16,9 +16,7 @@ constexpr int64_t kStart = 1'700'000'000'000;
 
 // A ledger driven through the fixture, with the journal the node would have written.
 struct Journal {
-  Fixture f{{Member{"alice", AccountKind::kResident, 50'000},
-             Member{"bob", AccountKind::kResident, 10'000},
-             Member{"shop", AccountKind::kMerchant, 0}}};
+  Fixture f;
   std::vector<JournalEntry> entries;
   std::vector<Hash> hashes;
 
@@ -31,7 +29,12 @@ struct Journal {
     entries.push_back(std::move(e));
   }
 
-  explicit Journal(int n) {
+  // `customize`: e.g. Fixture::Version2, for a ledger under state digest rule 2.
+  explicit Journal(int n, const std::function<void(Genesis*)>& customize = nullptr)
+      : f({Member{"alice", AccountKind::kResident, 50'000},
+           Member{"bob", AccountKind::kResident, 10'000},
+           Member{"shop", AccountKind::kMerchant, 0}},
+          0, customize) {
     int64_t t = kStart;
     for (int i = 0; i < n; ++i) {
       t += 1'000;
@@ -329,6 +332,37 @@ TEST_CASE("a saved replay continues only a journal whose entries up to it hash t
           "entry 1 does not link to the entry before it: the hash chain is broken");
     CHECK_FALSE(check.proven());
   }
+
+TEST_CASE("a version 2 journal replays to the node's LtHash, checks its checkpoints and resumes",
+          "[ledger][replay][audit][digest]") {
+  Journal j(60, Fixture::Version2);
+  REQUIRE(j.f.state().digest_rule() == kStateDigestLtHash);
+  const KeyPair node = KeyFor("node");
+  auto first = j.Start();
+  CHECK(first->state().digest_rule() == kStateDigestLtHash);
+  REQUIRE(Run(first.get(), j.entries, j.hashes, 0, 30).ok());
+  const std::string snapshot = first->EncodeSnapshot();
+  std::unique_ptr<Replay> r;
+  REQUIRE(Replay::Resume(j.f.genesis(), codec::EncodeGenesis(j.f.genesis()), snapshot, &r).ok());
+  CHECK(r->state().digest_rule() == kStateDigestLtHash);
+  CHECK(r->state().full_digest() == first->state().full_digest());
+  REQUIRE(Run(r.get(), j.entries, j.hashes, 30).ok());
+  CHECK(r->state().full_digest() == j.f.state().full_digest());
+
+  // The node's checkpoint carries the LtHash's 32 bytes.
+  Checkpoint c{60, j.hashes.back(), j.f.state().digest(), kStart + 99'000};
+  CHECK(r->CheckCheckpoint(c, node.Sign(CheckpointMessage(j.f.ledger().id(), c)), node.public_key())
+            .ok());
+  // A node that digested the same records under rule 1 signed a digest this ledger never has.
+  MemoryState sum;
+  for (const auto& [id, a] : j.f.state().accounts()) sum.PutAccount(a);
+  for (const auto& [key, balance] : j.f.state().NonZeroBalances()) sum.PutBalance(key, balance);
+  sum.PutGovernance(j.f.state().governance());
+  Checkpoint wrong_rule = c;
+  wrong_rule.state_digest = sum.digest();
+  CHECK(r->CheckCheckpoint(wrong_rule, node.Sign(CheckpointMessage(j.f.ledger().id(), wrong_rule)),
+                           node.public_key())
+            .code() == Code::kCorruption);
 }
 
 }  // namespace

@@ -485,6 +485,80 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
   CHECK(Contains(s.message(), dir.path()));
 }
 
+TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it and checks it",
+          "[node][store][digest]") {
+  TempDir dir;
+  Fixture f({Member{"alice", AccountKind::kResident, 10'000},
+             Member{"bob", AccountKind::kResident, 500}, Member{"shop", AccountKind::kMerchant, 0}},
+            0, Fixture::Version2);
+  REQUIRE(f.state().digest_rule() == kStateDigestLtHash);
+  Chain chain(f);
+  {
+    auto store = OpenStore(dir.path());
+    InitializeFrom(store.get(), f);
+    REQUIRE(store->Append({chain.Apply(f.TransferOp("alice", "shop", 1'250))}, f.state()).ok());
+    REQUIRE(store
+                ->Append({chain.Apply(f.TransferOp("bob", "alice", 500)),  // bob's balance: 0
+                          chain.Apply(f.TransferOp("shop", "bob", 50))},
+                         f.state())
+                .ok());
+  }
+  std::string stored;
+  Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+    REQUIRE(db->Get(rocksdb::ReadOptions(), cf["meta"], "digest", &stored).ok());
+  });
+  CHECK(stored == f.state().full_digest().Stored());
+  CHECK(stored.size() == 2048);
+
+  SECTION("loaded under its rule: the same state and digest") {
+    auto store = OpenStore(dir.path(), /*create=*/false);
+    MemoryState loaded(kStateDigestLtHash);
+    HeadState head;
+    Status s = store->Load(&loaded, &head);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    CHECK(Snapshot(loaded) == Snapshot(f.state()));
+    CHECK(loaded.full_digest() == f.state().full_digest());
+    CHECK(head.sequence == 3);
+  }
+  SECTION("loaded under rule 1: refused, naming the rule") {
+    auto store = OpenStore(dir.path(), /*create=*/false);
+    MemoryState loaded;
+    HeadState head;
+    Status s = store->Load(&loaded, &head);
+    CHECK(s.code() == Code::kCorruption);
+    CHECK(Contains(s.message(), "meta/digest is not 32 bytes"));
+  }
+  SECTION("a well-formed account record altered: refused") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      const AccountId bob = Fixture::Id("bob");
+      std::string v;
+      REQUIRE(db->Get(rocksdb::ReadOptions(), cf["accounts"], std::string(bob.view()), &v).ok());
+      v[32 + 1] = static_cast<char>(AccountStatus::kFrozen);  // after the key and the kind
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(bob.view()), v).ok());
+    });
+    auto store = OpenStore(dir.path(), /*create=*/false);
+    MemoryState loaded(kStateDigestLtHash);
+    HeadState head;
+    Status s = store->Load(&loaded, &head);
+    INFO(s.ToString());
+    CHECK(s.code() == Code::kCorruption);
+    CHECK(Contains(s.message(), "altered or damaged"));
+    CHECK(Contains(s.message(), "digest"));
+  }
+  SECTION("the LtHash cut short: refused") {
+    Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
+      REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", stored.substr(0, 32)).ok());
+    });
+    auto store = OpenStore(dir.path(), /*create=*/false);
+    MemoryState loaded(kStateDigestLtHash);
+    HeadState head;
+    Status s = store->Load(&loaded, &head);
+    CHECK(s.code() == Code::kCorruption);
+    CHECK(Contains(s.message(), "meta/digest is not 2048 bytes"));
+  }
+}
+
 TEST_CASE("board proposals and decisions come back after reopening, checked by the digest",
           "[node][store][governance]") {
   TempDir dir;
@@ -784,9 +858,9 @@ void BuildLargeState(int n, MemoryState* state) {
 }
 
 // Prints how long Load takes; with `compare`, also the floor it cannot go below.
-void TimeLoad(int n, bool compare) {
+void TimeLoad(int n, bool compare, uint32_t rule = kStateDigestSum) {
   TempDir dir;
-  MemoryState state;
+  MemoryState state(rule);
   BuildLargeState(n, &state);
   REQUIRE(CheckTotals(state.NonZeroBalances(), state.totals()).ok());
   const std::string genesis = "a genesis for " + std::to_string(n) + " accounts";
@@ -799,7 +873,7 @@ void TimeLoad(int n, bool compare) {
   auto ms_since = [](Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
   };
-  MemoryState loaded;
+  MemoryState loaded(rule);
   HeadState head;
   auto start = Clock::now();
   Status s = store->Load(&loaded, &head);
@@ -808,13 +882,15 @@ void TimeLoad(int n, bool compare) {
   REQUIRE(s.ok());
   CHECK(loaded.account_count() == static_cast<size_t>(n));
   CHECK(loaded.digest() == state.digest());
+  CHECK(loaded.full_digest() == state.full_digest());
 
-  std::cout << "store: Load of " << n << " accounts took " << load_ms << " ms";
+  std::cout << "store: Load of " << n << " accounts (digest rule " << rule << ") took " << load_ms
+            << " ms";
   if (compare) {
     // The floor for Load without changing MemoryState: filling one from records already in
     // memory, in the same run on the same machine.
     start = Clock::now();
-    MemoryState copy;
+    MemoryState copy(rule);
     for (const auto& [id, a] : state.accounts()) copy.PutAccount(a);
     for (const auto& [key, balance] : state.NonZeroBalances()) copy.PutBalance(key, balance);
     auto fill_ms = ms_since(start);
@@ -829,10 +905,16 @@ TEST_CASE("a store of a hundred thousand accounts loads whole and checked (time 
   TimeLoad(100'000, /*compare=*/false);
 }
 
+TEST_CASE("a store of a hundred thousand accounts under digest rule 2 loads whole and checked",
+          "[node][store][digest]") {
+  TimeLoad(100'000, /*compare=*/false, kStateDigestLtHash);
+}
+
 // Not run by default (hidden tag): ./store_tests "[benchmark]"
 TEST_CASE("a store of a million accounts loads whole and checked (time printed)",
           "[.][benchmark][node][store]") {
   TimeLoad(1'000'000, /*compare=*/true);
+  TimeLoad(1'000'000, /*compare=*/true, kStateDigestLtHash);
 }
 
 }  // namespace

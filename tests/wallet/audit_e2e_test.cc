@@ -372,9 +372,10 @@ TEST_CASE("a node whose database was changed behind its back is caught by the au
     REQUIRE(db->Get(rocksdb::ReadOptions(), cf["meta"], "digest", &digest).ok());
     const int64_t old_a = FromI64Bytes(a), old_b = FromI64Bytes(b);
     REQUIRE(old_a >= 500);
-    Hash d;
-    REQUIRE(d.Assign(digest));
-    StateDigest sd = StateDigest::FromValue(d);
+    // The demo's rule: the sum (32 bytes) for a version 1 genesis, the LtHash's lanes for 2.
+    StateDigest sd;
+    REQUIRE(StateDigest::FromStored(digest.size() == 32 ? kStateDigestSum : kStateDigestLtHash,
+                                    digest, &sd));
     sd.Remove(BalanceRecordHash(BookKey::Member(ids["Alice Martin"]), old_a));
     sd.Remove(BalanceRecordHash(BookKey::Member(ids["Bob Durand"]), old_b));
     sd.Add(BalanceRecordHash(BookKey::Member(ids["Alice Martin"]), old_a - 500));
@@ -385,7 +386,7 @@ TEST_CASE("a node whose database was changed behind its back is caught by the au
     REQUIRE(db->Put(rocksdb::WriteOptions(), cf["balances"], key(ids["Bob Durand"]),
                     I64Bytes(old_b + 500))
                 .ok());
-    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", sd.value().view()).ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", sd.Stored()).ok());
   });
   w.node().Start();  // the node's own checks pass: the forgery is consistent
   CommandResult r = w.Liard({"--key", "association", "audit", "verify", "--fresh", "--json"});
