@@ -170,15 +170,22 @@ int RekeyNode(const std::string& data) {
   } else {
     seed = KeyPair::Generate().seed();
     const std::string text = ToHex(seed) + "\n";
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    // Written whole beside it, then linked into place: a running node never reads half a seed,
+    // and link() never replaces a key prepared meanwhile.
+    const std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     bool ok = fd >= 0 &&
               ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
               ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) {
-      if (fd >= 0) ::unlink(path.c_str());
-      return Fail(kExitFailed, "cannot write " + path + ": " + std::strerror(errno));
+    int error = errno;
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
+    if (ok && ::link(tmp.c_str(), path.c_str()) != 0) {
+      ok = false;
+      error = errno;
     }
+    ::unlink(tmp.c_str());
+    if (!ok) return Fail(kExitFailed, "cannot write " + path + ": " + std::strerror(error));
     int dir = ::open(data.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
       ::fsync(dir);
@@ -188,7 +195,8 @@ int RekeyNode(const std::string& data) {
   const PublicKey key = KeyPair::FromSeed(seed).public_key();
   std::printf("node key %s (fingerprint %s)\n", ToHex(key).c_str(), KeyFingerprint(key).c_str());
   std::printf(
-      "prepared in %s; a board member proposes it with:\n  liard --key BOARD-KEY board propose set-node-key %s\n"
+      "prepared in %s; a board member proposes it with:\n  liard --key BOARD-KEY board propose "
+      "set-node-key %s\n"
       "the node signs with it from the entry that decides it on\n",
       path.c_str(), ToHex(key).c_str());
   std::fflush(stdout);

@@ -2,6 +2,8 @@
 // node refuses to start with a key its ledger does not name, a board SetNodeKey decision moves
 // the checkpoints to a new key, and the real wallet pins the ledger id and the node key and
 // refuses a substitute ledger or a checkpoint signed by a key the ledger does not name.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -175,6 +177,13 @@ TEST_CASE(
   const PublicKey second = KeyOfHex(second_hex);
   CHECK(prepared.out.find("board propose set-node-key " + second_hex) != std::string::npos);
   const std::string next = w.data() + "/node-key.next";
+  struct stat st;
+  REQUIRE(::stat(next.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // Run again, it shows the same prepared key rather than making another.
+  CommandResult again = RunNode({"rekey-node", "--data", w.data()});
+  CHECK(again.exit_code == 0);
+  CHECK(NodeKeyIn(again.out) == second_hex);
   const std::string aside = w.tmp().Join("next.seed");
   std::filesystem::rename(next, aside);
 
