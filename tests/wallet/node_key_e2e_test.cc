@@ -13,8 +13,11 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/address.h"
 #include "ledger/genesis.h"
 #include "ledger/journal.h"
+#include "ledger/memory_state.h"
+#include "node/store.h"
 #include "proto/codec.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/tamper.h"
@@ -340,6 +343,92 @@ TEST_CASE("liard audit verify refuses a checkpoint signed by a key the ledger do
             .find("is signed by node key " + KeyFingerprint(stranger.public_key()) +
                   ", but the ledger names node key " +
                   KeyFingerprint(GenesisNodeKey(w.client()))) != std::string::npos);
+}
+
+TEST_CASE(
+    "a version 1 ledger still runs and verifies with the node's own key, until a board "
+    "SetNodeKey names one",
+    "[wallet][e2e][node-key][v1]") {
+  // A data directory as a liard-node from before named node keys wrote it: a version 1 genesis
+  // (no node key; its governance record keeps layout 1) and a node seed of its own.
+  testing::Fixture f({testing::Member{"alice", AccountKind::kResident, 100'00},
+                      testing::Member{"bob", AccountKind::kResident, 0}},
+                     0, [](Genesis* g) { g->board_threshold = 1; });
+  REQUIRE(f.genesis().version == kGenesisVersion1);
+  REQUIRE_FALSE(f.state().governance().node_key.has_value());
+  TempDir tmp;
+  const std::string data = tmp.Join("data");
+  const KeyPair own = testing::KeyFor("old-node");
+  {
+    std::unique_ptr<node::Store> store;
+    REQUIRE(node::Store::Open(data, /*create=*/true, &store).ok());
+    REQUIRE(store->Initialize(codec::EncodeGenesis(f.genesis()), f.ledger().id(), f.state()).ok());
+    REQUIRE(store->PutNodeSeed(own.seed()).ok());
+  }
+  WriteFile(tmp.Join("node.toml"), "[checkpoint]\nevery_entries = 1\nevery_seconds = 1\n");
+  NodeProcess node(data, {"--config", tmp.Join("node.toml")});
+  node.Start();
+  Client c(node.channel());
+  CHECK(c.Governance().node_key().empty());
+  CHECK(LatestCheckpoint(c).node_key() == std::string(own.public_key().view()));
+
+  ProgramOptions o;
+  o.env = {{"HOME", tmp.Join("home")},
+           {"XDG_CONFIG_HOME", tmp.Join("home/.config")},
+           {"XDG_DATA_HOME", tmp.Join("home/.local/share")},
+           {"XDG_STATE_HOME", tmp.Join("home/.local/state")},
+           {"LIARD_NODE", node.target()},
+           {"LIARD_PASSPHRASE", kPassphrase},
+           {"LANG", "en_US.UTF-8"}};
+  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+  auto liard = [&](const std::vector<std::string>& args) {
+    return RunProgram(LIARD_WALLET_PATH, args, o, Millis(30'000));
+  };
+  for (const char* name : {"alice", "association", "board-1"}) {
+    WriteFile(tmp.Join(std::string(name) + ".seed"), ToHex(testing::KeyFor(name).seed()) + "\n");
+    REQUIRE(liard({"key", "import", name, "--seed-file", tmp.Join(std::string(name) + ".seed")})
+                .exit_code == 0);
+  }
+  const std::string bob = EncodeAddress("ROUE", testing::KeyFor("bob").public_key());
+  auto pay_and_receipt = [&](const std::string& amount) {
+    CommandResult pay = liard({"--key", "alice", "pay", bob, amount, "--yes"});
+    INFO(pay.err);
+    REQUIRE(pay.exit_code == 0);
+    const std::string op = OpIdIn(pay.out);
+    CommandResult receipt;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+      receipt = liard({"--key", "association", "receipt", op});
+    } while (receipt.out.find("hash chain links") == std::string::npos &&
+             std::chrono::steady_clock::now() < deadline);
+    return receipt;
+  };
+  CommandResult first = pay_and_receipt("1.00");
+  INFO(first.out << first.err);
+  CHECK(first.exit_code == 0);
+  CHECK(first.out.find("signed by the node key " + ToHex(own.public_key()).substr(0, 16)) !=
+        std::string::npos);
+  CommandResult audit = liard({"--key", "association", "audit", "verify", "--fresh"});
+  INFO(audit.out << audit.err);
+  CHECK(audit.exit_code == 0);
+
+  // The board names a key for the first time: the node adopts it, wallets and audits follow.
+  CommandResult prepared = RunNode({"rekey-node", "--data", data});
+  REQUIRE(prepared.exit_code == 0);
+  const std::string named_hex = NodeKeyIn(prepared.out);
+  CommandResult proposed =
+      liard({"--key", "board-1", "board", "propose", "set-node-key", named_hex, "--yes"});
+  INFO(proposed.out << proposed.err);
+  REQUIRE(proposed.exit_code == 0);
+  REQUIRE(WaitForLog(node, "event=node-key-changed"));
+  CHECK(Hex(c.Governance().node_key()) == named_hex);
+  CommandResult second = pay_and_receipt("2.00");
+  INFO(second.out << second.err);
+  CHECK(second.exit_code == 0);
+  CHECK(second.out.find("signed by the node key " + named_hex.substr(0, 16)) != std::string::npos);
+  CommandResult audited = liard({"--key", "association", "audit", "verify", "--fresh"});
+  INFO(audited.out << audited.err);
+  CHECK(audited.exit_code == 0);
 }
 
 }  // namespace
