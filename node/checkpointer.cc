@@ -37,8 +37,8 @@ Status AdoptPreparedNodeKey(const std::string& path, const PublicKey& named, Sto
   KeyPair key = KeyPair::FromSeed(seed);
   if (key.public_key() != named)
     return Status(Code::kInvalidArgument, "the key prepared in " + path + " is " +
-                                                 KeyFingerprint(key.public_key()) + ", not " +
-                                                 KeyFingerprint(named));
+                                              KeyFingerprint(key.public_key()) + ", not " +
+                                              KeyFingerprint(named));
   s = store->PutNodeSeed(seed);
   if (!s.ok()) return s;
   std::error_code ec;
