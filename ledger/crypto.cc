@@ -28,6 +28,12 @@ std::string ToHex(std::string_view bytes) {
   return out;
 }
 
+std::string KeyFingerprint(const PublicKey& key) {
+  const std::string hex = ToHex(key.view().substr(0, 8));
+  return hex.substr(0, 4) + "-" + hex.substr(4, 4) + "-" + hex.substr(8, 4) + "-" +
+         hex.substr(12, 4);
+}
+
 bool FromHex(std::string_view hex, std::string* out) {
   if (hex.size() % 2 != 0) return false;
   auto nibble = [](char c) -> int {

@@ -51,6 +51,9 @@ std::string ToHex(const Bytes<N>& b) {
   return ToHex(b.view());
 }
 bool FromHex(std::string_view hex, std::string* out);
+// A key's short fingerprint, read aloud or compared by eye: its first 8 bytes in hex, in four
+// groups ("5dab-a278-b8b4-e430"). It names a key among a few; only the full key proves one.
+std::string KeyFingerprint(const PublicKey& key);
 
 // Initialises libsodium once; safe to call from any thread, any number of times.
 void InitCrypto();

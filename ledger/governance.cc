@@ -110,6 +110,7 @@ void PutDecision(ByteWriter* w, const Decision& d) {
     void operator()(const Pause& p) const { w->Str(p.reason); }
     void operator()(const Resume&) const {}
     void operator()(const SetThreshold& t) const { w->U32(t.threshold); }
+    void operator()(const SetNodeKey& k) const { w->Key(k.node_key); }
   };
   std::visit(V{w}, d);
 }
@@ -172,6 +173,9 @@ void GetDecision(ByteReader* r, Decision* out) {
     case 10:
       *out = SetThreshold{r->U32()};
       return;
+    case 11:
+      *out = SetNodeKey{r->Key()};
+      return;
     default:
       r->Fail();
   }
@@ -191,7 +195,7 @@ const Proposal* Governance::FindProposal(const Hash& id) const {
 
 std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
-  w.U8(1);  // layout version
+  w.U8(g.node_key ? 2 : 1);  // layout version
   PutRules(&w, g.rules);
   w.U32(static_cast<uint32_t>(g.board.size()));
   for (const auto& m : g.board) w.Key(m);
@@ -207,12 +211,14 @@ std::string EncodeGovernance(const Governance& g) {
     w.U32(static_cast<uint32_t>(p.approvals.size()));
     for (const auto& a : p.approvals) w.Key(a);
   }
+  if (g.node_key) w.Key(*g.node_key);
   return w.Take();
 }
 
 bool DecodeGovernance(std::string_view bytes, Governance* out) {
   ByteReader r(bytes);
-  if (r.U8() != 1) return false;
+  const uint8_t layout = r.U8();
+  if (layout != 1 && layout != 2) return false;
   Governance g;
   GetRules(&r, &g.rules);
   for (uint32_t n = r.Count(32); n > 0 && r.ok(); --n) g.board.push_back(r.Key());
@@ -230,6 +236,7 @@ bool DecodeGovernance(std::string_view bytes, Governance* out) {
     for (uint32_t k = r.Count(32); k > 0 && r.ok(); --k) p.approvals.push_back(r.Key());
     g.pending.push_back(std::move(p));
   }
+  if (layout == 2) g.node_key = r.Key();
   if (!r.Done()) return false;
   *out = std::move(g);
   return true;

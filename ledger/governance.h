@@ -4,6 +4,7 @@
 #define LIARD_LEDGER_GOVERNANCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ struct Governance {
   bool paused = false;
   std::string pause_reason;
   std::vector<Proposal> pending;  // in the order proposed
+  // The key that signs the node's checkpoints: the genesis's (version 2), then the latest
+  // SetNodeKey decision's. A version 1 ledger names none until a board decision does.
+  std::optional<PublicKey> node_key;
 
   bool IsBoardMember(const AccountId& id) const;
   const Proposal* FindProposal(const Hash& id) const;
@@ -44,7 +48,9 @@ struct Governance {
 
 // The canonical bytes of the record: what the store keeps and the state digest hashes. Pure
 // byte layout (docs/protocol.md, "The governance record"); Decode refuses trailing or missing
-// bytes and unknown tags.
+// bytes and unknown tags. A record without a node key keeps layout 1, byte for byte, so the state
+// digests of version 1 ledgers never change; one that names a node key is layout 2 (layout 1,
+// then the key).
 std::string EncodeGovernance(const Governance& g);
 [[nodiscard]] bool DecodeGovernance(std::string_view bytes, Governance* out);
 

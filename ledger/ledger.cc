@@ -142,6 +142,11 @@ Status PreflightDecision(const Operation& op, const Decision& d) {
       if (t.threshold < 1) return Status(Code::kBadDecision, "a threshold is at least 1");
       return Status::Ok();
     }
+    Status operator()(const SetNodeKey& k) const {
+      if (!IsValidPublicKey(k.node_key))
+        return Status(Code::kBadDecision, "the node key is not a valid Ed25519 public key");
+      return Status::Ok();
+    }
   };
   return std::visit(V{op}, d);
 }
@@ -629,6 +634,12 @@ class Applier {
     g->threshold = d.threshold;
     return Status::Ok();
   }
+  Status Execute(const SetNodeKey& d, Governance* g) {
+    if (g->node_key == d.node_key)
+      return Status(Code::kBadDecision, "the ledger names this node key already");
+    g->node_key = d.node_key;
+    return Status::Ok();
+  }
 
   std::string Format(int64_t minor) const {
     return FormatAmount(Amount(minor), static_cast<int>(genesis_.decimals), genesis_.currency_code);
@@ -730,6 +741,7 @@ Status Ledger::GenesisDelta(const StateView& empty, Delta* delta) const {
   Governance g;
   g.rules = genesis_.rules;
   g.threshold = genesis_.board_threshold;
+  g.node_key = genesis_.node_key;
   for (size_t i = 0; i < genesis_.board_keys.size(); ++i) {
     const PublicKey& key = genesis_.board_keys[i];
     g.board.push_back(key);

@@ -148,9 +148,14 @@ struct Resume {};
 struct SetThreshold {
   uint32_t threshold = 1;
 };
+// The node now signs its checkpoints with `node_key`: the ledger names the key, so a client can
+// tell the association's node from a stranger that copied the journal.
+struct SetNodeKey {
+  PublicKey node_key;
+};
 
 using Decision = std::variant<OpenAccount, GrantRole, RevokeRole, SetRules, Freeze, Unfreeze, Rekey,
-                              Pause, Resume, SetThreshold>;
+                              Pause, Resume, SetThreshold, SetNodeKey>;
 std::string_view DecisionName(const Decision& decision);  // "open-account", "freeze", ...
 
 inline constexpr int64_t kMaxProposalLifetimeMs = 30LL * 24 * 3600 * 1000;  // 30 days

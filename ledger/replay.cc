@@ -53,6 +53,7 @@ Status Replay::Create(const Genesis& genesis, std::string_view genesis_bytes,
   r->state_.Commit(delta);
   r->head_hash_ = r->ledger_->id();
   r->time_ms_ = 0;  // the node stamps entries with a clock that never goes back
+  r->node_keys_.push_back({0, r->state_.governance().node_key});
   *out = std::move(r);
   return Status::Ok();
 }
@@ -99,6 +100,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   if (!in.Done()) return corrupt("it is truncated or has trailing bytes");
   r->state_.SetTotals(totals);
   if (r->state_.digest() != digest) return corrupt("its records do not match its digest");
+  r->node_keys_.push_back({r->sequence_, r->state_.governance().node_key});
   *out = std::move(r);
   return Status::Ok();
 }
@@ -140,6 +142,8 @@ Status Replay::Commit(PreparedEntry* p, Delta* applied) {
   if (!s.ok()) return Fail(e.sequence, "the rules refuse its operation on replay: " + s.ToString());
   state_.Commit(delta);
   if (applied != nullptr) *applied = std::move(delta);
+  if (state_.governance().node_key != node_keys_.back().second)
+    node_keys_.push_back({e.sequence, state_.governance().node_key});
   sequence_ = e.sequence;
   head_hash_ = p->computed_hash;
   time_ms_ = e.time_ms;
@@ -154,6 +158,20 @@ Status Replay::CheckCheckpoint(const Checkpoint& c, const Signature& signature,
   if (c.sequence > sequence_)
     return Status(Code::kOutOfRange, "the checkpoint is at entry " + std::to_string(c.sequence) +
                                          ", ahead of the replay at " + std::to_string(sequence_));
+  // The key must be the one the ledger names after that entry (the genesis's or the latest
+  // SetNodeKey decision's): a valid signature by any other key proves nothing. A version 1 ledger
+  // that names none takes the node's word for its key.
+  if (c.sequence >= node_keys_.front().first) {
+    auto named = node_keys_.begin();
+    for (auto it = node_keys_.begin(); it != node_keys_.end() && it->first <= c.sequence; ++it)
+      named = it;
+    if (named->second && *named->second != node_key)
+      return Status(Code::kCorruption,
+                    "the checkpoint at entry " + std::to_string(c.sequence) +
+                        " is signed by node key " + KeyFingerprint(node_key) +
+                        ", but the ledger names node key " + KeyFingerprint(*named->second) +
+                        " at that entry: a key the board did not name signed it");
+  }
   if (c.sequence < sequence_) return Status::Ok();  // checked when the replay passed it
   if (c.head_hash != head_hash_)
     return Fail(c.sequence, "the node signed a head hash that is not the journal's");

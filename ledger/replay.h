@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
@@ -60,9 +63,11 @@ class Replay {
   // `applied`, if not null, receives the entry's delta (its postings, for reports and exports).
   [[nodiscard]] Status Commit(PreparedEntry* prepared, Delta* applied = nullptr);
 
-  // A checkpoint the node signed: the signature must verify under `node_key`; if it is at the
-  // replay's sequence, its head hash and state digest must be the replay's own. kCorruption
-  // otherwise; kOutOfRange if the checkpoint is ahead of the replay (check it later).
+  // A checkpoint the node signed: the signature must verify under `node_key`, and `node_key`
+  // must be the key the ledger names after the checkpoint's entry, if it names one (genesis
+  // version 2, or a SetNodeKey decision); if it is at the replay's sequence, its head hash and
+  // state digest must be the replay's own. kCorruption otherwise; kOutOfRange if the checkpoint
+  // is ahead of the replay (check it later).
   [[nodiscard]] Status CheckCheckpoint(const Checkpoint& checkpoint, const Signature& signature,
                                        const PublicKey& node_key);
 
@@ -87,6 +92,9 @@ class Replay {
   Hash head_hash_;
   int64_t time_ms_ = 0;
   Discrepancy discrepancy_;
+  // The node key the ledger names from each sequence on (after that entry), for the checkpoints
+  // the replay went past; the first is where this run started (the genesis or a snapshot).
+  std::vector<std::pair<uint64_t, std::optional<PublicKey>>> node_keys_;
 };
 
 // Whether a journal source continues the history a saved replay verified, checked before the

@@ -295,7 +295,8 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
 
 void Applier::MaybeCheckpoint(bool force) {
   // Only this thread changes the state, so reading it here needs no lock.
-  Status s = checkpointer_->MaybeSign(head_, state_.digest(), clock_(), force);
+  Status s = checkpointer_->MaybeSign(head_, state_.digest(), state_.governance().node_key,
+                                      clock_(), force);
   if (!s.ok()) spdlog::error("event=checkpoint-failed error=\"{}\"", s.ToString());
 }
 

@@ -1,17 +1,60 @@
-// Checkpoints: when to sign, and what.
+// Checkpoints: when to sign, and with which key.
 #include "node/checkpointer.h"
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 namespace liard::node {
 
+std::string NextNodeKeyPath(const std::string& data_dir) { return data_dir + "/node-key.next"; }
+
+Status ReadSeedFile(const std::string& path, Seed* out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return Status(Code::kNotFound, "no node key is prepared in " + path);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) return Status(Code::kIOError, "cannot read " + path);
+  std::string hex = text.str();
+  while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.pop_back();
+  std::string bytes;
+  if (!FromHex(hex, &bytes) || !out->Assign(bytes))
+    return Status(Code::kInvalidArgument,
+                  path + " does not hold a node key seed (64 hexadecimal digits)");
+  return Status::Ok();
+}
+
+Status AdoptPreparedNodeKey(const std::string& path, const PublicKey& named, Store* store,
+                            KeyPair* out) {
+  Seed seed;
+  Status s = ReadSeedFile(path, &seed);
+  if (!s.ok()) return s;
+  KeyPair key = KeyPair::FromSeed(seed);
+  if (key.public_key() != named)
+    return Status(Code::kInvalidArgument, "the key prepared in " + path + " is " +
+                                              KeyFingerprint(key.public_key()) + ", not " +
+                                              KeyFingerprint(named));
+  s = store->PutNodeSeed(seed);
+  if (!s.ok()) return s;
+  std::error_code ec;
+  std::filesystem::remove(path, ec);  // stored now; a leftover copy is only removed later
+  *out = std::move(key);
+  return Status::Ok();
+}
+
 Checkpointer::Checkpointer(const Hash& ledger_id, Store* store, KeyPair node_key,
-                           int64_t every_entries, int64_t every_ms)
+                           std::string next_key_path, int64_t every_entries, int64_t every_ms)
     : ledger_id_(ledger_id),
       store_(store),
-      key_(std::move(node_key)),
+      next_key_path_(std::move(next_key_path)),
       every_entries_(every_entries),
-      every_ms_(every_ms) {}
+      every_ms_(every_ms),
+      key_(std::move(node_key)) {}
 
 Status Checkpointer::Init() {
   std::lock_guard lock(mu_);
@@ -19,19 +62,45 @@ Status Checkpointer::Init() {
   if (s.code() == Code::kNotFound) return Status::Ok();
   if (!s.ok()) return s;
   have_ = true;
+  latest_.signer = key_.public_key();
+  // Signed by an earlier key (the node adopted a new one at start-up): sign again at once.
+  stale_ = !Verify(key_.public_key(), CheckpointMessage(ledger_id_, latest_.checkpoint),
+                   latest_.signature);
   return Status::Ok();
 }
 
-Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest, int64_t now_ms,
-                               bool force) {
+Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest,
+                               const std::optional<PublicKey>& named, int64_t now_ms, bool force) {
   std::lock_guard lock(mu_);
+  if (named && *named != key_.public_key()) {
+    KeyPair adopted = key_;
+    Status s = AdoptPreparedNodeKey(next_key_path_, *named, store_, &adopted);
+    if (!s.ok()) {
+      if (not_held_ != named) {
+        not_held_ = named;
+        spdlog::error(
+            "event=node-key-not-held named={} held={} sequence={} message=\"the ledger now "
+            "names node key {}, which this node does not hold: it signs no more checkpoints "
+            "until the key prepared with `liard-node rekey-node` is that one ({})\"",
+            ToHex(*named), ToHex(key_.public_key()), head.sequence, KeyFingerprint(*named),
+            s.message());
+      }
+      return Status::Ok();
+    }
+    spdlog::warn("event=node-key-changed from={} to={} sequence={}", ToHex(key_.public_key()),
+                 ToHex(*named), head.sequence);
+    key_ = std::move(adopted);
+    not_held_.reset();
+    stale_ = true;
+  }
   if (have_) {
     const Checkpoint& last = latest_.checkpoint;
     // Never sign an older head than the latest: checkpoints only move forward.
-    if (head.sequence <= last.sequence) return Status::Ok();
+    if (head.sequence < last.sequence) return Status::Ok();
+    if (head.sequence == last.sequence && !stale_) return Status::Ok();
     uint64_t since = head.sequence - last.sequence;
     bool due = since >= static_cast<uint64_t>(every_entries_) || now_ms - last.time_ms >= every_ms_;
-    if (!due && !force) return Status::Ok();
+    if (!due && !force && !stale_) return Status::Ok();
   }
   SignedCheckpointRecord r;
   r.checkpoint.sequence = head.sequence;
@@ -39,10 +108,12 @@ Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest, int64_
   r.checkpoint.state_digest = digest;
   r.checkpoint.time_ms = now_ms;
   r.signature = key_.Sign(CheckpointMessage(ledger_id_, r.checkpoint));
+  r.signer = key_.public_key();
   Status s = store_->PutCheckpoint(r.checkpoint, r.signature);
   if (!s.ok()) return s;
   latest_ = r;
   have_ = true;
+  stale_ = false;
   spdlog::debug("event=checkpoint sequence={} head={}", head.sequence,
                 ToHex(head.head_hash).substr(0, 16));
   return Status::Ok();
@@ -53,6 +124,11 @@ bool Checkpointer::Latest(SignedCheckpointRecord* out) const {
   if (!have_) return false;
   *out = latest_;
   return true;
+}
+
+PublicKey Checkpointer::node_key() const {
+  std::lock_guard lock(mu_);
+  return key_.public_key();
 }
 
 }  // namespace liard::node

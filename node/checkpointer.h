@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "ledger/crypto.h"
 #include "ledger/journal.h"
@@ -16,14 +18,30 @@ namespace liard::node {
 struct SignedCheckpointRecord {
   Checkpoint checkpoint;
   Signature signature;
+  PublicKey signer;  // the node key that made `signature`
 };
+
+// DATA/node-key.next: the seed (64 hex digits) `liard-node rekey-node` prepares for a board
+// SetNodeKey decision. The node adopts it when the ledger names its public key.
+std::string NextNodeKeyPath(const std::string& data_dir);
+
+// Reads the prepared seed at `path`. kNotFound without one; kInvalidArgument if it does not
+// hold 64 hex digits.
+[[nodiscard]] Status ReadSeedFile(const std::string& path, Seed* out);
+
+// Makes the prepared seed at `path` the node's key if its public key is `named`: stores it
+// (synced) and removes the file. kNotFound if there is no prepared seed, kInvalidArgument if
+// it is another key's.
+[[nodiscard]] Status AdoptPreparedNodeKey(const std::string& path, const PublicKey& named,
+                                          Store* store, KeyPair* out);
 
 // Thread-safe.
 class Checkpointer {
  public:
-  // `every_entries` and `every_ms` are the config's cadence (both at least 1).
-  Checkpointer(const Hash& ledger_id, Store* store, KeyPair node_key, int64_t every_entries,
-               int64_t every_ms);
+  // `every_entries` and `every_ms` are the config's cadence (both at least 1). `next_key_path`
+  // is where a prepared node key waits (NextNodeKeyPath).
+  Checkpointer(const Hash& ledger_id, Store* store, KeyPair node_key, std::string next_key_path,
+               int64_t every_entries, int64_t every_ms);
 
   // Reads the latest stored checkpoint, if any.
   [[nodiscard]] Status Init();
@@ -31,23 +49,30 @@ class Checkpointer {
   // Signs and stores a checkpoint of `head` if one is due: `every_entries` entries since the
   // last, or `every_ms` elapsed with at least one new entry. With `force`, whenever the head
   // moved since the last checkpoint (or there is none yet). `digest` must be the state digest
-  // at `head`.
-  [[nodiscard]] Status MaybeSign(const HeadState& head, const Hash& digest, int64_t now_ms,
-                                 bool force);
+  // at `head`, `named` the node key the ledger names there (none for a version 1 ledger before
+  // any SetNodeKey). When the ledger names another key than the node's, the node adopts the
+  // prepared key if it is that one (and signs at once with it); otherwise it signs nothing more
+  // and logs why, once per named key: a checkpoint by a key the ledger does not name is worth
+  // nothing to a client.
+  [[nodiscard]] Status MaybeSign(const HeadState& head, const Hash& digest,
+                                 const std::optional<PublicKey>& named, int64_t now_ms, bool force);
 
   // False before the first checkpoint.
   bool Latest(SignedCheckpointRecord* out) const;
-  const PublicKey& node_key() const { return key_.public_key(); }
+  PublicKey node_key() const;
 
  private:
   const Hash ledger_id_;
   Store* const store_;
-  const KeyPair key_;
+  const std::string next_key_path_;
   const int64_t every_entries_;
   const int64_t every_ms_;
 
   mutable std::mutex mu_;
+  KeyPair key_;
   bool have_ = false;
+  bool stale_ = false;  // the latest checkpoint is not signed by key_ (made before a key change)
+  std::optional<PublicKey> not_held_;  // the named key the node lacks, logged once
   SignedCheckpointRecord latest_;
 };
 

@@ -1,5 +1,6 @@
 // liard-node: `init` creates a ledger in a data directory, `run` serves it over gRPC until
 // SIGTERM or SIGINT. The command-line contract is in docs/operator.md.
+#include <fcntl.h>
 #include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -8,13 +9,17 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -91,6 +96,11 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
     Status s = LoadGenesisFile(genesis_file, now, &genesis);
     if (!s.ok()) return Fail(kExitBadInput, s.message());
   }
+  // The node key first: the genesis names it, so the ledger id vouches for the key that signs
+  // the node's checkpoints.
+  const KeyPair node_key = KeyPair::Generate();
+  genesis.version = kCurrentGenesisVersion;
+  genesis.node_key = node_key.public_key();
   const std::string genesis_bytes = codec::EncodeGenesis(genesis);
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Create(genesis, genesis_bytes, &ledger);
@@ -119,8 +129,9 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
     s = WriteDemoKeys(data, demo_set.keys);
     if (!s.ok()) return Fail(kExitFailed, s.message());
   }
-  s = store->Initialize(genesis_bytes, ledger->id(), state);
-  if (s.ok()) s = store->PutNodeSeed(KeyPair::Generate().seed());
+  // The seed before the genesis: a ledger that names a key never exists without it.
+  s = store->PutNodeSeed(node_key.seed());
+  if (s.ok()) s = store->Initialize(genesis_bytes, ledger->id(), state);
   if (!s.ok()) {
     if (demo) {
       std::error_code ec;
@@ -135,7 +146,59 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
     std::fprintf(stderr, "liard-node: demo keys written to %s (%s)\n", DemoKeysDir(data).c_str(),
                  names.c_str());
   }
-  std::printf("ledger %s\n", ToHex(ledger->id()).c_str());
+  std::printf("ledger %s\nnode key %s (fingerprint %s)\n", ToHex(ledger->id()).c_str(),
+              ToHex(node_key.public_key()).c_str(), KeyFingerprint(node_key.public_key()).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+// Prepares the node's next key in DATA/node-key.next, for a board SetNodeKey decision: the
+// running node adopts it when the decision applies. Run again, it shows the same key.
+int RekeyNode(const std::string& data) {
+  InitCrypto();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(data, ec))
+    return Fail(kExitFailed, data + " is not a directory holding a ledger");
+  const std::string path = NextNodeKeyPath(data);
+  Seed seed;
+  Status s = ReadSeedFile(path, &seed);
+  if (s.ok()) {
+    std::fprintf(stderr, "liard-node: a node key is already prepared in %s; it is shown again\n",
+                 path.c_str());
+  } else if (s.code() != Code::kNotFound) {
+    return Fail(kExitFailed, s.message());
+  } else {
+    seed = KeyPair::Generate().seed();
+    const std::string text = ToHex(seed) + "\n";
+    // Written whole beside it, then linked into place: a running node never reads half a seed,
+    // and link() never replaces a key prepared meanwhile.
+    const std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 &&
+              ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+              ::fsync(fd) == 0;
+    int error = errno;
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
+    if (ok && ::link(tmp.c_str(), path.c_str()) != 0) {
+      ok = false;
+      error = errno;
+    }
+    ::unlink(tmp.c_str());
+    if (!ok) return Fail(kExitFailed, "cannot write " + path + ": " + std::strerror(error));
+    int dir = ::open(data.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+  const PublicKey key = KeyPair::FromSeed(seed).public_key();
+  std::printf("node key %s (fingerprint %s)\n", ToHex(key).c_str(), KeyFingerprint(key).c_str());
+  std::printf(
+      "prepared in %s; a board member proposes it with:\n  liard --key BOARD-KEY board propose "
+      "set-node-key %s\n"
+      "the node signs with it from the entry that decides it on\n",
+      path.c_str(), ToHex(key).c_str());
   std::fflush(stdout);
   return 0;
 }
@@ -212,21 +275,36 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                            .count();
   const size_t account_count = state.account_count();
 
+  // The key the ledger names for checkpoints (the genesis's, then the latest SetNodeKey's);
+  // none for a version 1 ledger before a board decision names one.
+  const std::optional<PublicKey> named = state.governance().node_key;
   Seed seed;
   s = store->ReadNodeSeed(&seed);
-  if (s.code() == Code::kNotFound) {
-    // init stores the seed right after the genesis; a crash in between leaves none.
+  if (s.code() == Code::kNotFound && !named) {
+    // A version 1 init stored the seed right after the genesis; a crash in between left none.
     seed = KeyPair::Generate().seed();
     s = store->PutNodeSeed(seed);
   }
-  if (!s.ok())
+  if (!s.ok() && s.code() != Code::kNotFound)
     return Fail(kExitFailed, "cannot read the node key in " + data + ": " + s.ToString());
-  Checkpointer checkpointer(ledger->id(), store.get(), KeyPair::FromSeed(seed),
+  KeyPair node_key = KeyPair::FromSeed(seed);
+  if (named && (!s.ok() || node_key.public_key() != *named)) {
+    // The key the board named may wait in DATA/node-key.next (liard-node rekey-node).
+    Status adopted = AdoptPreparedNodeKey(NextNodeKeyPath(data), *named, store.get(), &node_key);
+    if (!adopted.ok())
+      return Fail(kExitFailed,
+                  "the ledger names node key " + KeyFingerprint(*named) + " (" + ToHex(*named) +
+                      ") but this node holds " +
+                      (s.ok() ? "key " + KeyFingerprint(node_key.public_key()) : "no key") +
+                      "; put the named key's seed in " + NextNodeKeyPath(data) +
+                      " (liard-node rekey-node prepares one) or restore this node's own key");
+  }
+  Checkpointer checkpointer(ledger->id(), store.get(), node_key, NextNodeKeyPath(data),
                             config.checkpoint_every_entries,
                             config.checkpoint_every_seconds * 1000);
   s = checkpointer.Init();
   // A node always has a checkpoint to show, from its first start.
-  if (s.ok()) s = checkpointer.MaybeSign(head, state.digest(), NowMs(), /*force=*/false);
+  if (s.ok()) s = checkpointer.MaybeSign(head, state.digest(), named, NowMs(), /*force=*/false);
   if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
 
   WatchHub hub(kWatchQueueCapacity);
@@ -262,10 +340,11 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   std::fflush(stdout);
   // Logged only once serving, so that a failed start prints its one error line and no more.
   spdlog::info(
-      "event=start listen={}:{} tls={} ledger={} currency={} accounts={} sequence={} "
+      "event=start listen={}:{} tls={} ledger={} node_key={} currency={} accounts={} sequence={} "
       "load_ms={} version={}",
       host, port, config.tls_cert_file.empty() ? "off" : "on", ToHex(ledger->id()),
-      genesis.currency_code, account_count, head.sequence, load_ms, LIARD_VERSION);
+      KeyFingerprint(checkpointer.node_key()), genesis.currency_code, account_count, head.sequence,
+      load_ms, LIARD_VERSION);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -323,6 +402,11 @@ int main(int argc, char** argv) {
                   "HOST:PORT to listen on (default " + std::string(liard::node::kDefaultListen) +
                       "; port 0 picks a free one)");
 
+  CLI::App* rekey = app.add_subcommand(
+      "rekey-node",
+      "Prepare a new node key for a board set-node-key decision (DATA/node-key.next)");
+  rekey->add_option("--data", data, "Data directory made by `liard-node init`")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -336,5 +420,6 @@ int main(int argc, char** argv) {
     }
     return liard::node::Init(data, genesis_file, demo);
   }
+  if (rekey->parsed()) return liard::node::RekeyNode(data);
   return liard::node::Run(data, config_file, listen);
 }

@@ -554,7 +554,8 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext*, const pb::Ge
   if (!checkpointer_->Latest(&r)) {
     // None yet: sign one at the current head (the shared lock keeps head and digest together).
     Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
-      return checkpointer_->MaybeSign(head, state.digest(), NowMs(), /*force=*/true);
+      return checkpointer_->MaybeSign(head, state.digest(), state.governance().node_key, NowMs(),
+                                      /*force=*/true);
     });
     if (!s.ok()) return Internal(s);
     if (!checkpointer_->Latest(&r))
@@ -564,7 +565,7 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext*, const pb::Ge
   resp->set_head_hash(std::string(r.checkpoint.head_hash.view()));
   resp->set_state_digest(std::string(r.checkpoint.state_digest.view()));
   resp->set_time_ms(r.checkpoint.time_ms);
-  resp->set_node_key(std::string(checkpointer_->node_key().view()));
+  resp->set_node_key(std::string(r.signer.view()));
   resp->set_signature(std::string(r.signature.view()));
   return grpc::Status::OK;
 }
@@ -586,6 +587,7 @@ grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContext*, const pb::Ge
     resp->set_threshold(g.threshold);
     resp->set_paused(g.paused);
     resp->set_pause_reason(g.pause_reason);
+    if (g.node_key) resp->set_node_key(std::string(g.node_key->view()));
     for (const Proposal& p : g.pending) {
       pb::ProposalInfo* out = resp->add_proposals();
       out->set_id(std::string(p.id.view()));

@@ -220,6 +220,13 @@ Status DecodeDecision(const pb::Decision& m, Decision* out) {
     case pb::Decision::kSetThreshold:
       *out = SetThreshold{m.set_threshold().threshold()};
       return Status::Ok();
+    case pb::Decision::kSetNodeKey: {
+      SetNodeKey k;
+      s = Take(m.set_node_key().node_key(), "set_node_key.node_key", Code::kBadDecision,
+               &k.node_key);
+      if (s.ok()) *out = k;
+      return s;
+    }
     case pb::Decision::DECISION_NOT_SET:
       break;
   }
@@ -254,6 +261,9 @@ void EncodeDecision(const Decision& d, pb::Decision* m) {
     void operator()(const Resume&) const { m->mutable_resume(); }
     void operator()(const SetThreshold& t) const {
       m->mutable_set_threshold()->set_threshold(t.threshold);
+    }
+    void operator()(const SetNodeKey& k) const {
+      m->mutable_set_node_key()->set_node_key(std::string(k.node_key.view()));
     }
   };
   std::visit(V{m}, d);

@@ -29,6 +29,9 @@ int Run(int argc, char** argv) {
   app.add_option("--tls-ca", ctx.global.tls_ca,
                  "the node speaks TLS: trust this PEM root certificate (else $LIARD_TLS_CA, else "
                  "`tls_ca` in the config file; none: plaintext)");
+  app.add_flag("--accept-new-ledger", ctx.global.accept_new_ledger,
+               "the node's address now serves another ledger and the association announced it: "
+               "trust the new ledger id (else refused, exit 5)");
   app.set_version_flag("--version", std::string("liard ") + LIARD_VERSION);
   app.footer(
       "Exit codes: 0 ok, 1 refused by the ledger, 2 usage error, 3 node unreachable,\n"

@@ -722,6 +722,21 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
     return Propose(s, SetThreshold{a->threshold}, *a);
   });
 
+  CLI::App* nk = propose->add_subcommand(
+      "set-node-key", "the node signs its checkpoints with a new key (liard-node rekey-node)");
+  nk->add_option("NODE_KEY", a->new_key, "the new node key, 64 hex, as rekey-node prints it")
+      ->required();
+  common(nk);
+  ctx.On(nk, [a](Session& s) -> CliStatus {
+    PublicKey key;
+    std::string bytes;
+    if (!(FromHex(a->new_key, &bytes) && key.Assign(bytes)))
+      return CliStatus::Usage(
+          "NODE_KEY must be a public key in 64 hex, as `liard-node "
+          "rekey-node` prints it");
+    return Propose(s, SetNodeKey{key}, *a);
+  });
+
   CLI::App* sr = propose->add_subcommand(
       "set-rules", "change fees, conversion bounds and limits from a TOML file");
   sr->add_option("FILE", a->file, "[rules] as in the genesis, and [[limits]] per kind")->required();

@@ -302,20 +302,8 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   Check cp_check = VerifyCheckpoint(cp, session.ledger_id());
   checks.push_back(cp_check);
   if (cp_check.ok) {
-    KnownLedger known = RecallLedger(session.node_target());
-    const std::string key_hex = ToHex(cp.node_key());
-    if (known.node_key_hex.empty()) {
-      known.node_key_hex = key_hex;
-      CliStatus w = RememberLedger(session.node_target(), known);
-      (void)w.ok();  // remembering is a convenience; the check above stands on its own
-    } else if (known.node_key_hex != key_hex) {
-      std::cerr << "liard: WARNING: the node at " << session.node_target()
-                << " signs checkpoints with key " << key_hex.substr(0, 16) << "…, not the key "
-                << known.node_key_hex.substr(0, 16)
-                << "… it used before. If the association did not announce a new node key, "
-                   "do not trust this node.\n";
-      notes.push_back("the node's checkpoint key changed since the last receipt");
-    }
+    s = session.CheckCheckpointKey(cp, &notes);
+    if (!s.ok()) return s;
   }
   constexpr uint64_t kMaxChain = 100'000;
   // The journal is for treasurers and auditors: anyone else gets the other checks and a note.

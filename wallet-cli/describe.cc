@@ -155,10 +155,13 @@ std::string DescribeDecision(const Decision& decision, const NameFn& name_of, co
           return "pause all payments « " + SafeText(d.reason) + " »";
         } else if constexpr (std::is_same_v<T, Resume>) {
           return "resume payments";
-        } else {
-          static_assert(std::is_same_v<T, SetThreshold>);
+        } else if constexpr (std::is_same_v<T, SetThreshold>) {
           return "make " + std::to_string(d.threshold) +
                  (d.threshold == 1 ? " approval" : " approvals") + " decide";
+        } else {
+          static_assert(std::is_same_v<T, SetNodeKey>);
+          return "make the node sign its checkpoints with node key " + KeyFingerprint(d.node_key) +
+                 " (" + ToHex(d.node_key) + ")";
         }
       },
       decision);

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ledger/crypto.h"
+
 namespace liard::wallet {
 namespace {
 
@@ -66,13 +68,20 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
     if (k == "node") target = &out->node;
     if (k == "key") target = &out->key;
     if (k == "tls_ca") target = &out->tls_ca;
+    if (k == "ledger_id") target = &out->ledger_id;
     if (target == nullptr)
       return CliStatus::Local("the config file " + path + " has an unknown key '" + k +
-                              "' (known: node, key, tls_ca)");
+                              "' (known: node, key, tls_ca, ledger_id)");
     if (!value.is_string())
       return CliStatus::Local("in the config file " + path + ", '" + k + "' must be a string");
     *target = value.as_string()->get();
   }
+  std::string id;
+  if (!out->ledger_id.empty() &&
+      (!FromHex(out->ledger_id, &id) || id.size() != 32 || out->ledger_id != ToHex(id)))
+    return CliStatus::Local("in the config file " + path +
+                            ", 'ledger_id' must be 64 lower-case hexadecimal digits, as "
+                            "`liard-node init` prints it");
   return CliStatus::Ok();
 }
 

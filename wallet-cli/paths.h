@@ -21,9 +21,10 @@ std::string ConfigPath();
 
 // The config file: every key optional, unknown keys refused (a typo must not be ignored).
 struct Config {
-  std::string node;    // "HOST:PORT"
-  std::string key;     // the default key name
-  std::string tls_ca;  // a PEM file of the root certificate(s) to trust: the node speaks TLS
+  std::string node;       // "HOST:PORT"
+  std::string key;        // the default key name
+  std::string tls_ca;     // a PEM file of the root certificate(s) to trust: the node speaks TLS
+  std::string ledger_id;  // 64 hex digits: the only ledger to trust, whatever was met before
 };
 
 // Reads `path`; a missing file is an empty config. A file that does not parse, or holds an
@@ -37,8 +38,9 @@ std::string ResolveKeyName(const std::string& flag, const Config& config);
 // The TLS root file: --tls-ca, else $LIARD_TLS_CA, else the config's `tls_ca`; empty: plaintext.
 std::string ResolveTlsCa(const std::string& flag, const Config& config);
 
-// What the wallet remembers about the ledger each node address served (trust on first use):
-// the ledger id and the node's checkpoint key, in ConfigDir()/known-ledgers.json.
+// What the wallet remembers about the ledger each node address served (pinned on first use,
+// like SSH's known hosts): the ledger id and the node key the ledger names, in
+// ConfigDir()/known-ledgers.json.
 struct KnownLedger {
   std::string ledger_id_hex;
   std::string node_key_hex;

@@ -71,19 +71,89 @@ CliStatus Session::Connect() {
 
   KnownLedger known = RecallLedger(target_);
   const std::string id_hex = ToHex(ledger_id_);
-  if (known.ledger_id_hex != id_hex || known.currency_code != genesis_.currency_code) {
-    if (!known.ledger_id_hex.empty() && known.ledger_id_hex != id_hex) {
-      std::cerr << "liard: WARNING: the node at " << target_ << " now serves ledger "
-                << id_hex.substr(0, 16) << "… (" << genesis_.currency_name << "), but it served "
-                << known.ledger_id_hex.substr(0, 16)
-                << "… before.\nliard: WARNING: if you did not expect a new ledger at this "
-                   "address, stop and ask the association.\n";
-      known.node_key_hex.clear();
-    }
+  const std::string name = SafeText(genesis_.currency_name);
+  if (!config_.ledger_id.empty() && config_.ledger_id != id_hex)
+    return CliStatus::Local("the node at " + target_ + " serves ledger " + id_hex.substr(0, 16) +
+                            "… (" + name + "), but your config file trusts only ledger " +
+                            config_.ledger_id.substr(0, 16) + "… (ledger_id in " + ConfigPath() +
+                            "): refusing this node; ask the association which ledger id is right");
+  const bool changed = !known.ledger_id_hex.empty() && known.ledger_id_hex != id_hex;
+  if (changed && config_.ledger_id != id_hex) {
+    if (!options_.accept_new_ledger)
+      return CliStatus::Local(
+          "the node at " + target_ + " now serves ledger " + id_hex.substr(0, 16) + "… (" + name +
+          "), but it served ledger " + known.ledger_id_hex.substr(0, 16) +
+          "… before: refusing it. If the association announced a new ledger, run the command "
+          "again with --accept-new-ledger; if not, stop and ask the association");
+    std::cerr << "liard: trusting the new ledger " << id_hex.substr(0, 16) << "… (" << name
+              << ") at " << target_ << " from now on (--accept-new-ledger)\n";
+  }
+  if (changed) known.node_key_hex.clear();
+  // The node key the genesis names is vouched for by the ledger id: pinned with it.
+  const std::string genesis_key_hex = genesis_.node_key ? ToHex(*genesis_.node_key) : "";
+  if (changed || known.ledger_id_hex.empty() || known.currency_code != genesis_.currency_code ||
+      (known.node_key_hex.empty() && !genesis_key_hex.empty())) {
     known.ledger_id_hex = id_hex;
     known.currency_code = genesis_.currency_code;
+    if (known.node_key_hex.empty()) known.node_key_hex = genesis_key_hex;
     CliStatus w = RememberLedger(target_, known);
     if (!w.ok()) std::cerr << "liard: warning: " << w.message() << "\n";
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
+                                      std::vector<std::string>* notes) {
+  PublicKey signer;
+  if (!signer.Assign(cp.node_key()))
+    return CliStatus::Local("the node's checkpoint carries no valid node key: refusing it");
+  // The key the ledger names now: the genesis's (the pinned ledger id vouches for it), or the
+  // latest SetNodeKey decision's, as the node's governance record shows it.
+  std::optional<PublicKey> named = genesis_.node_key;
+  pb::GovernanceInfo gov;
+  CliStatus s = node_->GetGovernance(&gov);
+  if (!s.ok()) return s;
+  if (!gov.node_key().empty()) {
+    PublicKey k;
+    if (!k.Assign(gov.node_key()))
+      return CliStatus::Local("the node's governance record names a malformed node key");
+    named = k;
+  }
+  KnownLedger known = RecallLedger(target_);
+  const std::string signer_hex = ToHex(signer);
+  if (!named) {
+    // A version 1 ledger that names no node key: trust on first use, as before.
+    if (known.node_key_hex.empty()) {
+      known.node_key_hex = signer_hex;
+      CliStatus w = RememberLedger(target_, known);
+      (void)w.ok();  // remembering is a convenience; the signature check stands on its own
+    } else if (known.node_key_hex != signer_hex) {
+      std::cerr << "liard: WARNING: the node at " << target_ << " signs checkpoints with key "
+                << KeyFingerprint(signer) << ", not the key it used before ("
+                << known.node_key_hex.substr(0, 16)
+                << "…); this ledger names no node key: if the association did not announce a new "
+                   "node key, do not trust this node.\n";
+      notes->push_back("the node's checkpoint key changed since the last receipt");
+    }
+    return CliStatus::Ok();
+  }
+  if (signer != *named)
+    return CliStatus::Local(
+        "the node's checkpoints are signed by key " + KeyFingerprint(signer) + " (" + signer_hex +
+        "), but the ledger names key " + KeyFingerprint(*named) + " (" + ToHex(*named) +
+        "): do not trust this node's checkpoints; ask the association which node key it "
+        "announced");
+  const std::string named_hex = ToHex(*named);
+  if (known.node_key_hex != named_hex) {
+    if (!known.node_key_hex.empty()) {
+      std::cerr << "liard: the ledger's node key is now " << KeyFingerprint(*named)
+                << ", named by a board decision (it was " << known.node_key_hex.substr(0, 16)
+                << "…); `liard audit verify` checks that decision in the journal\n";
+      notes->push_back("the node key changed by a board decision since the last check");
+    }
+    known.node_key_hex = named_hex;
+    CliStatus w = RememberLedger(target_, known);
+    (void)w.ok();
   }
   return CliStatus::Ok();
 }

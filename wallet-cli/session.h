@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/crypto.h"
 #include "ledger/genesis.h"
@@ -23,10 +24,11 @@
 namespace liard::wallet {
 
 struct GlobalOptions {
-  std::string node;    // --node
-  std::string key;     // --key
-  std::string as;      // --as: the key that signs private reads, when not --key's
-  std::string tls_ca;  // --tls-ca
+  std::string node;                // --node
+  std::string key;                 // --key
+  std::string as;                  // --as: the key that signs private reads, when not --key's
+  std::string tls_ca;              // --tls-ca
+  bool accept_new_ledger = false;  // --accept-new-ledger: the node's address now serves another
 };
 
 // How long a signed read request stays valid (the node accepts at most 5 minutes).
@@ -50,8 +52,16 @@ class Session {
   // Reads the config file and resolves the node and key names. No network.
   [[nodiscard]] CliStatus Init();
   // Connects; checks that the genesis hashes to the ledger id the node reports (and that the
-  // head agrees); remembers the id per node address and warns loudly on stderr if it changed.
+  // head agrees); pins the id and the node key the genesis names per node address on first
+  // contact (known-ledgers.json), and refuses (exit 5) a ledger id other than the pinned one or
+  // the config's `ledger_id`, unless --accept-new-ledger.
   [[nodiscard]] CliStatus Connect();
+
+  // Refuses (exit 5) a checkpoint signed by a key the ledger does not name: the genesis's (which
+  // the ledger id vouches for) or the latest SetNodeKey decision's, as the governance record
+  // shows it. A version 1 ledger that names none keeps trust on first use (a change is a note).
+  [[nodiscard]] CliStatus CheckCheckpointKey(const pb::SignedCheckpoint& cp,
+                                             std::vector<std::string>* notes);
 
   NodeClient& node() { return *node_; }
   const std::string& node_target() const { return target_; }

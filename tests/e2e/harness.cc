@@ -304,7 +304,7 @@ std::string InitLedger(const std::string& data_dir, const GenesisSpec& spec) {
   std::string genesis_path = data_dir + ".genesis.toml";
   WriteFile(genesis_path, GenesisToml(spec));
   CommandResult r = RunNode({"init", "--data", data_dir, "--genesis", genesis_path});
-  static const std::regex kLine("^ledger ([0-9a-f]{64})\n?$");
+  static const std::regex kLine("^ledger ([0-9a-f]{64})\nnode key [0-9a-f]{64} .*\n?$");
   std::smatch m;
   if (r.exit_code != 0 || !std::regex_match(r.out, m, kLine))
     throw std::runtime_error("liard-node init failed (exit " + std::to_string(r.exit_code) +

@@ -171,10 +171,16 @@ std::vector<pb::Receipt> AllHistory(Client& c, std::string_view name, uint32_t l
   throw std::runtime_error("GetHistory never said there were no more pages");
 }
 
-std::string ParseLedgerLine(const std::string& out) {
-  static const std::regex kLine("^ledger ([0-9a-f]{64})\n$");
+// init's output: "ledger HEX", then "node key HEX (fingerprint xxxx-xxxx-xxxx-xxxx)".
+std::string ParseLedgerLine(const std::string& out, std::string* node_key = nullptr) {
+  static const std::regex kLines(
+      "^ledger ([0-9a-f]{64})\nnode key ([0-9a-f]{64}) \\(fingerprint "
+      "([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})\\)\n$");
   std::smatch m;
-  if (!std::regex_match(out, m, kLine)) return "";
+  if (!std::regex_match(out, m, kLines)) return "";
+  // The fingerprint is the key's first 16 hex digits.
+  if (m[2].str().substr(0, 16) != m[3].str() + m[4].str() + m[5].str() + m[6].str()) return "";
+  if (node_key != nullptr) *node_key = m[2].str();
   return m[1].str();
 }
 
@@ -190,8 +196,10 @@ int CountNonEmptyLines(const std::string& text) {
 // ---------------------------------------------------------------------------------------------
 // The command line: init, run, help.
 
-TEST_CASE("init prints the ledger id, the hash of the genesis bytes the node then serves",
-          "[e2e][init]") {
+TEST_CASE(
+    "init prints the ledger id, the hash of the genesis bytes the node then serves, and the node "
+    "key that genesis names",
+    "[e2e][init][node-key]") {
   TempDir tmp;
   GenesisSpec spec = StandardGenesis();
   WriteFile(tmp.Join("genesis.toml"), GenesisToml(spec));
@@ -199,8 +207,10 @@ TEST_CASE("init prints the ledger id, the hash of the genesis bytes the node the
       RunNode({"init", "--data", tmp.Join("data"), "--genesis", tmp.Join("genesis.toml")});
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  std::string printed = ParseLedgerLine(r.out);
+  std::string node_key;
+  std::string printed = ParseLedgerLine(r.out, &node_key);
   REQUIRE(printed.size() == 64);
+  REQUIRE(node_key.size() == 64);
 
   NodeProcess node(tmp.Join("data"));
   node.Start();
@@ -237,13 +247,30 @@ TEST_CASE("init prints the ledger id, the hash of the genesis bytes the node the
     CHECK(g.accounts[i].name == spec.members[i].name);
     CHECK(g.accounts[i].opening_balance.minor() == spec.members[i].opening);
   }
+  // A version 2 genesis naming the printed node key: the ledger id vouches for it, and the
+  // node signs its checkpoints with it; the governance record names it too.
+  CHECK(g.version == kGenesisVersion2);
+  REQUIRE(g.node_key.has_value());
+  CHECK(ToHex(*g.node_key) == node_key);
+  {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(10'000));
+    pb::SignedCheckpoint cp;
+    REQUIRE(c.stub().GetCheckpoint(&ctx, pb::GetCheckpointRequest(), &cp).ok());
+    CHECK(Hex(cp.node_key()) == node_key);
+  }
+  CHECK(Hex(c.Governance().node_key()) == node_key);
   CHECK(node.Stop() == 0);
 
-  // The id is a function of the genesis file alone: the same file elsewhere, the same id.
+  // Each init makes its own node key, which the genesis names: the same file elsewhere is
+  // another ledger, with another node key.
   CommandResult again =
       RunNode({"init", "--data", tmp.Join("data2"), "--genesis", tmp.Join("genesis.toml")});
   CHECK(again.exit_code == 0);
-  CHECK(ParseLedgerLine(again.out) == printed);
+  std::string other_key;
+  CHECK(ParseLedgerLine(again.out, &other_key) != printed);
+  CHECK(other_key.size() == 64);
+  CHECK(other_key != node_key);
 }
 
 TEST_CASE("init on a directory that already holds a ledger fails and changes nothing",

@@ -546,7 +546,8 @@ TEST_CASE("the governance record survives its byte encoding exactly",
       Rekey{Fixture::Id("x"), Fixture::Id("y")},
       Pause{"p"},
       Resume{},
-      SetThreshold{2}};
+      SetThreshold{2},
+      SetNodeKey{Fixture::Id("node")}};
   REQUIRE(decisions.size() == std::variant_size_v<Decision>);
   for (const Decision& d : decisions)
     g.pending.push_back(Proposal{Sha256({DecisionName(d)}),
@@ -575,6 +576,58 @@ TEST_CASE("the governance record survives its byte encoding exactly",
     CHECK(EncodeGovernance(Governance{{}, {}, 1, false, "", {Proposal{{}, {}, decoded, 0, {}}}}) ==
           EncodeGovernance(Governance{{}, {}, 1, false, "", {Proposal{{}, {}, d, 0, {}}}}));
   }
+}
+
+TEST_CASE(
+    "a version 1 ledger names no node key and keeps layout 1 bytes until a board SetNodeKey "
+    "names one",
+    "[ledger][governance][node-key]") {
+  Fixture f = Town();
+  const Governance& g = f.state().governance();
+  CHECK_FALSE(g.node_key.has_value());
+  const std::string before = EncodeGovernance(g);
+  CHECK(before[0] == 1);  // layout 1: the bytes (and digests) of version 1 ledgers are unchanged
+  const Hash digest_before = f.state().digest();
+
+  const PublicKey node = KeyFor("node").public_key();
+  REQUIRE(Decide(f, SetNodeKey{node}).ok());
+  REQUIRE(g.node_key.has_value());
+  CHECK(*g.node_key == node);
+  const std::string after = EncodeGovernance(g);
+  CHECK(after[0] == 2);  // layout 2: layout 1's fields, then the key
+  CHECK(after.substr(after.size() - 32) == std::string(node.view()));
+  CHECK(after.substr(1, after.size() - 33) == before.substr(1));
+  Governance back;
+  REQUIRE(DecodeGovernance(after, &back));
+  REQUIRE(back.node_key.has_value());
+  CHECK(*back.node_key == node);
+  CHECK(EncodeGovernance(back) == after);
+  CHECK_FALSE(DecodeGovernance(after.substr(0, after.size() - 1), &back));
+  CHECK(f.state().digest() != digest_before);
+
+  // The same key again, or a key that is no Ed25519 point, is refused and changes nothing.
+  CHECK(Decide(f, SetNodeKey{node}).code() == Code::kBadDecision);
+  PublicKey not_a_point;  // all zeros: a point of small order
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetNodeKey{not_a_point})).code() == Code::kBadDecision);
+  CHECK(*g.node_key == node);
+  // A non-member cannot propose it.
+  CHECK(f.Submit(ProposeOp(f, "alice", SetNodeKey{KeyFor("mallory").public_key()})).code() ==
+        Code::kNotPermitted);
+}
+
+TEST_CASE("a version 2 genesis's node key is the governance record's until the board replaces it",
+          "[ledger][governance][node-key]") {
+  const PublicKey first = KeyFor("node").public_key();
+  Fixture f({Member{"alice", AccountKind::kResident, 10'000}}, 0, [&](Genesis* g) {
+    g->version = kGenesisVersion2;
+    g->node_key = first;
+  });
+  const Governance& g = f.state().governance();
+  REQUIRE(g.node_key.has_value());
+  CHECK(*g.node_key == first);
+  const PublicKey second = KeyFor("node-2").public_key();
+  REQUIRE(Decide(f, SetNodeKey{second}).ok());
+  CHECK(*g.node_key == second);
 }
 
 // ---- Private reads.

@@ -212,6 +212,72 @@ TEST_CASE("a checkpoint is checked against the replayed head and digest",
   CHECK(r->discrepancy().why.find("outside the rules") != std::string::npos);
 }
 
+TEST_CASE("a checkpoint counts only if signed by the node key the ledger names at its entry",
+          "[ledger][replay][audit][node-key]") {
+  const KeyPair first = KeyFor("node");
+  const KeyPair second = KeyFor("node-2");
+  Fixture f(
+      {Member{"alice", AccountKind::kResident, 50'000}, Member{"bob", AccountKind::kResident, 0}},
+      0, [&](Genesis* g) {
+        g->version = kGenesisVersion2;
+        g->node_key = first.public_key();
+      });
+  std::vector<JournalEntry> entries;
+  std::vector<Hash> hashes;
+  int64_t t = kStart;
+  auto add = [&](const Operation& op) {
+    t += 1'000;
+    const std::string envelope = f.Sign(op);
+    REQUIRE(f.SubmitEnvelope(envelope, t).ok());
+    JournalEntry e{entries.size() + 1, t, hashes.empty() ? f.ledger().id() : hashes.back(),
+                   envelope};
+    hashes.push_back(EntryHash(e));
+    entries.push_back(std::move(e));
+  };
+  add(f.TransferOp("alice", "bob", 100));  // 1
+  const Operation propose =
+      f.MakeOp("board-1", Propose{SetNodeKey{second.public_key()}, kStart + 86'400'000});
+  add(propose);  // 2: pending, the first key still named
+  add(f.MakeOp("board-2", Approve{OperationId(f.ledger().id(), codec::EncodeOperation(propose))}));
+  REQUIRE(f.state().governance().node_key == second.public_key());  // 3 decides
+  add(f.TransferOp("alice", "bob", 200));                           // 4
+
+  std::unique_ptr<Replay> r;
+  REQUIRE(Replay::Create(f.genesis(), codec::EncodeGenesis(f.genesis()), &r).ok());
+  auto sign = [&](const KeyPair& k, const Checkpoint& c) {
+    return k.Sign(CheckpointMessage(f.ledger().id(), c));
+  };
+  REQUIRE(Run(r.get(), entries, hashes, 0, 2).ok());
+  const Checkpoint at2{2, hashes[1], r->state().digest(), t};
+  CHECK(r->CheckCheckpoint(at2, sign(first, at2), first.public_key()).ok());
+  // A valid signature by a key the ledger does not name (yet) proves nothing.
+  Status early = r->CheckCheckpoint(at2, sign(second, at2), second.public_key());
+  CHECK(early.code() == Code::kCorruption);
+  CHECK_THAT(early.message(),
+             Catch::Contains("the ledger names node key " + KeyFingerprint(first.public_key())));
+
+  REQUIRE(Run(r.get(), entries, hashes, 2).ok());
+  const Checkpoint at4{4, hashes[3], r->state().digest(), t};
+  CHECK(r->CheckCheckpoint(at4, sign(second, at4), second.public_key()).ok());
+  Status stale = r->CheckCheckpoint(at4, sign(first, at4), first.public_key());
+  CHECK(stale.code() == Code::kCorruption);
+  CHECK_THAT(stale.message(),
+             Catch::Contains("is signed by node key " + KeyFingerprint(first.public_key())));
+  // Past checkpoints are judged by the key named at their own entry.
+  CHECK(r->CheckCheckpoint(at2, sign(first, at2), first.public_key()).ok());
+  const Checkpoint at3{3, hashes[2], Hash{}, t};
+  CHECK(r->CheckCheckpoint(at3, sign(first, at3), first.public_key()).code() == Code::kCorruption);
+  CHECK(r->CheckCheckpoint(at3, sign(second, at3), second.public_key()).ok());
+  // Still judged the same after a resume from a snapshot.
+  std::unique_ptr<Replay> resumed;
+  REQUIRE(
+      Replay::Resume(f.genesis(), codec::EncodeGenesis(f.genesis()), r->EncodeSnapshot(), &resumed)
+          .ok());
+  CHECK(resumed->CheckCheckpoint(at4, sign(first, at4), first.public_key()).code() ==
+        Code::kCorruption);
+  CHECK(resumed->CheckCheckpoint(at4, sign(second, at4), second.public_key()).ok());
+}
+
 TEST_CASE("a replay resumes from its snapshot to the same end", "[ledger][replay][audit]") {
   Journal j(120);
   auto first = j.Start();

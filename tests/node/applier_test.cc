@@ -39,8 +39,9 @@ class World {
     REQUIRE(store_->Load(&state, &head).ok());
     Seed seed;
     seed.data = Sha256({"applier-test-node"}).data;
-    checkpointer_ = std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(),
-                                                   KeyPair::FromSeed(seed), 1'000, 60'000);
+    checkpointer_ =
+        std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(), KeyPair::FromSeed(seed),
+                                       NextNodeKeyPath(dir_), 1'000, 60'000);
     REQUIRE(checkpointer_->Init().ok());
     applier_ = std::make_unique<Applier>(f_.ledger(), store_.get(), std::move(state), head,
                                          checkpointer_.get(), &hub_, [] { return kNow; });

@@ -379,6 +379,12 @@ TEST_CASE("board decisions read as sentences naming the accounts and the reasons
   CHECK(wallet::DescribeDecision(RevokeRole{a, Role::kBoardMember}, name_of, money) ==
         "revoke the board-member role from Alice Martin");
   CHECK(wallet::DescribeDecision(SetThreshold{2}, name_of, money) == "make 2 approvals decide");
+  Seed node_seed;
+  node_seed.data[0] = 7;
+  const PublicKey node_key = KeyPair::FromSeed(node_seed).public_key();
+  CHECK(wallet::DescribeDecision(SetNodeKey{node_key}, name_of, money) ==
+        "make the node sign its checkpoints with node key " + KeyFingerprint(node_key) + " (" +
+            ToHex(node_key) + ")");
   CHECK(wallet::DescribeDecision(Resume{}, name_of, money) == "resume payments");
   OpenAccount open{a, AccountKind::kResident, "Dora", 1'709'251'200'000, Amount(10'00)};
   CHECK(wallet::DescribeDecision(open, name_of, money) ==
