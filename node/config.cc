@@ -527,7 +527,6 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
   Status s = ParseDocument(text, source, &doc);
   if (!s.ok()) return s;
   Genesis g;
-  g.version = kCurrentGenesisVersion;
   g.created_at_ms = now_ms;
 
   TableReader top(source, doc, "");

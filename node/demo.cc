@@ -36,7 +36,6 @@ Status IoError(const std::string& what, const std::string& path) {
 Demo MakeDemo(int64_t now_ms) {
   Demo demo;
   Genesis& g = demo.genesis;
-  g.version = kCurrentGenesisVersion;
   g.currency_code = "ROUE";
   g.currency_name = "la Roue (démo)";
   g.decimals = 2;

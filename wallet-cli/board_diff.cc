@@ -300,6 +300,19 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
               std::string("payments: ") +
               (now.paused ? "paused « " + SafeText(now.pause_reason) + " »" : "running") + kArrow +
               "running");
+        } else if constexpr (std::is_same_v<T, SetNodeKey>) {
+          const std::string before =
+              now.node_key ? KeyFingerprint(*now.node_key) + " (" + ToHex(*now.node_key) + ")"
+                           : "none named (a version 1 ledger)";
+          c.lines.push_back("node key signing checkpoints: " + before + kArrow +
+                            KeyFingerprint(d.node_key) + " (" + ToHex(d.node_key) + ")");
+          if (now.node_key && *now.node_key == d.node_key)
+            c.warnings.push_back(
+                "the ledger names this node key already: the ledger will refuse this");
+          else
+            c.warnings.push_back(
+                "the node must hold this key (liard-node rekey-node prepares it) or it stops "
+                "signing checkpoints once this is decided");
         } else {
           static_assert(std::is_same_v<T, SetThreshold>);
           c.lines.push_back("approvals that decide: " + std::to_string(now.threshold) + " of " +

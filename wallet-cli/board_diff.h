@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct BoardState {
   uint32_t threshold = 1;
   bool paused = false;
   std::string pause_reason;
+  std::optional<PublicKey> node_key;  // the key the ledger names for checkpoints, if any
 };
 
 // An account's public card (LookupAccount); false when the ledger has no such account.

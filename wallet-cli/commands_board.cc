@@ -77,6 +77,8 @@ BoardState StateOf(const pb::GovernanceInfo& g, CliStatus* status) {
   b.threshold = g.threshold();
   b.paused = g.paused();
   b.pause_reason = g.pause_reason();
+  PublicKey node_key;
+  if (node_key.Assign(g.node_key())) b.node_key = node_key;
   return b;
 }
 

@@ -838,6 +838,7 @@ std::string ReplayJournal(std::string_view genesis_bytes,
   if (!s.ok()) return "the genesis does not decode: " + s.ToString();
   s = Ledger::Create(genesis, genesis_bytes, &out->ledger);
   if (!s.ok()) return "the genesis is refused by the core: " + s.ToString();
+  out->state = MemoryState(StateDigestRuleOf(genesis));  // the digest rule of the genesis's version
   Delta delta;
   s = out->ledger->GenesisDelta(out->state, &delta);
   if (!s.ok()) return "the genesis state is refused: " + s.ToString();

@@ -739,6 +739,7 @@ Fixture FundedTown(uint32_t genesis_version = kCurrentGenesisVersion) {
       {Member{"alice", AccountKind::kResident, 10'000}, Member{"bob", AccountKind::kResident, 500}},
       0, [genesis_version](Genesis* g) {
         g->version = genesis_version;
+        if (genesis_version >= kGenesisVersion2) g->node_key = KeyFor("node").public_key();
         Programme p;
         p.name = "agglo";
         p.ratio_num = 12;
@@ -815,12 +816,13 @@ TEST_CASE("a genesis of an unknown version is refused", "[ledger][governance][pr
   g.version = kGenesisVersion1;
   CHECK(ValidateGenesis(g).ok());
   g.version = kGenesisVersion2;
+  g.node_key = KeyFor("node").public_key();
   CHECK(ValidateGenesis(g).ok());
 }
 
 TEST_CASE("a decision's checks run again when it is decided, against the state then",
           "[ledger][governance][propose]") {
-  Fixture f({}, 0, [](Genesis* g) { g->version = kGenesisVersion2; });
+  Fixture f({}, 0, Fixture::Version2);
   // A threshold of 3 fits the board of 3 when proposed...
   Operation p = ProposeOp(f, "board-1", SetThreshold{3});
   REQUIRE(f.Submit(p).ok());

@@ -398,6 +398,7 @@ TEST_CASE("a saved replay continues only a journal whose entries up to it hash t
           "entry 1 does not link to the entry before it: the hash chain is broken");
     CHECK_FALSE(check.proven());
   }
+}
 
 TEST_CASE("a version 2 journal replays to the node's LtHash, checks its checkpoints and resumes",
           "[ledger][replay][audit][digest]") {
