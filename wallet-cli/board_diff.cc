@@ -45,18 +45,6 @@ std::string Kinds(uint32_t mask) {
   return s;
 }
 
-std::string RoundingWord(Rounding r) {
-  switch (r) {
-    case Rounding::kDown:
-      return "down";
-    case Rounding::kUp:
-      return "up";
-    case Rounding::kNearest:
-      return "nearest";
-  }
-  return "unknown";
-}
-
 std::string Limit(const Money& money, int64_t v) { return v == 0 ? "none" : money.Units(v); }
 
 // Collects the fields of a comparison: a line for each that differs, a name for the others.
@@ -94,7 +82,8 @@ void DiffProgramme(const Programme& b, const Programme& a, const Money& money, C
   d.Field(p + " sponsor", "« " + SafeText(b.sponsor) + " »", "« " + SafeText(a.sponsor) + " »");
   d.Field(p + " bonus ratio", RatioWithPercent(b.ratio_num, b.ratio_den, money, true),
           RatioWithPercent(a.ratio_num, a.ratio_den, money, true));
-  d.Field(p + " rounding", RoundingWord(b.rounding), RoundingWord(a.rounding));
+  d.Field(p + " rounding", std::string(RoundingName(b.rounding)),
+          std::string(RoundingName(a.rounding)));
   d.Field(p + " step", money.Units(b.step), money.Units(a.step));
   d.Field(p + " smallest conversion with a bonus", money.Euros(b.min_euros),
           money.Euros(a.min_euros));
@@ -123,7 +112,7 @@ std::string Order(const Rules& r, bool programmes) {
 std::string ProgrammeText(const Programme& p, const Money& money) {
   std::string s = "sponsor « " + SafeText(p.sponsor) + " », bonus ratio " +
                   RatioWithPercent(p.ratio_num, p.ratio_den, money, true) + " rounded " +
-                  RoundingWord(p.rounding) + " to " + money.Units(p.step) + ", from " +
+                  std::string(RoundingName(p.rounding)) + " to " + money.Units(p.step) + ", from " +
                   money.Euros(p.min_euros) + " converted, " +
                   (p.starts_ms == 0 ? "from the start" : "from " + Moment(p.starts_ms)) + " " +
                   (p.ends_ms == 0 ? "with no end" : "until " + Moment(p.ends_ms)) +
