@@ -510,21 +510,30 @@ CliStatus BoardList(Session& session, bool as_json) {
   return CliStatus::Ok();
 }
 
-CliStatus BoardSign(Session& session, const BoardArgs& a) {
+// The pending proposal that `a.proposal` names, with the governance it was read from: a usage
+// error for a malformed id, a refusal if no pending proposal has it. `*p` points into `*g`.
+CliStatus PendingProposal(Session& session, const BoardArgs& a, Hash* id, pb::GovernanceInfo* g,
+                          const pb::ProposalInfo** p) {
   std::string bytes;
-  Hash id;
-  if (!FromHex(a.proposal, &bytes) || !id.Assign(bytes))
+  if (!FromHex(a.proposal, &bytes) || !id->Assign(bytes))
     return CliStatus::Usage(
-        "a proposal id is 64 hexadecimal characters, as 'liard board list' "
-        "shows it");
-  pb::GovernanceInfo g;
-  CliStatus s = Governance(session, &g);
+        "a proposal id is 64 hexadecimal characters, as 'liard board list' shows it");
+  CliStatus s = Governance(session, g);
   if (!s.ok()) return s;
-  const pb::ProposalInfo* p = FindPending(g, id);
-  if (p == nullptr)
+  *p = FindPending(*g, *id);
+  if (*p == nullptr)
     return CliStatus::Refused("no pending proposal " + a.proposal +
                               ": it was decided already, it expired, or it never existed "
                               "(liard board list shows the pending ones)");
+  return CliStatus::Ok();
+}
+
+CliStatus BoardSign(Session& session, const BoardArgs& a) {
+  Hash id;
+  pb::GovernanceInfo g;
+  const pb::ProposalInfo* p = nullptr;
+  CliStatus s = PendingProposal(session, a, &id, &g, &p);
+  if (!s.ok()) return s;
   if (p->withdrawn())
     return CliStatus::Refused("the proposal " + a.proposal +
                               " was withdrawn by its proposer: it can no longer be approved");
@@ -555,19 +564,11 @@ CliStatus BoardSign(Session& session, const BoardArgs& a) {
 }
 
 CliStatus BoardWithdraw(Session& session, const BoardArgs& a) {
-  std::string bytes;
   Hash id;
-  if (!FromHex(a.proposal, &bytes) || !id.Assign(bytes))
-    return CliStatus::Usage(
-        "a proposal id is 64 hexadecimal characters, as 'liard board list' shows it");
   pb::GovernanceInfo g;
-  CliStatus s = Governance(session, &g);
+  const pb::ProposalInfo* p = nullptr;
+  CliStatus s = PendingProposal(session, a, &id, &g, &p);
   if (!s.ok()) return s;
-  const pb::ProposalInfo* p = FindPending(g, id);
-  if (p == nullptr)
-    return CliStatus::Refused("no pending proposal " + a.proposal +
-                              ": it was decided already, it expired, or it never existed "
-                              "(liard board list shows the pending ones)");
   Decision d;
   Change change;
   change.summary = "an unknown decision";
