@@ -233,6 +233,23 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
+// Parses a SubmitRequest or SubmitBatchRequest (so that an undecodable one is INVALID_ARGUMENT
+// as any request is) and cuts its envelopes out of `*raw`, the bytes as sent: what the journal
+// keeps. kInvalidArgument (the message to answer) if it does not decode; SplitEnvelopes' other
+// refusals as they are.
+template <typename Request>
+Status ReadEnvelopes(const grpc::ByteBuffer& bytes, std::string* raw,
+                     std::vector<std::string_view>* envelopes) {
+  const Status undecodable(Code::kInvalidArgument, "the request does not decode as a " +
+                                                       Request::descriptor()->full_name());
+  Request req;
+  grpc::ByteBuffer copy(bytes);  // shares the slices; Deserialize consumes its argument
+  if (!grpc::SerializationTraits<Request>::Deserialize(&copy, &req).ok()) return undecodable;
+  *raw = Flatten(bytes);
+  Status s = codec::SplitEnvelopes(*raw, envelopes);
+  return s.code() == Code::kInvalidArgument ? undecodable : s;
+}
+
 // The body of an envelope refused before the applier, for its operation id in the log and the
 // answer: as far as the envelope parses, unknown fields and all (empty if it does not).
 std::string LenientBody(std::string_view envelope) {
@@ -260,18 +277,12 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
     reactor->Finish(Unavailable());
     return reactor;
   }
-  pb::SubmitRequest req;
-  grpc::ByteBuffer copy(*req_bytes);  // shares the slices; Deserialize consumes its argument
-  if (!grpc::SerializationTraits<pb::SubmitRequest>::Deserialize(&copy, &req).ok()) {
-    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitRequest"));
-    return reactor;
-  }
   // The envelope as sent, not as parsed: parsing drops what the journal must keep or refuse.
-  const std::string raw = Flatten(*req_bytes);
+  std::string raw;
   std::vector<std::string_view> envelopes;
-  Status s = codec::SplitEnvelopes(raw, &envelopes);
+  Status s = ReadEnvelopes<pb::SubmitRequest>(*req_bytes, &raw, &envelopes);
   if (s.code() == Code::kInvalidArgument) {
-    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitRequest"));
+    reactor->Finish(Invalid(s.message()));
     return reactor;
   }
   if (s.ok() && envelopes.size() > 1)
@@ -310,17 +321,11 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
     reactor->Finish(Unavailable());
     return reactor;
   }
-  pb::SubmitBatchRequest req;
-  grpc::ByteBuffer copy(*req_bytes);
-  if (!grpc::SerializationTraits<pb::SubmitBatchRequest>::Deserialize(&copy, &req).ok()) {
-    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitBatchRequest"));
-    return reactor;
-  }
-  const std::string raw = Flatten(*req_bytes);
+  std::string raw;
   std::vector<std::string_view> envelopes;
-  Status split = codec::SplitEnvelopes(raw, &envelopes);
+  Status split = ReadEnvelopes<pb::SubmitBatchRequest>(*req_bytes, &raw, &envelopes);
   if (split.code() == Code::kInvalidArgument) {
-    reactor->Finish(Invalid("the request does not decode as a liard.v1.SubmitBatchRequest"));
+    reactor->Finish(Invalid(split.message()));
     return reactor;
   }
   if (!split.ok()) {
