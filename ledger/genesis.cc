@@ -115,12 +115,12 @@ Status ValidateRules(const Rules& r0) {
 Status ValidateGenesis(const Genesis& g) {
   // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version != kGenesisVersion1 && g.version != kGenesisVersion2)
-    return Invalid("genesis version must be 1 or 2");
+  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion3)
+    return Invalid("genesis version must be 1, 2 or 3");
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)
-    return Invalid("a version 2 genesis must name the node key that signs checkpoints");
+    return Invalid("a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
   if (!IsValidName(g.currency_name))

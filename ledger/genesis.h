@@ -30,10 +30,12 @@ struct GenesisAccount {
 // 1: the first wave's documents (no node key; the state digest is a sum of SHA-256 values,
 // StateDigestRule 1). 2: names the node key that signs checkpoints; the state digest is a
 // lattice hash (StateDigestRule 2); a board proposal whose decision could not apply to the state
-// as it is is refused when proposed, not only at its last approval.
+// as it is is refused when proposed, not only at its last approval. 3: the security rules of
+// December 2026 (see the predicates below and docs/protocol.md, "Threat model").
 inline constexpr uint32_t kGenesisVersion1 = 1;
 inline constexpr uint32_t kGenesisVersion2 = 2;
-inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion2;
+inline constexpr uint32_t kGenesisVersion3 = 3;
+inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion3;
 
 struct Genesis {
   uint32_t version = kGenesisVersion1;  // init writes kCurrentGenesisVersion
@@ -62,6 +64,27 @@ inline uint32_t StateDigestRuleOf(const Genesis& genesis) { return genesis.versi
 // Version 2 on: Propose runs its decision's checks against the current state (a dry run).
 inline bool ProposalsCheckedWhenMade(const Genesis& genesis) {
   return genesis.version >= kGenesisVersion2;
+}
+
+// Version 3 on: an exchange office converts only for members of the kinds the rules allow,
+// never for itself, and holds at most the rules' ceiling of cash not yet deposited.
+inline bool OfficeConversionsGuarded(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion3;
+}
+
+// Version 3 on: account names and memos carry no Unicode format characters, are in NFC, and
+// merchant names are unique by their confusable skeleton.
+inline bool NamesChecked(const Genesis& genesis) { return genesis.version >= kGenesisVersion3; }
+
+// Version 3 on: the board's guards (a cap on each member's pending proposals, a removed or
+// frozen member's proposals dropped, never fewer active signers than the threshold) and
+// memberships that a renewal never shortens.
+inline bool BoardGuarded(const Genesis& genesis) { return genesis.version >= kGenesisVersion3; }
+
+// Version 3 on: every account key is a valid Ed25519 point of the main subgroup, checked when
+// proposed as well as when applied.
+inline bool AccountKeysChecked(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion3;
 }
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).

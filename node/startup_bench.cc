@@ -739,8 +739,8 @@ Options ParseOptions(int argc, char** argv) {
       o.node = v;
     } else if (a == "--genesis-version") {
       g_genesis_version = static_cast<uint32_t>(ParseCount(a, v));
-      if (g_genesis_version != kGenesisVersion1 && g_genesis_version != kGenesisVersion2)
-        Usage("--genesis-version must be 1 or 2");
+      if (g_genesis_version < kGenesisVersion1 || g_genesis_version > kGenesisVersion3)
+        Usage("--genesis-version must be 1, 2 or 3");
     } else {
       Usage("unknown option " + a);
     }

@@ -247,9 +247,9 @@ TEST_CASE(
     CHECK(g.accounts[i].name == spec.members[i].name);
     CHECK(g.accounts[i].opening_balance.minor() == spec.members[i].opening);
   }
-  // A version 2 genesis naming the printed node key: the ledger id vouches for it, and the
+  // A current (version 3) genesis naming the printed node key: the ledger id vouches for it, and the
   // node signs its checkpoints with it; the governance record names it too.
-  CHECK(g.version == kGenesisVersion2);
+  CHECK(g.version == kCurrentGenesisVersion);
   REQUIRE(g.node_key.has_value());
   CHECK(ToHex(*g.node_key) == node_key);
   {
