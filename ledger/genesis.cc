@@ -144,6 +144,19 @@ Status ValidateGenesis(const Genesis& g) {
       return Invalid("a genesis account's opening balance cannot be negative");
   }
   if (g.opening_fund.negative()) return Invalid("the opening fund cannot be negative");
+  if (AccountKeysChecked(g)) {
+    // An account at a key that can never sign would hold its money for ever.
+    for (const auto& k : g.board_keys)
+      if (!IsValidPublicKey(k))
+        return Invalid("board key " + ToHex(k).substr(0, 16) +
+                       "… is not a valid Ed25519 public key");
+    for (const auto& a : g.accounts)
+      if (!IsValidPublicKey(a.id))
+        return Invalid("genesis account '" + a.name +
+                       "' has an id that is not a valid Ed25519 public key");
+    if (g.node_key && !IsValidPublicKey(*g.node_key))
+      return Invalid("the node key is not a valid Ed25519 public key");
+  }
   return Status::Ok();
 }
 

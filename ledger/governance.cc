@@ -193,6 +193,10 @@ const Proposal* Governance::FindProposal(const Hash& id) const {
   return nullptr;
 }
 
+size_t ProposalCapPerMember(const Governance& g) {
+  return std::max<size_t>(1, kMaxPendingProposals / std::max<size_t>(1, g.board.size()));
+}
+
 std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
   w.U8(g.node_key ? 2 : 1);  // layout version

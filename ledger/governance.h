@@ -46,6 +46,11 @@ struct Governance {
   const Proposal* FindProposal(const Hash& id) const;
 };
 
+// Version 3 (BoardGuarded): how many pending proposals one member may have, the 64 places shared
+// equally by the board as it is (at least 1), so that no member can take another's places, nor
+// block a proposal to freeze it by filling the list.
+size_t ProposalCapPerMember(const Governance& g);
+
 // The canonical bytes of the record: what the store keeps and the state digest hashes. Pure
 // byte layout (docs/protocol.md, "The governance record"); Decode refuses trailing or missing
 // bytes and unknown tags. A record without a node key keeps layout 1, byte for byte, so the state

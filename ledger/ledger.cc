@@ -106,6 +106,30 @@ Status PreflightPayload(const Operation&, const RenewMembership& r) {
   return Status::Ok();
 }
 
+// Version 3: a key an operation installs (an account's id, a re-key's new key) must be able to
+// verify a signature, or money paid to the account could never leave it.
+Status CheckAccountKey(const PublicKey& key, std::string_view what) {
+  if (!IsValidPublicKey(key))
+    return Status(Code::kBadAccountId,
+                  std::string(what) +
+                      " is not a valid Ed25519 public key (the identity, all zeros or a "
+                      "small-order point can never sign)");
+  return Status::Ok();
+}
+
+// The keys a payload would install, checked (version 3) at preflight, before any state.
+Status CheckInstalledKeys(const Payload& payload) {
+  const Decision* d = nullptr;
+  if (const auto* o = std::get_if<OpenAccount>(&payload))
+    return CheckAccountKey(o->id, "the new account's id");
+  if (const auto* p = std::get_if<Propose>(&payload)) d = &p->decision;
+  if (d == nullptr) return Status::Ok();
+  if (const auto* o = std::get_if<OpenAccount>(d))
+    return CheckAccountKey(o->id, "the new account's id");
+  if (const auto* k = std::get_if<Rekey>(d)) return CheckAccountKey(k->new_key, "the new key");
+  return Status::Ok();
+}
+
 Status CheckReason(std::string_view reason) {
   if (reason.empty() || reason.size() > kMaxReasonBytes || !IsPrintableUtf8(reason))
     return Status(Code::kBadDecision, "a reason is 1 to 256 bytes of printable UTF-8");
@@ -328,6 +352,10 @@ class Applier {
     if (!s.ok()) return s;
     if (member->status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the member's account is closed");
+    // Version 3: a membership for life (0) stays one; a renewal would give it an end.
+    if (BoardGuarded(genesis_) && member->member_until_ms == 0)
+      return Status(Code::kInvalidArgument,
+                    "the membership has no end (member for life): a renewal would give it one");
     if (r.until_ms <= now_ms_ || r.until_ms <= member->member_until_ms)
       return Status(Code::kInvalidArgument,
                     "a renewal must run past both today and the membership's current end");
@@ -437,6 +465,10 @@ class Applier {
   }
 
   Status Open(const OpenAccount& o) {
+    if (AccountKeysChecked(genesis_)) {
+      Status s = CheckAccountKey(o.id, "the new account's id");
+      if (!s.ok()) return s;
+    }
     if (state_.FindAccount(o.id) != nullptr)
       return Status(Code::kAccountExists, "an account with this id exists already");
     Account opened;
@@ -482,8 +514,18 @@ class Applier {
       // A new proposal goes last; an approved one keeps its place: oldest first.
       auto it = std::find_if(g.pending.begin(), g.pending.end(),
                              [&](const Proposal& x) { return x.id == proposal.id; });
+      const size_t own = static_cast<size_t>(
+          std::count_if(g.pending.begin(), g.pending.end(),
+                        [&](const Proposal& x) { return x.proposer == proposal.proposer; }));
       if (it != g.pending.end()) {
         *it = std::move(proposal);
+      } else if (BoardGuarded(genesis_) && own >= ProposalCapPerMember(g)) {
+        delta_->note.clear();
+        return Status(Code::kProposerCapReached,
+                      "this board member has " + std::to_string(own) +
+                          " proposals pending, its own cap (the 64 places shared by " +
+                          std::to_string(g.board.size()) +
+                          " members); withdraw one or let it expire first");
       } else if (g.pending.size() >= kMaxPendingProposals) {
         delta_->note.clear();
         return Status(Code::kTooManyProposals,
@@ -525,6 +567,32 @@ class Applier {
     delta_->accounts.push_back(std::move(a));
   }
 
+  // The board members of `g` who can sign (their accounts active, as this delta has them so
+  // far), `except` left out.
+  size_t ActiveSigners(const Governance& g, const AccountId* except = nullptr) const {
+    size_t n = 0;
+    for (const auto& m : g.board) {
+      Account b;
+      if ((except == nullptr || m != *except) && Target(m, &b).ok() &&
+          b.status == AccountStatus::kActive)
+        ++n;
+    }
+    return n;
+  }
+
+  // Version 3: a member the board removes or freezes loses its pending proposals (withdrawn
+  // ones too, freeing their places) and its approvals of the others': approvals are counted
+  // when a decision is made, and the board no longer trusts this member's.
+  void DropProposalsOf(Governance* g, const AccountId& id) {
+    const size_t proposals =
+        std::erase_if(g->pending, [&](const Proposal& p) { return p.proposer == id; });
+    size_t approvals = 0;
+    for (Proposal& p : g->pending) approvals += std::erase(p.approvals, id);
+    if (proposals + approvals > 0)
+      delta_->note = "dropped the member's " + std::to_string(proposals) +
+                     " pending proposals and " + std::to_string(approvals) + " approvals";
+  }
+
   Status Execute(const OpenAccount& o, Governance*) { return Open(o); }
   Status Execute(const GrantRole& d, Governance* g) {
     Account a;
@@ -551,6 +619,16 @@ class Applier {
         return Status(Code::kBoardTooSmall,
                       "the board would have " + std::to_string(g->board.size()) +
                           " members, fewer than the threshold of " + std::to_string(g->threshold));
+      if (BoardGuarded(genesis_)) {
+        const size_t signers = ActiveSigners(*g);
+        if (signers < g->threshold)
+          return Status(Code::kBoardTooSmall,
+                        "the board would have " + std::to_string(signers) +
+                            " active members (frozen and closed ones cannot sign), fewer than "
+                            "the threshold of " +
+                            std::to_string(g->threshold));
+        DropProposalsOf(g, a.id);
+      }
       return Status::Ok();
     }
     a.roles &= ~RoleBit(d.role);
@@ -577,17 +655,14 @@ class Applier {
     // A frozen board member cannot sign: never leave fewer signers than the threshold, or
     // nobody could ever unfreeze them.
     if (g->IsBoardMember(a.id) && a.status == AccountStatus::kActive) {
-      size_t signers = 0;
-      for (const auto& m : g->board) {
-        const Account* b = state_.FindAccount(m);
-        signers += m != a.id && b != nullptr && b->status == AccountStatus::kActive ? 1 : 0;
-      }
+      const size_t signers = ActiveSigners(*g, &a.id);
       if (signers < g->threshold)
         return Status(Code::kBoardTooSmall, "freezing this board member would leave " +
                                                 std::to_string(signers) +
                                                 " who can sign, fewer than the threshold of " +
                                                 std::to_string(g->threshold));
     }
+    if (BoardGuarded(genesis_) && g->IsBoardMember(a.id)) DropProposalsOf(g, a.id);
     a.status = AccountStatus::kFrozen;
     a.freeze_reason = d.reason;
     Write(std::move(a));
@@ -631,6 +706,12 @@ class Applier {
       return Status(Code::kBoardTooSmall, "a threshold of " + std::to_string(d.threshold) +
                                               " is more than the " +
                                               std::to_string(g->board.size()) + " board members");
+    if (BoardGuarded(genesis_) && d.threshold > ActiveSigners(*g))
+      return Status(Code::kBoardTooSmall, "a threshold of " + std::to_string(d.threshold) +
+                                              " is more than the " +
+                                              std::to_string(ActiveSigners(*g)) +
+                                              " active board members (frozen and closed ones "
+                                              "cannot sign)");
     g->threshold = d.threshold;
     return Status::Ok();
   }
@@ -769,7 +850,9 @@ Status Ledger::CheckShape(const Operation& op) const {
                                           ToHex(op.ledger_id).substr(0, 16) + "…, this is " +
                                           ToHex(id_).substr(0, 16) + "…");
   if (op.sequence == 0) return Status(Code::kBadSequence, "sequence numbers start at 1");
-  return std::visit([&](const auto& p) { return PreflightPayload(op, p); }, op.payload);
+  Status s = std::visit([&](const auto& p) { return PreflightPayload(op, p); }, op.payload);
+  if (s.ok() && AccountKeysChecked(genesis_)) s = CheckInstalledKeys(op.payload);
+  return s;
 }
 
 Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) const {

@@ -35,7 +35,9 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kMemoNotText, "MEMO_NOT_TEXT",
              "the memo is not valid UTF-8 text, or holds control characters"},
     CodeInfo{Code::kTransferToSelf, "TRANSFER_TO_SELF", "an account cannot pay itself"},
-    CodeInfo{Code::kBadAccountId, "BAD_ACCOUNT_ID", "an account id is not 32 bytes"},
+    CodeInfo{Code::kBadAccountId, "BAD_ACCOUNT_ID",
+             "an account id is not 32 bytes, or (genesis version 3) a key to install is not a "
+             "valid Ed25519 point"},
     CodeInfo{Code::kBadSequence, "BAD_SEQUENCE", "the sequence number must be at least 1"},
     CodeInfo{Code::kBadName, "BAD_NAME",
              "a name must be 1 to 64 bytes of UTF-8 without control characters"},
@@ -103,6 +105,9 @@ constexpr std::array kCodes = {
              "the board proposal was withdrawn by its proposer and can no longer be approved"},
     CodeInfo{Code::kNotProposer, "NOT_PROPOSER",
              "only the board member who made a proposal may withdraw it"},
+    CodeInfo{Code::kProposerCapReached, "PROPOSER_CAP_REACHED",
+             "this board member has as many proposals pending as its share of the 64 places; "
+             "withdraw one or let it expire first"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",
