@@ -632,6 +632,8 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
       return CliStatus::Usage("--fee '" + SafeText(a->fee) + "' is not an amount in euros");
     CliStatus st = AccountArg(s, a->address, &o.id);
     if (!st.ok()) return st;
+    st = Session::CheckNewKey(o.id, "the new account's address");
+    if (!st.ok()) return st;
     return Propose(s, o, *a);
   });
 
@@ -698,6 +700,8 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
         return CliStatus::Usage("NEW_KEY must be an address or a public key in 64 hex: " +
                                 st.message());
     }
+    st = Session::CheckNewKey(key, "NEW_KEY");
+    if (!st.ok()) return st;
     return Propose(s, Rekey{id, key}, *a);
   });
 

@@ -176,6 +176,8 @@ CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
   if (!s.ok()) return s;
   s = AddressArg(session, a.address, &open.id);
   if (!s.ok()) return s;
+  s = Session::CheckNewKey(open.id, "the new account's address");
+  if (!s.ok()) return s;
   const std::string fallback =
       "open a " + a.kind + " account '" + a.name + "' for " + session.AddressOf(open.id);
   return Execute(session, std::move(open), a.yes, fallback);

@@ -173,6 +173,13 @@ CliStatus Session::PrecheckAddress(std::string_view text) {
   return CliStatus::Ok();
 }
 
+CliStatus Session::CheckNewKey(const PublicKey& key, std::string_view what) {
+  if (IsValidPublicKey(key)) return CliStatus::Ok();
+  return CliStatus::Usage(std::string(what) +
+                          " is not a key that can ever sign (the identity, all zeros or a "
+                          "small-order point): money paid to it would be lost for ever");
+}
+
 CliStatus Session::ParseAddress(std::string_view text, AccountId* out) const {
   Status s = DecodeAddress(genesis_.currency_code, text, out);
   if (!s.ok()) return CliStatus::Usage(s.message() + ": '" + SafeText(text) + "'");

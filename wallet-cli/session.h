@@ -79,6 +79,10 @@ class Session {
   // is caught before the wallet even connects.
   [[nodiscard]] CliStatus ParseAddress(std::string_view text, AccountId* out) const;
   [[nodiscard]] static CliStatus PrecheckAddress(std::string_view text);
+  // A key a new account or a re-key would sign with: usage error unless it is a valid Ed25519
+  // point (the ledger's own test, IsValidPublicKey), so that no money is ever paid to a key
+  // that can never sign. `what` names the argument in the message.
+  [[nodiscard]] static CliStatus CheckNewKey(const PublicKey& key, std::string_view what);
   // Amounts as typed ("12,50" or "12.50"), above zero; `what` names the option in messages.
   [[nodiscard]] CliStatus ParseUnits(std::string_view text, std::string_view what,
                                      Amount* out) const;
