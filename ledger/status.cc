@@ -103,6 +103,11 @@ constexpr std::array kCodes = {
              "the board proposal was withdrawn by its proposer and can no longer be approved"},
     CodeInfo{Code::kNotProposer, "NOT_PROPOSER",
              "only the board member who made a proposal may withdraw it"},
+    CodeInfo{Code::kOfficeCashCeiling, "OFFICE_CASH_CEILING",
+             "the exchange office would hold more cash not yet deposited than the rules allow"},
+    CodeInfo{Code::kNotConvertible, "NOT_CONVERTIBLE",
+             "an exchange office may not convert for this account (itself, or a kind the rules "
+             "exclude)"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",
