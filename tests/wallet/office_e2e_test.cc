@@ -78,5 +78,38 @@ TEST_CASE(
   CHECK(r["covered"] == true);
 }
 
+TEST_CASE("the board lowers the office cash ceiling and narrows whom offices convert for",
+          "[wallet][e2e][money][board]") {
+  WalletWorld w;  // the demo's board has one member, board-1: a proposal applies at once
+  w.Import("board-1");
+  const std::string rules = w.tmp().Join("rules.toml");
+  WriteFile(rules,
+            "[rules]\noffice_cash_ceiling = \"100,00\"\nconversion_kinds = [\"resident\"]\n");
+  CommandResult proposed =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  INFO(proposed.out << proposed.err);
+  REQUIRE(proposed.exit_code == 0);
+  CHECK(Has(proposed.out, "offices convert for: resident, merchant, municipality → resident"));
+  CHECK(Has(proposed.out, "office cash ceiling: 2000.00 EUR → 100.00 EUR"));
+  CommandResult shop = w.Liard(
+      {"--key", "office", "convert", "--member", w.Address("shop"), "--eur", "10", "--yes"});
+  CHECK(shop.exit_code == 1);
+  CHECK(Has(shop.err, "NOT_CONVERTIBLE"));
+  CommandResult big = w.Liard(
+      {"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "100.01", "--yes"});
+  CHECK(big.exit_code == 1);
+  CHECK(Has(big.err, "OFFICE_CASH_CEILING"));
+  CommandResult ok = w.Liard(
+      {"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "100", "--yes"});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  // A kind the ledger never allows is refused by the wallet before anything is signed.
+  WriteFile(rules, "[rules]\nconversion_kinds = [\"association\"]\n");
+  CommandResult bad =
+      w.Liard({"--key", "board-1", "board", "propose", "set-rules", rules, "--yes"});
+  CHECK(bad.exit_code != 0);
+  CHECK(Has(bad.err, "conversion_kinds entries must be among: resident, merchant, municipality"));
+}
+
 }  // namespace
 }  // namespace liard::e2e
