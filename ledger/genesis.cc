@@ -70,6 +70,10 @@ Status ValidateRules(const Rules& r0) {
   const ConversionRules& c = r0.conversion;
   if (c.min_euros < 1 || c.max_euros < 0 || (c.max_euros != 0 && c.max_euros < c.min_euros))
     return Invalid("conversion limits must satisfy 1 <= min_euros <= max_euros (0: no maximum)");
+  if (c.member_kinds & ~kDefaultConvertibleKinds)
+    return Invalid("conversion member_kinds names only resident, merchant and municipality");
+  if (c.office_cash_ceiling < 0)
+    return Invalid("the office cash ceiling cannot be negative (0: no ceiling)");
   const ReconversionRules& r = r0.reconversion;
   if (r.fee_num < 0 || r.fee_den <= 0 || r.fee_num > r.fee_den || r.fee_den > kMaxRatioTerm)
     return Invalid("the reconversion fee must be a ratio between 0 and 1");
@@ -133,6 +137,8 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.board_threshold < 1 || g.board_threshold > g.board_keys.size())
     return Invalid("board threshold must be between 1 and the number of board keys");
   if (Status rs = ValidateRules(g.rules); !rs.ok()) return Invalid(rs.message());
+  if (!OfficeConversionsGuarded(g) && HasOfficeConversionRules(g.rules))
+    return Invalid("conversion member_kinds and office_cash_ceiling need a version 3 genesis");
   if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm)
     return Invalid("par value terms must be at most 1048576");
   std::set<AccountId> ids;

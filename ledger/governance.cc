@@ -9,11 +9,17 @@
 namespace liard {
 namespace {
 
-void PutRules(ByteWriter* w, const Rules& r) {
+// `conversion_guard`: the record's layout is 3 or 4, whose rules carry the conversion fields
+// that only version 3 ledgers set (member_kinds, office_cash_ceiling).
+void PutRules(ByteWriter* w, const Rules& r, bool conversion_guard) {
   w->I64(r.backing_num);
   w->I64(r.backing_den);
   w->I64(r.conversion.min_euros);
   w->I64(r.conversion.max_euros);
+  if (conversion_guard) {
+    w->U32(r.conversion.member_kinds);
+    w->I64(r.conversion.office_cash_ceiling);
+  }
   w->I64(r.reconversion.fee_num);
   w->I64(r.reconversion.fee_den);
   w->I64(r.reconversion.min_units);
@@ -41,12 +47,16 @@ void PutRules(ByteWriter* w, const Rules& r) {
   }
 }
 
-void GetRules(ByteReader* r, Rules* out) {
+void GetRules(ByteReader* r, Rules* out, bool conversion_guard) {
   Rules x;
   x.backing_num = r->I64();
   x.backing_den = r->I64();
   x.conversion.min_euros = r->I64();
   x.conversion.max_euros = r->I64();
+  if (conversion_guard) {
+    x.conversion.member_kinds = r->U32();
+    x.conversion.office_cash_ceiling = r->I64();
+  }
   x.reconversion.fee_num = r->I64();
   x.reconversion.fee_den = r->I64();
   x.reconversion.min_units = r->I64();
@@ -78,10 +88,11 @@ void GetRules(ByteReader* r, Rules* out) {
 }
 
 // A decision is its tag (the variant index + 1) and its fields.
-void PutDecision(ByteWriter* w, const Decision& d) {
+void PutDecision(ByteWriter* w, const Decision& d, bool conversion_guard) {
   w->U8(static_cast<uint8_t>(d.index() + 1));
   struct V {
     ByteWriter* w;
+    bool conversion_guard;
     void operator()(const OpenAccount& o) const {
       w->Key(o.id);
       w->U8(static_cast<uint8_t>(o.kind));
@@ -97,7 +108,7 @@ void PutDecision(ByteWriter* w, const Decision& d) {
       w->Key(g.account);
       w->U8(static_cast<uint8_t>(g.role));
     }
-    void operator()(const SetRules& s) const { PutRules(w, s.rules); }
+    void operator()(const SetRules& s) const { PutRules(w, s.rules, conversion_guard); }
     void operator()(const Freeze& f) const {
       w->Key(f.account);
       w->Str(f.reason);
@@ -112,10 +123,10 @@ void PutDecision(ByteWriter* w, const Decision& d) {
     void operator()(const SetThreshold& t) const { w->U32(t.threshold); }
     void operator()(const SetNodeKey& k) const { w->Key(k.node_key); }
   };
-  std::visit(V{w}, d);
+  std::visit(V{w, conversion_guard}, d);
 }
 
-void GetDecision(ByteReader* r, Decision* out) {
+void GetDecision(ByteReader* r, Decision* out, bool conversion_guard) {
   switch (r->U8()) {
     case 1: {
       OpenAccount o;
@@ -143,7 +154,7 @@ void GetDecision(ByteReader* r, Decision* out) {
     }
     case 4: {
       SetRules s;
-      GetRules(r, &s.rules);
+      GetRules(r, &s.rules, conversion_guard);
       *out = std::move(s);
       return;
     }
@@ -193,14 +204,29 @@ const Proposal* Governance::FindProposal(const Hash& id) const {
   return nullptr;
 }
 
+namespace {
+
+// Layouts 3 and 4 are 1 and 2 with the conversion fields in every rules(...): written only when
+// some rules in the record set them, so that older records stay byte for byte what they were.
+bool NeedsConversionGuard(const Governance& g) {
+  if (HasOfficeConversionRules(g.rules)) return true;
+  for (const Proposal& p : g.pending)
+    if (const auto* s = std::get_if<SetRules>(&p.decision); s && HasOfficeConversionRules(s->rules))
+      return true;
+  return false;
+}
+
+}  // namespace
+
 size_t ProposalCapPerMember(const Governance& g) {
   return std::max<size_t>(1, kMaxPendingProposals / std::max<size_t>(1, g.board.size()));
 }
 
 std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
-  w.U8(g.node_key ? 2 : 1);  // layout version
-  PutRules(&w, g.rules);
+  const bool guard = NeedsConversionGuard(g);
+  w.U8((g.node_key ? 2 : 1) + (guard ? 2 : 0));  // layout version
+  PutRules(&w, g.rules, guard);
   w.U32(static_cast<uint32_t>(g.board.size()));
   for (const auto& m : g.board) w.Key(m);
   w.U32(g.threshold);
@@ -211,7 +237,7 @@ std::string EncodeGovernance(const Governance& g) {
     w.Key(p.id);
     w.Key(p.proposer);
     w.I64(p.expires_ms);
-    PutDecision(&w, p.decision);
+    PutDecision(&w, p.decision, guard);
     w.U32(static_cast<uint32_t>(p.approvals.size()));
     for (const auto& a : p.approvals) w.Key(a);
   }
@@ -222,9 +248,10 @@ std::string EncodeGovernance(const Governance& g) {
 bool DecodeGovernance(std::string_view bytes, Governance* out) {
   ByteReader r(bytes);
   const uint8_t layout = r.U8();
-  if (layout != 1 && layout != 2) return false;
+  if (layout < 1 || layout > 4) return false;
+  const bool guard = layout >= 3;
   Governance g;
-  GetRules(&r, &g.rules);
+  GetRules(&r, &g.rules, guard);
   for (uint32_t n = r.Count(32); n > 0 && r.ok(); --n) g.board.push_back(r.Key());
   g.threshold = r.U32();
   uint8_t paused = r.U8();
@@ -236,11 +263,11 @@ bool DecodeGovernance(std::string_view bytes, Governance* out) {
     p.id = r.Key();
     p.proposer = r.Key();
     p.expires_ms = r.I64();
-    GetDecision(&r, &p.decision);
+    GetDecision(&r, &p.decision, guard);
     for (uint32_t k = r.Count(32); k > 0 && r.ok(); --k) p.approvals.push_back(r.Key());
     g.pending.push_back(std::move(p));
   }
-  if (layout == 2) g.node_key = r.Key();
+  if (layout == 2 || layout == 4) g.node_key = r.Key();
   if (!r.Done()) return false;
   *out = std::move(g);
   return true;

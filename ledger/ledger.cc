@@ -244,8 +244,14 @@ class Applier {
     const Account* member = nullptr;
     Status s = Counterparty(c.member, 0, "member", &member);
     if (!s.ok()) return s;
+    if (OfficeConversionsGuarded(genesis_)) {
+      s = CheckConvertible(*member);
+      if (!s.ok()) return s;
+    }
     ConversionQuote q;
     s = QuoteConversion(genesis_, state_, *member, c.euros.minor(), c.programme, now_ms_, &q);
+    if (!s.ok()) return s;
+    s = CheckOfficeCash(q.euros);
     if (!s.ok()) return s;
     // Euro book: the euros are at the office until banked. Units book: issued to the member.
     Post(BookKey{Slot::kOfficeCash, actor_.id}, q.euros);
@@ -271,6 +277,8 @@ class Applier {
     if (!s.ok()) return s;
     if (units <= 0)
       return Status(Code::kBelowMinimum, Euros(n.euros.minor()) + " buys no note at par");
+    s = CheckOfficeCash(n.euros.minor());
+    if (!s.ok()) return s;
     Post(BookKey{Slot::kOfficeCash, actor_.id}, n.euros.minor());
     Post(BookKey::System(Slot::kEuroExternal), -n.euros.minor());
     Post(BookKey::System(Slot::kPaper), units);
@@ -636,6 +644,9 @@ class Applier {
     return Status::Ok();
   }
   Status Execute(const SetRules& d, Governance* g) {
+    if (!OfficeConversionsGuarded(genesis_) && HasOfficeConversionRules(d.rules))
+      return Status(Code::kBadRules,
+                    "conversion member_kinds and office_cash_ceiling need a version 3 genesis");
     for (const Programme& old : g->rules.programmes) {
       if (d.rules.FindProgramme(old.name) != nullptr) continue;
       if (state_.Balance(BookKey{Slot::kSponsorBudget, ProgrammeId(old.name)}) != 0)
@@ -747,6 +758,34 @@ class Applier {
     if (must_be_active && a->status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the " + std::string(role) + " account is closed");
     *out = a;
+    return Status::Ok();
+  }
+
+  // Version 3 on: an office converts for members of the kinds the rules allow, never for
+  // itself. Board members and treasurers convert like anyone of their kind: the ceiling below
+  // bounds what any conversion without cash can cost, whoever it is for.
+  Status CheckConvertible(const Account& member) const {
+    if (member.id == actor_.id)
+      return Status(Code::kNotConvertible, "an exchange office cannot convert for itself");
+    const uint32_t kinds = rules_.conversion.member_kinds != 0 ? rules_.conversion.member_kinds
+                                                               : kDefaultConvertibleKinds;
+    if ((kinds & KindBit(member.kind)) == 0)
+      return Status(Code::kNotConvertible, "the rules do not let an office convert for a " +
+                                               std::string(KindName(member.kind)) + " account");
+    return Status::Ok();
+  }
+
+  // Version 3 on: the office's cash not yet deposited, with `euros` more, stays within the
+  // rules' ceiling (0: none). Its own cash only: the office may read it.
+  Status CheckOfficeCash(int64_t euros) const {
+    const int64_t ceiling = rules_.conversion.office_cash_ceiling;
+    if (!OfficeConversionsGuarded(genesis_) || ceiling == 0) return Status::Ok();
+    const int64_t held = state_.Balance(BookKey{Slot::kOfficeCash, actor_.id});
+    if (euros > ceiling - held)
+      return Status(Code::kOfficeCashCeiling,
+                    "the office holds " + Euros(held) + " not yet deposited; " + Euros(euros) +
+                        " more would pass the ceiling of " + Euros(ceiling) +
+                        ": the treasurer must record a deposit first");
     return Status::Ok();
   }
 

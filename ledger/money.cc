@@ -174,10 +174,13 @@ ReserveReport ComputeReserves(const Genesis& g, const Rules& rules, const Totals
   const __int128 den = static_cast<__int128>(g.par_den) * rules.backing_den;
   const __int128 required = num <= 0 ? 0 : (num + den - 1) / den;
   r.required = clamp64(required);
-  const __int128 reserve = static_cast<__int128>(r.fund) + r.office_cash;
   if (circulation > 0 && required > 0) {
-    __int128 bp = reserve <= 0 ? 0 : reserve * 10000 / required;
-    r.coverage_basis_points = static_cast<uint32_t>(std::min<__int128>(bp, UINT32_MAX));
+    auto basis_points = [&](__int128 euros) {
+      __int128 bp = euros <= 0 ? 0 : euros * 10000 / required;
+      return static_cast<uint32_t>(std::min<__int128>(bp, UINT32_MAX));
+    };
+    r.coverage_basis_points = basis_points(r.fund);
+    r.office_cash_basis_points = basis_points(r.office_cash);
   }
   return r;
 }

@@ -62,8 +62,12 @@ struct ReserveReport {
   int64_t income = 0;
   // ceil(circulation × par × backing): the euro cents the rules require.
   int64_t required = 0;
-  // (fund + office cash) / required in 1/100 %, rounded down; 0 when nothing circulates.
+  // fund / required in 1/100 %, rounded down; 0 when nothing circulates. The fund at the bank
+  // alone: cash an office says it holds is a promise until deposited.
   uint32_t coverage_basis_points = 0;
+  // office cash / required in 1/100 %, rounded down: the part of the reserve at risk with the
+  // offices. The invariant (fund + office cash >= required) still counts it.
+  uint32_t office_cash_basis_points = 0;
 };
 ReserveReport ComputeReserves(const Genesis& genesis, const Rules& rules, const Totals& totals);
 

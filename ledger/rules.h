@@ -36,7 +36,19 @@ struct Programme {
 struct ConversionRules {
   int64_t min_euros = 1;  // euro cents; a smaller conversion is refused (BELOW_MINIMUM)
   int64_t max_euros = 0;  // euro cents per operation; 0 = no limit
+  // Genesis version 3 on (OfficeConversionsGuarded), both enforced:
+  // KindBit mask of the kinds an office may convert for; 0 = every kind except exchange
+  // offices and the association (kDefaultConvertibleKinds). Never the office itself.
+  uint32_t member_kinds = 0;
+  // Euro cents one office may hold not yet deposited, after a conversion or a note sale;
+  // 0 = no ceiling.
+  int64_t office_cash_ceiling = 0;
 };
+
+// The kinds an office converts for when the rules name none.
+inline constexpr uint32_t kDefaultConvertibleKinds = KindBit(AccountKind::kResident) |
+                                                     KindBit(AccountKind::kMerchant) |
+                                                     KindBit(AccountKind::kMunicipality);
 
 // Taken by the association on every reconversion, rounded up: in its favour by under a cent.
 struct ReconversionRules {
@@ -78,6 +90,12 @@ struct Rules {
 // A programme's id, the owner of its budget account: SHA-256("liard/v1/programme\0" || name).
 Hash ProgrammeId(std::string_view name);
 bool IsValidProgrammeName(std::string_view name);
+
+// True when the rules set a field that only version 3 ledgers read (conversion.member_kinds,
+// conversion.office_cash_ceiling); older ledgers refuse such rules.
+inline bool HasOfficeConversionRules(const Rules& rules) {
+  return rules.conversion.member_kinds != 0 || rules.conversion.office_cash_ceiling != 0;
+}
 
 // Checks rules are coherent (ratios, ranges, unique programme and limit entries); the
 // message names what is wrong. Genesis validation and SetRules decisions both use it.

@@ -105,6 +105,11 @@ constexpr std::array kCodes = {
              "the board proposal was withdrawn by its proposer and can no longer be approved"},
     CodeInfo{Code::kNotProposer, "NOT_PROPOSER",
              "only the board member who made a proposal may withdraw it"},
+    CodeInfo{Code::kOfficeCashCeiling, "OFFICE_CASH_CEILING",
+             "the exchange office would hold more cash not yet deposited than the rules allow"},
+    CodeInfo{Code::kNotConvertible, "NOT_CONVERTIBLE",
+             "an exchange office may not convert for this account (itself, or a kind the rules "
+             "exclude)"},
     CodeInfo{Code::kProposerCapReached, "PROPOSER_CAP_REACHED",
              "this board member has as many proposals pending as its share of the 64 places; "
              "withdraw one or let it expire first"},

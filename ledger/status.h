@@ -77,6 +77,8 @@ enum class Code : uint16_t {
   kReadRefused = 228,
   kProposalWithdrawn = 229,
   kNotProposer = 230,
+  kOfficeCashCeiling = 231,
+  kNotConvertible = 232,
   kProposerCapReached = 235,
 
   // Invariants: the operation would leave the books inconsistent.

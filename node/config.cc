@@ -618,8 +618,8 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
 
   if (rules) {
     TableReader r(source, *rules, "[rules]");
-    if (!(s = r.Allow({"backing", "conversion_min", "conversion_max", "reconversion_fee",
-                       "reconversion_min"}))
+    if (!(s = r.Allow({"backing", "conversion_min", "conversion_max", "conversion_kinds",
+                       "office_cash_ceiling", "reconversion_fee", "reconversion_min"}))
              .ok())
       return s;
     std::string backing = "1/1";
@@ -634,6 +634,21 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
     if (a.positive()) g.rules.conversion.min_euros = a.minor();
     if (!(s = OptionalAmount(r, "conversion_max", kEuroDecimals, "euros", &a)).ok()) return s;
     g.rules.conversion.max_euros = a.minor();
+    const toml::node* kinds = nullptr;
+    if (!(s = r.Find("conversion_kinds", toml::node_type::array, &kinds)).ok()) return s;
+    if (kinds) {
+      for (const toml::node& k : *kinds->as_array()) {
+        AccountKind kind;
+        if (!k.is_string() || !ParseKind(*k.value<std::string>(), &kind) ||
+            (KindBit(kind) & kDefaultConvertibleKinds) == 0)
+          return r.Error(k,
+                         "[rules] conversion_kinds entries must be among: resident, "
+                         "merchant, municipality");
+        g.rules.conversion.member_kinds |= KindBit(kind);
+      }
+    }
+    if (!(s = OptionalAmount(r, "office_cash_ceiling", kEuroDecimals, "euros", &a)).ok()) return s;
+    g.rules.conversion.office_cash_ceiling = a.minor();
     std::string fee;
     if (!(s = r.String("reconversion_fee", false, &fee, &node)).ok()) return s;
     if (node && !ParseFeeRatio(fee, &g.rules.reconversion.fee_num, &g.rules.reconversion.fee_den))
@@ -732,7 +747,12 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
     }
   }
 
-  s = ValidateGenesis(g);
+  // Checked as init will write it: the current version, naming a node key (init makes the key
+  // after reading the file, so the first board key stands in for it here).
+  Genesis as_written = g;
+  as_written.version = kCurrentGenesisVersion;
+  if (!as_written.node_key && !g.board_keys.empty()) as_written.node_key = g.board_keys[0];
+  s = ValidateGenesis(as_written);
   if (!s.ok()) return Status(Code::kInvalidArgument, fmt::format("{}: {}", source, s.message()));
   *out = std::move(g);
   return Status::Ok();

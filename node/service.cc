@@ -535,6 +535,7 @@ grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContext*, const pb::GetR
     resp->set_income(r.income);
     resp->set_required_reserve(r.required);
     resp->set_coverage_basis_points(r.coverage_basis_points);
+    resp->set_office_cash_basis_points(r.office_cash_basis_points);
   });
   return grpc::Status::OK;
 }

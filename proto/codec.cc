@@ -64,6 +64,8 @@ Status DecodeRules(const pb::Rules& r, Rules* out) {
   if (r.has_conversion()) {
     rules.conversion.min_euros = r.conversion().min_euros();
     rules.conversion.max_euros = r.conversion().max_euros();
+    rules.conversion.member_kinds = r.conversion().member_kinds();
+    rules.conversion.office_cash_ceiling = r.conversion().office_cash_ceiling();
   }
   if (r.has_reconversion()) {
     rules.reconversion.fee_num = r.reconversion().fee_num();
@@ -107,6 +109,8 @@ void EncodeRules(const Rules& rules, pb::Rules* r) {
   r->set_backing_den(rules.backing_den);
   r->mutable_conversion()->set_min_euros(rules.conversion.min_euros);
   r->mutable_conversion()->set_max_euros(rules.conversion.max_euros);
+  r->mutable_conversion()->set_member_kinds(rules.conversion.member_kinds);
+  r->mutable_conversion()->set_office_cash_ceiling(rules.conversion.office_cash_ceiling);
   r->mutable_reconversion()->set_fee_num(rules.reconversion.fee_num);
   r->mutable_reconversion()->set_fee_den(rules.reconversion.fee_den);
   r->mutable_reconversion()->set_min_units(rules.reconversion.min_units);

@@ -144,6 +144,13 @@ void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out) 
         money.Euros(a.conversion.min_euros));
   auto max_euros = [&](int64_t v) { return v == 0 ? std::string("no maximum") : money.Euros(v); };
   field("largest conversion", max_euros(b.conversion.max_euros), max_euros(a.conversion.max_euros));
+  if (HasOfficeConversionRules(b) || HasOfficeConversionRules(a)) {  // version 3 ledgers
+    auto whom = [](uint32_t m) { return Kinds(m != 0 ? m : kDefaultConvertibleKinds); };
+    field("offices convert for", whom(b.conversion.member_kinds), whom(a.conversion.member_kinds));
+    auto ceiling = [&](int64_t v) { return v == 0 ? std::string("no ceiling") : money.Euros(v); };
+    field("office cash ceiling", ceiling(b.conversion.office_cash_ceiling),
+          ceiling(a.conversion.office_cash_ceiling));
+  }
   field("reconversion fee", RatioWithPercent(b.reconversion.fee_num, b.reconversion.fee_den, money),
         RatioWithPercent(a.reconversion.fee_num, a.reconversion.fee_den, money));
   field("smallest reconversion", money.Units(b.reconversion.min_units),

@@ -242,7 +242,9 @@ bool CompareWithSource(Session& session, Run* run, std::vector<std::string>* che
                       nr.office_cash() == mine.office_cash &&
                       nr.owed_to_merchants() == mine.owed_to_merchants &&
                       nr.sponsor_budgets() == mine.sponsor_budgets && nr.income() == mine.income &&
-                      nr.required_reserve() == mine.required;
+                      nr.required_reserve() == mine.required &&
+                      nr.coverage_basis_points() == mine.coverage_basis_points &&
+                      nr.office_cash_basis_points() == mine.office_cash_basis_points;
     if (same)
       checks->push_back("the node's reserves are the replay's");
     else

@@ -357,13 +357,35 @@ CliStatus LoadRulesFile(Session& session, const std::string& file, Rules* rules)
           s = amount(rn, r, 2, &rules->conversion.min_euros);
         } else if (r == "conversion_max") {
           s = amount(rn, r, 2, &rules->conversion.max_euros);
+        } else if (r == "office_cash_ceiling") {
+          s = amount(rn, r, 2, &rules->conversion.office_cash_ceiling);
+        } else if (r == "conversion_kinds") {
+          const toml::array* kinds = rn.as_array();
+          if (kinds == nullptr)
+            return RulesError(file, rn, "conversion_kinds must be a list such as [\"resident\"]");
+          rules->conversion.member_kinds = 0;
+          for (const toml::node& kn : *kinds) {
+            auto text = kn.value<std::string>();
+            bool known = false;
+            for (AccountKind kind : kAllKinds)
+              if (text && KindName(kind) == *text &&
+                  (KindBit(kind) & kDefaultConvertibleKinds) != 0) {
+                rules->conversion.member_kinds |= KindBit(kind);
+                known = true;
+              }
+            if (!known)
+              return RulesError(file, kn,
+                                "conversion_kinds entries must be among: resident, merchant, "
+                                "municipality");
+          }
         } else if (r == "reconversion_min") {
           s = amount(rn, r, decimals, &rules->reconversion.min_units);
         } else {
           return RulesError(file, rn,
                             "unknown key '" + r +
                                 "' in [rules] (known: backing, conversion_min, conversion_max, "
-                                "reconversion_fee, reconversion_min)");
+                                "conversion_kinds, office_cash_ceiling, reconversion_fee, "
+                                "reconversion_min)");
         }
         if (!s.ok()) return s;
       }

@@ -253,7 +253,8 @@ CliStatus Reserves(Session& session, bool as_json) {
     put("income", r.income(), true);
     put("required_reserve", r.required_reserve(), true);
     j["coverage_basis_points"] = r.coverage_basis_points();
-    j["covered"] = r.fund() + r.office_cash() >= r.required_reserve();
+    j["office_cash_basis_points"] = r.office_cash_basis_points();
+    j["covered"] = r.fund() >= r.required_reserve();
     std::cout << j.dump(2) << "\n";
     return CliStatus::Ok();
   }
@@ -265,18 +266,28 @@ CliStatus Reserves(Session& session, bool as_json) {
       {"circulation", m.Units(r.circulation())},
       {"", ""},
       {"guarantee fund", m.Euros(r.fund())},
-      {"cash at exchange offices", m.Euros(r.office_cash())},
       {"required reserve", m.Euros(r.required_reserve())},
-      {"coverage",
+      {"coverage by the fund",
        r.circulation() > 0 ? m.Percent(r.coverage_basis_points()) : "nothing circulates"},
+      {"", ""},
+      {"cash at offices (at risk)", m.Euros(r.office_cash())},
+      {"at risk, of required", r.circulation() > 0 ? m.Percent(r.office_cash_basis_points()) : "-"},
       {"", ""},
       {"owed to merchants", m.Euros(r.owed_to_merchants())},
       {"bonus budgets", m.Euros(r.sponsor_budgets())},
       {"association income", m.Euros(r.income())},
   };
   std::cout << RenderTable(rows, {1});
-  if (r.fund() + r.office_cash() < r.required_reserve())
-    std::cout << "\nWARNING: the reserve does not cover the circulation\n";
+  // The fund at the bank alone covers the circulation; office cash is a promise until the
+  // treasurer records its deposit.
+  if (r.fund() < r.required_reserve()) {
+    std::cout << "\nWARNING: the guarantee fund covers only "
+              << m.Percent(r.coverage_basis_points()) << " of the circulation";
+    if (r.office_cash() > 0)
+      std::cout << "; " << m.Euros(r.office_cash())
+                << " held by exchange offices is not yet deposited";
+    std::cout << "\n";
+  }
   return CliStatus::Ok();
 }
 

@@ -99,6 +99,13 @@ std::string Ratio(int64_t num, int64_t den) {
 
 std::string Limit(const Money& money, int64_t v) { return v == 0 ? "none" : money.Units(v); }
 
+std::string KindsText(uint32_t mask) {
+  std::string s;
+  for (AccountKind k : kAllKinds)
+    if (mask & KindBit(k)) s += (s.empty() ? "" : ", ") + std::string(KindName(k));
+  return s;
+}
+
 }  // namespace
 
 std::string RoleWord(uint32_t role) {
@@ -114,6 +121,15 @@ std::string DescribeRules(const Rules& r, const Money& money) {
       (r.conversion.max_euros == 0 ? "no maximum" : money.Euros(r.conversion.max_euros)) +
       "; reconversion fee " + Ratio(r.reconversion.fee_num, r.reconversion.fee_den) + " from " +
       money.Units(r.reconversion.min_units);
+  if (HasOfficeConversionRules(r))
+    s += "; offices convert for " +
+         KindsText(r.conversion.member_kinds != 0 ? r.conversion.member_kinds
+                                                  : kDefaultConvertibleKinds) +
+         " and hold " +
+         (r.conversion.office_cash_ceiling == 0
+              ? std::string("any cash")
+              : "at most " + money.Euros(r.conversion.office_cash_ceiling)) +
+         " not yet deposited";
   for (const KindLimits& l : r.limits)
     s += "; " + std::string(KindName(l.kind)) + ": max payment " + Limit(money, l.max_payment) +
          ", daily outgoing " + Limit(money, l.daily_outgoing) + ", balance ceiling " +

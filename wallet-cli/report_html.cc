@@ -102,7 +102,8 @@ std::string HtmlEscape(std::string_view text) {
 std::string RenderReportHtml(const ReportInput& in) {
   const Money& m = in.money;
   const ReserveReport& r = in.reserves;
-  const bool covered = r.fund + r.office_cash >= r.required;
+  // Covered by the fund at the bank alone: office cash is a promise until it is deposited.
+  const bool covered = r.fund >= r.required;
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<title>" + HtmlEscape(in.currency_name) + " — report to the general assembly</title>\n";
@@ -152,17 +153,23 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
   h += Row("Paper notes in circulation", m.Units(r.circulation_paper));
   h += Row("Circulation", m.Units(r.circulation), true);
   h += Row("Guarantee fund (bank)", m.Euros(r.fund));
-  h += Row("Cash at exchange offices, awaiting deposit", m.Euros(r.office_cash));
-  h += Row("Reserve", m.Euros(r.fund + r.office_cash), true);
   h += Row("Required by the rules", m.Euros(r.required));
+  h += "<tr><th scope=\"row\">Coverage by the guarantee fund</th><td class=\"" +
+       std::string(covered ? "ok" : "bad") + "\">" +
+       HtmlEscape(r.circulation == 0 ? std::string("nothing circulates")
+                                     : m.Percent(r.coverage_basis_points)) +
+       "</td></tr>\n";
+  h += "<tr><th scope=\"row\">At risk: cash at exchange offices, not yet deposited</th><td" +
+       std::string(r.office_cash > 0 ? " class=\"bad\"" : "") + ">" +
+       HtmlEscape(m.Euros(r.office_cash) + (r.circulation == 0
+                                                ? std::string()
+                                                : " (" + m.Percent(r.office_cash_basis_points) +
+                                                      " of the required reserve)")) +
+       "</td></tr>\n";
   h += Row("Owed to merchants for reconversions", m.Euros(r.owed_to_merchants));
   h += Row("Left in bonus programmes", m.Euros(r.sponsor_budgets));
   h += Row("Association income (fees)", m.Euros(r.income));
-  h += "<tr><th scope=\"row\">Coverage</th><td class=\"" + std::string(covered ? "ok" : "bad") +
-       "\">" +
-       HtmlEscape(r.circulation == 0 ? std::string("nothing circulates")
-                                     : m.Percent(r.coverage_basis_points)) +
-       "</td></tr>\n</table>\n";
+  h += "</table>\n";
 
   h += "<h2>Circulation and reserve over time</h2>\n";
   h += "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>"

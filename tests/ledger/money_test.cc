@@ -446,14 +446,208 @@ TEST_CASE("the reserve report shows coverage in basis points, rounded down",
   ReserveReport r = ComputeReserves(g, g.rules, t);
   CHECK(r.circulation == 1'000);
   CHECK(r.required == 1'100);
-  CHECK(r.coverage_basis_points == 9'990);  // 1,099 / 1,100 = 99.909 % -> 99.90 %
+  // The fund at the bank alone: 1,000 / 1,100 = 90.909 % -> 90.90 %; the office's 0.99 apart.
+  CHECK(r.coverage_basis_points == 9'090);
+  CHECK(r.office_cash_basis_points == 900);  // 99 / 1,100 = 9.00 %
   t[static_cast<size_t>(Slot::kMember)] = 0;
   t[static_cast<size_t>(Slot::kPaper)] = 0;
   CHECK(ComputeReserves(g, g.rules, t).coverage_basis_points == 0);  // nothing circulates
+  CHECK(ComputeReserves(g, g.rules, t).office_cash_basis_points == 0);
   g.rules.backing_num = 1;
   g.rules.backing_den = 1;
-  t[static_cast<size_t>(Slot::kMember)] = 3;  // 1,099 for 3: far above 100 %
-  CHECK(ComputeReserves(g, g.rules, t).coverage_basis_points == 3'663'333);
+  t[static_cast<size_t>(Slot::kMember)] = 3;  // 1,000 for 3: far above 100 %
+  CHECK(ComputeReserves(g, g.rules, t).coverage_basis_points == 3'333'333);
+  CHECK(ComputeReserves(g, g.rules, t).office_cash_basis_points == 330'000);
+}
+
+// Issue 14, item 2: an exchange office could empty the guarantee fund.
+
+void Version3(Genesis* g) {
+  g->version = kGenesisVersion3;
+  g->node_key = testing::KeyFor("node").public_key();
+}
+
+// The issue's demo: alice 100.00 and bob 50.00 backed by a fund of 150.00, an empty shop.
+Fixture Issue14(int64_t ceiling, void (*version)(Genesis*) = Version3) {
+  return Fixture(
+      {Member{"alice", AccountKind::kResident, 100'00},
+       Member{"bob", AccountKind::kResident, 50'00}, Member{"shop", AccountKind::kMerchant, 0}},
+      0, [&](Genesis* g) {
+        version(g);
+        g->rules.reconversion = {5, 100, 1};
+        g->rules.conversion.office_cash_ceiling = ceiling;
+      });
+}
+
+ReserveReport ReservesOf(Fixture& f) {
+  return ComputeReserves(f.genesis(), f.state().governance().rules, f.state().totals());
+}
+
+TEST_CASE("coverage is the fund at the bank alone: an office's unbanked cash is shown as a risk",
+          "[ledger][money][reserve]") {
+  Fixture f = Issue14(/*ceiling=*/0);
+  // The office records 150.00 for the shop without handing in the cash; the shop reconverts
+  // and the treasurer pays it out: the fund is gone, the office "holds" 150.00.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "shop", 150'00, ""), kNov2026));
+  REQUIRE_OK(f.SubmitAt(f.MakeOp("shop", Reconversion{Amount(150'00)}), kNov2026));
+  REQUIRE_OK(f.SubmitAt(
+      f.MakeOp("association", Payout{Fixture::Id("shop"), Amount(142'50), "VIR-1"}), kNov2026));
+  CHECK(f.Total(Slot::kFund) == 0);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 150'00);
+  ReserveReport r = ReservesOf(f);
+  CHECK(r.circulation == 150'00);
+  CHECK(r.fund == 0);
+  CHECK(r.office_cash == 150'00);
+  CHECK(r.required == 150'00);
+  CHECK(r.coverage_basis_points == 0);          // was 10000: "fund 0, coverage 100 %"
+  CHECK(r.office_cash_basis_points == 10'000);  // all of the reserve is at the office
+  // The next honest reconversion finds no fund to pay from.
+  REQUIRE_OK(f.SubmitAt(f.TransferOp("alice", "shop", 10'00), kNov2026));
+  CHECK_FALSE(f.SubmitAt(f.MakeOp("shop", Reconversion{Amount(10'00)}), kNov2026).ok());
+  // Banking the cash brings the coverage back.
+  REQUIRE_OK(f.SubmitAt(
+      f.MakeOp("association", Deposit{Fixture::Id("office"), Amount(150'00), "NEF-1"}), kNov2026));
+  r = ReservesOf(f);
+  CHECK(r.coverage_basis_points == 10'000);
+  CHECK(r.office_cash_basis_points == 0);
+}
+
+TEST_CASE("version 3: an office converts only for residents, merchants and municipalities",
+          "[ledger][money][conversion]") {
+  Fixture f = Roue({Agglo()}, Version3);
+  const int64_t issued = f.Total(Slot::kIssuance);
+  for (const char* member : {"office", "office-2", "association"}) {
+    INFO(member);
+    Status s = f.SubmitAt(Convert(f, member, 10'00), kNov2026);
+    CHECK(s.code() == Code::kNotConvertible);
+    CHECK(f.BalanceOf(member) == 0);
+  }
+  CHECK_THAT(f.SubmitAt(Convert(f, "office", 10'00), kNov2026).message(),
+             Catch::Contains("cannot convert for itself"));
+  CHECK_THAT(f.SubmitAt(Convert(f, "association", 10'00), kNov2026).message(),
+             Catch::Contains("association"));
+  CHECK(f.Total(Slot::kIssuance) == issued);  // nothing issued
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 0);
+  for (const char* member : {"alice", "shop", "mairie"}) {
+    INFO(member);
+    REQUIRE_OK(f.SubmitAt(Convert(f, member, 10'00), kNov2026));
+  }
+  RequireBooksSound(f);
+}
+
+TEST_CASE("version 3: the rules' member_kinds narrow whom an office converts for",
+          "[ledger][money][conversion]") {
+  Fixture f = Roue({Agglo()}, [](Genesis* g) {
+    Version3(g);
+    g->rules.conversion.member_kinds = KindBit(AccountKind::kResident);
+  });
+  CHECK(f.SubmitAt(Convert(f, "shop", 10'00), kNov2026).code() == Code::kNotConvertible);
+  CHECK(f.SubmitAt(Convert(f, "mairie", 10'00), kNov2026).code() == Code::kNotConvertible);
+  CHECK(f.SubmitAt(Convert(f, "office", 10'00), kNov2026).code() == Code::kNotConvertible);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 10'00), kNov2026));
+  CHECK(f.BalanceOf("alice") == 12'00);
+}
+
+TEST_CASE("version 3: an office holds at most the ceiling of cash not yet deposited",
+          "[ledger][money][conversion]") {
+  Fixture f = Issue14(/*ceiling=*/100'00);
+  // The issue's 150.00 in one conversion: refused, nothing moves.
+  Status s = f.SubmitAt(Convert(f, "shop", 150'00, ""), kNov2026);
+  CHECK(s.code() == Code::kOfficeCashCeiling);
+  CHECK_THAT(s.message(), Catch::Contains("ceiling of 100.00 EUR"));
+  CHECK(f.BalanceOf("shop") == 0);
+  // Up to the ceiling exactly, then not a cent more: by conversion or by selling notes.
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 60'00, ""), kNov2026));
+  REQUIRE_OK(f.SubmitAt(f.MakeOp("office", NoteSale{Amount(40'00)}), kNov2026));
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 100'00);
+  CHECK(f.SubmitAt(Convert(f, "alice", 1, ""), kNov2026).code() == Code::kOfficeCashCeiling);
+  CHECK(f.SubmitAt(f.MakeOp("office", NoteSale{Amount(1)}), kNov2026).code() ==
+        Code::kOfficeCashCeiling);
+  CHECK(f.Total(Slot::kPaper) == 40'00);
+  CHECK(f.BalanceOf("alice") == 160'00);
+  // A deposit makes room again.
+  REQUIRE_OK(f.SubmitAt(
+      f.MakeOp("association", Deposit{Fixture::Id("office"), Amount(30'00), "NEF-2"}), kNov2026));
+  REQUIRE_OK(f.SubmitAt(Convert(f, "bob", 30'00, ""), kNov2026));
+  CHECK(f.SubmitAt(Convert(f, "bob", 1, ""), kNov2026).code() == Code::kOfficeCashCeiling);
+  RequireBooksSound(f);
+}
+
+TEST_CASE("version 2: an office still converts for itself, as old journals replay",
+          "[ledger][money][conversion]") {
+  auto version2 = [](Genesis* g) {
+    g->version = kGenesisVersion2;
+    g->node_key = testing::KeyFor("node").public_key();
+  };
+  Fixture f = Issue14(/*ceiling=*/0, +version2);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "office", 150'00, ""), kNov2026));
+  REQUIRE_OK(f.SubmitAt(Convert(f, "association", 10'00, ""), kNov2026));
+  CHECK(f.BalanceOf("office") == 150'00);
+  CHECK(f.BalanceOf("association") == 10'00);
+  CHECK(f.Held(Slot::kOfficeCash, Fixture::Id("office")) == 160'00);
+  REQUIRE_OK(f.SubmitAt(f.MakeOp("office", NoteSale{Amount(5'000'00)}), kNov2026));
+  // Rules only version 3 reads are refused on older ledgers: in the genesis...
+  Genesis g = f.genesis();
+  g.rules.conversion.office_cash_ceiling = 100'00;
+  CHECK_THAT(ValidateGenesis(g).message(), Catch::Contains("version 3"));
+  g.rules.conversion.office_cash_ceiling = 0;
+  g.rules.conversion.member_kinds = KindBit(AccountKind::kResident);
+  CHECK(ValidateGenesis(g).code() == Code::kInvalidArgument);
+  // ...and in a board decision.
+  Rules rules = f.state().governance().rules;
+  rules.conversion.office_cash_ceiling = 100'00;
+  CHECK(
+      f.SubmitAt(f.MakeOp("board-1", Propose{SetRules{rules}, kNov2026 + kDay}), kNov2026).code() ==
+      Code::kBadRules);
+}
+
+TEST_CASE("conversion rules: kinds and ceiling are validated, set by the board, and encoded",
+          "[ledger][money][genesis]") {
+  Rules r;
+  r.conversion.member_kinds = KindBit(AccountKind::kExchangeOffice);
+  CHECK_THAT(ValidateRules(r).message(), Catch::Contains("member_kinds"));
+  r.conversion.member_kinds = KindBit(AccountKind::kAssociation) | KindBit(AccountKind::kResident);
+  CHECK_FALSE(ValidateRules(r).ok());
+  r.conversion.member_kinds = kDefaultConvertibleKinds;
+  REQUIRE(ValidateRules(r).ok());
+  r.conversion.office_cash_ceiling = -1;
+  CHECK_THAT(ValidateRules(r).message(), Catch::Contains("ceiling"));
+
+  // A version 3 ledger with neither set keeps the governance bytes of layout 2.
+  Fixture f = Roue({Agglo()}, Version3);
+  const std::string before = EncodeGovernance(f.state().governance());
+  CHECK(before[0] == 2);
+  // The board sets a ceiling and a kind mask: layout 4, read back whole, and enforced.
+  Rules rules = f.state().governance().rules;
+  rules.conversion.office_cash_ceiling = 20'00;
+  rules.conversion.member_kinds = KindBit(AccountKind::kResident);
+  REQUIRE_OK(f.SubmitAt(f.MakeOp("board-1", Propose{SetRules{rules}, kNov2026 + kDay}), kNov2026));
+  const std::string pending = EncodeGovernance(f.state().governance());
+  CHECK(pending[0] == 4);  // the pending set_rules carries the fields
+  Governance back;
+  REQUIRE(DecodeGovernance(pending, &back));
+  CHECK(EncodeGovernance(back) == pending);
+  const Hash proposal = f.state().governance().pending.at(0).id;
+  REQUIRE_OK(f.SubmitAt(f.MakeOp("board-2", Approve{proposal}), kNov2026));
+  const Governance& g = f.state().governance();
+  CHECK(g.rules.conversion.office_cash_ceiling == 20'00);
+  CHECK(g.rules.conversion.member_kinds == KindBit(AccountKind::kResident));
+  const std::string after = EncodeGovernance(g);
+  CHECK(after[0] == 4);
+  CHECK(after.size() == before.size() + 12);  // u32 kinds + i64 ceiling
+  REQUIRE(DecodeGovernance(after, &back));
+  CHECK(back.rules.conversion.office_cash_ceiling == 20'00);
+  CHECK(f.SubmitAt(Convert(f, "shop", 10'00), kNov2026).code() == Code::kNotConvertible);
+  CHECK(f.SubmitAt(Convert(f, "alice", 20'01), kNov2026).code() == Code::kOfficeCashCeiling);
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 20'00), kNov2026));
+
+  // The wire codec keeps both fields.
+  Genesis with = f.genesis();
+  with.rules = g.rules;
+  Genesis decoded;
+  REQUIRE(codec::DecodeGenesis(codec::EncodeGenesis(with), &decoded).ok());
+  CHECK(decoded.rules.conversion.office_cash_ceiling == 20'00);
+  CHECK(decoded.rules.conversion.member_kinds == KindBit(AccountKind::kResident));
 }
 
 }  // namespace

@@ -253,6 +253,8 @@ TEST_CASE("a genesis sets the money rules and bonus programmes as data",
 backing = "1/1"
 conversion_min = "1,00"
 conversion_max = "500.00"
+conversion_kinds = ["resident", "merchant"]
+office_cash_ceiling = "2000,00"
 reconversion_fee = "5/100"
 reconversion_min = "10.00"
 
@@ -280,6 +282,9 @@ min_euros = "5.00"
   REQUIRE(s.ok());
   CHECK(g.rules.conversion.min_euros == 100);
   CHECK(g.rules.conversion.max_euros == 50'000);
+  CHECK(g.rules.conversion.member_kinds ==
+        (KindBit(AccountKind::kResident) | KindBit(AccountKind::kMerchant)));
+  CHECK(g.rules.conversion.office_cash_ceiling == 200'000);
   CHECK(g.rules.reconversion.fee_num == 5);
   CHECK(g.rules.reconversion.fee_den == 100);
   CHECK(g.rules.reconversion.min_units == 1'000);
@@ -312,6 +317,12 @@ min_euros = "5.00"
   CHECK_THAT(
       GenesisError(Replace(text, "reconversion_fee = \"5/100\"", "reconversion_fee = \"5%\"")),
       Contains("reconversion_fee"));
+  // An office never converts for an office or the association, whatever the file says.
+  CHECK_THAT(GenesisError(Replace(text, "[\"resident\", \"merchant\"]",
+                                  "[\"resident\", \"exchange-office\"]")),
+             Contains("conversion_kinds entries must be among: resident, merchant, municipality"));
+  CHECK_THAT(GenesisError(Replace(text, "\"2000,00\"", "\"-1.00\"")),
+             Contains("office_cash_ceiling"));
 }
 
 TEST_CASE("the contract's config example parses, and an empty config is all defaults",
@@ -467,8 +478,12 @@ TEST_CASE("listen addresses are HOST:PORT with a real host and port", "[node][co
 TEST_CASE("the demo currency is the contract's, valid, with its keys written 0600",
           "[node][demo]") {
   Demo demo = MakeDemo(1'700'000'000'000);
-  const Genesis& g = demo.genesis;
+  Genesis& g = demo.genesis;
+  // As init writes it: the current version, with a node key.
+  g.version = kCurrentGenesisVersion;
+  g.node_key = KeyPair::Generate().public_key();
   REQUIRE(ValidateGenesis(g).ok());
+  CHECK(g.rules.conversion.office_cash_ceiling == 2'000'00);
   CHECK(g.currency_code == "ROUE");
   CHECK(g.currency_name == "la Roue (démo)");
   CHECK(g.board_threshold == 1);
