@@ -165,6 +165,10 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     e["time"] = UtcIso(r.time_ms());
     e["operation_id"] = ToHex(r.operation_id());
     e["type"] = std::string(OpTypeName(m.op.type()));
+    if (r.has_redacted()) {  // another account's multi-leg payment: this account's legs only
+      e["redacted"] = true;
+      e["legs"] = r.redacted().leg_count();
+    }
     e["direction"] = direction;
     e["amount"] = money.Plain(m.units);
     e["amount_minor"] = m.units;
@@ -515,6 +519,10 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       j["time"] = UtcIso(r.time_ms());
       j["operation_id"] = ToHex(r.operation_id());
       j["type"] = std::string(OpTypeName(m.op.type()));
+      if (r.has_redacted()) {
+        j["redacted"] = true;
+        j["legs"] = r.redacted().leg_count();
+      }
       j["amount"] = money.Plain(m.units);
       j["amount_minor"] = m.units;
       j["currency"] = money.code();
