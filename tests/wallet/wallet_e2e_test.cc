@@ -492,11 +492,31 @@ TEST_CASE("a payee of a batch payment sees its own line in history and watch, no
   CHECK(live["redacted"] == true);
   CHECK(watch.out().find(shop) == std::string::npos);
 
-  // The payer sees its whole payment.
+  // Its receipt, by journal entry: what is bob's, and a note on what cannot be checked.
+  const std::string entry = std::to_string(e["sequence"].get<uint64_t>());
+  CommandResult receipt = w.Liard({"--key", "bob", "receipt", entry});
+  INFO(receipt.out << receipt.err);
+  CHECK(receipt.exit_code == 0);
+  CHECK(Has(receipt.out, "Alice Martin (" + ShortAddress(alice) +
+                             ") paid you 1.25 ROUE « pour bob », part of a payment to 2 accounts"));
+  CHECK(Has(receipt.out, "NOTE    this is your part of a payment to 2 accounts"));
+  CHECK(receipt.out.find("FAILED") == std::string::npos);
+  CHECK(receipt.out.find("boutique") == std::string::npos);
+  json rj = w.Json({"--key", "bob", "receipt", entry, "--json"});
+  CHECK(rj["redacted"] == true);
+  CHECK(rj["verified"] == false);
+  CHECK(rj["type"] == "multi-transfer");
+  CHECK(w.Liard({"--key", "shop", "receipt", "999"}).exit_code == 1);  // no such entry
+
+  // The payer sees its whole payment, and its receipt by entry verifies as by operation id.
   json mine = w.Json({"--key", "alice", "history", "--json"})["entries"][0];
   CHECK(mine.count("redacted") == 0);
   CHECK(mine["amount_minor"] == -375);
   CHECK(mine["detail"] == "batch of 2 payments");
+  json whole = w.Json({"--key", "alice", "receipt", entry, "--json"});
+  CHECK(whole["operation_id"] == mine["operation_id"]);
+  CHECK(whole.count("redacted") == 0);
+  CHECK(Has(w.Liard({"--key", "alice", "receipt", entry}).out, "OK      the Ed25519 signature"));
 }
 
 TEST_CASE("watch sees a payment as it commits", "[wallet][e2e]") {
