@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "ledger/amount.h"
+
 namespace liard {
 namespace {
 
@@ -74,7 +76,8 @@ std::vector<std::unique_ptr<Invariant>> MakeInvariants(const Genesis& genesis) {
   v.push_back(std::make_unique<IssuanceMatchesCirculation>());
   v.push_back(std::make_unique<NoForbiddenSign>());
   v.push_back(std::make_unique<ReserveCovered>(genesis.par_num, genesis.par_den));
-  v.push_back(std::make_unique<BalanceCeiling>());
+  v.push_back(
+      std::make_unique<BalanceCeiling>(static_cast<int>(genesis.decimals), genesis.currency_code));
   return v;
 }
 
@@ -96,9 +99,9 @@ Status BalanceCeiling::Check(const StateView& before, const Delta& delta,
     const KindLimits* l = rules.LimitsFor(account->kind);
     if (l != nullptr && l->balance_ceiling > 0 && balance > l->balance_ceiling)
       return Status(Code::kBalanceCeiling,
-                    "the account '" + account->name + "' would hold " + std::to_string(balance) +
-                        " minor units, above the " + std::string(KindName(account->kind)) +
-                        " ceiling of " + std::to_string(l->balance_ceiling));
+                    "the balance of the account '" + account->name + "' would pass the " +
+                        std::string(KindName(account->kind)) + " ceiling of " +
+                        FormatAmount(Amount(l->balance_ceiling), decimals_, currency_code_));
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #define LIARD_LEDGER_INVARIANTS_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -59,10 +60,18 @@ class ReserveCovered final : public Invariant {
 
 // No member account that the delta credits ends above its kind's balance ceiling (rules'
 // limits). An account already above a ceiling the board lowered may still spend.
+// Its refusal names the account and the ceiling (public rules), never the balance: the signer
+// is not the account credited and may not read it.
 class BalanceCeiling final : public Invariant {
  public:
+  BalanceCeiling(int decimals, std::string currency_code)
+      : decimals_(decimals), currency_code_(std::move(currency_code)) {}
   std::string_view name() const override { return "balance-ceiling"; }
   Status Check(const StateView&, const Delta&, const Effects&) const override;
+
+ private:
+  int decimals_;
+  std::string currency_code_;
 };
 
 // The invariants of a ledger with this genesis, in the order they are checked.

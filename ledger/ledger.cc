@@ -426,19 +426,16 @@ class Applier {
   }
 
  private:
-  // A member account that can be paid now.
+  // A member account that can be paid now. A refusal names nothing private of the payee (its
+  // freeze reason is the board's word to the payee, not to every payer).
   Status Payee(const Account* to) const {
     if (to == nullptr)
       return Status(Code::kUnknownDestination, "the account to be paid does not exist");
     if (to->status == AccountStatus::kFrozen)
-      return Status(Code::kDestinationFrozen,
-                    "the account to be paid is frozen" + Because(to->freeze_reason));
+      return Status(Code::kDestinationFrozen, "the account to be paid is frozen");
     if (to->status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the account to be paid is closed");
     return Status::Ok();
-  }
-  static std::string Because(const std::string& reason) {
-    return reason.empty() ? "" : " (" + reason + ")";
   }
 
   // What a payer of `total` must satisfy besides the balance: a current membership, the daily
@@ -752,9 +749,9 @@ class Applier {
       return Status(Code::kWrongAccountKind, "the account named is a " +
                                                  std::string(KindName(a->kind)) + ", not a " +
                                                  std::string(role));
+    // The board's reason is for the account's holder and its readers, not for the signer.
     if (must_be_active && a->status == AccountStatus::kFrozen)
-      return Status(Code::kDestinationFrozen,
-                    "the " + std::string(role) + " account is frozen" + Because(a->freeze_reason));
+      return Status(Code::kDestinationFrozen, "the " + std::string(role) + " account is frozen");
     if (must_be_active && a->status == AccountStatus::kClosed)
       return Status(Code::kDestinationClosed, "the " + std::string(role) + " account is closed");
     *out = a;

@@ -131,8 +131,10 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
   const Hash pid = ProgrammeId(p->name);
   if (p->monthly_cap > 0) {
     int64_t used = state.Balance(BonusTallyKey(pid, member.id, now_ms));
-    limit(p->monthly_cap - used, "the monthly bonus cap of " + Units(g, p->monthly_cap) +
-                                     " is reached (" + Units(g, used) + " already this month)");
+    // The member's tally is the member's: the office that signs learns only that it
+    // was reached, not how much of it the member had used.
+    limit(p->monthly_cap - used,
+          "the monthly bonus cap of " + Units(g, p->monthly_cap) + " is reached");
   }
   int64_t budget = state.Balance(BookKey{Slot::kSponsorBudget, pid});
   int64_t budget_units;

@@ -12,6 +12,7 @@
 #include "ledger/journal.h"
 #include "ledger/money.h"
 #include "ledger/read_auth.h"
+#include "node/redact.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -203,6 +204,14 @@ grpc::Status LedgerServiceImpl::StillGranted(grpc::ServerContext* ctx, ReadGrant
   return ReadRefusal(ctx, grant->method,
                      Status(s.code(), "this stream's reader may no longer read it (" + s.message() +
                                           "); the stream ends"));
+}
+
+bool LedgerServiceImpl::ReadsWhole(const ReadGrant& grant) const {
+  // Anyone but the target itself was granted as a treasurer or an auditor.
+  if (!grant.has_target || grant.request.reader != grant.target) return true;
+  return applier_->Read([&](const MemoryState& state, const HeadState&) {
+    return ReadsWholeEntries(state, grant.request.reader);
+  });
 }
 
 grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
@@ -483,8 +492,10 @@ grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
                                            pb::GetHistoryResponse* resp) {
   AccountId id;
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetHistory", &id);
+  ReadGrant grant;
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetHistory", &id, &grant);
   if (!allowed.ok()) return allowed;
+  const bool whole = ReadsWhole(grant);
   grpc::Status found = FindAccountId("id", req->id(), &id);
   if (!found.ok()) return found;
   uint32_t limit =
@@ -496,8 +507,10 @@ grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
   bool more = seqs.size() > limit;
   if (more) seqs.resize(limit);
   for (uint64_t seq : seqs) {
-    s = ReadReceipt(seq, resp->add_entries());
+    pb::Receipt* r = resp->add_entries();
+    s = ReadReceipt(seq, r);
     if (!s.ok()) return Internal(s);
+    if (!whole) RedactFor(id, r);
   }
   resp->set_next_before(more ? seqs.back() : 0);
   return grpc::Status::OK;
@@ -626,6 +639,7 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
     ~Unsubscribe() { hub->Unsubscribe(sub); }
   } unsubscribe{hub_, sub};
 
+  bool whole = ReadsWhole(grant);
   uint64_t last_sent = 0;
   if (req->from_sequence() > 0) {
     std::vector<uint64_t> replay;  // newest first
@@ -644,6 +658,7 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
       pb::Receipt r;
       Status s = ReadReceipt(*it, &r);
       if (!s.ok()) return Internal(s);
+      if (!whole) RedactFor(id, &r);
       if (!writer->Write(r)) return grpc::Status::CANCELLED;
       last_sent = *it;
     }
@@ -655,10 +670,12 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
     if (!still.ok()) return still;
     std::vector<CommittedOp> ops;
     Subscription::State state = sub->Wait(kStreamPoll, &ops);
+    if (!ops.empty()) whole = ReadsWhole(grant);  // roles may have changed since
     for (const CommittedOp& op : ops) {
       if (op->entry.sequence <= last_sent) continue;
       pb::Receipt r;
       FillReceipt(*op, &r);
+      if (!whole) RedactFor(id, &r);
       if (!writer->Write(r)) return grpc::Status::CANCELLED;
       last_sent = op->entry.sequence;
     }

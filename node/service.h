@@ -98,6 +98,8 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   // For a stream: at most every kReadRecheck, decides `grant` again against the current state
   // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
   grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
+  // Whether the grant's reader sees entries whole, or a payee's part only (node/redact.h).
+  bool ReadsWhole(const ReadGrant& grant) const;
   grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
                            const Status& s) const;
   // Decodes and preflights one envelope, given as the bytes the client sent (the costly

@@ -165,6 +165,10 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     e["time"] = UtcIso(r.time_ms());
     e["operation_id"] = ToHex(r.operation_id());
     e["type"] = std::string(OpTypeName(m.op.type()));
+    if (r.has_redacted()) {  // another account's multi-leg payment: this account's legs only
+      e["redacted"] = true;
+      e["legs"] = r.redacted().leg_count();
+    }
     e["direction"] = direction;
     e["amount"] = money.Plain(m.units);
     e["amount_minor"] = m.units;
@@ -280,22 +284,57 @@ CliStatus Pay(Session& session, const PayArgs& args) {
   return CliStatus::Ok();
 }
 
+// The receipt of journal entry `entry` from the account's own history: how a payee finds an
+// entry whose operation id it was not given (its line of another account's multi-leg payment).
+CliStatus ReceiptOfEntry(Session& session, uint64_t entry, pb::Receipt* out) {
+  KeyFile key;
+  pb::AccountInfo me;
+  CliStatus s = MyAccount(session, &key, &me);
+  if (!s.ok()) return s;
+  pb::GetHistoryResponse page;
+  s = session.node().GetHistory(key.account, entry + 1, 1, &page);
+  if (!s.ok()) return s;
+  if (page.entries_size() == 0 || page.entries(0).sequence() != entry)
+    return CliStatus::Refused("journal entry " + std::to_string(entry) +
+                              " is not in the history of " + Party(me.name(), me.address()));
+  *out = page.entries(0);
+  return CliStatus::Ok();
+}
+
 CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   std::string bytes;
   Hash id;
-  if (!FromHex(id_hex, &bytes) || !id.Assign(bytes))
+  uint64_t entry = 0;
+  const bool is_entry = !id_hex.empty() && id_hex.size() <= 19 &&
+                        id_hex.find_first_not_of("0123456789") == std::string::npos;
+  if (is_entry) {
+    entry = std::stoull(id_hex);
+    if (entry == 0) return CliStatus::Usage("journal entries are numbered from 1");
+  } else if (!FromHex(id_hex, &bytes) || !id.Assign(bytes)) {
     return CliStatus::Usage(
         "an operation id is 64 hexadecimal characters, as printed by the "
-        "command that sent it");
+        "command that sent it, or a journal entry number from 'liard history --json'");
+  }
   CliStatus s = session.Connect();
   if (!s.ok()) return s;
   pb::Receipt r;
-  s = session.node().GetOperation(id, &r);
+  s = is_entry ? ReceiptOfEntry(session, entry, &r) : session.node().GetOperation(id, &r);
   if (!s.ok()) return s;
-  std::vector<Check> checks = VerifyReceipt(r, session.ledger_id(), id);
+  std::vector<Check> checks;
+  std::vector<std::string> notes;
+  if (r.has_redacted()) {
+    // Nothing of the envelope to check: say so, and check what can be (the checkpoint).
+    notes.push_back("this is your part of a payment to " +
+                    std::to_string(r.redacted().leg_count()) +
+                    " accounts: the node leaves the others' legs out, so the signature and the "
+                    "entry hash cannot be checked here (a treasurer or an auditor can, from the "
+                    "journal)");
+  } else {
+    if (is_entry) id.Assign(r.operation_id());  // a whole receipt: checked as by its id
+    checks = VerifyReceipt(r, session.ledger_id(), id);
+  }
 
   // The node's latest signed checkpoint, and the chain from this entry up to it.
-  std::vector<std::string> notes;
   pb::SignedCheckpoint cp;
   s = session.node().GetCheckpoint(&cp);
   if (!s.ok()) return s;
@@ -378,7 +417,16 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   Movement m;
   Operation op;
   std::string summary;
-  if (codec::DecodeOperation(r.operation().body(), &op).ok()) {
+  if (r.has_redacted()) {
+    KeyFile key;
+    s = session.LoadKey(&key);
+    if (!s.ok()) return s;
+    s = DescribeFor(r, key.account, session.money(), &m);
+    if (!s.ok()) return s;
+    op = m.op;
+    summary = session.NameOf(op.account) + " paid you " + session.money().Units(m.units) +
+              (m.memo.empty() ? "" : " « " + SafeText(m.memo) + " »") + ", " + m.detail;
+  } else if (codec::DecodeOperation(r.operation().body(), &op).ok()) {
     summary = session.NameOf(op.account) + ": " +
               Summarize(op, r.postings(), session.genesis(), session.money(),
                         [&](const AccountId& a) { return session.NameOf(a); });
@@ -387,7 +435,11 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   for (const auto& c : checks) all_ok = all_ok && c.ok;
   if (as_json) {
     json j;
-    j["operation_id"] = ToHex(id);
+    j["operation_id"] = ToHex(r.operation_id());
+    if (r.has_redacted()) {
+      j["redacted"] = true;
+      j["legs"] = r.redacted().leg_count();
+    }
     j["sequence"] = r.sequence();
     j["time_ms"] = r.time_ms();
     j["time"] = UtcIso(r.time_ms());
@@ -401,11 +453,11 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     j["checks"] = cs;
     j["notes"] = notes;
     j["chain_checked"] = chain_checked;
-    j["verified"] = all_ok;
+    j["verified"] = all_ok && !r.has_redacted();  // a redacted receipt's content is unchecked
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "operation " << ToHex(id) << "\n"
-              << "journal entry " << r.sequence() << ", " << LocalDateTime(r.time_ms()) << "\n"
+    if (!r.has_redacted()) std::cout << "operation " << ToHex(r.operation_id()) << "\n";
+    std::cout << "journal entry " << r.sequence() << ", " << LocalDateTime(r.time_ms()) << "\n"
               << summary << "\n\n";
     for (const auto& c : checks) std::cout << (c.ok ? "OK      " : "FAILED  ") << c.what << "\n";
     for (const auto& n : notes) std::cout << "NOTE    " << n << "\n";
@@ -515,6 +567,10 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       j["time"] = UtcIso(r.time_ms());
       j["operation_id"] = ToHex(r.operation_id());
       j["type"] = std::string(OpTypeName(m.op.type()));
+      if (r.has_redacted()) {
+        j["redacted"] = true;
+        j["legs"] = r.redacted().leg_count();
+      }
       j["amount"] = money.Plain(m.units);
       j["amount_minor"] = m.units;
       j["currency"] = money.code();
@@ -583,7 +639,9 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   auto rc = std::make_shared<ReceiptArgs>();
   CLI::App* re = app.add_subcommand(
       "receipt", "fetch an operation and verify it locally (signature, hashes, checkpoint)");
-  re->add_option("ID", rc->id, "the operation id (64 hex characters)")->required();
+  re->add_option("ID", rc->id,
+                 "the operation id (64 hex characters), or a journal entry of your history")
+      ->required();
   re->add_flag("--json", rc->json, "print JSON");
   re->footer("Exit 1 if any check fails.\nExample:\n  liard receipt 3f1a...e9");
   ctx.On(re, [rc](Session& s) { return Receipt(s, rc->id, rc->json); });

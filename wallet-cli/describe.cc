@@ -16,9 +16,45 @@ int64_t SumPostings(const google::protobuf::RepeatedPtrField<pb::Posting>& posti
   return sum;
 }
 
+namespace {
+
+// A payee's part of another account's multi-leg payment, as the node sends it: the payer and
+// the payee's own legs, in the payment's order.
+CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Movement* m) {
+  const pb::Redaction& r = receipt.redacted();
+  MultiTransfer mine;
+  for (const pb::Leg& leg : r.legs()) {
+    Leg l;
+    if (!l.to.Assign(leg.to()))
+      return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +
+                              " names a leg's payee that is not 32 bytes");
+    l.amount = Amount(leg.amount());
+    l.memo = leg.memo();
+    if (l.to == me && m->memo.empty()) m->memo = l.memo;
+    mine.legs.push_back(std::move(l));
+  }
+  if (!m->op.account.Assign(r.payer()))
+    return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +
+                            " names a payer that is not 32 bytes");
+  m->op.payload = std::move(mine);
+  m->has_counterparty = true;
+  m->counterparty = m->op.account;
+  m->detail = "part of a payment to " + std::to_string(r.leg_count()) + " accounts";
+  return CliStatus::Ok();
+}
+
+}  // namespace
+
 CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Money& money,
                       Movement* out) {
   Movement m;
+  if (receipt.has_redacted()) {
+    CliStatus c = DescribeRedacted(receipt, me, &m);
+    if (!c.ok()) return c;
+    m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
+    *out = std::move(m);
+    return CliStatus::Ok();
+  }
   Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
   if (!s.ok())
     return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +

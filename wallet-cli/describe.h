@@ -30,7 +30,9 @@ struct Movement {
 };
 
 // Decodes the receipt's body and reads its postings from `me`'s point of view. A local error
-// if the body does not decode (the node sent something it should not have).
+// if the body does not decode (the node sent something it should not have). A redacted receipt
+// (a payee's part of another account's multi-leg payment) gives `op` with the payer as account,
+// no sequence, and `me`'s legs only; `detail` says how many accounts the payment paid.
 [[nodiscard]] CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me,
                                     const Money& money, Movement* out);
 

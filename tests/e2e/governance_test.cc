@@ -2,6 +2,7 @@
 // M of N signatures, the emergency pause, re-keying, and TLS.
 #include <catch2/catch.hpp>
 #include <future>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <string>
@@ -567,6 +568,183 @@ TEST_CASE(
   CheckRefused(c.Submit(c.SignTransfer("bob", "alice", 1'00, 1)), Code::kAccountFrozen);
   CheckRefused(c.Submit(c.SignTransfer("alice", "bob", 1'00, 1)), Code::kDestinationFrozen);
   CHECK(c.AccountOf("bob").balance() == 50'00);
+}
+
+// A Simulate of `op` signed for by `signer`'s own read request.
+pb::SimulateResponse SimulateAs(Client& c, const KeyPair& signer, Operation op) {
+  op.ledger_id = c.ledger_id();
+  const AccountId account = op.account;
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::SimulateRequest req;
+  req.set_body(codec::EncodeOperation(op));
+  req.set_public_key(std::string(signer.public_key().view()));
+  *req.mutable_auth() = c.SignRead(signer, "Simulate", &account);
+  pb::SimulateResponse resp;
+  grpc::Status s = c.stub().Simulate(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return resp;
+}
+
+void CheckSaysNoneOf(const std::string& message, std::initializer_list<const char*> secrets) {
+  INFO(message);
+  for (const char* secret : secrets) CHECK(message.find(secret) == std::string::npos);
+}
+
+TEST_CASE("a refusal tells its signer nothing private of another account, and the owner all",
+          "[e2e][privacy]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  std::map<std::string, uint64_t> seq;
+  Rules rules;
+  REQUIRE(codec::DecodeRules(c.Governance().rules(), &rules).ok());
+  rules.limits = {KindLimits{AccountKind::kResident, 0, 0, 120'00}};
+  REQUIRE(Propose(c, seq, "board-1", SetRules{rules}).status.ok());
+
+  // An office may not read alice's 100.00: a conversion past her ceiling says so, no more.
+  Operation convert;
+  convert.account = Id("office");
+  convert.sequence = 1;
+  convert.payload = liard::Conversion{Id("alice"), Amount(25'00), ""};
+  pb::SimulateResponse quote = SimulateAs(c, KeyFor("office"), convert);
+  CHECK(quote.code() == static_cast<uint32_t>(Code::kBalanceCeiling));
+  CHECK_THAT(quote.message(), Catch::Contains("resident ceiling of 120.00 ROUE"));
+  CheckSaysNoneOf(quote.message(), {"125", "12500", "100.00", "10000"});
+  CHECK(quote.postings_size() == 0);
+  SubmitOutcome converted = c.Submit(c.Sign(KeyFor("office"), convert));
+  CheckRefused(converted, Code::kBalanceCeiling);
+  CheckSaysNoneOf(converted.status.error_message(), {"125", "12500", "100.00", "10000"});
+
+  // A payer learns that bob is frozen (his public card says as much), not the board's reason.
+  const std::string reason = "stolen phone reported 12 March";
+  REQUIRE(Propose(c, seq, "board-1", Freeze{Id("bob"), reason}).status.ok());
+  SubmitOutcome paid = c.Submit(c.SignTransfer("alice", "bob", 1'00, 1));
+  CheckRefused(paid, Code::kDestinationFrozen);
+  CheckSaysNoneOf(paid.status.error_message(), {"stolen", "March"});
+  Operation pay;
+  pay.account = Id("alice");
+  pay.sequence = 1;
+  pay.payload =
+      liard::MultiTransfer{{Leg{Id("carol"), Amount(1'00), ""}, Leg{Id("bob"), Amount(1'00), ""}}};
+  pb::SimulateResponse preview = SimulateAs(c, KeyFor("alice"), pay);
+  CHECK(preview.code() == static_cast<uint32_t>(Code::kDestinationFrozen));
+  CHECK(preview.leg() == 2);
+  CheckSaysNoneOf(preview.message(), {"stolen", "March"});
+
+  // Each owner still hears its own: bob his reason, alice her balance.
+  SubmitOutcome own = c.Submit(c.SignTransfer("bob", "alice", 1'00, 1));
+  CheckRefused(own, Code::kAccountFrozen);
+  CHECK_THAT(own.status.error_message(), Catch::Contains(reason));
+  SubmitOutcome broke = c.Submit(c.SignTransfer("alice", "shop", 150'00, 1));
+  CheckRefused(broke, Code::kInsufficientFunds);
+  CHECK_THAT(broke.status.error_message(), Catch::Contains("100.00 ROUE"));
+  CHECK(c.AccountOf("alice").balance() == 100'00);
+}
+
+// The receipts of `id`'s history, read with `reader`'s own request.
+std::vector<pb::Receipt> HistoryAs(Client& c, const KeyPair& reader, const AccountId& id) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetHistoryRequest req;
+  req.set_id(std::string(id.view()));
+  *req.mutable_auth() = c.SignRead(reader, "GetHistory", &id);
+  pb::GetHistoryResponse resp;
+  grpc::Status s = c.stub().GetHistory(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return {resp.entries().begin(), resp.entries().end()};
+}
+
+// A payee's view of alice's two-leg payment: its own leg, the entry's place, nothing else.
+void CheckOwnLegOnly(const pb::Receipt& r, std::string_view payee, int64_t amount,
+                     std::string_view memo, std::string_view other, int64_t other_amount,
+                     std::string_view other_memo, const pb::Receipt& whole) {
+  INFO(payee << "'s receipt of entry " << r.sequence());
+  REQUIRE(r.has_redacted());
+  CHECK(r.redacted().payer() == IdBytes("alice"));
+  CHECK(r.redacted().leg_count() == 2);
+  REQUIRE(r.redacted().legs_size() == 1);
+  CHECK(r.redacted().legs(0).to() == IdBytes(payee));
+  CHECK(r.redacted().legs(0).amount() == amount);
+  CHECK(r.redacted().legs(0).memo() == memo);
+  CHECK(r.operation_id().empty());  // it would fetch the whole receipt from GetOperation
+  CHECK(r.envelope().empty());
+  CHECK_FALSE(r.has_operation());
+  REQUIRE(r.postings_size() == 1);
+  CHECK(r.postings(0).owner() == IdBytes(payee));
+  CHECK(r.postings(0).amount() == amount);
+  // The entry's place in the chain is the whole entry's.
+  CHECK(r.sequence() == whole.sequence());
+  CHECK(r.entry_hash() == whole.entry_hash());
+  CHECK(r.prev_hash() == whole.prev_hash());
+  const std::string bytes = r.SerializeAsString();
+  CHECK(bytes.find(IdBytes(other)) == std::string::npos);
+  CHECK(bytes.find(std::string(other_memo)) == std::string::npos);
+  for (const auto& p : r.postings()) {
+    CHECK(p.amount() != other_amount);
+    CHECK(p.amount() != -(amount + other_amount));
+  }
+}
+
+TEST_CASE("each payee of a multi-leg payment reads its own leg; the payer and a treasurer all",
+          "[e2e][privacy][multi]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  Operation pay;
+  pay.account = Id("alice");
+  pay.sequence = 1;
+  pay.payload = liard::MultiTransfer{
+      {Leg{Id("bob"), Amount(3'00), "for bob"}, Leg{Id("carol"), Amount(7'00), "for carol"}}};
+  REQUIRE(c.Submit(c.Sign(KeyFor("alice"), pay)).status.ok());
+  // A payment to one account is its payee's to see whole, as before.
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1'00, 2, "single")).status.ok());
+
+  // The payer reads its own payment whole.
+  std::vector<pb::Receipt> alices = HistoryAs(c, KeyFor("alice"), Id("alice"));
+  REQUIRE(alices.size() == 2);
+  const pb::Receipt whole = alices[1];
+  CHECK_FALSE(whole.has_redacted());
+  CHECK(whole.operation_id() == HashBytes(c.OperationIdOf(c.Sign(KeyFor("alice"), pay))));
+  CHECK(whole.postings_size() == 3);  // alice, bob and carol
+
+  std::vector<pb::Receipt> bobs = HistoryAs(c, KeyFor("bob"), Id("bob"));
+  REQUIRE(bobs.size() == 2);
+  CHECK_FALSE(bobs[0].has_redacted());  // the single transfer
+  CHECK(bobs[0].envelope() == alices[0].envelope());
+  CheckOwnLegOnly(bobs[1], "bob", 3'00, "for bob", "carol", 7'00, "for carol", whole);
+  std::vector<pb::Receipt> carols = HistoryAs(c, KeyFor("carol"), Id("carol"));
+  REQUIRE(carols.size() == 1);
+  CheckOwnLegOnly(carols[0], "carol", 7'00, "for carol", "bob", 3'00, "for bob", whole);
+
+  // The treasurer (the association) reads bob's history whole.
+  std::vector<pb::Receipt> treasurers = HistoryAs(c, KeyFor("association"), Id("bob"));
+  REQUIRE(treasurers.size() == 2);
+  CHECK_FALSE(treasurers[1].has_redacted());
+  CHECK(treasurers[1].envelope() == whole.envelope());
+
+  // Watch: the replayed entry and a live one are redacted the same way.
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(20'000));
+  pb::WatchRequest req;
+  req.set_account(IdBytes("carol"));
+  req.set_from_sequence(1);
+  const AccountId carol = Id("carol");
+  *req.mutable_auth() = c.SignRead(KeyFor("carol"), "Watch", &carol);
+  auto reader = c.stub().Watch(&ctx, req);
+  pb::Receipt replayed;
+  REQUIRE(reader->Read(&replayed));
+  CheckOwnLegOnly(replayed, "carol", 7'00, "for carol", "bob", 3'00, "for bob", whole);
+  pay.sequence = 3;
+  pay.payload = liard::MultiTransfer{
+      {Leg{Id("carol"), Amount(2'00), "again"}, Leg{Id("bob"), Amount(5'00), "bob again"}}};
+  REQUIRE(c.Submit(c.Sign(KeyFor("alice"), pay)).status.ok());
+  pb::Receipt live;
+  REQUIRE(reader->Read(&live));
+  std::vector<pb::Receipt> again = HistoryAs(c, KeyFor("alice"), Id("alice"));
+  CheckOwnLegOnly(live, "carol", 2'00, "again", "bob", 5'00, "bob again", again[0]);
+  ctx.TryCancel();
+  (void)reader->Finish();
 }
 
 TEST_CASE("a stream ends once its reader may no longer read: a re-keyed phone, a revoked auditor",

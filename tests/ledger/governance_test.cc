@@ -323,7 +323,7 @@ TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
   CHECK(Decide(f, Rekey{Fixture::Id("alice"), not_a_point}).code() == Code::kBadDecision);
 }
 
-TEST_CASE("a frozen account can neither send nor receive, and the reason is shown",
+TEST_CASE("a frozen account can neither send nor receive, and only its holder sees the reason",
           "[ledger][governance][freeze]") {
   Fixture f = Town();
   REQUIRE(Decide(f, Freeze{Fixture::Id("bob"), "card reported stolen"}).ok());
@@ -335,10 +335,16 @@ TEST_CASE("a frozen account can neither send nor receive, and the reason is show
   CHECK(send.message().find("card reported stolen") != std::string::npos);
   Status receive = f.Submit(f.TransferOp("alice", "bob", 100));
   CHECK(receive.code() == Code::kDestinationFrozen);
-  CHECK(receive.message().find("card reported stolen") != std::string::npos);
-  CHECK(f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(1), ""},
-                                                 Leg{Fixture::Id("bob"), Amount(1), ""}}}))
-            .code() == Code::kDestinationFrozen);
+  // The board's reason is private to bob and those who may read his account, not his payers.
+  CHECK(receive.message() == "the account to be paid is frozen");
+  Status leg = f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(1), ""},
+                                                        Leg{Fixture::Id("bob"), Amount(1), ""}}}));
+  CHECK(leg.code() == Code::kDestinationFrozen);
+  CHECK(leg.message() == "leg 2: the account to be paid is frozen");
+  // Nor to an office converting for him.
+  Status convert = f.Submit(f.MakeOp("office", Conversion{Fixture::Id("bob"), Amount(1'000), ""}));
+  CHECK(convert.code() == Code::kDestinationFrozen);
+  CHECK(convert.message().find("stolen") == std::string::npos);
   CHECK(f.Submit(ProposeOp(f, "board-1", Freeze{Fixture::Id("bob"), ""})).code() ==
         Code::kBadDecision);  // a freeze always says why
   REQUIRE(Decide(f, Unfreeze{Fixture::Id("bob")}).ok());
@@ -427,6 +433,48 @@ TEST_CASE("residents' limits: largest payment, daily total and balance ceiling",
   CHECK(leg.code() == Code::kBalanceCeiling);
   // The tally book counts, it does not balance the books: totals still reconcile.
   REQUIRE(CheckTotals(f.state().NonZeroBalances(), f.state().totals()).ok());
+}
+
+TEST_CASE("a ceiling refusal names the payee and the ceiling, never the payee's balance",
+          "[ledger][governance][limits][privacy]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, SetRules{WithResidentLimits(f.state().governance().rules, 0, 0, 12'000)}).ok());
+  // bob holds 5.00; 115.01 more would make 120.01, which neither the town nor an office may
+  // read: the refusal, simulated or submitted, says that the ceiling bit and nothing more.
+  const std::vector<std::pair<std::string, Payload>> ops = {
+      {"town", Transfer{Fixture::Id("bob"), Amount(11'501), ""}},
+      {"town", MultiTransfer{{Leg{Fixture::Id("shop"), Amount(1), ""},
+                              Leg{Fixture::Id("bob"), Amount(11'501), ""}}}},
+      {"office", Conversion{Fixture::Id("bob"), Amount(11'501), ""}}};  // at par 1/1
+  for (const auto& [actor, payload] : ops) {
+    const Operation op = f.MakeOp(actor, payload);
+    Delta d;
+    for (const Status& s :
+         {f.ledger().Simulate(f.state(), op, Fixture::Id(actor), ApplyContext{kNow}, &d),
+          f.Submit(op)}) {
+      INFO(actor << ": " << s.ToString());
+      CHECK(s.code() == Code::kBalanceCeiling);
+      CHECK(s.message().find("'bob'") != std::string::npos);
+      CHECK(s.message().find("120.00 ROUE") != std::string::npos);  // the rules are public
+      for (const char* secret : {"12001", "120.01", "500", "5.00"})
+        CHECK(s.message().find(secret) == std::string::npos);
+    }
+  }
+  CHECK(f.BalanceOf("bob") == 500);
+}
+
+TEST_CASE("the signer's own refusals still show its own numbers",
+          "[ledger][governance][limits][privacy]") {
+  Fixture f = Town();
+  REQUIRE(Decide(f, SetRules{WithResidentLimits(f.state().governance().rules, 0, 8'000, 0)}).ok());
+  REQUIRE(f.Submit(f.TransferOp("alice", "shop", 7'000)).ok());
+  Status daily = f.Submit(f.TransferOp("alice", "shop", 1'500));
+  CHECK(daily.code() == Code::kDailyLimit);
+  CHECK(daily.message() ==
+        "today's payments would reach 85.00 ROUE, above the daily limit of 80.00 ROUE");
+  Status funds = f.Submit(f.TransferOp("bob", "shop", 501));
+  CHECK(funds.code() == Code::kInsufficientFunds);
+  CHECK(funds.message() == "the balance is 5.00 ROUE, less than 5.01 ROUE");
 }
 
 TEST_CASE("a resident's batch payment counts every leg against the limits",

@@ -125,6 +125,20 @@ TEST_CASE("the monthly cap limits each member's bonus per calendar month",
   RequireBooksSound(f);
 }
 
+TEST_CASE("the office's note says the monthly cap was reached, not how much the member used",
+          "[ledger][money][bonus][privacy]") {
+  Programme p = Agglo();
+  p.monthly_cap = 500;
+  Fixture f = Roue({p});
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 1'000), kNov2026));  // bonus 2.00 of the 5.00
+  REQUIRE_OK(f.SubmitAt(Convert(f, "alice", 2'000), kNov2026));  // 4.00 due, 3.00 left
+  CHECK(f.BalanceOf("alice") == 1'200 + 2'300);
+  CHECK(f.last_note() ==
+        "converted 20.00 EUR into 23.00 ROUE (bonus 3.00 ROUE): the monthly bonus cap of 5.00 "
+        "ROUE is reached");
+  RequireBooksSound(f);
+}
+
 TEST_CASE("a programme pays nothing before its start and from its end", "[ledger][money][bonus]") {
   Programme p = Agglo();
   p.starts_ms = kNov2026;

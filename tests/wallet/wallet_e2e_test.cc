@@ -454,6 +454,71 @@ TEST_CASE(
   CHECK(w.Balance("shop") == to_shop);
 }
 
+TEST_CASE("a payee of a batch payment sees its own line in history and watch, not the others'",
+          "[wallet][e2e][batch][privacy]") {
+  WalletWorld w;
+  const std::string alice = w.Address("alice"), bob = w.Address("bob"), shop = w.Address("shop");
+  const std::string csv = w.tmp().Join("two.csv");
+  WriteFile(csv, bob + ";1,25;pour bob\n" + shop + ";2,50;pour la boutique\n");
+  ChildProcess watch(LIARD_WALLET_PATH, {"--key", "bob", "watch", "--json"}, w.Options());
+  REQUIRE(watch.WaitFor("watching payments to", /*on_stderr=*/true, Millis(10'000)));
+  CommandResult paid = w.Liard({"--key", "alice", "pay-batch", csv, "--yes"});
+  INFO(paid.err);
+  REQUIRE(paid.exit_code == 0);
+
+  CommandResult raw = w.Liard({"--key", "bob", "history", "--json"});
+  REQUIRE(raw.exit_code == 0);
+  for (const std::string& secret :
+       {shop, std::string("pour la boutique"), std::string("2.50"), std::string("3.75")})
+    CHECK(raw.out.find(secret) == std::string::npos);
+  json e = json::parse(raw.out)["entries"][0];
+  CHECK(e["redacted"] == true);
+  CHECK(e["legs"] == 2);
+  CHECK(e["type"] == "multi-transfer");
+  CHECK(e["direction"] == "in");
+  CHECK(e["amount_minor"] == 125);
+  CHECK(e["memo"] == "pour bob");
+  CHECK(e["counterparty"] == alice);
+  CHECK(e["operation_id"] == "");
+  CommandResult table = w.Liard({"--key", "bob", "history"});
+  CHECK(Has(table.out, "Alice Martin (" + ShortAddress(alice) + ")"));
+  CHECK(Has(table.out, "« pour bob » [part of a payment to 2 accounts]"));
+  CHECK(table.out.find("boutique") == std::string::npos);
+
+  REQUIRE(watch.WaitFor("\n", /*on_stderr=*/false, Millis(5'000)));
+  json live = json::parse(watch.out().substr(0, watch.out().find('\n')));
+  CHECK(live["amount_minor"] == 125);
+  CHECK(live["from"] == alice);
+  CHECK(live["redacted"] == true);
+  CHECK(watch.out().find(shop) == std::string::npos);
+
+  // Its receipt, by journal entry: what is bob's, and a note on what cannot be checked.
+  const std::string entry = std::to_string(e["sequence"].get<uint64_t>());
+  CommandResult receipt = w.Liard({"--key", "bob", "receipt", entry});
+  INFO(receipt.out << receipt.err);
+  CHECK(receipt.exit_code == 0);
+  CHECK(Has(receipt.out, "Alice Martin (" + ShortAddress(alice) +
+                             ") paid you 1.25 ROUE « pour bob », part of a payment to 2 accounts"));
+  CHECK(Has(receipt.out, "NOTE    this is your part of a payment to 2 accounts"));
+  CHECK(receipt.out.find("FAILED") == std::string::npos);
+  CHECK(receipt.out.find("boutique") == std::string::npos);
+  json rj = w.Json({"--key", "bob", "receipt", entry, "--json"});
+  CHECK(rj["redacted"] == true);
+  CHECK(rj["verified"] == false);
+  CHECK(rj["type"] == "multi-transfer");
+  CHECK(w.Liard({"--key", "shop", "receipt", "999"}).exit_code == 1);  // no such entry
+
+  // The payer sees its whole payment, and its receipt by entry verifies as by operation id.
+  json mine = w.Json({"--key", "alice", "history", "--json"})["entries"][0];
+  CHECK(mine.count("redacted") == 0);
+  CHECK(mine["amount_minor"] == -375);
+  CHECK(mine["detail"] == "batch of 2 payments");
+  json whole = w.Json({"--key", "alice", "receipt", entry, "--json"});
+  CHECK(whole["operation_id"] == mine["operation_id"]);
+  CHECK(whole.count("redacted") == 0);
+  CHECK(Has(w.Liard({"--key", "alice", "receipt", entry}).out, "OK      the Ed25519 signature"));
+}
+
 TEST_CASE("watch sees a payment as it commits", "[wallet][e2e]") {
   WalletWorld w;
   ChildProcess watch(LIARD_WALLET_PATH, {"--key", "shop", "watch", "--json"}, w.Options());

@@ -1,0 +1,53 @@
+// Redaction of receipts for a payee of another account's multi-leg payment.
+#include "node/redact.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "ledger/governance.h"
+#include "ledger/operation.h"
+#include "proto/codec.h"
+
+namespace liard::node {
+
+namespace pb = ::liard::v1;
+
+bool ReadsWholeEntries(const StateView& state, const AccountId& reader) {
+  const Account* a = state.FindAccount(reader);
+  if (a == nullptr) return false;
+  const uint32_t roles = RolesOf(*a, state.governance());
+  return (roles & (RoleBit(Role::kTreasurer) | RoleBit(Role::kAuditor))) != 0;
+}
+
+bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
+  Operation op;
+  // An entry the node wrote always decodes; one that did not would show nothing to redact.
+  if (!codec::DecodeOperation(receipt->operation().body(), &op).ok()) return false;
+  const auto* multi = std::get_if<MultiTransfer>(&op.payload);
+  if (multi == nullptr || op.account == reader) return false;
+  if (std::all_of(multi->legs.begin(), multi->legs.end(),
+                  [&](const Leg& leg) { return leg.to == reader; }))
+    return false;
+  pb::Redaction redaction;
+  redaction.set_payer(std::string(op.account.view()));
+  redaction.set_leg_count(static_cast<uint32_t>(multi->legs.size()));
+  for (const Leg& leg : multi->legs) {
+    if (leg.to != reader) continue;
+    pb::Leg* mine = redaction.add_legs();
+    mine->set_to(std::string(leg.to.view()));
+    mine->set_amount(leg.amount.minor());
+    mine->set_memo(leg.memo);
+  }
+  pb::Receipt out;
+  out.set_sequence(receipt->sequence());
+  out.set_time_ms(receipt->time_ms());
+  out.set_prev_hash(receipt->prev_hash());
+  out.set_entry_hash(receipt->entry_hash());
+  for (const pb::Posting& p : receipt->postings())
+    if (p.owner() == reader.view()) *out.add_postings() = p;
+  *out.mutable_redacted() = std::move(redaction);
+  *receipt = std::move(out);
+  return true;
+}
+
+}  // namespace liard::node
