@@ -775,8 +775,9 @@ TEST_CASE("a read request is bound to every parameter of its call", "[ledger][go
     // A request signed without a digest previews nothing.
     const ReadCase bare = signed_for("alice", ReadCall{"Simulate", &alice});
     CHECK_THAT(refusal(bare, preview, "alice"), Catch::Contains("request_digest"));
-    // The digest has its own domain: not a plain hash of key and body.
-    CHECK(SimulateDigest("k", "b") != Sha256({"k", "b"}));
+    // The digest has its own domain (docs/protocol.md shows its bytes).
+    CHECK(ToHex(kSimulateDomain) == "6c696172642f76312f73696d756c61746500");
+    CHECK(SimulateDigest("k", "b") == Sha256({kSimulateDomain, "k", "b"}));
   }
   SECTION("a parameter the method does not have must stay at its default") {
     ReadCall odd{"GetAccount", &alice};
