@@ -150,8 +150,9 @@ LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_b
       checkpointer_(checkpointer) {}
 
 grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_auth,
-                                          const pb::ReadAuth& auth, std::string_view method,
-                                          const AccountId* target, ReadGrant* grant) const {
+                                          const pb::ReadAuth& auth, const ReadCall& call,
+                                          ReadGrant* grant) const {
+  const std::string_view method = call.method;
   Status s;
   ReadRequest request;
   PublicKey key;
@@ -171,9 +172,25 @@ grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_aut
   }
   if (s.ok()) {
     s = applier_->Read([&](const MemoryState& state, const HeadState&) {
-      return AuthorizeRead(state, ledger_.id(), request, auth.body(), key, signature, method,
-                           target, now);
+      return AuthorizeRead(state, ledger_.id(), request, auth.body(), key, signature, call, now);
     });
+  }
+  // Single use: only a granted request's nonce is recorded, so a stranger cannot fill the set.
+  if (s.ok()) {
+    switch (nonces_.Use(request.reader, request.nonce, request.not_after_ms, now)) {
+      case ReadNonces::Result::kFresh:
+        break;
+      case ReadNonces::Result::kSeen:
+        s = Status(Code::kReadRefused,
+                   "this read request was used already (its nonce was seen): a read request "
+                   "serves one call; sign a fresh one");
+        break;
+      case ReadNonces::Result::kFull:
+        spdlog::warn("event=read-nonces-full method={}", method);
+        return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "the node holds as many unexpired read requests as it can (in all, "
+                            "or for this reader); try again once some expire, within 5 minutes");
+    }
   }
   if (!s.ok()) return ReadRefusal(ctx, method, s);
   if (grant != nullptr) {
@@ -182,8 +199,8 @@ grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_aut
     grant->key = key;
     grant->signature = signature;
     grant->method = std::string(method);
-    grant->has_target = target != nullptr;
-    if (target != nullptr) grant->target = *target;
+    grant->has_target = call.target != nullptr;
+    if (call.target != nullptr) grant->target = *call.target;
     grant->granted_ms = now;
   }
   return grpc::Status::OK;
@@ -194,11 +211,15 @@ grpc::Status LedgerServiceImpl::StillGranted(grpc::ServerContext* ctx, ReadGrant
   if (now - grant->checked < kReadRecheck) return grpc::Status::OK;
   grant->checked = now;
   // The same decision at the time it was first granted: only the state (the reader's key, its
-  // roles, its account) can have changed since.
+  // roles, its account) can have changed since. The call's parameters are the request's.
+  const ReadRequest& r = grant->request;
+  ReadCall call{grant->method,     grant->has_target ? &grant->target : nullptr,
+                r.from_sequence,   r.follow,
+                r.before_sequence, r.limit,
+                r.request_digest};
   Status s = applier_->Read([&](const MemoryState& state, const HeadState&) {
     return AuthorizeRead(state, ledger_.id(), grant->request, grant->body, grant->key,
-                         grant->signature, grant->method,
-                         grant->has_target ? &grant->target : nullptr, grant->granted_ms);
+                         grant->signature, call, grant->granted_ms);
   });
   if (s.ok()) return grpc::Status::OK;
   return ReadRefusal(ctx, grant->method,
@@ -212,6 +233,17 @@ bool LedgerServiceImpl::ReadsWhole(const ReadGrant& grant) const {
   return applier_->Read([&](const MemoryState& state, const HeadState&) {
     return ReadsWholeEntries(state, grant.request.reader);
   });
+}
+
+grpc::Status LedgerServiceImpl::Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
+                                        uint64_t resume_from) const {
+  if (NowMs() <= grant.request.not_after_ms) return grpc::Status::OK;
+  spdlog::info("event=read-expired method={} resume_from={}", grant.method, resume_from);
+  ctx->AddTrailingMetadata("liard-resume-from", std::to_string(resume_from));
+  return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                      "the read request of this " + grant.method +
+                          " stream has expired; continue with a fresh one from_sequence " +
+                          std::to_string(resume_from));
 }
 
 grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
@@ -412,7 +444,9 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext* ctx, const pb::Sim
   // A preview reveals the acting account's balance and limits: private like GetAccount. A body
   // that does not decode names no account, and its refusal reveals nothing.
   if (s.ok()) {
-    grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Simulate", &op.account);
+    ReadCall call{"Simulate", &op.account};
+    call.request_digest = std::string(SimulateDigest(req->public_key(), req->body()).view());
+    grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call);
     if (!allowed.ok()) return allowed;
   }
   Delta delta;
@@ -439,7 +473,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
   // Before looking the account up, so that a refusal answers the same for every id (whether it
   // exists is public through LookupAccount; everything else here is not).
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetAccount", &id);
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), ReadCall{"GetAccount", &id});
   if (!allowed.ok()) return allowed;
   const std::string& code = ledger_.genesis().currency_code;
   bool found = applier_->Read([&](const MemoryState& state, const HeadState&) {
@@ -492,8 +526,11 @@ grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
                                            pb::GetHistoryResponse* resp) {
   AccountId id;
   if (!ParseId(req->id(), &id)) return BadId("id", req->id());
+  ReadCall call{"GetHistory", &id};
+  call.before_sequence = req->before_sequence();
+  call.limit = req->limit();
   ReadGrant grant;
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "GetHistory", &id, &grant);
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
   if (!allowed.ok()) return allowed;
   const bool whole = ReadsWhole(grant);
   grpc::Status found = FindAccountId("id", req->id(), &id);
@@ -626,7 +663,9 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
   AccountId id;
   if (!ParseId(req->account(), &id)) return BadId("account", req->account());
   ReadGrant grant;
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), "Watch", &id, &grant);
+  ReadCall call{"Watch", &id};
+  call.from_sequence = req->from_sequence();
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
   if (!allowed.ok()) return allowed;
   grpc::Status found = FindAccountId("account", req->account(), &id);
   if (!found.ok()) return found;
@@ -640,7 +679,14 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
   } unsubscribe{hub_, sub};
 
   bool whole = ReadsWhole(grant);
+  // The stream ends when its read request expires; a fresh one continues from here, missing
+  // nothing: past the last receipt sent, else where this one started.
+  const uint64_t subscribed_at = applier_->durable_sequence();
   uint64_t last_sent = 0;
+  auto resume_from = [&] {
+    if (last_sent > 0) return last_sent + 1;
+    return req->from_sequence() > 0 ? req->from_sequence() : subscribed_at + 1;
+  };
   if (req->from_sequence() > 0) {
     std::vector<uint64_t> replay;  // newest first
     uint64_t before = 0;
@@ -655,6 +701,7 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
     }
     for (auto it = replay.rbegin(); it != replay.rend(); ++it) {
       if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+      if (grpc::Status e = Expired(ctx, grant, resume_from()); !e.ok()) return e;
       pb::Receipt r;
       Status s = ReadReceipt(*it, &r);
       if (!s.ok()) return Internal(s);
@@ -666,6 +713,7 @@ grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchR
   for (;;) {
     if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
     if (shutting_down_) return Unavailable();
+    if (grpc::Status e = Expired(ctx, grant, resume_from()); !e.ok()) return e;
     grpc::Status still = StillGranted(ctx, &grant);
     if (!still.ok()) return still;
     std::vector<CommittedOp> ops;
@@ -692,14 +740,17 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
                                               grpc::ServerWriter<pb::JournalEntry>* writer) {
   if (shutting_down_) return Unavailable();
   ReadGrant grant;
-  grpc::Status allowed =
-      CheckRead(ctx, req->has_auth(), req->auth(), "StreamJournal", nullptr, &grant);
+  ReadCall call{"StreamJournal", nullptr};
+  call.from_sequence = req->from_sequence();
+  call.follow = req->follow();
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
   if (!allowed.ok()) return allowed;
   uint64_t next = std::max<uint64_t>(req->from_sequence(), 1);
   for (;;) {
     const uint64_t durable = applier_->durable_sequence();
     while (next <= durable) {
       if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+      if (grpc::Status expired = Expired(ctx, grant, next); !expired.ok()) return expired;
       JournalEntry e;
       Hash h;
       Status s = store_->ReadEntry(next, &e, &h);
@@ -712,6 +763,7 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
     if (!req->follow()) return grpc::Status::OK;
     if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
     if (shutting_down_) return Unavailable();
+    if (grpc::Status expired = Expired(ctx, grant, next); !expired.ok()) return expired;
     grpc::Status still = StillGranted(ctx, &grant);
     if (!still.ok()) return still;
     applier_->WaitBeyond(next - 1, kStreamPoll);

@@ -14,6 +14,7 @@
 #include "liard/v1/node.grpc.pb.h"
 #include "node/applier.h"
 #include "node/checkpointer.h"
+#include "node/read_nonces.h"
 #include "node/store.h"
 #include "node/watch.h"
 
@@ -79,27 +80,32 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
  private:
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {
-    ReadRequest request;
+    ReadRequest request;  // its parameters are the call's (AuthorizeRead checked them)
     std::string body;
     PublicKey key;
     Signature signature;
     std::string method;
     bool has_target = false;
     AccountId target;
-    int64_t granted_ms = 0;  // the time it was granted at: expiry is not checked again
+    int64_t granted_ms = 0;  // the time it was granted at: StillGranted decides as of then
     std::chrono::steady_clock::time_point checked = std::chrono::steady_clock::now();
   };
-  // A private read: OK if `auth` proves the caller may call `method` on `target` (nullptr:
-  // the whole journal), by liard::AuthorizeRead; else PERMISSION_DENIED with READ_REFUSED in the
-  // trailing metadata and the reason in the message. On success fills `grant` if given.
+  // A private read: OK if `auth` proves the caller may make `call` (its method, target and
+  // parameters), by liard::AuthorizeRead, and its nonce was not used before; else
+  // PERMISSION_DENIED with READ_REFUSED in the trailing metadata and the reason in the message
+  // (RESOURCE_EXHAUSTED if the nonce set is full). On success fills `grant` if given.
   grpc::Status CheckRead(grpc::ServerContext* ctx, bool has_auth, const liard::v1::ReadAuth& auth,
-                         std::string_view method, const AccountId* target,
-                         ReadGrant* grant = nullptr) const;
+                         const ReadCall& call, ReadGrant* grant = nullptr) const;
   // For a stream: at most every kReadRecheck, decides `grant` again against the current state
   // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
   grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
   // Whether the grant's reader sees entries whole, or a payee's part only (node/redact.h).
   bool ReadsWhole(const ReadGrant& grant) const;
+  // For a stream: once the node's clock passes the request's not_after_ms, DEADLINE_EXCEEDED
+  // with `resume_from` (where a fresh request continues) in the trailer "liard-resume-from";
+  // OK before.
+  grpc::Status Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
+                       uint64_t resume_from) const;
   grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
                            const Status& s) const;
   // Decodes and preflights one envelope, given as the bytes the client sent (the costly
@@ -119,6 +125,7 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   WatchHub* const hub_;
   Checkpointer* const checkpointer_;
   std::atomic<bool> shutting_down_{false};
+  mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};
 };
 
 }  // namespace liard::node

@@ -629,8 +629,17 @@ Status DecodeReadRequest(std::string_view body, ReadRequest* out) {
     return Status(Code::kReadRefused, "the read request's reader must be 32 bytes");
   if (!m.target().empty() && !r.target.Assign(m.target()))
     return Status(Code::kReadRefused, "the read request's target must be 32 bytes or empty");
+  if (!m.request_digest().empty() && m.request_digest().size() != 32)
+    return Status(Code::kReadRefused,
+                  "the read request's request_digest must be 32 bytes or empty");
   r.method = m.method();
   r.not_after_ms = m.not_after_ms();
+  r.from_sequence = m.from_sequence();
+  r.follow = m.follow();
+  r.before_sequence = m.before_sequence();
+  r.limit = m.limit();
+  r.request_digest = m.request_digest();
+  r.nonce = m.nonce();
   *out = std::move(r);
   return Status::Ok();
 }
@@ -642,6 +651,12 @@ std::string EncodeReadRequest(const ReadRequest& r) {
   m.set_method(r.method);
   if (!r.target.IsZero()) m.set_target(std::string(r.target.view()));
   m.set_not_after_ms(r.not_after_ms);
+  m.set_from_sequence(r.from_sequence);
+  m.set_follow(r.follow);
+  m.set_before_sequence(r.before_sequence);
+  m.set_limit(r.limit);
+  m.set_request_digest(r.request_digest);
+  m.set_nonce(r.nonce);
   return m.SerializeAsString();
 }
 

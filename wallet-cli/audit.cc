@@ -220,40 +220,75 @@ CliStatus JournalFileReader::Next(pb::JournalEntry* out, bool* end) {
   }
 }
 
-NodeJournalSource::NodeJournalSource(pb::LedgerService::Stub* stub,
-                                     pb::StreamJournalRequest request)
-    : request_(std::move(request)) {
-  reader_ = stub->StreamJournal(&ctx_, request_);
+CliStatus NodeJournalSource::Open(NodeClient* node, uint64_t from_sequence,
+                                  std::unique_ptr<NodeJournalSource>* out) {
+  std::unique_ptr<NodeJournalSource> source(new NodeJournalSource(node, from_sequence));
+  CliStatus s = source->OpenStream();
+  if (!s.ok()) return s;
+  *out = std::move(source);
+  return CliStatus::Ok();
 }
 
-NodeJournalSource::~NodeJournalSource() {
+CliStatus NodeJournalSource::OpenStream() {
+  pb::StreamJournalRequest request;
+  request.set_from_sequence(next_);
+  request.set_follow(false);
+  ReadCall call{"StreamJournal", nullptr};
+  call.from_sequence = next_;
+  CliStatus s = node_->SignRead(call, request.mutable_auth());
+  if (!s.ok()) return s;
+  ctx_ = std::make_unique<grpc::ClientContext>();
+  reader_ = node_->stub().StreamJournal(ctx_.get(), request);
+  finished_ = false;
+  ++streams_;
+  return CliStatus::Ok();
+}
+
+void NodeJournalSource::CloseStream() {
   if (finished_) return;
-  ctx_.TryCancel();
+  ctx_->TryCancel();
   for (pb::JournalEntry e; reader_->Read(&e);) {
   }
   (void)reader_->Finish();
+  finished_ = true;
 }
 
+NodeJournalSource::~NodeJournalSource() { CloseStream(); }
+
 CliStatus NodeJournalSource::Next(pb::JournalEntry* out, bool* end) {
-  if (reader_->Read(out)) {
-    *end = false;
-    return CliStatus::Ok();
+  // Renewals in a row that brought no entry: a node whose every stream expires at once (a
+  // clock far ahead of this one) would loop for ever.
+  int barren = 0;
+  for (;;) {
+    if (reader_->Read(out)) {
+      next_ = out->sequence() + 1;
+      *end = false;
+      return CliStatus::Ok();
+    }
+    *end = true;
+    finished_ = true;
+    grpc::Status st = reader_->Finish();
+    if (st.ok()) return CliStatus::Ok();
+    auto md = ctx_->GetServerTrailingMetadata();
+    if (st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        md.find("liard-resume-from") != md.end() && barren++ < 3) {
+      // The request expired, not the call: go on from the next entry with a fresh one.
+      CliStatus s = OpenStream();
+      if (!s.ok()) return s;
+      continue;
+    }
+    std::string code;
+    auto it = md.find("liard-code-name");
+    if (it != md.end()) code = std::string(it->second.data(), it->second.size()) + ": ";
+    if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+      return CliStatus::Refused(code + st.error_message() +
+                                " (the whole journal is read with a treasurer or auditor key: "
+                                "--as)")
+          .set_code_name("READ_REFUSED");
+    if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
+      return CliStatus::Unreachable("the journal stream broke: " + st.error_message());
+    return CliStatus::Refused("the journal stream failed: " + code + st.error_message());
   }
-  *end = true;
-  finished_ = true;
-  grpc::Status st = reader_->Finish();
-  if (st.ok()) return CliStatus::Ok();
-  std::string code;
-  auto md = ctx_.GetServerTrailingMetadata();
-  auto it = md.find("liard-code-name");
-  if (it != md.end()) code = std::string(it->second.data(), it->second.size()) + ": ";
-  if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED)
-    return CliStatus::Refused(code + st.error_message() +
-                              " (the whole journal is read with a treasurer or auditor key: --as)")
-        .set_code_name("READ_REFUSED");
-  if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
-    return CliStatus::Unreachable("the journal stream broke: " + st.error_message());
-  return CliStatus::Refused("the journal stream failed: " + code + st.error_message());
 }
 
 // ---- The pipeline.

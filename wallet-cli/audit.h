@@ -71,18 +71,33 @@ class JournalFileReader final : public JournalSource {
   std::optional<PublicKey> node_key_;
 };
 
-// The node's StreamJournal from `from_sequence`, without following.
+class NodeClient;
+
+// The node's StreamJournal from `from_sequence`, without following, read with the session's
+// reading key. A signed request serves one stream until it expires: when the node ends the
+// stream there (DEADLINE_EXCEEDED, trailer "liard-resume-from"), a freshly signed request
+// continues from the next entry, so that a journal longer than a request's lifetime reads whole.
 class NodeJournalSource final : public JournalSource {
  public:
-  NodeJournalSource(pb::LedgerService::Stub* stub, pb::StreamJournalRequest request);
+  // Signs the first request and opens the stream.
+  [[nodiscard]] static CliStatus Open(NodeClient* node, uint64_t from_sequence,
+                                      std::unique_ptr<NodeJournalSource>* out);
   // Cancels the stream if it was not read to its end.
   ~NodeJournalSource() override;
   CliStatus Next(pb::JournalEntry* out, bool* end) override;
+  // How many streams were opened: 1, plus one per renewal.
+  int streams() const { return streams_; }
 
  private:
-  bool finished_ = false;
-  pb::StreamJournalRequest request_;
-  grpc::ClientContext ctx_;
+  NodeJournalSource(NodeClient* node, uint64_t from_sequence) : node_(node), next_(from_sequence) {}
+  CliStatus OpenStream();  // a fresh request from next_
+  void CloseStream();      // cancels an unfinished stream
+
+  NodeClient* const node_;
+  uint64_t next_;  // the sequence of the next entry wanted
+  int streams_ = 0;
+  bool finished_ = true;
+  std::unique_ptr<grpc::ClientContext> ctx_;
   std::unique_ptr<grpc::ClientReader<pb::JournalEntry>> reader_;
 };
 

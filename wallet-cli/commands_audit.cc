@@ -75,12 +75,10 @@ CliStatus OpenSource(Session& session, uint64_t from, Input* in) {
   CliStatus s = session.node().GetHead(&head);
   if (!s.ok()) return s;
   in->head = head.sequence();
-  pb::StreamJournalRequest req;
-  req.set_from_sequence(from);
-  req.set_follow(false);
-  s = session.node().SignRead("StreamJournal", nullptr, req.mutable_auth());
+  std::unique_ptr<NodeJournalSource> source;
+  s = NodeJournalSource::Open(&session.node(), from, &source);
   if (!s.ok()) return s;
-  in->source = std::make_unique<NodeJournalSource>(&session.node().stub(), std::move(req));
+  in->source = std::move(source);
   return CliStatus::Ok();
 }
 
@@ -277,6 +275,10 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
     j["seconds"] = run.stats.seconds;
     j["entries_per_second"] = rate;
     j["threads"] = threads;
+    // The node's journal streams read: more than one when the read request expired on the way
+    // and was renewed.
+    if (const auto* node = dynamic_cast<const NodeJournalSource*>(run.in.source.get()))
+      j["journal_streams"] = node->streams();
     if (limit > 0) {
       j["verify_limit_per_second"] = limit;
       j["ratio_to_verify_limit"] = rate / limit;

@@ -3,7 +3,9 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -11,6 +13,7 @@
 #include "ledger/journal.h"
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
+#include "wallet-cli/audit.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/payment_uri.h"
 #include "wallet-cli/qr.h"
@@ -346,10 +349,12 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   }
   constexpr uint64_t kMaxChain = 100'000;
   // The journal is for treasurers and auditors: anyone else gets the other checks and a note.
-  pb::StreamJournalRequest req;
-  req.set_from_sequence(r.sequence());
-  req.set_follow(false);
-  CliStatus signed_read = session.node().SignRead("StreamJournal", nullptr, req.mutable_auth());
+  // Signed, like any read, before deciding whether the chain is walked: a key that cannot sign
+  // is a note, a wrong passphrase an error.
+  std::unique_ptr<NodeJournalSource> source;
+  CliStatus signed_read = CliStatus::Ok();
+  if (cp.sequence() >= r.sequence())
+    signed_read = NodeJournalSource::Open(&session.node(), r.sequence(), &source);
   if (signed_read.exit() == Exit::kWrongPassphrase) return signed_read;
   bool chain_checked = false;
   if (!signed_read.ok()) {
@@ -362,37 +367,30 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     uint64_t last = cp.sequence();
     bool bounded = cp.sequence() - r.sequence() + 1 > kMaxChain;
     if (bounded) last = r.sequence() + kMaxChain - 1;
-    grpc::ClientContext ctx;
-    SetDeadline(&ctx, Millis(60'000));
-    auto reader = session.node().stub().StreamJournal(&ctx, req);
+    // The source renews its read request when the node ends a stream at its expiry.
     ChainWalker walker(r.sequence(), r.entry_hash());
     bool denied = false;
     pb::JournalEntry e;
     std::string why;
     bool linked = true;
-    while (walker.last_sequence() < last && reader->Read(&e)) {
+    bool end = false;
+    CliStatus read = CliStatus::Ok();
+    while (walker.last_sequence() < last) {
+      read = source->Next(&e, &end);
+      if (!read.ok() || end) break;
       if (!walker.Feed(e, &why)) {
         linked = false;
         break;
       }
     }
-    // The stream runs to the head; what lies past the checkpoint is not needed. Cancel only
-    // when stopping early, so that a stream the node refused keeps the node's status.
-    if (!linked || walker.last_sequence() >= last) ctx.TryCancel();
-    grpc::Status st = reader->Finish();
+    // The stream runs to the head; what lies past the checkpoint is not needed.
+    source.reset();
     Check chain;
     if (linked && walker.last_sequence() < last) {
-      if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED &&
-          st.error_code() != grpc::StatusCode::PERMISSION_DENIED)
-        return session.node().MapError(st, ctx, "StreamJournal");
-      denied = st.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+      if (!read.ok() && read.code_name() != "READ_REFUSED") return read;
+      denied = !read.ok();
       linked = false;
       why = "the journal stream ended at entry " + std::to_string(walker.last_sequence());
-    }
-    if (linked && !bounded && walker.last_hash() != cp.head_hash()) {
-      linked = false;
-      why = "the chain reaches entry " + std::to_string(last) +
-            " with a hash that is not the checkpoint's head hash";
     }
     if (denied) {
       notes.push_back(
@@ -526,74 +524,110 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
   if (!s.ok()) return s;
   // From the head seen now: whatever commits between here and the subscription is replayed.
   const uint64_t start = from != 0 ? from : session.head().sequence() + 1;
-  grpc::ClientContext ctx;
-  pb::WatchRequest req;
-  req.set_account(std::string(key.account.view()));
-  req.set_from_sequence(start);
-  s = session.node().SignRead("Watch", &key.account, req.mutable_auth());
-  if (!s.ok()) return s;
   struct sigaction sa {};
   sa.sa_handler = OnInterrupt;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // The stream being read now: a signed request serves one stream, which the node ends at the
+  // request's expiry; the watch goes on with a fresh one from past the last receipt.
+  std::mutex mu;
+  grpc::ClientContext* current = nullptr;
   std::atomic<bool> done{false};
   std::thread canceller([&] {
     while (!done) {
       if (g_interrupted) {
-        ctx.TryCancel();
-        return;
+        std::lock_guard lock(mu);
+        if (current != nullptr) current->TryCancel();
+        if (done) return;
       }
       std::this_thread::sleep_for(Millis(50));
     }
   });
-  auto reader = session.node().stub().Watch(&ctx, req);
+  struct Join {
+    std::atomic<bool>* done;
+    std::thread* t;
+    ~Join() {
+      *done = true;
+      t->join();
+    }
+  } join{&done, &canceller};
   std::cerr << "watching " << (all ? "operations on " : "payments to ")
             << Party(me.name(), me.address()) << " from journal entry " << start
             << "; Ctrl-C to stop\n"
             << std::flush;
   const Money& money = session.money();
-  pb::Receipt r;
-  while (reader->Read(&r)) {
-    Movement m;
-    s = DescribeFor(r, key.account, money, &m);
-    if (!s.ok()) break;
-    if (!all && m.units <= 0) continue;
-    std::string from_name = m.has_counterparty ? session.PlainNameOf(m.counterparty) : "";
-    std::string from_addr = m.has_counterparty ? session.AddressOf(m.counterparty) : "";
-    if (as_json) {
-      json j;
-      j["sequence"] = r.sequence();
-      j["time_ms"] = r.time_ms();
-      j["time"] = UtcIso(r.time_ms());
-      j["operation_id"] = ToHex(r.operation_id());
-      j["type"] = std::string(OpTypeName(m.op.type()));
-      if (r.has_redacted()) {
-        j["redacted"] = true;
-        j["legs"] = r.redacted().leg_count();
-      }
-      j["amount"] = money.Plain(m.units);
-      j["amount_minor"] = m.units;
-      j["currency"] = money.code();
-      j["from"] = from_addr;
-      j["from_name"] = from_name;
-      j["memo"] = m.memo;
-      std::cout << j.dump() << "\n" << std::flush;
-    } else {
-      std::cout << LocalTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
-      if (m.has_counterparty)
-        std::cout << "  " << (m.units >= 0 ? "from " : "to ") << Party(from_name, from_addr);
-      if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
-      if (!m.detail.empty()) std::cout << "  [" << m.detail << "]";
-      std::cout << "\n" << std::flush;
+  uint64_t next = start;  // the first sequence not received yet
+  for (int barren = 0;;) {
+    pb::WatchRequest req;
+    req.set_account(std::string(key.account.view()));
+    req.set_from_sequence(next);
+    ReadCall call{"Watch", &key.account};
+    call.from_sequence = next;
+    s = session.node().SignRead(call, req.mutable_auth());
+    if (!s.ok()) return s;
+    grpc::ClientContext ctx;
+    {
+      std::lock_guard lock(mu);
+      current = &ctx;
     }
+    if (g_interrupted) ctx.TryCancel();
+    auto reader = session.node().stub().Watch(&ctx, req);
+    const auto opened = std::chrono::steady_clock::now();
+    pb::Receipt r;
+    while (reader->Read(&r)) {
+      next = std::max(next, r.sequence() + 1);
+      Movement m;
+      s = DescribeFor(r, key.account, money, &m);
+      if (!s.ok()) break;
+      if (!all && m.units <= 0) continue;
+      std::string from_name = m.has_counterparty ? session.PlainNameOf(m.counterparty) : "";
+      std::string from_addr = m.has_counterparty ? session.AddressOf(m.counterparty) : "";
+      if (as_json) {
+        json j;
+        j["sequence"] = r.sequence();
+        j["time_ms"] = r.time_ms();
+        j["time"] = UtcIso(r.time_ms());
+        j["operation_id"] = ToHex(r.operation_id());
+        j["type"] = std::string(OpTypeName(m.op.type()));
+        if (r.has_redacted()) {
+          j["redacted"] = true;
+          j["legs"] = r.redacted().leg_count();
+        }
+        j["amount"] = money.Plain(m.units);
+        j["amount_minor"] = m.units;
+        j["currency"] = money.code();
+        j["from"] = from_addr;
+        j["from_name"] = from_name;
+        j["memo"] = m.memo;
+        std::cout << j.dump() << "\n" << std::flush;
+      } else {
+        std::cout << LocalTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
+        if (m.has_counterparty)
+          std::cout << "  " << (m.units >= 0 ? "from " : "to ") << Party(from_name, from_addr);
+        if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
+        if (!m.detail.empty()) std::cout << "  [" << m.detail << "]";
+        std::cout << "\n" << std::flush;
+      }
+    }
+    if (!s.ok()) ctx.TryCancel();
+    grpc::Status st = reader->Finish();
+    {
+      std::lock_guard lock(mu);
+      current = nullptr;
+    }
+    if (!s.ok()) return s;
+    if (g_interrupted) return CliStatus::Ok();
+    if (st.ok()) return CliStatus::Ok();
+    // The request expired (the node says so, and where to resume): renew it from past the last
+    // receipt received, which is never later than the node's point. A node that ends every
+    // stream at once (its clock far ahead of this one) is an error, not a loop.
+    const auto md = ctx.GetServerTrailingMetadata();
+    barren = std::chrono::steady_clock::now() - opened < Millis(500) ? barren + 1 : 0;
+    if (st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+        md.find("liard-resume-from") != md.end() && barren < 3)
+      continue;
+    return session.node().MapError(st, ctx, "Watch");
   }
-  grpc::Status st = reader->Finish();
-  done = true;
-  canceller.join();
-  if (!s.ok()) return s;
-  if (g_interrupted) return CliStatus::Ok();
-  if (st.ok()) return CliStatus::Ok();
-  return session.node().MapError(st, ctx, "Watch");
 }
 
 }  // namespace

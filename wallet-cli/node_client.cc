@@ -93,10 +93,9 @@ CliStatus NodeClient::Connect() {
   return CliStatus::Unreachable(UnreachableSentence(reason));
 }
 
-CliStatus NodeClient::SignRead(std::string_view method, const AccountId* target,
-                               pb::ReadAuth* out) {
+CliStatus NodeClient::SignRead(const ReadCall& call, pb::ReadAuth* out) {
   if (!signer_) return CliStatus::Ok();
-  return signer_(method, target, out);
+  return signer_(call, out);
 }
 
 CliStatus NodeClient::GetGovernance(pb::GovernanceInfo* out) {
@@ -174,7 +173,7 @@ CliStatus NodeClient::GetAccount(const AccountId& id, pb::AccountInfo* out) {
   SetDeadline(&ctx, kCallTimeout);
   pb::GetAccountRequest req;
   req.set_id(std::string(id.view()));
-  CliStatus a = SignRead("GetAccount", &id, req.mutable_auth());
+  CliStatus a = SignRead(ReadCall{"GetAccount", &id}, req.mutable_auth());
   if (!a.ok()) return a;
   return MapError(stub_->GetAccount(&ctx, req, out), ctx, "GetAccount");
 }
@@ -184,7 +183,7 @@ CliStatus NodeClient::FindAccount(const AccountId& id, pb::AccountInfo* out, boo
   SetDeadline(&ctx, kCallTimeout);
   pb::GetAccountRequest req;
   req.set_id(std::string(id.view()));
-  CliStatus a = SignRead("GetAccount", &id, req.mutable_auth());
+  CliStatus a = SignRead(ReadCall{"GetAccount", &id}, req.mutable_auth());
   if (!a.ok()) return a;
   grpc::Status s = stub_->GetAccount(&ctx, req, out);
   *found = s.ok();
@@ -211,7 +210,10 @@ CliStatus NodeClient::GetHistory(const AccountId& id, uint64_t before, uint32_t 
   req.set_id(std::string(id.view()));
   req.set_before_sequence(before);
   req.set_limit(limit);
-  CliStatus a = SignRead("GetHistory", &id, req.mutable_auth());
+  ReadCall call{"GetHistory", &id};
+  call.before_sequence = before;
+  call.limit = limit;
+  CliStatus a = SignRead(call, req.mutable_auth());
   if (!a.ok()) return a;
   return MapError(stub_->GetHistory(&ctx, req, out), ctx, "GetHistory");
 }
@@ -261,7 +263,9 @@ CliStatus NodeClient::Simulate(const std::string& body, const AccountId& account
   pb::SimulateRequest req;
   req.set_body(body);
   req.set_public_key(std::string(key.view()));
-  CliStatus a = SignRead("Simulate", &account, req.mutable_auth());
+  ReadCall call{"Simulate", &account};
+  call.request_digest = std::string(SimulateDigest(req.public_key(), req.body()).view());
+  CliStatus a = SignRead(call, req.mutable_auth());
   if (!a.ok()) return a;
   grpc::Status s = stub_->Simulate(&ctx, req, out);
   *available = s.error_code() != grpc::StatusCode::UNIMPLEMENTED;

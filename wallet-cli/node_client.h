@@ -13,6 +13,7 @@
 
 #include "ledger/account.h"
 #include "ledger/crypto.h"
+#include "ledger/read_auth.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "wallet-cli/cli_status.h"
 
@@ -31,10 +32,10 @@ inline constexpr Millis kSubmitTimeout{30'000};
 // Checks that `target` is HOST:PORT with a port in 1..65535; a usage error otherwise.
 [[nodiscard]] CliStatus ValidateTarget(std::string_view target);
 
-// Signs a private read (node.proto's ReadAuth) for `method` and `target` (nullptr: the whole
-// journal). Session provides it: it unlocks the reading key on first use.
-using ReadSigner =
-    std::function<CliStatus(std::string_view method, const AccountId* target, pb::ReadAuth* out)>;
+// Signs a private read (node.proto's ReadAuth) for one call: its method, target (nullptr: the
+// whole journal) and parameters, with a fresh nonce. Session provides it: it unlocks the reading
+// key on first use.
+using ReadSigner = std::function<CliStatus(const ReadCall& call, pb::ReadAuth* out)>;
 
 // One node. Not thread-safe (one command at a time), except Cancel-able streams.
 class NodeClient {
@@ -45,9 +46,9 @@ class NodeClient {
   // Every private read (GetAccount, GetHistory, Simulate, Watch, StreamJournal) is signed by
   // it; without one they go unsigned and the node refuses them (READ_REFUSED).
   void set_read_signer(ReadSigner signer) { signer_ = std::move(signer); }
-  // Fills `out` for a call that needs it (also for the streams a command opens itself).
-  [[nodiscard]] CliStatus SignRead(std::string_view method, const AccountId* target,
-                                   pb::ReadAuth* out);
+  // Fills `out` for a call that needs it (also for the streams a command opens itself). A
+  // request serves one call: sign again for each call, and for each renewal of a stream.
+  [[nodiscard]] CliStatus SignRead(const ReadCall& call, pb::ReadAuth* out);
   // Public: the rules, the board, the pause and the pending proposals.
   [[nodiscard]] CliStatus GetGovernance(pb::GovernanceInfo* out);
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,6 +19,16 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+int64_t ReadValidityMs() {
+  const char* env = std::getenv("LIARD_READ_LIFETIME_MS");
+  if (env == nullptr || *env == '\0') return kReadValidityMs;
+  char* end = nullptr;
+  const long long v = std::strtoll(env, &end, 10);
+  // Anything else than a plain number in range is ignored: the default is always safe.
+  if (*end != '\0' || v < 10 || v > kMaxReadLifetimeMs) return kReadValidityMs;
+  return v;
 }
 
 CliStatus Session::Init() {
@@ -44,8 +55,8 @@ CliStatus Session::Connect() {
                               (in ? ": it holds no PEM certificate" : ": cannot read it"));
   }
   node_ = std::make_unique<NodeClient>(target_, std::move(pem));
-  node_->set_read_signer([this](std::string_view method, const AccountId* target,
-                                pb::ReadAuth* out) { return SignRead(method, target, out); });
+  node_->set_read_signer(
+      [this](const ReadCall& call, pb::ReadAuth* out) { return SignRead(call, out); });
   CliStatus s = node_->Connect();
   if (!s.ok()) return s;
   pb::GenesisInfo info;
@@ -253,19 +264,17 @@ CliStatus Session::UnlockNamed(const std::string& name, const KeyFile& file,
   return CliStatus::Ok();
 }
 
-CliStatus Session::SignRead(std::string_view method, const AccountId* target, pb::ReadAuth* out) {
+CliStatus Session::SignRead(const ReadCall& call, pb::ReadAuth* out) {
   KeyFile file;
   CliStatus s = keystore().Read(reader_key_name_, &file);
   if (!s.ok()) return s;
   std::optional<KeyPair> key;
   s = UnlockNamed(reader_key_name_, file, &key);
   if (!s.ok()) return s;
-  ReadRequest request;
-  request.ledger_id = ledger_id_;
-  request.reader = file.account;
-  request.method = std::string(method);
-  if (target != nullptr) request.target = *target;
-  request.not_after_ms = NowMs() + kReadValidityMs;
+  std::string nonce(kMinReadNonce, '\0');
+  randombytes_buf(nonce.data(), nonce.size());
+  const ReadRequest request =
+      ReadRequestFor(ledger_id_, file.account, call, NowMs() + ReadValidityMs(), std::move(nonce));
   std::string body = codec::EncodeReadRequest(request);
   Signature sig = key->Sign(ReadSigningMessage(ledger_id_, body));
   out->set_body(body);

@@ -31,8 +31,11 @@ struct GlobalOptions {
   bool accept_new_ledger = false;  // --accept-new-ledger: the node's address now serves another
 };
 
-// How long a signed read request stays valid (the node accepts at most 5 minutes).
+// How long a signed read request stays valid (the node accepts at most 5 minutes). A stream
+// (watch, audit) ends with it and is renewed with a fresh request. LIARD_READ_LIFETIME_MS sets
+// another, from 10 to 300,000 (tests use a short one to see the renewals).
 inline constexpr int64_t kReadValidityMs = 60 * 1000;
+int64_t ReadValidityMs();
 
 // An operation ready to be previewed and signed: the key's file, the acting account as the
 // node knows it, and the body.
@@ -109,9 +112,9 @@ class Session {
   [[nodiscard]] CliStatus UnlockNamed(const std::string& name, const KeyFile& file,
                                       std::optional<KeyPair>* out) const;
   // A ReadAuth for one private read, signed with the reader key (unlocked on first use):
-  // {ledger id, the reader's account, method, target (zero: the whole journal), now + 60 s}.
-  [[nodiscard]] CliStatus SignRead(std::string_view method, const AccountId* target,
-                                   pb::ReadAuth* out);
+  // {ledger id, the reader's account, the call's method, target (zero: the whole journal) and
+  // parameters, now + ReadValidityMs(), 16 random bytes of nonce}.
+  [[nodiscard]] CliStatus SignRead(const ReadCall& call, pb::ReadAuth* out);
 
   // Fills the body for the selected key's account: ledger id, account, sequence + 1, an expiry
   // 15 minutes ahead. An account unknown to the node is refused (Exit::kRefused).

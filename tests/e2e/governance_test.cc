@@ -109,8 +109,7 @@ grpc::Status StreamJournalWith(Client& c, const pb::ReadAuth* auth, size_t* entr
                                std::string* liard_code) {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, Millis(10'000));
-  pb::StreamJournalRequest req;
-  req.set_from_sequence(1);
+  pb::StreamJournalRequest req;  // from_sequence 0: from the start, as 1
   if (auth) *req.mutable_auth() = *auth;
   auto reader = c.stub().StreamJournal(&ctx, req);
   pb::JournalEntry e;
@@ -143,6 +142,7 @@ TEST_CASE("an account is read only with a valid read request of its own or of an
     r.method = std::move(method);
     r.target = target;
     r.not_after_ms = not_after;
+    r.nonce = Client::FreshNonce();
     return r;
   };
 
@@ -311,7 +311,9 @@ TEST_CASE("history, watch and simulate are private and the journal is for treasu
     pb::WatchRequest req;
     req.set_account(IdBytes("alice"));
     req.set_from_sequence(1);
-    *req.mutable_auth() = c.SignRead(KeyFor("bob"), "Watch", &alice);
+    ReadCall call{"Watch", &alice};
+    call.from_sequence = 1;
+    *req.mutable_auth() = c.SignRead(KeyFor("bob"), call);
     auto reader = c.stub().Watch(&ctx, req);
     pb::Receipt r;
     CHECK_FALSE(reader->Read(&r));
@@ -340,7 +342,10 @@ TEST_CASE("history, watch and simulate are private and the journal is for treasu
     auto [s, code] = simulate(nullptr, &resp);
     CheckCode(s, code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
     CHECK(resp.postings_size() == 0);
-    pb::ReadAuth own = c.SignRead(KeyFor("alice"), "Simulate", &alice);
+    ReadCall preview{"Simulate", &alice};
+    preview.request_digest =
+        std::string(SimulateDigest(IdBytes("alice"), codec::EncodeOperation(op)).view());
+    pb::ReadAuth own = c.SignRead(KeyFor("alice"), preview);
     std::tie(s, code) = simulate(&own, &resp);
     REQUIRE(s.ok());
     CHECK(resp.code() == 0);
@@ -379,6 +384,227 @@ TEST_CASE("history, watch and simulate are private and the journal is for treasu
   CHECK(reserves.circulation() == 150'00);
   CHECK(c.Head().sequence() == 2);
   CHECK(c.Governance().threshold() == 1);
+}
+
+// One call of each private read with `auth`, returning the status and liard-code.
+struct Call {
+  grpc::Status status;
+  std::string liard_code;
+  int received = 0;  // streamed messages
+};
+
+Call HistoryWith(Client& c, const AccountId& id, uint64_t before, uint32_t limit,
+                 const pb::ReadAuth& auth) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetHistoryRequest req;
+  req.set_id(std::string(id.view()));
+  req.set_before_sequence(before);
+  req.set_limit(limit);
+  *req.mutable_auth() = auth;
+  pb::GetHistoryResponse resp;
+  Call out{c.stub().GetHistory(&ctx, req, &resp), "", 0};
+  out.liard_code = LiardCode(ctx);
+  out.received = resp.entries_size();
+  return out;
+}
+
+Call JournalWith(Client& c, uint64_t from, bool follow, const pb::ReadAuth& auth,
+                 Millis deadline = Millis(10'000)) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, deadline);
+  pb::StreamJournalRequest req;
+  req.set_from_sequence(from);
+  req.set_follow(follow);
+  *req.mutable_auth() = auth;
+  auto reader = c.stub().StreamJournal(&ctx, req);
+  Call out;
+  for (pb::JournalEntry e; reader->Read(&e);) ++out.received;
+  out.status = reader->Finish();
+  out.liard_code = LiardCode(ctx);
+  return out;
+}
+
+TEST_CASE("a captured read request is refused when sent again, and after the call it was for",
+          "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  const AccountId alice = Id("alice");
+  const KeyPair alice_key = KeyFor("alice");
+
+  // A GetAccount request, captured on its way and replayed within its minute.
+  pb::ReadAuth captured = c.SignRead(alice_key, "GetAccount", &alice);
+  REQUIRE(GetAccountWith(c, alice, &captured).status.ok());
+  ReadOutcome replayed = GetAccountWith(c, alice, &captured);
+  CheckCode(replayed.status, replayed.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+            Code::kReadRefused);
+  CHECK_THAT(replayed.status.error_message(), Catch::Contains("used already"));
+  CHECK(replayed.info.balance() == 0);
+  // A fresh one reads.
+  pb::ReadAuth fresh = c.SignRead(alice_key, "GetAccount", &alice);
+  CHECK(GetAccountWith(c, alice, &fresh).status.ok());
+  // An old-style request (no nonce, parameters unsigned) reads nothing.
+  ReadRequest old_style;
+  old_style.ledger_id = c.ledger_id();
+  old_style.reader = alice;
+  old_style.method = "GetAccount";
+  old_style.target = alice;
+  old_style.not_after_ms = NowMs() + 60'000;
+  pb::ReadAuth old_auth = c.SignReadRequest(alice_key, old_style);
+  ReadOutcome old = GetAccountWith(c, alice, &old_auth);
+  CheckCode(old.status, old.liard_code, grpc::StatusCode::PERMISSION_DENIED, Code::kReadRefused);
+  CHECK_THAT(old.status.error_message(), Catch::Contains("no nonce"));
+
+  // GetHistory: a page signed for before 3, limit 1 is not another page nor a longer one.
+  for (int i = 1; i <= 3; ++i)
+    REQUIRE(c.Submit(c.SignTransfer("bob", "alice", 1'00, static_cast<uint64_t>(i))).status.ok());
+  ReadCall page{"GetHistory", &alice};
+  page.before_sequence = 3;
+  page.limit = 1;
+  {
+    Call other_page = HistoryWith(c, alice, 0, 1, c.SignRead(alice_key, page));
+    CheckCode(other_page.status, other_page.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK_THAT(other_page.status.error_message(),
+               Catch::Contains("before_sequence 3, but the call sends 0"));
+    Call longer = HistoryWith(c, alice, 3, 500, c.SignRead(alice_key, page));
+    CheckCode(longer.status, longer.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK_THAT(longer.status.error_message(), Catch::Contains("limit 1, but the call sends 500"));
+    Call as_signed = HistoryWith(c, alice, 3, 1, c.SignRead(alice_key, page));
+    INFO(as_signed.status.error_message());
+    CHECK(as_signed.status.ok());
+    CHECK(as_signed.received == 1);
+  }
+
+  // StreamJournal: the treasurer's request for the tail (from 100) does not read the whole
+  // journal, and one signed without follow does not stream live.
+  const KeyPair treasurer = KeyFor("association");
+  ReadCall tail{"StreamJournal", nullptr};
+  tail.from_sequence = 100;
+  {
+    Call whole = JournalWith(c, 1, false, c.SignRead(treasurer, tail));
+    CheckCode(whole.status, whole.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK_THAT(whole.status.error_message(),
+               Catch::Contains("from_sequence 100, but the call sends 1"));
+    CHECK(whole.received == 0);
+    ReadCall once{"StreamJournal", nullptr};
+    once.from_sequence = 1;
+    Call live = JournalWith(c, 1, true, c.SignRead(treasurer, once));
+    CheckCode(live.status, live.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK_THAT(live.status.error_message(), Catch::Contains("follow"));
+    CHECK(live.received == 0);
+    pb::ReadAuth good = c.SignRead(treasurer, once);
+    Call read = JournalWith(c, 1, false, good);
+    INFO(read.status.error_message());
+    REQUIRE(read.status.ok());
+    CHECK(read.received == 3);
+    Call again = JournalWith(c, 1, false, good);  // the same request, a second time
+    CheckCode(again.status, again.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK(again.received == 0);
+  }
+
+  // Simulate: a request signed for one preview does not preview another body.
+  {
+    Operation op;
+    op.ledger_id = c.ledger_id();
+    op.account = alice;
+    op.sequence = 1;
+    op.not_after_ms = InAnHour();
+    op.payload = liard::Transfer{Id("bob"), Amount(1'00), ""};
+    const std::string body = codec::EncodeOperation(op);
+    op.payload = liard::Transfer{Id("bob"), Amount(99'00), ""};
+    const std::string other_body = codec::EncodeOperation(op);
+    auto simulate = [&](const std::string& sent, const pb::ReadAuth& auth) {
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, Millis(10'000));
+      pb::SimulateRequest req;
+      req.set_body(sent);
+      req.set_public_key(std::string(alice_key.public_key().view()));
+      *req.mutable_auth() = auth;
+      pb::SimulateResponse resp;
+      Call out{c.stub().Simulate(&ctx, req, &resp), "", 0};
+      out.liard_code = LiardCode(ctx);
+      return out;
+    };
+    ReadCall preview{"Simulate", &alice};
+    preview.request_digest =
+        std::string(SimulateDigest(alice_key.public_key().view(), body).view());
+    Call other = simulate(other_body, c.SignRead(alice_key, preview));
+    CheckCode(other.status, other.liard_code, grpc::StatusCode::PERMISSION_DENIED,
+              Code::kReadRefused);
+    CHECK_THAT(other.status.error_message(), Catch::Contains("request_digest"));
+    Call same = simulate(body, c.SignRead(alice_key, preview));
+    INFO(same.status.error_message());
+    CHECK(same.status.ok());
+  }
+}
+
+TEST_CASE("a stream ends when its read request expires, even while following", "[e2e][read]") {
+  Node n(BoardOf({"board-1"}, 1));
+  Client& c = n.c();
+  const AccountId alice = Id("alice");
+  REQUIRE(c.Submit(c.SignTransfer("bob", "alice", 1'00, 1)).status.ok());
+
+  SECTION("Watch, valid 2 s") {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(30'000));
+    pb::WatchRequest req;
+    req.set_account(IdBytes("alice"));
+    req.set_from_sequence(1);
+    ReadCall call{"Watch", &alice};
+    call.from_sequence = 1;
+    *req.mutable_auth() = c.SignRead(KeyFor("alice"), call, 2'000);
+    const auto start = std::chrono::steady_clock::now();
+    auto reader = c.stub().Watch(&ctx, req);
+    // The replayed receipt, then one committed while watching.
+    pb::Receipt r;
+    REQUIRE(reader->Read(&r));
+    CHECK(r.sequence() == 1);
+    REQUIRE(c.Submit(c.SignTransfer("bob", "alice", 1'00, 2)).status.ok());
+    REQUIRE(reader->Read(&r));
+    CHECK(r.sequence() == 2);
+    CHECK_FALSE(reader->Read(&r));
+    grpc::Status s = reader->Finish();
+    const auto lasted = std::chrono::steady_clock::now() - start;
+    INFO(s.error_code() << " " << s.error_message());
+    CHECK(s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+    CHECK_THAT(s.error_message(), Catch::Contains("expired"));
+    auto md = ctx.GetServerTrailingMetadata();
+    auto it = md.find("liard-resume-from");
+    REQUIRE(it != md.end());
+    CHECK(std::string(it->second.data(), it->second.size()) == "3");
+    CHECK(lasted >= Millis(1'500));
+    CHECK(lasted < Millis(4'000));  // not 13 s, not for ever
+  }
+  SECTION("StreamJournal following, valid 2 s") {
+    ReadCall call{"StreamJournal", nullptr};
+    call.from_sequence = 1;
+    call.follow = true;
+    const auto start = std::chrono::steady_clock::now();
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, Millis(30'000));
+    pb::StreamJournalRequest req;
+    req.set_from_sequence(1);
+    req.set_follow(true);
+    *req.mutable_auth() = c.SignRead(KeyFor("association"), call, 2'000);
+    auto reader = c.stub().StreamJournal(&ctx, req);
+    int received = 0;
+    for (pb::JournalEntry e; reader->Read(&e);) ++received;
+    grpc::Status s = reader->Finish();
+    const auto lasted = std::chrono::steady_clock::now() - start;
+    CHECK(received == 1);
+    CHECK(s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+    auto md = ctx.GetServerTrailingMetadata();
+    auto it = md.find("liard-resume-from");
+    REQUIRE(it != md.end());
+    CHECK(std::string(it->second.data(), it->second.size()) == "2");
+    CHECK(lasted >= Millis(1'500));
+    CHECK(lasted < Millis(4'000));
+  }
 }
 
 TEST_CASE(
@@ -778,7 +1004,10 @@ TEST_CASE("a stream ends once its reader may no longer read: a re-keyed phone, a
   pb::StreamJournalRequest follow;
   follow.set_from_sequence(1);
   follow.set_follow(true);
-  *follow.mutable_auth() = c.SignRead(KeyFor("carol"), "StreamJournal", nullptr);
+  ReadCall follow_call{"StreamJournal", nullptr};
+  follow_call.from_sequence = 1;
+  follow_call.follow = true;
+  *follow.mutable_auth() = c.SignRead(KeyFor("carol"), follow_call);
   auto auditor = std::async(std::launch::async, [&] {
     Ended e;
     auto reader = c.stub().StreamJournal(&journal_ctx, follow);

@@ -22,6 +22,7 @@
 #include <stdexcept>
 
 #include <grpcpp/generic/generic_stub.h>
+#include <sodium.h>
 
 #include "ledger/amount.h"
 #include "ledger/genesis.h"
@@ -648,20 +649,27 @@ pb::ReadAuth Client::SignReadRequest(const KeyPair& signer, const ReadRequest& r
   return auth;
 }
 
+std::string Client::FreshNonce() {
+  std::string nonce(kMinReadNonce, '\0');
+  randombytes_buf(nonce.data(), nonce.size());
+  return nonce;
+}
+
 pb::ReadAuth Client::SignRead(const KeyPair& reader, std::string_view method,
                               const AccountId* target) const {
   return SignReadAs(reader.public_key(), reader, method, target);
 }
 
+pb::ReadAuth Client::SignRead(const KeyPair& reader, const ReadCall& call,
+                              int64_t lifetime_ms) const {
+  return SignReadRequest(reader, ReadRequestFor(ledger_id_, reader.public_key(), call,
+                                                NowMs() + lifetime_ms, FreshNonce()));
+}
+
 pb::ReadAuth Client::SignReadAs(const AccountId& reader, const KeyPair& key,
                                 std::string_view method, const AccountId* target) const {
-  ReadRequest r;
-  r.ledger_id = ledger_id_;
-  r.reader = reader;
-  r.method = std::string(method);
-  if (target != nullptr) r.target = *target;
-  r.not_after_ms = NowMs() + 60'000;
-  return SignReadRequest(key, r);
+  return SignReadRequest(key, ReadRequestFor(ledger_id_, reader, ReadCall{method, target},
+                                             NowMs() + 60'000, FreshNonce()));
 }
 
 pb::SignedOperation Client::Sign(const KeyPair& key, Operation op) const {
@@ -784,7 +792,9 @@ std::vector<pb::JournalEntry> Client::Journal(uint64_t from, Millis timeout) {
   pb::StreamJournalRequest req;
   req.set_from_sequence(from);
   req.set_follow(false);
-  *req.mutable_auth() = SignRead(reader_, "StreamJournal", nullptr);
+  ReadCall call{"StreamJournal", nullptr};
+  call.from_sequence = from;
+  *req.mutable_auth() = SignRead(reader_, call);
   auto reader = stub_->StreamJournal(&ctx, req);
   std::vector<pb::JournalEntry> entries;
   pb::JournalEntry e;
@@ -804,7 +814,10 @@ grpc::Status Client::History(const AccountId& id, uint64_t before, uint32_t limi
   req.set_id(std::string(id.view()));
   req.set_before_sequence(before);
   req.set_limit(limit);
-  *req.mutable_auth() = SignRead(reader_, "GetHistory", &id);
+  ReadCall call{"GetHistory", &id};
+  call.before_sequence = before;
+  call.limit = limit;
+  *req.mutable_auth() = SignRead(reader_, call);
   return stub_->GetHistory(&ctx, req, response);
 }
 

@@ -214,13 +214,18 @@ class Client {
 
   // A ReadAuth signed by `signer` for `request` as given: tests make wrong ones with it.
   pb::ReadAuth SignReadRequest(const KeyPair& signer, const ReadRequest& request) const;
-  // A valid one: `reader` reads `target` (nullptr: the journal) with `method`, for the next
-  // minute.
+  // A valid one: `reader` reads `target` (nullptr: the journal) with `method` and default
+  // parameters, for the next minute, with a fresh nonce.
   pb::ReadAuth SignRead(const KeyPair& reader, std::string_view method,
                         const AccountId* target) const;
+  // The same for `call` and its parameters, valid for `lifetime_ms`.
+  pb::ReadAuth SignRead(const KeyPair& reader, const ReadCall& call,
+                        int64_t lifetime_ms = 60'000) const;
   // Same, for a re-keyed reader: the account `reader` signing with its current `key`.
   pb::ReadAuth SignReadAs(const AccountId& reader, const KeyPair& key, std::string_view method,
                           const AccountId* target) const;
+  // 16 random bytes: a read request's nonce.
+  static std::string FreshNonce();
 
   // Any operation, signed by `key` for this ledger (ledger_id is filled in).
   pb::SignedOperation Sign(const KeyPair& key, Operation op) const;

@@ -247,8 +247,8 @@ TEST_CASE(
     CHECK(g.accounts[i].name == spec.members[i].name);
     CHECK(g.accounts[i].opening_balance.minor() == spec.members[i].opening);
   }
-  // A current (version 3) genesis naming the printed node key: the ledger id vouches for it, and the
-  // node signs its checkpoints with it; the governance record names it too.
+  // A current (version 3) genesis naming the printed node key: the ledger id vouches for it, and
+  // the node signs its checkpoints with it; the governance record names it too.
   CHECK(g.version == kCurrentGenesisVersion);
   REQUIRE(g.node_key.has_value());
   CHECK(ToHex(*g.node_key) == node_key);
@@ -854,7 +854,9 @@ class WatchReader {
     req.set_account(IdBytes(account));
     req.set_from_sequence(from);
     const AccountId id = Id(account);
-    *req.mutable_auth() = c.SignRead(KeyFor(account), "Watch", &id);  // the till watches itself
+    ReadCall call{"Watch", &id};
+    call.from_sequence = from;
+    *req.mutable_auth() = c.SignRead(KeyFor(account), call);  // the till watches itself
     reader_ = c.stub().Watch(&ctx_, req);
     thread_ = std::thread([this] {
       pb::Receipt r;
@@ -985,7 +987,10 @@ TEST_CASE("StreamJournal replays every entry from 1 and the chain verifies", "[e
   pb::StreamJournalRequest req;
   req.set_from_sequence(11);
   req.set_follow(true);
-  *req.mutable_auth() = c.SignRead(c.reader(), "StreamJournal", nullptr);
+  ReadCall call{"StreamJournal", nullptr};
+  call.from_sequence = 11;
+  call.follow = true;
+  *req.mutable_auth() = c.SignRead(c.reader(), call);
   auto reader = c.stub().StreamJournal(&ctx, req);
   std::promise<pb::JournalEntry> next;
   std::thread t([&] {

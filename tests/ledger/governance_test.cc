@@ -686,6 +686,15 @@ struct ReadCase {
   ReadRequest request;
 };
 
+// Signs `request` as given (with its nonce and parameters) by `key`.
+ReadCase SignRequest(const Fixture& f, ReadRequest request, const KeyPair& key) {
+  ReadCase c;
+  c.request = std::move(request);
+  c.body = codec::EncodeReadRequest(c.request);
+  c.signature = key.Sign(ReadSigningMessage(f.ledger().id(), c.body));
+  return c;
+}
+
 ReadCase SignRead(const Fixture& f, std::string_view reader, std::string method,
                   std::optional<std::string_view> target, int64_t not_after,
                   const KeyPair* key = nullptr) {
@@ -695,6 +704,7 @@ ReadCase SignRead(const Fixture& f, std::string_view reader, std::string method,
   c.request.method = std::move(method);
   if (target) c.request.target = Fixture::Id(*target);
   c.request.not_after_ms = not_after;
+  c.request.nonce = std::string(kMinReadNonce, 'n');
   c.body = codec::EncodeReadRequest(c.request);
   KeyPair k = key ? *key : KeyFor(reader);
   c.signature = k.Sign(ReadSigningMessage(f.ledger().id(), c.body));
@@ -708,7 +718,16 @@ Status Read(Fixture& f, const ReadCase& c, std::string_view method,
   if (!s.ok()) return s;
   AccountId t = target ? Fixture::Id(*target) : AccountId{};
   return AuthorizeRead(f.state(), f.ledger().id(), decoded, c.body, KeyFor(signer).public_key(),
-                       c.signature, method, target ? &t : nullptr, now);
+                       c.signature, ReadCall{method, target ? &t : nullptr}, now);
+}
+
+// Decides `c` for `call`, presented with `signer`'s key.
+Status ReadCallWith(Fixture& f, const ReadCase& c, const ReadCall& call, std::string_view signer) {
+  ReadRequest decoded;
+  Status s = codec::DecodeReadRequest(c.body, &decoded);
+  if (!s.ok()) return s;
+  return AuthorizeRead(f.state(), f.ledger().id(), decoded, c.body, KeyFor(signer).public_key(),
+                       c.signature, call, kNow);
 }
 
 TEST_CASE("an account's data is read with its own fresh signature, or a treasurer's or auditor's",
@@ -734,6 +753,123 @@ TEST_CASE("an account's data is read with its own fresh signature, or a treasure
   CHECK(Read(f, SignRead(f, "alice", "StreamJournal", std::nullopt, soon), "StreamJournal",
              std::nullopt, "alice")
             .code() == Code::kReadRefused);
+}
+
+TEST_CASE("a read request is bound to every parameter of its call", "[ledger][governance][reads]") {
+  Fixture f = Town();
+  const AccountId alice = Fixture::Id("alice");
+  const int64_t soon = kNow + 60'000;
+  const std::string nonce(kMinReadNonce, 'n');
+  auto signed_for = [&](std::string_view who, const ReadCall& call) {
+    return SignRequest(f, ReadRequestFor(f.ledger().id(), Fixture::Id(who), call, soon, nonce),
+                       KeyFor(who));
+  };
+  auto refusal = [&](const ReadCase& c, const ReadCall& call, std::string_view who) {
+    Status s = ReadCallWith(f, c, call, who);
+    CHECK(s.code() == Code::kReadRefused);
+    return s.message();
+  };
+  REQUIRE(Decide(f, GrantRole{Fixture::Id("bob"), Role::kAuditor}).ok());
+
+  SECTION("GetHistory: before_sequence and limit") {
+    ReadCall page{"GetHistory", &alice};
+    page.before_sequence = 40;
+    page.limit = 10;
+    const ReadCase c = signed_for("alice", page);
+    CHECK(ReadCallWith(f, c, page, "alice").ok());
+    ReadCall earlier = page;
+    earlier.before_sequence = 0;
+    CHECK_THAT(refusal(c, earlier, "alice"),
+               Catch::Contains("signed for before_sequence 40, but the call sends 0"));
+    ReadCall longer = page;
+    longer.limit = 500;
+    CHECK_THAT(refusal(c, longer, "alice"),
+               Catch::Contains("signed for limit 10, but the call sends 500"));
+    ReadCall unsigned_limit = page;
+    unsigned_limit.limit = 0;  // 0 means 50 to the node, but it is compared as sent
+    CHECK_THAT(refusal(c, unsigned_limit, "alice"), Catch::Contains("limit"));
+  }
+  SECTION("StreamJournal: from_sequence and follow") {
+    ReadCall tail{"StreamJournal", nullptr};
+    tail.from_sequence = 100;
+    const ReadCase c = signed_for("bob", tail);
+    CHECK(ReadCallWith(f, c, tail, "bob").ok());
+    ReadCall whole = tail;
+    whole.from_sequence = 1;
+    CHECK_THAT(refusal(c, whole, "bob"),
+               Catch::Contains("signed for from_sequence 100, but the call sends 1"));
+    ReadCall live = tail;
+    live.follow = true;
+    CHECK_THAT(refusal(c, live, "bob"),
+               Catch::Contains("signed for follow false, but the call sends follow true"));
+  }
+  SECTION("Watch: from_sequence") {
+    ReadCall watch{"Watch", &alice};
+    watch.from_sequence = 7;
+    const ReadCase c = signed_for("alice", watch);
+    CHECK(ReadCallWith(f, c, watch, "alice").ok());
+    CHECK_THAT(refusal(c, ReadCall{"Watch", &alice}, "alice"), Catch::Contains("from_sequence"));
+  }
+  SECTION("Simulate: the previewed body and key") {
+    ReadCall preview{"Simulate", &alice};
+    preview.request_digest =
+        std::string(SimulateDigest(KeyFor("alice").public_key().view(), "body one").view());
+    const ReadCase c = signed_for("alice", preview);
+    CHECK(ReadCallWith(f, c, preview, "alice").ok());
+    ReadCall other = preview;
+    other.request_digest =
+        std::string(SimulateDigest(KeyFor("alice").public_key().view(), "body two").view());
+    CHECK_THAT(refusal(c, other, "alice"), Catch::Contains("request_digest"));
+    // A request signed without a digest previews nothing.
+    const ReadCase bare = signed_for("alice", ReadCall{"Simulate", &alice});
+    CHECK_THAT(refusal(bare, preview, "alice"), Catch::Contains("request_digest"));
+    // The digest has its own domain (docs/protocol.md shows its bytes).
+    CHECK(ToHex(kSimulateDomain) == "6c696172642f76312f73696d756c61746500");
+    CHECK(SimulateDigest("k", "b") == Sha256({kSimulateDomain, "k", "b"}));
+  }
+  SECTION("a parameter the method does not have must stay at its default") {
+    ReadCall odd{"GetAccount", &alice};
+    odd.from_sequence = 3;
+    const ReadCase c = signed_for("alice", odd);
+    CHECK_THAT(refusal(c, ReadCall{"GetAccount", &alice}, "alice"),
+               Catch::Contains("from_sequence 3"));
+  }
+  SECTION("a nonce of 16 to 32 bytes is required") {
+    const ReadCall call{"GetAccount", &alice};
+    for (size_t size : {size_t{0}, size_t{15}, size_t{33}}) {
+      INFO("nonce of " << size << " bytes");
+      const ReadCase c =
+          SignRequest(f, ReadRequestFor(f.ledger().id(), alice, call, soon, std::string(size, 'x')),
+                      KeyFor("alice"));
+      CHECK_THAT(refusal(c, call, "alice"), Catch::Contains("nonce"));
+    }
+    for (size_t size : {kMinReadNonce, kMaxReadNonce}) {
+      const ReadCase c =
+          SignRequest(f, ReadRequestFor(f.ledger().id(), alice, call, soon, std::string(size, 'x')),
+                      KeyFor("alice"));
+      CHECK(ReadCallWith(f, c, call, "alice").ok());
+    }
+  }
+  SECTION("the parameters survive the codec, and a malformed digest is refused") {
+    ReadCall page{"GetHistory", &alice};
+    page.before_sequence = 1;
+    page.limit = 2;
+    ReadRequest r = ReadRequestFor(f.ledger().id(), alice, page, soon, nonce);
+    r.from_sequence = 3;
+    r.follow = true;
+    r.request_digest = std::string(32, 'd');
+    ReadRequest back;
+    REQUIRE(codec::DecodeReadRequest(codec::EncodeReadRequest(r), &back).ok());
+    CHECK(back.before_sequence == 1);
+    CHECK(back.limit == 2);
+    CHECK(back.from_sequence == 3);
+    CHECK(back.follow);
+    CHECK(back.request_digest == r.request_digest);
+    CHECK(back.nonce == nonce);
+    r.request_digest = "short";
+    CHECK(codec::DecodeReadRequest(codec::EncodeReadRequest(r), &back).code() ==
+          Code::kReadRefused);
+  }
 }
 
 TEST_CASE("a read request is bound to its call, its account, its key and a short time",
@@ -769,7 +905,7 @@ TEST_CASE("a read request is bound to its call, its account, its key and a short
   REQUIRE(codec::DecodeReadRequest(renewed.body, &decoded).ok());
   AccountId target = Fixture::Id("alice");
   CHECK(AuthorizeRead(f.state(), f.ledger().id(), decoded, renewed.body, fresh.public_key(),
-                      renewed.signature, "GetAccount", &target, kNow)
+                      renewed.signature, ReadCall{"GetAccount", &target}, kNow)
             .ok());
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "ledger/account.h"
 #include "ledger/journal.h"
@@ -112,6 +113,34 @@ TEST_CASE("liard audit verify replays the ledger and agrees with the node and re
   CommandResult r = w.Liard({"--key", "alice", "audit", "verify", "--fresh"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("READ_REFUSED") != std::string::npos);
+}
+
+TEST_CASE("audit verify reads a journal longer than its read request's lifetime, renewing it",
+          "[wallet][e2e][audit][read]") {
+  GenesisSpec spec = StandardGenesis();
+  WalletWorld w(true, &spec);
+  w.Import("association");  // the treasurer reads the journal
+  // The node sends some 100,000 entries a second and gRPC buffers what the wallet has not read
+  // yet: a stream outlasts a request of 30 ms once it carries a few thousand entries.
+  constexpr int kPayments = 10'000;
+  std::vector<pb::SignedOperation> ops;
+  for (int i = 1; i <= kPayments; ++i)
+    ops.push_back(w.client().SignTransfer("alice", "bob", 1, static_cast<uint64_t>(i)));
+  pb::SubmitBatchResponse resp;
+  REQUIRE(w.client().SubmitBatch(ops, &resp, Millis(120'000)).ok());
+  REQUIRE(w.Head() == static_cast<uint64_t>(kPayments));
+  ProgramOptions o = w.Options();
+  o.env["LIARD_READ_LIFETIME_MS"] = "30";
+  CommandResult r = RunProgram(LIARD_WALLET_PATH,
+                               {"--key", "association", "audit", "verify", "--fresh", "--json"}, o,
+                               Millis(120'000));
+  INFO(r.err << r.out);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  CHECK(j["ok"] == true);
+  CHECK(j["entries_checked"] == kPayments);
+  CHECK(j["sequence"] == kPayments);
+  CHECK(j["journal_streams"].get<int>() >= 2);  // the node ended a stream, the wallet renewed
 }
 
 // The records of an exported journal file: (type, offset of the payload, length).

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "ledger/address.h"
 #include "tests/e2e/harness.h"
@@ -533,6 +535,40 @@ TEST_CASE("watch sees a payment as it commits", "[wallet][e2e]") {
   CHECK(e["from_name"] == "Alice Martin");  // public, unlike Alice's balance
   CHECK(e["from"] == w.Address("alice"));
   CHECK(e["memo"] == "« pain »");
+  CHECK(watch.Signal(SIGINT) == 0);
+}
+
+TEST_CASE("watch goes on past its read request's lifetime, renewing it without a gap",
+          "[wallet][e2e][read]") {
+  WalletWorld w;
+  ProgramOptions o = w.Options();
+  o.env["LIARD_READ_LIFETIME_MS"] = "1000";  // the node ends each stream after a second
+  ChildProcess watch(LIARD_WALLET_PATH, {"--key", "shop", "watch", "--json"}, o);
+  REQUIRE(watch.WaitFor("watching payments to", /*on_stderr=*/true, Millis(10'000)));
+  REQUIRE(w.Liard({"--key", "alice", "pay", w.Address("shop"), "1,00", "--yes"}).exit_code == 0);
+  REQUIRE(watch.WaitFor("\n", /*on_stderr=*/false, Millis(2'000)));
+  // Three lifetimes later, the same watch still reports, each payment once.
+  std::this_thread::sleep_for(Millis(3'000));
+  REQUIRE(w.Liard({"--key", "bob", "pay", w.Address("shop"), "2,00", "--yes"}).exit_code == 0);
+  std::this_thread::sleep_for(Millis(1'500));
+  REQUIRE(w.Liard({"--key", "alice", "pay", w.Address("shop"), "3,00", "--yes"}).exit_code == 0);
+  const auto until = std::chrono::steady_clock::now() + Millis(5'000);
+  auto lines = [&] {
+    std::vector<json> out;
+    std::istringstream in(watch.out());
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) out.push_back(json::parse(line));
+    return out;
+  };
+  while (lines().size() < 3 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(Millis(100));
+  INFO(watch.out() << watch.err());
+  const std::vector<json> got = lines();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0]["amount_minor"] == 100);
+  CHECK(got[1]["amount_minor"] == 200);
+  CHECK(got[2]["amount_minor"] == 300);
+  CHECK(watch.err().find("expired") == std::string::npos);
   CHECK(watch.Signal(SIGINT) == 0);
 }
 
