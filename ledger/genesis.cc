@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ledger/money.h"
+#include "ledger/text.h"
 
 namespace liard {
 
@@ -120,7 +121,8 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)
-    return Invalid("a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
+    return Invalid(
+        "a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
   if (!IsValidName(g.currency_name))
@@ -144,6 +146,7 @@ Status ValidateGenesis(const Genesis& g) {
       return Invalid("a genesis account's opening balance cannot be negative");
   }
   if (g.opening_fund.negative()) return Invalid("the opening fund cannot be negative");
+  if (NamesChecked(g)) return CheckGenesisNames(g);
   return Status::Ok();
 }
 

@@ -103,6 +103,9 @@ constexpr std::array kCodes = {
              "the board proposal was withdrawn by its proposer and can no longer be approved"},
     CodeInfo{Code::kNotProposer, "NOT_PROPOSER",
              "only the board member who made a proposal may withdraw it"},
+    CodeInfo{Code::kNameTaken, "NAME_TAKEN",
+             "the name looks like that of a merchant, office, municipality or the association "
+             "(or, for one of those, of any account)"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

@@ -77,6 +77,7 @@ enum class Code : uint16_t {
   kReadRefused = 228,
   kProposalWithdrawn = 229,
   kNotProposer = 230,
+  kNameTaken = 233,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,
