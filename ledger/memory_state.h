@@ -68,15 +68,31 @@ class MemoryState final : public StateView {
   Totals totals_{};
   Governance governance_;
   StateDigest digest_;
-  // Name skeleton -> accounts: derived from accounts_, not part of the digest.
-  // Behind a pointer so that the state stays movable.
+  // Name skeleton -> accounts (AccountsNamedLike): derived from accounts_, not part of the
+  // digest. Behind a pointer, so that the state stays movable; a copy, and what a move leaves,
+  // start with an index of their own, not built yet.
   struct NameIndex {
     std::mutex mu;
     bool built = false;
     std::unordered_multimap<std::string, AccountId> ids;
   };
+  struct NameIndexPtr {
+    NameIndexPtr() = default;
+    NameIndexPtr(const NameIndexPtr&) {}
+    NameIndexPtr& operator=(const NameIndexPtr&) {
+      p = std::make_unique<NameIndex>();
+      return *this;
+    }
+    NameIndexPtr(NameIndexPtr&& o) : p(std::exchange(o.p, std::make_unique<NameIndex>())) {}
+    NameIndexPtr& operator=(NameIndexPtr&& o) {
+      p = std::exchange(o.p, std::make_unique<NameIndex>());
+      return *this;
+    }
+    NameIndex* operator->() const { return p.get(); }
+    std::unique_ptr<NameIndex> p = std::make_unique<NameIndex>();
+  };
   void IndexName(const Account& account);
-  std::unique_ptr<NameIndex> names_ = std::make_unique<NameIndex>();
+  NameIndexPtr names_;
 };
 
 }  // namespace liard

@@ -202,6 +202,10 @@ TEST_CASE("the name index follows accounts opened after it was built",
   for (const auto& [id, a] : f.state().accounts()) REQUIRE(copy.RestoreAccount(a));
   CHECK(copy.AccountsNamedLike(NameSkeleton("caf\u00e9 de la gare")) ==
         std::vector<AccountId>{Fixture::Id("cafe")});
+  // So does a copy of the state (a copy builds an index of its own).
+  const MemoryState copied = f.state();
+  CHECK(copied.AccountsNamedLike(NameSkeleton("CAFE DE LA GARE")) ==
+        std::vector<AccountId>{Fixture::Id("cafe")});
 }
 
 TEST_CASE("a version 3 genesis refuses hidden characters and look-alike guarded names",
