@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ledger/money.h"
+#include "ledger/text.h"
 
 namespace liard {
 
@@ -124,7 +125,8 @@ Status ValidateGenesis(const Genesis& g) {
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)
-    return Invalid("a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
+    return Invalid(
+        "a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
   if (!IsValidName(g.currency_name))
@@ -163,6 +165,7 @@ Status ValidateGenesis(const Genesis& g) {
     if (g.node_key && !IsValidPublicKey(*g.node_key))
       return Invalid("the node key is not a valid Ed25519 public key");
   }
+  if (NamesChecked(g)) return CheckGenesisNames(g);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include "ledger/money.h"
 #include "ledger/permissions.h"
+#include "ledger/text.h"
 
 namespace liard {
 namespace {
@@ -476,6 +477,10 @@ class Applier {
     }
     if (state_.FindAccount(o.id) != nullptr)
       return Status(Code::kAccountExists, "an account with this id exists already");
+    if (NamesChecked(genesis_)) {
+      Status s = NameFree(o.kind, o.name);
+      if (!s.ok()) return s;
+    }
     Account opened;
     opened.id = o.id;
     opened.key = o.id;
@@ -484,6 +489,19 @@ class Applier {
     opened.member_until_ms = o.member_until_ms;
     delta_->accounts.push_back(std::move(opened));
     RecordFee(o.fee.minor());
+    return Status::Ok();
+  }
+
+  // No account may take a name that looks like a merchant's, an office's, a municipality's or
+  // the association's; none of those may take any account's name (see IsGuardedNameKind).
+  Status NameFree(AccountKind kind, const std::string& name) const {
+    for (const AccountId& id : state_.AccountsNamedLike(NameSkeleton(name))) {
+      const Account* other = state_.FindAccount(id);
+      if (other != nullptr && (IsGuardedNameKind(kind) || IsGuardedNameKind(other->kind)))
+        return Status(Code::kNameTaken, "the name '" + name + "' looks like that of the " +
+                                            std::string(KindName(other->kind)) + " '" +
+                                            other->name + "'");
+    }
     return Status::Ok();
   }
 
@@ -819,6 +837,10 @@ Status Ledger::Create(const Genesis& genesis, std::string_view genesis_bytes,
                       std::unique_ptr<Ledger>* out) {
   Status s = ValidateGenesis(genesis);
   if (!s.ok()) return s;
+  if (NamesChecked(genesis)) {
+    s = CheckTextRulesVersion();
+    if (!s.ok()) return s;
+  }
   out->reset(new Ledger(genesis, LedgerIdOf(genesis_bytes)));
   return Status::Ok();
 }
@@ -888,6 +910,7 @@ Status Ledger::CheckShape(const Operation& op) const {
   if (op.sequence == 0) return Status(Code::kBadSequence, "sequence numbers start at 1");
   Status s = std::visit([&](const auto& p) { return PreflightPayload(op, p); }, op.payload);
   if (s.ok() && AccountKeysChecked(genesis_)) s = CheckInstalledKeys(op.payload);
+  if (s.ok() && NamesChecked(genesis_)) s = CheckOperationText(op);
   return s;
 }
 

@@ -1,6 +1,8 @@
 // MemoryState: hash maps and running totals.
 #include "ledger/memory_state.h"
 
+#include "ledger/text.h"
+
 namespace liard {
 
 const Account* MemoryState::FindAccount(const AccountId& id) const {
@@ -24,9 +26,40 @@ void MemoryState::Commit(const Delta& delta) {
 
 void MemoryState::PutAccount(Account account) {
   auto [it, inserted] = accounts_.try_emplace(account.id);
+  const bool renamed = inserted || it->second.name != account.name;
   if (!inserted) digest_.Remove(AccountRecordHash(it->second));
+  if (renamed && !inserted) {
+    std::lock_guard lock(names_->mu);
+    if (names_->built) {
+      auto range = names_->ids.equal_range(NameSkeleton(it->second.name));
+      for (auto n = range.first; n != range.second; ++n)
+        if (n->second == it->second.id) {
+          names_->ids.erase(n);
+          break;
+        }
+    }
+  }
   it->second = std::move(account);
   digest_.Add(AccountRecordHash(it->second));
+  if (renamed) IndexName(it->second);
+}
+
+void MemoryState::IndexName(const Account& account) {
+  std::lock_guard lock(names_->mu);
+  if (names_->built) names_->ids.emplace(NameSkeleton(account.name), account.id);
+}
+
+std::vector<AccountId> MemoryState::AccountsNamedLike(const std::string& skeleton) const {
+  std::lock_guard lock(names_->mu);
+  if (!names_->built) {
+    names_->ids.reserve(accounts_.size());
+    for (const auto& [id, a] : accounts_) names_->ids.emplace(NameSkeleton(a.name), id);
+    names_->built = true;
+  }
+  std::vector<AccountId> out;
+  auto range = names_->ids.equal_range(skeleton);
+  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  return out;
 }
 
 MemoryState::MemoryState(uint32_t digest_rule) : digest_(digest_rule) {
@@ -63,7 +96,9 @@ void MemoryState::Reserve(size_t accounts, size_t balances) {
 
 bool MemoryState::RestoreAccount(Account account) {
   const AccountId id = account.id;
-  return accounts_.try_emplace(id, std::move(account)).second;
+  auto [it, inserted] = accounts_.try_emplace(id, std::move(account));
+  if (inserted) IndexName(it->second);
+  return inserted;
 }
 
 bool MemoryState::RestoreBalance(const BookKey& key, int64_t balance) {

@@ -3,6 +3,9 @@
 #ifndef LIARD_LEDGER_MEMORY_STATE_H_
 #define LIARD_LEDGER_MEMORY_STATE_H_
 
+#include <memory>
+#include <mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -23,6 +26,10 @@ class MemoryState final : public StateView {
   int64_t Balance(const BookKey& key) const override;
   const Totals& totals() const override { return totals_; }
   const Governance& governance() const override { return governance_; }
+  // Built from every account's name on the first call (so start-up computes no skeleton, and a
+  // version 1 or 2 ledger never does), then kept up to date by every change. Thread-safe
+  // against other const calls.
+  std::vector<AccountId> AccountsNamedLike(const std::string& skeleton) const override;
 
   // Applies a delta that the ledger accepted. Cannot fail: the ledger checked for overflow.
   void Commit(const Delta& delta);
@@ -61,6 +68,31 @@ class MemoryState final : public StateView {
   Totals totals_{};
   Governance governance_;
   StateDigest digest_;
+  // Name skeleton -> accounts (AccountsNamedLike): derived from accounts_, not part of the
+  // digest. Behind a pointer, so that the state stays movable; a copy, and what a move leaves,
+  // start with an index of their own, not built yet.
+  struct NameIndex {
+    std::mutex mu;
+    bool built = false;
+    std::unordered_multimap<std::string, AccountId> ids;
+  };
+  struct NameIndexPtr {
+    NameIndexPtr() = default;
+    NameIndexPtr(const NameIndexPtr&) {}
+    NameIndexPtr& operator=(const NameIndexPtr&) {
+      p = std::make_unique<NameIndex>();
+      return *this;
+    }
+    NameIndexPtr(NameIndexPtr&& o) : p(std::exchange(o.p, std::make_unique<NameIndex>())) {}
+    NameIndexPtr& operator=(NameIndexPtr&& o) {
+      p = std::exchange(o.p, std::make_unique<NameIndex>());
+      return *this;
+    }
+    NameIndex* operator->() const { return p.get(); }
+    std::unique_ptr<NameIndex> p = std::make_unique<NameIndex>();
+  };
+  void IndexName(const Account& account);
+  NameIndexPtr names_;
 };
 
 }  // namespace liard

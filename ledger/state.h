@@ -28,6 +28,9 @@ class StateView {
   // The rules in force, the board, the pause switch and pending proposals. Before the genesis
   // state is committed, an empty record.
   virtual const Governance& governance() const = 0;
+  // The ids of the accounts whose name has NameSkeleton `skeleton` (ledger/text.h), in no
+  // particular order: how a version 3 ledger keeps names from passing for others.
+  virtual std::vector<AccountId> AccountsNamedLike(const std::string& skeleton) const = 0;
 };
 
 // One entry of double-entry bookkeeping: add `amount` (signed) to the balance at `key`.

@@ -110,6 +110,9 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kNotConvertible, "NOT_CONVERTIBLE",
              "an exchange office may not convert for this account (itself, or a kind the rules "
              "exclude)"},
+    CodeInfo{Code::kNameTaken, "NAME_TAKEN",
+             "the name looks like that of a merchant, office, municipality or the association "
+             "(or, for one of those, of any account)"},
     CodeInfo{Code::kProposerCapReached, "PROPOSER_CAP_REACHED",
              "this board member has as many proposals pending as its share of the 64 places; "
              "withdraw one or let it expire first"},

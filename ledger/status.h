@@ -79,6 +79,7 @@ enum class Code : uint16_t {
   kNotProposer = 230,
   kOfficeCashCeiling = 231,
   kNotConvertible = 232,
+  kNameTaken = 233,
   kProposerCapReached = 235,
 
   // Invariants: the operation would leave the books inconsistent.

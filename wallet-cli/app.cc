@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "ledger/crypto.h"
+#include "wallet-cli/format.h"
 
 namespace liard::wallet {
 
@@ -70,7 +71,7 @@ int Run(int argc, char** argv) {
   if (s.ok()) s = run(session);
   if (!s.ok()) {
     std::cout.flush();
-    std::cerr << "liard: " << s.message() << "\n";
+    std::cerr << "liard: " << SafeText(s.message(), true) << "\n";
   }
   return s.exit_code();
 }

@@ -62,10 +62,6 @@ class Differ {
   Change* out_;
 };
 
-std::string KindWord(int kind) {
-  return std::string(liard::KindName(static_cast<AccountKind>(kind)));
-}
-
 std::string StatusText(const pb::AccountCard& card) {
   return std::string(StatusName(static_cast<AccountStatus>(card.status())));
 }

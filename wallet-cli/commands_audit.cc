@@ -290,9 +290,9 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
     }
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "Journal of " << run.in.genesis.currency_name << " (ledger "
+    std::cout << "Journal of " << SafeText(run.in.genesis.currency_name) << " (ledger "
               << ToHex(run.in.ledger_id).substr(0, 16) << "…)\n";
-    if (!run.not_resumed.empty()) std::cout << "  " << run.not_resumed << "\n";
+    if (!run.not_resumed.empty()) std::cout << "  " << SafeText(run.not_resumed) << "\n";
     if (run.resumed_from > 0)
       std::cout << "  resumed at entry " << run.resumed_from
                 << " (saved replay; this journal's entries 1 to " << run.resumed_from
@@ -303,8 +303,8 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
     else if (r->discrepancy().sequence == 0)
       std::cout << "  no new entry since entry " << r->sequence() << "\n";
     if (r->discrepancy().sequence != 0)
-      std::cout << "  entry " << r->discrepancy().sequence << " is bad: " << r->discrepancy().why
-                << "\n";
+      std::cout << "  entry " << r->discrepancy().sequence
+                << " is bad: " << SafeText(r->discrepancy().why) << "\n";
     char buf[160];
     std::snprintf(buf, sizeof buf, "  %.0f entries/s on %d thread%s", rate, threads,
                   threads == 1 ? "" : "s");
@@ -317,7 +317,7 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
       }
       std::cout << "\n";
     }
-    for (const auto& c : checks) std::cout << "  " << c << "\n";
+    for (const auto& c : checks) std::cout << "  " << SafeText(c) << "\n";
     std::cout << (agrees ? "OK: the ledger verifies.\n" : "");
   }
   if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);

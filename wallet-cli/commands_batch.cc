@@ -136,7 +136,7 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
                 << ")\n";
       for (const auto& [p, is_local] : all)
         std::cout << (p.line == 0 ? std::string("file") : "line " + std::to_string(p.line)) << ": "
-                  << p.message << "\n";
+                  << SafeText(p.message) << "\n";
       std::cout << (local.empty() && ledger.empty() ? "no problem found; " : "")
                 << "dry run: nothing was sent\n";
     }
@@ -154,7 +154,7 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
   if (!local.empty()) {
     for (const auto& p : local)
       std::cerr << (p.line == 0 ? std::string("file") : "line " + std::to_string(p.line)) << ": "
-                << p.message << "\n";
+                << SafeText(p.message) << "\n";
     return CliStatus::Usage(std::to_string(local.size()) +
                             (local.size() == 1 ? " problem" : " problems") + " in " + a.file +
                             "; nothing was sent (check with --dry-run)");

@@ -87,9 +87,11 @@ Change ChangeOf(Session& session, const Decision& decision, const pb::Governance
   CliStatus ignored;
   const BoardState now = StateOf(g, &ignored);
   WhoFn who = [&](const AccountId& id) {
-    const std::string name = session.PlainNameOf(id);
+    pb::AccountCard card;
+    bool found = false;
     const std::string address = session.AddressOf(id);
-    return name.empty() ? address : SafeText(name) + " (" + address + ")";
+    if (!session.CardOf(id, &card, &found).ok() || !found) return address;
+    return PartyInFull(card.name(), KindWord(card.kind()), address);
   };
   CardFn card_of = [&](const AccountId& id, pb::AccountCard* card) {
     bool found = false;
@@ -170,9 +172,10 @@ CliStatus SubmitBoardOp(Session& session, Payload payload, const Change& change,
                              : withdrawal ? "withdrawn: "
                                           : "approved: ") +
                                 words);
-  if (!withdrawal) std::cout << RenderChange(change, "  ").substr(change.summary.size() + 1);
+  if (!withdrawal)
+    std::cout << SafeText(RenderChange(change, "  ").substr(change.summary.size() + 1), true);
   std::cout << "proposal " << ToHex(id) << "\n";
-  if (!standing.empty()) std::cout << standing << "\n";
+  if (!standing.empty()) std::cout << SafeText(standing, true) << "\n";
   return CliStatus::Ok();
 }
 
@@ -515,7 +518,7 @@ CliStatus BoardList(Session& session, bool as_json) {
     std::string words = "an unknown decision\n";
     if (codec::DecodeDecision(p.decision(), &d).ok())
       words = RenderChange(ChangeOf(session, d, g), "    ");
-    std::cout << "\n" << ToHex(p.id()) << "\n  " << words;
+    std::cout << "\n" << ToHex(p.id()) << "\n  " << SafeText(words, true);
     if (p.withdrawn()) {
       std::cout << "  WITHDRAWN by its proposer " << name_of(id_of(p.proposer()))
                 << ": it can no longer be approved; listed until " << LocalDateTime(p.expires_ms())

@@ -25,11 +25,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string KindWord(int kind) {
-  if (!IsValidKind(static_cast<uint32_t>(kind))) return "unknown";
-  return std::string(KindName(static_cast<AccountKind>(kind)));
-}
-
 std::string StatusWord(int status) {
   if (status < 1 || status > 3) return "unknown";
   return std::string(StatusName(static_cast<AccountStatus>(status)));
@@ -271,7 +266,8 @@ CliStatus Pay(Session& session, const PayArgs& args) {
   if (payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
     return CliStatus::Refused("the account " + session.NameOf(to) + " is " +
                               StatusWord(payee.status()) + " and cannot be paid");
-  const std::string party = Party(payee.name(), session.AddressOf(to));
+  const std::string party =
+      PartyInFull(payee.name(), KindWord(payee.kind()), session.AddressOf(to));
   std::string question = "Pay " + session.money().Units(amount.minor()) + " to " + party;
   if (!memo.empty()) question += " « " + SafeText(memo) + " »";
   question += "?";
@@ -456,9 +452,10 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   } else {
     if (!r.has_redacted()) std::cout << "operation " << ToHex(r.operation_id()) << "\n";
     std::cout << "journal entry " << r.sequence() << ", " << LocalDateTime(r.time_ms()) << "\n"
-              << summary << "\n\n";
-    for (const auto& c : checks) std::cout << (c.ok ? "OK      " : "FAILED  ") << c.what << "\n";
-    for (const auto& n : notes) std::cout << "NOTE    " << n << "\n";
+              << SafeText(summary) << "\n\n";
+    for (const auto& c : checks)
+      std::cout << (c.ok ? "OK      " : "FAILED  ") << SafeText(c.what) << "\n";
+    for (const auto& n : notes) std::cout << "NOTE    " << SafeText(n) << "\n";
   }
   if (!all_ok) return CliStatus::Refused("the receipt did not verify: do not trust it");
   return CliStatus::Ok();
@@ -605,7 +602,7 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
         if (m.has_counterparty)
           std::cout << "  " << (m.units >= 0 ? "from " : "to ") << Party(from_name, from_addr);
         if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
-        if (!m.detail.empty()) std::cout << "  [" << m.detail << "]";
+        if (!m.detail.empty()) std::cout << "  [" << SafeText(m.detail) << "]";
         std::cout << "\n" << std::flush;
       }
     }

@@ -258,7 +258,7 @@ CliStatus Reserves(Session& session, bool as_json) {
     std::cout << j.dump(2) << "\n";
     return CliStatus::Ok();
   }
-  std::cout << "Reserves of " << session.genesis().currency_name << " at journal entry "
+  std::cout << "Reserves of " << SafeText(session.genesis().currency_name) << " at journal entry "
             << r.sequence() << "\n\n";
   std::vector<std::vector<std::string>> rows = {
       {"in member accounts", m.Units(r.circulation_accounts())},

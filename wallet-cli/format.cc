@@ -4,11 +4,13 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "ledger/amount.h"
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
+#include "ledger/text.h"
 
 namespace liard::wallet {
 namespace {
@@ -67,6 +69,18 @@ std::string ShortAddress(std::string_view address) {
 std::string Party(std::string_view name, std::string_view address) {
   if (name.empty()) return ShortAddress(address);
   return SafeText(name) + " (" + ShortAddress(address) + ")";
+}
+
+std::string KindWord(int kind) {
+  if (!IsValidKind(static_cast<uint32_t>(kind))) return "unknown";
+  return std::string(KindName(static_cast<AccountKind>(kind)));
+}
+
+std::string PartyInFull(std::string_view name, std::string_view kind, std::string_view address) {
+  std::string out = name.empty() ? "an unnamed account" : SafeText(name);
+  out += " (";
+  if (!kind.empty()) out += std::string(kind) + ", ";
+  return out + SafeText(address) + ")";
 }
 
 static std::string FormatTime(int64_t unix_ms, const char* format, bool utc) {
@@ -140,8 +154,12 @@ size_t DisplayWidth(std::string_view utf8) {
   return n;
 }
 
-std::string RenderTable(const std::vector<std::vector<std::string>>& rows,
+std::string RenderTable(const std::vector<std::vector<std::string>>& raw,
                         const std::vector<size_t>& right) {
+  // Cells hold names and memos from the node: each through the one sanitiser.
+  std::vector<std::vector<std::string>> rows = raw;
+  for (auto& row : rows)
+    for (auto& cell : row) cell = SafeText(cell);
   std::vector<size_t> width;
   for (const auto& row : rows) {
     if (width.size() < row.size()) width.resize(row.size(), 0);
@@ -173,21 +191,43 @@ std::string MemoProblem(std::string_view memo) {
   return "";
 }
 
-std::string SafeText(std::string_view text) {
-  if (IsPrintableUtf8(text)) return std::string(text);
+std::string SafeText(std::string_view text, bool keep_newlines) {
   std::string out;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out += static_cast<char>(c);
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  char buf[16];
+  for (size_t i = 0; i < n;) {
+    // Decode one UTF-8 sequence strictly (no overlong forms, no surrogates).
+    const unsigned char c = s[i];
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    char32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    bool valid = len != 0 && i + len <= n;
+    for (size_t k = 1; valid && k < len; ++k) {
+      valid = (s[i + k] & 0xC0) == 0x80;
+      cp = cp << 6 | (s[i + k] & 0x3F);
     }
-  }
-  // Invalid UTF-8 or C1 controls may remain: fall back to plain ASCII then.
-  if (!IsPrintableUtf8(out)) {
-    std::string ascii;
-    for (unsigned char c : out) ascii += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
-    return ascii;
+    valid = valid && !(len == 3 && cp < 0x800) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+            !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (!valid) {
+      std::snprintf(buf, sizeof buf, "\\x{%02X}", c);
+      out += buf;
+      ++i;
+      continue;
+    }
+    if (keep_newlines && cp == '\n') {
+      out += '\n';
+    } else if (IsHiddenCodePoint(cp)) {
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
   }
   return out;
 }

@@ -52,6 +52,14 @@ std::string ShortAddress(std::string_view address);
 // "Boulangerie du Rhône (roue1q…)" or just the short address when the name is unknown.
 std::string Party(std::string_view name, std::string_view address);
 
+// An account kind as sent over the wire (pb::AccountKind): "merchant", or "unknown".
+std::string KindWord(int kind);
+
+// "Boulangerie du Rhône (merchant, roue1q…)" with the whole address: what a confirmation shows
+// before anything is signed (pay, payment requests, board decisions), so that a look-alike name
+// on another kind of account, or on another address, is seen. `kind` empty: left out.
+std::string PartyInFull(std::string_view name, std::string_view kind, std::string_view address);
+
 // Local time "2026-11-03 14:03:21" and "14:03:21" for a Unix time in ms.
 std::string LocalDateTime(int64_t unix_ms);
 std::string LocalTime(int64_t unix_ms);
@@ -77,9 +85,13 @@ size_t DisplayWidth(std::string_view utf8);
 // A memo as the ledger accepts it: at most 256 bytes of printable UTF-8. Returns "" or why not.
 std::string MemoProblem(std::string_view memo);
 
-// Replaces control characters with U+FFFD so that text from the network (names, memos) can
-// never move the cursor or rewrite a line of the terminal.
-std::string SafeText(std::string_view text);
+// The one sanitiser of text from outside (node messages, the currency's name, names, memos,
+// payment-request fields, code names) before it reaches the terminal: every hidden code point
+// (liard::IsHiddenCodePoint: C0 and C1 controls, ESC, DEL, bidi controls and other format
+// characters, invisible ones) becomes a visible escape such as \u{202E}, and a byte that is not
+// UTF-8 becomes \x{FF}, so that nothing can move the cursor, write the clipboard (OSC 52) or
+// reorder a line. With `keep_newlines`, '\n' stays a line break (multi-line messages).
+std::string SafeText(std::string_view text, bool keep_newlines = false);
 
 }  // namespace liard::wallet
 

@@ -75,7 +75,8 @@ std::string Row(std::string_view label, const std::string& value, bool strong = 
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  // Hidden characters first (a bidi override would reorder the page's text): the one sanitiser.
+  for (char c : SafeText(text)) {
     switch (c) {
       case '&':
         out += "&amp;";

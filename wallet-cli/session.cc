@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "ledger/address.h"
+#include "ledger/text.h"
 #include "proto/codec.h"
+#include "wallet-cli/format.h"
 #include "wallet-cli/terminal.h"
 
 namespace liard::wallet {
@@ -96,8 +98,8 @@ CliStatus Session::Connect() {
           "), but it served ledger " + known.ledger_id_hex.substr(0, 16) +
           "… before: refusing it. If the association announced a new ledger, run the command "
           "again with --accept-new-ledger; if not, stop and ask the association");
-    std::cerr << "liard: trusting the new ledger " << id_hex.substr(0, 16) << "… (" << name
-              << ") at " << target_ << " from now on (--accept-new-ledger)\n";
+    std::cerr << "liard: trusting the new ledger " << id_hex.substr(0, 16) << "… ("
+              << SafeText(name) << ") at " << target_ << " from now on (--accept-new-ledger)\n";
   }
   if (changed) known.node_key_hex.clear();
   // The node key the genesis names is vouched for by the ledger id: pinned with it.
@@ -108,7 +110,7 @@ CliStatus Session::Connect() {
     known.currency_code = genesis_.currency_code;
     if (known.node_key_hex.empty()) known.node_key_hex = genesis_key_hex;
     CliStatus w = RememberLedger(target_, known);
-    if (!w.ok()) std::cerr << "liard: warning: " << w.message() << "\n";
+    if (!w.ok()) std::cerr << "liard: warning: " << SafeText(w.message(), true) << "\n";
   }
   return CliStatus::Ok();
 }
@@ -283,7 +285,30 @@ CliStatus Session::SignRead(const ReadCall& call, pb::ReadAuth* out) {
   return CliStatus::Ok();
 }
 
+namespace {
+
+// The ledger refuses names and memos not in NFC (version 3): the wallet signs their NFC form,
+// whatever form the keyboard, the file or the payment request gave.
+void NormaliseTexts(Payload* payload) {
+  auto open = [](OpenAccount* o) { o->name = ToNfc(o->name); };
+  if (auto* t = std::get_if<Transfer>(payload)) t->memo = ToNfc(t->memo);
+  if (auto* m = std::get_if<MultiTransfer>(payload))
+    for (Leg& leg : m->legs) leg.memo = ToNfc(leg.memo);
+  if (auto* o = std::get_if<OpenAccount>(payload)) open(o);
+  if (auto* d = std::get_if<Deposit>(payload)) d->reference = ToNfc(d->reference);
+  if (auto* p = std::get_if<Payout>(payload)) p->reference = ToNfc(p->reference);
+  if (auto* f = std::get_if<FundProgramme>(payload)) f->reference = ToNfc(f->reference);
+  if (auto* p = std::get_if<Propose>(payload)) {
+    if (auto* o = std::get_if<OpenAccount>(&p->decision)) open(o);
+    if (auto* f = std::get_if<Freeze>(&p->decision)) f->reason = ToNfc(f->reason);
+    if (auto* x = std::get_if<Pause>(&p->decision)) x->reason = ToNfc(x->reason);
+  }
+}
+
+}  // namespace
+
 CliStatus Session::Prepare(Payload payload, Prepared* out) {
+  NormaliseTexts(&payload);
   Prepared p;
   p.key_name = key_name_;
   CliStatus s = LoadKey(&p.key);
@@ -348,9 +373,10 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
 }
 
 void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {
-  std::cout << summary << "\n";
+  std::cout << SafeText(summary, true) << "\n";
   const std::string& m = r.message();
-  if (!m.empty() && m != "applied" && m != "applied before") std::cout << "node: " << m << "\n";
+  if (!m.empty() && m != "applied" && m != "applied before")
+    std::cout << "node: " << SafeText(m, true) << "\n";
   std::cout << "operation " << ToHex(r.operation_id()) << ", journal entry " << r.sequence();
   if (r.duplicate()) std::cout << " (sent before: this is the first result)";
   std::cout << "\n";

@@ -197,7 +197,7 @@ TEST_CASE(
   INFO(pay.err);
   REQUIRE(pay.exit_code == 0);
   // Alice may not read the shop's account, but its name is public (LookupAccount).
-  CHECK(Has(pay.out, "paid 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) + ")"));
+  CHECK(Has(pay.out, "paid 12.50 ROUE to Boulangerie du Rhône (merchant, " + shop + ")"));
   CHECK(w.Balance("alice") == 87'50);
   CHECK(w.Balance("shop") == 12'50);
   const std::string op = OperationIdIn(pay.out);
@@ -261,8 +261,10 @@ TEST_CASE("pay shows the payee's name before the payer confirms and a no sends n
   // Alice may not read the shop's account (its balance is private)...
   CHECK(w.Liard({"--key", "alice", "account", "show", shop}).exit_code == 1);
   // ...but its name is what she confirms: declined, nothing is sent.
-  const std::string question = "Pay 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) +
-                               ") « pain et café »? [y/N] ";
+  // The payee's kind and whole address too: a resident named like the shop, or another
+  // address, shows (issue 14, item 5).
+  const std::string question =
+      "Pay 12.50 ROUE to Boulangerie du Rhône (merchant, " + shop + ") « pain et café »? [y/N] ";
   TerminalRun no = LiardOnTerminal(
       {"--key", "alice", "pay", shop, "12,50", "--memo", "pain et café"}, w.Options(), "n");
   INFO(no.screen);
@@ -277,7 +279,7 @@ TEST_CASE("pay shows the payee's name before the payer confirms and a no sends n
       {"--key", "alice", "pay", shop, "12,50", "--memo", "pain et café"}, w.Options(), "y");
   INFO(yes.screen);
   CHECK(Has(yes.screen, question));
-  CHECK(Has(yes.screen, "paid 12.50 ROUE to Boulangerie du Rhône (" + ShortAddress(shop) + ")"));
+  CHECK(Has(yes.screen, "paid 12.50 ROUE to Boulangerie du Rhône (merchant, " + shop + ")"));
   CHECK(yes.exit_code == 0);
   CHECK(w.Balance("alice") == 87'50);
   // A payee the ledger does not know is refused before anything is asked.
@@ -979,7 +981,8 @@ TEST_CASE(
   INFO(grant.screen);
   REQUIRE(grant.exit_code == 0);
   const std::string asked = grant.screen.substr(0, grant.screen.find("[y/N]"));
-  CHECK(Has(asked, "carol (" + carol_address + ") (a resident account): gets the auditor role"));
+  CHECK(Has(asked,
+            "carol (resident, " + carol_address + ") (a resident account): gets the auditor role"));
 
   const std::string old_key = ToHex(testing::KeyFor("alice").public_key());
   const std::string new_key = ToHex(testing::KeyFor("alice-new-phone").public_key());
@@ -988,11 +991,12 @@ TEST_CASE(
   INFO(rekey.screen);
   REQUIRE(rekey.exit_code == 0);
   const std::string rekey_line =
-      "alice (" + alice_address + ") signing key: " + old_key + " → " + new_key;
+      "alice (resident, " + alice_address + ") signing key: " + old_key + " → " + new_key;
   CHECK(Has(rekey.screen.substr(0, rekey.screen.find("[y/N]")), rekey_line));
   CommandResult list = w.Liard({"board", "list"});
   CHECK(Has(list.out, rekey_line));
-  CHECK(Has(list.out, "carol (" + carol_address + ") (a resident account): gets the auditor role"));
+  CHECK(Has(list.out,
+            "carol (resident, " + carol_address + ") (a resident account): gets the auditor role"));
   // Approved: the board shows the re-key as it now stands, and the card has the new key.
   TerminalRun approve = LiardOnTerminal(
       {"--key", "board-2", "board", "sign", ProposalIdIn(rekey.screen)}, w.Options(), "y");

@@ -15,6 +15,7 @@
 #include "wallet-cli/keystore.h"
 #include "wallet-cli/payment_uri.h"
 #include "wallet-cli/qr.h"
+#include "wallet-cli/report_html.h"
 
 namespace liard::wallet {
 namespace {
@@ -313,6 +314,37 @@ TEST_CASE("text from the network cannot carry terminal control characters", "[wa
   CHECK(SafeText("evil\x1b[2Jname").find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("one sanitiser shows every hidden character as a visible escape", "[wallet][format]") {
+  // Controls: C0, ESC (an OSC 52 clipboard write), DEL, C1 (CSI as U+009B).
+  CHECK(SafeText("a\x1b]52;c;aGk=\x07"
+                 "b") == "a\\u{001B}]52;c;aGk=\\u{0007}b");
+  CHECK(SafeText("x\x7fy\u009b2J") == "x\\u{007F}y\\u{009B}2J");
+  CHECK(SafeText("line\nnext") == "line\\u{000A}next");
+  CHECK(SafeText("line\nnext", /*keep_newlines=*/true) == "line\nnext");
+  // Bidi controls and other format characters, and invisible ones.
+  CHECK(SafeText("Boulangerie\u202e du Rh\u00f4ne") == "Boulangerie\\u{202E} du Rh\u00f4ne");
+  CHECK(SafeText("a\u200db\u2066c\ufeffd\u00ade") == "a\\u{200D}b\\u{2066}c\\u{FEFF}d\\u{00AD}e");
+  CHECK(SafeText("tag\U000e0041") == "tag\\u{E0041}");
+  // Bytes that are not UTF-8 are shown as bytes; visible text is left alone, escapes stay put.
+  CHECK(SafeText("caf\xe9") == "caf\\x{E9}");
+  CHECK(SafeText("\xc0\xaf") == "\\x{C0}\\x{AF}");
+  CHECK(SafeText("Caf\u00e9 \u00e0 12\u202fh, 1 \u20ac") == "Caf\u00e9 \u00e0 12\u202fh, 1 \u20ac");
+  CHECK(SafeText(SafeText("a\x1b"
+                          "b")) == SafeText("a\x1b"
+                                            "b"));
+}
+
+TEST_CASE("tables and confirmations pass names through the sanitiser", "[wallet][format]") {
+  CHECK(RenderTable({{"\x1b[31mred", "1"}}) == "\\u{001B}[31mred  1\n");
+  CHECK(PartyInFull("Boulangerie\u202e", "merchant", "roue1qabc") ==
+        "Boulangerie\\u{202E} (merchant, roue1qabc)");
+  CHECK(PartyInFull("", "resident", "roue1qabc") == "an unnamed account (resident, roue1qabc)");
+  CHECK(KindWord(2) == "merchant");
+  CHECK(KindWord(99) == "unknown");
+  // The report's HTML escaping goes through it too: a bidi override cannot reorder the page.
+  CHECK(HtmlEscape("<b>Rh\u00f4ne\u202e</b>") == "&lt;b&gt;Rh\u00f4ne\\u{202E}&lt;/b&gt;");
+}
+
 TEST_CASE("tables align by characters and not bytes", "[wallet][format]") {
   std::string t = RenderTable({{"é", "1"}, {"ab", "22"}}, {1});
   CHECK(t == "é    1\nab  22\n");
@@ -373,7 +405,7 @@ TEST_CASE("board decisions read as sentences naming the accounts and the reasons
   AccountId a = KeyPair::FromSeed(Seed{}).public_key();
   auto name_of = [](const AccountId&) { return std::string("Alice Martin"); };
   CHECK(wallet::DescribeDecision(Freeze{a, "phone\x1b[2J stolen"}, name_of, money) ==
-        "freeze Alice Martin « phone\xEF\xBF\xBD[2J stolen »");
+        "freeze Alice Martin « phone\\u{001B}[2J stolen »");
   CHECK(wallet::DescribeDecision(GrantRole{a, Role::kAuditor}, name_of, money) ==
         "grant the auditor role to Alice Martin");
   CHECK(wallet::DescribeDecision(RevokeRole{a, Role::kBoardMember}, name_of, money) ==
