@@ -46,7 +46,7 @@ std::string AliceAddress() { return EncodeAddress("ROUE", Alice()); }
 
 TEST_CASE("a key file opens with its passphrase and gives back the seed", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", KdfLimits::kInteractive, &f).ok());
   CHECK(f.public_key == KeyPair::FromSeed(TestSeed(7)).public_key());
   CHECK(f.account == f.public_key);
   KeyFile back;
@@ -58,7 +58,7 @@ TEST_CASE("a key file opens with its passphrase and gives back the seed", "[wall
 
 TEST_CASE("a wrong passphrase is exit 4 and names the key", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", KdfLimits::kInteractive, &f).ok());
   Seed seed;
   CliStatus s = OpenSeed(f, "correct horse batterY", "alice", &seed);
   CHECK(s.exit() == Exit::kWrongPassphrase);
@@ -68,7 +68,7 @@ TEST_CASE("a wrong passphrase is exit 4 and names the key", "[wallet][keys]") {
 
 TEST_CASE("the key file never holds the seed or the passphrase in clear", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(9), "a long passphrase", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(9), "a long passphrase", KdfLimits::kInteractive, &f).ok());
   std::string json = KeyFileToJson(f);
   CHECK(json.find(ToHex(TestSeed(9))) == std::string::npos);
   CHECK(json.find("a long passphrase") == std::string::npos);
@@ -80,7 +80,7 @@ TEST_CASE("key files are written 0600 in a 0700 directory and never overwritten"
   ScratchDir tmp;
   KeyStore store(tmp.path + "/liard/keys");
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", KdfLimits::kInteractive, &f).ok());
   REQUIRE(store.Write("alice", f).ok());
   struct stat st;
   REQUIRE(stat(store.PathOf("alice").c_str(), &st) == 0);
@@ -94,7 +94,7 @@ TEST_CASE("key files are written 0600 in a 0700 directory and never overwritten"
     before.assign(std::istreambuf_iterator<char>(in), {});
   }
   KeyFile other;
-  REQUIRE(SealSeed(TestSeed(4), "passphrase!", false, &other).ok());
+  REQUIRE(SealSeed(TestSeed(4), "passphrase!", KdfLimits::kInteractive, &other).ok());
   CliStatus s = store.Write("alice", other);
   CHECK(s.exit() == Exit::kUsage);
   CHECK(s.message().find("exists already") != std::string::npos);
@@ -118,7 +118,7 @@ TEST_CASE("a key name must be a safe file name", "[wallet][keys]") {
 
 TEST_CASE("a damaged or crafted key file is refused with a local error", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", KdfLimits::kInteractive, &f).ok());
   KeyFile out;
   CHECK(KeyFileFromJson("not json", "x", &out).exit() == Exit::kLocal);
   f.memlimit = uint64_t{1} << 40;  // a terabyte: would make the wallet hang or die
