@@ -1,5 +1,7 @@
 // The node listens in plaintext only on loopback (issue 14, item 1): off loopback it needs [tls]
 // or an explicit --insecure, which it then says at WARN on every start.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 
