@@ -67,8 +67,10 @@ TEST_CASE("the wallet refuses plaintext to a node off this machine before connec
   CHECK(RunProgram(LIARD_WALLET_PATH, {"reserves"}, env_node).exit_code == 2);
 }
 
-TEST_CASE("--insecure, LIARD_INSECURE=1 or insecure = true allow plaintext off loopback, loudly",
-          "[wallet][e2e][security]") {
+TEST_CASE(
+    "plaintext off loopback is allowed by --insecure, LIARD_INSECURE=1 or insecure = true, "
+    "loudly",
+    "[wallet][e2e][security]") {
   TempDir tmp;
   ProgramOptions o = Offline(tmp);
   auto check_warned = [](const CommandResult& r) {
