@@ -203,7 +203,8 @@ int RekeyNode(const std::string& data) {
   return 0;
 }
 
-int Run(const std::string& data, const std::string& config_file, const std::string& listen) {
+int Run(const std::string& data, const std::string& config_file, const std::string& listen,
+        bool insecure) {
   // Signals are taken synchronously by this thread (sigwait): blocked first, before any other
   // thread exists, so that every thread inherits the mask. gRPC starts threads as soon as a
   // credentials object exists (grpc_init): a SIGTERM delivered to one of them before this mask
@@ -244,6 +245,17 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     tls.client_certificate_request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
     credentials = grpc::SslServerCredentials(tls);
   }
+  // Plaintext reaches only this machine unless the operator says otherwise: off loopback, anyone
+  // on the path reads balances and signed requests and can answer for the node.
+  const bool plaintext_off_loopback =
+      config.tls_cert_file.empty() && !IsLoopbackListen(config.listen);
+  if (plaintext_off_loopback && !insecure)
+    return Fail(kExitBadInput,
+                "refusing to listen on " + config.listen +
+                    " without TLS: it is reachable from the network, where anyone on the path "
+                    "could read and alter the traffic. Configure [tls] cert and key (see "
+                    "docs/operator.md), listen on 127.0.0.1 behind a TLS proxy, or pass "
+                    "--insecure to serve plaintext anyway");
 
   SetUpLogging(config.log_level);
   InitCrypto();
@@ -339,10 +351,18 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   std::printf("liard-node listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
   // Logged only once serving, so that a failed start prints its one error line and no more.
-  spdlog::info(
-      "event=start listen={}:{} tls={} ledger={} node_key={} currency={} accounts={} sequence={} "
-      "load_ms={} version={}",
-      host, port, config.tls_cert_file.empty() ? "off" : "on", ToHex(ledger->id()),
+  if (plaintext_off_loopback)
+    spdlog::warn(
+        "event=insecure listen={}:{} message=\"--insecure: serving PLAINTEXT to the network; "
+        "balances, signed requests and answers can be read and forged on the path; configure "
+        "[tls]\"",
+        host, port);
+  spdlog::log(
+      plaintext_off_loopback ? spdlog::level::warn : spdlog::level::info,
+      "event=start listen={}:{} tls={} insecure={} ledger={} node_key={} currency={} accounts={} "
+      "sequence={} load_ms={} version={}",
+      host, port, config.tls_cert_file.empty() ? "off" : "on",
+      plaintext_off_loopback ? "yes" : "no", ToHex(ledger->id()),
       KeyFingerprint(checkpointer.node_key()), genesis.currency_code, account_count, head.sequence,
       load_ms, LIARD_VERSION);
 
@@ -386,7 +406,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string data, genesis_file, config_file, listen;
-  bool demo = false;
+  bool demo = false, insecure = false;
   CLI::App* init = app.add_subcommand("init", "Create a ledger in a data directory");
   init->add_option("--data", data, "Data directory (created if missing)")->required();
   CLI::Option* genesis_opt =
@@ -401,6 +421,9 @@ int main(int argc, char** argv) {
   run->add_option("--listen", listen,
                   "HOST:PORT to listen on (default " + std::string(liard::node::kDefaultListen) +
                       "; port 0 picks a free one)");
+  run->add_flag("--insecure", insecure,
+                "serve plaintext gRPC on an address other than loopback without [tls] (refused "
+                "otherwise); logged at WARN on every start");
 
   CLI::App* rekey = app.add_subcommand(
       "rekey-node",
@@ -421,5 +444,5 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
-  return liard::node::Run(data, config_file, listen);
+  return liard::node::Run(data, config_file, listen, insecure);
 }

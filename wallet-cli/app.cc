@@ -30,6 +30,10 @@ int Run(int argc, char** argv) {
   app.add_option("--tls-ca", ctx.global.tls_ca,
                  "the node speaks TLS: trust this PEM root certificate (else $LIARD_TLS_CA, else "
                  "`tls_ca` in the config file; none: plaintext)");
+  app.add_flag("--insecure", ctx.global.insecure,
+               "allow plaintext to a node that is not on this machine, without --tls-ca (else "
+               "$LIARD_INSECURE=1, else `insecure = true` in the config file; else refused, exit "
+               "2); a warning is printed at every run");
   app.add_flag("--accept-new-ledger", ctx.global.accept_new_ledger,
                "the node's address now serves another ledger and the association announced it: "
                "trust the new ledger id (else refused, exit 5)");

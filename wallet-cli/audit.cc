@@ -24,31 +24,8 @@ CliStatus IoError(const std::string& what, const std::string& path) {
   return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
 }
 
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 void PutU32(std::string* out, uint32_t v) {
   for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
-std::string DirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-CliStatus SyncDir(const std::string& path) {
-  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return IoError("cannot open the directory of", path);
-  bool ok = ::fsync(dfd) == 0;
-  ::close(dfd);
-  return ok ? CliStatus::Ok() : IoError("cannot sync the directory of", path);
 }
 
 JournalEntry FromWire(const pb::JournalEntry& e, Hash* claimed) {
@@ -68,17 +45,6 @@ Status DecodeEnvelope(std::string_view bytes, SignedOperation* out) {
 }  // namespace
 
 // ---- Files.
-
-CliStatus WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return IoError("cannot create", tmp);
-  bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return IoError("cannot write", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("cannot rename into", path);
-  return SyncDir(path);
-}
 
 CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -104,10 +70,8 @@ CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found) 
 }
 
 CliStatus JournalFileWriter::Open(const std::string& path, std::string_view genesis) {
-  path_ = path;
-  tmp_ = path + ".part";
-  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) return IoError("cannot create", tmp_);
+  CliStatus s = file_.Open(path);
+  if (!s.ok()) return s;
   buffer_.assign(kJournalMagic);
   return Record(1, genesis);
 }
@@ -117,7 +81,8 @@ CliStatus JournalFileWriter::Record(uint8_t type, std::string_view bytes) {
   PutU32(&buffer_, static_cast<uint32_t>(bytes.size()));
   buffer_.append(bytes);
   if (buffer_.size() >= (1 << 20)) {
-    if (!WriteAll(fd_, buffer_)) return IoError("cannot write", tmp_);
+    CliStatus s = file_.Append(buffer_);
+    if (!s.ok()) return s;
     buffer_.clear();
   }
   return CliStatus::Ok();
@@ -137,19 +102,9 @@ CliStatus JournalFileWriter::Finish(const pb::SignedCheckpoint* checkpoint,
     CliStatus s = Record(4, node_key->view());
     if (!s.ok()) return s;
   }
-  bool ok = WriteAll(fd_, buffer_) && ::fsync(fd_) == 0;
-  ok = ::close(fd_) == 0 && ok;
-  fd_ = -1;
-  if (!ok) return IoError("cannot write", tmp_);
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0) return IoError("cannot rename into", path_);
-  return SyncDir(path_);
-}
-
-JournalFileWriter::~JournalFileWriter() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(tmp_.c_str());
-  }
+  CliStatus s = file_.Append(buffer_);
+  if (!s.ok()) return s;
+  return file_.Commit();
 }
 
 CliStatus JournalFileReader::Open(const std::string& path) {

@@ -13,6 +13,7 @@
 #include "ledger/replay.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "wallet-cli/cli_status.h"
+#include "wallet-cli/paths.h"  // WriteFileAtomically, AtomicFile
 
 namespace liard::wallet {
 
@@ -41,12 +42,10 @@ class JournalFileWriter {
   [[nodiscard]] CliStatus Add(const pb::JournalEntry& entry);
   // Writes the checkpoint and node key, fsyncs and renames the file into place.
   [[nodiscard]] CliStatus Finish(const pb::SignedCheckpoint* checkpoint, const PublicKey* node_key);
-  ~JournalFileWriter();
 
  private:
   [[nodiscard]] CliStatus Record(uint8_t type, std::string_view bytes);
-  std::string path_, tmp_;
-  int fd_ = -1;
+  AtomicFile file_;  // removes its temporary file if Finish is never reached
   std::string buffer_;
 };
 
@@ -136,8 +135,6 @@ struct PipelineStats {
 // compared with.
 double MeasureVerifyRate(int threads, int ms);
 
-// Writes `bytes` to `path` atomically (a temporary file, fsync, rename), mode 0600.
-[[nodiscard]] CliStatus WriteFileAtomically(const std::string& path, std::string_view bytes);
 // Reads a whole file; *found = false when it does not exist.
 [[nodiscard]] CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found);
 

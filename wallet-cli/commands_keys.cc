@@ -30,13 +30,10 @@ std::string AddressOrKey(const std::string& currency, const AccountId& id) {
 CliStatus NewPassphrase(const std::string& name, SecretString* out) {
   CliStatus s = ReadPassphrase("New passphrase for key '" + name + "': ", true, out);
   if (!s.ok()) return s;
-  if (out->value().size() < kMinPassphraseBytes)
-    return CliStatus::Usage("the passphrase must have at least " +
-                            std::to_string(kMinPassphraseBytes) + " characters");
-  return CliStatus::Ok();
+  return CheckNewPassphrase(out->value(), name);
 }
 
-CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, bool strong,
+CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, KdfLimits limits,
                   const char* verb) {
   KeyStore store = session.keystore();
   if (!IsValidKeyName(name))
@@ -50,7 +47,7 @@ CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, b
   CliStatus s = NewPassphrase(name, &passphrase);
   if (!s.ok()) return s;
   KeyFile file;
-  s = SealSeed(seed, passphrase.value(), strong, &file);
+  s = SealSeed(seed, passphrase.value(), limits, &file);
   if (!s.ok()) return s;
   s = store.Write(name, file);
   if (!s.ok()) return s;
@@ -62,16 +59,16 @@ CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, b
   return CliStatus::Ok();
 }
 
-CliStatus KeyNew(Session& session, const std::string& name, bool strong) {
+CliStatus KeyNew(Session& session, const std::string& name, KdfLimits limits) {
   KeyPair pair = KeyPair::Generate();
   Seed seed = pair.seed();
-  CliStatus s = SaveNew(session, name, seed, strong, "created");
+  CliStatus s = SaveNew(session, name, seed, limits, "created");
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
 
 CliStatus KeyImport(Session& session, const std::string& name, const std::string& seed_file,
-                    bool seed_hex, bool strong) {
+                    bool seed_hex, KdfLimits limits) {
   SecretString text;
   if (!seed_file.empty()) {
     std::ifstream f(seed_file, std::ios::binary);
@@ -90,7 +87,7 @@ CliStatus KeyImport(Session& session, const std::string& name, const std::string
   Seed seed;
   CliStatus s = ParseSeedHex(text.value(), &seed);
   if (!s.ok()) return s;
-  s = SaveNew(session, name, seed, strong, "imported");
+  s = SaveNew(session, name, seed, limits, "imported");
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
@@ -163,8 +160,13 @@ CliStatus KeyShow(Session& session, std::string name, bool json) {
   return CliStatus::Ok();
 }
 
-CliStatus KeyExport(Session& session, std::string name, bool address_only) {
+CliStatus KeyExport(Session& session, std::string name, bool address_only,
+                    const std::string& out_file) {
   if (name.empty()) name = session.key_name();
+  if (!address_only && out_file.empty())
+    return CliStatus::Usage(
+        "the secret seed is written only to a file: add --out FILE (created mode 0600, never "
+        "over an existing file); it is never printed");
   KeyFile f;
   CliStatus s = session.keystore().Read(name, &f);
   if (!s.ok()) return s;
@@ -176,17 +178,27 @@ CliStatus KeyExport(Session& session, std::string name, bool address_only) {
     std::cout << EncodeAddress(currency, f.account) << "\n";
     return CliStatus::Ok();
   }
+  // Typed by a person at this terminal: LIARD_PASSPHRASE alone, which a script or a stolen
+  // environment holds, never takes a seed out of its encrypted file.
   SecretString passphrase;
-  s = ReadPassphrase("Passphrase for key '" + name + "': ", false, &passphrase);
+  s = ReadPassphraseFromTerminal(
+      "Passphrase for key '" + name + "' (to export its secret seed): ",
+      "key export asks for the passphrase on a terminal, typed by a person (LIARD_PASSPHRASE is "
+      "not accepted for it); for scripted backups, copy the encrypted key file " +
+          session.keystore().PathOf(name) + " instead",
+      &passphrase);
   if (!s.ok()) return s;
   Seed seed;
   s = OpenSeed(f, passphrase.value(), name, &seed);
   if (!s.ok()) return s;
-  std::cerr << "liard: WARNING: this is the secret seed of key '" << name
-            << "'. Anyone who reads it can spend from the account. Keep it offline.\n";
-  SecretString hex(ToHex(seed));
+  SecretString hex(ToHex(seed) + "\n");
   sodium_memzero(seed.data.data(), seed.data.size());
-  std::cout << hex.value() << "\n";
+  s = WriteFileAtomically(out_file, hex.value(), /*replace=*/false);
+  if (!s.ok()) return s;
+  std::cerr << "liard: WARNING: " << out_file << " holds the secret seed of key '" << name
+            << "'. Anyone who reads it can spend from the account: keep it offline, then delete "
+               "it from this machine.\n";
+  std::cout << "seed of key '" << name << "' written to " << out_file << " (mode 0600)\n";
   return CliStatus::Ok();
 }
 
@@ -220,20 +232,26 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   key->footer(
       "Key files live in $XDG_DATA_HOME/liard/keys (default ~/.local/share/liard/keys), one\n"
       "NAME.key per key, mode 0600, the seed encrypted with your passphrase (Argon2id).\n"
-      "Scripts may give the passphrase in LIARD_PASSPHRASE.");
+      "Scripts may give the passphrase in LIARD_PASSPHRASE (not for key export).");
 
   struct KeyArgs {
     std::string name, seed_file, account;
-    bool strong = false, seed_hex = false, json = false, address = false;
+    std::string out;
+    bool strong = false, fast = false, seed_hex = false, json = false, address = false;
+    KdfLimits limits() const { return fast ? KdfLimits::kInteractive : KdfLimits::kModerate; }
   };
   auto a = std::make_shared<KeyArgs>();
 
   CLI::App* n = key->add_subcommand("new", "create a new key, protected by a passphrase");
   n->add_option("NAME", a->name, "the key's name, e.g. alice")->required();
+  auto* n_fast = n->add_flag("--fast", a->fast,
+                             "quicker passphrase hashing (Argon2id INTERACTIVE: 64 MiB, a tenth "
+                             "of a second), for a till unlocked all day; default MODERATE");
   n->add_flag("--strong", a->strong,
-              "stronger passphrase hashing (Argon2id MODERATE: 256 MiB, about a second)");
+              "Argon2id MODERATE (256 MiB, about a second): the default now, kept for scripts")
+      ->excludes(n_fast);
   n->footer("Example:\n  liard key new alice");
-  ctx.On(n, [a](Session& s) { return KeyNew(s, a->name, a->strong); });
+  ctx.On(n, [a](Session& s) { return KeyNew(s, a->name, a->limits()); });
 
   CLI::App* l = key->add_subcommand("list", "list the keys (* marks the selected one)");
   l->add_flag("--json", a->json, "print JSON");
@@ -247,13 +265,21 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   ctx.On(sh, [a](Session& s) { return KeyShow(s, a->name, a->json); });
 
   CLI::App* e = key->add_subcommand(
-      "export", "print a key's secret seed (64 hex characters) after its passphrase");
+      "export",
+      "write a key's secret seed (64 hex characters) to a new file, after its passphrase typed "
+      "at the terminal; or print its address");
   e->add_option("NAME", a->name, "the key (default: the selected key)");
-  e->add_flag("--address", a->address, "print only the address (no passphrase needed)");
+  auto* e_out = e->add_option(
+      "--out", a->out,
+      "the file to create for the seed (mode 0600; an existing file is never replaced)");
+  e->add_flag("--address", a->address, "print only the address (no passphrase needed)")
+      ->excludes(e_out);
   e->footer(
-      "Examples:\n  liard key export alice > alice.seed   # keep it offline\n"
-      "  liard key export alice --address");
-  ctx.On(e, [a](Session& s) { return KeyExport(s, a->name, a->address); });
+      "Examples:\n  liard key export alice --out /media/usb/alice.seed   # keep it offline\n"
+      "  liard key export alice --address\n"
+      "The passphrase must be typed at a terminal (LIARD_PASSPHRASE is not accepted): for\n"
+      "scripted backups copy the encrypted NAME.key file instead.");
+  ctx.On(e, [a](Session& s) { return KeyExport(s, a->name, a->address, a->out); });
 
   CLI::App* i = key->add_subcommand("import", "import a seed (64 hex characters) as a new key");
   i->add_option("NAME", a->name, "the new key's name")->required();
@@ -261,12 +287,15 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   auto* hex_opt =
       i->add_flag("--seed-hex", a->seed_hex, "read the seed in hex from standard input");
   file_opt->excludes(hex_opt);
-  i->add_flag("--strong", a->strong, "stronger passphrase hashing (Argon2id MODERATE)");
+  auto* i_fast = i->add_flag("--fast", a->fast,
+                             "quicker passphrase hashing (Argon2id INTERACTIVE), for a till");
+  i->add_flag("--strong", a->strong, "Argon2id MODERATE: the default now, kept for scripts")
+      ->excludes(i_fast);
   i->footer(
       "Examples:\n  liard key import alice --seed-file demo-data/demo-keys/alice.seed\n"
       "  echo \"$SEED\" | LIARD_PASSPHRASE=... liard key import till --seed-hex");
   ctx.On(i,
-         [a](Session& s) { return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->strong); });
+         [a](Session& s) { return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->limits()); });
 
   CLI::App* sa = key->add_subcommand(
       "set-account", "set the account a key signs for (after the account was re-keyed)");

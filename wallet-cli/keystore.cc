@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -37,18 +39,6 @@ CliStatus DeriveKey(std::string_view passphrase, const KeyFile& f, WipedBytes* k
   return CliStatus::Ok();
 }
 
-CliStatus WriteAll(int fd, const std::string& data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return CliStatus::Local("cannot write " + path + ": " + std::strerror(errno));
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) return CliStatus::Local("cannot sync " + path + ": " + std::strerror(errno));
-  return CliStatus::Ok();
-}
-
 CliStatus PrepareDir(const std::string& dir) {
   CliStatus s = MakeDirs(dir, 0700);
   if (!s.ok()) return s;
@@ -59,13 +49,14 @@ CliStatus PrepareDir(const std::string& dir) {
 
 }  // namespace
 
-CliStatus SealSeed(const Seed& seed, std::string_view passphrase, bool strong, KeyFile* out) {
+CliStatus SealSeed(const Seed& seed, std::string_view passphrase, KdfLimits limits, KeyFile* out) {
   InitCrypto();
   KeyFile f;
   f.public_key = KeyPair::FromSeed(seed).public_key();
   f.account = f.public_key;
-  f.opslimit = strong ? crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  f.memlimit = strong ? crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  const bool moderate = limits == KdfLimits::kModerate;
+  f.opslimit = moderate ? crypto_pwhash_OPSLIMIT_MODERATE : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  f.memlimit = moderate ? crypto_pwhash_MEMLIMIT_MODERATE : crypto_pwhash_MEMLIMIT_INTERACTIVE;
   f.salt.resize(crypto_pwhash_SALTBYTES);
   randombytes_buf(f.salt.data(), f.salt.size());
   f.nonce.resize(crypto_secretbox_NONCEBYTES);
@@ -102,6 +93,81 @@ CliStatus OpenSeed(const KeyFile& f, std::string_view passphrase, std::string_vi
   }
   *out = result;
   sodium_memzero(result.data.data(), Seed::size());
+  return CliStatus::Ok();
+}
+
+namespace {
+
+// Passwords that head every leaked list, French ones first, and words of this program: checked
+// against the letters of a passphrase, lower-cased, with digits and punctuation set aside.
+constexpr std::string_view kCommonWords[] = {
+    "motdepasse", "azerty",     "soleil",  "bonjour",  "doudou",   "loulou",   "chouchou",
+    "jetaime",    "marseille",  "nicolas", "camille",  "coucou",   "chocolat", "princesse",
+    "password",   "passphrase", "passe",   "qwerty",   "iloveyou", "welcome",  "letmein",
+    "admin",      "dragon",     "monkey",  "football", "sunshine", "princess", "secret",
+    "changeme",   "default",    "test",    "liard",    "roue",     "gonette",  "eusko",
+    "wallet",     "abc",        "abcdef",  "master",   "superman", "trustno"};
+// Keyboard rows and the alphabet: a run along one of them is no secret.
+constexpr std::string_view kRuns[] = {"abcdefghijklmnopqrstuvwxyz", "azertyuiopqsdfghjklmwxcvbn",
+                                      "qwertyuiopasdfghjklzxcvbnm"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// True if `letters` is one or more copies of common words or of runs of a keyboard row.
+bool OnlyCommonWords(std::string_view letters) {
+  if (letters.empty()) return true;
+  for (std::string_view w : kCommonWords)
+    if (letters.substr(0, w.size()) == w && OnlyCommonWords(letters.substr(w.size()))) return true;
+  for (std::string_view run : kRuns)
+    for (size_t len = letters.size(); len >= 4; --len)
+      if (run.find(letters.substr(0, len)) != std::string_view::npos &&
+          OnlyCommonWords(letters.substr(len)))
+        return true;
+  return false;
+}
+
+}  // namespace
+
+CliStatus CheckNewPassphrase(std::string_view passphrase, std::string_view key_name) {
+  auto weak = [](const std::string& why) {
+    return CliStatus::Usage("this passphrase is too easy to guess: " + why +
+                            ". Choose a sentence of several words only you would write, e.g. "
+                            "four unrelated words; nothing was written");
+  };
+  size_t chars = 0;  // UTF-8 characters, not bytes: "é" is one
+  for (char c : passphrase)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+  if (chars < kMinPassphraseChars)
+    return weak("it has " + std::to_string(chars) + " characters, fewer than " +
+                std::to_string(kMinPassphraseChars));
+  const std::string lower = Lower(passphrase);
+  if (std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return weak("it has only digits");
+  std::string distinct = lower;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() < 5) return weak("it repeats fewer than 5 different characters");
+  std::string letters;
+  for (char c : lower)
+    if (std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80))
+      letters.push_back(c);
+  if (OnlyCommonWords(letters))
+    return weak("it is a common password or a keyboard row, with digits or signs around it");
+  const std::string name = Lower(key_name);
+  if (name.size() >= 3) {
+    std::string rest = lower;
+    for (size_t at; (at = rest.find(name)) != std::string::npos;) rest.erase(at, name.size());
+    size_t rest_chars = 0;
+    for (char c : rest)
+      if (std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80))
+        ++rest_chars;
+    if (rest_chars < 6)
+      return weak("it is mostly the key's own name, '" + std::string(key_name) + "'");
+  }
   return CliStatus::Ok();
 }
 
@@ -184,40 +250,18 @@ CliStatus KeyStore::Write(std::string_view name, const KeyFile& file) const {
   s = PrepareDir(dir_);
   if (!s.ok()) return s;
   std::string path = PathOf(name);
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST)
-      return CliStatus::Usage("a key named '" + std::string(name) + "' exists already (" + path +
-                              "); choose another name: liard never overwrites a key file");
-    return CliStatus::Local("cannot create " + path + ": " + std::strerror(errno));
-  }
-  fchmod(fd, 0600);  // whatever the umask said
-  s = WriteAll(fd, KeyFileToJson(file), path);
-  close(fd);
-  if (!s.ok()) {
-    unlink(path.c_str());
-    return s;
-  }
-  return CliStatus::Ok();
+  bool existed = false;
+  s = WriteFileAtomically(path, KeyFileToJson(file), /*replace=*/false, &existed);
+  if (existed)
+    return CliStatus::Usage("a key named '" + std::string(name) + "' exists already (" + path +
+                            "); choose another name: liard never overwrites a key file");
+  return s;
 }
 
 CliStatus KeyStore::Replace(std::string_view name, const KeyFile& file) const {
   CliStatus s = CheckName(name);
   if (!s.ok()) return s;
-  std::string path = PathOf(name);
-  std::string tmp = path + ".tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return CliStatus::Local("cannot create " + tmp + ": " + std::strerror(errno));
-  fchmod(fd, 0600);
-  s = WriteAll(fd, KeyFileToJson(file), tmp);
-  close(fd);
-  if (!s.ok()) {
-    unlink(tmp.c_str());
-    return s;
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0)
-    return CliStatus::Local("cannot replace " + path + ": " + std::strerror(errno));
-  return CliStatus::Ok();
+  return WriteFileAtomically(PathOf(name), KeyFileToJson(file));
 }
 
 CliStatus KeyStore::Read(std::string_view name, KeyFile* out) const {
@@ -232,6 +276,15 @@ CliStatus KeyStore::Read(std::string_view name, KeyFile* out) const {
                               "' or 'liard key import " + std::string(name) +
                               " --seed-file FILE', or choose another with --key");
     return CliStatus::Local("cannot read " + path + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    std::cerr << "liard: WARNING: the key file " << path << " has mode " << mode
+              << ": other users of this machine may read it and try passphrases offline; "
+                 "run: chmod 600 "
+              << path << "\n";
   }
   std::stringstream ss;
   ss << f.rdbuf();

@@ -16,8 +16,15 @@ namespace liard::wallet {
 
 inline constexpr int kKeyFileVersion = 1;
 inline constexpr std::string_view kKdfName = "argon2id13";
-// A new key's passphrase must have at least this many bytes.
-inline constexpr size_t kMinPassphraseBytes = 8;
+// A new key's passphrase must have at least this many characters (see CheckNewPassphrase).
+inline constexpr size_t kMinPassphraseChars = 12;
+
+// How hard the passphrase hashing is (libsodium's named Argon2id limits). The limits used are
+// stored in each key file, so files sealed with any of them open whatever the default is.
+enum class KdfLimits {
+  kInteractive,  // 64 MiB, 2 passes, a tenth of a second: `--fast`, for a till unlocked all day
+  kModerate,     // 256 MiB, 3 passes, about a second: the default since issue 14
+};
 
 // What a key file holds. Only `ciphertext` is secret (and encrypted); the rest lets the wallet
 // show addresses and fill bodies without asking for the passphrase.
@@ -33,10 +40,15 @@ struct KeyFile {
   std::string ciphertext;  // crypto_secretbox_MACBYTES + 32: the sealed seed
 };
 
-// Encrypts `seed` under `passphrase`. Argon2id with libsodium's INTERACTIVE limits (a till
-// must unlock in well under a second), or MODERATE with `strong`.
-[[nodiscard]] CliStatus SealSeed(const Seed& seed, std::string_view passphrase, bool strong,
+// Encrypts `seed` under `passphrase` with Argon2id at `limits`.
+[[nodiscard]] CliStatus SealSeed(const Seed& seed, std::string_view passphrase, KdfLimits limits,
                                  KeyFile* out);
+
+// Refuses (usage error saying why) a passphrase for a new key that is easy to guess: fewer than
+// kMinPassphraseChars characters; digits only; one character repeated or fewer than 5 distinct
+// ones; a common password or keyboard row once digits and punctuation are set aside
+// ("Password2026!", "azertyuiop12"); or the key's own name with little else.
+[[nodiscard]] CliStatus CheckNewPassphrase(std::string_view passphrase, std::string_view key_name);
 // Decrypts; a wrong passphrase is Exit::kWrongPassphrase "wrong passphrase for key 'NAME'".
 // A seed that does not derive the file's public key is a local error (a damaged file).
 [[nodiscard]] CliStatus OpenSeed(const KeyFile& file, std::string_view passphrase,
@@ -59,12 +71,13 @@ class KeyStore {
   const std::string& dir() const { return dir_; }
   std::string PathOf(std::string_view name) const;
 
-  // Creates the file with O_EXCL (never overwrites: a usage error names the existing file),
-  // mode 0600, the directory 0700, and syncs it to disk.
+  // Creates the file (AtomicFile: written whole, never over an existing one: a usage error names
+  // it), mode 0600, the directory 0700, and syncs it to disk.
   [[nodiscard]] CliStatus Write(std::string_view name, const KeyFile& file) const;
   // Replaces an existing file (key set-account): written beside, synced, renamed over.
   [[nodiscard]] CliStatus Replace(std::string_view name, const KeyFile& file) const;
-  // A missing key is a usage error that lists how to create one.
+  // A missing key is a usage error that lists how to create one. A file that group or others may
+  // read gets a warning on stderr naming the chmod that fixes it (as ssh does).
   [[nodiscard]] CliStatus Read(std::string_view name, KeyFile* out) const;
   // Names of the keys, sorted. A missing directory is an empty list.
   [[nodiscard]] CliStatus List(std::vector<std::string>* names) const;

@@ -1,7 +1,11 @@
 // NodeClient: calls to liard-node with deadlines, and their failures in plain words.
 #include "wallet-cli/node_client.h"
 
+#include <arpa/inet.h>
+
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace liard::wallet {
@@ -50,6 +54,23 @@ CliStatus ValidateTarget(std::string_view target) {
     return CliStatus::Usage("the node address '" + std::string(target) +
                             "' must be HOST:PORT, e.g. 127.0.0.1:7421");
   return CliStatus::Ok();
+}
+
+bool IsLoopbackTarget(std::string_view target) {
+  std::string host(target.substr(0, target.rfind(':')));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string lower = host;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "localhost") return true;
+  unsigned char v4[4];
+  if (inet_pton(AF_INET, host.c_str(), v4) == 1) return v4[0] == 127;
+  unsigned char v6[16];
+  if (inet_pton(AF_INET6, host.c_str(), v6) != 1) return false;
+  static constexpr unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static constexpr unsigned char kMapped4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(v6, kLoopback6, 16) == 0) return true;
+  return std::memcmp(v6, kMapped4, 12) == 0 && v6[12] == 127;
 }
 
 NodeClient::NodeClient(std::string target, std::string tls_root_pem)

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <toml++/toml.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -64,6 +66,13 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
   }
   for (const auto& [key, value] : table) {
     std::string k(key.str());
+    if (k == "insecure") {
+      if (!value.is_boolean())
+        return CliStatus::Local("in the config file " + path +
+                                ", 'insecure' must be true or false (without quotes)");
+      out->insecure = value.as_boolean()->get();
+      continue;
+    }
     std::string* target = nullptr;
     if (k == "node") target = &out->node;
     if (k == "key") target = &out->key;
@@ -71,7 +80,7 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
     if (k == "ledger_id") target = &out->ledger_id;
     if (target == nullptr)
       return CliStatus::Local("the config file " + path + " has an unknown key '" + k +
-                              "' (known: node, key, tls_ca, ledger_id)");
+                              "' (known: node, key, tls_ca, ledger_id, insecure)");
     if (!value.is_string())
       return CliStatus::Local("in the config file " + path + ", '" + k + "' must be a string");
     *target = value.as_string()->get();
@@ -103,6 +112,10 @@ std::string ResolveTlsCa(const std::string& flag, const Config& config) {
   if (!flag.empty()) return flag;
   if (std::string env = Env("LIARD_TLS_CA"); !env.empty()) return env;
   return config.tls_ca;
+}
+
+bool ResolveInsecure(bool flag, const Config& config) {
+  return flag || Env("LIARD_INSECURE") == "1" || config.insecure;
 }
 
 KnownLedger RecallLedger(const std::string& node) {
@@ -137,16 +150,109 @@ CliStatus RememberLedger(const std::string& node, const KnownLedger& known) {
   if (!known.node_key_hex.empty()) entry["node_key"] = known.node_key_hex;
   if (!known.currency_code.empty()) entry["currency"] = known.currency_code;
   j[node] = entry;
-  // Write beside and rename, so that a crash never leaves half a file.
-  std::string tmp = KnownLedgersPath() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << j.dump(2) << "\n";
-    if (!f) return CliStatus::Local("cannot write " + tmp);
+  // Mode 0600: which ledgers and nodes a person uses is nobody else's business.
+  return WriteFileAtomically(KnownLedgersPath(), j.dump(2) + "\n");
+}
+
+namespace {
+
+CliStatus Errno(const std::string& what, const std::string& path) {
+  return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
+}
+
+std::string DirOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+CliStatus AtomicFile::Open(const std::string& path) {
+  path_ = path;
+  const std::string dir = DirOf(path);
+  const std::string base =
+      path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  // A random name: a temporary file left by a crash never blocks the next write.
+  unsigned char random[6];
+  char suffix[sizeof random * 2 + 1];
+  randombytes_buf(random, sizeof random);
+  sodium_bin2hex(suffix, sizeof suffix, random, sizeof random);
+  tmp_ = dir + "/." + base + "." + suffix + ".tmp";
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    CliStatus s = Errno("cannot create", tmp_);
+    tmp_.clear();
+    return s;
   }
-  if (std::rename(tmp.c_str(), KnownLedgersPath().c_str()) != 0)
-    return CliStatus::Local("cannot write " + KnownLedgersPath() + ": " + std::strerror(errno));
+  ::fchmod(fd_, 0600);  // whatever the umask said
   return CliStatus::Ok();
+}
+
+CliStatus AtomicFile::Append(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("cannot write", tmp_);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return CliStatus::Ok();
+}
+
+CliStatus AtomicFile::Commit(bool replace, bool* existed) {
+  if (existed != nullptr) *existed = false;
+  if (::fsync(fd_) != 0) return Errno("cannot sync", tmp_);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return Errno("cannot write", tmp_);
+  if (replace) {
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Errno("cannot rename into", path_);
+    tmp_.clear();
+  } else {
+    // link() fails if anything, even a dangling symlink, holds the name: never replaces.
+    int rc = ::link(tmp_.c_str(), path_.c_str());
+    if (rc != 0 && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EXDEV)) {
+      // A file system without hard links (a FAT USB stick): take the name with O_EXCL first.
+      int taken = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      rc = taken < 0 ? -1 : 0;
+      if (taken >= 0) {
+        ::close(taken);
+        rc = ::rename(tmp_.c_str(), path_.c_str());
+        if (rc == 0) tmp_.clear();
+      }
+    }
+    if (rc != 0) {
+      if (errno == EEXIST) {
+        if (existed != nullptr) *existed = true;
+        return CliStatus::Usage(path_ +
+                                " exists already; nothing was written (liard never "
+                                "overwrites it: choose another name)");
+      }
+      return Errno("cannot create", path_);
+    }
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+    tmp_.clear();
+  }
+  const std::string dir = DirOf(path_);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Errno("cannot open the directory", dir);
+  bool synced = ::fsync(dfd) == 0;
+  ::close(dfd);
+  if (!synced) return Errno("cannot sync the directory", dir);
+  return CliStatus::Ok();
+}
+
+CliStatus WriteFileAtomically(const std::string& path, std::string_view bytes, bool replace,
+                              bool* existed) {
+  AtomicFile f;
+  CliStatus s = f.Open(path);
+  if (s.ok()) s = f.Append(bytes);
+  if (s.ok()) s = f.Commit(replace, existed);
+  return s;
 }
 
 CliStatus MakeDirs(const std::string& dir, unsigned mode) {

@@ -40,12 +40,27 @@ CliStatus Session::Init() {
   key_name_ = ResolveKeyName(options_.key, config_);
   reader_key_name_ = options_.as.empty() ? key_name_ : options_.as;
   tls_ca_ = ResolveTlsCa(options_.tls_ca, config_);
+  insecure_ = ResolveInsecure(options_.insecure, config_);
   return ValidateTarget(target_);
 }
 
 CliStatus Session::Connect() {
   if (node_ != nullptr) return CliStatus::Ok();
   InitCrypto();
+  // Refused before any byte is sent: off this machine, plaintext lets anyone on the path read
+  // the balances and signed requests and answer in the node's place.
+  if (tls_ca_.empty() && !IsLoopbackTarget(target_)) {
+    if (!insecure_)
+      return CliStatus::Usage(
+          "the node " + target_ +
+          " is not on this machine and no TLS root certificate is set: refusing to talk to it "
+          "in plaintext. Give the node's root certificate with --tls-ca FILE (or LIARD_TLS_CA, "
+          "or tls_ca in " +
+          ConfigPath() + "), or, on a network you trust, add --insecure");
+    std::cerr << "liard: WARNING: talking to " << target_
+              << " in PLAINTEXT (--insecure): anyone on the network path can read your balances "
+                 "and requests and answer in the node's place; use --tls-ca\n";
+  }
   std::string pem;
   if (!tls_ca_.empty()) {
     std::ifstream in(tls_ca_, std::ios::binary);

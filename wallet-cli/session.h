@@ -29,6 +29,7 @@ struct GlobalOptions {
   std::string as;                  // --as: the key that signs private reads, when not --key's
   std::string tls_ca;              // --tls-ca
   bool accept_new_ledger = false;  // --accept-new-ledger: the node's address now serves another
+  bool insecure = false;           // --insecure: plaintext to a node off loopback
 };
 
 // How long a signed read request stays valid (the node accepts at most 5 minutes). A stream
@@ -54,7 +55,9 @@ class Session {
 
   // Reads the config file and resolves the node and key names. No network.
   [[nodiscard]] CliStatus Init();
-  // Connects; checks that the genesis hashes to the ledger id the node reports (and that the
+  // Connects; refuses first (usage error, nothing sent) plaintext to a node off loopback unless
+  // --insecure (or LIARD_INSECURE=1, or `insecure = true`), and then warns on stderr. Checks
+  // that the genesis hashes to the ledger id the node reports (and that the
   // head agrees); pins the id and the node key the genesis names per node address on first
   // contact (known-ledgers.json), and refuses (exit 5) a ledger id other than the pinned one or
   // the config's `ledger_id`, unless --accept-new-ledger.
@@ -135,6 +138,7 @@ class Session {
   std::string key_name_;
   std::string reader_key_name_;
   std::string tls_ca_;
+  bool insecure_ = false;
   mutable std::map<std::string, KeyPair> unlocked_;  // by key name, for this invocation
   std::unique_ptr<NodeClient> node_;
   Genesis genesis_;

@@ -71,17 +71,10 @@ bool ReadHidden(int fd, std::string_view prompt, SecretString* out) {
   return ok;
 }
 
-}  // namespace
-
-CliStatus ReadPassphrase(std::string_view prompt, bool confirm, SecretString* out) {
-  if (const char* env = std::getenv("LIARD_PASSPHRASE"); env != nullptr) {
-    *out = SecretString(std::string(env));
-    return CliStatus::Ok();
-  }
+CliStatus ReadFromTty(std::string_view prompt, bool confirm, std::string_view no_tty,
+                      SecretString* out) {
   int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return CliStatus::Usage(
-        "no terminal to read the passphrase from; for scripts, set LIARD_PASSPHRASE");
+  if (fd < 0) return CliStatus::Usage(std::string(no_tty));
   SecretString first;
   bool ok = ReadHidden(fd, prompt, &first);
   if (ok && confirm) {
@@ -96,6 +89,23 @@ CliStatus ReadPassphrase(std::string_view prompt, bool confirm, SecretString* ou
   if (!ok) return CliStatus::Usage("no passphrase was typed");
   *out = std::move(first);
   return CliStatus::Ok();
+}
+
+}  // namespace
+
+CliStatus ReadPassphrase(std::string_view prompt, bool confirm, SecretString* out) {
+  if (const char* env = std::getenv("LIARD_PASSPHRASE"); env != nullptr) {
+    *out = SecretString(std::string(env));
+    return CliStatus::Ok();
+  }
+  return ReadFromTty(prompt, confirm,
+                     "no terminal to read the passphrase from; for scripts, set LIARD_PASSPHRASE",
+                     out);
+}
+
+CliStatus ReadPassphraseFromTerminal(std::string_view prompt, std::string_view why_terminal,
+                                     SecretString* out) {
+  return ReadFromTty(prompt, false, why_terminal, out);
 }
 
 CliStatus Confirm(std::string_view question, bool yes, bool* accepted) {

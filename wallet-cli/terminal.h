@@ -34,6 +34,11 @@ class SecretString {
 // twice and refuses a mismatch. Without a terminal and without the variable: a usage error
 // that says to set LIARD_PASSPHRASE.
 [[nodiscard]] CliStatus ReadPassphrase(std::string_view prompt, bool confirm, SecretString* out);
+// The same from the terminal only, LIARD_PASSPHRASE ignored: for what a person must do in
+// person (key export). Without a terminal: a usage error built from `why_terminal`.
+[[nodiscard]] CliStatus ReadPassphraseFromTerminal(std::string_view prompt,
+                                                   std::string_view why_terminal,
+                                                   SecretString* out);
 
 // Asks "question [y/N]" on the terminal and reads the answer from standard input. `yes`
 // (the --yes flag) answers for the user. Without --yes and with standard input not a terminal,

@@ -805,7 +805,10 @@ pb::SimulateResponse SimulateAs(Client& c, const KeyPair& signer, Operation op) 
   pb::SimulateRequest req;
   req.set_body(codec::EncodeOperation(op));
   req.set_public_key(std::string(signer.public_key().view()));
-  *req.mutable_auth() = c.SignRead(signer, "Simulate", &account);
+  ReadCall call{"Simulate", &account};
+  const Hash digest = SimulateDigest(req.public_key(), req.body());
+  call.request_digest = std::string(digest.view());
+  *req.mutable_auth() = c.SignRead(signer, call);
   pb::SimulateResponse resp;
   grpc::Status s = c.stub().Simulate(&ctx, req, &resp);
   INFO(s.error_message());
@@ -913,7 +916,7 @@ void CheckOwnLegOnly(const pb::Receipt& r, std::string_view payee, int64_t amoun
   }
 }
 
-TEST_CASE("each payee of a multi-leg payment reads its own leg; the payer and a treasurer all",
+TEST_CASE("each payee of a multi-leg payment reads its own leg, the payer and a treasurer all",
           "[e2e][privacy][multi]") {
   Node n(BoardOf({"board-1"}, 1));
   Client& c = n.c();
@@ -956,7 +959,9 @@ TEST_CASE("each payee of a multi-leg payment reads its own leg; the payer and a 
   req.set_account(IdBytes("carol"));
   req.set_from_sequence(1);
   const AccountId carol = Id("carol");
-  *req.mutable_auth() = c.SignRead(KeyFor("carol"), "Watch", &carol);
+  ReadCall watch{"Watch", &carol};
+  watch.from_sequence = 1;
+  *req.mutable_auth() = c.SignRead(KeyFor("carol"), watch);
   auto reader = c.stub().Watch(&ctx, req);
   pb::Receipt replayed;
   REQUIRE(reader->Read(&replayed));

@@ -1546,7 +1546,7 @@ TEST_CASE("a body re-signed by another key is WRONG_KEY, never the first envelop
   CHECK(c.Balance("bob") == 50'00 + 5'00 + 1'00);
 }
 
-TEST_CASE("after a re-key, an honest resend is still its duplicate; the body re-signed is refused",
+TEST_CASE("after a re-key, an honest resend is still its duplicate, the body re-signed is refused",
           "[e2e][idempotence][envelope]") {
   RunningNode n;
   Client& c = n.c();

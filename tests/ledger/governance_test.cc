@@ -238,7 +238,7 @@ TEST_CASE("only the treasurer, board-member and auditor roles are granted",
         Code::kUnknownDestination);
 }
 
-TEST_CASE("a granted treasurer records deposits; revoked, it may not", "[ledger][governance]") {
+TEST_CASE("a granted treasurer records deposits, revoked, it may not", "[ledger][governance]") {
   Fixture f = Town();
   REQUIRE(f.Submit(f.MakeOp("office", Conversion{Fixture::Id("alice"), Amount(1'000), ""})).ok());
   Payload deposit = Deposit{Fixture::Id("office"), Amount(500), "VIR 1"};

@@ -60,7 +60,7 @@ class Version2World {
     for (const char* name : {"alice", "bob", "shop", "association"}) {
       const std::string seed = tmp_.Join(std::string(name) + ".seed");
       WriteFile(seed, ToHex(KeyFor(name).seed()) + "\n");
-      Ok({"key", "import", name, "--seed-file", seed});
+      Ok({"key", "import", name, "--fast", "--seed-file", seed});
     }
   }
 

@@ -159,7 +159,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a board SetNodeKey decision moves the checkpoints to the new key; until the node holds it, "
+    "a board SetNodeKey decision moves the checkpoints to the new key, until the node holds it, "
     "the wallet refuses its checkpoints",
     "[wallet][e2e][node-key][audit]") {
   WalletWorld w;
@@ -386,7 +386,8 @@ TEST_CASE(
   };
   for (const char* name : {"alice", "association", "board-1"}) {
     WriteFile(tmp.Join(std::string(name) + ".seed"), ToHex(testing::KeyFor(name).seed()) + "\n");
-    REQUIRE(liard({"key", "import", name, "--seed-file", tmp.Join(std::string(name) + ".seed")})
+    REQUIRE(liard({"key", "import", name, "--fast", "--seed-file",
+                   tmp.Join(std::string(name) + ".seed")})
                 .exit_code == 0);
   }
   const std::string bob = EncodeAddress("ROUE", testing::KeyFor("bob").public_key());

@@ -47,7 +47,7 @@ std::string AliceAddress() { return EncodeAddress("ROUE", Alice()); }
 
 TEST_CASE("a key file opens with its passphrase and gives back the seed", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", KdfLimits::kInteractive, &f).ok());
   CHECK(f.public_key == KeyPair::FromSeed(TestSeed(7)).public_key());
   CHECK(f.account == f.public_key);
   KeyFile back;
@@ -59,7 +59,7 @@ TEST_CASE("a key file opens with its passphrase and gives back the seed", "[wall
 
 TEST_CASE("a wrong passphrase is exit 4 and names the key", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(7), "correct horse battery", KdfLimits::kInteractive, &f).ok());
   Seed seed;
   CliStatus s = OpenSeed(f, "correct horse batterY", "alice", &seed);
   CHECK(s.exit() == Exit::kWrongPassphrase);
@@ -69,7 +69,7 @@ TEST_CASE("a wrong passphrase is exit 4 and names the key", "[wallet][keys]") {
 
 TEST_CASE("the key file never holds the seed or the passphrase in clear", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(9), "a long passphrase", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(9), "a long passphrase", KdfLimits::kInteractive, &f).ok());
   std::string json = KeyFileToJson(f);
   CHECK(json.find(ToHex(TestSeed(9))) == std::string::npos);
   CHECK(json.find("a long passphrase") == std::string::npos);
@@ -81,7 +81,7 @@ TEST_CASE("key files are written 0600 in a 0700 directory and never overwritten"
   ScratchDir tmp;
   KeyStore store(tmp.path + "/liard/keys");
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", KdfLimits::kInteractive, &f).ok());
   REQUIRE(store.Write("alice", f).ok());
   struct stat st;
   REQUIRE(stat(store.PathOf("alice").c_str(), &st) == 0);
@@ -95,7 +95,7 @@ TEST_CASE("key files are written 0600 in a 0700 directory and never overwritten"
     before.assign(std::istreambuf_iterator<char>(in), {});
   }
   KeyFile other;
-  REQUIRE(SealSeed(TestSeed(4), "passphrase!", false, &other).ok());
+  REQUIRE(SealSeed(TestSeed(4), "passphrase!", KdfLimits::kInteractive, &other).ok());
   CliStatus s = store.Write("alice", other);
   CHECK(s.exit() == Exit::kUsage);
   CHECK(s.message().find("exists already") != std::string::npos);
@@ -119,7 +119,7 @@ TEST_CASE("a key name must be a safe file name", "[wallet][keys]") {
 
 TEST_CASE("a damaged or crafted key file is refused with a local error", "[wallet][keys]") {
   KeyFile f;
-  REQUIRE(SealSeed(TestSeed(3), "passphrase!", false, &f).ok());
+  REQUIRE(SealSeed(TestSeed(3), "passphrase!", KdfLimits::kInteractive, &f).ok());
   KeyFile out;
   CHECK(KeyFileFromJson("not json", "x", &out).exit() == Exit::kLocal);
   f.memlimit = uint64_t{1} << 40;  // a terabyte: would make the wallet hang or die
@@ -144,7 +144,7 @@ TEST_CASE("CSV: quotes and separators inside quotes and doubled quotes and line 
   CHECK(r[2].line == 4);  // the quoted line break moved it down
 }
 
-TEST_CASE("CSV: ';' is the separator when the first line uses it", "[wallet][csv]") {
+TEST_CASE("CSV: the semicolon is the separator when the first line uses it", "[wallet][csv]") {
   std::vector<CsvRecord> r;
   char sep = 0;
   REQUIRE(ParseCsv("address;amount;memo\r\nroue1x;12,50;indemnité\r\n", &r, &sep).ok());

@@ -75,7 +75,8 @@ class WalletWorld {
   }
 
   void Import(const std::string& name) {
-    CommandResult r = Liard({"key", "import", name, "--seed-file", SeedFile(name)});
+    // --fast: INTERACTIVE hashing keeps hundreds of unlocks quick; the default has its own test.
+    CommandResult r = Liard({"key", "import", name, "--fast", "--seed-file", SeedFile(name)});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
