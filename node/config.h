@@ -45,11 +45,6 @@ struct NodeConfig {
 // interface takes an explicit "0.0.0.0".
 [[nodiscard]] Status ValidateListenAddress(std::string_view address);
 
-// Whether the HOST of a valid HOST:PORT is this machine only: 127.0.0.0/8, ::1 (bracketed, or an
-// IPv4-mapped 127.x address) or "localhost". Anything else (0.0.0.0, [::], a LAN address, another
-// host name) may be reached from the network, where plaintext is refused without --insecure.
-bool IsLoopbackListen(std::string_view address);
-
 // Parses a genesis document (the format in docs/operator.md) into a Genesis and validates it
 // with ValidateGenesis. Amounts are read as a person types them, never as floating point.
 // `now_ms` is created_at_ms when the file does not set it.

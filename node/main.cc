@@ -33,6 +33,7 @@
 #include "node/store.h"
 #include "node/watch.h"
 #include "proto/codec.h"
+#include "proto/loopback.h"
 
 #ifndef LIARD_VERSION
 #define LIARD_VERSION "unknown"
@@ -248,7 +249,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // Plaintext reaches only this machine unless the operator says otherwise: off loopback, anyone
   // on the path reads balances and signed requests and can answer for the node.
   const bool plaintext_off_loopback =
-      config.tls_cert_file.empty() && !IsLoopbackListen(config.listen);
+      config.tls_cert_file.empty() && !IsLoopbackAddress(config.listen);
   if (plaintext_off_loopback && !insecure)
     return Fail(kExitBadInput,
                 "refusing to listen on " + config.listen +

@@ -56,23 +56,6 @@ CliStatus ValidateTarget(std::string_view target) {
   return CliStatus::Ok();
 }
 
-bool IsLoopbackTarget(std::string_view target) {
-  std::string host(target.substr(0, target.rfind(':')));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  std::string lower = host;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "localhost") return true;
-  unsigned char v4[4];
-  if (inet_pton(AF_INET, host.c_str(), v4) == 1) return v4[0] == 127;
-  unsigned char v6[16];
-  if (inet_pton(AF_INET6, host.c_str(), v6) != 1) return false;
-  static constexpr unsigned char kLoopback6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  static constexpr unsigned char kMapped4[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(v6, kLoopback6, 16) == 0) return true;
-  return std::memcmp(v6, kMapped4, 12) == 0 && v6[12] == 127;
-}
-
 NodeClient::NodeClient(std::string target, std::string tls_root_pem)
     : target_(std::move(target)), tls_(!tls_root_pem.empty()) {
   grpc::ChannelArguments args;

@@ -31,9 +31,6 @@ inline constexpr Millis kSubmitTimeout{30'000};
 
 // Checks that `target` is HOST:PORT with a port in 1..65535; a usage error otherwise.
 [[nodiscard]] CliStatus ValidateTarget(std::string_view target);
-// Whether the HOST of a valid HOST:PORT is this machine: 127.0.0.0/8, ::1 (bracketed, or an
-// IPv4-mapped 127.x address) or "localhost". Plaintext to any other host needs --insecure.
-bool IsLoopbackTarget(std::string_view target);
 
 // Signs a private read (node.proto's ReadAuth) for one call: its method, target (nullptr: the
 // whole journal) and parameters, with a fresh nonce. Session provides it: it unlocks the reading

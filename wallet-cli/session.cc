@@ -12,6 +12,7 @@
 #include "ledger/address.h"
 #include "ledger/text.h"
 #include "proto/codec.h"
+#include "proto/loopback.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/terminal.h"
 
@@ -49,7 +50,7 @@ CliStatus Session::Connect() {
   InitCrypto();
   // Refused before any byte is sent: off this machine, plaintext lets anyone on the path read
   // the balances and signed requests and answer in the node's place.
-  if (tls_ca_.empty() && !IsLoopbackTarget(target_)) {
+  if (tls_ca_.empty() && !IsLoopbackAddress(target_)) {
     if (!insecure_)
       return CliStatus::Usage(
           "the node " + target_ +

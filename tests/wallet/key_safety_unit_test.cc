@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "proto/loopback.h"
 #include "wallet-cli/keystore.h"
 #include "wallet-cli/node_client.h"
 #include "wallet-cli/paths.h"
@@ -66,12 +67,12 @@ TEST_CASE("a node address is this machine only for 127.0.0.0/8, ::1 and localhos
           "[wallet][security]") {
   for (const char* local : {"127.0.0.1:7421", "127.8.9.10:1", "localhost:7421", "LocalHost:1",
                             "[::1]:7421", "[::ffff:127.0.0.1]:7421"})
-    CHECK(IsLoopbackTarget(local));
+    CHECK(IsLoopbackAddress(local));
   for (const char* remote :
        {"0.0.0.0:7421", "192.0.2.1:7421", "10.0.0.1:7421", "128.0.0.1:7421", "[::]:7421",
         "[2001:db8::1]:7421", "node.example.org:7421", "localhost.example.org:7421",
         "127.0.0.1.example.org:7421", "[::ffff:10.0.0.1]:7421"})
-    CHECK_FALSE(IsLoopbackTarget(remote));
+    CHECK_FALSE(IsLoopbackAddress(remote));
 }
 
 TEST_CASE("a file written atomically is 0600 whatever the umask and leaves nothing beside it",
