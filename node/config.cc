@@ -113,6 +113,25 @@ class TableReader {
     return Status::Ok();
   }
 
+  // An optional integer within [min, max]; out of range names the key, the value and the range.
+  Status IntegerIn(std::string_view key, int64_t min, int64_t max, int64_t* out) {
+    const toml::node* node = nullptr;
+    Status s = Integer(key, false, out, &node);
+    if (!s.ok()) return s;
+    if (node && (*out < min || *out > max))
+      return Error(*node,
+                   fmt::format("{} {} must be between {} and {}", Qualified(key), *out, min, max));
+    return Status::Ok();
+  }
+
+  Status Boolean(std::string_view key, bool* out) {
+    const toml::node* n;
+    Status s = Find(key, toml::node_type::boolean, &n);
+    if (!s.ok()) return s;
+    if (n) *out = *n->value<bool>();
+    return Status::Ok();
+  }
+
   Status Integer(std::string_view key, bool required, int64_t* out,
                  const toml::node** node = nullptr) {
     const toml::node* n;
@@ -427,8 +446,11 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
-  if (!(s = top.Allow({"server", "checkpoint", "log", "tls"})).ok()) return s;
-  const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr;
+  if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock"})).ok()) return s;
+  const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr,
+                    *limits = nullptr, *clock = nullptr;
+  if (!(s = top.Table("limits", false, &limits)).ok()) return s;
+  if (!(s = top.Table("clock", false, &clock)).ok()) return s;
   if (!(s = top.Table("server", false, &server)).ok()) return s;
   if (!(s = top.Table("tls", false, &tls)).ok()) return s;
   if (!(s = top.Table("checkpoint", false, &checkpoint)).ok()) return s;
@@ -436,7 +458,8 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
 
   if (server) {
     TableReader r(source, *server, "[server]");
-    if (!(s = r.Allow({"listen", "max_message_bytes"})).ok()) return s;
+    if (!(s = r.Allow({"listen", "max_message_bytes", "reflection"})).ok()) return s;
+    if (!(s = r.Boolean("reflection", &c.reflection)).ok()) return s;
     const toml::node* node = nullptr;
     if (!(s = r.String("listen", false, &c.listen, &node)).ok()) return s;
     if (node) {
@@ -493,6 +516,28 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
                      "its private key, or neither to serve without TLS");
     if (cert && c.tls_cert_file.empty()) return r.Error(*cert, "[tls] cert must not be empty");
     if (key && c.tls_key_file.empty()) return r.Error(*key, "[tls] key must not be empty");
+  }
+  if (limits) {
+    TableReader r(source, *limits, "[limits]");
+    if (!(s = r.Allow({"max_connections", "max_connections_per_peer", "max_streams",
+                       "max_streams_per_peer", "verify_threads"}))
+             .ok())
+      return s;
+    if (!(s = r.IntegerIn("max_connections", 0, 1'000'000, &c.max_connections)).ok()) return s;
+    if (!(s = r.IntegerIn("max_connections_per_peer", 1, 1'000'000, &c.max_connections_per_peer))
+             .ok())
+      return s;
+    if (!(s = r.IntegerIn("max_streams", 1, 1'000'000, &c.max_streams)).ok()) return s;
+    if (!(s = r.IntegerIn("max_streams_per_peer", 1, 1'000'000, &c.max_streams_per_peer)).ok())
+      return s;
+    if (!(s = r.IntegerIn("verify_threads", 0, 256, &c.verify_threads)).ok()) return s;
+  }
+  if (clock) {
+    TableReader r(source, *clock, "[clock]");
+    if (!(s = r.Allow({"tolerance_seconds", "max_gap_days"})).ok()) return s;
+    if (!(s = r.IntegerIn("tolerance_seconds", 1, 86'400 * 366, &c.clock_tolerance_seconds)).ok())
+      return s;
+    if (!(s = r.IntegerIn("max_gap_days", 1, 3660, &c.clock_max_gap_days)).ok()) return s;
   }
   *out = std::move(c);
   return Status::Ok();

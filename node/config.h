@@ -26,6 +26,24 @@ struct NodeConfig {
   // key. Both or neither; neither serves plaintext (for a node behind a TLS proxy, or tests).
   std::string tls_cert_file;
   std::string tls_key_file;
+
+  // [limits]: what one client, or all of them together, may hold (docs/operator.md, "Limits").
+  // Connections beyond a cap are closed at once; streams beyond a cap are RESOURCE_EXHAUSTED.
+  int64_t max_connections = 0;            // 0: derived from RLIMIT_NOFILE, minus the store's share
+  int64_t max_connections_per_peer = 64;  // per client IP address
+  int64_t max_streams = 1000;             // Watch + StreamJournal (+ reflection) open at once
+  int64_t max_streams_per_peer = 16;      // per client IP address
+  int64_t verify_threads = 0;             // signature verification pool; 0: one per core
+
+  bool reflection = true;  // [server] reflection: gRPC server reflection for grpcurl
+
+  // [clock]: the node refuses to write entries with a time it cannot trust.
+  // tolerance_seconds: the clock behind the journal's last entry by more than this at start-up,
+  // or jumping (either way, against the monotonic clock) by more than this while running, stops
+  // writes. max_gap_days: at start-up, a clock further than this past the journal's last entry
+  // stops writes until the operator confirms it (`run --trust-clock`).
+  int64_t clock_tolerance_seconds = 300;
+  int64_t clock_max_gap_days = 31;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,

@@ -405,6 +405,9 @@ OptionsSet MakeOptions() {
   OptionsSet s;
   auto& d = s.db;
   d.max_background_jobs = 2;
+  // Bounded, so that the node can keep descriptors for the store out of reach of clients
+  // (store.h); table files beyond it are reopened through the table cache when read.
+  d.max_open_files = kStoreMaxOpenFiles;
   d.manual_wal_flush = false;
   d.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   d.db_write_buffer_size = 256 << 20;

@@ -24,6 +24,13 @@ struct AppliedOperation {
   std::vector<AccountId> touched;  // TouchedAccounts(op, delta): history and watch keys
 };
 
+// File descriptors the store may hold: RocksDB keeps at most kStoreMaxOpenFiles table files
+// open (max_open_files), plus kStoreFileDescriptorReserve for its WAL, MANIFEST, LOCK, the files a
+// flush or compaction writes, and the store's own files. The node keeps this many descriptors
+// out of reach of client connections ([limits] max_connections).
+inline constexpr int kStoreMaxOpenFiles = 512;
+inline constexpr int kStoreFileDescriptorReserve = 64;
+
 struct HeadState {
   uint64_t sequence = 0;  // last entry; 0 before any
   Hash head_hash;         // its hash; the ledger id when sequence is 0

@@ -335,16 +335,34 @@ TEST_CASE("the contract's config example parses, and an empty config is all defa
   CHECK(defaults.checkpoint_every_entries == 1000);
   CHECK(defaults.checkpoint_every_seconds == 10);
   CHECK(defaults.log_level == "info");
+  CHECK(defaults.max_connections == 0);
+  CHECK(defaults.max_connections_per_peer == 64);
+  CHECK(defaults.max_streams == 1000);
+  CHECK(defaults.max_streams_per_peer == 16);
+  CHECK(defaults.verify_threads == 0);
+  CHECK(defaults.reflection);
+  CHECK(defaults.clock_tolerance_seconds == 300);
+  CHECK(defaults.clock_max_gap_days == 31);
 
   NodeConfig c;
   s = ParseConfig(R"([server]
 listen = "0.0.0.0:9000"
 max_message_bytes = 1048576
+reflection = false
 [checkpoint]
 every_entries = 50
 every_seconds = 2
 [log]
 level = "debug"
+[limits]
+max_connections = 500
+max_connections_per_peer = 8
+max_streams = 100
+max_streams_per_peer = 4
+verify_threads = 2
+[clock]
+tolerance_seconds = 60
+max_gap_days = 7
 )",
                   "node.toml", &c);
   INFO(s.ToString());
@@ -354,6 +372,14 @@ level = "debug"
   CHECK(c.checkpoint_every_entries == 50);
   CHECK(c.checkpoint_every_seconds == 2);
   CHECK(c.log_level == "debug");
+  CHECK(!c.reflection);
+  CHECK(c.max_connections == 500);
+  CHECK(c.max_connections_per_peer == 8);
+  CHECK(c.max_streams == 100);
+  CHECK(c.max_streams_per_peer == 4);
+  CHECK(c.verify_threads == 2);
+  CHECK(c.clock_tolerance_seconds == 60);
+  CHECK(c.clock_max_gap_days == 7);
 }
 
 TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused",
@@ -373,6 +399,14 @@ TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused"
   CHECK_THAT(ConfigError("[server]\nlisten = \"localhost\"\n"),
              Contains("node.toml:2:") && Contains("\"localhost\" has no port"));
   CHECK_THAT(ConfigError("server = 1\n"), Contains("server must be a table, not an integer"));
+  CHECK_THAT(ConfigError("[limits]\nmax_streams = 0\n"),
+             Contains("node.toml:2:") && Contains("[limits] max_streams 0 must be between 1 and"));
+  CHECK_THAT(ConfigError("[limits]\nmax_conections = 10\n"),
+             Contains("unknown key 'max_conections' in [limits]"));
+  CHECK_THAT(ConfigError("[clock]\ntolerance_seconds = 0\n"),
+             Contains("[clock] tolerance_seconds 0 must be between 1 and"));
+  CHECK_THAT(ConfigError("[server]\nreflection = 1\n"),
+             Contains("[server] reflection must be a boolean, not an integer"));
 }
 
 TEST_CASE("a genesis sets per-kind limits in units, one entry per kind",
