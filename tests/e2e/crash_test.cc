@@ -5,6 +5,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -26,7 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kAccounts = 50;
 constexpr int kThreads = 6;  // two cores: enough callers to fill group commits, not more
-constexpr int64_t kOpening = 1'000'00;
+constexpr int64_t kOpening = 10'000'000'00;  // ample: the soak runs for an hour
 
 std::string Name(int i) {
   std::ostringstream s;
@@ -431,6 +432,206 @@ TEST_CASE("SIGTERM under load finishes what is in flight and answers every opera
   CHECK(found.in_flight_landed == 0);
   CHECK(found.journal == book.acked.size());
   CHECK(node.Stop() == 0);
+}
+
+// ---- The soak: not in CI (hidden tag), run by hand for an hour, see docs/operator.md ----
+
+// How long the soak runs: LIARD_SOAK_SECONDS, 3600 unless set.
+int SoakSeconds() {
+  const char* v = std::getenv("LIARD_SOAK_SECONDS");
+  return v != nullptr && std::atoi(v) > 0 ? std::atoi(v) : 3600;
+}
+
+// Every method a client can call, and whether it streams its answers.
+struct Method {
+  const char* path;
+  bool streams;
+};
+constexpr Method kMethods[] = {
+    {"/liard.v1.LedgerService/Submit", false},
+    {"/liard.v1.LedgerService/SubmitBatch", false},
+    {"/liard.v1.LedgerService/Simulate", false},
+    {"/liard.v1.LedgerService/GetAccount", false},
+    {"/liard.v1.LedgerService/LookupAccount", false},
+    {"/liard.v1.LedgerService/GetHistory", false},
+    {"/liard.v1.LedgerService/GetOperation", false},
+    {"/liard.v1.LedgerService/GetReserves", false},
+    {"/liard.v1.LedgerService/GetHead", false},
+    {"/liard.v1.LedgerService/GetCheckpoint", false},
+    {"/liard.v1.LedgerService/GetGenesis", false},
+    {"/liard.v1.LedgerService/GetGovernance", false},
+    {"/liard.v1.LedgerService/Watch", true},
+    {"/liard.v1.LedgerService/StreamJournal", true},
+    {"/grpc.health.v1.Health/Check", false},
+    {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", true},
+};
+
+// What the fuzzer and the stream flood saw over the whole soak.
+struct SoakTally {
+  std::mutex mu;
+  std::map<int, uint64_t> fuzz_codes;    // gRPC status code -> calls
+  std::map<int, uint64_t> stream_codes;  // gRPC status code -> streams ended so
+  std::vector<std::string> suspicious;   // INTERNAL or UNKNOWN answers, with their method
+  uint64_t receipts = 0;                 // receipts read from the flood's Watch streams
+};
+
+// Random or mangled requests to random methods until `stop`. A mangled request is a real
+// signed transfer with a few bytes changed, so that it reaches the checks past decoding.
+void Fuzz(Client& c, std::shared_ptr<grpc::Channel> channel, uint32_t seed,
+          const std::atomic<bool>& stop, const std::atomic<bool>& killed, SoakTally& tally) {
+  std::mt19937 rng(seed);
+  const std::string valid =
+      c.SignTransfer(Name(0), Name(1), 1, 1'000'000'000 + rng() % 1000).SerializeAsString();
+  while (!stop) {
+    const Method& m = kMethods[rng() % std::size(kMethods)];
+    std::string bytes;
+    if (rng() % 2 == 0) {
+      bytes.resize(rng() % 600);
+      for (char& b : bytes) b = static_cast<char>(rng());
+    } else {
+      bytes = valid;
+      for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k)
+        bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    }
+    grpc::Status st;
+    if (m.streams) {
+      std::vector<std::string> out;
+      st = RawBidiCall(channel, m.path, {bytes}, &out, Millis(500));
+    } else {
+      std::string out;
+      st = RawUnaryCall(channel, m.path, bytes, &out, Millis(500));
+    }
+    // A killed node answers nothing: no need to spin on it until the next start.
+    if (st.error_code() == grpc::StatusCode::UNAVAILABLE) std::this_thread::sleep_for(Millis(20));
+    std::lock_guard<std::mutex> lock(tally.mu);
+    ++tally.fuzz_codes[st.error_code()];
+    if (!killed &&
+        (st.error_code() == grpc::StatusCode::INTERNAL ||
+         st.error_code() == grpc::StatusCode::UNKNOWN) &&
+        tally.suspicious.size() < 20)
+      tally.suspicious.push_back(std::string(m.path) + ": " + std::to_string(st.error_code()) +
+                                 " " + st.error_message());
+  }
+}
+
+// Watch streams opened, read and dropped at random, up to `most` at once, some from the start
+// of the history; a slow reader among them.
+void FloodStreams(Client& c, uint32_t seed, size_t most, const std::atomic<bool>& stop,
+                  SoakTally& tally) {
+  struct Open {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<pb::Receipt>> reader;
+    std::thread thread;
+  };
+  std::mt19937 rng(seed);
+  std::vector<std::unique_ptr<Open>> open;
+  auto close_one = [&](size_t i) {
+    open[i]->ctx->TryCancel();
+    open[i]->thread.join();
+    grpc::Status st = open[i]->reader->Finish();
+    {
+      std::lock_guard<std::mutex> lock(tally.mu);
+      ++tally.stream_codes[st.error_code()];
+    }
+    open.erase(open.begin() + static_cast<std::ptrdiff_t>(i));
+  };
+  while (!stop) {
+    if (open.size() < most && rng() % 3 != 0) {
+      const int who = static_cast<int>(rng() % kAccounts);
+      const AccountId id = testing::KeyFor(Name(who)).public_key();
+      ReadCall call{"Watch", &id};
+      call.from_sequence = rng() % 4 == 0 ? 1 : 0;
+      pb::WatchRequest req;
+      req.set_account(std::string(id.view()));
+      req.set_from_sequence(call.from_sequence);
+      *req.mutable_auth() = c.SignRead(testing::KeyFor(Name(who)), call);
+      auto o = std::make_unique<Open>();
+      o->ctx = std::make_unique<grpc::ClientContext>();
+      SetDeadline(o->ctx.get(), Millis(120'000));
+      o->reader = c.stub().Watch(o->ctx.get(), req);
+      const bool slow = rng() % 10 == 0;
+      grpc::ClientReader<pb::Receipt>* reader = o->reader.get();
+      o->thread = std::thread([reader, slow, &tally] {
+        pb::Receipt r;
+        uint64_t n = 0;
+        while (reader->Read(&r)) {
+          ++n;
+          if (slow) std::this_thread::sleep_for(Millis(50));
+        }
+        std::lock_guard<std::mutex> lock(tally.mu);
+        tally.receipts += n;
+      });
+      open.push_back(std::move(o));
+    } else if (!open.empty()) {
+      close_one(rng() % open.size());
+    }
+    std::this_thread::sleep_for(Millis(rng() % 20));
+  }
+  while (!open.empty()) close_one(open.size() - 1);
+}
+
+TEST_CASE("soak: kills under load with fuzzed calls and stream floods, nothing lost", "[.][soak]") {
+  const auto test_start = Clock::now();
+  const auto until = test_start + std::chrono::seconds(SoakSeconds());
+  TempDir tmp;
+  std::string data = tmp.Join("data");
+  InitLedger(data, CrashGenesis());
+  NodeProcess node(data);
+  Ledgerbook book;
+  SoakTally tally;
+  uint32_t seed = static_cast<uint32_t>(std::random_device()());
+  INFO("seed " << seed);
+  std::mt19937 rng(seed);
+  size_t rounds = 0, kills = 0, stops = 0;
+  while (Clock::now() < until) {
+    INFO("round " << rounds);
+    node.Start();
+    Client c(node.channel());
+    VerifyLedger(c, book);
+    std::atomic<bool> stop{false}, killed{false};
+    std::thread fuzzer([&] {
+      Fuzz(c, node.channel(), seed + static_cast<uint32_t>(rounds), stop, killed, tally);
+    });
+    std::thread flood(
+        [&] { FloodStreams(c, seed ^ static_cast<uint32_t>(rounds), 60, stop, tally); });
+    // Mostly kills at a random point, now and then a clean stop.
+    const bool clean = rng() % 5 == 0;
+    const size_t acks = 100 + rng() % 3000;
+    bool reached = LoadUntil(c, book, seed + static_cast<uint32_t>(rounds), acks, [&] {
+      killed = true;
+      if (clean) {
+        CHECK(node.Stop() == 0);
+        ++stops;
+      } else {
+        node.Kill();
+        ++kills;
+      }
+    });
+    stop = true;
+    fuzzer.join();
+    flood.join();
+    REQUIRE(reached);
+    ++rounds;
+  }
+  node.Start();
+  {
+    Client c(node.channel());
+    Found last = VerifyLedger(c, book);
+    CHECK(last.journal == book.acked.size() + last.in_flight_landed);
+  }
+  CHECK(node.Stop() == 0);
+  std::lock_guard<std::mutex> lock(tally.mu);
+  for (const std::string& s : tally.suspicious) UNSCOPED_INFO(s);
+  CHECK(tally.suspicious.empty());
+  std::ostringstream report;
+  report << "soak (seed " << seed << "): " << rounds << " rounds, " << kills << " kills, " << stops
+         << " clean stops, " << book.acked.size() << " acknowledged operations, all present once; "
+         << tally.receipts << " receipts streamed\n  fuzzed calls by status:";
+  for (const auto& [code, n] : tally.fuzz_codes) report << " " << code << "=" << n;
+  report << "\n  flood streams ended by status:";
+  for (const auto& [code, n] : tally.stream_codes) report << " " << code << "=" << n;
+  report << "\n  total " << Ms(Clock::now() - test_start) << " ms\n";
+  std::cerr << report.str();
 }
 
 }  // namespace
