@@ -83,9 +83,9 @@ class Store {
   // an error it holds part of the records and must be discarded. kNotFound before Initialize.
   // Reads RocksDB on a second thread while this one fills `state`; a consistent snapshot even
   // if Append runs meanwhile. Then reads the journal's recent entries (the last 1,000, or back
-  // to the latest checkpoint, at most 100,000) with their checksums and postings and checks
-  // their hash chain up to the head: kCorruption ("the database in DIR is damaged ...") if a
-  // table file holding them is damaged.
+  // to the latest checkpoint, at most 10,000) with their checksums and postings, and checks
+  // their entry hashes and that the last one is the head: kCorruption ("the database in DIR is
+  // damaged ...") if a table file holding them is damaged.
   [[nodiscard]] Status Load(MemoryState* state, HeadState* head) const;
 
   // Makes a group of applied operations durable: one WriteBatch, fsynced. Writes each entry,
