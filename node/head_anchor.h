@@ -64,8 +64,10 @@ bool DecodeAnchorSlot(std::string_view slot, AnchorRecord* record, uint64_t* cou
 class HeadAnchor {
  public:
   // How long after an acknowledgement (Settle) the writer waits for the next group before it
-  // records that acknowledgement on its own.
-  static constexpr std::chrono::milliseconds kSettleDelay{3};
+  // records that acknowledgement on its own. Long enough that under load (groups a few ms apart,
+  // longer on a busy machine) the next group's write records it, so that a group never waits
+  // behind a settle's sync; short enough to leave a small window (see docs/operator.md).
+  static constexpr std::chrono::milliseconds kSettleDelay{20};
 
   // Creates `path` holding `record` in both slots, durably (a temporary file, fsynced, renamed
   // over `path`, and the directory fsynced), and returns a writer for it.

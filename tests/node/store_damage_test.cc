@@ -118,7 +118,7 @@ std::unique_ptr<Store> Prepare(const std::string& dir, Fixture& f, Chain& chain,
 // A copy of the directory of an open store, taken without closing it: what a SIGKILL leaves
 // (every Append's WAL record was written and synced before it returned; nothing was flushed).
 void CrashCopy(const std::string& from, const std::string& to) {
-  // Past the head anchor's settle delay, so that the copy does not race its write.
+  // Past the head anchor's settle delay (20 ms), so that the copy does not race its write.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   fs::copy(from, to, fs::copy_options::recursive);
 }
