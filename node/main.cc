@@ -283,6 +283,11 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   HeadState head;
   s = store->Load(&state, &head);
   if (!s.ok()) return Fail(kExitFailed, s.message());  // the store's messages name the path
+  if (store->created_head_anchor())
+    spdlog::info(
+        "event=head-anchor-created path={}/head-anchor sequence={} reason=\"a database from "
+        "before the head anchor: it now records the head it opened at\"",
+        data, head.sequence);
   const auto load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - load_start)
                            .count();

@@ -26,6 +26,9 @@
 //     "governance" -> EncodeGovernance (ledger/governance.h): rules in force, board,
 //                     threshold, pause, pending proposals; written at genesis and by every
 //                     group with a board decision or proposal
+//     "head_anchor" -> "1": DIR/head-anchor (node/head_anchor.h) exists and must stay; written
+//                     once it has been created (at Initialize, or at the first open of a
+//                     database from before the anchor)
 //   accounts:  account id (32) -> signing key (32) | u8 kind | u8 status | u64 sequence |
 //              string name | u32 roles | i64 member_until_ms | string freeze_reason
 //   balances:  u8 slot | owner (32) -> i64 balance; never 0 (a zero balance is deleted, as in
@@ -65,6 +68,7 @@
 #include "ledger/genesis.h"
 #include "ledger/governance.h"
 #include "ledger/invariants.h"
+#include "node/head_anchor.h"
 
 namespace liard::node {
 namespace {
@@ -85,6 +89,7 @@ constexpr std::string_view kDigestKey = "digest";
 constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr std::string_view kNodeSeedKey = "node_seed";
 constexpr std::string_view kGovernanceKey = "governance";
+constexpr std::string_view kHeadAnchorKey = "head_anchor";
 
 constexpr size_t kCheckpointSize = 8 + 32 + 32 + 8 + 64;
 constexpr size_t kPostingSize = 1 + 32 + 8;
@@ -355,8 +360,12 @@ bool IsRocksDbFile(const std::string& name) {
 //  * The WAL stays on and every write that acknowledges something (Append, Initialize,
 //    PutCheckpoint, PutNodeSeed) is sync: that fsync is the durability promise. Group commit
 //    makes it one fsync per group, whatever the group's size. manual_wal_flush stays false so a
-//    write reaches the WAL file before Write() returns, and the WAL is recovered to the last
-//    intact record (kPointInTimeRecovery): a torn tail can only be an unacknowledged group.
+//    write reaches the WAL file before Write() returns. WAL recovery tolerates only a torn final
+//    record (kTolerateCorruptedTailRecords: the group being written at a crash, never
+//    acknowledged); any other damage fails the open, where kPointInTimeRecovery silently dropped
+//    everything after the first bad record. A WAL cut short or deleted is caught by the head
+//    anchor (node/head_anchor.h). Recovery does not flush (avoid_flush_during_recovery), so that
+//    an open refused for lost entries leaves the WAL files as they were.
 //  * Two background jobs: the machines have 2 cores, and one applier thread plus the gRPC
 //    threads already compete for them.
 //  * Memtables: the journal takes most of the write volume; its memtable is largest. A global
@@ -409,7 +418,8 @@ OptionsSet MakeOptions() {
   // (store.h); table files beyond it are reopened through the table cache when read.
   d.max_open_files = kStoreMaxOpenFiles;
   d.manual_wal_flush = false;
-  d.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  d.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  d.avoid_flush_during_recovery = true;
   d.db_write_buffer_size = 256 << 20;
   d.max_total_wal_size = 512 << 20;
   d.bytes_per_sync = 1 << 20;
@@ -497,12 +507,25 @@ struct Store::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // what to destroy on close
   std::atomic<bool> initialized{false};
 
-  // Serialises the writers that check and move the head (Initialize, Append); guards `head`.
+  // Serialises the writers that check and move the head (Initialize, Append, PutCheckpoint);
+  // guards `head` and `anchor`.
   std::mutex write_mu;
   HeadState head;
+  Hash ledger_id;  // once initialized
+  // DIR/head-anchor's writer, once the database holds a ledger and its anchor was checked.
+  std::unique_ptr<HeadAnchor> anchor;
+  bool anchor_created = false;  // by this Open, for a database from before the anchor
+  bool opened = false;          // Open succeeded: close with a flush
 
   ~Impl() {
+    anchor.reset();  // writes a pending settle
     if (!db) return;
+    if (!opened) {
+      // A refused open changes nothing: no flush of what the WAL recovery read.
+      for (auto* h : all_handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      db->Close().PermitUncheckedError();
+      return;
+    }
     // A clean stop leaves no WAL to replay: the next start-up reads table files only.
     db->Flush(rocksdb::FlushOptions(), all_handles).PermitUncheckedError();
     for (auto* h : all_handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
@@ -563,6 +586,151 @@ struct Store::Impl {
 
   std::string Altered() const {
     return "the liard database in " + dir + " was altered or damaged behind the node's back: ";
+  }
+
+  std::string AnchorPath() const { return dir + "/" + std::string(kHeadAnchorFileName); }
+
+  // The one sentence for a database that cannot be trusted to hold what was acknowledged.
+  Status Damaged(std::string_view why) const {
+    return Status(Code::kCorruption,
+                  "the database in " + dir + " is damaged (" + std::string(why) +
+                      "): restore it from a backup or a standby (docs/operator.md, \"Where data "
+                      "lives, and what to back up\"); nothing was changed");
+  }
+
+  // Checks the database's head against DIR/head-anchor, creates the anchor for a database from
+  // before it, and opens it for Append. Called by Open once `head` is read (initialized).
+  Status CheckAnchor() {
+    const std::string path = AnchorPath();
+    AnchorRecord r;
+    uint64_t counter = 0;
+    Status s = ReadHeadAnchor(path, &r, &counter);
+    std::string mark;
+    Status ms = Get(kMeta, kHeadAnchorKey, &mark);
+    if (!ms.ok() && ms.code() != Code::kNotFound) return ms;
+    const bool marked = ms.ok();
+    if (s.code() == Code::kNotFound) {
+      if (marked)
+        return Damaged("its head anchor " + path +
+                       ", which records the last acknowledged entry, was removed");
+      // A database from before the anchor: its head is all it can vouch for.
+      AnchorRecord now{ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash};
+      s = HeadAnchor::Create(path, now, &anchor);
+      if (!s.ok()) return s;
+      anchor_created = true;
+      return PutMark();
+    }
+    if (s.code() == Code::kCorruption) return Damaged(s.message());
+    if (!s.ok()) return s;
+    if (r.ledger_id != ledger_id)
+      return Damaged("its head anchor " + path + " belongs to the ledger " + ToHex(r.ledger_id) +
+                     ", not to this database's ledger " + ToHex(ledger_id));
+    if (head.sequence < r.acknowledged)
+      return Damaged("it lost acknowledged entries " + std::to_string(head.sequence + 1) + ".." +
+                     std::to_string(r.acknowledged) + ": its head is entry " +
+                     std::to_string(head.sequence) + " but its head anchor " + path +
+                     " records entry " + std::to_string(r.acknowledged) + " as acknowledged");
+    Hash at_anchor = head.head_hash;
+    if (head.sequence > r.acknowledged && r.acknowledged > 0) {
+      std::string key = SeqKey(r.acknowledged), v;
+      s = Get(kJournal, key, &v);
+      if (s.code() == Code::kNotFound)
+        return Damaged("its journal lacks entry " + std::to_string(r.acknowledged) +
+                       ", which its head anchor " + path + " records as acknowledged");
+      if (!s.ok()) return s;
+      if (v.size() < 8 + 32 + 32) return Corrupt(kJournal, key, "does not decode");
+      at_anchor = Hash();
+      std::memcpy(at_anchor.data.data(), v.data() + 8 + 32, 32);
+    } else if (head.sequence > r.acknowledged) {
+      at_anchor = ledger_id;  // sequence 0's hash
+    }
+    if (at_anchor != r.acknowledged_hash)
+      return Damaged("its entry " + std::to_string(r.acknowledged) +
+                     " is not the one its head anchor " + path +
+                     " records as acknowledged: its history was rewritten");
+    s = HeadAnchor::Open(path, counter, &anchor);
+    if (!s.ok()) return s;
+    AnchorRecord now{ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash};
+    if (!marked) {
+      // Initialize stopped between creating the anchor and marking it.
+      s = PutMark();
+      if (!s.ok()) return s;
+    }
+    if (r == now) return Status::Ok();
+    // Entries above the acknowledged one were written but perhaps never acknowledged (a crash
+    // during their group); they are intact and from now on they count.
+    return anchor->Write(now);
+  }
+
+  Status PutMark() {
+    Batch b(cf);
+    b.Put(kMeta, kHeadAnchorKey, "1");
+    return Write(&b, "marking the head anchor");
+  }
+
+  // Reads the journal's last entries (at least kRecentEntries, back to the latest checkpoint, at
+  // most kRecentEntriesMax) and their postings with checksums verified, and checks that there is
+  // no gap, that each entry's stored hash is its hash and that the last one is the head: a
+  // damaged table file of the recent journal fails the start-up, not the first read. The links
+  // between entries and their signatures are the audit's to check (`liard audit verify`): an
+  // entry forged with a recomputed hash is named there, by sequence, against the signed
+  // checkpoints.
+  Status CheckRecentJournal(const rocksdb::Snapshot* snapshot, const HeadState& h) const {
+    constexpr uint64_t kRecentEntries = 1000, kRecentEntriesMax = 10'000;
+    if (h.sequence == 0) return Status::Ok();
+    uint64_t span = kRecentEntries;
+    std::string v;
+    Status s = Get(kMeta, kCheckpointKey, &v, snapshot);
+    if (s.ok() && v.size() == kCheckpointSize) {
+      uint64_t cp = LoadU64(v.data());
+      if (cp <= h.sequence) span = std::max(span, h.sequence - cp + 1);
+    } else if (!s.ok() && s.code() != Code::kNotFound) {
+      return s;
+    }
+    span = std::min(span, kRecentEntriesMax);
+    const uint64_t first = h.sequence > span ? h.sequence - span + 1 : 1;
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.verify_checksums = true;
+    ro.fill_cache = false;
+    ro.readahead_size = 2 << 20;
+    const std::string lower = SeqKey(first);
+    rocksdb::Slice lower_slice(lower);
+    ro.iterate_lower_bound = &lower_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf[kJournal]));
+    std::unique_ptr<rocksdb::Iterator> pit(db->NewIterator(ro, cf[kPostings]));
+    uint64_t expected = first;
+    Hash prev = ledger_id;
+    it->Seek(lower);
+    pit->Seek(lower);
+    for (; it->Valid(); it->Next(), ++expected) {
+      std::string_view k = ToView(it->key()), val = ToView(it->value());
+      if (k.size() != 8 || LoadU64(k.data()) != expected)
+        return Damaged("its journal lacks entry " + std::to_string(expected));
+      Reader r(val);
+      JournalEntry e;
+      e.sequence = expected;
+      e.time_ms = r.I64();
+      e.prev_hash = r.Fixed<32>();
+      Hash stored = r.Fixed<32>();
+      if (!r.ok()) return Corrupt(kJournal, k, "does not decode");
+      e.envelope = std::string(r.Rest());
+      if (EntryHash(e) != stored) return Corrupt(kJournal, k, "does not match its entry hash");
+      prev = stored;
+      if (!pit->Valid() || ToView(pit->key()) != k)
+        return Damaged("its postings lack entry " + std::to_string(expected));
+      pit->Next();
+    }
+    for (rocksdb::Iterator* i : {it.get(), pit.get()}) {
+      if (i->status().IsCorruption())
+        return Damaged("a table file of its recent journal is corrupted: " +
+                       i->status().ToString());
+      s = FromRocks(i->status(), "reading the journal's recent entries");
+      if (!s.ok()) return s;
+    }
+    if (expected != h.sequence + 1 || prev != h.head_hash)
+      return Status(Code::kCorruption, Altered() + "the journal's last entry is not the head");
+    return Status::Ok();
   }
 
   // Load's reading thread: decodes every account and balance under `snapshot` into batches for
@@ -671,6 +839,22 @@ struct Store::Impl {
     }
   }
 
+  // After an open failed as corruption: true if it opens (read-only, nothing written) when WAL
+  // records that fail their checks are skipped, that is, if the WAL is what is damaged.
+  bool OnlyWalIsCorrupt(const rocksdb::DBOptions& options,
+                        const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors) const {
+    rocksdb::DBOptions probe = options;
+    probe.create_if_missing = false;
+    probe.create_missing_column_families = false;
+    probe.wal_recovery_mode = rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    if (!rocksdb::DB::OpenForReadOnly(probe, dir, descriptors, &handles, &raw).ok()) return false;
+    std::unique_ptr<rocksdb::DB> other(raw);
+    for (auto* h : handles) other->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    return true;
+  }
+
   // Whether the default column family of the database in `dir` holds no key. Opens it
   // read-only: nothing is written to what may be another program's database.
   Status DefaultIsEmpty(bool* empty) const {
@@ -740,7 +924,18 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
   opts.db.create_missing_column_families = create;
 
   if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
-    // No database yet. Refuse to scatter one among someone else's files.
+    // No database yet, or one that lost its CURRENT file: liard's head anchor, a table file or
+    // a non-empty WAL tell the second from a creation cut short.
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      std::error_code size_ec;
+      if (name == kHeadAnchorFileName || name.ends_with(".sst") ||
+          (name.ends_with(".log") && entry.is_regular_file(size_ec) &&
+           entry.file_size(size_ec) > 0 && !size_ec))
+        return impl->Damaged("its CURRENT file is missing, but it holds " + name);
+    }
+    ec.clear();
+    // Refuse to scatter one among someone else's files.
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       std::string name = entry.path().filename().string();
       if (!IsRocksDbFile(name))
@@ -753,6 +948,8 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
   } else {
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(opts.db, dir, &existing);
+    if (!s.ok() && (s.IsCorruption() || Contains(s.ToString(), "No such file")))
+      return impl->Damaged("its MANIFEST cannot be read: " + s.ToString());
     if (!s.ok()) return impl->FromRocks(s, "listing the column families");
     const std::string foreign = dir +
                                 " holds a RocksDB database of another program, not a liard "
@@ -791,11 +988,17 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
       return Status(Code::kUnavailable, "another liard-node is using " + dir +
                                             " (its database is locked): stop it first, or give "
                                             "this node another data directory");
+    if (s.IsCorruption() && impl->OnlyWalIsCorrupt(opts.db, descriptors))
+      return impl->Damaged(
+          "its write-ahead log is corrupted, and acknowledged operations may be "
+          "in it: " +
+          text);
+    if (s.IsCorruption() || (s.IsIOError() && Contains(text, "No such file")))
+      return impl->Damaged(text);
     return impl->FromRocks(s, "opening the database");
   }
   impl->db.reset(raw);
   impl->all_handles = handles;
-  impl->DeleteEmptyStaleWals();
   for (size_t c = 0; c < kCfCount; ++c) impl->cf[c] = handles[1 + c];
 
   std::string format;
@@ -820,15 +1023,29 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
     if (!fs_status.ok()) return impl->Corrupt(kMeta, kFormatKey, "is missing");
     Status hs = impl->ReadHead(&impl->head);
     if (!hs.ok()) return hs;
+    std::string id;
+    hs = impl->Get(kMeta, kLedgerIdKey, &id);
+    if (hs.code() == Code::kNotFound) return impl->Corrupt(kMeta, kLedgerIdKey, "is missing");
+    if (!hs.ok()) return hs;
+    if (!impl->ledger_id.Assign(id)) return impl->Corrupt(kMeta, kLedgerIdKey, "is not 32 bytes");
+    hs = impl->CheckAnchor();
+    if (!hs.ok()) return hs;
     impl->initialized = true;
   } else if (gs.code() != Code::kNotFound) {
     return gs;
+  } else if (fs::exists(impl->AnchorPath(), ec)) {
+    return impl->Damaged("it holds no ledger, but its head anchor " + impl->AnchorPath() +
+                         " says it held one");
   }
+  impl->opened = true;
+  impl->DeleteEmptyStaleWals();
   out->reset(new Store(std::move(impl)));
   return Status::Ok();
 }
 
 bool Store::initialized() const { return impl_->initialized.load(); }
+
+bool Store::created_head_anchor() const { return impl_->anchor_created; }
 
 Status Store::Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
                          const MemoryState& genesis_state) {
@@ -862,6 +1079,14 @@ Status Store::Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
   s = m.Write(&b, "writing the genesis");
   if (!s.ok()) return s;
   m.head = head;
+  m.ledger_id = ledger_id;
+  // Then the anchor, then its mark: a crash between them leaves a database that the next open
+  // completes (an anchor without its mark) or anchors anew (no anchor, no mark).
+  s = HeadAnchor::Create(m.AnchorPath(), AnchorRecord{ledger_id, 0, ledger_id, 0, ledger_id},
+                         &m.anchor);
+  if (!s.ok()) return s;
+  s = m.PutMark();
+  if (!s.ok()) return s;
   m.initialized = true;
   return Status::Ok();
 }
@@ -997,7 +1222,7 @@ Status Store::Load(MemoryState* state, HeadState* head) const {
     return Status(Code::kCorruption, m.Altered() + "the head is entry " +
                                          std::to_string(head->sequence) +
                                          " but the journal ends at entry " + std::to_string(last));
-  return Status::Ok();
+  return m.CheckRecentJournal(snap.snapshot(), *head);
 }
 
 Status Store::Append(const std::vector<AppliedOperation>& group, const MemoryState& state_after) {
@@ -1088,10 +1313,21 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
   b.Put(kMeta, kDigestKey, state_after.full_digest().Stored());
   b.Put(kMeta, kHeadKey, EncodeHead(head));
 
+  // The head anchor records this group as in flight while RocksDB writes it, on the anchor's own
+  // thread: a group pays the longer of the two syncs, not their sum. Once both are durable the
+  // group may be acknowledged, and the anchor records that with the next group, or on its own
+  // shortly after (Settle) if none comes.
+  const AnchorRecord in_flight{m.ledger_id, m.head.sequence, m.head.head_hash, head.sequence,
+                               head.head_hash};
+  m.anchor->Begin(in_flight);
   Status s = m.Write(&b, "appending entries " + std::to_string(group.front().entry.sequence) +
                              " to " + std::to_string(last.sequence));
+  Status as = m.anchor->Wait();
   if (!s.ok()) return s;
   m.head = head;
+  if (!as.ok()) return as;
+  m.anchor->Settle(
+      AnchorRecord{m.ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash});
   return Status::Ok();
 }
 
@@ -1178,9 +1414,17 @@ Status Store::History(const AccountId& account, uint64_t before, size_t limit,
 
 Status Store::PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature) {
   Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.write_mu);
   Batch b(m.cf);
   b.Put(kMeta, kCheckpointKey, EncodeCheckpoint(checkpoint, signature));
-  return m.Write(&b, "writing a checkpoint");
+  if (!m.anchor) return m.Write(&b, "writing a checkpoint");
+  // A checkpoint is signed from a durable head: the anchor records that head as acknowledged
+  // before the checkpoint can be published, so no start-up goes below a signed head.
+  m.anchor->Begin(AnchorRecord{m.ledger_id, m.head.sequence, m.head.head_hash, m.head.sequence,
+                               m.head.head_hash});
+  Status s = m.Write(&b, "writing a checkpoint");
+  Status as = m.anchor->Wait();
+  return s.ok() ? as : s;
 }
 
 Status Store::ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const {

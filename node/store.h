@@ -51,6 +51,12 @@ class Store {
   // kNotFound (no database and not `create`), kUnavailable (another liard-node has it open),
   // kInvalidArgument (not a directory, other files, another program's RocksDB, an unknown
   // format), kIOError, kCorruption.
+  // kCorruption with "the database in DIR is damaged (...): restore it from a backup or a
+  // standby ...; nothing was changed" when it cannot be trusted to hold every acknowledged
+  // entry: its write-ahead log is corrupted other than in a torn last record, its CURRENT or
+  // MANIFEST is missing, or its head is below (or its history differs from) what the head anchor
+  // DIR/head-anchor (node/head_anchor.h) records as acknowledged, or the anchor was removed.
+  // A database from before the anchor gets one at its head (created_head_anchor()).
   [[nodiscard]] static Status Open(const std::string& dir, bool create,
                                    std::unique_ptr<Store>* out);
   // Flushes the memtables (so the next start-up replays no WAL) and closes the database.
@@ -58,6 +64,8 @@ class Store {
 
   // True once Initialize has succeeded on this database.
   bool initialized() const;
+  // True if Open created DIR/head-anchor for a database from before it.
+  bool created_head_anchor() const;
 
   // Writes the genesis document and the genesis state, durably. kAlreadyExists if this database
   // holds a ledger already; kInvalidArgument if `ledger_id` is not LedgerIdOf(genesis_bytes).
@@ -74,7 +82,10 @@ class Store {
   // with the stored genesis's rule, MemoryState(StateDigestRuleOf(genesis)); after
   // an error it holds part of the records and must be discarded. kNotFound before Initialize.
   // Reads RocksDB on a second thread while this one fills `state`; a consistent snapshot even
-  // if Append runs meanwhile.
+  // if Append runs meanwhile. Then reads the journal's recent entries (the last 1,000, or back
+  // to the latest checkpoint, at most 10,000) with their checksums and postings, and checks
+  // their entry hashes and that the last one is the head: kCorruption ("the database in DIR is
+  // damaged ...") if a table file holding them is damaged.
   [[nodiscard]] Status Load(MemoryState* state, HeadState* head) const;
 
   // Makes a group of applied operations durable: one WriteBatch, fsynced. Writes each entry,
@@ -82,7 +93,8 @@ class Store {
   // touched, its value in `state_after` (the state with the whole group committed), plus
   // totals, digest and head. Entries must follow the stored head without gaps, each linking to
   // the previous hash and carrying its own EntryHash: otherwise kInvalidArgument and nothing is
-  // written. An empty group writes nothing.
+  // written. An empty group writes nothing. Returns only once the head anchor records the group
+  // (as in flight, synced concurrently with the batch): no acknowledged entry is above it.
   [[nodiscard]] Status Append(const std::vector<AppliedOperation>& group,
                               const MemoryState& state_after);
 

@@ -1,0 +1,267 @@
+// HeadAnchor: the file format is described in head_anchor.h.
+#include "node/head_anchor.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace liard::node {
+namespace {
+
+constexpr std::string_view kMagic = "LIARDHA1";
+constexpr uint32_t kVersion = 1;
+constexpr size_t kChecksumAt = 136;
+constexpr std::string_view kChecksumTag = "liard head anchor v1";
+
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+uint64_t GetU64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+uint32_t GetU32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+Hash GetHash(const char* p) {
+  Hash h;
+  std::memcpy(h.data.data(), p, h.data.size());
+  return h;
+}
+
+std::string Errno(int err) { return std::strerror(err); }
+
+// Writes all of `data` at `offset`.
+bool PwriteAll(int fd, std::string_view data, off_t offset) {
+  while (!data.empty()) {
+    ssize_t n = ::pwrite(fd, data.data(), data.size(), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+    offset += n;
+  }
+  return true;
+}
+
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status(Code::kIOError, "cannot open " + dir + ": " + Errno(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status(Code::kIOError, "cannot sync " + dir + ": " + Errno(err));
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string EncodeAnchorSlot(const AnchorRecord& r, uint64_t counter) {
+  std::string s;
+  s.reserve(kHeadAnchorSlotSize);
+  s.append(kMagic);
+  PutU32(&s, kVersion);
+  PutU32(&s, static_cast<uint32_t>(kHeadAnchorSlotSize));
+  PutU64(&s, counter);
+  s.append(r.ledger_id.view());
+  PutU64(&s, r.acknowledged);
+  s.append(r.acknowledged_hash.view());
+  PutU64(&s, r.pending);
+  s.append(r.pending_hash.view());
+  Hash sum = Sha256({kChecksumTag, s});
+  s.append(sum.view());
+  s.resize(kHeadAnchorSlotSize, '\0');
+  return s;
+}
+
+bool DecodeAnchorSlot(std::string_view s, AnchorRecord* r, uint64_t* counter) {
+  if (s.size() != kHeadAnchorSlotSize || s.substr(0, 8) != kMagic) return false;
+  if (GetU32(s.data() + 8) != kVersion || GetU32(s.data() + 12) != kHeadAnchorSlotSize)
+    return false;
+  if (Sha256({kChecksumTag, s.substr(0, kChecksumAt)}).view() != s.substr(kChecksumAt, 32))
+    return false;
+  *counter = GetU64(s.data() + 16);
+  r->ledger_id = GetHash(s.data() + 24);
+  r->acknowledged = GetU64(s.data() + 56);
+  r->acknowledged_hash = GetHash(s.data() + 64);
+  r->pending = GetU64(s.data() + 96);
+  r->pending_hash = GetHash(s.data() + 104);
+  return r->pending >= r->acknowledged;
+}
+
+Status ReadHeadAnchor(const std::string& path, AnchorRecord* record, uint64_t* counter) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status(Code::kNotFound, path + " does not exist");
+    return Status(Code::kIOError, "cannot read " + path + ": " + Errno(errno));
+  }
+  std::string data(kHeadAnchorFileSize + 1, '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return Status(Code::kIOError, "cannot read " + path + ": " + Errno(err));
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got != kHeadAnchorFileSize)
+    return Status(Code::kCorruption, "the head anchor " + path + " is " + std::to_string(got) +
+                                         (got > kHeadAnchorFileSize ? "+" : "") +
+                                         " bytes long, not " + std::to_string(kHeadAnchorFileSize));
+  bool found = false;
+  for (size_t i = 0; i < 2; ++i) {
+    AnchorRecord r;
+    uint64_t c = 0;
+    if (!DecodeAnchorSlot(
+            std::string_view(data).substr(i * kHeadAnchorSlotSize, kHeadAnchorSlotSize), &r, &c))
+      continue;
+    if (!found || c > *counter) {
+      *record = r;
+      *counter = c;
+      found = true;
+    }
+  }
+  if (!found)
+    return Status(Code::kCorruption, "the head anchor " + path + " holds no intact record");
+  return Status::Ok();
+}
+
+Status HeadAnchor::Create(const std::string& path, const AnchorRecord& record,
+                          std::unique_ptr<HeadAnchor>* out) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status(Code::kIOError, "cannot create " + tmp + ": " + Errno(errno));
+  std::string data = EncodeAnchorSlot(record, 0) + EncodeAnchorSlot(record, 1);
+  if (!PwriteAll(fd, data, 0) || ::fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status(Code::kIOError, "cannot write " + tmp + ": " + Errno(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Status(Code::kIOError, "cannot rename " + tmp + " to " + path + ": " + Errno(err));
+  }
+  Status s = SyncDirectory(std::filesystem::path(path).parent_path().string());
+  if (!s.ok()) {
+    ::close(fd);
+    return s;
+  }
+  out->reset(new HeadAnchor(path, fd, 1));
+  return Status::Ok();
+}
+
+Status HeadAnchor::Open(const std::string& path, uint64_t counter,
+                        std::unique_ptr<HeadAnchor>* out) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return Status(Code::kIOError, "cannot open " + path + ": " + Errno(errno));
+  out->reset(new HeadAnchor(path, fd, counter));
+  return Status::Ok();
+}
+
+HeadAnchor::HeadAnchor(std::string path, int fd, uint64_t counter)
+    : path_(std::move(path)), fd_(fd), counter_(counter) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+HeadAnchor::~HeadAnchor() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  ::close(fd_);
+}
+
+Status HeadAnchor::WriteSlot(const AnchorRecord& record) {
+  uint64_t next = counter_ + 1;
+  std::string slot = EncodeAnchorSlot(record, next);
+  if (!PwriteAll(fd_, slot, static_cast<off_t>((next % 2) * kHeadAnchorSlotSize)) ||
+      ::fdatasync(fd_) != 0)
+    return Status(Code::kIOError, "cannot write the head anchor " + path_ + ": " + Errno(errno));
+  counter_ = next;
+  return Status::Ok();
+}
+
+void HeadAnchor::Run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (job_) {
+      AnchorRecord r = *job_;
+      job_.reset();
+      lock.unlock();
+      Status s = WriteSlot(r);
+      lock.lock();
+      job_status_ = s;
+      job_done_ = true;
+      cv_.notify_all();
+      continue;
+    }
+    if (settle_ && (stop_ || std::chrono::steady_clock::now() >= settle_at_)) {
+      AnchorRecord r = *settle_;
+      settle_.reset();
+      lock.unlock();
+      Status s = WriteSlot(r);
+      lock.lock();
+      if (!s.ok() && settle_status_.ok()) settle_status_ = s;
+      continue;
+    }
+    if (stop_) return;
+    if (settle_)
+      cv_.wait_until(lock, settle_at_);
+    else
+      cv_.wait(lock);
+  }
+}
+
+void HeadAnchor::Begin(const AnchorRecord& record) {
+  {
+    std::lock_guard lock(mu_);
+    settle_.reset();
+    job_ = record;
+    job_done_ = false;
+  }
+  cv_.notify_all();
+}
+
+Status HeadAnchor::Wait() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return job_done_; });
+  Status s = job_status_;
+  if (s.ok() && !settle_status_.ok()) s = settle_status_;
+  settle_status_ = Status::Ok();
+  return s;
+}
+
+Status HeadAnchor::Write(const AnchorRecord& record) {
+  Begin(record);
+  return Wait();
+}
+
+void HeadAnchor::Settle(const AnchorRecord& record) {
+  {
+    std::lock_guard lock(mu_);
+    settle_ = record;
+    settle_at_ = std::chrono::steady_clock::now() + kSettleDelay;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace liard::node
