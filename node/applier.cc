@@ -283,8 +283,9 @@ void Applier::Run() {
         ApplyGroup(group, now);
       }
     }
-    // A checkpoint signs a time too.
-    if (!clock_untrusted_) MaybeCheckpoint(/*force=*/false);
+    // A checkpoint signs a time too, and is written to the disk.
+    if (writable() && (!options_.disk_check || options_.disk_check().ok()))
+      MaybeCheckpoint(/*force=*/false);
   }
 }
 
@@ -379,7 +380,8 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
     }
     if (!applied.empty()) {
       const auto write_start = std::chrono::steady_clock::now();
-      Status s = store_->Append(applied, state_);
+      Status s = options_.disk_check ? options_.disk_check() : Status();
+      if (s.ok()) s = store_->Append(applied, state_);
       write_time = std::chrono::steady_clock::now() - write_start;
       if (!s.ok()) {
         // Memory is now ahead of disk and nothing of this group was acknowledged: the state is

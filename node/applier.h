@@ -57,6 +57,10 @@ struct ApplierOptions {
   bool trust_clock = false;
   // Monotonic time in ms; steady_clock if empty. Injectable for tests.
   std::function<int64_t()> monotonic;
+  // Asked before each group is written: not ok (the disk is nearly full) is handled as a
+  // failed write, before RocksDB is asked, since Debian's RocksDB aborts on an assertion when a
+  // synced write fails for want of space. None if empty.
+  std::function<Status()> disk_check;
 };
 
 // Thread-safety: Submit*, Read, WaitBeyond and durable_sequence may be called from any thread;
@@ -108,6 +112,8 @@ class Applier {
   // change, on the applier's thread (quick; must not call back into the applier). Pass an empty
   // function to stop the calls; once this returns, no call is running.
   bool writable() const;
+  // True once a write to the disk failed (writes stay stopped until a restart).
+  bool disk_failed() const { return disk_failed_; }
   void SetWritableListener(std::function<void(bool)> listener);
 
   // The sequence of the last durable entry.

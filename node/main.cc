@@ -107,25 +107,62 @@ std::string CheckInitClock(int64_t now_ms) {
 }
 
 // Free space `run` needs in the data directory's file system before it opens the store: RocksDB
-// writes a new MANIFEST, OPTIONS and log file and preallocates its write-ahead log at every
-// opening, and on a full disk it aborts on an assertion rather than returning an error.
-constexpr uint64_t kMinFreeBytesToStart = 64ull << 20;
+// writes a new MANIFEST, OPTIONS file and info log at every opening (and replays the
+// write-ahead log into table files), and on a full disk it aborts on an assertion rather than
+// returning an error. (It also tries to preallocate 4 MiB for the MANIFEST and about 70 MiB for
+// the new write-ahead log; where that space is missing it writes without.)
+constexpr uint64_t kMinFreeBytesToStart = 32ull << 20;
+
+// While running, the applier writes a group only with this much free: RocksDB aborts when a
+// synced write fails for want of space, so the node stops writing before that (a group is at
+// most about 1 MiB; the margin also covers a memtable flush's first table files).
+constexpr uint64_t kMinFreeBytesToWrite = 16ull << 20;
+
+// The free bytes of the file system of `path`, or -1 if statvfs fails.
+int64_t FreeBytes(const std::string& path) {
+  struct statvfs fs {};
+  if (::statvfs(path.c_str(), &fs) != 0) return -1;
+  return static_cast<int64_t>(static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize);
+}
 
 // One sentence if the data directory's file system has too little free space; empty if not.
 std::string CheckFreeSpace(const std::string& data) {
-  struct statvfs fs {};
-  if (::statvfs(data.c_str(), &fs) != 0) return "";  // the store's own open names the problem
-  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes >= kMinFreeBytesToStart) return "";
+  const int64_t free_bytes = FreeBytes(data);
+  if (free_bytes < 0) return "";  // the store's own open names the problem
+  if (static_cast<uint64_t>(free_bytes) >= kMinFreeBytesToStart) return "";
   return "the disk of " + data + " has " + std::to_string(free_bytes >> 20) +
          " MiB free, and the node needs at least " + std::to_string(kMinFreeBytesToStart >> 20) +
          " MiB to start; nothing was changed: free space on it (df -h " + data +
          "), then start the node again";
 }
 
-// The applier's clock guard, from the config and `run --trust-clock`.
-ApplierOptions ClockGuardOptions(const NodeConfig& config, bool trust_clock) {
+// Closes the store at shutdown. After a failed write the store is not closed: closing flushes
+// the memtables to table files, which a full disk refuses, and Debian's RocksDB then aborts on
+// an assertion. Everything acknowledged is in the write-ahead log, which the next start
+// replays; the process ends right after this.
+void CloseStore(std::unique_ptr<Store> store, bool disk_failed) {
+  if (!disk_failed) {
+    store.reset();
+    return;
+  }
+  spdlog::warn(
+      "event=store-not-closed message=\"the disk failed: the store is left for the next start to "
+      "recover from its write-ahead log\"");
+  (void)store.release();
+}
+
+// The applier's guards: the clock (the config, `run --trust-clock`) and the free space.
+ApplierOptions GuardOptions(const NodeConfig& config, bool trust_clock, const std::string& data) {
   ApplierOptions o;
+  o.disk_check = [data]() {
+    const int64_t free_bytes = FreeBytes(data);
+    if (free_bytes < 0 || static_cast<uint64_t>(free_bytes) >= kMinFreeBytesToWrite)
+      return Status();
+    return Status(Code::kIOError, "the disk of " + data + " has " +
+                                      std::to_string(free_bytes >> 20) + " MiB free, less than " +
+                                      std::to_string(kMinFreeBytesToWrite >> 20) +
+                                      " MiB: nothing was written");
+  };
   o.clock_tolerance_ms = config.clock_tolerance_seconds * 1000;
   o.clock_max_gap_ms = config.clock_max_gap_days * 86'400'000;
   o.trust_clock = trust_clock;
@@ -379,7 +416,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   WatchHub hub(kWatchQueueCapacity);
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
-                  ClockGuardOptions(config, trust_clock));
+                  GuardOptions(config, trust_clock, data));
   LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -447,7 +484,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   applier.Stop();
   const uint64_t final_sequence = applier.durable_sequence();
   const Applier::Stats stats = applier.stats();
-  store.reset();
+  CloseStore(std::move(store), applier.disk_failed());
   // Per 100: integers only, and enough to tell "each operation paid its own fsync" (100) from a
   // working group commit.
   spdlog::info(
