@@ -73,8 +73,7 @@ int64_t LatestEntryTime(Client& c) {
   return latest;
 }
 
-TEST_CASE("a clock jump of a year while running stops writes until the clock is back",
-          "[clock]") {
+TEST_CASE("a clock jump of a year while running stops writes until the clock is back", "[clock]") {
   TempDir tmp;
   FakeClock clock(tmp);
   const std::string data = tmp.Join("data");

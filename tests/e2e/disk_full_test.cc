@@ -7,8 +7,8 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -63,8 +63,7 @@ int LedgerHealth(const NodeProcess& node) {
   return s.ok() ? serving : -1;
 }
 
-TEST_CASE("a full disk stops writes and keeps reads, and nothing acknowledged is lost",
-          "[disk]") {
+TEST_CASE("a full disk stops writes and keeps reads, and nothing acknowledged is lost", "[disk]") {
   TempDir tmp;
   SmallDisk disk(tmp.Join("disk"), 64);
   const std::string data = disk.path() + "/data";
