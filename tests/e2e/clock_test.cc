@@ -89,6 +89,7 @@ TEST_CASE("a clock jump of a year while running stops writes until the clock is 
   SubmitOutcome refused = c.Submit(c.SignTransfer("alice", "bob", 2, 2));
   CHECK(refused.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(refused.status.error_message().find("clock is not trusted") != std::string::npos);
+  CHECK(refused.liard_code == "6");
   // Reads go on (signed reads are bound to the reader's time, so a public one here).
   CHECK(c.Head().sequence() == 1);
   CHECK(c.Reserves().circulation() > 0);
