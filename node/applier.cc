@@ -2,6 +2,7 @@
 #include "node/applier.h"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -41,10 +42,17 @@ Status DiskFailed() {
                 "send it again later: a resend is never applied twice");
 }
 
-int64_t SteadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+// The clock the wall clock is compared with while running: CLOCK_BOOTTIME, monotonic and,
+// unlike CLOCK_MONOTONIC (steady_clock), counting the time the machine was suspended, so that a
+// laptop or server resuming from sleep is not taken for a clock jump.
+int64_t MonotonicMs() {
+  timespec ts{};
+  if (::clock_gettime(CLOCK_BOOTTIME, &ts) != 0) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
 }  // namespace
@@ -100,7 +108,7 @@ void Applier::NotifyWritable() {
 
 int64_t Applier::CheckClock() {
   const int64_t wall = clock_();
-  const int64_t mono = options_.monotonic ? options_.monotonic() : SteadyMs();
+  const int64_t mono = options_.monotonic ? options_.monotonic() : MonotonicMs();
   const int64_t tolerance = options_.clock_tolerance_ms;
   const char* reason = nullptr;
   int64_t reference = 0;  // what the clock was compared with

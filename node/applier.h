@@ -55,7 +55,7 @@ struct ApplierOptions {
   // `liard-node run --trust-clock`: the operator vouches for the clock at start-up; neither
   // start-up check applies (the jump check does, from then on).
   bool trust_clock = false;
-  // Monotonic time in ms; steady_clock if empty. Injectable for tests.
+  // Monotonic time in ms; CLOCK_BOOTTIME (which counts suspend) if empty. Injectable for tests.
   std::function<int64_t()> monotonic;
   // Asked before each group is written: not ok (the disk is nearly full) is handled as a
   // failed write, before RocksDB is asked, since Debian's RocksDB aborts on an assertion when a
