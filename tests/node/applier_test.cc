@@ -330,8 +330,8 @@ TEST_CASE("a small step back within the tolerance keeps writing, at the journal'
 }
 
 TEST_CASE(
-    "at start, a clock behind the journal or far past it stops writes, --trust-clock not "
-    "the latter",
+    "at start, a clock behind the journal or far past it stops writes, and --trust-clock "
+    "lifts that",
     "[node][applier][clock]") {
   World w;
   auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
