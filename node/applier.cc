@@ -2,6 +2,7 @@
 #include "node/applier.h"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 
 #include "ledger/address.h"
 #include "ledger/journal.h"
+#include "node/log_text.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -27,6 +29,32 @@ Status ShuttingDown() {
   return Status(Code::kUnavailable, "the node is shutting down; send it again once it is back");
 }
 
+Status ClockUntrusted() {
+  return Status(Code::kUnavailable,
+                "the node's clock is not trusted, so it writes nothing for now (reads still "
+                "work); this operation was not applied: tell the node's operator, and send it "
+                "again once the node accepts writes");
+}
+
+Status DiskFailed() {
+  return Status(Code::kUnavailable,
+                "the node could not write to its disk; this operation may not have been kept; "
+                "send it again later: a resend is never applied twice");
+}
+
+// The clock the wall clock is compared with while running: CLOCK_BOOTTIME, monotonic and,
+// unlike CLOCK_MONOTONIC (steady_clock), counting the time the machine was suspended, so that a
+// laptop or server resuming from sleep is not taken for a clock jump.
+int64_t MonotonicMs() {
+  timespec ts{};
+  if (::clock_gettime(CLOCK_BOOTTIME, &ts) != 0) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
 }  // namespace
 
 void LogRefused(const Status& status, const Hash* op_id, const AccountId* account,
@@ -34,17 +62,20 @@ void LogRefused(const Status& status, const Hash* op_id, const AccountId* accoun
   // Prefixes identify an operation and an account in practice without printing whole keys.
   std::string op = op_id ? ToHex(*op_id).substr(0, 16) : "-";
   std::string who = account ? EncodeAddress(currency_code, *account).substr(0, 20) : "-";
+  if (!AllowRefusalLine()) return;
   spdlog::info("event=refused code={} name={} op={} account={} reason=\"{}\"",
-               static_cast<int>(status.code()), CodeName(status.code()), op, who, status.message());
+               static_cast<int>(status.code()), CodeName(status.code()), op, who,
+               LogText(status.message(), kLogReasonBytes));
 }
 
 Applier::Applier(const Ledger& ledger, Store* store, MemoryState state, HeadState head,
-                 Checkpointer* checkpointer, WatchHub* hub, Clock clock)
+                 Checkpointer* checkpointer, WatchHub* hub, Clock clock, ApplierOptions options)
     : ledger_(ledger),
       store_(store),
       checkpointer_(checkpointer),
       hub_(hub),
       clock_(std::move(clock)),
+      options_(std::move(options)),
       state_(std::move(state)),
       head_(head),
       durable_sequence_(head.sequence) {}
@@ -52,7 +83,72 @@ Applier::Applier(const Ledger& ledger, Store* store, MemoryState state, HeadStat
 Applier::~Applier() { Stop(); }
 
 void Applier::Start() {
+  // Checked before the thread starts, so that a node that starts with a wrong clock is
+  // NOT_SERVING from its first answer.
+  CheckClock();
   thread_ = std::thread([this] { Run(); });
+}
+
+bool Applier::writable() const { return !clock_untrusted_ && !disk_failed_; }
+
+void Applier::SetWritableListener(std::function<void(bool)> listener) {
+  std::lock_guard lock(listener_mu_);
+  listener_ = std::move(listener);
+  told_writable_ = writable();
+  if (listener_) listener_(told_writable_);
+}
+
+void Applier::NotifyWritable() {
+  std::lock_guard lock(listener_mu_);
+  const bool w = writable();
+  if (w == told_writable_) return;
+  told_writable_ = w;
+  if (listener_) listener_(w);
+}
+
+int64_t Applier::CheckClock() {
+  const int64_t wall = clock_();
+  const int64_t mono = options_.monotonic ? options_.monotonic() : MonotonicMs();
+  const int64_t tolerance = options_.clock_tolerance_ms;
+  const char* reason = nullptr;
+  int64_t reference = 0;  // what the clock was compared with
+  if (!anchored_) {
+    // Before any entry the genesis's creation time is the only time the ledger knows: a clock
+    // behind it is wrong, but a ledger created long before its first start is normal.
+    reference = head_.sequence == 0 ? ledger_.genesis().created_at_ms : head_.time_ms;
+    if (!options_.trust_clock && wall < reference - tolerance) {
+      reason = "behind-journal";
+    } else if (!options_.trust_clock && head_.sequence > 0 &&
+               wall > reference + options_.clock_max_gap_ms) {
+      reason = "past-max-gap";
+    }
+  } else {
+    reference = anchor_wall_ms_ + (mono - anchor_mono_ms_);
+    if (wall < reference - tolerance || wall > reference + tolerance) reason = "jumped";
+  }
+  if (reason == nullptr) {
+    anchored_ = true;
+    anchor_wall_ms_ = wall;
+    anchor_mono_ms_ = mono;
+    if (clock_untrusted_.exchange(false)) {
+      spdlog::warn(
+          "event=clock-trusted clock_ms={} message=\"the clock is back within {} s of "
+          "the expected time; writes resume\"",
+          wall, tolerance / 1000);
+      NotifyWritable();
+    }
+  } else if (!clock_untrusted_.exchange(true)) {
+    spdlog::critical(
+        "event=clock-untrusted reason={} clock_ms={} expected_ms={} journal_ms={} "
+        "tolerance_s={} max_gap_days={} message=\"the wall clock is not trusted: writes are "
+        "refused (UNAVAILABLE) and health is NOT_SERVING until it is back; reads go on; see "
+        "docs/operator.md, The clock\"",
+        reason, wall, reference, head_.time_ms, tolerance / 1000,
+        options_.clock_max_gap_ms / 86'400'000);
+    spdlog::default_logger()->flush();
+    NotifyWritable();
+  }
+  return wall;
 }
 
 void Applier::Stop() {
@@ -63,7 +159,7 @@ void Applier::Stop() {
   queue_cv_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
-    MaybeCheckpoint(/*force=*/true);
+    if (writable()) MaybeCheckpoint(/*force=*/true);
   }
   {
     std::lock_guard lock(follow_mu_);
@@ -110,10 +206,20 @@ void Applier::SubmitAllThen(std::vector<VerifiedOperation> ops, DoneAt done) {
 
 void Applier::Enqueue(std::vector<Pending> pending) {
   std::vector<Pending> refused;
+  Status why;
   {
     std::lock_guard lock(queue_mu_);
+    // Writes that cannot be kept are answered at once rather than queued: a node whose disk
+    // failed, or whose clock is not trusted, answers a flood without holding it.
+    if (stopping_) {
+      why = ShuttingDown();
+    } else if (disk_failed_) {
+      why = DiskFailed();
+    } else if (clock_untrusted_) {
+      why = ClockUntrusted();
+    }
     for (auto& p : pending) {
-      if (stopping_) {
+      if (!why.ok()) {
         refused.push_back(std::move(p));
       } else {
         queue_.push_back(std::move(p));
@@ -124,7 +230,20 @@ void Applier::Enqueue(std::vector<Pending> pending) {
   for (auto& p : refused) {
     SubmitOutcome o;
     o.op_id = p.op.id();
-    o.status = ShuttingDown();
+    o.status = why;
+    p.done(std::move(o));
+  }
+}
+
+void Applier::RefuseGroup(std::vector<Pending>& group, const Status& status) {
+  {
+    std::lock_guard lock(follow_mu_);
+    stats_.operations += group.size();
+  }
+  for (auto& p : group) {
+    SubmitOutcome o;
+    o.op_id = p.op.id();
+    o.status = status;
     p.done(std::move(o));
   }
 }
@@ -160,12 +279,25 @@ void Applier::Run() {
         queue_.pop_front();
       }
     }
-    if (!group.empty()) ApplyGroup(group);
-    MaybeCheckpoint(/*force=*/false);
+    // The clock is read once per group, after the group was taken: an entry never carries a
+    // time the guard did not check.
+    const int64_t now = CheckClock();
+    if (!group.empty()) {
+      if (disk_failed_) {
+        RefuseGroup(group, DiskFailed());
+      } else if (clock_untrusted_) {
+        RefuseGroup(group, ClockUntrusted());
+      } else {
+        ApplyGroup(group, now);
+      }
+    }
+    // A checkpoint signs a time too, and is written to the disk.
+    if (writable() && (!options_.disk_check || options_.disk_check().ok()))
+      MaybeCheckpoint(/*force=*/false);
   }
 }
 
-void Applier::ApplyGroup(std::vector<Pending>& group) {
+void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
   std::vector<SubmitOutcome> outcomes(group.size());
   std::vector<AppliedOperation> applied;
   // Op id -> index in `outcomes` of its applied occurrence in this group.
@@ -228,7 +360,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
         continue;
       }
       // The journal's clock never runs backwards, even if the system clock does.
-      const int64_t now = std::max(clock_(), head.time_ms);
+      const int64_t now = std::max(now_ms, head.time_ms);
       Delta delta;
       Status s = ledger_.Apply(state_, v, ApplyContext{now}, &delta);
       if (!s.ok()) {
@@ -256,19 +388,24 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
     }
     if (!applied.empty()) {
       const auto write_start = std::chrono::steady_clock::now();
-      Status s = store_->Append(applied, state_);
+      Status s = options_.disk_check ? options_.disk_check() : Status();
+      if (s.ok()) s = store_->Append(applied, state_);
       write_time = std::chrono::steady_clock::now() - write_start;
       if (!s.ok()) {
-        // Memory is now ahead of disk and nothing of this group was acknowledged. Carrying on
-        // would answer reads from state that a crash would lose; a restart reloads from disk.
-        spdlog::critical(
-            "event=append-failed sequence={} error=\"{}\": stopping the node; "
-            "restart it to recover from the last durable state",
-            applied.front().entry.sequence, s.ToString());
-        spdlog::default_logger()->flush();
-        std::abort();
+        // Memory is now ahead of disk and nothing of this group was acknowledged: the state is
+        // reloaded from the store (what is durable), every caller of the group is told to send
+        // again, and writes stop until a restart. Reads go on, from the durable state.
+        StopWritesAfterDiskFailure(s, applied.front().entry.sequence);
+        for (auto& out : outcomes) {
+          const Hash id = out.op_id;
+          out = SubmitOutcome{};
+          out.op_id = id;
+          out.status = DiskFailed();
+        }
+        applied.clear();
+      } else {
+        head_ = head;
       }
-      head_ = head;
     }
   }
   {
@@ -291,6 +428,34 @@ void Applier::ApplyGroup(std::vector<Pending>& group) {
       committed.push_back(std::make_shared<const AppliedOperation>(std::move(a)));
     hub_->Publish(committed);
   }
+}
+
+void Applier::StopWritesAfterDiskFailure(const Status& error, uint64_t first_sequence) {
+  // Called with state_mu_ held exclusively.
+  MemoryState durable(StateDigestRuleOf(ledger_.genesis()));
+  HeadState head;
+  Status loaded = store_->Load(&durable, &head);
+  if (!loaded.ok()) {
+    // Neither memory nor the store can be served: only a restart recovers.
+    spdlog::critical(
+        "event=append-failed sequence={} error=\"{}\" reload_error=\"{}\" message=\"the "
+        "node could not write to its disk nor reload its state: stopping; free space and "
+        "restart it\"",
+        first_sequence, LogText(error.ToString(), kLogReasonBytes),
+        LogText(loaded.ToString(), kLogReasonBytes));
+    spdlog::default_logger()->flush();
+    std::abort();
+  }
+  state_ = std::move(durable);
+  head_ = head;
+  disk_failed_ = true;
+  spdlog::critical(
+      "event=append-failed sequence={} durable_sequence={} error=\"{}\" message=\"the node "
+      "could not write to its disk: writes are refused (UNAVAILABLE) and health is NOT_SERVING; "
+      "reads go on from the durable state; free space, then restart the node\"",
+      first_sequence, head.sequence, LogText(error.ToString(), kLogReasonBytes));
+  spdlog::default_logger()->flush();
+  NotifyWritable();
 }
 
 void Applier::MaybeCheckpoint(bool force) {

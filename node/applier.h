@@ -42,6 +42,27 @@ struct SubmitOutcome {
 void LogRefused(const Status& status, const Hash* op_id, const AccountId* account,
                 std::string_view currency_code);
 
+// The applier's guard on time and disk (docs/operator.md, "The clock" and "When the disk is
+// full"). Defaults are the config's.
+struct ApplierOptions {
+  // A wall clock that moved against the monotonic clock by more than this (either way) since
+  // the applier last trusted it, or that is behind the journal's last entry by more than this
+  // at start-up, is not trusted: writes stop until it is back.
+  int64_t clock_tolerance_ms = 300'000;
+  // At start-up, a wall clock further than this past the journal's last entry is not trusted
+  // (a forward jump across a restart) unless `trust_clock`.
+  int64_t clock_max_gap_ms = 31LL * 86'400'000;
+  // `liard-node run --trust-clock`: the operator vouches for the clock at start-up; neither
+  // start-up check applies (the jump check does, from then on).
+  bool trust_clock = false;
+  // Monotonic time in ms; CLOCK_BOOTTIME (which counts suspend) if empty. Injectable for tests.
+  std::function<int64_t()> monotonic;
+  // Asked before each group is written: not ok (the disk is nearly full) is handled as a
+  // failed write, before RocksDB is asked, since Debian's RocksDB aborts on an assertion when a
+  // synced write fails for want of space. None if empty.
+  std::function<Status()> disk_check;
+};
+
 // Thread-safety: Submit*, Read, WaitBeyond and durable_sequence may be called from any thread;
 // Start and Stop from the owner's.
 class Applier {
@@ -51,7 +72,7 @@ class Applier {
   // `state` and `head` are what Store::Load returned. The ledger, store, checkpointer and hub
   // must outlive the applier.
   Applier(const Ledger& ledger, Store* store, MemoryState state, HeadState head,
-          Checkpointer* checkpointer, WatchHub* hub, Clock clock);
+          Checkpointer* checkpointer, WatchHub* hub, Clock clock, ApplierOptions options = {});
   ~Applier();
 
   void Start();
@@ -86,6 +107,15 @@ class Applier {
     return f(static_cast<const MemoryState&>(state_), static_cast<const HeadState&>(head_));
   }
 
+  // Whether the applier writes: false while its clock is not trusted or after a write to the
+  // disk failed. `listener(writable)` is called at once with the current value, then on each
+  // change, on the applier's thread (quick; must not call back into the applier). Pass an empty
+  // function to stop the calls; once this returns, no call is running.
+  bool writable() const;
+  // True once a write to the disk failed (writes stay stopped until a restart).
+  bool disk_failed() const { return disk_failed_; }
+  void SetWritableListener(std::function<void(bool)> listener);
+
   // The sequence of the last durable entry.
   uint64_t durable_sequence() const;
 
@@ -112,14 +142,35 @@ class Applier {
 
   void Enqueue(std::vector<Pending> pending);
   void Run();
-  void ApplyGroup(std::vector<Pending>& group);
+  void ApplyGroup(std::vector<Pending>& group, int64_t now_ms);
+  void RefuseGroup(std::vector<Pending>& group, const Status& status);
   void MaybeCheckpoint(bool force);
+  // Reads both clocks and decides whether the wall clock is trusted; logs and tells the
+  // listener when that changes. Returns the wall clock's time. Applier thread only.
+  int64_t CheckClock();
+  // After a failed Append: the working state reloaded from the store, writes stopped.
+  void StopWritesAfterDiskFailure(const Status& error, uint64_t first_sequence);
+  void NotifyWritable();
 
   const Ledger& ledger_;
   Store* const store_;
   Checkpointer* const checkpointer_;
   WatchHub* const hub_;
   const Clock clock_;
+  const ApplierOptions options_;
+
+  // The clock guard (applier thread only, except the atomics). Until the clock is first
+  // trusted, it is checked against the journal; from then on against the monotonic clock from
+  // the last time it was trusted (the anchor).
+  bool anchored_ = false;
+  int64_t anchor_wall_ms_ = 0;
+  int64_t anchor_mono_ms_ = 0;
+  std::atomic<bool> clock_untrusted_{false};
+  std::atomic<bool> disk_failed_{false};
+
+  mutable std::mutex listener_mu_;
+  std::function<void(bool)> listener_;  // under listener_mu_
+  bool told_writable_ = true;           // under listener_mu_: the last value the listener got
 
   // The working state and the head, both durable whenever the lock is free.
   mutable std::mutex turnstile_mu_;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -29,6 +31,7 @@
 #include "node/checkpointer.h"
 #include "node/config.h"
 #include "node/demo.h"
+#include "node/log_text.h"
 #include "node/service.h"
 #include "node/store.h"
 #include "node/watch.h"
@@ -70,7 +73,8 @@ int Fail(int code, const std::string& message) {
 // gRPC's own log lines go through spdlog at debug level: an operator sees them with
 // [log] level = "debug", and the one-line error contract of start-up is kept otherwise.
 void GrpcLog(gpr_log_func_args* args) {
-  spdlog::debug("event=grpc file={}:{} message=\"{}\"", args->file, args->line, args->message);
+  spdlog::debug("event=grpc file={}:{} message=\"{}\"", args->file, args->line,
+                LogText(args->message, kLogReasonBytes));
 }
 
 void SetUpLogging(const std::string& level) {
@@ -85,9 +89,90 @@ void SetUpLogging(const std::string& level) {
   gpr_set_log_verbosity(GPR_LOG_SEVERITY_DEBUG);
 }
 
+// The earliest clock `init` accepts: a genesis is stamped with the clock, and a machine whose
+// clock says it is before 2000 has lost its time (a dead RTC battery, no network time yet).
+constexpr int64_t kEarliestInitMs = 946'684'800'000;  // 2000-01-01T00:00:00Z
+
+// One sentence if the clock cannot stamp a genesis; empty if it can.
+std::string CheckInitClock(int64_t now_ms) {
+  if (now_ms >= kEarliestInitMs) return "";
+  const std::time_t t = static_cast<std::time_t>(now_ms / 1000 - (now_ms % 1000 < 0 ? 1 : 0));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  return std::string("this machine's clock says ") + date +
+         ", before 2000, so it cannot date a new ledger; nothing was created: set the clock "
+         "(timedatectl set-ntp true, or timedatectl set-time) and run init again";
+}
+
+// Free space `run` needs in the data directory's file system before it opens the store: RocksDB
+// writes a new MANIFEST, OPTIONS file and info log at every opening (and replays the
+// write-ahead log into table files), and on a full disk it aborts on an assertion rather than
+// returning an error. (It also tries to preallocate 4 MiB for the MANIFEST and about 70 MiB for
+// the new write-ahead log; where that space is missing it writes without.)
+constexpr uint64_t kMinFreeBytesToStart = 32ull << 20;
+
+// While running, the applier writes a group only with this much free: RocksDB aborts when a
+// synced write fails for want of space, so the node stops writing before that (a group is at
+// most about 1 MiB; the margin also covers a memtable flush's first table files).
+constexpr uint64_t kMinFreeBytesToWrite = 16ull << 20;
+
+// The free bytes of the file system of `path`, or -1 if statvfs fails.
+int64_t FreeBytes(const std::string& path) {
+  struct statvfs fs {};
+  if (::statvfs(path.c_str(), &fs) != 0) return -1;
+  return static_cast<int64_t>(static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize);
+}
+
+// One sentence if the data directory's file system has too little free space; empty if not.
+std::string CheckFreeSpace(const std::string& data) {
+  const int64_t free_bytes = FreeBytes(data);
+  if (free_bytes < 0) return "";  // the store's own open names the problem
+  if (static_cast<uint64_t>(free_bytes) >= kMinFreeBytesToStart) return "";
+  return "the disk of " + data + " has " + std::to_string(free_bytes >> 20) +
+         " MiB free, and the node needs at least " + std::to_string(kMinFreeBytesToStart >> 20) +
+         " MiB to start; nothing was changed: free space on it (df -h " + data +
+         "), then start the node again";
+}
+
+// Closes the store at shutdown. After a failed write the store is not closed: closing flushes
+// the memtables to table files, which a full disk refuses, and Debian's RocksDB then aborts on
+// an assertion. Everything acknowledged is in the write-ahead log, which the next start
+// replays; the process ends right after this.
+void CloseStore(std::unique_ptr<Store> store, bool disk_failed) {
+  if (!disk_failed) {
+    store.reset();
+    return;
+  }
+  spdlog::warn(
+      "event=store-not-closed message=\"the disk failed: the store is left for the next start to "
+      "recover from its write-ahead log\"");
+  (void)store.release();
+}
+
+// The applier's guards: the clock (the config, `run --trust-clock`) and the free space.
+ApplierOptions GuardOptions(const NodeConfig& config, bool trust_clock, const std::string& data) {
+  ApplierOptions o;
+  o.disk_check = [data]() {
+    const int64_t free_bytes = FreeBytes(data);
+    if (free_bytes < 0 || static_cast<uint64_t>(free_bytes) >= kMinFreeBytesToWrite)
+      return Status();
+    return Status(Code::kIOError, "the disk of " + data + " has " +
+                                      std::to_string(free_bytes >> 20) + " MiB free, less than " +
+                                      std::to_string(kMinFreeBytesToWrite >> 20) +
+                                      " MiB: nothing was written");
+  };
+  o.clock_tolerance_ms = config.clock_tolerance_seconds * 1000;
+  o.clock_max_gap_ms = config.clock_max_gap_days * 86'400'000;
+  o.trust_clock = trust_clock;
+  return o;
+}
+
 int Init(const std::string& data, const std::string& genesis_file, bool demo) {
   InitCrypto();
   const int64_t now = NowMs();
+  if (std::string wrong = CheckInitClock(now); !wrong.empty()) return Fail(kExitFailed, wrong);
   Genesis genesis;
   Demo demo_set;
   if (demo) {
@@ -205,7 +290,7 @@ int RekeyNode(const std::string& data) {
 }
 
 int Run(const std::string& data, const std::string& config_file, const std::string& listen,
-        bool insecure) {
+        bool insecure, bool trust_clock) {
   // Signals are taken synchronously by this thread (sigwait): blocked first, before any other
   // thread exists, so that every thread inherits the mask. gRPC starts threads as soon as a
   // credentials object exists (grpc_init): a SIGTERM delivered to one of them before this mask
@@ -234,6 +319,13 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                  "`liard-node init --data " +
                                  data + " --demo` (or --genesis FILE)");
 
+  // A clock before 2000 is lost, not merely off: RocksDB itself aborts on a time before 1970.
+  if (NowMs() < kEarliestInitMs)
+    return Fail(kExitFailed,
+                "this machine's clock says it is before 2000, so the node cannot date anything; "
+                "set the clock (timedatectl set-ntp true, or timedatectl set-time) and start it "
+                "again");
+
   // TLS files are read before anything else starts, so that a wrong path is the one error.
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!config.tls_cert_file.empty()) {
@@ -257,6 +349,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                     "could read and alter the traffic. Configure [tls] cert and key (see "
                     "docs/operator.md), listen on 127.0.0.1 behind a TLS proxy, or pass "
                     "--insecure to serve plaintext anyway");
+
+  if (std::string full = CheckFreeSpace(data); !full.empty()) return Fail(kExitFailed, full);
 
   SetUpLogging(config.log_level);
   InitCrypto();
@@ -326,7 +420,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
 
   WatchHub hub(kWatchQueueCapacity);
-  Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs);
+  Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
+                  GuardOptions(config, trust_clock, data));
   LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -352,7 +447,11 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     return Fail(kExitFailed, "cannot listen on " + config.listen +
                                  ": the address is in use or not available on this machine");
   }
-  server->GetHealthCheckService()->SetServingStatus("liard.v1.LedgerService", true);
+  // Health follows the applier: NOT_SERVING while it refuses writes (an untrusted clock, a
+  // failed disk); reads are served all the same.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  applier.SetWritableListener(
+      [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("liard-node listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
@@ -378,6 +477,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),
   // then drain the applier and sign a last checkpoint.
+  applier.SetWritableListener(nullptr);
   service.BeginShutdown();
   server->GetHealthCheckService()->SetServingStatus(false);
   hub.CloseAll();
@@ -389,7 +489,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   applier.Stop();
   const uint64_t final_sequence = applier.durable_sequence();
   const Applier::Stats stats = applier.stats();
-  store.reset();
+  CloseStore(std::move(store), applier.disk_failed());
   // Per 100: integers only, and enough to tell "each operation paid its own fsync" (100) from a
   // working group commit.
   spdlog::info(
@@ -412,7 +512,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string data, genesis_file, config_file, listen;
-  bool demo = false, insecure = false;
+  bool demo = false, insecure = false, trust_clock = false;
   CLI::App* init = app.add_subcommand("init", "Create a ledger in a data directory");
   init->add_option("--data", data, "Data directory (created if missing)")->required();
   CLI::Option* genesis_opt =
@@ -430,6 +530,10 @@ int main(int argc, char** argv) {
   run->add_flag("--insecure", insecure,
                 "serve plaintext gRPC on an address other than loopback without [tls] (refused "
                 "otherwise); logged at WARN on every start");
+
+  run->add_flag("--trust-clock", trust_clock,
+                "start writing even though the clock is far past the journal's last entry "
+                "([clock] max_gap_days) or behind it; see docs/operator.md, The clock");
 
   CLI::App* rekey = app.add_subcommand(
       "rekey-node",
@@ -450,5 +554,5 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
-  return liard::node::Run(data, config_file, listen, insecure);
+  return liard::node::Run(data, config_file, listen, insecure, trust_clock);
 }

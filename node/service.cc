@@ -12,6 +12,7 @@
 #include "ledger/journal.h"
 #include "ledger/money.h"
 #include "ledger/read_auth.h"
+#include "node/log_text.h"
 #include "node/redact.h"
 #include "proto/codec.h"
 
@@ -41,7 +42,7 @@ grpc::Status Invalid(std::string message) {
 }
 
 grpc::Status Internal(const Status& s) {
-  spdlog::error("event=internal-error error=\"{}\"", s.ToString());
+  spdlog::error("event=internal-error error=\"{}\"", LogText(s.ToString(), kLogReasonBytes));
   return grpc::Status(grpc::StatusCode::INTERNAL,
                       "the node could not read its store: " + s.ToString());
 }
@@ -186,7 +187,8 @@ grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_aut
                    "serves one call; sign a fresh one");
         break;
       case ReadNonces::Result::kFull:
-        spdlog::warn("event=read-nonces-full method={}", method);
+        if (AllowRefusalLine())
+          spdlog::warn("event=read-nonces-full method=\"{}\"", LogText(method));
         return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                             "the node holds as many unexpired read requests as it can (in all, "
                             "or for this reader); try again once some expire, within 5 minutes");
@@ -238,7 +240,8 @@ bool LedgerServiceImpl::ReadsWhole(const ReadGrant& grant) const {
 grpc::Status LedgerServiceImpl::Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
                                         uint64_t resume_from) const {
   if (NowMs() <= grant.request.not_after_ms) return grpc::Status::OK;
-  spdlog::info("event=read-expired method={} resume_from={}", grant.method, resume_from);
+  spdlog::info("event=read-expired method=\"{}\" resume_from={}", LogText(grant.method),
+               resume_from);
   ctx->AddTrailingMetadata("liard-resume-from", std::to_string(resume_from));
   return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                       "the read request of this " + grant.method +
@@ -248,7 +251,9 @@ grpc::Status LedgerServiceImpl::Expired(grpc::ServerContext* ctx, const ReadGran
 
 grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
                                             const Status& s) const {
-  spdlog::info("event=read-refused method={} reason=\"{}\"", method, s.message());
+  if (AllowRefusalLine())
+    spdlog::info("event=read-refused method=\"{}\" reason=\"{}\"", LogText(method),
+                 LogText(s.message(), kLogReasonBytes));
   ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
   ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
   return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, s.ToString());
@@ -370,7 +375,8 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
     return reactor;
   }
   if (!split.ok()) {
-    spdlog::info("event=batch-refused reason=\"{}\"", split.message());
+    if (AllowRefusalLine())
+      spdlog::info("event=batch-refused reason=\"{}\"", LogText(split.message(), kLogReasonBytes));
     reactor->Finish(Refusal(ctx, split));
     return reactor;
   }

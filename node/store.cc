@@ -425,6 +425,10 @@ OptionsSet MakeOptions() {
   d.bytes_per_sync = 1 << 20;
   d.keep_log_file_num = 5;
   d.max_log_file_size = 8 << 20;
+  // RocksDB's own log (DIR/LOG) at WARN: Debian's RocksDB aborts on an assertion at the second
+  // write to that file after one failed, so on a full disk the INFO line of a compaction or of
+  // the periodic statistics dump killed the node (docs/operator.md, "When the disk is full").
+  d.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   // Already RocksDB's default, but DeleteEmptyStaleWals relies on it: an untracked WAL may go.
   d.track_and_verify_wals_in_manifest = false;
   auto cache = rocksdb::NewLRUCache(128 << 20);

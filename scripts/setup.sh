@@ -12,6 +12,7 @@ packages=(
   libqrencode-dev openssl
   postgresql libpq-dev
   chromium fonts-dejavu-core poppler-utils libpng-dev
+  faketime
 )
 
 missing=()

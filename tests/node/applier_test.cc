@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -25,7 +27,8 @@ constexpr int64_t kNow = 1'700'000'100'000;
 // applier on it, as liard-node run sets them up.
 class World {
  public:
-  World()
+  // The applier's wall and monotonic clocks are the world's: kNow and 0 until a test moves them.
+  explicit World(ApplierOptions options = {})
       : f_({Member{"alice", AccountKind::kResident, 10'000},
             Member{"bob", AccountKind::kResident, 500},
             Member{"shop", AccountKind::kMerchant, 0}}) {
@@ -43,10 +46,21 @@ class World {
         std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(), KeyPair::FromSeed(seed),
                                        NextNodeKeyPath(dir_), 1'000, 60'000);
     REQUIRE(checkpointer_->Init().ok());
-    applier_ = std::make_unique<Applier>(f_.ledger(), store_.get(), std::move(state), head,
-                                         checkpointer_.get(), &hub_, [] { return kNow; });
-    applier_->Start();
+    Begin(std::move(state), head, std::move(options));
   }
+
+  // Stops the applier and starts a new one on what the store holds, as a restarted node does.
+  void Restart(ApplierOptions options = {}) {
+    applier_->Stop();
+    applier_.reset();
+    MemoryState state(StateDigestRuleOf(f_.genesis()));
+    HeadState head;
+    REQUIRE(store_->Load(&state, &head).ok());
+    Begin(std::move(state), head, std::move(options));
+  }
+
+  std::atomic<int64_t> wall{kNow};
+  std::atomic<int64_t> mono{0};
   ~World() {
     applier_->Stop();
     applier_.reset();
@@ -78,6 +92,14 @@ class World {
   Applier& applier() { return *applier_; }
 
  private:
+  void Begin(MemoryState state, HeadState head, ApplierOptions options) {
+    options.monotonic = [this] { return mono.load(); };
+    applier_ = std::make_unique<Applier>(
+        f_.ledger(), store_.get(), std::move(state), head, checkpointer_.get(), &hub_,
+        [this] { return wall.load(); }, std::move(options));
+    applier_->Start();
+  }
+
   Fixture f_;
   std::string dir_;
   std::unique_ptr<Store> store_;
@@ -225,6 +247,171 @@ TEST_CASE("after Stop, a submission is answered at once that the node is shuttin
   CHECK(o.sequence == 0);
   CHECK(thread == std::this_thread::get_id());  // on the caller's thread, before returning
   CHECK(w.Balance("alice") == 100'00);
+}
+
+}  // namespace
+}  // namespace liard::node
+
+namespace liard::node {
+namespace {
+
+constexpr int64_t kMinute = 60'000;
+constexpr int64_t kDay = 86'400'000;
+
+// Waits up to 5 s for the applier's writable() to be `want` (it rechecks its clock every 200 ms
+// when idle).
+bool WaitWritable(Applier& a, bool want) {
+  for (int i = 0; i < 250; ++i) {
+    if (a.writable() == want) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST_CASE("a wall clock that jumps against the monotonic clock stops writes until it is back",
+          "[node][applier][clock]") {
+  World w;
+  std::vector<bool> told;
+  std::mutex told_mu;
+  w.applier().SetWritableListener([&](bool writable) {
+    std::lock_guard lock(told_mu);
+    told.push_back(writable);
+  });
+  auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
+  REQUIRE(Await(first).status.ok());
+
+  // Four minutes pass on both clocks: within tolerance (5 minutes) of nothing, all is well.
+  w.mono += 4 * kMinute;
+  w.wall += 4 * kMinute;
+  auto second = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  SubmitOutcome ok = Await(second);
+  REQUIRE(ok.status.ok());
+  CHECK(ok.time_ms == kNow + 4 * kMinute);
+
+  // The wall clock jumps a year ahead: refused, never written with that time.
+  w.wall += 365 * kDay;
+  auto third = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 3));
+  SubmitOutcome refused = Await(third);
+  CHECK(refused.status.code() == Code::kUnavailable);
+  CHECK(refused.status.message().find("clock is not trusted") != std::string::npos);
+  CHECK_FALSE(w.applier().writable());
+  CHECK(w.applier().durable_sequence() == 2);
+  CHECK(w.Balance("bob") == 7'00);
+  // Later submissions are answered at once.
+  auto fourth = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 3));
+  CHECK(Await(fourth).status.code() == Code::kUnavailable);
+
+  // Back where the monotonic clock says it should be: writes resume by themselves.
+  w.wall -= 365 * kDay;
+  REQUIRE(WaitWritable(w.applier(), true));
+  auto fifth = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 3));
+  SubmitOutcome resumed = Await(fifth);
+  CHECK(resumed.status.ok());
+  CHECK(resumed.time_ms < kNow + kDay);
+  // A jump backwards by more than the tolerance stops writes too.
+  w.wall -= 10 * kMinute;
+  REQUIRE(WaitWritable(w.applier(), false));
+  w.applier().SetWritableListener(nullptr);
+  std::lock_guard lock(told_mu);
+  CHECK(told == std::vector<bool>{true, false, true, false});
+}
+
+TEST_CASE("a small step back within the tolerance keeps writing, at the journal's time",
+          "[node][applier][clock]") {
+  World w;
+  auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
+  REQUIRE(Await(first).status.ok());
+  w.wall -= 2 * kMinute;
+  auto second = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  SubmitOutcome o = Await(second);
+  REQUIRE(o.status.ok());
+  CHECK(o.time_ms == kNow);  // std::max(clock, head.time_ms): the journal never runs backwards
+  CHECK(w.applier().writable());
+}
+
+TEST_CASE(
+    "at start, a clock behind the journal or far past it stops writes, and --trust-clock "
+    "lifts that",
+    "[node][applier][clock]") {
+  World w;
+  auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
+  REQUIRE(Await(first).status.ok());
+
+  // A day behind the journal's last entry.
+  w.wall = kNow - kDay;
+  w.Restart();
+  CHECK_FALSE(w.applier().writable());
+  auto behind = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  CHECK(Await(behind).status.code() == Code::kUnavailable);
+  // Back within tolerance of the journal: writes resume.
+  w.wall = kNow + kMinute;
+  REQUIRE(WaitWritable(w.applier(), true));
+
+  // Forty days past it (max gap 31): refused until the operator vouches for the clock.
+  w.wall = kNow + 40 * kDay;
+  w.Restart();
+  CHECK_FALSE(w.applier().writable());
+  auto gap = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  CHECK(Await(gap).status.code() == Code::kUnavailable);
+  CHECK(w.applier().durable_sequence() == 1);
+
+  ApplierOptions trusted;
+  trusted.trust_clock = true;
+  w.Restart(trusted);
+  CHECK(w.applier().writable());
+  auto ok = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  SubmitOutcome o = Await(ok);
+  CHECK(o.status.ok());
+  CHECK(o.time_ms == kNow + 40 * kDay);
+
+  // A shorter gap (within max_gap_days) needs nothing.
+  w.wall = kNow + 50 * kDay;
+  w.Restart();
+  CHECK(w.applier().writable());
+}
+
+TEST_CASE("a failed write answers UNAVAILABLE, reloads the durable state and stops writes",
+          "[node][applier][disk]") {
+  std::atomic<bool> full{false};
+  ApplierOptions options;
+  options.disk_check = [&full]() {
+    return full ? Status(Code::kIOError, "the disk is full") : Status();
+  };
+  World w(options);
+  bool told_writable = true;
+  w.applier().SetWritableListener([&](bool writable) { told_writable = writable; });
+  auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
+  REQUIRE(Await(first).status.ok());
+
+  full = true;
+  std::vector<VerifiedOperation> group;
+  group.push_back(w.Transfer("alice", "bob", 1'00, 2));
+  group.push_back(w.Transfer("alice", "shop", 2'00, 3));
+  auto futures = w.applier().SubmitAll(std::move(group));
+  for (auto& f : futures) {
+    SubmitOutcome o = Await(f);
+    CHECK(o.status.code() == Code::kUnavailable);
+    CHECK(o.status.message().find("could not write to its disk") != std::string::npos);
+    CHECK(o.sequence == 0);
+  }
+  // The working state is what is durable: the group's effects are gone.
+  CHECK(w.Balance("alice") == 99'00);
+  CHECK(w.Balance("bob") == 6'00);
+  CHECK(w.Balance("shop") == 0);
+  CHECK(w.applier().Read([](const MemoryState&, const HeadState& h) { return h.sequence; }) == 1);
+  CHECK(w.applier().disk_failed());
+  CHECK_FALSE(w.applier().writable());
+  w.applier().SetWritableListener(nullptr);
+  CHECK_FALSE(told_writable);
+
+  // Space back or not, writes stay stopped until a restart.
+  full = false;
+  auto later = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  CHECK(Await(later).status.code() == Code::kUnavailable);
+  w.Restart(options);
+  auto again = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
+  CHECK(Await(again).status.ok());
+  CHECK(w.Balance("bob") == 7'00);
 }
 
 }  // namespace
