@@ -368,8 +368,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                              static_cast<int>(kHandshakeTimeout.count()));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              static_cast<int>(kConnectionIdle.count()));
-  // The synchronous methods (reads and streams; Submit and SubmitBatch are callback methods that
-  // hold no thread through the fsync) each keep a gRPC thread while they run. gRPC's sync server
+  // The synchronous methods (the streams; the unary methods are callback methods that hold no
+  // thread through the fsync) each keep a gRPC thread while they run. gRPC's sync server
   // keeps at most MAX_POLLERS (default 2) idle threads and starts a new one whenever none is
   // idle, so with more concurrent calls than that it created and ended a thread for nearly every
   // call (profiled in docs/benchmarks.md). Keeping up to kSyncThreads threads polling removes
