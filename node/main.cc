@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -58,9 +59,11 @@ constexpr auto kDrainPeriod = std::chrono::milliseconds(500);
 // Idle gRPC threads kept polling (see RunNode): as many as there may be concurrent calls that
 // wait on the applier, so that a thread is not created and ended per call.
 constexpr int kSyncThreads = 64;
-// glibc's malloc makes up to 8 arenas per core, each keeping what a flood of calls freed:
-// 2 keep the retained memory low at no measured cost (docs/operator.md, "Memory").
+// glibc's malloc makes up to 8 arenas per core, each keeping what a flood of calls freed: 2 keep
+// the retained memory lower (docs/operator.md, "Memory", has the measurements).
 constexpr int kMallocArenas = 2;
+// After this long without a call, free memory is handed back to the system (malloc_trim).
+constexpr auto kTrimAfterIdle = std::chrono::seconds(10);
 // A connection that has not finished its HTTP/2 (and TLS) handshake after this is closed.
 constexpr auto kHandshakeTimeout = std::chrono::milliseconds(20'000);
 // A connection without a call for this long is closed (a client reconnects when it needs to).
@@ -227,7 +230,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   // The allocator and the descriptor limit, before any thread (docs/operator.md, "Limits").
-  mallopt(M_ARENA_MAX, kMallocArenas);
+  // An operator's MALLOC_ARENA_MAX, read by glibc before main, is left as it is.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, kMallocArenas);
   const rlim_t file_limit = RaiseFileLimit();
 
   NodeConfig config;
@@ -405,8 +409,26 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
       load_ms, max_connections, config.max_connections_per_peer, file_limit, verify_pool->threads(),
       LIARD_VERSION);
 
+  // While it waits for a signal, the main thread hands memory that a burst of calls freed back
+  // to the system once the node has been idle for a while (docs/operator.md, "Memory").
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  uint64_t calls_seen = service.calls_done();
+  bool trimmed = false;
+  for (;;) {
+    const timespec wait{kTrimAfterIdle.count(), 0};
+    signal_number = sigtimedwait(&signals, nullptr, &wait);
+    if (signal_number > 0) break;
+    if (errno != EAGAIN) continue;  // EINTR
+    const uint64_t calls = service.calls_done();
+    const bool idle = calls == calls_seen && service.calls_in_flight() == 0;
+    calls_seen = calls;
+    if (!idle) {
+      trimmed = false;
+    } else if (!trimmed) {
+      malloc_trim(0);
+      trimmed = true;
+    }
+  }
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
 
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),

@@ -315,6 +315,7 @@ void LogEarlyRefusal(const Ledger& ledger, std::string_view envelope, const Stat
 void LedgerServiceImpl::FinishCall(grpc::ServerUnaryReactor* reactor, const grpc::Status& status) {
   reactor->Finish(status);
   calls_in_flight_.fetch_sub(1, std::memory_order_release);
+  calls_done_.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool LedgerServiceImpl::WaitCalls(std::chrono::steady_clock::time_point deadline) const {

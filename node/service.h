@@ -61,6 +61,9 @@ class LedgerServiceImpl final
   // `deadline`: true if none is left. At shutdown, once none is, nothing remains that a grace
   // period could save (docs/operator.md, "Stopping").
   bool WaitCalls(std::chrono::steady_clock::time_point deadline) const;
+  // Unary calls in flight now, and finished since start: whether the node is idle.
+  int64_t calls_in_flight() const { return calls_in_flight_.load(std::memory_order_relaxed); }
+  uint64_t calls_done() const { return calls_done_.load(std::memory_order_relaxed); }
 
   // Raw bytes in and out: gRPC's typed callback handler answers UNIMPLEMENTED, without a word,
   // to a request that does not decode; this one says INVALID_ARGUMENT and why. And the node
@@ -194,6 +197,7 @@ class LedgerServiceImpl final
   VerifyPool* const verify_pool_;  // null: a batch is verified on the calling thread
   std::atomic<bool> shutting_down_{false};
   std::atomic<int64_t> calls_in_flight_{0};  // unary calls begun and not yet finished
+  std::atomic<uint64_t> calls_done_{0};      // unary calls finished
   mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};
 };
 

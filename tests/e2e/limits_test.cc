@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -331,6 +332,71 @@ TEST_CASE("a stop with an idle client connected ends well within the grace perio
   INFO("stopped in " << took.count() << " ms");
   CHECK(code == 0);
   CHECK(took < Millis(1'500));  // on main: the whole 5 s grace, and more
+}
+
+// Not a test (hidden from ctest): the node's memory after a flood of reads and streams, for
+// docs/operator.md, "Memory". Run it with
+//   build/tests/node_e2e_tests "[.memory]" -s
+// (LIARD_NODE_BINARY=... for another build, MALLOC_ARENA_MAX=... to compare allocator settings).
+TEST_CASE("memory after a flood of reads and streams", "[.memory]") {
+  GenesisSpec spec = StandardGenesis();
+  spec.members.push_back({"dave", "resident", 1'000'000});
+  Node n("", {}, spec);
+  n.node->Start();
+  Client c(n.node->channel());
+  // A history to read: 5,000 transfers to bob.
+  uint64_t sequence = 1;
+  for (int b = 0; b < 10; ++b) {
+    std::vector<pb::SignedOperation> ops;
+    for (int i = 0; i < 500; ++i) ops.push_back(c.SignTransfer("dave", "bob", 1, sequence++));
+    pb::SubmitBatchResponse resp;
+    REQUIRE(c.SubmitBatch(ops, &resp).ok());
+  }
+  auto rss = [&](const char* field) {
+    std::istringstream in(ProcFile(n.node->pid(), "status"));
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field) + 1)) / 1024;
+    return 0L;
+  };
+  const long before = rss("VmRSS:");
+  // 64 clients, each on its own connection: 20 pages of 500 receipts, then a Watch stream from
+  // sequence 1 read to the end, three times over.
+  const AccountId bob = Id("bob");
+  std::vector<std::future<void>> clients;
+  for (int t = 0; t < 64; ++t) {
+    clients.push_back(std::async(std::launch::async, [&] {
+      Client mine(MakeChannel(n.node->target()));
+      for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 20; ++i) {
+          pb::GetHistoryResponse page;
+          (void)mine.History(bob, 0, 500, &page);
+        }
+        grpc::ClientContext ctx;
+        SetDeadline(&ctx, Millis(60'000));
+        pb::WatchRequest req;
+        req.set_account(std::string(bob.view()));
+        req.set_from_sequence(1);
+        ReadCall call{"Watch", &bob};
+        call.from_sequence = 1;
+        *req.mutable_auth() = mine.SignRead(mine.reader(), call);
+        auto reader = mine.stub().Watch(&ctx, req);
+        pb::Receipt r;
+        int got = 0;
+        while (got < 5'000 && reader->Read(&r)) ++got;
+        ctx.TryCancel();
+        (void)reader->Finish();
+      }
+    }));
+  }
+  for (auto& f : clients) f.get();
+  const long peak = rss("VmHWM:");
+  const long after_flood = rss("VmRSS:");
+  std::this_thread::sleep_for(Millis(15'000));  // idle
+  const long idle = rss("VmRSS:");
+  WARN("RSS MiB: before " << before << ", peak " << peak << ", right after the flood "
+                          << after_flood << ", after 15 s idle " << idle);
+  CHECK(n.node->Stop() == 0);
 }
 
 }  // namespace
