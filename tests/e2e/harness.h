@@ -125,6 +125,11 @@ class NodeProcess {
   }
   // The limits the next Start() runs the node under (set in the child before exec).
   void set_limits(std::vector<ResourceLimit> limits) { limits_ = std::move(limits); }
+  // The user the next Start() runs the node as (the test must be root; -1: the test's own).
+  void set_user(uid_t uid, gid_t gid) {
+    uid_ = uid;
+    gid_ = gid;
+  }
   // The running node's process id (-1 if none).
   pid_t pid() const { return pid_; }
   // Start() in two halves, so that a test can kill the node while it is still starting.
@@ -159,6 +164,8 @@ class NodeProcess {
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::vector<ResourceLimit> limits_;
+  uid_t uid_ = static_cast<uid_t>(-1);
+  gid_t gid_ = static_cast<gid_t>(-1);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -7,11 +7,14 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -279,6 +282,110 @@ TEST_CASE("batches are verified on a fixed pool of verify_threads threads", "[e2
   // Still the same three: no thread was made for a request.
   CHECK(CountNamed(ThreadNames(n.node->pid()), "liard-verify") == 3);
   CHECK(n.node->err().find("verify_threads=3 ") != std::string::npos);
+}
+
+// The tasks (threads) of every process of user `uid`, but `except`'s.
+int TasksOfUser(uid_t uid, pid_t except) {
+  int tasks = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::stoi(name) == except) continue;
+    std::istringstream in(ProcFile(std::stoi(name), "status"));
+    std::string line;
+    bool mine = false;
+    while (std::getline(in, line)) {
+      if (line.rfind("Uid:", 0) == 0) {
+        std::istringstream f(line.substr(4));
+        uid_t real = 0;
+        f >> real;
+        mine = real == uid;
+      }
+      if (mine && line.rfind("Threads:", 0) == 0) tasks += std::stoi(line.substr(8));
+    }
+  }
+  return tasks;
+}
+
+int ThreadsOf(pid_t pid) {
+  std::istringstream in(ProcFile(pid, "status"));
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  return 0;
+}
+
+TEST_CASE("under a thread cap a large batch is verified and answered and the node lives",
+          "[e2e][limits]") {
+  // RLIMIT_NPROC does not bind root: the node runs as nobody (65534), which needs root here.
+  if (geteuid() != 0) {
+    WARN("skipped: run as root to start the node as another user under RLIMIT_NPROC");
+    return;
+  }
+  constexpr uid_t kNobody = 65534;
+  GenesisSpec spec = StandardGenesis();
+  spec.members.push_back({"dave", "resident", 100'000});
+  Node n(Limits("verify_threads = 2\n"), {}, spec);
+  REQUIRE(chmod(n.tmp.path().c_str(), 0755) == 0);
+  REQUIRE(chown(n.data.c_str(), kNobody, kNobody) == 0);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(n.data))
+    REQUIRE(lchown(e.path().c_str(), kNobody, kNobody) == 0);
+  n.node->set_user(kNobody, kNobody);
+  uint64_t next = 1;
+  auto batch = [&](Client& c, int count) {
+    std::vector<pb::SignedOperation> ops;
+    for (int i = 0; i < count; ++i) ops.push_back(c.SignTransfer("dave", "carol", 1, next++));
+    pb::SubmitBatchResponse resp;
+    grpc::Status s = c.SubmitBatch(ops, &resp);
+    if (!s.ok()) return "the call failed: " + s.error_message();
+    for (const auto& r : resp.results())
+      if (r.code() != 0) return r.code_name() + " " + r.message();
+    return std::to_string(resp.results_size());
+  };
+  n.node->Start();
+  Client c(n.node->channel());
+  REQUIRE(batch(c, 200) == "200");  // every thread the node keeps exists now
+  // The cap: this user may not make one more thread. Set by a process of the same user (this
+  // test's process lacks CAP_SYS_RESOURCE, and a user may lower its own processes' limits).
+  const pid_t node = n.node->pid();
+  const rlim_t cap = static_cast<rlim_t>(ThreadsOf(node) + TasksOfUser(kNobody, node));
+  auto set_cap = [&](rlim_t soft, rlim_t hard) {
+    pid_t setter = fork();
+    if (setter == 0) {
+      rlimit r{soft, hard};
+      if (setgid(kNobody) != 0 || setuid(kNobody) != 0) _exit(2);
+      _exit(prlimit(node, RLIMIT_NPROC, &r, nullptr) == 0 ? 0 : 1);
+    }
+    int status = 0;
+    return waitpid(setter, &status, 0) == setter && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  };
+  // The node's limits as they are (this process may not read them with prlimit either).
+  rlimit before{RLIM_INFINITY, RLIM_INFINITY};
+  {
+    std::istringstream in(ProcFile(node, "limits"));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("Max processes", 0) != 0) continue;
+      std::istringstream f(line.substr(std::strlen("Max processes")));
+      std::string soft, hard;
+      f >> soft >> hard;
+      if (soft != "unlimited") before.rlim_cur = std::stoul(soft);
+      if (hard != "unlimited") before.rlim_max = std::stoul(hard);
+    }
+  }
+  REQUIRE(set_cap(cap, before.rlim_max));
+  REQUIRE(ProcFile(node, "limits").find("Max processes             " + std::to_string(cap)) !=
+          std::string::npos);
+  // On main the batch's verification threads could not start: std::system_error,
+  // std::terminate, exit -6. Here the pool's threads exist since the start.
+  CHECK(batch(c, 500) == "500");
+  CHECK(batch(c, 300) == "300");
+  CHECK(n.node->running());
+  CHECK(n.node->err().find("terminate called") == std::string::npos);
+  CHECK(c.Balance("carol") == 1'000);
+  // A stop makes threads (gRPC's shutdown): lift the cap first.
+  REQUIRE(set_cap(before.rlim_cur, before.rlim_max));
+  CHECK(n.node->Stop() == 0);
 }
 
 TEST_CASE("undecodable requests to every unary read are INVALID_ARGUMENT with a reason",
