@@ -5,6 +5,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -16,6 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -30,10 +32,12 @@
 #include "node/applier.h"
 #include "node/checkpointer.h"
 #include "node/config.h"
+#include "node/conn_limit.h"
 #include "node/demo.h"
 #include "node/log_text.h"
 #include "node/service.h"
 #include "node/store.h"
+#include "node/verify_pool.h"
 #include "node/watch.h"
 #include "proto/codec.h"
 #include "proto/loopback.h"
@@ -58,6 +62,15 @@ constexpr auto kDrainPeriod = std::chrono::milliseconds(500);
 // Idle gRPC threads kept polling (see RunNode): as many as there may be concurrent calls that
 // wait on the applier, so that a thread is not created and ended per call.
 constexpr int kSyncThreads = 64;
+// glibc's malloc makes up to 8 arenas per core, each keeping what a flood of calls freed: 2 keep
+// the retained memory lower (docs/operator.md, "Memory", has the measurements).
+constexpr int kMallocArenas = 2;
+// After this long without a call, free memory is handed back to the system (malloc_trim).
+constexpr auto kTrimAfterIdle = std::chrono::seconds(10);
+// A connection that has not finished its HTTP/2 (and TLS) handshake after this is closed.
+constexpr auto kHandshakeTimeout = std::chrono::milliseconds(20'000);
+// A connection without a call for this long is closed (a client reconnects when it needs to).
+constexpr auto kConnectionIdle = std::chrono::milliseconds(5 * 60'000);
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -301,6 +314,10 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // The allocator and the descriptor limit, before any thread (docs/operator.md, "Limits").
+  // An operator's MALLOC_ARENA_MAX, read by glibc before main, is left as it is.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, kMallocArenas);
+  const rlim_t file_limit = RaiseFileLimit();
 
   NodeConfig config;
   if (!config_file.empty()) {
@@ -312,6 +329,9 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     if (!s.ok()) return Fail(kExitBadInput, "--listen: " + s.message());
     config.listen = listen;
   }
+  int64_t max_connections = 0;
+  if (Status s = ConnectionBudget(file_limit, config.max_connections, &max_connections); !s.ok())
+    return Fail(kExitFailed, "cannot serve: " + s.message());
   std::error_code ec;
   if (!std::filesystem::is_directory(data, ec))
     return Fail(kExitFailed, data +
@@ -422,7 +442,19 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   WatchHub hub(kWatchQueueCapacity);
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
                   GuardOptions(config, trust_clock, data));
-  LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer);
+  // Made at start, so that no request ever has to start a thread (a thread cap then stops
+  // nothing but the start).
+  std::unique_ptr<VerifyPool> verify_pool;
+  try {
+    verify_pool = std::make_unique<VerifyPool>(static_cast<int>(config.verify_threads));
+  } catch (const std::exception& e) {
+    return Fail(kExitFailed, std::string("cannot start the signature verification threads (") +
+                                 e.what() +
+                                 "); lower [limits] verify_threads or raise the "
+                                 "process's thread limit");
+  }
+  LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer,
+                            verify_pool.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -432,8 +464,16 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes));
-  // The synchronous methods (reads and streams; Submit and SubmitBatch are callback methods that
-  // hold no thread through the fsync) each keep a gRPC thread while they run. gRPC's sync server
+  // Connections (docs/operator.md, "Limits"): counted and capped as gRPC accepts them; a
+  // connection that never completes its handshake, or that carries no call for a while, is
+  // closed, so that an idle client does not keep its descriptor forever.
+  LimitConnections(max_connections, config.max_connections_per_peer);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             static_cast<int>(kHandshakeTimeout.count()));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             static_cast<int>(kConnectionIdle.count()));
+  // The synchronous methods (the streams; the unary methods are callback methods that hold no
+  // thread through the fsync) each keep a gRPC thread while they run. gRPC's sync server
   // keeps at most MAX_POLLERS (default 2) idle threads and starts a new one whenever none is
   // idle, so with more concurrent calls than that it created and ended a thread for nearly every
   // call (profiled in docs/benchmarks.md). Keeping up to kSyncThreads threads polling removes
@@ -465,14 +505,34 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   spdlog::log(
       plaintext_off_loopback ? spdlog::level::warn : spdlog::level::info,
       "event=start listen={}:{} tls={} insecure={} ledger={} node_key={} currency={} accounts={} "
-      "sequence={} load_ms={} version={}",
+      "sequence={} load_ms={} max_connections={} max_connections_per_peer={} file_limit={} "
+      "verify_threads={} version={}",
       host, port, config.tls_cert_file.empty() ? "off" : "on",
       plaintext_off_loopback ? "yes" : "no", ToHex(ledger->id()),
       KeyFingerprint(checkpointer.node_key()), genesis.currency_code, account_count, head.sequence,
-      load_ms, LIARD_VERSION);
+      load_ms, max_connections, config.max_connections_per_peer, file_limit, verify_pool->threads(),
+      LIARD_VERSION);
 
+  // While it waits for a signal, the main thread hands memory that a burst of calls freed back
+  // to the system once the node has been idle for a while (docs/operator.md, "Memory").
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  uint64_t calls_seen = service.calls_done();
+  bool trimmed = false;
+  for (;;) {
+    const timespec wait{kTrimAfterIdle.count(), 0};
+    signal_number = sigtimedwait(&signals, nullptr, &wait);
+    if (signal_number > 0) break;
+    if (errno != EAGAIN) continue;  // EINTR
+    const uint64_t calls = service.calls_done();
+    const bool idle = calls == calls_seen && service.calls_in_flight() == 0;
+    calls_seen = calls;
+    if (!idle) {
+      trimmed = false;
+    } else if (!trimmed) {
+      malloc_trim(0);
+      trimmed = true;
+    }
+  }
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
 
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),
@@ -485,7 +545,14 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // handed to a handler when Shutdown starts. Keep serving a moment first: such calls then reach
   // a handler, which answers UNAVAILABLE (retry elsewhere or later) at once.
   std::this_thread::sleep_for(kDrainPeriod);
-  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  // Then the calls in flight (submits waiting to be durable) finish, within the grace period.
+  // Once none is left, gRPC is told to stop at once: given a grace period, it waited all of it
+  // whenever a connection had not closed after its GOAWAY (one that never finished its
+  // handshake, or a client that does not answer), though no call could still be saved.
+  const bool calls_done = service.WaitCalls(std::chrono::steady_clock::now() + kShutdownGrace);
+  if (!calls_done)
+    spdlog::warn("event=stop-grace-expired message=\"calls still in flight are cancelled\"");
+  server->Shutdown(std::chrono::system_clock::now());
   applier.Stop();
   const uint64_t final_sequence = applier.durable_sequence();
   const Applier::Stats stats = applier.stats();

@@ -23,7 +23,7 @@ namespace pb = ::liard::v1;
 
 // How long a stream waits between looks at cancellation and shutdown.
 constexpr auto kStreamPoll = std::chrono::milliseconds(200);
-// Batches at least this large spread their signature checks over several threads.
+// Batches at least this large spread their signature checks over the verification pool.
 constexpr int kParallelPreflightMin = 64;
 
 int64_t NowMs() {
@@ -142,15 +142,17 @@ void FillEntry(const JournalEntry& e, const Hash& entry_hash, pb::JournalEntry* 
 }  // namespace
 
 LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store,
-                                     Applier* applier, WatchHub* hub, Checkpointer* checkpointer)
+                                     Applier* applier, WatchHub* hub, Checkpointer* checkpointer,
+                                     VerifyPool* verify_pool)
     : ledger_(ledger),
       genesis_bytes_(std::move(genesis_bytes)),
       store_(store),
       applier_(applier),
       hub_(hub),
-      checkpointer_(checkpointer) {}
+      checkpointer_(checkpointer),
+      verify_pool_(verify_pool) {}
 
-grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContext* ctx, bool has_auth,
+grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContextBase* ctx, bool has_auth,
                                           const pb::ReadAuth& auth, const ReadCall& call,
                                           ReadGrant* grant) const {
   const std::string_view method = call.method;
@@ -249,7 +251,7 @@ grpc::Status LedgerServiceImpl::Expired(grpc::ServerContext* ctx, const ReadGran
                           std::to_string(resume_from));
 }
 
-grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
+grpc::Status LedgerServiceImpl::ReadRefusal(grpc::ServerContextBase* ctx, std::string_view method,
                                             const Status& s) const {
   if (AllowRefusalLine())
     spdlog::info("event=read-refused method=\"{}\" reason=\"{}\"", LogText(method),
@@ -315,12 +317,27 @@ void LogEarlyRefusal(const Ledger& ledger, std::string_view envelope, const Stat
 
 }  // namespace
 
+void LedgerServiceImpl::FinishCall(grpc::ServerUnaryReactor* reactor, const grpc::Status& status) {
+  reactor->Finish(status);
+  calls_in_flight_.fetch_sub(1, std::memory_order_release);
+  calls_done_.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool LedgerServiceImpl::WaitCalls(std::chrono::steady_clock::time_point deadline) const {
+  while (calls_in_flight_.load(std::memory_order_acquire) > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
 grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext* ctx,
                                                     const grpc::ByteBuffer* req_bytes,
                                                     grpc::ByteBuffer* resp_bytes) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  calls_in_flight_.fetch_add(1, std::memory_order_relaxed);
   if (shutting_down_) {
-    reactor->Finish(Unavailable());
+    FinishCall(reactor, Unavailable());
     return reactor;
   }
   // The envelope as sent, not as parsed: parsing drops what the journal must keep or refuse.
@@ -328,7 +345,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   std::vector<std::string_view> envelopes;
   Status s = ReadEnvelopes<pb::SubmitRequest>(*req_bytes, &raw, &envelopes);
   if (s.code() == Code::kInvalidArgument) {
-    reactor->Finish(Invalid(s.message()));
+    FinishCall(reactor, Invalid(s.message()));
     return reactor;
   }
   if (s.ok() && envelopes.size() > 1)
@@ -339,14 +356,14 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   if (s.ok()) s = Verify(envelope, &v);
   if (!s.ok()) {
     LogEarlyRefusal(ledger_, envelope, s);
-    reactor->Finish(Refusal(ctx, s));
+    FinishCall(reactor, Refusal(ctx, s));
     return reactor;
   }
   // Answered from the applier's thread once durable; gRPC keeps ctx and resp_bytes alive until
   // the reactor is finished.
-  applier_->SubmitThen(std::move(v), [ctx, reactor, resp_bytes](SubmitOutcome o) {
+  applier_->SubmitThen(std::move(v), [this, ctx, reactor, resp_bytes](SubmitOutcome o) {
     if (!o.status.ok()) {
-      reactor->Finish(Refusal(ctx, o.status));
+      FinishCall(reactor, Refusal(ctx, o.status));
       return;
     }
     pb::SubmitResponse resp;
@@ -354,7 +371,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
     bool own_buffer = false;
     grpc::Status encoded =
         grpc::SerializationTraits<pb::SubmitResponse>::Serialize(resp, resp_bytes, &own_buffer);
-    reactor->Finish(encoded);
+    FinishCall(reactor, encoded);
   });
   return reactor;
 }
@@ -363,43 +380,41 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
                                                          const grpc::ByteBuffer* req_bytes,
                                                          grpc::ByteBuffer* resp_bytes) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  calls_in_flight_.fetch_add(1, std::memory_order_relaxed);
   if (shutting_down_) {
-    reactor->Finish(Unavailable());
+    FinishCall(reactor, Unavailable());
     return reactor;
   }
   std::string raw;
   std::vector<std::string_view> envelopes;
   Status split = ReadEnvelopes<pb::SubmitBatchRequest>(*req_bytes, &raw, &envelopes);
   if (split.code() == Code::kInvalidArgument) {
-    reactor->Finish(Invalid(split.message()));
+    FinishCall(reactor, Invalid(split.message()));
     return reactor;
   }
   if (!split.ok()) {
     if (AllowRefusalLine())
       spdlog::info("event=batch-refused reason=\"{}\"", LogText(split.message(), kLogReasonBytes));
-    reactor->Finish(Refusal(ctx, split));
+    FinishCall(reactor, Refusal(ctx, split));
     return reactor;
   }
   const int n = static_cast<int>(envelopes.size());
   if (n > kMaxBatch) {
-    reactor->Finish(Invalid("a batch holds at most " + std::to_string(kMaxBatch) +
-                            " operations, not " + std::to_string(n)));
+    FinishCall(reactor, Invalid("a batch holds at most " + std::to_string(kMaxBatch) +
+                                " operations, not " + std::to_string(n)));
     return reactor;
   }
   std::vector<Status> early(n);
   std::vector<VerifiedOperation> verified(n);
-  auto verify_range = [&](int first, int step) {
-    for (int i = first; i < n; i += step) early[i] = Verify(envelopes[i], &verified[i]);
+  auto verify_range = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) early[i] = Verify(envelopes[i], &verified[i]);
   };
-  int threads = n >= kParallelPreflightMin
-                    ? std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8)
-                    : 1;
-  if (threads == 1) {
-    verify_range(0, 1);
+  // Large batches on the pool made at start (shared by all batches, a chunk at a time each);
+  // small ones on this thread, where handing them over would cost more than it saves.
+  if (verify_pool_ != nullptr && n >= kParallelPreflightMin) {
+    verify_pool_->ParallelFor(static_cast<size_t>(n), verify_range);
   } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(verify_range, t, threads);
-    for (auto& t : pool) t.join();
+    verify_range(0, static_cast<size_t>(n));
   }
   // The answers, filled in as they come: the early refusals now, the rest from the applier's
   // thread, which finishes the call with the last one.
@@ -421,12 +436,12 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
       answers->outcomes[i].op_id = OperationId(ledger_.id(), LenientBody(envelopes[i]));
     }
   }
-  auto finish = [reactor, resp_bytes](const Answers& a) {
+  auto finish = [this, reactor, resp_bytes](const Answers& a) {
     pb::SubmitBatchResponse resp;
     for (const SubmitOutcome& o : a.outcomes) FillOutcome(o, resp.add_results());
     bool own_buffer = false;
-    reactor->Finish(grpc::SerializationTraits<pb::SubmitBatchResponse>::Serialize(resp, resp_bytes,
-                                                                                  &own_buffer));
+    FinishCall(reactor, grpc::SerializationTraits<pb::SubmitBatchResponse>::Serialize(
+                            resp, resp_bytes, &own_buffer));
   };
   if (to_apply.empty()) {
     finish(*answers);
@@ -440,7 +455,50 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
   return reactor;
 }
 
-grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext* ctx, const pb::SimulateRequest* req,
+template <typename Request, typename Response>
+grpc::ServerUnaryReactor* LedgerServiceImpl::Unary(
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req_bytes,
+    grpc::ByteBuffer* resp_bytes, std::string_view method,
+    grpc::Status (LedgerServiceImpl::*body)(grpc::ServerContextBase*, const Request*, Response*)) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  calls_in_flight_.fetch_add(1, std::memory_order_relaxed);
+  Request req;
+  grpc::ByteBuffer copy(*req_bytes);  // shares the slices; Deserialize consumes its argument
+  if (!grpc::SerializationTraits<Request>::Deserialize(&copy, &req).ok()) {
+    FinishCall(reactor, Invalid(std::string(method) + ": the request does not decode as a " +
+                                Request::descriptor()->full_name() +
+                                "; send one encoded as docs/protocol.md describes"));
+    return reactor;
+  }
+  Response resp;
+  grpc::Status status = (this->*body)(ctx, &req, &resp);
+  if (status.ok()) {
+    bool own_buffer = false;
+    status = grpc::SerializationTraits<Response>::Serialize(resp, resp_bytes, &own_buffer);
+  }
+  FinishCall(reactor, status);
+  return reactor;
+}
+
+#define LIARD_RAW_READ(Method, Request, Response)                                                 \
+  grpc::ServerUnaryReactor* LedgerServiceImpl::Method(                                            \
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req, grpc::ByteBuffer* resp) {    \
+    return Unary<pb::Request, pb::Response>(ctx, req, resp, #Method, &LedgerServiceImpl::Method); \
+  }
+LIARD_RAW_READ(Simulate, SimulateRequest, SimulateResponse)
+LIARD_RAW_READ(GetAccount, GetAccountRequest, AccountInfo)
+LIARD_RAW_READ(LookupAccount, LookupAccountRequest, AccountCard)
+LIARD_RAW_READ(GetHistory, GetHistoryRequest, GetHistoryResponse)
+LIARD_RAW_READ(GetOperation, GetOperationRequest, Receipt)
+LIARD_RAW_READ(GetReserves, GetReservesRequest, Reserves)
+LIARD_RAW_READ(GetHead, GetHeadRequest, Head)
+LIARD_RAW_READ(GetCheckpoint, GetCheckpointRequest, SignedCheckpoint)
+LIARD_RAW_READ(GetGenesis, GetGenesisRequest, GenesisInfo)
+LIARD_RAW_READ(GetGovernance, GetGovernanceRequest, GovernanceInfo)
+#undef LIARD_RAW_READ
+
+grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
+                                         const pb::SimulateRequest* req,
                                          pb::SimulateResponse* resp) {
   Operation op;
   PublicKey key;
@@ -472,7 +530,7 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContext* ctx, const pb::Sim
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
+grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
                                            const pb::GetAccountRequest* req,
                                            pb::AccountInfo* resp) {
   AccountId id;
@@ -502,7 +560,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContextBase*,
                                               const pb::LookupAccountRequest* req,
                                               pb::AccountCard* resp) {
   AccountId id;
@@ -527,7 +585,7 @@ grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
+grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContextBase* ctx,
                                            const pb::GetHistoryRequest* req,
                                            pb::GetHistoryResponse* resp) {
   AccountId id;
@@ -559,7 +617,7 @@ grpc::Status LedgerServiceImpl::GetHistory(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContextBase*,
                                              const pb::GetOperationRequest* req,
                                              pb::Receipt* resp) {
   Hash id;
@@ -575,7 +633,7 @@ grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContext*, const pb::GetReservesRequest*,
+grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContextBase*, const pb::GetReservesRequest*,
                                             pb::Reserves* resp) {
   applier_->Read([&](const MemoryState& state, const HeadState& head) {
     const ReserveReport r =
@@ -596,7 +654,7 @@ grpc::Status LedgerServiceImpl::GetReserves(grpc::ServerContext*, const pb::GetR
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetHead(grpc::ServerContext*, const pb::GetHeadRequest*,
+grpc::Status LedgerServiceImpl::GetHead(grpc::ServerContextBase*, const pb::GetHeadRequest*,
                                         pb::Head* resp) {
   applier_->Read([&](const MemoryState& state, const HeadState& head) {
     resp->set_sequence(head.sequence);
@@ -610,7 +668,8 @@ grpc::Status LedgerServiceImpl::GetHead(grpc::ServerContext*, const pb::GetHeadR
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext*, const pb::GetCheckpointRequest*,
+grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContextBase*,
+                                              const pb::GetCheckpointRequest*,
                                               pb::SignedCheckpoint* resp) {
   SignedCheckpointRecord r;
   if (!checkpointer_->Latest(&r)) {
@@ -632,14 +691,15 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext*, const pb::Ge
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetGenesis(grpc::ServerContext*, const pb::GetGenesisRequest*,
+grpc::Status LedgerServiceImpl::GetGenesis(grpc::ServerContextBase*, const pb::GetGenesisRequest*,
                                            pb::GenesisInfo* resp) {
   resp->set_genesis(genesis_bytes_);
   resp->set_ledger_id(std::string(ledger_.id().view()));
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContext*, const pb::GetGovernanceRequest*,
+grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContextBase*,
+                                              const pb::GetGovernanceRequest*,
                                               pb::GovernanceInfo* resp) {
   applier_->Read([&](const MemoryState& state, const HeadState& head) {
     const Governance& g = state.governance();

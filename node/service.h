@@ -16,6 +16,7 @@
 #include "node/checkpointer.h"
 #include "node/read_nonces.h"
 #include "node/store.h"
+#include "node/verify_pool.h"
 #include "node/watch.h"
 
 namespace liard::node {
@@ -28,19 +29,41 @@ inline constexpr uint32_t kMaxHistoryPage = 500;
 // a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
 inline constexpr std::chrono::seconds kReadRecheck{3};
 
-// Thread-safe: gRPC calls every method from its own threads. Submit and SubmitBatch use gRPC's
-// callback API: the handler verifies the operations, queues them and returns; the applier answers
-// the call once they are durable, so no thread waits through the fsync (see docs/benchmarks.md).
-// The other methods are synchronous.
-class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_Submit<
-                                        liard::v1::LedgerService::Service>> {
+// Thread-safe: gRPC calls every method from its own threads. The unary methods use gRPC's
+// callback API with raw bytes: Submit and SubmitBatch verify the operations, queue them and
+// return; the applier answers the call once they are durable, so no thread waits through the
+// fsync (see docs/benchmarks.md). The reads run their body on gRPC's callback thread and finish
+// at once, so that no synchronous-server thread is held by a read. Watch and StreamJournal are
+// synchronous.
+template <class Base>
+using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
+    liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
+        liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
+            liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
+                liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
+                    liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
+                        liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
+                            liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
+                                liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_GetGovernance<
+                                        Base>>>>>>>>>>;
+class LedgerServiceImpl final
+    : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
+          liard::v1::LedgerService::WithRawCallbackMethod_Submit<
+              liard::v1::LedgerService::Service>>> {
  public:
   LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store, Applier* applier,
-                    WatchHub* hub, Checkpointer* checkpointer);
+                    WatchHub* hub, Checkpointer* checkpointer, VerifyPool* verify_pool = nullptr);
 
   // From now on submits are answered UNAVAILABLE and streams end; calls in flight finish.
   void BeginShutdown() { shutting_down_ = true; }
+  // Waits until no unary call is in flight (a submit waiting to be durable, a read), or until
+  // `deadline`: true if none is left. At shutdown, once none is, nothing remains that a grace
+  // period could save (docs/operator.md, "Stopping").
+  bool WaitCalls(std::chrono::steady_clock::time_point deadline) const;
+  // Unary calls in flight now, and finished since start: whether the node is idle.
+  int64_t calls_in_flight() const { return calls_in_flight_.load(std::memory_order_relaxed); }
+  uint64_t calls_done() const { return calls_done_.load(std::memory_order_relaxed); }
 
   // Raw bytes in and out: gRPC's typed callback handler answers UNIMPLEMENTED, without a word,
   // to a request that does not decode; this one says INVALID_ARGUMENT and why. And the node
@@ -51,33 +74,79 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   grpc::ServerUnaryReactor* SubmitBatch(grpc::CallbackServerContext* ctx,
                                         const grpc::ByteBuffer* req,
                                         grpc::ByteBuffer* resp) override;
-  grpc::Status Simulate(grpc::ServerContext* ctx, const liard::v1::SimulateRequest* req,
-                        liard::v1::SimulateResponse* resp) override;
-  grpc::Status GetAccount(grpc::ServerContext* ctx, const liard::v1::GetAccountRequest* req,
-                          liard::v1::AccountInfo* resp) override;
-  // Public: name, kind and status only (what a payer confirms), never balance or history.
-  grpc::Status LookupAccount(grpc::ServerContext* ctx, const liard::v1::LookupAccountRequest* req,
-                             liard::v1::AccountCard* resp) override;
-  grpc::Status GetHistory(grpc::ServerContext* ctx, const liard::v1::GetHistoryRequest* req,
-                          liard::v1::GetHistoryResponse* resp) override;
-  grpc::Status GetOperation(grpc::ServerContext* ctx, const liard::v1::GetOperationRequest* req,
-                            liard::v1::Receipt* resp) override;
-  grpc::Status GetReserves(grpc::ServerContext* ctx, const liard::v1::GetReservesRequest* req,
-                           liard::v1::Reserves* resp) override;
-  grpc::Status GetHead(grpc::ServerContext* ctx, const liard::v1::GetHeadRequest* req,
-                       liard::v1::Head* resp) override;
-  grpc::Status GetCheckpoint(grpc::ServerContext* ctx, const liard::v1::GetCheckpointRequest* req,
-                             liard::v1::SignedCheckpoint* resp) override;
-  grpc::Status GetGenesis(grpc::ServerContext* ctx, const liard::v1::GetGenesisRequest* req,
-                          liard::v1::GenesisInfo* resp) override;
-  grpc::Status GetGovernance(grpc::ServerContext* ctx, const liard::v1::GetGovernanceRequest* req,
-                             liard::v1::GovernanceInfo* resp) override;
+  // The reads, raw bytes in and out through Unary (below): a request that does not decode is
+  // INVALID_ARGUMENT with the reason, where gRPC's own decoding answered INTERNAL without one.
+  grpc::ServerUnaryReactor* Simulate(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                     grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* LookupAccount(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* req,
+                                          grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetHistory(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetOperation(grpc::CallbackServerContext* ctx,
+                                         const grpc::ByteBuffer* req,
+                                         grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetReserves(grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* req,
+                                        grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                    grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* req,
+                                          grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetGenesis(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* GetGovernance(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* req,
+                                          grpc::ByteBuffer* resp) override;
   grpc::Status Watch(grpc::ServerContext* ctx, const liard::v1::WatchRequest* req,
                      grpc::ServerWriter<liard::v1::Receipt>* writer) override;
   grpc::Status StreamJournal(grpc::ServerContext* ctx, const liard::v1::StreamJournalRequest* req,
                              grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
 
  private:
+  // Decodes the request from `req`, runs `body` (a read's whole logic, below), encodes its answer
+  // into `resp` and finishes the call: INVALID_ARGUMENT, naming the method and the message, if
+  // the request does not decode.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                  grpc::ByteBuffer* resp, std::string_view method,
+                                  grpc::Status (LedgerServiceImpl::*body)(grpc::ServerContextBase*,
+                                                                          const Request*,
+                                                                          Response*));
+  // reactor->Finish(status), and the call no longer counts as in flight.
+  void FinishCall(grpc::ServerUnaryReactor* reactor, const grpc::Status& status);
+  // The reads' bodies, called by Unary with the decoded request.
+  grpc::Status Simulate(grpc::ServerContextBase* ctx, const liard::v1::SimulateRequest* req,
+                        liard::v1::SimulateResponse* resp);
+  grpc::Status GetAccount(grpc::ServerContextBase* ctx, const liard::v1::GetAccountRequest* req,
+                          liard::v1::AccountInfo* resp);
+  // Public: name, kind and status only (what a payer confirms), never balance or history.
+  grpc::Status LookupAccount(grpc::ServerContextBase* ctx,
+                             const liard::v1::LookupAccountRequest* req,
+                             liard::v1::AccountCard* resp);
+  grpc::Status GetHistory(grpc::ServerContextBase* ctx, const liard::v1::GetHistoryRequest* req,
+                          liard::v1::GetHistoryResponse* resp);
+  grpc::Status GetOperation(grpc::ServerContextBase* ctx, const liard::v1::GetOperationRequest* req,
+                            liard::v1::Receipt* resp);
+  grpc::Status GetReserves(grpc::ServerContextBase* ctx, const liard::v1::GetReservesRequest* req,
+                           liard::v1::Reserves* resp);
+  grpc::Status GetHead(grpc::ServerContextBase* ctx, const liard::v1::GetHeadRequest* req,
+                       liard::v1::Head* resp);
+  grpc::Status GetCheckpoint(grpc::ServerContextBase* ctx,
+                             const liard::v1::GetCheckpointRequest* req,
+                             liard::v1::SignedCheckpoint* resp);
+  grpc::Status GetGenesis(grpc::ServerContextBase* ctx, const liard::v1::GetGenesisRequest* req,
+                          liard::v1::GenesisInfo* resp);
+  grpc::Status GetGovernance(grpc::ServerContextBase* ctx,
+                             const liard::v1::GetGovernanceRequest* req,
+                             liard::v1::GovernanceInfo* resp);
+
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {
     ReadRequest request;  // its parameters are the call's (AuthorizeRead checked them)
@@ -94,8 +163,9 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   // parameters), by liard::AuthorizeRead, and its nonce was not used before; else
   // PERMISSION_DENIED with READ_REFUSED in the trailing metadata and the reason in the message
   // (RESOURCE_EXHAUSTED if the nonce set is full). On success fills `grant` if given.
-  grpc::Status CheckRead(grpc::ServerContext* ctx, bool has_auth, const liard::v1::ReadAuth& auth,
-                         const ReadCall& call, ReadGrant* grant = nullptr) const;
+  grpc::Status CheckRead(grpc::ServerContextBase* ctx, bool has_auth,
+                         const liard::v1::ReadAuth& auth, const ReadCall& call,
+                         ReadGrant* grant = nullptr) const;
   // For a stream: at most every kReadRecheck, decides `grant` again against the current state
   // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
   grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
@@ -106,7 +176,7 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   // OK before.
   grpc::Status Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
                        uint64_t resume_from) const;
-  grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
+  grpc::Status ReadRefusal(grpc::ServerContextBase* ctx, std::string_view method,
                            const Status& s) const;
   // Decodes and preflights one envelope, given as the bytes the client sent (the costly
   // signature check runs on the caller's thread, in parallel with every other call).
@@ -124,7 +194,10 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   Applier* const applier_;
   WatchHub* const hub_;
   Checkpointer* const checkpointer_;
+  VerifyPool* const verify_pool_;  // null: a batch is verified on the calling thread
   std::atomic<bool> shutting_down_{false};
+  std::atomic<int64_t> calls_in_flight_{0};  // unary calls begun and not yet finished
+  std::atomic<uint64_t> calls_done_{0};      // unary calls finished
   mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};
 };
 

@@ -2,11 +2,13 @@
 #include "tests/e2e/harness.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,7 +51,9 @@ int DecodeWaitStatus(int status) {
 // `options` (may be null: the node's way) adds environment changes, a standard input, and a
 // new session, so that a child never shares the test's controlling terminal.
 pid_t SpawnProgram(const std::string& path, const std::vector<std::string>& args,
-                   const ProgramOptions* options, int* out_fd, int* err_fd) {
+                   const ProgramOptions* options, int* out_fd, int* err_fd,
+                   const std::vector<ResourceLimit>* limits = nullptr,
+                   uid_t uid = static_cast<uid_t>(-1), gid_t gid = static_cast<gid_t>(-1)) {
   std::vector<std::string> argv_storage;
   argv_storage.push_back(path);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -112,6 +116,15 @@ pid_t SpawnProgram(const std::string& path, const std::vector<std::string>& args
 #ifdef SYS_close_range
     syscall(SYS_close_range, 3U, ~0U, 0U);
 #endif
+    if (limits != nullptr) {
+      for (const ResourceLimit& l : *limits) {
+        rlimit r{l.soft, l.hard};
+        if (setrlimit(l.resource, &r) != 0) _exit(126);
+      }
+    }
+    if (uid != static_cast<uid_t>(-1)) {
+      if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
+    }
     if (options != nullptr) {
       setsid();  // no controlling terminal: a program can never wait on /dev/tty
       execve(argv[0], argv.data(), envp.data());
@@ -138,6 +151,12 @@ pid_t SpawnProgram(const std::string& path, const std::vector<std::string>& args
 
 pid_t Spawn(const std::vector<std::string>& args, int* out_fd, int* err_fd) {
   return SpawnProgram(NodePath(), args, nullptr, out_fd, err_fd);
+}
+
+// Spawn, under resource limits set in the child before exec.
+pid_t SpawnLimited(const std::vector<std::string>& args, int* out_fd, int* err_fd,
+                   const std::vector<ResourceLimit>& limits, uid_t uid, gid_t gid) {
+  return SpawnProgram(NodePath(), args, nullptr, out_fd, err_fd, &limits, uid, gid);
 }
 
 // Drains both pipes until EOF on both or `stop` says so; calls `sink` with each chunk.
@@ -406,7 +425,7 @@ void NodeProcess::Launch() {
   std::vector<std::string> args = {"run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   int out_fd, err_fd;
-  pid_ = Spawn(args, &out_fd, &err_fd);
+  pid_ = SpawnLimited(args, &out_fd, &err_fd, limits_, uid_, gid_);
   reader_ = std::thread([this, out_fd, err_fd] { ReaderLoop(out_fd, err_fd); });
 }
 

@@ -7,6 +7,7 @@
 #define LIARD_TESTS_E2E_HARNESS_H_
 
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -97,6 +98,13 @@ std::string Cents(int64_t cents);
 // id (hex). Throws with the node's stderr if init fails.
 std::string InitLedger(const std::string& data_dir, const GenesisSpec& spec);
 
+// A resource limit (setrlimit) a node is started under, e.g. RLIMIT_NOFILE.
+struct ResourceLimit {
+  int resource;
+  rlim_t soft;
+  rlim_t hard;
+};
+
 // One running liard-node. Start() may be called again after Stop() or Kill() to restart on the
 // same data directory (on a new port).
 class NodeProcess {
@@ -115,6 +123,15 @@ class NodeProcess {
   void set_credentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     credentials_ = std::move(credentials);
   }
+  // The limits the next Start() runs the node under (set in the child before exec).
+  void set_limits(std::vector<ResourceLimit> limits) { limits_ = std::move(limits); }
+  // The user the next Start() runs the node as (the test must be root; -1: the test's own).
+  void set_user(uid_t uid, gid_t gid) {
+    uid_ = uid;
+    gid_ = gid;
+  }
+  // The running node's process id (-1 if none).
+  pid_t pid() const { return pid_; }
   // Start() in two halves, so that a test can kill the node while it is still starting.
   void Launch();
   void WaitReady(Millis timeout = Millis(30'000));
@@ -146,6 +163,9 @@ class NodeProcess {
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  std::vector<ResourceLimit> limits_;
+  uid_t uid_ = static_cast<uid_t>(-1);
+  gid_t gid_ = static_cast<gid_t>(-1);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
