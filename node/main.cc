@@ -55,6 +55,11 @@ constexpr auto kDrainPeriod = std::chrono::milliseconds(500);
 // Idle gRPC threads kept polling (see RunNode): as many as there may be concurrent calls that
 // wait on the applier, so that a thread is not created and ended per call.
 constexpr int kSyncThreads = 64;
+// The most threads gRPC's synchronous server may run at once (pollers and handlers): beyond, a
+// synchronous call (server reflection, the synchronous reads) is answered RESOURCE_EXHAUSTED
+// instead of the node making one more thread. Streams of the ledger are callback streams and
+// need none (node/streams.h).
+constexpr int kMaxSyncThreads = 2 * kSyncThreads;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -322,11 +327,15 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   WatchHub hub(kWatchQueueCapacity);
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs);
-  LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer);
+  LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer,
+                            StreamOptions{config.max_streams, config.max_streams_per_peer});
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  grpc::ResourceQuota quota("liard-node");
+  quota.SetMaxThreads(kMaxSyncThreads);
+  builder.SetResourceQuota(quota);
   int port = 0;
   builder.AddListeningPort(config.listen, credentials, &port);
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.

@@ -16,6 +16,7 @@
 #include "node/checkpointer.h"
 #include "node/read_nonces.h"
 #include "node/store.h"
+#include "node/streams.h"
 #include "node/watch.h"
 
 namespace liard::node {
@@ -28,16 +29,33 @@ inline constexpr uint32_t kMaxHistoryPage = 500;
 // a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
 inline constexpr std::chrono::seconds kReadRecheck{3};
 
+// Caps on open streams (Watch and StreamJournal together), from [limits] in the config.
+struct StreamOptions {
+  int64_t max_streams = 1000;
+  int64_t max_streams_per_peer = 16;
+};
+// Catch-up (Watch from_sequence) reads the account's history this many entries at a time, the
+// next page only once the previous one is written.
+inline constexpr size_t kStreamPage = 64;
+// The fixed threads that drive streams woken by the watch hub or the timer (streams.h).
+inline constexpr int kStreamWorkers = 2;
+// How often the timer looks at every stream: read expiry, re-authorisation, shutdown.
+inline constexpr std::chrono::milliseconds kStreamPoll{200};
+
 // Thread-safe: gRPC calls every method from its own threads. Submit and SubmitBatch use gRPC's
 // callback API: the handler verifies the operations, queues them and returns; the applier answers
 // the call once they are durable, so no thread waits through the fsync (see docs/benchmarks.md).
-// The other methods are synchronous.
-class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_Submit<
-                                        liard::v1::LedgerService::Service>> {
+// Watch and StreamJournal are callback streams (streams.h): no thread per stream, capped in
+// number. The other methods are synchronous.
+class LedgerServiceImpl final
+    : public liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
+          liard::v1::LedgerService::WithRawCallbackMethod_Watch<
+              liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
+                  liard::v1::LedgerService::WithRawCallbackMethod_Submit<
+                      liard::v1::LedgerService::Service>>>> {
  public:
   LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store, Applier* applier,
-                    WatchHub* hub, Checkpointer* checkpointer);
+                    WatchHub* hub, Checkpointer* checkpointer, StreamOptions streams = {});
 
   // From now on submits are answered UNAVAILABLE and streams end; calls in flight finish.
   void BeginShutdown() { shutting_down_ = true; }
@@ -72,12 +90,18 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
                           liard::v1::GenesisInfo* resp) override;
   grpc::Status GetGovernance(grpc::ServerContext* ctx, const liard::v1::GetGovernanceRequest* req,
                              liard::v1::GovernanceInfo* resp) override;
-  grpc::Status Watch(grpc::ServerContext* ctx, const liard::v1::WatchRequest* req,
-                     grpc::ServerWriter<liard::v1::Receipt>* writer) override;
-  grpc::Status StreamJournal(grpc::ServerContext* ctx, const liard::v1::StreamJournalRequest* req,
-                             grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
+  // Raw, as Submit: a request that does not decode is INVALID_ARGUMENT with the reason. Beyond
+  // the caps of StreamOptions, RESOURCE_EXHAUSTED.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* req) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamJournal(grpc::CallbackServerContext* ctx,
+                                                            const grpc::ByteBuffer* req) override;
+  // Streams open now (for tests and logs).
+  int64_t open_streams() const { return stream_limits_.open(); }
 
  private:
+  class WatchStream;
+  class JournalStream;
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {
     ReadRequest request;  // its parameters are the call's (AuthorizeRead checked them)
@@ -94,19 +118,20 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   // parameters), by liard::AuthorizeRead, and its nonce was not used before; else
   // PERMISSION_DENIED with READ_REFUSED in the trailing metadata and the reason in the message
   // (RESOURCE_EXHAUSTED if the nonce set is full). On success fills `grant` if given.
-  grpc::Status CheckRead(grpc::ServerContext* ctx, bool has_auth, const liard::v1::ReadAuth& auth,
-                         const ReadCall& call, ReadGrant* grant = nullptr) const;
+  grpc::Status CheckRead(grpc::ServerContextBase* ctx, bool has_auth,
+                         const liard::v1::ReadAuth& auth, const ReadCall& call,
+                         ReadGrant* grant = nullptr) const;
   // For a stream: at most every kReadRecheck, decides `grant` again against the current state
   // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
-  grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
+  grpc::Status StillGranted(grpc::ServerContextBase* ctx, ReadGrant* grant) const;
   // Whether the grant's reader sees entries whole, or a payee's part only (node/redact.h).
   bool ReadsWhole(const ReadGrant& grant) const;
   // For a stream: once the node's clock passes the request's not_after_ms, DEADLINE_EXCEEDED
   // with `resume_from` (where a fresh request continues) in the trailer "liard-resume-from";
   // OK before.
-  grpc::Status Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
+  grpc::Status Expired(grpc::ServerContextBase* ctx, const ReadGrant& grant,
                        uint64_t resume_from) const;
-  grpc::Status ReadRefusal(grpc::ServerContext* ctx, std::string_view method,
+  grpc::Status ReadRefusal(grpc::ServerContextBase* ctx, std::string_view method,
                            const Status& s) const;
   // Decodes and preflights one envelope, given as the bytes the client sent (the costly
   // signature check runs on the caller's thread, in parallel with every other call).
@@ -126,6 +151,9 @@ class LedgerServiceImpl final : public liard::v1::LedgerService::WithRawCallback
   Checkpointer* const checkpointer_;
   std::atomic<bool> shutting_down_{false};
   mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};
+  StreamLimits stream_limits_;
+  // Last: its threads stop first, while everything a stream uses still exists.
+  StreamPump stream_pump_;
 };
 
 }  // namespace liard::node
