@@ -5,6 +5,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -60,6 +61,16 @@ constexpr int kSyncThreads = 64;
 // instead of the node making one more thread. Streams of the ledger are callback streams and
 // need none (node/streams.h).
 constexpr int kMaxSyncThreads = 2 * kSyncThreads;
+
+// [server] reflection = false: linking gRPC's reflection library registers its plugin with every
+// ServerBuilder; this option takes it out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& p) { return p->name() == "proto_server_reflection"; });
+  }
+};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -333,6 +344,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (!config.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   grpc::ResourceQuota quota("liard-node");
   quota.SetMaxThreads(kMaxSyncThreads);
   builder.SetResourceQuota(quota);
