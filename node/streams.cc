@@ -134,8 +134,12 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamReactor::Start(
     std::shared_ptr<StreamReactor> self) {
   self_ = std::move(self);
   weak_ = self_;
+  {
+    // Under the lock: the hub may wake the stream (on a pool thread) as soon as it subscribes.
+    std::lock_guard lock(mu_);
+    Attach();
+  }
   timer_id_ = pump_->Register(std::weak_ptr<Pumpable>(self_));
-  Attach();
   Pump();
   return this;
 }

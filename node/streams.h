@@ -116,7 +116,7 @@ class StreamReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public 
   // What to do now: kWrite with *out filled, kFinish with *status (trailers already added to
   // ctx()), or kIdle (woken later by Kick or the timer).
   virtual Step Next(grpc::ByteBuffer* out, grpc::Status* status) = 0;
-  // Called once from Start, before the first Next (subscribe here).
+  // Called once from Start, with the lock held, before the first Next (subscribe here).
   virtual void Attach() {}
   // Called once from OnDone (unsubscribe here).
   virtual void Detach() {}
