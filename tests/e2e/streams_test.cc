@@ -10,6 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 
@@ -228,6 +233,69 @@ TEST_CASE("server reflection is off when the config says reflection = false", "[
   std::vector<std::string> responses;
   grpc::Status s = RawBidiCall(n.node->channel(), kReflection, {}, &responses, Millis(5'000));
   CHECK(s.error_code() == grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_CASE("a node under a thread limit survives a flood of streams", "[e2e][streams]") {
+  if (geteuid() != 0) {
+    WARN("skipped: needs root to run the node as another user (RLIMIT_NPROC spares root)");
+    return;
+  }
+  // The node runs as nobody with RLIMIT_NPROC = 250: at most 250 threads (of that user's) at
+  // once. A thread per stream would run into it; the node must not.
+  TempDir tmp;
+  const std::string data = tmp.Join("data");
+  InitLedger(data, StandardGenesis());
+  WriteFile(tmp.Join("node.toml"), Limits(1000, 1000));
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(tmp.path()))
+    REQUIRE(chown(entry.path().c_str(), 65534, 65534) == 0);
+  REQUIRE(chown(tmp.path().c_str(), 65534, 65534) == 0);
+  const std::string wrapper = tmp.Join("capped-node.sh");
+  WriteFile(wrapper,
+            "#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "
+            "prlimit --nproc=250:250 -- " +
+                NodePath() + " \"$@\"\n");
+  REQUIRE(chmod(wrapper.c_str(), 0755) == 0);
+  struct Binary {  // the harness starts NodePath(): the wrapper, for this test only
+    std::string old;
+    bool had;
+    explicit Binary(const std::string& path) {
+      const char* v = std::getenv("LIARD_NODE_BINARY");
+      had = v != nullptr;
+      if (had) old = v;
+      setenv("LIARD_NODE_BINARY", path.c_str(), 1);
+    }
+    ~Binary() {
+      if (had)
+        setenv("LIARD_NODE_BINARY", old.c_str(), 1);
+      else
+        unsetenv("LIARD_NODE_BINARY");
+    }
+  } binary(wrapper);
+  NodeProcess node(data, {"--config", tmp.Join("node.toml")});
+  node.Start();
+  Client c(node.channel());
+  REQUIRE(ProcStatus(node.pid(), "Uid") == 65534);
+
+  StreamFlood flood(node.channel());
+  for (int i = 0; i < 400; ++i) {
+    const std::string req = WatchBytes(c, "shop", 0);
+    flood.Open(kWatch, &req, true, true, Millis(60'000));
+  }
+  for (int i = 0; i < 300; ++i) flood.Open(kReflection, nullptr, false, true, Millis(60'000));
+  flood.Settle(Millis(3'000));
+  INFO("threads: " << ProcStatus(node.pid(), "Threads"));
+  REQUIRE(node.running());
+  // Every Watch is open and gets the shop's receipt.
+  size_t watches_open = 0;
+  for (size_t i = 0; i < 400; ++i) watches_open += flood.ended(i) ? 0 : 1;
+  CHECK(watches_open == 400);
+  REQUIRE(c.Submit(c.SignTransfer("alice", "shop", 1'00, 1)).status.ok());
+  CHECK(flood.Settle(Millis(10'000), [&] {
+    for (size_t i = 0; i < 400; ++i)
+      if (flood.messages(i) < 1) return false;
+    return true;
+  }));
+  CHECK(node.running());
 }
 
 TEST_CASE("lagging Watch streams over a long history cost bounded memory and slow nobody",
