@@ -5,6 +5,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -71,6 +72,21 @@ constexpr auto kTrimAfterIdle = std::chrono::seconds(10);
 constexpr auto kHandshakeTimeout = std::chrono::milliseconds(20'000);
 // A connection without a call for this long is closed (a client reconnects when it needs to).
 constexpr auto kConnectionIdle = std::chrono::milliseconds(5 * 60'000);
+// The most threads gRPC's synchronous server may run at once (pollers and handlers): beyond, a
+// synchronous call (server reflection, the synchronous reads) is answered RESOURCE_EXHAUSTED
+// instead of the node making one more thread. Streams of the ledger are callback streams and
+// need none (node/streams.h).
+constexpr int kMaxSyncThreads = 2 * kSyncThreads;
+
+// [server] reflection = false: linking gRPC's reflection library registers its plugin with every
+// ServerBuilder; this option takes it out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& p) { return p->name() == "proto_server_reflection"; });
+  }
+};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -454,11 +470,16 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                  "process's thread limit");
   }
   LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer,
-                            verify_pool.get());
+                            verify_pool.get(),
+                            StreamOptions{config.max_streams, config.max_streams_per_peer});
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (!config.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  grpc::ResourceQuota quota("liard-node");
+  quota.SetMaxThreads(kMaxSyncThreads);
+  builder.SetResourceQuota(quota);
   int port = 0;
   builder.AddListeningPort(config.listen, credentials, &port);
   // gRPC sets SO_REUSEPORT by default: a second node would then share the port silently.

@@ -21,8 +21,6 @@ namespace {
 
 namespace pb = ::liard::v1;
 
-// How long a stream waits between looks at cancellation and shutdown.
-constexpr auto kStreamPoll = std::chrono::milliseconds(200);
 // Batches at least this large spread their signature checks over the verification pool.
 constexpr int kParallelPreflightMin = 64;
 
@@ -131,26 +129,20 @@ void FillRoles(uint32_t roles, pb::AccountInfo* out) {
     if (roles & RoleBit(r)) out->add_roles(static_cast<pb::Role>(r));
 }
 
-void FillEntry(const JournalEntry& e, const Hash& entry_hash, pb::JournalEntry* out) {
-  out->set_sequence(e.sequence);
-  out->set_time_ms(e.time_ms);
-  out->set_prev_hash(std::string(e.prev_hash.view()));
-  out->set_entry_hash(std::string(entry_hash.view()));
-  out->set_envelope(e.envelope);
-}
-
 }  // namespace
 
 LedgerServiceImpl::LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store,
                                      Applier* applier, WatchHub* hub, Checkpointer* checkpointer,
-                                     VerifyPool* verify_pool)
+                                     VerifyPool* verify_pool, StreamOptions streams)
     : ledger_(ledger),
       genesis_bytes_(std::move(genesis_bytes)),
       store_(store),
       applier_(applier),
       hub_(hub),
       checkpointer_(checkpointer),
-      verify_pool_(verify_pool) {}
+      verify_pool_(verify_pool),
+      stream_limits_(streams.max_streams, streams.max_streams_per_peer),
+      stream_pump_(kStreamWorkers, kStreamPoll) {}
 
 grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContextBase* ctx, bool has_auth,
                                           const pb::ReadAuth& auth, const ReadCall& call,
@@ -210,7 +202,7 @@ grpc::Status LedgerServiceImpl::CheckRead(grpc::ServerContextBase* ctx, bool has
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const {
+grpc::Status LedgerServiceImpl::StillGranted(grpc::ServerContextBase* ctx, ReadGrant* grant) const {
   const auto now = std::chrono::steady_clock::now();
   if (now - grant->checked < kReadRecheck) return grpc::Status::OK;
   grant->checked = now;
@@ -239,7 +231,7 @@ bool LedgerServiceImpl::ReadsWhole(const ReadGrant& grant) const {
   });
 }
 
-grpc::Status LedgerServiceImpl::Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
+grpc::Status LedgerServiceImpl::Expired(grpc::ServerContextBase* ctx, const ReadGrant& grant,
                                         uint64_t resume_from) const {
   if (NowMs() <= grant.request.not_after_ms) return grpc::Status::OK;
   spdlog::info("event=read-expired method=\"{}\" resume_from={}", LogText(grant.method),
@@ -723,118 +715,7 @@ grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContextBase*,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::Watch(grpc::ServerContext* ctx, const pb::WatchRequest* req,
-                                      grpc::ServerWriter<pb::Receipt>* writer) {
-  if (shutting_down_) return Unavailable();
-  AccountId id;
-  if (!ParseId(req->account(), &id)) return BadId("account", req->account());
-  ReadGrant grant;
-  ReadCall call{"Watch", &id};
-  call.from_sequence = req->from_sequence();
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
-  if (!allowed.ok()) return allowed;
-  grpc::Status found = FindAccountId("account", req->account(), &id);
-  if (!found.ok()) return found;
-  // Subscribe before replaying, so nothing committed in between is missed; what arrives twice
-  // is skipped by sequence.
-  std::shared_ptr<Subscription> sub = hub_->Subscribe(id);
-  struct Unsubscribe {
-    WatchHub* hub;
-    std::shared_ptr<Subscription> sub;
-    ~Unsubscribe() { hub->Unsubscribe(sub); }
-  } unsubscribe{hub_, sub};
-
-  bool whole = ReadsWhole(grant);
-  // The stream ends when its read request expires; a fresh one continues from here, missing
-  // nothing: past the last receipt sent, else where this one started.
-  const uint64_t subscribed_at = applier_->durable_sequence();
-  uint64_t last_sent = 0;
-  auto resume_from = [&] {
-    if (last_sent > 0) return last_sent + 1;
-    return req->from_sequence() > 0 ? req->from_sequence() : subscribed_at + 1;
-  };
-  if (req->from_sequence() > 0) {
-    std::vector<uint64_t> replay;  // newest first
-    uint64_t before = 0;
-    for (;;) {
-      std::vector<uint64_t> page;
-      Status s = store_->History(id, before, kMaxHistoryPage, &page);
-      if (!s.ok()) return Internal(s);
-      for (uint64_t seq : page)
-        if (seq >= req->from_sequence()) replay.push_back(seq);
-      if (page.size() < kMaxHistoryPage || page.back() <= req->from_sequence()) break;
-      before = page.back();
-    }
-    for (auto it = replay.rbegin(); it != replay.rend(); ++it) {
-      if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
-      if (grpc::Status e = Expired(ctx, grant, resume_from()); !e.ok()) return e;
-      pb::Receipt r;
-      Status s = ReadReceipt(*it, &r);
-      if (!s.ok()) return Internal(s);
-      if (!whole) RedactFor(id, &r);
-      if (!writer->Write(r)) return grpc::Status::CANCELLED;
-      last_sent = *it;
-    }
-  }
-  for (;;) {
-    if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
-    if (shutting_down_) return Unavailable();
-    if (grpc::Status e = Expired(ctx, grant, resume_from()); !e.ok()) return e;
-    grpc::Status still = StillGranted(ctx, &grant);
-    if (!still.ok()) return still;
-    std::vector<CommittedOp> ops;
-    Subscription::State state = sub->Wait(kStreamPoll, &ops);
-    if (!ops.empty()) whole = ReadsWhole(grant);  // roles may have changed since
-    for (const CommittedOp& op : ops) {
-      if (op->entry.sequence <= last_sent) continue;
-      pb::Receipt r;
-      FillReceipt(*op, &r);
-      if (!whole) RedactFor(id, &r);
-      if (!writer->Write(r)) return grpc::Status::CANCELLED;
-      last_sent = op->entry.sequence;
-    }
-    if (state == Subscription::State::kOverflowed)
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "this watcher fell too far behind; watch again with from_sequence " +
-                              std::to_string(last_sent + 1));
-    if (state == Subscription::State::kClosed) return Unavailable();
-  }
-}
-
-grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* ctx,
-                                              const pb::StreamJournalRequest* req,
-                                              grpc::ServerWriter<pb::JournalEntry>* writer) {
-  if (shutting_down_) return Unavailable();
-  ReadGrant grant;
-  ReadCall call{"StreamJournal", nullptr};
-  call.from_sequence = req->from_sequence();
-  call.follow = req->follow();
-  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
-  if (!allowed.ok()) return allowed;
-  uint64_t next = std::max<uint64_t>(req->from_sequence(), 1);
-  for (;;) {
-    const uint64_t durable = applier_->durable_sequence();
-    while (next <= durable) {
-      if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
-      if (grpc::Status expired = Expired(ctx, grant, next); !expired.ok()) return expired;
-      JournalEntry e;
-      Hash h;
-      Status s = store_->ReadEntry(next, &e, &h);
-      if (!s.ok()) return Internal(s);
-      pb::JournalEntry out;
-      FillEntry(e, h, &out);
-      if (!writer->Write(out)) return grpc::Status::CANCELLED;
-      ++next;
-    }
-    if (!req->follow()) return grpc::Status::OK;
-    if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
-    if (shutting_down_) return Unavailable();
-    if (grpc::Status expired = Expired(ctx, grant, next); !expired.ok()) return expired;
-    grpc::Status still = StillGranted(ctx, &grant);
-    if (!still.ok()) return still;
-    applier_->WaitBeyond(next - 1, kStreamPoll);
-  }
-}
+// Watch and StreamJournal: node/service_streams.cc.
 
 grpc::Status LedgerServiceImpl::FindAccountId(std::string_view field, const std::string& bytes,
                                               AccountId* id) const {

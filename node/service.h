@@ -16,6 +16,7 @@
 #include "node/checkpointer.h"
 #include "node/read_nonces.h"
 #include "node/store.h"
+#include "node/streams.h"
 #include "node/verify_pool.h"
 #include "node/watch.h"
 
@@ -29,12 +30,25 @@ inline constexpr uint32_t kMaxHistoryPage = 500;
 // a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
 inline constexpr std::chrono::seconds kReadRecheck{3};
 
-// Thread-safe: gRPC calls every method from its own threads. The unary methods use gRPC's
-// callback API with raw bytes: Submit and SubmitBatch verify the operations, queue them and
-// return; the applier answers the call once they are durable, so no thread waits through the
-// fsync (see docs/benchmarks.md). The reads run their body on gRPC's callback thread and finish
-// at once, so that no synchronous-server thread is held by a read. Watch and StreamJournal are
-// synchronous.
+// Caps on open streams (Watch and StreamJournal together), from [limits] in the config.
+struct StreamOptions {
+  int64_t max_streams = 1000;
+  int64_t max_streams_per_peer = 16;
+};
+// Catch-up (Watch from_sequence) reads the account's history this many entries at a time, the
+// next page only once the previous one is written.
+inline constexpr size_t kStreamPage = 64;
+// The fixed threads that drive streams woken by the watch hub or the timer (streams.h).
+inline constexpr int kStreamWorkers = 2;
+// How often the timer looks at every stream: read expiry, re-authorisation, shutdown.
+inline constexpr std::chrono::milliseconds kStreamPoll{200};
+
+// Thread-safe: gRPC calls every method from its own threads. Every method uses gRPC's callback
+// API with raw bytes: Submit and SubmitBatch verify the operations, queue them and return; the
+// applier answers the call once they are durable, so no thread waits through the fsync (see
+// docs/benchmarks.md). The reads run their body on gRPC's callback thread and finish at once.
+// Watch and StreamJournal are callback streams (streams.h): no thread per stream, capped in
+// number.
 template <class Base>
 using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
     liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
@@ -48,12 +62,15 @@ using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_Si
                                     liard::v1::LedgerService::WithRawCallbackMethod_GetGovernance<
                                         Base>>>>>>>>>>;
 class LedgerServiceImpl final
-    : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
-          liard::v1::LedgerService::WithRawCallbackMethod_Submit<
-              liard::v1::LedgerService::Service>>> {
+    : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
+          liard::v1::LedgerService::WithRawCallbackMethod_Watch<
+              liard::v1::LedgerService::WithRawCallbackMethod_SubmitBatch<
+                  liard::v1::LedgerService::WithRawCallbackMethod_Submit<
+                      liard::v1::LedgerService::Service>>>>> {
  public:
   LedgerServiceImpl(const Ledger& ledger, std::string genesis_bytes, Store* store, Applier* applier,
-                    WatchHub* hub, Checkpointer* checkpointer, VerifyPool* verify_pool = nullptr);
+                    WatchHub* hub, Checkpointer* checkpointer, VerifyPool* verify_pool = nullptr,
+                    StreamOptions streams = {});
 
   // From now on submits are answered UNAVAILABLE and streams end; calls in flight finish.
   void BeginShutdown() { shutting_down_ = true; }
@@ -104,12 +121,18 @@ class LedgerServiceImpl final
   grpc::ServerUnaryReactor* GetGovernance(grpc::CallbackServerContext* ctx,
                                           const grpc::ByteBuffer* req,
                                           grpc::ByteBuffer* resp) override;
-  grpc::Status Watch(grpc::ServerContext* ctx, const liard::v1::WatchRequest* req,
-                     grpc::ServerWriter<liard::v1::Receipt>* writer) override;
-  grpc::Status StreamJournal(grpc::ServerContext* ctx, const liard::v1::StreamJournalRequest* req,
-                             grpc::ServerWriter<liard::v1::JournalEntry>* writer) override;
+  // Raw, as Submit: a request that does not decode is INVALID_ARGUMENT with the reason. Beyond
+  // the caps of StreamOptions, RESOURCE_EXHAUSTED.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* req) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StreamJournal(grpc::CallbackServerContext* ctx,
+                                                            const grpc::ByteBuffer* req) override;
+  // Streams open now (for tests and logs).
+  int64_t open_streams() const { return stream_limits_.open(); }
 
  private:
+  class WatchStream;
+  class JournalStream;
   // Decodes the request from `req`, runs `body` (a read's whole logic, below), encodes its answer
   // into `resp` and finishes the call: INVALID_ARGUMENT, naming the method and the message, if
   // the request does not decode.
@@ -168,13 +191,13 @@ class LedgerServiceImpl final
                          ReadGrant* grant = nullptr) const;
   // For a stream: at most every kReadRecheck, decides `grant` again against the current state
   // (at the time it was granted); PERMISSION_DENIED, as CheckRead, once the reader may no longer.
-  grpc::Status StillGranted(grpc::ServerContext* ctx, ReadGrant* grant) const;
+  grpc::Status StillGranted(grpc::ServerContextBase* ctx, ReadGrant* grant) const;
   // Whether the grant's reader sees entries whole, or a payee's part only (node/redact.h).
   bool ReadsWhole(const ReadGrant& grant) const;
   // For a stream: once the node's clock passes the request's not_after_ms, DEADLINE_EXCEEDED
   // with `resume_from` (where a fresh request continues) in the trailer "liard-resume-from";
   // OK before.
-  grpc::Status Expired(grpc::ServerContext* ctx, const ReadGrant& grant,
+  grpc::Status Expired(grpc::ServerContextBase* ctx, const ReadGrant& grant,
                        uint64_t resume_from) const;
   grpc::Status ReadRefusal(grpc::ServerContextBase* ctx, std::string_view method,
                            const Status& s) const;
@@ -199,6 +222,9 @@ class LedgerServiceImpl final
   std::atomic<int64_t> calls_in_flight_{0};  // unary calls begun and not yet finished
   std::atomic<uint64_t> calls_done_{0};      // unary calls finished
   mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};
+  StreamLimits stream_limits_;
+  // Last: its threads stop first, while everything a stream uses still exists.
+  StreamPump stream_pump_;
 };
 
 }  // namespace liard::node

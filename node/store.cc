@@ -1416,6 +1416,28 @@ Status Store::History(const AccountId& account, uint64_t before, size_t limit,
   return m.FromRocks(it->status(), "reading the history of " + ToHex(account));
 }
 
+Status Store::HistoryFrom(const AccountId& account, uint64_t from, size_t limit,
+                          std::vector<uint64_t>* sequences) const {
+  const Impl& m = *impl_;
+  sequences->clear();
+  if (limit == 0) return Status::Ok();
+  // Oldest first: seek to account|from and walk forward; the upper bound (the next account's
+  // prefix) stops the walk at the account's last entry.
+  std::string upper(HistoryKey(account, std::numeric_limits<uint64_t>::max()));
+  upper.push_back('\0');
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.cf[kHistory]));
+  for (it->Seek(HistoryKey(account, from)); it->Valid() && sequences->size() < limit; it->Next()) {
+    std::string_view k = ToView(it->key());
+    if (k.size() != kHistoryKeySize) return m.Corrupt(kHistory, k, "has a bad key");
+    if (k.substr(0, 32) != account.view()) break;
+    sequences->push_back(LoadU64(k.data() + 32));
+  }
+  return m.FromRocks(it->status(), "reading the history of " + ToHex(account));
+}
+
 Status Store::PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature) {
   Impl& m = *impl_;
   std::lock_guard<std::mutex> lock(m.write_mu);

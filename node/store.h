@@ -108,6 +108,10 @@ class Store {
   // most `limit`. Seeks straight to the page: cost grows with the page, not the history.
   [[nodiscard]] Status History(const AccountId& account, uint64_t before, size_t limit,
                                std::vector<uint64_t>* sequences) const;
+  // Sequences of entries touching `account`, oldest first, from `from` on, at most `limit`: a
+  // Watch's catch-up reads its replay one bounded page at a time with it.
+  [[nodiscard]] Status HistoryFrom(const AccountId& account, uint64_t from, size_t limit,
+                                   std::vector<uint64_t>* sequences) const;
 
   [[nodiscard]] Status PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature);
   // kNotFound before the first checkpoint.

@@ -16,6 +16,7 @@ void Subscription::Push(const CommittedOp& op) {
     }
   }
   cv_.notify_one();
+  if (wake_) wake_();
 }
 
 void Subscription::Close() {
@@ -24,6 +25,17 @@ void Subscription::Close() {
     if (state_ == State::kOpen) state_ = State::kClosed;
   }
   cv_.notify_one();
+  if (wake_) wake_();
+}
+
+Subscription::State Subscription::TryTake(CommittedOp* out) {
+  std::lock_guard lock(mu_);
+  if (!queue_.empty()) {
+    *out = std::move(queue_.front());
+    queue_.pop_front();
+    return State::kOpen;
+  }
+  return state_;
 }
 
 Subscription::State Subscription::Wait(std::chrono::milliseconds timeout,
@@ -38,8 +50,9 @@ Subscription::State Subscription::Wait(std::chrono::milliseconds timeout,
   return state_;
 }
 
-std::shared_ptr<Subscription> WatchHub::Subscribe(const AccountId& account) {
-  auto sub = std::make_shared<Subscription>(account, capacity_);
+std::shared_ptr<Subscription> WatchHub::Subscribe(const AccountId& account,
+                                                  std::function<void()> wake) {
+  auto sub = std::make_shared<Subscription>(account, capacity_, std::move(wake));
   std::lock_guard lock(mu_);
   if (closed_) {
     sub->Close();
@@ -58,8 +71,31 @@ void WatchHub::Unsubscribe(const std::shared_ptr<Subscription>& sub) {
   if (v.empty()) subs_.erase(it);
 }
 
+uint64_t WatchHub::AddFollower(std::function<void()> wake) {
+  std::unique_lock lock(mu_);
+  const uint64_t id = next_follower_++;
+  if (closed_) {
+    lock.unlock();
+    wake();
+    return id;
+  }
+  followers_.emplace(id, std::move(wake));
+  return id;
+}
+
+void WatchHub::RemoveFollower(uint64_t id) {
+  std::lock_guard lock(mu_);
+  followers_.erase(id);
+}
+
+bool WatchHub::closed() {
+  std::lock_guard lock(mu_);
+  return closed_;
+}
+
 void WatchHub::Publish(const std::vector<CommittedOp>& ops) {
   std::lock_guard lock(mu_);
+  for (const auto& [id, wake] : followers_) wake();
   if (subs_.empty()) return;
   for (const CommittedOp& op : ops) {
     for (const AccountId& account : op->touched) {
@@ -76,6 +112,8 @@ void WatchHub::CloseAll() {
   for (auto& [account, v] : subs_)
     for (auto& sub : v) sub->Close();
   subs_.clear();
+  for (const auto& [id, wake] : followers_) wake();
+  followers_.clear();
 }
 
 }  // namespace liard::node

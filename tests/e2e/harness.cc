@@ -532,6 +532,139 @@ grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const s
   return s;
 }
 
+int64_t ProcStatus(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    std::istringstream rest(line.substr(field.size() + 1));
+    int64_t v = -1;
+    rest >> v;
+    return v;
+  }
+  return -1;
+}
+
+struct StreamFlood::Call {
+  grpc::ClientContext ctx;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> rw;
+  grpc::ByteBuffer request;
+  bool send = false;
+  bool half_close = false;
+  bool read = false;
+  grpc::ByteBuffer in;
+  size_t messages = 0;
+  bool ended = false;
+  grpc::Status status;
+  Tag start{this, 0}, write{this, 1}, writes_done{this, 2}, reading{this, 3}, finish{this, 4};
+};
+
+StreamFlood::StreamFlood(std::shared_ptr<grpc::Channel> channel)
+    : channel_(std::move(channel)), stub_(std::make_unique<grpc::GenericStub>(channel_)) {}
+
+StreamFlood::~StreamFlood() {
+  for (auto& c : calls_) c->ctx.TryCancel();
+  // Every operation posted completes once cancelled; then the queue can be shut down.
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(10);
+  while (pending_ > 0) {
+    void* tag = nullptr;
+    bool ok = false;
+    if (cq_.AsyncNext(&tag, &ok, deadline) != grpc::CompletionQueue::GOT_EVENT) break;
+    Handle(static_cast<Tag*>(tag), ok);
+  }
+  cq_.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq_.Next(&tag, &ok)) {
+  }
+}
+
+size_t StreamFlood::Open(const std::string& method, const std::string* request, bool half_close,
+                         bool read, Millis timeout) {
+  auto c = std::make_unique<Call>();
+  SetDeadline(&c->ctx, timeout);
+  if (request != nullptr) {
+    grpc::Slice slice(*request);
+    c->request = grpc::ByteBuffer(&slice, 1);
+    c->send = true;
+  }
+  c->half_close = half_close;
+  c->read = read;
+  c->rw = stub_->PrepareCall(&c->ctx, method, &cq_);
+  c->rw->StartCall(&c->start);
+  ++pending_;
+  calls_.push_back(std::move(c));
+  return calls_.size() - 1;
+}
+
+void StreamFlood::Handle(Tag* tag, bool ok) {
+  --pending_;
+  Call* c = tag->call;
+  auto finish = [&] {
+    c->rw->Finish(&c->status, &c->finish);
+    ++pending_;
+  };
+  switch (tag->kind) {
+    case 0:  // started
+      if (!ok) return finish();
+      if (c->send) {
+        c->rw->Write(c->request, &c->write);
+        ++pending_;
+      } else if (c->half_close) {
+        c->rw->WritesDone(&c->writes_done);
+        ++pending_;
+      }
+      if (c->read) {
+        c->rw->Read(&c->in, &c->reading);
+        ++pending_;
+      }
+      return;
+    case 1:  // written
+      if (ok && c->half_close) {
+        c->rw->WritesDone(&c->writes_done);
+        ++pending_;
+      }
+      // A lagging call reads nothing; to learn that the server ended it, it still asks for the
+      // status (which completes only at the end).
+      if (!c->read) finish();
+      return;
+    case 2:
+      return;
+    case 3:  // a message, or the end
+      if (!ok) return finish();
+      ++c->messages;
+      c->rw->Read(&c->in, &c->reading);
+      ++pending_;
+      return;
+    case 4:
+      c->ended = true;
+      return;
+  }
+}
+
+bool StreamFlood::Settle(Millis wait, const std::function<bool()>& done) {
+  const auto deadline = std::chrono::system_clock::now() + wait;
+  if (done && done()) return true;
+  for (;;) {
+    void* tag = nullptr;
+    bool ok = false;
+    if (cq_.AsyncNext(&tag, &ok, deadline) != grpc::CompletionQueue::GOT_EVENT)
+      return done && done();
+    Handle(static_cast<Tag*>(tag), ok);
+    if (done && done()) return true;
+  }
+}
+
+bool StreamFlood::ended(size_t i) const { return calls_.at(i)->ended; }
+grpc::Status StreamFlood::status(size_t i) const { return calls_.at(i)->status; }
+size_t StreamFlood::messages(size_t i) const { return calls_.at(i)->messages; }
+void StreamFlood::Cancel(size_t i) { calls_.at(i)->ctx.TryCancel(); }
+size_t StreamFlood::open() const {
+  size_t n = 0;
+  for (const auto& c : calls_) n += c->ended ? 0 : 1;
+  return n;
+}
+
 grpc::Status RawBidiCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                          const std::vector<std::string>& requests,
                          std::vector<std::string>* responses, Millis timeout) {

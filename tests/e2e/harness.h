@@ -6,6 +6,7 @@
 #ifndef LIARD_TESTS_E2E_HARNESS_H_
 #define LIARD_TESTS_E2E_HARNESS_H_
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -203,6 +205,51 @@ grpc::Status RawBidiCall(const std::shared_ptr<grpc::Channel>& channel, const st
                          std::vector<std::string>* responses, Millis timeout = Millis(10'000));
 
 void SetDeadline(grpc::ClientContext* ctx, Millis timeout);
+
+// A field of /proc/PID/status as a number: "Threads" (the thread count), "VmRSS" (kB). -1 if the
+// process or the field is not there.
+int64_t ProcStatus(pid_t pid, const std::string& field);
+
+// Many calls held open at once with raw messages and no thread each (one completion queue, driven
+// by Settle), as a client that opens streams and then reads slowly or never. Every call is
+// cancelled by the destructor.
+class StreamFlood {
+ public:
+  explicit StreamFlood(std::shared_ptr<grpc::Channel> channel);
+  ~StreamFlood();
+  StreamFlood(const StreamFlood&) = delete;
+  StreamFlood& operator=(const StreamFlood&) = delete;
+  // Starts call number size() on `method`: sends `request` unless null, half-closes if asked,
+  // and reads every message if `read` (else reads nothing: a lagging client). Returns its index.
+  size_t Open(const std::string& method, const std::string* request, bool half_close, bool read,
+              Millis timeout = Millis(60'000));
+  // Handles what the server did for up to `wait`, or until `done` (checked after each event)
+  // returns true. Returns whether `done` was met.
+  bool Settle(Millis wait, const std::function<bool()>& done = nullptr);
+  size_t size() const { return calls_.size(); }
+  // Whether the server ended call `i`, and with what status.
+  bool ended(size_t i) const;
+  grpc::Status status(size_t i) const;
+  // Messages read on call `i`.
+  size_t messages(size_t i) const;
+  // Calls the server has not ended.
+  size_t open() const;
+  // Cancels call `i` from the client's side (as a client that goes away).
+  void Cancel(size_t i);
+
+ private:
+  struct Call;
+  struct Tag {
+    Call* call;
+    int kind;
+  };
+  void Handle(Tag* tag, bool ok);
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<grpc::GenericStub> stub_;
+  grpc::CompletionQueue cq_;
+  std::vector<std::unique_ptr<Call>> calls_;
+  int pending_ = 0;  // operations the completion queue still owes
+};
 
 // A Submit's whole answer: status, the trailing liard-code metadata and the response.
 struct SubmitOutcome {
