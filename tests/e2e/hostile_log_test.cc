@@ -63,8 +63,8 @@ TEST_CASE("a read request's method cannot forge a log line nor write a 3 MiB one
   for (const std::string& line : lines) {
     INFO(line.substr(0, 300));
     // Every line is one event of the node's own: a timestamp, a level, an event.
-    CHECK(
-        std::regex_search(line, std::regex("^20[0-9-]{8}T[0-9:.]{12}[+-][0-9:]{4,5} [a-z]+ event=")));
+    CHECK(std::regex_search(line,
+                            std::regex("^20[0-9-]{8}T[0-9:.]{12}[+-][0-9:]{4,5} [a-z]+ event=")));
     CHECK_FALSE(std::regex_search(line, std::regex("^[^ ]+ critical ")));
     CHECK(line.size() <= 4'096);
     if (line.find("event=read-refused") != std::string::npos) ++refused;
