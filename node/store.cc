@@ -385,8 +385,14 @@ struct OptionsSet {
   rocksdb::ColumnFamilyOptions default_cf;
 };
 
+// How a column family is read: point lookups get a bloom filter; prefix scans by a 32-byte
+// account id get a prefix extractor.
+enum class Lookups { kScan, kPoint };
+enum class KeyPrefix { kNone, kAccount32 };
 rocksdb::ColumnFamilyOptions MakeCfOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                           size_t write_buffer, bool point_lookups, bool prefix32) {
+                                           size_t write_buffer, Lookups lookups, KeyPrefix prefix) {
+  const bool point_lookups = lookups == Lookups::kPoint;
+  const bool prefix32 = prefix == KeyPrefix::kAccount32;
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = write_buffer;
   o.compression = rocksdb::kLZ4Compression;
@@ -433,14 +439,14 @@ OptionsSet MakeOptions() {
   d.track_and_verify_wals_in_manifest = false;
   auto cache = rocksdb::NewLRUCache(128 << 20);
   constexpr size_t kMb = 1 << 20;
-  s.cf[kMeta] = MakeCfOptions(cache, 4 * kMb, true, false);
-  s.cf[kAccounts] = MakeCfOptions(cache, 32 * kMb, true, false);
-  s.cf[kBalances] = MakeCfOptions(cache, 16 * kMb, true, false);
-  s.cf[kJournal] = MakeCfOptions(cache, 64 * kMb, false, false);
-  s.cf[kPostings] = MakeCfOptions(cache, 16 * kMb, false, false);
-  s.cf[kOpIndex] = MakeCfOptions(cache, 32 * kMb, true, false);
-  s.cf[kHistory] = MakeCfOptions(cache, 32 * kMb, false, true);
-  s.default_cf = MakeCfOptions(cache, 1 * kMb, false, false);
+  s.cf[kMeta] = MakeCfOptions(cache, 4 * kMb, Lookups::kPoint, KeyPrefix::kNone);
+  s.cf[kAccounts] = MakeCfOptions(cache, 32 * kMb, Lookups::kPoint, KeyPrefix::kNone);
+  s.cf[kBalances] = MakeCfOptions(cache, 16 * kMb, Lookups::kPoint, KeyPrefix::kNone);
+  s.cf[kJournal] = MakeCfOptions(cache, 64 * kMb, Lookups::kScan, KeyPrefix::kNone);
+  s.cf[kPostings] = MakeCfOptions(cache, 16 * kMb, Lookups::kScan, KeyPrefix::kNone);
+  s.cf[kOpIndex] = MakeCfOptions(cache, 32 * kMb, Lookups::kPoint, KeyPrefix::kNone);
+  s.cf[kHistory] = MakeCfOptions(cache, 32 * kMb, Lookups::kScan, KeyPrefix::kAccount32);
+  s.default_cf = MakeCfOptions(cache, 1 * kMb, Lookups::kScan, KeyPrefix::kNone);
   return s;
 }
 

@@ -75,7 +75,7 @@ int Run(int argc, char** argv) {
   if (s.ok()) s = run(session);
   if (!s.ok()) {
     std::cout.flush();
-    std::cerr << "liard: " << SafeText(s.message(), true) << "\n";
+    std::cerr << "liard: " << SafeText(s.message(), Newlines::kKeep) << "\n";
   }
   return s.exit_code();
 }

@@ -76,8 +76,8 @@ void DiffProgramme(const Programme& b, const Programme& a, const Money& money, C
   Differ d(out);
   const std::string p = "programme '" + a.name + "'";
   d.Field(p + " sponsor", "« " + SafeText(b.sponsor) + " »", "« " + SafeText(a.sponsor) + " »");
-  d.Field(p + " bonus ratio", RatioWithPercent(b.ratio_num, b.ratio_den, money, true),
-          RatioWithPercent(a.ratio_num, a.ratio_den, money, true));
+  d.Field(p + " bonus ratio", RatioWithPercent(b.ratio_num, b.ratio_den, money, RatioOf::kBonus),
+          RatioWithPercent(a.ratio_num, a.ratio_den, money, RatioOf::kBonus));
   d.Field(p + " rounding", std::string(RoundingName(b.rounding)),
           std::string(RoundingName(a.rounding)));
   d.Field(p + " step", money.Units(b.step), money.Units(a.step));
@@ -94,9 +94,10 @@ void DiffProgramme(const Programme& b, const Programme& a, const Money& money, C
 }
 
 // The names in order, "agglo, market": the rules record keeps the order it is given.
-std::string Order(const Rules& r, bool programmes) {
+enum class OrderOf { kProgrammes, kLimits };
+std::string Order(const Rules& r, OrderOf what) {
   std::string s;
-  if (programmes) {
+  if (what == OrderOf::kProgrammes) {
     for (const Programme& p : r.programmes) s += (s.empty() ? "" : ", ") + p.name;
   } else {
     for (const KindLimits& l : r.limits)
@@ -107,7 +108,7 @@ std::string Order(const Rules& r, bool programmes) {
 
 std::string ProgrammeText(const Programme& p, const Money& money) {
   std::string s = "sponsor « " + SafeText(p.sponsor) + " », bonus ratio " +
-                  RatioWithPercent(p.ratio_num, p.ratio_den, money, true) + " rounded " +
+                  RatioWithPercent(p.ratio_num, p.ratio_den, money, RatioOf::kBonus) + " rounded " +
                   std::string(RoundingName(p.rounding)) + " to " + money.Units(p.step) + ", from " +
                   money.Euros(p.min_euros) + " converted, " +
                   (p.starts_ms == 0 ? "from the start" : "from " + Moment(p.starts_ms)) + " " +
@@ -119,7 +120,8 @@ std::string ProgrammeText(const Programme& p, const Money& money) {
 
 }  // namespace
 
-std::string RatioWithPercent(int64_t num, int64_t den, const Money& money, bool as_bonus) {
+std::string RatioWithPercent(int64_t num, int64_t den, const Money& money, RatioOf of) {
+  const bool as_bonus = of == RatioOf::kBonus;
   std::string ratio = std::to_string(num) + "/" + std::to_string(den);
   if (!as_bonus && num == 0) return "none (0)";
   std::string pct = as_bonus ? Hundredths(static_cast<__int128>(num) - den, den, money.separator())
@@ -193,10 +195,12 @@ void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out) 
   }
   if (b.programmes.empty() && a.programmes.empty()) out->unchanged.push_back("no programme");
   // Same entries in another order are another record: say so rather than "no change".
-  if (!programmes_changed && Order(b, true) != Order(a, true))
-    out->lines.push_back("order of the programmes: " + Order(b, true) + kArrow + Order(a, true));
-  if (!limits_changed && Order(b, false) != Order(a, false))
-    out->lines.push_back("order of the limits: " + Order(b, false) + kArrow + Order(a, false));
+  if (!programmes_changed && Order(b, OrderOf::kProgrammes) != Order(a, OrderOf::kProgrammes))
+    out->lines.push_back("order of the programmes: " + Order(b, OrderOf::kProgrammes) + kArrow +
+                         Order(a, OrderOf::kProgrammes));
+  if (!limits_changed && Order(b, OrderOf::kLimits) != Order(a, OrderOf::kLimits))
+    out->lines.push_back("order of the limits: " + Order(b, OrderOf::kLimits) + kArrow +
+                         Order(a, OrderOf::kLimits));
 }
 
 Change DescribeChange(const Decision& decision, const BoardState& now, const WhoFn& who,

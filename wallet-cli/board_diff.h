@@ -53,7 +53,9 @@ std::string RenderChange(const Change& change, const std::string& indent);
 void DiffRules(const Rules& before, const Rules& after, const Money& money, Change* out);
 
 // "5/100 (5 %)", "12/10 (+20 %)" for a bonus ratio, "1/3" when no exact percentage exists.
-std::string RatioWithPercent(int64_t num, int64_t den, const Money& money, bool as_bonus = false);
+enum class RatioOf { kPlain, kBonus };  // kBonus: num/den of euros given as units, shown as +x %
+std::string RatioWithPercent(int64_t num, int64_t den, const Money& money,
+                             RatioOf of = RatioOf::kPlain);
 
 }  // namespace liard::wallet
 

@@ -107,9 +107,10 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
       return bad.size();
     }();
     // Every problem, local or the ledger's, in the order of the file.
-    std::vector<std::pair<BatchProblem, bool>> all;
-    for (const auto& p : local) all.emplace_back(p, true);
-    for (const auto& p : ledger) all.emplace_back(p, false);
+    enum class Found { kLocally, kByLedger };
+    std::vector<std::pair<BatchProblem, Found>> all;
+    for (const auto& p : local) all.emplace_back(p, Found::kLocally);
+    for (const auto& p : ledger) all.emplace_back(p, Found::kByLedger);
     std::stable_sort(all.begin(), all.end(),
                      [](const auto& x, const auto& y) { return x.first.line < y.first.line; });
     if (a.json) {
@@ -123,9 +124,10 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
       j["balance"] = money.Plain(me.balance());
       j["balance_minor"] = me.balance();
       json problems = json::array();
-      for (const auto& [p, is_local] : all)
-        problems.push_back(
-            {{"line", p.line}, {"kind", is_local ? "local" : "ledger"}, {"message", p.message}});
+      for (const auto& [p, found] : all)
+        problems.push_back({{"line", p.line},
+                            {"kind", found == Found::kLocally ? "local" : "ledger"},
+                            {"message", p.message}});
       j["problems"] = problems;
       j["ok"] = local.empty() && ledger.empty();
       std::cout << j.dump(2) << "\n";
@@ -134,7 +136,7 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
       if (lines.size() != count) std::cout << " (" << lines.size() << " valid)";
       std::cout << ", total " << money.Units(total) << " (balance " << money.Units(me.balance())
                 << ")\n";
-      for (const auto& [p, is_local] : all)
+      for (const auto& [p, found] : all)
         std::cout << (p.line == 0 ? std::string("file") : "line " + std::to_string(p.line)) << ": "
                   << SafeText(p.message) << "\n";
       std::cout << (local.empty() && ledger.empty() ? "no problem found; " : "")

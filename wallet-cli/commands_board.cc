@@ -173,9 +173,10 @@ CliStatus SubmitBoardOp(Session& session, Payload payload, const Change& change,
                                           : "approved: ") +
                                 words);
   if (!withdrawal)
-    std::cout << SafeText(RenderChange(change, "  ").substr(change.summary.size() + 1), true);
+    std::cout << SafeText(RenderChange(change, "  ").substr(change.summary.size() + 1),
+                          Newlines::kKeep);
   std::cout << "proposal " << ToHex(id) << "\n";
-  if (!standing.empty()) std::cout << SafeText(standing, true) << "\n";
+  if (!standing.empty()) std::cout << SafeText(standing, Newlines::kKeep) << "\n";
   return CliStatus::Ok();
 }
 
@@ -518,7 +519,7 @@ CliStatus BoardList(Session& session, bool as_json) {
     std::string words = "an unknown decision\n";
     if (codec::DecodeDecision(p.decision(), &d).ok())
       words = RenderChange(ChangeOf(session, d, g), "    ");
-    std::cout << "\n" << ToHex(p.id()) << "\n  " << SafeText(words, true);
+    std::cout << "\n" << ToHex(p.id()) << "\n  " << SafeText(words, Newlines::kKeep);
     if (p.withdrawn()) {
       std::cout << "  WITHDRAWN by its proposer " << name_of(id_of(p.proposer()))
                 << ": it can no longer be approved; listed until " << LocalDateTime(p.expires_ms())

@@ -239,19 +239,20 @@ CliStatus Reserves(Session& session, bool as_json) {
     json j;
     j["sequence"] = r.sequence();
     j["currency"] = m.code();
-    auto put = [&](const char* key, int64_t v, bool euros) {
-      j[key] = euros ? Money::PlainEuros(v) : m.Plain(v);
+    enum class In { kUnits, kEuros };
+    auto put = [&](const char* key, int64_t v, In in) {
+      j[key] = in == In::kEuros ? Money::PlainEuros(v) : m.Plain(v);
       j[std::string(key) + "_minor"] = v;
     };
-    put("circulation_accounts", r.circulation_accounts(), false);
-    put("circulation_paper", r.circulation_paper(), false);
-    put("circulation", r.circulation(), false);
-    put("fund", r.fund(), true);
-    put("office_cash", r.office_cash(), true);
-    put("owed_to_merchants", r.owed_to_merchants(), true);
-    put("sponsor_budgets", r.sponsor_budgets(), true);
-    put("income", r.income(), true);
-    put("required_reserve", r.required_reserve(), true);
+    put("circulation_accounts", r.circulation_accounts(), In::kUnits);
+    put("circulation_paper", r.circulation_paper(), In::kUnits);
+    put("circulation", r.circulation(), In::kUnits);
+    put("fund", r.fund(), In::kEuros);
+    put("office_cash", r.office_cash(), In::kEuros);
+    put("owed_to_merchants", r.owed_to_merchants(), In::kEuros);
+    put("sponsor_budgets", r.sponsor_budgets(), In::kEuros);
+    put("income", r.income(), In::kEuros);
+    put("required_reserve", r.required_reserve(), In::kEuros);
     j["coverage_basis_points"] = r.coverage_basis_points();
     j["office_cash_basis_points"] = r.office_cash_basis_points();
     j["covered"] = r.fund() >= r.required_reserve();

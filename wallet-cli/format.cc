@@ -191,7 +191,8 @@ std::string MemoProblem(std::string_view memo) {
   return "";
 }
 
-std::string SafeText(std::string_view text, bool keep_newlines) {
+std::string SafeText(std::string_view text, Newlines newlines) {
+  const bool keep_newlines = newlines == Newlines::kKeep;
   std::string out;
   out.reserve(text.size());
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());

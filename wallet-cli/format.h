@@ -90,8 +90,9 @@ std::string MemoProblem(std::string_view memo);
 // (liard::IsHiddenCodePoint: C0 and C1 controls, ESC, DEL, bidi controls and other format
 // characters, invisible ones) becomes a visible escape such as \u{202E}, and a byte that is not
 // UTF-8 becomes \x{FF}, so that nothing can move the cursor, write the clipboard (OSC 52) or
-// reorder a line. With `keep_newlines`, '\n' stays a line break (multi-line messages).
-std::string SafeText(std::string_view text, bool keep_newlines = false);
+// reorder a line. With Newlines::kKeep, '\n' stays a line break (multi-line messages).
+enum class Newlines { kEscape, kKeep };
+std::string SafeText(std::string_view text, Newlines newlines = Newlines::kEscape);
 
 }  // namespace liard::wallet
 

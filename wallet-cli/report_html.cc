@@ -65,7 +65,10 @@ std::string Chart(const ReportInput& in) {
   return svg + "</svg>\n";
 }
 
-std::string Row(std::string_view label, const std::string& value, bool strong = false) {
+enum class Emphasis { kNone, kStrong };
+std::string Row(std::string_view label, const std::string& value,
+                Emphasis emphasis = Emphasis::kNone) {
+  const bool strong = emphasis == Emphasis::kStrong;
   return std::string("<tr><th scope=\"row\">") + HtmlEscape(label) + "</th><td>" +
          (strong ? "<strong>" : "") + HtmlEscape(value) + (strong ? "</strong>" : "") +
          "</td></tr>\n";
@@ -152,7 +155,7 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
   h += "<h2>Reserves</h2>\n<table>\n";
   h += Row("Units in accounts", m.Units(r.circulation_accounts));
   h += Row("Paper notes in circulation", m.Units(r.circulation_paper));
-  h += Row("Circulation", m.Units(r.circulation), true);
+  h += Row("Circulation", m.Units(r.circulation), Emphasis::kStrong);
   h += Row("Guarantee fund (bank)", m.Euros(r.fund));
   h += Row("Required by the rules", m.Euros(r.required));
   h += "<tr><th scope=\"row\">Coverage by the guarantee fund</th><td class=\"" +

@@ -126,7 +126,7 @@ CliStatus Session::Connect() {
     known.currency_code = genesis_.currency_code;
     if (known.node_key_hex.empty()) known.node_key_hex = genesis_key_hex;
     CliStatus w = RememberLedger(target_, known);
-    if (!w.ok()) std::cerr << "liard: warning: " << SafeText(w.message(), true) << "\n";
+    if (!w.ok()) std::cerr << "liard: warning: " << SafeText(w.message(), Newlines::kKeep) << "\n";
   }
   return CliStatus::Ok();
 }
@@ -389,10 +389,10 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
 }
 
 void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {
-  std::cout << SafeText(summary, true) << "\n";
+  std::cout << SafeText(summary, Newlines::kKeep) << "\n";
   const std::string& m = r.message();
   if (!m.empty() && m != "applied" && m != "applied before")
-    std::cout << "node: " << SafeText(m, true) << "\n";
+    std::cout << "node: " << SafeText(m, Newlines::kKeep) << "\n";
   std::cout << "operation " << ToHex(r.operation_id()) << ", journal entry " << r.sequence();
   if (r.duplicate()) std::cout << " (sent before: this is the first result)";
   std::cout << "\n";

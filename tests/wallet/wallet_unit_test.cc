@@ -320,7 +320,7 @@ TEST_CASE("one sanitiser shows every hidden character as a visible escape", "[wa
                  "b") == "a\\u{001B}]52;c;aGk=\\u{0007}b");
   CHECK(SafeText("x\x7fy\u009b2J") == "x\\u{007F}y\\u{009B}2J");
   CHECK(SafeText("line\nnext") == "line\\u{000A}next");
-  CHECK(SafeText("line\nnext", /*keep_newlines=*/true) == "line\nnext");
+  CHECK(SafeText("line\nnext", wallet::Newlines::kKeep) == "line\nnext");
   // Bidi controls and other format characters, and invisible ones.
   CHECK(SafeText("Boulangerie\u202e du Rh\u00f4ne") == "Boulangerie\\u{202E} du Rh\u00f4ne");
   CHECK(SafeText("a\u200db\u2066c\ufeffd\u00ade") == "a\\u{200D}b\\u{2066}c\\u{FEFF}d\\u{00AD}e");
@@ -464,7 +464,7 @@ TEST_CASE("a rules change is told field by field, before and after, and the rest
   CHECK(wallet::RatioWithPercent(1, 3, money) == "1/3");
   CHECK(wallet::RatioWithPercent(25, 1000, money) == "25/1000 (2,5 %)");
   CHECK(wallet::RatioWithPercent(0, 1, money) == "none (0)");
-  CHECK(wallet::RatioWithPercent(1, 1, money, true) == "1/1 (bonus +0 %)");
+  CHECK(wallet::RatioWithPercent(1, 1, money, wallet::RatioOf::kBonus) == "1/1 (bonus +0 %)");
   // A dropped programme, and one added.
   Rules swapped = before;
   swapped.programmes[0].name = "market";
