@@ -41,6 +41,13 @@ void CheckBalancedPerBook(const Delta& delta) {
   LIARD_CHECK(units == 0 && euro == 0);
 }
 
+// Postcondition of Apply and Simulate: a refusal leaves the caller's delta empty, so that a
+// caller who commits it anyway changes nothing.
+void CheckRefusalLeftNothing(const Status& s, const Delta& delta) {
+  LIARD_CHECK(s.ok() || (delta.accounts.empty() && delta.postings.empty() &&
+                         !delta.governance.has_value() && delta.note.empty()));
+}
+
 }  // namespace
 
 Ledger::Ledger(Genesis genesis, Hash id)
@@ -141,7 +148,10 @@ Status Ledger::Preflight(SignedOperation signed_op, VerifiedOperation* out) cons
 
 Status Ledger::Apply(const StateView& state, const VerifiedOperation& verified,
                      const ApplyContext& ctx, Delta* delta) const {
-  return ApplyChecked(state, verified.op(), verified.signed_op().key, verified.id(), ctx, delta);
+  Status s =
+      ApplyChecked(state, verified.op(), verified.signed_op().key, verified.id(), ctx, delta);
+  CheckRefusalLeftNothing(s, *delta);
+  return s;
 }
 
 Status Ledger::Simulate(const StateView& state, const Operation& op, const PublicKey& key,
@@ -150,7 +160,9 @@ Status Ledger::Simulate(const StateView& state, const Operation& op, const Publi
   Status s = CheckShape(op);
   if (!s.ok()) return s;
   // A simulated proposal has no id yet: it is known only once the body is signed.
-  return ApplyChecked(state, op, key, Hash{}, ctx, delta);
+  s = ApplyChecked(state, op, key, Hash{}, ctx, delta);
+  CheckRefusalLeftNothing(s, *delta);
+  return s;
 }
 
 Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
