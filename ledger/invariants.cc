@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ledger/amount.h"
+#include "ledger/limits.h"
 
 namespace liard {
 namespace {
@@ -96,12 +97,9 @@ Status BalanceCeiling::Check(const StateView& before, const Delta& delta,
     for (const auto& a : delta.accounts)
       if (a.id == key.owner) account = &a;
     if (account == nullptr) continue;
-    const KindLimits* l = rules.LimitsFor(account->kind);
-    if (l != nullptr && l->balance_ceiling > 0 && balance > l->balance_ceiling)
-      return Status(Code::kBalanceCeiling,
-                    "the balance of the account '" + account->name + "' would pass the " +
-                        std::string(KindName(account->kind)) + " ceiling of " +
-                        FormatAmount(Amount(l->balance_ceiling), decimals_, currency_code_));
+    Status s =
+        CheckBalanceCeiling(rules, *account, balance, UnitsFormat{decimals_, currency_code_});
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -59,7 +59,8 @@ class ReserveCovered final : public Invariant {
 };
 
 // No member account that the delta credits ends above its kind's balance ceiling (rules'
-// limits). An account already above a ceiling the board lowered may still spend.
+// limits, checked by CheckBalanceCeiling in limits.h). An account already above a ceiling the
+// board lowered may still spend.
 // Its refusal names the account and the ceiling (public rules), never the balance: the signer
 // is not the account credited and may not read it.
 class BalanceCeiling final : public Invariant {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/account.h"
@@ -74,17 +75,10 @@ struct Rules {
   std::vector<Programme> programmes;
   std::vector<KindLimits> limits;  // at most one per kind
 
-  const KindLimits* LimitsFor(AccountKind kind) const {
-    for (const auto& l : limits)
-      if (l.kind == kind) return &l;
-    return nullptr;
-  }
-
-  const Programme* FindProgramme(std::string_view name) const {
-    for (const auto& p : programmes)
-      if (p.name == name) return &p;
-    return nullptr;
-  }
+  // The limits of `kind` (limits.h checks them), or null when the rules set none.
+  const KindLimits* LimitsFor(AccountKind kind) const;
+  // The programme named `name`, or null.
+  const Programme* FindProgramme(std::string_view name) const;
 };
 
 // A programme's id, the owner of its budget account: SHA-256("liard/v1/programme\0" || name).
@@ -93,9 +87,7 @@ bool IsValidProgrammeName(std::string_view name);
 
 // True when the rules set a field that only version 3 ledgers read (conversion.member_kinds,
 // conversion.office_cash_ceiling); older ledgers refuse such rules.
-inline bool HasOfficeConversionRules(const Rules& rules) {
-  return rules.conversion.member_kinds != 0 || rules.conversion.office_cash_ceiling != 0;
-}
+bool HasOfficeConversionRules(const Rules& rules);
 
 // Checks rules are coherent (ratios, ranges, unique programme and limit entries); the
 // message names what is wrong. Genesis validation and SetRules decisions both use it.

@@ -1,0 +1,73 @@
+// The operation families. Each file of ledger/ops/ holds, for its operations, both the
+// preflight (phase 1: the payload's shape, no state) and the apply (phases 2 and 3: checks
+// against the state, then the delta), side by side, as rippled's transactors hold
+// preflight/preclaim/doApply. Ledger (ledger.cc) drives the phases and dispatches here by the
+// payload's type: adding a payload type to Payload without its Preflight and Apply does not
+// compile.
+//
+// Preflight(op, payload): checks that need no state; refusals are the payload's own codes.
+// Apply(ctx, payload): the actor was checked (exists, active, signing key, sequence, permitted);
+// reads ctx.state, appends postings and records to ctx.delta. On refusal the driver drops the
+// whole delta, so an Apply may refuse after it has posted.
+#ifndef LIARD_LEDGER_OPS_OPS_H_
+#define LIARD_LEDGER_OPS_OPS_H_
+
+#include <string_view>
+
+#include "ledger/operation.h"
+#include "ledger/ops/context.h"
+#include "ledger/status.h"
+
+namespace liard::ops {
+
+// transfer.cc: payments between members.
+Status Preflight(const Operation& op, const Transfer& t);
+Status Apply(OpContext& ctx, const Transfer& t);
+Status Preflight(const Operation& op, const MultiTransfer& m);
+Status Apply(OpContext& ctx, const MultiTransfer& m);
+
+// conversion.cc: euros into units at an exchange office, with a programme's bonus.
+Status Preflight(const Operation& op, const Conversion& c);
+Status Apply(OpContext& ctx, const Conversion& c);
+
+// notes.cc: paper notes sold for euros, redeemed by merchants.
+Status Preflight(const Operation& op, const NoteSale& n);
+Status Apply(OpContext& ctx, const NoteSale& n);
+Status Preflight(const Operation& op, const NoteRedemption& n);
+Status Apply(OpContext& ctx, const NoteRedemption& n);
+
+// reconversion.cc: a merchant's units back into euros, less the fee.
+Status Preflight(const Operation& op, const Reconversion& r);
+Status Apply(OpContext& ctx, const Reconversion& r);
+// The euro side of reconverting `units` already withdrawn from `merchant` or from paper.
+Status Reconvert(OpContext& ctx, const AccountId& merchant, int64_t units);
+
+// treasury.cc: the treasurer's records of the bank account.
+Status Preflight(const Operation& op, const Deposit& d);
+Status Apply(OpContext& ctx, const Deposit& d);
+Status Preflight(const Operation& op, const Payout& p);
+Status Apply(OpContext& ctx, const Payout& p);
+Status Preflight(const Operation& op, const FundProgramme& f);
+Status Apply(OpContext& ctx, const FundProgramme& f);
+
+// accounts.cc: opening accounts, renewing memberships.
+Status Preflight(const Operation& op, const OpenAccount& o);
+Status Apply(OpContext& ctx, const OpenAccount& o);
+Status Preflight(const Operation& op, const RenewMembership& r);
+Status Apply(OpContext& ctx, const RenewMembership& r);
+// Opens the account, whoever asked (an office's OpenAccount, or a board decision).
+Status Open(OpContext& ctx, const OpenAccount& o);
+// Version 3: a key an operation installs must be able to verify a signature.
+Status CheckAccountKey(const PublicKey& key, std::string_view what);
+
+// board.cc: proposals, approvals, withdrawals, and the decisions they execute.
+Status Preflight(const Operation& op, const Propose& p);
+Status Apply(OpContext& ctx, const Propose& p);
+Status Preflight(const Operation& op, const Approve& a);
+Status Apply(OpContext& ctx, const Approve& a);
+Status Preflight(const Operation& op, const Withdraw& w);
+Status Apply(OpContext& ctx, const Withdraw& w);
+
+}  // namespace liard::ops
+
+#endif  // LIARD_LEDGER_OPS_OPS_H_

@@ -1,0 +1,23 @@
+// Rules: look-ups in the money rules. ValidateRules lives with the genesis checks (genesis.cc),
+// ProgrammeId and IsValidProgrammeName with the money arithmetic (money.cc).
+#include "ledger/rules.h"
+
+namespace liard {
+
+const KindLimits* Rules::LimitsFor(AccountKind kind) const {
+  for (const auto& l : limits)
+    if (l.kind == kind) return &l;
+  return nullptr;
+}
+
+const Programme* Rules::FindProgramme(std::string_view name) const {
+  for (const auto& p : programmes)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+bool HasOfficeConversionRules(const Rules& rules) {
+  return rules.conversion.member_kinds != 0 || rules.conversion.office_cash_ceiling != 0;
+}
+
+}  // namespace liard
