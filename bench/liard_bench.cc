@@ -35,11 +35,11 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
+#include "bench/pg_baseline.h"
 #include "ledger/crypto.h"
 #include "ledger/operation.h"
 #include "liard/v1/node.grpc.pb.h"
-#include "node/bench_util.h"
-#include "node/pg_baseline.h"
 #include "proto/codec.h"
 
 namespace liard::bench {
@@ -94,8 +94,8 @@ uint64_t FixedTransfers(const Options& o) {
                "SubmitBatch calls of --batch-size, then --rate unary transfers/s for\n"
                "--rate-seconds (open loop); then the same unary and batch workload against a\n"
                "PostgreSQL ledger it starts in a temporary directory (binaries from --pg-bin,\n"
-               "default the newest /usr/lib/postgresql/*/bin). --node defaults to liard-node\n"
-               "beside this program.\n",
+               "default the newest /usr/lib/postgresql/*/bin). --node defaults to\n"
+               "../node/liard-node from this program's folder (the build tree's layout).\n",
                problem.c_str());
   std::exit(2);
 }
@@ -173,7 +173,7 @@ Options ParseOptions(int argc, char** argv) {
   if (o.node.empty()) {
     std::error_code ec;
     fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) o.node = (self.parent_path() / "liard-node").string();
+    if (!ec) o.node = (self.parent_path().parent_path() / "node" / "liard-node").string();
   }
   if (o.node.empty() || access(o.node.c_str(), X_OK) != 0)
     Usage("--node " + o.node + " is not an executable");

@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
-#include "node/bench_util.h"
 #include "node/store.h"
 #include "proto/codec.h"
 

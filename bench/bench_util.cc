@@ -1,5 +1,5 @@
 // Helpers shared by the benchmark programs: statistics, the machine, keys, the node process.
-#include "node/bench_util.h"
+#include "bench/bench_util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // The PostgreSQL baseline of liard-bench; see pg_baseline.h.
-#include "node/pg_baseline.h"
+#include "bench/pg_baseline.h"
 
 #include <arpa/inet.h>
 #include <glob.h>
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "node/bench_util.h"
+#include "bench/bench_util.h"
 
 namespace liard::bench {
 namespace {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "ledger/journal.h"
-#include "node/bench_util.h"
 
 namespace liard::bench {
 namespace {
