@@ -60,10 +60,17 @@ bool WaitHealth(const NodeProcess& node, int want) {
   return false;
 }
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
+// Initialises a ledger in tmp/data, runs the node on it for one payment (alice's, sequence 1)
+// and stops it; returns the data directory.
+std::string LedgerWithOnePayment(const TempDir& tmp) {
+  const std::string data = tmp.Join("data");
+  InitLedger(data, StandardGenesis());
+  NodeProcess node(data);
+  node.Start();
+  Client c(node.channel());
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
+  REQUIRE(node.Stop() == 0);
+  return data;
 }
 
 // The latest entry time of the journal.
@@ -111,15 +118,7 @@ TEST_CASE("a restart with the clock a year past the journal writes only with --t
           "[clock]") {
   TempDir tmp;
   FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  {
-    NodeProcess node(data);
-    node.Start();
-    Client c(node.channel());
-    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
-    REQUIRE(node.Stop() == 0);
-  }
+  const std::string data = LedgerWithOnePayment(tmp);
   clock.Set("+365d");
   {
     NodeProcess node(data);
@@ -146,15 +145,7 @@ TEST_CASE("a restart with the clock a year past the journal writes only with --t
 TEST_CASE("a restart with the clock a day behind the journal refuses writes", "[clock]") {
   TempDir tmp;
   FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  {
-    NodeProcess node(data);
-    node.Start();
-    Client c(node.channel());
-    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
-    REQUIRE(node.Stop() == 0);
-  }
+  const std::string data = LedgerWithOnePayment(tmp);
   clock.Set("-1d");
   NodeProcess node(data);
   node.Start();

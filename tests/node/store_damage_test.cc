@@ -15,6 +15,7 @@
 #include "node/head_anchor.h"
 #include "node/store.h"
 #include "proto/codec.h"
+#include "tests/e2e/data_files.h"
 #include "tests/e2e/tamper.h"
 #include "tests/ledger/fixture.h"
 #include "tests/node/store_fixture.h"
@@ -40,17 +41,20 @@ void CrashCopy(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive);
 }
 
-// The largest write-ahead log file of `dir`.
+// A ledger of `entries` acknowledged entries in `dir`, and in `image` the copy of its directory
+// that a SIGKILL leaves.
+void KilledImage(const std::string& dir, const std::string& image, int entries) {
+  Fixture f = TwoMembers();
+  Chain chain(f);
+  auto store = Prepare(dir, f, chain, entries);
+  CrashCopy(dir, image);
+}
+
+// The largest write-ahead log file of `dir`, which must have one.
 std::string WalOf(const std::string& dir) {
-  std::string best;
-  uintmax_t size = 0;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".log" && e.file_size() > size) {
-      size = e.file_size();
-      best = e.path().string();
-    }
-  REQUIRE(size > 0);
-  return best;
+  std::string wal = testing::LargestWal(dir);
+  REQUIRE_FALSE(wal.empty());
+  return wal;
 }
 
 std::string ReadAll(const std::string& path) {
@@ -61,15 +65,6 @@ void WriteAll(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << data;
   REQUIRE(out.good());
-}
-
-// Flips 16 bytes at `fraction` of the file.
-void FlipBytes(const std::string& path, double fraction) {
-  std::string data = ReadAll(path);
-  size_t at = static_cast<size_t>(static_cast<double>(data.size()) * fraction);
-  REQUIRE(at + 16 <= data.size());
-  for (size_t i = at; i < at + 16; ++i) data[i] = static_cast<char>(~data[i]);
-  WriteAll(path, data);
 }
 
 // The files of `dir` that hold data, and their bytes.
@@ -114,23 +109,15 @@ void RequireRefused(const std::string& dir, const std::string& detail) {
 TEST_CASE("a write-ahead log with 16 bytes flipped at 30 percent is refused at open",
           "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
-  FlipBytes(WalOf(image.path()), 0.30);
+  KilledImage(dir.path(), image.path(), 3000);
+  REQUIRE(testing::FlipBytes(WalOf(image.path()), 0.30));
   RequireRefused(image.path(), "its write-ahead log is corrupted");
 }
 
 TEST_CASE("a write-ahead log truncated to half is refused at open as lost entries",
           "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
+  KilledImage(dir.path(), image.path(), 3000);
   std::string wal = WalOf(image.path());
   fs::resize_file(wal, fs::file_size(wal) / 2);
   RequireRefused(image.path(), "lost acknowledged entries");
@@ -139,11 +126,7 @@ TEST_CASE("a write-ahead log truncated to half is refused at open as lost entrie
 
 TEST_CASE("a deleted write-ahead log is refused at open as lost entries", "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
+  KilledImage(dir.path(), image.path(), 3000);
   fs::remove(WalOf(image.path()));
   RequireRefused(image.path(), "it lost acknowledged entries 1..3000: its head is entry 0");
 }
@@ -387,7 +370,7 @@ TEST_CASE("a corrupted table file of the journal's recent entries fails the star
     for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
   }
   REQUIRE_FALSE(journal_sst.empty());
-  FlipBytes(journal_sst, 0.30);
+  REQUIRE(testing::FlipBytes(journal_sst, 0.30));
   std::unique_ptr<Store> store;
   Status s = Store::Open(dir.path(), /*create=*/false, &store);
   if (s.ok()) {

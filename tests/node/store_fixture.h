@@ -52,6 +52,14 @@ inline std::unique_ptr<node::Store> OpenStore(const std::string& dir, bool creat
   return store;
 }
 
+// Opens the store in `dir` and loads it into a state of digest rule `rule`: the Load's result.
+inline Status ReopenAndLoad(const std::string& dir, uint32_t rule = kStateDigestSum) {
+  auto store = OpenStore(dir, /*create=*/false);
+  MemoryState loaded(rule);
+  node::HeadState head;
+  return store->Load(&loaded, &head);
+}
+
 // Builds journal entries the way the node's applier does: sign, decode, preflight, apply, commit
 // the delta to the working state, and chain the entry to the previous one.
 class Chain {

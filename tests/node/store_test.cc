@@ -29,6 +29,7 @@ using testing::Member;
 using testing::Chain;
 using testing::Contains;
 using testing::OpenStore;
+using testing::ReopenAndLoad;
 using testing::TempDir;
 
 // Everything a state holds, in a fixed order, to compare two states record by record.
@@ -415,10 +416,7 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
       REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["balances"], BalanceKeyBytes(alice)).ok());
     });
   }
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "altered or damaged"));
   CHECK(Contains(s.message(), dir.path()));
@@ -461,10 +459,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
     CHECK(head.sequence == 3);
   }
   SECTION("loaded under rule 1: refused, naming the rule") {
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded;
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path());
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "meta/digest is not 32 bytes"));
   }
@@ -476,10 +471,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
       v[32 + 1] = static_cast<char>(AccountStatus::kFrozen);  // after the key and the kind
       REQUIRE(db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(bob.view()), v).ok());
     });
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded(kStateDigestLtHash);
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path(), kStateDigestLtHash);
     INFO(s.ToString());
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "altered or damaged"));
@@ -489,10 +481,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
     Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
       REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", stored.substr(0, 32)).ok());
     });
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded(kStateDigestLtHash);
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path(), kStateDigestLtHash);
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "meta/digest is not 2048 bytes"));
   }
@@ -571,10 +560,7 @@ TEST_CASE("a governance record altered behind the store's back makes loading fai
     });
     expect = "meta/governance is missing";
   }
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   INFO(s.ToString());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), expect));
@@ -614,10 +600,7 @@ TEST_CASE("a journal that ends before the head does not load", "[node][store]") 
   Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
     REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["journal"], U64Bytes(2)).ok());
   });
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "the head is entry 2 but the journal ends at entry 1"));
 }
@@ -635,10 +618,7 @@ TEST_CASE("a record that does not decode is reported with its column family and 
     REQUIRE(
         db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(alice.view()), "abc").ok());
   });
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "accounts/" + ToHex(alice)));
 }
