@@ -82,12 +82,10 @@ int64_t LatestEntryTime(Client& c) {
 
 TEST_CASE("a clock jump of a year while running stops writes until the clock is back", "[clock]") {
   TempDir tmp;
-  FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  NodeProcess node(data);
-  node.Start();
-  Client c(node.channel());
+  FakeClock clock(tmp);  // before the node starts, so that it runs under libfaketime
+  RunningLedger ledger;
+  NodeProcess& node = ledger.node;
+  Client& c = ledger.client();
   REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
   REQUIRE(LedgerHealth(node) == 1);
 

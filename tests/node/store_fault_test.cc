@@ -36,6 +36,23 @@ void WaitForSettle() {
   std::this_thread::sleep_for(HeadAnchor::kSettleDelay + std::chrono::milliseconds(80));
 }
 
+// A ledger of 200 entries in a temporary directory, its store open on a FaultEnv.
+struct FaultyLedger {
+  TempDir dir;
+  FaultEnv env;
+  Fixture f = TwoMembers();
+  Chain chain{f};
+  std::unique_ptr<Store> store = Prepare(dir.path(), f, chain, 200, env);
+
+  // The power goes: nothing more reaches the disk, the store is closed, and every file keeps
+  // only what was synced.
+  void PowerCut() {
+    env.Crash();
+    store.reset();
+    env.DropUnsyncedData();
+  }
+};
+
 // What the store in `dir` holds after a restart on a healthy disk.
 struct Reopened {
   std::unique_ptr<Store> store;
@@ -76,11 +93,8 @@ TEST_CASE(
   };
   for (const Case& c : cases) {
     INFO(c.name);
-    TempDir dir;
-    FaultEnv env;
-    Fixture f = TwoMembers();
-    Chain chain(f);
-    auto store = Prepare(dir.path(), f, chain, 200, env);
+    FaultyLedger l;
+    auto& [dir, env, f, chain, store] = l;
     const HeadState durable = chain.head();
     const Hash durable_digest = f.state().digest();
 
@@ -104,9 +118,7 @@ TEST_CASE(
     CHECK(hash == durable.head_hash);
 
     // The power goes; the node starts again on a healthy disk.
-    env.Crash();
-    store.reset();
-    env.DropUnsyncedData();
+    l.PowerCut();
     Reopened r = Reopen(dir.path());
     CHECK(r.head.sequence == 200);
     CHECK(r.head.head_hash == durable.head_hash);
@@ -115,13 +127,40 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "an Append whose head anchor cannot be written fails, and a restart keeps the group "
+    "its log made durable",
+    "[node][store][fault]") {
+  FaultyLedger l;
+  auto& [dir, env, f, chain, store] = l;
+  WaitForSettle();  // 200 is acknowledged in the anchor
+  // The anchor's fsync fails: the group is never recorded as in flight, so never acknowledged,
+  // even though RocksDB's synced write of it succeeded.
+  env.Fail(FaultFile::kAnchor, FaultOp::kSync, EIO);
+  Status s = store->Append(TransferGroup(f, chain, 100), f.state());
+  INFO(s.ToString());
+  CHECK(env.faults_injected() > 0);
+  CHECK(s.code() == Code::kIOError);
+  CHECK(Contains(s.message(), "cannot write the head anchor " + dir.path() + "/head-anchor"));
+  CHECK(Contains(s.message(), "Input/output error"));  // the errno the anchor's fsync returned
+  const HeadState group = chain.head();
+  l.PowerCut();
+
+  // The group is durable in the database, above the anchor's acknowledged entry (200): it opens,
+  // as a group in flight at a crash does, and the anchor moves up to it.
+  Reopened r = Reopen(dir.path());
+  CHECK(r.head.sequence == 300);
+  CHECK(r.head.head_hash == group.head_hash);
+  AnchorRecord anchor;
+  uint64_t counter = 0;
+  REQUIRE(ReadHeadAnchor(dir.path() + "/head-anchor", &anchor, &counter).ok());
+  CHECK(anchor.acknowledged == 300);
+}
+
 TEST_CASE("a write-ahead log record torn by a crash is dropped at start-up, never served",
           "[node][store][fault]") {
-  TempDir dir;
-  FaultEnv env;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 200, env);
+  FaultyLedger l;
+  auto& [dir, env, f, chain, store] = l;
   const HeadState durable = chain.head();
   const uintmax_t wal_before = WalBytes(dir.path());
 
@@ -130,8 +169,7 @@ TEST_CASE("a write-ahead log record torn by a crash is dropped at start-up, neve
   INFO(s.ToString());
   CHECK(s.code() == Code::kIOError);
   CHECK(env.faults_injected() > 0);
-  store.reset();
-  env.DropUnsyncedData();
+  l.PowerCut();
   // Part of the group's record is on disk: the log ends in a torn record.
   CHECK(WalBytes(dir.path()) > wal_before);
 
@@ -150,11 +188,8 @@ TEST_CASE("a write-ahead log record torn by a crash is dropped at start-up, neve
 
 TEST_CASE("a head anchor slot torn by a crash is ignored: the other slot vouches for the head",
           "[node][store][fault]") {
-  TempDir dir;
-  FaultEnv env;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 200, env);
+  FaultyLedger l;
+  auto& [dir, env, f, chain, store] = l;
   WaitForSettle();
   // Group 201..300 is acknowledged; the anchor's write that records it so (its second write:
   // the settle, 20 ms after the one that recorded the group in flight) is torn by a crash.
@@ -163,8 +198,7 @@ TEST_CASE("a head anchor slot torn by a crash is ignored: the other slot vouches
   const HeadState acknowledged = chain.head();
   WaitForSettle();
   CHECK(env.faults_injected() == 1);
-  store.reset();
-  env.DropUnsyncedData();
+  l.PowerCut();
 
   // One slot is torn; the other records 200 as acknowledged and 300 as in flight.
   std::ifstream in(dir.path() + "/head-anchor", std::ios::binary);
@@ -195,18 +229,13 @@ TEST_CASE("a head anchor slot torn by a crash is ignored: the other slot vouches
 
 TEST_CASE("a disk that lied about its syncs lost acknowledged entries: the store refuses to start",
           "[node][store][fault]") {
-  TempDir dir;
-  FaultEnv env;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 200, env);
+  FaultyLedger l;
+  auto& [dir, env, f, chain, store] = l;
   // The log's syncs now return at once and keep nothing; the anchor's are real.
   env.LieAboutSyncs(FaultFile::kWal);
   testing::AppendGroups(store.get(), f, chain, 1, 100);
   WaitForSettle();  // 300 is acknowledged in the anchor
-  env.Crash();
-  store.reset();
-  env.DropUnsyncedData();
+  l.PowerCut();
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<Store> reopened;
