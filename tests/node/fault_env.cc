@@ -442,6 +442,12 @@ void FaultEnv::Heal() {
   state_->lie.reset();
 }
 
+std::string FaultEnv::SyncedBytes(const std::string& path) const {
+  std::lock_guard lock(state_->mu);
+  auto it = state_->synced_bytes.find(path);
+  return it == state_->synced_bytes.end() ? "" : it->second;
+}
+
 int FaultEnv::faults_injected() const {
   std::lock_guard lock(state_->mu);
   return state_->injected;

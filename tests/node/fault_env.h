@@ -62,6 +62,9 @@ class FaultEnv final : public node::StorageEnv {
   // Ends every fault (not a crash).
   void Heal();
 
+  // What a power cut now would leave of `path`, a file the anchor's calls wrote ("" if none).
+  std::string SyncedBytes(const std::string& path) const;
+
   // How many operations a fault has hit so far: a test checks that its fault was hit.
   int faults_injected() const;
 

@@ -31,9 +31,35 @@ using testing::TempDir;
 using testing::TransferGroup;
 using testing::TwoMembers;
 
-// Longer than the head anchor's settle delay: the last acknowledgement is in the anchor.
-void WaitForSettle() {
-  std::this_thread::sleep_for(HeadAnchor::kSettleDelay + std::chrono::milliseconds(80));
+// Waits (up to 10 s: the settle runs 20 ms after an acknowledgement, later on a busy machine)
+// until `done()`; false if it never was.
+template <typename F>
+bool WaitUntil(F done) {
+  for (int i = 0; i < 1'000 && !done(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return done();
+}
+
+// Until the anchor in `dir` durably records `sequence` as acknowledged (its settle was written
+// and synced): what a power cut would leave of it, as ReadHeadAnchor picks its current slot.
+bool WaitForAnchor(const FaultEnv& env, const std::string& dir, uint64_t sequence) {
+  return WaitUntil([&] {
+    const std::string bytes = env.SyncedBytes(dir + "/head-anchor");
+    AnchorRecord current;
+    uint64_t current_counter = 0;
+    bool found = false;
+    for (size_t i = 0; bytes.size() == kHeadAnchorFileSize && i < 2; ++i) {
+      AnchorRecord r;
+      uint64_t c = 0;
+      if (DecodeAnchorSlot(bytes.substr(i * kHeadAnchorSlotSize, kHeadAnchorSlotSize), &r, &c) &&
+          (!found || c > current_counter)) {
+        current = r;
+        current_counter = c;
+        found = true;
+      }
+    }
+    return found && current.acknowledged == sequence;
+  });
 }
 
 // A ledger of 200 entries in a temporary directory, its store open on a FaultEnv.
@@ -133,7 +159,7 @@ TEST_CASE(
     "[node][store][fault]") {
   FaultyLedger l;
   auto& [dir, env, f, chain, store] = l;
-  WaitForSettle();  // 200 is acknowledged in the anchor
+  REQUIRE(WaitForAnchor(env, dir.path(), 200));
   // The anchor's fsync fails: the group is never recorded as in flight, so never acknowledged,
   // even though RocksDB's synced write of it succeeded.
   env.Fail(FaultFile::kAnchor, FaultOp::kSync, EIO);
@@ -190,14 +216,13 @@ TEST_CASE("a head anchor slot torn by a crash is ignored: the other slot vouches
           "[node][store][fault]") {
   FaultyLedger l;
   auto& [dir, env, f, chain, store] = l;
-  WaitForSettle();
+  REQUIRE(WaitForAnchor(env, dir.path(), 200));
   // Group 201..300 is acknowledged; the anchor's write that records it so (its second write:
   // the settle, 20 ms after the one that recorded the group in flight) is torn by a crash.
   env.TearNextWrite(FaultFile::kAnchor, /*skip=*/1);
   testing::AppendGroups(store.get(), f, chain, 1, 100);
   const HeadState acknowledged = chain.head();
-  WaitForSettle();
-  CHECK(env.faults_injected() == 1);
+  CHECK(WaitUntil([&] { return env.faults_injected() == 1; }));
   l.PowerCut();
 
   // One slot is torn; the other records 200 as acknowledged and 300 as in flight.
@@ -234,7 +259,7 @@ TEST_CASE("a disk that lied about its syncs lost acknowledged entries: the store
   // The log's syncs now return at once and keep nothing; the anchor's are real.
   env.LieAboutSyncs(FaultFile::kWal);
   testing::AppendGroups(store.get(), f, chain, 1, 100);
-  WaitForSettle();  // 300 is acknowledged in the anchor
+  REQUIRE(WaitForAnchor(env, dir.path(), 300));
   l.PowerCut();
 
   for (int attempt = 0; attempt < 2; ++attempt) {
