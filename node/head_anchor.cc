@@ -1,10 +1,6 @@
 // HeadAnchor: the file format is described in head_anchor.h.
 #include "node/head_anchor.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -41,25 +37,12 @@ Hash GetHash(const char* p) {
 
 std::string Errno(int err) { return std::strerror(err); }
 
-// Writes all of `data` at `offset`.
-bool PwriteAll(int fd, std::string_view data, off_t offset) {
-  while (!data.empty()) {
-    ssize_t n = ::pwrite(fd, data.data(), data.size(), offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-    offset += n;
-  }
-  return true;
-}
-
-Status SyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status(Code::kIOError, "cannot open " + dir + ": " + Errno(errno));
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status(Code::kIOError, "cannot sync " + dir + ": " + Errno(err));
+Status SyncDirectory(StorageEnv& env, const std::string& dir) {
+  std::unique_ptr<StorageFile> d;
+  if (int err = env.Open(dir, StorageEnv::OpenMode::kDirectory, &d); err != 0)
+    return Status(Code::kIOError, "cannot open " + dir + ": " + Errno(err));
+  if (int err = d->Sync(/*data_only=*/false); err != 0)
+    return Status(Code::kIOError, "cannot sync " + dir + ": " + Errno(err));
   return Status::Ok();
 }
 
@@ -98,26 +81,14 @@ bool DecodeAnchorSlot(std::string_view s, AnchorRecord* r, uint64_t* counter) {
   return r->pending >= r->acknowledged;
 }
 
-Status ReadHeadAnchor(const std::string& path, AnchorRecord* record, uint64_t* counter) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Status(Code::kNotFound, path + " does not exist");
-    return Status(Code::kIOError, "cannot read " + path + ": " + Errno(errno));
+Status ReadHeadAnchor(const std::string& path, AnchorRecord* record, uint64_t* counter,
+                      StorageEnv& env) {
+  std::string data;
+  if (int err = env.ReadFile(path, kHeadAnchorFileSize + 1, &data); err != 0) {
+    if (err == ENOENT) return Status(Code::kNotFound, path + " does not exist");
+    return Status(Code::kIOError, "cannot read " + path + ": " + Errno(err));
   }
-  std::string data(kHeadAnchorFileSize + 1, '\0');
-  size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return Status(Code::kIOError, "cannot read " + path + ": " + Errno(err));
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
+  const size_t got = data.size();
   if (got != kHeadAnchorFileSize)
     return Status(Code::kCorruption, "the head anchor " + path + " is " + std::to_string(got) +
                                          (got > kHeadAnchorFileSize ? "+" : "") +
@@ -141,42 +112,41 @@ Status ReadHeadAnchor(const std::string& path, AnchorRecord* record, uint64_t* c
 }
 
 Status HeadAnchor::Create(const std::string& path, const AnchorRecord& record,
-                          std::unique_ptr<HeadAnchor>* out) {
+                          std::unique_ptr<HeadAnchor>* out, StorageEnv& env) {
   const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status(Code::kIOError, "cannot create " + tmp + ": " + Errno(errno));
+  std::unique_ptr<StorageFile> file;
+  if (int err = env.Open(tmp, StorageEnv::OpenMode::kCreate, &file); err != 0)
+    return Status(Code::kIOError, "cannot create " + tmp + ": " + Errno(err));
   std::string data = EncodeAnchorSlot(record, 0) + EncodeAnchorSlot(record, 1);
-  if (!PwriteAll(fd, data, 0) || ::fsync(fd) != 0) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
+  int err = file->WriteAt(0, data);
+  if (err == 0) err = file->Sync(/*data_only=*/false);
+  if (err != 0) {
+    file.reset();
+    (void)env.Remove(tmp);
     return Status(Code::kIOError, "cannot write " + tmp + ": " + Errno(err));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
+  if (err = env.Rename(tmp, path); err != 0) {
+    file.reset();
+    (void)env.Remove(tmp);
     return Status(Code::kIOError, "cannot rename " + tmp + " to " + path + ": " + Errno(err));
   }
-  Status s = SyncDirectory(std::filesystem::path(path).parent_path().string());
-  if (!s.ok()) {
-    ::close(fd);
-    return s;
-  }
-  out->reset(new HeadAnchor(path, fd, 1));
+  Status s = SyncDirectory(env, std::filesystem::path(path).parent_path().string());
+  if (!s.ok()) return s;
+  out->reset(new HeadAnchor(path, std::move(file), 1));
   return Status::Ok();
 }
 
-Status HeadAnchor::Open(const std::string& path, uint64_t counter,
-                        std::unique_ptr<HeadAnchor>* out) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return Status(Code::kIOError, "cannot open " + path + ": " + Errno(errno));
-  out->reset(new HeadAnchor(path, fd, counter));
+Status HeadAnchor::Open(const std::string& path, uint64_t counter, std::unique_ptr<HeadAnchor>* out,
+                        StorageEnv& env) {
+  std::unique_ptr<StorageFile> file;
+  if (int err = env.Open(path, StorageEnv::OpenMode::kWrite, &file); err != 0)
+    return Status(Code::kIOError, "cannot open " + path + ": " + Errno(err));
+  out->reset(new HeadAnchor(path, std::move(file), counter));
   return Status::Ok();
 }
 
-HeadAnchor::HeadAnchor(std::string path, int fd, uint64_t counter)
-    : path_(std::move(path)), fd_(fd), counter_(counter) {
+HeadAnchor::HeadAnchor(std::string path, std::unique_ptr<StorageFile> file, uint64_t counter)
+    : path_(std::move(path)), file_(std::move(file)), counter_(counter) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -187,15 +157,15 @@ HeadAnchor::~HeadAnchor() {
   }
   cv_.notify_all();
   thread_.join();
-  ::close(fd_);
 }
 
 Status HeadAnchor::WriteSlot(const AnchorRecord& record) {
   uint64_t next = counter_ + 1;
   std::string slot = EncodeAnchorSlot(record, next);
-  if (!PwriteAll(fd_, slot, static_cast<off_t>((next % 2) * kHeadAnchorSlotSize)) ||
-      ::fdatasync(fd_) != 0)
-    return Status(Code::kIOError, "cannot write the head anchor " + path_ + ": " + Errno(errno));
+  int err = file_->WriteAt((next % 2) * kHeadAnchorSlotSize, slot);
+  if (err == 0) err = file_->Sync(/*data_only=*/true);
+  if (err != 0)
+    return Status(Code::kIOError, "cannot write the head anchor " + path_ + ": " + Errno(err));
   counter_ = next;
   return Status::Ok();
 }

@@ -33,6 +33,7 @@
 
 #include "ledger/crypto.h"
 #include "ledger/status.h"
+#include "node/storage_env.h"
 
 namespace liard::node {
 
@@ -57,10 +58,11 @@ bool DecodeAnchorSlot(std::string_view slot, AnchorRecord* record, uint64_t* cou
 // Reads the anchor file at `path`: kNotFound if it does not exist, kCorruption (naming the file)
 // if it has the wrong size or no intact slot, kIOError if it cannot be read.
 [[nodiscard]] Status ReadHeadAnchor(const std::string& path, AnchorRecord* record,
-                                    uint64_t* counter);
+                                    uint64_t* counter, StorageEnv& env = StorageEnv::Default());
 
-// Writes updates to an anchor file. The fdatasync of each write runs on a thread of its own, so
-// that the store can make the anchor and its RocksDB write durable at the same time.
+// Writes updates to an anchor file, through `env` (node/storage_env.h). The fdatasync of each write
+// runs on a thread of its own, so that the store can make the anchor and its RocksDB write durable
+// at the same time.
 class HeadAnchor {
  public:
   // How long after an acknowledgement (Settle) the writer waits for the next group before it
@@ -72,10 +74,12 @@ class HeadAnchor {
   // Creates `path` holding `record` in both slots, durably (a temporary file, fsynced, renamed
   // over `path`, and the directory fsynced), and returns a writer for it.
   [[nodiscard]] static Status Create(const std::string& path, const AnchorRecord& record,
-                                     std::unique_ptr<HeadAnchor>* out);
+                                     std::unique_ptr<HeadAnchor>* out,
+                                     StorageEnv& env = StorageEnv::Default());
   // Opens an existing, intact anchor file for updates (after ReadHeadAnchor).
   [[nodiscard]] static Status Open(const std::string& path, uint64_t counter,
-                                   std::unique_ptr<HeadAnchor>* out);
+                                   std::unique_ptr<HeadAnchor>* out,
+                                   StorageEnv& env = StorageEnv::Default());
   // Writes a pending settle, then stops the thread and closes the file.
   ~HeadAnchor();
 
@@ -93,12 +97,12 @@ class HeadAnchor {
   const std::string& path() const { return path_; }
 
  private:
-  HeadAnchor(std::string path, int fd, uint64_t counter);
+  HeadAnchor(std::string path, std::unique_ptr<StorageFile> file, uint64_t counter);
   void Run();
   Status WriteSlot(const AnchorRecord& record);  // on the writer thread only
 
   const std::string path_;
-  const int fd_;
+  const std::unique_ptr<StorageFile> file_;
   uint64_t counter_;  // of the last slot written; writer thread only after the start
 
   std::mutex mu_;

@@ -416,9 +416,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::shared_ptr<rocksdb::Cache>
   return o;
 }
 
-OptionsSet MakeOptions() {
+OptionsSet MakeOptions(StorageEnv& env) {
   OptionsSet s;
   auto& d = s.db;
+  d.env = env.rocksdb_env();
   d.max_background_jobs = 2;
   // Bounded, so that the node can keep descriptors for the store out of reach of clients
   // (store.h); table files beyond it are reopened through the table cache when read.
@@ -512,6 +513,7 @@ class BatchQueue {
 
 struct Store::Impl {
   std::string dir;
+  StorageEnv* env = nullptr;  // the files' seam (node/storage_env.h)
   std::unique_ptr<rocksdb::DB> db;
   rocksdb::ColumnFamilyHandle* cf[kCfCount] = {};
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // what to destroy on close
@@ -614,7 +616,7 @@ struct Store::Impl {
     const std::string path = AnchorPath();
     AnchorRecord r;
     uint64_t counter = 0;
-    Status s = ReadHeadAnchor(path, &r, &counter);
+    Status s = ReadHeadAnchor(path, &r, &counter, *env);
     std::string mark;
     Status ms = Get(kMeta, kHeadAnchorKey, &mark);
     if (!ms.ok() && ms.code() != Code::kNotFound) return ms;
@@ -625,7 +627,7 @@ struct Store::Impl {
                        ", which records the last acknowledged entry, was removed");
       // A database from before the anchor: its head is all it can vouch for.
       AnchorRecord now{ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash};
-      s = HeadAnchor::Create(path, now, &anchor);
+      s = HeadAnchor::Create(path, now, &anchor, *env);
       if (!s.ok()) return s;
       anchor_created = true;
       return PutMark();
@@ -658,7 +660,7 @@ struct Store::Impl {
       return Damaged("its entry " + std::to_string(r.acknowledged) +
                      " is not the one its head anchor " + path +
                      " records as acknowledged: its history was rewritten");
-    s = HeadAnchor::Open(path, counter, &anchor);
+    s = HeadAnchor::Open(path, counter, &anchor, *env);
     if (!s.ok()) return s;
     AnchorRecord now{ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash};
     if (!marked) {
@@ -872,8 +874,9 @@ struct Store::Impl {
         {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    rocksdb::Status s =
-        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, only_default, &handles, &raw);
+    rocksdb::DBOptions options;
+    options.env = env->rocksdb_env();
+    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, dir, only_default, &handles, &raw);
     if (!s.ok()) return FromRocks(s, "looking into the database");
     std::unique_ptr<rocksdb::DB> other(raw);
     Status result = IsEmpty(other.get(), handles[0], "the default column family", empty);
@@ -908,10 +911,12 @@ struct Store::Impl {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
-Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* out) {
+Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* out,
+                   StorageEnv& env) {
   namespace fs = std::filesystem;
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
+  impl->env = &env;
   const std::string no_db = "no liard database in " + dir +
                             ": give the right data directory, or initialise a new ledger there";
 
@@ -929,7 +934,7 @@ Status Store::Open(const std::string& dir, bool create, std::unique_ptr<Store>* 
     return Status(Code::kInvalidArgument, dir + " is not a directory");
   }
 
-  OptionsSet opts = MakeOptions();
+  OptionsSet opts = MakeOptions(env);
   opts.db.create_if_missing = create;
   opts.db.create_missing_column_families = create;
 
@@ -1093,7 +1098,7 @@ Status Store::Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
   // Then the anchor, then its mark: a crash between them leaves a database that the next open
   // completes (an anchor without its mark) or anchors anew (no anchor, no mark).
   s = HeadAnchor::Create(m.AnchorPath(), AnchorRecord{ledger_id, 0, ledger_id, 0, ledger_id},
-                         &m.anchor);
+                         &m.anchor, *m.env);
   if (!s.ok()) return s;
   s = m.PutMark();
   if (!s.ok()) return s;

@@ -12,6 +12,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
+#include "node/storage_env.h"
 
 namespace liard::node {
 
@@ -57,8 +58,11 @@ class Store {
   // MANIFEST is missing, or its head is below (or its history differs from) what the head anchor
   // DIR/head-anchor (node/head_anchor.h) records as acknowledged, or the anchor was removed.
   // A database from before the anchor gets one at its head (created_head_anchor()).
-  [[nodiscard]] static Status Open(const std::string& dir, bool create,
-                                   std::unique_ptr<Store>* out);
+  // Every file of the database and the anchor is written through `env` (node/storage_env.h;
+  // the real file system by default, a fault-injecting one in tests), which must outlive the
+  // store.
+  [[nodiscard]] static Status Open(const std::string& dir, bool create, std::unique_ptr<Store>* out,
+                                   StorageEnv& env = StorageEnv::Default());
   // Flushes the memtables (so the next start-up replays no WAL) and closes the database.
   ~Store();
 

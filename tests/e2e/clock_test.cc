@@ -60,10 +60,17 @@ bool WaitHealth(const NodeProcess& node, int want) {
   return false;
 }
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
+// Initialises a ledger in tmp/data, runs the node on it for one payment (alice's, sequence 1)
+// and stops it; returns the data directory.
+std::string LedgerWithOnePayment(const TempDir& tmp) {
+  const std::string data = tmp.Join("data");
+  InitLedger(data, StandardGenesis());
+  NodeProcess node(data);
+  node.Start();
+  Client c(node.channel());
+  REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
+  REQUIRE(node.Stop() == 0);
+  return data;
 }
 
 // The latest entry time of the journal.
@@ -75,12 +82,10 @@ int64_t LatestEntryTime(Client& c) {
 
 TEST_CASE("a clock jump of a year while running stops writes until the clock is back", "[clock]") {
   TempDir tmp;
-  FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  NodeProcess node(data);
-  node.Start();
-  Client c(node.channel());
+  FakeClock clock(tmp);  // before the node starts, so that it runs under libfaketime
+  RunningLedger ledger;
+  NodeProcess& node = ledger.node;
+  Client& c = ledger.client();
   REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
   REQUIRE(LedgerHealth(node) == 1);
 
@@ -111,15 +116,7 @@ TEST_CASE("a restart with the clock a year past the journal writes only with --t
           "[clock]") {
   TempDir tmp;
   FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  {
-    NodeProcess node(data);
-    node.Start();
-    Client c(node.channel());
-    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
-    REQUIRE(node.Stop() == 0);
-  }
+  const std::string data = LedgerWithOnePayment(tmp);
   clock.Set("+365d");
   {
     NodeProcess node(data);
@@ -146,15 +143,7 @@ TEST_CASE("a restart with the clock a year past the journal writes only with --t
 TEST_CASE("a restart with the clock a day behind the journal refuses writes", "[clock]") {
   TempDir tmp;
   FakeClock clock(tmp);
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  {
-    NodeProcess node(data);
-    node.Start();
-    Client c(node.channel());
-    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1, 1)).status.ok());
-    REQUIRE(node.Stop() == 0);
-  }
+  const std::string data = LedgerWithOnePayment(tmp);
   clock.Set("-1d");
   NodeProcess node(data);
   node.Start();

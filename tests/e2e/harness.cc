@@ -235,6 +235,24 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+size_t Count(std::string_view text, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 // Runs what `spawn` starts to completion, collecting its output, killing it after `timeout`.
 template <typename SpawnFn>
 CommandResult RunSpawned(SpawnFn spawn, const std::vector<std::string>& args, Millis timeout) {
@@ -1111,6 +1129,18 @@ int ChildProcess::Signal(int sig, Millis timeout) {
   }
   pid_ = -1;
   return exit_code_;
+}
+
+// `data`, once a ledger of `spec` is initialised in it.
+static std::string Initialised(const std::string& data, const GenesisSpec& spec) {
+  InitLedger(data, spec);
+  return data;
+}
+
+RunningLedger::RunningLedger(const GenesisSpec& spec, std::vector<std::string> args)
+    : data(tmp.Join("data")), node(Initialised(data, spec), std::move(args)) {
+  node.Start();
+  client_ = std::make_unique<Client>(node.channel());
 }
 
 }  // namespace liard::e2e

@@ -60,6 +60,13 @@ class TempDir {
 void WriteFile(const std::string& path, std::string_view content);
 std::string ReadFile(const std::string& path);
 
+// Text helpers for what a node writes (its stderr, a command's output).
+bool Contains(std::string_view haystack, std::string_view needle);
+// How many times `needle` occurs in `text` (overlaps counted).
+size_t Count(std::string_view text, std::string_view needle);
+// The lines of `text`, without their newlines.
+std::vector<std::string> Lines(const std::string& text);
+
 // The outcome of one short-lived liard-node command (init, --help, a run that must fail).
 struct CommandResult {
   int exit_code = -1;      // the exit status; 128 + signal if a signal ended it
@@ -403,6 +410,21 @@ class ChildProcess {
 
 std::string HashBytes(const Hash& h);  // as a std::string of 32 bytes
 std::string Hex(std::string_view bytes);
+
+// The usual set-up: a ledger of `spec` initialised in a temporary directory, liard-node started
+// on it (with `args`), and a client of it.
+class RunningLedger {
+ public:
+  explicit RunningLedger(const GenesisSpec& spec = StandardGenesis(),
+                         std::vector<std::string> args = {});
+  TempDir tmp;
+  const std::string data;  // tmp/data
+  NodeProcess node;
+  Client& client() { return *client_; }
+
+ private:
+  std::unique_ptr<Client> client_;
+};
 
 }  // namespace liard::e2e
 

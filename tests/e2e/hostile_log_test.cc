@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,13 +15,6 @@ namespace liard::e2e {
 namespace {
 
 using testing::KeyFor;
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // GetAccount(alice) with a read request signed by alice for `method` instead of GetAccount.
 grpc::Status ReadWithMethod(Client& c, const std::string& method) {
@@ -37,12 +29,9 @@ grpc::Status ReadWithMethod(Client& c, const std::string& method) {
 }
 
 TEST_CASE("a read request's method cannot forge a log line nor write a 3 MiB one", "[e2e][log]") {
-  TempDir tmp;
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  NodeProcess node(data);
-  node.Start();
-  Client c(node.channel());
+  RunningLedger ledger;
+  NodeProcess& node = ledger.node;
+  Client& c = ledger.client();
 
   const std::string forged =
       "x\n2026-12-03T04:00:00.000+00:00 critical event=append-failed sequence=1 error=\"forged\"";
@@ -77,12 +66,9 @@ TEST_CASE("a read request's method cannot forge a log line nor write a 3 MiB one
 }
 
 TEST_CASE("a flood of refused operations logs a bounded number of lines", "[e2e][log]") {
-  TempDir tmp;
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  NodeProcess node(data);
-  node.Start();
-  Client c(node.channel());
+  RunningLedger ledger;
+  NodeProcess& node = ledger.node;
+  Client& c = ledger.client();
 
   // carol holds nothing: every payment of hers is refused (INSUFFICIENT_FUNDS).
   constexpr int kFlood = 300;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/e2e/data_files.h"
 #include "tests/e2e/harness.h"
 
 namespace liard::e2e {
@@ -15,20 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string LargestWal(const std::string& dir) {
-  std::string best;
-  uintmax_t size = 0;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".log" && e.file_size() > size) {
-      size = e.file_size();
-      best = e.path().string();
-    }
-  return best;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::FlipBytes;
+using testing::LargestWal;
 
 // Runs the node on `data` and expects the refusal: exit 1, one "is damaged" line naming `detail`.
 void RequireRefusedStart(const std::string& data, const std::string& detail) {
@@ -44,12 +33,10 @@ void RequireRefusedStart(const std::string& data, const std::string& detail) {
 
 TEST_CASE("a node killed under load whose write-ahead log is then damaged refuses to restart",
           "[e2e][damage]") {
-  TempDir tmp;
-  const std::string data = tmp.Join("data");
-  InitLedger(data, StandardGenesis());
-  NodeProcess node(data);
-  node.Start();
-  Client c(node.channel());
+  RunningLedger ledger;
+  const std::string& data = ledger.data;
+  NodeProcess& node = ledger.node;
+  Client& c = ledger.client();
 
   // One client pays one cent at a time; the node is killed once 300 payments are acknowledged.
   std::atomic<uint64_t> acked{0};
@@ -67,23 +54,13 @@ TEST_CASE("a node killed under load whose write-ahead log is then damaged refuse
   payer.join();
   REQUIRE(acked >= 300);
 
-  const std::string copy = tmp.Join("copy");
+  const std::string copy = ledger.tmp.Join("copy");
   fs::copy(data, copy, fs::copy_options::recursive);
 
   // 16 bytes flipped at 30 % of the WAL.
   const std::string wal = LargestWal(data);
   REQUIRE_FALSE(wal.empty());
-  {
-    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
-    const auto at = static_cast<std::streamoff>(fs::file_size(wal) * 3 / 10);
-    std::string bytes(16, '\0');
-    f.seekg(at);
-    f.read(bytes.data(), 16);
-    for (char& b : bytes) b = static_cast<char>(~b);
-    f.seekp(at);
-    f.write(bytes.data(), 16);
-    REQUIRE(f.good());
-  }
+  REQUIRE(FlipBytes(wal, 0.30));
   RequireRefusedStart(data, "its write-ahead log is corrupted");
   RequireRefusedStart(data, "its write-ahead log is corrupted");  // still: nothing was changed
 

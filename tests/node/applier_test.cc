@@ -1,11 +1,16 @@
 // The applier on a real RocksDB store in a temporary directory: answers by callback and by
-// future, duplicates whatever their path, refusals, answers after stopping, and the counts the
-// node logs when it stops.
+// future, duplicates whatever their path, refusals, answers after stopping, the counts the
+// node logs when it stops, and a disk that fails under it (tests/node/fault_env.h).
 #include "node/applier.h"
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -13,6 +18,7 @@
 
 #include "proto/codec.h"
 #include "tests/ledger/fixture.h"
+#include "tests/node/fault_env.h"
 
 namespace liard::node {
 namespace {
@@ -28,24 +34,39 @@ constexpr int64_t kNow = 1'700'000'100'000;
 class World {
  public:
   // The applier's wall and monotonic clocks are the world's: kNow and 0 until a test moves them.
-  explicit World(ApplierOptions options = {})
+  // The store's files go through `env` (a FaultEnv to make its disk fail).
+  explicit World(ApplierOptions options = {}, StorageEnv& env = StorageEnv::Default())
       : f_({Member{"alice", AccountKind::kResident, 10'000},
             Member{"bob", AccountKind::kResident, 500},
             Member{"shop", AccountKind::kMerchant, 0}}) {
     std::random_device rd;
     dir_ = (fs::temp_directory_path() / ("liard-applier-test-" + std::to_string(rd()))).string();
-    REQUIRE(Store::Open(dir_, /*create=*/true, &store_).ok());
+    REQUIRE(Store::Open(dir_, /*create=*/true, &store_, env).ok());
     const std::string genesis = codec::EncodeGenesis(f_.genesis());
     REQUIRE(store_->Initialize(genesis, f_.ledger().id(), f_.state()).ok());
     MemoryState state;
     HeadState head;
     REQUIRE(store_->Load(&state, &head).ok());
-    Seed seed;
-    seed.data = Sha256({"applier-test-node"}).data;
-    checkpointer_ =
-        std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(), KeyPair::FromSeed(seed),
-                                       NextNodeKeyPath(dir_), 1'000, 60'000);
-    REQUIRE(checkpointer_->Init().ok());
+    StartCheckpointer();
+    Begin(std::move(state), head, std::move(options));
+  }
+
+  // The machine stops (`env` crashes: nothing more reaches its disk, and what was not synced is
+  // lost) and the node starts again on a healthy disk, on what the store holds.
+  void PowerCycle(testing::FaultEnv& env, ApplierOptions options = {}) {
+    applier_->Stop();
+    applier_.reset();
+    checkpointer_.reset();
+    env.Crash();
+    store_.reset();
+    env.DropUnsyncedData();
+    Status s = Store::Open(dir_, /*create=*/false, &store_);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    MemoryState state(StateDigestRuleOf(f_.genesis()));
+    HeadState head;
+    REQUIRE(store_->Load(&state, &head).ok());
+    StartCheckpointer();
     Begin(std::move(state), head, std::move(options));
   }
 
@@ -90,8 +111,18 @@ class World {
   }
 
   Applier& applier() { return *applier_; }
+  Store& store() { return *store_; }
 
  private:
+  void StartCheckpointer() {
+    Seed seed;
+    seed.data = Sha256({"applier-test-node"}).data;
+    checkpointer_ =
+        std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(), KeyPair::FromSeed(seed),
+                                       NextNodeKeyPath(dir_), 1'000, 60'000);
+    REQUIRE(checkpointer_->Init().ok());
+  }
+
   void Begin(MemoryState state, HeadState head, ApplierOptions options) {
     options.monotonic = [this] { return mono.load(); };
     applier_ = std::make_unique<Applier>(
@@ -412,6 +443,86 @@ TEST_CASE("a failed write answers UNAVAILABLE, reloads the durable state and sto
   auto again = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 2));
   CHECK(Await(again).status.ok());
   CHECK(w.Balance("bob") == 7'00);
+}
+
+// The lines the node logs while it lives, as written (the pattern is the message alone).
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256)) {
+    sink_->set_pattern("%v");
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogCapture() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  // The lines that hold every one of `parts`.
+  std::vector<std::string> Find(std::initializer_list<std::string_view> parts) const {
+    std::vector<std::string> found;
+    for (const std::string& line : sink_->last_formatted()) {
+      bool all = true;
+      for (std::string_view p : parts) all &= line.find(p) != std::string::npos;
+      if (all) found.push_back(line);
+    }
+    return found;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+TEST_CASE(
+    "a log sync failing under the applier answers UNAVAILABLE, logs one line, keeps reads, and "
+    "a restart recovers the durable entries",
+    "[node][applier][disk][fault]") {
+  testing::FaultEnv env;
+  LogCapture log;  // before the world: added before its threads log, removed after they stop
+  World w({}, env);
+  auto first = w.applier().Submit(w.Transfer("alice", "bob", 1'00, 1));
+  REQUIRE(Await(first).status.ok());
+
+  // The disk fails the write-ahead log's fsync: the group's record never becomes durable.
+  env.Fail(testing::FaultFile::kWal, testing::FaultOp::kSync, EIO);
+  auto second = w.applier().Submit(w.Transfer("alice", "bob", 2'00, 2));
+  SubmitOutcome o = Await(second);
+  INFO(o.status.ToString());
+  CHECK(env.faults_injected() > 0);
+  CHECK(o.status.code() == Code::kUnavailable);
+  CHECK(static_cast<int>(o.status.code()) == 6);
+  CHECK(o.status.message().find("could not write to its disk") != std::string::npos);
+  CHECK(o.sequence == 0);
+
+  // One clear line, naming the group, the durable entry and the disk's error.
+  std::vector<std::string> lines =
+      log.Find({"event=append-failed", "sequence=2", "durable_sequence=1",
+                "injected: Input/output error", "free space, then restart the node"});
+  CHECK(lines.size() == 1);
+  CHECK(w.applier().disk_failed());
+  CHECK_FALSE(w.applier().writable());
+
+  // Reads go on, from what is durable: the state and the store.
+  CHECK(w.Balance("alice") == 99'00);
+  CHECK(w.Balance("bob") == 6'00);
+  JournalEntry entry;
+  Hash hash;
+  CHECK(w.store().ReadEntry(1, &entry, &hash).ok());
+  CHECK(w.store().ReadEntry(2, &entry, &hash).code() == Code::kNotFound);
+  // Writes stay stopped.
+  auto third = w.applier().Submit(w.Transfer("alice", "bob", 2'00, 2));
+  CHECK(Await(third).status.code() == Code::kUnavailable);
+
+  // A power cut and a restart on a healthy disk: entry 1 is there, nothing after it, and the
+  // operation that was refused is applied when sent again.
+  w.PowerCycle(env);
+  CHECK(w.applier().Read([](const MemoryState&, const HeadState& h) { return h.sequence; }) == 1);
+  CHECK(w.store().ReadEntry(2, &entry, &hash).code() == Code::kNotFound);
+  CHECK(w.Balance("bob") == 6'00);
+  auto again = w.applier().Submit(w.Transfer("alice", "bob", 2'00, 2));
+  SubmitOutcome a = Await(again);
+  INFO(a.status.ToString());
+  CHECK(a.status.ok());
+  CHECK(a.sequence == 2);
+  CHECK(w.Balance("bob") == 8'00);
 }
 
 }  // namespace

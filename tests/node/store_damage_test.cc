@@ -15,105 +15,23 @@
 #include "node/head_anchor.h"
 #include "node/store.h"
 #include "proto/codec.h"
+#include "tests/e2e/data_files.h"
 #include "tests/e2e/tamper.h"
 #include "tests/ledger/fixture.h"
+#include "tests/node/store_fixture.h"
 
 namespace liard::node {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::AppendGroups;
+using testing::Chain;
+using testing::Contains;
 using testing::Fixture;
-using testing::Member;
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = (fs::temp_directory_path() /
-             ("liard-damage-test-" + std::to_string(rd()) + "-" + std::to_string(rd())))
-                .string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::unique_ptr<Store> OpenStore(const std::string& dir, bool create = false) {
-  std::unique_ptr<Store> store;
-  Status s = Store::Open(dir, create, &store);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  return store;
-}
-
-// The journal entries as the applier makes them (see store_test.cc).
-class Chain {
- public:
-  explicit Chain(Fixture& f) : f_(f), head_{0, f.ledger().id(), 0} {}
-  AppliedOperation Apply(const Operation& op) {
-    std::string envelope = f_.Sign(op);
-    SignedOperation so;
-    REQUIRE(codec::DecodeEnvelope(envelope, &so).ok());
-    VerifiedOperation v;
-    REQUIRE(f_.ledger().Preflight(std::move(so), &v).ok());
-    int64_t now = 1'700'000'000'000 + 1'000 * static_cast<int64_t>(head_.sequence + 1);
-    Delta d;
-    REQUIRE(f_.ledger().Apply(f_.state(), v, ApplyContext{now}, &d).ok());
-    f_.state().Commit(d);
-    AppliedOperation a;
-    a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope};
-    a.entry_hash = EntryHash(a.entry);
-    a.op_id = v.id();
-    a.touched = TouchedAccounts(v.op(), d);
-    a.delta = std::move(d);
-    head_ = HeadState{a.entry.sequence, a.entry_hash, now};
-    return a;
-  }
-  const HeadState& head() const { return head_; }
-
- private:
-  Fixture& f_;
-  HeadState head_;
-};
-
-Fixture TwoMembers() {
-  return Fixture({Member{"alice", AccountKind::kResident, 100'000},
-                  Member{"bob", AccountKind::kResident, 100'000}});
-}
-
-// Appends `groups` groups of `per_group` one-cent transfers, back and forth.
-void AppendGroups(Store* store, Fixture& f, Chain& chain, int groups, int per_group) {
-  for (int g = 0; g < groups; ++g) {
-    std::vector<AppliedOperation> group;
-    for (int i = 0; i < per_group; ++i)
-      group.push_back(
-          chain.Apply(i % 2 ? f.TransferOp("bob", "alice", 1) : f.TransferOp("alice", "bob", 1)));
-    Status s = store->Append(group, f.state());
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-  }
-}
-
-// Initialises a ledger in `dir` (closed: the genesis is in table files), then reopens it and
-// appends `entries` entries in groups of 100.
-std::unique_ptr<Store> Prepare(const std::string& dir, Fixture& f, Chain& chain, int entries) {
-  {
-    auto store = OpenStore(dir, /*create=*/true);
-    REQUIRE(store->Initialize(codec::EncodeGenesis(f.genesis()), f.ledger().id(), f.state()).ok());
-  }
-  auto store = OpenStore(dir);
-  AppendGroups(store.get(), f, chain, entries / 100, 100);
-  return store;
-}
+using testing::OpenStore;
+using testing::Prepare;
+using testing::TempDir;
+using testing::TwoMembers;
 
 // A copy of the directory of an open store, taken without closing it: what a SIGKILL leaves
 // (every Append's WAL record was written and synced before it returned; nothing was flushed).
@@ -123,17 +41,20 @@ void CrashCopy(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive);
 }
 
-// The largest write-ahead log file of `dir`.
+// A ledger of `entries` acknowledged entries in `dir`, and in `image` the copy of its directory
+// that a SIGKILL leaves.
+void KilledImage(const std::string& dir, const std::string& image, int entries) {
+  Fixture f = TwoMembers();
+  Chain chain(f);
+  auto store = Prepare(dir, f, chain, entries);
+  CrashCopy(dir, image);
+}
+
+// The largest write-ahead log file of `dir`, which must have one.
 std::string WalOf(const std::string& dir) {
-  std::string best;
-  uintmax_t size = 0;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".log" && e.file_size() > size) {
-      size = e.file_size();
-      best = e.path().string();
-    }
-  REQUIRE(size > 0);
-  return best;
+  std::string wal = testing::LargestWal(dir);
+  REQUIRE_FALSE(wal.empty());
+  return wal;
 }
 
 std::string ReadAll(const std::string& path) {
@@ -144,15 +65,6 @@ void WriteAll(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << data;
   REQUIRE(out.good());
-}
-
-// Flips 16 bytes at `fraction` of the file.
-void FlipBytes(const std::string& path, double fraction) {
-  std::string data = ReadAll(path);
-  size_t at = static_cast<size_t>(static_cast<double>(data.size()) * fraction);
-  REQUIRE(at + 16 <= data.size());
-  for (size_t i = at; i < at + 16; ++i) data[i] = static_cast<char>(~data[i]);
-  WriteAll(path, data);
 }
 
 // The files of `dir` that hold data, and their bytes.
@@ -197,23 +109,15 @@ void RequireRefused(const std::string& dir, const std::string& detail) {
 TEST_CASE("a write-ahead log with 16 bytes flipped at 30 percent is refused at open",
           "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
-  FlipBytes(WalOf(image.path()), 0.30);
+  KilledImage(dir.path(), image.path(), 3000);
+  REQUIRE(testing::FlipBytes(WalOf(image.path()), 0.30));
   RequireRefused(image.path(), "its write-ahead log is corrupted");
 }
 
 TEST_CASE("a write-ahead log truncated to half is refused at open as lost entries",
           "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
+  KilledImage(dir.path(), image.path(), 3000);
   std::string wal = WalOf(image.path());
   fs::resize_file(wal, fs::file_size(wal) / 2);
   RequireRefused(image.path(), "lost acknowledged entries");
@@ -222,11 +126,7 @@ TEST_CASE("a write-ahead log truncated to half is refused at open as lost entrie
 
 TEST_CASE("a deleted write-ahead log is refused at open as lost entries", "[node][store][damage]") {
   TempDir dir, image;
-  Fixture f = TwoMembers();
-  Chain chain(f);
-  auto store = Prepare(dir.path(), f, chain, 3000);
-  CrashCopy(dir.path(), image.path());
-  store.reset();
+  KilledImage(dir.path(), image.path(), 3000);
   fs::remove(WalOf(image.path()));
   RequireRefused(image.path(), "it lost acknowledged entries 1..3000: its head is entry 0");
 }
@@ -249,7 +149,7 @@ TEST_CASE("a torn last record of an unacknowledged group still opens at the last
   WriteAll(image_wal, bytes.substr(0, bytes.size() - 7));
   store.reset();
 
-  auto reopened = OpenStore(image.path());
+  auto reopened = OpenStore(image.path(), /*create=*/false);
   MemoryState loaded;
   HeadState head;
   Status s = reopened->Load(&loaded, &head);
@@ -276,7 +176,7 @@ TEST_CASE("entries above the anchor's acknowledged head (a group in flight at a 
   AnchorRecord old{f.ledger().id(), before.sequence, before.head_hash, before.sequence,
                    before.head_hash};
   WriteAll(anchor, EncodeAnchorSlot(old, 7) + EncodeAnchorSlot(old, 8));
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/false);
   // It now vouches for the head it found.
   AnchorRecord r;
   uint64_t counter = 0;
@@ -301,7 +201,7 @@ TEST_CASE(
   never.data[0] = 7;
   AnchorRecord r{f.ledger().id(), head.sequence, head.head_hash, 300, never};
   WriteAll(anchor, EncodeAnchorSlot(r, 3) + EncodeAnchorSlot(r, 4));
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/false);
   MemoryState loaded;
   HeadState loaded_head;
   REQUIRE(store->Load(&loaded, &loaded_head).ok());
@@ -349,7 +249,7 @@ TEST_CASE("an anchor torn in its current slot falls back to the other one, and n
   REQUIRE(ReadHeadAnchor(anchor, &previous, &previous_counter).ok());
   CHECK(previous_counter == counter - 1);
   CHECK(previous.acknowledged <= 300);
-  { auto store = OpenStore(dir.path()); }
+  { auto store = OpenStore(dir.path(), /*create=*/false); }
   // Both slots torn: nothing vouches for the head.
   bytes = ReadAll(anchor);
   for (size_t i = 0; i < kHeadAnchorFileSize; i += 64) bytes[i] = static_cast<char>(~bytes[i]);
@@ -379,7 +279,7 @@ TEST_CASE("a database from before the head anchor opens and gets one at its head
     REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["meta"], "head_anchor").ok());
   });
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/false);
     CHECK(store->created_head_anchor());
     AnchorRecord r;
     uint64_t counter = 0;
@@ -389,7 +289,7 @@ TEST_CASE("a database from before the head anchor opens and gets one at its head
     CHECK(r.acknowledged_hash == chain.head().head_hash);
     AppendGroups(store.get(), f, chain, 1, 100);
   }
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/false);
   CHECK_FALSE(store->created_head_anchor());
   MemoryState loaded;
   HeadState head;
@@ -470,7 +370,7 @@ TEST_CASE("a corrupted table file of the journal's recent entries fails the star
     for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
   }
   REQUIRE_FALSE(journal_sst.empty());
-  FlipBytes(journal_sst, 0.30);
+  REQUIRE(testing::FlipBytes(journal_sst, 0.30));
   std::unique_ptr<Store> store;
   Status s = Store::Open(dir.path(), /*create=*/false, &store);
   if (s.ok()) {

@@ -17,6 +17,7 @@
 #include "proto/codec.h"
 #include "tests/e2e/tamper.h"
 #include "tests/ledger/fixture.h"
+#include "tests/node/store_fixture.h"
 
 namespace liard::node {
 namespace {
@@ -25,37 +26,11 @@ namespace fs = std::filesystem;
 using testing::Fixture;
 using testing::Member;
 
-// A directory name under the system's temporary directory, unique to this test, removed with
-// everything in it at the end. Not created: the store creates it, as the node does.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = (fs::temp_directory_path() /
-             ("liard-store-test-" + std::to_string(rd()) + "-" + std::to_string(rd())))
-                .string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::unique_ptr<Store> OpenStore(const std::string& dir, bool create = true) {
-  std::unique_ptr<Store> store;
-  Status s = Store::Open(dir, create, &store);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-  return store;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using testing::Chain;
+using testing::Contains;
+using testing::OpenStore;
+using testing::ReopenAndLoad;
+using testing::TempDir;
 
 // Everything a state holds, in a fixed order, to compare two states record by record.
 struct Snapshot {
@@ -75,41 +50,6 @@ struct Snapshot {
     std::sort(balances.begin(), balances.end());
   }
   bool operator==(const Snapshot&) const = default;
-};
-
-// Builds journal entries the way the node's applier does: sign, decode, preflight, apply, commit
-// the delta to the working state, and chain the entry to the previous one.
-class Chain {
- public:
-  explicit Chain(Fixture& f) : f_(f), head_{0, f.ledger().id(), 0} {}
-
-  AppliedOperation Apply(const Operation& op) {
-    std::string envelope = f_.Sign(op);
-    SignedOperation so;
-    REQUIRE(codec::DecodeEnvelope(envelope, &so).ok());
-    VerifiedOperation v;
-    REQUIRE(f_.ledger().Preflight(std::move(so), &v).ok());
-    int64_t now = 1'700'000'000'000 + 1'000 * static_cast<int64_t>(head_.sequence + 1);
-    Delta d;
-    Status s = f_.ledger().Apply(f_.state(), v, ApplyContext{now}, &d);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-    f_.state().Commit(d);
-    AppliedOperation a;
-    a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope};
-    a.entry_hash = EntryHash(a.entry);
-    a.op_id = v.id();
-    a.touched = TouchedAccounts(v.op(), d);
-    a.delta = std::move(d);
-    head_ = HeadState{a.entry.sequence, a.entry_hash, now};
-    return a;
-  }
-
-  const HeadState& head() const { return head_; }
-
- private:
-  Fixture& f_;
-  HeadState head_;
 };
 
 Fixture ThreeMembers() {
@@ -138,7 +78,7 @@ TEST_CASE("a store initialised with a genesis gives it back after reopening", "[
   TempDir dir;
   Fixture f = ThreeMembers();
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     CHECK_FALSE(store->initialized());
     std::string bytes;
     Hash id;
@@ -174,11 +114,11 @@ TEST_CASE("a database that holds a ledger cannot be initialised again", "[node][
   Fixture f = ThreeMembers();
   std::string genesis = codec::EncodeGenesis(f.genesis());
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
     CHECK(store->Initialize(genesis, f.ledger().id(), f.state()).code() == Code::kAlreadyExists);
   }
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   Fixture other({Member{"zoe", AccountKind::kResident, 1}});
   std::string other_genesis = codec::EncodeGenesis(other.genesis());
   Status s = store->Initialize(other_genesis, other.ledger().id(), other.state());
@@ -193,7 +133,7 @@ TEST_CASE("a database that holds a ledger cannot be initialised again", "[node][
 TEST_CASE("an initialisation whose ledger id is not the genesis hash is refused", "[node][store]") {
   TempDir dir;
   Fixture f = ThreeMembers();
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   Status s =
       store->Initialize(codec::EncodeGenesis(f.genesis()), Sha256({"another id"}), f.state());
   CHECK(s.code() == Code::kInvalidArgument);
@@ -207,7 +147,7 @@ TEST_CASE("appended groups come back after reopening: state, head, entries, post
   Chain chain(f);
   std::vector<AppliedOperation> all;
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
     auto append = [&](std::vector<AppliedOperation> group) {
       Status s = store->Append(group, f.state());
@@ -294,7 +234,7 @@ TEST_CASE("a group that does not continue the head is refused and writes nothing
           "[node][store]") {
   TempDir dir;
   Fixture f = ThreeMembers();
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   InitializeFrom(store.get(), f);
   Snapshot genesis_state(f.state());
   Chain chain(f);
@@ -354,7 +294,7 @@ TEST_CASE("a group that does not continue the head is refused and writes nothing
     CHECK(head.sequence == 0);
     CHECK(head.head_hash == f.ledger().id());
     store.reset();
-    store = OpenStore(dir.path());
+    store = OpenStore(dir.path(), /*create=*/true);
   }
 
   // The store is still usable: the right group goes in, and cannot go in twice.
@@ -371,7 +311,7 @@ TEST_CASE("history pages newest first cover every entry exactly once", "[node][s
   TempDir dir;
   Fixture f({Member{"alice", AccountKind::kResident, 1'000'000},
              Member{"bob", AccountKind::kResident, 0}, Member{"shop", AccountKind::kMerchant, 0}});
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   InitializeFrom(store.get(), f);
   Chain chain(f);
   std::vector<uint64_t> alice;  // newest first
@@ -431,7 +371,7 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
   TempDir dir;
   Fixture f = ThreeMembers();
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
   }
   const BookKey alice = BookKey::Member(Fixture::Id("alice"));
@@ -476,10 +416,7 @@ TEST_CASE("a balance altered behind the store's back makes loading fail as corru
       REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["balances"], BalanceKeyBytes(alice)).ok());
     });
   }
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "altered or damaged"));
   CHECK(Contains(s.message(), dir.path()));
@@ -494,7 +431,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
   REQUIRE(f.state().digest_rule() == kStateDigestLtHash);
   Chain chain(f);
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
     REQUIRE(store->Append({chain.Apply(f.TransferOp("alice", "shop", 1'250))}, f.state()).ok());
     REQUIRE(store
@@ -522,10 +459,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
     CHECK(head.sequence == 3);
   }
   SECTION("loaded under rule 1: refused, naming the rule") {
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded;
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path());
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "meta/digest is not 32 bytes"));
   }
@@ -537,10 +471,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
       v[32 + 1] = static_cast<char>(AccountStatus::kFrozen);  // after the key and the kind
       REQUIRE(db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(bob.view()), v).ok());
     });
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded(kStateDigestLtHash);
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path(), kStateDigestLtHash);
     INFO(s.ToString());
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "altered or damaged"));
@@ -550,10 +481,7 @@ TEST_CASE("a version 2 ledger's store keeps its 2048-byte LtHash, appends to it 
     Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
       REQUIRE(db->Put(rocksdb::WriteOptions(), cf["meta"], "digest", stored.substr(0, 32)).ok());
     });
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded(kStateDigestLtHash);
-    HeadState head;
-    Status s = store->Load(&loaded, &head);
+    Status s = ReopenAndLoad(dir.path(), kStateDigestLtHash);
     CHECK(s.code() == Code::kCorruption);
     CHECK(Contains(s.message(), "meta/digest is not 2048 bytes"));
   }
@@ -567,7 +495,7 @@ TEST_CASE("board proposals and decisions come back after reopening, checked by t
   const int64_t expires = 1'700'000'000'000 + 24 * 3600 * 1000;
   Hash pause_id, freeze_id;
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
     // A proposal alone in its group: pending after one approval.
     AppliedOperation propose =
@@ -607,7 +535,7 @@ TEST_CASE("a governance record altered behind the store's back makes loading fai
   TempDir dir;
   Fixture f = ThreeMembers();
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
   }
   std::string expect;
@@ -632,10 +560,7 @@ TEST_CASE("a governance record altered behind the store's back makes loading fai
     });
     expect = "meta/governance is missing";
   }
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   INFO(s.ToString());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), expect));
@@ -646,7 +571,7 @@ TEST_CASE("a database of the format before governance is refused, saying why",
   TempDir dir;
   Fixture f = ThreeMembers();
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
   }
   Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
@@ -667,7 +592,7 @@ TEST_CASE("a journal that ends before the head does not load", "[node][store]") 
   Fixture f = ThreeMembers();
   Chain chain(f);
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
     REQUIRE(store->Append({chain.Apply(f.TransferOp("alice", "bob", 10))}, f.state()).ok());
     REQUIRE(store->Append({chain.Apply(f.TransferOp("bob", "alice", 5))}, f.state()).ok());
@@ -675,10 +600,7 @@ TEST_CASE("a journal that ends before the head does not load", "[node][store]") 
   Tamper(dir.path(), [&](rocksdb::DB* db, auto& cf) {
     REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["journal"], U64Bytes(2)).ok());
   });
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "the head is entry 2 but the journal ends at entry 1"));
 }
@@ -688,7 +610,7 @@ TEST_CASE("a record that does not decode is reported with its column family and 
   TempDir dir;
   Fixture f = ThreeMembers();
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     InitializeFrom(store.get(), f);
   }
   const AccountId alice = Fixture::Id("alice");
@@ -696,17 +618,14 @@ TEST_CASE("a record that does not decode is reported with its column family and 
     REQUIRE(
         db->Put(rocksdb::WriteOptions(), cf["accounts"], std::string(alice.view()), "abc").ok());
   });
-  auto store = OpenStore(dir.path(), /*create=*/false);
-  MemoryState loaded;
-  HeadState head;
-  Status s = store->Load(&loaded, &head);
+  Status s = ReopenAndLoad(dir.path());
   CHECK(s.code() == Code::kCorruption);
   CHECK(Contains(s.message(), "accounts/" + ToHex(alice)));
 }
 
 TEST_CASE("a database in use by another store cannot be opened", "[node][store]") {
   TempDir dir;
-  auto first = OpenStore(dir.path());
+  auto first = OpenStore(dir.path(), /*create=*/true);
   std::unique_ptr<Store> second;
   Status s = Store::Open(dir.path(), true, &second);
   CHECK(s.code() == Code::kUnavailable);
@@ -767,7 +686,7 @@ TEST_CASE("a checkpoint and the node's seed come back after reopening", "[node][
   KeyPair node_key = testing::KeyFor("node");
   Signature sig = node_key.Sign("checkpoint message");
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     Checkpoint got;
     Signature got_sig;
     Seed seed;
@@ -777,7 +696,7 @@ TEST_CASE("a checkpoint and the node's seed come back after reopening", "[node][
     REQUIRE(store->PutCheckpoint(c, sig).ok());  // the latest replaces the one before
     REQUIRE(store->PutNodeSeed(node_key.seed()).ok());
   }
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   Checkpoint got;
   Signature got_sig;
   REQUIRE(store->ReadCheckpoint(&got, &got_sig).ok());
@@ -808,7 +727,7 @@ TEST_CASE("reopening the store does not accumulate write-ahead log files", "[nod
   bool write = GENERATE(true, false);
   INFO((write ? "a checkpoint written in every session" : "no write at all"));
   for (int i = 0; i < 5; ++i) {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     if (write) {
       c.sequence = i + 1;
       REQUIRE(store->PutCheckpoint(c, Signature{}).ok());
@@ -820,7 +739,7 @@ TEST_CASE("reopening the store does not accumulate write-ahead log files", "[nod
   INFO("log files: " << names);
   CHECK(logs.size() <= 1);
   // And what was written is still there.
-  auto store = OpenStore(dir.path());
+  auto store = OpenStore(dir.path(), /*create=*/true);
   if (write) {
     Checkpoint got;
     Signature sig;
@@ -865,7 +784,7 @@ void TimeLoad(int n, bool compare, uint32_t rule = kStateDigestSum) {
   REQUIRE(CheckTotals(state.NonZeroBalances(), state.totals()).ok());
   const std::string genesis = "a genesis for " + std::to_string(n) + " accounts";
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenStore(dir.path(), /*create=*/true);
     REQUIRE(store->Initialize(genesis, LedgerIdOf(genesis), state).ok());
   }
   auto store = OpenStore(dir.path(), /*create=*/false);
