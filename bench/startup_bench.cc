@@ -237,11 +237,10 @@ bool BuildLedger(const std::string& dir, size_t accounts, uint64_t operations, u
       Check(ledger.Apply(state, v, ApplyContext{now}, &a.delta),
             "applying entry " + std::to_string(head.sequence + 1));
       state.Commit(a.delta);
-      a.entry.sequence = head.sequence + 1;
-      a.entry.time_ms = now;
-      a.entry.prev_hash = head.head_hash;
-      a.entry.envelope = codec::EncodeEnvelope(v.signed_op());
-      a.entry_hash = EntryHash(a.entry);
+      HashedEntry next =
+          NextEntry(head.sequence, head.head_hash, now, codec::EncodeEnvelope(v.signed_op()));
+      a.entry = std::move(next.entry);
+      a.entry_hash = next.hash;
       a.op_id = v.id();
       a.touched = TouchedAccounts(v.op(), a.delta);
       head = node::HeadState{a.entry.sequence, a.entry_hash, now};
@@ -346,11 +345,9 @@ void BuildScaleLedger(const std::string& dir, size_t accounts, uint64_t entries)
       a.delta.accounts.push_back(std::move(updated));
       a.delta.postings = {{BookKey::Member(payer), -1}, {BookKey::Member(payee), 1}};
       state.Commit(a.delta);
-      a.entry.sequence = e;
-      a.entry.time_ms = now;
-      a.entry.prev_hash = head.head_hash;
-      a.entry.envelope = codec::EncodeEnvelope(so);
-      a.entry_hash = EntryHash(a.entry);
+      HashedEntry next = NextEntry(head.sequence, head.head_hash, now, codec::EncodeEnvelope(so));
+      a.entry = std::move(next.entry);
+      a.entry_hash = next.hash;
       a.op_id = OperationId(ledger.id(), so.body);
       a.touched = TouchedAccounts(so.op, a.delta);
       head = node::HeadState{e, a.entry_hash, now};

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/currency_code.h"
+
 namespace liard {
 namespace {
 
@@ -19,7 +21,6 @@ constexpr uint32_t kBech32mConstant = 0x2bc830a3;
 constexpr size_t kChecksumLength = 6;
 // BIP-173's limit: the checksum's guarantees are only proven for strings this long or shorter.
 constexpr size_t kMaxLength = 90;
-constexpr size_t kMaxCurrencyCodeLength = 16;
 // 256 bits in 5-bit groups: 51 full groups and one holding the last bit and 4 zero bits.
 constexpr size_t kIdGroups = (PublicKey::size() * 8 + 4) / 5;
 constexpr size_t kAddressDataGroups = 1 + kIdGroups;  // the version, then the id
@@ -160,15 +161,6 @@ bool ChecksumMatches(const Parsed& parsed) {
 
 constexpr std::string_view kTypo = "the address has a typo: its checksum does not match";
 
-// The rules for the human-readable part of an address, applied to a lower-cased currency code.
-bool IsCurrencyHrp(std::string_view hrp) {
-  if (hrp.empty() || hrp.size() > kMaxCurrencyCodeLength) return false;
-  for (char c : hrp) {
-    if (!IsLower(c) && !(c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 namespace internal {
@@ -200,7 +192,7 @@ Status Bech32mDecode(std::string_view text, std::string* hrp, std::vector<uint8_
 
 std::string EncodeAddress(std::string_view currency_code, const PublicKey& id) {
   const std::string hrp = ToLower(currency_code);
-  assert(IsCurrencyHrp(hrp));
+  assert(IsAddressCurrencyCode(hrp));
   std::vector<uint8_t> data;
   data.reserve(kAddressDataGroups);
   data.push_back(kAddressVersion);
@@ -222,9 +214,9 @@ std::string EncodeAddress(std::string_view currency_code, const PublicKey& id) {
 
 Status DecodeAddress(std::string_view currency_code, std::string_view address, PublicKey* id) {
   const std::string expected_hrp = ToLower(currency_code);
-  if (!IsCurrencyHrp(expected_hrp)) {
+  if (!IsAddressCurrencyCode(expected_hrp)) {
     return Invalid(Quote(currency_code) + " is not a currency code: it must be 1 to " +
-                   std::to_string(kMaxCurrencyCodeLength) + " letters or digits");
+                   std::to_string(kMaxAddressCurrencyCodeLength) + " letters or digits");
   }
   Parsed parsed;
   if (Status s = Parse(address, &parsed); !s.ok()) return s;
@@ -237,7 +229,7 @@ Status DecodeAddress(std::string_view currency_code, std::string_view address, P
                    " instead of " + Quote(expected_hrp) + ")");
   }
   if (parsed.hrp != expected_hrp) {
-    if (!IsCurrencyHrp(parsed.hrp)) {
+    if (!IsAddressCurrencyCode(parsed.hrp)) {
       return Invalid("this is not an address of " + Quote(expected_hrp) + ": it starts with " +
                      Quote(parsed.hrp) + ", which is not a currency code");
     }

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "ledger/currency_code.h"
 #include "ledger/money.h"
 #include "ledger/text.h"
 
@@ -49,14 +50,6 @@ bool IsValidName(std::string_view name) {
 }
 
 namespace {
-
-bool IsValidCurrencyCode(std::string_view code) {
-  if (code.size() < 2 || code.size() > 12) return false;
-  if (code[0] < 'A' || code[0] > 'Z') return false;
-  for (char c : code)
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  return true;
-}
 
 Status Invalid(std::string message) { return Status(Code::kInvalidArgument, std::move(message)); }
 
@@ -128,7 +121,7 @@ Status ValidateGenesis(const Genesis& g) {
     return Invalid(
         "a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
   if (!IsValidCurrencyCode(g.currency_code))
-    return Invalid("currency code must be 2 to 12 of A-Z and 0-9, starting with a letter");
+    return Invalid("currency code must be " + std::string(kCurrencyCodeRule));
   if (!IsValidName(g.currency_name))
     return Invalid("currency name must be 1 to 64 bytes of printable UTF-8");
   if (g.decimals > 6) return Invalid("decimals must be between 0 and 6");

@@ -11,6 +11,7 @@
 #include "ledger/account.h"
 #include "ledger/amount.h"
 #include "ledger/crypto.h"
+#include "ledger/domains.h"
 #include "ledger/rules.h"
 #include "ledger/status.h"
 
@@ -89,10 +90,6 @@ inline bool AccountKeysChecked(const Genesis& genesis) {
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
 [[nodiscard]] Status ValidateGenesis(const Genesis& genesis);
-
-// Domain separation prefixes: a signature or hash made for one purpose never fits another.
-inline constexpr std::string_view kGenesisDomain{"liard/v1/genesis\0", 17};
-inline constexpr std::string_view kOperationDomain{"liard/v1/operation\0", 19};
 
 // The ledger id: SHA-256(kGenesisDomain || genesis bytes).
 Hash LedgerIdOf(std::string_view genesis_bytes);

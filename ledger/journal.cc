@@ -8,33 +8,32 @@
 #include <algorithm>
 #include <bit>
 
+#include "ledger/bytes.h"
+
 namespace liard {
-namespace {
-
-void AppendU64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
-std::string U64(uint64_t v) {
-  std::string s;
-  AppendU64(&s, v);
-  return s;
-}
-
-}  // namespace
-
 Hash EntryHash(const JournalEntry& e) {
-  return Sha256({kEntryDomain, U64(e.sequence), U64(static_cast<uint64_t>(e.time_ms)),
+  return Sha256({kEntryDomain, Fixed64BE(e.sequence), Fixed64BE(static_cast<uint64_t>(e.time_ms)),
                  e.prev_hash.view(), e.envelope});
+}
+
+HashedEntry NextEntry(uint64_t head_sequence, const Hash& head_hash, int64_t time_ms,
+                      std::string envelope) {
+  HashedEntry next;
+  next.entry.sequence = head_sequence + 1;
+  next.entry.time_ms = time_ms;
+  next.entry.prev_hash = head_hash;
+  next.entry.envelope = std::move(envelope);
+  next.hash = EntryHash(next.entry);
+  return next;
 }
 
 std::string CheckpointMessage(const Hash& ledger_id, const Checkpoint& c) {
   std::string m(kCheckpointDomain);
   m.append(ledger_id.view());
-  AppendU64(&m, c.sequence);
+  PutFixed64BE(&m, c.sequence);
   m.append(c.head_hash.view());
   m.append(c.state_digest.view());
-  AppendU64(&m, static_cast<uint64_t>(c.time_ms));
+  PutFixed64BE(&m, static_cast<uint64_t>(c.time_ms));
   return m;
 }
 
@@ -174,16 +173,17 @@ StateDigest StateDigest::FromValue(const Hash& value) {
 
 Hash AccountRecordHash(const Account& a) {
   char fixed[3] = {'A', static_cast<char>(a.kind), static_cast<char>(a.status)};
-  std::string name_len = U64(a.name.size());
+  std::string name_len = Fixed64BE(a.name.size());
   return Sha256({kStateDomain, std::string_view(fixed, 1), a.id.view(), a.key.view(),
-                 std::string_view(fixed + 1, 2), U64(a.sequence), name_len, a.name, U64(a.roles),
-                 U64(static_cast<uint64_t>(a.member_until_ms)), a.freeze_reason});
+                 std::string_view(fixed + 1, 2), Fixed64BE(a.sequence), name_len, a.name,
+                 Fixed64BE(a.roles), Fixed64BE(static_cast<uint64_t>(a.member_until_ms)),
+                 a.freeze_reason});
 }
 
 Hash BalanceRecordHash(const BookKey& key, int64_t balance) {
   char fixed[2] = {'B', static_cast<char>(key.slot)};
   return Sha256({kStateDomain, std::string_view(fixed, 2), key.owner.view(),
-                 U64(static_cast<uint64_t>(balance))});
+                 Fixed64BE(static_cast<uint64_t>(balance))});
 }
 
 std::vector<AccountId> TouchedAccounts(const Operation& op, const Delta& delta) {

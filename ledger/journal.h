@@ -10,14 +10,11 @@
 
 #include "ledger/account.h"
 #include "ledger/crypto.h"
+#include "ledger/domains.h"
 #include "ledger/operation.h"
 #include "ledger/state.h"
 
 namespace liard {
-
-inline constexpr std::string_view kEntryDomain{"liard/v1/entry\0", 15};
-inline constexpr std::string_view kCheckpointDomain{"liard/v1/checkpoint\0", 20};
-inline constexpr std::string_view kStateDomain{"liard/v1/state\0", 15};
 
 // One accepted operation in the global order. Only accepted operations are journaled: a
 // refused one changes nothing, so there is nothing to record.
@@ -31,6 +28,19 @@ struct JournalEntry {
 // SHA-256(kEntryDomain || u64be(sequence) || i64be(time_ms) || prev_hash || envelope).
 // Changing any byte of any entry changes every later hash: history cannot be edited quietly.
 Hash EntryHash(const JournalEntry& entry);
+
+// An entry and its hash, as they are chained and stored.
+struct HashedEntry {
+  JournalEntry entry;
+  Hash hash;  // EntryHash(entry)
+};
+
+// The entry that follows a journal's head (its last entry's sequence and hash; 0 and the ledger
+// id before the first): sequence head_sequence + 1, chained to head_hash, stamped with time_ms,
+// holding the accepted operation's envelope. The one place entries are made, by the node's
+// applier and the start-up benchmark alike.
+HashedEntry NextEntry(uint64_t head_sequence, const Hash& head_hash, int64_t time_ms,
+                      std::string envelope);
 
 // A statement by the node's key: "after entry `sequence`, whose hash is `head_hash`, the state
 // digest was `state_digest`".
@@ -50,10 +60,8 @@ std::string CheckpointMessage(const Hash& ledger_id, const Checkpoint& checkpoin
 inline constexpr uint32_t kStateDigestSum = 1;     // sum of record hashes mod 2^256
 inline constexpr uint32_t kStateDigestLtHash = 2;  // LtHash of record hashes
 
-// Rule 2's domains: the ChaCha20 nonce that expands a record hash into its 1024 lanes (exactly
-// 12 bytes), and the prefix of the 32-byte hash of the lanes that checkpoints carry.
-inline constexpr std::string_view kLtHashNonce{"liard/lthash", 12};
-inline constexpr std::string_view kLtHashDomain{"liard/v2/state-lthash\0", 22};
+// Rule 2's domains (ledger/domains.h): kLtHashNonce, the ChaCha20 nonce that expands a record
+// hash into its 1024 lanes, and kLtHashDomain, the prefix of the hash of the lanes.
 
 // A lattice homomorphic hash (LtHash; Bellare–Micciancio 1997, parameters of Lewi et al. 2019,
 // "Securing update propagation with homomorphic hashing"): 1024 lanes of 16 bits. A record

@@ -5,11 +5,12 @@
 #include <chrono>
 #include <string>
 
+#include "ledger/bytes.h"
+#include "ledger/domains.h"
+
 namespace liard {
 
-Hash ProgrammeId(std::string_view name) {
-  return Sha256({std::string_view("liard/v1/programme\0", 19), name});
-}
+Hash ProgrammeId(std::string_view name) { return Sha256({kProgrammeDomain, name}); }
 
 bool IsValidProgrammeName(std::string_view name) {
   if (name.empty() || name.size() > 32) return false;
@@ -28,10 +29,7 @@ uint32_t YearMonth(int64_t unix_ms) {
 
 BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms) {
   uint32_t ym = YearMonth(now_ms);
-  char be[4] = {static_cast<char>(ym >> 24), static_cast<char>(ym >> 16),
-                static_cast<char>(ym >> 8), static_cast<char>(ym)};
-  Hash owner = Sha256({std::string_view("liard/v1/tally\0", 15), programme_id.view(), member.view(),
-                       std::string_view(be, 4)});
+  Hash owner = Sha256({kTallyDomain, programme_id.view(), member.view(), Fixed32BE(ym)});
   return BookKey{Slot::kBonusTally, owner};
 }
 
@@ -39,10 +37,7 @@ BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms) {
   // Floor division: a time before 1970 still falls in its own day.
   int64_t day = now_ms >= 0 ? now_ms / 86'400'000 : -((-now_ms + 86'399'999) / 86'400'000);
   uint32_t d = static_cast<uint32_t>(day);
-  char be[4] = {static_cast<char>(d >> 24), static_cast<char>(d >> 16), static_cast<char>(d >> 8),
-                static_cast<char>(d)};
-  Hash owner =
-      Sha256({std::string_view("liard/v1/daily\0", 15), member.view(), std::string_view(be, 4)});
+  Hash owner = Sha256({kDailyDomain, member.view(), Fixed32BE(d)});
   return BookKey{Slot::kDailyOutTally, owner};
 }
 

@@ -9,14 +9,14 @@
 
 #include "ledger/account.h"
 #include "ledger/crypto.h"
+#include "ledger/domains.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
 
 namespace liard {
 
-inline constexpr std::string_view kReadDomain{"liard/v1/read\0", 14};
-// The domain of a Simulate request's digest: the previewed body and key, bound into the read.
-inline constexpr std::string_view kSimulateDomain{"liard/v1/simulate\0", 18};
+// kReadDomain and kSimulateDomain (the previewed body and key, bound into the read) are in
+// ledger/domains.h.
 // How far ahead a read request may be valid: long enough for a slow link, short enough that a
 // leaked request is soon useless.
 inline constexpr int64_t kMaxReadLifetimeMs = 5 * 60 * 1000;

@@ -4,12 +4,12 @@
 #include <algorithm>
 
 #include "ledger/bytes.h"
+#include "ledger/domains.h"
 
 namespace liard {
 namespace {
 
 constexpr uint8_t kSnapshotVersion = 1;
-constexpr std::string_view kSnapshotDomain{"liard/v1/replay-snapshot\0", 25};
 
 void PutAccount(ByteWriter* w, const Account& a) {
   w->Key(a.id);
@@ -70,7 +70,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   // The last 32 bytes seal the rest: a damaged head or sequence is caught too, not just records.
   if (snapshot.size() < 32) return corrupt("it is truncated");
   const std::string_view body = snapshot.substr(0, snapshot.size() - 32);
-  if (Sha256({kSnapshotDomain, body}).view() != snapshot.substr(body.size()))
+  if (Sha256({kReplaySnapshotDomain, body}).view() != snapshot.substr(body.size()))
     return corrupt("it was damaged since it was saved");
   ByteReader in(body);
   if (in.U8() != kSnapshotVersion) return corrupt("unknown format");
@@ -208,7 +208,7 @@ std::string Replay::EncodeSnapshot() const {
     w.I64(balance);
   }
   std::string out = w.Take();
-  out.append(Sha256({kSnapshotDomain, out}).view());
+  out.append(Sha256({kReplaySnapshotDomain, out}).view());
   return out;
 }
 

@@ -370,11 +370,10 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       }
       state_.Commit(delta);
       AppliedOperation a;
-      a.entry.sequence = head.sequence + 1;
-      a.entry.time_ms = now;
-      a.entry.prev_hash = head.head_hash;
-      a.entry.envelope = codec::EncodeEnvelope(v.signed_op());
-      a.entry_hash = EntryHash(a.entry);
+      HashedEntry next =
+          NextEntry(head.sequence, head.head_hash, now, codec::EncodeEnvelope(v.signed_op()));
+      a.entry = std::move(next.entry);
+      a.entry_hash = next.hash;
       a.op_id = v.id();
       a.touched = TouchedAccounts(v.op(), delta);
       a.delta = std::move(delta);

@@ -19,198 +19,16 @@
 #include "ledger/address.h"
 #include "ledger/amount.h"
 #include "ledger/crypto.h"
+#include "ledger/currency_code.h"
 #include "ledger/money.h"
+#include "ledger/rules_toml.h"
+#include "ledger/toml_reader.h"
 
 namespace liard::node {
 namespace {
 
 // Euro amounts are always in cents.
 constexpr int kEuroDecimals = 2;
-
-std::string_view TypeName(toml::node_type type) {
-  switch (type) {
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a floating-point number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
-
-// Reads the keys of one TOML table, refusing by name any key it does not know: a misspelt key
-// silently ignored would leave a default the operator did not choose.
-class TableReader {
- public:
-  TableReader(std::string_view source, const toml::table& table, std::string name)
-      : source_(source), table_(table), name_(std::move(name)) {}
-
-  // "file:line: " for a node, or "file: " when the parser gave no position.
-  std::string Where(const toml::source_region& region) const {
-    if (region.begin.line == 0) return fmt::format("{}: ", source_);
-    return fmt::format("{}:{}: ", source_, region.begin.line);
-  }
-  std::string Where(const toml::node& node) const { return Where(node.source()); }
-  std::string WhereTable() const { return Where(table_); }
-
-  Status Error(const toml::node& node, std::string_view message) const {
-    return Status(Code::kInvalidArgument, Where(node) + std::string(message));
-  }
-  Status TableError(std::string_view message) const {
-    return Status(Code::kInvalidArgument, WhereTable() + std::string(message));
-  }
-
-  const std::string& name() const { return name_; }
-  // "[server] listen", or "listen" at the top level.
-  std::string Qualified(std::string_view key) const {
-    return name_.empty() ? std::string(key) : fmt::format("{} {}", name_, key);
-  }
-
-  // nullptr if absent. A present key of the wrong type is an error naming both types.
-  Status Find(std::string_view key, toml::node_type type, const toml::node** out) {
-    *out = nullptr;
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return Status::Ok();
-    if (node->type() != type)
-      return Error(*node, fmt::format("{} must be {}, not {}", Qualified(key), TypeName(type),
-                                      TypeName(node->type())));
-    *out = node;
-    return Status::Ok();
-  }
-
-  Status Required(std::string_view key, toml::node_type type, const toml::node** out) {
-    Status s = Find(key, type, out);
-    if (!s.ok()) return s;
-    if (*out == nullptr)
-      return TableError(fmt::format("{} is missing: it is required", Qualified(key)));
-    return Status::Ok();
-  }
-
-  // Optional string; *present says whether it was there.
-  Status String(std::string_view key, bool required, std::string* out,
-                const toml::node** node = nullptr) {
-    const toml::node* n;
-    Status s = required ? Required(key, toml::node_type::string, &n)
-                        : Find(key, toml::node_type::string, &n);
-    if (!s.ok()) return s;
-    if (node) *node = n;
-    if (n) *out = *n->value<std::string>();
-    return Status::Ok();
-  }
-
-  // An optional integer within [min, max]; out of range names the key, the value and the range.
-  Status IntegerIn(std::string_view key, int64_t min, int64_t max, int64_t* out) {
-    const toml::node* node = nullptr;
-    Status s = Integer(key, false, out, &node);
-    if (!s.ok()) return s;
-    if (node && (*out < min || *out > max))
-      return Error(*node,
-                   fmt::format("{} {} must be between {} and {}", Qualified(key), *out, min, max));
-    return Status::Ok();
-  }
-
-  Status Boolean(std::string_view key, bool* out) {
-    const toml::node* n;
-    Status s = Find(key, toml::node_type::boolean, &n);
-    if (!s.ok()) return s;
-    if (n) *out = *n->value<bool>();
-    return Status::Ok();
-  }
-
-  Status Integer(std::string_view key, bool required, int64_t* out,
-                 const toml::node** node = nullptr) {
-    const toml::node* n;
-    Status s = required ? Required(key, toml::node_type::integer, &n)
-                        : Find(key, toml::node_type::integer, &n);
-    if (!s.ok()) return s;
-    if (node) *node = n;
-    if (n) *out = *n->value<int64_t>();
-    return Status::Ok();
-  }
-
-  // A sub-table; nullptr if absent.
-  Status Table(std::string_view key, bool required, const toml::table** out) {
-    const toml::node* n;
-    Status s = required ? Required(key, toml::node_type::table, &n)
-                        : Find(key, toml::node_type::table, &n);
-    if (!s.ok()) return s;
-    *out = n ? n->as_table() : nullptr;
-    return Status::Ok();
-  }
-
-  // Declares the keys this table may hold and refuses any other, before anything is read: a
-  // misspelt key is then reported as such, not as the required key it was meant to be.
-  Status Allow(std::initializer_list<std::string_view> keys) {
-    for (std::string_view k : keys) allowed_.emplace_back(k);
-    return RefuseUnknown();
-  }
-
-  Status RefuseUnknown() const {
-    std::vector<std::string_view> unknown;
-    for (auto&& [key, node] : table_) {
-      if (std::find(allowed_.begin(), allowed_.end(), key.str()) != allowed_.end()) continue;
-      std::string expected;
-      for (const auto& u : allowed_) expected += (expected.empty() ? "" : ", ") + u;
-      std::string where = Where(key.source().begin.line ? key.source() : node.source());
-      std::string in = name_.empty() ? "at the top level" : "in " + name_;
-      return Status(Code::kInvalidArgument,
-                    fmt::format("{}unknown key '{}' {} (expected one of: {})", where, key.str(), in,
-                                expected));
-    }
-    return Status::Ok();
-  }
-
- private:
-  std::string_view source_;
-  const toml::table& table_;
-  std::string name_;
-  std::vector<std::string> allowed_;
-};
-
-Status ParseDocument(std::string_view text, std::string_view source, toml::table* out) {
-  try {
-    *out = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    const auto& begin = e.source().begin;
-    std::string where = begin.line ? fmt::format("{}:{}:{}: ", source, begin.line, begin.column)
-                                   : fmt::format("{}: ", source);
-    return Status(Code::kInvalidArgument,
-                  fmt::format("{}not valid TOML: {}", where, e.description()));
-  }
-  return Status::Ok();
-}
-
-// "N/D" or "N", positive decimal integers: a ratio written as a person would.
-bool ParseRatio(std::string_view text, int64_t* num, int64_t* den) {
-  auto parse = [](std::string_view t, int64_t* v) {
-    if (t.empty() || t.size() > 18) return false;
-    for (char c : t)
-      if (c < '0' || c > '9') return false;
-    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
-    return ec == std::errc() && p == t.data() + t.size() && *v > 0;
-  };
-  size_t slash = text.find('/');
-  if (slash == std::string_view::npos) {
-    *den = 1;
-    return parse(text, num);
-  }
-  return parse(text.substr(0, slash), num) && parse(text.substr(slash + 1), den);
-}
 
 // A public key written as 64 hex characters or as an address of this currency.
 bool ParseKey(std::string_view text, std::string_view currency_code, PublicKey* out,
@@ -228,140 +46,6 @@ bool ParseKey(std::string_view text, std::string_view currency_code, PublicKey* 
     *why = "is neither 64 hex characters of a public key nor a valid address of this currency (" +
            s.message() + ")";
   return false;
-}
-
-// Kinds as the operator writes them: the names KindName gives.
-bool ParseKind(std::string_view text, AccountKind* out) {
-  for (AccountKind k : kAllKinds) {
-    if (KindName(k) == text) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string KindList() {
-  std::string list;
-  for (AccountKind k : kAllKinds) list += (list.empty() ? "" : ", ") + std::string(KindName(k));
-  return list;
-}
-
-Status ParseAmountAt(const TableReader& r, const toml::node& node, std::string_view key,
-                     std::string_view text, int decimals, std::string_view unit, Amount* out) {
-  Status s = ParseAmount(text, decimals, out);
-  if (!s.ok())
-    return r.Error(node, fmt::format("{} \"{}\" is not an amount of {}: {}", r.Qualified(key), text,
-                                     unit, s.message()));
-  return Status::Ok();
-}
-
-// An optional amount; zero when absent.
-Status OptionalAmount(TableReader& r, std::string_view key, int decimals, std::string_view unit,
-                      Amount* out) {
-  std::string text;
-  const toml::node* node = nullptr;
-  *out = Amount(0);
-  Status s = r.String(key, false, &text, &node);
-  if (!s.ok() || node == nullptr) return s;
-  return ParseAmountAt(r, *node, key, text, decimals, unit, out);
-}
-
-// A fee: "5/100", "0", or "0/1".
-bool ParseFeeRatio(std::string_view text, int64_t* num, int64_t* den) {
-  if (text == "0") {
-    *num = 0;
-    *den = 1;
-    return true;
-  }
-  if (text.substr(0, 2) == "0/") {
-    int64_t ignored;
-    if (!ParseRatio("1" + std::string(text.substr(1)), &ignored, den)) return false;
-    *num = 0;
-    return true;
-  }
-  return ParseRatio(text, num, den);
-}
-
-// A moment written as a TOML offset date-time (2026-11-01T00:00:00+01:00) or a date (taken as
-// 00:00 UTC). A local date-time without offset is refused: which hour would it be?
-Status ParseMoment(const TableReader& r, const toml::node& node, std::string_view key,
-                   int64_t* ms) {
-  using namespace std::chrono;
-  auto days_of = [](const toml::date& d) {
-    return sys_days(year(d.year) / month(d.month) / day(d.day)).time_since_epoch();
-  };
-  if (const auto* d = node.as_date()) {
-    *ms = duration_cast<milliseconds>(days_of(d->get())).count();
-    return Status::Ok();
-  }
-  const auto* dt = node.as_date_time();
-  if (dt == nullptr || !dt->get().offset)
-    return r.Error(node, fmt::format("{} must be a date (2026-11-01) or a date-time with its "
-                                     "offset (2026-11-01T08:00:00+01:00)",
-                                     r.Qualified(key)));
-  const toml::date_time& v = dt->get();
-  auto t = days_of(v.date) + hours(v.time.hour) + minutes(v.time.minute) + seconds(v.time.second) -
-           minutes(v.offset->minutes);
-  *ms = duration_cast<milliseconds>(t).count() + v.time.nanosecond / 1'000'000;
-  return Status::Ok();
-}
-
-Status ParseProgramme(std::string_view source, const toml::table& table, const std::string& name,
-                      int decimals, const std::string& unit, Programme* out) {
-  TableReader r(source, table, name);
-  Status s = r.Allow({"name", "sponsor", "ratio", "rounding", "step", "min_euros", "starts", "ends",
-                      "monthly_cap", "member_kinds", "budget"});
-  if (!s.ok()) return s;
-  Programme p;
-  const toml::node* node = nullptr;
-  if (!(s = r.String("name", true, &p.name, &node)).ok()) return s;
-  if (!IsValidProgrammeName(p.name))
-    return r.Error(*node,
-                   fmt::format("{} name \"{}\" must be 1 to 32 of a-z, 0-9 and '-'", name, p.name));
-  if (!(s = r.String("sponsor", false, &p.sponsor, &node)).ok()) return s;
-  std::string ratio;
-  if (!(s = r.String("ratio", true, &ratio, &node)).ok()) return s;
-  if (!ParseRatio(ratio, &p.ratio_num, &p.ratio_den))
-    return r.Error(*node,
-                   fmt::format("{} ratio \"{}\" must be a ratio such as \"12/10\"", name, ratio));
-  std::string rounding = "down";
-  if (!(s = r.String("rounding", false, &rounding, &node)).ok()) return s;
-  if (rounding == "down")
-    p.rounding = Rounding::kDown;
-  else if (rounding == "up")
-    p.rounding = Rounding::kUp;
-  else if (rounding == "nearest")
-    p.rounding = Rounding::kNearest;
-  else
-    return r.Error(
-        *node, fmt::format("{} rounding \"{}\" is not one of: down, up, nearest", name, rounding));
-  Amount a;
-  if (!(s = OptionalAmount(r, "step", decimals, unit, &a)).ok()) return s;
-  p.step = a.positive() ? a.minor() : 1;
-  if (!(s = OptionalAmount(r, "min_euros", kEuroDecimals, "euros", &a)).ok()) return s;
-  p.min_euros = a.minor();
-  if (!(s = OptionalAmount(r, "monthly_cap", decimals, unit, &a)).ok()) return s;
-  p.monthly_cap = a.minor();
-  if (!(s = OptionalAmount(r, "budget", kEuroDecimals, "euros", &a)).ok()) return s;
-  p.opening_budget = a.minor();
-  for (auto [key, target] : {std::pair{"starts", &p.starts_ms}, std::pair{"ends", &p.ends_ms}}) {
-    const toml::node* n = table.get(key);
-    if (n && !(s = ParseMoment(r, *n, key, target)).ok()) return s;
-  }
-  const toml::node* kinds = nullptr;
-  if (!(s = r.Find("member_kinds", toml::node_type::array, &kinds)).ok()) return s;
-  if (kinds) {
-    for (const toml::node& k : *kinds->as_array()) {
-      AccountKind kind;
-      if (!k.is_string() || !ParseKind(*k.value<std::string>(), &kind))
-        return r.Error(k,
-                       fmt::format("{} member_kinds entries must be among: {}", name, KindList()));
-      p.member_kinds |= KindBit(kind);
-    }
-  }
-  *out = std::move(p);
-  return Status::Ok();
 }
 
 }  // namespace
@@ -442,7 +126,7 @@ Status ValidateListenAddress(std::string_view address) {
 
 Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* out) {
   toml::table doc;
-  Status s = ParseDocument(text, source, &doc);
+  Status s = ParseTomlDocument(text, source, &doc);
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
@@ -570,7 +254,7 @@ Status LoadConfigFile(const std::string& path, NodeConfig* out) {
 
 Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_ms, Genesis* out) {
   toml::table doc;
-  Status s = ParseDocument(text, source, &doc);
+  Status s = ParseTomlDocument(text, source, &doc);
   if (!s.ok()) return s;
   Genesis g;
   g.created_at_ms = now_ms;
@@ -594,12 +278,9 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
     const toml::node* node = nullptr;
     if (!(s = r.String("code", true, &g.currency_code, &node)).ok()) return s;
     // Addresses below are decoded with the code; ValidateGenesis checks its exact form later.
-    if (g.currency_code.empty() || g.currency_code.size() > 16 ||
-        !std::all_of(g.currency_code.begin(), g.currency_code.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
-      return r.Error(*node, fmt::format("[currency] code \"{}\" must be 2 to 12 of A-Z and 0-9, "
-                                        "starting with a letter",
-                                        g.currency_code));
+    if (!IsAddressCurrencyCode(g.currency_code))
+      return r.Error(*node, fmt::format("[currency] code \"{}\" must be {}", g.currency_code,
+                                        kCurrencyCodeRule));
     if (!(s = r.String("name", true, &g.currency_name, &node)).ok()) return s;
     if (!IsValidName(g.currency_name))
       return r.Error(*node, "[currency] name must be 1 to 64 bytes of printable UTF-8");
@@ -632,7 +313,7 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
       ++i;
       if (!k.is_string())
         return r.Error(k, fmt::format("[board] keys entry {} must be a string, not {}", i,
-                                      TypeName(k.type())));
+                                      TomlTypeName(k.type())));
       PublicKey key;
       std::string why;
       if (!ParseKey(*k.value<std::string>(), g.currency_code, &key, &why))
@@ -662,99 +343,9 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
       return s;
   }
 
-  if (rules) {
-    TableReader r(source, *rules, "[rules]");
-    if (!(s = r.Allow({"backing", "conversion_min", "conversion_max", "conversion_kinds",
-                       "office_cash_ceiling", "reconversion_fee", "reconversion_min"}))
-             .ok())
-      return s;
-    std::string backing = "1/1";
-    const toml::node* node = nullptr;
-    if (!(s = r.String("backing", false, &backing, &node)).ok()) return s;
-    if (!ParseRatio(backing, &g.rules.backing_num, &g.rules.backing_den))
-      return r.Error(*node, fmt::format("[rules] backing \"{}\" must be a ratio of positive whole "
-                                        "numbers such as \"1/1\"",
-                                        backing));
-    Amount a;
-    if (!(s = OptionalAmount(r, "conversion_min", kEuroDecimals, "euros", &a)).ok()) return s;
-    if (a.positive()) g.rules.conversion.min_euros = a.minor();
-    if (!(s = OptionalAmount(r, "conversion_max", kEuroDecimals, "euros", &a)).ok()) return s;
-    g.rules.conversion.max_euros = a.minor();
-    const toml::node* kinds = nullptr;
-    if (!(s = r.Find("conversion_kinds", toml::node_type::array, &kinds)).ok()) return s;
-    if (kinds) {
-      for (const toml::node& k : *kinds->as_array()) {
-        AccountKind kind;
-        if (!k.is_string() || !ParseKind(*k.value<std::string>(), &kind) ||
-            (KindBit(kind) & kDefaultConvertibleKinds) == 0)
-          return r.Error(k,
-                         "[rules] conversion_kinds entries must be among: resident, "
-                         "merchant, municipality");
-        g.rules.conversion.member_kinds |= KindBit(kind);
-      }
-    }
-    if (!(s = OptionalAmount(r, "office_cash_ceiling", kEuroDecimals, "euros", &a)).ok()) return s;
-    g.rules.conversion.office_cash_ceiling = a.minor();
-    std::string fee;
-    if (!(s = r.String("reconversion_fee", false, &fee, &node)).ok()) return s;
-    if (node && !ParseFeeRatio(fee, &g.rules.reconversion.fee_num, &g.rules.reconversion.fee_den))
-      return r.Error(*node, fmt::format("[rules] reconversion_fee \"{}\" must be a ratio such as "
-                                        "\"5/100\" (or \"0\" for none)",
-                                        fee));
-    if (!(s = OptionalAmount(r, "reconversion_min", decimals, unit, &a)).ok()) return s;
-    if (a.positive()) g.rules.reconversion.min_units = a.minor();
-  }
-
-  const toml::node* programmes_node = nullptr;
-  if (!(s = top.Find("programmes", toml::node_type::array, &programmes_node)).ok()) return s;
-  if (programmes_node) {
-    size_t i = 0;
-    for (const toml::node& entry : *programmes_node->as_array()) {
-      ++i;
-      std::string name = fmt::format("[[programmes]] entry {}", i);
-      if (!entry.is_table())
-        return Status(Code::kInvalidArgument,
-                      top.Where(entry) + fmt::format("{} must be a table", name));
-      Programme p;
-      s = ParseProgramme(source, *entry.as_table(), name, decimals, unit, &p);
-      if (!s.ok()) return s;
-      g.rules.programmes.push_back(std::move(p));
-    }
-  }
-
-  const toml::node* limits_node = nullptr;
-  if (!(s = top.Find("limits", toml::node_type::array, &limits_node)).ok()) return s;
-  if (limits_node) {
-    size_t i = 0;
-    for (const toml::node& entry : *limits_node->as_array()) {
-      ++i;
-      std::string name = fmt::format("[[limits]] entry {}", i);
-      if (!entry.is_table())
-        return Status(Code::kInvalidArgument,
-                      top.Where(entry) + fmt::format("{} must be a table", name));
-      TableReader r(source, *entry.as_table(), name);
-      if (!(s = r.Allow({"kind", "max_payment", "daily_outgoing", "balance_ceiling"})).ok())
-        return s;
-      KindLimits l;
-      std::string kind;
-      const toml::node* kind_node = nullptr;
-      if (!(s = r.String("kind", true, &kind, &kind_node)).ok()) return s;
-      if (!ParseKind(kind, &l.kind))
-        return r.Error(*kind_node,
-                       fmt::format("{} kind \"{}\" is not one of: {}", name, kind, KindList()));
-      if (g.rules.LimitsFor(l.kind) != nullptr)
-        return r.Error(*kind_node,
-                       fmt::format("{} repeats the kind \"{}\": one entry per kind", name, kind));
-      Amount a;
-      if (!(s = OptionalAmount(r, "max_payment", decimals, unit, &a)).ok()) return s;
-      l.max_payment = a.minor();
-      if (!(s = OptionalAmount(r, "daily_outgoing", decimals, unit, &a)).ok()) return s;
-      l.daily_outgoing = a.minor();
-      if (!(s = OptionalAmount(r, "balance_ceiling", decimals, unit, &a)).ok()) return s;
-      l.balance_ceiling = a.minor();
-      g.rules.limits.push_back(l);
-    }
-  }
+  // [rules], [[programmes]] and [[limits]]: read as set-rules reads them (ledger/rules_toml.h).
+  if (!(s = ParseRulesTables(source, doc, RulesDocument::kGenesis, decimals, unit, &g.rules)).ok())
+    return s;
 
   if (accounts_node) {
     size_t i = 0;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "ledger/bytes.h"
+
 namespace liard::node {
 namespace {
 
@@ -13,22 +15,6 @@ constexpr uint32_t kVersion = 1;
 constexpr size_t kChecksumAt = 136;
 constexpr std::string_view kChecksumTag = "liard head anchor v1";
 
-void PutU64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-void PutU32(std::string* out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
-}
-uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
-uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
 Hash GetHash(const char* p) {
   Hash h;
   std::memcpy(h.data.data(), p, h.data.size());
@@ -52,13 +38,13 @@ std::string EncodeAnchorSlot(const AnchorRecord& r, uint64_t counter) {
   std::string s;
   s.reserve(kHeadAnchorSlotSize);
   s.append(kMagic);
-  PutU32(&s, kVersion);
-  PutU32(&s, static_cast<uint32_t>(kHeadAnchorSlotSize));
-  PutU64(&s, counter);
+  PutFixed32BE(&s, kVersion);
+  PutFixed32BE(&s, static_cast<uint32_t>(kHeadAnchorSlotSize));
+  PutFixed64BE(&s, counter);
   s.append(r.ledger_id.view());
-  PutU64(&s, r.acknowledged);
+  PutFixed64BE(&s, r.acknowledged);
   s.append(r.acknowledged_hash.view());
-  PutU64(&s, r.pending);
+  PutFixed64BE(&s, r.pending);
   s.append(r.pending_hash.view());
   Hash sum = Sha256({kChecksumTag, s});
   s.append(sum.view());
@@ -68,15 +54,16 @@ std::string EncodeAnchorSlot(const AnchorRecord& r, uint64_t counter) {
 
 bool DecodeAnchorSlot(std::string_view s, AnchorRecord* r, uint64_t* counter) {
   if (s.size() != kHeadAnchorSlotSize || s.substr(0, 8) != kMagic) return false;
-  if (GetU32(s.data() + 8) != kVersion || GetU32(s.data() + 12) != kHeadAnchorSlotSize)
+  if (DecodeFixed32BE(s.data() + 8) != kVersion ||
+      DecodeFixed32BE(s.data() + 12) != kHeadAnchorSlotSize)
     return false;
   if (Sha256({kChecksumTag, s.substr(0, kChecksumAt)}).view() != s.substr(kChecksumAt, 32))
     return false;
-  *counter = GetU64(s.data() + 16);
+  *counter = DecodeFixed64BE(s.data() + 16);
   r->ledger_id = GetHash(s.data() + 24);
-  r->acknowledged = GetU64(s.data() + 56);
+  r->acknowledged = DecodeFixed64BE(s.data() + 56);
   r->acknowledged_hash = GetHash(s.data() + 64);
-  r->pending = GetU64(s.data() + 96);
+  r->pending = DecodeFixed64BE(s.data() + 96);
   r->pending_hash = GetHash(s.data() + 104);
   return r->pending >= r->acknowledged;
 }

@@ -65,6 +65,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "ledger/bytes.h"
 #include "ledger/genesis.h"
 #include "ledger/governance.h"
 #include "ledger/invariants.h"
@@ -119,26 +120,12 @@ class Batch {
   rocksdb::Status status_;
 };
 
-// ---- Fixed-width big-endian encoding.
+// ---- Fixed-width big-endian encoding: ledger/bytes.h (PutFixed64BE, DecodeFixed64BE, ...).
 
-void PutU64(std::string* out, uint64_t v) {
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (56 - 8 * i));
-  out->append(b, 8);
-}
-void PutI64(std::string* out, int64_t v) { PutU64(out, static_cast<uint64_t>(v)); }
-void PutU32(std::string* out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (24 - 8 * i)));
-}
+void PutI64(std::string* out, int64_t v) { PutFixed64BE(out, static_cast<uint64_t>(v)); }
 template <size_t N>
 void PutBytes(std::string* out, const Bytes<N>& b) {
   out->append(b.view());
-}
-
-uint64_t LoadU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
 }
 
 // Reads a record field by field; any shortfall or leftover makes ok() false, never a crash.
@@ -157,14 +144,13 @@ class Reader {
   }
   uint32_t U32() {
     if (!Need(4)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(data_[i]);
+    uint32_t v = DecodeFixed32BE(data_.data());
     data_.remove_prefix(4);
     return v;
   }
   uint64_t U64() {
     if (!Need(8)) return 0;
-    uint64_t v = LoadU64(data_.data());
+    uint64_t v = DecodeFixed64BE(data_.data());
     data_.remove_prefix(8);
     return v;
   }
@@ -216,7 +202,7 @@ bool IsValidStatus(uint8_t v) {
 
 std::string SeqKey(uint64_t sequence) {
   std::string k;
-  PutU64(&k, sequence);
+  PutFixed64BE(&k, sequence);
   return k;
 }
 std::string BalanceKey(const BookKey& key) {
@@ -226,7 +212,7 @@ std::string BalanceKey(const BookKey& key) {
 }
 std::string HistoryKey(const AccountId& id, uint64_t sequence) {
   std::string k(id.view());
-  PutU64(&k, sequence);
+  PutFixed64BE(&k, sequence);
   return k;
 }
 
@@ -238,12 +224,12 @@ std::string EncodeAccount(const Account& a) {
   PutBytes(&v, a.key);
   v.push_back(static_cast<char>(a.kind));
   v.push_back(static_cast<char>(a.status));
-  PutU64(&v, a.sequence);
-  PutU32(&v, static_cast<uint32_t>(a.name.size()));
+  PutFixed64BE(&v, a.sequence);
+  PutFixed32BE(&v, static_cast<uint32_t>(a.name.size()));
   v.append(a.name);
-  PutU32(&v, a.roles);
+  PutFixed32BE(&v, a.roles);
   PutI64(&v, a.member_until_ms);
-  PutU32(&v, static_cast<uint32_t>(a.freeze_reason.size()));
+  PutFixed32BE(&v, static_cast<uint32_t>(a.freeze_reason.size()));
   v.append(a.freeze_reason);
   return v;
 }
@@ -272,7 +258,7 @@ bool DecodeBalanceKey(std::string_view key, BookKey* out) {
 
 std::string EncodeHead(const HeadState& h) {
   std::string v;
-  PutU64(&v, h.sequence);
+  PutFixed64BE(&v, h.sequence);
   PutBytes(&v, h.head_hash);
   PutI64(&v, h.time_ms);
   return v;
@@ -290,7 +276,7 @@ bool DecodeHead(std::string_view value, HeadState* h) {
 std::string EncodeTotals(const Totals& t) {
   std::string v;
   v.reserve(4 + 8 * t.size());
-  PutU32(&v, static_cast<uint32_t>(t.size()));
+  PutFixed32BE(&v, static_cast<uint32_t>(t.size()));
   for (int64_t x : t) PutI64(&v, x);
   return v;
 }
@@ -316,7 +302,7 @@ std::string EncodeEntry(const JournalEntry& e, const Hash& entry_hash) {
 std::string EncodePostings(const std::vector<Posting>& postings) {
   std::string v;
   v.reserve(4 + postings.size() * kPostingSize);
-  PutU32(&v, static_cast<uint32_t>(postings.size()));
+  PutFixed32BE(&v, static_cast<uint32_t>(postings.size()));
   for (const auto& p : postings) {
     v.push_back(static_cast<char>(p.key.slot));
     PutBytes(&v, p.key.owner);
@@ -327,7 +313,7 @@ std::string EncodePostings(const std::vector<Posting>& postings) {
 
 std::string EncodeCheckpoint(const Checkpoint& c, const Signature& s) {
   std::string v;
-  PutU64(&v, c.sequence);
+  PutFixed64BE(&v, c.sequence);
   PutBytes(&v, c.head_hash);
   PutBytes(&v, c.state_digest);
   PutI64(&v, c.time_ms);
@@ -339,7 +325,7 @@ std::string EncodeCheckpoint(const Checkpoint& c, const Signature& s) {
 std::string KeyText(Cf cf, std::string_view key) {
   if (cf == kMeta) return std::string(key);
   if ((cf == kJournal || cf == kPostings) && key.size() == 8)
-    return "sequence " + std::to_string(LoadU64(key.data()));
+    return "sequence " + std::to_string(DecodeFixed64BE(key.data()));
   return ToHex(key);
 }
 
@@ -694,7 +680,7 @@ struct Store::Impl {
     std::string v;
     Status s = Get(kMeta, kCheckpointKey, &v, snapshot);
     if (s.ok() && v.size() == kCheckpointSize) {
-      uint64_t cp = LoadU64(v.data());
+      uint64_t cp = DecodeFixed64BE(v.data());
       if (cp <= h.sequence) span = std::max(span, h.sequence - cp + 1);
     } else if (!s.ok() && s.code() != Code::kNotFound) {
       return s;
@@ -717,7 +703,7 @@ struct Store::Impl {
     pit->Seek(lower);
     for (; it->Valid(); it->Next(), ++expected) {
       std::string_view k = ToView(it->key()), val = ToView(it->value());
-      if (k.size() != 8 || LoadU64(k.data()) != expected)
+      if (k.size() != 8 || DecodeFixed64BE(k.data()) != expected)
         return Damaged("its journal lacks entry " + std::to_string(expected));
       Reader r(val);
       JournalEntry e;
@@ -794,7 +780,7 @@ struct Store::Impl {
       std::string_view k = ToView(it->key()), v = ToView(it->value());
       if (!DecodeBalanceKey(k, &key) || v.size() != 8)
         return Corrupt(kBalances, k, "does not decode");
-      int64_t balance = static_cast<int64_t>(LoadU64(v.data()));
+      int64_t balance = static_cast<int64_t>(DecodeFixed64BE(v.data()));
       if (balance == 0) return Corrupt(kBalances, k, "holds a zero balance");
       batch.balances.emplace_back(key, balance);
       digest(BalanceRecordHash(key, balance));
@@ -1229,7 +1215,7 @@ Status Store::Load(MemoryState* state, HeadState* head) const {
   uint64_t last = 0;
   if (it->Valid()) {
     if (it->key().size() != 8) return m.Corrupt(kJournal, ToView(it->key()), "has a bad key");
-    last = LoadU64(it->key().data());
+    last = DecodeFixed64BE(it->key().data());
   }
   s = m.FromRocks(it->status(), "reading the journal's last entry");
   if (!s.ok()) return s;
@@ -1400,7 +1386,7 @@ Status Store::FindOperation(const Hash& op_id, uint64_t* sequence) const {
     return Status(Code::kNotFound, "no applied operation has the id " + ToHex(op_id));
   if (!s.ok()) return s;
   if (v.size() != 8) return m.Corrupt(kOpIndex, op_id.view(), "does not decode");
-  *sequence = LoadU64(v.data());
+  *sequence = DecodeFixed64BE(v.data());
   return Status::Ok();
 }
 
@@ -1422,7 +1408,7 @@ Status Store::History(const AccountId& account, uint64_t before, size_t limit,
     std::string_view k = ToView(it->key());
     if (k.size() != kHistoryKeySize) return m.Corrupt(kHistory, k, "has a bad key");
     if (k.substr(0, 32) != account.view()) break;
-    sequences->push_back(LoadU64(k.data() + 32));
+    sequences->push_back(DecodeFixed64BE(k.data() + 32));
   }
   return m.FromRocks(it->status(), "reading the history of " + ToHex(account));
 }
@@ -1444,7 +1430,7 @@ Status Store::HistoryFrom(const AccountId& account, uint64_t from, size_t limit,
     std::string_view k = ToView(it->key());
     if (k.size() != kHistoryKeySize) return m.Corrupt(kHistory, k, "has a bad key");
     if (k.substr(0, 32) != account.view()) break;
-    sequences->push_back(LoadU64(k.data() + 32));
+    sequences->push_back(DecodeFixed64BE(k.data() + 32));
   }
   return m.FromRocks(it->status(), "reading the history of " + ToHex(account));
 }

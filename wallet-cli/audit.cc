@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/bytes.h"
 #include "proto/codec.h"
 #include "wallet-cli/node_client.h"
 
@@ -22,10 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 CliStatus IoError(const std::string& what, const std::string& path) {
   return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
-}
-
-void PutU32(std::string* out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out->push_back(static_cast<char>(v >> (8 * i)));
 }
 
 JournalEntry FromWire(const pb::JournalEntry& e, Hash* claimed) {
@@ -78,7 +75,7 @@ CliStatus JournalFileWriter::Open(const std::string& path, std::string_view gene
 
 CliStatus JournalFileWriter::Record(uint8_t type, std::string_view bytes) {
   buffer_.push_back(static_cast<char>(type));
-  PutU32(&buffer_, static_cast<uint32_t>(bytes.size()));
+  PutFixed32BE(&buffer_, static_cast<uint32_t>(bytes.size()));
   buffer_.append(bytes);
   if (buffer_.size() >= (1 << 20)) {
     CliStatus s = file_.Append(buffer_);
@@ -118,8 +115,7 @@ CliStatus JournalFileReader::Open(const std::string& path) {
   pos_ = kJournalMagic.size();
   if (data_.size() < pos_ + 5 || data_[pos_] != 1)
     return CliStatus::Local(path + ": the genesis record is missing");
-  uint32_t n = 0;
-  for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(data_[pos_ + i]);
+  const uint32_t n = DecodeFixed32BE(data_.data() + pos_ + 1);
   if (data_.size() - pos_ - 5 < n) return CliStatus::Local(path + ": the genesis is truncated");
   genesis_ = data_.substr(pos_ + 5, n);
   pos_ += 5 + n;
@@ -141,8 +137,7 @@ CliStatus JournalFileReader::Next(pb::JournalEntry* out, bool* end) {
     if (data_.size() - pos_ < 5)
       return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
     const uint8_t type = static_cast<uint8_t>(data_[pos_]);
-    uint32_t n = 0;
-    for (int i = 1; i <= 4; ++i) n = (n << 8) | static_cast<uint8_t>(data_[pos_ + i]);
+    const uint32_t n = DecodeFixed32BE(data_.data() + pos_ + 1);
     if (data_.size() - pos_ - 5 < n)
       return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
     const std::string_view bytes(data_.data() + pos_ + 5, n);

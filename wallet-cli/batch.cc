@@ -1,4 +1,4 @@
-// A municipality's payment batch: CSV parsing and the checks made before anything is sent.
+// A municipality's payment batch: the checks made before anything is sent.
 #include "wallet-cli/batch.h"
 
 #include <algorithm>
@@ -9,22 +9,6 @@
 
 namespace liard::wallet {
 namespace {
-
-// Whether the first non-empty line has `c` outside quotes.
-bool FirstLineHas(std::string_view text, char c) {
-  bool quoted = false;
-  bool seen_content = false;
-  for (char ch : text) {
-    if (ch == '"') quoted = !quoted;
-    if (!quoted && (ch == '\n' || ch == '\r')) {
-      if (seen_content) return false;
-      continue;
-    }
-    if (ch != ' ' && ch != '\t') seen_content = true;
-    if (!quoted && ch == c) return true;
-  }
-  return false;
-}
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -38,74 +22,6 @@ std::string Lower(std::string s) {
 }
 
 }  // namespace
-
-CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out, char* separator_out) {
-  out->clear();
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  const char sep = FirstLineHas(text, ';') ? ';' : ',';
-  if (separator_out != nullptr) *separator_out = sep;
-
-  size_t line = 1;
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    CsvRecord record;
-    record.line = line;
-    std::string field;
-    bool blank = true;  // nothing but an end of line so far
-    for (;;) {
-      if (i < n && text[i] == '"') {
-        // A quoted field: up to the closing quote, "" is a quote, line breaks are kept.
-        blank = false;
-        size_t start_line = line;
-        ++i;
-        for (;;) {
-          if (i >= n)
-            return CliStatus::Usage("line " + std::to_string(start_line) +
-                                    ": a quoted field is never closed");
-          if (text[i] == '"') {
-            if (i + 1 < n && text[i + 1] == '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            ++i;
-            break;
-          }
-          if (text[i] == '\n') ++line;
-          field += text[i++];
-        }
-        // After the closing quote: spaces, then a separator or the end of the line.
-        while (i < n && (text[i] == ' ' || text[i] == '\t')) ++i;
-        if (i < n && text[i] != sep && text[i] != '\r' && text[i] != '\n')
-          return CliStatus::Usage("line " + std::to_string(line) +
-                                  ": text after the closing quote of a field");
-      } else {
-        while (i < n && text[i] != sep && text[i] != '\r' && text[i] != '\n') {
-          if (text[i] == '"')
-            return CliStatus::Usage("line " + std::to_string(line) +
-                                    ": a quote inside an unquoted field (quote the whole field "
-                                    "and double the quote: \"say \"\"hello\"\"\")");
-          if (text[i] != ' ' && text[i] != '\t') blank = false;
-          field += text[i++];
-        }
-      }
-      record.fields.push_back(field);
-      field.clear();
-      if (i < n && text[i] == sep) {
-        blank = false;
-        ++i;
-        continue;
-      }
-      break;  // end of line or of text
-    }
-    if (i < n && text[i] == '\r') ++i;
-    if (i < n && text[i] == '\n') ++i;
-    ++line;
-    if (!blank) out->push_back(std::move(record));
-  }
-  return CliStatus::Ok();
-}
 
 void CheckBatch(const std::vector<CsvRecord>& records, std::string_view currency_code, int decimals,
                 std::vector<BatchLine>* lines, std::vector<BatchProblem>* problems) {

@@ -1,4 +1,5 @@
-// A municipality's payment batch: the CSV file (RFC 4180, ',' or ';') and its local checks.
+// A municipality's payment batch: its CSV records (read by ParseCsv, wallet-cli/csv.h, strict
+// RFC 4180) and their local checks.
 #ifndef LIARD_WALLET_CLI_BATCH_H_
 #define LIARD_WALLET_CLI_BATCH_H_
 
@@ -10,22 +11,9 @@
 #include "ledger/account.h"
 #include "ledger/amount.h"
 #include "wallet-cli/cli_status.h"
+#include "wallet-cli/csv.h"
 
 namespace liard::wallet {
-
-// One CSV record and the line of the file it starts on (1-based).
-struct CsvRecord {
-  size_t line = 0;
-  std::vector<std::string> fields;
-};
-
-// Parses RFC 4180 CSV: fields separated by ',' — or by ';' when the first non-empty line holds
-// a ';' outside quotes (French spreadsheets export that way, so that "12,50" needs no quotes);
-// quoted fields may hold the separator, "" for a quote, and line breaks; CRLF or LF; a UTF-8
-// byte order mark is skipped; empty lines are skipped. An unterminated quote or text after a
-// closing quote is a usage error naming the line.
-[[nodiscard]] CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out,
-                                 char* separator = nullptr);
 
 struct BatchLine {
   size_t line = 0;  // in the file

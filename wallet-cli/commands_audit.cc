@@ -17,6 +17,7 @@
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
+#include "wallet-cli/csv.h"
 #include "wallet-cli/report_html.h"
 
 namespace liard::wallet {
@@ -528,32 +529,6 @@ bool ParseStatementDate(std::string_view t, int64_t* ms) {
   return true;
 }
 
-// Splits a CSV line on `sep`, with RFC 4180 quotes.
-std::vector<std::string> SplitCsv(std::string_view line, char sep) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == sep) {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 CliStatus ParseSignedEuros(std::string_view text, int64_t* cents) {
   std::string t(text);
   t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
@@ -572,13 +547,13 @@ CliStatus ReadStatement(const std::string& path, std::vector<BankLine>* out) {
   CliStatus s = ReadWholeFile(path, &text, &found);
   if (!s.ok()) return s;
   if (!found) return CliStatus::Local("no bank statement " + path);
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line)) return CliStatus::Usage(path + " is empty");
-  const char sep = line.find(';') != std::string::npos ? ';' : ',';
-  std::vector<std::string> header = SplitCsv(line, sep);
-  for (auto& h : header) {  // " Date " and a UTF-8 byte order mark name the same column
-    if (h.rfind("\xef\xbb\xbf", 0) == 0) h.erase(0, 3);
+  // As banks export it: quotes are read leniently, a record per line (wallet-cli/csv.h).
+  std::vector<CsvRecord> records;
+  s = ParseCsv(text, &records, nullptr, CsvQuotes::kLenient);
+  if (!s.ok()) return s;
+  if (records.empty()) return CliStatus::Usage(path + " is empty");
+  std::vector<std::string> header = records[0].fields;
+  for (auto& h : header) {  // " Date " names the date column (ParseCsv skips a byte order mark)
     h.erase(0, h.find_first_not_of(' '));
     h.erase(h.find_last_not_of(' ') + 1);
     for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -589,12 +564,12 @@ CliStatus ReadStatement(const std::string& path, std::vector<BankLine>* out) {
     for (int k = 0; k < 4; ++k)
       if (header[i] == names[k]) col[k] = static_cast<int>(i);
   if (col[0] < 0 || col[1] < 0)
-    return CliStatus::Usage(path +
-                            ":1: the header must name the columns date and amount (and "
+    return CliStatus::Usage(path + ":" + std::to_string(records[0].line) +
+                            ": the header must name the columns date and amount (and "
                             "label, reference), separated by ',' or ';'");
-  for (size_t n = 2; std::getline(in, line); ++n) {
-    if (line.find_first_not_of(" \r") == std::string::npos) continue;
-    std::vector<std::string> f = SplitCsv(line, sep);
+  for (size_t r = 1; r < records.size(); ++r) {
+    const size_t n = records[r].line;
+    const std::vector<std::string>& f = records[r].fields;
     auto at = [&](int k) { return col[k] >= 0 && col[k] < (int)f.size() ? f[col[k]] : ""; };
     BankLine b;
     b.line = n;

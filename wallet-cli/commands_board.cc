@@ -1,5 +1,4 @@
 // liard board propose|sign|list: the board's M-of-N decisions (docs/wallet.md, "The board").
-#include <toml++/toml.h>
 
 #include <chrono>
 #include <iostream>
@@ -7,8 +6,10 @@
 #include <sstream>
 
 #include "ledger/governance.h"
+#include "ledger/rules_toml.h"
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
+#include "wallet-cli/audit.h"
 #include "wallet-cli/board_diff.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/terminal.h"
@@ -202,246 +203,19 @@ CliStatus Propose(Session& session, Decision decision, const BoardArgs& a) {
 }
 
 // ---- set-rules: a TOML file of the genesis' [rules] shape, plus [[limits]] and
-// [[programmes]]; what it does not name stays as in force.
-
-CliStatus RulesError(const std::string& file, const toml::node& n, const std::string& what) {
-  return CliStatus::Usage(file + ":" + std::to_string(n.source().begin.line) + ": " + what);
-}
-
-bool ParseRatioText(std::string_view t, int64_t* num, int64_t* den) {
-  size_t slash = t.find('/');
-  auto parse = [](std::string_view d, int64_t* out) {
-    if (d.empty() || d.size() > 12) return false;
-    *out = 0;
-    for (char c : d) {
-      if (c < '0' || c > '9') return false;
-      *out = *out * 10 + (c - '0');
-    }
-    return true;
-  };
-  if (slash == std::string_view::npos) {
-    if (t != "0") return false;
-    *num = 0;
-    *den = 1;
-    return true;
-  }
-  return parse(t.substr(0, slash), num) && parse(t.substr(slash + 1), den) && *den > 0;
-}
-
-// A moment: a TOML date (00:00 UTC) or a date-time with its offset; a local date-time without
-// an offset is refused (which hour would it be?).
-bool MomentOf(const toml::node& n, int64_t* ms) {
-  using namespace std::chrono;
-  auto days_of = [](const toml::date& d) {
-    return sys_days(year(d.year) / month(d.month) / day(d.day)).time_since_epoch();
-  };
-  if (const auto* d = n.as_date()) {
-    *ms = duration_cast<milliseconds>(days_of(d->get())).count();
-    return true;
-  }
-  const auto* dt = n.as_date_time();
-  if (dt == nullptr || !dt->get().offset) return false;
-  const toml::date_time& v = dt->get();
-  auto t = days_of(v.date) + hours(v.time.hour) + minutes(v.time.minute) + seconds(v.time.second) -
-           minutes(v.offset->minutes);
-  *ms = duration_cast<milliseconds>(t).count();
-  return true;
-}
-
-// One [[programmes]] entry, with the genesis file's keys (docs/operator.md): it replaces the
-// programme of that name in force, or adds one. Its budget is not set here: sponsors' money is
-// recorded by `liard fund-programme`, so that every euro has its own journal entry.
-CliStatus ParseProgrammeEntry(const std::string& file, const toml::table& t, int decimals,
-                              Rules* rules) {
-  auto name = t["name"].value<std::string>();
-  if (!name || !IsValidProgrammeName(*name))
-    return RulesError(file, t, "each [[programmes]] needs name = \"...\" (1 to 32 of a-z 0-9 -)");
-  Programme p;
-  const Programme* old = rules->FindProgramme(*name);
-  if (old != nullptr) p = *old;
-  p.name = *name;
-  // Only the genesis opens a budget: a new programme says 0; one in force keeps its figure, so
-  // that editing it is not also a (meaningless) change of that figure.
-  if (old == nullptr) p.opening_budget = 0;
-  for (const auto& [key, n] : t) {
-    const std::string k(key.str());
-    auto text = n.value<std::string>();
-    Amount a;
-    if (k == "name") continue;
-    if (k == "sponsor") {
-      if (!text) return RulesError(file, n, "sponsor must be text");
-      p.sponsor = *text;
-    } else if (k == "ratio") {
-      if (!text || !ParseRatioText(*text, &p.ratio_num, &p.ratio_den))
-        return RulesError(file, n, "ratio must be a ratio in quotes, such as \"12/10\"");
-    } else if (k == "rounding") {
-      if (text == "down")
-        p.rounding = Rounding::kDown;
-      else if (text == "up")
-        p.rounding = Rounding::kUp;
-      else if (text == "nearest")
-        p.rounding = Rounding::kNearest;
-      else
-        return RulesError(file, n, "rounding must be \"down\", \"up\" or \"nearest\"");
-    } else if (k == "step" || k == "monthly_cap" || k == "min_euros") {
-      const int places = k == "min_euros" ? 2 : decimals;
-      if (!text || !ParseAmount(*text, places, &a).ok() || a.negative())
-        return RulesError(file, n, k + " must be an amount in quotes, such as \"30.00\"");
-      (k == "step" ? p.step : k == "monthly_cap" ? p.monthly_cap : p.min_euros) = a.minor();
-    } else if (k == "starts" || k == "ends") {
-      if (!MomentOf(n, k == "starts" ? &p.starts_ms : &p.ends_ms))
-        return RulesError(file, n,
-                          k + " must be a date (2026-11-01) or a date-time with its "
-                              "offset (2026-11-01T08:00:00+01:00)");
-    } else if (k == "member_kinds") {
-      const toml::array* kinds = n.as_array();
-      if (kinds == nullptr) return RulesError(file, n, "member_kinds must be a list of kinds");
-      p.member_kinds = 0;
-      for (const toml::node& kn : *kinds) {
-        auto kt = kn.value<std::string>();
-        bool known = false;
-        for (AccountKind kind : kAllKinds)
-          if (kt && KindName(kind) == *kt) {
-            p.member_kinds |= KindBit(kind);
-            known = true;
-          }
-        if (!known) return RulesError(file, kn, "unknown account kind in member_kinds");
-      }
-    } else if (k == "budget") {
-      return RulesError(file, n,
-                        "a programme's budget is recorded with 'liard fund-programme', not in "
-                        "the rules: every euro of a sponsor gets its own journal entry");
-    } else {
-      return RulesError(file, n,
-                        "unknown key '" + k +
-                            "' in [[programmes]] (known: name, sponsor, ratio, rounding, step, "
-                            "min_euros, starts, ends, monthly_cap, member_kinds)");
-    }
-  }
-  std::erase_if(rules->programmes, [&](const Programme& x) { return x.name == p.name; });
-  rules->programmes.push_back(std::move(p));
-  return CliStatus::Ok();
-}
+// [[programmes]]; what it does not name stays as in force. Read by the same reader as the
+// node's genesis file (ledger/rules_toml.h).
 
 CliStatus LoadRulesFile(Session& session, const std::string& file, Rules* rules) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream why;
-    why << file << ":" << e.source().begin.line << ": " << e.description();
-    if (std::string(e.description()).find("File could not be opened") != std::string::npos)
-      return CliStatus::Local("cannot read the rules file " + file);
-    return CliStatus::Usage("the rules file does not parse: " + why.str());
-  }
-  const int decimals = session.money().decimals();
-  auto amount = [&](const toml::node& n, const std::string& key, int places,
-                    int64_t* out) -> CliStatus {
-    auto text = n.value<std::string>();
-    Amount a;
-    if (!text || !ParseAmount(*text, places, &a).ok())
-      return RulesError(file, n, key + " must be an amount in quotes, such as \"150.00\"");
-    *out = a.minor();
-    return CliStatus::Ok();
-  };
-  for (const auto& [key, node] : doc) {
-    const std::string k(key.str());
-    if (k == "rules") {
-      if (!node.is_table()) return RulesError(file, node, "[rules] must be a table");
-      for (const auto& [rk, rn] : *node.as_table()) {
-        const std::string r(rk.str());
-        CliStatus s;
-        if (r == "backing" || r == "reconversion_fee") {
-          auto text = rn.value<std::string>();
-          int64_t* num = r == "backing" ? &rules->backing_num : &rules->reconversion.fee_num;
-          int64_t* den = r == "backing" ? &rules->backing_den : &rules->reconversion.fee_den;
-          if (!text || !ParseRatioText(*text, num, den))
-            return RulesError(file, rn, r + " must be a ratio in quotes, such as \"5/100\"");
-        } else if (r == "conversion_min") {
-          s = amount(rn, r, 2, &rules->conversion.min_euros);
-        } else if (r == "conversion_max") {
-          s = amount(rn, r, 2, &rules->conversion.max_euros);
-        } else if (r == "office_cash_ceiling") {
-          s = amount(rn, r, 2, &rules->conversion.office_cash_ceiling);
-        } else if (r == "conversion_kinds") {
-          const toml::array* kinds = rn.as_array();
-          if (kinds == nullptr)
-            return RulesError(file, rn, "conversion_kinds must be a list such as [\"resident\"]");
-          rules->conversion.member_kinds = 0;
-          for (const toml::node& kn : *kinds) {
-            auto text = kn.value<std::string>();
-            bool known = false;
-            for (AccountKind kind : kAllKinds)
-              if (text && KindName(kind) == *text &&
-                  (KindBit(kind) & kDefaultConvertibleKinds) != 0) {
-                rules->conversion.member_kinds |= KindBit(kind);
-                known = true;
-              }
-            if (!known)
-              return RulesError(file, kn,
-                                "conversion_kinds entries must be among: resident, merchant, "
-                                "municipality");
-          }
-        } else if (r == "reconversion_min") {
-          s = amount(rn, r, decimals, &rules->reconversion.min_units);
-        } else {
-          return RulesError(file, rn,
-                            "unknown key '" + r +
-                                "' in [rules] (known: backing, conversion_min, conversion_max, "
-                                "conversion_kinds, office_cash_ceiling, reconversion_fee, "
-                                "reconversion_min)");
-        }
-        if (!s.ok()) return s;
-      }
-    } else if (k == "limits") {
-      if (!node.is_array_of_tables())
-        return RulesError(file, node, "limits must be [[limits]] entries");
-      for (const toml::node& entry : *node.as_array()) {
-        const toml::table& t = *entry.as_table();
-        auto kind_text = t["kind"].value<std::string>();
-        KindLimits l;
-        bool known = false;
-        for (AccountKind kind : kAllKinds)
-          if (kind_text && KindName(kind) == *kind_text) {
-            l.kind = kind;
-            known = true;
-          }
-        if (!known)
-          return RulesError(file, entry,
-                            "each [[limits]] needs kind = \"resident\" (or merchant, "
-                            "exchange-office, municipality, association)");
-        for (const auto& [lk, ln] : t) {
-          const std::string n(lk.str());
-          CliStatus s;
-          if (n == "kind") continue;
-          if (n == "max_payment")
-            s = amount(ln, n, decimals, &l.max_payment);
-          else if (n == "daily_outgoing")
-            s = amount(ln, n, decimals, &l.daily_outgoing);
-          else if (n == "balance_ceiling")
-            s = amount(ln, n, decimals, &l.balance_ceiling);
-          else
-            return RulesError(file, ln,
-                              "unknown key '" + n +
-                                  "' in [[limits]] (known: kind, max_payment, daily_outgoing, "
-                                  "balance_ceiling; \"0\" for no limit)");
-          if (!s.ok()) return s;
-        }
-        std::erase_if(rules->limits, [&](const KindLimits& x) { return x.kind == l.kind; });
-        rules->limits.push_back(l);
-      }
-    } else if (k == "programmes") {
-      if (!node.is_array_of_tables())
-        return RulesError(file, node, "programmes must be [[programmes]] entries");
-      for (const toml::node& entry : *node.as_array()) {
-        CliStatus s = ParseProgrammeEntry(file, *entry.as_table(), decimals, rules);
-        if (!s.ok()) return s;
-      }
-    } else {
-      return RulesError(file, node,
-                        "unknown table '" + k + "' (known: [rules], [[limits]], [[programmes]])");
-    }
-  }
+  std::string text;
+  bool found = false;
+  CliStatus read = ReadWholeFile(file, &text, &found);
+  if (!read.ok()) return read;
+  if (!found) return CliStatus::Local("cannot read the rules file " + file);
+  const Money& money = session.money();
+  Status s = ParseRulesToml(text, file, RulesDocument::kChange, money.decimals(),
+                            money.code().empty() ? "units" : money.code(), rules);
+  if (!s.ok()) return CliStatus::Usage(s.message());
   Status v = ValidateRules(*rules);
   if (!v.ok()) return CliStatus::Usage("the rules in " + file + " are not valid: " + v.message());
   return CliStatus::Ok();

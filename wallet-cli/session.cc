@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ledger/address.h"
+#include "ledger/currency_code.h"
 #include "ledger/text.h"
 #include "proto/codec.h"
 #include "proto/loopback.h"
@@ -192,9 +193,7 @@ CliStatus Session::PrecheckAddress(std::string_view text) {
   // which covers that code, so any typo anywhere is found here.
   size_t sep = text.rfind('1');
   std::string code = sep == std::string_view::npos ? "" : std::string(text.substr(0, sep));
-  bool plausible = !code.empty() && code.size() <= 16;
-  for (char c : code)
-    if (!std::isalnum(static_cast<unsigned char>(c))) plausible = false;
+  const bool plausible = IsAddressCurrencyCode(code);
   AccountId id;
   Status s = DecodeAddress(plausible ? code : "roue", text, &id);
   if (!s.ok() && (plausible || s.message().find("currency") == std::string::npos))

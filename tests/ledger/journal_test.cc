@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "ledger/bytes.h"
 #include "tests/ledger/fixture.h"
 
 namespace liard {
@@ -60,6 +61,28 @@ TEST_CASE("an entry's hash changes with any byte of the entry", "[ledger][journa
   x.envelope[3] ^= 1;
   CHECK(EntryHash(x) != h);
   CHECK(EntryHash(e) == h);
+}
+
+TEST_CASE("the next entry follows the head it is made from, and its hash is its EntryHash",
+          "[ledger][journal]") {
+  const Hash ledger_id = Sha256({"ledger"});
+  // The first entry chains to the ledger id (head 0).
+  HashedEntry first = NextEntry(0, ledger_id, 1'700'000'000'000, "first envelope");
+  CHECK(first.entry.sequence == 1);
+  CHECK(first.entry.prev_hash == ledger_id);
+  CHECK(first.entry.time_ms == 1'700'000'000'000);
+  CHECK(first.entry.envelope == "first envelope");
+  CHECK(first.hash == EntryHash(first.entry));
+  // Its hash, recomputed by hand from the documented layout: SHA-256(kEntryDomain ||
+  // u64be(sequence) || i64be(time_ms) || prev_hash || envelope).
+  const std::string one("\0\0\0\0\0\0\0\x01", 8);
+  const std::string time = Fixed64BE(1'700'000'000'000);
+  CHECK(first.hash == Sha256({kEntryDomain, one, time, ledger_id.view(), "first envelope"}));
+  HashedEntry second = NextEntry(first.entry.sequence, first.hash, 1'700'000'000'001, "second");
+  CHECK(second.entry.sequence == 2);
+  CHECK(second.entry.prev_hash == first.hash);
+  CHECK(second.hash == EntryHash(second.entry));
+  CHECK(second.hash != first.hash);
 }
 
 TEST_CASE("the checkpoint message has the documented layout", "[ledger][journal]") {

@@ -174,6 +174,45 @@ TEST_CASE("CSV: an unterminated quote names its line", "[wallet][csv]") {
   CHECK(s.message().find("line 1") == 0);
 }
 
+TEST_CASE("CSV: a bank export is read leniently, one record per line", "[wallet][csv]") {
+  std::vector<CsvRecord> r;
+  char sep = 0;
+  // What the strict reader refuses, a statement must still read: a quote inside a label, text
+  // after a closing quote, and a quote the line leaves open (it ends with the line).
+  const std::string bank =
+      "\xEF\xBB\xBF Date ;Montant;Libell\xc3\xa9\r\n"
+      "26/11/2026;1 234,56;VIR \"SEPA\" MAIRIE\r\n"
+      "\r\n"
+      "27/11/2026;\"-12,00\" ;\"CB \"\"BIO\"\"\" x\r\n"
+      "28/11/2026;3,00;\"open\n"
+      "29/11/2026;4,00;a;b\n";
+  CHECK(ParseCsv(bank, &r).exit() == Exit::kUsage);
+  REQUIRE(ParseCsv(bank, &r, &sep, CsvQuotes::kLenient).ok());
+  CHECK(sep == ';');
+  REQUIRE(r.size() == 5);
+  CHECK(r[0].line == 1);
+  CHECK(r[0].fields == std::vector<std::string>{" Date ", "Montant", "Libell\xc3\xa9"});
+  CHECK(r[1].fields == std::vector<std::string>{"26/11/2026", "1 234,56", "VIR SEPA MAIRIE"});
+  CHECK(r[2].line == 4);  // the empty line is skipped, and counted
+  CHECK(r[2].fields == std::vector<std::string>{"27/11/2026", "-12,00 ", "CB \"BIO\" x"});
+  CHECK(r[3].line == 5);
+  CHECK(r[3].fields == std::vector<std::string>{"28/11/2026", "3,00", "open"});
+  CHECK(r[4].line == 6);
+  CHECK(r[4].fields == std::vector<std::string>{"29/11/2026", "4,00", "a", "b"});
+  // Both readers agree on a well-formed file, comma-separated too.
+  const std::string plain = "date,amount\r\n2026-11-26,\"1,00\"\r\n";
+  std::vector<CsvRecord> strict, lenient;
+  REQUIRE(ParseCsv(plain, &strict).ok());
+  REQUIRE(ParseCsv(plain, &lenient, nullptr, CsvQuotes::kLenient).ok());
+  REQUIRE(strict.size() == 2);
+  REQUIRE(lenient.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(strict[i].line == lenient[i].line);
+    CHECK(strict[i].fields == lenient[i].fields);
+  }
+  CHECK(lenient[1].fields == std::vector<std::string>{"2026-11-26", "1,00"});
+}
+
 TEST_CASE("a batch reports every bad line with its number and keeps the good ones",
           "[wallet][csv]") {
   std::string good = AliceAddress();

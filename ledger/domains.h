@@ -1,0 +1,61 @@
+// Domains: every domain-separation prefix of liard, in one place (as rippled's HashPrefix.h).
+//
+// THESE BYTES ARE PROTOCOL. Each is hashed or signed in front of a message, so that a hash or a
+// signature made for one purpose never fits another: the ledger id, every operation's signature,
+// every journal entry's hash, every checkpoint and every state digest depend on them. Changing a
+// single byte makes every existing ledger unreadable: never edit one; add a new domain (a new
+// version) instead. tests/ledger/domains_test.cc pins each one's bytes.
+#ifndef LIARD_LEDGER_DOMAINS_H_
+#define LIARD_LEDGER_DOMAINS_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace liard {
+
+// A domain from a string literal, its terminating NUL included: "liard/v1/entry" gives the 15
+// bytes "liard/v1/entry\0". The NUL ends the prefix, so no domain is a prefix of another's
+// message. No length is counted by hand.
+template <size_t N>
+constexpr std::string_view Domain(const char (&literal)[N]) {
+  return std::string_view(literal, N);
+}
+
+// The same literal without its NUL: for the few constants that are not NUL-terminated.
+template <size_t N>
+constexpr std::string_view Tag(const char (&literal)[N]) {
+  return std::string_view(literal, N - 1);
+}
+
+// The ledger id: SHA-256(kGenesisDomain || genesis bytes).
+inline constexpr std::string_view kGenesisDomain = Domain("liard/v1/genesis");
+// What an account signs: kOperationDomain || ledger id || body.
+inline constexpr std::string_view kOperationDomain = Domain("liard/v1/operation");
+// A journal entry's hash: SHA-256(kEntryDomain || ...), ledger/journal.h.
+inline constexpr std::string_view kEntryDomain = Domain("liard/v1/entry");
+// What the node's key signs for a checkpoint, ledger/journal.h.
+inline constexpr std::string_view kCheckpointDomain = Domain("liard/v1/checkpoint");
+// The hash of each state record (accounts 'A', balances 'B', governance 'G').
+inline constexpr std::string_view kStateDomain = Domain("liard/v1/state");
+// What a reader signs to read an account's history, ledger/read_auth.h.
+inline constexpr std::string_view kReadDomain = Domain("liard/v1/read");
+// Binds a Simulate read to the previewed body, ledger/read_auth.h.
+inline constexpr std::string_view kSimulateDomain = Domain("liard/v1/simulate");
+// Seals a saved replay (an auditor's resumable snapshot), ledger/replay.cc.
+inline constexpr std::string_view kReplaySnapshotDomain = Domain("liard/v1/replay-snapshot");
+// A programme's id: SHA-256(kProgrammeDomain || name), ledger/money.h.
+inline constexpr std::string_view kProgrammeDomain = Domain("liard/v1/programme");
+// The owner of a bonus tally account, ledger/money.h.
+inline constexpr std::string_view kTallyDomain = Domain("liard/v1/tally");
+// The owner of a daily outgoing tally account, ledger/money.h.
+inline constexpr std::string_view kDailyDomain = Domain("liard/v1/daily");
+// State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
+inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
+// State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no
+// NUL (ChaCha20's nonce has that length).
+inline constexpr std::string_view kLtHashNonce = Tag("liard/lthash");
+static_assert(kLtHashNonce.size() == 12, "ChaCha20's nonce is 12 bytes");
+
+}  // namespace liard
+
+#endif  // LIARD_LEDGER_DOMAINS_H_
