@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "ledger/address.h"
+#include "ledger/check.h"
 #include "ledger/journal.h"
 #include "node/log_text.h"
 #include "proto/codec.h"
@@ -386,6 +387,10 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       applied.push_back(std::move(a));
     }
     if (!applied.empty()) {
+      // The group follows the durable head, link by link, and its clock never runs backwards.
+      LIARD_CHECK(applied.front().entry.sequence == head_.sequence + 1);
+      LIARD_CHECK(applied.front().entry.prev_hash == head_.head_hash);
+      LIARD_CHECK(applied.front().entry.time_ms >= head_.time_ms);
       const auto write_start = std::chrono::steady_clock::now();
       Status s = options_.disk_check ? options_.disk_check() : Status();
       if (s.ok()) s = store_->Append(applied, state_);
