@@ -238,4 +238,6 @@ std::string FormatAmount(Amount amount, int decimals, std::string_view code, cha
   return result;
 }
 
+std::string FormatEuros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
+
 }  // namespace liard

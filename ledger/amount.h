@@ -59,6 +59,9 @@ class Amount {
 std::string FormatAmount(Amount amount, int decimals, std::string_view code = "",
                          char separator = '.');
 
+// Euro cents as the ledger's messages write them: 1250 -> "12.50 EUR".
+std::string FormatEuros(int64_t cents);
+
 }  // namespace liard
 
 #endif  // LIARD_LEDGER_AMOUNT_H_

@@ -63,8 +63,6 @@ std::string Units(const Genesis& g, int64_t minor) {
   return FormatAmount(Amount(minor), static_cast<int>(g.decimals), g.currency_code);
 }
 
-std::string Euros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
-
 // The bonus the programme's ratio gives on `base` units, before any limit.
 Status BonusDue(const Programme& p, int64_t base, int64_t* bonus) {
   // total = round(base × num / den) to a multiple of step; validation bounds den × step.
@@ -86,16 +84,16 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
   const Rules& rules = state.governance().rules;
   if (euros < rules.conversion.min_euros)
     return Status(Code::kBelowMinimum,
-                  "the smallest conversion is " + Euros(rules.conversion.min_euros));
+                  "the smallest conversion is " + FormatEuros(rules.conversion.min_euros));
   if (rules.conversion.max_euros > 0 && euros > rules.conversion.max_euros)
     return Status(Code::kAboveMaximum,
-                  "the largest conversion is " + Euros(rules.conversion.max_euros));
+                  "the largest conversion is " + FormatEuros(rules.conversion.max_euros));
   ConversionQuote q;
   q.euros = euros;
   Status s = EurosToUnits(g, euros, Rounding::kDown, &q.units_at_par);
   if (!s.ok()) return s;
   if (q.units_at_par <= 0)
-    return Status(Code::kBelowMinimum, Euros(euros) + " is less than one minor unit at par");
+    return Status(Code::kBelowMinimum, FormatEuros(euros) + " is less than one minor unit at par");
   if (programme_name.empty()) {
     *out = std::move(q);
     return Status::Ok();
@@ -122,7 +120,7 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
     limit(0, "programme '" + p->name + "' is not open to " + std::string(KindName(member.kind)) +
                  " accounts");
   if (euros < p->min_euros)
-    limit(0, "programme '" + p->name + "' pays a bonus from " + Euros(p->min_euros));
+    limit(0, "programme '" + p->name + "' pays a bonus from " + FormatEuros(p->min_euros));
   const Hash pid = ProgrammeId(p->name);
   if (p->monthly_cap > 0) {
     int64_t used = state.Balance(BonusTallyKey(pid, member.id, now_ms));

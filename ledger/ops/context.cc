@@ -3,8 +3,6 @@
 
 namespace liard::ops {
 
-std::string OpContext::Euros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
-
 Status OpContext::Payee(const Account* to) const {
   if (to == nullptr)
     return Status(Code::kUnknownDestination, "the account to be paid does not exist");
@@ -61,9 +59,9 @@ Status OpContext::CheckOfficeCash(int64_t euros) const {
   const int64_t held = state.Balance(BookKey{Slot::kOfficeCash, actor.id});
   if (euros > ceiling - held)
     return Status(Code::kOfficeCashCeiling,
-                  "the office holds " + Euros(held) + " not yet deposited; " + Euros(euros) +
-                      " more would pass the ceiling of " + Euros(ceiling) +
-                      ": the treasurer must record a deposit first");
+                  "the office holds " + FormatEuros(held) + " not yet deposited; " +
+                      FormatEuros(euros) + " more would pass the ceiling of " +
+                      FormatEuros(ceiling) + ": the treasurer must record a deposit first");
   return Status::Ok();
 }
 

@@ -47,7 +47,6 @@ struct OpContext {
     return UnitsFormat{static_cast<int>(genesis.decimals), genesis.currency_code};
   }
   std::string Format(int64_t minor) const { return units_format()(minor); }
-  static std::string Euros(int64_t cents);
 
   void Post(const BookKey& key, int64_t amount) { delta->postings.push_back({key, amount}); }
 

@@ -56,7 +56,7 @@ Status Apply(OpContext& ctx, const Conversion& c) {
     ctx.Post(BookKey::System(Slot::kFund), q.bonus_euros);
     ctx.Post(BonusTallyKey(pid, member->id, ctx.now_ms), q.bonus_paid);
   }
-  ctx.delta->note = "converted " + OpContext::Euros(q.euros) + " into " + ctx.Format(q.units()) +
+  ctx.delta->note = "converted " + FormatEuros(q.euros) + " into " + ctx.Format(q.units()) +
                     " (bonus " + ctx.Format(q.bonus_paid) + ")";
   if (!q.note.empty()) ctx.delta->note += ": " + q.note;
   return Status::Ok();

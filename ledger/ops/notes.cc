@@ -16,7 +16,7 @@ Status Apply(OpContext& ctx, const NoteSale& n) {
   Status s = EurosToUnits(ctx.genesis, n.euros.minor(), Rounding::kDown, &units);
   if (!s.ok()) return s;
   if (units <= 0)
-    return Status(Code::kBelowMinimum, OpContext::Euros(n.euros.minor()) + " buys no note at par");
+    return Status(Code::kBelowMinimum, FormatEuros(n.euros.minor()) + " buys no note at par");
   s = ctx.CheckOfficeCash(n.euros.minor());
   if (!s.ok()) return s;
   ctx.Post(BookKey{Slot::kOfficeCash, ctx.actor.id}, n.euros.minor());

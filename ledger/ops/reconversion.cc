@@ -31,8 +31,8 @@ Status Reconvert(OpContext& ctx, const AccountId& merchant, int64_t units) {
   ctx.Post(BookKey::System(Slot::kFund), -q.euros);
   ctx.Post(BookKey{Slot::kOwedToMerchant, merchant}, q.owed);
   ctx.Post(BookKey::System(Slot::kIncome), q.fee);
-  ctx.delta->note = "reconverted " + ctx.Format(units) + ": " + OpContext::Euros(q.owed) +
-                    " owed, fee " + OpContext::Euros(q.fee);
+  ctx.delta->note = "reconverted " + ctx.Format(units) + ": " + FormatEuros(q.owed) +
+                    " owed, fee " + FormatEuros(q.fee);
   return Status::Ok();
 }
 

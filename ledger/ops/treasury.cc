@@ -31,9 +31,9 @@ Status Apply(OpContext& ctx, const Deposit& d) {
   const BookKey cash{Slot::kOfficeCash, office->id};
   const int64_t held = ctx.state.Balance(cash);
   if (held < d.euros.minor())
-    return Status(Code::kInsufficientFunds, "the office holds only " + OpContext::Euros(held) +
+    return Status(Code::kInsufficientFunds, "the office holds only " + FormatEuros(held) +
                                                 " awaiting deposit, not " +
-                                                OpContext::Euros(d.euros.minor()));
+                                                FormatEuros(d.euros.minor()));
   ctx.Post(cash, -d.euros.minor());
   ctx.Post(BookKey::System(Slot::kFund), d.euros.minor());
   return Status::Ok();
@@ -52,8 +52,8 @@ Status Apply(OpContext& ctx, const Payout& p) {
   const BookKey owed{Slot::kOwedToMerchant, merchant->id};
   const int64_t due = ctx.state.Balance(owed);
   if (due < p.euros.minor())
-    return Status(Code::kInsufficientFunds, "the merchant is owed only " + OpContext::Euros(due) +
-                                                ", not " + OpContext::Euros(p.euros.minor()));
+    return Status(Code::kInsufficientFunds, "the merchant is owed only " + FormatEuros(due) +
+                                                ", not " + FormatEuros(p.euros.minor()));
   ctx.Post(owed, -p.euros.minor());
   ctx.Post(BookKey::System(Slot::kEuroExternal), p.euros.minor());
   return Status::Ok();
