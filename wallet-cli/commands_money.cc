@@ -1,5 +1,6 @@
 // The money operations of offices, merchants and treasurers: convert, notes sell/redeem,
-// reconvert, account open, deposit, payout, fund-programme; and reserves.
+// reconvert, account open, deposit, payout, fund-programme, bank-fee, bank-interest; and
+// reserves.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -228,6 +229,21 @@ CliStatus FundProgrammeCmd(Session& session, const MoneyArgs& a) {
                      a.programme + "'");
 }
 
+// A fee the bank took (paid from the association's income) or interest it paid.
+CliStatus BankEntryCmd(Session& session, const MoneyArgs& a, BankEntryKind kind) {
+  Amount euros;
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
+  if (!s.ok()) return s;
+  s = CheckReference(a.ref);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  const std::string amount = session.money().Euros(euros.minor());
+  return Execute(session, BankEntry{kind, euros, a.ref}, a.yes,
+                 kind == BankEntryKind::kFee ? "record a bank fee of " + amount
+                                             : "record bank interest of " + amount);
+}
+
 CliStatus Reserves(Session& session, bool as_json) {
   CliStatus s = session.Connect();
   if (!s.ok()) return s;
@@ -395,6 +411,22 @@ void RegisterMoneyCommands(CLI::App& app, Context& ctx) {
       "Example:\n  liard --key association fund-programme agglo-2026 --eur 1000 "
       "--ref NEF-2026-0050");
   ctx.On(fp, [a](Session& s) { return FundProgrammeCmd(s, *a); });
+
+  CLI::App* bf = app.add_subcommand(
+      "bank-fee", "treasurers: record a fee the bank took, paid from the association's income");
+  bf->add_option("--eur", a->eur, "euros the bank took")->required();
+  bf->add_option("--ref", a->ref, "the bank statement's reference")->required();
+  yes(bf);
+  bf->footer("Example:\n  liard --key association bank-fee --eur 2,50 --ref FRAIS-2026-11");
+  ctx.On(bf, [a](Session& s) { return BankEntryCmd(s, *a, BankEntryKind::kFee); });
+
+  CLI::App* bi = app.add_subcommand(
+      "bank-interest", "treasurers: record interest the bank paid, the association's income");
+  bi->add_option("--eur", a->eur, "euros of interest paid")->required();
+  bi->add_option("--ref", a->ref, "the bank statement's reference")->required();
+  yes(bi);
+  bi->footer("Example:\n  liard --key association bank-interest --eur 1,20 --ref INT-2026-11");
+  ctx.On(bi, [a](Session& s) { return BankEntryCmd(s, *a, BankEntryKind::kInterest); });
 
   CLI::App* rs = app.add_subcommand(
       "reserves", "the guarantee fund against the circulation (anyone may read it)");
