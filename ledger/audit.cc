@@ -232,6 +232,10 @@ std::vector<LedgerMovement> BankMovements(const AppliedEntry& e) {
     v.push_back({e.sequence, e.time_ms, f->euros.minor(), f->reference, "fund-programme"});
   else if (auto* p = std::get_if<Payout>(&op.payload))
     v.push_back({e.sequence, e.time_ms, -p->euros.minor(), p->reference, "payout"});
+  else if (auto* b = std::get_if<BankEntry>(&op.payload))
+    v.push_back({e.sequence, e.time_ms,
+                 b->kind == BankEntryKind::kFee ? -b->euros.minor() : b->euros.minor(),
+                 b->reference, b->kind == BankEntryKind::kFee ? "bank-fee" : "bank-interest"});
   return v;
 }
 

@@ -123,13 +123,14 @@ struct BankLine {
 };
 
 // A movement the ledger recorded that the bank must show: a deposit of office cash (+), a
-// sponsor's payment into a programme (+), a payout to a merchant (-).
+// sponsor's payment into a programme (+), a payout to a merchant (-), a bank fee (-), bank
+// interest (+).
 struct LedgerMovement {
   uint64_t sequence = 0;
   int64_t time_ms = 0;
   int64_t amount = 0;  // euro cents, signed as the bank sees it
   std::string reference;
-  std::string what;  // "deposit", "fund-programme", "payout"
+  std::string what;  // "deposit", "fund-programme", "payout", "bank-fee", "bank-interest"
 };
 
 // The movements of one applied entry (none for most operations).

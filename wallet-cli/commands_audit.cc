@@ -11,14 +11,15 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/address.h"
 #include "ledger/audit.h"
 #include "ledger/money.h"
 #include "ledger/replay.h"
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
-#include "wallet-cli/csv.h"
 #include "wallet-cli/report_html.h"
+#include "wallet-cli/statement.h"
 
 namespace liard::wallet {
 namespace {
@@ -501,97 +502,12 @@ CliStatus Report(Session& session, const AuditArgs& a) {
 
 // ---- The bank statement.
 
-// "2026-11-05" or "05/11/2026": midnight UTC of that day.
-bool ParseStatementDate(std::string_view t, int64_t* ms) {
-  int y = 0, m = 0, d = 0;
-  auto digits = [&](std::string_view s, int* out) {
-    if (s.empty()) return false;
-    *out = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return false;
-      *out = *out * 10 + (c - '0');
-    }
-    return true;
-  };
-  if (t.size() == 10 && t[4] == '-' && t[7] == '-') {
-    if (!digits(t.substr(0, 4), &y) || !digits(t.substr(5, 2), &m) || !digits(t.substr(8, 2), &d))
-      return false;
-  } else if (t.size() == 10 && t[2] == '/' && t[5] == '/') {
-    if (!digits(t.substr(0, 2), &d) || !digits(t.substr(3, 2), &m) || !digits(t.substr(6, 4), &y))
-      return false;
-  } else {
-    return false;
-  }
-  using namespace std::chrono;
-  const year_month_day ymd{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return false;
-  *ms = duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count();
-  return true;
-}
-
-CliStatus ParseSignedEuros(std::string_view text, int64_t* cents) {
-  std::string t(text);
-  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-  bool negative = !t.empty() && t[0] == '-';
-  if (negative || (!t.empty() && t[0] == '+')) t.erase(0, 1);
-  Amount a;
-  Status s = ParseAmount(t, 2, &a);
-  if (!s.ok()) return CliStatus::Usage(s.message());
-  *cents = negative ? -a.minor() : a.minor();
-  return CliStatus::Ok();
-}
-
-CliStatus ReadStatement(const std::string& path, std::vector<BankLine>* out) {
-  std::string text;
-  bool found = false;
-  CliStatus s = ReadWholeFile(path, &text, &found);
-  if (!s.ok()) return s;
-  if (!found) return CliStatus::Local("no bank statement " + path);
-  // As banks export it: quotes are read leniently, a record per line (wallet-cli/csv.h).
-  std::vector<CsvRecord> records;
-  s = ParseCsv(text, &records, nullptr, CsvQuotes::kLenient);
-  if (!s.ok()) return s;
-  if (records.empty()) return CliStatus::Usage(path + " is empty");
-  std::vector<std::string> header = records[0].fields;
-  for (auto& h : header) {  // " Date " names the date column (ParseCsv skips a byte order mark)
-    h.erase(0, h.find_first_not_of(' '));
-    h.erase(h.find_last_not_of(' ') + 1);
-    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  int col[4] = {-1, -1, -1, -1};  // date, amount, label, reference
-  const char* names[4] = {"date", "amount", "label", "reference"};
-  for (size_t i = 0; i < header.size(); ++i)
-    for (int k = 0; k < 4; ++k)
-      if (header[i] == names[k]) col[k] = static_cast<int>(i);
-  if (col[0] < 0 || col[1] < 0)
-    return CliStatus::Usage(path + ":" + std::to_string(records[0].line) +
-                            ": the header must name the columns date and amount (and "
-                            "label, reference), separated by ',' or ';'");
-  for (size_t r = 1; r < records.size(); ++r) {
-    const size_t n = records[r].line;
-    const std::vector<std::string>& f = records[r].fields;
-    auto at = [&](int k) { return col[k] >= 0 && col[k] < (int)f.size() ? f[col[k]] : ""; };
-    BankLine b;
-    b.line = n;
-    if (!ParseStatementDate(at(0), &b.date_ms))
-      return CliStatus::Usage(path + ":" + std::to_string(n) + ": the date '" + at(0) +
-                              "' is not YYYY-MM-DD or DD/MM/YYYY");
-    s = ParseSignedEuros(at(1), &b.amount);
-    if (!s.ok())
-      return CliStatus::Usage(path + ":" + std::to_string(n) + ": the amount '" + at(1) +
-                              "': " + s.message());
-    b.label = at(2);
-    b.reference = at(3);
-    out->push_back(std::move(b));
-  }
-  return CliStatus::Ok();
-}
-
 CliStatus Reconcile(Session& session, const AuditArgs& a) {
-  std::vector<BankLine> bank;
-  CliStatus s = ReadStatement(a.statement, &bank);
+  Statement statement;
+  CliStatus s = ReadStatement(a.statement, &statement);
   if (!s.ok()) return s;
-  std::optional<int64_t> closing;
+  const std::vector<BankLine>& bank = statement.lines;
+  std::optional<int64_t> closing = statement.closing;  // camt.053's; --closing overrides it
   if (!a.closing.empty()) {
     int64_t c = 0;
     s = ParseSignedEuros(a.closing, &c);
@@ -608,6 +524,21 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
   if (!s.ok()) return s;
   const Reconciliation rec = liard::Reconcile(bank, movements, a.window);
   const Replay& r = *run.replay;
+  // Who holds what, for the advice: each office's cash not yet banked, each merchant's claim.
+  AdviceContext advice;
+  for (const auto& [id, account] : r.state().accounts()) {
+    const bool office = account.kind == AccountKind::kExchangeOffice;
+    const bool merchant = account.kind == AccountKind::kMerchant;
+    if (!office && !merchant) continue;
+    const int64_t held =
+        r.state().Balance(BookKey{office ? Slot::kOfficeCash : Slot::kOwedToMerchant, id});
+    if (held <= 0) continue;
+    Holder h{SafeText(account.name), EncodeAddress(run.in.genesis.currency_code, id), held};
+    (office ? advice.offices : advice.merchants).push_back(std::move(h));
+  }
+  auto by_name = [](const Holder& x, const Holder& y) { return x.name < y.name; };
+  std::sort(advice.offices.begin(), advice.offices.end(), by_name);
+  std::sort(advice.merchants.begin(), advice.merchants.end(), by_name);
   const ReserveReport now =
       ComputeReserves(run.in.genesis, r.state().governance().rules, r.state().totals());
   // Everything the association holds at the bank: the fund backing circulation, what is owed
@@ -621,6 +552,10 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
     json j;
     j["ok"] = ok;
     j["sequence"] = r.sequence();
+    j["format"] = statement.format;
+    j["encoding"] = statement.encoding;
+    j["lines"] = bank.size();
+    j["total_lines"] = statement.total_lines;
     j["matched"] = rec.matched.size();
     json ub = json::array(), ul = json::array();
     for (const auto& b : rec.unmatched_bank)
@@ -628,13 +563,15 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
                     {"date", UtcDate(b.date_ms)},
                     {"amount", Money::PlainEuros(b.amount)},
                     {"label", b.label},
-                    {"reference", b.reference}});
+                    {"reference", b.reference},
+                    {"advice", AdviseBankLine(b, advice)}});
     for (const auto& l : rec.unmatched_ledger)
       ul.push_back({{"sequence", l.sequence},
                     {"date", UtcDate(l.time_ms)},
                     {"amount", Money::PlainEuros(l.amount)},
                     {"what", l.what},
-                    {"reference", l.reference}});
+                    {"reference", l.reference},
+                    {"advice", AdviseLedgerMovement(l)}});
     j["unmatched_bank"] = ub;
     j["unmatched_ledger"] = ul;
     j["fund"] = Money::PlainEuros(now.fund);
@@ -645,23 +582,33 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
     }
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "Bank statement " << a.statement << " against the journal to entry "
-              << r.sequence() << "\n";
+    std::cout << "Bank statement " << a.statement << " (" << statement.format << ", read as "
+              << statement.encoding << ") against the journal to entry " << r.sequence() << "\n";
+    if (statement.header_line > 1)
+      std::cout << "  lines 1 to " << statement.header_line - 1
+                << " come before the header and were skipped\n";
+    for (size_t n : statement.total_lines)
+      std::cout << "  line " << n << " is a balance or total, not a movement: not read\n";
+    if (statement.closing && a.closing.empty())
+      std::cout << "  closing booked balance (CLBD) read from the statement: "
+                << m.Euros(*statement.closing) << "\n";
     std::cout << "  matched: " << rec.matched.size() << " of " << bank.size()
               << " statement lines and " << movements.size() << " recorded movements\n";
     if (!rec.unmatched_bank.empty()) {
       std::cout << "  On the statement, not in the ledger:\n";
       for (const auto& b : rec.unmatched_bank)
         std::cout << "    line " << b.line << "  " << UtcDate(b.date_ms) << "  "
-                  << m.Euros(b.amount) << "  " << b.label
-                  << (b.reference.empty() ? "" : " [" + b.reference + "]") << "\n";
+                  << m.Euros(b.amount) << "  " << SafeText(b.label)
+                  << (b.reference.empty() ? "" : " [" + SafeText(b.reference) + "]") << "\n"
+                  << "      -> " << AdviseBankLine(b, advice) << "\n";
     }
     if (!rec.unmatched_ledger.empty()) {
       std::cout << "  In the ledger, not on the statement:\n";
       for (const auto& l : rec.unmatched_ledger)
         std::cout << "    entry " << l.sequence << "  " << UtcDate(l.time_ms) << "  "
                   << m.Euros(l.amount) << "  " << l.what
-                  << (l.reference.empty() ? "" : " [" + l.reference + "]") << "\n";
+                  << (l.reference.empty() ? "" : " [" + SafeText(l.reference) + "]") << "\n"
+                  << "      -> " << AdviseLedgerMovement(l) << "\n";
     }
     std::cout << "  guarantee fund " << m.Euros(now.fund) << "; the bank should hold "
               << m.Euros(expected_bank)
@@ -726,12 +673,16 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   ctx.On(rp, [a](Session& s) { return Report(s, *a); });
 
   CLI::App* rc = audit->add_subcommand(
-      "reconcile", "match the fund's bank statement with recorded deposits and payouts");
+      "reconcile",
+      "match the bank statement with recorded deposits, payouts, programme funding, fees and "
+      "interest, and say what to do about the rest");
   source(rc);
   rc->add_option("--statement", a->statement,
-                 "CSV with a header naming date, amount, label, reference (',' or ';')")
+                 "the bank's export: CSV (Date;Libellé;Référence;Débit;Crédit or "
+                 "date,amount,label,reference; UTF-8 or Windows-1252) or camt.053 XML")
       ->required();
-  rc->add_option("--closing", a->closing, "the statement's closing balance, e.g. 1234,56");
+  rc->add_option("--closing", a->closing,
+                 "the statement's closing balance, e.g. 1234,56 (camt.053: read from the file)");
   rc->add_option("--window", a->window, "days a movement and its bank line may be apart (5)");
   rc->add_flag("--json", a->json, "machine-readable output");
   rc->footer(

@@ -1,0 +1,622 @@
+// Bank statements as banks export them: CSV (French or English headers, Débit/Crédit or one
+// amount, UTF-8 or Windows-1252) and ISO 20022 camt.053; and the advice for what does not
+// reconcile.
+#include "wallet-cli/statement.h"
+
+#include <iconv.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "ledger/amount.h"
+#include "ledger/genesis.h"
+#include "wallet-cli/audit.h"
+#include "wallet-cli/csv.h"
+#include "wallet-cli/format.h"
+
+namespace liard::wallet {
+namespace {
+
+// ---- Text.
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Lower case, accents dropped (the Latin-1 letters French uses, as UTF-8), anything but a letter
+// or a digit turned into a single space, trimmed: "Date d'opération" -> "date d operation",
+// "Réf." -> "ref", "Montant (EUR)" -> "montant eur".
+std::string Fold(std::string_view s) {
+  std::string out;
+  auto put = [&](char c) {
+    if (c == ' ') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      put(std::isalnum(c) ? static_cast<char>(std::tolower(c)) : ' ');
+      continue;
+    }
+    if (c == 0xC3 && i + 1 < s.size()) {
+      const auto d = static_cast<unsigned char>(s[i + 1]) | 0x20;  // à and À alike
+      ++i;
+      if (d >= 0xA0 && d <= 0xA6)
+        put('a');
+      else if (d == 0xA7)
+        put('c');
+      else if (d >= 0xA8 && d <= 0xAB)
+        put('e');
+      else if (d >= 0xAC && d <= 0xAF)
+        put('i');
+      else if (d >= 0xB2 && d <= 0xB6)
+        put('o');
+      else if (d >= 0xB9 && d <= 0xBC)
+        put('u');
+      else
+        put(' ');
+      continue;
+    }
+    put(' ');  // another non-ASCII character, or a continuation byte
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string Trimmed(std::string_view s) {
+  s.remove_prefix(std::min(s.size(), s.find_first_not_of(" \t\r\n")));
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+bool HasWord(const std::string& folded, std::string_view word) {
+  const std::string padded = " " + folded + " ";
+  return padded.find(" " + std::string(word)) != std::string::npos;
+}
+
+// ---- Encodings.
+
+bool IsUtf8(std::string_view bytes) {
+  // IsPrintableUtf8 is the ledger's validator; line breaks and tabs are fine in a file.
+  std::string t(bytes);
+  for (char& c : t)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return IsPrintableUtf8(t);
+}
+
+bool Convert(std::string_view bytes, const char* from, std::string* out) {
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  std::string result(bytes.size() * 3 + 4, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* o = result.data();
+  size_t out_left = result.size();
+  const size_t r = iconv(cd, &in, &in_left, &o, &out_left);
+  iconv_close(cd);
+  if (r == static_cast<size_t>(-1)) return false;
+  result.resize(result.size() - out_left);
+  *out = std::move(result);
+  return true;
+}
+
+// UTF-8 text and the name of the encoding it was read in.
+void Decode(std::string_view bytes, std::string* text, std::string* encoding) {
+  if (StartsWith(bytes, "\xEF\xBB\xBF")) {
+    bytes.remove_prefix(3);
+    *encoding = "UTF-8 with a byte order mark";
+  } else {
+    *encoding = "UTF-8";
+  }
+  if (IsUtf8(bytes)) {
+    *text = std::string(bytes);
+    return;
+  }
+  // Not UTF-8: what French banks and spreadsheets write on Windows. Windows-1252 leaves five
+  // bytes undefined; a file holding one of them is read as ISO-8859-1, which defines them all.
+  if (Convert(bytes, "WINDOWS-1252", text)) {
+    *encoding = "Windows-1252";
+    return;
+  }
+  Convert(bytes, "ISO-8859-1", text);
+  *encoding = "ISO-8859-1";
+}
+
+CliStatus Refuse(const std::string& name, size_t line, const std::string& what) {
+  return CliStatus::Usage(name + ":" + std::to_string(line) + ": " + what);
+}
+
+// ---- CSV.
+
+enum class Column { kNone, kDate, kValueDate, kLabel, kReference, kAmount, kDebit, kCredit };
+
+Column Classify(std::string_view cell) {
+  std::string f = Fold(cell);
+  for (std::string_view unit : {" en euros", " euros", " euro", " eur"})
+    if (f.size() > unit.size() && f.ends_with(unit)) f.resize(f.size() - unit.size());
+  for (std::string_view n : {"date", "date operation", "date d operation", "date comptable",
+                             "date de comptabilisation", "booking date", "date operations"})
+    if (f == n) return Column::kDate;
+  for (std::string_view n : {"date de valeur", "date valeur", "value date"})
+    if (f == n) return Column::kValueDate;
+  for (std::string_view n : {"libelle", "label", "libelle operation", "libelle de l operation"})
+    if (f == n) return Column::kLabel;
+  for (std::string_view n : {"reference", "ref", "references", "reference operation"})
+    if (f == n) return Column::kReference;
+  if (f == "montant" || f == "amount") return Column::kAmount;
+  if (f == "debit") return Column::kDebit;
+  if (f == "credit") return Column::kCredit;
+  return Column::kNone;
+}
+
+struct Columns {
+  int date = -1, label = -1, reference = -1, amount = -1, debit = -1, credit = -1;
+};
+
+// The columns a header line names; false if it is not a header (no date, or no amount).
+bool HeaderColumns(const std::vector<std::string>& cells, Columns* out) {
+  Columns c;
+  int value_date = -1;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const int at = static_cast<int>(i);
+    auto first = [&](int* slot) {
+      if (*slot < 0) *slot = at;
+    };
+    switch (Classify(cells[i])) {
+      case Column::kDate:
+        first(&c.date);
+        break;
+      case Column::kValueDate:
+        first(&value_date);
+        break;
+      case Column::kLabel:
+        first(&c.label);
+        break;
+      case Column::kReference:
+        first(&c.reference);
+        break;
+      case Column::kAmount:
+        first(&c.amount);
+        break;
+      case Column::kDebit:
+        first(&c.debit);
+        break;
+      case Column::kCredit:
+        first(&c.credit);
+        break;
+      case Column::kNone:
+        break;
+    }
+  }
+  if (c.date < 0) c.date = value_date;  // the value date only when no other date is named
+  if (c.date < 0) return false;
+  if (c.amount < 0 && (c.debit < 0 || c.credit < 0)) return false;
+  *out = c;
+  return true;
+}
+
+CliStatus ParseCsvStatement(const std::string& text, const std::string& name, Statement* st) {
+  // The header: the first line naming a date and an amount (or debit and credit) column; the
+  // account number, the period and the like before it are skipped.
+  constexpr size_t kMaxPreamble = 50;
+  size_t offset = 0, line = 1;
+  Columns cols;
+  bool found = false;
+  while (offset < text.size() && line <= kMaxPreamble) {
+    size_t end = text.find('\n', offset);
+    if (end == std::string::npos) end = text.size();
+    std::vector<CsvRecord> one;
+    if (ParseCsv(std::string_view(text).substr(offset, end - offset), &one, nullptr,
+                 CsvQuotes::kLenient)
+            .ok() &&
+        !one.empty() && HeaderColumns(one[0].fields, &cols)) {
+      found = true;
+      break;
+    }
+    offset = end + 1;
+    ++line;
+  }
+  if (!found)
+    return Refuse(name, 1,
+                  "no header line found in its first " + std::to_string(kMaxPreamble) +
+                      " lines: a bank statement needs a line naming its columns, a date (Date, "
+                      "Date opération) and either an amount (Montant, Amount) or Débit and "
+                      "Crédit, separated by ';' or ','");
+  st->header_line = line;
+  std::vector<CsvRecord> records;
+  CliStatus s =
+      ParseCsv(std::string_view(text).substr(offset), &records, nullptr, CsvQuotes::kLenient);
+  if (!s.ok()) return s;
+  for (size_t r = 1; r < records.size(); ++r) {
+    const size_t n = records[r].line + line - 1;
+    const std::vector<std::string>& f = records[r].fields;
+    auto at = [&](int k) {
+      std::string v = k >= 0 && k < static_cast<int>(f.size()) ? f[k] : "";
+      v.erase(0, v.find_first_not_of(' '));
+      v.erase(v.find_last_not_of(' ') + 1);
+      return v;
+    };
+    BankLine b;
+    b.line = n;
+    if (!ParseStatementDate(at(cols.date), &b.date_ms)) {
+      // A balance or total line ("Solde au 30/11/2026", "Total des opérations") is not a
+      // movement.
+      bool total = false;
+      for (const auto& cell : f) {
+        const std::string folded = Fold(cell);
+        total |= HasWord(folded, "solde") || HasWord(folded, "total") ||
+                 HasWord(folded, "balance") || HasWord(folded, "totaux");
+      }
+      if (total) {
+        st->total_lines.push_back(n);
+        continue;
+      }
+      return Refuse(
+          name, n,
+          "the date '" + SafeText(at(cols.date)) + "' is not DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD");
+    }
+    if (cols.amount >= 0) {
+      s = ParseSignedEuros(at(cols.amount), &b.amount);
+      if (!s.ok())
+        return Refuse(name, n, "the amount '" + SafeText(at(cols.amount)) + "': " + s.message());
+    } else {
+      const std::string debit = at(cols.debit), credit = at(cols.credit);
+      int64_t d = 0, c = 0;
+      if (!debit.empty()) {
+        s = ParseSignedEuros(debit, &d);
+        if (!s.ok()) return Refuse(name, n, "the debit '" + SafeText(debit) + "': " + s.message());
+      }
+      if (!credit.empty()) {
+        s = ParseSignedEuros(credit, &c);
+        if (!s.ok())
+          return Refuse(name, n, "the credit '" + SafeText(credit) + "': " + s.message());
+      }
+      if ((d != 0) == (c != 0))
+        return Refuse(name, n,
+                      d != 0 ? "the line has both a debit and a credit; a movement is one or the "
+                               "other"
+                             : "the line has neither a debit nor a credit; a movement is one or "
+                               "the other");
+      // A debit is money out, written with or without a minus sign.
+      b.amount = d != 0 ? -std::abs(d) : c;
+    }
+    if (cols.label >= 0) b.label = at(cols.label);
+    if (cols.reference >= 0) b.reference = at(cols.reference);
+    st->lines.push_back(std::move(b));
+  }
+  return CliStatus::Ok();
+}
+
+// ---- camt.053.
+
+struct XmlDocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+bool Is(const xmlNode* n, const char* local) {
+  return n != nullptr && n->type == XML_ELEMENT_NODE &&
+         std::strcmp(reinterpret_cast<const char*>(n->name), local) == 0;
+}
+
+const xmlNode* Child(const xmlNode* n, const char* local) {
+  if (n == nullptr) return nullptr;
+  for (const xmlNode* c = n->children; c != nullptr; c = c->next)
+    if (Is(c, local)) return c;
+  return nullptr;
+}
+
+// The first element at the end of a path of local names, e.g. {"BookgDt", "Dt"}.
+const xmlNode* Path(const xmlNode* n, std::initializer_list<const char*> path) {
+  for (const char* p : path) n = Child(n, p);
+  return n;
+}
+
+std::string Text(const xmlNode* n) {
+  if (n == nullptr) return "";
+  xmlChar* t = xmlNodeGetContent(n);
+  std::string s = t ? reinterpret_cast<const char*>(t) : "";
+  xmlFree(t);
+  s.erase(0, s.find_first_not_of(" \t\r\n"));
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  return s;
+}
+
+std::string Attribute(const xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  std::string s = v ? reinterpret_cast<const char*>(v) : "";
+  xmlFree(v);
+  return s;
+}
+
+// An amount with its currency and CdtDbtInd, the sign applied: the element `holder` holds Amt
+// and CdtDbtInd (an Ntry or a Bal).
+CliStatus CamtAmount(const xmlNode* holder, const std::string& where, int64_t* cents) {
+  const xmlNode* amt = Child(holder, "Amt");
+  if (amt == nullptr) return CliStatus::Usage(where + " has no Amt element");
+  const std::string ccy = Attribute(amt, "Ccy");
+  if (ccy != "EUR")
+    return CliStatus::Usage(where + "/Amt is in '" + SafeText(ccy) +
+                            "'; liard reconciles a euro account only (Ccy=\"EUR\")");
+  Amount a;
+  Status s = ParseAmount(Text(amt), 2, &a);
+  if (!s.ok())
+    return CliStatus::Usage(where + "/Amt '" + SafeText(Text(amt)) + "': " + s.message());
+  const std::string ind = Text(Child(holder, "CdtDbtInd"));
+  if (ind != "CRDT" && ind != "DBIT")
+    return CliStatus::Usage(where + "/CdtDbtInd is '" + SafeText(ind) +
+                            "'; it must be CRDT (money in) or DBIT (money out)");
+  *cents = ind == "DBIT" ? -a.minor() : a.minor();
+  return CliStatus::Ok();
+}
+
+// "2026-11-05" or "2026-11-05T10:00:00+01:00": the day as written.
+bool CamtDate(const xmlNode* holder, int64_t* ms) {
+  std::string d = Text(Child(holder, "Dt"));
+  if (d.empty()) d = Text(Child(holder, "DtTm")).substr(0, 10);
+  return ParseStatementDate(d, ms);
+}
+
+CliStatus ParseCamt(std::string_view text, const std::string& name, Statement* st) {
+  // No document type: a bank statement needs none, and refusing it refuses external entities
+  // and entity expansion (XXE, "billion laughs") before the parser sees them.
+  if (text.find("<!DOCTYPE") != std::string_view::npos ||
+      text.find("<!ENTITY") != std::string_view::npos)
+    return CliStatus::Usage(name +
+                            ": the XML declares a document type (<!DOCTYPE>); a camt.053 "
+                            "statement has none, and liard does not read one");
+  std::unique_ptr<xmlDoc, XmlDocFree> doc(
+      xmlReadMemory(text.data(), static_cast<int>(text.size()), name.c_str(), nullptr,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (!doc) {
+    const xmlError* e = xmlGetLastError();
+    return Refuse(name, e ? static_cast<size_t>(e->line) : 1,
+                  "this is not well-formed XML" +
+                      (e && e->message ? ": " + SafeText(Trimmed(e->message)) : std::string()) +
+                      "; a camt.053 statement is an XML document exported by the bank");
+  }
+  const xmlNode* root = xmlDocGetRootElement(doc.get());
+  const xmlNode* bk = Child(root, "BkToCstmrStmt");
+  if (!Is(root, "Document") || bk == nullptr)
+    return CliStatus::Usage(name +
+                            ": the XML is not an ISO 20022 camt.053 bank statement "
+                            "(Document/BkToCstmrStmt)");
+  st->format = "camt.053";
+  for (const xmlNode* stmt = bk->children; stmt != nullptr; stmt = stmt->next) {
+    if (!Is(stmt, "Stmt")) continue;
+    for (const xmlNode* n = stmt->children; n != nullptr; n = n->next) {
+      const size_t at = static_cast<size_t>(xmlGetLineNo(n));
+      const std::string where = name + ":" + std::to_string(at) + ": Stmt/" +
+                                (n->name ? reinterpret_cast<const char*>(n->name) : "");
+      if (Is(n, "Bal")) {
+        if (Text(Path(n, {"Tp", "CdOrPrtry", "Cd"})) != "CLBD") continue;
+        int64_t cents = 0;
+        CliStatus s = CamtAmount(n, where, &cents);
+        if (!s.ok()) return s;
+        st->closing = cents;  // the last statement's, when a file holds several
+        continue;
+      }
+      if (!Is(n, "Ntry")) continue;
+      // Booked entries only: a pending one is not on the account yet.
+      std::string status = Text(Child(n, "Sts"));
+      if (const xmlNode* cd = Path(n, {"Sts", "Cd"})) status = Text(cd);
+      if (!status.empty() && status != "BOOK") continue;
+      BankLine b;
+      b.line = at;
+      CliStatus s = CamtAmount(n, where, &b.amount);
+      if (!s.ok()) return s;
+      const xmlNode* booked = Child(n, "BookgDt");
+      if (booked == nullptr) booked = Child(n, "ValDt");
+      if (!CamtDate(booked, &b.date_ms))
+        return CliStatus::Usage(where +
+                                "/BookgDt has no date; it must hold Dt (YYYY-MM-DD) or DtTm");
+      const xmlNode* tx = Path(n, {"NtryDtls", "TxDtls"});
+      b.reference = Text(Child(n, "AcctSvcrRef"));
+      if (b.reference.empty()) {
+        const std::string e2e = Text(Path(tx, {"Refs", "EndToEndId"}));
+        if (e2e != "NOTPROVIDED") b.reference = e2e;
+      }
+      b.label = Text(Child(n, "AddtlNtryInf"));
+      if (b.label.empty()) b.label = Text(Path(tx, {"RmtInf", "Ustrd"}));
+      st->lines.push_back(std::move(b));
+    }
+  }
+  return CliStatus::Ok();
+}
+
+std::string Eur(int64_t cents) { return FormatAmount(Amount(cents), 2, "", ','); }
+
+// A reference as the command line takes it: quoted when it holds a space.
+std::string RefArg(const BankLine& b) {
+  if (b.reference.empty()) return "REF";
+  if (b.reference.find_first_of(" '\"") == std::string::npos) return b.reference;
+  return "'" + b.reference + "'";
+}
+
+std::string RefNote(const BankLine& b) {
+  return b.reference.empty()
+             ? " (the line has no reference: choose one, e.g. the date; it will match by amount "
+               "within the window of days)"
+             : "";
+}
+
+}  // namespace
+
+bool ParseStatementDate(std::string_view t, int64_t* ms) {
+  int y = 0, m = 0, d = 0;
+  auto digits = [&](std::string_view s, int* out) {
+    if (s.empty()) return false;
+    *out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      *out = *out * 10 + (c - '0');
+    }
+    return true;
+  };
+  if (t.size() == 10 && t[4] == '-' && t[7] == '-') {
+    if (!digits(t.substr(0, 4), &y) || !digits(t.substr(5, 2), &m) || !digits(t.substr(8, 2), &d))
+      return false;
+  } else if (t.size() == 10 && t[2] == '/' && t[5] == '/') {
+    if (!digits(t.substr(0, 2), &d) || !digits(t.substr(3, 2), &m) || !digits(t.substr(6, 4), &y))
+      return false;
+  } else if (t.size() == 8 && t[2] == '/' && t[5] == '/') {
+    if (!digits(t.substr(0, 2), &d) || !digits(t.substr(3, 2), &m) || !digits(t.substr(6, 2), &y))
+      return false;
+    y += 2000;
+  } else {
+    return false;
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(m)), day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return false;
+  *ms = duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count();
+  return true;
+}
+
+CliStatus ParseSignedEuros(std::string_view text, int64_t* cents) {
+  std::string t;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Spaces, no-break spaces (C2 A0) and narrow no-break spaces (E2 80 AF) separate thousands.
+    if (text[i] == ' ' || text[i] == '\t') continue;
+    if (text.substr(i, 2) == "\xC2\xA0") {
+      ++i;
+      continue;
+    }
+    if (text.substr(i, 3) == "\xE2\x80\xAF") {
+      i += 2;
+      continue;
+    }
+    if (text.substr(i, 3) == "\xE2\x82\xAC") {  // €
+      i += 2;
+      continue;
+    }
+    t += text[i];
+  }
+  if (t.ends_with("EUR")) t.resize(t.size() - 3);
+  bool negative = false;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+    negative = t[0] == '-';
+    t.erase(0, 1);
+  } else if (!t.empty() && t.back() == '-') {
+    negative = true;
+    t.pop_back();
+  }
+  // With both separators the last one is the decimal point; the other separates thousands.
+  const size_t comma = t.rfind(','), point = t.rfind('.');
+  if (comma != std::string::npos && point != std::string::npos) {
+    const char thousands = comma > point ? '.' : ',';
+    t.erase(std::remove(t.begin(), t.end(), thousands), t.end());
+  }
+  Amount a;
+  Status s = ParseAmount(t, 2, &a);
+  if (!s.ok())
+    return CliStatus::Usage(s.message() +
+                            "; write euros such as 1 234,56, -12,50 or 12,50- (a debit)");
+  *cents = negative ? -a.minor() : a.minor();
+  return CliStatus::Ok();
+}
+
+CliStatus ParseStatement(std::string_view bytes, const std::string& name, Statement* out) {
+  Statement st;
+  std::string text;
+  Decode(bytes, &text, &st.encoding);
+  std::string_view head(text);
+  head.remove_prefix(std::min(head.size(), head.find_first_not_of(" \t\r\n")));
+  if (head.empty()) return CliStatus::Usage(name + " is empty; a bank statement was expected");
+  CliStatus s;
+  if (StartsWith(head, "<?xml") || StartsWith(head, "<Document")) {
+    s = ParseCamt(text, name, &st);
+  } else {
+    st.format = "CSV";
+    s = ParseCsvStatement(text, name, &st);
+  }
+  if (!s.ok()) return s;
+  *out = std::move(st);
+  return CliStatus::Ok();
+}
+
+CliStatus ReadStatement(const std::string& path, Statement* out) {
+  std::string bytes;
+  bool found = false;
+  CliStatus s = ReadWholeFile(path, &bytes, &found);
+  if (!s.ok()) return s;
+  if (!found) return CliStatus::Local("no bank statement " + path + ": check the file's path");
+  return ParseStatement(bytes, path, out);
+}
+
+std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
+  const std::string label = Fold(b.label);
+  const std::string eur = Eur(b.amount < 0 ? -b.amount : b.amount);
+  const std::string ref = RefArg(b);
+  if (b.amount < 0) {
+    for (std::string_view w : {"frais", "commission", "cotisation carte", "agios",
+                               "tenue de compte", "fee", "fees", "cotis"})
+      if (HasWord(label, w))
+        return "a bank fee: record it with `liard bank-fee --eur " + eur + " --ref " + ref + "`" +
+               RefNote(b);
+    // What a merchant is owed: the transfer that paid it.
+    const Holder* exact = nullptr;
+    const Holder* part = nullptr;
+    for (const Holder& h : context.merchants) {
+      if (h.euros == -b.amount && exact == nullptr) exact = &h;
+      if (h.euros > -b.amount && (part == nullptr || h.euros < part->euros)) part = &h;
+    }
+    if (const Holder* h = exact ? exact : part)
+      return "a payout to the merchant " + h->name + ", who is owed " + Eur(h->euros) +
+             ": record it with `liard payout --merchant " + h->address + " --eur " + eur +
+             " --ref " + ref + "`" + RefNote(b);
+    return "not a movement liard knows (money out that is neither a fee nor what a merchant is "
+           "owed): ask the bank (reference " +
+           (b.reference.empty() ? "none" : b.reference) +
+           ") and the board who ordered it; the guarantee fund's account should pay only "
+           "merchants and bank fees";
+  }
+  for (std::string_view w : {"interet", "interets", "interest", "remuneration"})
+    if (HasWord(label, w))
+      return "bank interest: record it with `liard bank-interest --eur " + eur + " --ref " + ref +
+             "`" + RefNote(b);
+  // Cash an office holds: its deposit. The office holding exactly this amount, else the one
+  // holding the least that covers it.
+  const Holder* exact = nullptr;
+  const Holder* part = nullptr;
+  for (const Holder& h : context.offices) {
+    if (h.euros == b.amount && exact == nullptr) exact = &h;
+    if (h.euros > b.amount && (part == nullptr || h.euros < part->euros)) part = &h;
+  }
+  if (const Holder* h = exact ? exact : part)
+    return "a deposit of the cash of the office " + h->name + ", which holds " + Eur(h->euros) +
+           ": record it with `liard deposit --office " + h->address + " --eur " + eur + " --ref " +
+           ref + "`" + RefNote(b);
+  return "not a movement liard knows (money in that no office holds): if a sponsor paid into a "
+         "bonus programme, record it with `liard fund-programme NAME --eur " +
+         eur + " --ref " + ref +
+         "`; otherwise ask the bank who sent it and tell the board before recording anything";
+}
+
+std::string AdviseLedgerMovement(const LedgerMovement& m) {
+  std::string then;
+  if (m.what == "deposit")
+    then =
+        "ask the office for its deposit slip and show it to the bank: until the bank credits "
+        "it, the cash is not in the fund";
+  else if (m.what == "payout")
+    then =
+        "ask the bank whether the transfer to the merchant left or was rejected, and pay the "
+        "merchant again only once the bank says it was rejected";
+  else if (m.what == "fund-programme")
+    then =
+        "ask the sponsor for its transfer order: the programme's budget already counts this "
+        "money";
+  else
+    then = "ask the bank about reference " + (m.reference.empty() ? "(none)" : m.reference) +
+           "; an entry recorded by mistake is the board's to correct";
+  return "not yet on this statement: look at the next one; if the bank never shows it, " + then;
+}
+
+}  // namespace liard::wallet
