@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libqrencode-dev openssl
+  libqrencode-dev libxml2-dev openssl
   postgresql libpq-dev
   chromium fonts-dejavu-core poppler-utils libpng-dev
   faketime
