@@ -198,11 +198,16 @@ CliStatus MemberRenew(Session& session, const MoneyArgs& a) {
   return Execute(session, std::move(renew), a.yes, fallback);
 }
 
+// --eur and --ref of a treasurer's record of the bank account, checked before connecting.
+CliStatus EurosAndReference(const MoneyArgs& a, Amount* euros) {
+  CliStatus s = Session::ParseEuros(a.eur, "--eur", euros);
+  if (!s.ok()) return s;
+  return CheckReference(a.ref);
+}
+
 CliStatus DepositOrPayout(Session& session, const MoneyArgs& a, bool deposit) {
   Amount euros;
-  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
-  if (!s.ok()) return s;
-  s = CheckReference(a.ref);
+  CliStatus s = EurosAndReference(a, &euros);
   if (!s.ok()) return s;
   AccountId who;
   s = AddressArg(session, a.address, &who);
@@ -218,9 +223,7 @@ CliStatus FundProgrammeCmd(Session& session, const MoneyArgs& a) {
   if (!IsValidProgrammeName(a.programme))
     return CliStatus::Usage("a programme name is 1 to 32 of a-z, 0-9 and '-'");
   Amount euros;
-  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
-  if (!s.ok()) return s;
-  s = CheckReference(a.ref);
+  CliStatus s = EurosAndReference(a, &euros);
   if (!s.ok()) return s;
   s = session.Connect();
   if (!s.ok()) return s;
@@ -232,9 +235,7 @@ CliStatus FundProgrammeCmd(Session& session, const MoneyArgs& a) {
 // A fee the bank took (paid from the association's income) or interest it paid.
 CliStatus BankEntryCmd(Session& session, const MoneyArgs& a, BankEntryKind kind) {
   Amount euros;
-  CliStatus s = Session::ParseEuros(a.eur, "--eur", &euros);
-  if (!s.ok()) return s;
-  s = CheckReference(a.ref);
+  CliStatus s = EurosAndReference(a, &euros);
   if (!s.ok()) return s;
   s = session.Connect();
   if (!s.ok()) return s;
@@ -412,21 +413,21 @@ void RegisterMoneyCommands(CLI::App& app, Context& ctx) {
       "--ref NEF-2026-0050");
   ctx.On(fp, [a](Session& s) { return FundProgrammeCmd(s, *a); });
 
-  CLI::App* bf = app.add_subcommand(
-      "bank-fee", "treasurers: record a fee the bank took, paid from the association's income");
-  bf->add_option("--eur", a->eur, "euros the bank took")->required();
-  bf->add_option("--ref", a->ref, "the bank statement's reference")->required();
-  yes(bf);
-  bf->footer("Example:\n  liard --key association bank-fee --eur 2,50 --ref FRAIS-2026-11");
-  ctx.On(bf, [a](Session& s) { return BankEntryCmd(s, *a, BankEntryKind::kFee); });
-
-  CLI::App* bi = app.add_subcommand(
-      "bank-interest", "treasurers: record interest the bank paid, the association's income");
-  bi->add_option("--eur", a->eur, "euros of interest paid")->required();
-  bi->add_option("--ref", a->ref, "the bank statement's reference")->required();
-  yes(bi);
-  bi->footer("Example:\n  liard --key association bank-interest --eur 1,20 --ref INT-2026-11");
-  ctx.On(bi, [a](Session& s) { return BankEntryCmd(s, *a, BankEntryKind::kInterest); });
+  // What the bank itself did: a fee it took, interest it paid.
+  auto bank_entry = [&](const char* name, const char* what, const char* eur, const char* example,
+                        BankEntryKind kind) {
+    CLI::App* be = app.add_subcommand(name, what);
+    be->add_option("--eur", a->eur, eur)->required();
+    be->add_option("--ref", a->ref, "the bank statement's reference")->required();
+    yes(be);
+    be->footer(std::string("Example:\n  liard --key association ") + name + example);
+    ctx.On(be, [a, kind](Session& s) { return BankEntryCmd(s, *a, kind); });
+  };
+  bank_entry("bank-fee",
+             "treasurers: record a fee the bank took, paid from the association's income",
+             "euros the bank took", " --eur 2,50 --ref FRAIS-2026-11", BankEntryKind::kFee);
+  bank_entry("bank-interest", "treasurers: record interest the bank paid, the association's income",
+             "euros of interest paid", " --eur 1,20 --ref INT-2026-11", BankEntryKind::kInterest);
 
   CLI::App* rs = app.add_subcommand(
       "reserves", "the guarantee fund against the circulation (anyone may read it)");

@@ -164,36 +164,12 @@ struct Columns {
 bool HeaderColumns(const std::vector<std::string>& cells, Columns* out) {
   Columns c;
   int value_date = -1;
+  // Where each kind of column goes, in the order of Column; the first of each kind counts.
+  int* const slots[] = {nullptr,      &c.date,   &value_date, &c.label,
+                        &c.reference, &c.amount, &c.debit,    &c.credit};
   for (size_t i = 0; i < cells.size(); ++i) {
-    const int at = static_cast<int>(i);
-    auto first = [&](int* slot) {
-      if (*slot < 0) *slot = at;
-    };
-    switch (Classify(cells[i])) {
-      case Column::kDate:
-        first(&c.date);
-        break;
-      case Column::kValueDate:
-        first(&value_date);
-        break;
-      case Column::kLabel:
-        first(&c.label);
-        break;
-      case Column::kReference:
-        first(&c.reference);
-        break;
-      case Column::kAmount:
-        first(&c.amount);
-        break;
-      case Column::kDebit:
-        first(&c.debit);
-        break;
-      case Column::kCredit:
-        first(&c.credit);
-        break;
-      case Column::kNone:
-        break;
-    }
+    int* slot = slots[static_cast<size_t>(Classify(cells[i]))];
+    if (slot != nullptr && *slot < 0) *slot = static_cast<int>(i);
   }
   if (c.date < 0) c.date = value_date;  // the value date only when no other date is named
   if (c.date < 0) return false;

@@ -21,13 +21,6 @@ using json = nlohmann::json;
 
 class BankWorld : public WalletWorld {
  public:
-  // Runs a command that must succeed.
-  std::string Ok(const std::vector<std::string>& args) const {
-    CommandResult r = Liard(args);
-    INFO("liard " << args.at(2) << "...: " << r.err << r.out);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-  }
   json Reserves() const { return Json({"--key", "association", "reserves", "--json"}); }
   int64_t Income() const { return Reserves()["income_minor"].get<int64_t>(); }
 

@@ -67,6 +67,14 @@ class WalletWorld {
   }
   CommandResult Liard(const std::vector<std::string>& args) const { return Liard(args, Options()); }
 
+  // Runs a command that must succeed; its output.
+  std::string Ok(const std::vector<std::string>& args) const {
+    CommandResult r = Liard(args);
+    INFO("liard " << (args.size() > 2 ? args[2] : "") << "...: " << r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+
   nlohmann::json Json(const std::vector<std::string>& args) const {
     CommandResult r = Liard(args);
     INFO("liard stderr: " << r.err);
