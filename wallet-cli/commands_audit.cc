@@ -539,6 +539,7 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
   auto by_name = [](const Holder& x, const Holder& y) { return x.name < y.name; };
   std::sort(advice.offices.begin(), advice.offices.end(), by_name);
   std::sort(advice.merchants.begin(), advice.merchants.end(), by_name);
+  advice.unmatched = rec.unmatched_ledger;
   const ReserveReport now =
       ComputeReserves(run.in.genesis, r.state().governance().rules, r.state().totals());
   // Everything the association holds at the bank: the fund backing circulation, what is owed

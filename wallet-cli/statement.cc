@@ -530,6 +530,15 @@ std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
   const std::string label = Fold(b.label);
   const std::string eur = Eur(b.amount < 0 ? -b.amount : b.amount);
   const std::string ref = RefArg(b);
+  // The same reference recorded with another amount: one of the two is wrong.
+  for (const LedgerMovement& m : context.unmatched)
+    if (!b.reference.empty() && m.reference == b.reference)
+      return "the ledger recorded reference " + b.reference + " as " + Eur(m.amount) + " (entry " +
+             std::to_string(m.sequence) + ", " + m.what + "), the statement shows " +
+             Eur(b.amount) +
+             ": check the amount with the bank; a recorded entry is never "
+             "changed, so if the bank is right record the difference of " +
+             Eur(b.amount - m.amount) + " the same way, and if the ledger is, tell the board";
   if (b.amount < 0) {
     for (std::string_view w : {"frais", "commission", "cotisation carte", "agios",
                                "tenue de compte", "fee", "fees", "cotis"})

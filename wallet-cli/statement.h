@@ -52,8 +52,9 @@ struct Holder {
   int64_t euros = 0;  // cents
 };
 struct AdviceContext {
-  std::vector<Holder> offices;    // cash each office holds, not yet deposited
-  std::vector<Holder> merchants;  // what each merchant is owed
+  std::vector<Holder> offices;            // cash each office holds, not yet deposited
+  std::vector<Holder> merchants;          // what each merchant is owed
+  std::vector<LedgerMovement> unmatched;  // recorded movements the statement lacks
 };
 
 // One sentence for a statement line the ledger lacks, with the command to type when one applies

@@ -279,6 +279,15 @@ TEST_CASE("an unmatched statement line gets the command that records it, or whom
   CHECK(a.find("--ref REF`") != std::string::npos);
   CHECK(a.find("no reference") != std::string::npos);
 
+  // The same reference recorded with another amount.
+  ctx.unmatched = {LedgerMovement{8, 0, 100'00, "SPONSOR-0012", "fund-programme"}};
+  a = AdviseBankLine(line(1'000'00, "VIR RECU", "SPONSOR-0012"), ctx);
+  CHECK(a ==
+        "the ledger recorded reference SPONSOR-0012 as 100,00 (entry 8, fund-programme), the "
+        "statement shows 1000,00: check the amount with the bank; a recorded entry is never "
+        "changed, so if the bank is right record the difference of 900,00 the same way, and "
+        "if the ledger is, tell the board");
+
   LedgerMovement m{7, 0, 35'00, "REM-1", "deposit"};
   a = AdviseLedgerMovement(m);
   CHECK(a.find("not yet on this statement: look at the next one; if the bank never shows it, ") ==
