@@ -608,10 +608,10 @@ CliStatus Export(Session& session, const AuditArgs& a) {
     const std::string base = slash == std::string::npos ? a.fec : a.fec.substr(slash + 1);
     fec_note = "FEC to " + a.fec + " (" + std::to_string(fec->ecritures()) + " écritures, " +
                (a.utf8 ? "UTF-8" : "ISO-8859-15; --utf8 writes UTF-8") + ")";
-    const bool legal = base.size() == 23 &&
+    const std::string tail = "FEC" + FecDate(last_day) + ".txt";  // after the 9 digits
+    const bool legal = base.size() == 9 + tail.size() &&
                        std::all_of(base.begin(), base.begin() + 9, ::isdigit) &&
-                       (siren.empty() || base.substr(0, 9) == siren) &&
-                       base.substr(9) == expected.substr(expected.size() - 14);
+                       (siren.empty() || base.substr(0, 9) == siren) && base.substr(9) == tail;
     if (!legal)
       fec_note +=
           "\nThe administration expects the file to be named " + expected +

@@ -61,17 +61,12 @@ struct Journal {
       f.Remember(key);  // the names above are people's, the keys are the test's
   }
   void Apply(std::string_view actor, Payload payload, int64_t time_ms) {
-    const Operation op = f.MakeOp(actor, std::move(payload));
-    SignedOperation so;
-    REQUIRE(codec::DecodeEnvelope(f.Sign(op), &so).ok());
-    VerifiedOperation v;
-    REQUIRE(f.ledger().Preflight(std::move(so), &v).ok());
-    Delta d;
-    Status s = f.ledger().Apply(f.state(), v, ApplyContext{time_ms}, &d);
+    Done d{done.size() + 1, time_ms, {}, f.MakeOp(actor, std::move(payload)), {}, {}};
+    Status s = f.SubmitEnvelope(f.Sign(d.op), time_ms, &d.delta, &d.id);
     INFO(s.ToString());
     REQUIRE(s.ok());
-    f.state().Commit(d);
-    done.push_back({done.size() + 1, time_ms, v.id(), op, std::move(d), f.state().totals()});
+    d.totals = f.state().totals();
+    done.push_back(std::move(d));
   }
   testing::Reserves Now() {
     const ReserveReport r =
