@@ -292,6 +292,8 @@ void FecWriter::OpenPeriod() {
                           : std::max(FecDayOf(period_.from_ms), genesis_day);
   // Every balance-sheet account's balance; the result of the years before (classes 6 and 7,
   // and what was carried already) to 110000 or 119000.
+  if (period_.to_ms != std::numeric_limits<int64_t>::max() && day > FecDayOf(period_.to_ms - 1))
+    return;  // the period ended before the currency began: nothing to open
   const std::string label = "À-nouveaux au " + FrenchDate(day);
   std::vector<Line> lines;
   int64_t result = 0;

@@ -532,7 +532,7 @@ CliStatus ToLatin9(const std::string& utf8, std::string* out) {
   if (cd == reinterpret_cast<iconv_t>(-1))
     return CliStatus::Local(
         "this system's iconv cannot write ISO-8859-15; write UTF-8 with --utf8");
-  out->assign(text.size(), '\0');
+  out->assign(2 * text.size() + 16, '\0');  // room for a transliteration longer than its source
   char* in = text.data();
   size_t in_left = text.size();
   char* o = out->data();

@@ -213,6 +213,9 @@ TEST_CASE("the FEC's period: an exercice before the first entry opens with the g
   CHECK(opening == y2026.BalanceSheet());
   CHECK(y2027.rows.front().label == "À-nouveaux au 01/01/2027");
   testing::CheckTies(y2027, j.Now());
+  // 2024 ended before the genesis: a header and nothing else.
+  const std::string y2024 = j.Export(FecPeriod{k2025 - 366 * kDay, k2025});
+  CHECK(y2024.find('\n') == y2024.size() - 1);
 }
 
 TEST_CASE("French amounts and dates of the FEC's labels", "[ledger][fec]") {
