@@ -411,9 +411,11 @@ Status FecWriter::Finish(std::string* out) {
   for (size_t i = 0; i < kFecRoleCount; ++i)
     if (IsResultRole(static_cast<FecRole>(i))) result += by_role[i];
   result += role(FecRole::kRetainedCredit) + role(FecRole::kRetainedDebit);
-  auto covers = [&](int64_t credit, int64_t units) {  // credit >= units × par
-    return static_cast<__int128>(credit) * genesis_.par_den >=
-           static_cast<__int128>(units) * genesis_.par_num;
+  // credit >= units × par: the rounding fractions stay with the reserve; equal at par 1/1.
+  auto covers = [&](int64_t credit, int64_t units) {
+    const __int128 euros = static_cast<__int128>(credit) * genesis_.par_den;
+    const __int128 worth = static_cast<__int128>(units) * genesis_.par_num;
+    return genesis_.par_num == genesis_.par_den ? euros == worth : euros >= worth;
   };
   std::string bad;
   if (role(FecRole::kBank) != total(Slot::kFund) + total(Slot::kOwedToMerchant) +
@@ -429,7 +431,7 @@ Status FecWriter::Finish(std::string* out) {
     bad = "the income accounts and the retained result are not the association's income";
   else if (!covers(-role(FecRole::kCirculation), total(Slot::kMember)) ||
            !covers(-role(FecRole::kNotes), total(Slot::kPaper)))
-    bad = "the circulation accounts are below the units in circulation at par";
+    bad = "the circulation accounts are not the units in circulation at par";
   if (!bad.empty())
     return Status(Code::kInternal, "the FEC does not tie to the ledger: " + bad +
                                        "; this is a bug of liard, please report it");
