@@ -286,14 +286,8 @@ void FecWriter::Write(FecJournal journal, int64_t day, const std::string& piece,
 
 void FecWriter::OpenPeriod() {
   opened_ = true;
-  const int64_t genesis_day = FecDayOf(genesis_.created_at_ms);
-  const int64_t day = period_.from_ms == std::numeric_limits<int64_t>::min()
-                          ? genesis_day
-                          : std::max(FecDayOf(period_.from_ms), genesis_day);
-  // Every balance-sheet account's balance; the result of the years before (classes 6 and 7,
-  // and what was carried already) to 110000 or 119000.
-  if (period_.to_ms != std::numeric_limits<int64_t>::max() && day > FecDayOf(period_.to_ms - 1))
-    return;  // the period ended before the currency began: nothing to open
+  const int64_t day = std::max(period_.first_day, FecDayOf(genesis_.created_at_ms));
+  if (day > period_.last_day) return;  // the period ended before the currency began
   const std::string label = "À-nouveaux au " + FrenchDate(day);
   std::vector<Line> lines;
   int64_t result = 0;
@@ -315,8 +309,9 @@ void FecWriter::OpenPeriod() {
 }
 
 void FecWriter::Add(const AppliedEntry& e, const Totals& totals_after) {
-  if (e.time_ms >= period_.to_ms) return;  // after the period: neither written nor counted
-  if (!opened_ && e.time_ms >= period_.from_ms) OpenPeriod();
+  const int64_t day = FecDayOf(e.time_ms);
+  if (day > period_.last_day) return;  // after the period: neither written nor counted
+  if (!opened_ && day >= period_.first_day) OpenPeriod();
   for (const auto& a : e.delta->accounts) names_[a.id] = a.name;
   if (e.delta->governance)
     for (const auto& p : e.delta->governance->rules.programmes)
@@ -397,7 +392,7 @@ void FecWriter::Add(const AppliedEntry& e, const Totals& totals_after) {
   for (const Line& l : all)
     if (l.debit_minus_credit < 0) lines.push_back(l);
   if (lines.empty()) return;
-  Write(journal, FecDayOf(e.time_ms), piece, lines);
+  Write(journal, day, piece, lines);
 }
 
 Status FecWriter::Finish(std::string* out) {

@@ -77,11 +77,11 @@ struct FecConfig {
   static FecConfig Defaults();  // the chart above, in French
 };
 
-// The exported period: entries with from_ms <= time < to_ms are written. The defaults export
-// everything from the genesis.
+// The exported period, in days (FecDayOf): entries dated first_day to last_day, both included,
+// are written. The defaults export everything from the genesis.
 struct FecPeriod {
-  int64_t from_ms = std::numeric_limits<int64_t>::min();
-  int64_t to_ms = std::numeric_limits<int64_t>::max();
+  int64_t first_day = std::numeric_limits<int64_t>::min();
+  int64_t last_day = std::numeric_limits<int64_t>::max();
 };
 
 // The day an écriture is dated: the UTC day of a time, for now (issue 18 moves this to the

@@ -470,50 +470,34 @@ CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* si
   return CliStatus::Ok();
 }
 
-// "2026-12-31" or "31/12/2026": the first millisecond of the next day (UTC, as the FEC's dates;
-// issue 18 moves both to the currency's time zone).
-bool ParseDayEnd(std::string text, int64_t* ms) {
+// "2026-12-31" or "31/12/2026": the day (FecDayOf's numbering: days since 1970-01-01).
+bool ParseDay(std::string text, int64_t* day) {
   if (text.size() == 10 && text[2] == '/' && text[5] == '/')
     text = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
-  return ParseDateEnd(text, ms);
+  int64_t next_ms = 0;  // the first millisecond of the next day, UTC
+  if (!ParseDateEnd(text, &next_ms)) return false;
+  *day = next_ms / 86'400'000 - 1;
+  return true;
 }
 
-// The exported period from --exercice or --from/--to; `last_day` is its closing date, for the
-// file name the administration expects (0 when open-ended).
-CliStatus FecPeriodOf(const AuditArgs& a, FecPeriod* period, int64_t* last_day) {
-  constexpr int64_t kDay = 86'400'000;
+// The exported period from --exercice or --from/--to.
+CliStatus FecPeriodOf(const AuditArgs& a, FecPeriod* period) {
   if (a.exercice != 0) {
     if (!a.from.empty() || !a.to.empty())
       return CliStatus::Usage("give either --exercice or --from/--to, not both");
-    if (a.exercice < 1970 || a.exercice > 9998)
-      return CliStatus::Usage("--exercice is a calendar year, e.g. 2026");
     const std::string y = std::to_string(a.exercice);
-    int64_t end = 0;
-    if (!ParseDayEnd(y + "-12-31", &end) ||
-        !ParseDayEnd(std::to_string(a.exercice - 1) + "-12-31", &period->from_ms))
+    if (a.exercice < 1970 || a.exercice > 9999 || !ParseDay(y + "-01-01", &period->first_day) ||
+        !ParseDay(y + "-12-31", &period->last_day))
       return CliStatus::Usage("--exercice is a calendar year, e.g. 2026");
-    period->to_ms = end;
-  } else {
-    int64_t end = 0;
-    if (!a.from.empty()) {
-      if (!ParseDayEnd(a.from, &end))
-        return CliStatus::Usage("--from '" + a.from +
-                                "' is not a date: write 2026-01-01 or "
-                                "01/01/2026");
-      period->from_ms = end - kDay;
-    }
-    if (!a.to.empty()) {
-      if (!ParseDayEnd(a.to, &end))
-        return CliStatus::Usage("--to '" + a.to +
-                                "' is not a date: write 2026-12-31 or "
-                                "31/12/2026");
-      period->to_ms = end;
-    }
-    if (period->to_ms <= period->from_ms)
-      return CliStatus::Usage("--to must be on or after --from");
+    return CliStatus::Ok();
   }
-  *last_day =
-      period->to_ms == std::numeric_limits<int64_t>::max() ? 0 : FecDayOf(period->to_ms - 1);
+  if (!a.from.empty() && !ParseDay(a.from, &period->first_day))
+    return CliStatus::Usage("--from '" + a.from +
+                            "' is not a date: write 2026-01-01 or 01/01/2026");
+  if (!a.to.empty() && !ParseDay(a.to, &period->last_day))
+    return CliStatus::Usage("--to '" + a.to + "' is not a date: write 2026-12-31 or 31/12/2026");
+  if (period->last_day < period->first_day)
+    return CliStatus::Usage("--to must be on or after --from");
   return CliStatus::Ok();
 }
 
@@ -563,8 +547,7 @@ CliStatus Export(Session& session, const AuditArgs& a) {
   CliStatus s = LoadFecConfig(a.fec_config, &fec_config, &siren);
   if (!s.ok()) return s;
   FecPeriod period;
-  int64_t last_day = 0;
-  if (!(s = FecPeriodOf(a, &period, &last_day)).ok()) return s;
+  if (!(s = FecPeriodOf(a, &period)).ok()) return s;
   if (a.fec.empty() && (a.exercice != 0 || !a.from.empty() || !a.to.empty()))
     return CliStatus::Usage("--exercice, --from and --to choose the FEC's period: add --fec FILE");
   std::string csv = PostingsCsvHeader();
@@ -601,7 +584,11 @@ CliStatus Export(Session& session, const AuditArgs& a) {
     else if (!(s = ToLatin9(text, &bytes)).ok())
       return s;
     if (!(s = WriteFileAtomically(a.fec, bytes)).ok()) return s;
-    if (last_day == 0) last_day = FecDayOf(run.replay->time_ms());
+    // The closing date: the period's last day, else the last entry's (or the genesis's).
+    const int64_t last_day = period.last_day != std::numeric_limits<int64_t>::max()
+                                 ? period.last_day
+                             : run.replay->sequence() > 0 ? FecDayOf(run.replay->time_ms())
+                                                          : FecDayOf(run.in.genesis.created_at_ms);
     const std::string expected =
         (siren.empty() ? "<SIREN>" : siren) + "FEC" + FecDate(last_day) + ".txt";
     const size_t slash = a.fec.rfind('/');

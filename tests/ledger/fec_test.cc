@@ -20,6 +20,9 @@ constexpr int64_t k2025 = 1'735'689'600'000;  // 2025-01-01T00:00:00Z
 constexpr int64_t k2026 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 constexpr int64_t k2027 = 1'798'761'600'000;  // 2027-01-01T00:00:00Z
 
+// The days from `from` to the day before `to`.
+FecPeriod Between(int64_t from, int64_t to) { return {FecDayOf(from), FecDayOf(to) - 1}; }
+
 // A la Roue ledger founded on 2 January 2025 and what each accepted operation did.
 struct Journal {
   Fixture f{
@@ -120,8 +123,8 @@ TEST_CASE("the FEC of two exercices: balanced, numbered, on the right sides, tie
   const testing::Reserves end2026 = j.Now();
 
   using testing::ReadFec;
-  const std::string t2025 = j.Export(FecPeriod{k2025, k2026});
-  const std::string t2026 = j.Export(FecPeriod{k2026, k2027});
+  const std::string t2025 = j.Export(Between(k2025, k2026));
+  const std::string t2026 = j.Export(Between(k2026, k2027));
   const std::string whole = j.Export(FecPeriod{});
   INFO(t2025 << "\n----\n" << t2026);
   const testing::FecRead y2025 = ReadFec(t2025, "20250101", "20251231");
@@ -201,21 +204,21 @@ TEST_CASE("the FEC's period: an exercice before the first entry opens with the g
   j.Year(k2026, 1);
   // 2025 has no entry: its FEC is the opening écriture alone, dated the genesis's day.
   const testing::FecRead y2025 =
-      testing::ReadFec(j.Export(FecPeriod{k2025, k2026}), "20250101", "20251231");
+      testing::ReadFec(j.Export(Between(k2025, k2026)), "20250101", "20251231");
   CHECK(y2025.ecritures_per_journal == std::map<std::string, int>{{"AN", 1}});
   CHECK(y2025.rows.front().date == "20250102");
   // 2027 has none either: its opening carries 2026's closing balances.
   const testing::FecRead y2026 =
-      testing::ReadFec(j.Export(FecPeriod{k2026, k2027}), "20260101", "20261231");
+      testing::ReadFec(j.Export(Between(k2026, k2027)), "20260101", "20261231");
   const testing::FecRead y2027 =
-      testing::ReadFec(j.Export(FecPeriod{k2027, k2027 + 365 * kDay}), "20270101", "20271231");
+      testing::ReadFec(j.Export(Between(k2027, k2027 + 365 * kDay)), "20270101", "20271231");
   auto opening = y2027.opening;
   opening.erase({"110000", ""});
   CHECK(opening == y2026.BalanceSheet());
   CHECK(y2027.rows.front().label == "À-nouveaux au 01/01/2027");
   testing::CheckTies(y2027, j.Now());
   // 2024 ended before the genesis: a header and nothing else.
-  const std::string y2024 = j.Export(FecPeriod{k2025 - 366 * kDay, k2025});
+  const std::string y2024 = j.Export(Between(k2025 - 366 * kDay, k2025));
   CHECK(y2024.find('\n') == y2024.size() - 1);
 }
 
