@@ -359,6 +359,12 @@ void FecWriter::Add(const AppliedEntry& e, const Totals& totals_after) {
   } else if (const auto* f = std::get_if<FundProgramme>(&op.payload)) {
     label = "Versement au programme " + f->programme;
     if (!f->reference.empty()) piece = f->reference;
+  } else if (const auto* b = std::get_if<BankEntry>(&op.payload)) {
+    // A fee: D bank-fees, C bank; interest: D bank, C bank-interest.
+    const bool fee = b->kind == BankEntryKind::kFee;
+    income_role = fee ? FecRole::kBankFees : FecRole::kBankInterest;
+    label = fee ? "Frais bancaires" : "Intérêts créditeurs";
+    if (!b->reference.empty()) piece = b->reference;
   } else if (const auto* o = std::get_if<OpenAccount>(&op.payload)) {
     journal = FecJournal::kMemberships;
     label = "Cotisation – " + o->name;
@@ -374,7 +380,7 @@ void FecWriter::Add(const AppliedEntry& e, const Totals& totals_after) {
     label = who.empty() ? "Cotisation" : "Cotisation – " + who;
   }
   if (bonus_label.empty()) bonus_label = label;
-  if (income_role == FecRole::kMembershipFees) fee_label = label;
+  if (income_role != FecRole::kReconversionFees) fee_label = label;
 
   const Bytes<32> none{};
   std::vector<Line> lines;

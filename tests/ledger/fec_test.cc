@@ -104,6 +104,9 @@ struct Journal {
           t + 45 * kDay);
     Apply("association", FundProgramme{"agglo", Amount(30'00), "SUB-" + std::to_string(k)},
           t + 60 * kDay);
+    Apply("association", BankEntry{BankEntryKind::kInterest, Amount(1'20), ""}, t + 90 * kDay);
+    Apply("association", BankEntry{BankEntryKind::kFee, Amount(2'00), "FRAIS-" + std::to_string(k)},
+          t + 100 * kDay);  // from the income: 1,50 of fees and 1,20 of interest
   }
 };
 
@@ -188,6 +191,10 @@ TEST_CASE("the FEC of two exercices: balanced, numbered, on the right sides, tie
         M{{"467200", 19'00}, {"512100", -19'00}});
   CHECK(lines("Versement au programme agglo") == M{{"512100", 30'00}, {"467400", -30'00}});
   CHECK(lines("Cotisation – Chloé Petit") == M{{"512100", 10'00}, {"756000", -10'00}});
+  CHECK(lines("Frais bancaires") == M{{"627000", 2'00}, {"512100", -2'00}});
+  CHECK(lines("Intérêts créditeurs") == M{{"512100", 1'20}, {"768000", -1'20}});
+  CHECK(y2025.With("Frais bancaires").at(0).piece == "FRAIS-1");
+  CHECK(y2025.With("Frais bancaires").at(0).journal == "BQ");
   CHECK(y2025.With("pain").empty());  // a payment between members moves no euro
   // Pieces: the bank's reference, else the entry.
   CHECK(y2025.With("Dépôt des espèces").at(0).piece == "REM-1");
