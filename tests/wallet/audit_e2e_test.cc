@@ -627,6 +627,11 @@ TEST_CASE(
   CHECK(e.Of("512100") == 0);
   CHECK(e.ecritures_per_journal.at("CO") == 3);
   CHECK(e.rows.at(0).account_label == "La Nef – fonds de garantie");
+  // The same year as --from/--to, in the French way: the same file.
+  const std::string french = w.tmp().Join("from-to.txt");
+  w.Ok({"--key", "association", "audit", "export", "--fec", french, "--fec-config", config,
+        "--from", "01/01/" + year, "--to", "31/12/" + year, "--utf8"});
+  CHECK(ReadAll(french) == ReadAll(legal));
 
   // Bad input changes nothing and says what to do: a chart with the names of before.
   WriteFile(config, "[accounts]\nfund = { number = \"512\", label = \"x\" }\n");
