@@ -567,7 +567,11 @@ TEST_CASE(
   const std::string first = Replaced(Day(0, false), "-", "");
   TreasurersMonth(w);
   const std::string iso = w.tmp().Join("FEC.txt"), utf8 = w.tmp().Join("FEC-utf8.txt");
-  const std::string out = w.Ok({"--key", "association", "audit", "export", "--fec", iso});
+  const std::string csv = w.tmp().Join("postings.csv");
+  const std::string out =
+      w.Ok({"--key", "association", "audit", "export", "--fec", iso, "--csv", csv});
+  CHECK(ReadAll(csv).rfind("sequence,time,operation,operation_id,book,slot,owner,amount\n", 0) ==
+        0);
   w.Ok({"--key", "association", "audit", "export", "--fec", utf8, "--utf8"});
   const std::string last = Replaced(Day(0, false), "-", "");
   CHECK(out.find("ISO-8859-15") != std::string::npos);  // the command says the encoding
