@@ -28,6 +28,20 @@ bool GroupOf(AccountKind kind, ReportGroup* out) {
 // 2027-01-01T00:00Z and lapses in December.
 uint32_t LapseMonth(int64_t until_ms) { return YearMonth(until_ms - 1); }
 
+// The figures of a month that the period sums.
+constexpr int64_t MonthFigures::*kFlows[] = {
+    &MonthFigures::conversions,       &MonthFigures::conversion_euros,
+    &MonthFigures::note_sales,        &MonthFigures::note_sale_euros,
+    &MonthFigures::units_converted,   &MonthFigures::notes_issued,
+    &MonthFigures::reconversions,     &MonthFigures::units_reconverted,
+    &MonthFigures::note_redemptions,  &MonthFigures::units_redeemed,
+    &MonthFigures::owed_to_merchants, &MonthFigures::payouts,
+    &MonthFigures::paid_out,          &MonthFigures::payments,
+    &MonthFigures::payment_volume};
+constexpr int64_t IncomeFigures::*kSources[] = {
+    &IncomeFigures::membership_fees, &IncomeFigures::reconversion_fees,
+    &IncomeFigures::bank_interest, &IncomeFigures::bank_fees, &IncomeFigures::other};
+
 int64_t Velocity(int64_t volume, int64_t circulation) {
   if (circulation <= 0 || volume <= 0) return 0;
   Amount v;
@@ -242,32 +256,14 @@ ReportFigures ReportBuilder::Finish(int64_t end_ms) const {
 
   // The period: sums, but distinct active accounts and the counts at its end.
   for (const MonthFigures& f : out.months) {
-    p.conversions += f.conversions;
-    p.conversion_euros += f.conversion_euros;
-    p.note_sales += f.note_sales;
-    p.note_sale_euros += f.note_sale_euros;
-    p.units_converted += f.units_converted;
-    p.notes_issued += f.notes_issued;
-    p.reconversions += f.reconversions;
-    p.units_reconverted += f.units_reconverted;
-    p.note_redemptions += f.note_redemptions;
-    p.units_redeemed += f.units_redeemed;
-    p.owed_to_merchants += f.owed_to_merchants;
-    p.payouts += f.payouts;
-    p.paid_out += f.paid_out;
-    p.income.membership_fees += f.income.membership_fees;
-    p.income.reconversion_fees += f.income.reconversion_fees;
-    p.income.bank_interest += f.income.bank_interest;
-    p.income.bank_fees += f.income.bank_fees;
-    p.income.other += f.income.other;
+    for (int64_t MonthFigures::*flow : kFlows) p.*flow += f.*flow;
+    for (int64_t IncomeFigures::*source : kSources) p.income.*source += f.income.*source;
     for (const auto& [name, cents] : f.bonus_by_programme) p.bonus_by_programme[name] += cents;
     for (const auto& [name, cents] : f.funds_by_programme) p.funds_by_programme[name] += cents;
     for (size_t g = 0; g < kReportGroups; ++g) {
       p.people[g].opened += f.people[g].opened;
       p.people[g].lapsed += f.people[g].lapsed;
     }
-    p.payments += f.payments;
-    p.payment_volume += f.payment_volume;
   }
   for (size_t g = 0; g < kReportGroups; ++g) {
     p.people[g].active = static_cast<int64_t>(active[g].size());

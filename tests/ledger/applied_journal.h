@@ -13,6 +13,19 @@
 
 namespace liard::testing {
 
+// La Roue's rules for these tests: the agglomeration's bonus programme "agglo" (10 € = 12 units,
+// a 100,00 € budget from "Grand Avignon") and a 5 % reconversion fee, rounded up.
+inline void AgglomerationRules(Genesis* g) {
+  Programme p;
+  p.name = "agglo";
+  p.sponsor = "Grand Avignon";
+  p.ratio_num = 12;
+  p.ratio_den = 10;
+  p.opening_budget = 10'000;
+  g->rules.programmes = {p};
+  g->rules.reconversion = {5, 100, 1};
+}
+
 struct AppliedJournal {
   explicit AppliedJournal(Fixture fixture) : f(std::move(fixture)) {}
 

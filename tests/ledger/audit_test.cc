@@ -22,16 +22,7 @@ struct Book : testing::AppliedJournal {
       : AppliedJournal(Fixture{
             {Member{"alice", AccountKind::kResident, 0}, Member{"shop", AccountKind::kMerchant, 0}},
             0,
-            [](Genesis* g) {
-              Programme p;
-              p.name = "agglo";
-              p.sponsor = "Grand Avignon";
-              p.ratio_num = 12;
-              p.ratio_den = 10;
-              p.opening_budget = 10'000;
-              g->rules.programmes = {p};
-              g->rules.reconversion = {5, 100, 1};
-            }}) {}
+            testing::AgglomerationRules}) {}
 };
 
 Book LaRoue() {

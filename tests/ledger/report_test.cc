@@ -23,16 +23,7 @@ Fixture TwoMonthsFixture() {
       {Member{"alice", AccountKind::kResident, 0}, Member{"bob", AccountKind::kResident, 0},
        Member{"shop", AccountKind::kMerchant, 0}, Member{"town", AccountKind::kMunicipality, 0}},
       0,
-      [](Genesis* g) {
-        Programme p;
-        p.name = "agglo";
-        p.sponsor = "Grand Avignon";
-        p.ratio_num = 12;
-        p.ratio_den = 10;
-        p.opening_budget = 10'000;
-        g->rules.programmes = {p};
-        g->rules.reconversion = {5, 100, 1};  // 5 %, rounded up
-      }};
+      testing::AgglomerationRules};
 }
 
 // November: two conversions (10,00 € with the bonus: 12,00 ROUE; 25,00 €), 30,00 € of paper
