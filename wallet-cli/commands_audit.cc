@@ -611,12 +611,12 @@ CliStatus Report(Session& session, const AuditArgs& a) {
   in.decimals = static_cast<int>(genesis.decimals);
   in.ledger_id_hex = ToHex(run.in.ledger_id);
   in.sequence = r.sequence();
-  in.time_ms = r.time_ms();
+  in.time_ms = r.sequence() > 0 ? r.time_ms() : genesis.created_at_ms;
   in.generated_ms = NowMs();
   in.verified = agrees;
   in.failure = failure;
   in.reserves = ComputeReserves(genesis, r.state().governance().rules, r.state().totals());
-  in.figures = builder.Finish(r.time_ms());
+  in.figures = builder.Finish(in.time_ms);
   const std::string page = RenderReportHtml(in);
   // For the PDF alone, the page goes to a temporary file that Chromium reads.
   std::string html = a.out;

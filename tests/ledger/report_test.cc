@@ -194,6 +194,30 @@ TEST_CASE("a month without entries is in the report, with the circulation carrie
   CHECK(r.months[2].velocity_hundredths == 20);  // 5,00 / 25,00
 }
 
+TEST_CASE("a membership renewed in the month it ended has not lapsed, one renewed later has",
+          "[ledger][report]") {
+  AppliedJournal b(TwoMonthsFixture());
+  b.f.Remember("erin");
+  b.f.Remember("fred");
+  auto id = Fixture::Id;
+  for (const char* who : {"erin", "fred"})
+    b.Apply(b.f.MakeOp("office", OpenAccount{id(who), AccountKind::kResident, who, kNov + 10 * kDay,
+                                             Amount(0)}),
+            kNov);
+  // Both end on 10 November; erin renews on the 20th, fred on 2 December.
+  b.Apply(b.f.MakeOp("office", RenewMembership{id("erin"), kDec + 60 * kDay, Amount(0)}),
+          kNov + 19 * kDay);
+  b.Apply(b.f.MakeOp("office", RenewMembership{id("fred"), kDec + 60 * kDay, Amount(0)}),
+          kDec + kDay);
+  const ReportFigures r = Figures(b);
+  REQUIRE(r.months.size() == 2);
+  CHECK(r.months[0].of(ReportGroup::kMembers).opened == 2);
+  CHECK(r.months[0].of(ReportGroup::kMembers).lapsed == 1);  // fred
+  CHECK(r.months[1].of(ReportGroup::kMembers).lapsed == 0);
+  CHECK(r.period.of(ReportGroup::kMembers).lapsed == 1);
+  CHECK(r.period.of(ReportGroup::kMembers).at_end == 4);  // alice, bob, erin, fred
+}
+
 TEST_CASE("the chart keeps a bounded number of points, the first and the last among them",
           "[ledger][report]") {
   AppliedJournal b(TwoMonthsFixture());
