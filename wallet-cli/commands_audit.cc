@@ -484,6 +484,19 @@ std::string FindProgram(const std::vector<std::string>& names) {
   return "";
 }
 
+// A new private folder under TMPDIR (else /tmp) for the report's temporary files.
+CliStatus MakeTempDir(std::filesystem::path* out) {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string name = (base / "liard-report-XXXXXX").string();
+  if (::mkdtemp(name.data()) == nullptr)
+    return CliStatus::Local("cannot make a temporary folder in " + base.string() + ": " +
+                            std::strerror(errno) + "; set TMPDIR to a writable folder.");
+  *out = name;
+  return CliStatus::Ok();
+}
+
 // Prints `html_path` to an A4 PDF at `pdf_path` with headless Chromium, within `timeout_s`
 // seconds (the browser and its children are killed after that). The PDF appears whole or not
 // at all: it is printed to a temporary file beside it, then renamed.
@@ -493,11 +506,9 @@ CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, in
     return CliStatus::Local(
         "Chromium was not found in PATH, so no PDF was written: install the chromium package "
         "(apt install chromium), or write the HTML alone with --out FILE.html.");
-  char dir_template[] = "/tmp/liard-report-XXXXXX";
-  if (::mkdtemp(dir_template) == nullptr)
-    return CliStatus::Local(std::string("cannot make a temporary folder for Chromium: ") +
-                            std::strerror(errno));
-  const std::filesystem::path profile = dir_template;
+  std::filesystem::path profile;
+  CliStatus made = MakeTempDir(&profile);
+  if (!made.ok()) return made;
   const std::string partial = pdf_path + ".partial";
   char abs[PATH_MAX];
   const std::string url =
@@ -622,11 +633,8 @@ CliStatus Report(Session& session, const AuditArgs& a) {
   std::string html = a.out;
   std::filesystem::path temp_dir;
   if (html.empty()) {
-    char dir_template[] = "/tmp/liard-report-XXXXXX";
-    if (::mkdtemp(dir_template) == nullptr)
-      return CliStatus::Local(std::string("cannot make a temporary folder for the page: ") +
-                              std::strerror(errno));
-    temp_dir = dir_template;
+    s = MakeTempDir(&temp_dir);
+    if (!s.ok()) return s;
     html = (temp_dir / "report.html").string();
   }
   s = WriteFileAtomically(html, page);
