@@ -35,6 +35,8 @@ std::string_view OpTypeName(OpType type) {
       return "renew-membership";
     case OpType::kWithdraw:
       return "withdraw";
+    case OpType::kBankEntry:
+      return "bank-entry";
   }
   return "unknown";
 }

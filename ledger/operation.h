@@ -99,6 +99,19 @@ struct FundProgramme {
   std::string reference;
 };
 
+// What the bank itself did to the association's account, seen on its statement.
+enum class BankEntryKind : uint8_t { kFee = 1, kInterest = 2 };
+
+// The treasurer records a bank fee (the bank took `euros` from the account: paid from the
+// association's income, never from the guarantee fund) or interest the bank paid (`euros` into
+// the account: the association's income, not the fund's), so that the books match the bank
+// statement to the cent.
+struct BankEntry {
+  BankEntryKind kind = BankEntryKind::kFee;
+  Amount euros;           // euro cents, above zero
+  std::string reference;  // the bank statement's reference, for reconciliation
+};
+
 // An office or treasurer renews a member's membership until `until_ms`, recording the fee paid
 // (to the association's income).
 struct RenewMembership {
@@ -196,12 +209,13 @@ enum class OpType : uint8_t {
   kApprove = 12,
   kRenewMembership = 13,
   kWithdraw = 14,
+  kBankEntry = 15,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload =
-    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
-                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw>;
+using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
+                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
+                             RenewMembership, Withdraw, BankEntry>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

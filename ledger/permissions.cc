@@ -30,6 +30,7 @@ constexpr std::array kTable = {
     Permission{OpType::kApprove, kBoard},
     Permission{OpType::kRenewMembership, kOffice | kTreasurer},
     Permission{OpType::kWithdraw, kBoard},
+    Permission{OpType::kBankEntry, kTreasurer},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

@@ -241,6 +241,9 @@ struct TextVisitor {
   Status operator()(const FundProgramme& f) const {
     return CheckOther(f.reference, Code::kBadReference, "the bank reference");
   }
+  Status operator()(const BankEntry& b) const {
+    return CheckOther(b.reference, Code::kBadReference, "the bank reference");
+  }
   Status operator()(const Propose& p) const {
     if (const auto* o = std::get_if<OpenAccount>(&p.decision)) return CheckName(o->name);
     if (const auto* f = std::get_if<Freeze>(&p.decision))

@@ -379,6 +379,16 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = FundProgramme{m.fund_programme().programme(), Amount(m.fund_programme().euros()),
                                  m.fund_programme().reference()};
       break;
+    case pb::OperationBody::kBankEntry: {
+      // An unknown kind is kept as 0 so that the preflight refuses it (INVALID_ARGUMENT).
+      const int kind = m.bank_entry().kind();
+      BankEntry b;
+      b.kind = static_cast<BankEntryKind>(kind == 1 || kind == 2 ? kind : 0);
+      b.euros = Amount(m.bank_entry().euros());
+      b.reference = m.bank_entry().reference();
+      op.payload = std::move(b);
+      break;
+    }
     case pb::OperationBody::kMultiTransfer: {
       MultiTransfer mt;
       mt.legs.reserve(m.multi_transfer().legs_size());
@@ -465,6 +475,12 @@ std::string EncodeOperation(const Operation& op) {
       p->set_programme(f.programme);
       p->set_euros(f.euros.minor());
       p->set_reference(f.reference);
+    }
+    void operator()(const BankEntry& b) const {
+      auto* p = m->mutable_bank_entry();
+      p->set_kind(static_cast<pb::BankEntryKind>(b.kind));
+      p->set_euros(b.euros.minor());
+      p->set_reference(b.reference);
     }
     void operator()(const MultiTransfer& mt) const {
       auto* p = m->mutable_multi_transfer();

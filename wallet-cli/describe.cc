@@ -107,6 +107,9 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = "payout " + money.Euros(p.euros.minor()) + " ref " + p.reference;
         } else if constexpr (std::is_same_v<T, FundProgramme>) {
           m.detail = "programme '" + p.programme + "' funded";
+        } else if constexpr (std::is_same_v<T, BankEntry>) {
+          m.detail = (p.kind == BankEntryKind::kInterest ? "bank interest " : "bank fee ") +
+                     money.Euros(p.euros.minor()) + " ref " + p.reference;
         } else if constexpr (std::is_same_v<T, Propose>) {
           m.detail = "board: proposed " + std::string(DecisionName(p.decision));
         } else if constexpr (std::is_same_v<T, Approve>) {

@@ -62,6 +62,13 @@ std::string Summarize(const Operation& op,
         } else if constexpr (std::is_same_v<T, FundProgramme>) {
           return "record " + money.Euros(p.euros.minor()) + " paid into programme '" + p.programme +
                  "' (ref " + SafeText(p.reference) + ")";
+        } else if constexpr (std::is_same_v<T, BankEntry>) {
+          return std::string(p.kind == BankEntryKind::kInterest
+                                 ? "record bank interest of " + money.Euros(p.euros.minor()) +
+                                       " paid into the association's income"
+                                 : "record a bank fee of " + money.Euros(p.euros.minor()) +
+                                       " paid from the association's income") +
+                 " (ref " + SafeText(p.reference) + ")";
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
           return "open a " + std::string(KindName(p.kind)) + " account '" + SafeText(p.name) +
                  "' for " + name_of(p.id);

@@ -313,6 +313,7 @@ void NormaliseTexts(Payload* payload) {
   if (auto* d = std::get_if<Deposit>(payload)) d->reference = ToNfc(d->reference);
   if (auto* p = std::get_if<Payout>(payload)) p->reference = ToNfc(p->reference);
   if (auto* f = std::get_if<FundProgramme>(payload)) f->reference = ToNfc(f->reference);
+  if (auto* b = std::get_if<BankEntry>(payload)) b->reference = ToNfc(b->reference);
   if (auto* p = std::get_if<Propose>(payload)) {
     if (auto* o = std::get_if<OpenAccount>(&p->decision)) open(o);
     if (auto* f = std::get_if<Freeze>(&p->decision)) f->reason = ToNfc(f->reason);

@@ -49,6 +49,8 @@ Status Preflight(const Operation& op, const Payout& p);
 Status Apply(OpContext& ctx, const Payout& p);
 Status Preflight(const Operation& op, const FundProgramme& f);
 Status Apply(OpContext& ctx, const FundProgramme& f);
+Status Preflight(const Operation& op, const BankEntry& b);
+Status Apply(OpContext& ctx, const BankEntry& b);
 
 // accounts.cc: opening accounts, renewing memberships.
 Status Preflight(const Operation& op, const OpenAccount& o);

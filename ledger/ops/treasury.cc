@@ -1,6 +1,7 @@
 // The treasury: the treasurer's records of the association's bank account — an office's cash
 // deposited into the fund (Deposit), a merchant's claim paid out (Payout), a sponsor's money
-// put into a programme's budget (FundProgramme).
+// put into a programme's budget (FundProgramme), and what the bank itself did: a fee it took or
+// interest it paid (BankEntry).
 #include <string>
 
 #include "ledger/money.h"
@@ -71,6 +72,37 @@ Status Apply(OpContext& ctx, const FundProgramme& f) {
     return Status(Code::kUnknownProgramme, "no bonus programme is named '" + f.programme + "'");
   ctx.Post(BookKey{Slot::kSponsorBudget, ProgrammeId(f.programme)}, f.euros.minor());
   ctx.Post(BookKey::System(Slot::kEuroExternal), -f.euros.minor());
+  return Status::Ok();
+}
+
+Status Preflight(const Operation&, const BankEntry& b) {
+  if (b.kind != BankEntryKind::kFee && b.kind != BankEntryKind::kInterest)
+    return Status(Code::kInvalidArgument,
+                  "a bank entry is a fee (kind 1) or interest (kind 2); kind " +
+                      std::to_string(static_cast<int>(b.kind)) + " is neither");
+  Status s = CheckPositive(b.euros, "euro amount");
+  return s.ok() ? CheckReference(b.reference) : s;
+}
+
+// A fee leaves the bank account: the association pays it from its income, and the guarantee
+// fund, which backs the units, never pays it. Interest comes in as the association's income.
+Status Apply(OpContext& ctx, const BankEntry& b) {
+  const BookKey income = BookKey::System(Slot::kIncome);
+  const BookKey outside = BookKey::System(Slot::kEuroExternal);
+  if (b.kind == BankEntryKind::kInterest) {
+    ctx.Post(outside, -b.euros.minor());
+    ctx.Post(income, b.euros.minor());
+    return Status::Ok();
+  }
+  const int64_t held = ctx.state.Balance(income);
+  if (held < b.euros.minor())
+    return Status(Code::kInsufficientFunds,
+                  "the association's income holds " + FormatEuros(held) + " and the bank fee is " +
+                      FormatEuros(b.euros.minor()) +
+                      ": the guarantee fund never pays fees, so record income first or ask the "
+                      "board to cover the fee");
+  ctx.Post(income, -b.euros.minor());
+  ctx.Post(outside, b.euros.minor());
   return Status::Ok();
 }
 
