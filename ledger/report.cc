@@ -118,7 +118,12 @@ void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
         case OpType::kApprove:
           m.income.membership_fees += p.amount;
           break;
-        // TODO(issue 17, BankEntry): interest and bank fees once OpType::kBankEntry is merged.
+        case OpType::kBankEntry:  // interest in (+), a bank fee out of the income (-)
+          if (std::get<BankEntry>(op.payload).kind == BankEntryKind::kInterest)
+            m.income.bank_interest += p.amount;
+          else
+            m.income.bank_fees += -p.amount;
+          break;
         default:
           m.income.other += p.amount;
       }

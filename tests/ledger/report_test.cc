@@ -63,6 +63,10 @@ AppliedJournal TwoMonths() {
   b.Apply(b.f.MakeOp("office", NoteRedemption{id("shop"), Amount(2'000)}), kDec + 3 * kDay);
   b.Apply(b.f.MakeOp("association", Payout{id("shop"), Amount(2'000), "VIR-1"}), kDec + 4 * kDay);
   b.Apply(b.f.TransferOp("alice", "bob", 100), kDec + 5 * kDay);
+  b.Apply(b.f.MakeOp("association", BankEntry{BankEntryKind::kFee, Amount(350), "FRAIS-12"}),
+          kDec + 6 * kDay);
+  b.Apply(b.f.MakeOp("association", BankEntry{BankEntryKind::kInterest, Amount(125), "INT-12"}),
+          kDec + 7 * kDay);
   b.Apply(b.f.TransferOp("town", "shop", 50), kDec + 20 * kDay);
   return b;
 }
@@ -112,7 +116,11 @@ TEST_CASE("the report's figures of two months are the ones worked out by hand",
   CHECK(dec.income.membership_fees == 1'000);
   CHECK(dec.income.reconversion_fees == 100);
   CHECK(nov.income.other == 0);
-  CHECK(dec.income.net() == 1'100);
+  CHECK(nov.income.bank_fees == 0);
+  CHECK(dec.income.bank_fees == 350);
+  CHECK(dec.income.bank_interest == 125);
+  CHECK(dec.income.other == 0);
+  CHECK(dec.income.net() == 875);  // 10,00 + 1,00 + 1,25 - 3,50
 
   // Bonus paid and sponsor funds received, per programme.
   CHECK(nov.bonus_by_programme == std::map<std::string, int64_t>{{"agglo", 200}});
@@ -158,6 +166,8 @@ TEST_CASE("the report's figures of two months are the ones worked out by hand",
   CHECK(p.paid_out == 2'000);
   CHECK(p.income.membership_fees == 3'500);
   CHECK(p.income.reconversion_fees == 120);
+  CHECK(p.income.bank_fees == 350);
+  CHECK(p.income.bank_interest == 125);
   CHECK(p.income.net() == b.f.Total(Slot::kIncome));  // every cent of income has its source
   CHECK(p.bonus_by_programme.at("agglo") == 200);
   CHECK(p.funds_by_programme.at("agglo") == 5'000);
