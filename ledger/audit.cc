@@ -1,4 +1,4 @@
-// Audit: the postings CSV, the FEC and bank reconciliation.
+// Audit: the postings CSV and bank reconciliation.
 #include "ledger/audit.h"
 
 #include <algorithm>
@@ -40,21 +40,6 @@ std::string IsoTime(int64_t unix_ms) {
   return buf;
 }
 
-std::string FecDate(int64_t unix_ms) {
-  const Civil c = ToCivil(unix_ms);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", c.year, c.month, c.day);
-  return buf;
-}
-
-// A FEC field may not hold the separator nor a line break.
-std::string FecText(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c == '|' || c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out;
-}
-
 bool PerOwner(Slot s) {
   return s == Slot::kMember || s == Slot::kOfficeCash || s == Slot::kSponsorBudget ||
          s == Slot::kOwedToMerchant || s == Slot::kBonusTally || s == Slot::kDailyOutTally;
@@ -70,13 +55,6 @@ std::string_view BookName(Book b) {
       return "tally";
   }
   return "?";
-}
-
-std::string ReferenceOf(const Operation& op) {
-  if (auto* d = std::get_if<Deposit>(&op.payload)) return d->reference;
-  if (auto* p = std::get_if<Payout>(&op.payload)) return p->reference;
-  if (auto* f = std::get_if<FundProgramme>(&op.payload)) return f->reference;
-  return "";
 }
 
 }  // namespace
@@ -98,71 +76,6 @@ std::string PostingsCsvLines(const AppliedEntry& e, const Genesis& g) {
            "," + id + "," + std::string(BookName(book)) + "," + std::string(SlotName(p.key.slot)) +
            "," + (PerOwner(p.key.slot) ? ToHex(p.key.owner) : std::string()) + "," +
            Decimal(p.amount, decimals) + "\n";
-  }
-  return out;
-}
-
-FecConfig FecConfig::Defaults() {
-  FecConfig c;
-  c.accounts[Slot::kFund] = {"512100", "Banque - fonds de garantie"};
-  c.accounts[Slot::kOfficeCash] = {"531100", "Caisses des comptoirs de change"};
-  c.accounts[Slot::kSponsorBudget] = {"441100", "Subventions de bonification a employer"};
-  c.accounts[Slot::kIncome] = {"706100", "Commissions de reconversion et cotisations"};
-  c.accounts[Slot::kOwedToMerchant] = {"467100", "Reconversions dues aux professionnels"};
-  c.accounts[Slot::kEuroExternal] = {"467900", "Contreparties externes"};
-  return c;
-}
-
-std::string FecHeader() {
-  std::string h;
-  for (size_t i = 0; i < std::size(kFecColumns); ++i)
-    h += (i ? "|" : "") + std::string(kFecColumns[i]);
-  return h + "\n";
-}
-
-std::string FecLines(const AppliedEntry& e, const FecConfig& config,
-                     const std::map<Bytes<32>, std::string>& owner_label) {
-  static const FecConfig kDefaults = FecConfig::Defaults();
-  std::string out;
-  const std::string date = FecDate(e.time_ms);
-  std::string label = std::string(OpTypeName(e.op->type()));
-  const std::string ref = ReferenceOf(*e.op);
-  if (!ref.empty()) label += " " + ref;
-  for (const Posting& p : e.delta->postings) {
-    if (BookOf(p.key.slot) != Book::kEuro || p.amount == 0) continue;
-    ChartAccount account{"471000", std::string(SlotName(p.key.slot))};
-    if (auto it = config.accounts.find(p.key.slot); it != config.accounts.end())
-      account = it->second;
-    else if (auto d = kDefaults.accounts.find(p.key.slot); d != kDefaults.accounts.end())
-      account = d->second;
-    std::string aux_num, aux_lib;
-    if (PerOwner(p.key.slot)) {
-      aux_num = ToHex(p.key.owner).substr(0, 16);
-      auto l = owner_label.find(p.key.owner);
-      if (l != owner_label.end()) aux_lib = l->second;
-    }
-    const std::string debit = Decimal(p.amount > 0 ? p.amount : 0, 2, ',');
-    const std::string credit = Decimal(p.amount < 0 ? -p.amount : 0, 2, ',');
-    const std::string fields[18] = {FecText(config.journal_code),
-                                    FecText(config.journal_label),
-                                    std::to_string(e.sequence),
-                                    date,
-                                    FecText(account.number),
-                                    FecText(account.label),
-                                    aux_num,
-                                    FecText(aux_lib),
-                                    ToHex(e.op_id).substr(0, 16),
-                                    date,
-                                    FecText(label),
-                                    debit,
-                                    credit,
-                                    "",
-                                    "",
-                                    date,
-                                    "",
-                                    ""};
-    for (size_t i = 0; i < 18; ++i) out += (i ? "|" : "") + fields[i];
-    out += "\n";
   }
   return out;
 }

@@ -1,6 +1,6 @@
-// Audit: what the treasurer and the auditor take from a replayed journal — the accounting
-// exports (postings as CSV, the FEC) and the reconciliation with the bank statement (the general
-// assembly's figures are in ledger/report.h). Pure: the caller reads and writes the files.
+// Audit: what the treasurer and the auditor take from a replayed journal — the postings as CSV
+// and the reconciliation with the bank statement (the general assembly's figures are in
+// ledger/report.h, the FEC in ledger/fec.h). Pure: the caller reads and writes the files.
 #ifndef LIARD_LEDGER_AUDIT_H_
 #define LIARD_LEDGER_AUDIT_H_
 
@@ -34,32 +34,6 @@ struct AppliedEntry {
 // for system slots), amount (signed, minor units or euro cents, '.' decimal point).
 std::string PostingsCsvHeader();
 std::string PostingsCsvLines(const AppliedEntry& entry, const Genesis& genesis);
-
-// How the euro book maps onto the association's chart of accounts, for the FEC.
-struct ChartAccount {
-  std::string number;  // CompteNum, e.g. "512100"
-  std::string label;   // CompteLib, e.g. "Banque - fonds de garantie"
-};
-struct FecConfig {
-  std::string journal_code = "MLC";
-  std::string journal_label = "Monnaie locale";
-  std::map<Slot, ChartAccount> accounts;  // one per euro slot; missing slots use the defaults
-  static FecConfig Defaults();            // a chart that follows the French PCG's classes
-};
-
-// The FEC (article A47 A-1 of the Livre des procédures fiscales): 18 columns separated by '|',
-// in the legal order, amounts with a comma, dates as YYYYMMDD. One écriture per journal entry
-// (EcritureNum = the sequence), one line per euro-book posting: a positive posting is a debit,
-// a negative one a credit, so each écriture balances. Units-book and tally postings are not
-// euros and are left out.
-inline constexpr const char* kFecColumns[18] = {
-    "JournalCode", "JournalLib",  "EcritureNum", "EcritureDate", "CompteNum",     "CompteLib",
-    "CompAuxNum",  "CompAuxLib",  "PieceRef",    "PieceDate",    "EcritureLib",   "Debit",
-    "Credit",      "EcritureLet", "DateLet",     "ValidDate",    "Montantdevise", "Idevise"};
-std::string FecHeader();
-// `owner_label` names per-owner accounts (an office, a merchant) for CompAuxLib.
-std::string FecLines(const AppliedEntry& entry, const FecConfig& config,
-                     const std::map<Bytes<32>, std::string>& owner_label);
 
 // ---- Bank reconciliation.
 

@@ -1,19 +1,20 @@
 // `liard audit`: verify the journal independently, export it, report to the general assembly,
 // export the accounting (postings CSV, FEC) and reconcile the bank statement.
 #include <fcntl.h>
+#include <iconv.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-
-#include <algorithm>
-#include <cctype>
+#include <limits>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,9 @@
 #include <thread>
 
 #include "ledger/audit.h"
+#include "ledger/fec.h"
+#include "ledger/ledger.h"
+#include "ledger/memory_state.h"
 #include "ledger/money.h"
 #include "ledger/replay.h"
 #include "ledger/report.h"
@@ -40,8 +44,11 @@ struct AuditArgs {
   std::string out;
   std::string csv, fec, fec_config;
   std::string statement, closing;
-  std::string state;  // --state: where the replay is saved to resume
-  std::string pdf;    // audit report --pdf
+  std::string from, to;  // the FEC's period (--from/--to), or
+  int exercice = 0;      // --exercice 2026
+  bool utf8 = false;     // --utf8: the FEC in UTF-8 rather than ISO-8859-15
+  std::string state;     // --state: where the replay is saved to resume
+  std::string pdf;       // audit report --pdf
   std::string lang = "fr";
   int threads = 0;
   int window = 5;
@@ -383,7 +390,9 @@ std::map<Bytes<32>, std::string> OwnerLabels(const Replay& r, const Genesis& g) 
   return labels;
 }
 
-CliStatus LoadFecConfig(const std::string& path, FecConfig* out) {
+// The FEC's chart, journals and SIREN from --fec-config (docs/wallet.md): [accounts] and
+// [journals] by role name; the slot names of before issue 17 are refused with their new name.
+CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* siren) {
   *out = FecConfig::Defaults();
   if (path.empty()) return CliStatus::Ok();
   toml::table doc;
@@ -393,41 +402,150 @@ CliStatus LoadFecConfig(const std::string& path, FecConfig* out) {
     return CliStatus::Local(path + ":" + std::to_string(e.source().begin.line) + ": " +
                             std::string(e.description()));
   }
+  auto where = [&](const toml::node& n) {
+    return path + ":" + std::to_string(n.source().begin.line) + ": ";
+  };
+  // { number = "512100", label = "..." } or { code = "CV", label = "..." }.
+  auto pair = [&](const toml::node& entry, const char* first, std::string* a, std::string* b) {
+    const toml::table* e = entry.as_table();
+    auto x = e ? (*e)[first].value<std::string>() : std::nullopt;
+    auto y = e ? (*e)["label"].value<std::string>() : std::nullopt;
+    if (!x || !y || x->empty() || e->size() != 2) return false;
+    *a = *x;
+    *b = *y;
+    return true;
+  };
+  const std::map<std::string, std::string> renamed = {
+      {"fund", "bank"},
+      {"sponsor-budget", "sponsor-budgets"},
+      {"owed-to-merchant", "owed-to-merchants"},
+      {"income", "membership-fees, reconversion-fees, bank-interest and bank-fees"},
+      {"euro-external", "nothing (the outside world has no account in the FEC)"}};
+  std::string roles, journals;
+  for (size_t i = 0; i < kFecRoleCount; ++i)
+    roles += (i ? ", " : "") + std::string(FecRoleName(static_cast<FecRole>(i)));
+  for (size_t i = 0; i < kFecJournalCount; ++i)
+    journals += (i ? ", " : "") + std::string(FecJournalName(static_cast<FecJournal>(i)));
   for (const auto& [k, v] : doc) {
     const std::string key(k.str());
-    auto where = [&](const toml::node& n) {
-      return path + ":" + std::to_string(n.source().begin.line) + ": ";
-    };
-    if (key == "journal_code" || key == "journal_label") {
+    if (key == "siren") {
       auto s = v.value<std::string>();
-      if (!s) return CliStatus::Local(where(v) + key + " must be a string");
-      (key == "journal_code" ? out->journal_code : out->journal_label) = *s;
+      if (!s || s->size() != 9 || !std::all_of(s->begin(), s->end(), ::isdigit))
+        return CliStatus::Local(where(v) + "siren must be the association's 9 digits, as a string");
+      *siren = *s;
+    } else if (key == "journal_code" || key == "journal_label") {
+      return CliStatus::Local(
+          where(v) + key +
+          " is replaced by a [journals] table: give each journal its code and "
+          "label, e.g. conversions = { code = \"CV\", label = \"Conversions\" } "
+          "(" +
+          journals + ")");
     } else if (key == "accounts") {
       const toml::table* t = v.as_table();
       if (t == nullptr) return CliStatus::Local(where(v) + "[accounts] must be a table");
-      for (const auto& [slot_name, entry] : *t) {
-        std::optional<Slot> slot;
-        for (Slot sl : kAllSlots)
-          if (BookOf(sl) == Book::kEuro && SlotName(sl) == slot_name.str()) slot = sl;
-        if (!slot)
-          return CliStatus::Local(where(entry) + "unknown euro slot '" +
-                                  std::string(slot_name.str()) +
-                                  "' (fund, office-cash, sponsor-budget, income, "
-                                  "owed-to-merchant, euro-external)");
-        const toml::table* e = entry.as_table();
-        auto number = e ? (*e)["number"].value<std::string>() : std::nullopt;
-        auto label = e ? (*e)["label"].value<std::string>() : std::nullopt;
-        if (!number || !label || e->size() != 2)
+      for (const auto& [name, entry] : *t) {
+        const std::string n(name.str());
+        auto role = FecRoleByName(n);
+        if (!role) {
+          auto r = renamed.find(n);
+          return CliStatus::Local(
+              where(entry) +
+              (r != renamed.end()
+                   ? "the account '" + n + "' is now named " + r->second + ": rename it"
+                   : "unknown account '" + n + "'; the accounts are " + roles));
+        }
+        ChartAccount& acc = out->accounts[static_cast<size_t>(*role)];
+        if (!pair(entry, "number", &acc.number, &acc.label))
           return CliStatus::Local(where(entry) +
-                                  "each account is { number = \"512100\", "
-                                  "label = \"...\" }");
-        out->accounts[*slot] = ChartAccount{*number, *label};
+                                  "each account is { number = \"512100\", label = \"...\" }");
+      }
+    } else if (key == "journals") {
+      const toml::table* t = v.as_table();
+      if (t == nullptr) return CliStatus::Local(where(v) + "[journals] must be a table");
+      for (const auto& [name, entry] : *t) {
+        auto journal = FecJournalByName(name.str());
+        if (!journal)
+          return CliStatus::Local(where(entry) + "unknown journal '" + std::string(name.str()) +
+                                  "'; the journals are " + journals);
+        JournalName& j = out->journals[static_cast<size_t>(*journal)];
+        if (!pair(entry, "code", &j.code, &j.label))
+          return CliStatus::Local(where(entry) +
+                                  "each journal is { code = \"CV\", label = \"...\" }");
       }
     } else {
       return CliStatus::Local(where(v) + "unknown key '" + key +
-                              "' (journal_code, journal_label, [accounts])");
+                              "' (siren, [accounts], [journals])");
     }
   }
+  return CliStatus::Ok();
+}
+
+// "2026-12-31" or "31/12/2026": the day (FecDayOf's numbering: days since 1970-01-01).
+bool ParseDay(std::string text, int64_t* day) {
+  if (text.size() == 10 && text[2] == '/' && text[5] == '/')
+    text = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
+  int64_t next_ms = 0;  // the first millisecond of the next day, UTC
+  if (!ParseDateEnd(text, &next_ms)) return false;
+  *day = next_ms / 86'400'000 - 1;
+  return true;
+}
+
+// The exported period from --exercice or --from/--to.
+CliStatus FecPeriodOf(const AuditArgs& a, FecPeriod* period) {
+  if (a.exercice != 0) {
+    if (!a.from.empty() || !a.to.empty())
+      return CliStatus::Usage("give either --exercice or --from/--to, not both");
+    const std::string y = std::to_string(a.exercice);
+    if (a.exercice < 1970 || a.exercice > 9999 || !ParseDay(y + "-01-01", &period->first_day) ||
+        !ParseDay(y + "-12-31", &period->last_day))
+      return CliStatus::Usage("--exercice is a calendar year, e.g. 2026");
+    return CliStatus::Ok();
+  }
+  if (!a.from.empty() && !ParseDay(a.from, &period->first_day))
+    return CliStatus::Usage("--from '" + a.from +
+                            "' is not a date: write 2026-01-01 or 01/01/2026");
+  if (!a.to.empty() && !ParseDay(a.to, &period->last_day))
+    return CliStatus::Usage("--to '" + a.to + "' is not a date: write 2026-12-31 or 31/12/2026");
+  if (period->last_day < period->first_day)
+    return CliStatus::Usage("--to must be on or after --from");
+  return CliStatus::Ok();
+}
+
+// UTF-8 to ISO-8859-15 (the encoding BOI-CF-IOR-60-40-20 names), with glibc's iconv: the arrow
+// and dashes of the labels become "->" and "-", a character the encoding lacks becomes "?".
+CliStatus ToLatin9(const std::string& utf8, std::string* out) {
+  std::string text = utf8;
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"\u2192", "->"},
+                                                        {"\u2013", "-"},
+                                                        {"\u2014", "-"},
+                                                        {"\u2019", "'"},
+                                                        {"\u202F", "\u00A0"}})
+    for (size_t at; (at = text.find(from)) != std::string::npos;) text.replace(at, from.size(), to);
+  iconv_t cd = ::iconv_open("ISO-8859-15//TRANSLIT", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    return CliStatus::Local(
+        "this system's iconv cannot write ISO-8859-15; write UTF-8 with --utf8");
+  out->assign(2 * text.size() + 16, '\0');  // room for a transliteration longer than its source
+  char* in = text.data();
+  size_t in_left = text.size();
+  char* o = out->data();
+  size_t out_left = out->size();
+  while (in_left > 0) {
+    if (::iconv(cd, &in, &in_left, &o, &out_left) != static_cast<size_t>(-1)) continue;
+    if (errno == EILSEQ || errno == EINVAL) {  // not UTF-8 or untranslatable: one '?', skip it
+      *o++ = '?';
+      --out_left;
+      ++in;
+      --in_left;
+      while (in_left > 0 && (static_cast<unsigned char>(*in) & 0xC0) == 0x80) ++in, --in_left;
+    } else {
+      ::iconv_close(cd);
+      return CliStatus::Local("cannot convert the FEC to ISO-8859-15; write UTF-8 with --utf8");
+    }
+  }
+  ::iconv_close(cd);
+  out->resize(out->size() - out_left);
   return CliStatus::Ok();
 }
 
@@ -435,33 +553,70 @@ CliStatus Export(Session& session, const AuditArgs& a) {
   if (a.csv.empty() && a.fec.empty())
     return CliStatus::Usage("say what to export: --csv FILE, --fec FILE, or both");
   FecConfig fec_config;
-  CliStatus s = LoadFecConfig(a.fec_config, &fec_config);
+  std::string siren;
+  CliStatus s = LoadFecConfig(a.fec_config, &fec_config, &siren);
   if (!s.ok()) return s;
-  std::string csv = PostingsCsvHeader(), fec = FecHeader();
-  std::map<Bytes<32>, std::string> labels;  // names of offices, merchants and programmes
+  FecPeriod period;
+  if (!(s = FecPeriodOf(a, &period)).ok()) return s;
+  if (a.fec.empty() && (a.exercice != 0 || !a.from.empty() || !a.to.empty()))
+    return CliStatus::Usage("--exercice, --from and --to choose the FEC's period: add --fec FILE");
+  std::string csv = PostingsCsvHeader();
+  std::unique_ptr<FecWriter> fec;
   Run run;
   AppliedFn applied = [&](const PreparedEntry& p, const Delta& d) {
     AppliedEntry e{p.entry.sequence, p.entry.time_ms, p.op.id(), &p.op.op(), &d};
     if (!a.csv.empty()) csv += PostingsCsvLines(e, run.in.genesis);
-    if (a.fec.empty()) return;
-    for (const auto& acc : d.accounts) labels[acc.id] = acc.name;
-    if (d.governance)
-      for (const auto& prog : d.governance->rules.programmes)
-        labels[ProgrammeId(prog.name)] = prog.name;
-    fec += FecLines(e, fec_config, labels);
+    if (fec) fec->Add(e, run.replay->state().totals());
   };
   s = OpenGenesis(session, a, &run.in);
   if (!s.ok()) return s;
-  for (const auto& ga : run.in.genesis.accounts) labels[ga.id] = ga.name;
-  for (const auto& p : run.in.genesis.rules.programmes) labels[ProgrammeId(p.name)] = p.name;
+  if (!a.fec.empty()) {
+    // The state the currency started from: the opening écriture of a FEC from the genesis.
+    std::unique_ptr<Ledger> ledger;
+    Delta genesis_delta;
+    Status g = Ledger::Create(run.in.genesis, run.in.genesis_bytes, &ledger);
+    if (g.ok())
+      g = ledger->GenesisDelta(MemoryState(StateDigestRuleOf(run.in.genesis)), &genesis_delta);
+    if (!g.ok()) return CliStatus::Refused("the genesis is refused by the rules: " + g.message());
+    fec = std::make_unique<FecWriter>(run.in.genesis, genesis_delta, fec_config, period);
+  }
   s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
   if (!s.ok()) return s;
   if (!a.csv.empty() && !(s = WriteFileAtomically(a.csv, csv)).ok()) return s;
-  if (!a.fec.empty() && !(s = WriteFileAtomically(a.fec, fec)).ok()) return s;
+  std::string fec_note;
+  if (fec) {
+    std::string text;
+    Status f = fec->Finish(&text);
+    if (!f.ok()) return CliStatus::Local(f.message());
+    std::string bytes;
+    if (a.utf8)
+      bytes = std::move(text);
+    else if (!(s = ToLatin9(text, &bytes)).ok())
+      return s;
+    if (!(s = WriteFileAtomically(a.fec, bytes)).ok()) return s;
+    // The closing date: the period's last day, else the last entry's (or the genesis's).
+    const int64_t last_day = period.last_day != std::numeric_limits<int64_t>::max()
+                                 ? period.last_day
+                             : run.replay->sequence() > 0 ? FecDayOf(run.replay->time_ms())
+                                                          : FecDayOf(run.in.genesis.created_at_ms);
+    const std::string expected =
+        (siren.empty() ? "<SIREN>" : siren) + "FEC" + FecDate(last_day) + ".txt";
+    const size_t slash = a.fec.rfind('/');
+    const std::string base = slash == std::string::npos ? a.fec : a.fec.substr(slash + 1);
+    fec_note = "FEC to " + a.fec + " (" + std::to_string(fec->ecritures()) + " écritures, " +
+               (a.utf8 ? "UTF-8" : "ISO-8859-15; --utf8 writes UTF-8") + ")";
+    const std::string tail = "FEC" + FecDate(last_day) + ".txt";  // after the 9 digits
+    const bool legal = base.size() == 9 + tail.size() &&
+                       std::all_of(base.begin(), base.begin() + 9, ::isdigit) &&
+                       (siren.empty() || base.substr(0, 9) == siren) && base.substr(9) == tail;
+    if (!legal)
+      fec_note +=
+          "\nThe administration expects the file to be named " + expected +
+          (siren.empty() ? " (your SIREN, then the closing date; siren in --fec-config)" : "");
+  }
   std::cout << "Exported " << run.replay->sequence() << " journal entries"
             << (a.csv.empty() ? "" : ": postings to " + a.csv)
-            << (a.fec.empty() ? "" : (a.csv.empty() ? ": " : ", ") + std::string("FEC to ") + a.fec)
-            << "\n";
+            << (fec_note.empty() ? "" : (a.csv.empty() ? ": " : ", ") + fec_note) << "\n";
   return CliStatus::Ok();
 }
 
@@ -867,11 +1022,20 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   CLI::App* ex = audit->add_subcommand(
       "export", "the accounting: every posting as CSV, and the FEC for the accountant");
   source(ex);
-  ex->add_option("--csv", a->csv, "write the postings CSV here");
+  ex->add_option("--csv", a->csv, "write the postings CSV here (the whole journal)");
   ex->add_option("--fec", a->fec, "write the FEC (Fichier des écritures comptables) here");
   ex->add_option("--fec-config", a->fec_config,
-                 "TOML mapping the euro book onto your chart of accounts (docs/wallet.md)");
-  ex->footer("Example:\n  liard --as auditor audit export --fec FEC2026.txt --csv postings.csv");
+                 "TOML: your chart of accounts, journals and SIREN (docs/wallet.md)");
+  ex->add_option("--exercice", a->exercice, "the FEC of one calendar year, e.g. 2026");
+  ex->add_option("--from", a->from, "the FEC's first day, 2026-07-01 or 01/07/2026");
+  ex->add_option("--to", a->to, "the FEC's last day, 2027-06-30 or 30/06/2027");
+  ex->add_flag("--utf8", a->utf8, "write the FEC in UTF-8 (default: ISO-8859-15)");
+  ex->footer(
+      "The FEC opens with the balances carried forward (à-nouveaux) at the period's first day\n"
+      "and is written in ISO-8859-15 unless --utf8. Without a period: everything from the\n"
+      "genesis. Days are UTC.\n"
+      "Example:\n  liard --as auditor audit export --fec 123456789FEC20261231.txt --exercice 2026\n"
+      "  liard --as auditor audit export --csv postings.csv");
   ctx.On(ex, [a](Session& s) { return Export(s, *a); });
 
   CLI::App* rp = audit->add_subcommand(

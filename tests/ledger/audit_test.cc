@@ -1,5 +1,5 @@
-// Audit: the postings CSV, the FEC's legal columns and balanced écritures, and the bank
-// reconciliation (the general assembly's figures: report_test.cc).
+// Audit: the postings CSV and the bank reconciliation (the general assembly's figures:
+// report_test.cc; the FEC: fec_test.cc).
 #include <catch2/catch.hpp>
 
 #include <sstream>
@@ -73,58 +73,7 @@ TEST_CASE("the postings CSV has one line per posting and every entry balances pe
   CHECK(csv.find(",euro,fund,,2.00\n") != std::string::npos);  // the bonus backed in the fund
 }
 
-TEST_CASE("the FEC has the 18 legal columns in order and balanced écritures",
-          "[ledger][audit][export][fec]") {
-  Book b = LaRoue();
-  FecConfig config = FecConfig::Defaults();
-  config.accounts[Slot::kFund] = {"512300", "La Nef - fonds de garantie"};
-  std::map<Bytes<32>, std::string> labels = {{Fixture::Id("office"), "Comptoir de la Gare"},
-                                             {Fixture::Id("shop"), "Boulangerie"}};
-  std::string fec = FecHeader();
-  for (const auto& d : b.done) fec += FecLines(b.Entry(d), config, labels);
-  std::istringstream in(fec);
-  std::string line;
-  std::getline(in, line);
-  CHECK(line ==
-        "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|"
-        "CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|"
-        "Montantdevise|Idevise");
-  auto cents = [](std::string s) {
-    s.erase(std::remove(s.begin(), s.end(), ','), s.end());
-    return std::stoll(s);
-  };
-  std::map<std::string, int64_t> debit, credit;
-  int lines = 0;
-  bool saw_fund = false, saw_office = false;
-  while (std::getline(in, line)) {
-    ++lines;
-    std::vector<std::string> cols;
-    size_t start = 0;
-    for (size_t bar; (bar = line.find('|', start)) != std::string::npos; start = bar + 1)
-      cols.push_back(line.substr(start, bar - start));
-    cols.push_back(line.substr(start));
-    REQUIRE(cols.size() == 18);
-    CHECK(cols[0] == "MLC");
-    CHECK(cols[3].size() == 8);  // YYYYMMDD
-    CHECK(cols[3].substr(0, 4) == "2026");
-    CHECK(cols[11].find(',') == cols[11].size() - 3);  // "12,00": a comma, two decimals
-    CHECK(cols[12].find(',') == cols[12].size() - 3);
-    debit[cols[2]] += cents(cols[11]);
-    credit[cols[2]] += cents(cols[12]);
-    saw_fund |= cols[4] == "512300" && cols[5] == "La Nef - fonds de garantie";
-    saw_office |= cols[4] == "531100" && cols[7] == "Comptoir de la Gare";
-  }
-  CHECK(lines > 0);
-  CHECK(saw_fund);
-  CHECK(saw_office);
-  for (const auto& [num, d] : debit) {
-    INFO("écriture " << num);
-    CHECK(d == credit[num]);
-    CHECK(d > 0);
-  }
-  // The deposit's bank reference is in its label.
-  CHECK(fec.find("|deposit REM-0001|10,00|0,00|") != std::string::npos);
-}
+// The FEC is tested in fec_test.cc (an accountant's re-reading of the file).
 
 BankLine Line(int64_t date, int64_t amount, std::string ref, size_t n) {
   return BankLine{date, amount, "label " + std::to_string(n), std::move(ref), n};

@@ -104,8 +104,10 @@ class Fixture {
     return codec::EncodeEnvelope(codec::SignOperation(op, ledger_->id(), k));
   }
 
-  // The node's path: decode the envelope, preflight, apply, commit on success.
-  Status SubmitEnvelope(std::string_view envelope, int64_t now_ms = 1'700'000'000'000) {
+  // The node's path: decode the envelope, preflight, apply, commit on success. `applied`, if
+  // given, receives what the operation did (its delta and id), as a replay hands it to reports.
+  Status SubmitEnvelope(std::string_view envelope, int64_t now_ms = 1'700'000'000'000,
+                        Delta* applied = nullptr, Hash* id = nullptr) {
     SignedOperation so;
     Status s = codec::DecodeEnvelope(envelope, &so);
     if (!s.ok()) return s;
@@ -121,6 +123,8 @@ class Fixture {
     }
     state_.Commit(d);
     last_note_ = d.note;
+    if (id != nullptr) *id = v.id();
+    if (applied != nullptr) *applied = std::move(d);
     return s;
   }
 

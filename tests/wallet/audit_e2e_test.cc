@@ -22,6 +22,7 @@
 #include "ledger/journal.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/tamper.h"
+#include "tests/ledger/fec_checker.h"
 #include "tests/ledger/fixture.h"
 #include "tests/wallet/wallet_world.h"
 
@@ -679,54 +680,150 @@ TEST_CASE("audit report says what to install when Chromium is missing, and what 
   CHECK(!std::filesystem::exists(w.tmp().Join("x.html")));
 }
 
-TEST_CASE("the accounting exports have the FEC's legal columns and balanced écritures",
-          "[wallet][e2e][audit][fec]") {
+// ISO-8859-15 to UTF-8, by the table of the standard (the test's own, not iconv): Latin-1 but
+// for the eight code points it replaced (€ Š š Ž ž Œ œ Ÿ).
+std::string Latin9ToUtf8(const std::string& bytes) {
+  static const std::map<unsigned char, char32_t> kLatin9 = {
+      {0xA4, 0x20AC}, {0xA6, 0x160}, {0xA8, 0x161}, {0xB4, 0x17D},
+      {0xB8, 0x17E},  {0xBC, 0x152}, {0xBD, 0x153}, {0xBE, 0x178}};
+  std::string out;
+  for (unsigned char c : bytes) {
+    char32_t cp = c;
+    if (auto it = kLatin9.find(c); it != kLatin9.end()) cp = it->second;
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
+std::string Replaced(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at; (at = s.find(from)) != std::string::npos;) s.replace(at, from.size(), to);
+  return s;
+}
+
+// The demo and a month of every operation that moves euros, through the real wallet.
+void TreasurersMonth(AuditWorld& w) {
+  const std::string year = Day(0, false).substr(0, 4);
+  w.Ok({"key", "new", "chloe", "--fast"});
+  w.Ok({"--key", "office", "account", "open", w.Address("chloe"), "--name", "Chloé Petit",
+        "--member-until", year + "-12-31", "--fee", "10,00", "--yes"});
+  w.Ok({"--key", "office", "member", "renew", w.Address("chloe"), "--until",
+        std::to_string(std::stoi(year) + 1) + "-12-31", "--fee", "12,00", "--yes"});
+  w.Activity();  // conversions (with the bonus), payments, a reconversion, a deposit, a payout
+  w.Ok({"--key", "office", "convert", "--member", w.Address("chloe"), "--eur", "20,00",
+        "--programme", "demo-bonus", "--yes"});
+  w.Ok({"--key", "chloe", "pay", w.Address("shop"), "15,00", "--yes"});
+  w.Ok({"--key", "office", "notes", "sell", "--eur", "150,00", "--yes"});
+  w.Ok({"--key", "association", "deposit", "--office", w.Address("office"), "--eur", "170,00",
+        "--ref", "REM-0002", "--yes"});
+  w.Ok({"--key", "office", "notes", "redeem", "--merchant", w.Address("shop"), "--units", "40,00",
+        "--yes"});
+  w.Ok({"--key", "association", "payout", "--merchant", w.Address("shop"), "--eur", "38,00",
+        "--ref", "VIR-0078", "--yes"});
+  w.Ok({"--key", "association", "fund-programme", "demo-bonus", "--eur", "200,00", "--ref",
+        "SUB-0001", "--yes"});
+}
+
+TEST_CASE(
+    "the FEC of the demo and a month, re-read as an accountant's tool would and tied to "
+    "liard reserves",
+    "[wallet][e2e][audit][fec]") {
   AuditWorld w;
-  w.Activity();
-  const std::string fec = w.tmp().Join("FEC.txt"), csv = w.tmp().Join("postings.csv");
-  const std::string config = w.tmp().Join("fec.toml");
-  WriteFile(config,
-            "journal_code = \"ROUE\"\n[accounts]\nfund = { number = \"512300\", label = \"La Nef "
-            "- fonds de garantie\" }\n");
-  w.Ok({"--key", "association", "audit", "export", "--fec", fec, "--csv", csv, "--fec-config",
-        config});
-  std::istringstream in(ReadAll(fec));
-  std::string line;
-  std::getline(in, line);
-  CHECK(line ==
-        "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|"
-        "CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|"
-        "Montantdevise|Idevise");
-  std::map<std::string, int64_t> balance;  // per écriture: debits - credits
-  bool bank = false;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    for (std::string c; std::getline(ls, c, '|');) f.push_back(c);
-    if (line.back() == '|') f.push_back("");
-    REQUIRE(f.size() == 18);
-    CHECK(f[0] == "ROUE");
-    auto cents = [](std::string s) {
-      s.erase(std::remove(s.begin(), s.end(), ','), s.end());
-      return std::stoll(s);
-    };
-    balance[f[2]] += cents(f[11]) - cents(f[12]);
-    bank |= f[4] == "512300";
-  }
-  CHECK(bank);
-  CHECK(balance.size() >= 5);
-  for (const auto& [n, b] : balance) {
-    INFO("écriture " << n);
-    CHECK(b == 0);
-  }
+  const std::string first = Replaced(Day(0, false), "-", "");
+  TreasurersMonth(w);
+  const std::string iso = w.tmp().Join("FEC.txt"), utf8 = w.tmp().Join("FEC-utf8.txt");
+  const std::string csv = w.tmp().Join("postings.csv");
+  const std::string out =
+      w.Ok({"--key", "association", "audit", "export", "--fec", iso, "--csv", csv});
   CHECK(ReadAll(csv).rfind("sequence,time,operation,operation_id,book,slot,owner,amount\n", 0) ==
         0);
-  // A chart of accounts with a typo is refused, naming the line.
-  WriteFile(config, "[accounts]\nfonds = { number = \"512\", label = \"x\" }\n");
-  CommandResult r =
-      w.Liard({"--key", "association", "audit", "export", "--fec", fec, "--fec-config", config});
-  CHECK(r.exit_code == 5);
-  CHECK(r.err.find("fec.toml:2") != std::string::npos);
+  w.Ok({"--key", "association", "audit", "export", "--fec", utf8, "--utf8"});
+  const std::string last = Replaced(Day(0, false), "-", "");
+  CHECK(out.find("ISO-8859-15") != std::string::npos);  // the command says the encoding
+  CHECK(out.find("expects the file to be named <SIREN>FEC" + last + ".txt") != std::string::npos);
+  const json r = Parse(w.Ok({"reserves", "--json"}));
+
+  // Read back as ISO-8859-15: the same écritures as the UTF-8 file, but for the arrow and the
+  // dashes that ISO-8859-15 has not.
+  const std::string latin9 = ReadAll(iso), text = ReadAll(utf8);
+  CHECK(latin9.find("Boulangerie du Rh\xF4ne") != std::string::npos);
+  CHECK(latin9.find("10,00 \xA4 -> 12,00 ROUE - Alice Martin") != std::string::npos);
+  CHECK(latin9.find("Rhône") == std::string::npos);  // no UTF-8 in it
+  CHECK(text.find("Conversion 10,00 € → 12,00 ROUE – Alice Martin") != std::string::npos);
+  CHECK(Latin9ToUtf8(latin9) == Replaced(Replaced(text, "→", "->"), "–", "-"));
+
+  // The accountant's checks, on the file as read from ISO-8859-15.
+  const testing::FecRead f = testing::ReadFec(Latin9ToUtf8(latin9), first, last);
+  testing::Reserves at_end{r["circulation_accounts_minor"].get<int64_t>(),
+                           r["circulation_paper_minor"].get<int64_t>(),
+                           r["fund_minor"].get<int64_t>(),
+                           r["office_cash_minor"].get<int64_t>(),
+                           r["owed_to_merchants_minor"].get<int64_t>(),
+                           r["sponsor_budgets_minor"].get<int64_t>(),
+                           r["income_minor"].get<int64_t>()};
+  testing::CheckTies(f, at_end);
+  // The demo's genesis: 150,00 € of fund for 150,00 ROUE, and the bonus's 500,00 €.
+  CHECK(f.opening.at({"512100", ""}) == 650'00);
+  CHECK(f.opening.at({"467100", ""}) == -150'00);
+  for (const char* journal : {"AN", "CV", "BI", "RC", "BQ", "AD"}) {
+    INFO(journal);
+    CHECK(f.ecritures_per_journal.count(journal) == 1);
+  }
+  CHECK(f.ecritures_per_journal.at("CV") == 3);
+  CHECK(f.ecritures_per_journal.at("BQ") == 5);  // two deposits, two payouts, one funding
+  CHECK(f.ecritures_per_journal.at("AD") == 2);
+  CHECK(f.Of("756000") == -22'00);
+  CHECK(f.Of("706100") == -(1'50 + 2'00));
+  CHECK(f.With("Dépôt des espèces - Comptoir de la Gare").at(0).piece == "REM-0001");
+
+  // One exercice, with the association's own chart and journal codes and its SIREN: the file
+  // has the name the administration expects, so no hint.
+  const std::string year = Day(0, false).substr(0, 4);
+  const std::string config = w.tmp().Join("fec.toml");
+  WriteFile(config,
+            "siren = \"123456789\"\n[accounts]\nbank = { number = \"512300\", label = \"La Nef – "
+            "fonds de garantie\" }\n[journals]\nconversions = { code = \"CO\", label = "
+            "\"Conversions\" }\n");
+  const std::string legal = w.tmp().Join("123456789FEC" + year + "1231.txt");
+  const std::string y = w.Ok({"--key", "association", "audit", "export", "--fec", legal,
+                              "--fec-config", config, "--exercice", year, "--utf8"});
+  CHECK(y.find("expects") == std::string::npos);
+  CHECK(y.find("UTF-8") != std::string::npos);
+  auto sides = testing::DefaultSides();
+  sides["512300"] = testing::Side::kDebit;
+  const testing::FecRead e = testing::ReadFec(ReadAll(legal), year + "0101", year + "1231", sides);
+  testing::CheckTies(e, at_end, "512300");
+  CHECK(e.Of("512100") == 0);
+  CHECK(e.ecritures_per_journal.at("CO") == 3);
+  CHECK(e.rows.at(0).account_label == "La Nef – fonds de garantie");
+  // The same year as --from/--to, in the French way: the same file.
+  const std::string french = w.tmp().Join("from-to.txt");
+  w.Ok({"--key", "association", "audit", "export", "--fec", french, "--fec-config", config,
+        "--from", "01/01/" + year, "--to", "31/12/" + year, "--utf8"});
+  CHECK(ReadAll(french) == ReadAll(legal));
+
+  // Bad input changes nothing and says what to do: a chart with the names of before.
+  WriteFile(config, "[accounts]\nfund = { number = \"512\", label = \"x\" }\n");
+  CommandResult bad =
+      w.Liard({"--key", "association", "audit", "export", "--fec", iso, "--fec-config", config});
+  CHECK(bad.exit_code == 5);
+  CHECK(bad.err.find("fec.toml:2: the account 'fund' is now named bank") != std::string::npos);
+  WriteFile(config, "journal_code = \"MLC\"\n");
+  bad = w.Liard({"--key", "association", "audit", "export", "--fec", iso, "--fec-config", config});
+  CHECK(bad.exit_code == 5);
+  CHECK(bad.err.find("replaced by a [journals] table") != std::string::npos);
+  bad = w.Liard({"--key", "association", "audit", "export", "--fec", iso, "--exercice", year,
+                 "--from", "01/01/" + year});
+  CHECK(bad.exit_code == 2);
+  CHECK(ReadAll(iso) == latin9);  // untouched
 }
 
 TEST_CASE("the bank statement is reconciled with recorded deposits and payouts",
