@@ -1,4 +1,4 @@
-// Audit: report figures, postings CSV and bank reconciliation.
+// Audit: the postings CSV and bank reconciliation.
 #include "ledger/audit.h"
 
 #include <algorithm>
@@ -58,62 +58,6 @@ std::string_view BookName(Book b) {
 }
 
 }  // namespace
-
-void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
-  MonthFigures& m = months_[YearMonth(e.time_ms)];
-  m.month = YearMonth(e.time_ms);
-  const OpType type = e.op->type();
-  for (const Posting& p : e.delta->postings) {
-    if (p.key.slot == Slot::kIncome && p.amount > 0) m.fees += p.amount;
-    switch (type) {
-      case OpType::kConversion:
-        if (p.key.slot == Slot::kOfficeCash) m.conversion_euros += p.amount;
-        if (p.key.slot == Slot::kMember && p.amount > 0) m.units_converted += p.amount;
-        if (p.key.slot == Slot::kSponsorBudget && p.amount < 0) {
-          auto it = programme_names_.find(p.key.owner);
-          m.bonus_by_programme[it == programme_names_.end() ? ToHex(p.key.owner).substr(0, 12)
-                                                            : it->second] += -p.amount;
-        }
-        break;
-      case OpType::kNoteSale:
-        if (p.key.slot == Slot::kPaper) m.paper_sold += p.amount;
-        break;
-      case OpType::kReconversion:
-      case OpType::kNoteRedemption:
-        if (p.key.slot == Slot::kIssuance) m.units_reconverted += p.amount;
-        break;
-      case OpType::kTransfer:
-      case OpType::kMultiTransfer:
-        if (p.key.slot == Slot::kMember && p.amount > 0) m.units_paid += p.amount;
-        break;
-      default:
-        break;
-    }
-  }
-  if (type == OpType::kConversion) ++m.conversions;
-  if (type == OpType::kReconversion || type == OpType::kNoteRedemption) ++m.reconversions;
-  if (type == OpType::kTransfer || type == OpType::kMultiTransfer) ++m.payments;
-
-  auto at = [&](Slot s) { return t[static_cast<size_t>(s)]; };
-  ReserveSample sample{e.sequence, e.time_ms, at(Slot::kMember) + at(Slot::kPaper),
-                       at(Slot::kFund) + at(Slot::kOfficeCash), at(Slot::kFund)};
-  if (seen_++ % stride_ == 0) {
-    samples_.push_back(sample);
-    if (samples_.size() >= 2 * kMaxSamples) {  // keep every other one, and sample half as often
-      std::vector<ReserveSample> kept;
-      for (size_t i = 0; i < samples_.size(); i += 2) kept.push_back(samples_[i]);
-      samples_ = std::move(kept);
-      stride_ *= 2;
-    }
-  }
-  last_ = sample;  // the latest point always shows
-}
-
-std::vector<ReserveSample> ReportBuilder::samples() const {
-  std::vector<ReserveSample> out = samples_;
-  if (seen_ > 0 && (out.empty() || out.back().sequence != last_.sequence)) out.push_back(last_);
-  return out;
-}
 
 std::string PostingsCsvHeader() {
   return "sequence,time,operation,operation_id,book,slot,owner,amount\n";

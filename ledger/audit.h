@@ -1,6 +1,6 @@
-// Audit: what the treasurer and the auditor take from a replayed journal — the general
-// assembly's figures, the postings as CSV and the reconciliation with the bank statement (the
-// FEC is in ledger/fec.h). Pure: the caller reads and writes the files.
+// Audit: what the treasurer and the auditor take from a replayed journal — the postings as CSV
+// and the reconciliation with the bank statement (the general assembly's figures are in
+// ledger/report.h, the FEC in ledger/fec.h). Pure: the caller reads and writes the files.
 #ifndef LIARD_LEDGER_AUDIT_H_
 #define LIARD_LEDGER_AUDIT_H_
 
@@ -25,56 +25,6 @@ struct AppliedEntry {
   Hash op_id;
   const Operation* op = nullptr;  // valid for the call
   const Delta* delta = nullptr;   // its postings
-};
-
-// ---- The general assembly's report.
-
-struct MonthFigures {
-  uint32_t month = 0;            // 202611
-  int64_t conversions = 0;       // count
-  int64_t conversion_euros = 0;  // euro cents handed in at offices
-  int64_t units_converted = 0;   // minor units issued by conversion, bonus included
-  std::map<std::string, int64_t> bonus_by_programme;  // bonus euro cents paid from each budget
-  int64_t reconversions = 0;                          // count (digital and paper)
-  int64_t units_reconverted = 0;                      // minor units withdrawn
-  int64_t fees = 0;        // euro cents of association income (reconversion and
-                           // membership fees)
-  int64_t paper_sold = 0;  // minor units of notes sold
-  int64_t payments = 0;    // count of transfers and multi-leg payments
-  int64_t units_paid = 0;  // minor units moved between members
-};
-
-// Circulation against the reserve after an entry: the points of the report's chart.
-struct ReserveSample {
-  uint64_t sequence = 0;
-  int64_t time_ms = 0;
-  int64_t circulation = 0;  // minor units (accounts and paper)
-  int64_t reserve = 0;      // euro cents (fund and office cash)
-  int64_t fund = 0;         // euro cents in the guarantee fund alone (the bank account)
-};
-
-// Accumulates the report's figures entry by entry. Samples are thinned to at most
-// kMaxSamples evenly spread points (the first and the last kept), so the chart stays small
-// whatever the journal's length.
-class ReportBuilder {
- public:
-  static constexpr size_t kMaxSamples = 400;
-
-  void Add(const AppliedEntry& entry, const Totals& totals_after);
-  // Names a programme's budget (ProgrammeId -> name) for the bonus columns; unnamed ones show
-  // their id's first hex digits.
-  void NameProgramme(const Hash& id, std::string name) { programme_names_[id] = std::move(name); }
-
-  const std::map<uint32_t, MonthFigures>& months() const { return months_; }
-  std::vector<ReserveSample> samples() const;
-
- private:
-  std::map<uint32_t, MonthFigures> months_;
-  std::map<Hash, std::string> programme_names_;
-  std::vector<ReserveSample> samples_;
-  ReserveSample last_;
-  uint64_t stride_ = 1;
-  uint64_t seen_ = 0;
 };
 
 // ---- Exports.

@@ -1,12 +1,19 @@
 // `liard audit`: verify the journal independently, export it, report to the general assembly,
 // export the accounting (postings CSV, FEC) and reconcile the bank statement.
+#include <fcntl.h>
 #include <iconv.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include <iostream>
@@ -21,6 +28,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/money.h"
 #include "ledger/replay.h"
+#include "ledger/report.h"
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
@@ -41,6 +49,8 @@ struct AuditArgs {
   int exercice = 0;      // --exercice 2026
   bool utf8 = false;     // --utf8: the FEC in UTF-8 rather than ISO-8859-15
   std::string state;     // --state: where the replay is saved to resume
+  std::string pdf;       // audit report --pdf
+  std::string lang = "fr";
   int threads = 0;
   int window = 5;
   bool fresh = false, json = false;
@@ -611,9 +621,144 @@ CliStatus Export(Session& session, const AuditArgs& a) {
   return CliStatus::Ok();
 }
 
+// The first of `names` found in PATH, or "".
+std::string FindProgram(const std::vector<std::string>& names) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (const std::string& name : names) {
+    size_t start = 0;
+    for (;;) {
+      const size_t colon = dirs.find(':', start);
+      const std::string dir =
+          dirs.substr(start, colon == std::string::npos ? colon : colon - start);
+      const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+  }
+  return "";
+}
+
+// A new private folder under TMPDIR (else /tmp) for the report's temporary files.
+CliStatus MakeTempDir(std::filesystem::path* out) {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string name = (base / "liard-report-XXXXXX").string();
+  if (::mkdtemp(name.data()) == nullptr)
+    return CliStatus::Local("cannot make a temporary folder in " + base.string() + ": " +
+                            std::strerror(errno) + "; set TMPDIR to a writable folder.");
+  *out = name;
+  return CliStatus::Ok();
+}
+
+// Prints `html_path` to an A4 PDF at `pdf_path` with headless Chromium, within `timeout_s`
+// seconds (the browser and its children are killed after that). The PDF appears whole or not
+// at all: it is printed to a temporary file beside it, then renamed.
+CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, int timeout_s) {
+  const std::string chromium = FindProgram({"chromium", "chromium-browser"});
+  if (chromium.empty())
+    return CliStatus::Local(
+        "Chromium was not found in PATH, so no PDF was written: install the chromium package "
+        "(apt install chromium), or write the HTML alone with --out FILE.html.");
+  std::filesystem::path profile;
+  CliStatus made = MakeTempDir(&profile);
+  if (!made.ok()) return made;
+  const std::string partial = pdf_path + ".partial";
+  char abs[PATH_MAX];
+  const std::string url =
+      "file://" + std::string(::realpath(html_path.c_str(), abs) ? abs : html_path.c_str());
+  std::vector<std::string> args = {chromium,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--user-data-dir=" + profile.string(),
+                                   "--no-pdf-header-footer",
+                                   "--print-to-pdf=" + partial,
+                                   url};
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (profile / "chromium.log").string();
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);  // its own group, so that its children die with it
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, chromium.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  auto cleanup = [&] {
+    std::error_code ec;
+    std::filesystem::remove_all(profile, ec);
+    std::filesystem::remove(partial, ec);
+  };
+  if (spawned != 0) {
+    cleanup();
+    return CliStatus::Local("cannot start " + chromium + ": " + std::strerror(spawned));
+  }
+  int status = 0;
+  bool done = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (!done) {
+    const pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid || (w < 0 && errno != EINTR)) {
+      done = true;
+    } else if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      cleanup();
+      return CliStatus::Local("Chromium did not print the PDF within " + std::to_string(timeout_s) +
+                              " seconds and was stopped: try again, or open the HTML and print it "
+                              "to PDF from a browser.");
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ::kill(-pid, SIGKILL);  // helpers Chromium may have left behind
+  std::error_code ec;
+  const bool printed = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                       std::filesystem::file_size(partial, ec) > 0 && !ec;
+  if (!printed) {
+    std::string why;
+    (void)ReadWholeFile(log, &why, &done).ok();
+    if (why.size() > 400) why = why.substr(why.size() - 400);
+    cleanup();
+    return CliStatus::Local("Chromium failed to print " + html_path + " to PDF (" +
+                            SafeText(why.empty() ? "no message" : why) +
+                            "): check that the chromium package works, or print the HTML from a "
+                            "browser.");
+  }
+  std::filesystem::rename(partial, pdf_path, ec);
+  cleanup();
+  if (ec)
+    return CliStatus::Local("cannot write " + pdf_path + ": " + ec.message() +
+                            "; choose another --pdf path.");
+  return CliStatus::Ok();
+}
+
 CliStatus Report(Session& session, const AuditArgs& a) {
-  ReportBuilder builder;
+  if (a.out.empty() && a.pdf.empty())
+    return CliStatus::Usage(
+        "say where to write the report: --out FILE.html, --pdf FILE.pdf, or both");
+  ReportInput in;
+  if (!ParseReportLang(a.lang, &in.lang))
+    return CliStatus::Usage("--lang '" + a.lang + "' is not a report language: use fr or en");
   Run run;
+  CliStatus s = OpenGenesis(session, a, &run.in);
+  if (!s.ok()) return s;
+  const Genesis genesis = run.in.genesis;
+  ReportBuilder builder(genesis);
   AppliedFn applied = [&](const PreparedEntry& p, const Delta& d) {
     AppliedEntry e{p.entry.sequence, p.entry.time_ms, p.op.id(), &p.op.op(), &d};
     if (d.governance)
@@ -621,38 +766,47 @@ CliStatus Report(Session& session, const AuditArgs& a) {
         builder.NameProgramme(ProgrammeId(prog.name), prog.name);
     builder.Add(e, run.replay->state().totals());
   };
-  CliStatus s = OpenGenesis(session, a, &run.in);
-  if (!s.ok()) return s;
-  for (const auto& p : run.in.genesis.rules.programmes)
-    builder.NameProgramme(ProgrammeId(p.name), p.name);
-  const Genesis genesis = run.in.genesis;
+  for (const auto& p : genesis.rules.programmes) builder.NameProgramme(ProgrammeId(p.name), p.name);
   s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
   if (!s.ok()) return s;
   std::vector<std::string> checks;
   std::string failure;
   const bool agrees = CompareWithSource(session, &run, &checks, &failure);
   const Replay& r = *run.replay;
-  ReportInput in;
   in.currency_name = genesis.currency_name;
+  in.currency_code = genesis.currency_code;
+  in.decimals = static_cast<int>(genesis.decimals);
   in.ledger_id_hex = ToHex(run.in.ledger_id);
   in.sequence = r.sequence();
-  in.time_ms = r.time_ms();
-  in.generated_at = UtcIso(NowMs());
+  in.time_ms = r.sequence() > 0 ? r.time_ms() : genesis.created_at_ms;
+  in.generated_ms = NowMs();
   in.verified = agrees;
-  in.verification =
-      agrees ? "Every one of the " + std::to_string(r.sequence()) +
-                   " journal entries was checked (hash chain, signatures, rules) and the figures "
-                   "below were computed from them, not taken from the server."
-             : "The journal disagrees with the server: " + failure;
+  in.failure = failure;
   in.reserves = ComputeReserves(genesis, r.state().governance().rules, r.state().totals());
-  for (const auto& [month, f] : builder.months()) in.months.push_back(f);
-  in.samples = builder.samples();
-  in.money = Money(genesis.currency_code, static_cast<int>(genesis.decimals),
-                   session.money().code().empty() ? '.' : session.money().separator());
-  s = WriteFileAtomically(a.out, RenderReportHtml(in));
+  in.figures = builder.Finish(in.time_ms);
+  const std::string page = RenderReportHtml(in);
+  // For the PDF alone, the page goes to a temporary file that Chromium reads.
+  std::string html = a.out;
+  std::filesystem::path temp_dir;
+  if (html.empty()) {
+    s = MakeTempDir(&temp_dir);
+    if (!s.ok()) return s;
+    html = (temp_dir / "report.html").string();
+  }
+  s = WriteFileAtomically(html, page);
+  if (s.ok() && !a.pdf.empty()) s = PrintPdf(html, a.pdf, 60);
+  if (!temp_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir, ec);
+  }
   if (!s.ok()) return s;
-  std::cout << "Report written to " << a.out << " (entry " << r.sequence() << ", "
-            << in.months.size() << " month" << (in.months.size() == 1 ? "" : "s") << ")\n";
+  const size_t months = in.figures.months.size();
+  std::cout << "Report written to "
+            << (a.out.empty()   ? a.pdf
+                : a.pdf.empty() ? a.out
+                                : a.out + " and " + a.pdf)
+            << " (entry " << r.sequence() << ", " << months << " month" << (months == 1 ? "" : "s")
+            << ")\n";
   if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);
   return CliStatus::Ok();
 }
@@ -833,10 +987,16 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   ctx.On(ex, [a](Session& s) { return Export(s, *a); });
 
   CLI::App* rp = audit->add_subcommand(
-      "report", "one HTML page for the general assembly: reserves, month by month, a chart");
+      "report",
+      "the general assembly's report: reserves, euros in, units out, income, members, payments, "
+      "a chart; HTML and A4 PDF, in French or English");
   source(rp);
-  rp->add_option("--out", a->out, "the HTML file to write")->required();
-  rp->footer("Example:\n  liard --as treasurer audit report --out ag-2026.html");
+  rp->add_option("--out", a->out, "the HTML file to write");
+  rp->add_option("--pdf", a->pdf, "the A4 PDF to write (runs headless Chromium)");
+  rp->add_option("--lang", a->lang, "the report's language: fr (default) or en");
+  rp->footer(
+      "At least one of --out and --pdf. The PDF needs the chromium package.\n"
+      "Example:\n  liard --as treasurer audit report --out ag-2026.html --pdf ag-2026.pdf");
   ctx.On(rp, [a](Session& s) { return Report(s, *a); });
 
   CLI::App* rc = audit->add_subcommand(

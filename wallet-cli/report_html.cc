@@ -1,67 +1,438 @@
 // The general assembly's report as HTML, with an SVG chart of circulation against the reserve.
+// Every word of the page is in the tables kFrench and kEnglish below (one per language), so that
+// a translation catalogue can take them over whole.
 #include "wallet-cli/report_html.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <vector>
+
+#include "wallet-cli/format.h"
 
 namespace liard::wallet {
 namespace {
 
-std::string MonthName(uint32_t yyyymm) {
-  static const char* kNames[] = {"January",   "February", "March",    "April",
-                                 "May",       "June",     "July",     "August",
-                                 "September", "October",  "November", "December"};
-  const uint32_t m = yyyymm % 100;
-  return (m >= 1 && m <= 12 ? kNames[m - 1] : "?") + std::string(" ") +
-         std::to_string(yyyymm / 100);
+// ---- The page's words, one table per language.
+
+struct Words {
+  const char* lang;  // the page's lang attribute
+  const char* months[12];
+  // Numbers: the decimal mark, the thousands separator (French: U+202F, a narrow no-break
+  // space), the space before a unit (U+00A0, a no-break space).
+  char decimal;
+  const char* thousands;
+  bool euro_first;      // "€2,140.01" rather than "2 140,01 €"
+  const char* percent;  // after the number
+  const char* title;    // after the currency's name
+  const char* intro;    // {entry}, {date}, {from}, {to}
+  const char* meta;     // {ledger}, {when}
+  const char* at;       // between a date and a time
+  const char* verified;
+  const char* not_verified;
+  const char* verified_text;  // {n}
+  const char* failed_text;    // followed by what disagreed
+
+  const char* reserves;
+  const char* units_in_accounts;
+  const char* paper_in_circulation;
+  const char* circulation;
+  const char* fund;
+  const char* required;
+  const char* coverage;
+  const char* nothing_circulates;
+  const char* at_risk;
+  const char* of_required;  // {p}
+  const char* owed;
+  const char* budgets_left;
+  const char* income_total;
+
+  const char* chart;
+  const char* chart_label;
+  const char* legend_circulation;
+  const char* legend_reserve;
+  const char* legend_fund;
+  const char* no_entries;
+
+  const char* month;
+  const char* period;
+
+  const char* euros_in;
+  const char* conversions;
+  const char* conversion_euros;
+  const char* note_sales;
+  const char* note_sale_euros;
+  const char* total_in;
+  const char* units_issued;
+
+  const char* units_out;
+  const char* reconversions;
+  const char* units_reconverted;
+  const char* note_redemptions;
+  const char* units_redeemed;
+  const char* total_out;
+  const char* owed_to_merchants;
+  const char* paid_out;
+
+  const char* income;
+  const char* membership_fees;
+  const char* reconversion_fees;
+  const char* bank_interest;
+  const char* bank_fees;
+  const char* net_income;
+
+  const char* programmes;
+  const char* programme;
+  const char* bonus_paid;
+  const char* funds_received;
+  const char* no_programme;
+
+  const char* people;
+  const char* group;
+  const char* groups[kReportGroups];
+  const char* active;
+  const char* opened;
+  const char* lapsed;
+  const char* at_end;
+  const char* people_note;
+
+  const char* payments;
+  const char* payment_count;
+  const char* volume;
+  const char* circulation_end;
+  const char* velocity;
+  const char* payments_note;
+};
+
+constexpr Words kFrench = {
+    "fr",
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    ',',
+    "\u202F",
+    false,
+    "\u00A0%",
+    " — rapport à l’assemblée générale",
+    "Rapport à l’assemblée générale sur le fonds de garantie et la circulation, arrêté à "
+    "l’écriture {entry} du journal ({date}), pour la période du {from} au {to}.",
+    "Registre {ledger}… · produit le {when} par liard audit report",
+    " à ",
+    "Vérifié",
+    "Non vérifié",
+    "Les {n} écritures du journal ont toutes été vérifiées (chaîne de hachage, signatures, "
+    "règles) ; les chiffres ci-dessous en sont calculés, non repris du serveur.",
+    "Le journal ne concorde pas avec le serveur : ",
+
+    "Réserve",
+    "Unités sur les comptes",
+    "Billets en circulation",
+    "Circulation",
+    "Fonds de garantie (banque)",
+    "Exigé par les règles",
+    "Couverture par le fonds de garantie",
+    "rien ne circule",
+    "À risque : espèces aux comptoirs de change, non encore déposées",
+    " ({p} de la réserve exigée)",
+    "Dû aux professionnels pour leurs reconversions",
+    "Reste dans les programmes de bonification",
+    "Recettes de l’association (cumulées)",
+
+    "Circulation et réserve dans le temps",
+    "Circulation et réserve dans le temps, en euros",
+    "Circulation (au pair, en €)",
+    "Réserve : fonds et espèces des comptoirs (sous la circulation quand elles sont égales)",
+    "Fonds de garantie à la banque (tirets)",
+    "Aucune écriture.",
+
+    "Mois",
+    "Période",
+
+    "Euros entrés",
+    "Conversions",
+    "Euros convertis",
+    "Ventes de billets",
+    "Euros des billets",
+    "Total des euros entrés",
+    "Unités émises par conversion",
+
+    "Unités sorties",
+    "Reconversions",
+    "Unités reconverties",
+    "Remboursements de billets",
+    "Billets remboursés",
+    "Total des unités sorties",
+    "Dû aux professionnels",
+    "Versé aux professionnels",
+
+    "Recettes de l’association",
+    "Cotisations",
+    "Frais de reconversion",
+    "Intérêts bancaires",
+    "Frais bancaires",
+    "Résultat",
+
+    "Bonifications et fonds des partenaires",
+    "Programme",
+    "Bonification versée",
+    "Fonds reçus des partenaires",
+    "Aucun programme n’a versé ni reçu de fonds.",
+
+    "Adhérents, professionnels et collectivités",
+    "Catégorie",
+    {"Adhérents particuliers", "Professionnels", "Collectivités"},
+    "Actifs",
+    "Nouveaux",
+    "Non renouvelés",
+    "Comptes en fin de mois",
+    "Actif : a payé ou a été payé, a converti des euros, a reconverti ou remis des billets "
+    "dans le mois. Non renouvelé : adhésion arrivée à son terme dans le mois et non renouvelée "
+    "avant la fin du mois. Pour la période : comptes actifs distincts, comptes à la fin.",
+
+    "Paiements",
+    "Nombre",
+    "Volume",
+    "Circulation en fin de mois",
+    "Vélocité",
+    "Un paiement à plusieurs bénéficiaires compte pour un. Vélocité : volume des paiements du "
+    "mois ÷ circulation en fin de mois (pour la période : volume ÷ circulation à la fin).",
+};
+
+constexpr Words kEnglish = {
+    "en",
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+    '.',
+    ",",
+    true,
+    "%",
+    " — report to the general assembly",
+    "Report to the general assembly on the guarantee fund and the circulation, at journal entry "
+    "{entry} ({date}), for the period from {from} to {to}.",
+    "Ledger {ledger}… · generated {when} by liard audit report",
+    " ",
+    "Verified",
+    "Not verified",
+    "Every one of the {n} journal entries was checked (hash chain, signatures, rules); the "
+    "figures below were computed from them, not taken from the server.",
+    "The journal disagrees with the server: ",
+
+    "Reserves",
+    "Units in accounts",
+    "Paper notes in circulation",
+    "Circulation",
+    "Guarantee fund (bank)",
+    "Required by the rules",
+    "Coverage by the guarantee fund",
+    "nothing circulates",
+    "At risk: cash at exchange offices, not yet deposited",
+    " ({p} of the required reserve)",
+    "Owed to merchants for their reconversions",
+    "Left in bonus programmes",
+    "Association income (to date)",
+
+    "Circulation and reserve over time",
+    "Circulation and reserve over time, in euros",
+    "Circulation (at par, in €)",
+    "Reserve: fund and office cash (under the circulation when equal)",
+    "Guarantee fund at the bank (dashed)",
+    "No entries yet.",
+
+    "Month",
+    "Period",
+
+    "Euros in",
+    "Conversions",
+    "Euros converted",
+    "Note sales",
+    "Euros for notes",
+    "Total euros in",
+    "Units issued by conversion",
+
+    "Units out",
+    "Reconversions",
+    "Units reconverted",
+    "Note redemptions",
+    "Notes redeemed",
+    "Total units out",
+    "Owed to merchants",
+    "Paid to merchants",
+
+    "Association income",
+    "Membership fees",
+    "Reconversion fees",
+    "Bank interest",
+    "Bank fees",
+    "Net income",
+
+    "Bonus and sponsor funds",
+    "Programme",
+    "Bonus paid",
+    "Sponsor funds received",
+    "No programme paid or received funds.",
+
+    "Members, merchants and municipalities",
+    "Group",
+    {"Members", "Merchants", "Municipalities"},
+    "Active",
+    "New",
+    "Lapsed",
+    "Accounts at month end",
+    "Active: paid or was paid, converted euros, reconverted or handed in notes in the month. "
+    "Lapsed: membership ended in the month and not renewed before the month ended. For the "
+    "period: distinct active accounts, accounts at its end.",
+
+    "Payments",
+    "Number",
+    "Volume",
+    "Circulation at month end",
+    "Velocity",
+    "A payment to many payees counts once. Velocity: the month's payment volume ÷ the "
+    "circulation at the month's end (for the period: volume ÷ circulation at its end).",
+};
+
+// ---- Formats.
+
+class Fmt {
+ public:
+  Fmt(const Words& w, const ReportInput& in) : w_(w), code_(in.currency_code), dec_(in.decimals) {}
+
+  // 214001 with 2 decimals -> "2 140,01" (French) or "2,140.01".
+  std::string Number(int64_t minor, int decimals) const {
+    const std::string plain = FormatAmount(Amount(minor), decimals, "", w_.decimal);
+    const size_t start = plain[0] == '-' ? 1 : 0;
+    size_t end = plain.find(w_.decimal);
+    if (end == std::string::npos) end = plain.size();
+    std::string out = plain.substr(0, start);
+    for (size_t i = start; i < end; ++i) {
+      if (i > start && (end - i) % 3 == 0) out += w_.thousands;
+      out += plain[i];
+    }
+    return out + plain.substr(end);
+  }
+  std::string Count(int64_t n) const { return Number(n, 0); }
+  std::string Euros(int64_t cents) const {
+    if (w_.euro_first) return (cents < 0 ? "-€" : "€") + Number(cents < 0 ? -cents : cents, 2);
+    return Number(cents, 2) + "\u00A0€";
+  }
+  // Whole euros, for the chart's ticks.
+  std::string WholeEuros(int64_t cents) const {
+    if (w_.euro_first) return "€" + Number(cents / 100, 0);
+    return Number(cents / 100, 0) + "\u00A0€";
+  }
+  std::string Units(int64_t minor) const { return Number(minor, dec_) + "\u00A0" + code_; }
+  std::string Percent(uint32_t basis_points) const { return Number(basis_points, 2) + w_.percent; }
+  std::string Month(uint32_t yyyymm) const {
+    const uint32_t m = yyyymm % 100;
+    return (m >= 1 && m <= 12 ? w_.months[m - 1] : "?") + std::string(" ") +
+           std::to_string(yyyymm / 100);
+  }
+  // "02/12/2026" or "2026-12-02".
+  std::string Date(int64_t ms) const {
+    const std::string iso = UtcIso(ms);  // 2026-12-02T10:02:03Z
+    if (w_.decimal == ',')
+      return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+    return iso.substr(0, 10);
+  }
+  std::string Time(int64_t ms) const { return UtcIso(ms).substr(11, 5); }
+  std::string Seconds(int64_t ms) const { return UtcIso(ms).substr(11, 8); }
+  std::string DateTime(int64_t ms) const { return Date(ms) + w_.at + Time(ms) + " UTC"; }
+
+ private:
+  const Words& w_;
+  std::string code_;
+  int dec_;
+};
+
+// `text` with each {key} replaced by its value.
+std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+  for (const auto& [key, value] : values) {
+    const std::string k = "{" + key + "}";
+    for (size_t at = text.find(k); at != std::string::npos; at = text.find(k, at + value.size()))
+      text.replace(at, k.size(), value);
+  }
+  return text;
 }
 
-// The chart: two lines over the journal's time, scaled to the largest value, with the
-// axes labelled in currency units (the reserve is in euros at par: the same scale at 1/1).
-std::string Chart(const ReportInput& in) {
-  const auto& s = in.samples;
-  constexpr int kW = 720, kH = 260, kLeft = 90, kRight = 20, kTop = 20, kBottom = 40;
+// The smallest step of 1, 2 or 5 × 10^k that covers `top` in at most `steps` steps.
+int64_t RoundStep(int64_t top, int steps) {
+  const int64_t want = std::max<int64_t>(1, (top + steps - 1) / steps);
+  for (int64_t unit = 1;; unit *= 10)
+    for (int64_t m : {1, 2, 5})
+      if (m * unit >= want) return m * unit;
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+// The chart: one axis in euros, the circulation at par beside the reserve and the fund; round
+// ticks; the time axis from the first entry to the last, with distinct labels at its ends.
+std::string Chart(const ReportInput& in, const Words& w, const Fmt& f) {
+  const auto& s = in.figures.samples;
+  constexpr int kW = 720, kH = 280, kLeft = 90, kRight = 24, kTop = 28, kBottom = 44;
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
                     std::to_string(kW) + " " + std::to_string(kH) +
-                    "\" role=\"img\" aria-label=\"Circulation and reserve over time\">\n";
-  if (s.empty()) return svg + "<text x=\"20\" y=\"40\">No entries yet.</text></svg>\n";
+                    "\" role=\"img\" aria-label=\"" + HtmlEscape(w.chart_label) + "\">\n";
+  if (s.empty())
+    return svg + "<text x=\"20\" y=\"40\">" + HtmlEscape(w.no_entries) + "</text></svg>\n";
   int64_t top = 1;
-  for (const auto& p : s) top = std::max({top, p.circulation, p.reserve, p.fund});
-  const int64_t t0 = s.front().time_ms, t1 = std::max(s.back().time_ms, t0 + 1);
+  for (const auto& p : s) top = std::max({top, p.circulation_euros, p.reserve, p.fund});
+  const int64_t step = RoundStep(top, 5);
+  const int64_t axis_top = (top + step - 1) / step * step;
+  const int64_t t0 = s.front().time_ms, t1 = s.back().time_ms;
+  const double span = static_cast<double>(std::max<int64_t>(t1 - t0, 1));
+  const bool one_point = t1 == t0;
+  // Pixel coordinates are the only floating point of the report.
   auto x = [&](int64_t t) {
-    return kLeft +
-           static_cast<double>(t - t0) * (kW - kLeft - kRight) / static_cast<double>(t1 - t0);
+    if (one_point) return (kLeft + kW - kRight) / 2.0;
+    return kLeft + static_cast<double>(t - t0) * (kW - kLeft - kRight) / span;
   };
   auto y = [&](int64_t v) {
-    return kTop + (kH - kTop - kBottom) * (1.0 - static_cast<double>(v) / static_cast<double>(top));
+    return kTop +
+           (kH - kTop - kBottom) * (1.0 - static_cast<double>(v) / static_cast<double>(axis_top));
   };
-  char buf[128];
-  // Axes and grid: four steps.
-  for (int i = 0; i <= 4; ++i) {
-    const int64_t v = top * i / 4;
-    std::snprintf(buf, sizeof buf, "%.1f", y(v));
+  svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + std::to_string(kTop - 12) +
+         "\" class=\"unit\" text-anchor=\"end\">€</text>\n";
+  for (int64_t v = 0; v <= axis_top; v += step) {
+    const std::string yy = Num(y(v));
     svg += "<line x1=\"" + std::to_string(kLeft) + "\" x2=\"" + std::to_string(kW - kRight) +
-           "\" y1=\"" + buf + "\" y2=\"" + buf + "\" class=\"grid\"/>\n";
-    svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + buf +
+           "\" y1=\"" + yy + "\" y2=\"" + yy + "\" class=\"grid\"/>\n";
+    svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + yy +
            "\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">" +
-           HtmlEscape(in.money.Units(v)) + "</text>\n";
+           HtmlEscape(step % 100 == 0 ? f.WholeEuros(v) : f.Euros(v)) + "</text>\n";
   }
-  svg += "<text x=\"" + std::to_string(kLeft) + "\" y=\"" + std::to_string(kH - 12) +
-         "\" class=\"axis\">" + HtmlEscape(UtcDate(t0)) + "</text>\n";
-  svg += "<text x=\"" + std::to_string(kW - kRight) + "\" y=\"" + std::to_string(kH - 12) +
-         "\" class=\"axis\" text-anchor=\"end\">" + HtmlEscape(UtcDate(t1)) + "</text>\n";
+  // Time labels at both ends: dates, or within one day the date once and the times (to the
+  // second when they would read the same to the minute); one label when they still would.
+  auto tick = [&](int64_t t, const std::string& label, const char* anchor) {
+    const std::string xx = Num(x(t));
+    svg += "<line x1=\"" + xx + "\" x2=\"" + xx + "\" y1=\"" + std::to_string(kH - kBottom) +
+           "\" y2=\"" + std::to_string(kH - kBottom + 5) + "\" class=\"tick\"/>\n";
+    svg += "<text x=\"" + xx + "\" y=\"" + std::to_string(kH - kBottom + 20) +
+           "\" class=\"axis\" text-anchor=\"" + anchor + "\">" + HtmlEscape(label) + "</text>\n";
+  };
+  std::string first = f.Date(t0), last = f.Date(t1);
+  if (first == last) {
+    const bool seconds = f.Time(t0) == f.Time(t1);
+    first += " " + (seconds ? f.Seconds(t0) : f.Time(t0));
+    last = seconds ? f.Seconds(t1) : f.Time(t1);
+  }
+  if (one_point || first.substr(first.size() - last.size()) == last) {
+    tick(t0, first, one_point ? "middle" : "start");
+  } else {
+    tick(t0, first, "start");
+    tick(t1, last, "end");
+  }
   auto line = [&](auto value, const char* cls) {
     std::string pts;
-    for (const auto& p : s) {
-      std::snprintf(buf, sizeof buf, "%.1f,%.1f ", x(p.time_ms), y(value(p)));
-      pts += buf;
-    }
+    for (const auto& p : s) pts += Num(x(p.time_ms)) + "," + Num(y(value(p))) + " ";
+    if (s.size() == 1) pts += Num(x(t0) + 1) + "," + Num(y(value(s[0]))) + " ";
     return "<polyline class=\"" + std::string(cls) + "\" points=\"" + pts + "\"/>\n";
   };
   svg += line([](const ReserveSample& p) { return p.reserve; }, "reserve");
   svg += line([](const ReserveSample& p) { return p.fund; }, "fund");
-  svg += line([](const ReserveSample& p) { return p.circulation; }, "circulation");
+  svg += line([](const ReserveSample& p) { return p.circulation_euros; }, "circulation");
   return svg + "</svg>\n";
 }
 
@@ -74,7 +445,41 @@ std::string Row(std::string_view label, const std::string& value,
          "</td></tr>\n";
 }
 
+std::string Head(const std::vector<const char*>& columns) {
+  std::string h = "<thead><tr>";
+  for (const char* c : columns) h += "<th>" + HtmlEscape(c) + "</th>";
+  return h + "</tr></thead>\n";
+}
+
+// A table row: the first cell a label, then values; the period's row in bold.
+std::string Cells(const std::string& label, const std::vector<std::string>& values, bool total) {
+  std::string h = total ? "<tr class=\"total\">" : "<tr>";
+  h += "<td>" + HtmlEscape(label) + "</td>";
+  for (const auto& v : values) h += "<td>" + HtmlEscape(v) + "</td>";
+  return h + "</tr>\n";
+}
+
+// One table of months and the period, `values` giving a row's cells.
+template <typename F>
+std::string MonthTable(const ReportInput& in, const Words& w, const Fmt& f,
+                       const std::vector<const char*>& columns, F values) {
+  std::string h = "<table class=\"months\">\n" + Head(columns) + "<tbody>\n";
+  for (const MonthFigures& m : in.figures.months) h += Cells(f.Month(m.month), values(m), false);
+  h += Cells(w.period, values(in.figures.period), true);
+  return h + "</tbody>\n</table>\n";
+}
+
 }  // namespace
+
+bool ParseReportLang(std::string_view text, ReportLang* out) {
+  if (text == "fr")
+    *out = ReportLang::kFr;
+  else if (text == "en")
+    *out = ReportLang::kEn;
+  else
+    return false;
+  return true;
+}
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -104,30 +509,38 @@ std::string HtmlEscape(std::string_view text) {
 }
 
 std::string RenderReportHtml(const ReportInput& in) {
-  const Money& m = in.money;
+  const Words& w = in.lang == ReportLang::kEn ? kEnglish : kFrench;
+  const Fmt f(w, in);
   const ReserveReport& r = in.reserves;
+  const ReportFigures& fig = in.figures;
   // Covered by the fund at the bank alone: office cash is a promise until it is deposited.
   const bool covered = r.fund >= r.required;
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<title>" + HtmlEscape(in.currency_name) + " — report to the general assembly</title>\n";
+  h += "<!DOCTYPE html>\n<html lang=\"" + std::string(w.lang) +
+       "\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<title>" + HtmlEscape(in.currency_name + w.title) + "</title>\n";
   h += R"(<style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; margin: 2em auto;
        max-width: 52em; line-height: 1.4; font-size: 11pt; }
 h1 { font-size: 20pt; margin-bottom: 0.2em; }
 h2 { font-size: 14pt; border-bottom: 2px solid #2e6b4f; padding-bottom: 0.2em; margin-top: 1.6em; }
-.meta { color: #555; font-size: 9.5pt; }
+.meta, .note { color: #555; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
-th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #ddd; text-align: right; }
+th, td { padding: 0.3em 0.4em; border-bottom: 1px solid #ddd; text-align: right; }
+td { white-space: nowrap; }
+table.months { font-size: 9.5pt; }
 th[scope=row], thead th:first-child, td:first-child { text-align: left; }
-thead th { background: #eef5f1; }
+thead th { background: #eef5f1; font-size: 9.5pt; }
+tr.total td { font-weight: bold; border-top: 2px solid #2e6b4f; }
 .ok { color: #1f6b3a; font-weight: bold; }
 .bad { color: #a11b1b; font-weight: bold; }
 .badge { display: inline-block; padding: 0.2em 0.6em; border-radius: 0.3em; }
 .badge.ok { background: #dff3e6; } .badge.bad { background: #fbe0e0; }
 svg { width: 100%; height: auto; background: #fcfcfc; border: 1px solid #ddd; }
 svg .grid { stroke: #e4e4e4; stroke-width: 1; }
+svg .tick { stroke: #888; stroke-width: 1; }
 svg .axis { font-size: 11px; fill: #555; }
+svg .unit { font-size: 13px; fill: #333; font-weight: bold; }
 svg polyline { fill: none; stroke-linejoin: round; }
 svg .circulation { stroke: #2364aa; stroke-width: 2.5; }
 svg .reserve { stroke: #7cc59a; stroke-width: 8; }
@@ -136,85 +549,159 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
 .swatch { display: inline-block; width: 1.6em; height: 0.3em; vertical-align: middle;
           margin-right: 0.4em; }
 @page { size: A4; margin: 18mm 15mm; }
-@media print { body { margin: 0; max-width: none; font-size: 10.5pt; }
-               h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; font-size: 9.5pt; }
+               h2 { break-after: avoid; } section, table, svg { break-inside: avoid; } }
 </style>
 </head>
 <body>
 )";
   h += "<h1>" + HtmlEscape(in.currency_name) + "</h1>\n";
-  h += "<p>Report to the general assembly on the guarantee fund and the circulation, at journal "
-       "entry " +
-       std::to_string(in.sequence) + " (" + HtmlEscape(UtcDate(in.time_ms)) + ").</p>\n";
-  h += "<p class=\"meta\">Ledger " + HtmlEscape(in.ledger_id_hex.substr(0, 16)) + "… · generated " +
-       HtmlEscape(in.generated_at) + " by liard audit report</p>\n";
+  const int64_t from = fig.samples.empty() ? in.time_ms : fig.samples.front().time_ms;
+  h += "<p>" +
+       HtmlEscape(Fill(w.intro, {{"entry", f.Count(static_cast<int64_t>(in.sequence))},
+                                 {"date", f.Date(in.time_ms)},
+                                 {"from", f.Date(from)},
+                                 {"to", f.Date(in.time_ms)}})) +
+       "</p>\n";
+  h += "<p class=\"meta\">" +
+       HtmlEscape(Fill(w.meta, {{"ledger", in.ledger_id_hex.substr(0, 16)},
+                                {"when", f.DateTime(in.generated_ms)}})) +
+       "</p>\n";
   h += std::string("<p><span class=\"badge ") + (in.verified ? "ok" : "bad") + "\">" +
-       (in.verified ? "Verified" : "Not verified") + "</span> " + HtmlEscape(in.verification) +
+       HtmlEscape(in.verified ? w.verified : w.not_verified) + "</span> " +
+       HtmlEscape(in.verified
+                      ? Fill(w.verified_text, {{"n", f.Count(static_cast<int64_t>(in.sequence))}})
+                      : w.failed_text + in.failure) +
        "</p>\n";
 
-  h += "<h2>Reserves</h2>\n<table>\n";
-  h += Row("Units in accounts", m.Units(r.circulation_accounts));
-  h += Row("Paper notes in circulation", m.Units(r.circulation_paper));
-  h += Row("Circulation", m.Units(r.circulation), Emphasis::kStrong);
-  h += Row("Guarantee fund (bank)", m.Euros(r.fund));
-  h += Row("Required by the rules", m.Euros(r.required));
-  h += "<tr><th scope=\"row\">Coverage by the guarantee fund</th><td class=\"" +
+  // Reserves, now.
+  h += "<section>\n<h2>" + HtmlEscape(w.reserves) + "</h2>\n<table>\n";
+  h += Row(w.units_in_accounts, f.Units(r.circulation_accounts));
+  h += Row(w.paper_in_circulation, f.Units(r.circulation_paper));
+  h += Row(w.circulation, f.Units(r.circulation), Emphasis::kStrong);
+  h += Row(w.fund, f.Euros(r.fund));
+  h += Row(w.required, f.Euros(r.required));
+  h += "<tr><th scope=\"row\">" + HtmlEscape(w.coverage) + "</th><td class=\"" +
        std::string(covered ? "ok" : "bad") + "\">" +
-       HtmlEscape(r.circulation == 0 ? std::string("nothing circulates")
-                                     : m.Percent(r.coverage_basis_points)) +
+       HtmlEscape(r.circulation == 0 ? std::string(w.nothing_circulates)
+                                     : f.Percent(r.coverage_basis_points)) +
        "</td></tr>\n";
-  h += "<tr><th scope=\"row\">At risk: cash at exchange offices, not yet deposited</th><td" +
+  h += "<tr><th scope=\"row\">" + HtmlEscape(w.at_risk) + "</th><td" +
        std::string(r.office_cash > 0 ? " class=\"bad\"" : "") + ">" +
-       HtmlEscape(m.Euros(r.office_cash) + (r.circulation == 0
-                                                ? std::string()
-                                                : " (" + m.Percent(r.office_cash_basis_points) +
-                                                      " of the required reserve)")) +
+       HtmlEscape(f.Euros(r.office_cash) +
+                  (r.circulation == 0
+                       ? std::string()
+                       : Fill(w.of_required, {{"p", f.Percent(r.office_cash_basis_points)}}))) +
        "</td></tr>\n";
-  h += Row("Owed to merchants for reconversions", m.Euros(r.owed_to_merchants));
-  h += Row("Left in bonus programmes", m.Euros(r.sponsor_budgets));
-  h += Row("Association income (fees)", m.Euros(r.income));
-  h += "</table>\n";
+  h += Row(w.owed, f.Euros(r.owed_to_merchants));
+  h += Row(w.budgets_left, f.Euros(r.sponsor_budgets));
+  h += Row(w.income_total, f.Euros(r.income));
+  h += "</table>\n</section>\n";
 
-  h += "<h2>Circulation and reserve over time</h2>\n";
-  h += "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>"
-       "Circulation (units)</span><span><span class=\"swatch\" style=\"background:#7cc59a\">"
-       "</span>Reserve: fund and office cash, euros (under the circulation when equal)</span>"
-       "<span><span class=\"swatch\" style=\"background:#1d5e3a\"></span>Guarantee fund at "
-       "the bank (dashed)</span></p>\n";
-  h += Chart(in);
+  // The chart.
+  h += "<section>\n<h2>" + HtmlEscape(w.chart) + "</h2>\n";
+  h += "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>" +
+       HtmlEscape(w.legend_circulation) +
+       "</span><span><span class=\"swatch\" style=\"background:#7cc59a\"></span>" +
+       HtmlEscape(w.legend_reserve) +
+       "</span><span><span class=\"swatch\" style=\"background:#1d5e3a\"></span>" +
+       HtmlEscape(w.legend_fund) + "</span></p>\n";
+  h += Chart(in, w, f);
+  h += "</section>\n";
 
-  h += "<h2>Month by month</h2>\n<table>\n<thead><tr><th>Month</th><th>Conversions</th>"
-       "<th>Euros in</th><th>Units issued</th><th>Bonus paid</th><th>Reconversions</th>"
-       "<th>Units withdrawn</th><th>Fees earned</th></tr></thead>\n<tbody>\n";
-  for (const MonthFigures& f : in.months) {
-    int64_t bonus = 0;
-    std::string detail;
-    for (const auto& [name, cents] : f.bonus_by_programme) {
-      bonus += cents;
-      detail += (detail.empty() ? "" : ", ") + name + " " + m.Euros(cents);
-    }
-    h += "<tr><td>" + HtmlEscape(MonthName(f.month)) + "</td><td>" + std::to_string(f.conversions) +
-         "</td><td>" + HtmlEscape(m.Euros(f.conversion_euros)) + "</td><td>" +
-         HtmlEscape(m.Units(f.units_converted)) + "</td><td title=\"" + HtmlEscape(detail) + "\">" +
-         HtmlEscape(m.Euros(bonus)) + "</td><td>" + std::to_string(f.reconversions) + "</td><td>" +
-         HtmlEscape(m.Units(f.units_reconverted)) + "</td><td>" + HtmlEscape(m.Euros(f.fees)) +
-         "</td></tr>\n";
+  // Euros in.
+  h += "<section>\n<h2>" + HtmlEscape(w.euros_in) + "</h2>\n";
+  h += MonthTable(in, w, f,
+                  {w.month, w.conversions, w.conversion_euros, w.note_sales, w.note_sale_euros,
+                   w.total_in, w.units_issued},
+                  [&](const MonthFigures& m) -> std::vector<std::string> {
+                    return {f.Count(m.conversions), f.Euros(m.conversion_euros),
+                            f.Count(m.note_sales),  f.Euros(m.note_sale_euros),
+                            f.Euros(m.euros_in()),  f.Units(m.units_converted)};
+                  });
+  h += "</section>\n";
+
+  // Units out.
+  h += "<section>\n<h2>" + HtmlEscape(w.units_out) + "</h2>\n";
+  h += MonthTable(in, w, f,
+                  {w.month, w.reconversions, w.units_reconverted, w.note_redemptions,
+                   w.units_redeemed, w.total_out, w.owed_to_merchants, w.paid_out},
+                  [&](const MonthFigures& m) -> std::vector<std::string> {
+                    return {f.Count(m.reconversions),    f.Units(m.units_reconverted),
+                            f.Count(m.note_redemptions), f.Units(m.units_redeemed),
+                            f.Units(m.units_out()),      f.Euros(m.owed_to_merchants),
+                            f.Euros(m.paid_out)};
+                  });
+  h += "</section>\n";
+
+  // Income by source.
+  h += "<section>\n<h2>" + HtmlEscape(w.income) + "</h2>\n";
+  h += MonthTable(
+      in, w, f,
+      {w.month, w.membership_fees, w.reconversion_fees, w.bank_interest, w.bank_fees, w.net_income},
+      [&](const MonthFigures& m) -> std::vector<std::string> {
+        return {f.Euros(m.income.membership_fees), f.Euros(m.income.reconversion_fees),
+                f.Euros(m.income.bank_interest), f.Euros(-m.income.bank_fees),
+                f.Euros(m.income.net())};
+      });
+  h += "</section>\n";
+
+  // Bonus and sponsor funds, per programme: a row per programme and month where money moved,
+  // then the programme's period.
+  h += "<section>\n<h2>" + HtmlEscape(w.programmes) + "</h2>\n";
+  std::map<std::string, std::map<uint32_t, std::pair<int64_t, int64_t>>> by_programme;
+  for (const MonthFigures& m : fig.months) {
+    for (const auto& [name, cents] : m.bonus_by_programme)
+      by_programme[name][m.month].first += cents;
+    for (const auto& [name, cents] : m.funds_by_programme)
+      by_programme[name][m.month].second += cents;
   }
-  h += "</tbody>\n</table>\n";
-
-  // The bonus per programme, in full (the table above sums them).
-  std::map<std::string, std::map<uint32_t, int64_t>> by_programme;
-  for (const MonthFigures& f : in.months)
-    for (const auto& [name, cents] : f.bonus_by_programme) by_programme[name][f.month] += cents;
-  if (!by_programme.empty()) {
-    h += "<h2>Bonus paid, by programme</h2>\n<table>\n<thead><tr><th>Programme</th>"
-         "<th>Month</th><th>Bonus paid</th></tr></thead>\n<tbody>\n";
-    for (const auto& [name, months] : by_programme)
-      for (const auto& [month, cents] : months)
-        h += "<tr><td>" + HtmlEscape(name) + "</td><td>" + HtmlEscape(MonthName(month)) +
-             "</td><td>" + HtmlEscape(m.Euros(cents)) + "</td></tr>\n";
+  if (by_programme.empty()) {
+    h += "<p>" + HtmlEscape(w.no_programme) + "</p>\n";
+  } else {
+    h += "<table>\n" + Head({w.programme, w.month, w.bonus_paid, w.funds_received}) + "<tbody>\n";
+    for (const auto& [name, months] : by_programme) {
+      int64_t bonus = 0, funds = 0;
+      for (const auto& [month, v] : months) {
+        h += "<tr><td>" + HtmlEscape(name) + "</td><td>" + HtmlEscape(f.Month(month)) +
+             "</td><td>" + HtmlEscape(f.Euros(v.first)) + "</td><td>" +
+             HtmlEscape(f.Euros(v.second)) + "</td></tr>\n";
+        bonus += v.first;
+        funds += v.second;
+      }
+      h += "<tr class=\"total\"><td>" + HtmlEscape(name) + "</td><td>" + HtmlEscape(w.period) +
+           "</td><td>" + HtmlEscape(f.Euros(bonus)) + "</td><td>" + HtmlEscape(f.Euros(funds)) +
+           "</td></tr>\n";
+    }
     h += "</tbody>\n</table>\n";
   }
+  h += "</section>\n";
+
+  // Members, merchants and municipalities.
+  h += "<section>\n<h2>" + HtmlEscape(w.people) + "</h2>\n<table class=\"months\">\n" +
+       Head({w.month, w.group, w.active, w.opened, w.lapsed, w.at_end}) + "<tbody>\n";
+  auto people_rows = [&](const MonthFigures& m, const std::string& label, bool total) {
+    for (size_t g = 0; g < kReportGroups; ++g) {
+      const PeopleFigures& p = m.people[g];
+      h += Cells(
+          g == 0 ? label : std::string(),
+          {w.groups[g], f.Count(p.active), f.Count(p.opened), f.Count(p.lapsed), f.Count(p.at_end)},
+          total);
+    }
+  };
+  for (const MonthFigures& m : fig.months) people_rows(m, f.Month(m.month), false);
+  people_rows(fig.period, w.period, true);
+  h += "</tbody>\n</table>\n<p class=\"note\">" + HtmlEscape(w.people_note) + "</p>\n</section>\n";
+
+  // Payments.
+  h += "<section>\n<h2>" + HtmlEscape(w.payments) + "</h2>\n";
+  h += MonthTable(in, w, f, {w.month, w.payment_count, w.volume, w.circulation_end, w.velocity},
+                  [&](const MonthFigures& m) -> std::vector<std::string> {
+                    return {f.Count(m.payments), f.Units(m.payment_volume),
+                            f.Units(m.circulation_end), f.Number(m.velocity_hundredths, 2)};
+                  });
+  h += "<p class=\"note\">" + HtmlEscape(w.payments_note) + "</p>\n</section>\n";
+
   h += "</body>\n</html>\n";
   return h;
 }

@@ -1,29 +1,33 @@
 // The general assembly's report: one self-contained HTML page (inline CSS and SVG, no script, no
-// external file) that reads on screen and prints on A4.
+// external file) that reads on screen and prints on A4, in French (the default) or English.
 #ifndef LIARD_WALLET_CLI_REPORT_HTML_H_
 #define LIARD_WALLET_CLI_REPORT_HTML_H_
 
 #include <string>
-#include <vector>
+#include <string_view>
 
-#include "ledger/audit.h"
 #include "ledger/money.h"
-#include "wallet-cli/format.h"
+#include "ledger/report.h"
 
 namespace liard::wallet {
 
+enum class ReportLang { kFr, kEn };
+// "fr" or "en"; false for anything else.
+bool ParseReportLang(std::string_view text, ReportLang* out);
+
 struct ReportInput {
+  ReportLang lang = ReportLang::kFr;
   std::string currency_name;  // "la Roue"
+  std::string currency_code;  // "ROUE"
+  int decimals = 2;           // of the units
   std::string ledger_id_hex;
-  uint64_t sequence = 0;             // the journal entry the report stops at
-  int64_t time_ms = 0;               // its time
-  std::string generated_at;          // "2026-11-26 10:02 UTC"
-  bool verified = false;             // every entry was replayed and matched the node's checkpoint
-  std::string verification;          // a sentence saying what was checked
-  ReserveReport reserves;            // now
-  std::vector<MonthFigures> months;  // oldest first
-  std::vector<ReserveSample> samples;
-  Money money;
+  uint64_t sequence = 0;     // the journal entry the report stops at
+  int64_t time_ms = 0;       // its time
+  int64_t generated_ms = 0;  // when the report was made
+  bool verified = false;     // every entry was replayed and matched the node's checkpoint
+  std::string failure;       // what disagreed, when not verified
+  ReserveReport reserves;    // now
+  ReportFigures figures;
 };
 
 std::string RenderReportHtml(const ReportInput& in);

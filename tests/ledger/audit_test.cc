@@ -1,11 +1,11 @@
-// Audit: the general assembly's figures with la Roue's numbers, the postings CSV and the bank
-// reconciliation (the FEC: fec_test.cc).
+// Audit: the postings CSV and the bank reconciliation (the general assembly's figures:
+// report_test.cc; the FEC: fec_test.cc).
 #include <catch2/catch.hpp>
 
 #include <sstream>
 
 #include "ledger/audit.h"
-#include "tests/ledger/fixture.h"
+#include "tests/ledger/applied_journal.h"
 
 namespace liard {
 namespace {
@@ -16,45 +16,13 @@ using testing::Member;
 constexpr int64_t kNov = 1'793'491'200'000;  // 2026-11-01T00:00:00Z
 constexpr int64_t kDay = 86'400'000;
 
-// Applies operations one by one, keeping what each did, as an auditor's replay yields them.
-struct Book {
-  Fixture f{{Member{"alice", AccountKind::kResident, 0}, Member{"shop", AccountKind::kMerchant, 0}},
+// La Roue's ledger, applied entry by entry.
+struct Book : testing::AppliedJournal {
+  Book()
+      : AppliedJournal(Fixture{
+            {Member{"alice", AccountKind::kResident, 0}, Member{"shop", AccountKind::kMerchant, 0}},
             0,
-            [](Genesis* g) {
-              Programme p;
-              p.name = "agglo";
-              p.sponsor = "Grand Avignon";
-              p.ratio_num = 12;
-              p.ratio_den = 10;
-              p.opening_budget = 10'000;
-              g->rules.programmes = {p};
-              g->rules.reconversion = {5, 100, 1};
-            }};
-  struct Done {
-    uint64_t sequence;
-    int64_t time_ms;
-    Hash id;
-    Operation op;
-    Delta delta;
-    Totals totals;
-  };
-  std::vector<Done> done;
-
-  void Apply(const Operation& op, int64_t time_ms) {
-    SignedOperation so;
-    REQUIRE(codec::DecodeEnvelope(f.Sign(op), &so).ok());
-    VerifiedOperation v;
-    REQUIRE(f.ledger().Preflight(std::move(so), &v).ok());
-    Delta d;
-    Status s = f.ledger().Apply(f.state(), v, ApplyContext{time_ms}, &d);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-    f.state().Commit(d);
-    done.push_back({done.size() + 1, time_ms, v.id(), op, std::move(d), f.state().totals()});
-  }
-  AppliedEntry Entry(const Done& d) const {
-    return AppliedEntry{d.sequence, d.time_ms, d.id, &d.op, &d.delta};
-  }
+            testing::AgglomerationRules}) {}
 };
 
 Book LaRoue() {
@@ -69,54 +37,6 @@ Book LaRoue() {
   b.Apply(b.f.MakeOp("association", Payout{Fixture::Id("shop"), Amount(950), "VIR-77"}),
           kNov + 33 * kDay);
   return b;
-}
-
-TEST_CASE("the report's monthly figures follow la Roue's worked numbers",
-          "[ledger][audit][report]") {
-  Book b = LaRoue();
-  ReportBuilder r;
-  r.NameProgramme(ProgrammeId("agglo"), "agglo");
-  for (const auto& d : b.done) r.Add(b.Entry(d), d.totals);
-  REQUIRE(r.months().size() == 2);
-  const MonthFigures& nov = r.months().at(202611);
-  CHECK(nov.conversions == 1);
-  CHECK(nov.conversion_euros == 1'000);
-  CHECK(nov.units_converted == 1'200);
-  CHECK(nov.bonus_by_programme.at("agglo") == 200);  // 2.00 € from the sponsor's budget
-  CHECK(nov.payments == 1);
-  CHECK(nov.units_paid == 1'200);
-  CHECK(nov.fees == 0);
-  const MonthFigures& dec = r.months().at(202612);
-  CHECK(dec.reconversions == 1);
-  CHECK(dec.units_reconverted == 1'000);
-  CHECK(dec.fees == 50);  // 5 % of 10.00
-  const auto samples = r.samples();
-  REQUIRE(samples.size() == 5);
-  CHECK(samples[0].circulation == 1'200);
-  CHECK(samples[0].reserve == 1'200);  // 10.00 at the office and 2.00 in the fund
-  CHECK(samples[0].fund == 200);
-  CHECK(samples.back().circulation == 200);
-  CHECK(samples.back().reserve == 200);
-  CHECK(samples.back().fund == 200);  // the office's cash was banked
-}
-
-TEST_CASE("the chart keeps a bounded number of points, the first and the last among them",
-          "[ledger][audit][report]") {
-  Book b;
-  b.Apply(b.f.MakeOp("office", Conversion{Fixture::Id("alice"), Amount(100'000), ""}), kNov);
-  ReportBuilder r;
-  const Book::Done& d = b.done[0];
-  for (uint64_t i = 1; i <= 10'007; ++i) {
-    AppliedEntry e = b.Entry(d);
-    e.sequence = i;
-    r.Add(e, d.totals);
-  }
-  const auto samples = r.samples();
-  CHECK(samples.size() <= 2 * ReportBuilder::kMaxSamples);
-  CHECK(samples.size() >= ReportBuilder::kMaxSamples / 2);
-  CHECK(samples.front().sequence == 1);
-  CHECK(samples.back().sequence == 10'007);
-  for (size_t i = 1; i < samples.size(); ++i) CHECK(samples[i].sequence > samples[i - 1].sequence);
 }
 
 TEST_CASE("the postings CSV has one line per posting and every entry balances per book",
