@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "ledger/money.h"
+#include "tests/ledger/applied_journal.h"
 #include "tests/ledger/fec_checker.h"
 #include "tests/ledger/fixture.h"
 
@@ -24,52 +25,31 @@ constexpr int64_t k2027 = 1'798'761'600'000;  // 2027-01-01T00:00:00Z
 FecPeriod Between(int64_t from, int64_t to) { return {FecDayOf(from), FecDayOf(to) - 1}; }
 
 // A la Roue ledger founded on 2 January 2025 and what each accepted operation did.
-struct Journal {
-  Fixture f{
-      {Member{"alice", AccountKind::kResident, 100'00},
-       Member{"bob", AccountKind::kResident, 50'00}, Member{"shop", AccountKind::kMerchant, 0}},
-      20'00,  // the opening fund beyond its circulation
-      [](Genesis* g) {
-        g->created_at_ms = k2025 + kDay + 9 * 3'600'000;
-        Programme p;
-        p.name = "agglo";
-        p.sponsor = "Grand Avignon";
-        p.ratio_num = 12;
-        p.ratio_den = 10;
-        p.opening_budget = 100'00;
-        g->rules.programmes = {p};
-        g->rules.reconversion = {5, 100, 1};
-        for (auto& a : g->accounts) {
-          if (a.name == "alice") a.name = "Alice Martin";
-          if (a.name == "bob") a.name = "Bob Durand";
-          if (a.name == "shop") a.name = "Boulangerie du Rhône";
-          if (a.name == "office") a.name = "Comptoir de la Gare";
-        }
-      }};
+struct Journal : testing::AppliedJournal {
   Delta genesis_delta;
-  struct Done {
-    uint64_t sequence;
-    int64_t time_ms;
-    Hash id;
-    Operation op;
-    Delta delta;
-    Totals totals;
-  };
-  std::vector<Done> done;
 
-  Journal() {
+  Journal()
+      : AppliedJournal(Fixture{{Member{"alice", AccountKind::kResident, 100'00},
+                                Member{"bob", AccountKind::kResident, 50'00},
+                                Member{"shop", AccountKind::kMerchant, 0}},
+                               20'00,  // the opening fund beyond its circulation
+                               [](Genesis* g) {
+                                 g->created_at_ms = k2025 + kDay + 9 * 3'600'000;
+                                 testing::AgglomerationRules(g);  // 100,00 € budget, 5 % fee
+                                 for (auto& a : g->accounts) {
+                                   if (a.name == "alice") a.name = "Alice Martin";
+                                   if (a.name == "bob") a.name = "Bob Durand";
+                                   if (a.name == "shop") a.name = "Boulangerie du Rhône";
+                                   if (a.name == "office") a.name = "Comptoir de la Gare";
+                                 }
+                               }}) {
     MemoryState empty(StateDigestRuleOf(f.genesis()));
     REQUIRE(f.ledger().GenesisDelta(empty, &genesis_delta).ok());
     for (const char* key : {"alice", "bob", "shop", "office", "association", "chloe"})
       f.Remember(key);  // the names above are people's, the keys are the test's
   }
   void Apply(std::string_view actor, Payload payload, int64_t time_ms) {
-    Done d{done.size() + 1, time_ms, {}, f.MakeOp(actor, std::move(payload)), {}, {}};
-    Status s = f.SubmitEnvelope(f.Sign(d.op), time_ms, &d.delta, &d.id);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-    d.totals = f.state().totals();
-    done.push_back(std::move(d));
+    AppliedJournal::Apply(f.MakeOp(actor, std::move(payload)), time_ms);
   }
   testing::Reserves Now() {
     const ReserveReport r =
@@ -79,8 +59,7 @@ struct Journal {
   }
   std::string Export(FecPeriod period) const {
     FecWriter w(f.genesis(), genesis_delta, FecConfig::Defaults(), period);
-    for (const auto& d : done)
-      w.Add(AppliedEntry{d.sequence, d.time_ms, d.id, &d.op, &d.delta}, d.totals);
+    for (const auto& d : done) w.Add(Entry(d), d.totals);
     std::string text;
     Status s = w.Finish(&text);
     INFO(s.ToString());
