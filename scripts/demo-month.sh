@@ -27,7 +27,7 @@ addr() { "$liard" key export "$1" --address; }
 run() { "$liard" "$@" --yes >/dev/null; }
 
 shop=$(addr shop)
-year=$(date -u +%Y)
+next_year=$(($(date -u +%Y) + 1))
 # Six residents join at the office, 10,00 € of membership fee each, and convert with the bonus.
 names=("Chloé Petit" "David Roux" "Emma Blanc" "Farid Benali" "Gaëlle Morel" "Hugo Faure")
 euros=(20 30 40 25 50 35)
@@ -35,7 +35,7 @@ for i in "${!names[@]}"; do
   key="resident-$((i + 1))"
   "$liard" key show "$key" >/dev/null 2>&1 || "$liard" key new "$key" >/dev/null
   run --key office account open "$(addr "$key")" --name "${names[$i]}" \
-    --member-until "$year-12-31" --fee 10
+    --member-until "$next_year-12-31" --fee 10
   run --key office convert --member "$(addr "$key")" --eur "${euros[$i]}" --programme demo-bonus
 done
 run --key office convert --member "$(addr alice)" --eur 30 --programme demo-bonus
