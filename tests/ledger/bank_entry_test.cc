@@ -10,13 +10,6 @@
 namespace liard {
 namespace {
 
-#define REQUIRE_OK(expr)      \
-  do {                        \
-    Status status_ = (expr);  \
-    INFO(status_.ToString()); \
-    REQUIRE(status_.ok());    \
-  } while (0)
-
 using testing::Fixture;
 using testing::Member;
 

@@ -16,6 +16,14 @@
 #include "ledger/memory_state.h"
 #include "proto/codec.h"
 
+// Shows the refusal's code and message when an operation that should pass does not.
+#define REQUIRE_OK(expr)      \
+  do {                        \
+    Status status_ = (expr);  \
+    INFO(status_.ToString()); \
+    REQUIRE(status_.ok());    \
+  } while (0)
+
 namespace liard::testing {
 
 // The seed of a property test: LIARD_TEST_SEED when set (to replay a failure), else random.

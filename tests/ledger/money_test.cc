@@ -8,14 +8,6 @@
 namespace liard {
 namespace {
 
-// Shows the refusal's code and message when an operation that should pass does not.
-#define REQUIRE_OK(expr)      \
-  do {                        \
-    Status status_ = (expr);  \
-    INFO(status_.ToString()); \
-    REQUIRE(status_.ok());    \
-  } while (0)
-
 using testing::Fixture;
 using testing::Member;
 
