@@ -42,20 +42,8 @@ class AuditWorld : public WalletWorld {
     return r.out;
   }
 
-  // A month of a small currency: conversions with the bonus, payments, a reconversion, the
-  // office's cash banked, a merchant paid.
-  void Activity() {
-    Ok({"--key", "office", "convert", "--member", Address("alice"), "--eur", "10,00", "--programme",
-        "demo-bonus", "--yes"});
-    Ok({"--key", "office", "convert", "--member", Address("bob"), "--eur", "25,00", "--yes"});
-    Ok({"--key", "alice", "pay", Address("shop"), "12,50", "--memo", "pain", "--yes"});
-    Ok({"--key", "bob", "pay", Address("shop"), "20,00", "--yes"});
-    Ok({"--key", "shop", "reconvert", "30,00", "--yes"});
-    Ok({"--key", "association", "deposit", "--office", Address("office"), "--eur", "35,00", "--ref",
-        "REM-0001", "--yes"});
-    Ok({"--key", "association", "payout", "--merchant", Address("shop"), "--eur", "28,50", "--ref",
-        "VIR-0077", "--yes"});
-  }
+  // A month of a small currency (WalletWorld::SmallMonth).
+  void Activity() const { SmallMonth(); }
 };
 
 // A date of the statement: "2026-11-26", or the French "26/11/2026", `days` from today (UTC).

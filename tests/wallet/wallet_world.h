@@ -89,6 +89,22 @@ class WalletWorld {
     REQUIRE(r.exit_code == 0);
   }
 
+  // A month of a small currency, as tests/data/bank's statements show it: conversions (one with
+  // the bonus), payments, a reconversion, the office's cash banked (REM-0001), the merchant paid
+  // (VIR-0077).
+  void SmallMonth() const {
+    Ok({"--key", "office", "convert", "--member", Address("alice"), "--eur", "10,00", "--programme",
+        "demo-bonus", "--yes"});
+    Ok({"--key", "office", "convert", "--member", Address("bob"), "--eur", "25,00", "--yes"});
+    Ok({"--key", "alice", "pay", Address("shop"), "12,50", "--memo", "pain", "--yes"});
+    Ok({"--key", "bob", "pay", Address("shop"), "20,00", "--yes"});
+    Ok({"--key", "shop", "reconvert", "30,00", "--yes"});
+    Ok({"--key", "association", "deposit", "--office", Address("office"), "--eur", "35,00", "--ref",
+        "REM-0001", "--yes"});
+    Ok({"--key", "association", "payout", "--merchant", Address("shop"), "--eur", "28,50", "--ref",
+        "VIR-0077", "--yes"});
+  }
+
   std::string SeedFile(const std::string& name) const {
     if (!seeds_.empty()) return seeds_ + "/" + name + ".seed";
     return data_ + "/demo-keys/" + name + ".seed";
