@@ -381,16 +381,6 @@ CliStatus ExportJournal(Session& session, const AuditArgs& a) {
   return CliStatus::Ok();
 }
 
-// Names for the FEC's auxiliary accounts and the report's programmes, from the replayed state.
-std::map<Bytes<32>, std::string> OwnerLabels(const Replay& r, const Genesis& g) {
-  std::map<Bytes<32>, std::string> labels;
-  for (const auto& [id, acc] : r.state().accounts()) labels[id] = acc.name;
-  for (const auto& p : g.rules.programmes) labels[ProgrammeId(p.name)] = p.name;
-  for (const auto& p : r.state().governance().rules.programmes)
-    labels[ProgrammeId(p.name)] = p.name;
-  return labels;
-}
-
 // The FEC's chart, journals and SIREN from --fec-config (docs/wallet.md): [accounts] and
 // [journals] by role name; the slot names of before issue 17 are refused with their new name.
 CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* siren) {
