@@ -241,3 +241,35 @@ std::string FormatAmount(Amount amount, int decimals, std::string_view code, cha
 std::string FormatEuros(int64_t cents) { return FormatAmount(Amount(cents), 2, "EUR"); }
 
 }  // namespace liard
+
+namespace liard {
+
+std::string FormatGrouped(Amount amount, int decimals, char separator, std::string_view group) {
+  const int64_t minor = amount.minor();
+  // The magnitude as an unsigned number, so that INT64_MIN has one too.
+  const uint64_t magnitude =
+      minor < 0 ? static_cast<uint64_t>(-(minor + 1)) + 1 : static_cast<uint64_t>(minor);
+  std::string digits = std::to_string(magnitude);
+  const size_t places = decimals > 0 ? static_cast<size_t>(decimals) : 0;
+  if (digits.size() <= places) digits.insert(0, places + 1 - digits.size(), '0');
+  const size_t int_digits = digits.size() - places;
+  std::string out = minor < 0 ? "-" : "";
+  for (size_t i = 0; i < int_digits; ++i) {
+    if (i > 0 && (int_digits - i) % 3 == 0) out += group;
+    out += digits[i];
+  }
+  if (places > 0) {
+    out += separator;
+    out += digits.substr(int_digits);
+  }
+  return out;
+}
+
+std::string FormatFrench(Amount amount, int decimals, std::string_view unit,
+                         std::string_view group) {
+  std::string out = FormatGrouped(amount, decimals, ',', group);
+  if (!unit.empty()) out += "\u00A0" + std::string(unit);
+  return out;
+}
+
+}  // namespace liard

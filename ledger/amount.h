@@ -59,6 +59,15 @@ class Amount {
 std::string FormatAmount(Amount amount, int decimals, std::string_view code = "",
                          char separator = '.');
 
+// With the integer part grouped by thousands: (214001, 2, ',', "\u202F") -> "2\u202F140,01";
+// (-123456789, 2, '.', ",") -> "-1,234,567.89". No unit.
+std::string FormatGrouped(Amount amount, int decimals, char separator, std::string_view group);
+
+// The French way: grouped by a narrow no-break space (U+202F, or `group`), a decimal comma, and
+// the unit after a no-break space (U+00A0): "2 140,01 €", "12,50 ROUE". `unit` empty: none.
+std::string FormatFrench(Amount amount, int decimals, std::string_view unit,
+                         std::string_view group = "\u202F");
+
 // Euro cents as the ledger's messages write them: 1250 -> "12.50 EUR".
 std::string FormatEuros(int64_t cents);
 

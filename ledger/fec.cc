@@ -184,14 +184,9 @@ std::string FrenchDate(int64_t day) {
 }
 
 std::string FrenchAmount(int64_t minor, int decimals, std::string_view unit) {
-  const std::string plain = FormatAmount(Amount(minor < 0 ? -minor : minor), decimals, "", ',');
-  const size_t comma = plain.find(',');
-  const size_t int_digits = comma == std::string::npos ? plain.size() : comma;
-  std::string out = minor < 0 ? "-" : "";
-  for (size_t i = 0; i < plain.size(); ++i) {
-    if (i > 0 && i < int_digits && (int_digits - i) % 3 == 0) out += "\u00A0";
-    out += plain[i];
-  }
+  // Latin-9 has no U+202F: the FEC groups with a no-break space, and a plain space before the
+  // unit as its labels always had.
+  std::string out = FormatGrouped(Amount(minor), decimals, ',', "\u00A0");
   if (!unit.empty()) out += " " + std::string(unit);
   return out;
 }

@@ -56,6 +56,8 @@ struct Genesis {
   // Version 2: the Ed25519 key that signs the node's checkpoints, vouched for by the ledger id
   // (a change is a board decision). Version 1: none.
   std::optional<PublicKey> node_key;
+  // Version 4 on: the IANA time zone of the currency ("Europe/Paris"); empty before (UTC).
+  std::string time_zone;
 };
 
 // Which state digest a ledger's journal uses: 1 (sum of SHA-256 values mod 2^256) for version 1

@@ -74,6 +74,8 @@ struct Rules {
   ReconversionRules reconversion;
   std::vector<Programme> programmes;
   std::vector<KindLimits> limits;  // at most one per kind
+  // The programme a wallet names in a conversion unless told otherwise; empty: none.
+  std::string default_programme;
 
   // The limits of `kind` (limits.h checks them), or null when the rules set none.
   const KindLimits* LimitsFor(AccountKind kind) const;

@@ -100,12 +100,14 @@ Status DecodeRules(const pb::Rules& r, Rules* out) {
     x.balance_ceiling = l.balance_ceiling();
     rules.limits.push_back(x);
   }
+  rules.default_programme = r.default_programme();
   *out = std::move(rules);
   return Status::Ok();
 }
 
 void EncodeRules(const Rules& rules, pb::Rules* r) {
   r->set_backing_num(rules.backing_num);
+  if (!rules.default_programme.empty()) r->set_default_programme(rules.default_programme);
   r->set_backing_den(rules.backing_den);
   r->mutable_conversion()->set_min_euros(rules.conversion.min_euros);
   r->mutable_conversion()->set_max_euros(rules.conversion.max_euros);
@@ -604,6 +606,7 @@ Status DecodeGenesis(std::string_view bytes, Genesis* out) {
     if (!s.ok()) return s;
     g.node_key = node_key;
   }
+  g.time_zone = m.time_zone();
   s = DecodeRules(m.rules(), &g.rules);
   if (!s.ok()) return s;
   *out = std::move(g);
@@ -631,6 +634,7 @@ std::string EncodeGenesis(const Genesis& g) {
   m.set_opening_fund(g.opening_fund.minor());
   EncodeRules(g.rules, m.mutable_rules());
   if (g.node_key) m.set_node_key(std::string(g.node_key->view()));  // absent in version 1
+  if (!g.time_zone.empty()) m.set_time_zone(g.time_zone);           // version 4 on
   return m.SerializeAsString();
 }
 

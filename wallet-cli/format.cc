@@ -6,11 +6,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "ledger/amount.h"
+#include "ledger/civil_time.h"
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
 #include "ledger/text.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -33,10 +36,12 @@ char DecimalSeparatorFor(std::string_view lc_all, std::string_view lc_numeric,
 }
 
 char DecimalSeparatorFromEnv() {
+  if (French()) return ',';
   return DecimalSeparatorFor(EnvOrEmpty("LC_ALL"), EnvOrEmpty("LC_NUMERIC"), EnvOrEmpty("LANG"));
 }
 
 std::string Money::Units(int64_t minor) const {
+  if (French()) return FormatFrench(Amount(minor), decimals_, code_);
   return FormatAmount(Amount(minor), decimals_, code_, separator_);
 }
 
@@ -46,6 +51,7 @@ std::string Money::SignedUnits(int64_t minor) const {
 }
 
 std::string Money::Euros(int64_t cents) const {
+  if (French()) return FormatFrench(Amount(cents), 2, "€");
   return FormatAmount(Amount(cents), 2, "EUR", separator_);
 }
 
@@ -56,6 +62,7 @@ std::string Money::Plain(int64_t minor) const {
 std::string Money::PlainEuros(int64_t cents) { return FormatAmount(Amount(cents), 2, "", '.'); }
 
 std::string Money::Percent(uint32_t basis_points) const {
+  if (French()) return FormatAmount(Amount(basis_points), 2, "", ',') + "\u00A0%";
   return FormatAmount(Amount(basis_points), 2, "", separator_) + " %";
 }
 
@@ -83,7 +90,11 @@ std::string PartyInFull(std::string_view name, std::string_view kind, std::strin
   return out + SafeText(address) + ")";
 }
 
-static std::string FormatTime(int64_t unix_ms, const char* format, bool utc) {
+namespace {
+
+std::optional<TimeZone> g_display_zone;  // unset: the machine's local time
+
+std::string FormatTime(int64_t unix_ms, const char* format, bool utc) {
   time_t t = static_cast<time_t>(unix_ms / 1000);
   struct tm tm;
   if (utc) {
@@ -96,16 +107,60 @@ static std::string FormatTime(int64_t unix_ms, const char* format, bool utc) {
   return std::string(buf, n);
 }
 
-std::string LocalDateTime(int64_t unix_ms) {
-  return FormatTime(unix_ms, "%Y-%m-%d %H:%M:%S", false);
+std::string TwoDigits(int n) { return fmt::format("{:02d}", n); }
+
+// The display zone's civil time, or the machine's local time when none was set.
+CivilTime DisplayCivil(int64_t unix_ms) {
+  if (g_display_zone) return g_display_zone->Civil(unix_ms);
+  time_t t = static_cast<time_t>(unix_ms / 1000);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  CivilTime c;
+  c.year = tm.tm_year + 1900;
+  c.month = tm.tm_mon + 1;
+  c.day = tm.tm_mday;
+  c.hour = tm.tm_hour;
+  c.minute = tm.tm_min;
+  c.second = tm.tm_sec;
+  c.offset_minutes = static_cast<int>(tm.tm_gmtoff / 60);
+  return c;
 }
-std::string LocalTime(int64_t unix_ms) { return FormatTime(unix_ms, "%H:%M:%S", false); }
+
+}  // namespace
+
+void SetDisplayZone(std::string_view iana_name) {
+  if (iana_name.empty()) {
+    g_display_zone.reset();
+    return;
+  }
+  g_display_zone = TimeZone::Named(iana_name);
+}
+
+std::string DisplayZoneName() { return g_display_zone ? g_display_zone->name() : std::string(); }
+
+std::string DisplayDate(int64_t unix_ms) {
+  CivilTime c = DisplayCivil(unix_ms);
+  if (French()) return TwoDigits(c.day) + "/" + TwoDigits(c.month) + "/" + std::to_string(c.year);
+  return fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day);
+}
+
+std::string LocalDateTime(int64_t unix_ms) {
+  CivilTime c = DisplayCivil(unix_ms);
+  if (French()) return DisplayDate(unix_ms) + " " + TwoDigits(c.hour) + ":" + TwoDigits(c.minute);
+  return DisplayDate(unix_ms) + " " + TwoDigits(c.hour) + ":" + TwoDigits(c.minute) + ":" +
+         TwoDigits(c.second);
+}
+
+std::string LocalTime(int64_t unix_ms) {
+  CivilTime c = DisplayCivil(unix_ms);
+  return TwoDigits(c.hour) + ":" + TwoDigits(c.minute) + ":" + TwoDigits(c.second);
+}
+
 std::string UtcIso(int64_t unix_ms) { return FormatTime(unix_ms, "%Y-%m-%dT%H:%M:%SZ", true); }
 
 std::string UtcDate(int64_t unix_ms) { return FormatTime(unix_ms, "%Y-%m-%d", true); }
 
-bool ParseDateEnd(std::string_view t, int64_t* unix_ms) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+bool ParseDay(std::string_view t, int64_t* day) {
   auto num = [&](size_t at, size_t n, int* out) {
     *out = 0;
     for (size_t i = at; i < at + n; ++i) {
@@ -114,19 +169,29 @@ bool ParseDateEnd(std::string_view t, int64_t* unix_ms) {
     }
     return true;
   };
+  if (t.size() != 10) return false;
   int y, m, d;
-  if (!num(0, 4, &y) || !num(5, 2, &m) || !num(8, 2, &d)) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 1970 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1] + (m == 2 && leap)) return false;
-  // Days since 1970-01-01 (Howard Hinnant's days_from_civil), then the next day's start.
-  const int yy = y - (m <= 2);
-  const int era = yy / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  *unix_ms = (days + 1) * 86'400'000;
+  if (t[4] == '-' && t[7] == '-') {
+    if (!num(0, 4, &y) || !num(5, 2, &m) || !num(8, 2, &d)) return false;
+  } else if (t[2] == '/' && t[5] == '/') {
+    if (!num(0, 2, &d) || !num(3, 2, &m) || !num(6, 4, &y)) return false;
+  } else {
+    return false;
+  }
+  if (y < 1970 || !IsValidDate(y, m, d)) return false;
+  *day = DaysFromCivil(y, m, d);
+  return true;
+}
+
+int64_t StartOfDisplayDay(int64_t day) {
+  if (g_display_zone) return g_display_zone->StartOfDay(day);
+  return day * 86'400'000;
+}
+
+bool ParseDateEnd(std::string_view t, int64_t* unix_ms) {
+  int64_t day = 0;
+  if (!ParseDay(t, &day)) return false;
+  *unix_ms = StartOfDisplayDay(day + 1);
   return true;
 }
 

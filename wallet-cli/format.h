@@ -25,11 +25,12 @@ class Money {
   Money(std::string code, int decimals, char separator)
       : code_(std::move(code)), decimals_(decimals), separator_(separator) {}
 
-  // 1250 -> "12,50 ROUE" (French) or "12.50 ROUE".
+  // 1250 -> "12,50 ROUE" in French (thousands grouped by U+202F, the code after U+00A0:
+  // "2 140,01 ROUE"), "12.50 ROUE" in English.
   std::string Units(int64_t minor) const;
   // A signed amount, always with its sign: "+12,50 ROUE", "-3.00 ROUE".
   std::string SignedUnits(int64_t minor) const;
-  // Euro cents: "10,00 EUR".
+  // Euro cents: "10,00 €" in French, "10.00 EUR" in English.
   std::string Euros(int64_t cents) const;
   // Without a code, with '.' whatever the locale: what --json and URIs carry ("12.50").
   std::string Plain(int64_t minor) const;
@@ -60,7 +61,16 @@ std::string KindWord(int kind);
 // on another kind of account, or on another address, is seen. `kind` empty: left out.
 std::string PartyInFull(std::string_view name, std::string_view kind, std::string_view address);
 
-// Local time "2026-11-03 14:03:21" and "14:03:21" for a Unix time in ms.
+// The time zone dates are shown and typed in: the currency's (its genesis names it, e.g.
+// "Europe/Paris"; the session sets it). Empty, or a ledger that names none: the machine's local
+// time. An unknown name is ignored (the machine's local time).
+void SetDisplayZone(std::string_view iana_name);
+std::string DisplayZoneName();
+
+// The date "02/12/2026" in French, "2026-12-02" in English, in the display zone.
+std::string DisplayDate(int64_t unix_ms);
+// Date and time in the display zone: "02/12/2026 15:59" in French, "2026-12-02 15:59:03" in
+// English; and the time alone, "15:59:03".
 std::string LocalDateTime(int64_t unix_ms);
 std::string LocalTime(int64_t unix_ms);
 // UTC ISO 8601 "2026-11-03T13:03:21Z", for --json.
@@ -68,9 +78,13 @@ std::string UtcIso(int64_t unix_ms);
 // UTC date "2026-12-31".
 std::string UtcDate(int64_t unix_ms);
 
-// "2026-12-31" (a valid calendar date, years 1970 to 9999) -> the first millisecond of the
-// NEXT day, UTC: a membership "until 2026-12-31" runs through that whole day. False if not a
-// date.
+// A date as typed, "2026-12-31" or "31/12/2026" (years 1970 to 9999), as days since
+// 1970-01-01. False if not a valid date.
+bool ParseDay(std::string_view text, int64_t* day);
+// The instant day `day` begins in the display zone.
+int64_t StartOfDisplayDay(int64_t day);
+// A date as typed (ParseDay) -> the first millisecond of the NEXT day in the display zone: a
+// membership "until 31/12/2026" runs through that whole day. False if not a date.
 bool ParseDateEnd(std::string_view text, int64_t* unix_ms);
 // A proposal's lifetime as typed: "7d", "48h", "90m", or a date (its end, as above), from
 // `now_ms`. False if none of these.

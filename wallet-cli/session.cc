@@ -98,6 +98,9 @@ CliStatus Session::Connect() {
                             "use this node");
   money_ =
       Money(head_.currency_code(), static_cast<int>(head_.decimals()), DecimalSeparatorFromEnv());
+  // Dates are shown and typed in the currency's time zone (version 4 genesis documents name
+  // it); older ledgers: the machine's.
+  SetDisplayZone(genesis_.time_zone);
 
   KnownLedger known = RecallLedger(target_);
   const std::string id_hex = ToHex(ledger_id_);

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 
@@ -118,7 +119,7 @@ CliStatus Confirm(std::string_view question, bool yes, bool* accepted) {
     return CliStatus::Usage(
         "standard input is not a terminal, so nobody can confirm; add --yes to go ahead "
         "without asking");
-  std::cerr << SafeText(question, Newlines::kKeep) << " [y/N] " << std::flush;
+  std::cerr << SafeText(question, Newlines::kKeep) << " " << YesNoPrompt() << " " << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) return CliStatus::Usage("no answer was typed");
   for (char& c : answer) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

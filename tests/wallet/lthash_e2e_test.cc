@@ -73,7 +73,7 @@ class Version2World {
              {"LIARD_NODE", node_->target()},
              {"LIARD_PASSPHRASE", kPassphrase},
              {"LANG", "en_US.UTF-8"}};
-    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "NO_COLOR"};
     return RunProgram(LIARD_WALLET_PATH, args, o, Millis(30'000));
   }
   std::string Ok(const std::vector<std::string>& args) const {

@@ -64,7 +64,7 @@ class Version2Names {
              {"LIARD_NODE", node_->target()},
              {"LIARD_PASSPHRASE", kPassphrase},
              {"LANG", "en_US.UTF-8"}};
-    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "NO_COLOR"};
     return RunProgram(LIARD_WALLET_PATH, args, o, Millis(30'000));
   }
   std::string Address(const std::string& key) const {

@@ -380,7 +380,7 @@ TEST_CASE(
            {"LIARD_NODE", node.target()},
            {"LIARD_PASSPHRASE", kPassphrase},
            {"LANG", "en_US.UTF-8"}};
-  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "NO_COLOR"};
   auto liard = [&](const std::vector<std::string>& args) {
     return RunProgram(LIARD_WALLET_PATH, args, o, Millis(30'000));
   };

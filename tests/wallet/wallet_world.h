@@ -58,7 +58,7 @@ class WalletWorld {
              {"LIARD_NODE", node_->target()},
              {"LIARD_PASSPHRASE", kPassphrase},
              {"LANG", "en_US.UTF-8"}};
-    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LIARD_KEY", "NO_COLOR"};
+    o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "NO_COLOR"};
     return o;
   }
 
