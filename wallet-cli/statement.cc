@@ -640,7 +640,7 @@ std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
       "a bonus programme, record it with `{command}`; otherwise ask the bank who sent it "
       "and tell the board before recording anything",
       fmt::arg("command",
-               Command({"liard", "fund-programme", "NAME", "--eur", eur, "--ref", ref}));
+               Command({"liard", "fund-programme", "NAME", "--eur", eur, "--ref", ref})));
 }
 
 std::string AdviseLedgerMovement(const LedgerMovement& m) {
