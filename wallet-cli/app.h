@@ -32,6 +32,14 @@ void RegisterBatchCommands(CLI::App& app, Context& ctx);
 void RegisterBoardCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 
+// After a refusal (exit 1): when the selected key is not the key its account signs with now, or
+// is a key the wallet does not know the account of while another local key's account was
+// re-keyed to it, the sentence that says so and what to do next, as commands that work as
+// printed (`args`: the command line without the program's name, run again with the right
+// --key). Any other refusal comes back unchanged.
+[[nodiscard]] CliStatus ExplainKeyMismatch(Session& session, CliStatus refusal,
+                                           const std::vector<std::string>& args);
+
 // Parses and runs; returns the process exit code (docs/wallet.md). Errors go to stderr as
 // "liard: SENTENCE".
 int Run(int argc, char** argv);

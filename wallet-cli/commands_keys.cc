@@ -9,6 +9,7 @@
 
 #include "ledger/address.h"
 #include "wallet-cli/app.h"
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/terminal.h"
 
 namespace liard::wallet {
@@ -28,21 +29,25 @@ std::string AddressOrKey(const std::string& currency, const AccountId& id) {
 }
 
 CliStatus NewPassphrase(const std::string& name, SecretString* out) {
-  CliStatus s = ReadPassphrase("New passphrase for key '" + name + "': ", true, out);
+  CliStatus s =
+      ReadPassphrase(Tr("New passphrase for key '{name}': ", fmt::arg("name", name)), true, out);
   if (!s.ok()) return s;
   return CheckNewPassphrase(out->value(), name);
 }
 
 CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, KdfLimits limits,
-                  const char* verb) {
+                  bool imported) {
   KeyStore store = session.keystore();
   if (!IsValidKeyName(name))
-    return CliStatus::Usage("'" + name +
-                            "' is not a valid key name: use 1 to 64 letters, digits, '.', '_' or "
-                            "'-', not starting with '.'");
+    return CliStatus::Usage(
+        Tr("'{name}' is not a valid key name: use 1 to 64 letters, digits, "
+           "'.', '_' or '-', not starting with '.'",
+           fmt::arg("name", name)));
   if (std::ifstream(store.PathOf(name)).good())
-    return CliStatus::Usage("a key named '" + name + "' exists already (" + store.PathOf(name) +
-                            "); choose another name: liard never overwrites a key file");
+    return CliStatus::Usage(
+        Tr("a key named '{name}' exists already ({path}); choose another "
+           "name: liard never overwrites a key file",
+           fmt::arg("name", name), fmt::arg("path", store.PathOf(name))));
   SecretString passphrase;
   CliStatus s = NewPassphrase(name, &passphrase);
   if (!s.ok()) return s;
@@ -52,17 +57,22 @@ CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, K
   s = store.Write(name, file);
   if (!s.ok()) return s;
   std::string currency = CurrencyFor(session);
-  std::cout << "key '" << name << "' " << verb << " (" << store.PathOf(name) << ")\n";
-  if (!currency.empty())
-    std::cout << "address     " << EncodeAddress(currency, file.account) << "\n";
-  std::cout << "public key  " << ToHex(file.public_key) << "\n";
+  std::cout << (imported ? Tr("key '{name}' imported ({path})", fmt::arg("name", name),
+                              fmt::arg("path", store.PathOf(name)))
+                         : Tr("key '{name}' created ({path})", fmt::arg("name", name),
+                              fmt::arg("path", store.PathOf(name))))
+            << "\n";
+  std::vector<std::vector<std::string>> rows;
+  if (!currency.empty()) rows.push_back({_("address"), EncodeAddress(currency, file.account)});
+  rows.push_back({_("public key"), ToHex(file.public_key)});
+  std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
 CliStatus KeyNew(Session& session, const std::string& name, KdfLimits limits) {
   KeyPair pair = KeyPair::Generate();
   Seed seed = pair.seed();
-  CliStatus s = SaveNew(session, name, seed, limits, "created");
+  CliStatus s = SaveNew(session, name, seed, limits, /*imported=*/false);
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
@@ -72,22 +82,22 @@ CliStatus KeyImport(Session& session, const std::string& name, const std::string
   SecretString text;
   if (!seed_file.empty()) {
     std::ifstream f(seed_file, std::ios::binary);
-    if (!f) return CliStatus::Local("cannot read the seed file " + seed_file);
+    if (!f)
+      return CliStatus::Local(Tr("cannot read the seed file {file}", fmt::arg("file", seed_file)));
     std::stringstream ss;
     ss << f.rdbuf();
     *text.mutable_value() = ss.str();
   } else if (seed_hex) {
-    if (isatty(STDIN_FILENO)) std::cerr << "Seed (64 hex characters): " << std::flush;
+    if (isatty(STDIN_FILENO)) std::cerr << _("Seed (64 hex characters): ") << std::flush;
     std::getline(std::cin, *text.mutable_value());
   } else {
     return CliStatus::Usage(
-        "give the seed with --seed-file FILE, or --seed-hex and the hex on "
-        "standard input");
+        _("give the seed with --seed-file FILE, or --seed-hex and the hex on standard input"));
   }
   Seed seed;
   CliStatus s = ParseSeedHex(text.value(), &seed);
   if (!s.ok()) return s;
-  s = SaveNew(session, name, seed, limits, "imported");
+  s = SaveNew(session, name, seed, limits, /*imported=*/true);
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
@@ -99,13 +109,14 @@ CliStatus KeyList(Session& session, bool json) {
   std::string currency = names.empty() ? "" : CurrencyFor(session);
   nlohmann::ordered_json j = nlohmann::ordered_json::array();
   std::vector<std::vector<std::string>> rows = {
-      {"", "NAME", currency.empty() ? "PUBLIC KEY" : "ADDRESS"}};
+      {"", _("NAME"), currency.empty() ? _("PUBLIC KEY") : _("ADDRESS")}};
   for (const auto& name : names) {
     KeyFile f;
     s = session.keystore().Read(name, &f);
     bool selected = name == session.key_name();
     if (!s.ok()) {
-      rows.push_back({selected ? "*" : "", name, "(unreadable: " + s.message() + ")"});
+      rows.push_back({selected ? "*" : "", name,
+                      Tr("(unreadable: {reason})", fmt::arg("reason", s.message()))});
       continue;
     }
     rows.push_back({selected ? "*" : "", name, AddressOrKey(currency, f.account)});
@@ -120,9 +131,10 @@ CliStatus KeyList(Session& session, bool json) {
   if (json) {
     std::cout << j.dump(2) << "\n";
   } else if (names.empty()) {
-    std::cout << "no keys yet in " << session.keystore().dir()
-              << "; create one with 'liard key new NAME' or 'liard key import NAME --seed-file "
-                 "FILE'\n";
+    std::cout << Tr("no keys yet in {dir}; create one with 'liard key new NAME' or 'liard key "
+                    "import NAME --seed-file FILE'",
+                    fmt::arg("dir", session.keystore().dir()))
+              << "\n";
   } else {
     std::cout << RenderTable(rows);
   }
@@ -149,13 +161,15 @@ CliStatus KeyShow(Session& session, std::string name, bool json) {
     return CliStatus::Ok();
   }
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"name", name});
-  if (!currency.empty()) rows.push_back({"address", EncodeAddress(currency, f.account)});
-  rows.push_back({"public key", ToHex(f.public_key)});
-  if (f.account != f.public_key) rows.push_back({"account id", ToHex(f.account)});
-  rows.push_back({"file", session.keystore().PathOf(name)});
-  rows.push_back({"protection", f.kdf + ", " + std::to_string(f.memlimit >> 20) + " MiB, " +
-                                    std::to_string(f.opslimit) + " passes"});
+  rows.push_back({_("name"), name});
+  if (!currency.empty()) rows.push_back({_("address"), EncodeAddress(currency, f.account)});
+  rows.push_back({_("public key"), ToHex(f.public_key)});
+  if (f.account != f.public_key) rows.push_back({_("account id"), ToHex(f.account)});
+  rows.push_back({_("file"), session.keystore().PathOf(name)});
+  rows.push_back(
+      {_("protection"), TrP("{kdf}, {mib} MiB, {passes} pass", "{kdf}, {mib} MiB, {passes} passes",
+                            f.opslimit, fmt::arg("kdf", f.kdf), fmt::arg("mib", f.memlimit >> 20),
+                            fmt::arg("passes", f.opslimit))});
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
@@ -165,16 +179,17 @@ CliStatus KeyExport(Session& session, std::string name, bool address_only,
   if (name.empty()) name = session.key_name();
   if (!address_only && out_file.empty())
     return CliStatus::Usage(
-        "the secret seed is written only to a file: add --out FILE (created mode 0600, never "
-        "over an existing file); it is never printed");
+        _("the secret seed is written only to a file: add --out FILE (created mode 0600, never "
+          "over an existing file); it is never printed"));
   KeyFile f;
   CliStatus s = session.keystore().Read(name, &f);
   if (!s.ok()) return s;
   if (address_only) {
     std::string currency = CurrencyFor(session);
     if (currency.empty())
-      return CliStatus::Unreachable("the currency of the node at " + session.node_target() +
-                                    " is not known yet and the node cannot be reached");
+      return CliStatus::Unreachable(
+          Tr("the currency of the node at {node} is not known yet and the node cannot be reached",
+             fmt::arg("node", session.node_target())));
     std::cout << EncodeAddress(currency, f.account) << "\n";
     return CliStatus::Ok();
   }
@@ -182,10 +197,11 @@ CliStatus KeyExport(Session& session, std::string name, bool address_only,
   // environment holds, never takes a seed out of its encrypted file.
   SecretString passphrase;
   s = ReadPassphraseFromTerminal(
-      "Passphrase for key '" + name + "' (to export its secret seed): ",
-      "key export asks for the passphrase on a terminal, typed by a person (LIARD_PASSPHRASE is "
-      "not accepted for it); for scripted backups, copy the encrypted key file " +
-          session.keystore().PathOf(name) + " instead",
+      Tr("Passphrase for key '{name}' (to export its secret seed): ", fmt::arg("name", name)),
+      Tr("key export asks for the passphrase on a terminal, typed by a person (LIARD_PASSPHRASE "
+         "is not accepted for it); for scripted backups, copy the encrypted key file {path} "
+         "instead",
+         fmt::arg("path", session.keystore().PathOf(name))),
       &passphrase);
   if (!s.ok()) return s;
   Seed seed;
@@ -195,10 +211,14 @@ CliStatus KeyExport(Session& session, std::string name, bool address_only,
   sodium_memzero(seed.data.data(), seed.data.size());
   s = WriteFileAtomically(out_file, hex.value(), /*replace=*/false);
   if (!s.ok()) return s;
-  std::cerr << "liard: WARNING: " << out_file << " holds the secret seed of key '" << name
-            << "'. Anyone who reads it can spend from the account: keep it offline, then delete "
-               "it from this machine.\n";
-  std::cout << "seed of key '" << name << "' written to " << out_file << " (mode 0600)\n";
+  std::cerr << "liard: "
+            << Tr("WARNING: {file} holds the secret seed of key '{name}'. Anyone who reads it can "
+                  "spend from the account: keep it offline, then delete it from this machine.",
+                  fmt::arg("file", out_file), fmt::arg("name", name))
+            << "\n";
+  std::cout << Tr("seed of key '{name}' written to {file} (mode 0600)", fmt::arg("name", name),
+                  fmt::arg("file", out_file))
+            << "\n";
   return CliStatus::Ok();
 }
 
@@ -220,19 +240,145 @@ CliStatus KeySetAccount(Session& session, const std::string& name, const std::st
   f.account = id;
   s = session.keystore().Replace(name, f);
   if (!s.ok()) return s;
-  std::cout << "key '" << name << "' now signs for account " << ToHex(id) << "\n";
+  std::cout << Tr("key '{name}' now signs for account {account}", fmt::arg("name", name),
+                  fmt::arg("account", ToHex(id)))
+            << "\n";
   return CliStatus::Ok();
+}
+
+// A word as a POSIX shell reads it back: left bare when it holds only safe characters, else in
+// single quotes.
+std::string ShellWord(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789@%+=:,./_-") == std::string::npos)
+    return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The command line the user typed, run with key `key` instead: `liard --key KEY ARGS...` with
+// any --key of ARGS left out.
+std::string CommandWithKey(const std::string& key, const std::vector<std::string>& args) {
+  std::string out = "liard --key " + ShellWord(key);
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      for (; i < args.size(); ++i) out += " " + ShellWord(args[i]);
+      break;
+    }
+    if (args[i] == "--key") {
+      ++i;
+      continue;
+    }
+    if (args[i].rfind("--key=", 0) == 0) continue;
+    out += " " + ShellWord(args[i]);
+  }
+  return out;
+}
+
+// The local key whose public key is `key` and, when `account` is given, that signs for it; ""
+// when there is none.
+std::string LocalKeyFor(const KeyStore& store, std::string_view key, const AccountId* account) {
+  std::vector<std::string> names;
+  if (!store.List(&names).ok()) return "";
+  for (const auto& name : names) {
+    KeyFile f;
+    if (!store.Read(name, &f).ok() || f.public_key.view() != key) continue;
+    if (account == nullptr || f.account == *account) return name;
+  }
+  return "";
 }
 
 }  // namespace
 
+CliStatus ExplainKeyMismatch(Session& session, CliStatus refusal,
+                             const std::vector<std::string>& args) {
+  // Only what the node or the wallet refused because of the signing key or its account: never
+  // a refusal about something else (a payee, an amount), whatever the key's state.
+  const std::string& code = refusal.code_name();
+  if (!code.empty() && code != "WRONG_KEY" && code != "READ_REFUSED") return refusal;
+  const KeyStore store = session.keystore();
+  const std::string& name = session.key_name();
+  KeyFile f;
+  if (!store.Read(name, &f).ok() || !session.Connect().ok()) return refusal;
+  pb::AccountCard card;
+  bool found = false;
+  if (!session.CardOf(f.account, &card, &found).ok()) return refusal;
+  const std::string address = session.AddressOf(f.account);
+  if (found) {
+    if (card.key() == f.public_key.view()) return refusal;  // the key is right: another refusal
+    // The account signs with another key now (re-keyed): which one, and is it here?
+    const std::string account = Party(card.name(), address);
+    const std::string signing = LocalKeyFor(store, card.key(), &f.account);
+    if (!signing.empty())
+      return CliStatus::Refused(
+                 Tr("key '{key}' does not sign for {account} any more: the account was re-keyed "
+                    "and signs with key '{new_key}' now; run: {command}",
+                    fmt::arg("key", name), fmt::arg("account", account),
+                    fmt::arg("new_key", signing),
+                    fmt::arg("command", CommandWithKey(signing, args))))
+          .set_code_name(code);
+    const std::string unset = LocalKeyFor(store, card.key(), nullptr);
+    if (!unset.empty())
+      return CliStatus::Refused(
+                 Tr("key '{key}' does not sign for {account} any more: the account was re-keyed "
+                    "to key '{new_key}', which the wallet does not know as this account's yet; "
+                    "run: liard key set-account {new_key} {address} && {command}",
+                    fmt::arg("key", name), fmt::arg("account", account), fmt::arg("new_key", unset),
+                    fmt::arg("address", address), fmt::arg("command", CommandWithKey(unset, args))))
+          .set_code_name(code);
+    return CliStatus::Refused(
+               Tr("key '{key}' does not sign for {account} any more: the account was re-keyed to "
+                  "the public key {public_key}, which no key of this wallet has; import the new "
+                  "key and tell the wallet its account: liard key import NAME --seed-file FILE, "
+                  "then liard key set-account NAME {address}",
+                  fmt::arg("key", name), fmt::arg("account", account),
+                  fmt::arg("public_key", ToHex(std::string_view(card.key()))),
+                  fmt::arg("address", address)))
+        .set_code_name(code);
+  }
+  if (f.account != f.public_key) return refusal;
+  // A key whose own account does not exist: the new key of a re-keyed account, before `key
+  // set-account`? The accounts of the other local keys tell.
+  std::vector<std::string> names;
+  if (store.List(&names).ok()) {
+    for (const auto& other : names) {
+      KeyFile g;
+      if (other == name || !store.Read(other, &g).ok()) continue;
+      pb::AccountCard theirs;
+      bool exists = false;
+      if (!session.CardOf(g.account, &theirs, &exists).ok() || !exists ||
+          theirs.key() != f.public_key.view())
+        continue;
+      const std::string their_address = session.AddressOf(g.account);
+      return CliStatus::Refused(
+                 Tr("key '{key}' is the new key of {account} (re-keyed), but the wallet does not "
+                    "know it signs for that account yet; run: liard key set-account {key} "
+                    "{address} && {command}",
+                    fmt::arg("key", name), fmt::arg("account", Party(theirs.name(), their_address)),
+                    fmt::arg("address", their_address),
+                    fmt::arg("command", CommandWithKey(name, args))))
+          .set_code_name(code);
+    }
+  }
+  return CliStatus::Refused(
+             Tr("the account of key '{key}' ({address}) does not exist in this ledger; an "
+                "exchange office or the association opens accounts; if the board re-keyed your "
+                "account to this key, tell the wallet which account it is: liard key set-account "
+                "{key} YOUR-ADDRESS",
+                fmt::arg("key", name), fmt::arg("address", address)))
+      .set_code_name(code);
+}
+
+namespace {}  // namespace
+
 void RegisterKeyCommands(CLI::App& app, Context& ctx) {
-  CLI::App* key = app.add_subcommand("key", "create, list, show, export and import keys");
+  CLI::App* key = app.add_subcommand("key", _("create, list, show, export and import keys"));
   key->require_subcommand(1);
   key->footer(
-      "Key files live in $XDG_DATA_HOME/liard/keys (default ~/.local/share/liard/keys), one\n"
-      "NAME.key per key, mode 0600, the seed encrypted with your passphrase (Argon2id).\n"
-      "Scripts may give the passphrase in LIARD_PASSPHRASE (not for key export).");
+      _("Key files live in $XDG_DATA_HOME/liard/keys (default ~/.local/share/liard/keys), one\n"
+        "NAME.key per key, mode 0600, the seed encrypted with your passphrase (Argon2id).\n"
+        "Scripts may give the passphrase in LIARD_PASSPHRASE (not for key export)."));
 
   struct KeyArgs {
     std::string name, seed_file, account;
@@ -242,66 +388,66 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   };
   auto a = std::make_shared<KeyArgs>();
 
-  CLI::App* n = key->add_subcommand("new", "create a new key, protected by a passphrase");
-  n->add_option("NAME", a->name, "the key's name, e.g. alice")->required();
+  CLI::App* n = key->add_subcommand("new", _("create a new key, protected by a passphrase"));
+  n->add_option("NAME", a->name, _("the key's name, e.g. alice"))->required();
   auto* n_fast = n->add_flag("--fast", a->fast,
-                             "quicker passphrase hashing (Argon2id INTERACTIVE: 64 MiB, a tenth "
-                             "of a second), for a till unlocked all day; default MODERATE");
+                             _("quicker passphrase hashing (Argon2id INTERACTIVE: 64 MiB, a tenth "
+                               "of a second), for a till unlocked all day; default MODERATE"));
   n->add_flag("--strong", a->strong,
-              "Argon2id MODERATE (256 MiB, about a second): the default now, kept for scripts")
+              _("Argon2id MODERATE (256 MiB, about a second): the default now, kept for scripts"))
       ->excludes(n_fast);
-  n->footer("Example:\n  liard key new alice");
+  n->footer(_("Example:\n  liard key new alice"));
   ctx.On(n, [a](Session& s) { return KeyNew(s, a->name, a->limits()); });
 
-  CLI::App* l = key->add_subcommand("list", "list the keys (* marks the selected one)");
-  l->add_flag("--json", a->json, "print JSON");
-  l->footer("Example:\n  liard key list --json");
+  CLI::App* l = key->add_subcommand("list", _("list the keys (* marks the selected one)"));
+  l->add_flag("--json", a->json, _("print JSON"));
+  l->footer(_("Example:\n  liard key list --json"));
   ctx.On(l, [a](Session& s) { return KeyList(s, a->json); });
 
-  CLI::App* sh = key->add_subcommand("show", "show a key's address and public key");
-  sh->add_option("NAME", a->name, "the key (default: the selected key)");
-  sh->add_flag("--json", a->json, "print JSON");
-  sh->footer("Example:\n  liard key show alice");
+  CLI::App* sh = key->add_subcommand("show", _("show a key's address and public key"));
+  sh->add_option("NAME", a->name, _("the key (default: the selected key)"));
+  sh->add_flag("--json", a->json, _("print JSON"));
+  sh->footer(_("Example:\n  liard key show alice"));
   ctx.On(sh, [a](Session& s) { return KeyShow(s, a->name, a->json); });
 
   CLI::App* e = key->add_subcommand(
       "export",
-      "write a key's secret seed (64 hex characters) to a new file, after its passphrase typed "
-      "at the terminal; or print its address");
-  e->add_option("NAME", a->name, "the key (default: the selected key)");
+      _("write a key's secret seed (64 hex characters) to a new file, after its passphrase typed "
+        "at the terminal; or print its address"));
+  e->add_option("NAME", a->name, _("the key (default: the selected key)"));
   auto* e_out = e->add_option(
       "--out", a->out,
-      "the file to create for the seed (mode 0600; an existing file is never replaced)");
-  e->add_flag("--address", a->address, "print only the address (no passphrase needed)")
+      _("the file to create for the seed (mode 0600; an existing file is never replaced)"));
+  e->add_flag("--address", a->address, _("print only the address (no passphrase needed)"))
       ->excludes(e_out);
   e->footer(
-      "Examples:\n  liard key export alice --out /media/usb/alice.seed   # keep it offline\n"
-      "  liard key export alice --address\n"
-      "The passphrase must be typed at a terminal (LIARD_PASSPHRASE is not accepted): for\n"
-      "scripted backups copy the encrypted NAME.key file instead.");
+      _("Examples:\n  liard key export alice --out /media/usb/alice.seed   # keep it offline\n"
+        "  liard key export alice --address\n"
+        "The passphrase must be typed at a terminal (LIARD_PASSPHRASE is not accepted): for\n"
+        "scripted backups copy the encrypted NAME.key file instead."));
   ctx.On(e, [a](Session& s) { return KeyExport(s, a->name, a->address, a->out); });
 
-  CLI::App* i = key->add_subcommand("import", "import a seed (64 hex characters) as a new key");
-  i->add_option("NAME", a->name, "the new key's name")->required();
-  auto* file_opt = i->add_option("--seed-file", a->seed_file, "a file holding the seed in hex");
+  CLI::App* i = key->add_subcommand("import", _("import a seed (64 hex characters) as a new key"));
+  i->add_option("NAME", a->name, _("the new key's name"))->required();
+  auto* file_opt = i->add_option("--seed-file", a->seed_file, _("a file holding the seed in hex"));
   auto* hex_opt =
-      i->add_flag("--seed-hex", a->seed_hex, "read the seed in hex from standard input");
+      i->add_flag("--seed-hex", a->seed_hex, _("read the seed in hex from standard input"));
   file_opt->excludes(hex_opt);
   auto* i_fast = i->add_flag("--fast", a->fast,
-                             "quicker passphrase hashing (Argon2id INTERACTIVE), for a till");
-  i->add_flag("--strong", a->strong, "Argon2id MODERATE: the default now, kept for scripts")
+                             _("quicker passphrase hashing (Argon2id INTERACTIVE), for a till"));
+  i->add_flag("--strong", a->strong, _("Argon2id MODERATE: the default now, kept for scripts"))
       ->excludes(i_fast);
   i->footer(
-      "Examples:\n  liard key import alice --seed-file demo-data/demo-keys/alice.seed\n"
-      "  echo \"$SEED\" | LIARD_PASSPHRASE=... liard key import till --seed-hex");
+      _("Examples:\n  liard key import alice --seed-file demo-data/demo-keys/alice.seed\n"
+        "  echo \"$SEED\" | LIARD_PASSPHRASE=... liard key import till --seed-hex"));
   ctx.On(i,
          [a](Session& s) { return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->limits()); });
 
   CLI::App* sa = key->add_subcommand(
-      "set-account", "set the account a key signs for (after the account was re-keyed)");
-  sa->add_option("NAME", a->name, "the key")->required();
-  sa->add_option("ACCOUNT", a->account, "the account's address or 64-hex id")->required();
-  sa->footer("Example:\n  liard key set-account alice-new roue1q...");
+      "set-account", _("set the account a key signs for (after the account was re-keyed)"));
+  sa->add_option("NAME", a->name, _("the key"))->required();
+  sa->add_option("ACCOUNT", a->account, _("the account's address or 64-hex id"))->required();
+  sa->footer(_("Example:\n  liard key set-account alice-new roue1q..."));
   ctx.On(sa, [a](Session& s) { return KeySetAccount(s, a->name, a->account); });
 }
 

@@ -2,6 +2,7 @@
 // request (a merchant's QR code), watch (a till's incoming payments), account show.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
 #include "wallet-cli/describe.h"
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/payment_uri.h"
 #include "wallet-cli/qr.h"
 #include "wallet-cli/terminal.h"
@@ -24,6 +26,14 @@ namespace liard::wallet {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The words of account kinds, roles and statuses: English in the ledger and in --json
+// (ledger/account.cc), in the user's language where people read them (Shown).
+[[maybe_unused]] constexpr const char* kAccountWords[] = {
+    N_("resident"),    N_("merchant"),  N_("exchange-office"), N_("municipality"),
+    N_("association"), N_("treasurer"), N_("board-member"),    N_("auditor"),
+    N_("active"),      N_("frozen"),    N_("closed"),          N_("unknown")};
+std::string Shown(const std::string& word) { return _(word.c_str()); }
 
 std::string StatusWord(int status) {
   if (status < 1 || status > 3) return "unknown";
@@ -58,18 +68,22 @@ json AccountJson(const Session& session, const pb::AccountInfo& a) {
 std::vector<std::vector<std::string>> GovernanceRows(const pb::AccountInfo& a) {
   std::vector<std::vector<std::string>> rows;
   std::string roles;
-  for (int r : a.roles()) roles += (roles.empty() ? "" : ", ") + RoleWord(static_cast<uint32_t>(r));
-  if (!roles.empty()) rows.push_back({"roles", roles});
-  if (a.member_until_ms() != 0)
-    rows.push_back({"member until",
-                    UtcDate(a.member_until_ms() - 1) +
-                        (MembershipExpired(a) ? " (expired: cannot pay until an exchange office "
-                                                "renews the membership)"
-                                              : "")});
+  for (int r : a.roles())
+    roles += (roles.empty() ? "" : ", ") + Shown(RoleWord(static_cast<uint32_t>(r)));
+  if (!roles.empty()) rows.push_back({_("roles"), roles});
+  if (a.member_until_ms() != 0) {
+    const std::string until = DisplayDate(a.member_until_ms() - 1);
+    rows.push_back({_("member until"),
+                    MembershipExpired(a)
+                        ? Tr("{date} (expired: cannot pay until an exchange office renews the "
+                             "membership)",
+                             fmt::arg("date", until))
+                        : until});
+  }
   if (a.status() == pb::ACCOUNT_STATUS_FROZEN)
-    rows.push_back({"frozen", a.freeze_reason().empty()
-                                  ? "by the board"
-                                  : "« " + SafeText(a.freeze_reason()) + " »"});
+    rows.push_back({_("frozen"), a.freeze_reason().empty()
+                                     ? _("by the board")
+                                     : "« " + SafeText(a.freeze_reason()) + " »"});
   return rows;
 }
 
@@ -82,10 +96,10 @@ CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
   s = session.node().FindAccount(key->account, info, &found);
   if (!s.ok()) return s;
   if (!found)
-    return CliStatus::Refused("the account of key '" + session.key_name() + "' (" +
-                              session.AddressOf(key->account) +
-                              ") does not exist in this ledger; an exchange office or the "
-                              "association opens accounts");
+    return CliStatus::Refused(Tr(
+        "the account of key '{key}' ({address}) does not exist in this ledger; an exchange "
+        "office or the association opens accounts",
+        fmt::arg("key", session.key_name()), fmt::arg("address", session.AddressOf(key->account))));
   return CliStatus::Ok();
 }
 
@@ -100,13 +114,13 @@ CliStatus Balance(Session& session, bool as_json) {
     std::cout << j.dump(2) << "\n";
     return CliStatus::Ok();
   }
-  std::cout << SafeText(a.name()) << " (" << KindWord(a.kind());
-  if (a.status() != pb::ACCOUNT_STATUS_ACTIVE) std::cout << ", " << StatusWord(a.status());
-  std::cout << ")\n"
-            << "address  " << a.address() << "\n"
-            << "balance  " << session.money().Units(a.balance()) << "\n";
-  auto rows = GovernanceRows(a);
-  if (!rows.empty()) std::cout << RenderTable(rows);
+  std::cout << SafeText(a.name()) << " (" << Shown(KindWord(a.kind()));
+  if (a.status() != pb::ACCOUNT_STATUS_ACTIVE) std::cout << ", " << Shown(StatusWord(a.status()));
+  std::cout << ")\n";
+  std::vector<std::vector<std::string>> rows = {{_("address"), a.address()},
+                                                {_("balance"), session.money().Units(a.balance())}};
+  for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
+  std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
@@ -125,18 +139,18 @@ CliStatus AccountShow(Session& session, const std::string& address, bool as_json
     std::cout << AccountJson(session, a).dump(2) << "\n";
     return CliStatus::Ok();
   }
-  std::vector<std::vector<std::string>> rows = {{"name", SafeText(a.name())},
-                                                {"address", a.address()},
-                                                {"kind", KindWord(a.kind())},
-                                                {"status", StatusWord(a.status())},
-                                                {"balance", session.money().Units(a.balance())}};
+  std::vector<std::vector<std::string>> rows = {{_("name"), SafeText(a.name())},
+                                                {_("address"), a.address()},
+                                                {_("kind"), Shown(KindWord(a.kind()))},
+                                                {_("status"), Shown(StatusWord(a.status()))},
+                                                {_("balance"), session.money().Units(a.balance())}};
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
 CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_json) {
-  if (limit == 0 || limit > 500) return CliStatus::Usage("--limit must be 1 to 500");
+  if (limit == 0 || limit > 500) return CliStatus::Usage(_("--limit must be 1 to 500"));
   KeyFile key;
   pb::AccountInfo me;
   CliStatus s = MyAccount(session, &key, &me);
@@ -146,17 +160,19 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
   if (!s.ok()) return s;
   const Money& money = session.money();
   json entries = json::array();
-  std::vector<std::vector<std::string>> rows = {{"DATE", "DIR", "COUNTERPARTY", "AMOUNT", "MEMO"}};
+  std::vector<std::vector<std::string>> rows = {
+      {_("DATE"), _("DIR"), _("COUNTERPARTY"), _("AMOUNT"), _("MEMO")}};
   for (const pb::Receipt& r : page.entries()) {
     Movement m;
     s = DescribeFor(r, key.account, money, &m);
     if (!s.ok()) return s;
-    std::string direction = m.units > 0 ? "in" : m.units < 0 ? "out" : "";
+    // English in --json, translated in the table.
+    std::string direction = m.units > 0 ? N_("in") : m.units < 0 ? N_("out") : "";
     std::string party = m.has_counterparty ? session.NameOf(m.counterparty) : "";
     std::string memo = !m.memo.empty() ? "« " + SafeText(m.memo) + " »" : "";
     if (!m.detail.empty()) memo += (memo.empty() ? "" : " ") + ("[" + m.detail + "]");
-    rows.push_back({LocalDateTime(r.time_ms()), direction, party,
-                    m.units != 0 ? money.SignedUnits(m.units) : "", memo});
+    rows.push_back({LocalDateTime(r.time_ms()), direction.empty() ? "" : _(direction.c_str()),
+                    party, m.units != 0 ? money.SignedUnits(m.units) : "", memo});
     json e;
     e["sequence"] = r.sequence();
     e["time_ms"] = r.time_ms();
@@ -189,12 +205,14 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     return CliStatus::Ok();
   }
   if (page.entries_size() == 0) {
-    std::cout << (before == 0 ? "no operations yet\n" : "no older operations\n");
+    std::cout << (before == 0 ? _("no operations yet") : _("no older operations")) << "\n";
     return CliStatus::Ok();
   }
   std::cout << RenderTable(rows, {3});
   if (page.next_before() != 0)
-    std::cout << "older: liard history --before " << page.next_before() << "\n";
+    std::cout << Tr("older: liard history --before {before}",
+                    fmt::arg("before", page.next_before()))
+              << "\n";
   return CliStatus::Ok();
 }
 
@@ -212,7 +230,7 @@ CliStatus Pay(Session& session, const PayArgs& args) {
     CliStatus s = Session::PrecheckAddress(address);
     if (!s.ok()) return s;
     if (args.amount.empty())
-      return CliStatus::Usage("say how much to pay: liard pay ADDRESS AMOUNT");
+      return CliStatus::Usage(_("say how much to pay: liard pay ADDRESS AMOUNT"));
   }
   if (!memo.empty())
     if (std::string why = MemoProblem(memo); !why.empty()) return CliStatus::Usage(why);
@@ -225,31 +243,36 @@ CliStatus Pay(Session& session, const PayArgs& args) {
     if (!s.ok()) return s;
     const std::string ours = ToHex(session.ledger_id()).substr(0, kLedgerPrefixHexChars);
     if (!req.ledger_prefix.empty() && req.ledger_prefix != ours)
-      return CliStatus::Usage("this payment request is for ledger " + req.ledger_prefix +
-                              "…, but the node at " + session.node_target() + " serves ledger " +
-                              ours + "…; pay it with the node of that currency");
+      return CliStatus::Usage(
+          Tr("this payment request is for ledger {theirs}…, but the node at "
+             "{node} serves ledger {ours}…; pay it with the node of that "
+             "currency",
+             fmt::arg("theirs", req.ledger_prefix), fmt::arg("node", session.node_target()),
+             fmt::arg("ours", ours)));
     address = req.address;
     if (memo.empty()) memo = req.memo;
     if (req.has_amount) {
       amount = req.amount;
       if (!args.amount.empty()) {
         Amount typed;
-        s = session.ParseUnits(args.amount, "the amount", &typed);
+        s = session.ParseUnits(args.amount, _("the amount"), &typed);
         if (!s.ok()) return s;
         if (typed != amount)
-          return CliStatus::Usage("the request asks for " + session.money().Units(amount.minor()) +
-                                  ", not " + session.money().Units(typed.minor()) +
-                                  "; leave AMOUNT out to pay what is asked");
+          return CliStatus::Usage(
+              Tr("the request asks for {asked}, not {typed}; leave AMOUNT out "
+                 "to pay what is asked",
+                 fmt::arg("asked", session.money().Units(amount.minor())),
+                 fmt::arg("typed", session.money().Units(typed.minor()))));
       }
     } else if (args.amount.empty()) {
-      return CliStatus::Usage("this payment request names no amount: liard pay URI AMOUNT");
+      return CliStatus::Usage(_("this payment request names no amount: liard pay URI AMOUNT"));
     }
   }
   AccountId to;
   s = session.ParseAddress(address, &to);
   if (!s.ok()) return s;
   if (amount.zero()) {
-    s = session.ParseUnits(args.amount, "the amount", &amount);
+    s = session.ParseUnits(args.amount, _("the amount"), &amount);
     if (!s.ok()) return s;
   }
   // The payee's public card (LookupAccount: no signature needed): its name for the question,
@@ -261,25 +284,32 @@ CliStatus Pay(Session& session, const PayArgs& args) {
   Prepared p;
   s = session.Prepare(Transfer{to, amount, memo}, &p);
   if (!s.ok()) return s;
-  if (p.op.account == to) return CliStatus::Usage("an account cannot pay itself");
-  if (!exists) return CliStatus::Refused("no account " + session.AddressOf(to) + " in this ledger");
+  if (p.op.account == to) return CliStatus::Usage(_("an account cannot pay itself"));
+  if (!exists)
+    return CliStatus::Refused(
+        Tr("no account {address} in this ledger", fmt::arg("address", session.AddressOf(to))));
   if (payee.status() != pb::ACCOUNT_STATUS_ACTIVE)
-    return CliStatus::Refused("the account " + session.NameOf(to) + " is " +
-                              StatusWord(payee.status()) + " and cannot be paid");
+    return CliStatus::Refused(Tr("the account {account} is {status} and cannot be paid",
+                                 fmt::arg("account", session.NameOf(to)),
+                                 fmt::arg("status", Shown(StatusWord(payee.status())))));
   const std::string party =
-      PartyInFull(payee.name(), KindWord(payee.kind()), session.AddressOf(to));
-  std::string question = "Pay " + session.money().Units(amount.minor()) + " to " + party;
-  if (!memo.empty()) question += " « " + SafeText(memo) + " »";
-  question += "?";
+      PartyInFull(payee.name(), Shown(KindWord(payee.kind())), session.AddressOf(to));
+  const std::string paid = session.money().Units(amount.minor());
+  std::string question =
+      memo.empty()
+          ? Tr("Pay {amount} to {payee}?", fmt::arg("amount", paid), fmt::arg("payee", party))
+          : Tr("Pay {amount} to {payee} « {memo} »?", fmt::arg("amount", paid),
+               fmt::arg("payee", party), fmt::arg("memo", SafeText(memo)));
   pb::SubmitResponse r;
   bool declined = false;
   s = session.ConfirmAndSubmit(p, question, args.yes, &r, &declined);
   if (!s.ok()) return s;
   if (declined) {
-    std::cout << "not paid\n";
+    std::cout << _("not paid") << "\n";
     return CliStatus::Ok();
   }
-  session.PrintSubmitted(r, "paid " + session.money().Units(amount.minor()) + " to " + party);
+  session.PrintSubmitted(
+      r, Tr("paid {amount} to {payee}", fmt::arg("amount", paid), fmt::arg("payee", party)));
   return CliStatus::Ok();
 }
 
@@ -294,8 +324,9 @@ CliStatus ReceiptOfEntry(Session& session, uint64_t entry, pb::Receipt* out) {
   s = session.node().GetHistory(key.account, entry + 1, 1, &page);
   if (!s.ok()) return s;
   if (page.entries_size() == 0 || page.entries(0).sequence() != entry)
-    return CliStatus::Refused("journal entry " + std::to_string(entry) +
-                              " is not in the history of " + Party(me.name(), me.address()));
+    return CliStatus::Refused(Tr("journal entry {entry} is not in the history of {account}",
+                                 fmt::arg("entry", entry),
+                                 fmt::arg("account", Party(me.name(), me.address()))));
   *out = page.entries(0);
   return CliStatus::Ok();
 }
@@ -308,11 +339,11 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
                         id_hex.find_first_not_of("0123456789") == std::string::npos;
   if (is_entry) {
     entry = std::stoull(id_hex);
-    if (entry == 0) return CliStatus::Usage("journal entries are numbered from 1");
+    if (entry == 0) return CliStatus::Usage(_("journal entries are numbered from 1"));
   } else if (!FromHex(id_hex, &bytes) || !id.Assign(bytes)) {
     return CliStatus::Usage(
-        "an operation id is 64 hexadecimal characters, as printed by the "
-        "command that sent it, or a journal entry number from 'liard history --json'");
+        _("an operation id is 64 hexadecimal characters, as printed by the command that sent it, "
+          "or a journal entry number from 'liard history --json'"));
   }
   CliStatus s = session.Connect();
   if (!s.ok()) return s;
@@ -323,11 +354,14 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   std::vector<std::string> notes;
   if (r.has_redacted()) {
     // Nothing of the envelope to check: say so, and check what can be (the checkpoint).
-    notes.push_back("this is your part of a payment to " +
-                    std::to_string(r.redacted().leg_count()) +
-                    " accounts: the node leaves the others' legs out, so the signature and the "
-                    "entry hash cannot be checked here (a treasurer or an auditor can, from the "
-                    "journal)");
+    notes.push_back(
+        TrP("this is your part of a payment to {n} account: the node leaves the "
+            "others' legs out, so the signature and the entry hash cannot be checked "
+            "here (a treasurer or an auditor can, from the journal)",
+            "this is your part of a payment to {n} accounts: the node leaves the "
+            "others' legs out, so the signature and the entry hash cannot be checked "
+            "here (a treasurer or an auditor can, from the journal)",
+            r.redacted().leg_count(), fmt::arg("n", r.redacted().leg_count())));
   } else {
     if (is_entry) id.Assign(r.operation_id());  // a whole receipt: checked as by its id
     checks = VerifyReceipt(r, session.ledger_id(), id);
@@ -354,11 +388,14 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   if (signed_read.exit() == Exit::kWrongPassphrase) return signed_read;
   bool chain_checked = false;
   if (!signed_read.ok()) {
-    notes.push_back("the hash chain to the checkpoint was not checked: " + signed_read.message());
+    notes.push_back(Tr("the hash chain to the checkpoint was not checked: {reason}",
+                       fmt::arg("reason", signed_read.message())));
   } else if (cp.sequence() < r.sequence()) {
-    notes.push_back("the latest signed checkpoint (entry " + std::to_string(cp.sequence()) +
-                    ") is older than this entry; run 'liard receipt' again after the node's "
-                    "next checkpoint to tie it to one");
+    notes.push_back(
+        Tr("the latest signed checkpoint (entry {entry}) is older than this entry; "
+           "run 'liard receipt' again after the node's next checkpoint to tie it to "
+           "one",
+           fmt::arg("entry", cp.sequence())));
   } else {
     uint64_t last = cp.sequence();
     bool bounded = cp.sequence() - r.sequence() + 1 > kMaxChain;
@@ -386,26 +423,31 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
       if (!read.ok() && read.code_name() != "READ_REFUSED") return read;
       denied = !read.ok();
       linked = false;
-      why = "the journal stream ended at entry " + std::to_string(walker.last_sequence());
+      why = Tr("the journal stream ended at entry {entry}",
+               fmt::arg("entry", walker.last_sequence()));
     }
     if (denied) {
       notes.push_back(
-          "the hash chain to the checkpoint was not checked: only a treasurer or an "
-          "auditor may read the journal (liard --as KEY receipt ID)");
+          _("the hash chain to the checkpoint was not checked: only a treasurer or an auditor "
+            "may read the journal (liard --as KEY receipt ID)"));
     } else {
       chain_checked = true;
       chain.ok = linked;
-      chain.what = linked ? "the hash chain links entry " + std::to_string(r.sequence()) +
-                                " to the checkpoint's head at entry " + std::to_string(last) +
-                                " (" + std::to_string(walker.count()) +
-                                (walker.count() == 1 ? " entry)" : " entries)")
-                          : "the hash chain does not hold: " + why;
+      chain.what = linked
+                       ? TrP("the hash chain links entry {from} to the checkpoint's head at entry "
+                             "{to} ({n} entry)",
+                             "the hash chain links entry {from} to the checkpoint's head at entry "
+                             "{to} ({n} entries)",
+                             walker.count(), fmt::arg("from", r.sequence()), fmt::arg("to", last),
+                             fmt::arg("n", walker.count()))
+                       : Tr("the hash chain does not hold: {why}", fmt::arg("why", why));
       checks.push_back(chain);
     }
     if (bounded && !denied)
-      notes.push_back("the checkpoint is " + std::to_string(cp.sequence() - r.sequence()) +
-                      " entries later; only the first " + std::to_string(kMaxChain) +
-                      " links were checked, not the link to the checkpoint's head");
+      notes.push_back(
+          Tr("the checkpoint is {later} entries later; only the first {checked} "
+             "links were checked, not the link to the checkpoint's head",
+             fmt::arg("later", cp.sequence() - r.sequence()), fmt::arg("checked", kMaxChain)));
   }
 
   Movement m;
@@ -418,8 +460,14 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     s = DescribeFor(r, key.account, session.money(), &m);
     if (!s.ok()) return s;
     op = m.op;
-    summary = session.NameOf(op.account) + " paid you " + session.money().Units(m.units) +
-              (m.memo.empty() ? "" : " « " + SafeText(m.memo) + " »") + ", " + m.detail;
+    summary = m.memo.empty() ? Tr("{payer} paid you {amount}, {detail}",
+                                  fmt::arg("payer", session.NameOf(op.account)),
+                                  fmt::arg("amount", session.money().Units(m.units)),
+                                  fmt::arg("detail", m.detail))
+                             : Tr("{payer} paid you {amount} « {memo} », {detail}",
+                                  fmt::arg("payer", session.NameOf(op.account)),
+                                  fmt::arg("amount", session.money().Units(m.units)),
+                                  fmt::arg("memo", SafeText(m.memo)), fmt::arg("detail", m.detail));
   } else if (codec::DecodeOperation(r.operation().body(), &op).ok()) {
     summary = session.NameOf(op.account) + ": " +
               Summarize(op, r.postings(), session.genesis(), session.money(),
@@ -450,14 +498,23 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     j["verified"] = all_ok && !r.has_redacted();  // a redacted receipt's content is unchecked
     std::cout << j.dump(2) << "\n";
   } else {
-    if (!r.has_redacted()) std::cout << "operation " << ToHex(r.operation_id()) << "\n";
-    std::cout << "journal entry " << r.sequence() << ", " << LocalDateTime(r.time_ms()) << "\n"
+    if (!r.has_redacted())
+      std::cout << Tr("operation {id}", fmt::arg("id", ToHex(r.operation_id()))) << "\n";
+    std::cout << Tr("journal entry {entry}, {time}", fmt::arg("entry", r.sequence()),
+                    fmt::arg("time", LocalDateTime(r.time_ms())))
+              << "\n"
               << SafeText(summary) << "\n\n";
+    // The verdicts, padded to one width in the user's language ("OK", "FAILED", "NOTE").
+    const std::string ok = _("OK"), failed = _("FAILED"), note = _("NOTE");
+    const size_t width = std::max({DisplayWidth(ok), DisplayWidth(failed), DisplayWidth(note)}) + 2;
+    auto padded = [&](const std::string& word) {
+      return word + std::string(width - DisplayWidth(word), ' ');
+    };
     for (const auto& c : checks)
-      std::cout << (c.ok ? "OK      " : "FAILED  ") << SafeText(c.what) << "\n";
-    for (const auto& n : notes) std::cout << "NOTE    " << SafeText(n) << "\n";
+      std::cout << padded(c.ok ? ok : failed) << SafeText(c.what) << "\n";
+    for (const auto& n : notes) std::cout << padded(note) << SafeText(n) << "\n";
   }
-  if (!all_ok) return CliStatus::Refused("the receipt did not verify: do not trust it");
+  if (!all_ok) return CliStatus::Refused(_("the receipt did not verify: do not trust it"));
   return CliStatus::Ok();
 }
 
@@ -474,7 +531,7 @@ CliStatus Request(Session& session, const RequestArgs& args) {
   s = session.Connect();
   if (!s.ok()) return s;
   PaymentRequest req;
-  s = session.ParseUnits(args.amount, "the amount", &req.amount);
+  s = session.ParseUnits(args.amount, _("the amount"), &req.amount);
   if (!s.ok()) return s;
   req.has_amount = true;
   req.address = session.AddressOf(key.account);
@@ -504,10 +561,15 @@ CliStatus Request(Session& session, const RequestArgs& args) {
     if (!s.ok()) return s;
     std::cout << qr;
   }
-  std::cout << "Pay " << session.money().Units(req.amount.minor()) << " to "
-            << Party(name, req.address);
-  if (!req.memo.empty()) std::cout << " « " << SafeText(req.memo) << " »";
-  std::cout << "\n" << uri << "\n";
+  const std::string asked = session.money().Units(req.amount.minor());
+  std::cout << (req.memo.empty()
+                    ? Tr("Pay {amount} to {payee}", fmt::arg("amount", asked),
+                         fmt::arg("payee", Party(name, req.address)))
+                    : Tr("Pay {amount} to {payee} « {memo} »", fmt::arg("amount", asked),
+                         fmt::arg("payee", Party(name, req.address)),
+                         fmt::arg("memo", SafeText(req.memo))))
+            << "\n"
+            << uri << "\n";
   return CliStatus::Ok();
 }
 
@@ -548,9 +610,15 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       t->join();
     }
   } join{&done, &canceller};
-  std::cerr << "watching " << (all ? "operations on " : "payments to ")
-            << Party(me.name(), me.address()) << " from journal entry " << start
-            << "; Ctrl-C to stop\n"
+  std::cerr << (all ? Tr("watching operations on {account} from journal entry {entry}; Ctrl-C to "
+                         "stop",
+                         fmt::arg("account", Party(me.name(), me.address())),
+                         fmt::arg("entry", start))
+                    : Tr("watching payments to {account} from journal entry {entry}; Ctrl-C to "
+                         "stop",
+                         fmt::arg("account", Party(me.name(), me.address())),
+                         fmt::arg("entry", start)))
+            << "\n"
             << std::flush;
   const Money& money = session.money();
   uint64_t next = start;  // the first sequence not received yet
@@ -600,7 +668,10 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       } else {
         std::cout << LocalTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
         if (m.has_counterparty)
-          std::cout << "  " << (m.units >= 0 ? "from " : "to ") << Party(from_name, from_addr);
+          std::cout << "  "
+                    << (m.units >= 0
+                            ? Tr("from {party}", fmt::arg("party", Party(from_name, from_addr)))
+                            : Tr("to {party}", fmt::arg("party", Party(from_name, from_addr))));
         if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
         if (!m.detail.empty()) std::cout << "  [" << SafeText(m.detail) << "]";
         std::cout << "\n" << std::flush;
@@ -631,9 +702,9 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
 
 void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   auto json = std::make_shared<bool>(false);
-  CLI::App* b = app.add_subcommand("balance", "show the selected key's account and balance");
-  b->add_flag("--json", *json, "print JSON (amounts as strings with '.', and in minor units)");
-  b->footer("Examples:\n  liard --key alice balance\n  liard balance --json");
+  CLI::App* b = app.add_subcommand("balance", _("show the selected key's account and balance"));
+  b->add_flag("--json", *json, _("print JSON (amounts as strings with '.', and in minor units)"));
+  b->footer(_("Examples:\n  liard --key alice balance\n  liard balance --json"));
   ctx.On(b, [json](Session& s) { return Balance(s, *json); });
 
   struct HistoryArgs {
@@ -642,25 +713,26 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
     bool json = false;
   };
   auto h = std::make_shared<HistoryArgs>();
-  CLI::App* hi = app.add_subcommand("history", "list the account's operations, newest first");
-  hi->add_option("--limit", h->limit, "entries per page, 1 to 500")->capture_default_str();
-  hi->add_option("--before", h->before, "the cursor printed at the end of the previous page");
-  hi->add_flag("--json", h->json, "print JSON");
-  hi->footer("Examples:\n  liard history\n  liard history --limit 5 --before 42");
+  CLI::App* hi = app.add_subcommand("history", _("list the account's operations, newest first"));
+  hi->add_option("--limit", h->limit, _("entries per page, 1 to 500"))->capture_default_str();
+  hi->add_option("--before", h->before, _("the cursor printed at the end of the previous page"));
+  hi->add_flag("--json", h->json, _("print JSON"));
+  hi->footer(_("Examples:\n  liard history\n  liard history --limit 5 --before 42"));
   ctx.On(hi, [h](Session& s) { return History(s, h->limit, h->before, h->json); });
 
   auto p = std::make_shared<PayArgs>();
-  CLI::App* pay = app.add_subcommand("pay", "pay an address, or a payment request (liard: URI)");
-  pay->add_option("TARGET", p->target, "the payee's address, or a payment request URI")->required();
-  pay->add_option("AMOUNT", p->amount, "how much, \"12,50\" or 12.50 (a request may carry it)");
-  pay->add_option("--memo", p->memo, "a note the payee sees (up to 256 bytes)");
-  pay->add_flag("--yes,-y", p->yes, "do not ask for confirmation");
+  CLI::App* pay = app.add_subcommand("pay", _("pay an address, or a payment request (liard: URI)"));
+  pay->add_option("TARGET", p->target, _("the payee's address, or a payment request URI"))
+      ->required();
+  pay->add_option("AMOUNT", p->amount, _("how much, \"12,50\" or 12.50 (a request may carry it)"));
+  pay->add_option("--memo", p->memo, _("a note the payee sees (up to 256 bytes)"));
+  pay->add_flag("--yes,-y", p->yes, _("do not ask for confirmation"));
   pay->footer(
-      "The payee's name is shown and you are asked to confirm unless --yes.\n"
-      "Examples:\n"
-      "  liard pay roue1qsyuhwr4g05t4744r23nvxnr7en9cmz53knhr0gja7c84hr7fkw2qhay79c 12,50 "
-      "--memo \"pain\"\n"
-      "  liard pay 'liard:roue1q...?amount=12.50&memo=pain&ledger=4a077548408d09e0'");
+      _("The payee's name is shown and you are asked to confirm unless --yes.\n"
+        "Examples:\n"
+        "  liard pay roue1qsyuhwr4g05t4744r23nvxnr7en9cmz53knhr0gja7c84hr7fkw2qhay79c 12,50 "
+        "--memo \"pain\"\n"
+        "  liard pay 'liard:roue1q...?amount=12.50&memo=pain&ledger=4a077548408d09e0'"));
   ctx.On(pay, [p](Session& s) { return Pay(s, *p); });
 
   struct ReceiptArgs {
@@ -669,24 +741,24 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   };
   auto rc = std::make_shared<ReceiptArgs>();
   CLI::App* re = app.add_subcommand(
-      "receipt", "fetch an operation and verify it locally (signature, hashes, checkpoint)");
+      "receipt", _("fetch an operation and verify it locally (signature, hashes, checkpoint)"));
   re->add_option("ID", rc->id,
-                 "the operation id (64 hex characters), or a journal entry of your history")
+                 _("the operation id (64 hex characters), or a journal entry of your history"))
       ->required();
-  re->add_flag("--json", rc->json, "print JSON");
-  re->footer("Exit 1 if any check fails.\nExample:\n  liard receipt 3f1a...e9");
+  re->add_flag("--json", rc->json, _("print JSON"));
+  re->footer(_("Exit 1 if any check fails.\nExample:\n  liard receipt 3f1a...e9"));
   ctx.On(re, [rc](Session& s) { return Receipt(s, rc->id, rc->json); });
 
   auto rq = std::make_shared<RequestArgs>();
   CLI::App* req = app.add_subcommand(
-      "request", "show a payment request as a QR code and a liard: URI (merchants)");
-  req->add_option("AMOUNT", rq->amount, "how much to ask for")->required();
-  req->add_option("--memo", rq->memo, "what it is for, shown to the payer");
-  req->add_flag("--json", rq->json, "print JSON (the URI and its parts), no QR code");
-  req->add_flag("--no-qr", rq->no_qr, "print only the text");
+      "request", _("show a payment request as a QR code and a liard: URI (merchants)"));
+  req->add_option("AMOUNT", rq->amount, _("how much to ask for"))->required();
+  req->add_option("--memo", rq->memo, _("what it is for, shown to the payer"));
+  req->add_flag("--json", rq->json, _("print JSON (the URI and its parts), no QR code"));
+  req->add_flag("--no-qr", rq->no_qr, _("print only the text"));
   req->add_flag("--invert", rq->invert,
-                "swap light and dark (for a dark terminal when colours are off)");
-  req->footer("Example:\n  liard --key shop request 12,50 --memo \"pain et café\"");
+                _("swap light and dark (for a dark terminal when colours are off)"));
+  req->footer(_("Example:\n  liard --key shop request 12,50 --memo \"pain et café\""));
   ctx.On(req, [rq](Session& s) { return Request(s, *rq); });
 
   struct WatchArgs {
@@ -695,11 +767,11 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   };
   auto w = std::make_shared<WatchArgs>();
   CLI::App* wa = app.add_subcommand(
-      "watch", "show incoming payments as they commit, until Ctrl-C (a till's screen)");
-  wa->add_flag("--json", w->json, "one JSON object per line");
-  wa->add_flag("--all", w->all, "every operation touching the account, not only payments in");
-  wa->add_option("--from", w->from, "replay from this journal entry first");
-  wa->footer("Example:\n  liard --key shop watch\n  liard --key shop watch --json | my-till");
+      "watch", _("show incoming payments as they commit, until Ctrl-C (a till's screen)"));
+  wa->add_flag("--json", w->json, _("one JSON object per line"));
+  wa->add_flag("--all", w->all, _("every operation touching the account, not only payments in"));
+  wa->add_option("--from", w->from, _("replay from this journal entry first"));
+  wa->footer(_("Example:\n  liard --key shop watch\n  liard --key shop watch --json | my-till"));
   ctx.On(wa, [w](Session& s) { return Watch(s, w->json, w->all, w->from); });
 
   struct ShowArgs {
@@ -707,12 +779,12 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
     bool json = false;
   };
   auto sh = std::make_shared<ShowArgs>();
-  CLI::App* account = app.add_subcommand("account", "look up or open accounts");
+  CLI::App* account = app.add_subcommand("account", _("look up or open accounts"));
   account->require_subcommand(1);
-  CLI::App* show = account->add_subcommand("show", "show any account: name, kind, balance");
-  show->add_option("ADDRESS", sh->address, "the account's address")->required();
-  show->add_flag("--json", sh->json, "print JSON");
-  show->footer("Example:\n  liard account show roue1q...");
+  CLI::App* show = account->add_subcommand("show", _("show any account: name, kind, balance"));
+  show->add_option("ADDRESS", sh->address, _("the account's address"))->required();
+  show->add_flag("--json", sh->json, _("print JSON"));
+  show->footer(_("Example:\n  liard account show roue1q..."));
   ctx.On(show, [sh](Session& s) { return AccountShow(s, sh->address, sh->json); });
 }
 

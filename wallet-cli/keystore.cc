@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/paths.h"
 
 namespace liard::wallet {
@@ -34,8 +35,9 @@ CliStatus DeriveKey(std::string_view passphrase, const KeyFile& f, WipedBytes* k
   if (crypto_pwhash(key->data.data(), key->data.size(), passphrase.data(), passphrase.size(),
                     reinterpret_cast<const unsigned char*>(f.salt.data()), f.opslimit,
                     static_cast<size_t>(f.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return CliStatus::Local("not enough memory to derive the key from the passphrase (" +
-                            std::to_string(f.memlimit >> 20) + " MiB needed)");
+    return CliStatus::Local(
+        Tr("not enough memory to derive the key from the passphrase ({mib} MiB needed)",
+           fmt::arg("mib", f.memlimit >> 20)));
   return CliStatus::Ok();
 }
 
@@ -83,13 +85,15 @@ CliStatus OpenSeed(const KeyFile& f, std::string_view passphrase, std::string_vi
           seed.data.data(), reinterpret_cast<const unsigned char*>(f.ciphertext.data()),
           f.ciphertext.size(), reinterpret_cast<const unsigned char*>(f.nonce.data()),
           key.data.data()) != 0)
-    return CliStatus::WrongPassphrase("wrong passphrase for key '" + std::string(name) + "'");
+    return CliStatus::WrongPassphrase(
+        Tr("wrong passphrase for key '{name}'", fmt::arg("name", std::string(name))));
   Seed result;
   std::memcpy(result.data.data(), seed.data.data(), Seed::size());
   if (KeyPair::FromSeed(result).public_key() != f.public_key) {
     sodium_memzero(result.data.data(), Seed::size());
-    return CliStatus::Local("the key file of '" + std::string(name) +
-                            "' is damaged: its seed does not give its public key");
+    return CliStatus::Local(
+        Tr("the key file of '{name}' is damaged: its seed does not give its public key",
+           fmt::arg("name", std::string(name))));
   }
   *out = result;
   sodium_memzero(result.data.data(), Seed::size());
@@ -134,29 +138,32 @@ bool OnlyCommonWords(std::string_view letters) {
 
 CliStatus CheckNewPassphrase(std::string_view passphrase, std::string_view key_name) {
   auto weak = [](const std::string& why) {
-    return CliStatus::Usage("this passphrase is too easy to guess: " + why +
-                            ". Choose a sentence of several words only you would write, e.g. "
-                            "four unrelated words; nothing was written");
+    return CliStatus::Usage(
+        Tr("this passphrase is too easy to guess: {why}. Choose a sentence of "
+           "several words only you would write, e.g. four unrelated words; "
+           "nothing was written",
+           fmt::arg("why", why)));
   };
   size_t chars = 0;  // UTF-8 characters, not bytes: "é" is one
   for (char c : passphrase)
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
   if (chars < kMinPassphraseChars)
-    return weak("it has " + std::to_string(chars) + " characters, fewer than " +
-                std::to_string(kMinPassphraseChars));
+    return weak(TrP("it has {n} character, fewer than {min}",
+                    "it has {n} characters, fewer than {min}", chars, fmt::arg("n", chars),
+                    fmt::arg("min", kMinPassphraseChars)));
   const std::string lower = Lower(passphrase);
   if (std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return weak("it has only digits");
+    return weak(_("it has only digits"));
   std::string distinct = lower;
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  if (distinct.size() < 5) return weak("it repeats fewer than 5 different characters");
+  if (distinct.size() < 5) return weak(_("it repeats fewer than 5 different characters"));
   std::string letters;
   for (char c : lower)
     if (std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80))
       letters.push_back(c);
   if (OnlyCommonWords(letters))
-    return weak("it is a common password or a keyboard row, with digits or signs around it");
+    return weak(_("it is a common password or a keyboard row, with digits or signs around it"));
   const std::string name = Lower(key_name);
   if (name.size() >= 3) {
     std::string rest = lower;
@@ -166,7 +173,8 @@ CliStatus CheckNewPassphrase(std::string_view passphrase, std::string_view key_n
       if (std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80))
         ++rest_chars;
     if (rest_chars < 6)
-      return weak("it is mostly the key's own name, '" + std::string(key_name) + "'");
+      return weak(
+          Tr("it is mostly the key's own name, '{name}'", fmt::arg("name", std::string(key_name))));
   }
   return CliStatus::Ok();
 }
@@ -187,39 +195,41 @@ std::string KeyFileToJson(const KeyFile& f) {
 
 CliStatus KeyFileFromJson(std::string_view json, std::string_view where, KeyFile* out) {
   auto bad = [&](const std::string& why) {
-    return CliStatus::Local("the key file " + std::string(where) + " is not valid: " + why);
+    return CliStatus::Local(Tr("the key file {file} is not valid: {why}",
+                               fmt::arg("file", std::string(where)), fmt::arg("why", why)));
   };
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return bad("it is not a JSON object");
+  if (!j.is_object()) return bad(_("it is not a JSON object"));
   KeyFile f;
   auto hex_field = [&](const char* name, size_t size, std::string* dst) -> bool {
     if (!j.contains(name) || !j[name].is_string()) return false;
     return FromHex(j[name].get<std::string>(), dst) && dst->size() == size;
   };
   if (!j.contains("version") || !j["version"].is_number_integer())
-    return bad("no integer 'version'");
+    return bad(_("no integer 'version'"));
   f.version = j["version"].get<int>();
   if (f.version != kKeyFileVersion)
-    return bad("version " + std::to_string(f.version) + " is not one this wallet knows (1)");
+    return bad(
+        Tr("version {version} is not one this wallet knows (1)", fmt::arg("version", f.version)));
   if (!j.contains("kdf") || !j["kdf"].is_string() || j["kdf"].get<std::string>() != kKdfName)
-    return bad("'kdf' must be \"argon2id13\"");
+    return bad(_("'kdf' must be \"argon2id13\""));
   std::string bytes;
-  if (!hex_field("public_key", 32, &bytes)) return bad("'public_key' must be 64 hex characters");
+  if (!hex_field("public_key", 32, &bytes)) return bad(_("'public_key' must be 64 hex characters"));
   f.public_key.Assign(bytes);
-  if (!hex_field("account", 32, &bytes)) return bad("'account' must be 64 hex characters");
+  if (!hex_field("account", 32, &bytes)) return bad(_("'account' must be 64 hex characters"));
   f.account.Assign(bytes);
   if (!j.contains("opslimit") || !j["opslimit"].is_number_unsigned() || !j.contains("memlimit") ||
       !j["memlimit"].is_number_unsigned())
-    return bad("'opslimit' and 'memlimit' must be positive integers");
+    return bad(_("'opslimit' and 'memlimit' must be positive integers"));
   f.opslimit = j["opslimit"].get<uint64_t>();
   f.memlimit = j["memlimit"].get<uint64_t>();
   if (f.opslimit < crypto_pwhash_OPSLIMIT_MIN || f.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
       f.memlimit < crypto_pwhash_MEMLIMIT_MIN || f.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE)
-    return bad("its Argon2id limits are outside what this wallet accepts");
-  if (!hex_field("salt", crypto_pwhash_SALTBYTES, &f.salt)) return bad("bad 'salt'");
-  if (!hex_field("nonce", crypto_secretbox_NONCEBYTES, &f.nonce)) return bad("bad 'nonce'");
+    return bad(_("its Argon2id limits are outside what this wallet accepts"));
+  if (!hex_field("salt", crypto_pwhash_SALTBYTES, &f.salt)) return bad(_("bad 'salt'"));
+  if (!hex_field("nonce", crypto_secretbox_NONCEBYTES, &f.nonce)) return bad(_("bad 'nonce'"));
   if (!hex_field("ciphertext", crypto_secretbox_MACBYTES + 32, &f.ciphertext))
-    return bad("bad 'ciphertext'");
+    return bad(_("bad 'ciphertext'"));
   *out = std::move(f);
   return CliStatus::Ok();
 }
@@ -238,9 +248,10 @@ std::string KeyStore::PathOf(std::string_view name) const {
 
 static CliStatus CheckName(std::string_view name) {
   if (!IsValidKeyName(name))
-    return CliStatus::Usage("'" + std::string(name) +
-                            "' is not a valid key name: use 1 to 64 letters, digits, '.', '_' "
-                            "or '-', not starting with '.'");
+    return CliStatus::Usage(
+        Tr("'{name}' is not a valid key name: use 1 to 64 letters, digits, "
+           "'.', '_' or '-', not starting with '.'",
+           fmt::arg("name", std::string(name))));
   return CliStatus::Ok();
 }
 
@@ -253,8 +264,10 @@ CliStatus KeyStore::Write(std::string_view name, const KeyFile& file) const {
   bool existed = false;
   s = WriteFileAtomically(path, KeyFileToJson(file), /*replace=*/false, &existed);
   if (existed)
-    return CliStatus::Usage("a key named '" + std::string(name) + "' exists already (" + path +
-                            "); choose another name: liard never overwrites a key file");
+    return CliStatus::Usage(
+        Tr("a key named '{name}' exists already ({path}); choose another "
+           "name: liard never overwrites a key file",
+           fmt::arg("name", std::string(name)), fmt::arg("path", path)));
   return s;
 }
 
@@ -271,20 +284,22 @@ CliStatus KeyStore::Read(std::string_view name, KeyFile* out) const {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     if (errno == ENOENT)
-      return CliStatus::Usage("no key named '" + std::string(name) + "' (looked for " + path +
-                              "); create one with 'liard key new " + std::string(name) +
-                              "' or 'liard key import " + std::string(name) +
-                              " --seed-file FILE', or choose another with --key");
-    return CliStatus::Local("cannot read " + path + ": " + std::strerror(errno));
+      return CliStatus::Usage(
+          Tr("no key named '{name}' (looked for {path}); create one with 'liard key new {name}' "
+             "or 'liard key import {name} --seed-file FILE', or choose another with --key",
+             fmt::arg("name", std::string(name)), fmt::arg("path", path)));
+    return CliStatus::Local(Tr("cannot read {path}: {reason}", fmt::arg("path", path),
+                               fmt::arg("reason", std::strerror(errno))));
   }
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    std::cerr << "liard: WARNING: the key file " << path << " has mode " << mode
-              << ": other users of this machine may read it and try passphrases offline; "
-                 "run: chmod 600 "
-              << path << "\n";
+    std::cerr << "liard: "
+              << Tr("WARNING: the key file {path} has mode {mode}: other users of this machine "
+                    "may read it and try passphrases offline; run: chmod 600 {path}",
+                    fmt::arg("path", path), fmt::arg("mode", mode))
+              << "\n";
   }
   std::stringstream ss;
   ss << f.rdbuf();
@@ -296,7 +311,8 @@ CliStatus KeyStore::List(std::vector<std::string>* names) const {
   DIR* d = opendir(dir_.c_str());
   if (d == nullptr) {
     if (errno == ENOENT) return CliStatus::Ok();
-    return CliStatus::Local("cannot list " + dir_ + ": " + std::strerror(errno));
+    return CliStatus::Local(Tr("cannot list {dir}: {reason}", fmt::arg("dir", dir_),
+                               fmt::arg("reason", std::strerror(errno))));
   }
   while (struct dirent* e = readdir(d)) {
     std::string_view n(e->d_name);
@@ -319,8 +335,8 @@ CliStatus ParseSeedHex(std::string_view text, Seed* out) {
   if (text.size() != 64 || !FromHex(text, &bytes) || !out->Assign(bytes)) {
     sodium_memzero(bytes.data(), bytes.size());
     return CliStatus::Usage(
-        "a seed is 64 hexadecimal characters (32 bytes), e.g. a file written "
-        "by 'liard-node init --demo' in DIR/demo-keys");
+        _("a seed is 64 hexadecimal characters (32 bytes), e.g. a file written by 'liard-node "
+          "init --demo' in DIR/demo-keys"));
   }
   sodium_memzero(bytes.data(), bytes.size());
   return CliStatus::Ok();

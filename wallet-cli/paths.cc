@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "ledger/crypto.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -54,7 +55,8 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return CliStatus::Ok();
-    return CliStatus::Local("cannot read the config file " + path + ": " + std::strerror(errno));
+    return CliStatus::Local(Tr("cannot read the config file {path}: {reason}",
+                               fmt::arg("path", path), fmt::arg("reason", std::strerror(errno))));
   }
   toml::table table;
   try {
@@ -62,14 +64,16 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
   } catch (const toml::parse_error& e) {
     std::ostringstream where;
     where << path << ":" << e.source().begin.line << ": " << e.description();
-    return CliStatus::Local("the config file does not parse: " + where.str());
+    return CliStatus::Local(
+        Tr("the config file does not parse: {where}", fmt::arg("where", where.str())));
   }
   for (const auto& [key, value] : table) {
     std::string k(key.str());
     if (k == "insecure") {
       if (!value.is_boolean())
-        return CliStatus::Local("in the config file " + path +
-                                ", 'insecure' must be true or false (without quotes)");
+        return CliStatus::Local(
+            Tr("in the config file {path}, 'insecure' must be true or false (without quotes)",
+               fmt::arg("path", path)));
       out->insecure = value.as_boolean()->get();
       continue;
     }
@@ -79,18 +83,22 @@ CliStatus LoadConfig(const std::string& path, Config* out) {
     if (k == "tls_ca") target = &out->tls_ca;
     if (k == "ledger_id") target = &out->ledger_id;
     if (target == nullptr)
-      return CliStatus::Local("the config file " + path + " has an unknown key '" + k +
-                              "' (known: node, key, tls_ca, ledger_id, insecure)");
+      return CliStatus::Local(
+          Tr("the config file {path} has an unknown key '{key}' (known: node, "
+             "key, tls_ca, ledger_id, insecure)",
+             fmt::arg("path", path), fmt::arg("key", k)));
     if (!value.is_string())
-      return CliStatus::Local("in the config file " + path + ", '" + k + "' must be a string");
+      return CliStatus::Local(Tr("in the config file {path}, '{key}' must be a string",
+                                 fmt::arg("path", path), fmt::arg("key", k)));
     *target = value.as_string()->get();
   }
   std::string id;
   if (!out->ledger_id.empty() &&
       (!FromHex(out->ledger_id, &id) || id.size() != 32 || out->ledger_id != ToHex(id)))
-    return CliStatus::Local("in the config file " + path +
-                            ", 'ledger_id' must be 64 lower-case hexadecimal digits, as "
-                            "`liard-node init` prints it");
+    return CliStatus::Local(
+        Tr("in the config file {path}, 'ledger_id' must be 64 lower-case "
+           "hexadecimal digits, as `liard-node init` prints it",
+           fmt::arg("path", path)));
   return CliStatus::Ok();
 }
 
@@ -156,8 +164,10 @@ CliStatus RememberLedger(const std::string& node, const KnownLedger& known) {
 
 namespace {
 
-CliStatus Errno(const std::string& what, const std::string& path) {
-  return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
+// `what` is a message with {path} and {reason}, marked with N_.
+CliStatus Errno(const char* what, const std::string& path) {
+  return CliStatus::Local(
+      Tr(what, fmt::arg("path", path), fmt::arg("reason", std::strerror(errno))));
 }
 
 std::string DirOf(const std::string& path) {
@@ -185,7 +195,7 @@ CliStatus AtomicFile::Open(const std::string& path) {
   tmp_ = dir + "/." + base + "." + suffix + ".tmp";
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) {
-    CliStatus s = Errno("cannot create", tmp_);
+    CliStatus s = Errno(N_("cannot create {path}: {reason}"), tmp_);
     tmp_.clear();
     return s;
   }
@@ -197,7 +207,7 @@ CliStatus AtomicFile::Append(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Errno("cannot write", tmp_);
+    if (n <= 0) return Errno(N_("cannot write {path}: {reason}"), tmp_);
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return CliStatus::Ok();
@@ -205,12 +215,13 @@ CliStatus AtomicFile::Append(std::string_view bytes) {
 
 CliStatus AtomicFile::Commit(bool replace, bool* existed) {
   if (existed != nullptr) *existed = false;
-  if (::fsync(fd_) != 0) return Errno("cannot sync", tmp_);
+  if (::fsync(fd_) != 0) return Errno(N_("cannot sync {path}: {reason}"), tmp_);
   int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) return Errno("cannot write", tmp_);
+  if (::close(fd) != 0) return Errno(N_("cannot write {path}: {reason}"), tmp_);
   if (replace) {
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Errno("cannot rename into", path_);
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      return Errno(N_("cannot rename into {path}: {reason}"), path_);
     tmp_.clear();
   } else {
     // link() fails if anything, even a dangling symlink, holds the name: never replaces.
@@ -228,21 +239,22 @@ CliStatus AtomicFile::Commit(bool replace, bool* existed) {
     if (rc != 0) {
       if (errno == EEXIST) {
         if (existed != nullptr) *existed = true;
-        return CliStatus::Usage(path_ +
-                                " exists already; nothing was written (liard never "
-                                "overwrites it: choose another name)");
+        return CliStatus::Usage(
+            Tr("{path} exists already; nothing was written (liard never "
+               "overwrites it: choose another name)",
+               fmt::arg("path", path_)));
       }
-      return Errno("cannot create", path_);
+      return Errno(N_("cannot create {path}: {reason}"), path_);
     }
     if (!tmp_.empty()) ::unlink(tmp_.c_str());
     tmp_.clear();
   }
   const std::string dir = DirOf(path_);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return Errno("cannot open the directory", dir);
+  if (dfd < 0) return Errno(N_("cannot open the directory {path}: {reason}"), dir);
   bool synced = ::fsync(dfd) == 0;
   ::close(dfd);
-  if (!synced) return Errno("cannot sync the directory", dir);
+  if (!synced) return Errno(N_("cannot sync the directory {path}: {reason}"), dir);
   return CliStatus::Ok();
 }
 
@@ -264,11 +276,12 @@ CliStatus MakeDirs(const std::string& dir, unsigned mode) {
     path = dir.substr(0, pos);
     if (path.empty()) continue;
     if (mkdir(path.c_str(), mode) != 0 && errno != EEXIST)
-      return CliStatus::Local("cannot create the directory " + path + ": " + std::strerror(errno));
+      return CliStatus::Local(Tr("cannot create the directory {path}: {reason}",
+                                 fmt::arg("path", path), fmt::arg("reason", std::strerror(errno))));
   }
   struct stat st;
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    return CliStatus::Local(dir + " is not a directory");
+    return CliStatus::Local(Tr("{path} is not a directory", fmt::arg("path", dir)));
   return CliStatus::Ok();
 }
 

@@ -80,14 +80,14 @@ CliStatus ReadFromTty(std::string_view prompt, bool confirm, std::string_view no
   bool ok = ReadHidden(fd, prompt, &first);
   if (ok && confirm) {
     SecretString second;
-    ok = ReadHidden(fd, "Repeat the passphrase: ", &second);
+    ok = ReadHidden(fd, _("Repeat the passphrase: "), &second);
     if (ok && first.value() != second.value()) {
       close(fd);
-      return CliStatus::Usage("the two passphrases differ; nothing was written");
+      return CliStatus::Usage(_("the two passphrases differ; nothing was written"));
     }
   }
   close(fd);
-  if (!ok) return CliStatus::Usage("no passphrase was typed");
+  if (!ok) return CliStatus::Usage(_("no passphrase was typed"));
   *out = std::move(first);
   return CliStatus::Ok();
 }
@@ -100,7 +100,8 @@ CliStatus ReadPassphrase(std::string_view prompt, bool confirm, SecretString* ou
     return CliStatus::Ok();
   }
   return ReadFromTty(prompt, confirm,
-                     "no terminal to read the passphrase from; for scripts, set LIARD_PASSPHRASE",
+                     _("no terminal to read the passphrase from; for scripts, set "
+                       "LIARD_PASSPHRASE"),
                      out);
 }
 
@@ -117,12 +118,17 @@ CliStatus Confirm(std::string_view question, bool yes, bool* accepted) {
   }
   if (!isatty(STDIN_FILENO))
     return CliStatus::Usage(
-        "standard input is not a terminal, so nobody can confirm; add --yes to go ahead "
-        "without asking");
+        _("standard input is not a terminal, so nobody can confirm; add --yes to go ahead "
+          "without asking"));
   std::cerr << SafeText(question, Newlines::kKeep) << " " << YesNoPrompt() << " " << std::flush;
   std::string answer;
-  if (!std::getline(std::cin, answer)) return CliStatus::Usage("no answer was typed");
+  if (!std::getline(std::cin, answer)) return CliStatus::Usage(_("no answer was typed"));
   for (char& c : answer) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // "oui " or "o\r" (a terminal in raw mode, a Windows keyboard) is still a yes.
+  while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
+    answer.pop_back();
+  while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.front())))
+    answer.erase(0, 1);
   *accepted = answer == "y" || answer == "yes" || answer == "o" || answer == "oui";
   return CliStatus::Ok();
 }

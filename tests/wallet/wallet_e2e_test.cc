@@ -62,7 +62,7 @@ bool Has(const std::string& text, const std::string& needle) {
 
 // `liard args...` on a pseudo-terminal, as a person at a keyboard would run it: `screen` is all
 // it wrote (stdout and stderr together, as a terminal shows them), and `answer` is typed once
-// it asks "[y/N]" (answered is false if it never asked).
+// it asks "[y/N]", or "[o/N]" in French (answered is false if it never asked).
 struct TerminalRun {
   int exit_code = -1;
   std::string screen;
@@ -118,7 +118,7 @@ TerminalRun LiardOnTerminal(const std::vector<std::string>& args, const ProgramO
       break;
     }
     run.screen.append(buf, static_cast<size_t>(n));
-    if (!run.answered && Has(run.screen, "[y/N] ")) {
+    if (!run.answered && (Has(run.screen, "[y/N] ") || Has(run.screen, "[o/N] "))) {
       const std::string typed = answer + "\n";
       REQUIRE(write(master, typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
       run.answered = true;
@@ -821,7 +821,8 @@ TEST_CASE("the wallet speaks TLS to a node with a certificate when given its CA 
            {"LIARD_NODE", node.target()},
            {"LIARD_PASSPHRASE", kPassphrase},
            {"LANG", "en_US.UTF-8"}};
-  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "LIARD_TLS_CA", "NO_COLOR"};
+  o.unset_env = {"LC_ALL",    "LC_NUMERIC",   "LC_MESSAGES", "LANGUAGE",
+                 "LIARD_KEY", "LIARD_TLS_CA", "NO_COLOR"};
   auto liard = [&](const std::vector<std::string>& args, const ProgramOptions& opts) {
     return RunProgram(LIARD_WALLET_PATH, args, opts, Millis(30'000));
   };
@@ -1014,6 +1015,148 @@ TEST_CASE(
       w.Liard({"--key", "board-3", "board", "propose", "set-threshold", "3", "--yes"});
   INFO(threshold.out << threshold.err);
   CHECK(Has(threshold.out, "approvals that decide: 2 of 3 → 3 of 3"));
+}
+
+// The command a refusal tells the user to run ("...; run: COMMAND" or "...; lancez : COMMAND").
+std::string CommandToRun(const std::string& err) {
+  static const std::regex kRun("(?:run|lancez) ?: (liard .*)");
+  std::smatch m;
+  REQUIRE(std::regex_search(err, m, kRun));
+  return m[1].str();
+}
+
+// Runs `command` as printed, in a POSIX shell that finds the built liard on its PATH.
+CommandResult RunAsPrinted(const WalletWorld& w, const std::string& command) {
+  ProgramOptions o = w.Options();
+  const std::string wallet = LIARD_WALLET_PATH;
+  const char* path = std::getenv("PATH");
+  o.env["PATH"] =
+      wallet.substr(0, wallet.rfind('/')) + ":" + (path == nullptr ? "/usr/bin:/bin" : path);
+  return RunProgram("/bin/sh", {"-c", command}, o);
+}
+
+TEST_CASE(
+    "after a re-key, the old key and the new key before key set-account each say what to do "
+    "next, as a command that works as printed",
+    "[wallet][e2e][board][rekey]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "alice", "bob"}) w.Import(name);
+  // Alice lost her phone: her new one has a new key, which the board puts on her account.
+  const KeyPair phone = testing::KeyFor("alice-new-phone");
+  const std::string phone_seed = w.tmp().Join("alice-phone.seed");
+  WriteFile(phone_seed, ToHex(phone.seed()) + "\n");
+  for (const char* name : {"alice-phone", "alice-tablet"}) {
+    CommandResult r = w.Liard({"key", "import", name, "--fast", "--seed-file", phone_seed});
+    REQUIRE(r.exit_code == 0);
+  }
+  const std::string alice = w.Address("alice");
+  const std::string bob = w.Address("bob");
+  CommandResult proposed = w.Liard(
+      {"--key", "board-1", "board", "propose", "rekey", alice, ToHex(phone.public_key()), "--yes"});
+  INFO(proposed.out << proposed.err);
+  REQUIRE(proposed.exit_code == 0);
+  CommandResult signed_ =
+      w.Liard({"--key", "board-2", "board", "sign", ProposalIdIn(proposed.out), "--yes"});
+  INFO(signed_.out << signed_.err);
+  REQUIRE(signed_.exit_code == 0);
+
+  // The old key, while the wallet does not know the new key signs for Alice's account.
+  CommandResult old = w.Liard({"--key", "alice", "balance"});
+  INFO(old.err);
+  CHECK(old.exit_code == 1);
+  CHECK(Has(old.err, "key 'alice' does not sign for alice (" + ShortAddress(alice) +
+                         ") any more: the account was re-keyed to key 'alice-phone'"));
+  const std::string set_then_balance =
+      "liard key set-account alice-phone " + alice + " && liard --key alice-phone balance";
+  REQUIRE(CommandToRun(old.err) == set_then_balance);
+  CommandResult ran = RunAsPrinted(w, set_then_balance);
+  INFO(ran.out << ran.err);
+  REQUIRE(ran.exit_code == 0);
+  CHECK(Has(ran.out, "key 'alice-phone' now signs for account " +
+                         ToHex(testing::KeyFor("alice").public_key())));
+  CHECK(Has(ran.out, "100.00 ROUE"));
+
+  // The old key again: the wallet knows the new one now, and says to run the same command with
+  // it (the payment's flags and memo kept, quoted for the shell).
+  const uint64_t head = w.Head();
+  CommandResult pay =
+      w.Liard({"--key", "alice", "pay", bob, "1,00", "--memo", "café d'Élise", "--yes"});
+  INFO(pay.err);
+  CHECK(pay.exit_code == 1);
+  CHECK(w.Head() == head);
+  const std::string pay_with_phone =
+      "liard --key alice-phone pay " + bob + " 1,00 --memo 'café d'\\''Élise' --yes";
+  CHECK(Has(pay.err, "the account was re-keyed and signs with key 'alice-phone' now"));
+  REQUIRE(CommandToRun(pay.err) == pay_with_phone);
+  CommandResult paid = RunAsPrinted(w, pay_with_phone);
+  INFO(paid.out << paid.err);
+  REQUIRE(paid.exit_code == 0);
+  CHECK(w.Balance("bob") == 51'00);
+  CHECK(Has(w.Liard({"--key", "bob", "history"}).out, "café d'Élise"));
+  // In French: the same facts and the same command.
+  ProgramOptions french = w.Options();
+  french.env["LANG"] = "fr_FR.UTF-8";
+  CommandResult old_fr = w.Liard({"--key", "alice", "balance"}, french);
+  CHECK(old_fr.exit_code == 1);
+  CHECK(Has(old_fr.err, "la clé « alice » ne signe plus pour alice ("));
+  CHECK(CommandToRun(old_fr.err) == "liard --key alice-phone balance");
+
+  // The new key under another name, before `key set-account`: its own account does not exist,
+  // but another key's account was re-keyed to it.
+  CommandResult tablet = w.Liard({"--key", "alice-tablet", "history"});
+  INFO(tablet.err);
+  CHECK(tablet.exit_code == 1);
+  CHECK(Has(tablet.err,
+            "key 'alice-tablet' is the new key of alice (" + ShortAddress(alice) + ") (re-keyed)"));
+  const std::string set_then_history =
+      "liard key set-account alice-tablet " + alice + " && liard --key alice-tablet history";
+  REQUIRE(CommandToRun(tablet.err) == set_then_history);
+  CommandResult history = RunAsPrinted(w, set_then_history);
+  INFO(history.out << history.err);
+  REQUIRE(history.exit_code == 0);
+  CHECK(Has(history.out, "café d'Élise"));
+
+  // A key whose account nobody has: the usual sentence, and the command for a re-keyed account.
+  REQUIRE(w.Liard({"key", "new", "stranger", "--fast"}).exit_code == 0);
+  CommandResult stranger = w.Liard({"--key", "stranger", "balance"});
+  CHECK(stranger.exit_code == 1);
+  CHECK(Has(stranger.err,
+            "does not exist in this ledger; an exchange office or the association "
+            "opens accounts; if the board re-keyed your account to this key, tell "
+            "the wallet which account it is: liard key set-account stranger "
+            "YOUR-ADDRESS"));
+}
+
+TEST_CASE(
+    "the confirmation reads [o/N] in French and takes o, oui, y or yes; anything else is a no",
+    "[wallet][e2e][i18n]") {
+  WalletWorld w;
+  const std::string shop = w.Address("shop");
+  ProgramOptions french = w.Options();
+  french.env["LANG"] = "fr_FR.UTF-8";
+  const int64_t before = w.Balance("alice");
+  int paid = 0;
+  for (const char* answer : {"oui", "o", "Y", "yes ", "non", "n", ""}) {
+    const std::string a = answer;
+    const bool yes = a == "oui" || a == "o" || a == "Y" || a == "yes ";
+    TerminalRun run = LiardOnTerminal({"--key", "alice", "pay", shop, "1"}, french, a);
+    INFO(a << ": " << run.screen);
+    CHECK(run.answered);
+    CHECK(run.exit_code == 0);
+    CHECK(Has(run.screen,
+              "Payer 1,00\u00A0ROUE à Boulangerie du Rhône (commerçant, " + shop + ") ? [o/N] "));
+    CHECK_FALSE(Has(run.screen, "[y/N]"));
+    CHECK(Has(run.screen, yes ? "payé 1,00\u00A0ROUE à" : "non payé"));
+    paid += yes;
+  }
+  CHECK(w.Balance("alice") == before - paid * 100);
+  // In English the question keeps [y/N], and a French "oui" is a yes there too.
+  TerminalRun english = LiardOnTerminal({"--key", "alice", "pay", shop, "1"}, w.Options(), "oui");
+  INFO(english.screen);
+  CHECK(Has(english.screen,
+            "Pay 1.00 ROUE to Boulangerie du Rhône (merchant, " + shop + ")? [y/N] "));
+  CHECK(Has(english.screen, "paid 1.00 ROUE to"));
 }
 
 TEST_CASE(
