@@ -63,7 +63,7 @@ bool Has(const std::string& text, const std::string& needle) {
 
 // `liard args...` on a pseudo-terminal, as a person at a keyboard would run it: `screen` is all
 // it wrote (stdout and stderr together, as a terminal shows them), and `answer` is typed once
-// it asks "[y/N]" (answered is false if it never asked).
+// it asks "[y/N]", or "[o/N]" in French (answered is false if it never asked).
 struct TerminalRun {
   int exit_code = -1;
   std::string screen;
@@ -119,7 +119,7 @@ TerminalRun LiardOnTerminal(const std::vector<std::string>& args, const ProgramO
       break;
     }
     run.screen.append(buf, static_cast<size_t>(n));
-    if (!run.answered && Has(run.screen, "[y/N] ")) {
+    if (!run.answered && (Has(run.screen, "[y/N] ") || Has(run.screen, "[o/N] "))) {
       const std::string typed = answer + "\n";
       REQUIRE(write(master, typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
       run.answered = true;
@@ -1135,7 +1135,7 @@ TEST_CASE(
   CHECK(Has(question, "inchangé" + nb + ": couverture, plus petite conversion"));
   CHECK(Has(question, "ouverte jusqu'au " + open_until));
   CHECK(Has(question, "La proposer" + nb + "?"));
-  CHECK_FALSE(Has(question, "Propose"));
+  CHECK_FALSE(Has(question, "Propose to the board"));
   static const std::regex kFrenchId("proposition ([0-9a-f]{64})");
   std::smatch m;
   REQUIRE(std::regex_search(proposed.screen, m, kFrenchId));
@@ -1153,7 +1153,7 @@ TEST_CASE(
   CHECK(
       Has(list.out, "Bureau" + nb + ": 3 membres" + nb + "; il faut 2 approbations pour décider"));
   CHECK(Has(list.out, "Propositions en attente (1)"));
-  CHECK(Has(list.out, "1 approbation sur 2 (board-1"));
+  CHECK(Has(list.out, "1 approbation sur 2 (Board member 1"));
   CHECK(Has(list.out, "ouverte jusqu'au " + open_until));
   CHECK(Has(list.out, "pour l'approuver" + nb + ": liard --key board-2 board sign " + id));
   CHECK_FALSE(Has(list.out, "vous l'avez proposée"));
