@@ -68,11 +68,6 @@ std::string KindLabel(AccountKind kind) {
   return std::string(KindName(kind));
 }
 
-std::string KindLabel(int wire_kind) {
-  if (!IsValidKind(static_cast<uint32_t>(wire_kind))) return _("unknown");
-  return KindLabel(static_cast<AccountKind>(wire_kind));
-}
-
 std::string RoleLabel(Role role) {
   switch (role) {
     case Role::kTreasurer:
@@ -220,6 +215,11 @@ std::string DefaultProgrammeText(const Rules& r, const Money& money) {
 }
 
 }  // namespace
+
+std::string KindLabel(int wire_kind) {
+  if (!IsValidKind(static_cast<uint32_t>(wire_kind))) return _("unknown");
+  return KindLabel(static_cast<AccountKind>(wire_kind));
+}
 
 std::string RatioWithPercent(int64_t num, int64_t den, const Money& money, RatioOf of) {
   const bool as_bonus = of == RatioOf::kBonus;

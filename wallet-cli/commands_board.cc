@@ -155,7 +155,7 @@ Change ChangeOf(Session& session, const Decision& decision, const pb::Governance
     bool found = false;
     const std::string address = session.AddressOf(id);
     if (!session.CardOf(id, &card, &found).ok() || !found) return address;
-    return PartyInFull(card.name(), KindWord(card.kind()), address);
+    return PartyInFull(card.name(), KindLabel(card.kind()), address);
   };
   CardFn card_of = [&](const AccountId& id, pb::AccountCard* card) {
     bool found = false;
