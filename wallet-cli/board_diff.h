@@ -52,6 +52,9 @@ std::string RenderChange(const Change& change, const std::string& indent);
 // The rules' differences alone (SetRules), for tests and `board list`.
 void DiffRules(const Rules& before, const Rules& after, const Money& money, Change* out);
 
+// An account kind as sent over the wire, in the reader's language: "merchant", "commerçant".
+std::string KindLabel(int wire_kind);
+
 // "5/100 (5 %)", "12/10 (+20 %)" for a bonus ratio, "1/3" when no exact percentage exists.
 enum class RatioOf { kPlain, kBonus };  // kBonus: num/den of euros given as units, shown as +x %
 std::string RatioWithPercent(int64_t num, int64_t den, const Money& money,

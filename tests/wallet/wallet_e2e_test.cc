@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ledger/address.h"
+#include "ledger/civil_time.h"
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 #include "tests/wallet/terminal_run.h"
@@ -1207,6 +1208,197 @@ TEST_CASE(
   // The proposer's history shows it.
   CommandResult history = w.Liard({"--key", "board-1", "history"});
   CHECK(Has(history.out, "board: withdrew proposal " + id.substr(0, 16)));
+}
+
+// The date `days` after 1970-01-01 as a person types it: "31/12/2026" (French) or "2026-12-31".
+std::string TypedDay(int64_t days, bool french) {
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[16];
+  if (french)
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d, m, y);
+  else
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+// The words of a hint as the wallet printed it, from `prefix` to the end of its line, without
+// the leading "liard": what a person copies and runs.
+std::vector<std::string> HintIn(const std::string& screen, const std::string& prefix) {
+  const size_t at = screen.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const size_t from = at + prefix.size();
+  std::string line = screen.substr(from, screen.find_first_of("\r\n", from) - from);
+  std::istringstream words(line);
+  std::vector<std::string> out;
+  for (std::string w; words >> w;) out.push_back(w);
+  REQUIRE(out.size() > 1);
+  REQUIRE(out[0] == "liard");
+  out.erase(out.begin());
+  return out;
+}
+
+TEST_CASE(
+    "a board member proposes and approves in French and the same in English, each reading its own "
+    "language, formats and hints that run as printed",
+    "[wallet][e2e][board][i18n]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "board-3"}) w.Import(name);
+  ProgramOptions fr = w.Options();
+  fr.env["LANG"] = "fr_FR.UTF-8";
+  const std::string nb = "\u00a0";    // before ":" and inside « »
+  const std::string thin = "\u202f";  // between thousands
+  const std::string rules = w.tmp().Join("rules.toml");
+  WriteFile(rules,
+            "[rules]\nreconversion_fee = \"5/100\"\n\n[[programmes]]\nname = \"agglo\"\n"
+            "sponsor = \"Grand Avignon\"\nratio = \"12/10\"\nmonthly_cap = \"1200.00\"\n");
+  // Open through a day typed as a French clerk types it, ten days from now.
+  const int64_t today = NowMs() / 86'400'000;
+  const std::string until = TypedDay(today + 10, true);
+  const std::string open_until = TypedDay(today + 11, true) + " 00:00";
+
+  // French: the question, the prompt [o/N], amounts, percentages and the date.
+  TerminalRun proposed = LiardOnTerminal(
+      {"--key", "board-1", "board", "propose", "set-rules", rules, "--expires", until}, fr, "o");
+  INFO(proposed.screen);
+  REQUIRE(proposed.exit_code == 0);
+  REQUIRE(proposed.answered);
+  const std::string question = proposed.screen.substr(0, proposed.screen.find("[o/N]"));
+  REQUIRE(question.size() < proposed.screen.size());
+  CHECK_FALSE(Has(proposed.screen, "[y/N]"));
+  CHECK(
+      Has(question, "Proposer au bureau" + nb + ": modifier les règles" + nb + ": 2 changements"));
+  CHECK(Has(question, "frais de reconversion" + nb + ": aucun (0) → 5/100 (5,00" + nb + "%)"));
+  CHECK(Has(question, "programme «" + nb + "agglo" + nb + "»" + nb + ": aucun → ajouté" + nb +
+                          ": financeur «" + nb + "Grand Avignon" + nb +
+                          "», taux de bonification 12/10 (bonification +20,00" + nb +
+                          "%) arrondi à l'inférieur au pas de 0,01" + nb + "ROUE"));
+  CHECK(Has(question, "plafond mensuel par compte 1" + thin + "200,00" + nb + "ROUE"));
+  CHECK(Has(question, "inchangé" + nb + ": couverture, plus petite conversion"));
+  CHECK(Has(question, "ouverte jusqu'au " + open_until));
+  CHECK(Has(question, "La proposer" + nb + "?"));
+  CHECK_FALSE(Has(question, "Propose to the board"));
+  static const std::regex kFrenchId("proposition ([0-9a-f]{64})");
+  std::smatch m;
+  REQUIRE(std::regex_search(proposed.screen, m, kFrenchId));
+  const std::string id = m[1].str();
+  CHECK(Has(proposed.screen, "proposition envoyée" + nb + ": modifier les règles"));
+  CHECK(Has(proposed.screen, "1 approbation sur 2" + nb +
+                                 "; les autres membres du bureau la signent avec" + nb +
+                                 ": liard board sign " + id));
+
+  // board list in French, read by another member: the pending proposal, its date, and the
+  // command that member runs; --json stays English for programs.
+  CommandResult list = w.Liard({"--key", "board-2", "board", "list"}, fr);
+  INFO(list.out << list.err);
+  REQUIRE(list.exit_code == 0);
+  CHECK(
+      Has(list.out, "Bureau" + nb + ": 3 membres" + nb + "; il faut 2 approbations pour décider"));
+  CHECK(Has(list.out, "Propositions en attente (1)"));
+  CHECK(Has(list.out, "1 approbation sur 2 (Board member 1"));
+  CHECK(Has(list.out, "ouverte jusqu'au " + open_until));
+  CHECK(Has(list.out, "pour l'approuver" + nb + ": liard --key board-2 board sign " + id));
+  CHECK_FALSE(Has(list.out, "vous l'avez proposée"));
+  CommandResult mine = w.Liard({"--key", "board-1", "board", "list"}, fr);
+  CHECK(Has(mine.out, "vous l'avez proposée" + nb + "; pour la retirer" + nb +
+                          ": liard --key board-1 board withdraw " + id));
+  CHECK_FALSE(Has(mine.out, "pour l'approuver"));
+  json listed = json::parse(w.Liard({"board", "list", "--json"}, fr).out);
+  REQUIRE(listed["proposals"].size() == 1);
+  CHECK(listed["proposals"][0]["change"]["changes"][0] ==
+        "reconversion fee: none (0) → 5/100 (5 %)");
+  CHECK(listed["proposals"][0]["change"]["summary"] == "change the rules: 2 changes");
+
+  // A French date that does not exist, and one too far: refused in French, nothing sent.
+  const uint64_t head = w.Head();
+  CommandResult bad = w.Liard({"--key", "board-1", "board", "propose", "pause", "--reason", "test",
+                               "--expires", "32/12/2026", "--yes"},
+                              fr);
+  CHECK(bad.exit_code == 2);
+  CHECK(Has(bad.err, "--expires «" + nb + "32/12/2026" + nb + "» doit être une durée"));
+  CommandResult far = w.Liard({"--key", "board-1", "board", "propose", "pause", "--reason", "test",
+                               "--expires", TypedDay(today + 60, true), "--yes"},
+                              fr);
+  CHECK(far.exit_code == 2);
+  CHECK(Has(far.err, "30 jours au plus"));
+  CHECK(w.Head() == head);
+
+  // The hint board-2 read, run as printed (on a terminal, in French): the approval decides.
+  TerminalRun approved = LiardOnTerminal(HintIn(list.out, "pour l'approuver" + nb + ": "), fr, "o");
+  INFO(approved.screen);
+  REQUIRE(approved.exit_code == 0);
+  REQUIRE(approved.answered);
+  const std::string asked = approved.screen.substr(0, approved.screen.find("[o/N]"));
+  CHECK(Has(asked, "Approuver" + nb + ": modifier les règles" + nb + ": 2 changements"));
+  CHECK(Has(asked, "frais de reconversion" + nb + ": aucun (0) → 5/100 (5,00" + nb + "%)"));
+  CHECK(Has(asked, "proposée à l'écriture"));
+  CHECK(Has(asked, "1 approbation sur 2 pour l'instant. L'approuver" + nb + "?"));
+  CHECK(Has(approved.screen, "approbation envoyée" + nb + ": modifier les règles"));
+  CHECK(Has(approved.screen, "décidée" + nb + ": la décision du bureau est appliquée"));
+
+  // English: the same steps, in English words and formats, with a date typed the ISO way.
+  WriteFile(rules,
+            "[rules]\nreconversion_fee = \"3/100\"\n\n[[programmes]]\nname = \"agglo\"\n"
+            "ratio = \"15/10\"\n");
+  TerminalRun en = LiardOnTerminal({"--key", "board-3", "board", "propose", "set-rules", rules,
+                                    "--expires", TypedDay(today + 10, false)},
+                                   w.Options(), "y");
+  INFO(en.screen);
+  REQUIRE(en.exit_code == 0);
+  REQUIRE(en.answered);
+  const std::string en_question = en.screen.substr(0, en.screen.find("[y/N]"));
+  CHECK(Has(en_question, "Propose to the board: change the rules: 2 changes"));
+  CHECK(Has(en_question, "reconversion fee: 5/100 (5 %) → 3/100 (3 %)"));
+  CHECK(
+      Has(en_question, "programme 'agglo' bonus ratio: 12/10 (bonus +20 %) → 15/10 (bonus +50 %)"));
+  CHECK(Has(en_question, "open until " + TypedDay(today + 11, false) + " 00:00:00"));
+  CHECK(Has(en_question, "Propose it?"));
+  const std::string en_id = ProposalIdIn(en.screen);
+  CHECK(Has(en.screen, "proposed: change the rules: 2 changes"));
+  CHECK(Has(en.screen,
+            "1 of 2 approvals; the other board members sign it with: liard board sign " + en_id));
+  CommandResult en_list = w.Liard({"--key", "board-1", "board", "list"});
+  CHECK(Has(en_list.out, "Board: 3 members, 2 approvals decide"));
+  CHECK(Has(en_list.out, "approve it with: liard --key board-1 board sign " + en_id));
+  TerminalRun en_approved =
+      LiardOnTerminal(HintIn(en_list.out, "approve it with: "), w.Options(), "y");
+  INFO(en_approved.screen);
+  REQUIRE(en_approved.exit_code == 0);
+  CHECK(Has(en_approved.screen, "Approve: change the rules: 2 changes"));
+  CHECK(Has(en_approved.screen, "1 of 2 approvals so far. Approve it?"));
+  CHECK(Has(en_approved.screen, "approved: change the rules: 2 changes"));
+  CHECK(Has(en_approved.screen, "decided: the board's decision is applied"));
+  CHECK_FALSE(Has(en_approved.screen, "approbation"));
+}
+
+TEST_CASE("a hint printed after --node names the node, so that it runs as printed",
+          "[wallet][e2e][board][i18n]") {
+  GenesisSpec spec = BoardOfThree();
+  WalletWorld w(/*import_keys=*/false, &spec);
+  for (const char* name : {"board-1", "board-2", "board-3"}) w.Import(name);
+  ProgramOptions no_env = w.Options();
+  no_env.env.erase("LIARD_NODE");
+  no_env.unset_env.push_back("LIARD_NODE");
+  const std::string node = w.node().target();
+  CommandResult proposed = w.Liard({"--node", node, "--key", "board-1", "board", "propose", "pause",
+                                    "--reason", "office key stolen", "--yes"},
+                                   no_env);
+  INFO(proposed.out << proposed.err);
+  REQUIRE(proposed.exit_code == 0);
+  const std::string id = ProposalIdIn(proposed.out);
+  // For the other members: the node, not this member's key.
+  CHECK(Has(proposed.out, "sign it with: liard --node " + node + " board sign " + id));
+  CommandResult bad = w.Liard({"--node", node, "board", "sign", "abc"}, no_env);
+  CHECK(bad.exit_code == 2);
+  CHECK(Has(bad.err, "as 'liard --node " + node + " board list' shows it"));
+  std::vector<std::string> hint = HintIn(proposed.out, "sign it with: ");
+  hint.insert(hint.begin(), {"--key", "board-2"});
+  hint.push_back("--yes");
+  CommandResult signed_ = w.Liard(hint, no_env);
+  INFO(signed_.out << signed_.err);
+  REQUIRE(signed_.exit_code == 0);
+  CHECK(Has(signed_.out, "decided: the board's decision is applied"));
 }
 
 TEST_CASE(

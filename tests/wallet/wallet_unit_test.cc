@@ -1,6 +1,7 @@
 // Unit tests of the wallet's local logic: key files, CSV batches, payment URIs, formatting.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "wallet-cli/board_diff.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/keystore.h"
 #include "wallet-cli/payment_uri.h"
 #include "wallet-cli/qr.h"
@@ -523,6 +525,53 @@ TEST_CASE("a rules change is told field by field, before and after, and the rest
   wallet::DiffRules(two, reordered, money, &e);
   CHECK(e.lines ==
         std::vector<std::string>{"order of the programmes: agglo, market → market, agglo"});
+}
+
+TEST_CASE("a rules change that names a default programme says which bonus conversions get",
+          "[wallet][board][diff]") {
+  using namespace liard;
+  wallet::Money money("ROUE", 2, '.');
+  Rules before;
+  Programme agglo;
+  agglo.name = "agglo";
+  agglo.sponsor = "Grand Avignon";
+  agglo.ratio_num = 12;
+  agglo.ratio_den = 10;
+  before.programmes = {agglo};
+  Rules after = before;
+  after.default_programme = "agglo";
+  wallet::Change c;
+  wallet::DiffRules(before, after, money, &c);
+  CHECK(c.lines == std::vector<std::string>{
+                       "default programme: none (a conversion gets a bonus only when it names a "
+                       "programme) → 'agglo' (a conversion that names no programme gets its "
+                       "bonus, 12/10 (bonus +20 %))"});
+  CHECK(c.warnings.empty());
+  // Kept: named among what stays. Ledgers that name none never hear of it (see above).
+  wallet::Change same;
+  wallet::DiffRules(after, after, money, &same);
+  CHECK(same.lines.empty());
+  CHECK(std::count(same.unchanged.begin(), same.unchanged.end(), "default programme") == 1);
+  // A default the rules do not have: the ledger will refuse it, and the board reads so first.
+  Rules ghost = after;
+  ghost.default_programme = "market";
+  wallet::Change g;
+  wallet::DiffRules(after, ghost, money, &g);
+  REQUIRE(g.lines.size() == 1);
+  CHECK(g.lines[0].find("→ 'market' (a programme these rules do not have)") != std::string::npos);
+  REQUIRE(g.warnings.size() == 1);
+  CHECK(g.warnings[0].find("the ledger will refuse this") != std::string::npos);
+  // In French, with the French percentage.
+  const char* argv[] = {"wallet_tests", "--lang", "fr"};
+  wallet::InitLanguage(3, const_cast<char**>(argv));
+  wallet::Change f;
+  wallet::DiffRules(before, after, money, &f);
+  wallet::SetLanguage(wallet::Language::kEnglish);
+  CHECK(f.lines == std::vector<std::string>{
+                       "programme par défaut\u00a0: aucun (une conversion n'est bonifiée que si "
+                       "elle nomme un programme) → «\u00a0agglo\u00a0» (une conversion qui ne "
+                       "nomme aucun programme reçoit sa bonification, 12/10 (bonification "
+                       "+20,00\u00a0%))"});
 }
 
 TEST_CASE("a decision about an account names it and says what changes for it",
