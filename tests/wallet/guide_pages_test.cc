@@ -47,7 +47,7 @@ const std::vector<std::pair<std::regex, std::string>>& Masks() {
       {std::regex("^(?:\\s|█|▀|▄)*(?:█|▀|▄)(?:\\s|█|▀|▄)*$"), "<QR code row>"},
       // Addresses, whole or shortened (roue1q67t7…d4fn), and the FEC's 16-character prefixes.
       {std::regex(
-           "\\b[a-z]{2,10}1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{5,}(?:…[qpzry9x8gf2tvdw0s3jn54khce"
+           "\\b[a-z]{3,10}1q[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{4,}(?:…[qpzry9x8gf2tvdw0s3jn54khce"
            "6mua7l]+)?"),
        "<address>"},
       // Operation ids, hashes, public keys, ledger ids (whole or their first 16 digits).
@@ -390,6 +390,8 @@ TEST_CASE("the guides' masks hide what varies between runs and nothing else", "[
         Masked("2027-01-02 09:05:59  out  Alice Martin (roue1qqhvr…mgu2p)  -12.50 ROUE"));
   CHECK(Masked("journal entry 1, 02/12/2026 15:59") == Masked("journal entry 1, 31/01/2027 00:00"));
   CHECK(Masked("AN|À-nouveaux|1|20261203|512100") == Masked("AN|À-nouveaux|1|20270101|512100"));
+  CHECK(Masked("Registre faf1fd6822927c9e… · produit le 03/12/2026 à 14:05 UTC") ==
+        Masked("Registre 923aa399f68be456… · produit le 04/12/2026 à 09:06 UTC"));
   CHECK(Masked("the node at 127.0.0.1:7421") == Masked("the node at 127.0.0.1:39211"));
   CHECK(Masked("    █▀▀▀▀▀█  █▄█▄  ▀█ ▀") == Masked("    █▀▀▀▀▀█ ▄▄ ▀▀█▄▀ ▄▄"));
   // What the guide promises stays visible: amounts, entry numbers, names, exit codes, words.
