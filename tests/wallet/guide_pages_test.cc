@@ -70,9 +70,11 @@ const std::vector<std::pair<std::regex, std::string>>& Masks() {
       // The node's port.
       {std::regex("127\\.0\\.0\\.1:\\d+"), "127.0.0.1:<port>"},
       // Rates measured by `audit verify`.
-      {std::regex("\\d+ entries/s on \\d+ threads?"), "<n> entries/s on <n> threads"},
-      {std::regex("[0-9.,]+ of this machine's"), "<ratio> of this machine's"},
-      {std::regex("[0-9.,]+ (?:entrées|écritures)/s sur \\d+ threads?"), "<n> entrées/s"},
+      // (numbers with a French thousands separator, U+202F or U+00A0, too).
+      {std::regex(
+           "\\d(?:[0-9.,]| |\u202f|\u00a0)* (entries|entrées|écritures)/s (on|sur) \\d+ (\\S+)"),
+       "<n> $1/s $2 <n> $3"},
+      {std::regex("[0-9.,]+ (of this machine's|de la vitesse|du débit)"), "<ratio> $1"},
   };
   return *masks;
 }
@@ -392,6 +394,9 @@ TEST_CASE("the guides' masks hide what varies between runs and nothing else", "[
   CHECK(Masked("AN|À-nouveaux|1|20261203|512100") == Masked("AN|À-nouveaux|1|20270101|512100"));
   CHECK(Masked("Registre faf1fd6822927c9e… · produit le 03/12/2026 à 14:05 UTC") ==
         Masked("Registre 923aa399f68be456… · produit le 04/12/2026 à 09:06 UTC"));
+  CHECK(Masked("  3055 entries/s on 2 threads") == Masked("  12039 entries/s on 4 threads"));
+  CHECK(Masked("  3\u202f055 écritures/s sur 2 threads") ==
+        Masked("  12\u202f039 écritures/s sur 4 threads"));
   CHECK(Masked("the node at 127.0.0.1:7421") == Masked("the node at 127.0.0.1:39211"));
   CHECK(Masked("    █▀▀▀▀▀█  █▄█▄  ▀█ ▀") == Masked("    █▀▀▀▀▀█ ▄▄ ▀▀█▄▀ ▄▄"));
   // What the guide promises stays visible: amounts, entry numbers, names, exit codes, words.
