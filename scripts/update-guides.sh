@@ -5,6 +5,8 @@
 #
 #   scripts/update-guides.sh                          # every page
 #   scripts/update-guides.sh resident.md fr/habitant.md   # some pages (paths under docs/guide/)
+#   LIARD_GUIDE_UPDATE=all scripts/update-guides.sh PAGE   # rewrite even if the outputs match
+#                                                          # (after changing a command)
 #
 # Each page runs against its own fresh demo node (guide_tests, built here in ./build, or in
 # LIARD_BUILD). A page's outputs are rewritten only when one of them differs from the run (the
@@ -25,8 +27,8 @@ fi
 status=0
 for page in "${pages[@]}"; do
   echo "update-guides: $page" >&2
-  LIARD_GUIDE_UPDATE=1 "$tests" "docs/guide/$page" >/dev/null || true
-  if ! "$tests" "docs/guide/$page"; then
+  LIARD_GUIDE_UPDATE="${LIARD_GUIDE_UPDATE:-1}" "$tests" "docs/guide/$page" >/dev/null || true
+  if ! LIARD_GUIDE_UPDATE= "$tests" "docs/guide/$page"; then
     echo "update-guides: $page still differs after its update (an output that changes from run to run needs a mask in tests/wallet/guide_pages_test.cc)" >&2
     status=1
   fi
