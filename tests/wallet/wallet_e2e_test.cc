@@ -169,6 +169,15 @@ TEST_CASE("the reading commands answer with the demo ledger's values and --json 
   CommandResult text = w.Liard({"--key", "bob", "balance"}, fr);
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("50,00\u00A0ROUE") != std::string::npos);
+  // ... and the words are French: the labels, the history's headings and rows, reserves.
+  CHECK(Has(text.out, "adresse "));
+  CHECK(Has(text.out, "solde "));
+  CommandResult fr_history = w.Liard({"--key", "bob", "history"}, fr);
+  CHECK(Has(fr_history.out, "aucune opération pour l'instant"));
+  CommandResult fr_reserves = w.Liard({"reserves"}, fr);
+  CHECK(Has(fr_reserves.out, "Réserves de la Roue"));
+  CHECK(Has(fr_reserves.out, "fonds de garantie"));
+  CHECK(Has(fr_reserves.out, "100,00\u00A0%"));
   fr.env["LC_ALL"] = "C";
   CHECK(w.Liard({"--key", "bob", "balance"}, fr).out.find("50.00 ROUE") != std::string::npos);
 
@@ -821,7 +830,8 @@ TEST_CASE("the wallet speaks TLS to a node with a certificate when given its CA 
            {"LIARD_NODE", node.target()},
            {"LIARD_PASSPHRASE", kPassphrase},
            {"LANG", "en_US.UTF-8"}};
-  o.unset_env = {"LC_ALL", "LC_NUMERIC", "LC_MESSAGES", "LANGUAGE", "LIARD_KEY", "LIARD_TLS_CA", "NO_COLOR"};
+  o.unset_env = {"LC_ALL",    "LC_NUMERIC",   "LC_MESSAGES", "LANGUAGE",
+                 "LIARD_KEY", "LIARD_TLS_CA", "NO_COLOR"};
   auto liard = [&](const std::vector<std::string>& args, const ProgramOptions& opts) {
     return RunProgram(LIARD_WALLET_PATH, args, opts, Millis(30'000));
   };
