@@ -682,7 +682,8 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
   constexpr Millis kFirstRetryWait(250), kMaxRetryWait(5'000);
   constexpr auto kGiveUpAfter = std::chrono::minutes(10);
   Millis retry_wait = kFirstRetryWait;
-  std::optional<std::chrono::steady_clock::time_point> lost_since;
+  bool lost = false;  // the last stream ended because the node did not answer
+  std::chrono::steady_clock::time_point lost_since;
   for (int barren = 0;;) {
     pb::WatchRequest req;
     req.set_account(std::string(key.account.view()));
@@ -701,12 +702,12 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
     const auto opened = std::chrono::steady_clock::now();
     pb::Receipt r;
     while (reader->Read(&r)) {
-      if (lost_since) {
+      if (lost) {
         std::cerr << Tr("the node is back; watching again from journal entry {entry}",
                         fmt::arg("entry", next))
                   << "\n"
                   << std::flush;
-        lost_since.reset();
+        lost = false;
         retry_wait = kFirstRetryWait;
       }
       if (r.sequence() < next) continue;  // already shown
@@ -760,7 +761,8 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
     if (st.ok()) return CliStatus::Ok();
     if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
       const auto now = std::chrono::steady_clock::now();
-      if (!lost_since) {
+      if (!lost) {
+        lost = true;
         lost_since = now;
         std::cerr << Tr("the node does not answer; trying again until it is back, from journal "
                         "entry {entry} (Ctrl-C to stop)",
@@ -768,7 +770,7 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
                   << "\n"
                   << std::flush;
       }
-      if (now - *lost_since > kGiveUpAfter) return session.node().MapError(st, ctx, "Watch");
+      if (now - lost_since > kGiveUpAfter) return session.node().MapError(st, ctx, "Watch");
       for (auto until = now + retry_wait;
            std::chrono::steady_clock::now() < until && !g_interrupted;)
         std::this_thread::sleep_for(Millis(50));
