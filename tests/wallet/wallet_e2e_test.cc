@@ -1073,7 +1073,7 @@ TEST_CASE(
   CHECK_FALSE(w.Json({"board", "list", "--json"})["paused"].get<bool>());
   // The proposer's history shows it.
   CommandResult history = w.Liard({"--key", "board-1", "history"});
-  CHECK(Has(history.out, "board: withdrew proposal " + id.substr(0, 16)));
+  CHECK(Has(history.out, "[withdrew the board proposal " + id.substr(0, 16) + "…]"));
 }
 
 TEST_CASE(
