@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "ledger/address.h"
@@ -87,6 +89,50 @@ std::vector<std::vector<std::string>> GovernanceRows(const pb::AccountInfo& a) {
   return rows;
 }
 
+// What the association still owes a merchant: its reconversions (and paper notes it brought
+// back) not yet paid out by bank transfer, the sum of its owed-to-merchant postings over its
+// history. *known is false when the history is longer than the wallet reads for this.
+CliStatus OwedTo(Session& session, const AccountId& id, int64_t* cents, bool* known) {
+  constexpr int kMaxPages = 200;  // of 500 entries
+  *cents = 0;
+  *known = false;
+  uint64_t before = 0;
+  for (int page_no = 0; page_no < kMaxPages; ++page_no) {
+    pb::GetHistoryResponse page;
+    CliStatus s = session.node().GetHistory(id, before, 500, &page);
+    if (!s.ok()) return s;
+    for (const pb::Receipt& r : page.entries())
+      *cents += SumPostings(r.postings(), Slot::kOwedToMerchant, &id);
+    if (page.next_before() == 0) {
+      *known = true;
+      return CliStatus::Ok();
+    }
+    before = page.next_before();
+  }
+  return CliStatus::Ok();
+}
+
+// The balance's line of what a merchant is owed in euros.
+CliStatus OwedRows(Session& session, const AccountId& id, const pb::AccountInfo& a,
+                   std::vector<std::vector<std::string>>* rows, json* j) {
+  if (a.kind() != pb::ACCOUNT_KIND_MERCHANT) return CliStatus::Ok();
+  int64_t owed = 0;
+  bool known = false;
+  CliStatus s = OwedTo(session, id, &owed, &known);
+  if (!s.ok()) return s;
+  if (j != nullptr && known) {
+    (*j)["owed_euros"] = Money::PlainEuros(owed);
+    (*j)["owed_euros_minor"] = owed;
+  }
+  if (rows != nullptr)
+    rows->push_back(
+        {_("owed to you"), !known     ? _("too long a history to add up here; ask the treasurer")
+                           : owed > 0 ? Tr("{euros} (reconversions not yet paid by bank transfer)",
+                                           fmt::arg("euros", session.money().Euros(owed)))
+                                      : session.money().Euros(0)});
+  return CliStatus::Ok();
+}
+
 CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
   CliStatus s = session.LoadKey(key);
   if (!s.ok()) return s;
@@ -111,14 +157,19 @@ CliStatus Balance(Session& session, bool as_json) {
   if (as_json) {
     json j = AccountJson(session, a);
     j["key"] = session.key_name();
+    s = OwedRows(session, key.account, a, nullptr, &j);
+    if (!s.ok()) return s;
     std::cout << j.dump(2) << "\n";
     return CliStatus::Ok();
   }
   std::cout << SafeText(a.name()) << " (" << Shown(KindWord(a.kind()));
   if (a.status() != pb::ACCOUNT_STATUS_ACTIVE) std::cout << ", " << Shown(StatusWord(a.status()));
   std::cout << ")\n";
+  // One table, so that every label's value starts in the same column.
   std::vector<std::vector<std::string>> rows = {{_("address"), a.address()},
                                                 {_("balance"), session.money().Units(a.balance())}};
+  s = OwedRows(session, key.account, a, &rows, nullptr);
+  if (!s.ok()) return s;
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
@@ -149,6 +200,30 @@ CliStatus AccountShow(Session& session, const std::string& address, bool as_json
   return CliStatus::Ok();
 }
 
+constexpr uint32_t kHistoryPage = 20;  // history's --limit when not given
+
+// How history and watch word their lines: names from the cards, a proposal's decision from its
+// Propose operation (looked up once), hints with this run's flags.
+Wording WordingFor(Session& session) {
+  auto decisions = std::make_shared<std::map<Hash, std::optional<Decision>>>();
+  Wording w;
+  w.name_of = [&session](const AccountId& id) { return session.NameOf(id); };
+  w.decision_of = [&session, decisions](const Hash& id) -> std::optional<Decision> {
+    auto it = decisions->find(id);
+    if (it != decisions->end()) return it->second;
+    std::optional<Decision> found;
+    pb::Receipt r;
+    Operation op;
+    if (session.node().GetOperation(id, &r).ok() &&
+        codec::DecodeOperation(r.operation().body(), &op).ok())
+      if (const auto* p = std::get_if<Propose>(&op.payload)) found = p->decision;
+    decisions->emplace(id, found);
+    return found;
+  };
+  w.command = [&session](std::string_view rest) { return session.Command(rest); };
+  return w;
+}
+
 CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_json) {
   if (limit == 0 || limit > 500) return CliStatus::Usage(_("--limit must be 1 to 500"));
   KeyFile key;
@@ -159,9 +234,10 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
   s = session.node().GetHistory(key.account, before, limit, &page);
   if (!s.ok()) return s;
   const Money& money = session.money();
+  const Wording wording = WordingFor(session);
   json entries = json::array();
   std::vector<std::vector<std::string>> rows = {
-      {_("DATE"), _("DIR"), _("COUNTERPARTY"), _("AMOUNT"), _("MEMO")}};
+      {_("DATE"), _("DIR"), _("COUNTERPARTY"), _("AMOUNT"), _("WHAT")}};
   for (const pb::Receipt& r : page.entries()) {
     Movement m;
     s = DescribeFor(r, key.account, money, &m);
@@ -170,8 +246,12 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     std::string direction = m.units > 0 ? N_("in") : m.units < 0 ? N_("out") : "";
     std::string party = m.has_counterparty ? session.NameOf(m.counterparty) : "";
     std::string memo = !m.memo.empty() ? "« " + SafeText(m.memo) + " »" : "";
-    if (!m.detail.empty()) memo += (memo.empty() ? "" : " ") + ("[" + m.detail + "]");
-    rows.push_back({LocalDateTime(r.time_ms()), direction.empty() ? "" : _(direction.c_str()),
+    const std::string what = WhatHappened(r, m, key.account, money, wording);
+    if (!what.empty()) memo += (memo.empty() ? "" : " ") + ("[" + what + "]");
+    rows.push_back({LocalDateTime(r.time_ms()),
+                    m.units > 0   ? _("in")
+                    : m.units < 0 ? _("out")
+                                  : "",
                     party, m.units != 0 ? money.SignedUnits(m.units) : "", memo});
     json e;
     e["sequence"] = r.sequence();
@@ -209,10 +289,12 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     return CliStatus::Ok();
   }
   std::cout << RenderTable(rows, {3});
-  if (page.next_before() != 0)
-    std::cout << Tr("older: liard history --before {before}",
-                    fmt::arg("before", page.next_before()))
-              << "\n";
+  if (page.next_before() != 0) {
+    std::string rest = "history";
+    if (limit != kHistoryPage) rest += " --limit " + std::to_string(limit);
+    rest += " --before " + std::to_string(page.next_before());
+    std::cout << Tr("older: {command}", fmt::arg("command", session.Command(rest))) << "\n";
+  }
   return CliStatus::Ok();
 }
 
@@ -313,11 +395,26 @@ CliStatus Pay(Session& session, const PayArgs& args) {
   return CliStatus::Ok();
 }
 
+// A key of this wallet to name in a hint when the selected one does not exist: the only one, or
+// the first (in the order 'liard key list' shows), or KEY when there is none.
+std::string AnyKeyName(const Session& session) {
+  std::vector<std::string> names;
+  if (session.keystore().List(&names).ok() && !names.empty()) return names.front();
+  return "KEY";
+}
+
 // The receipt of journal entry `entry` from the account's own history: how a payee finds an
 // entry whose operation id it was not given (its line of another account's multi-leg payment).
 CliStatus ReceiptOfEntry(Session& session, uint64_t entry, pb::Receipt* out) {
   KeyFile key;
   pb::AccountInfo me;
+  if (!session.HasKey(session.key_name()))
+    return CliStatus::Usage(
+        Tr("journal entry {entry} is found in the history of your account: "
+           "say which key is yours, e.g. {command}",
+           fmt::arg("entry", entry),
+           fmt::arg("command", session.CommandWith(AnyKeyName(session), "",
+                                                   "receipt " + std::to_string(entry)))));
   CliStatus s = MyAccount(session, &key, &me);
   if (!s.ok()) return s;
   pb::GetHistoryResponse page;
@@ -387,15 +484,24 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     signed_read = NodeJournalSource::Open(&session.node(), r.sequence(), &source);
   if (signed_read.exit() == Exit::kWrongPassphrase) return signed_read;
   bool chain_checked = false;
-  if (!signed_read.ok()) {
-    notes.push_back(Tr("the hash chain to the checkpoint was not checked: {reason}",
-                       fmt::arg("reason", signed_read.message())));
+  const std::string by_id = "receipt " + ToHex(r.operation_id());
+  if (!signed_read.ok() && !session.HasKey(session.reader_key_name())) {
+    // No key to sign the read with: everything else is checked; say how to check the chain.
+    notes.push_back(Tr(
+        "the hash chain to the checkpoint was not checked: only a treasurer or an "
+        "auditor may read the journal; with such a key: {command}",
+        fmt::arg("command", session.CommandWith("", "TREASURER_OR_AUDITOR_KEY",
+                                                r.has_redacted() ? "receipt " + id_hex : by_id))));
+  } else if (!signed_read.ok()) {
+    notes.push_back(Tr("the hash chain to the checkpoint was not checked: {why}",
+                       fmt::arg("why", signed_read.message())));
   } else if (cp.sequence() < r.sequence()) {
     notes.push_back(
-        Tr("the latest signed checkpoint (entry {entry}) is older than this entry; "
-           "run 'liard receipt' again after the node's next checkpoint to tie it to "
-           "one",
-           fmt::arg("entry", cp.sequence())));
+        Tr("the latest signed checkpoint (entry {checkpoint}) is older than this "
+           "entry; run '{command}' again after the node's next checkpoint to tie it "
+           "to one",
+           fmt::arg("checkpoint", cp.sequence()),
+           fmt::arg("command", session.Command(r.has_redacted() ? "receipt " + id_hex : by_id))));
   } else {
     uint64_t last = cp.sequence();
     bool bounded = cp.sequence() - r.sequence() + 1 > kMaxChain;
@@ -428,8 +534,11 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
     }
     if (denied) {
       notes.push_back(
-          _("the hash chain to the checkpoint was not checked: only a treasurer or an auditor "
-            "may read the journal (liard --as KEY receipt ID)"));
+          Tr("the hash chain to the checkpoint was not checked: only a treasurer or "
+             "an auditor may read the journal; with such a key: {command}",
+             fmt::arg("command",
+                      session.CommandWith(session.key_name(), "TREASURER_OR_AUDITOR_KEY",
+                                          r.has_redacted() ? "receipt " + id_hex : by_id))));
     } else {
       chain_checked = true;
       chain.ok = linked;
@@ -610,18 +719,26 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       t->join();
     }
   } join{&done, &canceller};
+  const std::string who = Party(me.name(), me.address());
   std::cerr << (all ? Tr("watching operations on {account} from journal entry {entry}; Ctrl-C to "
                          "stop",
-                         fmt::arg("account", Party(me.name(), me.address())),
-                         fmt::arg("entry", start))
+                         fmt::arg("account", who), fmt::arg("entry", start))
                     : Tr("watching payments to {account} from journal entry {entry}; Ctrl-C to "
                          "stop",
-                         fmt::arg("account", Party(me.name(), me.address())),
-                         fmt::arg("entry", start)))
+                         fmt::arg("account", who), fmt::arg("entry", start)))
             << "\n"
             << std::flush;
   const Money& money = session.money();
+  const Wording wording = WordingFor(session);
   uint64_t next = start;  // the first sequence not received yet
+  // A node that goes away (restarted, upgraded) is waited for: the next stream resumes from
+  // `next`, so that nothing is missed or shown twice. The wait between tries doubles up to
+  // kMaxRetryWait; after kGiveUpAfter without the node, watch ends as unreachable.
+  constexpr Millis kFirstRetryWait(250), kMaxRetryWait(5'000);
+  constexpr auto kGiveUpAfter = std::chrono::minutes(10);
+  Millis retry_wait = kFirstRetryWait;
+  bool lost = false;  // the last stream ended because the node did not answer
+  std::chrono::steady_clock::time_point lost_since;
   for (int barren = 0;;) {
     pb::WatchRequest req;
     req.set_account(std::string(key.account.view()));
@@ -640,7 +757,16 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
     const auto opened = std::chrono::steady_clock::now();
     pb::Receipt r;
     while (reader->Read(&r)) {
-      next = std::max(next, r.sequence() + 1);
+      if (lost) {
+        std::cerr << Tr("the node is back; watching again from journal entry {entry}",
+                        fmt::arg("entry", next))
+                  << "\n"
+                  << std::flush;
+        lost = false;
+        retry_wait = kFirstRetryWait;
+      }
+      if (r.sequence() < next) continue;  // already shown
+      next = r.sequence() + 1;
       Movement m;
       s = DescribeFor(r, key.account, money, &m);
       if (!s.ok()) break;
@@ -666,14 +792,16 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
         j["memo"] = m.memo;
         std::cout << j.dump() << "\n" << std::flush;
       } else {
-        std::cout << LocalTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
-        if (m.has_counterparty)
+        std::cout << LocalDateTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
+        if (m.has_counterparty) {
+          const std::string party = Party(from_name, from_addr);
           std::cout << "  "
-                    << (m.units >= 0
-                            ? Tr("from {party}", fmt::arg("party", Party(from_name, from_addr)))
-                            : Tr("to {party}", fmt::arg("party", Party(from_name, from_addr))));
+                    << (m.units >= 0 ? Tr("from {party}", fmt::arg("party", party))
+                                     : Tr("to {party}", fmt::arg("party", party)));
+        }
         if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
-        if (!m.detail.empty()) std::cout << "  [" << SafeText(m.detail) << "]";
+        const std::string what = WhatHappened(r, m, key.account, money, wording);
+        if (!what.empty()) std::cout << "  [" << SafeText(what) << "]";
         std::cout << "\n" << std::flush;
       }
     }
@@ -686,6 +814,26 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
     if (!s.ok()) return s;
     if (g_interrupted) return CliStatus::Ok();
     if (st.ok()) return CliStatus::Ok();
+    if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!lost) {
+        lost = true;
+        lost_since = now;
+        std::cerr << Tr("the node does not answer; trying again until it is back, from journal "
+                        "entry {entry} (Ctrl-C to stop)",
+                        fmt::arg("entry", next))
+                  << "\n"
+                  << std::flush;
+      }
+      if (now - lost_since > kGiveUpAfter) return session.node().MapError(st, ctx, "Watch");
+      for (auto until = now + retry_wait;
+           std::chrono::steady_clock::now() < until && !g_interrupted;)
+        std::this_thread::sleep_for(Millis(50));
+      if (g_interrupted) return CliStatus::Ok();
+      retry_wait = std::min(retry_wait * 2, kMaxRetryWait);
+      barren = 0;
+      continue;
+    }
     // The request expired (the node says so, and where to resume): renew it from past the last
     // receipt received, which is never later than the node's point. A node that ends every
     // stream at once (its clock far ahead of this one) is an error, not a loop.
@@ -708,7 +856,7 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   ctx.On(b, [json](Session& s) { return Balance(s, *json); });
 
   struct HistoryArgs {
-    uint32_t limit = 20;
+    uint32_t limit = kHistoryPage;
     uint64_t before = 0;
     bool json = false;
   };

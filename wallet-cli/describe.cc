@@ -2,6 +2,7 @@
 #include "wallet-cli/describe.h"
 
 #include "proto/codec.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 
@@ -18,6 +19,10 @@ int64_t SumPostings(const google::protobuf::RepeatedPtrField<pb::Posting>& posti
 
 namespace {
 
+std::string EntryProblem(uint64_t sequence, const char* what) {
+  return Tr(what, fmt::arg("entry", sequence));
+}
+
 // A payee's part of another account's multi-leg payment, as the node sends it: the payer and
 // the payee's own legs, in the payment's order.
 CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Movement* m) {
@@ -26,20 +31,21 @@ CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Move
   for (const pb::Leg& leg : r.legs()) {
     Leg l;
     if (!l.to.Assign(leg.to()))
-      return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +
-                              " names a leg's payee that is not 32 bytes");
+      return CliStatus::Local(
+          EntryProblem(receipt.sequence(),
+                       N_("journal entry {entry} names a leg's payee that is not 32 bytes")));
     l.amount = Amount(leg.amount());
     l.memo = leg.memo();
     if (l.to == me && m->memo.empty()) m->memo = l.memo;
     mine.legs.push_back(std::move(l));
   }
   if (!m->op.account.Assign(r.payer()))
-    return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +
-                            " names a payer that is not 32 bytes");
+    return CliStatus::Local(EntryProblem(
+        receipt.sequence(), N_("journal entry {entry} names a payer that is not 32 bytes")));
   m->op.payload = std::move(mine);
   m->has_counterparty = true;
   m->counterparty = m->op.account;
-  m->detail = "part of a payment to " + std::to_string(r.leg_count()) + " accounts";
+  m->detail = "part of a payment to " + std::to_string(r.leg_count()) + " accounts";  // i18n: as is
   return CliStatus::Ok();
 }
 
@@ -57,8 +63,9 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
   }
   Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
   if (!s.ok())
-    return CliStatus::Local("journal entry " + std::to_string(receipt.sequence()) +
-                            " holds a body this wallet cannot read: " + s.ToString());
+    return CliStatus::Local(Tr("journal entry {entry} holds a body this wallet cannot read: {why}",
+                               fmt::arg("entry", receipt.sequence()),
+                               fmt::arg("why", s.ToString())));
   m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
   m.euros = SumPostings(receipt.postings(), Slot::kOfficeCash, &me) +
             SumPostings(receipt.postings(), Slot::kOwedToMerchant, &me);
@@ -68,6 +75,7 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
     m.has_counterparty = true;
     m.counterparty = id;
   };
+  // `detail` is what --json prints: English, whatever the language (WhatHappened is for people).
   std::visit(
       [&](const auto& p) {
         using T = std::decay_t<decltype(p)>;
@@ -76,7 +84,7 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.memo = p.memo;
         } else if constexpr (std::is_same_v<T, MultiTransfer>) {
           if (mine) {
-            m.detail = "batch of " + std::to_string(p.legs.size()) + " payments";
+            m.detail = "batch of " + std::to_string(p.legs.size()) + " payments";  // i18n: as is
           } else {
             other(actor);
             for (const auto& leg : p.legs) {
@@ -88,15 +96,15 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           }
         } else if constexpr (std::is_same_v<T, Conversion>) {
           other(mine ? p.member : actor);
-          m.detail = "conversion of " + money.Euros(p.euros.minor());
+          m.detail = "conversion of " + money.Euros(p.euros.minor());  // i18n: as is
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
           other(mine ? p.id : actor);
-          m.detail = "account opened";
+          m.detail = "account opened";  // i18n: as is
         } else if constexpr (std::is_same_v<T, NoteSale>) {
-          m.detail = "paper notes sold for " + money.Euros(p.euros.minor());
+          m.detail = "paper notes sold for " + money.Euros(p.euros.minor());  // i18n: as is
         } else if constexpr (std::is_same_v<T, NoteRedemption>) {
           other(mine ? p.merchant : actor);
-          m.detail = "paper notes taken back: " + money.Units(p.units.minor());
+          m.detail = "paper notes taken back: " + money.Units(p.units.minor());  // i18n: as is
         } else if constexpr (std::is_same_v<T, Reconversion>) {
           m.detail = "reconversion";
         } else if constexpr (std::is_same_v<T, Deposit>) {
@@ -108,14 +116,20 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
         } else if constexpr (std::is_same_v<T, FundProgramme>) {
           m.detail = "programme '" + p.programme + "' funded";
         } else if constexpr (std::is_same_v<T, BankEntry>) {
-          m.detail = (p.kind == BankEntryKind::kInterest ? "bank interest " : "bank fee ") +
-                     money.Euros(p.euros.minor()) + " ref " + p.reference;
+          const bool interest = p.kind == BankEntryKind::kInterest;
+          m.detail = interest ? "bank interest " : "bank fee ";  // i18n: as is
+          m.detail += money.Euros(p.euros.minor()) + " ref " + p.reference;
+        } else if constexpr (std::is_same_v<T, RenewMembership>) {
+          other(mine ? p.member : actor);
+          m.detail = "membership renewed until " + UtcDate(p.until_ms - 1);  // i18n: as is
         } else if constexpr (std::is_same_v<T, Propose>) {
-          m.detail = "board: proposed " + std::string(DecisionName(p.decision));
+          m.detail = "board: proposed " + std::string(DecisionName(p.decision));  // i18n: as is
         } else if constexpr (std::is_same_v<T, Approve>) {
-          m.detail = "board: approved proposal " + ToHex(p.proposal).substr(0, 16) + "…";
+          m.detail =
+              "board: approved proposal " + ToHex(p.proposal).substr(0, 16) + "…";  // i18n: as is
         } else if constexpr (std::is_same_v<T, Withdraw>) {
-          m.detail = "board: withdrew proposal " + ToHex(p.proposal).substr(0, 16) + "…";
+          m.detail =
+              "board: withdrew proposal " + ToHex(p.proposal).substr(0, 16) + "…";  // i18n: as is
         }
       },
       m.op.payload);
@@ -127,6 +141,117 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
   return CliStatus::Ok();
 }
 
+namespace {
+
+std::string Reference(const std::string& ref) {
+  return ref.empty() ? std::string() : Tr(" (ref. {ref})", fmt::arg("ref", SafeText(ref)));
+}
+
+// What a board decision did, for the accounts it touched: the decision in words, read from the
+// proposal (its Propose operation) when the wallet can.
+std::string BoardDecision(const Hash& proposal, const Money& money, const Wording& w) {
+  std::optional<Decision> d = w.decision_of ? w.decision_of(proposal) : std::nullopt;
+  if (!d)
+    return Tr("board decision (proposal {id}…)", fmt::arg("id", ToHex(proposal).substr(0, 16)));
+  return Tr("board decision: {decision}",
+            fmt::arg("decision", DescribeDecision(*d, w.name_of, money)));
+}
+
+}  // namespace
+
+std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
+                         const Money& money, const Wording& w) {
+  if (receipt.has_redacted()) {
+    const uint32_t n = receipt.redacted().leg_count();
+    return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
+               fmt::arg("n", n));
+  }
+  const bool mine = m.op.account == me;
+  const std::string op_id = ToHex(receipt.operation_id());
+  const std::string kBatchShow = "batch show ";  // i18n: as is
+  auto euros = [&](const Amount& a) { return money.Euros(a.minor()); };
+  return std::visit(
+      [&](const auto& p) -> std::string {
+        using T = std::decay_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, Transfer>) {
+          return "";  // the row's direction, party, amount and memo say it all
+        } else if constexpr (std::is_same_v<T, MultiTransfer>) {
+          const size_t n = p.legs.size();
+          if (!mine)
+            return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
+                       fmt::arg("n", n));
+          return TrP("one payment in a batch; its line: {command}",
+                     "{n} payments in one batch; their lines: {command}", n, fmt::arg("n", n),
+                     fmt::arg("command", w.command ? w.command(kBatchShow + op_id) : op_id));
+        } else if constexpr (std::is_same_v<T, Conversion>) {
+          if (mine)
+            return Tr("conversion of {euros} for the member; the cash awaits its deposit",
+                      fmt::arg("euros", euros(p.euros)));
+          return Tr("conversion of {euros} at the exchange office",
+                    fmt::arg("euros", euros(p.euros)));
+        } else if constexpr (std::is_same_v<T, OpenAccount>) {
+          std::string s =
+              mine ? Tr("account opened for the member") : Tr("your account was opened");
+          if (p.fee.positive()) s += Tr(", membership fee {fee}", fmt::arg("fee", euros(p.fee)));
+          return s;
+        } else if constexpr (std::is_same_v<T, NoteSale>) {
+          return Tr("paper notes sold for {euros}", fmt::arg("euros", euros(p.euros)));
+        } else if constexpr (std::is_same_v<T, NoteRedemption>) {
+          if (mine)
+            return Tr("paper notes taken back: {units}",
+                      fmt::arg("units", money.Units(p.units.minor())));
+          return Tr("paper notes brought back: {units}; {owed} owed to you, paid by bank transfer",
+                    fmt::arg("units", money.Units(p.units.minor())),
+                    fmt::arg("owed", money.Euros(m.euros)));
+        } else if constexpr (std::is_same_v<T, Reconversion>) {
+          return Tr("reconversion of {units}; {owed} owed to you, paid by bank transfer",
+                    fmt::arg("units", money.Units(p.units.minor())),
+                    fmt::arg("owed", money.Euros(m.euros)));
+        } else if constexpr (std::is_same_v<T, Deposit>) {
+          return Tr("deposit of {euros} into the guarantee fund{ref}",
+                    fmt::arg("euros", euros(p.euros)), fmt::arg("ref", Reference(p.reference)));
+        } else if constexpr (std::is_same_v<T, Payout>) {
+          return Tr("payout of {euros} by bank transfer{ref}", fmt::arg("euros", euros(p.euros)),
+                    fmt::arg("ref", Reference(p.reference)));
+        } else if constexpr (std::is_same_v<T, FundProgramme>) {
+          return Tr("{euros} paid into programme « {programme} »{ref}",
+                    fmt::arg("euros", euros(p.euros)), fmt::arg("programme", p.programme),
+                    fmt::arg("ref", Reference(p.reference)));
+        } else if constexpr (std::is_same_v<T, BankEntry>) {
+          if (p.kind == BankEntryKind::kInterest)
+            return Tr("bank interest of {euros}{ref}", fmt::arg("euros", euros(p.euros)),
+                      fmt::arg("ref", Reference(p.reference)));
+          return Tr("bank fee of {euros}{ref}", fmt::arg("euros", euros(p.euros)),
+                    fmt::arg("ref", Reference(p.reference)));
+        } else if constexpr (std::is_same_v<T, RenewMembership>) {
+          std::string s =
+              Tr("membership renewed until {date}", fmt::arg("date", DisplayDate(p.until_ms - 1)));
+          if (p.fee.positive()) s += Tr(", membership fee {fee}", fmt::arg("fee", euros(p.fee)));
+          return s;
+        } else if constexpr (std::is_same_v<T, Propose>) {
+          // In another account's history only when it decided at once (a threshold of one).
+          Hash self;
+          if (!mine && self.Assign(receipt.operation_id())) return BoardDecision(self, money, w);
+          return Tr("proposed to the board: {decision}",
+                    fmt::arg("decision", DescribeDecision(p.decision, w.name_of, money)));
+        } else if constexpr (std::is_same_v<T, Approve>) {
+          if (!mine) return BoardDecision(p.proposal, money, w);
+          std::optional<Decision> d = w.decision_of ? w.decision_of(p.proposal) : std::nullopt;
+          if (!d)
+            return Tr("approved the board proposal {id}…",
+                      fmt::arg("id", ToHex(p.proposal).substr(0, 16)));
+          return Tr("approved the board proposal: {decision}",
+                    fmt::arg("decision", DescribeDecision(*d, w.name_of, money)));
+        } else if constexpr (std::is_same_v<T, Withdraw>) {
+          return Tr("withdrew the board proposal {id}…",
+                    fmt::arg("id", ToHex(p.proposal).substr(0, 16)));
+        } else {
+          return std::string(OpTypeName(m.op.type()));
+        }
+      },
+      m.op.payload);
+}
+
 }  // namespace liard::wallet
 
 namespace liard::wallet {
@@ -136,7 +261,7 @@ std::string Ratio(int64_t num, int64_t den) {
   return std::to_string(num) + "/" + std::to_string(den);
 }
 
-std::string Limit(const Money& money, int64_t v) { return v == 0 ? "none" : money.Units(v); }
+std::string Limit(const Money& money, int64_t v) { return v == 0 ? _("none") : money.Units(v); }
 
 std::string KindsText(uint32_t mask) {
   std::string s;
@@ -155,30 +280,38 @@ std::string RoleWord(uint32_t role) {
 
 std::string DescribeRules(const Rules& r, const Money& money) {
   std::string s =
-      "backing " + Ratio(r.backing_num, r.backing_den) + "; conversion from " +
-      money.Euros(r.conversion.min_euros) + " to " +
-      (r.conversion.max_euros == 0 ? "no maximum" : money.Euros(r.conversion.max_euros)) +
-      "; reconversion fee " + Ratio(r.reconversion.fee_num, r.reconversion.fee_den) + " from " +
-      money.Units(r.reconversion.min_units);
-  if (HasOfficeConversionRules(r))
-    s += "; offices convert for " +
-         KindsText(r.conversion.member_kinds != 0 ? r.conversion.member_kinds
-                                                  : kDefaultConvertibleKinds) +
-         " and hold " +
-         (r.conversion.office_cash_ceiling == 0
-              ? std::string("any cash")
-              : "at most " + money.Euros(r.conversion.office_cash_ceiling)) +
-         " not yet deposited";
-  for (const KindLimits& l : r.limits)
-    s += "; " + std::string(KindName(l.kind)) + ": max payment " + Limit(money, l.max_payment) +
-         ", daily outgoing " + Limit(money, l.daily_outgoing) + ", balance ceiling " +
-         Limit(money, l.balance_ceiling);
-  if (r.programmes.empty()) {
-    s += "; no bonus programme";
-  } else {
-    s += "; programmes";
-    for (const Programme& p : r.programmes) s += " " + p.name;
+      Tr("backing {backing}; conversion from {min} to {max}; reconversion fee {fee} from {fee_min}",
+         fmt::arg("backing", Ratio(r.backing_num, r.backing_den)),
+         fmt::arg("min", money.Euros(r.conversion.min_euros)),
+         fmt::arg("max", r.conversion.max_euros == 0 ? std::string(_("no maximum"))
+                                                     : money.Euros(r.conversion.max_euros)),
+         fmt::arg("fee", Ratio(r.reconversion.fee_num, r.reconversion.fee_den)),
+         fmt::arg("fee_min", money.Units(r.reconversion.min_units)));
+  if (HasOfficeConversionRules(r)) {
+    const std::string kinds = KindsText(r.conversion.member_kinds != 0 ? r.conversion.member_kinds
+                                                                       : kDefaultConvertibleKinds);
+    s += r.conversion.office_cash_ceiling == 0
+             ? Tr("; offices convert for {kinds} and hold any cash not yet deposited",
+                  fmt::arg("kinds", kinds))
+             : Tr("; offices convert for {kinds} and hold at most {ceiling} not yet deposited",
+                  fmt::arg("kinds", kinds),
+                  fmt::arg("ceiling", money.Euros(r.conversion.office_cash_ceiling)));
   }
+  for (const KindLimits& l : r.limits)
+    s += Tr("; {kind}: max payment {max}, daily outgoing {daily}, balance ceiling {ceiling}",
+            fmt::arg("kind", KindName(l.kind)), fmt::arg("max", Limit(money, l.max_payment)),
+            fmt::arg("daily", Limit(money, l.daily_outgoing)),
+            fmt::arg("ceiling", Limit(money, l.balance_ceiling)));
+  if (r.programmes.empty()) {
+    s += _("; no bonus programme");
+  } else {
+    std::string names;
+    for (const Programme& p : r.programmes) names += (names.empty() ? "" : " ") + p.name;
+    s += Tr("; programmes {names}", fmt::arg("names", names));
+  }
+  if (!r.default_programme.empty())
+    s += Tr("; conversions name programme « {programme} » unless told otherwise",
+            fmt::arg("programme", r.default_programme));
   return s;
 }
 
@@ -187,36 +320,43 @@ std::string DescribeDecision(const Decision& decision, const NameFn& name_of, co
       [&](const auto& d) -> std::string {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, OpenAccount>) {
-          std::string s = "open a " + std::string(KindName(d.kind)) + " account '" +
-                          SafeText(d.name) + "' for " + name_of(d.id);
-          if (d.member_until_ms != 0) s += ", member until " + UtcDate(d.member_until_ms - 1);
-          if (d.fee.positive()) s += ", fee " + money.Euros(d.fee.minor());
+          std::string s =
+              Tr("open a {kind} account '{name}' for {account}", fmt::arg("kind", KindName(d.kind)),
+                 fmt::arg("name", SafeText(d.name)), fmt::arg("account", name_of(d.id)));
+          if (d.member_until_ms != 0)
+            s += Tr(", member until {date}", fmt::arg("date", DisplayDate(d.member_until_ms - 1)));
+          if (d.fee.positive()) s += Tr(", fee {fee}", fmt::arg("fee", money.Euros(d.fee.minor())));
           return s;
         } else if constexpr (std::is_same_v<T, GrantRole>) {
-          return "grant the " + RoleWord(static_cast<uint32_t>(d.role)) + " role to " +
-                 name_of(d.account);
+          return Tr("grant the {role} role to {account}",
+                    fmt::arg("role", RoleWord(static_cast<uint32_t>(d.role))),
+                    fmt::arg("account", name_of(d.account)));
         } else if constexpr (std::is_same_v<T, RevokeRole>) {
-          return "revoke the " + RoleWord(static_cast<uint32_t>(d.role)) + " role from " +
-                 name_of(d.account);
+          return Tr("revoke the {role} role from {account}",
+                    fmt::arg("role", RoleWord(static_cast<uint32_t>(d.role))),
+                    fmt::arg("account", name_of(d.account)));
         } else if constexpr (std::is_same_v<T, SetRules>) {
-          return "set the rules: " + DescribeRules(d.rules, money);
+          return Tr("set the rules: {rules}", fmt::arg("rules", DescribeRules(d.rules, money)));
         } else if constexpr (std::is_same_v<T, Freeze>) {
-          return "freeze " + name_of(d.account) + " « " + SafeText(d.reason) + " »";
+          return Tr("freeze {account} « {reason} »", fmt::arg("account", name_of(d.account)),
+                    fmt::arg("reason", SafeText(d.reason)));
         } else if constexpr (std::is_same_v<T, Unfreeze>) {
-          return "unfreeze " + name_of(d.account);
+          return Tr("unfreeze {account}", fmt::arg("account", name_of(d.account)));
         } else if constexpr (std::is_same_v<T, Rekey>) {
-          return "re-key " + name_of(d.account) + " to the public key " + ToHex(d.new_key);
+          return Tr("re-key {account} to the public key {key}",
+                    fmt::arg("account", name_of(d.account)), fmt::arg("key", ToHex(d.new_key)));
         } else if constexpr (std::is_same_v<T, Pause>) {
-          return "pause all payments « " + SafeText(d.reason) + " »";
+          return Tr("pause all payments « {reason} »", fmt::arg("reason", SafeText(d.reason)));
         } else if constexpr (std::is_same_v<T, Resume>) {
-          return "resume payments";
+          return _("resume payments");
         } else if constexpr (std::is_same_v<T, SetThreshold>) {
-          return "make " + std::to_string(d.threshold) +
-                 (d.threshold == 1 ? " approval" : " approvals") + " decide";
+          return TrP("make {n} approval decide", "make {n} approvals decide", d.threshold,
+                     fmt::arg("n", d.threshold));
         } else {
           static_assert(std::is_same_v<T, SetNodeKey>);
-          return "make the node sign its checkpoints with node key " + KeyFingerprint(d.node_key) +
-                 " (" + ToHex(d.node_key) + ")";
+          return Tr("make the node sign its checkpoints with node key {fingerprint} ({key})",
+                    fmt::arg("fingerprint", KeyFingerprint(d.node_key)),
+                    fmt::arg("key", ToHex(d.node_key)));
         }
       },
       decision);

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/account.h"
@@ -46,6 +48,21 @@ using NameFn = std::function<std::string(const AccountId&)>;
 std::string DescribeDecision(const Decision& decision, const NameFn& name_of, const Money& money);
 // The rules in a line: backing, conversion bounds, reconversion fee, limits, programmes.
 std::string DescribeRules(const Rules& rules, const Money& money);
+// What the wallet needs to word a history row or a watch line.
+struct Wording {
+  NameFn name_of;
+  // The decision of proposal `id` (read from its Propose operation), or nullopt.
+  std::function<std::optional<Decision>(const Hash& id)> decision_of;
+  // A command that runs as printed, with this run's flags (Session::Command).
+  std::function<std::string(std::string_view rest)> command;
+};
+// What an entry of `me`'s history did, in a phrase of the user's language for the row's last
+// column: "reconversion of 30,00 ROUE; 28,50 € owed to you, paid by bank transfer", "board
+// decision: grant the auditor role to …", "20 payments in one batch; their lines: liard --key
+// mairie batch show ID". Empty for a plain payment (its row says it all).
+std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
+                         const Money& money, const Wording& wording);
+
 // A role as typed on the command line and shown: "treasurer", "board-member", "auditor".
 std::string RoleWord(uint32_t role);
 

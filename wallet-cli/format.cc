@@ -84,7 +84,7 @@ std::string KindWord(int kind) {
 }
 
 std::string PartyInFull(std::string_view name, std::string_view kind, std::string_view address) {
-  std::string out = name.empty() ? "an unnamed account" : SafeText(name);
+  std::string out = name.empty() ? std::string(_("an unnamed account")) : SafeText(name);
   out += " (";
   if (!kind.empty()) out += std::string(kind) + ", ";
   return out + SafeText(address) + ")";
@@ -249,10 +249,10 @@ std::string RenderTable(const std::vector<std::vector<std::string>>& raw,
 
 std::string MemoProblem(std::string_view memo) {
   if (memo.size() > kMaxMemoBytes)
-    return "the memo is " + std::to_string(memo.size()) + " bytes long; at most " +
-           std::to_string(kMaxMemoBytes) + " bytes are allowed";
+    return Tr("the memo is {size} bytes long; at most {max} bytes are allowed",
+              fmt::arg("size", memo.size()), fmt::arg("max", kMaxMemoBytes));
   if (!IsPrintableUtf8(memo))
-    return "the memo must be UTF-8 text without control characters (no tabs or line breaks)";
+    return _("the memo must be UTF-8 text without control characters (no tabs or line breaks)");
   return "";
 }
 

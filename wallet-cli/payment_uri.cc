@@ -5,6 +5,7 @@
 #include <set>
 
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -78,16 +79,16 @@ bool LooksLikePaymentUri(std::string_view text) {
 
 CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* out) {
   auto bad = [](const std::string& why) {
-    return CliStatus::Usage("this payment request is not valid: " + why);
+    return CliStatus::Usage(Tr("this payment request is not valid: {why}", fmt::arg("why", why)));
   };
-  if (!LooksLikePaymentUri(uri)) return bad("it does not start with 'liard:'");
+  if (!LooksLikePaymentUri(uri)) return bad(_("it does not start with 'liard:'"));
   std::string_view rest = uri.substr(kUriScheme.size() + 1);
   PaymentRequest r;
   size_t q = rest.find('?');
   std::string_view address = rest.substr(0, q);
-  if (address.empty()) return bad("it names no address");
+  if (address.empty()) return bad(_("it names no address"));
   if (address.find_first_of("/#%") != std::string_view::npos)
-    return bad("the address holds a character addresses never have");
+    return bad(_("the address holds a character addresses never have"));
   r.address = std::string(address);
   std::set<std::string> seen;
   if (q != std::string_view::npos) {
@@ -101,19 +102,23 @@ CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* ou
       if (param.empty()) continue;
       size_t eq = param.find('=');
       if (eq == std::string_view::npos)
-        return bad("the parameter '" + std::string(param) + "' has no '='");
+        return bad(Tr("the parameter '{name}' has no '='", fmt::arg("name", SafeText(param))));
       std::string key(param.substr(0, eq));
       std::string value;
       if (!PercentDecode(param.substr(eq + 1), &value))
-        return bad("the parameter '" + key + "' has a '%' not followed by two hex digits");
+        return bad(Tr("the parameter '{name}' has a '%' not followed by two hex digits",
+                      fmt::arg("name", SafeText(key))));
       if (key.rfind("x-", 0) == 0) continue;  // extensions: ignored by this version
-      if (!seen.insert(key).second) return bad("the parameter '" + key + "' is given twice");
+      if (!seen.insert(key).second)
+        return bad(Tr("the parameter '{name}' is given twice", fmt::arg("name", SafeText(key))));
       if (key == "amount") {
         if (value.find(',') != std::string::npos)
-          return bad("the amount must be written with '.', not ','");
+          return bad(_("the amount must be written with '.', not ','"));
         Status s = ParseAmount(value, decimals, &r.amount);
-        if (!s.ok()) return bad("the amount '" + value + "': " + s.message());
-        if (!r.amount.positive()) return bad("the amount must be above zero");
+        if (!s.ok())
+          return bad(Tr("the amount '{amount}': {why}", fmt::arg("amount", SafeText(value)),
+                        fmt::arg("why", s.message())));
+        if (!r.amount.positive()) return bad(_("the amount must be above zero"));
         r.has_amount = true;
       } else if (key == "memo") {
         if (std::string why = MemoProblem(value); !why.empty()) return bad(why);
@@ -123,11 +128,13 @@ CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* ou
                    std::all_of(value.begin(), value.end(), [](char c) {
                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                    });
-        if (!hex) return bad("'ledger' must be 16 lower-case hexadecimal characters");
+        if (!hex) return bad(_("'ledger' must be 16 lower-case hexadecimal characters"));
         r.ledger_prefix = value;
       } else {
-        return bad("unknown parameter '" + key +
-                   "' (known: amount, memo, ledger; extensions start with 'x-')");
+        return bad(
+            Tr("unknown parameter '{name}' (known: amount, memo, ledger; extensions start "
+               "with 'x-')",
+               fmt::arg("name", SafeText(key))));
       }
     }
   }

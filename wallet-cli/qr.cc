@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "wallet-cli/i18n.h"
+
 namespace liard::wallet {
 
 CliStatus RenderQr(std::string_view text, const QrStyle& style, std::string* out) {
@@ -15,7 +17,7 @@ CliStatus RenderQr(std::string_view text, const QrStyle& style, std::string* out
                         reinterpret_cast<const unsigned char*>(data.data()), 0, QR_ECLEVEL_M),
       &QRcode_free);
   if (code == nullptr)
-    return CliStatus::Local("the payment request is too long for a QR code; shorten the memo");
+    return CliStatus::Local(_("the payment request is too long for a QR code; shorten the memo"));
   const int width = code->width;
   const int q = style.quiet_zone;
   const int total = width + 2 * q;

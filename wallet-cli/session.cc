@@ -401,4 +401,38 @@ void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summa
   std::cout << "\n";
 }
 
+namespace {
+
+// A word as a POSIX shell reads it: as is when it holds only safe characters, else quoted.
+std::string ShellWord(std::string_view w) {
+  if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789-_.,:/=@+%") == std::string_view::npos)
+    return std::string(w);
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string Session::Command(std::string_view rest) const {
+  return CommandWith(key_name_, reader_key_name_, rest);
+}
+
+std::string Session::CommandWith(std::string_view key, std::string_view as,
+                                 std::string_view rest) const {
+  std::string out = "liard";
+  if (!options_.node.empty()) out += " --node " + ShellWord(options_.node);
+  if (!options_.tls_ca.empty()) out += " --tls-ca " + ShellWord(options_.tls_ca);
+  if (options_.insecure) out += " --insecure";
+  if (!key.empty()) out += " --key " + ShellWord(key);
+  if (!as.empty() && as != key) out += " --as " + ShellWord(as);
+  return out + " " + std::string(rest);
+}
+
+bool Session::HasKey(const std::string& name) const {
+  KeyFile file;
+  return keystore().Read(name, &file).ok();
+}
+
 }  // namespace liard::wallet

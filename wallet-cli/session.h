@@ -128,6 +128,15 @@ class Session {
   // Confirms (unless `yes`), unlocks the key, signs, submits. *declined when the user said no.
   [[nodiscard]] CliStatus ConfirmAndSubmit(const Prepared& p, std::string_view question, bool yes,
                                            pb::SubmitResponse* out, bool* declined);
+  // A command to print as a hint, that runs as printed: "liard", the flags this run was given
+  // that choose the node and the keys (--node, --tls-ca, --insecure as typed; --key and --as as
+  // resolved, so that the hint needs no environment), then `rest`.
+  std::string Command(std::string_view rest) const;
+  // The same with other keys: `key` empty leaves --key out (a public read), `as` empty or the
+  // same as `key` leaves --as out.
+  std::string CommandWith(std::string_view key, std::string_view as, std::string_view rest) const;
+  // Whether this wallet holds a key of that name.
+  bool HasKey(const std::string& name) const;
   // Prints "SUMMARY", the node's note when it has one, and "operation ID, journal entry N".
   void PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const;
 

@@ -4,6 +4,7 @@
 #include "ledger/journal.h"
 #include "ledger/operation.h"
 #include "proto/codec.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -21,8 +22,8 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
   {
     Check c;
     c.ok = envelope.ParseFromString(r.envelope());
-    c.what = c.ok ? "the receipt carries the journaled envelope"
-                  : "the receipt's envelope bytes do not parse";
+    c.what = c.ok ? _("the receipt carries the journaled envelope")
+                  : _("the receipt's envelope bytes do not parse");
     checks.push_back(c);
   }
   const std::string& body = envelope.body();
@@ -30,9 +31,10 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
   {
     Check c;
     c.ok = id == asked_id && r.operation_id() == id.view();
-    c.what = c.ok ? "the operation id is the SHA-256 of the signed message"
-                  : "the operation id " + ToHex(asked_id) +
-                        " is not the hash of the body the node returned (" + ToHex(id) + ")";
+    c.what = c.ok ? _("the operation id is the SHA-256 of the signed message")
+                  : Tr("the operation id {asked} is not the hash of the body the node returned "
+                       "({actual})",
+                       fmt::arg("asked", ToHex(asked_id)), fmt::arg("actual", ToHex(id)));
     checks.push_back(c);
   }
   Operation op;
@@ -40,9 +42,12 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
   {
     Check c;
     c.ok = decoded.ok() && op.ledger_id == ledger_id;
-    c.what = !decoded.ok() ? "the body does not decode: " + decoded.ToString()
-             : c.ok        ? "the body names this ledger (" + Short(ledger_id.view()) + ")"
-                           : "the body names another ledger (" + Short(op.ledger_id.view()) + ")";
+    c.what = !decoded.ok()
+                 ? Tr("the body does not decode: {why}", fmt::arg("why", decoded.ToString()))
+             : c.ok ? Tr("the body names this ledger ({ledger})",
+                         fmt::arg("ledger", Short(ledger_id.view())))
+                    : Tr("the body names another ledger ({ledger})",
+                         fmt::arg("ledger", Short(op.ledger_id.view())));
     checks.push_back(c);
   }
   {
@@ -51,8 +56,9 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
     Check c;
     c.ok = key.Assign(envelope.public_key()) && sig.Assign(envelope.signature()) &&
            Verify(key, SigningMessage(ledger_id, body), sig);
-    c.what = c.ok ? "the Ed25519 signature by key " + Short(key.view()) + " is valid"
-                  : "the Ed25519 signature does not match the body and key";
+    c.what =
+        c.ok ? Tr("the Ed25519 signature by key {key} is valid", fmt::arg("key", Short(key.view())))
+             : _("the Ed25519 signature does not match the body and key");
     checks.push_back(c);
   }
   {
@@ -65,10 +71,11 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
     e.envelope = r.envelope();
     Hash h = EntryHash(e);
     c.ok = prev_ok && r.entry_hash() == h.view();
-    c.what = c.ok ? "the entry hash of journal entry " + std::to_string(r.sequence()) +
-                        " is recomputed from its sequence, time, previous hash and envelope"
-                  : "the entry hash of journal entry " + std::to_string(r.sequence()) +
-                        " does not match its content";
+    c.what = c.ok ? Tr("the entry hash of journal entry {entry} is recomputed from its sequence, "
+                       "time, previous hash and envelope",
+                       fmt::arg("entry", r.sequence()))
+                  : Tr("the entry hash of journal entry {entry} does not match its content",
+                       fmt::arg("entry", r.sequence()));
     checks.push_back(c);
   }
   return checks;
@@ -84,39 +91,37 @@ Check VerifyCheckpoint(const pb::SignedCheckpoint& cp, const Hash& ledger_id) {
                 key.Assign(cp.node_key()) && sig.Assign(cp.signature());
   Check out;
   out.ok = shaped && Verify(key, CheckpointMessage(ledger_id, c), sig);
-  out.what = out.ok ? "the checkpoint at entry " + std::to_string(cp.sequence()) +
-                          " is signed by the node key " + Short(cp.node_key())
-                    : "the checkpoint's signature by the node key does not hold";
+  out.what = out.ok ? Tr("the checkpoint at entry {entry} is signed by the node key {key}",
+                         fmt::arg("entry", cp.sequence()), fmt::arg("key", Short(cp.node_key())))
+                    : _("the checkpoint's signature by the node key does not hold");
   return out;
 }
 
 bool ChainWalker::Feed(const pb::JournalEntry& entry, std::string* why) {
-  const std::string where = "entry " + std::to_string(entry.sequence()) + ": ";
-  if (entry.sequence() != next_) {
-    *why = where + "expected entry " + std::to_string(next_);
+  const uint64_t at = entry.sequence();
+  auto fail = [&](std::string what) {
+    *why = std::move(what);
     return false;
-  }
+  };
+  if (entry.sequence() != next_)
+    return fail(Tr("entry {entry}: expected entry {expected}", fmt::arg("entry", at),
+                   fmt::arg("expected", next_)));
   JournalEntry e;
   e.sequence = entry.sequence();
   e.time_ms = entry.time_ms();
   e.envelope = entry.envelope();
-  if (!e.prev_hash.Assign(entry.prev_hash())) {
-    *why = where + "its previous hash is not 32 bytes";
-    return false;
-  }
-  if (count_ > 0 && entry.prev_hash() != expected_prev_) {
-    *why = where + "its previous hash is not the hash of entry " + std::to_string(next_ - 1);
-    return false;
-  }
+  if (!e.prev_hash.Assign(entry.prev_hash()))
+    return fail(Tr("entry {entry}: its previous hash is not 32 bytes", fmt::arg("entry", at)));
+  if (count_ > 0 && entry.prev_hash() != expected_prev_)
+    return fail(Tr("entry {entry}: its previous hash is not the hash of entry {previous}",
+                   fmt::arg("entry", at), fmt::arg("previous", next_ - 1)));
   Hash h = EntryHash(e);
-  if (entry.entry_hash() != h.view()) {
-    *why = where + "its hash is not the hash of its content";
-    return false;
-  }
-  if (count_ == 0 && entry.entry_hash() != first_hash_) {
-    *why = where + "the journal's entry differs from the receipt's";
-    return false;
-  }
+  if (entry.entry_hash() != h.view())
+    return fail(
+        Tr("entry {entry}: its hash is not the hash of its content", fmt::arg("entry", at)));
+  if (count_ == 0 && entry.entry_hash() != first_hash_)
+    return fail(
+        Tr("entry {entry}: the journal's entry differs from the receipt's", fmt::arg("entry", at)));
   expected_prev_ = std::string(h.view());
   ++next_;
   ++count_;

@@ -170,6 +170,15 @@ TEST_CASE("the reading commands answer with the demo ledger's values and --json 
   CommandResult text = w.Liard({"--key", "bob", "balance"}, fr);
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("50,00\u00A0ROUE") != std::string::npos);
+  // ... and the words are French: the labels, the history's headings and rows, reserves.
+  CHECK(Has(text.out, "adresse "));
+  CHECK(Has(text.out, "solde "));
+  CommandResult fr_history = w.Liard({"--key", "bob", "history"}, fr);
+  CHECK(Has(fr_history.out, "aucune opération pour l'instant"));
+  CommandResult fr_reserves = w.Liard({"reserves"}, fr);
+  CHECK(Has(fr_reserves.out, "Réserves de la Roue"));
+  CHECK(Has(fr_reserves.out, "fonds de garantie"));
+  CHECK(Has(fr_reserves.out, "100,00\u00A0%"));
   fr.env["LC_ALL"] = "C";
   CHECK(w.Liard({"--key", "bob", "balance"}, fr).out.find("50.00 ROUE") != std::string::npos);
 
@@ -1207,7 +1216,7 @@ TEST_CASE(
   CHECK_FALSE(w.Json({"board", "list", "--json"})["paused"].get<bool>());
   // The proposer's history shows it.
   CommandResult history = w.Liard({"--key", "board-1", "history"});
-  CHECK(Has(history.out, "board: withdrew proposal " + id.substr(0, 16)));
+  CHECK(Has(history.out, "[withdrew the board proposal " + id.substr(0, 16) + "…]"));
 }
 
 // The date `days` after 1970-01-01 as a person types it: "31/12/2026" (French) or "2026-12-31".
