@@ -213,8 +213,7 @@ TEST_CASE("a unit the caller accepts may follow the digits, another one is refus
   // Not the caller's unit, a unit alone, a unit glued to a letter, a unit before the digits.
   CHECK(liard::ParseAmount("12,50 \xE2\x82\xAC", 2, &out, roue).code() == Code::kInvalidArgument);
   CHECK(liard::ParseAmount("12,50 ROUE", 2, &out, euros).code() == Code::kInvalidArgument);
-  CHECK(liard::ParseAmount("\xE2\x82\xAC", 2, &out, euros).message().find("empty") !=
-        std::string::npos);
+  CHECK(liard::ParseAmount("\xE2\x82\xAC", 2, &out, euros).code() == Code::kInvalidArgument);
   CHECK(liard::ParseAmount("12,50 XEUR", 2, &out, euros).code() == Code::kInvalidArgument);
   CHECK(liard::ParseAmount("EUR 12", 2, &out, euros).code() == Code::kInvalidArgument);
   CHECK(out == kSentinel);
