@@ -23,7 +23,25 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# The French locale the wallet's users have (the tests run the wallet in it). Generated once;
+# quick to check afterwards.
+ensure_french_locale() {
+  if locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\?8$'; then
+    return 0
+  fi
+  local sudo=
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "liard setup: generating the fr_FR.UTF-8 locale"
+  if [ -f /etc/locale.gen ] && grep -q '^# *fr_FR.UTF-8 UTF-8' /etc/locale.gen; then
+    $sudo sed -i 's/^# *fr_FR.UTF-8 UTF-8/fr_FR.UTF-8 UTF-8/' /etc/locale.gen
+  elif ! grep -q '^fr_FR.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+    echo 'fr_FR.UTF-8 UTF-8' | $sudo tee -a /etc/locale.gen >/dev/null
+  fi
+  $sudo locale-gen >/dev/null
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  ensure_french_locale
   exit 0
 fi
 
@@ -36,3 +54,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+ensure_french_locale

@@ -14,6 +14,7 @@
 
 #include "ledger/bytes.h"
 #include "proto/codec.h"
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/node_client.h"
 
 namespace liard::wallet {
@@ -21,8 +22,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-CliStatus IoError(const std::string& what, const std::string& path) {
-  return CliStatus::Local(what + " " + path + ": " + std::strerror(errno));
+// `message` names {file} and {why} (the system's reason).
+CliStatus IoError(const char* message, const std::string& path) {
+  return CliStatus::Local(
+      Tr(message, fmt::arg("file", path), fmt::arg("why", std::strerror(errno))));
 }
 
 JournalEntry FromWire(const pb::JournalEntry& e, Hash* claimed) {
@@ -47,7 +50,7 @@ CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found) 
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     *found = false;
-    return errno == ENOENT ? CliStatus::Ok() : IoError("cannot open", path);
+    return errno == ENOENT ? CliStatus::Ok() : IoError(N_("cannot open {file}: {why}"), path);
   }
   *found = true;
   out->clear();
@@ -57,7 +60,7 @@ CliStatus ReadWholeFile(const std::string& path, std::string* out, bool* found) 
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
-      return IoError("cannot read", path);
+      return IoError(N_("cannot read {file}: {why}"), path);
     }
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
@@ -109,14 +112,16 @@ CliStatus JournalFileReader::Open(const std::string& path) {
   bool found = false;
   CliStatus s = ReadWholeFile(path, &data_, &found);
   if (!s.ok()) return s;
-  if (!found) return CliStatus::Local("no journal file " + path);
+  if (!found) return CliStatus::Local(Tr("no journal file {file}", fmt::arg("file", path)));
   if (data_.compare(0, kJournalMagic.size(), kJournalMagic) != 0)
-    return CliStatus::Local(path + " is not a liard journal export (liard-journal/1)");
+    return CliStatus::Local(
+        Tr("{file} is not a liard journal export (liard-journal/1)", fmt::arg("file", path)));
   pos_ = kJournalMagic.size();
   if (data_.size() < pos_ + 5 || data_[pos_] != 1)
-    return CliStatus::Local(path + ": the genesis record is missing");
+    return CliStatus::Local(Tr("{file}: the genesis record is missing", fmt::arg("file", path)));
   const uint32_t n = DecodeFixed32BE(data_.data() + pos_ + 1);
-  if (data_.size() - pos_ - 5 < n) return CliStatus::Local(path + ": the genesis is truncated");
+  if (data_.size() - pos_ - 5 < n)
+    return CliStatus::Local(Tr("{file}: the genesis is truncated", fmt::arg("file", path)));
   genesis_ = data_.substr(pos_ + 5, n);
   pos_ += 5 + n;
   return CliStatus::Ok();
@@ -135,37 +140,43 @@ CliStatus JournalFileReader::Next(pb::JournalEntry* out, bool* end) {
       return CliStatus::Ok();
     }
     if (data_.size() - pos_ < 5)
-      return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
+      return CliStatus::Refused(Tr("{file} is truncated at byte {byte}", fmt::arg("file", path_),
+                                   fmt::arg("byte", pos_)));
     const uint8_t type = static_cast<uint8_t>(data_[pos_]);
     const uint32_t n = DecodeFixed32BE(data_.data() + pos_ + 1);
     if (data_.size() - pos_ - 5 < n)
-      return CliStatus::Refused(path_ + " is truncated at byte " + std::to_string(pos_));
+      return CliStatus::Refused(Tr("{file} is truncated at byte {byte}", fmt::arg("file", path_),
+                                   fmt::arg("byte", pos_)));
     const std::string_view bytes(data_.data() + pos_ + 5, n);
     const size_t at = pos_;
     pos_ += 5 + n;
     switch (type) {
       case 2:
         if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-          return CliStatus::Refused(path_ + ": the record at byte " + std::to_string(at) +
-                                    " is not a journal entry");
+          return CliStatus::Refused(Tr("{file}: the record at byte {byte} is not a journal entry",
+                                       fmt::arg("file", path_), fmt::arg("byte", at)));
         *end = false;
         return CliStatus::Ok();
       case 3: {
         pb::SignedCheckpoint c;
         if (!c.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-          return CliStatus::Refused(path_ + ": the checkpoint record does not decode");
+          return CliStatus::Refused(
+              Tr("{file}: the checkpoint record does not decode", fmt::arg("file", path_)));
         checkpoint_ = std::move(c);
         break;
       }
       case 4: {
         PublicKey k;
-        if (!k.Assign(bytes)) return CliStatus::Refused(path_ + ": the node key is not 32 bytes");
+        if (!k.Assign(bytes))
+          return CliStatus::Refused(
+              Tr("{file}: the node key is not 32 bytes", fmt::arg("file", path_)));
         node_key_ = k;
         break;
       }
       default:
-        return CliStatus::Refused(path_ + ": unknown record type " + std::to_string(type) +
-                                  " at byte " + std::to_string(at));
+        return CliStatus::Refused(Tr("{file}: unknown record type {type} at byte {byte}",
+                                     fmt::arg("file", path_), fmt::arg("type", type),
+                                     fmt::arg("byte", at)));
     }
   }
 }
@@ -231,13 +242,15 @@ CliStatus NodeJournalSource::Next(pb::JournalEntry* out, bool* end) {
     auto it = md.find("liard-code-name");
     if (it != md.end()) code = std::string(it->second.data(), it->second.size()) + ": ";
     if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED)
-      return CliStatus::Refused(code + st.error_message() +
-                                " (the whole journal is read with a treasurer or auditor key: "
-                                "--as)")
+      return CliStatus::Refused(Tr("{code}{why} (the whole journal is read with a treasurer or "
+                                   "auditor key: --as)",
+                                   fmt::arg("code", code), fmt::arg("why", st.error_message())))
           .set_code_name("READ_REFUSED");
     if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
-      return CliStatus::Unreachable("the journal stream broke: " + st.error_message());
-    return CliStatus::Refused("the journal stream failed: " + code + st.error_message());
+      return CliStatus::Unreachable(
+          Tr("the journal stream broke: {why}", fmt::arg("why", st.error_message())));
+    return CliStatus::Refused(Tr("the journal stream failed: {code}{why}", fmt::arg("code", code),
+                                 fmt::arg("why", st.error_message())));
   }
 }
 

@@ -32,6 +32,8 @@
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
+#include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 #include "wallet-cli/report_html.h"
 #include "wallet-cli/statement.h"
 
@@ -50,7 +52,6 @@ struct AuditArgs {
   bool utf8 = false;     // --utf8: the FEC in UTF-8 rather than ISO-8859-15
   std::string state;     // --state: where the replay is saved to resume
   std::string pdf;       // audit report --pdf
-  std::string lang = "fr";
   int threads = 0;
   int window = 5;
   bool fresh = false, json = false;
@@ -84,8 +85,12 @@ CliStatus OpenGenesis(Session& session, const AuditArgs& a, Input* in) {
     in->genesis_bytes = info.genesis();
   }
   Status d = codec::DecodeGenesis(in->genesis_bytes, &in->genesis);
-  if (!d.ok()) return CliStatus::Refused("the genesis does not decode: " + d.message());
+  if (!d.ok())
+    return CliStatus::Refused(
+        Tr("the genesis does not decode: {why}", fmt::arg("why", d.message())));
   in->ledger_id = LedgerIdOf(in->genesis_bytes);
+  // Dates in the currency's time zone, also for an exported journal read without the node.
+  SetDisplayZone(in->genesis.time_zone);
   return CliStatus::Ok();
 }
 
@@ -143,7 +148,8 @@ CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const 
       if (r.ok())
         run->resumed_from = run->replay->sequence();
       else
-        run->not_resumed = r.message() + " (" + state_path + ")";
+        run->not_resumed =
+            Tr("{why} ({file})", fmt::arg("why", r.message()), fmt::arg("file", state_path));
     }
   }
   if (run->replay) {
@@ -151,8 +157,9 @@ CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const 
     std::string why;
     if (!(s = CheckContinuity(*run->replay, run->in.source.get(), &why)).ok()) return s;
     if (!why.empty()) {
-      run->not_resumed = "the saved replay (to entry " + std::to_string(run->resumed_from) +
-                         ") does not continue this journal: " + why;
+      run->not_resumed =
+          Tr("the saved replay (to entry {entry}) does not continue this journal: {why}",
+             fmt::arg("entry", run->resumed_from), fmt::arg("why", why));
       run->resumed_from = 0;
       run->replay.reset();
       if (run->in.file != nullptr)
@@ -161,18 +168,23 @@ CliStatus ReplayAll(Session& session, const AuditArgs& a, bool resumable, const 
         run->in.source.reset();  // the node's stream is opened again from entry 1
     }
   }
-  if (!run->not_resumed.empty()) run->not_resumed += "; replaying from entry 1";
+  if (!run->not_resumed.empty())
+    run->not_resumed = Tr("{why}; replaying from entry 1", fmt::arg("why", run->not_resumed));
   if (!run->replay) {
     Status r = Replay::Create(run->in.genesis, run->in.genesis_bytes, &run->replay);
-    if (!r.ok()) return CliStatus::Refused("the genesis is refused by the rules: " + r.message());
+    if (!r.ok())
+      return CliStatus::Refused(
+          Tr("the genesis is refused by the rules: {why}", fmt::arg("why", r.message())));
   }
   s = OpenSource(session, 1, &run->in);
   if (!s.ok()) return s;
   const bool tty = ::isatty(2);
   auto progress = [&](uint64_t seq) {
-    std::cerr << (tty ? "\r" : "") << "liard: verified " << seq;
-    if (run->in.head > 0) std::cerr << " of " << run->in.head << " entries";
-    std::cerr << (tty ? "   " : "\n") << std::flush;
+    std::cerr << (tty ? "\r" : "") << "liard: "
+              << (run->in.head > 0 ? Tr("verified {n} of {head} entries", fmt::arg("n", seq),
+                                        fmt::arg("head", run->in.head))
+                                   : Tr("verified {n}", fmt::arg("n", seq)))
+              << (tty ? "   " : "\n") << std::flush;
   };
   auto save = [&]() -> CliStatus {
     if (!resumable) return CliStatus::Ok();
@@ -203,7 +215,7 @@ bool CompareWithSource(Session& session, Run* run, std::vector<std::string>* che
   auto fail = [&](std::string why) {
     ok = false;
     if (failure->empty()) *failure = why;
-    checks->push_back("DISAGREES: " + why);
+    checks->push_back(Tr("DISAGREES: {why}", fmt::arg("why", why)));
   };
   std::optional<pb::SignedCheckpoint> cp;
   if (run->in.file != nullptr) {
@@ -222,35 +234,48 @@ bool CompareWithSource(Session& session, Run* run, std::vector<std::string>* che
     c.sequence = cp->sequence();
     c.time_ms = cp->time_ms();
     Status s = shaped ? r.CheckCheckpoint(c, sig, key)
-                      : Status(Code::kCorruption, "the checkpoint is malformed");
+                      : Status(Code::kCorruption, _("the checkpoint is malformed"));
     if (s.ok() && c.sequence == r.sequence())
-      checks->push_back("the node's signed checkpoint at entry " + std::to_string(c.sequence) +
-                        " has the replayed head hash and state digest");
+      checks->push_back(
+          Tr("the node's signed checkpoint at entry {entry} has the replayed head hash and state "
+             "digest",
+             fmt::arg("entry", c.sequence)));
     else if (s.ok())
-      checks->push_back("the node's signature on its checkpoint at entry " +
-                        std::to_string(c.sequence) + " verifies (the replay went past it)");
+      checks->push_back(Tr(
+          "the node's signature on its checkpoint at entry {entry} verifies (the replay went past "
+          "it)",
+          fmt::arg("entry", c.sequence)));
     else if (s.code() == Code::kOutOfRange)
-      checks->push_back("the node's latest checkpoint (entry " + std::to_string(c.sequence) +
-                        ") is newer than the journal read; run again to check it");
-    else
+      checks->push_back(Tr(
+          "the node's latest checkpoint (entry {entry}) is newer than the journal read; run again "
+          "to check it",
+          fmt::arg("entry", c.sequence)));
+    else if (!shaped || !French())
       fail(s.message());
+    else  // the ledger's reason is English: said in French, with it for the record
+      fail(
+          Tr("the node's signed checkpoint at entry {entry} does not agree with the journal "
+             "({why})",
+             fmt::arg("entry", c.sequence), fmt::arg("why", s.message())));
   } else {
-    checks->push_back("no signed checkpoint to compare with");
+    checks->push_back(_("no signed checkpoint to compare with"));
   }
   if (run->in.file != nullptr) return ok;
   pb::Head head;
   if (session.node().GetHead(&head).ok() && head.sequence() == r.sequence()) {
     if (head.head_hash() != r.head_hash().view())
-      fail("the node's head hash at entry " + std::to_string(r.sequence()) +
-           " is not the journal's");
+      fail(Tr("the node's head hash at entry {entry} is not the journal's",
+              fmt::arg("entry", r.sequence())));
     else if (head.state_digest() != r.state().digest().view())
-      fail("the node's state digest at entry " + std::to_string(r.sequence()) +
-           " is not what replaying the journal gives: its balances were changed outside the "
-           "rules");
+      fail(
+          Tr("the node's state digest at entry {entry} is not what replaying the journal gives: "
+             "its balances were changed outside the rules",
+             fmt::arg("entry", r.sequence())));
     else
-      checks->push_back("the node's head and state digest at entry " +
-                        std::to_string(r.sequence()) +
-                        " are the replay's: every account record and balance agrees");
+      checks->push_back(
+          Tr("the node's head and state digest at entry {entry} are the replay's: every account "
+             "record and balance agrees",
+             fmt::arg("entry", r.sequence())));
   }
   pb::Reserves nr;
   if (session.node().GetReserves(&nr).ok() && nr.sequence() == r.sequence()) {
@@ -265,14 +290,40 @@ bool CompareWithSource(Session& session, Run* run, std::vector<std::string>* che
                       nr.coverage_basis_points() == mine.coverage_basis_points &&
                       nr.office_cash_basis_points() == mine.office_cash_basis_points;
     if (same)
-      checks->push_back("the node's reserves are the replay's");
+      checks->push_back(_("the node's reserves are the replay's"));
     else
-      fail("the node reports reserves that the journal does not give");
+      fail(_("the node reports reserves that the journal does not give"));
   }
   return ok;
 }
 
+// --json output is the same whatever the language (scripts read it): its sentences (checks,
+// advice, reasons) are English while the command runs.
+class EnglishWhile {
+ public:
+  explicit EnglishWhile(bool on) : saved_(CurrentLanguage()), on_(on) {
+    if (on_) SetLanguage(Language::kEnglish);
+  }
+  ~EnglishWhile() {
+    if (on_) SetLanguage(saved_);
+  }
+  EnglishWhile(const EnglishWhile&) = delete;
+  EnglishWhile& operator=(const EnglishWhile&) = delete;
+
+ private:
+  Language saved_;
+  bool on_;
+};
+
+// A decimal number as the reader writes it: "0,85" in French, "0.85" in English.
+std::string Decimal(double value, int decimals) {
+  std::string text = fmt::format("{:.{}f}", value, decimals);
+  if (French()) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
 CliStatus Verify(Session& session, const AuditArgs& a) {
+  const EnglishWhile english(a.json);
   Run run;
   CliStatus s = ReplayAll(session, a, /*resumable=*/true, nullptr, &run);
   const Replay* r = run.replay.get();
@@ -311,37 +362,52 @@ CliStatus Verify(Session& session, const AuditArgs& a) {
     }
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "Journal of " << SafeText(run.in.genesis.currency_name) << " (ledger "
-              << ToHex(run.in.ledger_id).substr(0, 16) << "…)\n";
+    std::cout << Tr("Journal of {currency} (ledger {ledger}…)",
+                    fmt::arg("currency", SafeText(run.in.genesis.currency_name)),
+                    fmt::arg("ledger", ToHex(run.in.ledger_id).substr(0, 16)))
+              << "\n";
     if (!run.not_resumed.empty()) std::cout << "  " << SafeText(run.not_resumed) << "\n";
     if (run.resumed_from > 0)
-      std::cout << "  resumed at entry " << run.resumed_from
-                << " (saved replay; this journal's entries 1 to " << run.resumed_from
-                << " hash to the head hash it verified)\n";
+      std::cout << "  "
+                << Tr("resumed at entry {entry} (saved replay; this journal's entries 1 to "
+                      "{entry} hash to the head hash it verified)",
+                      fmt::arg("entry", run.resumed_from))
+                << "\n";
     if (checked > 0)
-      std::cout << "  checked entries " << run.resumed_from + 1 << " to " << r->sequence()
-                << ": hash chain, signatures, every operation applied again\n";
+      std::cout << "  "
+                << Tr("checked entries {first} to {last}: hash chain, signatures, every "
+                      "operation applied again",
+                      fmt::arg("first", run.resumed_from + 1), fmt::arg("last", r->sequence()))
+                << "\n";
     else if (r->discrepancy().sequence == 0)
-      std::cout << "  no new entry since entry " << r->sequence() << "\n";
+      std::cout << "  " << Tr("no new entry since entry {entry}", fmt::arg("entry", r->sequence()))
+                << "\n";
     if (r->discrepancy().sequence != 0)
-      std::cout << "  entry " << r->discrepancy().sequence
-                << " is bad: " << SafeText(r->discrepancy().why) << "\n";
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "  %.0f entries/s on %d thread%s", rate, threads,
-                  threads == 1 ? "" : "s");
+      std::cout << "  "
+                << Tr("entry {entry} is bad: {why}", fmt::arg("entry", r->discrepancy().sequence),
+                      fmt::arg("why", SafeText(r->discrepancy().why)))
+                << "\n";
     if (checked > 0 && r->discrepancy().sequence == 0) {
-      std::cout << buf;
-      if (limit > 0) {
-        std::snprintf(buf, sizeof buf, " = %.2f of this machine's Ed25519 verify rate (%.0f/s)",
-                      rate / limit, limit);
-        std::cout << buf;
-      }
-      std::cout << "\n";
+      const auto t = static_cast<unsigned long>(threads);
+      std::cout << "  "
+                << (limit > 0
+                        ? TrP("{rate} entries/s on {threads} thread = {ratio} of this "
+                              "machine's Ed25519 verify rate ({limit}/s)",
+                              "{rate} entries/s on {threads} threads = {ratio} of this "
+                              "machine's Ed25519 verify rate ({limit}/s)",
+                              t, fmt::arg("rate", Decimal(rate, 0)), fmt::arg("threads", threads),
+                              fmt::arg("ratio", Decimal(rate / limit, 2)),
+                              fmt::arg("limit", Decimal(limit, 0)))
+                        : TrP("{rate} entries/s on {threads} thread",
+                              "{rate} entries/s on {threads} threads", t,
+                              fmt::arg("rate", Decimal(rate, 0)), fmt::arg("threads", threads)))
+                << "\n";
     }
     for (const auto& c : checks) std::cout << "  " << SafeText(c) << "\n";
-    std::cout << (agrees ? "OK: the ledger verifies.\n" : "");
+    if (agrees) std::cout << _("OK: the ledger verifies.") << "\n";
   }
-  if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);
+  if (!agrees)
+    return CliStatus::Refused(Tr("the audit found a discrepancy: {why}", fmt::arg("why", failure)));
   return CliStatus::Ok();
 }
 
@@ -374,10 +440,19 @@ CliStatus ExportJournal(Session& session, const AuditArgs& a) {
   const bool have_key = have_cp && key.Assign(cp.node_key());
   s = w.Finish(have_cp ? &cp : nullptr, have_key ? &key : nullptr);
   if (!s.ok()) return s;
-  std::cout << "Exported " << n << " journal entries to " << a.out
-            << (have_cp ? " with the node's checkpoint at entry " + std::to_string(cp.sequence())
-                        : std::string())
-            << "\nVerify it anywhere with: liard audit verify --journal " << a.out << "\n";
+  std::cout << (have_cp ? TrP("Exported {n} journal entry to {file} with the node's checkpoint "
+                              "at entry {entry}",
+                              "Exported {n} journal entries to {file} with the node's checkpoint "
+                              "at entry {entry}",
+                              n, fmt::arg("n", n), fmt::arg("file", a.out),
+                              fmt::arg("entry", cp.sequence()))
+                        : TrP("Exported {n} journal entry to {file}",
+                              "Exported {n} journal entries to {file}", n, fmt::arg("n", n),
+                              fmt::arg("file", a.out)))
+            << "\n"
+            << Tr("Verify it anywhere with: {command}",
+                  fmt::arg("command", "liard audit verify --journal " + a.out))  // i18n: as is
+            << "\n";
   return CliStatus::Ok();
 }
 
@@ -410,8 +485,10 @@ CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* si
       {"fund", "bank"},
       {"sponsor-budget", "sponsor-budgets"},
       {"owed-to-merchant", "owed-to-merchants"},
-      {"income", "membership-fees, reconversion-fees, bank-interest and bank-fees"},
-      {"euro-external", "nothing (the outside world has no account in the FEC)"}};
+      {"income", Tr("{a}, {b}, {c} and {d}", fmt::arg("a", "membership-fees"),
+                    fmt::arg("b", "reconversion-fees"), fmt::arg("c", "bank-interest"),
+                    fmt::arg("d", "bank-fees"))},
+      {"euro-external", _("nothing (the outside world has no account in the FEC)")}};
   std::string roles, journals;
   for (size_t i = 0; i < kFecRoleCount; ++i)
     roles += (i ? ", " : "") + std::string(FecRoleName(static_cast<FecRole>(i)));
@@ -422,83 +499,77 @@ CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* si
     if (key == "siren") {
       auto s = v.value<std::string>();
       if (!s || s->size() != 9 || !std::all_of(s->begin(), s->end(), ::isdigit))
-        return CliStatus::Local(where(v) + "siren must be the association's 9 digits, as a string");
+        return CliStatus::Local(where(v) +
+                                _("siren must be the association's 9 digits, as a string"));
       *siren = *s;
     } else if (key == "journal_code" || key == "journal_label") {
       return CliStatus::Local(
-          where(v) + key +
-          " is replaced by a [journals] table: give each journal its code and "
-          "label, e.g. conversions = { code = \"CV\", label = \"Conversions\" } "
-          "(" +
-          journals + ")");
+          where(v) + Tr("{key} is replaced by a [journals] table: give each journal its code and "
+                        "label, e.g. conversions = {{ code = \"CV\", label = \"Conversions\" }} "
+                        "({journals})",
+                        fmt::arg("key", key), fmt::arg("journals", journals)));
     } else if (key == "accounts") {
       const toml::table* t = v.as_table();
-      if (t == nullptr) return CliStatus::Local(where(v) + "[accounts] must be a table");
+      if (t == nullptr) return CliStatus::Local(where(v) + _("[accounts] must be a table"));
       for (const auto& [name, entry] : *t) {
         const std::string n(name.str());
         auto role = FecRoleByName(n);
         if (!role) {
           auto r = renamed.find(n);
-          return CliStatus::Local(
-              where(entry) +
-              (r != renamed.end()
-                   ? "the account '" + n + "' is now named " + r->second + ": rename it"
-                   : "unknown account '" + n + "'; the accounts are " + roles));
+          return CliStatus::Local(where(entry) +
+                                  (r != renamed.end()
+                                       ? Tr("the account '{old}' is now named {new}: rename it",
+                                            fmt::arg("old", n), fmt::arg("new", r->second))
+                                       : Tr("unknown account '{name}'; the accounts are {accounts}",
+                                            fmt::arg("name", n), fmt::arg("accounts", roles))));
         }
         ChartAccount& acc = out->accounts[static_cast<size_t>(*role)];
         if (!pair(entry, "number", &acc.number, &acc.label))
           return CliStatus::Local(where(entry) +
-                                  "each account is { number = \"512100\", label = \"...\" }");
+                                  _("each account is { number = \"512100\", label = \"...\" }"));
       }
     } else if (key == "journals") {
       const toml::table* t = v.as_table();
-      if (t == nullptr) return CliStatus::Local(where(v) + "[journals] must be a table");
+      if (t == nullptr) return CliStatus::Local(where(v) + _("[journals] must be a table"));
       for (const auto& [name, entry] : *t) {
         auto journal = FecJournalByName(name.str());
         if (!journal)
-          return CliStatus::Local(where(entry) + "unknown journal '" + std::string(name.str()) +
-                                  "'; the journals are " + journals);
+          return CliStatus::Local(where(entry) +
+                                  Tr("unknown journal '{name}'; the journals are {journals}",
+                                     fmt::arg("name", std::string(name.str())),
+                                     fmt::arg("journals", journals)));
         JournalName& j = out->journals[static_cast<size_t>(*journal)];
         if (!pair(entry, "code", &j.code, &j.label))
           return CliStatus::Local(where(entry) +
-                                  "each journal is { code = \"CV\", label = \"...\" }");
+                                  _("each journal is { code = \"CV\", label = \"...\" }"));
       }
     } else {
-      return CliStatus::Local(where(v) + "unknown key '" + key +
-                              "' (siren, [accounts], [journals])");
+      return CliStatus::Local(where(v) + Tr("unknown key '{key}' (siren, [accounts], [journals])",
+                                            fmt::arg("key", key)));
     }
   }
   return CliStatus::Ok();
-}
-
-// "2026-12-31" or "31/12/2026": the day (FecDayOf's numbering: days since 1970-01-01).
-bool ParseDay(std::string text, int64_t* day) {
-  if (text.size() == 10 && text[2] == '/' && text[5] == '/')
-    text = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
-  int64_t next_ms = 0;  // the first millisecond of the next day, UTC
-  if (!ParseDateEnd(text, &next_ms)) return false;
-  *day = next_ms / 86'400'000 - 1;
-  return true;
 }
 
 // The exported period from --exercice or --from/--to.
 CliStatus FecPeriodOf(const AuditArgs& a, FecPeriod* period) {
   if (a.exercice != 0) {
     if (!a.from.empty() || !a.to.empty())
-      return CliStatus::Usage("give either --exercice or --from/--to, not both");
+      return CliStatus::Usage(_("give either --exercice or --from/--to, not both"));
     const std::string y = std::to_string(a.exercice);
     if (a.exercice < 1970 || a.exercice > 9999 || !ParseDay(y + "-01-01", &period->first_day) ||
         !ParseDay(y + "-12-31", &period->last_day))
-      return CliStatus::Usage("--exercice is a calendar year, e.g. 2026");
+      return CliStatus::Usage(_("--exercice is a calendar year, e.g. 2026"));
     return CliStatus::Ok();
   }
   if (!a.from.empty() && !ParseDay(a.from, &period->first_day))
-    return CliStatus::Usage("--from '" + a.from +
-                            "' is not a date: write 2026-01-01 or 01/01/2026");
+    return CliStatus::Usage(Tr("--from '{text}' is not a date: write 2026-01-01 or 01/01/2026",
+                               fmt::arg("text", SafeText(a.from))));
   if (!a.to.empty() && !ParseDay(a.to, &period->last_day))
-    return CliStatus::Usage("--to '" + a.to + "' is not a date: write 2026-12-31 or 31/12/2026");
+    return CliStatus::Usage(Tr("--to '{text}' is not a date: write 2026-12-31 or 31/12/2026",
+                               fmt::arg("text", SafeText(a.to))));
   if (period->last_day < period->first_day)
-    return CliStatus::Usage("--to must be on or after --from");
+    return CliStatus::Usage(_("--to must be on or after --from"));
   return CliStatus::Ok();
 }
 
@@ -516,7 +587,7 @@ CliStatus ToLatin9(const std::string& utf8, std::string* out) {
   iconv_t cd = ::iconv_open("ISO-8859-15//TRANSLIT", "UTF-8");
   if (cd == reinterpret_cast<iconv_t>(-1))
     return CliStatus::Local(
-        "this system's iconv cannot write ISO-8859-15; write UTF-8 with --utf8");
+        _("this system's iconv cannot write ISO-8859-15; write UTF-8 with --utf8"));
   out->assign(2 * text.size() + 16, '\0');  // room for a transliteration longer than its source
   char* in = text.data();
   size_t in_left = text.size();
@@ -532,7 +603,7 @@ CliStatus ToLatin9(const std::string& utf8, std::string* out) {
       while (in_left > 0 && (static_cast<unsigned char>(*in) & 0xC0) == 0x80) ++in, --in_left;
     } else {
       ::iconv_close(cd);
-      return CliStatus::Local("cannot convert the FEC to ISO-8859-15; write UTF-8 with --utf8");
+      return CliStatus::Local(_("cannot convert the FEC to ISO-8859-15; write UTF-8 with --utf8"));
     }
   }
   ::iconv_close(cd);
@@ -542,7 +613,7 @@ CliStatus ToLatin9(const std::string& utf8, std::string* out) {
 
 CliStatus Export(Session& session, const AuditArgs& a) {
   if (a.csv.empty() && a.fec.empty())
-    return CliStatus::Usage("say what to export: --csv FILE, --fec FILE, or both");
+    return CliStatus::Usage(_("say what to export: --csv FILE, --fec FILE, or both"));
   FecConfig fec_config;
   std::string siren;
   CliStatus s = LoadFecConfig(a.fec_config, &fec_config, &siren);
@@ -550,7 +621,8 @@ CliStatus Export(Session& session, const AuditArgs& a) {
   FecPeriod period;
   if (!(s = FecPeriodOf(a, &period)).ok()) return s;
   if (a.fec.empty() && (a.exercice != 0 || !a.from.empty() || !a.to.empty()))
-    return CliStatus::Usage("--exercice, --from and --to choose the FEC's period: add --fec FILE");
+    return CliStatus::Usage(
+        _("--exercice, --from and --to choose the FEC's period: add --fec FILE"));
   std::string csv = PostingsCsvHeader();
   std::unique_ptr<FecWriter> fec;
   Run run;
@@ -568,7 +640,9 @@ CliStatus Export(Session& session, const AuditArgs& a) {
     Status g = Ledger::Create(run.in.genesis, run.in.genesis_bytes, &ledger);
     if (g.ok())
       g = ledger->GenesisDelta(MemoryState(StateDigestRuleOf(run.in.genesis)), &genesis_delta);
-    if (!g.ok()) return CliStatus::Refused("the genesis is refused by the rules: " + g.message());
+    if (!g.ok())
+      return CliStatus::Refused(
+          Tr("the genesis is refused by the rules: {why}", fmt::arg("why", g.message())));
     fec = std::make_unique<FecWriter>(run.in.genesis, genesis_delta, fec_config, period);
   }
   s = ReplayAll(session, a, /*resumable=*/false, applied, &run);
@@ -594,20 +668,40 @@ CliStatus Export(Session& session, const AuditArgs& a) {
         (siren.empty() ? "<SIREN>" : siren) + "FEC" + FecDate(last_day) + ".txt";
     const size_t slash = a.fec.rfind('/');
     const std::string base = slash == std::string::npos ? a.fec : a.fec.substr(slash + 1);
-    fec_note = "FEC to " + a.fec + " (" + std::to_string(fec->ecritures()) + " écritures, " +
-               (a.utf8 ? "UTF-8" : "ISO-8859-15; --utf8 writes UTF-8") + ")";
     const std::string tail = "FEC" + FecDate(last_day) + ".txt";  // after the 9 digits
     const bool legal = base.size() == 9 + tail.size() &&
                        std::all_of(base.begin(), base.begin() + 9, ::isdigit) &&
                        (siren.empty() || base.substr(0, 9) == siren) && base.substr(9) == tail;
+    const unsigned long ecritures = fec->ecritures();
+    fec_note =
+        a.utf8 ? TrP("FEC to {file} ({n} écriture, UTF-8)", "FEC to {file} ({n} écritures, UTF-8)",
+                     ecritures, fmt::arg("file", a.fec), fmt::arg("n", ecritures))
+               : TrP("FEC to {file} ({n} écriture, ISO-8859-15; --utf8 writes UTF-8)",
+                     "FEC to {file} ({n} écritures, ISO-8859-15; --utf8 writes UTF-8)", ecritures,
+                     fmt::arg("file", a.fec), fmt::arg("n", ecritures));
     if (!legal)
-      fec_note +=
-          "\nThe administration expects the file to be named " + expected +
-          (siren.empty() ? " (your SIREN, then the closing date; siren in --fec-config)" : "");
+      fec_note += "\n" + (siren.empty() ? Tr("The administration expects the file to be named "
+                                             "{name} (your SIREN, then the closing date; siren "
+                                             "in --fec-config)",
+                                             fmt::arg("name", expected))
+                                        : Tr("The administration expects the file to be named "
+                                             "{name}",
+                                             fmt::arg("name", expected)));
   }
-  std::cout << "Exported " << run.replay->sequence() << " journal entries"
-            << (a.csv.empty() ? "" : ": postings to " + a.csv)
-            << (fec_note.empty() ? "" : (a.csv.empty() ? ": " : ", ") + fec_note) << "\n";
+  const uint64_t n = run.replay->sequence();
+  std::string what;
+  if (!a.csv.empty() && fec_note.empty())
+    what = TrP("Exported {n} journal entry: postings to {csv}",
+               "Exported {n} journal entries: postings to {csv}", n, fmt::arg("n", n),
+               fmt::arg("csv", a.csv));
+  else if (!a.csv.empty())
+    what = TrP("Exported {n} journal entry: postings to {csv}, {fec}",
+               "Exported {n} journal entries: postings to {csv}, {fec}", n, fmt::arg("n", n),
+               fmt::arg("csv", a.csv), fmt::arg("fec", fec_note));
+  else
+    what = TrP("Exported {n} journal entry: {fec}", "Exported {n} journal entries: {fec}", n,
+               fmt::arg("n", n), fmt::arg("fec", fec_note));
+  std::cout << what << "\n";
   return CliStatus::Ok();
 }
 
@@ -637,8 +731,9 @@ CliStatus MakeTempDir(std::filesystem::path* out) {
   if (ec) base = "/tmp";
   std::string name = (base / "liard-report-XXXXXX").string();
   if (::mkdtemp(name.data()) == nullptr)
-    return CliStatus::Local("cannot make a temporary folder in " + base.string() + ": " +
-                            std::strerror(errno) + "; set TMPDIR to a writable folder.");
+    return CliStatus::Local(
+        Tr("cannot make a temporary folder in {dir}: {why}; set TMPDIR to a writable folder.",
+           fmt::arg("dir", base.string()), fmt::arg("why", std::strerror(errno))));
   *out = name;
   return CliStatus::Ok();
 }
@@ -650,8 +745,8 @@ CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, in
   const std::string chromium = FindProgram({"chromium", "chromium-browser"});
   if (chromium.empty())
     return CliStatus::Local(
-        "Chromium was not found in PATH, so no PDF was written: install the chromium package "
-        "(apt install chromium), or write the HTML alone with --out FILE.html.");
+        _("Chromium was not found in PATH, so no PDF was written: install the chromium package "
+          "(apt install chromium), or write the HTML alone with --out FILE.html."));
   std::filesystem::path profile;
   CliStatus made = MakeTempDir(&profile);
   if (!made.ok()) return made;
@@ -695,7 +790,8 @@ CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, in
   };
   if (spawned != 0) {
     cleanup();
-    return CliStatus::Local("cannot start " + chromium + ": " + std::strerror(spawned));
+    return CliStatus::Local(Tr("cannot start {program}: {why}", fmt::arg("program", chromium),
+                               fmt::arg("why", std::strerror(spawned))));
   }
   int status = 0;
   bool done = false;
@@ -708,9 +804,10 @@ CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, in
       ::kill(-pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       cleanup();
-      return CliStatus::Local("Chromium did not print the PDF within " + std::to_string(timeout_s) +
-                              " seconds and was stopped: try again, or open the HTML and print it "
-                              "to PDF from a browser.");
+      return CliStatus::Local(
+          Tr("Chromium did not print the PDF within {seconds} seconds and was stopped: try "
+             "again, or open the HTML and print it to PDF from a browser.",
+             fmt::arg("seconds", timeout_s)));
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -724,26 +821,25 @@ CliStatus PrintPdf(const std::string& html_path, const std::string& pdf_path, in
     (void)ReadWholeFile(log, &why, &done).ok();
     if (why.size() > 400) why = why.substr(why.size() - 400);
     cleanup();
-    return CliStatus::Local("Chromium failed to print " + html_path + " to PDF (" +
-                            SafeText(why.empty() ? "no message" : why) +
-                            "): check that the chromium package works, or print the HTML from a "
-                            "browser.");
+    return CliStatus::Local(
+        Tr("Chromium failed to print {file} to PDF ({why}): check that the chromium package "
+           "works, or print the HTML from a browser.",
+           fmt::arg("file", html_path),
+           fmt::arg("why", why.empty() ? std::string(_("no message")) : SafeText(why))));
   }
   std::filesystem::rename(partial, pdf_path, ec);
   cleanup();
   if (ec)
-    return CliStatus::Local("cannot write " + pdf_path + ": " + ec.message() +
-                            "; choose another --pdf path.");
+    return CliStatus::Local(Tr("cannot write {file}: {why}; choose another --pdf path.",
+                               fmt::arg("file", pdf_path), fmt::arg("why", ec.message())));
   return CliStatus::Ok();
 }
 
 CliStatus Report(Session& session, const AuditArgs& a) {
   if (a.out.empty() && a.pdf.empty())
     return CliStatus::Usage(
-        "say where to write the report: --out FILE.html, --pdf FILE.pdf, or both");
+        _("say where to write the report: --out FILE.html, --pdf FILE.pdf, or both"));
   ReportInput in;
-  if (!ParseReportLang(a.lang, &in.lang))
-    return CliStatus::Usage("--lang '" + a.lang + "' is not a report language: use fr or en");
   Run run;
   CliStatus s = OpenGenesis(session, a, &run.in);
   if (!s.ok()) return s;
@@ -791,19 +887,34 @@ CliStatus Report(Session& session, const AuditArgs& a) {
   }
   if (!s.ok()) return s;
   const size_t months = in.figures.months.size();
-  std::cout << "Report written to "
-            << (a.out.empty()   ? a.pdf
-                : a.pdf.empty() ? a.out
-                                : a.out + " and " + a.pdf)
-            << " (entry " << r.sequence() << ", " << months << " month" << (months == 1 ? "" : "s")
-            << ")\n";
-  if (!agrees) return CliStatus::Refused("the audit found a discrepancy: " + failure);
+  if (!a.out.empty() && !a.pdf.empty())
+    std::cout << TrP("Report written to {html} and {pdf} (entry {entry}, {n} month)",
+                     "Report written to {html} and {pdf} (entry {entry}, {n} months)", months,
+                     fmt::arg("html", a.out), fmt::arg("pdf", a.pdf),
+                     fmt::arg("entry", r.sequence()), fmt::arg("n", months));
+  else
+    std::cout << TrP("Report written to {file} (entry {entry}, {n} month)",
+                     "Report written to {file} (entry {entry}, {n} months)", months,
+                     fmt::arg("file", a.out.empty() ? a.pdf : a.out),
+                     fmt::arg("entry", r.sequence()), fmt::arg("n", months));
+  std::cout << "\n";
+  if (!agrees)
+    return CliStatus::Refused(Tr("the audit found a discrepancy: {why}", fmt::arg("why", failure)));
   return CliStatus::Ok();
 }
 
 // ---- The bank statement.
 
+// A statement's day (midnight UTC of the day the bank wrote): "05/11/2026" in French,
+// "2026-11-05" in English. A day, not an instant: no time zone moves it.
+std::string StatementDay(int64_t utc_midnight_ms) {
+  const std::string iso = UtcDate(utc_midnight_ms);
+  if (!French()) return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
 CliStatus Reconcile(Session& session, const AuditArgs& a) {
+  const EnglishWhile english(a.json);
   Statement statement;
   CliStatus s = ReadStatement(a.statement, &statement);
   if (!s.ok()) return s;
@@ -812,7 +923,9 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
   if (!a.closing.empty()) {
     int64_t c = 0;
     s = ParseSignedEuros(a.closing, &c);
-    if (!s.ok()) return CliStatus::Usage("--closing '" + a.closing + "': " + s.message());
+    if (!s.ok())
+      return CliStatus::Usage(Tr("--closing '{text}': {why}", fmt::arg("text", SafeText(a.closing)),
+                                 fmt::arg("why", s.message())));
     closing = c;
   }
   std::vector<LedgerMovement> movements;
@@ -884,44 +997,69 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
     }
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "Bank statement " << a.statement << " (" << statement.format << ", read as "
-              << statement.encoding << ") against the journal to entry " << r.sequence() << "\n";
+    std::cout << Tr("Bank statement {file} ({format}, read as {encoding}) against the journal "
+                    "to entry {entry}",
+                    fmt::arg("file", a.statement), fmt::arg("format", statement.format),
+                    fmt::arg("encoding", _(statement.encoding.c_str())),
+                    fmt::arg("entry", r.sequence()))
+              << "\n";
     if (statement.header_line > 1)
-      std::cout << "  lines 1 to " << statement.header_line - 1
-                << " come before the header and were skipped\n";
+      std::cout << "  "
+                << Tr("lines 1 to {last} come before the header and were skipped",
+                      fmt::arg("last", statement.header_line - 1))
+                << "\n";
     for (size_t n : statement.total_lines)
-      std::cout << "  line " << n << " is a balance or total, not a movement: not read\n";
+      std::cout << "  "
+                << Tr("line {line} is a balance or total, not a movement: not read",
+                      fmt::arg("line", n))
+                << "\n";
     if (statement.closing && a.closing.empty())
-      std::cout << "  closing booked balance (CLBD) read from the statement: "
-                << m.Euros(*statement.closing) << "\n";
-    std::cout << "  matched: " << rec.matched.size() << " of " << bank.size()
-              << " statement lines and " << movements.size() << " recorded movements\n";
+      std::cout << "  "
+                << Tr("closing booked balance (CLBD) read from the statement: {amount}",
+                      fmt::arg("amount", m.Euros(*statement.closing)))
+                << "\n";
+    std::cout << "  "
+              << Tr("matched: {matched} of {lines} statement lines and {movements} recorded "
+                    "movements",
+                    fmt::arg("matched", rec.matched.size()), fmt::arg("lines", bank.size()),
+                    fmt::arg("movements", movements.size()))
+              << "\n";
     if (!rec.unmatched_bank.empty()) {
-      std::cout << "  On the statement, not in the ledger:\n";
+      std::cout << "  " << _("On the statement, not in the ledger:") << "\n";
       for (const auto& b : rec.unmatched_bank)
-        std::cout << "    line " << b.line << "  " << UtcDate(b.date_ms) << "  "
-                  << m.Euros(b.amount) << "  " << SafeText(b.label)
+        std::cout << "    " << Tr("line {line}", fmt::arg("line", b.line)) << "  "
+                  << StatementDay(b.date_ms) << "  " << m.Euros(b.amount) << "  "
+                  << SafeText(b.label)
                   << (b.reference.empty() ? "" : " [" + SafeText(b.reference) + "]") << "\n"
                   << "      -> " << AdviseBankLine(b, advice) << "\n";
     }
     if (!rec.unmatched_ledger.empty()) {
-      std::cout << "  In the ledger, not on the statement:\n";
+      std::cout << "  " << _("In the ledger, not on the statement:") << "\n";
       for (const auto& l : rec.unmatched_ledger)
-        std::cout << "    entry " << l.sequence << "  " << UtcDate(l.time_ms) << "  "
-                  << m.Euros(l.amount) << "  " << l.what
+        std::cout << "    " << Tr("entry {entry}", fmt::arg("entry", l.sequence)) << "  "
+                  << DisplayDate(l.time_ms) << "  " << m.Euros(l.amount) << "  "
+                  << MovementWords(l.what)
                   << (l.reference.empty() ? "" : " [" + SafeText(l.reference) + "]") << "\n"
                   << "      -> " << AdviseLedgerMovement(l) << "\n";
     }
-    std::cout << "  guarantee fund " << m.Euros(now.fund) << "; the bank should hold "
-              << m.Euros(expected_bank)
-              << " (fund, owed to merchants, bonus budgets, association income)\n";
+    std::cout << "  "
+              << Tr("guarantee fund {fund}; the bank should hold {expected} (fund, owed to "
+                    "merchants, bonus budgets, association income)",
+                    fmt::arg("fund", m.Euros(now.fund)),
+                    fmt::arg("expected", m.Euros(expected_bank)))
+              << "\n";
     if (closing)
-      std::cout << "  the statement's closing balance is " << m.Euros(*closing)
-                << (balanced ? ": it agrees\n"
-                             : ", a difference of " + m.Euros(*closing - expected_bank) + "\n");
-    std::cout << (ok ? "OK: reconciled.\n" : "NOT reconciled: see above.\n");
+      std::cout << "  "
+                << (balanced ? Tr("the statement's closing balance is {closing}: it agrees",
+                                  fmt::arg("closing", m.Euros(*closing)))
+                             : Tr("the statement's closing balance is {closing}, a difference of "
+                                  "{difference}",
+                                  fmt::arg("closing", m.Euros(*closing)),
+                                  fmt::arg("difference", m.Euros(*closing - expected_bank))))
+                << "\n";
+    std::cout << (ok ? _("OK: reconciled.") : _("NOT reconciled: see above.")) << "\n";
   }
-  if (!ok) return CliStatus::Refused("the bank statement and the ledger do not reconcile");
+  if (!ok) return CliStatus::Refused(_("the bank statement and the ledger do not reconcile"));
   return CliStatus::Ok();
 }
 
@@ -930,81 +1068,82 @@ CliStatus Reconcile(Session& session, const AuditArgs& a) {
 void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<AuditArgs>();
   CLI::App* audit = app.add_subcommand(
-      "audit", "treasurers and auditors: verify the ledger independently, report, export");
+      "audit", _("treasurers and auditors: verify the ledger independently, report, export"));
   audit->require_subcommand(1);
   auto source = [&](CLI::App* sub) {
     sub->add_option("--journal", a->journal,
-                    "an exported journal file (liard audit export-journal) instead of the node");
-    sub->add_option("--threads", a->threads, "threads verifying signatures (default: all cores)");
+                    _("an exported journal file (liard audit export-journal) instead of the node"));
+    sub->add_option("--threads", a->threads,
+                    _("threads verifying signatures (default: all cores)"));
   };
 
   CLI::App* v = audit->add_subcommand(
-      "verify", "replay the whole journal: hash chain, signatures, rules, signed checkpoints");
+      "verify", _("replay the whole journal: hash chain, signatures, rules, signed checkpoints"));
   source(v);
-  v->add_option("--state", a->state, "where the replay is saved to resume (default: XDG state)");
-  v->add_flag("--fresh", a->fresh, "start from the genesis, ignoring a saved replay");
-  v->add_flag("--json", a->json, "machine-readable output");
-  v->footer(
+  v->add_option("--state", a->state, _("where the replay is saved to resume (default: XDG state)"));
+  v->add_flag("--fresh", a->fresh, _("start from the genesis, ignoring a saved replay"));
+  v->add_flag("--json", a->json, _("machine-readable output (in English)"));
+  v->footer(_(
       "Reads the journal with a treasurer's or auditor's key (--as KEY). Stops at the first bad\n"
       "entry and names its sequence (exit 1). Resumes where the last run stopped, once the\n"
       "journal's entries up to there hash to the head hash verified then; otherwise replays\n"
       "from entry 1 and says why.\n"
-      "Examples:\n  liard --as auditor audit verify\n  liard audit verify --journal roue.journal");
+      "Examples:\n  liard --as auditor audit verify\n  liard audit verify --journal roue.journal"));
   ctx.On(v, [a](Session& s) { return Verify(s, *a); });
 
-  CLI::App* ej = audit->add_subcommand("export-journal", "save the journal to a file");
-  ej->add_option("--out", a->out, "the file to write")->required();
-  ej->footer("Example:\n  liard --as auditor audit export-journal --out roue.journal");
+  CLI::App* ej = audit->add_subcommand("export-journal", _("save the journal to a file"));
+  ej->add_option("--out", a->out, _("the file to write"))->required();
+  ej->footer(_("Example:\n  liard --as auditor audit export-journal --out roue.journal"));
   ctx.On(ej, [a](Session& s) { return ExportJournal(s, *a); });
 
   CLI::App* ex = audit->add_subcommand(
-      "export", "the accounting: every posting as CSV, and the FEC for the accountant");
+      "export", _("the accounting: every posting as CSV, and the FEC for the accountant"));
   source(ex);
-  ex->add_option("--csv", a->csv, "write the postings CSV here (the whole journal)");
-  ex->add_option("--fec", a->fec, "write the FEC (Fichier des écritures comptables) here");
+  ex->add_option("--csv", a->csv, _("write the postings CSV here (the whole journal)"));
+  ex->add_option("--fec", a->fec, _("write the FEC (Fichier des écritures comptables) here"));
   ex->add_option("--fec-config", a->fec_config,
-                 "TOML: your chart of accounts, journals and SIREN (docs/wallet.md)");
-  ex->add_option("--exercice", a->exercice, "the FEC of one calendar year, e.g. 2026");
-  ex->add_option("--from", a->from, "the FEC's first day, 2026-07-01 or 01/07/2026");
-  ex->add_option("--to", a->to, "the FEC's last day, 2027-06-30 or 30/06/2027");
-  ex->add_flag("--utf8", a->utf8, "write the FEC in UTF-8 (default: ISO-8859-15)");
-  ex->footer(
+                 _("TOML: your chart of accounts, journals and SIREN (docs/wallet.md)"));
+  ex->add_option("--exercice", a->exercice, _("the FEC of one calendar year, e.g. 2026"));
+  ex->add_option("--from", a->from, _("the FEC's first day, 2026-07-01 or 01/07/2026"));
+  ex->add_option("--to", a->to, _("the FEC's last day, 2027-06-30 or 30/06/2027"));
+  ex->add_flag("--utf8", a->utf8, _("write the FEC in UTF-8 (default: ISO-8859-15)"));
+  ex->footer(_(
       "The FEC opens with the balances carried forward (à-nouveaux) at the period's first day\n"
       "and is written in ISO-8859-15 unless --utf8. Without a period: everything from the\n"
-      "genesis. Days are UTC.\n"
+      "genesis. Days are in the currency's time zone (UTC when its genesis names none).\n"
       "Example:\n  liard --as auditor audit export --fec 123456789FEC20261231.txt --exercice 2026\n"
-      "  liard --as auditor audit export --csv postings.csv");
+      "  liard --as auditor audit export --csv postings.csv"));
   ctx.On(ex, [a](Session& s) { return Export(s, *a); });
 
   CLI::App* rp = audit->add_subcommand(
       "report",
-      "the general assembly's report: reserves, euros in, units out, income, members, payments, "
-      "a chart; HTML and A4 PDF, in French or English");
+      _("the general assembly's report: reserves, euros in, units out, income, members, "
+        "payments, a chart; HTML and A4 PDF, in the wallet's language (--lang fr or en)"));
   source(rp);
-  rp->add_option("--out", a->out, "the HTML file to write");
-  rp->add_option("--pdf", a->pdf, "the A4 PDF to write (runs headless Chromium)");
-  rp->add_option("--lang", a->lang, "the report's language: fr (default) or en");
+  rp->add_option("--out", a->out, _("the HTML file to write"));
+  rp->add_option("--pdf", a->pdf, _("the A4 PDF to write (runs headless Chromium)"));
   rp->footer(
-      "At least one of --out and --pdf. The PDF needs the chromium package.\n"
-      "Example:\n  liard --as treasurer audit report --out ag-2026.html --pdf ag-2026.pdf");
+      _("At least one of --out and --pdf. The PDF needs the chromium package.\n"
+        "Example:\n  liard --as treasurer audit report --out ag-2026.html --pdf ag-2026.pdf\n"
+        "  liard --as treasurer audit report --out ag-2026-en.html --lang en"));
   ctx.On(rp, [a](Session& s) { return Report(s, *a); });
 
   CLI::App* rc = audit->add_subcommand(
       "reconcile",
-      "match the bank statement with recorded deposits, payouts, programme funding, fees and "
-      "interest, and say what to do about the rest");
+      _("match the bank statement with recorded deposits, payouts, programme funding, fees and "
+        "interest, and say what to do about the rest"));
   source(rc);
   rc->add_option("--statement", a->statement,
-                 "the bank's export: CSV (Date;Libellé;Référence;Débit;Crédit or "
-                 "date,amount,label,reference; UTF-8 or Windows-1252) or camt.053 XML")
+                 _("the bank's export: CSV (Date;Libellé;Référence;Débit;Crédit or "
+                   "date,amount,label,reference; UTF-8 or Windows-1252) or camt.053 XML"))
       ->required();
   rc->add_option("--closing", a->closing,
-                 "the statement's closing balance, e.g. 1234,56 (camt.053: read from the file)");
-  rc->add_option("--window", a->window, "days a movement and its bank line may be apart (5)");
-  rc->add_flag("--json", a->json, "machine-readable output");
+                 _("the statement's closing balance, e.g. 1234,56 (camt.053: read from the file)"));
+  rc->add_option("--window", a->window, _("days a movement and its bank line may be apart (5)"));
+  rc->add_flag("--json", a->json, _("machine-readable output (in English)"));
   rc->footer(
-      "Example:\n  liard --as treasurer audit reconcile --statement nef-2026-11.csv "
-      "--closing 10250,00");
+      _("Example:\n  liard --as treasurer audit reconcile --statement nef-2026-11.csv "
+        "--closing 10250,00"));
   ctx.On(rc, [a](Session& s) { return Reconcile(s, *a); });
 }
 

@@ -1,6 +1,6 @@
 // The general assembly's report as HTML, with an SVG chart of circulation against the reserve.
-// Every word of the page is in the tables kFrench and kEnglish below (one per language), so that
-// a translation catalogue can take them over whole.
+// Every word of the page goes through the wallet's catalogue (wallet-cli/i18n.h): the page is in
+// the language the wallet speaks (--lang, else the locale).
 #include "wallet-cli/report_html.h"
 
 #include <algorithm>
@@ -8,287 +8,120 @@
 #include <map>
 #include <vector>
 
+#include "ledger/amount.h"
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
 
-// ---- The page's words, one table per language.
+// ---- The page's words, in the wallet's language (gettext: English in the code, French in
+// po/fr-audit.po), and its number conventions.
+
+constexpr const char* kMonths[12] = {
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
 
 struct Words {
-  const char* lang;  // the page's lang attribute
-  const char* months[12];
   // Numbers: the decimal mark, the thousands separator (French: U+202F, a narrow no-break
-  // space), the space before a unit (U+00A0, a no-break space).
+  // space), whether the euro sign comes first ("€2,140.01" rather than "2 140,01 €"), what
+  // follows a percentage.
   char decimal;
-  const char* thousands;
-  bool euro_first;      // "€2,140.01" rather than "2 140,01 €"
-  const char* percent;  // after the number
-  const char* title;    // after the currency's name
-  const char* intro;    // {entry}, {date}, {from}, {to}
-  const char* meta;     // {ledger}, {when}
-  const char* at;       // between a date and a time
-  const char* verified;
-  const char* not_verified;
-  const char* verified_text;  // {n}
-  const char* failed_text;    // followed by what disagreed
+  std::string thousands;
+  bool euro_first;
+  std::string percent;
 
-  const char* reserves;
-  const char* units_in_accounts;
-  const char* paper_in_circulation;
-  const char* circulation;
-  const char* fund;
-  const char* required;
-  const char* coverage;
-  const char* nothing_circulates;
-  const char* at_risk;
-  const char* of_required;  // {p}
-  const char* owed;
-  const char* budgets_left;
-  const char* income_total;
+  std::string reserves = _("Reserves");
+  std::string units_in_accounts = _("Units in accounts");
+  std::string paper_in_circulation = _("Paper notes in circulation");
+  std::string circulation = _("Circulation");
+  std::string fund = _("Guarantee fund (bank)");
+  std::string required = _("Required by the rules");
+  std::string coverage = _("Coverage by the guarantee fund");
+  std::string nothing_circulates = _("nothing circulates");
+  std::string at_risk = _("At risk: cash at exchange offices, not yet deposited");
+  std::string owed = _("Owed to merchants for their reconversions");
+  std::string budgets_left = _("Left in bonus programmes");
+  std::string income_total = _("Association income (to date)");
 
-  const char* chart;
-  const char* chart_label;
-  const char* legend_circulation;
-  const char* legend_reserve;
-  const char* legend_fund;
-  const char* no_entries;
+  std::string chart = _("Circulation and reserve over time");
+  std::string chart_label = _("Circulation and reserve over time, in euros");
+  std::string legend_circulation = _("Circulation (at par, in €)");
+  std::string legend_reserve =
+      _("Reserve: fund and office cash (under the circulation when equal)");
+  std::string legend_fund = _("Guarantee fund at the bank (dashed)");
+  std::string no_entries = _("No entries yet.");
 
-  const char* month;
-  const char* period;
+  std::string month = _("Month");
+  std::string period = _("Period");
 
-  const char* euros_in;
-  const char* conversions;
-  const char* conversion_euros;
-  const char* note_sales;
-  const char* note_sale_euros;
-  const char* total_in;
-  const char* units_issued;
+  std::string euros_in = _("Euros in");
+  std::string conversions = _("Conversions");
+  std::string conversion_euros = _("Euros converted");
+  std::string note_sales = _("Note sales");
+  std::string note_sale_euros = _("Euros for notes");
+  std::string total_in = _("Total euros in");
+  std::string units_issued = _("Units issued by conversion");
 
-  const char* units_out;
-  const char* reconversions;
-  const char* units_reconverted;
-  const char* note_redemptions;
-  const char* units_redeemed;
-  const char* total_out;
-  const char* owed_to_merchants;
-  const char* paid_out;
+  std::string units_out = _("Units out");
+  std::string reconversions = _("Reconversions");
+  std::string units_reconverted = _("Units reconverted");
+  std::string note_redemptions = _("Note redemptions");
+  std::string units_redeemed = _("Notes redeemed");
+  std::string total_out = _("Total units out");
+  std::string owed_to_merchants = _("Owed to merchants");
+  std::string paid_out = _("Paid to merchants");
 
-  const char* income;
-  const char* membership_fees;
-  const char* reconversion_fees;
-  const char* bank_interest;
-  const char* bank_fees;
-  const char* net_income;
+  std::string income = _("Association income");
+  std::string membership_fees = _("Membership fees");
+  std::string reconversion_fees = _("Reconversion fees");
+  std::string bank_interest = _("Bank interest");
+  std::string bank_fees = _("Bank fees");
+  std::string net_income = _("Net income");
 
-  const char* programmes;
-  const char* programme;
-  const char* bonus_paid;
-  const char* funds_received;
-  const char* no_programme;
+  std::string programmes = _("Bonus and sponsor funds");
+  std::string programme = _("Programme");
+  std::string bonus_paid = _("Bonus paid");
+  std::string funds_received = _("Sponsor funds received");
+  std::string no_programme = _("No programme paid or received funds.");
 
-  const char* people;
-  const char* group;
-  const char* groups[kReportGroups];
-  const char* active;
-  const char* opened;
-  const char* lapsed;
-  const char* at_end;
-  const char* people_note;
+  std::string people = _("Members, merchants and municipalities");
+  std::string group = _("Group");
+  std::string groups[kReportGroups] = {_("Members"), _("Merchants"), _("Municipalities")};
+  std::string active = _("Active");
+  std::string opened = _("New");
+  std::string lapsed = _("Lapsed");
+  std::string at_end = _("Accounts at month end");
+  std::string people_note =
+      _("Active: paid or was paid, converted euros, reconverted or handed in notes in the month. "
+        "Lapsed: membership ended in the month and not renewed before the month ended. For the "
+        "period: distinct active accounts, accounts at its end.");
 
-  const char* payments;
-  const char* payment_count;
-  const char* volume;
-  const char* circulation_end;
-  const char* velocity;
-  const char* payments_note;
+  std::string payments = _("Payments");
+  std::string payment_count = _("Number");
+  std::string volume = _("Volume");
+  std::string circulation_end = _("Circulation at month end");
+  std::string velocity = _("Velocity");
+  std::string payments_note =
+      _("A payment to many payees counts once. Velocity: the month's payment volume ÷ the "
+        "circulation at the month's end (for the period: volume ÷ circulation at its end).");
 };
 
-constexpr Words kFrench = {
-    "fr",
-    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-     "octobre", "novembre", "décembre"},
-    ',',
-    "\u202F",
-    false,
-    "\u00A0%",
-    " — rapport à l’assemblée générale",
-    "Rapport à l’assemblée générale sur le fonds de garantie et la circulation, arrêté à "
-    "l’écriture {entry} du journal ({date}), pour la période du {from} au {to}.",
-    "Registre {ledger}… · produit le {when} par liard audit report",
-    " à ",
-    "Vérifié",
-    "Non vérifié",
-    "Les {n} écritures du journal ont toutes été vérifiées (chaîne de hachage, signatures, "
-    "règles) ; les chiffres ci-dessous en sont calculés, non repris du serveur.",
-    "Le journal ne concorde pas avec le serveur : ",
-
-    "Réserve",
-    "Unités sur les comptes",
-    "Billets en circulation",
-    "Circulation",
-    "Fonds de garantie (banque)",
-    "Exigé par les règles",
-    "Couverture par le fonds de garantie",
-    "rien ne circule",
-    "À risque : espèces aux comptoirs de change, non encore déposées",
-    " ({p} de la réserve exigée)",
-    "Dû aux professionnels pour leurs reconversions",
-    "Reste dans les programmes de bonification",
-    "Recettes de l’association (cumulées)",
-
-    "Circulation et réserve dans le temps",
-    "Circulation et réserve dans le temps, en euros",
-    "Circulation (au pair, en €)",
-    "Réserve : fonds et espèces des comptoirs (sous la circulation quand elles sont égales)",
-    "Fonds de garantie à la banque (tirets)",
-    "Aucune écriture.",
-
-    "Mois",
-    "Période",
-
-    "Euros entrés",
-    "Conversions",
-    "Euros convertis",
-    "Ventes de billets",
-    "Euros des billets",
-    "Total des euros entrés",
-    "Unités émises par conversion",
-
-    "Unités sorties",
-    "Reconversions",
-    "Unités reconverties",
-    "Remboursements de billets",
-    "Billets remboursés",
-    "Total des unités sorties",
-    "Dû aux professionnels",
-    "Versé aux professionnels",
-
-    "Recettes de l’association",
-    "Cotisations",
-    "Frais de reconversion",
-    "Intérêts bancaires",
-    "Frais bancaires",
-    "Résultat",
-
-    "Bonifications et fonds des partenaires",
-    "Programme",
-    "Bonification versée",
-    "Fonds reçus des partenaires",
-    "Aucun programme n’a versé ni reçu de fonds.",
-
-    "Adhérents, professionnels et collectivités",
-    "Catégorie",
-    {"Adhérents particuliers", "Professionnels", "Collectivités"},
-    "Actifs",
-    "Nouveaux",
-    "Non renouvelés",
-    "Comptes en fin de mois",
-    "Actif : a payé ou a été payé, a converti des euros, a reconverti ou remis des billets "
-    "dans le mois. Non renouvelé : adhésion arrivée à son terme dans le mois et non renouvelée "
-    "avant la fin du mois. Pour la période : comptes actifs distincts, comptes à la fin.",
-
-    "Paiements",
-    "Nombre",
-    "Volume",
-    "Circulation en fin de mois",
-    "Vélocité",
-    "Un paiement à plusieurs bénéficiaires compte pour un. Vélocité : volume des paiements du "
-    "mois ÷ circulation en fin de mois (pour la période : volume ÷ circulation à la fin).",
-};
-
-constexpr Words kEnglish = {
-    "en",
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"},
-    '.',
-    ",",
-    true,
-    "%",
-    " — report to the general assembly",
-    "Report to the general assembly on the guarantee fund and the circulation, at journal entry "
-    "{entry} ({date}), for the period from {from} to {to}.",
-    "Ledger {ledger}… · generated {when} by liard audit report",
-    " ",
-    "Verified",
-    "Not verified",
-    "Every one of the {n} journal entries was checked (hash chain, signatures, rules); the "
-    "figures below were computed from them, not taken from the server.",
-    "The journal disagrees with the server: ",
-
-    "Reserves",
-    "Units in accounts",
-    "Paper notes in circulation",
-    "Circulation",
-    "Guarantee fund (bank)",
-    "Required by the rules",
-    "Coverage by the guarantee fund",
-    "nothing circulates",
-    "At risk: cash at exchange offices, not yet deposited",
-    " ({p} of the required reserve)",
-    "Owed to merchants for their reconversions",
-    "Left in bonus programmes",
-    "Association income (to date)",
-
-    "Circulation and reserve over time",
-    "Circulation and reserve over time, in euros",
-    "Circulation (at par, in €)",
-    "Reserve: fund and office cash (under the circulation when equal)",
-    "Guarantee fund at the bank (dashed)",
-    "No entries yet.",
-
-    "Month",
-    "Period",
-
-    "Euros in",
-    "Conversions",
-    "Euros converted",
-    "Note sales",
-    "Euros for notes",
-    "Total euros in",
-    "Units issued by conversion",
-
-    "Units out",
-    "Reconversions",
-    "Units reconverted",
-    "Note redemptions",
-    "Notes redeemed",
-    "Total units out",
-    "Owed to merchants",
-    "Paid to merchants",
-
-    "Association income",
-    "Membership fees",
-    "Reconversion fees",
-    "Bank interest",
-    "Bank fees",
-    "Net income",
-
-    "Bonus and sponsor funds",
-    "Programme",
-    "Bonus paid",
-    "Sponsor funds received",
-    "No programme paid or received funds.",
-
-    "Members, merchants and municipalities",
-    "Group",
-    {"Members", "Merchants", "Municipalities"},
-    "Active",
-    "New",
-    "Lapsed",
-    "Accounts at month end",
-    "Active: paid or was paid, converted euros, reconverted or handed in notes in the month. "
-    "Lapsed: membership ended in the month and not renewed before the month ended. For the "
-    "period: distinct active accounts, accounts at its end.",
-
-    "Payments",
-    "Number",
-    "Volume",
-    "Circulation at month end",
-    "Velocity",
-    "A payment to many payees counts once. Velocity: the month's payment volume ÷ the "
-    "circulation at the month's end (for the period: volume ÷ circulation at its end).",
-};
+Words WordsNow() {
+  Words w;
+  if (French()) {
+    w.decimal = ',';
+    w.thousands = "\u202F";
+    w.euro_first = false;
+    w.percent = "\u00A0%";
+  } else {
+    w.decimal = '.';
+    w.thousands = ",";
+    w.euro_first = true;
+    w.percent = "%";
+  }
+  return w;
+}
 
 // ---- Formats.
 
@@ -298,16 +131,7 @@ class Fmt {
 
   // 214001 with 2 decimals -> "2 140,01" (French) or "2,140.01".
   std::string Number(int64_t minor, int decimals) const {
-    const std::string plain = FormatAmount(Amount(minor), decimals, "", w_.decimal);
-    const size_t start = plain[0] == '-' ? 1 : 0;
-    size_t end = plain.find(w_.decimal);
-    if (end == std::string::npos) end = plain.size();
-    std::string out = plain.substr(0, start);
-    for (size_t i = start; i < end; ++i) {
-      if (i > start && (end - i) % 3 == 0) out += w_.thousands;
-      out += plain[i];
-    }
-    return out + plain.substr(end);
+    return FormatGrouped(Amount(minor), decimals, w_.decimal, w_.thousands);
   }
   std::string Count(int64_t n) const { return Number(n, 0); }
   std::string Euros(int64_t cents) const {
@@ -321,37 +145,22 @@ class Fmt {
   }
   std::string Units(int64_t minor) const { return Number(minor, dec_) + "\u00A0" + code_; }
   std::string Percent(uint32_t basis_points) const { return Number(basis_points, 2) + w_.percent; }
+  // "novembre 2026", "November 2026".
   std::string Month(uint32_t yyyymm) const {
     const uint32_t m = yyyymm % 100;
-    return (m >= 1 && m <= 12 ? w_.months[m - 1] : "?") + std::string(" ") +
-           std::to_string(yyyymm / 100);
+    return Tr("{month} {year}", fmt::arg("month", m >= 1 && m <= 12 ? _(kMonths[m - 1]) : "?"),
+              fmt::arg("year", yyyymm / 100));
   }
-  // "02/12/2026" or "2026-12-02".
-  std::string Date(int64_t ms) const {
-    const std::string iso = UtcIso(ms);  // 2026-12-02T10:02:03Z
-    if (w_.decimal == ',')
-      return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
-    return iso.substr(0, 10);
-  }
-  std::string Time(int64_t ms) const { return UtcIso(ms).substr(11, 5); }
-  std::string Seconds(int64_t ms) const { return UtcIso(ms).substr(11, 8); }
-  std::string DateTime(int64_t ms) const { return Date(ms) + w_.at + Time(ms) + " UTC"; }
+  // In the currency's time zone: "02/12/2026" or "2026-12-02"; "15:59"; "15:59:03".
+  std::string Date(int64_t ms) const { return DisplayDate(ms); }
+  std::string Time(int64_t ms) const { return LocalTime(ms).substr(0, 5); }
+  std::string Seconds(int64_t ms) const { return LocalTime(ms); }
 
  private:
   const Words& w_;
   std::string code_;
   int dec_;
 };
-
-// `text` with each {key} replaced by its value.
-std::string Fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-  for (const auto& [key, value] : values) {
-    const std::string k = "{" + key + "}";
-    for (size_t at = text.find(k); at != std::string::npos; at = text.find(k, at + value.size()))
-      text.replace(at, k.size(), value);
-  }
-  return text;
-}
 
 // The smallest step of 1, 2 or 5 × 10^k that covers `top` in at most `steps` steps.
 int64_t RoundStep(int64_t top, int steps) {
@@ -372,7 +181,7 @@ std::string Num(double v) {
 std::string Chart(const ReportInput& in, const Words& w, const Fmt& f) {
   const auto& s = in.figures.samples;
   constexpr int kW = 720, kH = 280, kLeft = 90, kRight = 24, kTop = 28, kBottom = 44;
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +  // i18n: as is
                     std::to_string(kW) + " " + std::to_string(kH) +
                     "\" role=\"img\" aria-label=\"" + HtmlEscape(w.chart_label) + "\">\n";
   if (s.empty())
@@ -428,7 +237,8 @@ std::string Chart(const ReportInput& in, const Words& w, const Fmt& f) {
     std::string pts;
     for (const auto& p : s) pts += Num(x(p.time_ms)) + "," + Num(y(value(p))) + " ";
     if (s.size() == 1) pts += Num(x(t0) + 1) + "," + Num(y(value(s[0]))) + " ";
-    return "<polyline class=\"" + std::string(cls) + "\" points=\"" + pts + "\"/>\n";
+    const std::string open = "<polyline class=\"";  // i18n: as is
+    return open + cls + "\" points=\"" + pts + "\"/>\n";
   };
   svg += line([](const ReserveSample& p) { return p.reserve; }, "reserve");
   svg += line([](const ReserveSample& p) { return p.fund; }, "fund");
@@ -440,20 +250,20 @@ enum class Emphasis { kNone, kStrong };
 std::string Row(std::string_view label, const std::string& value,
                 Emphasis emphasis = Emphasis::kNone) {
   const bool strong = emphasis == Emphasis::kStrong;
-  return std::string("<tr><th scope=\"row\">") + HtmlEscape(label) + "</th><td>" +
+  return std::string("<tr><th scope=\"row\">") + HtmlEscape(label) + "</th><td>" +  // i18n: as is
          (strong ? "<strong>" : "") + HtmlEscape(value) + (strong ? "</strong>" : "") +
          "</td></tr>\n";
 }
 
-std::string Head(const std::vector<const char*>& columns) {
+std::string Head(const std::vector<std::string>& columns) {
   std::string h = "<thead><tr>";
-  for (const char* c : columns) h += "<th>" + HtmlEscape(c) + "</th>";
+  for (const std::string& c : columns) h += "<th>" + HtmlEscape(c) + "</th>";
   return h + "</tr></thead>\n";
 }
 
 // A table row: the first cell a label, then values; the period's row in bold.
 std::string Cells(const std::string& label, const std::vector<std::string>& values, bool total) {
-  std::string h = total ? "<tr class=\"total\">" : "<tr>";
+  std::string h = total ? "<tr class=\"total\">" : "<tr>";  // i18n: as is
   h += "<td>" + HtmlEscape(label) + "</td>";
   for (const auto& v : values) h += "<td>" + HtmlEscape(v) + "</td>";
   return h + "</tr>\n";
@@ -462,24 +272,14 @@ std::string Cells(const std::string& label, const std::vector<std::string>& valu
 // One table of months and the period, `values` giving a row's cells.
 template <typename F>
 std::string MonthTable(const ReportInput& in, const Words& w, const Fmt& f,
-                       const std::vector<const char*>& columns, F values) {
-  std::string h = "<table class=\"months\">\n" + Head(columns) + "<tbody>\n";
+                       const std::vector<std::string>& columns, F values) {
+  std::string h = "<table class=\"months\">\n" + Head(columns) + "<tbody>\n";  // i18n: as is
   for (const MonthFigures& m : in.figures.months) h += Cells(f.Month(m.month), values(m), false);
   h += Cells(w.period, values(in.figures.period), true);
   return h + "</tbody>\n</table>\n";
 }
 
 }  // namespace
-
-bool ParseReportLang(std::string_view text, ReportLang* out) {
-  if (text == "fr")
-    *out = ReportLang::kFr;
-  else if (text == "en")
-    *out = ReportLang::kEn;
-  else
-    return false;
-  return true;
-}
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -509,16 +309,19 @@ std::string HtmlEscape(std::string_view text) {
 }
 
 std::string RenderReportHtml(const ReportInput& in) {
-  const Words& w = in.lang == ReportLang::kEn ? kEnglish : kFrench;
+  const Words w = WordsNow();
   const Fmt f(w, in);
   const ReserveReport& r = in.reserves;
   const ReportFigures& fig = in.figures;
   // Covered by the fund at the bank alone: office cash is a promise until it is deposited.
   const bool covered = r.fund >= r.required;
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"" + std::string(w.lang) +
-       "\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<title>" + HtmlEscape(in.currency_name + w.title) + "</title>\n";
+  h += "<!DOCTYPE html>\n<html lang=\"" + std::string(French() ? "fr" : "en") +  // i18n: as is
+       "\">\n<head>\n<meta charset=\"utf-8\">\n";                                // i18n: as is
+  h += "<title>" +
+       HtmlEscape(Tr("{currency} — report to the general assembly",
+                     fmt::arg("currency", in.currency_name))) +
+       "</title>\n";
   h += R"(<style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1a1a1a; margin: 2em auto;
        max-width: 52em; line-height: 1.4; font-size: 11pt; }
@@ -558,20 +361,28 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
   h += "<h1>" + HtmlEscape(in.currency_name) + "</h1>\n";
   const int64_t from = fig.samples.empty() ? in.time_ms : fig.samples.front().time_ms;
   h += "<p>" +
-       HtmlEscape(Fill(w.intro, {{"entry", f.Count(static_cast<int64_t>(in.sequence))},
-                                 {"date", f.Date(in.time_ms)},
-                                 {"from", f.Date(from)},
-                                 {"to", f.Date(in.time_ms)}})) +
+       HtmlEscape(Tr("Report to the general assembly on the guarantee fund and the "
+                     "circulation, at journal entry {entry} ({date}), for the period from {from} "
+                     "to {to}.",
+                     fmt::arg("entry", f.Count(static_cast<int64_t>(in.sequence))),
+                     fmt::arg("date", f.Date(in.time_ms)), fmt::arg("from", f.Date(from)),
+                     fmt::arg("to", f.Date(in.time_ms)))) +
        "</p>\n";
   h += "<p class=\"meta\">" +
-       HtmlEscape(Fill(w.meta, {{"ledger", in.ledger_id_hex.substr(0, 16)},
-                                {"when", f.DateTime(in.generated_ms)}})) +
+       HtmlEscape(Tr("Ledger {ledger}… · generated {when} by liard audit report",
+                     fmt::arg("ledger", in.ledger_id_hex.substr(0, 16)),
+                     fmt::arg("when", LocalDateTime(in.generated_ms)))) +
        "</p>\n";
-  h += std::string("<p><span class=\"badge ") + (in.verified ? "ok" : "bad") + "\">" +
-       HtmlEscape(in.verified ? w.verified : w.not_verified) + "</span> " +
-       HtmlEscape(in.verified
-                      ? Fill(w.verified_text, {{"n", f.Count(static_cast<int64_t>(in.sequence))}})
-                      : w.failed_text + in.failure) +
+  h += "<p><span class=\"badge ";  // i18n: as is
+  h += std::string(in.verified ? "ok" : "bad") + "\">" +
+       HtmlEscape(in.verified ? _("Verified") : _("Not verified")) + "</span> " +
+       HtmlEscape(
+           in.verified
+               ? Tr("Every one of the {n} journal entries was checked (hash chain, "
+                    "signatures, rules); the figures below were computed from them, not "
+                    "taken from the server.",
+                    fmt::arg("n", f.Count(static_cast<int64_t>(in.sequence))))
+               : Tr("The journal disagrees with the server: {why}", fmt::arg("why", in.failure))) +
        "</p>\n";
 
   // Reserves, now.
@@ -581,17 +392,17 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
   h += Row(w.circulation, f.Units(r.circulation), Emphasis::kStrong);
   h += Row(w.fund, f.Euros(r.fund));
   h += Row(w.required, f.Euros(r.required));
-  h += "<tr><th scope=\"row\">" + HtmlEscape(w.coverage) + "</th><td class=\"" +
+  h += "<tr><th scope=\"row\">" + HtmlEscape(w.coverage) + "</th><td class=\"" +  // i18n: as is
        std::string(covered ? "ok" : "bad") + "\">" +
-       HtmlEscape(r.circulation == 0 ? std::string(w.nothing_circulates)
-                                     : f.Percent(r.coverage_basis_points)) +
+       HtmlEscape(r.circulation == 0 ? w.nothing_circulates : f.Percent(r.coverage_basis_points)) +
        "</td></tr>\n";
-  h += "<tr><th scope=\"row\">" + HtmlEscape(w.at_risk) + "</th><td" +
+  h += "<tr><th scope=\"row\">" + HtmlEscape(w.at_risk) + "</th><td" +  // i18n: as is
        std::string(r.office_cash > 0 ? " class=\"bad\"" : "") + ">" +
        HtmlEscape(f.Euros(r.office_cash) +
                   (r.circulation == 0
                        ? std::string()
-                       : Fill(w.of_required, {{"p", f.Percent(r.office_cash_basis_points)}}))) +
+                       : " " + Tr("({p} of the required reserve)",
+                                  fmt::arg("p", f.Percent(r.office_cash_basis_points))))) +
        "</td></tr>\n";
   h += Row(w.owed, f.Euros(r.owed_to_merchants));
   h += Row(w.budgets_left, f.Euros(r.sponsor_budgets));
@@ -600,12 +411,13 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
 
   // The chart.
   h += "<section>\n<h2>" + HtmlEscape(w.chart) + "</h2>\n";
-  h += "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>" +
-       HtmlEscape(w.legend_circulation) +
-       "</span><span><span class=\"swatch\" style=\"background:#7cc59a\"></span>" +
-       HtmlEscape(w.legend_reserve) +
-       "</span><span><span class=\"swatch\" style=\"background:#1d5e3a\"></span>" +
-       HtmlEscape(w.legend_fund) + "</span></p>\n";
+  h +=
+      "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:#2364aa\"></span>" +  // i18n: as is
+      HtmlEscape(w.legend_circulation) +
+      "</span><span><span class=\"swatch\" style=\"background:#7cc59a\"></span>" +  // i18n: as is
+      HtmlEscape(w.legend_reserve) +
+      "</span><span><span class=\"swatch\" style=\"background:#1d5e3a\"></span>" +  // i18n: as is
+      HtmlEscape(w.legend_fund) + "</span></p>\n";
   h += Chart(in, w, f);
   h += "</section>\n";
 
@@ -669,16 +481,17 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
         bonus += v.first;
         funds += v.second;
       }
-      h += "<tr class=\"total\"><td>" + HtmlEscape(name) + "</td><td>" + HtmlEscape(w.period) +
-           "</td><td>" + HtmlEscape(f.Euros(bonus)) + "</td><td>" + HtmlEscape(f.Euros(funds)) +
-           "</td></tr>\n";
+      h += "<tr class=\"total\"><td>";  // i18n: as is
+      h += HtmlEscape(name) + "</td><td>" + HtmlEscape(w.period) + "</td><td>" +
+           HtmlEscape(f.Euros(bonus)) + "</td><td>" + HtmlEscape(f.Euros(funds)) + "</td></tr>\n";
     }
     h += "</tbody>\n</table>\n";
   }
   h += "</section>\n";
 
   // Members, merchants and municipalities.
-  h += "<section>\n<h2>" + HtmlEscape(w.people) + "</h2>\n<table class=\"months\">\n" +
+  h += "<section>\n<h2>" + HtmlEscape(w.people) +
+       "</h2>\n<table class=\"months\">\n" +  // i18n: as is
        Head({w.month, w.group, w.active, w.opened, w.lapsed, w.at_end}) + "<tbody>\n";
   auto people_rows = [&](const MonthFigures& m, const std::string& label, bool total) {
     for (size_t g = 0; g < kReportGroups; ++g) {

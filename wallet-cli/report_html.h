@@ -1,5 +1,6 @@
 // The general assembly's report: one self-contained HTML page (inline CSS and SVG, no script, no
-// external file) that reads on screen and prints on A4, in French (the default) or English.
+// external file) that reads on screen and prints on A4, in the wallet's language (French or
+// English: wallet-cli/i18n.h).
 #ifndef LIARD_WALLET_CLI_REPORT_HTML_H_
 #define LIARD_WALLET_CLI_REPORT_HTML_H_
 
@@ -11,12 +12,7 @@
 
 namespace liard::wallet {
 
-enum class ReportLang { kFr, kEn };
-// "fr" or "en"; false for anything else.
-bool ParseReportLang(std::string_view text, ReportLang* out);
-
 struct ReportInput {
-  ReportLang lang = ReportLang::kFr;
   std::string currency_name;  // "la Roue"
   std::string currency_code;  // "ROUE"
   int decimals = 2;           // of the units

@@ -17,6 +17,7 @@
 #include "wallet-cli/audit.h"
 #include "wallet-cli/csv.h"
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -49,16 +50,19 @@ enum class Column { kNone, kDate, kValueDate, kLabel, kReference, kAmount, kDebi
 
 Column Classify(std::string_view cell) {
   std::string f = Fold(cell);
-  for (std::string_view unit : {" en euros", " euros", " euro", " eur"})
+  for (std::string_view unit : {" en euros", " euros", " euro", " eur"})  // i18n: as is
     if (f.size() > unit.size() && f.ends_with(unit)) f.resize(f.size() - unit.size());
-  for (std::string_view n : {"date", "date operation", "date d operation", "date comptable",
-                             "date de comptabilisation", "booking date", "date operations"})
+  for (std::string_view n :
+       {"date", "date operation", "date d operation", "date comptable",  // i18n: as is
+        "date de comptabilisation", "booking date", "date operations"})  // i18n: as is
     if (f == n) return Column::kDate;
-  for (std::string_view n : {"date de valeur", "date valeur", "value date"})
+  for (std::string_view n : {"date de valeur", "date valeur", "value date"})  // i18n: as is
     if (f == n) return Column::kValueDate;
-  for (std::string_view n : {"libelle", "label", "libelle operation", "libelle de l operation"})
+  for (std::string_view n :
+       {"libelle", "label", "libelle operation", "libelle de l operation"})  // i18n: as is
     if (f == n) return Column::kLabel;
-  for (std::string_view n : {"reference", "ref", "references", "reference operation"})
+  for (std::string_view n :
+       {"reference", "ref", "references", "reference operation"})  // i18n: as is
     if (f == n) return Column::kReference;
   if (f == "montant" || f == "amount") return Column::kAmount;
   if (f == "debit") return Column::kDebit;
@@ -111,10 +115,10 @@ CliStatus ParseCsvStatement(const std::string& text, const std::string& name, St
   }
   if (!found)
     return Refuse(name, 1,
-                  "no header line found in its first " + std::to_string(kMaxPreamble) +
-                      " lines: a bank statement needs a line naming its columns, a date (Date, "
-                      "Date opération) and either an amount (Montant, Amount) or Débit and "
-                      "Crédit, separated by ';' or ','");
+                  Tr("no header line found in its first {n} lines: a bank statement needs a "
+                     "line naming its columns, a date (Date, Date opération) and either an "
+                     "amount (Montant, Amount) or Débit and Crédit, separated by ';' or ','",
+                     fmt::arg("n", kMaxPreamble)));
   st->header_line = line;
   std::vector<CsvRecord> records;
   CliStatus s =
@@ -144,32 +148,39 @@ CliStatus ParseCsvStatement(const std::string& text, const std::string& name, St
         st->total_lines.push_back(n);
         continue;
       }
-      return Refuse(
-          name, n,
-          "the date '" + SafeText(at(cols.date)) + "' is not DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD");
+      return Refuse(name, n,
+                    Tr("the date '{text}' is not DD/MM/YYYY, DD/MM/YY or YYYY-MM-DD",
+                       fmt::arg("text", SafeText(at(cols.date)))));
     }
     if (cols.amount >= 0) {
       s = ParseSignedEuros(at(cols.amount), &b.amount);
       if (!s.ok())
-        return Refuse(name, n, "the amount '" + SafeText(at(cols.amount)) + "': " + s.message());
+        return Refuse(name, n,
+                      Tr("the amount '{text}': {why}", fmt::arg("text", SafeText(at(cols.amount))),
+                         fmt::arg("why", s.message())));
     } else {
       const std::string debit = at(cols.debit), credit = at(cols.credit);
       int64_t d = 0, c = 0;
       if (!debit.empty()) {
         s = ParseSignedEuros(debit, &d);
-        if (!s.ok()) return Refuse(name, n, "the debit '" + SafeText(debit) + "': " + s.message());
+        if (!s.ok())
+          return Refuse(name, n,
+                        Tr("the debit '{text}': {why}", fmt::arg("text", SafeText(debit)),
+                           fmt::arg("why", s.message())));
       }
       if (!credit.empty()) {
         s = ParseSignedEuros(credit, &c);
         if (!s.ok())
-          return Refuse(name, n, "the credit '" + SafeText(credit) + "': " + s.message());
+          return Refuse(name, n,
+                        Tr("the credit '{text}': {why}", fmt::arg("text", SafeText(credit)),
+                           fmt::arg("why", s.message())));
       }
       if ((d != 0) == (c != 0))
         return Refuse(name, n,
-                      d != 0 ? "the line has both a debit and a credit; a movement is one or the "
-                               "other"
-                             : "the line has neither a debit nor a credit; a movement is one or "
-                               "the other");
+                      d != 0 ? _("the line has both a debit and a credit; a movement is one or "
+                                 "the other")
+                             : _("the line has neither a debit nor a credit; a movement is one "
+                                 "or the other"));
       // A debit is money out, written with or without a minus sign.
       b.amount = d != 0 ? -std::abs(d) : c;
     }
@@ -225,19 +236,24 @@ std::string Attribute(const xmlNode* n, const char* name) {
 // and CdtDbtInd (an Ntry or a Bal).
 CliStatus CamtAmount(const xmlNode* holder, const std::string& where, int64_t* cents) {
   const xmlNode* amt = Child(holder, "Amt");
-  if (amt == nullptr) return CliStatus::Usage(where + " has no Amt element");
+  if (amt == nullptr)
+    return CliStatus::Usage(Tr("{where} has no Amt element", fmt::arg("where", where)));
   const std::string ccy = Attribute(amt, "Ccy");
   if (ccy != "EUR")
-    return CliStatus::Usage(where + "/Amt is in '" + SafeText(ccy) +
-                            "'; liard reconciles a euro account only (Ccy=\"EUR\")");
+    return CliStatus::Usage(
+        Tr("{where}/Amt is in '{currency}'; liard reconciles a euro account only (Ccy=\"EUR\")",
+           fmt::arg("where", where), fmt::arg("currency", SafeText(ccy))));
   Amount a;
   Status s = ParseAmount(Text(amt), 2, &a);
   if (!s.ok())
-    return CliStatus::Usage(where + "/Amt '" + SafeText(Text(amt)) + "': " + s.message());
+    return CliStatus::Usage(Tr("{where}/Amt '{text}': {why}", fmt::arg("where", where),
+                               fmt::arg("text", SafeText(Text(amt))),
+                               fmt::arg("why", s.message())));
   const std::string ind = Text(Child(holder, "CdtDbtInd"));
   if (ind != "CRDT" && ind != "DBIT")
-    return CliStatus::Usage(where + "/CdtDbtInd is '" + SafeText(ind) +
-                            "'; it must be CRDT (money in) or DBIT (money out)");
+    return CliStatus::Usage(
+        Tr("{where}/CdtDbtInd is '{text}'; it must be CRDT (money in) or DBIT (money out)",
+           fmt::arg("where", where), fmt::arg("text", SafeText(ind))));
   *cents = ind == "DBIT" ? -a.minor() : a.minor();
   return CliStatus::Ok();
 }
@@ -254,25 +270,30 @@ CliStatus ParseCamt(std::string_view text, const std::string& name, Statement* s
   // and entity expansion (XXE, "billion laughs") before the parser sees them.
   if (text.find("<!DOCTYPE") != std::string_view::npos ||
       text.find("<!ENTITY") != std::string_view::npos)
-    return CliStatus::Usage(name +
-                            ": the XML declares a document type (<!DOCTYPE>); a camt.053 "
-                            "statement has none, and liard does not read one");
+    return CliStatus::Usage(
+        Tr("{file}: the XML declares a document type (<!DOCTYPE>); a camt.053 statement has "
+           "none, and liard does not read one",
+           fmt::arg("file", name)));
   std::unique_ptr<xmlDoc, XmlDocFree> doc(
       xmlReadMemory(text.data(), static_cast<int>(text.size()), name.c_str(), nullptr,
                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) {
     const xmlError* e = xmlGetLastError();
     return Refuse(name, e ? static_cast<size_t>(e->line) : 1,
-                  "this is not well-formed XML" +
-                      (e && e->message ? ": " + SafeText(Trimmed(e->message)) : std::string()) +
-                      "; a camt.053 statement is an XML document exported by the bank");
+                  e && e->message
+                      ? Tr("this is not well-formed XML: {why}; a camt.053 statement is an XML "
+                           "document exported by the bank",
+                           fmt::arg("why", SafeText(Trimmed(e->message))))
+                      : _("this is not well-formed XML; a camt.053 statement is an XML document "
+                          "exported by the bank"));
   }
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   const xmlNode* bk = Child(root, "BkToCstmrStmt");
   if (!Is(root, "Document") || bk == nullptr)
-    return CliStatus::Usage(name +
-                            ": the XML is not an ISO 20022 camt.053 bank statement "
-                            "(Document/BkToCstmrStmt)");
+    return CliStatus::Usage(
+        Tr("{file}: the XML is not an ISO 20022 camt.053 bank statement "
+           "(Document/BkToCstmrStmt)",
+           fmt::arg("file", name)));
   st->format = "camt.053";
   for (const xmlNode* stmt = bk->children; stmt != nullptr; stmt = stmt->next) {
     if (!Is(stmt, "Stmt")) continue;
@@ -300,8 +321,9 @@ CliStatus ParseCamt(std::string_view text, const std::string& name, Statement* s
       const xmlNode* booked = Child(n, "BookgDt");
       if (booked == nullptr) booked = Child(n, "ValDt");
       if (!CamtDate(booked, &b.date_ms))
-        return CliStatus::Usage(where +
-                                "/BookgDt has no date; it must hold Dt (YYYY-MM-DD) or DtTm");
+        return CliStatus::Usage(
+            Tr("{where}/BookgDt has no date; it must hold Dt (YYYY-MM-DD) or DtTm",
+               fmt::arg("where", where)));
       const xmlNode* tx = Path(n, {"NtryDtls", "TxDtls"});
       b.reference = Text(Child(n, "AcctSvcrRef"));
       if (b.reference.empty()) {
@@ -316,7 +338,14 @@ CliStatus ParseCamt(std::string_view text, const std::string& name, Statement* s
   return CliStatus::Ok();
 }
 
+// Euros as a command takes them ("--eur 2,50"): a decimal comma in every language.
 std::string Eur(int64_t cents) { return FormatAmount(Amount(cents), 2, "", ','); }
+
+// Euros in a sentence: "2,50" in English (as the command takes them), "2,50 €" in French.
+std::string ProseEuros(int64_t cents) {
+  if (French()) return Money("EUR", 2, ',').Euros(cents);
+  return Eur(cents);
+}
 
 // A reference as the command line takes it: quoted when it holds a space.
 std::string RefArg(const BankLine& b) {
@@ -325,11 +354,17 @@ std::string RefArg(const BankLine& b) {
   return "'" + b.reference + "'";
 }
 
+// A command to type, its words joined by spaces.
+std::string Command(std::initializer_list<std::string_view> words) {
+  std::string out;
+  for (std::string_view w : words) out += (out.empty() ? "" : " ") + std::string(w);
+  return out;
+}
+
 std::string RefNote(const BankLine& b) {
-  return b.reference.empty()
-             ? " (the line has no reference: choose one, e.g. the date; it will match by amount "
-               "within the window of days)"
-             : "";
+  if (!b.reference.empty()) return "";
+  return std::string(" ") + _("(the line has no reference: choose one, e.g. the date; it will "
+                              "match by amount within the window of days)");
 }
 
 }  // namespace
@@ -402,8 +437,8 @@ CliStatus ParseSignedEuros(std::string_view text, int64_t* cents) {
   Amount a;
   Status s = ParseAmount(t, 2, &a);
   if (!s.ok())
-    return CliStatus::Usage(s.message() +
-                            "; write euros such as 1 234,56, -12,50 or 12,50- (a debit)");
+    return CliStatus::Usage(Tr("{why}; write euros such as 1 234,56, -12,50 or 12,50- (a debit)",
+                               fmt::arg("why", s.message())));
   *cents = negative ? -a.minor() : a.minor();
   return CliStatus::Ok();
 }
@@ -414,7 +449,9 @@ CliStatus ParseStatement(std::string_view bytes, const std::string& name, Statem
   Decode(bytes, &text, &st.encoding);
   std::string_view head(text);
   head.remove_prefix(std::min(head.size(), head.find_first_not_of(" \t\r\n")));
-  if (head.empty()) return CliStatus::Usage(name + " is empty; a bank statement was expected");
+  if (head.empty())
+    return CliStatus::Usage(
+        Tr("{file} is empty; a bank statement was expected", fmt::arg("file", name)));
   CliStatus s;
   if (StartsWith(head, "<?xml") || StartsWith(head, "<Document")) {
     s = ParseCamt(text, name, &st);
@@ -432,7 +469,9 @@ CliStatus ReadStatement(const std::string& path, Statement* out) {
   bool found = false;
   CliStatus s = ReadWholeFile(path, &bytes, &found);
   if (!s.ok()) return s;
-  if (!found) return CliStatus::Local("no bank statement " + path + ": check the file's path");
+  if (!found)
+    return CliStatus::Local(
+        Tr("no bank statement {file}: check the file's path", fmt::arg("file", path)));
   return ParseStatement(bytes, path, out);
 }
 
@@ -443,18 +482,22 @@ std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
   // The same reference recorded with another amount: one of the two is wrong.
   for (const LedgerMovement& m : context.unmatched)
     if (!b.reference.empty() && m.reference == b.reference)
-      return "the ledger recorded reference " + b.reference + " as " + Eur(m.amount) + " (entry " +
-             std::to_string(m.sequence) + ", " + m.what + "), the statement shows " +
-             Eur(b.amount) +
-             ": check the amount with the bank; a recorded entry is never "
-             "changed, so if the bank is right record the difference of " +
-             Eur(b.amount - m.amount) + " the same way, and if the ledger is, tell the board";
+      return Tr(
+          "the ledger recorded reference {reference} as {recorded} (entry {entry}, {what}), "
+          "the statement shows {shown}: check the amount with the bank; a recorded entry is "
+          "never changed, so if the bank is right record the difference of {difference} "
+          "the same way, and if the ledger is, tell the board",
+          fmt::arg("reference", b.reference), fmt::arg("recorded", ProseEuros(m.amount)),
+          fmt::arg("entry", m.sequence), fmt::arg("what", MovementWords(m.what)),
+          fmt::arg("shown", ProseEuros(b.amount)),
+          fmt::arg("difference", ProseEuros(b.amount - m.amount)));
   if (b.amount < 0) {
-    for (std::string_view w : {"frais", "commission", "cotisation carte", "agios",
-                               "tenue de compte", "fee", "fees", "cotis"})
+    for (std::string_view w : {"frais", "commission", "cotisation carte", "agios",  // i18n: as is
+                               "tenue de compte", "fee", "fees", "cotis"})          // i18n: as is
       if (HasWord(label, w))
-        return "a bank fee: record it with `liard bank-fee --eur " + eur + " --ref " + ref + "`" +
-               RefNote(b);
+        return Tr("a bank fee: record it with `{command}`{note}",
+                  fmt::arg("command", Command({"liard", "bank-fee", "--eur", eur, "--ref", ref})),
+                  fmt::arg("note", RefNote(b)));
     // What a merchant is owed: the transfer that paid it.
     const Holder* exact = nullptr;
     const Holder* part = nullptr;
@@ -463,19 +506,29 @@ std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
       if (h.euros > -b.amount && (part == nullptr || h.euros < part->euros)) part = &h;
     }
     if (const Holder* h = exact ? exact : part)
-      return "a payout to the merchant " + h->name + ", who is owed " + Eur(h->euros) +
-             ": record it with `liard payout --merchant " + h->address + " --eur " + eur +
-             " --ref " + ref + "`" + RefNote(b);
-    return "not a movement liard knows (money out that is neither a fee nor what a merchant is "
-           "owed): ask the bank (reference " +
-           (b.reference.empty() ? "none" : b.reference) +
-           ") and the board who ordered it; the guarantee fund's account should pay only "
-           "merchants and bank fees";
+      return Tr(
+          "a payout to the merchant {name}, who is owed {owed}: record it with "
+          "`{command}`{note}",
+          fmt::arg("name", h->name), fmt::arg("owed", ProseEuros(h->euros)),
+          fmt::arg("command", Command({"liard", "payout", "--merchant", h->address, "--eur", eur,
+                                       "--ref", ref})),
+          fmt::arg("note", RefNote(b)));
+    return b.reference.empty()
+               ? _("not a movement liard knows (money out that is neither a fee nor what a "
+                   "merchant is owed): ask the bank (reference none) and the board who ordered "
+                   "it; the guarantee fund's account should pay only merchants and bank fees")
+               : Tr("not a movement liard knows (money out that is neither a fee nor what a "
+                    "merchant is owed): ask the bank (reference {reference}) and the board who "
+                    "ordered it; the guarantee fund's account should pay only merchants and bank "
+                    "fees",
+                    fmt::arg("reference", b.reference));
   }
   for (std::string_view w : {"interet", "interets", "interest", "remuneration"})
     if (HasWord(label, w))
-      return "bank interest: record it with `liard bank-interest --eur " + eur + " --ref " + ref +
-             "`" + RefNote(b);
+      return Tr(
+          "bank interest: record it with `{command}`{note}",
+          fmt::arg("command", Command({"liard", "bank-interest", "--eur", eur, "--ref", ref})),
+          fmt::arg("note", RefNote(b)));
   // Cash an office holds: its deposit. The office holding exactly this amount, else the one
   // holding the least that covers it.
   const Holder* exact = nullptr;
@@ -485,33 +538,57 @@ std::string AdviseBankLine(const BankLine& b, const AdviceContext& context) {
     if (h.euros > b.amount && (part == nullptr || h.euros < part->euros)) part = &h;
   }
   if (const Holder* h = exact ? exact : part)
-    return "a deposit of the cash of the office " + h->name + ", which holds " + Eur(h->euros) +
-           ": record it with `liard deposit --office " + h->address + " --eur " + eur + " --ref " +
-           ref + "`" + RefNote(b);
-  return "not a movement liard knows (money in that no office holds): if a sponsor paid into a "
-         "bonus programme, record it with `liard fund-programme NAME --eur " +
-         eur + " --ref " + ref +
-         "`; otherwise ask the bank who sent it and tell the board before recording anything";
+    return Tr(
+        "a deposit of the cash of the office {name}, which holds {held}: record it with "
+        "`{command}`{note}",
+        fmt::arg("name", h->name), fmt::arg("held", ProseEuros(h->euros)),
+        fmt::arg("command",
+                 Command({"liard", "deposit", "--office", h->address, "--eur", eur, "--ref", ref})),
+        fmt::arg("note", RefNote(b)));
+  return Tr(
+      "not a movement liard knows (money in that no office holds): if a sponsor paid into "
+      "a bonus programme, record it with `{command}`; otherwise ask the bank who sent it "
+      "and tell the board before recording anything",
+      fmt::arg("command",
+               Command({"liard", "fund-programme", "NAME", "--eur", eur, "--ref", ref})));
 }
 
 std::string AdviseLedgerMovement(const LedgerMovement& m) {
-  std::string then;
   if (m.what == "deposit")
-    then =
-        "ask the office for its deposit slip and show it to the bank: until the bank credits "
-        "it, the cash is not in the fund";
-  else if (m.what == "payout")
-    then =
-        "ask the bank whether the transfer to the merchant left or was rejected, and pay the "
-        "merchant again only once the bank says it was rejected";
-  else if (m.what == "fund-programme")
-    then =
-        "ask the sponsor for its transfer order: the programme's budget already counts this "
-        "money";
-  else
-    then = "ask the bank about reference " + (m.reference.empty() ? "(none)" : m.reference) +
-           "; an entry recorded by mistake is the board's to correct";
-  return "not yet on this statement: look at the next one; if the bank never shows it, " + then;
+    return _(
+        "not yet on this statement: look at the next one; if the bank never shows it, ask "
+        "the office for its deposit slip and show it to the bank: until the bank credits "
+        "it, the cash is not in the fund");
+  if (m.what == "payout")
+    return _(
+        "not yet on this statement: look at the next one; if the bank never shows it, ask "
+        "the bank whether the transfer to the merchant left or was rejected, and pay the "
+        "merchant again only once the bank says it was rejected");
+  if (m.what == "fund-programme")
+    return _(
+        "not yet on this statement: look at the next one; if the bank never shows it, ask "
+        "the sponsor for its transfer order: the programme's budget already counts this "
+        "money");
+  if (m.reference.empty())
+    return _(
+        "not yet on this statement: look at the next one; if the bank never shows it, ask "
+        "the bank about reference (none); an entry recorded by mistake is the board's to "
+        "correct");
+  return Tr(
+      "not yet on this statement: look at the next one; if the bank never shows it, ask the "
+      "bank about reference {reference}; an entry recorded by mistake is the board's to "
+      "correct",
+      fmt::arg("reference", m.reference));
+}
+
+std::string MovementWords(const std::string& what) {
+  // The words the ledger uses (ledger/audit.h), which name the commands that record them.
+  if (what == "deposit") return _("deposit");
+  if (what == "payout") return _("payout");
+  if (what == "fund-programme") return _("fund-programme");
+  if (what == "bank-fee") return _("bank-fee");
+  if (what == "bank-interest") return _("bank-interest");
+  return what;
 }
 
 }  // namespace liard::wallet

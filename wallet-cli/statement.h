@@ -62,6 +62,9 @@ struct AdviceContext {
 std::string AdviseBankLine(const BankLine& line, const AdviceContext& context);
 // One sentence for a recorded movement the statement lacks.
 std::string AdviseLedgerMovement(const LedgerMovement& movement);
+// A recorded movement's kind (LedgerMovement::what: "deposit", "payout", ...) in the reader's
+// language.
+std::string MovementWords(const std::string& what);
 
 }  // namespace liard::wallet
 

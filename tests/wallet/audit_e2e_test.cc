@@ -414,6 +414,35 @@ TEST_CASE("a node whose database was changed behind its back is caught by the au
   json j = json::parse(r.out);
   CHECK(j["ok"] == false);
   CHECK(j["discrepancy"].get<std::string>().find("changed outside the rules") != std::string::npos);
+
+  // The same verification and the assembly's report, in French and in English: the reason the
+  // ledger is not verified is in the reader's language.
+  ProgramOptions fr = w.Options(), c = w.Options();
+  fr.env["LANG"] = "fr_FR.UTF-8";
+  c.env["LANG"] = "C.UTF-8";
+  r = w.Liard({"--key", "association", "audit", "verify", "--fresh"}, fr);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("DÉSACCORD : l'empreinte d'état du serveur à l'écriture") != std::string::npos);
+  CHECK(r.err.find("la vérification a trouvé une anomalie") != std::string::npos);
+  CHECK(r.out.find("DISAGREES") == std::string::npos);
+  const std::string html_fr = w.tmp().Join("ag-fr.html"), html_c = w.tmp().Join("ag-c.html");
+  r = w.Liard({"--key", "association", "audit", "report", "--out", html_fr}, fr);
+  CHECK(r.exit_code == 1);
+  const std::string page_fr = ReadAll(html_fr);
+  CHECK(page_fr.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(page_fr.find("Non vérifié") != std::string::npos);
+  CHECK(page_fr.find("Le journal ne concorde pas avec le serveur : l&#39;empreinte d&#39;état du "
+                     "serveur") != std::string::npos);
+  CHECK(page_fr.find("hors des règles") != std::string::npos);
+  CHECK(page_fr.find("changed outside") == std::string::npos);
+  r = w.Liard({"--key", "association", "audit", "report", "--out", html_c}, c);
+  CHECK(r.exit_code == 1);
+  const std::string page_c = ReadAll(html_c);
+  CHECK(page_c.find("<html lang=\"en\">") != std::string::npos);
+  CHECK(page_c.find("Not verified") != std::string::npos);
+  CHECK(page_c.find("The journal disagrees with the server: the node&#39;s state digest") !=
+        std::string::npos);
 }
 
 // The share of pixels that are not (nearly) white, and how many distinct colours there are.
@@ -525,7 +554,8 @@ TEST_CASE(
 
   const std::string html = w.tmp().Join("ag.html"), pdf = w.tmp().Join("ag.pdf");
   CommandResult made = RunProgram(
-      LIARD_WALLET_PATH, {"--key", "association", "audit", "report", "--out", html, "--pdf", pdf},
+      LIARD_WALLET_PATH,
+      {"--lang", "fr", "--key", "association", "audit", "report", "--out", html, "--pdf", pdf},
       w.Options(), Millis(90'000));
   INFO(made.err << made.out);
   REQUIRE(made.exit_code == 0);
@@ -661,11 +691,77 @@ TEST_CASE("audit report says what to install when Chromium is missing, and what 
   CommandResult none = w.Liard({"--key", "association", "audit", "report"});
   CHECK(none.exit_code == 2);
   CHECK(none.err.find("--out FILE.html, --pdf FILE.pdf") != std::string::npos);
+  // --lang is the wallet's (global) option, written after the subcommand too.
   CommandResult lang = w.Liard(
       {"--key", "association", "audit", "report", "--out", w.tmp().Join("x.html"), "--lang", "de"});
   CHECK(lang.exit_code == 2);
-  CHECK(lang.err.find("use fr or en") != std::string::npos);
+  CHECK(lang.err.find("de") != std::string::npos);
   CHECK(!std::filesystem::exists(w.tmp().Join("x.html")));
+}
+
+TEST_CASE(
+    "the assembly's report follows the wallet's language: French words and amounts in French, "
+    "English ones in English",
+    "[wallet][e2e][audit][report][i18n]") {
+  AuditWorld w;
+  w.Activity();
+  w.Ok({"--key", "office", "convert", "--member", w.Address("bob"), "--eur", "1990,01", "--yes"});
+  const std::string fr = w.tmp().Join("ag-fr.html"), c = w.tmp().Join("ag-c.html");
+  const std::string en = w.tmp().Join("ag-en.html");
+  ProgramOptions o = w.Options();
+  o.env["LANG"] = "fr_FR.UTF-8";
+  CommandResult made = w.Liard({"--key", "association", "audit", "report", "--out", fr}, o);
+  INFO(made.out << made.err);
+  REQUIRE(made.exit_code == 0);
+  CHECK(made.out.find("Rapport écrit dans " + fr + " (écriture ") == 0);
+  o.env["LANG"] = "C.UTF-8";
+  REQUIRE(w.Liard({"--key", "association", "audit", "report", "--out", c}, o).exit_code == 0);
+  // A French reader asks for English after the subcommand: the wallet's global option.
+  o.env["LANG"] = "fr_FR.UTF-8";
+  made = w.Liard({"--key", "association", "audit", "report", "--out", en, "--lang", "en"}, o);
+  REQUIRE(made.exit_code == 0);
+  CHECK(made.out.find("Report written to " + en + " (entry ") == 0);
+  const std::string page_en = ReadAll(en);
+  CHECK(page_en.find("<html lang=\"en\">") != std::string::npos);
+  CHECK(page_en.find("Euros converted") != std::string::npos);
+
+  static const char* kMois[] = {"janvier",   "février", "mars",     "avril",
+                                "mai",       "juin",    "juillet",  "août",
+                                "septembre", "octobre", "novembre", "décembre"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
+  const std::string today = Day(0, true);
+  const int month = std::stoi(today.substr(3, 2)) - 1;
+  const std::string year = today.substr(6, 4);
+  // Euros in: 10,00 + 25,00 + 1 990,01 converted.
+  const std::string page_fr = PlainSpaces(ReadAll(fr));
+  for (const std::string& words : std::vector<std::string>{
+           std::string("<html lang=\"fr\">"), std::string("Vérifié"), std::string("Réserve"),
+           std::string("Euros entrés"), std::string("Recettes de l’association"),
+           std::string("Adhérents, professionnels et collectivités"), std::string("Vélocité"),
+           std::string(kMois[month]) + " " + year, "du " + today + " au " + today, Eur(2'025'01),
+           std::string("Rapport à l’assemblée générale")}) {
+    INFO(words);
+    CHECK(page_fr.find(words) != std::string::npos);
+  }
+  for (const char* english : {"Reserves", "Euros in", "Payments", "Verified", "€2,025.01"}) {
+    INFO(english);
+    CHECK(page_fr.find(english) == std::string::npos);
+  }
+  const std::string page_c = ReadAll(c);
+  for (const std::string& words : std::vector<std::string>{
+           std::string("<html lang=\"en\">"), std::string("Verified"), std::string("Reserves"),
+           std::string("Euros in"), std::string("Association income"),
+           std::string("Members, merchants and municipalities"), std::string("Velocity"),
+           std::string(kMonths[month]) + " " + year, std::string("€2,025.01")}) {
+    INFO(words);
+    CHECK(page_c.find(words) != std::string::npos);
+  }
+  for (const char* french : {"Réserve", "Euros entrés", "Vérifié", "2 025,01"}) {
+    INFO(french);
+    CHECK(PlainSpaces(page_c).find(french) == std::string::npos);
+  }
 }
 
 // ISO-8859-15 to UTF-8, by the table of the standard (the test's own, not iconv): Latin-1 but

@@ -36,14 +36,47 @@ class BankWorld : public WalletWorld {
     Ok({"--key", "association", "bank-fee", "--eur", "2,50", "--ref", "FRAIS-2026-11", "--yes"});
   }
 
-  CommandResult Reconcile(const std::string& file, std::vector<std::string> more = {}) const {
+  CommandResult Reconcile(const std::string& file, std::vector<std::string> more = {},
+                          const std::string& lang = "en_US.UTF-8") const {
     std::vector<std::string> args = {"--as",        "association",
                                      "audit",       "reconcile",
                                      "--statement", std::string(LIARD_BANK_DATA) + "/" + file};
     args.insert(args.end(), more.begin(), more.end());
-    return Liard(args);
+    return Liard(args, In(lang));
+  }
+
+  // The wallet's options with LANG set to `lang` ("fr_FR.UTF-8", "C.UTF-8").
+  ProgramOptions In(const std::string& lang) const {
+    ProgramOptions o = Options();
+    o.env["LANG"] = lang;
+    return o;
   }
 };
+
+// Euro cents as the French read them, written here digit by digit: 165520 -> "1 655,20 €", with a
+// narrow no-break space (U+202F) between thousands and a no-break space (U+00A0) before the sign.
+std::string FrenchEuros(int64_t cents) {
+  const uint64_t v = cents < 0 ? static_cast<uint64_t>(-cents) : static_cast<uint64_t>(cents);
+  const std::string whole = std::to_string(v / 100);
+  std::string out = cents < 0 ? "-" : "";
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += "\u202F";
+    out += whole[i];
+  }
+  const unsigned c = static_cast<unsigned>(v % 100);
+  return out + "," + std::to_string(c / 10) + std::to_string(c % 10) + "\u00A0€";
+}
+
+// The command between the first pair of backquotes of `text`, as words.
+std::vector<std::string> QuotedCommand(const std::string& text) {
+  const size_t from = text.find("`liard "), to = text.find('`', from + 1);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  std::vector<std::string> words;
+  std::istringstream in(text.substr(from + 7, to - from - 7));
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
 
 TEST_CASE("the treasurer records a bank fee and bank interest with the wallet",
           "[wallet][e2e][bank]") {
@@ -176,6 +209,104 @@ TEST_CASE(
   r = w.Reconcile("camt053-2026-11.xml", {"--closing", "1655,01"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("a difference of 0.01 EUR") != std::string::npos);
+}
+
+TEST_CASE(
+    "the treasurer reconciles and reads the reserves in French and in English, amounts and "
+    "advice in each language",
+    "[wallet][e2e][bank][reconcile][i18n]") {
+  BankWorld w;
+  w.Month();
+  const json before = w.Reserves();
+  auto cents = [&](const char* k) { return before[std::string(k) + "_minor"].get<int64_t>(); };
+  const int64_t expected =
+      cents("fund") + cents("owed_to_merchants") + cents("sponsor_budgets") + cents("income");
+  REQUIRE(expected == 1'655'20);
+
+  // English (C.UTF-8): English words, decimal points, the command to type.
+  CommandResult en = w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00"}, "C.UTF-8");
+  INFO(en.out << en.err);
+  CHECK(en.exit_code == 1);
+  for (const char* words :
+       {"(CSV, read as Windows-1252) against the journal to entry",
+        "lines 1 to 5 come before the header and were skipped",
+        "matched: 5 of 6 statement lines and 5 recorded movements",
+        "-> a bank fee: record it with `liard bank-fee --eur 0,20 --ref CB-2026-11`",
+        "the bank should hold 1655.20 EUR", "a difference of -0.20 EUR",
+        "NOT reconciled: see above."}) {
+    INFO(words);
+    CHECK(en.out.find(words) != std::string::npos);
+  }
+  CHECK(en.out.find("rapproch") == std::string::npos);
+
+  // French (fr_FR.UTF-8): French words and amounts, the same command.
+  CommandResult fr =
+      w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00"}, "fr_FR.UTF-8");
+  INFO(fr.out << fr.err);
+  CHECK(fr.exit_code == 1);
+  for (const std::string& words : std::vector<std::string>{
+           std::string("(CSV, lu en Windows-1252) rapproché du journal jusqu'à l'écriture"),
+           std::string("les lignes 1 à 5 précèdent l'en-tête et ont été ignorées"),
+           std::string("la ligne 14 est un solde ou un total, pas une opération : non lue"),
+           std::string("rapprochées : 5 des 6 lignes du relevé et des 5 opérations enregistrées"),
+           std::string("Sur le relevé, absentes du registre :"),
+           "-> des frais bancaires : enregistrez-les avec `liard bank-fee --eur 0,20 --ref "
+           "CB-2026-11`",
+           "la banque devrait détenir " + FrenchEuros(expected),
+           "le solde de clôture du relevé est de " + FrenchEuros(1'655'00) + ", soit un écart de " +
+               FrenchEuros(-20),
+           std::string("NON rapproché : voir ci-dessus.")}) {
+    INFO(words);
+    CHECK(fr.out.find(words) != std::string::npos);
+  }
+  for (const char* english : {"matched", "the bank should hold", "record it with", "NOT"}) {
+    INFO(english);
+    CHECK(fr.out.find(english) == std::string::npos);
+  }
+  // The reserves in each language's amounts: the bonus budgets run into thousands.
+  const int64_t budgets = cents("sponsor_budgets");
+  REQUIRE(budgets >= 1'000'00);
+  const std::string reserves_fr = w.Ok({"--key", "association", "reserves", "--lang", "fr"});
+  CHECK(reserves_fr.find(FrenchEuros(budgets)) != std::string::npos);
+  CHECK(reserves_fr.find(FrenchEuros(cents("fund"))) != std::string::npos);
+  CommandResult reserves_c = w.Liard({"--key", "association", "reserves"}, w.In("C.UTF-8"));
+  REQUIRE(reserves_c.exit_code == 0);
+  const std::string plain = std::to_string(budgets / 100) + "." +
+                            std::to_string(budgets % 100 / 10) + std::to_string(budgets % 10);
+  CHECK(reserves_c.out.find(plain + " EUR") != std::string::npos);
+
+  // --json is the same in both languages, advice included: scripts read it.
+  CommandResult json_fr =
+      w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00", "--json"}, "fr_FR.UTF-8");
+  CommandResult json_c =
+      w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00", "--json"}, "C.UTF-8");
+  CHECK(json_fr.exit_code == 1);
+  CHECK(json_fr.out.find("a bank fee: record it with") != std::string::npos);
+  CHECK(json_fr.out == json_c.out);
+
+  // The command the French advice prints works as printed; then both languages say reconciled.
+  std::vector<std::string> command = {"--key", "association"};
+  for (const std::string& word : QuotedCommand(fr.out)) command.push_back(word);
+  command.push_back("--yes");
+  w.Ok(command);
+  fr = w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00"}, "fr_FR.UTF-8");
+  INFO(fr.out << fr.err);
+  CHECK(fr.exit_code == 0);
+  CHECK(fr.out.find("le solde de clôture du relevé est de " + FrenchEuros(1'655'00) +
+                    " : il concorde") != std::string::npos);
+  CHECK(fr.out.find("OK : rapproché.") != std::string::npos);
+  en = w.Reconcile("credit-coop-2026-11.csv", {"--closing", "1 655,00"}, "C.UTF-8");
+  CHECK(en.exit_code == 0);
+  CHECK(en.out.find("OK: reconciled.") != std::string::npos);
+
+  // A statement the wallet cannot read is refused in the reader's language, naming the line.
+  const std::string bad = w.tmp().Join("releve.csv");
+  WriteFile(bad, "Date;Montant\n31/02/2026;1,00\n");
+  CommandResult refused = w.Liard({"--as", "association", "audit", "reconcile", "--statement", bad},
+                                  w.In("fr_FR.UTF-8"));
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("releve.csv:2: la date « 31/02/2026 » n'est ni JJ/MM/AAAA") !=
+        std::string::npos);
 }
 
 }  // namespace
