@@ -1,6 +1,7 @@
 // Amount: exact money arithmetic, and strict parsing and formatting of what people type and read.
 #include "ledger/amount.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -129,44 +130,117 @@ Status Amount::MulRatio(int64_t num, int64_t den, Rounding rounding, Amount* out
   return Status::Ok();
 }
 
-Status ParseAmount(std::string_view text, int decimals, Amount* out) {
+namespace {
+
+// The blanks a person or a spreadsheet puts between thousands, other than the ASCII space:
+// U+00A0 (no-break space), U+202F (narrow no-break space, as liard writes French amounts) and
+// U+2009 (thin space).
+constexpr std::string_view kWideBlanks[] = {"\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89"};
+
+// Removes blanks, ASCII or wide, from both ends.
+std::string_view TrimAll(std::string_view text) {
+  for (bool more = true; more;) {
+    more = false;
+    while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1), more = true;
+    while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1), more = true;
+    for (std::string_view w : kWideBlanks) {
+      if (text.substr(0, w.size()) == w) text.remove_prefix(w.size()), more = true;
+      if (text.size() >= w.size() && text.substr(text.size() - w.size()) == w)
+        text.remove_suffix(w.size()), more = true;
+    }
+  }
+  return text;
+}
+
+bool EqualsAsciiCaseless(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
+    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 'a' + 'A');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ParseAmount(std::string_view text, int decimals, Amount* out,
+                   std::span<const std::string_view> units) {
   if (decimals < 0 || decimals > kMaxParseDecimals) {
     return Status(Code::kInvalidArgument,
                   "decimals must be 0 to 9, got " + std::to_string(decimals));
   }
-  while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1);
+  text = TrimAll(text);
+  // A unit the caller accepts, after the digits: "80 €", "80,00 EUR", "12 ROUE".
+  for (std::string_view unit : units) {
+    if (unit.empty() || text.size() <= unit.size()) continue;
+    std::string_view tail = text.substr(text.size() - unit.size());
+    const char before = text[text.size() - unit.size() - 1];
+    const bool after_digit_or_blank =
+        IsAsciiDigit(before) || IsBlank(before) || static_cast<unsigned char>(before) >= 0x80;
+    if (EqualsAsciiCaseless(tail, unit) && after_digit_or_blank) {
+      text = TrimAll(text.substr(0, text.size() - unit.size()));
+      break;
+    }
+  }
   if (text.empty()) return Status(Code::kInvalidArgument, "empty amount");
 
+  // The wide blanks inside become ASCII spaces: one kind of blank to judge below.
+  std::string normal;
+  normal.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    bool wide = false;
+    for (std::string_view w : kWideBlanks) {
+      if (text.substr(i, w.size()) == w) {
+        normal += ' ';
+        i += w.size();
+        wide = true;
+        break;
+      }
+    }
+    if (!wide) normal += text[i++];
+  }
+  const std::string_view t = normal;
+
   // Checked in order of what helps most: a stray sign or symbol says more than "two separators".
-  if (Status s = RefuseForeignCharacter(text); !s.ok()) return s;
+  if (Status s = RefuseForeignCharacter(t); !s.ok()) return s;
 
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (IsBlank(text[i])) {
-      return Status(Code::kInvalidArgument,
-                    "spaces inside an amount are not allowed: write 1000, not 1 000");
-    }
-  }
+  const Status bad_blanks(Code::kInvalidArgument,
+                          "spaces inside an amount may only separate thousands, in groups of "
+                          "three digits: write 1 200,50 or 1200,50");
+  if (t.find('\t') != std::string_view::npos) return bad_blanks;
+
+  // The decimal separator: the only '.' or ',' of the text, or, when both appear, the last one
+  // (which must appear once), the other then separating thousands: "1.200,50", "1,200.50".
+  const size_t last_dot = t.rfind('.'), last_comma = t.rfind(',');
+  const bool both = last_dot != std::string_view::npos && last_comma != std::string_view::npos;
   size_t separator_at = std::string_view::npos;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (!IsSeparator(text[i])) continue;
-    if (separator_at != std::string_view::npos) {
+  char group = ' ';
+  if (both) {
+    separator_at = std::max(last_dot, last_comma);
+    group = t[separator_at] == '.' ? ',' : '.';
+  } else {
+    separator_at = last_dot != std::string_view::npos ? last_dot : last_comma;
+  }
+  if (separator_at != std::string_view::npos) {
+    const char sep = t[separator_at];
+    if (t.find(sep) != separator_at) {
       return Status(Code::kInvalidArgument,
-                    "more than one decimal separator: use at most one '.' or ',' and no "
-                    "thousands separator");
+                    "more than one decimal separator: use at most one '.' or ',' for the "
+                    "decimals, and spaces for thousands (1 200,50)");
     }
-    separator_at = i;
   }
 
-  std::string_view whole = text;
+  std::string_view whole = t;
   std::string_view fraction;
   if (separator_at != std::string_view::npos) {
     if (decimals == 0) {
       return Status(Code::kInvalidArgument,
                     "this currency has no decimals: write a whole number, without '.' or ','");
     }
-    whole = text.substr(0, separator_at);
-    fraction = text.substr(separator_at + 1);
+    whole = t.substr(0, separator_at);
+    fraction = t.substr(separator_at + 1);
     if (whole.empty()) {
       return Status(Code::kInvalidArgument,
                     "digits are needed before the decimal separator: write 0.5, not .5");
@@ -175,16 +249,53 @@ Status ParseAmount(std::string_view text, int decimals, Amount* out) {
       return Status(Code::kInvalidArgument,
                     "digits are needed after the decimal separator: write 12 or 12.50, not 12.");
     }
+    if (fraction.find(' ') != std::string_view::npos) return bad_blanks;
     if (fraction.size() > static_cast<size_t>(decimals)) {
-      return Status(Code::kInvalidArgument, "at most " + std::to_string(decimals) + " " +
-                                                DecimalsWord(decimals) + " allowed, got " +
-                                                std::to_string(fraction.size()));
+      std::string why = "at most " + std::to_string(decimals) + " " + DecimalsWord(decimals) +
+                        " allowed, got " + std::to_string(fraction.size());
+      // "1.200" may mean twelve hundred to some and 1.2 to others: never guessed.
+      if (!both && fraction.size() == 3)
+        why += " (for thousands, write 1 200 or 1200, with no '.' or ',')";
+      return Status(Code::kInvalidArgument, why);
     }
+  }
+
+  // Thousands: spaces, or the other separator when both appear, never both kinds; a first group
+  // of 1 to 3 digits, then groups of exactly 3.
+  std::string digits_of_whole;
+  const bool spaced = whole.find(' ') != std::string_view::npos;
+  const bool grouped_by_mark = both && whole.find(group) != std::string_view::npos;
+  if (spaced && grouped_by_mark) {
+    return Status(Code::kInvalidArgument,
+                  "thousands separated two ways: use spaces only (1 200,50) or none (1200,50)");
+  }
+  if (spaced || grouped_by_mark) {
+    const char g = spaced ? ' ' : group;
+    size_t start = 0;
+    bool first = true;
+    for (;;) {
+      const size_t end = whole.find(g, start);
+      const std::string_view part = whole.substr(start, end - start);
+      const bool fits = first ? (!part.empty() && part.size() <= 3) : part.size() == 3;
+      if (!fits) {
+        if (spaced) return bad_blanks;
+        return Status(Code::kInvalidArgument,
+                      std::string("'") + g +
+                          "' may only separate thousands, in groups of three digits, before "
+                          "the decimal separator: write 1.200,50 or 1 200,50");
+      }
+      digits_of_whole += part;
+      first = false;
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+  } else {
+    digits_of_whole = std::string(whole);
   }
 
   // The whole part, the typed decimals and the missing trailing zeros form one stream of digits;
   // checking every step catches overflow however long the input is.
-  const char shown_separator = separator_at == std::string_view::npos ? '.' : text[separator_at];
+  const char shown_separator = separator_at == std::string_view::npos ? '.' : t[separator_at];
   auto too_large = [&] {
     // Showing the limit in the person's own notation tells them how far off they are.
     return Status(Code::kOutOfRange, "amount too large: at most " +
@@ -196,7 +307,7 @@ Status ParseAmount(std::string_view text, int decimals, Amount* out) {
     return !__builtin_mul_overflow(value, 10, &value) &&
            !__builtin_add_overflow(value, digit, &value);
   };
-  for (char c : whole) {
+  for (char c : digits_of_whole) {
     if (!push_digit(c - '0')) return too_large();
   }
   for (char c : fraction) {

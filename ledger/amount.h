@@ -4,6 +4,7 @@
 #define LIARD_LEDGER_AMOUNT_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -48,11 +49,22 @@ class Amount {
 };
 
 // Parses what a person types into minor units of a currency with `decimals` places (0..9).
-// Accepted: digits, optionally one '.' or ',' followed by 1..decimals digits, with ASCII spaces
-// around ignored: "12,50" "12.50" "12" "0,01" "007". Refused with a reason (kInvalidArgument,
-// or kOutOfRange past int64): "", " ", "-1", "+1", "1e3", "12.5.0", "12.505" (too many
-// decimals), "12." , ".5", "1 000", non-ASCII digits such as "١٢".
-[[nodiscard]] Status ParseAmount(std::string_view text, int decimals, Amount* out);
+// Accepted, with blanks around ignored (ASCII spaces and tabs, U+00A0, U+202F, U+2009):
+//   digits, optionally one '.' or ',' then 1..decimals digits: "12,50" "12.50" "12" "0,01" "007";
+//   thousands separated by a space (ASCII, U+00A0, U+202F or U+2009) in groups of three:
+//     "1 200" "1 200,00" "1\u202F200,00" "12 345 678.90";
+//   both '.' and ',': the last one is the decimal separator, written once, the other separates
+//     thousands in groups of three: "1.200,00" (French, German) and "1,200.00" (English);
+//   a unit after the digits, when it is one of `units` (ASCII letters compared without case),
+//     with or without a blank before it: "80 €", "80,00 €", "80€", "12,50 ROUE", "9 eur".
+// Refused with a reason (kInvalidArgument, or kOutOfRange past int64): "", " ", "-1", "+1",
+// "1e3", "12.5.0", "1.200.000" (one kind of mark only ever separates decimals), "12.505" (too many
+// decimals: "1.200" is never read as twelve hundred, nor "1,200": with 2 decimals both are refused,
+// the message says how to write thousands), "12.", ".5", "12 50" and "1 2000" (groups not of
+// three), "1\t000", "12 ,50", "1 200.000,50" (thousands two ways), a unit not in `units`
+// ("12,50 €" when units is empty), non-ASCII digits such as "١٢".
+[[nodiscard]] Status ParseAmount(std::string_view text, int decimals, Amount* out,
+                                 std::span<const std::string_view> units = {});
 
 // Formats minor units with `decimals` places and the given separator, then a space and the code
 // when it is not empty: (1250, 2, "ROUE", ',') -> "12,50 ROUE"; (-5, 2, "", '.') -> "-0.05".

@@ -12,6 +12,20 @@
 
 namespace liard::wallet {
 
+// The text of a file as UTF-8, and the name of the encoding it was read in (*encoding): "UTF-8",
+// "UTF-8 with a byte order mark" (the mark dropped), or, for bytes that are not UTF-8, what
+// French banks and spreadsheets write on Windows: "Windows-1252" (Excel's "CSV (séparateur :
+// point-virgule)"), "ISO-8859-15" (Latin-9: a byte 0xA4, the euro sign there, and none of
+// 0x80-0x9F, which Latin-9 leaves to control characters) or "ISO-8859-1" (a byte Windows-1252
+// leaves undefined). Never fails: every byte sequence is text in ISO-8859-1. The names are
+// marked for translation (N_): show them with _().
+void Decode(std::string_view bytes, std::string* text, std::string* encoding);
+
+// Lower case, accents dropped (the Latin-1 letters French uses, as UTF-8), anything but a letter
+// or a digit turned into a single space, trimmed: "Date d'opération" -> "date d operation",
+// "Réf." -> "ref", "Montant (EUR)" -> "montant eur". For recognising the headings of a file.
+std::string Fold(std::string_view s);
+
 // One CSV record and the line of the file it starts on (1-based).
 struct CsvRecord {
   size_t line = 0;

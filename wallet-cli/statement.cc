@@ -3,7 +3,6 @@
 // reconcile.
 #include "wallet-cli/statement.h"
 
-#include <iconv.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -27,49 +26,6 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// Lower case, accents dropped (the Latin-1 letters French uses, as UTF-8), anything but a letter
-// or a digit turned into a single space, trimmed: "Date d'opération" -> "date d operation",
-// "Réf." -> "ref", "Montant (EUR)" -> "montant eur".
-std::string Fold(std::string_view s) {
-  std::string out;
-  auto put = [&](char c) {
-    if (c == ' ') {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  };
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      put(std::isalnum(c) ? static_cast<char>(std::tolower(c)) : ' ');
-      continue;
-    }
-    if (c == 0xC3 && i + 1 < s.size()) {
-      const auto d = static_cast<unsigned char>(s[i + 1]) | 0x20;  // à and À alike
-      ++i;
-      if (d >= 0xA0 && d <= 0xA6)
-        put('a');
-      else if (d == 0xA7)
-        put('c');
-      else if (d >= 0xA8 && d <= 0xAB)
-        put('e');
-      else if (d >= 0xAC && d <= 0xAF)
-        put('i');
-      else if (d >= 0xB2 && d <= 0xB6)
-        put('o');
-      else if (d >= 0xB9 && d <= 0xBC)
-        put('u');
-      else
-        put(' ');
-      continue;
-    }
-    put(' ');  // another non-ASCII character, or a continuation byte
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 std::string Trimmed(std::string_view s) {
   s.remove_prefix(std::min(s.size(), s.find_first_not_of(" \t\r\n")));
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
@@ -82,53 +38,7 @@ bool HasWord(const std::string& folded, std::string_view word) {
   return padded.find(" " + std::string(word)) != std::string::npos;
 }
 
-// ---- Encodings.
-
-bool IsUtf8(std::string_view bytes) {
-  // IsPrintableUtf8 is the ledger's validator; line breaks and tabs are fine in a file.
-  std::string t(bytes);
-  for (char& c : t)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return IsPrintableUtf8(t);
-}
-
-bool Convert(std::string_view bytes, const char* from, std::string* out) {
-  iconv_t cd = iconv_open("UTF-8", from);
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
-  std::string result(bytes.size() * 3 + 4, '\0');
-  char* in = const_cast<char*>(bytes.data());
-  size_t in_left = bytes.size();
-  char* o = result.data();
-  size_t out_left = result.size();
-  const size_t r = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (r == static_cast<size_t>(-1)) return false;
-  result.resize(result.size() - out_left);
-  *out = std::move(result);
-  return true;
-}
-
-// UTF-8 text and the name of the encoding it was read in.
-void Decode(std::string_view bytes, std::string* text, std::string* encoding) {
-  if (StartsWith(bytes, "\xEF\xBB\xBF")) {
-    bytes.remove_prefix(3);
-    *encoding = N_("UTF-8 with a byte order mark");
-  } else {
-    *encoding = "UTF-8";
-  }
-  if (IsUtf8(bytes)) {
-    *text = std::string(bytes);
-    return;
-  }
-  // Not UTF-8: what French banks and spreadsheets write on Windows. Windows-1252 leaves five
-  // bytes undefined; a file holding one of them is read as ISO-8859-1, which defines them all.
-  if (Convert(bytes, "WINDOWS-1252", text)) {
-    *encoding = "Windows-1252";
-    return;
-  }
-  Convert(bytes, "ISO-8859-1", text);
-  *encoding = "ISO-8859-1";
-}
+// ---- Encodings: Decode (wallet-cli/csv.h) reads the bytes as UTF-8 or Windows-1252.
 
 CliStatus Refuse(const std::string& name, size_t line, const std::string& what) {
   return CliStatus::Usage(name + ":" + std::to_string(line) + ": " + what);

@@ -66,6 +66,28 @@ TEST_CASE("amounts typed with either separator are read as minor units", "[ledge
       {"9223372036854775807", 0, kMax},
       {"9223372036.854775807", 9, kMax},
       {"0000000000000000000000000000000000000001", 0, 1},
+      // Thousands as the French type them (issue 18): spaces of any width, in groups of three.
+      {"1 200", 2, 120000},
+      {"1 200,00", 2, 120000},
+      {"1\xC2\xA0"
+       "200,00",
+       2, 120000},  // U+00A0
+      {"1\xE2\x80\xAF"
+       "200,00",
+       2, 120000},  // U+202F, as liard writes them
+      {"1\xE2\x80\x89"
+       "200,00",
+       2, 120000},  // U+2009
+      {"12 345 678.90", 2, 1234567890},
+      {"1 000", 0, 1000},
+      {"\xC2\xA0"
+       "12,50\xE2\x80\xAF",
+       2, 1250},  // wide blanks around
+      // Both marks: the last one separates decimals, the other thousands.
+      {"1.200,00", 2, 120000},
+      {"1,200.00", 2, 120000},
+      {"1.234.567,8", 2, 123456780},
+      {"1.000,50", 2, 100050},
   };
   for (const auto& c : cases) {
     INFO("text \"" << c.text << "\" with " << c.decimals << " decimals");
@@ -96,15 +118,26 @@ TEST_CASE("malformed amounts are refused with a reason and leave the output alon
       {"0x10", 2, Code::kInvalidArgument, "'x'"},
       {"1-2", 2, Code::kInvalidArgument, "'-'"},
       {"12.5.0", 2, Code::kInvalidArgument, "more than one"},
-      {"1.000,50", 2, Code::kInvalidArgument, "more than one"},
+      {"1.200.000", 2, Code::kInvalidArgument, "more than one"},
+      {"1,200,000", 2, Code::kInvalidArgument, "more than one"},
+      {"1.200,000.5", 2, Code::kInvalidArgument, "more than one"},
       {"12.505", 2, Code::kInvalidArgument, "at most 2 decimals"},
+      // "1.200" and "1,200" are never guessed to be twelve hundred.
+      {"1.200", 2, Code::kInvalidArgument, "for thousands, write 1 200"},
+      {"1,200", 2, Code::kInvalidArgument, "for thousands, write 1 200"},
+      {"12 50", 2, Code::kInvalidArgument, "groups of three"},
+      {"1 2000", 2, Code::kInvalidArgument, "groups of three"},
+      {"1234 567", 2, Code::kInvalidArgument, "groups of three"},
+      {"1 200,5 0", 2, Code::kInvalidArgument, "groups of three"},
+      {"1.20,00", 2, Code::kInvalidArgument, "groups of three"},
+      {"1 200.000,50", 2, Code::kInvalidArgument, "two ways"},
+      {"1.200,00", 0, Code::kInvalidArgument, "no decimals"},
       {"1.55", 1, Code::kInvalidArgument, "at most 1 decimal"},
       {"12.", 2, Code::kInvalidArgument, "after the decimal separator"},
       {"12,", 2, Code::kInvalidArgument, "after the decimal separator"},
       {".5", 2, Code::kInvalidArgument, "before the decimal separator"},
       {",5", 2, Code::kInvalidArgument, "before the decimal separator"},
       {".", 2, Code::kInvalidArgument, "before the decimal separator"},
-      {"1 000", 2, Code::kInvalidArgument, "spaces"},
       {"1\t000", 2, Code::kInvalidArgument, "spaces"},
       {"12 ,50", 2, Code::kInvalidArgument, "spaces"},
       {"\xD9\xA1\xD9\xA2", 2, Code::kInvalidArgument, "ASCII digits"},  // Arabic-Indic "١٢"
@@ -151,6 +184,53 @@ TEST_CASE("the too-large message states the limit in the separator the person us
   const Status s = liard::ParseAmount("92233720368547758,08", 2, &out);
   CHECK(s.code() == Code::kOutOfRange);
   CHECK(s.message().find("92233720368547758,07") != std::string::npos);
+}
+
+TEST_CASE("a unit the caller accepts may follow the digits, another one is refused",
+          "[ledger][amount]") {
+  const std::vector<std::string_view> euros = {"\xE2\x82\xAC", "EUR"};
+  const std::vector<std::string_view> roue = {"ROUE"};
+  struct Case {
+    std::string_view text;
+    int64_t minor;
+  };
+  for (const Case& c : std::vector<Case>{{"80,00 \xE2\x82\xAC", 8000},  // "80,00 €"
+                                         {"80 \xE2\x82\xAC", 8000},
+                                         {"80\xE2\x82\xAC", 8000},
+                                         {"1 200,00\xC2\xA0\xE2\x82\xAC", 120000},
+                                         {"1.200,00 EUR", 120000},
+                                         {"9 eur", 900},
+                                         {" 2,5 Eur ", 250}}) {
+    INFO(c.text);
+    Amount out = kSentinel;
+    REQUIRE(liard::ParseAmount(c.text, 2, &out, euros).ok());
+    CHECK(out.minor() == c.minor);
+  }
+  Amount out = kSentinel;
+  REQUIRE(liard::ParseAmount("12,50 roue", 2, &out, roue).ok());
+  CHECK(out.minor() == 1250);
+  out = kSentinel;
+  // Not the caller's unit, a unit alone, a unit glued to a letter, a unit before the digits.
+  CHECK(liard::ParseAmount("12,50 \xE2\x82\xAC", 2, &out, roue).code() == Code::kInvalidArgument);
+  CHECK(liard::ParseAmount("12,50 ROUE", 2, &out, euros).code() == Code::kInvalidArgument);
+  CHECK(liard::ParseAmount("\xE2\x82\xAC", 2, &out, euros).code() == Code::kInvalidArgument);
+  CHECK(liard::ParseAmount("12,50 XEUR", 2, &out, euros).code() == Code::kInvalidArgument);
+  CHECK(liard::ParseAmount("EUR 12", 2, &out, euros).code() == Code::kInvalidArgument);
+  CHECK(out == kSentinel);
+}
+
+TEST_CASE("the French format liard writes is read back", "[ledger][amount]") {
+  const std::vector<std::string_view> units = {"ROUE", "\xE2\x82\xAC"};
+  for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{99}, int64_t{100000}, int64_t{214001},
+                    int64_t{123456789012}, kMax}) {
+    for (std::string_view unit : {"ROUE", "\xE2\x82\xAC", ""}) {
+      const std::string text = liard::FormatFrench(Amount(v), 2, unit);
+      INFO(text);
+      Amount back = kSentinel;
+      REQUIRE(liard::ParseAmount(text, 2, &back, units).ok());
+      CHECK(back.minor() == v);
+    }
+  }
 }
 
 TEST_CASE("amounts are formatted with the decimals, separator and code asked for",

@@ -474,6 +474,30 @@ TEST_CASE(
   CHECK(w.Balance("shop") == to_shop);
 }
 
+TEST_CASE("a batch paying an account on two lines lists them before the question and a no pays "
+          "nothing",
+          "[wallet][e2e][batch]") {
+  WalletWorld w;
+  const std::string bob = w.Address("bob"), shop = w.Address("shop");
+  const std::string csv = w.tmp().Join("twice.csv");
+  WriteFile(csv, "Adresse;Montant;Libellé\n" + bob + ";1,00;a\n" + shop + ";2,00;b\n" + bob +
+                     ";3,00;c\n");
+  const uint64_t head = w.Head();
+  TerminalRun no = LiardOnTerminal({"--key", "alice", "pay-batch", csv}, w.Options(), "n");
+  INFO(no.screen);
+  CHECK(no.answered);
+  const size_t list = no.screen.find("lines 2, 4, 2 payments, 4.00 ROUE");
+  const size_t question = no.screen.find(
+      "Pay 6.00 ROUE in 3 payments to 2 accounts, 1 of them paid on more than one line (listed "
+      "above), from Alice Martin");
+  CHECK(list != std::string::npos);
+  CHECK(question != std::string::npos);
+  CHECK(list < question);
+  CHECK(Has(no.screen, "nothing was sent"));
+  CHECK(no.exit_code == 0);
+  CHECK(w.Head() == head);
+}
+
 TEST_CASE("a payee of a batch payment sees its own line in history and watch, not the others'",
           "[wallet][e2e][batch][privacy]") {
   WalletWorld w;
