@@ -8,6 +8,7 @@
 
 #include "wallet-cli/app.h"
 #include "wallet-cli/batch.h"
+#include "wallet-cli/refusal.h"
 
 namespace liard::wallet {
 namespace {
@@ -98,7 +99,7 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
       else if (sim.code() != 0)
         ledger.push_back(
             {sim.leg() >= 1 && sim.leg() <= lines.size() ? lines[sim.leg() - 1].line : 0,
-             sim.code_name() + ": " + sim.message()});
+             DescribeRefusal(RefusalOf(sim), money, RefusalFrame::kBare)});
     }
     const size_t count = lines.size() + [&] {
       std::set<size_t> bad;
