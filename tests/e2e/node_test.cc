@@ -1915,7 +1915,8 @@ TEST_CASE("a refusal's figures are integers in its trailers, its batch result an
   std::map<std::string, std::string> figures;
   for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
     const std::string k(key.data(), key.size());
-    if (k.rfind("liard-figure-", 0) == 0) figures[k.substr(13)] = std::string(value.data(), value.size());
+    if (k.rfind("liard-figure-", 0) == 0)
+      figures[k.substr(13)] = std::string(value.data(), value.size());
   }
   const std::map<std::string, std::string> want = {{"balance_units", std::to_string(balance)},
                                                    {"amount_units", std::to_string(amount)}};
@@ -1925,9 +1926,9 @@ TEST_CASE("a refusal's figures are integers in its trailers, its batch result an
 
   // A batch result carries the same figures in its map; an accepted one carries none.
   pb::SubmitBatchResponse batch;
-  REQUIRE(c.SubmitBatch({c.SignTransfer("bob", "alice", 1, 1),
-                         c.SignTransfer("bob", "alice", balance, 2)},
-                        &batch)
+  REQUIRE(c.SubmitBatch(
+               {c.SignTransfer("bob", "alice", 1, 1), c.SignTransfer("bob", "alice", balance, 2)},
+               &batch)
               .ok());
   REQUIRE(batch.results_size() == 2);
   CHECK(batch.results(0).code() == 0);
@@ -1942,8 +1943,8 @@ TEST_CASE("a refusal's figures are integers in its trailers, its batch result an
   op.ledger_id = c.ledger_id();
   op.account = Id("bob");
   op.sequence = 2;
-  op.payload = liard::MultiTransfer{{liard::Leg{Id("alice"), Amount(1), "a"},
-                                     liard::Leg{Id("carol"), Amount(balance), "b"}}};
+  op.payload = liard::MultiTransfer{
+      {liard::Leg{Id("alice"), Amount(1), "a"}, liard::Leg{Id("carol"), Amount(balance), "b"}}};
   grpc::ClientContext sim_ctx;
   SetDeadline(&sim_ctx, Millis(10'000));
   pb::SimulateRequest sim;

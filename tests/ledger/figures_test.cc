@@ -18,11 +18,11 @@ constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kDay = 86'400'000;
 
 Fixture Town(const std::function<void(Genesis*)>& customize = nullptr) {
-  return Fixture({Member{"alice", AccountKind::kResident, 10'000},
-                  Member{"bob", AccountKind::kResident, 500},
-                  Member{"shop", AccountKind::kMerchant, 5'000},
-                  Member{"town", AccountKind::kMunicipality, 20'000}},
-                 0, customize);
+  return Fixture(
+      {Member{"alice", AccountKind::kResident, 10'000}, Member{"bob", AccountKind::kResident, 500},
+       Member{"shop", AccountKind::kMerchant, 5'000},
+       Member{"town", AccountKind::kMunicipality, 20'000}},
+      0, customize);
 }
 
 // The figure `name` of `s`; fails the test when it is missing.
@@ -114,8 +114,8 @@ TEST_CASE("figures: a multi-leg payment's leg refusal keeps its figures and its 
   Fixture f = Town([](Genesis* g) {
     g->rules.limits = {KindLimits{AccountKind::kMunicipality, 600, 0, 0}};
   });
-  MultiTransfer big{{Leg{Fixture::Id("alice"), Amount(100), "a"},
-                     Leg{Fixture::Id("bob"), Amount(601), "b"}}};
+  MultiTransfer big{
+      {Leg{Fixture::Id("alice"), Amount(100), "a"}, Leg{Fixture::Id("bob"), Amount(601), "b"}}};
   Status s = f.Submit(f.MakeOp("town", big));
   REQUIRE(s.code() == Code::kAboveMaximum);
   CHECK(s.item() == 2);

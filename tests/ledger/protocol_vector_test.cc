@@ -615,18 +615,28 @@ TEST_CASE("docs/protocol.md lists every rejection code with its number, name, gr
 }
 
 TEST_CASE("docs/protocol.md names the figures each refusal carries", "[ledger][protocol]") {
-  const Table table = TableAfter(ReadSourceFile("docs/protocol.md"), "### Every code");
-  std::map<std::string, std::string> figures_of;  // code name -> its figures cell
+  const std::string doc = ReadSourceFile("docs/protocol.md");
+  const Table table = TableAfter(doc, "### Every code");
+  std::map<std::string, std::string> figures_of;  // code name -> its figures cell, as written
   for (const auto& row : table.rows) {
     REQUIRE(row.size() == 6);
-    figures_of[row[1]] = row[5];
+    // The cell with its backquotes (Cells drops a pair around a whole cell): the row's text
+    // after its fifth bar.
+    const size_t at = doc.find("| `" + row[1] + "` |", doc.find("### Every code"));
+    REQUIRE(at != std::string::npos);
+    std::string line = doc.substr(at, doc.find('\n', at) - at);
+    for (int bar = 0; bar < 5; ++bar) line = line.substr(line.find('|') + 1);
+    std::string cell = line.substr(0, line.rfind('|'));
+    cell = cell.substr(cell.find_first_not_of(' '));
+    cell = cell.substr(0, cell.find_last_not_of(' ') + 1);
+    figures_of[row[1]] = cell;
     // Every name the cell shows between backquotes is a figure's name.
-    for (size_t open = row[5].find('`'); open != std::string::npos;) {
-      const size_t close = row[5].find('`', open + 1);
+    for (size_t open = cell.find('`'); open != std::string::npos;) {
+      const size_t close = cell.find('`', open + 1);
       REQUIRE(close != std::string::npos);
-      INFO(row[1] << ": " << row[5]);
-      CHECK(IsFigureName(row[5].substr(open + 1, close - open - 1)));
-      open = row[5].find('`', close + 1);
+      INFO(row[1] << ": " << cell);
+      CHECK(IsFigureName(cell.substr(open + 1, close - open - 1)));
+      open = cell.find('`', close + 1);
     }
   }
   // A sample of refusals: each figure they carry is listed for their code.
@@ -644,9 +654,9 @@ TEST_CASE("docs/protocol.md names the figures each refusal carries", "[ledger][p
   late.not_after_ms = 1;
   refusals.push_back(f.Submit(late));
   refusals.push_back(f.Submit(f.MakeOp("town", MultiTransfer{})));
-  refusals.push_back(f.Submit(f.MakeOp(
-      "town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(300), "a"},
-                             Leg{Fixture::Id("alice"), Amount(300), "b"}}})));
+  refusals.push_back(
+      f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(300), "a"},
+                                               Leg{Fixture::Id("alice"), Amount(300), "b"}}})));
   for (const Status& s : refusals) {
     INFO(s.ToString());
     REQUIRE(!s.ok());

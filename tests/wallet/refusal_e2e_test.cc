@@ -31,8 +31,8 @@ TEST_CASE("insufficient funds is said from its figures, in English and in French
   WalletWorld w;
   REQUIRE(w.Balance("bob") == 50'00);
   const uint64_t head = w.Head();
-  const std::vector<std::string> pay = {"--key", "bob", "pay", w.Address("shop"), "2140,01",
-                                        "--yes"};
+  const std::vector<std::string> pay = {"--key",           "bob",     "pay",
+                                        w.Address("shop"), "2140,01", "--yes"};
 
   CommandResult en = w.Liard(pay, English(w));
   INFO(en.err);
@@ -63,9 +63,9 @@ TEST_CASE("an expired membership is said with its date in the user's language",
                    "31/12/2020", "--yes"},
                   English(w))
               .exit_code == 0);
-  REQUIRE(w.Liard({"--key", "office", "convert", "--member", dora, "--eur", "20", "--yes"},
-                  English(w))
-              .exit_code == 0);
+  REQUIRE(
+      w.Liard({"--key", "office", "convert", "--member", dora, "--eur", "20", "--yes"}, English(w))
+          .exit_code == 0);
   const uint64_t head = w.Head();
   const std::vector<std::string> pay = {"--key", "dora", "pay", w.Address("shop"), "5", "--yes"};
 
@@ -89,19 +89,21 @@ TEST_CASE("a refusal the preview finds is said from the simulation's figures",
           "[wallet][e2e][refusal]") {
   WalletWorld w;  // the demo's rules: the smallest conversion is 5.00 EUR
   const uint64_t head = w.Head();
-  const std::vector<std::string> convert = {"--key", "office", "convert", "--member",
-                                            w.Address("alice"), "--eur", "0,50", "--yes"};
+  const std::vector<std::string> convert = {
+      "--key", "office", "convert", "--member", w.Address("alice"), "--eur", "0,50", "--yes"};
   CommandResult en = w.Liard(convert, English(w));
   INFO(en.err);
   CHECK(en.exit_code == 1);
-  CHECK(Has(en.err, "liard: the ledger would refuse this: BELOW_MINIMUM: the smallest "
-                    "conversion is "));
+  CHECK(Has(en.err,
+            "liard: the ledger would refuse this: BELOW_MINIMUM: the smallest "
+            "conversion is "));
   CHECK(Has(en.err, " EUR\n"));
   CommandResult fr = w.Liard(convert, French(w));
   INFO(fr.err);
   CHECK(fr.exit_code == 1);
-  CHECK(Has(fr.err, "liard: le registre refuserait ceci\u00a0: BELOW_MINIMUM\u00a0: la plus "
-                    "petite conversion est de "));
+  CHECK(Has(fr.err,
+            "liard: le registre refuserait ceci\u00a0: BELOW_MINIMUM\u00a0: la plus "
+            "petite conversion est de "));
   CHECK(Has(fr.err, "\u00a0€\n"));
   CHECK(w.Head() == head);
 }

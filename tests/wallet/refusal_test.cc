@@ -21,9 +21,7 @@ struct LanguageScope {
   ~LanguageScope() { SetLanguage(before); }
 };
 
-bool Has(const std::string& s, std::string_view part) {
-  return s.find(part) != std::string::npos;
-}
+bool Has(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 
 TEST_CASE("refusals: every code of status.h has a template whose figures are named by unit",
           "[wallet][refusal]") {
