@@ -21,7 +21,8 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 // A person's reason from gRPC's connection error text, which is not meant for people.
 std::string ReasonOf(const grpc::Status& s) {
   const std::string& m = s.error_message();
-  if (Contains(m, "Connection refused")) return _("connection refused");
+  if (Contains(m, "Connection refused"))  // i18n: as is (gRPC's text)
+    return _("connection refused");
   if (Contains(m, "DNS") || Contains(m, "resolve") || Contains(m, "Name or service"))
     return _("the host name does not resolve");
   if (Contains(m, "No route to host")) return _("no route to host");

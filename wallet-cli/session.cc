@@ -74,7 +74,7 @@ CliStatus Session::Connect() {
     std::ostringstream text;
     if (in) text << in.rdbuf();
     pem = text.str();
-    if (!in || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    if (!in || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)  // i18n: as is
       return CliStatus::Local(
           in ? Tr("cannot use the TLS root certificate {file}: it holds no PEM certificate",
                   fmt::arg("file", tls_ca_))
@@ -434,7 +434,7 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
 void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {
   std::cout << SafeText(summary, Newlines::kKeep) << "\n";
   const std::string& m = r.message();
-  if (!m.empty() && m != "applied" && m != "applied before")
+  if (!m.empty() && m != "applied" && m != "applied before")  // i18n: as is (the node's words)
     std::cout << Tr("node: {note}", fmt::arg("note", SafeText(m, Newlines::kKeep))) << "\n";
   std::cout << (r.duplicate()
                     ? Tr("operation {id}, journal entry {sequence} (sent before: this is the "
