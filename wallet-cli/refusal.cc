@@ -111,14 +111,14 @@ constexpr Template kTemplates[] = {
      N_("the office holds {held_cents} not yet deposited; {amount_cents} more would pass the "
         "ceiling of {ceiling_cents}: the treasurer must record a deposit first")},
     {Code::kNotConvertible,
-     N_("an exchange office may not convert for this account (itself, or a kind the rules "
-        "exclude)")},
+     N_("an exchange office cannot convert for itself, nor for an account of a kind the rules "
+        "exclude")},
     {Code::kNameTaken,
      N_("the name looks like that of a merchant, an exchange office, a municipality or the "
         "association")},
     {Code::kProposerCapReached,
-     N_("this board member's pending proposals ({pending}) fill its share of the 64 places "
-        "shared by the board's {members} members; withdraw one or let it expire first")},
+     N_("this board member has {pending} proposals pending, its share of the 64 places shared "
+        "by the board's {members} members; withdraw one or let it expire first")},
 
     {Code::kUnitsUnbalanced, N_("the units book would not sum to zero")},
     {Code::kNegativeBalance, N_("an account that may not go negative would")},
