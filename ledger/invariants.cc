@@ -65,9 +65,15 @@ Status ReserveCovered::Check(const StateView& before, const Delta& delta,
   __int128 reserve = static_cast<__int128>(Total(t, Slot::kFund)) + Total(t, Slot::kOfficeCash);
   // reserve / (par_den * backing_den) >= circulation * par_num * backing_num, cross-multiplied.
   // Genesis validation bounds the ratios so that these products fit in 128 bits.
-  if (reserve * par_den_ * backing_den_ < circulation * par_num_ * backing_num_)
-    return Status(Code::kReserveShort,
-                  "the guarantee fund would no longer cover the units in circulation");
+  if (reserve * par_den_ * backing_den_ < circulation * par_num_ * backing_num_) {
+    Status s(Code::kReserveShort,
+             "the guarantee fund would no longer cover the units in circulation");
+    if (reserve >= INT64_MIN && reserve <= INT64_MAX && circulation >= INT64_MIN &&
+        circulation <= INT64_MAX)
+      s.With("reserve_cents", static_cast<int64_t>(reserve))
+          .With("circulation_units", static_cast<int64_t>(circulation));
+    return s;
+  }
   return Status::Ok();
 }
 

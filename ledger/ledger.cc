@@ -171,7 +171,9 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
   if (op.not_after_ms != 0 && ctx.now_ms > op.not_after_ms)
     return Status(Code::kExpired, "the operation was valid until " +
                                       std::to_string(op.not_after_ms) + " ms, it is now " +
-                                      std::to_string(ctx.now_ms));
+                                      std::to_string(ctx.now_ms))
+        .With("valid_until_ms", op.not_after_ms)
+        .With("now_ms", ctx.now_ms);
   const Account* actor = state.FindAccount(op.account);
   if (actor == nullptr) return Status(Code::kUnknownAccount, "the acting account does not exist");
   if (actor->key != key)
@@ -185,11 +187,15 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
   if (op.sequence <= actor->sequence)
     return Status(Code::kSequenceUsed, "sequence " + std::to_string(op.sequence) +
                                            " was used already; the next is " +
-                                           std::to_string(actor->sequence + 1));
+                                           std::to_string(actor->sequence + 1))
+        .With("got", static_cast<int64_t>(op.sequence))
+        .With("expected", static_cast<int64_t>(actor->sequence + 1));
   if (op.sequence > actor->sequence + 1)
     return Status(Code::kSequenceGap, "sequence " + std::to_string(op.sequence) +
                                           " skips ahead; the next is " +
-                                          std::to_string(actor->sequence + 1));
+                                          std::to_string(actor->sequence + 1))
+        .With("got", static_cast<int64_t>(op.sequence))
+        .With("expected", static_cast<int64_t>(actor->sequence + 1));
   LIARD_CHECK(op.sequence == actor->sequence + 1);  // the operation follows the actor's last
   const Governance& governance = state.governance();
   const bool board_op = op.type() == OpType::kPropose || op.type() == OpType::kApprove ||

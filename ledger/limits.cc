@@ -15,7 +15,8 @@ std::string UnitsFormat::operator()(int64_t minor) const {
 Status CheckMaxPayment(const KindLimits* limits, int64_t amount, const UnitsFormat& format) {
   if (limits != nullptr && limits->max_payment > 0 && amount > limits->max_payment)
     return Status(Code::kAboveMaximum,
-                  "the largest single payment is " + format(limits->max_payment));
+                  "the largest single payment is " + format(limits->max_payment))
+        .With("maximum_units", limits->max_payment);
   return Status::Ok();
 }
 
@@ -24,11 +25,14 @@ Status ChargeDailyOutgoing(const KindLimits* limits, const StateView& state, con
   if (limits == nullptr || limits->daily_outgoing <= 0) return Status::Ok();
   const BookKey tally = DailyOutTallyKey(payer, now_ms);
   const int64_t spent = state.Balance(tally);
-  if (total > limits->daily_outgoing - spent)
-    return Status(Code::kDailyLimit, "today's payments would reach " +
-                                         format(spent + std::min(total, INT64_MAX - spent)) +
+  if (total > limits->daily_outgoing - spent) {
+    const int64_t reached = spent + std::min(total, INT64_MAX - spent);
+    return Status(Code::kDailyLimit, "today's payments would reach " + format(reached) +
                                          ", above the daily limit of " +
-                                         format(limits->daily_outgoing));
+                                         format(limits->daily_outgoing))
+        .With("reached_units", reached)
+        .With("limit_units", limits->daily_outgoing);
+  }
   delta->postings.push_back({tally, total});
   return Status::Ok();
 }
@@ -40,7 +44,8 @@ Status CheckBalanceCeiling(const Rules& rules, const Account& account, int64_t b
     return Status(Code::kBalanceCeiling, "the balance of the account '" + account.name +
                                              "' would pass the " +
                                              std::string(KindName(account.kind)) + " ceiling of " +
-                                             format(l->balance_ceiling));
+                                             format(l->balance_ceiling))
+        .With("ceiling_units", l->balance_ceiling);
   return Status::Ok();
 }
 

@@ -84,16 +84,19 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
   const Rules& rules = state.governance().rules;
   if (euros < rules.conversion.min_euros)
     return Status(Code::kBelowMinimum,
-                  "the smallest conversion is " + FormatEuros(rules.conversion.min_euros));
+                  "the smallest conversion is " + FormatEuros(rules.conversion.min_euros))
+        .With("minimum_cents", rules.conversion.min_euros);
   if (rules.conversion.max_euros > 0 && euros > rules.conversion.max_euros)
     return Status(Code::kAboveMaximum,
-                  "the largest conversion is " + FormatEuros(rules.conversion.max_euros));
+                  "the largest conversion is " + FormatEuros(rules.conversion.max_euros))
+        .With("maximum_cents", rules.conversion.max_euros);
   ConversionQuote q;
   q.euros = euros;
   Status s = EurosToUnits(g, euros, Rounding::kDown, &q.units_at_par);
   if (!s.ok()) return s;
   if (q.units_at_par <= 0)
-    return Status(Code::kBelowMinimum, FormatEuros(euros) + " is less than one minor unit at par");
+    return Status(Code::kBelowMinimum, FormatEuros(euros) + " is less than one minor unit at par")
+        .With("amount_cents", euros);
   if (programme_name.empty()) {
     *out = std::move(q);
     return Status::Ok();
@@ -184,7 +187,8 @@ Status QuoteReconversion(const Genesis& g, const Rules& rules, int64_t units,
                          ReconversionQuote* out) {
   const ReconversionRules& r = rules.reconversion;
   if (units < r.min_units)
-    return Status(Code::kBelowMinimum, "the smallest reconversion is " + Units(g, r.min_units));
+    return Status(Code::kBelowMinimum, "the smallest reconversion is " + Units(g, r.min_units))
+        .With("minimum_units", r.min_units);
   ReconversionQuote q;
   q.units = units;
   Status s = UnitsToEuros(g, units, Rounding::kDown, &q.euros);

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "ledger/check.h"
+
 namespace liard {
 namespace {
 
@@ -149,9 +151,37 @@ std::string_view CodeName(Code code) {
   return info ? info->name : "UNKNOWN_CODE";
 }
 
+const std::vector<Code>& AllCodes() {
+  static const std::vector<Code> codes = [] {
+    std::vector<Code> v;
+    for (const auto& info : kCodes) v.push_back(info.code);
+    return v;
+  }();
+  return codes;
+}
+
 std::string_view CodeDescription(Code code) {
   const CodeInfo* info = Find(code);
   return info ? info->description : "a code this version does not know";
+}
+
+bool IsFigureName(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+Status& Status::With(std::string_view name, int64_t value) & {
+  LIARD_CHECK(IsFigureName(name));
+  figures_.push_back(Figure{std::string(name), value});
+  return *this;
+}
+
+const int64_t* Status::figure(std::string_view name) const {
+  for (const auto& f : figures_)
+    if (f.name == name) return &f.value;
+  return nullptr;
 }
 
 std::string Status::ToString() const {

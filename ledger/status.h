@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace liard {
 
@@ -97,8 +99,24 @@ CodeGroup GroupOf(Code code);
 std::string_view CodeName(Code code);
 // One sentence saying what the code means, for documentation and messages.
 std::string_view CodeDescription(Code code);
+// Every code this version names, kOk first, in the order of the enum.
+const std::vector<Code>& AllCodes();
 
-// A Status is cheap to copy when ok. Ignoring one is a compile error (-Werror=unused-result).
+// A number a refusal states, named so that a client can say it in its own words: the name is
+// lower-case [a-z0-9_] and its suffix says the unit: "_units" minor units of the currency,
+// "_cents" euro cents, "_ms" Unix milliseconds, none a plain count ("balance_units", "until_ms",
+// "expected"). The node sends each one as the trailer `liard-figure-<name>` (docs/protocol.md).
+struct Figure {
+  std::string name;
+  int64_t value = 0;
+  bool operator==(const Figure&) const = default;
+};
+
+// True if `name` is a figure's name: 1 to 32 of a-z, 0-9 and '_'.
+bool IsFigureName(std::string_view name);
+
+// A Status is cheap to copy when ok (no figures: an empty vector, nothing allocated). Ignoring one
+// is a compile error (-Werror=unused-result).
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -117,10 +135,20 @@ class [[nodiscard]] Status {
   // "INSUFFICIENT_FUNDS: balance 3.00 is less than 5.00".
   std::string ToString() const;
 
+  // Adds a figure the message states (see Figure), in the order the message states them:
+  //   return Status(Code::kInsufficientFunds, "...").With("balance_units", b).With(...);
+  // A name that IsFigureName refuses is a programming error (LIARD_CHECK).
+  Status& With(std::string_view name, int64_t value) &;
+  Status&& With(std::string_view name, int64_t value) && { return std::move(With(name, value)); }
+  const std::vector<Figure>& figures() const { return figures_; }
+  // The figure of that name, or nullptr.
+  const int64_t* figure(std::string_view name) const;
+
  private:
   Code code_ = Code::kOk;
   std::string message_;
   uint32_t item_ = 0;
+  std::vector<Figure> figures_;
 };
 
 }  // namespace liard

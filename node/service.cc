@@ -79,6 +79,8 @@ grpc::Status Refusal(grpc::ServerContextBase* ctx, const Status& s) {
   ctx->AddTrailingMetadata("liard-code", std::to_string(static_cast<int>(s.code())));
   ctx->AddTrailingMetadata("liard-code-name", std::string(CodeName(s.code())));
   if (s.item() != 0) ctx->AddTrailingMetadata("liard-leg", std::to_string(s.item()));
+  for (const auto& f : s.figures())
+    ctx->AddTrailingMetadata("liard-figure-" + f.name, std::to_string(f.value));
   return grpc::Status(GrpcCodeOf(s.code()), s.ToString());
 }
 
@@ -100,6 +102,7 @@ void FillOutcome(const SubmitOutcome& o, pb::SubmitResponse* r) {
   if (!o.status.ok()) {
     r->set_message(o.status.message());
     r->set_leg(o.status.item());
+    for (const auto& f : o.status.figures()) (*r->mutable_figures())[f.name] = f.value;
   } else if (!o.note.empty()) {
     r->set_message(o.note);
   } else {
@@ -518,6 +521,7 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
   resp->set_code_name(std::string(CodeName(s.code())));
   resp->set_message(s.ok() ? delta.note : s.message());
   resp->set_leg(s.item());
+  for (const auto& f : s.figures()) (*resp->mutable_figures())[f.name] = f.value;
   if (s.ok()) FillPostings(delta.postings, resp);
   return grpc::Status::OK;
 }

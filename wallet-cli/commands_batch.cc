@@ -12,6 +12,7 @@
 #include "wallet-cli/batch.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
+#include "wallet-cli/refusal.h"
 #include "wallet-cli/verify.h"
 
 namespace liard::wallet {
@@ -202,7 +203,7 @@ CliStatus PayBatch(Session& session, const BatchArgs& a) {
       else if (sim.code() != 0)
         ledger.push_back(
             {sim.leg() >= 1 && sim.leg() <= lines.size() ? lines[sim.leg() - 1].line : 0,
-             sim.code_name() + ": " + sim.message()});
+             DescribeRefusal(RefusalOf(sim), money, RefusalFrame::kBare)});
     }
     const size_t count = lines.size() + [&] {
       std::set<size_t> bad;

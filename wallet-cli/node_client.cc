@@ -4,9 +4,12 @@
 #include <arpa/inet.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+
+#include "wallet-cli/i18n.h"
 
 namespace liard::wallet {
 namespace {
@@ -18,21 +21,59 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 // A person's reason from gRPC's connection error text, which is not meant for people.
 std::string ReasonOf(const grpc::Status& s) {
   const std::string& m = s.error_message();
-  if (Contains(m, "Connection refused")) return "connection refused";
+  if (Contains(m, "Connection refused"))  // i18n: as is (gRPC's text)
+    return _("connection refused");
   if (Contains(m, "DNS") || Contains(m, "resolve") || Contains(m, "Name or service"))
-    return "the host name does not resolve";
-  if (Contains(m, "No route to host")) return "no route to host";
-  if (Contains(m, "Network is unreachable")) return "the network is unreachable";
-  if (Contains(m, "Connection reset")) return "the connection was reset";
+    return _("the host name does not resolve");
+  if (Contains(m, "No route to host")) return _("no route to host");
+  if (Contains(m, "Network is unreachable")) return _("the network is unreachable");
+  if (Contains(m, "Connection reset")) return _("the connection was reset");
   if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
-    return "no answer within " + std::to_string(kConnectTimeout.count() / 1000) + " seconds";
-  return "the connection failed";
+    return Tr("no answer within {seconds} seconds",
+              fmt::arg("seconds", kConnectTimeout.count() / 1000));
+  return _("the connection failed");
 }
 
 std::string Trailer(const grpc::ClientContext& ctx, const char* key) {
   const auto& t = ctx.GetServerTrailingMetadata();
   auto it = t.find(key);
   return it == t.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+// A decimal int64 as the node writes it ("-12", "8750"); false for anything else.
+bool ParseInt64(std::string_view text, int64_t* out) {
+  if (text.empty() || text.size() > 20 ||
+      !(text[0] == '-' || std::isdigit(static_cast<unsigned char>(text[0]))))
+    return false;
+  const std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return false;
+  *out = v;
+  return true;
+}
+
+// The structured refusal in the trailers of a failed call: liard-code, liard-code-name,
+// liard-leg and every liard-figure-<name> that holds an integer (others are left out, and the
+// sentence that needs them falls back to the generic one).
+Refusal RefusalFromTrailers(const grpc::ClientContext& ctx) {
+  Refusal r;
+  int64_t n = 0;
+  if (ParseInt64(Trailer(ctx, "liard-code"), &n) && n > 0 && n < 1000)
+    r.code = static_cast<uint32_t>(n);
+  r.code_name = Trailer(ctx, "liard-code-name");
+  if (ParseInt64(Trailer(ctx, "liard-leg"), &n) && n > 0 && n <= UINT32_MAX)
+    r.leg = static_cast<uint32_t>(n);
+  constexpr std::string_view kPrefix = "liard-figure-";
+  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
+    const std::string_view k(key.data(), key.size());
+    if (k.substr(0, kPrefix.size()) != kPrefix) continue;
+    const std::string name(k.substr(kPrefix.size()));
+    if (IsFigureName(name) && ParseInt64(std::string_view(value.data(), value.size()), &n))
+      r.figures[name] = n;
+  }
+  return r;
 }
 
 }  // namespace
@@ -51,8 +92,8 @@ CliStatus ValidateTarget(std::string_view target) {
     port = port * 10 + (target[i] - '0');
   }
   if (!ok || port < 1 || port > 65535)
-    return CliStatus::Usage("the node address '" + std::string(target) +
-                            "' must be HOST:PORT, e.g. 127.0.0.1:7421");
+    return CliStatus::Usage(Tr("the node address '{target}' must be HOST:PORT, e.g. 127.0.0.1:7421",
+                               fmt::arg("target", SafeText(target))));
   return CliStatus::Ok();
 }
 
@@ -75,8 +116,10 @@ NodeClient::NodeClient(std::string target, std::string tls_root_pem)
 }
 
 std::string NodeClient::UnreachableSentence(std::string_view reason) const {
-  return "cannot reach the liard node at " + target_ + ": " + std::string(reason) +
-         "; is it running? (set --node or LIARD_NODE)";
+  return Tr(
+      "cannot reach the liard node at {target}: {reason}; is it running? (set --node or "
+      "LIARD_NODE)",
+      fmt::arg("target", target_), fmt::arg("reason", reason));
 }
 
 CliStatus NodeClient::Connect() {
@@ -90,10 +133,10 @@ CliStatus NodeClient::Connect() {
   if (s.ok()) return CliStatus::Ok();
   std::string reason = ReasonOf(s);
   // gRPC says little about a failed handshake; these are its usual causes.
-  if (tls_ && reason == "the connection failed")
+  if (tls_ && reason == _("the connection failed"))
     reason =
-        "the TLS connection failed (does the node speak TLS, and is its certificate signed by "
-        "the --tls-ca root and issued for this host name?)";
+        _("the TLS connection failed (does the node speak TLS, and is its certificate signed by "
+          "the --tls-ca root and issued for this host name?)");
   return CliStatus::Unreachable(UnreachableSentence(reason));
 }
 
@@ -117,46 +160,48 @@ CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext&
       return CliStatus::Ok();
     case grpc::StatusCode::UNAVAILABLE:
       if (Contains(m, "shutting down"))
-        return CliStatus::Unreachable("the liard node at " + target_ +
-                                      " is shutting down; try again once it is back");
+        return CliStatus::Unreachable(
+            Tr("the liard node at {target} is shutting down; try again once it is back",
+               fmt::arg("target", target_)));
       return CliStatus::Unreachable(UnreachableSentence(ReasonOf(s)));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return CliStatus::Unreachable("the liard node at " + target_ + " did not answer in time (" +
-                                    std::string(what) + ")");
+      return CliStatus::Unreachable(Tr("the liard node at {target} did not answer in time ({call})",
+                                       fmt::arg("target", target_), fmt::arg("call", what)));
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION: {
-      std::string name = Trailer(ctx, "liard-code-name");
-      std::string message = m;
-      // The node prefixes its sentence with the code name; add it when it does not.
-      if (!name.empty() && message.rfind(name, 0) != 0) message = name + ": " + message;
-      const std::string leg = Trailer(ctx, "liard-leg");
-      return CliStatus::Refused("refused: " + message)
-          .set_leg(leg.empty() ? 0 : static_cast<uint32_t>(std::strtoul(leg.c_str(), nullptr, 10)))
-          .set_code_name(name);
+      const Refusal r = RefusalFromTrailers(ctx);
+      // Without a code the node did not decide on the operation (a request that does not
+      // decode): its sentence is all there is.
+      if (r.code == 0)
+        return CliStatus::Refused(Tr("the node refused the request ({call}): {message}",
+                                     fmt::arg("call", what), fmt::arg("message", SafeText(m))));
+      return CliStatus::Refused(DescribeRefusal(r, money_))
+          .set_leg(r.leg)
+          .set_code_name(r.code_name);
     }
     case grpc::StatusCode::NOT_FOUND:
-      return CliStatus::Refused(m);
+      return CliStatus::Refused(SafeText(m));
     case grpc::StatusCode::PERMISSION_DENIED: {
-      // A private read the node would not grant (READ_REFUSED): the node's reason, with the
-      // way out, in one sentence.
+      // A private read the node would not grant (READ_REFUSED), with the way out, in one
+      // sentence.
       std::string name = Trailer(ctx, "liard-code-name");
-      if (name.empty()) name = "READ_REFUSED";
-      std::string message = m;
-      if (message.rfind(name, 0) == 0) message = message.substr(name.size());
-      while (!message.empty() && (message[0] == ':' || message[0] == ' ')) message.erase(0, 1);
-      return CliStatus::Refused("refused: " + name + ": the node will not show this (" +
-                                std::string(what) + "): " + message +
-                                "; a treasurer or auditor reads with --as KEY")
+      if (name.empty()) name = "READ_REFUSED";  // i18n: as is
+      return CliStatus::Refused(
+                 Tr("refused: {code}: the node will not show this ({call}); a treasurer or "
+                    "auditor reads with --as KEY",
+                    fmt::arg("code", SafeText(name)), fmt::arg("call", what)))
           .set_code_name(name);
     }
     case grpc::StatusCode::UNIMPLEMENTED:
-      return CliStatus::Local("the node at " + target_ + " does not offer " + std::string(what) +
-                              " (an older liard-node?)");
+      return CliStatus::Local(
+          Tr("the node at {target} does not offer {call} (an older liard-node?)",
+             fmt::arg("target", target_), fmt::arg("call", what)));
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return CliStatus::Local("the node refused a message this large (" + std::string(what) +
-                              "): " + m);
+      return CliStatus::Local(
+          Tr("the node refused a message this large ({call})", fmt::arg("call", what)));
     default:
-      return CliStatus::Local("the node failed to answer " + std::string(what) + ": " + m);
+      return CliStatus::Local(Tr("the node failed to answer {call}: {message}",
+                                 fmt::arg("call", what), fmt::arg("message", SafeText(m))));
   }
 }
 

@@ -16,6 +16,8 @@
 #include "ledger/read_auth.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "wallet-cli/cli_status.h"
+#include "wallet-cli/format.h"
+#include "wallet-cli/refusal.h"
 
 namespace liard::wallet {
 
@@ -52,6 +54,10 @@ class NodeClient {
   // Public: the rules, the board, the pause and the pending proposals.
   [[nodiscard]] CliStatus GetGovernance(pb::GovernanceInfo* out);
 
+  // How refusals write amounts (the ledger's currency code and decimals): the session sets it
+  // once it knows the genesis. Until then a refusal that states an amount is said generically.
+  void set_money(Money money) { money_ = std::move(money); }
+
   const std::string& target() const { return target_; }
   pb::LedgerService::Stub& stub() { return *stub_; }
 
@@ -74,7 +80,7 @@ class NodeClient {
   [[nodiscard]] CliStatus GetCheckpoint(pb::SignedCheckpoint* out);
   // Sends the envelope; on a lost connection or a timeout sends the very same envelope once
   // more (safe: the node answers a duplicate with the first result). A refusal is
-  // Exit::kRefused "CODE_NAME: sentence".
+  // Exit::kRefused with the wallet's sentence of it (DescribeRefusal), in the user's language.
   [[nodiscard]] CliStatus Submit(const pb::SignedOperation& op, pb::SubmitResponse* out);
   // *available is false (and the status ok) when the node does not implement Simulate.
   // `account` is the body's acting account (the read is bound to it).
@@ -93,6 +99,7 @@ class NodeClient {
   std::string target_;
   bool tls_ = false;
   ReadSigner signer_;
+  Money money_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::LedgerService::Stub> stub_;
 };

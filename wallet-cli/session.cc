@@ -15,6 +15,8 @@
 #include "proto/codec.h"
 #include "proto/loopback.h"
 #include "wallet-cli/format.h"
+#include "wallet-cli/i18n.h"
+#include "wallet-cli/refusal.h"
 #include "wallet-cli/terminal.h"
 
 namespace liard::wallet {
@@ -54,14 +56,17 @@ CliStatus Session::Connect() {
   if (tls_ca_.empty() && !IsLoopbackAddress(target_)) {
     if (!insecure_)
       return CliStatus::Usage(
-          "the node " + target_ +
-          " is not on this machine and no TLS root certificate is set: refusing to talk to it "
-          "in plaintext. Give the node's root certificate with --tls-ca FILE (or LIARD_TLS_CA, "
-          "or tls_ca in " +
-          ConfigPath() + "), or, on a network you trust, add --insecure");
-    std::cerr << "liard: WARNING: talking to " << target_
-              << " in PLAINTEXT (--insecure): anyone on the network path can read your balances "
-                 "and requests and answer in the node's place; use --tls-ca\n";
+          Tr("the node {target} is not on this machine and no TLS root certificate is set: "
+             "refusing to talk to it in plaintext. Give the node's root certificate with --tls-ca "
+             "FILE (or LIARD_TLS_CA, or tls_ca in {config}), or, on a network you trust, add "
+             "--insecure",
+             fmt::arg("target", target_), fmt::arg("config", ConfigPath())));
+    std::cerr << "liard: "
+              << Tr("WARNING: talking to {target} in PLAINTEXT (--insecure): anyone on the "
+                    "network path can read your balances and requests and answer in the node's "
+                    "place; use --tls-ca",
+                    fmt::arg("target", target_))
+              << "\n";
   }
   std::string pem;
   if (!tls_ca_.empty()) {
@@ -69,9 +74,12 @@ CliStatus Session::Connect() {
     std::ostringstream text;
     if (in) text << in.rdbuf();
     pem = text.str();
-    if (!in || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-      return CliStatus::Local("cannot use the TLS root certificate " + tls_ca_ +
-                              (in ? ": it holds no PEM certificate" : ": cannot read it"));
+    if (!in || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)  // i18n: as is
+      return CliStatus::Local(
+          in ? Tr("cannot use the TLS root certificate {file}: it holds no PEM certificate",
+                  fmt::arg("file", tls_ca_))
+             : Tr("cannot use the TLS root certificate {file}: cannot read it",
+                  fmt::arg("file", tls_ca_)));
   }
   node_ = std::make_unique<NodeClient>(target_, std::move(pem));
   node_->set_read_signer(
@@ -83,21 +91,27 @@ CliStatus Session::Connect() {
   if (!s.ok()) return s;
   ledger_id_ = LedgerIdOf(info.genesis());
   if (info.ledger_id() != ledger_id_.view())
-    return CliStatus::Local("the node at " + target_ + " reports ledger id " +
-                            ToHex(info.ledger_id()) + ", but its genesis hashes to " +
-                            ToHex(ledger_id_) + "; refusing to use this node");
+    return CliStatus::Local(
+        Tr("the node at {target} reports ledger id {reported}, but its genesis hashes to {id}; "
+           "refusing to use this node",
+           fmt::arg("target", target_), fmt::arg("reported", ToHex(info.ledger_id())),
+           fmt::arg("id", ToHex(ledger_id_))));
   Status decoded = codec::DecodeGenesis(info.genesis(), &genesis_);
   if (!decoded.ok())
-    return CliStatus::Local("the node's genesis does not decode: " + decoded.ToString());
+    return CliStatus::Local(Tr("the node's genesis does not decode: {reason}",
+                               fmt::arg("reason", SafeText(decoded.ToString()))));
   s = node_->GetHead(&head_);
   if (!s.ok()) return s;
   if (head_.ledger_id() != ledger_id_.view() || head_.currency_code() != genesis_.currency_code ||
       head_.decimals() != genesis_.decimals)
-    return CliStatus::Local("the node at " + target_ +
-                            " reports a head that does not match its own genesis; refusing to "
-                            "use this node");
+    return CliStatus::Local(
+        Tr("the node at {target} reports a head that does not match its own "
+           "genesis; refusing to use this node",
+           fmt::arg("target", target_)));
   money_ =
       Money(head_.currency_code(), static_cast<int>(head_.decimals()), DecimalSeparatorFromEnv());
+  // Refusals state their amounts in this currency (wallet-cli/refusal.h).
+  node_->set_money(money_);
   // Dates are shown and typed in the currency's time zone (version 4 genesis documents name
   // it); older ledgers: the machine's.
   SetDisplayZone(genesis_.time_zone);
@@ -106,20 +120,27 @@ CliStatus Session::Connect() {
   const std::string id_hex = ToHex(ledger_id_);
   const std::string name = SafeText(genesis_.currency_name);
   if (!config_.ledger_id.empty() && config_.ledger_id != id_hex)
-    return CliStatus::Local("the node at " + target_ + " serves ledger " + id_hex.substr(0, 16) +
-                            "… (" + name + "), but your config file trusts only ledger " +
-                            config_.ledger_id.substr(0, 16) + "… (ledger_id in " + ConfigPath() +
-                            "): refusing this node; ask the association which ledger id is right");
+    return CliStatus::Local(Tr(
+        "the node at {target} serves ledger {id}… ({name}), but your config file trusts only "
+        "ledger {trusted}… (ledger_id in {config}): refusing this node; ask the association "
+        "which ledger id is right",
+        fmt::arg("target", target_), fmt::arg("id", id_hex.substr(0, 16)), fmt::arg("name", name),
+        fmt::arg("trusted", config_.ledger_id.substr(0, 16)), fmt::arg("config", ConfigPath())));
   const bool changed = !known.ledger_id_hex.empty() && known.ledger_id_hex != id_hex;
   if (changed && config_.ledger_id != id_hex) {
     if (!options_.accept_new_ledger)
       return CliStatus::Local(
-          "the node at " + target_ + " now serves ledger " + id_hex.substr(0, 16) + "… (" + name +
-          "), but it served ledger " + known.ledger_id_hex.substr(0, 16) +
-          "… before: refusing it. If the association announced a new ledger, run the command "
-          "again with --accept-new-ledger; if not, stop and ask the association");
-    std::cerr << "liard: trusting the new ledger " << id_hex.substr(0, 16) << "… ("
-              << SafeText(name) << ") at " << target_ << " from now on (--accept-new-ledger)\n";
+          Tr("the node at {target} now serves ledger {id}… ({name}), but it served ledger "
+             "{before}… before: refusing it. If the association announced a new ledger, run the "
+             "command again with --accept-new-ledger; if not, stop and ask the association",
+             fmt::arg("target", target_), fmt::arg("id", id_hex.substr(0, 16)),
+             fmt::arg("name", name), fmt::arg("before", known.ledger_id_hex.substr(0, 16))));
+    std::cerr << "liard: "
+              << Tr("trusting the new ledger {id}… ({name}) at {target} from now on "
+                    "(--accept-new-ledger)",
+                    fmt::arg("id", id_hex.substr(0, 16)), fmt::arg("name", SafeText(name)),
+                    fmt::arg("target", target_))
+              << "\n";
   }
   if (changed) known.node_key_hex.clear();
   // The node key the genesis names is vouched for by the ledger id: pinned with it.
@@ -130,7 +151,11 @@ CliStatus Session::Connect() {
     known.currency_code = genesis_.currency_code;
     if (known.node_key_hex.empty()) known.node_key_hex = genesis_key_hex;
     CliStatus w = RememberLedger(target_, known);
-    if (!w.ok()) std::cerr << "liard: warning: " << SafeText(w.message(), Newlines::kKeep) << "\n";
+    if (!w.ok())
+      std::cerr << "liard: "
+                << Tr("warning: {message}",
+                      fmt::arg("message", SafeText(w.message(), Newlines::kKeep)))
+                << "\n";
   }
   return CliStatus::Ok();
 }
@@ -139,7 +164,7 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
                                       std::vector<std::string>* notes) {
   PublicKey signer;
   if (!signer.Assign(cp.node_key()))
-    return CliStatus::Local("the node's checkpoint carries no valid node key: refusing it");
+    return CliStatus::Local(_("the node's checkpoint carries no valid node key: refusing it"));
   // The key the ledger names now: the genesis's (the pinned ledger id vouches for it), or the
   // latest SetNodeKey decision's, as the node's governance record shows it.
   std::optional<PublicKey> named = genesis_.node_key;
@@ -149,7 +174,7 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
   if (!gov.node_key().empty()) {
     PublicKey k;
     if (!k.Assign(gov.node_key()))
-      return CliStatus::Local("the node's governance record names a malformed node key");
+      return CliStatus::Local(_("the node's governance record names a malformed node key"));
     named = k;
   }
   KnownLedger known = RecallLedger(target_);
@@ -161,28 +186,34 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
       CliStatus w = RememberLedger(target_, known);
       (void)w.ok();  // remembering is a convenience; the signature check stands on its own
     } else if (known.node_key_hex != signer_hex) {
-      std::cerr << "liard: WARNING: the node at " << target_ << " signs checkpoints with key "
-                << KeyFingerprint(signer) << ", not the key it used before ("
-                << known.node_key_hex.substr(0, 16)
-                << "…); this ledger names no node key: if the association did not announce a new "
-                   "node key, do not trust this node.\n";
-      notes->push_back("the node's checkpoint key changed since the last receipt");
+      std::cerr << "liard: "
+                << Tr("WARNING: the node at {target} signs checkpoints with key {key}, not the key "
+                      "it used before ({before}…); this ledger names no node key: if the "
+                      "association did not announce a new node key, do not trust this node.",
+                      fmt::arg("target", target_), fmt::arg("key", KeyFingerprint(signer)),
+                      fmt::arg("before", known.node_key_hex.substr(0, 16)))
+                << "\n";
+      notes->push_back(_("the node's checkpoint key changed since the last receipt"));
     }
     return CliStatus::Ok();
   }
   if (signer != *named)
     return CliStatus::Local(
-        "the node's checkpoints are signed by key " + KeyFingerprint(signer) + " (" + signer_hex +
-        "), but the ledger names key " + KeyFingerprint(*named) + " (" + ToHex(*named) +
-        "): do not trust this node's checkpoints; ask the association which node key it "
-        "announced");
+        Tr("the node's checkpoints are signed by key {key} ({key_hex}), but the ledger names key "
+           "{named} ({named_hex}): do not trust this node's checkpoints; ask the association "
+           "which node key it announced",
+           fmt::arg("key", KeyFingerprint(signer)), fmt::arg("key_hex", signer_hex),
+           fmt::arg("named", KeyFingerprint(*named)), fmt::arg("named_hex", ToHex(*named))));
   const std::string named_hex = ToHex(*named);
   if (known.node_key_hex != named_hex) {
     if (!known.node_key_hex.empty()) {
-      std::cerr << "liard: the ledger's node key is now " << KeyFingerprint(*named)
-                << ", named by a board decision (it was " << known.node_key_hex.substr(0, 16)
-                << "…); `liard audit verify` checks that decision in the journal\n";
-      notes->push_back("the node key changed by a board decision since the last check");
+      std::cerr << "liard: "
+                << Tr("the ledger's node key is now {key}, named by a board decision (it was "
+                      "{before}…); `liard audit verify` checks that decision in the journal",
+                      fmt::arg("key", KeyFingerprint(*named)),
+                      fmt::arg("before", known.node_key_hex.substr(0, 16)))
+                << "\n";
+      notes->push_back(_("the node key changed by a board decision since the last check"));
     }
     known.node_key_hex = named_hex;
     CliStatus w = RememberLedger(target_, known);
@@ -206,9 +237,10 @@ CliStatus Session::PrecheckAddress(std::string_view text) {
 
 CliStatus Session::CheckNewKey(const PublicKey& key, std::string_view what) {
   if (IsValidPublicKey(key)) return CliStatus::Ok();
-  return CliStatus::Usage(std::string(what) +
-                          " is not a key that can ever sign (the identity, all zeros or a "
-                          "small-order point): money paid to it would be lost for ever");
+  return CliStatus::Usage(
+      Tr("{what} is not a key that can ever sign (the identity, all zeros or "
+         "a small-order point): money paid to it would be lost for ever",
+         fmt::arg("what", what)));
 }
 
 CliStatus Session::ParseAddress(std::string_view text, AccountId* out) const {
@@ -220,16 +252,20 @@ CliStatus Session::ParseAddress(std::string_view text, AccountId* out) const {
 CliStatus Session::ParseUnits(std::string_view text, std::string_view what, Amount* out) const {
   Status s = ParseAmount(text, money_.decimals(), out);
   if (!s.ok())
-    return CliStatus::Usage(std::string(what) + " '" + SafeText(text) + "': " + s.message());
-  if (!out->positive()) return CliStatus::Usage(std::string(what) + " must be above zero");
+    return CliStatus::Usage(Tr("{what} '{text}': {reason}", fmt::arg("what", what),
+                               fmt::arg("text", SafeText(text)), fmt::arg("reason", s.message())));
+  if (!out->positive())
+    return CliStatus::Usage(Tr("{what} must be above zero", fmt::arg("what", what)));
   return CliStatus::Ok();
 }
 
 CliStatus Session::ParseEuros(std::string_view text, std::string_view what, Amount* out) {
   Status s = ParseAmount(text, 2, out);
   if (!s.ok())
-    return CliStatus::Usage(std::string(what) + " '" + SafeText(text) + "': " + s.message());
-  if (!out->positive()) return CliStatus::Usage(std::string(what) + " must be above zero");
+    return CliStatus::Usage(Tr("{what} '{text}': {reason}", fmt::arg("what", what),
+                               fmt::arg("text", SafeText(text)), fmt::arg("reason", s.message())));
+  if (!out->positive())
+    return CliStatus::Usage(Tr("{what} must be above zero", fmt::arg("what", what)));
   return CliStatus::Ok();
 }
 
@@ -240,7 +276,7 @@ std::string Session::AddressOf(const AccountId& id) const {
 CliStatus Session::CardOf(const AccountId& id, pb::AccountCard* out, bool* found) {
   auto it = cards_.find(id);
   if (it == cards_.end()) {
-    if (node_ == nullptr) return CliStatus::Local("not connected to a node");
+    if (node_ == nullptr) return CliStatus::Local(_("not connected to a node"));
     pb::AccountCard card;
     bool exists = false;
     CliStatus s = node_->LookupAccount(id, &card, &exists);
@@ -273,7 +309,8 @@ CliStatus Session::UnlockNamed(const std::string& name, const KeyFile& file,
     return CliStatus::Ok();
   }
   SecretString passphrase;
-  CliStatus s = ReadPassphrase("Passphrase for key '" + name + "': ", false, &passphrase);
+  CliStatus s = ReadPassphrase(Tr("Passphrase for key '{name}': ", fmt::arg("name", name)), false,
+                               &passphrase);
   if (!s.ok()) return s;
   Seed seed;
   s = OpenSeed(file, passphrase.value(), name, &seed);
@@ -336,10 +373,10 @@ CliStatus Session::Prepare(Payload payload, Prepared* out) {
   s = node_->FindAccount(p.key.account, &p.actor, &found);
   if (!s.ok()) return s;
   if (!found)
-    return CliStatus::Refused("the account of key '" + key_name_ + "' (" +
-                              AddressOf(p.key.account) +
-                              ") does not exist in this ledger; an exchange office or the "
-                              "association opens accounts");
+    return CliStatus::Refused(
+        Tr("the account of key '{key}' ({address}) does not exist in this "
+           "ledger; an exchange office or the association opens accounts",
+           fmt::arg("key", key_name_), fmt::arg("address", AddressOf(p.key.account))));
   p.op.ledger_id = ledger_id_;
   p.op.account = p.key.account;
   p.op.sequence = p.actor.sequence() + 1;
@@ -354,8 +391,9 @@ CliStatus Session::Preview(const Prepared& p, pb::SimulateResponse* out, bool* a
   CliStatus s = node_->Simulate(p.body, p.op.account, p.key.public_key, out, available);
   if (!s.ok() || !*available) return s;
   if (out->code() != 0)
-    return CliStatus::Refused("the ledger would refuse this: " + out->code_name() + ": " +
-                              out->message());
+    return CliStatus::Refused(DescribeRefusal(RefusalOf(*out), money_, RefusalFrame::kWouldRefuse))
+        .set_leg(out->leg())
+        .set_code_name(out->code_name());
   return CliStatus::Ok();
 }
 
@@ -373,9 +411,11 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
   s = Unlock(p.key, &key);
   if (!s.ok()) return s;
   if (p.actor.key() != key->public_key().view())
-    std::cerr << "liard: warning: key '" << key_name_
-              << "' is not the account's current signing key; the ledger will refuse it "
-                 "(WRONG_KEY)\n";
+    std::cerr << "liard: "
+              << Tr("warning: key '{key}' is not the account's current signing key; the ledger "
+                    "will refuse it (WRONG_KEY)",
+                    fmt::arg("key", key_name_))
+              << "\n";
   // Sign the very bytes that were previewed.
   Signature sig = key->Sign(SigningMessage(ledger_id_, p.body));
   pb::SignedOperation envelope;
@@ -384,21 +424,27 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
   envelope.set_signature(std::string(sig.view()));
   s = node_->Submit(envelope, out);
   if (s.exit() == Exit::kUnreachable)
-    return CliStatus::Unreachable(s.message() + "; the operation " +
-                                  ToHex(OperationId(ledger_id_, p.body)) +
-                                  " may or may not have been applied: check with 'liard receipt "
-                                  "ID' before trying again");
+    return CliStatus::Unreachable(Tr(
+        "{reason}; the operation {id} may or may not have been applied: check with 'liard "
+        "receipt ID' before trying again",
+        fmt::arg("reason", s.message()), fmt::arg("id", ToHex(OperationId(ledger_id_, p.body)))));
   return s;
 }
 
 void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {
   std::cout << SafeText(summary, Newlines::kKeep) << "\n";
   const std::string& m = r.message();
-  if (!m.empty() && m != "applied" && m != "applied before")
-    std::cout << "node: " << SafeText(m, Newlines::kKeep) << "\n";
-  std::cout << "operation " << ToHex(r.operation_id()) << ", journal entry " << r.sequence();
-  if (r.duplicate()) std::cout << " (sent before: this is the first result)";
-  std::cout << "\n";
+  if (!m.empty() && m != "applied" && m != "applied before")  // i18n: as is (the node's words)
+    std::cout << Tr("node: {note}", fmt::arg("note", SafeText(m, Newlines::kKeep))) << "\n";
+  std::cout << (r.duplicate()
+                    ? Tr("operation {id}, journal entry {sequence} (sent before: this is the "
+                         "first result)",
+                         fmt::arg("id", ToHex(r.operation_id())),
+                         fmt::arg("sequence", r.sequence()))
+                    : Tr("operation {id}, journal entry {sequence}",
+                         fmt::arg("id", ToHex(r.operation_id())),
+                         fmt::arg("sequence", r.sequence())))
+            << "\n";
 }
 
 namespace {

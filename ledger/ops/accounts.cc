@@ -37,7 +37,8 @@ Status CheckAccountKey(const PublicKey& key, std::string_view what) {
 Status Preflight(const Operation&, const OpenAccount& o) {
   if (!IsValidKind(static_cast<uint32_t>(o.kind)))
     return Status(Code::kBadKind,
-                  "unknown account kind " + std::to_string(static_cast<int>(o.kind)));
+                  "unknown account kind " + std::to_string(static_cast<int>(o.kind)))
+        .With("kind", static_cast<int64_t>(o.kind));
   if (!IsValidName(o.name))
     return Status(Code::kBadName, "an account name must be 1 to 64 bytes of printable UTF-8");
   if (o.member_until_ms < 0)

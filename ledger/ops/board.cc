@@ -115,7 +115,9 @@ Status Execute(OpContext& ctx, const RevokeRole& d, Governance* g) {
     if (g->board.size() < g->threshold)
       return Status(Code::kBoardTooSmall,
                     "the board would have " + std::to_string(g->board.size()) +
-                        " members, fewer than the threshold of " + std::to_string(g->threshold));
+                        " members, fewer than the threshold of " + std::to_string(g->threshold))
+          .With("members", static_cast<int64_t>(g->board.size()))
+          .With("threshold", static_cast<int64_t>(g->threshold));
     if (BoardGuarded(ctx.genesis)) {
       const size_t signers = ActiveSigners(ctx, *g);
       if (signers < g->threshold)
@@ -123,7 +125,9 @@ Status Execute(OpContext& ctx, const RevokeRole& d, Governance* g) {
                       "the board would have " + std::to_string(signers) +
                           " active members (frozen and closed ones cannot sign), fewer than "
                           "the threshold of " +
-                          std::to_string(g->threshold));
+                          std::to_string(g->threshold))
+            .With("signers", static_cast<int64_t>(signers))
+            .With("threshold", static_cast<int64_t>(g->threshold));
       DropProposalsOf(ctx, g, a.id);
     }
     return Status::Ok();
@@ -162,7 +166,9 @@ Status Execute(OpContext& ctx, const Freeze& d, Governance* g) {
       return Status(Code::kBoardTooSmall, "freezing this board member would leave " +
                                               std::to_string(signers) +
                                               " who can sign, fewer than the threshold of " +
-                                              std::to_string(g->threshold));
+                                              std::to_string(g->threshold))
+          .With("signers", static_cast<int64_t>(signers))
+          .With("threshold", static_cast<int64_t>(g->threshold));
   }
   if (BoardGuarded(ctx.genesis) && g->IsBoardMember(a.id)) DropProposalsOf(ctx, g, a.id);
   a.status = AccountStatus::kFrozen;
@@ -212,13 +218,17 @@ Status Execute(OpContext& ctx, const SetThreshold& d, Governance* g) {
   if (d.threshold > g->board.size())
     return Status(Code::kBoardTooSmall, "a threshold of " + std::to_string(d.threshold) +
                                             " is more than the " + std::to_string(g->board.size()) +
-                                            " board members");
+                                            " board members")
+        .With("threshold", static_cast<int64_t>(d.threshold))
+        .With("members", static_cast<int64_t>(g->board.size()));
   if (BoardGuarded(ctx.genesis) && d.threshold > ActiveSigners(ctx, *g))
     return Status(Code::kBoardTooSmall, "a threshold of " + std::to_string(d.threshold) +
                                             " is more than the " +
                                             std::to_string(ActiveSigners(ctx, *g)) +
                                             " active board members (frozen and closed ones "
-                                            "cannot sign)");
+                                            "cannot sign)")
+        .With("threshold", static_cast<int64_t>(d.threshold))
+        .With("signers", static_cast<int64_t>(ActiveSigners(ctx, *g)));
   g->threshold = d.threshold;
   return Status::Ok();
 }
@@ -279,11 +289,14 @@ Status Decide(OpContext& ctx, Governance g, Proposal proposal) {
                     "this board member has " + std::to_string(own) +
                         " proposals pending, its own cap (the 64 places shared by " +
                         std::to_string(g.board.size()) +
-                        " members); withdraw one or let it expire first");
+                        " members); withdraw one or let it expire first")
+          .With("pending", static_cast<int64_t>(own))
+          .With("members", static_cast<int64_t>(g.board.size()));
     } else if (g.pending.size() >= kMaxPendingProposals) {
       delta->note.clear();
       return Status(Code::kTooManyProposals,
-                    std::to_string(g.pending.size()) + " proposals are pending already");
+                    std::to_string(g.pending.size()) + " proposals are pending already")
+          .With("pending", static_cast<int64_t>(g.pending.size()));
     } else {
       g.pending.push_back(std::move(proposal));
     }
@@ -328,7 +341,8 @@ Status Apply(OpContext& ctx, const Approve& a) {
                                               "… (never made, already decided, or expired)");
   if (ctx.now_ms > found->expires_ms)
     return Status(Code::kProposalExpired,
-                  "the proposal expired at " + std::to_string(found->expires_ms) + " ms");
+                  "the proposal expired at " + std::to_string(found->expires_ms) + " ms")
+        .With("expired_ms", found->expires_ms);
   if (found->withdrawn())
     return Status(Code::kProposalWithdrawn, "its proposer withdrew the proposal");
   for (const auto& who : found->approvals)

@@ -16,8 +16,8 @@ Status OpContext::Payee(const Account* to) const {
 Status OpContext::CheckPayer(int64_t total, PaymentShape shape) {
   if (actor.kind == AccountKind::kResident && actor.member_until_ms != 0 &&
       now_ms > actor.member_until_ms)
-    return Status(Code::kMembershipExpired,
-                  "the membership ended; an exchange office can renew it");
+    return Status(Code::kMembershipExpired, "the membership ended; an exchange office can renew it")
+        .With("until_ms", actor.member_until_ms);
   const KindLimits* limits = rules.LimitsFor(actor.kind);
   if (limits == nullptr) return Status::Ok();
   if (shape == PaymentShape::kSingle) {
@@ -61,7 +61,10 @@ Status OpContext::CheckOfficeCash(int64_t euros) const {
     return Status(Code::kOfficeCashCeiling,
                   "the office holds " + FormatEuros(held) + " not yet deposited; " +
                       FormatEuros(euros) + " more would pass the ceiling of " +
-                      FormatEuros(ceiling) + ": the treasurer must record a deposit first");
+                      FormatEuros(ceiling) + ": the treasurer must record a deposit first")
+        .With("held_cents", held)
+        .With("amount_cents", euros)
+        .With("ceiling_cents", ceiling);
   return Status::Ok();
 }
 

@@ -16,7 +16,8 @@ Status Apply(OpContext& ctx, const NoteSale& n) {
   Status s = EurosToUnits(ctx.genesis, n.euros.minor(), Rounding::kDown, &units);
   if (!s.ok()) return s;
   if (units <= 0)
-    return Status(Code::kBelowMinimum, FormatEuros(n.euros.minor()) + " buys no note at par");
+    return Status(Code::kBelowMinimum, FormatEuros(n.euros.minor()) + " buys no note at par")
+        .With("amount_cents", n.euros.minor());
   s = ctx.CheckOfficeCash(n.euros.minor());
   if (!s.ok()) return s;
   ctx.Post(BookKey{Slot::kOfficeCash, ctx.actor.id}, n.euros.minor());
@@ -37,7 +38,9 @@ Status Apply(OpContext& ctx, const NoteRedemption& n) {
   const int64_t paper = ctx.state.Balance(BookKey::System(Slot::kPaper));
   if (paper < n.units.minor())
     return Status(Code::kInsufficientFunds,
-                  "only " + ctx.Format(paper) + " of paper notes are in circulation");
+                  "only " + ctx.Format(paper) + " of paper notes are in circulation")
+        .With("paper_units", paper)
+        .With("amount_units", n.units.minor());
   ctx.Post(BookKey::System(Slot::kPaper), -n.units.minor());
   return Reconvert(ctx, merchant->id, n.units.minor());
 }

@@ -16,7 +16,9 @@ Status Apply(OpContext& ctx, const Reconversion& r) {
   const int64_t balance = ctx.state.Balance(BookKey::Member(ctx.actor.id));
   if (balance < r.units.minor())
     return Status(Code::kInsufficientFunds, "the balance is " + ctx.Format(balance) +
-                                                ", less than " + ctx.Format(r.units.minor()));
+                                                ", less than " + ctx.Format(r.units.minor()))
+        .With("balance_units", balance)
+        .With("amount_units", r.units.minor());
   ctx.Post(BookKey::Member(ctx.actor.id), -r.units.minor());
   return Reconvert(ctx, ctx.actor.id, r.units.minor());
 }

@@ -11,7 +11,9 @@ namespace {
 Status CheckMemo(std::string_view memo) {
   if (memo.size() > kMaxMemoBytes)
     return Status(Code::kMemoTooLong, "the memo has " + std::to_string(memo.size()) +
-                                          " bytes; at most " + std::to_string(kMaxMemoBytes));
+                                          " bytes; at most " + std::to_string(kMaxMemoBytes))
+        .With("bytes", static_cast<int64_t>(memo.size()))
+        .With("max_bytes", static_cast<int64_t>(kMaxMemoBytes));
   if (!IsPrintableUtf8(memo))
     return Status(Code::kMemoNotText, "the memo is not valid UTF-8 text or has control characters");
   return Status::Ok();
@@ -19,8 +21,10 @@ Status CheckMemo(std::string_view memo) {
 
 // A refusal of leg `i` (from 0), numbered from 1 for the payer.
 Status LegRefusal(const Status& s, size_t i) {
-  return Status(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
-                static_cast<uint32_t>(i + 1));
+  Status leg(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
+             static_cast<uint32_t>(i + 1));
+  for (const auto& f : s.figures()) leg.With(f.name, f.value);
+  return leg;
 }
 
 }  // namespace
@@ -40,7 +44,9 @@ Status Apply(OpContext& ctx, const Transfer& t) {
   const int64_t balance = ctx.state.Balance(BookKey::Member(ctx.actor.id));
   if (balance < t.amount.minor())
     return Status(Code::kInsufficientFunds, "the balance is " + ctx.Format(balance) +
-                                                ", less than " + ctx.Format(t.amount.minor()));
+                                                ", less than " + ctx.Format(t.amount.minor()))
+        .With("balance_units", balance)
+        .With("amount_units", t.amount.minor());
   ctx.Post(BookKey::Member(ctx.actor.id), -t.amount.minor());
   ctx.Post(BookKey::Member(t.to), t.amount.minor());
   return Status::Ok();
@@ -49,7 +55,9 @@ Status Apply(OpContext& ctx, const Transfer& t) {
 Status Preflight(const Operation& op, const MultiTransfer& m) {
   if (m.legs.empty() || m.legs.size() > kMaxLegs)
     return Status(Code::kBadLegCount, "a payment has 1 to " + std::to_string(kMaxLegs) +
-                                          " legs, not " + std::to_string(m.legs.size()));
+                                          " legs, not " + std::to_string(m.legs.size()))
+        .With("legs", static_cast<int64_t>(m.legs.size()))
+        .With("max_legs", static_cast<int64_t>(kMaxLegs));
   __int128 total = 0;
   for (size_t i = 0; i < m.legs.size(); ++i) {
     Status s = Preflight(op, Transfer{m.legs[i].to, m.legs[i].amount, m.legs[i].memo});
@@ -57,7 +65,8 @@ Status Preflight(const Operation& op, const MultiTransfer& m) {
     total += m.legs[i].amount.minor();
   }
   if (total > INT64_MAX)
-    return Status(Code::kAmountTooLarge, "the legs add up past the largest amount");
+    return Status(Code::kAmountTooLarge, "the legs add up past the largest amount")
+        .With("largest_units", INT64_MAX);
   return Status::Ok();
 }
 
@@ -78,7 +87,10 @@ Status Apply(OpContext& ctx, const MultiTransfer& m) {
   if (balance < total)
     return Status(Code::kInsufficientFunds, "the balance is " + ctx.Format(balance) +
                                                 ", less than the " + std::to_string(m.legs.size()) +
-                                                " legs' total of " + ctx.Format(total));
+                                                " legs' total of " + ctx.Format(total))
+        .With("balance_units", balance)
+        .With("amount_units", total)
+        .With("legs", static_cast<int64_t>(m.legs.size()));
   ctx.Post(BookKey::Member(ctx.actor.id), -total);
   ctx.delta->note =
       "paid " + ctx.Format(total) + " to " + std::to_string(m.legs.size()) + " accounts";

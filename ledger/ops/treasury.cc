@@ -34,7 +34,9 @@ Status Apply(OpContext& ctx, const Deposit& d) {
   if (held < d.euros.minor())
     return Status(Code::kInsufficientFunds, "the office holds only " + FormatEuros(held) +
                                                 " awaiting deposit, not " +
-                                                FormatEuros(d.euros.minor()));
+                                                FormatEuros(d.euros.minor()))
+        .With("held_cents", held)
+        .With("amount_cents", d.euros.minor());
   ctx.Post(cash, -d.euros.minor());
   ctx.Post(BookKey::System(Slot::kFund), d.euros.minor());
   return Status::Ok();
@@ -54,7 +56,9 @@ Status Apply(OpContext& ctx, const Payout& p) {
   const int64_t due = ctx.state.Balance(owed);
   if (due < p.euros.minor())
     return Status(Code::kInsufficientFunds, "the merchant is owed only " + FormatEuros(due) +
-                                                ", not " + FormatEuros(p.euros.minor()));
+                                                ", not " + FormatEuros(p.euros.minor()))
+        .With("owed_cents", due)
+        .With("amount_cents", p.euros.minor());
   ctx.Post(owed, -p.euros.minor());
   ctx.Post(BookKey::System(Slot::kEuroExternal), p.euros.minor());
   return Status::Ok();
@@ -79,7 +83,8 @@ Status Preflight(const Operation&, const BankEntry& b) {
   if (b.kind != BankEntryKind::kFee && b.kind != BankEntryKind::kInterest)
     return Status(Code::kInvalidArgument,
                   "a bank entry is a fee (kind 1) or interest (kind 2); kind " +
-                      std::to_string(static_cast<int>(b.kind)) + " is neither");
+                      std::to_string(static_cast<int>(b.kind)) + " is neither")
+        .With("kind", static_cast<int64_t>(b.kind));
   Status s = CheckPositive(b.euros, "euro amount");
   return s.ok() ? CheckReference(b.reference) : s;
 }
@@ -100,7 +105,9 @@ Status Apply(OpContext& ctx, const BankEntry& b) {
                   "the association's income holds " + FormatEuros(held) + " and the bank fee is " +
                       FormatEuros(b.euros.minor()) +
                       ": the guarantee fund never pays fees, so record income first or ask the "
-                      "board to cover the fee");
+                      "board to cover the fee")
+        .With("income_cents", held)
+        .With("fee_cents", b.euros.minor());
   ctx.Post(income, -b.euros.minor());
   ctx.Post(outside, b.euros.minor());
   return Status::Ok();

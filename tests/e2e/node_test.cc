@@ -1895,5 +1895,73 @@ TEST_CASE("garbage bytes on the wire are refused cleanly and the node keeps serv
   CHECK(still.response.sequence() == 2);
 }
 
+// Issue 18: the numbers a refusal states travel as named integers beside its code, so that a
+// client says the refusal in its own language: `liard-figure-<name>` trailers on Submit, the
+// `figures` map of batch results and of Simulate.
+TEST_CASE("a refusal's figures are integers in its trailers, its batch result and its preview",
+          "[e2e][refusal]") {
+  RunningNode n;
+  Client& c = n.c();
+  const int64_t balance = c.Balance("bob");
+  const int64_t amount = balance + 1;
+
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::SubmitRequest req;
+  *req.mutable_operation() = c.SignTransfer("bob", "alice", amount, 1);
+  pb::SubmitResponse resp;
+  grpc::Status s = c.stub().Submit(&ctx, req, &resp);
+  REQUIRE(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  std::map<std::string, std::string> figures;
+  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
+    const std::string k(key.data(), key.size());
+    if (k.rfind("liard-figure-", 0) == 0)
+      figures[k.substr(13)] = std::string(value.data(), value.size());
+  }
+  const std::map<std::string, std::string> want = {{"balance_units", std::to_string(balance)},
+                                                   {"amount_units", std::to_string(amount)}};
+  CHECK(figures == want);
+  // The English sentence is still the status message, for logs and old clients.
+  CHECK_THAT(s.error_message(), Catch::StartsWith("INSUFFICIENT_FUNDS: the balance is "));
+
+  // A batch result carries the same figures in its map; an accepted one carries none.
+  pb::SubmitBatchResponse batch;
+  REQUIRE(c.SubmitBatch(
+               {c.SignTransfer("bob", "alice", 1, 1), c.SignTransfer("bob", "alice", balance, 2)},
+               &batch)
+              .ok());
+  REQUIRE(batch.results_size() == 2);
+  CHECK(batch.results(0).code() == 0);
+  CHECK(batch.results(0).figures().empty());
+  CHECK(batch.results(1).code() == static_cast<uint32_t>(Code::kInsufficientFunds));
+  CHECK(batch.results(1).figures().size() == 2);
+  CHECK(batch.results(1).figures().at("balance_units") == balance - 1);
+  CHECK(batch.results(1).figures().at("amount_units") == balance);
+
+  // A preview too: a multi-leg payment whose second leg would pass the sender's balance.
+  Operation op;
+  op.ledger_id = c.ledger_id();
+  op.account = Id("bob");
+  op.sequence = 2;
+  op.payload = liard::MultiTransfer{
+      {liard::Leg{Id("alice"), Amount(1), "a"}, liard::Leg{Id("carol"), Amount(balance), "b"}}};
+  grpc::ClientContext sim_ctx;
+  SetDeadline(&sim_ctx, Millis(10'000));
+  pb::SimulateRequest sim;
+  sim.set_body(codec::EncodeOperation(op));
+  sim.set_public_key(IdBytes("bob"));
+  ReadCall preview{"Simulate", &op.account};
+  preview.request_digest = std::string(SimulateDigest(sim.public_key(), sim.body()).view());
+  *sim.mutable_auth() = c.SignRead(KeyFor("bob"), preview);
+  pb::SimulateResponse sim_resp;
+  REQUIRE(c.stub().Simulate(&sim_ctx, sim, &sim_resp).ok());
+  CHECK(sim_resp.code() == static_cast<uint32_t>(Code::kInsufficientFunds));
+  const std::map<std::string, int64_t> sim_figures(sim_resp.figures().begin(),
+                                                   sim_resp.figures().end());
+  const std::map<std::string, int64_t> sim_want = {
+      {"balance_units", balance - 1}, {"amount_units", balance + 1}, {"legs", 2}};
+  CHECK(sim_figures == sim_want);
+}
+
 }  // namespace
 }  // namespace liard::e2e

@@ -19,6 +19,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/permissions.h"
 #include "proto/codec.h"
+#include "tests/ledger/fixture.h"
 
 namespace liard {
 namespace {
@@ -568,10 +569,10 @@ TEST_CASE("docs/protocol.md shows every value of the test vector", "[ledger][pro
 TEST_CASE("docs/protocol.md lists every rejection code with its number, name, group and meaning",
           "[ledger][protocol]") {
   const Table table = TableAfter(ReadSourceFile("docs/protocol.md"), "### Every code");
-  REQUIRE(table.header.size() == 5);
+  REQUIRE(table.header.size() == 6);
   std::map<int, std::vector<std::string>> documented;
   for (const auto& row : table.rows) {
-    REQUIRE(row.size() == 5);
+    REQUIRE(row.size() == 6);
     const int number = std::stoi(row[0]);
     CHECK(documented.emplace(number, row).second);
   }
@@ -611,6 +612,61 @@ TEST_CASE("docs/protocol.md lists every rejection code with its number, name, gr
     ++unnamed;
   }
   CHECK(documented.size() == static_cast<size_t>(known + unnamed));
+}
+
+TEST_CASE("docs/protocol.md names the figures each refusal carries", "[ledger][protocol]") {
+  const std::string doc = ReadSourceFile("docs/protocol.md");
+  const Table table = TableAfter(doc, "### Every code");
+  std::map<std::string, std::string> figures_of;  // code name -> its figures cell, as written
+  for (const auto& row : table.rows) {
+    REQUIRE(row.size() == 6);
+    // The cell with its backquotes (Cells drops a pair around a whole cell): the row's text
+    // after its fifth bar.
+    const size_t at = doc.find("| `" + row[1] + "` |", doc.find("### Every code"));
+    REQUIRE(at != std::string::npos);
+    std::string line = doc.substr(at, doc.find('\n', at) - at);
+    for (int bar = 0; bar < 5; ++bar) line = line.substr(line.find('|') + 1);
+    std::string cell = line.substr(0, line.rfind('|'));
+    cell = cell.substr(cell.find_first_not_of(' '));
+    cell = cell.substr(0, cell.find_last_not_of(' ') + 1);
+    figures_of[row[1]] = cell;
+    // Every name the cell shows between backquotes is a figure's name.
+    for (size_t open = cell.find('`'); open != std::string::npos;) {
+      const size_t close = cell.find('`', open + 1);
+      REQUIRE(close != std::string::npos);
+      INFO(row[1] << ": " << cell);
+      CHECK(IsFigureName(cell.substr(open + 1, close - open - 1)));
+      open = cell.find('`', close + 1);
+    }
+  }
+  // A sample of refusals: each figure they carry is listed for their code.
+  using testing::Fixture;
+  using testing::Member;
+  Fixture f({Member{"alice", AccountKind::kResident, 1'000},
+             Member{"town", AccountKind::kMunicipality, 500}});
+  std::vector<Status> refusals;
+  refusals.push_back(f.Submit(f.TransferOp("alice", "town", 1'001)));
+  refusals.push_back(f.Submit(f.TransferOp("alice", "town", 1, std::string(257, 'x'))));
+  Operation gap = f.TransferOp("alice", "town", 1);
+  gap.sequence = 9;
+  refusals.push_back(f.Submit(gap));
+  Operation late = f.TransferOp("alice", "town", 1);
+  late.not_after_ms = 1;
+  refusals.push_back(f.Submit(late));
+  refusals.push_back(f.Submit(f.MakeOp("town", MultiTransfer{})));
+  refusals.push_back(
+      f.Submit(f.MakeOp("town", MultiTransfer{{Leg{Fixture::Id("alice"), Amount(300), "a"},
+                                               Leg{Fixture::Id("alice"), Amount(300), "b"}}})));
+  for (const Status& s : refusals) {
+    INFO(s.ToString());
+    REQUIRE(!s.ok());
+    CHECK(!s.figures().empty());
+    const std::string& cell = figures_of[std::string(CodeName(s.code()))];
+    for (const Figure& fig : s.figures()) {
+      INFO(fig.name);
+      CHECK(cell.find("`" + fig.name + "`") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("docs/protocol.md shows the permission table of the code", "[ledger][protocol]") {
