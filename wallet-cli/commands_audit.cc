@@ -471,16 +471,6 @@ CliStatus LoadFecConfig(const std::string& path, FecConfig* out, std::string* si
   return CliStatus::Ok();
 }
 
-// "2026-12-31" or "31/12/2026": the day (FecDayOf's numbering: days since 1970-01-01).
-bool ParseDay(std::string text, int64_t* day) {
-  if (text.size() == 10 && text[2] == '/' && text[5] == '/')
-    text = text.substr(6, 4) + "-" + text.substr(3, 2) + "-" + text.substr(0, 2);
-  int64_t next_ms = 0;  // the first millisecond of the next day, UTC
-  if (!ParseDateEnd(text, &next_ms)) return false;
-  *day = next_ms / 86'400'000 - 1;
-  return true;
-}
-
 // The exported period from --exercice or --from/--to.
 CliStatus FecPeriodOf(const AuditArgs& a, FecPeriod* period) {
   if (a.exercice != 0) {
@@ -586,10 +576,11 @@ CliStatus Export(Session& session, const AuditArgs& a) {
       return s;
     if (!(s = WriteFileAtomically(a.fec, bytes)).ok()) return s;
     // The closing date: the period's last day, else the last entry's (or the genesis's).
-    const int64_t last_day = period.last_day != std::numeric_limits<int64_t>::max()
-                                 ? period.last_day
-                             : run.replay->sequence() > 0 ? FecDayOf(run.replay->time_ms())
-                                                          : FecDayOf(run.in.genesis.created_at_ms);
+    const int64_t last_day =
+        period.last_day != std::numeric_limits<int64_t>::max()
+            ? period.last_day
+            : FecDayOf(run.in.genesis, run.replay->sequence() > 0 ? run.replay->time_ms()
+                                                                  : run.in.genesis.created_at_ms);
     const std::string expected =
         (siren.empty() ? "<SIREN>" : siren) + "FEC" + FecDate(last_day) + ".txt";
     const size_t slash = a.fec.rfind('/');
