@@ -250,6 +250,44 @@ TEST_CASE("a day of 25 hours and a day of 23 hours in Paris are each one day of 
         23 * kHour);
 }
 
+TEST_CASE("docs/money.md's worked example: the cap's months and the limit's days in Avignon",
+          "[ledger][money][limits][time-zone]") {
+  auto la_roue = [](void (*version)(Genesis*)) {
+    return Fixture({Member{"alice", AccountKind::kResident, 500'00},
+                    Member{"shop", AccountKind::kMerchant, 0}},
+                   0, [version](Genesis* g) {
+                     version(g);
+                     Programme p = CappedBonus();
+                     p.monthly_cap = 5'00;
+                     g->rules.programmes = {p};
+                     KindLimits l;
+                     l.kind = AccountKind::kResident;
+                     l.daily_outgoing = 300'00;
+                     g->rules.limits = {l};
+                   });
+  };
+  const int64_t times[] = {Utc(2026, 10, 31, 23, 30), Utc(2026, 11, 1, 10, 0),
+                           Utc(2026, 11, 30, 22, 59), Utc(2026, 11, 30, 23, 0)};
+  struct Case {
+    void (*version)(Genesis*);
+    int64_t bonus[4];
+    bool second_payment;  // 30.00 at 23:30 UTC after 280.00 at 22:30 UTC on 3 November
+  };
+  for (const Case& c : {Case{Fixture::Version4, {2'00, 2'00, 1'00, 2'00}, true},
+                        Case{Fixture::Version3, {2'00, 2'00, 2'00, 1'00}, false}}) {
+    Fixture f = la_roue(c.version);
+    INFO("version " << f.genesis().version);
+    for (size_t i = 0; i < 4; ++i) {
+      INFO("conversion " << i + 1);
+      const int64_t before = f.BalanceOf("alice");
+      REQUIRE_OK(f.SubmitAt(Convert(f, 10'00), times[i]));
+      CHECK(f.BalanceOf("alice") - before == 10'00 + c.bonus[i]);
+    }
+    REQUIRE_OK(f.SubmitAt(Pay(f, 280'00), Utc(2026, 11, 3, 22, 30)));
+    CHECK(f.SubmitAt(Pay(f, 30'00), Utc(2026, 11, 3, 23, 30)).ok() == c.second_payment);
+  }
+}
+
 // ---- The exports: the FEC's days and the report's months are the currency's.
 
 // The FEC of `j` over the days `first` to `last`, both included.
