@@ -3,6 +3,9 @@
 #include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
+#include <map>
+#include <mutex>
+
 namespace liard {
 
 struct TimeZone::Impl {
@@ -52,13 +55,30 @@ TimeZone::TimeZone() = default;
 std::optional<TimeZone> TimeZone::Named(std::string_view name) {
   if (name == "UTC") return TimeZone();
   if (name.empty() || name.size() > 64) return std::nullopt;
-  auto impl = std::make_shared<Impl>();
-  impl->zone.reset(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(
-      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())))));
-  if (impl->zone == nullptr || *impl->zone == icu::TimeZone::getUnknown()) return std::nullopt;
+  // Made once per name and shared: a ledger asks for its zone at every limit it checks. Only
+  // names ICU knows are kept, so the cache is bounded by its list of zones.
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Impl>, std::less<>> made;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = made.find(name);
+  if (it == made.end()) {
+    const icu::UnicodeString id = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+    // A zone of the IANA database only: ICU also makes custom zones of "GMT+01:00", which are
+    // a fixed offset, not a place's rules.
+    icu::UnicodeString canonical;
+    UBool system = false;
+    UErrorCode status = U_ZERO_ERROR;
+    icu::TimeZone::getCanonicalID(id, canonical, system, status);
+    if (U_FAILURE(status) || !system) return std::nullopt;
+    auto impl = std::make_shared<Impl>();
+    impl->zone.reset(icu::TimeZone::createTimeZone(id));
+    if (impl->zone == nullptr || *impl->zone == icu::TimeZone::getUnknown()) return std::nullopt;
+    it = made.emplace(std::string(name), std::move(impl)).first;
+  }
   TimeZone tz;
-  tz.name_ = std::string(name);
-  tz.impl_ = std::move(impl);
+  tz.name_ = it->first;
+  tz.impl_ = it->second;
   return tz;
 }
 

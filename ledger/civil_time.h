@@ -32,7 +32,8 @@ bool IsValidDate(int year, int month, int day);
 class TimeZone {
  public:
   TimeZone();
-  // The zone named `name` ("Europe/Paris", "UTC"), or nullopt if ICU does not know the name.
+  // The zone named `name` ("Europe/Paris", "UTC"), or nullopt if it is no zone of the IANA
+  // database as ICU has it (a custom "GMT+01:00" is refused too). Each name is made once.
   static std::optional<TimeZone> Named(std::string_view name);
   static TimeZone Utc() { return TimeZone(); }
 

@@ -31,8 +31,6 @@ constexpr const char* kRoleNames[kFecRoleCount] = {"bank",
 constexpr const char* kJournalNames[kFecJournalCount] = {
     "opening", "conversions", "notes", "reconversions", "bank", "memberships"};
 
-constexpr int64_t kDayMs = 86'400'000;
-
 // A FEC field may not hold the separator nor a line break.
 std::string FecText(std::string_view s) {
   std::string out(s);
@@ -156,9 +154,8 @@ FecConfig FecConfig::Defaults() {
   return c;
 }
 
-int64_t FecDayOf(int64_t unix_ms) {
-  // UTC days (issue 18: the currency's time zone).
-  return unix_ms >= 0 ? unix_ms / kDayMs : -((-unix_ms + kDayMs - 1) / kDayMs);
+int64_t FecDayOf(const Genesis& genesis, int64_t unix_ms) {
+  return CurrencyZone(genesis).DayOf(unix_ms);
 }
 
 namespace {
@@ -193,7 +190,7 @@ std::string FrenchAmount(int64_t minor, int decimals, std::string_view unit) {
 
 FecWriter::FecWriter(const Genesis& genesis, const Delta& genesis_delta, FecConfig config,
                      FecPeriod period)
-    : genesis_(genesis), config_(std::move(config)), period_(period) {
+    : genesis_(genesis), zone_(CurrencyZone(genesis)), config_(std::move(config)), period_(period) {
   for (const auto& a : genesis_.accounts) names_[a.id] = a.name;
   for (const auto& p : genesis_.rules.programmes) names_[ProgrammeId(p.name)] = p.name;
   // The state after the genesis, as balances: the bank holds the fund and the budgets, the
@@ -281,7 +278,7 @@ void FecWriter::Write(FecJournal journal, int64_t day, const std::string& piece,
 
 void FecWriter::OpenPeriod() {
   opened_ = true;
-  const int64_t day = std::max(period_.first_day, FecDayOf(genesis_.created_at_ms));
+  const int64_t day = std::max(period_.first_day, zone_.DayOf(genesis_.created_at_ms));
   if (day > period_.last_day) return;  // the period ended before the currency began
   const std::string label = "À-nouveaux au " + FrenchDate(day);
   std::vector<Line> lines;
@@ -304,8 +301,8 @@ void FecWriter::OpenPeriod() {
 }
 
 void FecWriter::Add(const AppliedEntry& e, const Totals& totals_after) {
-  const int64_t day = FecDayOf(e.time_ms);
-  if (day > period_.last_day) return;  // after the period: neither written nor counted
+  const int64_t day = zone_.DayOf(e.time_ms);  // FecDayOf
+  if (day > period_.last_day) return;          // after the period: neither written nor counted
   if (!opened_ && day >= period_.first_day) OpenPeriod();
   for (const auto& a : e.delta->accounts) names_[a.id] = a.name;
   if (e.delta->governance)

@@ -77,16 +77,17 @@ struct FecConfig {
   static FecConfig Defaults();  // the chart above, in French
 };
 
-// The exported period, in days (FecDayOf): entries dated first_day to last_day, both included,
-// are written. The defaults export everything from the genesis.
+// The exported period, in days (FecDayOf: calendar days in the currency's time zone): entries
+// dated first_day to last_day, both included, are written. The defaults export everything from the
+// genesis.
 struct FecPeriod {
   int64_t first_day = std::numeric_limits<int64_t>::min();
   int64_t last_day = std::numeric_limits<int64_t>::max();
 };
 
-// The day an écriture is dated: the UTC day of a time, for now (issue 18 moves this to the
-// currency's time zone; this is the one function to change). Days since 1970-01-01.
-int64_t FecDayOf(int64_t unix_ms);
+// The day an écriture is dated: the calendar day of a time in the currency's time zone
+// (CurrencyZone: the genesis's from version 4 on, UTC before). Days since 1970-01-01.
+int64_t FecDayOf(const Genesis& genesis, int64_t unix_ms);
 // "20261231" and "31/12/2026" for a day.
 std::string FecDate(int64_t day);
 std::string FrenchDate(int64_t day);
@@ -141,6 +142,7 @@ class FecWriter {
   std::string AuxName(const Key& key) const;
 
   Genesis genesis_;
+  TimeZone zone_;  // CurrencyZone(genesis_): the days of FecDayOf
   FecConfig config_;
   FecPeriod period_;
   std::map<Key, int64_t> balances_;

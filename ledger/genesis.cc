@@ -97,6 +97,13 @@ Status ValidateRules(const Rules& r0) {
     if (p.member_kinds & ~uint32_t{0x3E})
       return Invalid("programme '" + p.name + "': unknown member kind in its eligibility");
   }
+  if (!r0.default_programme.empty()) {
+    if (!IsValidProgrammeName(r0.default_programme))
+      return Invalid("the default programme's name must be 1 to 32 of a-z, 0-9 and '-'");
+    if (programme_names.count(r0.default_programme) == 0)
+      return Invalid("the default programme '" + r0.default_programme +
+                     "' is not one of the rules' programmes: name one of them, or none");
+  }
   std::set<AccountKind> limited;
   for (const auto& l : r0.limits) {
     if (!IsValidKind(static_cast<uint32_t>(l.kind)))
@@ -113,13 +120,24 @@ Status ValidateRules(const Rules& r0) {
 Status ValidateGenesis(const Genesis& g) {
   // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion3)
-    return Invalid("genesis version must be 1, 2 or 3");
+  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion4)
+    return Invalid("genesis version must be 1, 2, 3 or 4");
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)
     return Invalid(
         "a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
+  if (CountsInCurrencyZone(g)) {
+    if (g.time_zone.empty())
+      return Invalid(
+          "a version 4 genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
+    if (!TimeZone::Named(g.time_zone))
+      return Invalid("time zone " + (IsValidName(g.time_zone) ? "\"" + g.time_zone + "\" " : "") +
+                     "is not a zone of the IANA database, e.g. \"Europe/Paris\"");
+  } else if (!g.time_zone.empty()) {
+    return Invalid("a version " + std::to_string(g.version) +
+                   " genesis names no time zone (version 4 does)");
+  }
   if (!IsValidCurrencyCode(g.currency_code))
     return Invalid("currency code must be " + std::string(kCurrencyCodeRule));
   if (!IsValidName(g.currency_name))
@@ -160,6 +178,12 @@ Status ValidateGenesis(const Genesis& g) {
   }
   if (NamesChecked(g)) return CheckGenesisNames(g);
   return Status::Ok();
+}
+
+TimeZone CurrencyZone(const Genesis& genesis) {
+  if (!CountsInCurrencyZone(genesis)) return TimeZone::Utc();
+  std::optional<TimeZone> zone = TimeZone::Named(genesis.time_zone);
+  return zone ? *zone : TimeZone::Utc();
 }
 
 Hash LedgerIdOf(std::string_view genesis_bytes) { return Sha256({kGenesisDomain, genesis_bytes}); }

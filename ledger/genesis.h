@@ -10,6 +10,7 @@
 
 #include "ledger/account.h"
 #include "ledger/amount.h"
+#include "ledger/civil_time.h"
 #include "ledger/crypto.h"
 #include "ledger/domains.h"
 #include "ledger/rules.h"
@@ -32,11 +33,13 @@ struct GenesisAccount {
 // StateDigestRule 1). 2: names the node key that signs checkpoints; the state digest is a
 // lattice hash (StateDigestRule 2); a board proposal whose decision could not apply to the state
 // as it is is refused when proposed, not only at its last approval. 3: the security rules of
-// December 2026 (see the predicates below and docs/protocol.md, "Threat model").
+// December 2026 (see the predicates below and docs/protocol.md, "Threat model"). 4: names the
+// currency's time zone, in which the monthly bonus cap and the daily limits count.
 inline constexpr uint32_t kGenesisVersion1 = 1;
 inline constexpr uint32_t kGenesisVersion2 = 2;
 inline constexpr uint32_t kGenesisVersion3 = 3;
-inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion3;
+inline constexpr uint32_t kGenesisVersion4 = 4;
+inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion4;
 
 struct Genesis {
   uint32_t version = kGenesisVersion1;  // init writes kCurrentGenesisVersion
@@ -56,7 +59,7 @@ struct Genesis {
   // Version 2: the Ed25519 key that signs the node's checkpoints, vouched for by the ledger id
   // (a change is a board decision). Version 1: none.
   std::optional<PublicKey> node_key;
-  // Version 4 on: the IANA time zone of the currency ("Europe/Paris"); empty before (UTC).
+  // Version 4 on, required: the IANA time zone of the currency ("Europe/Paris"); empty before.
   std::string time_zone;
 };
 
@@ -89,6 +92,16 @@ inline bool BoardGuarded(const Genesis& genesis) { return genesis.version >= kGe
 inline bool AccountKeysChecked(const Genesis& genesis) {
   return genesis.version >= kGenesisVersion3;
 }
+
+// Version 4 on: the currency's days and months (the monthly bonus cap, the daily outgoing
+// limits, the exports' dates) are those of its time zone; before, UTC's.
+inline bool CountsInCurrencyZone(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion4;
+}
+
+// The zone the currency counts its days and months in: the genesis's time zone from version 4
+// on (CountsInCurrencyZone), UTC before. A validated genesis always names a zone ICU knows.
+TimeZone CurrencyZone(const Genesis& genesis);
 
 // Checks the document is coherent (codes, ranges, unique keys, threshold ≤ board size).
 [[nodiscard]] Status ValidateGenesis(const Genesis& genesis);

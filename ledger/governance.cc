@@ -9,9 +9,17 @@
 namespace liard {
 namespace {
 
-// `conversion_guard`: the record's layout is 3 or 4, whose rules carry the conversion fields
-// that only version 3 ledgers set (member_kinds, office_cash_ceiling).
-void PutRules(ByteWriter* w, const Rules& r, bool conversion_guard) {
+// What the rules of a record carry beyond layout 1's (docs/protocol.md, "The governance record").
+struct RulesLayout {
+  // Layouts 3, 4, 7 and 8: the conversion fields that only version 3 ledgers set (member_kinds,
+  // office_cash_ceiling).
+  bool conversion_guard = false;
+  // Layouts 5 to 8: the default programme, after the limits.
+  bool default_programme = false;
+};
+
+void PutRules(ByteWriter* w, const Rules& r, RulesLayout layout) {
+  const bool conversion_guard = layout.conversion_guard;
   w->I64(r.backing_num);
   w->I64(r.backing_den);
   w->I64(r.conversion.min_euros);
@@ -45,9 +53,11 @@ void PutRules(ByteWriter* w, const Rules& r, bool conversion_guard) {
     w->I64(l.daily_outgoing);
     w->I64(l.balance_ceiling);
   }
+  if (layout.default_programme) w->Str(r.default_programme);
 }
 
-void GetRules(ByteReader* r, Rules* out, bool conversion_guard) {
+void GetRules(ByteReader* r, Rules* out, RulesLayout layout) {
+  const bool conversion_guard = layout.conversion_guard;
   Rules x;
   x.backing_num = r->I64();
   x.backing_den = r->I64();
@@ -84,15 +94,16 @@ void GetRules(ByteReader* r, Rules* out, bool conversion_guard) {
     l.balance_ceiling = r->I64();
     x.limits.push_back(l);
   }
+  if (layout.default_programme) x.default_programme = r->Str();
   *out = std::move(x);
 }
 
 // A decision is its tag (the variant index + 1) and its fields.
-void PutDecision(ByteWriter* w, const Decision& d, bool conversion_guard) {
+void PutDecision(ByteWriter* w, const Decision& d, RulesLayout layout) {
   w->U8(static_cast<uint8_t>(d.index() + 1));
   struct V {
     ByteWriter* w;
-    bool conversion_guard;
+    RulesLayout layout;
     void operator()(const OpenAccount& o) const {
       w->Key(o.id);
       w->U8(static_cast<uint8_t>(o.kind));
@@ -108,7 +119,7 @@ void PutDecision(ByteWriter* w, const Decision& d, bool conversion_guard) {
       w->Key(g.account);
       w->U8(static_cast<uint8_t>(g.role));
     }
-    void operator()(const SetRules& s) const { PutRules(w, s.rules, conversion_guard); }
+    void operator()(const SetRules& s) const { PutRules(w, s.rules, layout); }
     void operator()(const Freeze& f) const {
       w->Key(f.account);
       w->Str(f.reason);
@@ -123,10 +134,10 @@ void PutDecision(ByteWriter* w, const Decision& d, bool conversion_guard) {
     void operator()(const SetThreshold& t) const { w->U32(t.threshold); }
     void operator()(const SetNodeKey& k) const { w->Key(k.node_key); }
   };
-  std::visit(V{w, conversion_guard}, d);
+  std::visit(V{w, layout}, d);
 }
 
-void GetDecision(ByteReader* r, Decision* out, bool conversion_guard) {
+void GetDecision(ByteReader* r, Decision* out, RulesLayout layout) {
   switch (r->U8()) {
     case 1: {
       OpenAccount o;
@@ -154,7 +165,7 @@ void GetDecision(ByteReader* r, Decision* out, bool conversion_guard) {
     }
     case 4: {
       SetRules s;
-      GetRules(r, &s.rules, conversion_guard);
+      GetRules(r, &s.rules, layout);
       *out = std::move(s);
       return;
     }
@@ -206,14 +217,22 @@ const Proposal* Governance::FindProposal(const Hash& id) const {
 
 namespace {
 
-// Layouts 3 and 4 are 1 and 2 with the conversion fields in every rules(...): written only when
-// some rules in the record set them, so that older records stay byte for byte what they were.
-bool NeedsConversionGuard(const Governance& g) {
-  if (HasOfficeConversionRules(g.rules)) return true;
+// Whether `has` holds for the rules in force or those of a pending set_rules.
+bool AnyRules(const Governance& g, bool (*has)(const Rules&)) {
+  if (has(g.rules)) return true;
   for (const Proposal& p : g.pending)
-    if (const auto* s = std::get_if<SetRules>(&p.decision); s && HasOfficeConversionRules(s->rules))
-      return true;
+    if (const auto* s = std::get_if<SetRules>(&p.decision); s && has(s->rules)) return true;
   return false;
+}
+
+bool HasDefaultProgramme(const Rules& r) { return !r.default_programme.empty(); }
+
+// Layouts 3 and 4 are 1 and 2 with the conversion fields in every rules(...), and 5 to 8 are 1
+// to 4 with the default programme in every rules(...): each written only when some rules in
+// the record set them, so that older records stay byte for byte what they were. The layout
+// byte is 1 + (node key ? 1 : 0) + (conversion fields ? 2 : 0) + (default programme ? 4 : 0).
+RulesLayout LayoutOf(const Governance& g) {
+  return RulesLayout{AnyRules(g, HasOfficeConversionRules), AnyRules(g, HasDefaultProgramme)};
 }
 
 }  // namespace
@@ -224,9 +243,10 @@ size_t ProposalCapPerMember(const Governance& g) {
 
 std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
-  const bool guard = NeedsConversionGuard(g);
-  w.U8((g.node_key ? 2 : 1) + (guard ? 2 : 0));  // layout version
-  PutRules(&w, g.rules, guard);
+  const RulesLayout layout = LayoutOf(g);
+  w.U8(static_cast<uint8_t>(1 + (g.node_key ? 1 : 0) + (layout.conversion_guard ? 2 : 0) +
+                            (layout.default_programme ? 4 : 0)));  // layout version
+  PutRules(&w, g.rules, layout);
   w.U32(static_cast<uint32_t>(g.board.size()));
   for (const auto& m : g.board) w.Key(m);
   w.U32(g.threshold);
@@ -237,7 +257,7 @@ std::string EncodeGovernance(const Governance& g) {
     w.Key(p.id);
     w.Key(p.proposer);
     w.I64(p.expires_ms);
-    PutDecision(&w, p.decision, guard);
+    PutDecision(&w, p.decision, layout);
     w.U32(static_cast<uint32_t>(p.approvals.size()));
     for (const auto& a : p.approvals) w.Key(a);
   }
@@ -247,11 +267,12 @@ std::string EncodeGovernance(const Governance& g) {
 
 bool DecodeGovernance(std::string_view bytes, Governance* out) {
   ByteReader r(bytes);
-  const uint8_t layout = r.U8();
-  if (layout < 1 || layout > 4) return false;
-  const bool guard = layout >= 3;
+  const uint8_t layout_byte = r.U8();
+  if (layout_byte < 1 || layout_byte > 8) return false;
+  const unsigned bits = layout_byte - 1u;
+  const RulesLayout layout{(bits & 2) != 0, (bits & 4) != 0};
   Governance g;
-  GetRules(&r, &g.rules, guard);
+  GetRules(&r, &g.rules, layout);
   for (uint32_t n = r.Count(32); n > 0 && r.ok(); --n) g.board.push_back(r.Key());
   g.threshold = r.U32();
   uint8_t paused = r.U8();
@@ -263,11 +284,11 @@ bool DecodeGovernance(std::string_view bytes, Governance* out) {
     p.id = r.Key();
     p.proposer = r.Key();
     p.expires_ms = r.I64();
-    GetDecision(&r, &p.decision, guard);
+    GetDecision(&r, &p.decision, layout);
     for (uint32_t k = r.Count(32); k > 0 && r.ok(); --k) p.approvals.push_back(r.Key());
     g.pending.push_back(std::move(p));
   }
-  if (layout == 2 || layout == 4) g.node_key = r.Key();
+  if ((bits & 1) != 0) g.node_key = r.Key();
   if (!r.Done()) return false;
   *out = std::move(g);
   return true;

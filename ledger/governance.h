@@ -55,7 +55,8 @@ size_t ProposalCapPerMember(const Governance& g);
 // byte layout (docs/protocol.md, "The governance record"); Decode refuses trailing or missing
 // bytes and unknown tags. A record without a node key keeps layout 1, byte for byte, so the state
 // digests of version 1 ledgers never change; one that names a node key is layout 2 (layout 1,
-// then the key).
+// then the key). Layouts 3 and 4 add the conversion fields to every rules(...), 5 to 8 the
+// default programme: only when some rules of the record set them.
 std::string EncodeGovernance(const Governance& g);
 [[nodiscard]] bool DecodeGovernance(std::string_view bytes, Governance* out);
 

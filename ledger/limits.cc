@@ -21,9 +21,10 @@ Status CheckMaxPayment(const KindLimits* limits, int64_t amount, const UnitsForm
 }
 
 Status ChargeDailyOutgoing(const KindLimits* limits, const StateView& state, const AccountId& payer,
-                           int64_t now_ms, int64_t total, const UnitsFormat& format, Delta* delta) {
+                           int64_t now_ms, const TimeZone& zone, int64_t total,
+                           const UnitsFormat& format, Delta* delta) {
   if (limits == nullptr || limits->daily_outgoing <= 0) return Status::Ok();
-  const BookKey tally = DailyOutTallyKey(payer, now_ms);
+  const BookKey tally = DailyOutTallyKey(payer, now_ms, zone);
   const int64_t spent = state.Balance(tally);
   if (total > limits->daily_outgoing - spent) {
     const int64_t reached = spent + std::min(total, INT64_MAX - spent);

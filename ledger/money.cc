@@ -2,7 +2,6 @@
 #include "ledger/money.h"
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 
 #include "ledger/bytes.h"
@@ -19,24 +18,18 @@ bool IsValidProgrammeName(std::string_view name) {
   return true;
 }
 
-uint32_t YearMonth(int64_t unix_ms) {
-  using namespace std::chrono;
-  sys_days day = floor<days>(sys_time<milliseconds>(milliseconds(unix_ms)));
-  year_month_day ymd(day);
-  return static_cast<uint32_t>(static_cast<int>(ymd.year()) * 100 +
-                               static_cast<unsigned>(ymd.month()));
-}
+uint32_t YearMonth(int64_t unix_ms) { return TimeZone::Utc().YearMonthOf(unix_ms); }
 
-BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms) {
-  uint32_t ym = YearMonth(now_ms);
+BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms,
+                      const TimeZone& zone) {
+  const uint32_t ym = zone.YearMonthOf(now_ms);
   Hash owner = Sha256({kTallyDomain, programme_id.view(), member.view(), Fixed32BE(ym)});
   return BookKey{Slot::kBonusTally, owner};
 }
 
-BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms) {
+BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms, const TimeZone& zone) {
   // Floor division: a time before 1970 still falls in its own day.
-  int64_t day = now_ms >= 0 ? now_ms / 86'400'000 : -((-now_ms + 86'399'999) / 86'400'000);
-  uint32_t d = static_cast<uint32_t>(day);
+  const uint32_t d = static_cast<uint32_t>(zone.DayOf(now_ms));
   Hash owner = Sha256({kDailyDomain, member.view(), Fixed32BE(d)});
   return BookKey{Slot::kDailyOutTally, owner};
 }
@@ -126,7 +119,7 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
     limit(0, "programme '" + p->name + "' pays a bonus from " + FormatEuros(p->min_euros));
   const Hash pid = ProgrammeId(p->name);
   if (p->monthly_cap > 0) {
-    int64_t used = state.Balance(BonusTallyKey(pid, member.id, now_ms));
+    int64_t used = state.Balance(BonusTallyKey(pid, member.id, now_ms, CurrencyZone(g)));
     // The member's tally is the member's: the office that signs learns only that it
     // was reached, not how much of it the member had used.
     limit(p->monthly_cap - used,

@@ -71,15 +71,17 @@ struct ReserveReport {
 };
 ReserveReport ComputeReserves(const Genesis& genesis, const Rules& rules, const Totals& totals);
 
-// The tally account of bonus paid by a programme to a member in a calendar month (UTC):
+// The tally account of bonus paid by a programme to a member in a calendar month of `zone`
+// (CurrencyZone: the genesis's time zone from version 4 on, UTC before):
 // SHA-256("liard/v1/tally\0" || programme id || member id || u32be(yyyymm)).
-BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms);
+BookKey BonusTallyKey(const Hash& programme_id, const AccountId& member, int64_t now_ms,
+                      const TimeZone& zone);
 // 202611 for a time in November 2026 (UTC).
 uint32_t YearMonth(int64_t unix_ms);
 
-// The tally account of units `member` paid out on the UTC day of `now_ms`:
+// The tally account of units `member` paid out on the day of `now_ms` in `zone` (CurrencyZone):
 // owner SHA-256("liard/v1/daily\0" || member id || u32be(days since 1970-01-01)).
-BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms);
+BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms, const TimeZone& zone);
 
 }  // namespace liard
 

@@ -24,10 +24,6 @@ bool GroupOf(AccountKind kind, ReportGroup* out) {
   }
 }
 
-// The month a membership's last millisecond falls in: one "until 2026-12-31" ends at
-// 2027-01-01T00:00Z and lapses in December.
-uint32_t LapseMonth(int64_t until_ms) { return YearMonth(until_ms - 1); }
-
 // The figures of a month that the period sums.
 constexpr int64_t MonthFigures::*kFlows[] = {
     &MonthFigures::conversions,       &MonthFigures::conversion_euros,
@@ -55,7 +51,12 @@ uint32_t NextYearMonth(uint32_t yyyymm) {
   return yyyymm % 100 >= 12 ? (yyyymm / 100 + 1) * 100 + 1 : yyyymm + 1;
 }
 
-ReportBuilder::ReportBuilder(const Genesis& genesis) : genesis_(genesis) {
+// The month a membership's last millisecond falls in: one "until 2026-12-31" ends at
+// 2027-01-01T00:00 (in the currency's zone) and lapses in December.
+uint32_t ReportBuilder::LapseMonth(int64_t until_ms) const { return MonthOf(until_ms - 1); }
+
+ReportBuilder::ReportBuilder(const Genesis& genesis)
+    : genesis_(genesis), zone_(CurrencyZone(genesis)) {
   for (const GenesisAccount& a : genesis.accounts) {
     Tracked t;
     t.counted = GroupOf(a.kind, &t.group);
@@ -70,7 +71,7 @@ void ReportBuilder::Track(const Account& record, int64_t time_ms) {
   Tracked& t = it->second;
   if (is_new) {
     t.counted = GroupOf(record.kind, &t.group);
-    t.opened = YearMonth(time_ms);
+    t.opened = MonthOf(time_ms);
     t.until_ms = record.member_until_ms;
     t.until_set = time_ms;
     return;
@@ -78,7 +79,7 @@ void ReportBuilder::Track(const Account& record, int64_t time_ms) {
   if (record.member_until_ms == t.until_ms) return;
   // A renewal: the end it replaces lapsed if it passed and its month ended before the renewal.
   const int64_t u = t.until_ms;
-  if (u != 0 && u > t.until_set && u <= time_ms && YearMonth(time_ms) != LapseMonth(u))
+  if (u != 0 && u > t.until_set && u <= time_ms && MonthOf(time_ms) != LapseMonth(u))
     t.lapses.push_back(u);
   t.until_ms = record.member_until_ms;
   t.until_set = time_ms;
@@ -91,7 +92,7 @@ void ReportBuilder::Active(MonthState& m, const AccountId& id) {
 }
 
 void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
-  const uint32_t month = YearMonth(e.time_ms);
+  const uint32_t month = MonthOf(e.time_ms);
   if (seen_ == 0) first_ms_ = e.time_ms;
   MonthState& ms = months_[month];
   MonthFigures& m = ms.f;
@@ -230,8 +231,8 @@ ReportFigures ReportBuilder::Finish(int64_t end_ms) const {
     // The circulation before the first entry: the genesis's openings.
     int64_t carried = 0;
     for (const GenesisAccount& a : genesis_.accounts) carried += a.opening_balance.minor();
-    const uint32_t last_month = std::max(YearMonth(end_ms), YearMonth(first_ms_));
-    for (uint32_t month = YearMonth(first_ms_);; month = NextYearMonth(month)) {
+    const uint32_t last_month = std::max(MonthOf(end_ms), MonthOf(first_ms_));
+    for (uint32_t month = MonthOf(first_ms_);; month = NextYearMonth(month)) {
       auto it = months_.find(month);
       MonthFigures f;
       if (it != months_.end()) {

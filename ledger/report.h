@@ -127,7 +127,7 @@ class ReportBuilder {
   struct Tracked {
     ReportGroup group = ReportGroup::kMembers;
     bool counted = false;         // one of the three groups
-    uint32_t opened = 0;          // YearMonth of the opening; 0 for the genesis's accounts
+    uint32_t opened = 0;          // MonthOf the opening; 0 for the genesis's accounts
     int64_t until_ms = 0;         // the membership's end in force (0: none)
     int64_t until_set = 0;        // when it was set
     std::vector<int64_t> lapses;  // the membership ends that passed unrenewed (ms)
@@ -136,10 +136,15 @@ class ReportBuilder {
     MonthFigures f;
     std::array<std::set<AccountId>, kReportGroups> active;
   };
+  // The calendar month of a time in the currency's time zone (CurrencyZone: the genesis's from
+  // version 4 on, UTC before): 202611.
+  uint32_t MonthOf(int64_t unix_ms) const { return zone_.YearMonthOf(unix_ms); }
+  uint32_t LapseMonth(int64_t until_ms) const;
   void Active(MonthState& m, const AccountId& id);
   void Track(const Account& record, int64_t time_ms);
 
   const Genesis genesis_;
+  const TimeZone zone_;
   std::map<uint32_t, MonthState> months_;
   std::map<AccountId, Tracked> accounts_;
   std::map<Hash, std::string> programme_names_;

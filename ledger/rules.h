@@ -29,7 +29,9 @@ struct Programme {
   int64_t min_euros = 0;                // euro cents; smaller conversions get no bonus
   int64_t starts_ms = 0;                // bonus paid from this Unix time (ms)...
   int64_t ends_ms = 0;                  // ...until before this one; 0 = no end
-  int64_t monthly_cap = 0;     // bonus minor units per member per calendar month (UTC); 0 = none
+  // Bonus minor units per member per calendar month (of the currency's time zone from genesis
+  // version 4 on, UTC before: CurrencyZone); 0 = none.
+  int64_t monthly_cap = 0;
   uint32_t member_kinds = 0;   // KindBit mask of eligible members; 0 = every kind
   int64_t opening_budget = 0;  // euro cents the sponsor put in at genesis
 };
@@ -61,8 +63,9 @@ struct ReconversionRules {
 // Limits people expect, per account kind; 0 means no limit. Amounts in minor units.
 struct KindLimits {
   AccountKind kind = AccountKind::kResident;
-  int64_t max_payment = 0;      // the largest single payment (a transfer, or one leg)
-  int64_t daily_outgoing = 0;   // paid out per UTC day, transfers and legs together
+  int64_t max_payment = 0;  // the largest single payment (a transfer, or one leg)
+  // Paid out per day (of the currency's time zone, CurrencyZone), transfers and legs together.
+  int64_t daily_outgoing = 0;
   int64_t balance_ceiling = 0;  // no payment or conversion may take a balance above this
 };
 
@@ -74,7 +77,9 @@ struct Rules {
   ReconversionRules reconversion;
   std::vector<Programme> programmes;
   std::vector<KindLimits> limits;  // at most one per kind
-  // The programme a wallet names in a conversion unless told otherwise; empty: none.
+  // The programme a wallet names in a conversion unless told otherwise; empty: none. Names one
+  // of `programmes` (ValidateRules). The ledger never applies it: a conversion's body always
+  // names its programme, so the journal says which one paid.
   std::string default_programme;
 
   // The limits of `kind` (limits.h checks them), or null when the rules set none.

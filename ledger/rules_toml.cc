@@ -135,8 +135,9 @@ Status ParseProgramme(TableReader& r, const toml::table& table, RulesDocument do
 Status ParseRulesTable(TableReader& r, RulesDocument document, int decimals, std::string_view unit,
                        Rules* rules) {
   const bool genesis = document == RulesDocument::kGenesis;
-  Status s = r.Allow({"backing", "conversion_min", "conversion_max", "conversion_kinds",
-                      "office_cash_ceiling", "reconversion_fee", "reconversion_min"});
+  Status s =
+      r.Allow({"backing", "conversion_min", "conversion_max", "conversion_kinds",
+               "office_cash_ceiling", "reconversion_fee", "reconversion_min", "default_programme"});
   if (!s.ok()) return s;
   std::string backing;
   const toml::node* node = nullptr;
@@ -176,6 +177,15 @@ Status ParseRulesTable(TableReader& r, RulesDocument document, int decimals, std
                                       fee));
   if (!(s = OptionalAmount(r, "reconversion_min", decimals, unit, &a, &node)).ok()) return s;
   if (node && (a.positive() || !genesis)) rules->reconversion.min_units = a.minor();
+  // The programme wallets use when a conversion names none; "" for none (a change clears it).
+  // Whether it names a programme of the rules is ValidateRules' to say, once all are read.
+  std::string programme;
+  if (!(s = r.String("default_programme", false, &programme, &node)).ok()) return s;
+  if (node && !programme.empty() && !IsValidProgrammeName(programme))
+    return r.Error(*node, fmt::format("[rules] default_programme \"{}\" must be a programme's "
+                                      "name: 1 to 32 of a-z, 0-9 and '-'",
+                                      programme));
+  if (node) rules->default_programme = programme;
   return Status::Ok();
 }
 

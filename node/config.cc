@@ -274,7 +274,8 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
   // [currency] first: amounts and addresses depend on its decimals and code.
   {
     TableReader r(source, *currency, "[currency]");
-    if (!(s = r.Allow({"code", "name", "decimals", "par", "created_at_ms"})).ok()) return s;
+    if (!(s = r.Allow({"code", "name", "decimals", "par", "created_at_ms", "time_zone"})).ok())
+      return s;
     const toml::node* node = nullptr;
     if (!(s = r.String("code", true, &g.currency_code, &node)).ok()) return s;
     // Addresses below are decoded with the code; ValidateGenesis checks its exact form later.
@@ -298,6 +299,13 @@ Status ParseGenesis(std::string_view text, std::string_view source, int64_t now_
     if (!(s = r.Integer("created_at_ms", false, &g.created_at_ms, &node)).ok()) return s;
     if (node && g.created_at_ms < 0)
       return r.Error(*node, "[currency] created_at_ms cannot be negative");
+    // The zone the currency counts its days and months in (genesis version 4).
+    g.time_zone = kDefaultTimeZone;
+    if (!(s = r.String("time_zone", false, &g.time_zone, &node)).ok()) return s;
+    if (node && !TimeZone::Named(g.time_zone))
+      return r.Error(*node, fmt::format("[currency] time_zone \"{}\" is not a time zone of the "
+                                        "IANA database, such as \"Europe/Paris\"",
+                                        g.time_zone));
   }
   const int decimals = static_cast<int>(g.decimals);
   const std::string unit = g.currency_code.empty() ? "units" : g.currency_code;

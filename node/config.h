@@ -63,6 +63,10 @@ struct NodeConfig {
 // interface takes an explicit "0.0.0.0".
 [[nodiscard]] Status ValidateListenAddress(std::string_view address);
 
+// The currency's time zone when the genesis file names none ([currency] time_zone), and the
+// demo's: la Roue, la Gonette and the Eusko are all in France.
+inline constexpr char kDefaultTimeZone[] = "Europe/Paris";
+
 // Parses a genesis document (the format in docs/operator.md) into a Genesis and validates it
 // with ValidateGenesis. Amounts are read as a person types them, never as floating point.
 // `now_ms` is created_at_ms when the file does not set it.

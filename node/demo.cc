@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "node/config.h"
+
 namespace liard::node {
 namespace {
 
@@ -42,6 +44,7 @@ Demo MakeDemo(int64_t now_ms) {
   g.par_num = 1;
   g.par_den = 1;
   g.created_at_ms = now_ms;
+  g.time_zone = kDefaultTimeZone;  // its months and days (version 4, as init writes it)
   demo.keys.push_back({"board-1", KeyPair::Generate()});
   g.board_keys = {demo.keys.back().key.public_key()};
   g.board_threshold = 1;
@@ -63,6 +66,7 @@ Demo MakeDemo(int64_t now_ms) {
   bonus.monthly_cap = 30'00;
   bonus.opening_budget = 500'00;
   g.rules.programmes = {bonus};
+  g.rules.default_programme = bonus.name;  // a conversion gets the bonus unless told otherwise
   g.rules.reconversion = {5, 100, 1};
   // An office hands its cash to the bank before it holds more than this (version 3 ledgers:
   // init writes one); it converts for residents, merchants and municipalities only.

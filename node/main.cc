@@ -261,8 +261,9 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
     std::fprintf(stderr, "liard-node: demo keys written to %s (%s)\n", DemoKeysDir(data).c_str(),
                  names.c_str());
   }
-  std::printf("ledger %s\nnode key %s (fingerprint %s)\n", ToHex(ledger->id()).c_str(),
-              ToHex(node_key.public_key()).c_str(), KeyFingerprint(node_key.public_key()).c_str());
+  std::printf("ledger %s\nnode key %s (fingerprint %s)\ntime zone %s\n",
+              ToHex(ledger->id()).c_str(), ToHex(node_key.public_key()).c_str(),
+              KeyFingerprint(node_key.public_key()).c_str(), genesis.time_zone.c_str());
   std::fflush(stdout);
   return 0;
 }

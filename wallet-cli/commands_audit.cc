@@ -660,10 +660,11 @@ CliStatus Export(Session& session, const AuditArgs& a) {
       return s;
     if (!(s = WriteFileAtomically(a.fec, bytes)).ok()) return s;
     // The closing date: the period's last day, else the last entry's (or the genesis's).
-    const int64_t last_day = period.last_day != std::numeric_limits<int64_t>::max()
-                                 ? period.last_day
-                             : run.replay->sequence() > 0 ? FecDayOf(run.replay->time_ms())
-                                                          : FecDayOf(run.in.genesis.created_at_ms);
+    const int64_t last_day =
+        period.last_day != std::numeric_limits<int64_t>::max()
+            ? period.last_day
+            : FecDayOf(run.in.genesis, run.replay->sequence() > 0 ? run.replay->time_ms()
+                                                                  : run.in.genesis.created_at_ms);
     const std::string expected =
         (siren.empty() ? "<SIREN>" : siren) + "FEC" + FecDate(last_day) + ".txt";
     const size_t slash = a.fec.rfind('/');

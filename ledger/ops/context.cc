@@ -24,7 +24,7 @@ Status OpContext::CheckPayer(int64_t total, PaymentShape shape) {
     Status s = CheckMaxPayment(limits, total, units_format());
     if (!s.ok()) return s;
   }
-  return ChargeDailyOutgoing(limits, state, actor.id, now_ms, total, units_format(), delta);
+  return ChargeDailyOutgoing(limits, state, actor.id, now_ms, zone(), total, units_format(), delta);
 }
 
 Status OpContext::Counterparty(const AccountId& id, uint32_t kinds, std::string_view role,

@@ -47,6 +47,8 @@ struct OpContext {
     return UnitsFormat{static_cast<int>(genesis.decimals), genesis.currency_code};
   }
   std::string Format(int64_t minor) const { return units_format()(minor); }
+  // The zone the currency counts its days and months in (CurrencyZone).
+  TimeZone zone() const { return CurrencyZone(genesis); }
 
   void Post(const BookKey& key, int64_t amount) { delta->postings.push_back({key, amount}); }
 

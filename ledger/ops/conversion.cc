@@ -54,7 +54,7 @@ Status Apply(OpContext& ctx, const Conversion& c) {
     const Hash pid = ProgrammeId(c.programme);
     ctx.Post(BookKey{Slot::kSponsorBudget, pid}, -q.bonus_euros);
     ctx.Post(BookKey::System(Slot::kFund), q.bonus_euros);
-    ctx.Post(BonusTallyKey(pid, member->id, ctx.now_ms), q.bonus_paid);
+    ctx.Post(BonusTallyKey(pid, member->id, ctx.now_ms, ctx.zone()), q.bonus_paid);
   }
   ctx.delta->note = "converted " + FormatEuros(q.euros) + " into " + ctx.Format(q.units()) +
                     " (bonus " + ctx.Format(q.bonus_paid) + ")";

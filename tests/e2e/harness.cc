@@ -321,8 +321,9 @@ std::string GenesisToml(const GenesisSpec& spec) {
     << "name = " << TomlString(spec.name) << "\n"
     << "decimals = 2\n"
     << "par = \"1/1\"\n"
-    << "created_at_ms = " << spec.created_at_ms << "\n\n"
-    << "[board]\nkeys = [";
+    << "created_at_ms = " << spec.created_at_ms << "\n";
+  if (!spec.time_zone.empty()) t << "time_zone = " << TomlString(spec.time_zone) << "\n";
+  t << "\n[board]\nkeys = [";
   for (size_t i = 0; i < spec.board.size(); ++i)
     t << (i ? ", " : "") << TomlString(ToHex(testing::KeyFor(spec.board[i]).public_key()));
   t << "]\nthreshold = " << spec.threshold << "\n\n"
@@ -342,7 +343,8 @@ std::string InitLedger(const std::string& data_dir, const GenesisSpec& spec) {
   std::string genesis_path = data_dir + ".genesis.toml";
   WriteFile(genesis_path, GenesisToml(spec));
   CommandResult r = RunNode({"init", "--data", data_dir, "--genesis", genesis_path});
-  static const std::regex kLine("^ledger ([0-9a-f]{64})\nnode key [0-9a-f]{64} .*\n?$");
+  static const std::regex kLine(
+      "^ledger ([0-9a-f]{64})\nnode key [0-9a-f]{64} .*\ntime zone [A-Za-z0-9_/+-]+\n$");
   std::smatch m;
   if (r.exit_code != 0 || !std::regex_match(r.out, m, kLine))
     throw std::runtime_error("liard-node init failed (exit " + std::to_string(r.exit_code) +

@@ -93,6 +93,7 @@ struct GenesisSpec {
   int64_t created_at_ms = 1'700'000'000'000;
   std::vector<GenesisMember> members;
   int64_t extra_fund = 0;  // the fund is the sum of the openings plus this, in euro cents
+  std::string time_zone;   // [currency] time_zone; empty: none written (init's Europe/Paris)
 
   int64_t fund() const;
 };

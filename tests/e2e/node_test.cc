@@ -171,16 +171,20 @@ std::vector<pb::Receipt> AllHistory(Client& c, std::string_view name, uint32_t l
   throw std::runtime_error("GetHistory never said there were no more pages");
 }
 
-// init's output: "ledger HEX", then "node key HEX (fingerprint xxxx-xxxx-xxxx-xxxx)".
-std::string ParseLedgerLine(const std::string& out, std::string* node_key = nullptr) {
+// init's output: "ledger HEX", then "node key HEX (fingerprint xxxx-xxxx-xxxx-xxxx)", then
+// "time zone NAME".
+std::string ParseLedgerLine(const std::string& out, std::string* node_key = nullptr,
+                            std::string* time_zone = nullptr) {
   static const std::regex kLines(
       "^ledger ([0-9a-f]{64})\nnode key ([0-9a-f]{64}) \\(fingerprint "
-      "([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})\\)\n$");
+      "([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})\\)\ntime zone "
+      "([A-Za-z0-9_/+-]+)\n$");
   std::smatch m;
   if (!std::regex_match(out, m, kLines)) return "";
   // The fingerprint is the key's first 16 hex digits.
   if (m[2].str().substr(0, 16) != m[3].str() + m[4].str() + m[5].str() + m[6].str()) return "";
   if (node_key != nullptr) *node_key = m[2].str();
+  if (time_zone != nullptr) *time_zone = m[7].str();
   return m[1].str();
 }
 
@@ -207,10 +211,11 @@ TEST_CASE(
       RunNode({"init", "--data", tmp.Join("data"), "--genesis", tmp.Join("genesis.toml")});
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  std::string node_key;
-  std::string printed = ParseLedgerLine(r.out, &node_key);
+  std::string node_key, time_zone;
+  std::string printed = ParseLedgerLine(r.out, &node_key, &time_zone);
   REQUIRE(printed.size() == 64);
   REQUIRE(node_key.size() == 64);
+  CHECK(time_zone == "Europe/Paris");  // the file names none
 
   NodeProcess node(tmp.Join("data"));
   node.Start();
@@ -247,9 +252,11 @@ TEST_CASE(
     CHECK(g.accounts[i].name == spec.members[i].name);
     CHECK(g.accounts[i].opening_balance.minor() == spec.members[i].opening);
   }
-  // A current (version 3) genesis naming the printed node key: the ledger id vouches for it, and
-  // the node signs its checkpoints with it; the governance record names it too.
+  // A current (version 4) genesis naming the printed node key: the ledger id vouches for it, and
+  // the node signs its checkpoints with it; the governance record names it too. Its time zone is
+  // the printed one.
   CHECK(g.version == kCurrentGenesisVersion);
+  CHECK(g.time_zone == "Europe/Paris");
   REQUIRE(g.node_key.has_value());
   CHECK(ToHex(*g.node_key) == node_key);
   {
@@ -351,6 +358,14 @@ TEST_CASE("init refuses a genesis with an unknown key or an impossible value, na
     bad = std::regex_replace(good, std::regex("kind = \"merchant\""), "kind = \"pirate\"");
     must_mention = "pirate";
   }
+  SECTION("a time zone that is not one of the IANA database") {
+    GenesisSpec spec = StandardGenesis();
+    spec.time_zone = "Europe/Pariss";
+    bad = GenesisToml(spec);
+    must_mention =
+        "bad.toml:8: [currency] time_zone \"Europe/Pariss\" is not a time zone of the IANA "
+        "database, such as \"Europe/Paris\"";
+  }
   REQUIRE(bad != good);
   WriteFile(tmp.Join("bad.toml"), bad);
   CommandResult r = RunNode({"init", "--data", data, "--genesis", tmp.Join("bad.toml")});
@@ -362,6 +377,31 @@ TEST_CASE("init refuses a genesis with an unknown key or an impossible value, na
   CHECK(InitLedger(data, StandardGenesis()).size() == 64);
 }
 
+TEST_CASE("init writes the time zone the genesis file names, in a version 4 genesis",
+          "[e2e][init][time-zone]") {
+  TempDir tmp;
+  GenesisSpec spec = StandardGenesis();
+  spec.time_zone = "America/Martinique";
+  WriteFile(tmp.Join("genesis.toml"), GenesisToml(spec));
+  CommandResult r =
+      RunNode({"init", "--data", tmp.Join("data"), "--genesis", tmp.Join("genesis.toml")});
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string time_zone;
+  const std::string printed = ParseLedgerLine(r.out, nullptr, &time_zone);
+  CHECK(time_zone == "America/Martinique");
+  NodeProcess node(tmp.Join("data"));
+  node.Start();
+  Client c(node.channel());
+  CHECK(ToHex(c.ledger_id()) == printed);
+  Genesis g;
+  REQUIRE(codec::DecodeGenesis(c.genesis_bytes(), &g).ok());
+  CHECK(g.version == kGenesisVersion4);
+  CHECK(g.time_zone == "America/Martinique");
+  CHECK(CurrencyZone(g).name() == "America/Martinique");
+  CHECK(node.Stop() == 0);
+}
+
 TEST_CASE("init --demo writes six private seed files whose keys are the demo accounts",
           "[e2e][init][demo]") {
   TempDir tmp;
@@ -369,8 +409,10 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
   CommandResult r = RunNode({"init", "--data", data, "--demo"});
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);
-  std::string printed = ParseLedgerLine(r.out);
+  std::string time_zone;
+  std::string printed = ParseLedgerLine(r.out, nullptr, &time_zone);
   REQUIRE(printed.size() == 64);
+  CHECK(time_zone == "Europe/Paris");
 
   const std::vector<std::string> names = {"board-1", "association", "office",
                                           "shop",    "alice",       "bob"};
@@ -418,6 +460,11 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
   CHECK(g.board_keys[0] == keys.at("board-1").public_key());
   CHECK(g.board_threshold == 1);
   CHECK(g.opening_fund.minor() == 150'00);
+  // Version 4 in Paris, and a conversion gets the demo's bonus unless told otherwise.
+  CHECK(g.version == kGenesisVersion4);
+  CHECK(g.time_zone == "Europe/Paris");
+  CHECK(g.rules.default_programme == "demo-bonus");
+  CHECK(c->Governance().rules().default_programme() == "demo-bonus");
 
   struct Want {
     std::string name;

@@ -21,8 +21,13 @@ constexpr int64_t k2025 = 1'735'689'600'000;  // 2025-01-01T00:00:00Z
 constexpr int64_t k2026 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 constexpr int64_t k2027 = 1'798'761'600'000;  // 2027-01-01T00:00:00Z
 
+// A version 1 genesis: its days are UTC's.
+const Genesis kUtcLedger{};
+
 // The days from `from` to the day before `to`.
-FecPeriod Between(int64_t from, int64_t to) { return {FecDayOf(from), FecDayOf(to) - 1}; }
+FecPeriod Between(int64_t from, int64_t to) {
+  return {FecDayOf(kUtcLedger, from), FecDayOf(kUtcLedger, to) - 1};
+}
 
 // A la Roue ledger founded on 2 January 2025 and what each accepted operation did.
 struct Journal : testing::AppliedJournal {
@@ -213,9 +218,9 @@ TEST_CASE("French amounts and dates of the FEC's labels", "[ledger][fec]") {
   CHECK(FrenchAmount(100, 2, "€") == "1,00 €");
   CHECK(FrenchAmount(123456789, 2, "ROUE") == "1\u00A0234\u00A0567,89 ROUE");
   CHECK(FrenchAmount(-5, 2, "") == "-0,05");
-  CHECK(FecDate(FecDayOf(k2026 - 1)) == "20251231");
-  CHECK(FrenchDate(FecDayOf(k2027)) == "01/01/2027");
-  CHECK(FecDayOf(-1) == -1);
+  CHECK(FecDate(FecDayOf(kUtcLedger, k2026 - 1)) == "20251231");
+  CHECK(FrenchDate(FecDayOf(kUtcLedger, k2027)) == "01/01/2027");
+  CHECK(FecDayOf(kUtcLedger, -1) == -1);
 }
 
 }  // namespace

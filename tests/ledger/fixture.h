@@ -155,6 +155,19 @@ class Fixture {
     g->node_key = KeyFor("node").public_key();
   }
 
+  // A customisation for a version 3 genesis (the security rules of December 2026).
+  static void Version3(Genesis* g) {
+    Version2(g);
+    g->version = kGenesisVersion3;
+  }
+
+  // A customisation for a version 4 genesis in Europe/Paris (its days and months are Paris's).
+  static void Version4(Genesis* g) {
+    Version2(g);
+    g->version = kGenesisVersion4;
+    g->time_zone = "Europe/Paris";
+  }
+
   // Registers a name so Sign() can find the key of an account opened during the test.
   void Remember(std::string name) { names_[Id(name)] = std::move(name); }
 

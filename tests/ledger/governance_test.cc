@@ -925,6 +925,7 @@ Fixture FundedTown(uint32_t genesis_version = kCurrentGenesisVersion) {
       0, [genesis_version](Genesis* g) {
         g->version = genesis_version;
         if (genesis_version >= kGenesisVersion2) g->node_key = KeyFor("node").public_key();
+        if (genesis_version >= kGenesisVersion4) g->time_zone = "Europe/Paris";
         Programme p;
         p.name = "agglo";
         p.ratio_num = 12;
@@ -1180,7 +1181,8 @@ TEST_CASE("random board decisions mixed with payments never break a rule or a bo
                  before_from.kind != AccountKind::kResident));
         if (const KindLimits* l = rules.LimitsFor(before_from.kind)) {
           if (l->daily_outgoing > 0)
-            REQUIRE(f.state().Balance(DailyOutTallyKey(before_from.id, now)) <= l->daily_outgoing);
+            REQUIRE(f.state().Balance(DailyOutTallyKey(
+                        before_from.id, now, CurrencyZone(f.genesis()))) <= l->daily_outgoing);
         }
         if (const KindLimits* l = rules.LimitsFor(before_to.kind)) {
           if (l->balance_ceiling > 0)

@@ -11,6 +11,7 @@ namespace {
 
 const UnitsFormat kRoue{2, "ROUE"};
 constexpr int64_t kNoon = 1'790'000'000'000;  // 2026-09-21, 13:33 UTC
+const TimeZone kUtc = TimeZone::Utc();
 
 AccountId Id(char c) {
   AccountId id;
@@ -33,34 +34,35 @@ TEST_CASE("limits: the daily outgoing tally is charged, or refused and left alon
   KindLimits l{AccountKind::kResident, 0, 8'000, 0};
   MemoryState state;
   const AccountId alice = Id('a');
-  const BookKey tally = DailyOutTallyKey(alice, kNoon);
+  const BookKey tally = DailyOutTallyKey(alice, kNoon, kUtc);
   state.PutBalance(tally, 7'000);  // paid out earlier today
 
   Delta delta;
-  Status s = ChargeDailyOutgoing(&l, state, alice, kNoon, 1'500, kRoue, &delta);
+  Status s = ChargeDailyOutgoing(&l, state, alice, kNoon, kUtc, 1'500, kRoue, &delta);
   CHECK(s.code() == Code::kDailyLimit);
   CHECK(s.message() ==
         "today's payments would reach 85.00 ROUE, above the daily limit of 80.00 ROUE");
   CHECK(delta.postings.empty());
 
   // The sum past INT64_MAX is shown capped, not wrapped.
-  s = ChargeDailyOutgoing(&l, state, alice, kNoon, INT64_MAX, kRoue, &delta);
+  s = ChargeDailyOutgoing(&l, state, alice, kNoon, kUtc, INT64_MAX, kRoue, &delta);
   CHECK(s.code() == Code::kDailyLimit);
   CHECK(s.message().find("-") == std::string::npos);
 
-  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon, 1'000, kRoue, &delta).ok());
+  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon, kUtc, 1'000, kRoue, &delta).ok());
   REQUIRE(delta.postings.size() == 1);
   CHECK(delta.postings[0].key == tally);
   CHECK(delta.postings[0].amount == 1'000);
 
   // Tomorrow is a new tally; a kind without a daily limit posts nothing.
   Delta tomorrow;
-  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon + 86'400'000, 8'000, kRoue, &tomorrow).ok());
+  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon + 86'400'000, kUtc, 8'000, kRoue, &tomorrow)
+              .ok());
   CHECK(tomorrow.postings.size() == 1);
   l.daily_outgoing = 0;
   Delta none;
-  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon, 1'000'000, kRoue, &none).ok());
-  REQUIRE(ChargeDailyOutgoing(nullptr, state, alice, kNoon, 1'000'000, kRoue, &none).ok());
+  REQUIRE(ChargeDailyOutgoing(&l, state, alice, kNoon, kUtc, 1'000'000, kRoue, &none).ok());
+  REQUIRE(ChargeDailyOutgoing(nullptr, state, alice, kNoon, kUtc, 1'000'000, kRoue, &none).ok());
   CHECK(none.postings.empty());
 }
 

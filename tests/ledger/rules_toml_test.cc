@@ -175,5 +175,37 @@ TEST_CASE("in a genesis a zero minimum is the default, in a change it is what it
   CHECK_FALSE(ValidateRules(change).ok());
 }
 
+TEST_CASE("the default programme is read from [rules], kept by a change that does not name it",
+          "[ledger][rules-toml][default-programme]") {
+  const auto kGenesis = RulesDocument::kGenesis;
+  const auto kChange = RulesDocument::kChange;
+  Rules r;
+  REQUIRE(Read("[rules]\ndefault_programme = \"agglo-2026\"\n\n[[programmes]]\nname = "
+               "\"agglo-2026\"\nratio = \"12/10\"\n",
+               kGenesis, &r)
+              .ok());
+  CHECK(r.default_programme == "agglo-2026");
+  CHECK(ValidateRules(r).ok());
+  // A change that does not name it keeps the one in force; "" clears it.
+  REQUIRE(Read("[rules]\nbacking = \"11/10\"\n", kChange, &r).ok());
+  CHECK(r.default_programme == "agglo-2026");
+  REQUIRE(Read("[rules]\ndefault_programme = \"\"\n", kChange, &r).ok());
+  CHECK(r.default_programme.empty());
+  // Whether it names a programme of the rules is ValidateRules' to say, once all are read.
+  REQUIRE(Read("[rules]\ndefault_programme = \"fete\"\n", kChange, &r).ok());
+  CHECK_THAT(ValidateRules(r).message(),
+             Contains("the default programme 'fete' is not one of the rules' programmes"));
+  for (auto document : {kGenesis, kChange}) {
+    Rules x;
+    Status s = Read("[rules]\ndefault_programme = \"Agglo 2026\"\n", document, &x);
+    CHECK(s.code() == Code::kInvalidArgument);
+    CHECK_THAT(s.message(), Contains("rules.toml:2:") &&
+                                Contains("[rules] default_programme \"Agglo 2026\" must be a "
+                                         "programme's name"));
+    s = Read("[rules]\ndefault_programme = 7\n", document, &x);
+    CHECK_THAT(s.message(), Contains("[rules] default_programme must be a string, not an integer"));
+  }
+}
+
 }  // namespace
 }  // namespace liard

@@ -156,9 +156,36 @@ opening = "0"
   CHECK(g.rules.backing_num == 1);
   CHECK(g.rules.backing_den == 1);
   CHECK(g.created_at_ms == 42);  // "now", as given by the caller
+  CHECK(g.time_zone == "Europe/Paris");
+  CHECK(g.rules.default_programme.empty());
   CHECK(g.board_threshold == 2);
   CHECK(g.accounts.empty());
   CHECK(g.opening_fund == Amount(0));
+}
+
+TEST_CASE("a genesis names its time zone and default programme, or is refused naming the line",
+          "[node][config][genesis][time-zone]") {
+  Genesis g;
+  Status s = Parse(ExampleWith("decimals = 2", "decimals = 2\ntime_zone = \"Indian/Reunion\"") +
+                       "\n[[programmes]]\nname = \"agglo\"\nratio = \"12/10\"\n",
+                   &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(g.time_zone == "Indian/Reunion");
+  s = Parse(ExampleWith("backing = \"1/1\"", "backing = \"1/1\"\ndefault_programme = \"agglo\"") +
+                "\n[[programmes]]\nname = \"agglo\"\nratio = \"12/10\"\n",
+            &g);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(g.rules.default_programme == "agglo");
+  CHECK(GenesisError(ExampleWith("decimals = 2", "decimals = 2\ntime_zone = \"Paris\"")) ==
+        "genesis.toml:5: [currency] time_zone \"Paris\" is not a time zone of the IANA "
+        "database, such as \"Europe/Paris\"");
+  CHECK_THAT(GenesisError(ExampleWith("decimals = 2", "decimals = 2\ntime_zone = 1")),
+             Contains("genesis.toml:5:") && Contains("[currency] time_zone must be a string"));
+  CHECK_THAT(GenesisError(ExampleWith("backing = \"1/1\"",
+                                      "backing = \"1/1\"\ndefault_programme = \"agglo\"")),
+             Contains("the default programme 'agglo' is not one of the rules' programmes"));
 }
 
 TEST_CASE("a genesis with an unknown key is refused with the key's name and line",
