@@ -599,10 +599,17 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
     if (!IsValidName(a->name))
       return CliStatus::Usage(_("a name is 1 to 64 bytes of text without control characters"));
     o.name = a->name;
-    if (!a->member_until.empty() && !ParseDateEnd(a->member_until, &o.member_until_ms))
+    int64_t until_day = 0;
+    if (!a->member_until.empty() && !ParseDay(a->member_until, &until_day))
       return CliStatus::Usage(
           Tr("--member-until '{value}' must be a date such as 2026-12-31 or 31/12/2026",
              fmt::arg("value", SafeText(a->member_until))));
+    if (!a->member_until.empty()) {
+      // The membership runs through that day in the currency's time zone (from the genesis).
+      CliStatus c = s.Connect();
+      if (!c.ok()) return c;
+      o.member_until_ms = StartOfDisplayDay(until_day + 1);
+    }
     if (!a->fee.empty() && !ParseAmount(a->fee, 2, &o.fee).ok())
       return CliStatus::Usage(
           Tr("--fee '{value}' is not an amount in euros", fmt::arg("value", SafeText(a->fee))));

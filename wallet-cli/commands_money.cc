@@ -199,13 +199,18 @@ CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
            fmt::arg("propose",
                     kPropose + a.address + " --kind " + a.kind + " --name \"" + a.name + "\"")));
   OpenAccount open{AccountId(), kind, a.name, 0, Amount(0)};
-  if (!a.member_until.empty() && !ParseDateEnd(a.member_until, &open.member_until_ms))
+  int64_t until_day = 0;
+  if (!a.member_until.empty() && !ParseDay(a.member_until, &until_day))
     return CliStatus::Usage(
         Tr("--member-until '{text}' must be a date, YYYY-MM-DD or DD/MM/YYYY "
            "(the membership runs through that day)",
            fmt::arg("text", SafeText(a.member_until))));
   CliStatus s = ParseFee(a.fee, &open.fee);
   if (!s.ok()) return s;
+  // The membership runs through that day in the currency's time zone, which the genesis names.
+  s = session.Connect();
+  if (!s.ok()) return s;
+  if (!a.member_until.empty()) open.member_until_ms = StartOfDisplayDay(until_day + 1);
   s = AddressArg(session, a.address, &open.id);
   if (!s.ok()) return s;
   s = Session::CheckNewKey(open.id, _("the new account's address"));
@@ -218,13 +223,17 @@ CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
 
 CliStatus MemberRenew(Session& session, const MoneyArgs& a) {
   RenewMembership renew;
-  if (!ParseDateEnd(a.until, &renew.until_ms))
+  int64_t until_day = 0;
+  if (!ParseDay(a.until, &until_day))
     return CliStatus::Usage(
         Tr("--until '{text}' must be a date, YYYY-MM-DD or DD/MM/YYYY (the "
            "membership runs through that day)",
            fmt::arg("text", SafeText(a.until))));
   CliStatus s = ParseFee(a.fee, &renew.fee);
   if (!s.ok()) return s;
+  s = session.Connect();  // the day ends in the currency's time zone
+  if (!s.ok()) return s;
+  renew.until_ms = StartOfDisplayDay(until_day + 1);
   s = AddressArg(session, a.address, &renew.member);
   if (!s.ok()) return s;
   std::string fallback = Tr("renew the membership of {member} until {date}",

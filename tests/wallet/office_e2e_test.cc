@@ -25,7 +25,7 @@ TEST_CASE(
     REQUIRE(r.exit_code == 0);
   };
   // The issue's scenario: 150.00 converted for the shop with no cash, reconverted, paid out.
-  ok({"--key", "office", "convert", "--member", shop, "--eur", "150,00", "--yes"});
+  ok({"--key", "office", "convert", "--member", shop, "--eur", "150,00", "--no-bonus", "--yes"});
   ok({"--key", "shop", "reconvert", "150", "--yes"});
   ok({"--key", "association", "payout", "--merchant", shop, "--eur", "142.50", "--ref", "VIR-1",
       "--yes"});
@@ -50,17 +50,18 @@ TEST_CASE(
 
   // The guards: never for itself nor the association, never past the ceiling; nothing moves.
   const uint64_t head = w.Head();
-  CommandResult self = w.Liard(
-      {"--key", "office", "convert", "--member", w.Address("office"), "--eur", "10", "--yes"});
+  CommandResult self = w.Liard({"--key", "office", "convert", "--member", w.Address("office"),
+                                "--eur", "10", "--no-bonus", "--yes"});
   CHECK(self.exit_code == 1);
   CHECK(Has(self.err, "NOT_CONVERTIBLE"));
   CHECK(Has(self.err, "cannot convert for itself"));
-  CommandResult association = w.Liard(
-      {"--key", "office", "convert", "--member", w.Address("association"), "--eur", "10", "--yes"});
+  CommandResult association =
+      w.Liard({"--key", "office", "convert", "--member", w.Address("association"), "--eur", "10",
+               "--no-bonus", "--yes"});
   CHECK(association.exit_code == 1);
   CHECK(Has(association.err, "NOT_CONVERTIBLE"));
-  CommandResult ceiling =
-      w.Liard({"--key", "office", "convert", "--member", alice, "--eur", "1850.01", "--yes"});
+  CommandResult ceiling = w.Liard(
+      {"--key", "office", "convert", "--member", alice, "--eur", "1850.01", "--no-bonus", "--yes"});
   CHECK(ceiling.exit_code == 1);
   CHECK(Has(ceiling.err, "OFFICE_CASH_CEILING"));
   CHECK(Has(ceiling.err, "ceiling of 2000.00 EUR"));
@@ -69,7 +70,7 @@ TEST_CASE(
   CHECK(Has(notes.err, "OFFICE_CASH_CEILING"));
   CHECK(w.Head() == head);
   // Up to the ceiling is still allowed; the treasurer's deposit restores the coverage.
-  ok({"--key", "office", "convert", "--member", alice, "--eur", "1850", "--yes"});
+  ok({"--key", "office", "convert", "--member", alice, "--eur", "1850", "--no-bonus", "--yes"});
   ok({"--key", "association", "deposit", "--office", w.Address("office"), "--eur", "2000", "--ref",
       "NEF-1", "--yes"});
   r = w.Json({"reserves", "--json"});
@@ -91,16 +92,16 @@ TEST_CASE("the board lowers the office cash ceiling and narrows whom offices con
   REQUIRE(proposed.exit_code == 0);
   CHECK(Has(proposed.out, "offices convert for: resident, merchant, municipality → resident"));
   CHECK(Has(proposed.out, "office cash ceiling: 2000.00 EUR → 100.00 EUR"));
-  CommandResult shop = w.Liard(
-      {"--key", "office", "convert", "--member", w.Address("shop"), "--eur", "10", "--yes"});
+  CommandResult shop = w.Liard({"--key", "office", "convert", "--member", w.Address("shop"),
+                                "--eur", "10", "--no-bonus", "--yes"});
   CHECK(shop.exit_code == 1);
   CHECK(Has(shop.err, "NOT_CONVERTIBLE"));
-  CommandResult big = w.Liard(
-      {"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "100.01", "--yes"});
+  CommandResult big = w.Liard({"--key", "office", "convert", "--member", w.Address("alice"),
+                               "--eur", "100.01", "--no-bonus", "--yes"});
   CHECK(big.exit_code == 1);
   CHECK(Has(big.err, "OFFICE_CASH_CEILING"));
-  CommandResult ok = w.Liard(
-      {"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "100", "--yes"});
+  CommandResult ok = w.Liard({"--key", "office", "convert", "--member", w.Address("alice"), "--eur",
+                              "100", "--no-bonus", "--yes"});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   // A kind the ledger never allows is refused by the wallet before anything is signed.

@@ -474,9 +474,10 @@ TEST_CASE(
   CHECK(w.Balance("shop") == to_shop);
 }
 
-TEST_CASE("a batch paying an account on two lines lists them before the question and a no pays "
-          "nothing",
-          "[wallet][e2e][batch]") {
+TEST_CASE(
+    "a batch paying an account on two lines lists them before the question and a no pays "
+    "nothing",
+    "[wallet][e2e][batch]") {
   WalletWorld w;
   const std::string bob = w.Address("bob"), shop = w.Address("shop");
   const std::string csv = w.tmp().Join("twice.csv");
@@ -650,8 +651,8 @@ TEST_CASE(
     "[wallet][e2e][money]") {
   WalletWorld w;
   const std::string alice = w.Address("alice"), shop = w.Address("shop");
-  CommandResult conv =
-      w.Liard({"--key", "office", "convert", "--member", alice, "--eur", "10,00", "--yes"});
+  CommandResult conv = w.Liard(
+      {"--key", "office", "convert", "--member", alice, "--eur", "10,00", "--no-bonus", "--yes"});
   INFO(conv.err);
   REQUIRE(conv.exit_code == 0);
   CHECK(Has(conv.out,
@@ -1446,9 +1447,9 @@ TEST_CASE(
   INFO(open.out << open.err);
   REQUIRE(open.exit_code == 0);
   CHECK(w.Json({"reserves", "--json"})["income_minor"] == 10'00);
-  REQUIRE(
-      w.Liard({"--key", "office", "convert", "--member", dora, "--eur", "20", "--yes"}).exit_code ==
-      0);
+  REQUIRE(w.Liard({"--key", "office", "convert", "--member", dora, "--eur", "20", "--no-bonus",
+                   "--yes"})
+              .exit_code == 0);
   json before = w.Json({"--key", "dora", "balance", "--json"});
   CHECK(before["member_until"] == "2020-12-31");
   CHECK(before["membership_expired"] == true);
