@@ -22,21 +22,6 @@ bool OneOf(const std::string& folded, std::initializer_list<std::string_view> wo
   return std::find(words.begin(), words.end(), folded) != words.end();
 }
 
-// The address's problem in the user's language. The ledger's sentences are English: in French,
-// the two a clerk meets (a typo, another currency) are said in French, the others in general.
-std::string AddressProblem(const std::string& text, const Status& s) {
-  if (!French()) return s.message();
-  if (s.message().find("checksum") != std::string::npos)
-    return Tr(
-        "the address {address} has a typo: its checksum does not match (copy it again from "
-        "the member's card)",
-        fmt::arg("address", SafeText(text)));
-  if (s.message().find("another currency") != std::string::npos)  // i18n: as is
-    return Tr("the address {address} is of another currency", fmt::arg("address", SafeText(text)));
-  return Tr("the address {address} is not an address of this currency",
-            fmt::arg("address", SafeText(text)));
-}
-
 // The amount's problem in the user's language (the ledger's sentence in English; in French, what
 // is accepted, and the one ambiguity that is refused on purpose).
 std::string AmountProblem(const std::string& text, const Status& s) {

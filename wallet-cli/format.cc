@@ -12,6 +12,7 @@
 #include "ledger/civil_time.h"
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
+#include "ledger/status.h"
 #include "ledger/text.h"
 #include "wallet-cli/i18n.h"
 
@@ -296,6 +297,21 @@ std::string SafeText(std::string_view text, Newlines newlines) {
     i += len;
   }
   return out;
+}
+
+// The address's problem in the user's language. The ledger's sentences are English: in French,
+// the two a clerk meets (a typo, another currency) are said in French, the others in general.
+std::string AddressProblem(std::string_view text, const Status& s) {
+  if (!French()) return s.message();
+  if (s.message().find("checksum") != std::string::npos)
+    return Tr(
+        "the address {address} has a typo: its checksum does not match (copy it again from "
+        "the member's card)",
+        fmt::arg("address", SafeText(text)));
+  if (s.message().find("another currency") != std::string::npos)  // i18n: as is
+    return Tr("the address {address} is of another currency", fmt::arg("address", SafeText(text)));
+  return Tr("the address {address} is not an address of this currency",
+            fmt::arg("address", SafeText(text)));
 }
 
 }  // namespace liard::wallet

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+namespace liard {
+class Status;
+}  // namespace liard
+
 namespace liard::wallet {
 
 // The decimal separator the user reads: ',' when the effective locale for numbers (LC_ALL,
@@ -107,6 +111,11 @@ std::string MemoProblem(std::string_view memo);
 // reorder a line. With Newlines::kKeep, '\n' stays a line break (multi-line messages).
 enum class Newlines { kEscape, kKeep };
 std::string SafeText(std::string_view text, Newlines newlines = Newlines::kEscape);
+
+// Why an address was refused (DecodeAddress's status), in the user's language: the ledger's
+// sentence in English; in French, the two a person meets (a typo, another currency) said in
+// French, the others in general.
+std::string AddressProblem(std::string_view text, const Status& s);
 
 }  // namespace liard::wallet
 

@@ -231,7 +231,8 @@ CliStatus Session::PrecheckAddress(std::string_view text) {
   AccountId id;
   Status s = DecodeAddress(plausible ? code : "roue", text, &id);
   if (!s.ok() && (plausible || s.message().find("currency") == std::string::npos))
-    return CliStatus::Usage(s.message() + ": '" + SafeText(text) + "'");
+    return CliStatus::Usage(French() ? AddressProblem(text, s)
+                                     : s.message() + ": '" + SafeText(text) + "'");
   return CliStatus::Ok();
 }
 

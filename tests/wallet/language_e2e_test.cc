@@ -153,7 +153,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("the option --lang chooses the language over LANG, and LC_ALL over LANG", "[wallet][e2e][i18n]") {
+TEST_CASE("the option --lang chooses the language over LANG, and LC_ALL over LANG",
+          "[wallet][e2e][i18n]") {
   WalletWorld w(/*import_keys=*/false);
   ProgramOptions english = WithLang(w, "C.UTF-8");
   CommandResult fr = w.Liard({"--lang", "fr", "key", "list"}, english);
