@@ -1,6 +1,10 @@
 // Names and sign rules of account kinds, statuses and book slots.
 #include "ledger/account.h"
 
+#include <cstdint>
+
+#include "ledger/bytes.h"
+
 namespace liard {
 
 bool IsValidKind(uint32_t kind) { return kind >= 1 && kind <= 5; }
@@ -88,6 +92,14 @@ std::string_view SlotName(Slot slot) {
       return "bonus-tally";
     case Slot::kDailyOutTally:
       return "daily-out-tally";
+    case Slot::kRequestState:
+      return "request-state";
+    case Slot::kRefundable:
+      return "refundable";
+    case Slot::kRefunded:
+      return "refunded";
+    case Slot::kStaffRefundDay:
+      return "staff-refund-day";
   }
   return "unknown";
 }
@@ -101,6 +113,93 @@ int RequiredSign(Slot slot) {
     default:
       return +1;
   }
+}
+
+bool IsValidScope(uint32_t scope) { return scope >= 1 && scope <= 3; }
+
+std::string_view ScopeName(KeyScope scope) {
+  switch (scope) {
+    case KeyScope::kReceive:
+      return "receive";
+    case KeyScope::kRefund:
+      return "refund";
+    case KeyScope::kFull:
+      return "full";
+  }
+  return "unknown";
+}
+
+const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
+  for (const StaffKey& s : staff_keys)
+    if (s.key == k) return &s;
+  return nullptr;
+}
+
+// Layout (all big-endian): u8 format (1) | u32 n | n x (key[32] | u8 scope | i64 cap |
+// str label | i64 added_ms | i64 revoked_ms) | u8 has_card | card: 8 x str (address, postcode,
+// city, category, hours, description, website, phone) | u8 has_position | i64 lat | i64 lon.
+std::string EncodeAccountExtras(const Account& a) {
+  if (a.staff_keys.empty() && a.card.empty()) return {};
+  ByteWriter w;
+  w.U8(1);
+  w.U32(static_cast<uint32_t>(a.staff_keys.size()));
+  for (const StaffKey& k : a.staff_keys) {
+    w.Key(k.key);
+    w.U8(static_cast<uint8_t>(k.scope));
+    w.I64(k.refund_cap_per_day);
+    w.Str(k.label);
+    w.I64(k.added_ms);
+    w.I64(k.revoked_ms);
+  }
+  const Card& c = a.card;
+  w.U8(c.empty() ? 0 : 1);
+  if (!c.empty()) {
+    for (const std::string* f : {&c.address, &c.postcode, &c.city, &c.category, &c.hours,
+                                 &c.description, &c.website, &c.phone})
+      w.Str(*f);
+    w.U8(c.has_position ? 1 : 0);
+    w.I64(c.position.latitude_e6);
+    w.I64(c.position.longitude_e6);
+  }
+  return w.Take();
+}
+
+bool DecodeAccountExtras(std::string_view bytes, Account* a) {
+  a->staff_keys.clear();
+  a->card = Card{};
+  if (bytes.empty()) return true;
+  ByteReader r(bytes);
+  if (r.U8() != 1) return false;
+  const uint32_t n = r.Count(32 + 1 + 8 + 4 + 8 + 8);
+  if (n > kMaxStaffKeyRecords) return false;
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    StaffKey k;
+    k.key = r.Key();
+    const uint8_t scope = r.U8();
+    if (!IsValidScope(scope)) return false;
+    k.scope = static_cast<KeyScope>(scope);
+    k.refund_cap_per_day = r.I64();
+    k.label = r.Str();
+    k.added_ms = r.I64();
+    k.revoked_ms = r.I64();
+    a->staff_keys.push_back(std::move(k));
+  }
+  const uint8_t has_card = r.U8();
+  if (has_card > 1) return false;
+  if (has_card == 1) {
+    Card& c = a->card;
+    for (std::string* f : {&c.address, &c.postcode, &c.city, &c.category, &c.hours, &c.description,
+                           &c.website, &c.phone})
+      *f = r.Str();
+    const uint8_t has_position = r.U8();
+    if (has_position > 1) return false;
+    c.has_position = has_position == 1;
+    const int64_t lat = r.I64(), lon = r.I64();
+    if (lat < INT32_MIN || lat > INT32_MAX || lon < INT32_MIN || lon > INT32_MAX) return false;
+    c.position = {static_cast<int32_t>(lat), static_cast<int32_t>(lon)};
+    if (c.empty()) return false;  // an empty card is written as none
+  }
+  return r.Done();
 }
 
 }  // namespace liard

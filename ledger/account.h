@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/crypto.h"
 
@@ -59,6 +60,57 @@ enum class AccountStatus : uint8_t {
 };
 std::string_view StatusName(AccountStatus status);
 
+// What a staff key (a cashier's, a till's) may do for the account it was added to. Stored as
+// numbers: never renumber. See StaffMayPerform (ledger/permissions.h).
+enum class KeyScope : uint8_t {
+  kReceive = 1,  // make and cancel payment requests; read the account
+  kRefund = 2,   // and refund, up to a cap per day
+  kFull = 3,     // everything the account may do but manage keys
+};
+bool IsValidScope(uint32_t scope);
+std::string_view ScopeName(KeyScope scope);  // "receive", "refund", "full"
+
+inline constexpr size_t kMaxActiveStaffKeys = 16;
+// Revoked keys are kept (past operations name them) up to this many records in all; beyond it
+// the oldest revoked one is forgotten.
+inline constexpr size_t kMaxStaffKeyRecords = 64;
+inline constexpr size_t kMaxKeyLabelBytes = 64;
+
+// A key that signs for an account besides the account's own key.
+struct StaffKey {
+  PublicKey key;
+  KeyScope scope = KeyScope::kReceive;
+  int64_t refund_cap_per_day = 0;  // minor units; kRefund only
+  std::string label;               // "till 1", "Marie"
+  int64_t added_ms = 0;            // when the AddKey committed
+  int64_t revoked_ms = 0;          // when the RevokeKey committed; 0 = active
+
+  bool active() const { return revoked_ms == 0; }
+  friend bool operator==(const StaffKey&, const StaffKey&) = default;
+};
+
+// A place on a map, in millionths of a degree.
+struct Position {
+  int32_t latitude_e6 = 0;
+  int32_t longitude_e6 = 0;
+  friend bool operator==(const Position&, const Position&) = default;
+};
+
+// A shop's public card (merchants, exchange offices, municipalities, the association): shown to
+// payers and in the directory. Limits in bytes are in ledger/ops (SetCard).
+struct Card {
+  std::string address, postcode, city, category, hours, description, website, phone;
+  bool has_position = false;
+  Position position;
+
+  bool empty() const {
+    return address.empty() && postcode.empty() && city.empty() && category.empty() &&
+           hours.empty() && description.empty() && website.empty() && phone.empty() &&
+           !has_position;
+  }
+  friend bool operator==(const Card&, const Card&) = default;
+};
+
 // The record of a member account. Its balances live in the books, under BookKeys.
 struct Account {
   AccountId id;
@@ -71,10 +123,22 @@ struct Account {
   // Membership of the association: a resident whose membership ended cannot pay until an
   // office renews it. Unix ms; 0 = no expiry (accounts the board opened, genesis accounts).
   int64_t member_until_ms = 0;
-  std::string freeze_reason;  // why the board froze it; empty unless frozen
+  std::string freeze_reason;         // why the board froze it; empty unless frozen
+  std::vector<StaffKey> staff_keys;  // in the order they were added; revoked ones too
+  Card card;                         // its public card; empty = none
+
+  // The staff key `key`, active or revoked; nullptr if the account never had it.
+  const StaffKey* FindStaffKey(const PublicKey& key) const;
 
   friend bool operator==(const Account&, const Account&) = default;
 };
+
+// The staff keys and card of an account as bytes, for its stored record, its digest and the
+// auditor's snapshot: empty when it has neither, so that records written before staff keys and
+// cards existed keep their bytes and digests.
+std::string EncodeAccountExtras(const Account& account);
+// Reads what EncodeAccountExtras wrote into `account`; false if the bytes are damaged.
+[[nodiscard]] bool DecodeAccountExtras(std::string_view bytes, Account* account);
 
 // Double entry: every operation posts entries that sum to zero in the units and euro books.
 // The tally book is not money: it counts what rules need counted (bonus paid per member per
@@ -97,14 +161,19 @@ enum class Slot : uint8_t {
   kOwedToMerchant = 21,  // reconversions not yet paid out; owner = merchant id.
 
   // Tally book (counts, not money).
-  kBonusTally = 32,     // bonus units a member got from a programme in a month; owner = TallyId.
-  kDailyOutTally = 33,  // units a member paid out on one UTC day; owner = DailyTallyKey's.
+  kBonusTally = 32,      // bonus units a member got from a programme in a month; owner = TallyId.
+  kDailyOutTally = 33,   // units a member paid out on one UTC day; owner = DailyTallyKey's.
+  kRequestState = 34,    // a payment request: 1 paid, 2 cancelled; owner = request id.
+  kRefundable = 35,      // units of a payment still refundable; owner = RefundableKey's.
+  kRefunded = 36,        // units refunded of a payment; owner = the payment's operation id.
+  kStaffRefundDay = 37,  // units a staff key refunded on one day; owner = StaffRefundDayKey's.
 };
 inline constexpr int kSlotCount = 48;
 inline constexpr Slot kAllSlots[] = {
     Slot::kMember,         Slot::kIssuance,   Slot::kPaper,         Slot::kEuroExternal,
     Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget, Slot::kIncome,
-    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally};
+    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally, Slot::kRequestState,
+    Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay};
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...

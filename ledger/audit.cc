@@ -42,7 +42,7 @@ std::string IsoTime(int64_t unix_ms) {
 
 bool PerOwner(Slot s) {
   return s == Slot::kMember || s == Slot::kOfficeCash || s == Slot::kSponsorBudget ||
-         s == Slot::kOwedToMerchant || s == Slot::kBonusTally || s == Slot::kDailyOutTally;
+         s == Slot::kOwedToMerchant || BookOf(s) == Book::kTally;
 }
 
 std::string_view BookName(Book b) {

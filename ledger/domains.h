@@ -49,6 +49,13 @@ inline constexpr std::string_view kProgrammeDomain = Domain("liard/v1/programme"
 inline constexpr std::string_view kTallyDomain = Domain("liard/v1/tally");
 // The owner of a daily outgoing tally account, ledger/money.h.
 inline constexpr std::string_view kDailyDomain = Domain("liard/v1/daily");
+// What a payee signs for a payment request: kRequestDomain || ledger id || body; its id is
+// SHA-256 of that message (ledger/operation.h).
+inline constexpr std::string_view kRequestDomain = Domain("liard/v1/request");
+// The owner of a payment's refundable tally account, ledger/money.h.
+inline constexpr std::string_view kRefundableDomain = Domain("liard/v1/refundable");
+// The owner of a staff key's refunds-per-day tally account, ledger/money.h.
+inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-refund");
 // State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
 inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
 // State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no

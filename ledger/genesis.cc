@@ -120,8 +120,8 @@ Status ValidateRules(const Rules& r0) {
 Status ValidateGenesis(const Genesis& g) {
   // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion4)
-    return Invalid("genesis version must be 1, 2, 3 or 4");
+  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion5)
+    return Invalid("genesis version must be 1 to 5");
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)
@@ -129,8 +129,8 @@ Status ValidateGenesis(const Genesis& g) {
         "a version 2 genesis must name the node key that signs checkpoints (so does version 3)");
   if (CountsInCurrencyZone(g)) {
     if (g.time_zone.empty())
-      return Invalid(
-          "a version 4 genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
+      return Invalid("a version " + std::to_string(g.version) +
+                     " genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
     if (!TimeZone::Named(g.time_zone))
       return Invalid("time zone " + (IsValidName(g.time_zone) ? "\"" + g.time_zone + "\" " : "") +
                      "is not a zone of the IANA database, e.g. \"Europe/Paris\"");

@@ -34,12 +34,14 @@ struct GenesisAccount {
 // lattice hash (StateDigestRule 2); a board proposal whose decision could not apply to the state
 // as it is is refused when proposed, not only at its last approval. 3: the security rules of
 // December 2026 (see the predicates below and docs/protocol.md, "Threat model"). 4: names the
-// currency's time zone, in which the monthly bonus cap and the daily limits count.
+// currency's time zone, in which the monthly bonus cap and the daily limits count. 5: every
+// transfer to a merchant, municipality or the association is refundable (ledger/ops/refund.cc).
 inline constexpr uint32_t kGenesisVersion1 = 1;
 inline constexpr uint32_t kGenesisVersion2 = 2;
 inline constexpr uint32_t kGenesisVersion3 = 3;
 inline constexpr uint32_t kGenesisVersion4 = 4;
-inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion4;
+inline constexpr uint32_t kGenesisVersion5 = 5;
+inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion5;
 
 struct Genesis {
   uint32_t version = kGenesisVersion1;  // init writes kCurrentGenesisVersion
@@ -97,6 +99,14 @@ inline bool AccountKeysChecked(const Genesis& genesis) {
 // limits, the exports' dates) are those of its time zone; before, UTC's.
 inline bool CountsInCurrencyZone(const Genesis& genesis) {
   return genesis.version >= kGenesisVersion4;
+}
+
+// Version 5 on: a transfer to a merchant, a municipality or the association records what of it
+// may be refunded (one tally account per payment), so that the shop can refund any sale; before,
+// only transfers that paid a payment request are refundable (those did not exist before, so no
+// older entry changes meaning).
+inline bool ShopPaymentsRefundable(const Genesis& genesis) {
+  return genesis.version >= kGenesisVersion5;
 }
 
 // The zone the currency counts its days and months in: the genesis's time zone from version 4

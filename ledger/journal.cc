@@ -174,10 +174,19 @@ StateDigest StateDigest::FromValue(const Hash& value) {
 Hash AccountRecordHash(const Account& a) {
   char fixed[3] = {'A', static_cast<char>(a.kind), static_cast<char>(a.status)};
   std::string name_len = Fixed64BE(a.name.size());
+  const std::string extras = EncodeAccountExtras(a);
+  if (extras.empty())
+    return Sha256({kStateDomain, std::string_view(fixed, 1), a.id.view(), a.key.view(),
+                   std::string_view(fixed + 1, 2), Fixed64BE(a.sequence), name_len, a.name,
+                   Fixed64BE(a.roles), Fixed64BE(static_cast<uint64_t>(a.member_until_ms)),
+                   a.freeze_reason});
+  // With staff keys or a card: the freeze reason's length, then the extras, so that no record
+  // without them hashes to the same bytes.
   return Sha256({kStateDomain, std::string_view(fixed, 1), a.id.view(), a.key.view(),
                  std::string_view(fixed + 1, 2), Fixed64BE(a.sequence), name_len, a.name,
                  Fixed64BE(a.roles), Fixed64BE(static_cast<uint64_t>(a.member_until_ms)),
-                 a.freeze_reason});
+                 a.freeze_reason, std::string_view("\0extras", 7),
+                 Fixed64BE(a.freeze_reason.size()), extras});
 }
 
 Hash BalanceRecordHash(const BookKey& key, int64_t balance) {

@@ -122,7 +122,9 @@ class StateDigest {
 };
 
 // SHA-256(kStateDomain || 'A' || id || key || kind || status || u64be(sequence) ||
-//         u64be(len(name)) || name || u64be(roles) || i64be(member_until_ms) || freeze_reason).
+//         u64be(len(name)) || name || u64be(roles) || i64be(member_until_ms) || freeze_reason)
+// for an account with no staff key and no card; with them, "\0extras" || u64be(len(freeze_reason))
+// || EncodeAccountExtras(account) follow.
 Hash AccountRecordHash(const Account& account);
 // SHA-256(kStateDomain || 'B' || slot || owner || i64be(balance)).
 Hash BalanceRecordHash(const BookKey& key, int64_t balance);

@@ -176,8 +176,16 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
         .With("now_ms", ctx.now_ms);
   const Account* actor = state.FindAccount(op.account);
   if (actor == nullptr) return Status(Code::kUnknownAccount, "the acting account does not exist");
-  if (actor->key != key)
-    return Status(Code::kWrongKey, "the operation is not signed with the account's current key");
+  // The account's own key, or one of its staff keys (checked against its scope below).
+  const StaffKey* staff = nullptr;
+  if (actor->key != key) {
+    staff = actor->FindStaffKey(key);
+    if (staff == nullptr)
+      return Status(Code::kWrongKey, "the operation is not signed with the account's current key");
+    if (!staff->active())
+      return Status(Code::kKeyRevoked, "the staff key '" + staff->label + "' was revoked")
+          .With("revoked_ms", staff->revoked_ms);
+  }
   if (actor->status == AccountStatus::kFrozen)
     return Status(Code::kAccountFrozen,
                   "the account is frozen" +
@@ -207,8 +215,12 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
     return Status(Code::kNotPermitted, "a " + std::string(KindName(actor->kind)) + " account" +
                                            (actor->roles != 0 ? " with its granted roles" : "") +
                                            " may not " + std::string(OpTypeName(op.type())));
+  if (staff != nullptr && !StaffMayPerform(staff->scope, op.type()))
+    return Status(Code::kKeyScope, "a staff key of scope " + std::string(ScopeName(staff->scope)) +
+                                       " may not " + std::string(OpTypeName(op.type())));
   Delta d;
-  ops::OpContext op_ctx{genesis_, state, governance.rules, *actor, roles, op_id, ctx.now_ms, &d};
+  ops::OpContext op_ctx{genesis_, state, governance.rules, *actor, roles, op_id, ctx.now_ms,
+                        staff,    &d};
   Status s = std::visit([&](const auto& p) { return ops::Apply(op_ctx, p); }, op.payload);
   if (!s.ok()) return s;
   LIARD_CHECK(op_ctx.delta == &d);  // a dry run put the delta back

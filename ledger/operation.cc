@@ -37,6 +37,16 @@ std::string_view OpTypeName(OpType type) {
       return "withdraw";
     case OpType::kBankEntry:
       return "bank-entry";
+    case OpType::kCancelRequest:
+      return "cancel-request";
+    case OpType::kRefund:
+      return "refund";
+    case OpType::kAddKey:
+      return "add-key";
+    case OpType::kRevokeKey:
+      return "revoke-key";
+    case OpType::kSetCard:
+      return "set-card";
   }
   return "unknown";
 }
@@ -67,6 +77,19 @@ Hash OperationId(const Hash& ledger_id, std::string_view body) {
   return Sha256({kOperationDomain, ledger_id.view(), body});
 }
 
+std::string RequestSigningMessage(const Hash& ledger_id, std::string_view body) {
+  std::string m;
+  m.reserve(kRequestDomain.size() + Hash::size() + body.size());
+  m.append(kRequestDomain);
+  m.append(ledger_id.view());
+  m.append(body);
+  return m;
+}
+
+Hash RequestId(const Hash& ledger_id, std::string_view body) {
+  return Sha256({kRequestDomain, ledger_id.view(), body});
+}
+
 }  // namespace liard
 
 namespace liard {
@@ -76,6 +99,9 @@ static_assert(std::is_same_v<std::variant_alternative_t<2, Payload>, Conversion>
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kMultiTransfer) - 1, Payload>,
               MultiTransfer>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kSetCard) - 1, Payload>,
+                   SetCard>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

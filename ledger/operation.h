@@ -3,6 +3,7 @@
 #define LIARD_LEDGER_OPERATION_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,11 +18,38 @@ namespace liard {
 
 inline constexpr size_t kMaxMemoBytes = 256;
 
+// A payment request as its payee signed it (liard.v1.PaymentRequestBody): made off the ledger,
+// carried in a URI or QR, and included whole in the transfer that pays it.
+struct PaymentRequest {
+  Hash ledger_id;
+  AccountId payee;
+  Amount amount;  // 0: an open amount, the payer chooses
+  std::string memo;
+  int64_t expires_ms = 0;  // Unix ms; 0 = no expiry
+  std::string nonce;       // 16 to 32 bytes
+  int64_t created_ms = 0;  // shown, not checked
+};
+inline constexpr size_t kMinRequestNonceBytes = 16;
+inline constexpr size_t kMaxRequestNonceBytes = 32;
+
+struct SignedRequest {
+  std::string body;  // the encoded PaymentRequestBody, exactly as signed
+  PublicKey key;     // the payee's key or one of its staff keys
+  Signature signature;
+  PaymentRequest request;  // `body` decoded (by proto/'s codec)
+};
+
+// The bytes a payee signs: kRequestDomain || ledger id || body.
+std::string RequestSigningMessage(const Hash& ledger_id, std::string_view body);
+// A request's id: SHA-256 of RequestSigningMessage.
+Hash RequestId(const Hash& ledger_id, std::string_view body);
+
 // Pay units from the signing account to another member account.
 struct Transfer {
   AccountId to;
   Amount amount;
   std::string memo;  // free text shown to both sides; at most kMaxMemoBytes of printable UTF-8
+  std::optional<SignedRequest> request;  // the payment request it pays, if any
 };
 
 // Open a member account for a public key. Exchange offices and treasurers open residents'
@@ -193,6 +221,40 @@ struct Withdraw {
   Hash proposal;
 };
 
+// ---- At the till.
+
+// The payee (or a staff key of its) cancels a payment request: it can no longer be paid.
+struct CancelRequest {
+  Hash request_id;
+};
+
+// The account that was paid pays `amount` back to `payer`, linked to the payment `original`.
+struct Refund {
+  Hash original;  // the operation id of the payment refunded
+  AccountId payer;
+  Amount amount;
+  std::string memo;
+};
+
+// The account's own key adds a staff key with a scope.
+struct AddKey {
+  PublicKey key;
+  KeyScope scope = KeyScope::kReceive;
+  int64_t refund_cap_per_day = 0;  // kRefund: minor units per day, above zero; else 0
+  std::string label;
+};
+
+// The account's own key revokes a staff key, at once.
+struct RevokeKey {
+  PublicKey key;
+};
+
+// A merchant, office, municipality or the association sets its public card, whole (empty:
+// removed).
+struct SetCard {
+  Card card;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -210,12 +272,18 @@ enum class OpType : uint8_t {
   kRenewMembership = 13,
   kWithdraw = 14,
   kBankEntry = 15,
+  kCancelRequest = 16,
+  kRefund = 17,
+  kAddKey = 18,
+  kRevokeKey = 19,
+  kSetCard = 20,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
-                             RenewMembership, Withdraw, BankEntry>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
+                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

@@ -14,6 +14,11 @@ constexpr uint32_t kPayers = RoleBit(Role::kResident) | RoleBit(Role::kMerchant)
 constexpr uint32_t kOffice = RoleBit(Role::kExchangeOffice);
 constexpr uint32_t kTreasurer = RoleBit(Role::kTreasurer);
 constexpr uint32_t kBoard = RoleBit(Role::kBoardMember);
+// Who is paid for goods and services, and may refund: merchants, municipalities, the
+// association (its account holds the treasurer role).
+constexpr uint32_t kSellers = RoleBit(Role::kMerchant) | RoleBit(Role::kMunicipality) | kTreasurer;
+// Who has a counter, staff and a public card: the sellers and the exchange offices.
+constexpr uint32_t kShops = kSellers | kOffice;
 
 constexpr std::array kTable = {
     Permission{OpType::kTransfer, kPayers},
@@ -31,6 +36,11 @@ constexpr std::array kTable = {
     Permission{OpType::kRenewMembership, kOffice | kTreasurer},
     Permission{OpType::kWithdraw, kBoard},
     Permission{OpType::kBankEntry, kTreasurer},
+    Permission{OpType::kCancelRequest, kPayers},
+    Permission{OpType::kRefund, kSellers},
+    Permission{OpType::kAddKey, kShops},
+    Permission{OpType::kRevokeKey, kShops},
+    Permission{OpType::kSetCard, kShops},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 
@@ -42,6 +52,24 @@ bool MayPerform(uint32_t roles, OpType op) {
   for (const auto& row : kTable)
     if (row.op == op) return (row.roles & roles) != 0;
   return false;
+}
+
+bool StaffMayPerform(KeyScope scope, OpType op) {
+  switch (op) {
+    case OpType::kCancelRequest:
+      return true;
+    case OpType::kRefund:
+      return scope == KeyScope::kRefund || scope == KeyScope::kFull;
+    // Keys are the owner's to manage; board votes are the person's.
+    case OpType::kAddKey:
+    case OpType::kRevokeKey:
+    case OpType::kPropose:
+    case OpType::kApprove:
+    case OpType::kWithdraw:
+      return false;
+    default:
+      return scope == KeyScope::kFull;
+  }
 }
 
 bool MayOpen(uint32_t roles, AccountKind target) {

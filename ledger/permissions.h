@@ -20,6 +20,10 @@ std::span<const Permission> PermissionTable();
 
 // True if any of `roles` (a RoleBit mask) may perform `op`.
 bool MayPerform(uint32_t roles, OpType op);
+// What a staff key of `scope` may sign, besides what the account's roles allow (MayPerform
+// applies too): receive: cancel requests (and make them, off the ledger); refund: and refund;
+// full: everything but managing keys and board votes. docs/protocol.md shows the table.
+bool StaffMayPerform(KeyScope scope, OpType op);
 // Which kinds of account an OpenAccount signed by an actor may open: residents only. Other
 // kinds are opened by a board decision.
 bool MayOpen(uint32_t roles, AccountKind target);

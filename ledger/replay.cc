@@ -9,7 +9,8 @@
 namespace liard {
 namespace {
 
-constexpr uint8_t kSnapshotVersion = 1;
+// 1: accounts without staff keys or cards; 2: each account's extras follow it.
+constexpr uint8_t kSnapshotVersion = 2;
 
 void PutAccount(ByteWriter* w, const Account& a) {
   w->Key(a.id);
@@ -21,9 +22,10 @@ void PutAccount(ByteWriter* w, const Account& a) {
   w->U32(a.roles);
   w->I64(a.member_until_ms);
   w->Str(a.freeze_reason);
+  w->Str(EncodeAccountExtras(a));
 }
 
-bool GetAccount(ByteReader* r, Account* a) {
+bool GetAccount(ByteReader* r, Account* a, uint8_t version) {
   a->id = r->Key();
   a->key = r->Key();
   uint8_t kind = r->U8();
@@ -33,6 +35,7 @@ bool GetAccount(ByteReader* r, Account* a) {
   a->roles = r->U32();
   a->member_until_ms = r->I64();
   a->freeze_reason = r->Str();
+  if (version >= 2 && !DecodeAccountExtras(r->Str(), a)) return false;
   if (!r->ok() || !IsValidKind(kind) || status < 1 || status > 3) return false;
   a->kind = static_cast<AccountKind>(kind);
   a->status = static_cast<AccountStatus>(status);
@@ -73,7 +76,8 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   if (Sha256({kReplaySnapshotDomain, body}).view() != snapshot.substr(body.size()))
     return corrupt("it was damaged since it was saved");
   ByteReader in(body);
-  if (in.U8() != kSnapshotVersion) return corrupt("unknown format");
+  const uint8_t version = in.U8();
+  if (version < 1 || version > kSnapshotVersion) return corrupt("unknown format");
   if (in.Key() != r->ledger_->id()) return corrupt("it is of another ledger");
   r->sequence_ = in.U64();
   r->head_hash_ = in.Key();
@@ -84,7 +88,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   r->state_.PutGovernance(std::move(g));
   for (uint32_t n = in.Count(32 + 32 + 2 + 8 + 4 + 4 + 8 + 4); n > 0 && in.ok(); --n) {
     Account a;
-    if (!GetAccount(&in, &a)) return corrupt("an account record does not decode");
+    if (!GetAccount(&in, &a, version)) return corrupt("an account record does not decode");
     r->state_.PutAccount(std::move(a));
   }
   Totals totals{};

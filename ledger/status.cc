@@ -56,6 +56,13 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadRole, "BAD_ROLE",
              "only the treasurer, board-member and auditor roles are granted or revoked"},
     CodeInfo{Code::kBadRules, "BAD_RULES", "the proposed rules are incoherent"},
+    CodeInfo{
+        Code::kBadRequest, "BAD_REQUEST",
+        "the payment request the transfer pays is malformed: its body, ledger, nonce or signature"},
+    CodeInfo{Code::kBadStaffKey, "BAD_STAFF_KEY",
+             "the staff key, its scope, its refund cap or its label is not valid"},
+    CodeInfo{Code::kBadCard, "BAD_CARD",
+             "the card has a field that is too long or not text, or a position off the globe"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},
@@ -118,6 +125,29 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kProposerCapReached, "PROPOSER_CAP_REACHED",
              "this board member has as many proposals pending as its share of the 64 places; "
              "withdraw one or let it expire first"},
+    CodeInfo{Code::kRequestPaid, "REQUEST_PAID", "the payment request was paid already"},
+    CodeInfo{Code::kRequestCancelled, "REQUEST_CANCELLED",
+             "the payment request was cancelled by its payee"},
+    CodeInfo{Code::kRequestExpired, "REQUEST_EXPIRED", "the payment request has expired"},
+    CodeInfo{Code::kRequestMismatch, "REQUEST_MISMATCH",
+             "the payment does not match its request: another payee or another amount"},
+    CodeInfo{
+        Code::kRequestSigner, "REQUEST_SIGNER",
+        "the payment request is not signed by the payee's key or one of its active staff keys"},
+    CodeInfo{Code::kNotRefundable, "NOT_REFUNDABLE",
+             "the operation named is not a payment this account received from that payer that can "
+             "be refunded"},
+    CodeInfo{Code::kRefundExceeds, "REFUND_EXCEEDS",
+             "the refunds of a payment would add up to more than the payment"},
+    CodeInfo{Code::kRefundCap, "REFUND_CAP",
+             "the staff key's refunds today would pass its daily cap"},
+    CodeInfo{Code::kKeyScope, "KEY_SCOPE", "the staff key's scope does not allow this operation"},
+    CodeInfo{Code::kKeyRevoked, "KEY_REVOKED", "the staff key that signed was revoked"},
+    CodeInfo{Code::kTooManyKeys, "TOO_MANY_KEYS",
+             "the account has as many active staff keys as allowed (16)"},
+    CodeInfo{Code::kUnknownKey, "UNKNOWN_KEY", "the key is not an active staff key of the account"},
+    CodeInfo{Code::kKeyInUse, "KEY_IN_USE",
+             "the key is already the account's own key or one of its staff keys"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

@@ -47,6 +47,9 @@ enum class Code : uint16_t {
   kBadDecision = 117,
   kBadRole = 118,
   kBadRules = 119,
+  kBadRequest = 120,
+  kBadStaffKey = 121,
+  kBadCard = 122,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -83,6 +86,19 @@ enum class Code : uint16_t {
   kNotConvertible = 232,
   kNameTaken = 233,
   kProposerCapReached = 235,
+  kRequestPaid = 236,
+  kRequestCancelled = 237,
+  kRequestExpired = 238,
+  kRequestMismatch = 239,
+  kRequestSigner = 240,
+  kNotRefundable = 241,
+  kRefundExceeds = 242,
+  kRefundCap = 243,
+  kKeyScope = 244,
+  kKeyRevoked = 245,
+  kTooManyKeys = 246,
+  kUnknownKey = 247,
+  kKeyInUse = 248,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -31,6 +31,7 @@
 //                     database from before the anchor)
 //   accounts:  account id (32) -> signing key (32) | u8 kind | u8 status | u64 sequence |
 //              string name | u32 roles | i64 member_until_ms | string freeze_reason
+//              [| string extras (EncodeAccountExtras), only when not empty]
 //   balances:  u8 slot | owner (32) -> i64 balance; never 0 (a zero balance is deleted, as in
 //              MemoryState and the state digest)
 //   journal:   u64 sequence -> i64 time_ms | prev hash (32) | entry hash (32) | envelope (the
@@ -231,6 +232,12 @@ std::string EncodeAccount(const Account& a) {
   PutI64(&v, a.member_until_ms);
   PutFixed32BE(&v, static_cast<uint32_t>(a.freeze_reason.size()));
   v.append(a.freeze_reason);
+  // Staff keys and card, only when the account has them: older records keep their bytes.
+  const std::string extras = EncodeAccountExtras(a);
+  if (!extras.empty()) {
+    PutFixed32BE(&v, static_cast<uint32_t>(extras.size()));
+    v.append(extras);
+  }
   return v;
 }
 bool DecodeAccount(std::string_view key, std::string_view value, Account* a) {
@@ -244,7 +251,10 @@ bool DecodeAccount(std::string_view key, std::string_view value, Account* a) {
   a->roles = r.U32();
   a->member_until_ms = r.I64();
   a->freeze_reason = r.String();
+  const std::string extras = r.ok() && !r.Done() ? r.String() : std::string();
   if (!r.Done() || !IsValidKind(kind) || !IsValidStatus(status)) return false;
+  if (!DecodeAccountExtras(extras, a)) return false;
+  if (!extras.empty() && EncodeAccountExtras(*a).empty()) return false;  // written as none
   a->kind = static_cast<AccountKind>(kind);
   a->status = static_cast<AccountStatus>(status);
   return true;

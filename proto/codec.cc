@@ -275,6 +275,81 @@ void EncodeDecision(const Decision& d, pb::Decision* m) {
   std::visit(V{m}, d);
 }
 
+void DecodeCard(const pb::Card& w, Card* out) {
+  Card c;
+  c.address = w.address();
+  c.postcode = w.postcode();
+  c.city = w.city();
+  c.category = w.category();
+  c.hours = w.hours();
+  c.description = w.description();
+  c.website = w.website();
+  c.phone = w.phone();
+  c.has_position = w.has_position();
+  if (c.has_position) c.position = {w.position().latitude_e6(), w.position().longitude_e6()};
+  *out = std::move(c);
+}
+
+void EncodeCard(const Card& c, pb::Card* w) {
+  w->set_address(c.address);
+  w->set_postcode(c.postcode);
+  w->set_city(c.city);
+  w->set_category(c.category);
+  w->set_hours(c.hours);
+  w->set_description(c.description);
+  w->set_website(c.website);
+  w->set_phone(c.phone);
+  if (c.has_position) {
+    w->mutable_position()->set_latitude_e6(c.position.latitude_e6);
+    w->mutable_position()->set_longitude_e6(c.position.longitude_e6);
+  }
+}
+
+Status DecodeRequest(std::string_view body, std::string_view public_key, std::string_view signature,
+                     SignedRequest* out) {
+  SignedRequest r;
+  if (!r.key.Assign(public_key))
+    return Status(Code::kBadRequest, "the request's public_key must be 32 bytes");
+  if (!r.signature.Assign(signature))
+    return Status(Code::kBadRequest, "the request's signature must be 64 bytes");
+  pb::PaymentRequestBody m;
+  Status s = ParseStrict(body, &m, "the payment request");
+  if (!s.ok()) return Status(Code::kBadRequest, s.message());
+  if (!r.request.ledger_id.Assign(m.ledger_id()))
+    return Status(Code::kBadRequest, "the request's ledger_id must be 32 bytes");
+  s = Take(m.payee(), "the request's payee", Code::kBadRequest, &r.request.payee);
+  if (!s.ok()) return s;
+  r.request.amount = Amount(m.amount());
+  r.request.memo = m.memo();
+  r.request.expires_ms = m.expires_ms();
+  r.request.nonce = m.nonce();
+  r.request.created_ms = m.created_ms();
+  r.body = std::string(body);
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+std::string EncodeRequestBody(const PaymentRequest& r) {
+  pb::PaymentRequestBody m;
+  m.set_ledger_id(std::string(r.ledger_id.view()));
+  m.set_payee(std::string(r.payee.view()));
+  m.set_amount(r.amount.minor());
+  m.set_memo(r.memo);
+  m.set_expires_ms(r.expires_ms);
+  m.set_nonce(r.nonce);
+  m.set_created_ms(r.created_ms);
+  return m.SerializeAsString();
+}
+
+SignedRequest SignRequest(const PaymentRequest& request, const KeyPair& key) {
+  SignedRequest r;
+  r.request = request;
+  r.body = EncodeRequestBody(request);
+  r.key = key.public_key();
+  r.signature = key.Sign(RequestSigningMessage(request.ledger_id, r.body));
+  return r;
+}
+
 Status DecodeOperation(std::string_view body, Operation* out) {
   pb::OperationBody m;
   Status s = ParseStrict(body, &m, "the operation body");
@@ -293,7 +368,57 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       if (!s.ok()) return s;
       t.amount = Amount(m.transfer().amount());
       t.memo = m.transfer().memo();
+      if (m.transfer().has_request()) {
+        const pb::SignedRequest& r = m.transfer().request();
+        t.request.emplace();
+        s = DecodeRequest(r.body(), r.public_key(), r.signature(), &*t.request);
+        if (!s.ok()) return s;
+      }
       op.payload = std::move(t);
+      break;
+    }
+    case pb::OperationBody::kCancelRequest: {
+      CancelRequest c;
+      s = Take(m.cancel_request().request_id(), "cancel_request.request_id", Code::kBadRequest,
+               &c.request_id);
+      if (!s.ok()) return s;
+      op.payload = c;
+      break;
+    }
+    case pb::OperationBody::kRefund: {
+      Refund r;
+      s = Take(m.refund().original(), "refund.original", Code::kMalformedBody, &r.original);
+      if (!s.ok()) return s;
+      s = Take(m.refund().payer(), "refund.payer", Code::kBadAccountId, &r.payer);
+      if (!s.ok()) return s;
+      r.amount = Amount(m.refund().amount());
+      r.memo = m.refund().memo();
+      op.payload = std::move(r);
+      break;
+    }
+    case pb::OperationBody::kAddKey: {
+      AddKey a;
+      s = Take(m.add_key().key(), "add_key.key", Code::kBadStaffKey, &a.key);
+      if (!s.ok()) return s;
+      const int scope = m.add_key().scope();
+      // An unknown scope is kept as 0 so that the preflight refuses it by name.
+      a.scope = static_cast<KeyScope>(IsValidScope(static_cast<uint32_t>(scope)) ? scope : 0);
+      a.refund_cap_per_day = m.add_key().refund_cap_per_day();
+      a.label = m.add_key().label();
+      op.payload = std::move(a);
+      break;
+    }
+    case pb::OperationBody::kRevokeKey: {
+      RevokeKey r;
+      s = Take(m.revoke_key().key(), "revoke_key.key", Code::kBadStaffKey, &r.key);
+      if (!s.ok()) return s;
+      op.payload = r;
+      break;
+    }
+    case pb::OperationBody::kSetCard: {
+      SetCard c;
+      DecodeCard(m.set_card().card(), &c.card);
+      op.payload = std::move(c);
       break;
     }
     case pb::OperationBody::kOpenAccount: {
@@ -426,6 +551,35 @@ std::string EncodeOperation(const Operation& op) {
       p->set_to(std::string(t.to.view()));
       p->set_amount(t.amount.minor());
       p->set_memo(t.memo);
+      if (t.request) {
+        auto* r = p->mutable_request();
+        r->set_body(t.request->body);
+        r->set_public_key(std::string(t.request->key.view()));
+        r->set_signature(std::string(t.request->signature.view()));
+      }
+    }
+    void operator()(const CancelRequest& c) const {
+      m->mutable_cancel_request()->set_request_id(std::string(c.request_id.view()));
+    }
+    void operator()(const Refund& r) const {
+      auto* p = m->mutable_refund();
+      p->set_original(std::string(r.original.view()));
+      p->set_payer(std::string(r.payer.view()));
+      p->set_amount(r.amount.minor());
+      p->set_memo(r.memo);
+    }
+    void operator()(const AddKey& a) const {
+      auto* p = m->mutable_add_key();
+      p->set_key(std::string(a.key.view()));
+      p->set_scope(static_cast<pb::KeyScope>(a.scope));
+      p->set_refund_cap_per_day(a.refund_cap_per_day);
+      p->set_label(a.label);
+    }
+    void operator()(const RevokeKey& r) const {
+      m->mutable_revoke_key()->set_key(std::string(r.key.view()));
+    }
+    void operator()(const SetCard& c) const {
+      EncodeCard(c.card, m->mutable_set_card()->mutable_card());
     }
     void operator()(const OpenAccount& o) const { EncodeOpenAccount(o, m->mutable_open_account()); }
     void operator()(const RenewMembership& r) const {

@@ -50,6 +50,18 @@ void EncodeDecision(const Decision& decision, liard::v1::Decision* wire);
 [[nodiscard]] Status DecodeReadRequest(std::string_view body, ReadRequest* out);
 std::string EncodeReadRequest(const ReadRequest& request);
 
+// A payment request (liard.v1.SignedRequest's three fields): kBadRequest if a length is wrong
+// or the body does not parse strictly. The signature is checked by the ledger's Preflight.
+[[nodiscard]] Status DecodeRequest(std::string_view body, std::string_view public_key,
+                                   std::string_view signature, SignedRequest* out);
+std::string EncodeRequestBody(const PaymentRequest& request);
+// What a payee does: encode the request and sign it (with its own key or a staff key).
+SignedRequest SignRequest(const PaymentRequest& request, const KeyPair& key);
+
+// A public card, between its wire message and ledger/'s type. Limits are SetCard's Preflight's.
+void DecodeCard(const liard::v1::Card& wire, Card* out);
+void EncodeCard(const Card& card, liard::v1::Card* wire);
+
 [[nodiscard]] Status DecodeGenesis(std::string_view bytes, Genesis* out);
 std::string EncodeGenesis(const Genesis& genesis);
 

@@ -70,6 +70,31 @@ Status Apply(OpContext& ctx, const Approve& a);
 Status Preflight(const Operation& op, const Withdraw& w);
 Status Apply(OpContext& ctx, const Withdraw& w);
 
+// request.cc: payment requests, paid by a transfer that includes one, or cancelled.
+// The request's own checks without state (ledger, shape, its signature), for Preflight of a
+// transfer that includes one.
+Status PreflightRequest(const Operation& op, const Transfer& t);
+// What paying `t.request` checks and records (signer, payee, amount, expiry, paid once).
+Status ApplyRequest(OpContext& ctx, const Transfer& t);
+Status Preflight(const Operation& op, const CancelRequest& c);
+Status Apply(OpContext& ctx, const CancelRequest& c);
+
+// refund.cc: paying back a payment, linked to it.
+Status Preflight(const Operation& op, const Refund& r);
+Status Apply(OpContext& ctx, const Refund& r);
+// A transfer `t` applied by ctx: records what of it may later be refunded, if anything.
+void RecordRefundable(OpContext& ctx, const Transfer& t);
+
+// staff.cc: staff keys added and revoked by the account's own key.
+Status Preflight(const Operation& op, const AddKey& a);
+Status Apply(OpContext& ctx, const AddKey& a);
+Status Preflight(const Operation& op, const RevokeKey& r);
+Status Apply(OpContext& ctx, const RevokeKey& r);
+
+// card.cc: a shop's public card.
+Status Preflight(const Operation& op, const SetCard& c);
+Status Apply(OpContext& ctx, const SetCard& c);
+
 }  // namespace liard::ops
 
 #endif  // LIARD_LEDGER_OPS_OPS_H_

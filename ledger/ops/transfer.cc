@@ -33,7 +33,9 @@ Status Preflight(const Operation& op, const Transfer& t) {
   if (!t.amount.positive())
     return Status(Code::kAmountNotPositive, "a transfer must be above zero");
   if (t.to == op.account) return Status(Code::kTransferToSelf, "an account cannot pay itself");
-  return CheckMemo(t.memo);
+  Status s = CheckMemo(t.memo);
+  if (!s.ok()) return s;
+  return PreflightRequest(op, t);
 }
 
 Status Apply(OpContext& ctx, const Transfer& t) {
@@ -47,8 +49,11 @@ Status Apply(OpContext& ctx, const Transfer& t) {
                                                 ", less than " + ctx.Format(t.amount.minor()))
         .With("balance_units", balance)
         .With("amount_units", t.amount.minor());
+  s = ApplyRequest(ctx, t);
+  if (!s.ok()) return s;
   ctx.Post(BookKey::Member(ctx.actor.id), -t.amount.minor());
   ctx.Post(BookKey::Member(t.to), t.amount.minor());
+  RecordRefundable(ctx, t);
   return Status::Ok();
 }
 

@@ -377,7 +377,7 @@ TEST_CASE("init refuses a genesis with an unknown key or an impossible value, na
   CHECK(InitLedger(data, StandardGenesis()).size() == 64);
 }
 
-TEST_CASE("init writes the time zone the genesis file names, in a version 4 genesis",
+TEST_CASE("init writes the time zone the genesis file names, in a current (version 5) genesis",
           "[e2e][init][time-zone]") {
   TempDir tmp;
   GenesisSpec spec = StandardGenesis();
@@ -396,7 +396,7 @@ TEST_CASE("init writes the time zone the genesis file names, in a version 4 gene
   CHECK(ToHex(c.ledger_id()) == printed);
   Genesis g;
   REQUIRE(codec::DecodeGenesis(c.genesis_bytes(), &g).ok());
-  CHECK(g.version == kGenesisVersion4);
+  CHECK(g.version == kCurrentGenesisVersion);
   CHECK(g.time_zone == "America/Martinique");
   CHECK(CurrencyZone(g).name() == "America/Martinique");
   CHECK(node.Stop() == 0);
@@ -461,7 +461,7 @@ TEST_CASE("init --demo writes six private seed files whose keys are the demo acc
   CHECK(g.board_threshold == 1);
   CHECK(g.opening_fund.minor() == 150'00);
   // Version 4 in Paris, and a conversion gets the demo's bonus unless told otherwise.
-  CHECK(g.version == kGenesisVersion4);
+  CHECK(g.version == kCurrentGenesisVersion);
   CHECK(g.time_zone == "Europe/Paris");
   CHECK(g.rules.default_programme == "demo-bonus");
   CHECK(c->Governance().rules().default_programme() == "demo-bonus");

@@ -32,6 +32,9 @@ TEST_CASE("every domain-separation prefix has exactly its historical bytes", "[l
       {"kProgrammeDomain", kProgrammeDomain, "6c696172642f76312f70726f6772616d6d6500"},
       {"kTallyDomain", kTallyDomain, "6c696172642f76312f74616c6c7900"},
       {"kDailyDomain", kDailyDomain, "6c696172642f76312f6461696c7900"},
+      {"kRequestDomain", kRequestDomain, "6c696172642f76312f7265717565737400"},
+      {"kRefundableDomain", kRefundableDomain, "6c696172642f76312f726566756e6461626c6500"},
+      {"kStaffRefundDomain", kStaffRefundDomain, "6c696172642f76312f73746166662d726566756e6400"},
       {"kLtHashDomain", kLtHashDomain, "6c696172642f76322f73746174652d6c746861736800"},
       {"kLtHashNonce", kLtHashNonce, "6c696172642f6c7468617368"},
   };

@@ -45,7 +45,7 @@ Genesis Minimal(uint32_t version) {
 TEST_CASE("a version 4 genesis names an IANA time zone, older versions none",
           "[ledger][genesis][time-zone]") {
   Genesis v4 = Minimal(kGenesisVersion4);
-  CHECK(kCurrentGenesisVersion == kGenesisVersion4);
+  CHECK(kCurrentGenesisVersion == kGenesisVersion5);
   Status s = ValidateGenesis(v4);
   CHECK(s.code() == Code::kInvalidArgument);
   CHECK(s.message() ==
@@ -78,9 +78,14 @@ TEST_CASE("a version 4 genesis names an IANA time zone, older versions none",
     CHECK(ValidateGenesis(old).message() ==
           "a version " + std::to_string(version) + " genesis names no time zone (version 4 does)");
   }
-  Genesis v5 = Minimal(kGenesisVersion4 + 1);
+  Genesis v5 = Minimal(kGenesisVersion5);
+  CHECK(ValidateGenesis(v5).message() ==
+        "a version 5 genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
   v5.time_zone = "Europe/Paris";
-  CHECK(ValidateGenesis(v5).message() == "genesis version must be 1, 2, 3 or 4");
+  CHECK(ValidateGenesis(v5).ok());
+  Genesis v6 = Minimal(kGenesisVersion5 + 1);
+  v6.time_zone = "Europe/Paris";
+  CHECK(ValidateGenesis(v6).message() == "genesis version must be 1 to 5");
 }
 
 TEST_CASE("the time zone travels in field 14 of a version 4 genesis only",
