@@ -224,9 +224,9 @@ namespace {
 
 constexpr double kPageWidth = 595.28, kPageHeight = 841.89, kMargin = 40;
 constexpr double kFontSize = 7.5, kLineHeight = 11;
-constexpr char kFont[] = "DejaVu Sans";
+constexpr char kFont[] = "DejaVu Sans";  // i18n: as is
 // The table's columns: date, operation, counterparty, memo, debit, credit, balance.
-constexpr double kWidths[7] = {62, 86, 112, 95, 52, 52, 56};
+constexpr double kWidths[7] = {78, 80, 96, 77, 60, 60, 64};
 constexpr bool kRight[7] = {false, false, false, false, true, true, true};
 
 cairo_status_t AppendTo(void* closure, const unsigned char* data, unsigned int length) {
@@ -266,8 +266,10 @@ class Pdf {
     }
     return text + "…";
   }
+  // `width` > 0: left-aligned text is cut to fit it; right-aligned text (amounts, never cut)
+  // ends at its right edge.
   void Text(double x, double y, const std::string& text, double width = 0, bool right = false) {
-    std::string t = width > 0 ? Fit(text, width) : text;
+    std::string t = width > 0 && !right ? Fit(text, width) : text;
     cairo_move_to(cr_, right ? x + width - Width(t) : x, y);
     cairo_show_text(cr_, t.c_str());
   }

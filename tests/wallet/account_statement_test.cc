@@ -137,8 +137,7 @@ TEST_CASE("statement: a month without movements or before the account has equal 
   CHECK(text.find("No movement this month.") != std::string::npos);
 }
 
-TEST_CASE("statement: a history that does not add up is refused, nothing rendered",
-          "[statement]") {
+TEST_CASE("statement: a history that does not add up is refused, nothing rendered", "[statement]") {
   InZone paris("Europe/Paris");
   int64_t start = 0, end = 0;
   MonthBounds({2026, 12}, &start, &end);
@@ -180,9 +179,8 @@ AccountStatement Sample(size_t lines) {
   for (size_t i = 0; i < lines; ++i) {
     const int64_t units = i % 3 == 2 ? -125050 : 214001;
     in.balance_now += units;
-    in.entries.insert(in.entries.begin(),
-                      Entry(10 + i, start + static_cast<int64_t>(i) * 60'000, units,
-                            i == 0 ? "pain; « bio »" : "café"));
+    in.entries.insert(in.entries.begin(), Entry(10 + i, start + static_cast<int64_t>(i) * 60'000,
+                                                units, i == 0 ? "pain; « bio »" : "café"));
   }
   in.complete = true;
   AccountStatement s;
@@ -257,9 +255,7 @@ TEST_CASE("statement: the PDF is A4, breaks pages and numbers them, and reads ba
   const int fd = mkstemp(path);
   REQUIRE(fd >= 0);
   close(fd);
-  {
-    std::ofstream(path, std::ios::binary) << pdf;
-  }
+  { std::ofstream(path, std::ios::binary) << pdf; }
   const std::string info = Run(std::string("pdfinfo ") + path);
   const std::string text = Run(std::string("pdftotext -layout ") + path + " -");
   std::remove(path);

@@ -79,12 +79,23 @@ std::string Plain(std::string s) {
   return s;
 }
 
+// Runs the wallet in French (LANG=fr_FR.UTF-8); it must succeed.
+CommandResult InFrench(const WalletWorld& w, const std::vector<std::string>& args) {
+  ProgramOptions o = w.Options();
+  o.env["LANG"] = "fr_FR.UTF-8";
+  CommandResult r = w.Liard(args, o);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r;
+}
+
 std::string French(int64_t v) { return FormatFrench(Amount(v), 2, "ROUE"); }
 std::string English(int64_t v) { return FormatAmount(Amount(v), 2, "ROUE", '.'); }
 
-TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC on the 31st is "
-          "January's",
-          "[statement]") {
+TEST_CASE(
+    "statement e2e: December in Paris adds up with the ledger, 23:30 UTC on the 31st is "
+    "January's",
+    "[statement]") {
   TempDir clock_dir;
   FakeClock clock(clock_dir);
   // 31 December 2026, 22:45 UTC: 23:45 in Paris, still December there.
@@ -118,7 +129,7 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
   CHECK(january.opening == december.closing);
   CHECK(january.closing == now);
 
-  SECTION("text, in English and in French") {
+  {  // text, in English and in French
     const std::string text = w.Ok({"--key", "alice", "statement", "--month", "2026-12"});
     CHECK(text.find("Statement of account, December 2026") != std::string::npos);
     CHECK(text.find("Alice Martin") != std::string::npos);
@@ -133,11 +144,7 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
     CHECK(text.find(English(december.closing)) != std::string::npos);
     CHECK(text.find("3 movements") != std::string::npos);
 
-    ProgramOptions o = w.Options();
-    o.env["LANG"] = "fr_FR.UTF-8";
-    CommandResult fr = w.Liard({"--key", "alice", "statement", "--month", "12/2026"}, o);
-    INFO(fr.err);
-    REQUIRE(fr.exit_code == 0);
+    const CommandResult fr = InFrench(w, {"--key", "alice", "statement", "--month", "12/2026"});
     CHECK(fr.out.find("décembre 2026") != std::string::npos);
     CHECK(fr.out.find("01/12/2026 00:00") != std::string::npos);
     CHECK(fr.out.find(French(december.opening)) != std::string::npos);
@@ -151,7 +158,7 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
     CHECK(jan_text.find(English(january.opening)) != std::string::npos);
   }
 
-  SECTION("CSV reads back and adds up, ',' in English and ';' in French") {
+  {  // CSV reads back and adds up, ',' in English and ';' in French
     const std::string csv = w.Ok({"--key", "alice", "statement", "--month", "2026-12", "--csv"});
     const auto rows = CsvRows(csv, ',');
     REQUIRE(rows.size() == 1 + december.movements);
@@ -172,13 +179,9 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
     CHECK(out == december.out);
     CHECK(balance == december.closing);
 
-    ProgramOptions o = w.Options();
-    o.env["LANG"] = "fr_FR.UTF-8";
     const std::string file = w.tmp().Join("releve.csv");
-    CommandResult fr = w.Liard(
-        {"--key", "alice", "statement", "--month", "2026-12", "--csv", "--out", file}, o);
-    INFO(fr.err);
-    REQUIRE(fr.exit_code == 0);
+    const CommandResult fr =
+        InFrench(w, {"--key", "alice", "statement", "--month", "2026-12", "--csv", "--out", file});
     CHECK(fr.out.find(file) != std::string::npos);
     const std::string bytes = ReadFile(file);
     CHECK(bytes.rfind("\xEF\xBB\xBF", 0) == 0);
@@ -188,14 +191,9 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
     CHECK(fr_rows.back()[7] == FormatAmount(Amount(december.closing), 2, "", ','));
   }
 
-  SECTION("PDF, in French, read back with pdftotext") {
-    ProgramOptions o = w.Options();
-    o.env["LANG"] = "fr_FR.UTF-8";
+  {  // PDF, in French, read back with pdftotext
     const std::string file = w.tmp().Join("releve.pdf");
-    CommandResult r = w.Liard(
-        {"--key", "alice", "statement", "--month", "2026-12", "--pdf", "--out", file}, o);
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
+    InFrench(w, {"--key", "alice", "statement", "--month", "2026-12", "--pdf", "--out", file});
     CommandResult text = RunProgram("/usr/bin/pdftotext", {"-layout", file, "-"});
     REQUIRE(text.exit_code == 0);
     const std::string t = Plain(text.out);
@@ -208,7 +206,7 @@ TEST_CASE("statement e2e: December in Paris adds up with the ledger, 23:30 UTC o
     CHECK(t.find("Boulangerie du Rhône") != std::string::npos);
   }
 
-  SECTION("months that cannot be stated, and a PDF without a file") {
+  {  // months that cannot be stated, and a PDF without a file
     CommandResult future = w.Liard({"--key", "alice", "statement", "--month", "2027-03"});
     CHECK(future.exit_code == 2);
     CHECK(future.err.find("March 2027 has not begun yet") != std::string::npos);
