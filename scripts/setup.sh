@@ -12,6 +12,7 @@ packages=(
   libqrencode-dev libxml2-dev openssl
   postgresql libpq-dev
   chromium fonts-dejavu-core poppler-utils libpng-dev
+  libcairo2-dev
   faketime
   gettext locales
 )

@@ -247,4 +247,12 @@ CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out, char* sep
   return CliStatus::Ok();
 }
 
+std::string CsvField(std::string_view field, char separator) {
+  if (field.find_first_of(std::string{separator, '"', '\r', '\n'}) == std::string_view::npos)
+    return std::string(field);
+  std::string out = "\"";
+  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace liard::wallet

@@ -1,5 +1,5 @@
 // CSV: the wallet's one reader of CSV files, for a municipality's payment batch (pay-batch) and
-// a bank statement (audit reconcile) alike.
+// a bank statement (audit reconcile) alike, and its one field writer (batch show, statement).
 #ifndef LIARD_WALLET_CLI_CSV_H_
 #define LIARD_WALLET_CLI_CSV_H_
 
@@ -50,6 +50,10 @@ enum class CsvQuotes {
 // skipped. *separator, if given, is set to the separator found.
 [[nodiscard]] CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out,
                                  char* separator = nullptr, CsvQuotes quotes = CsvQuotes::kStrict);
+
+// One field of a CSV file written with `separator` (RFC 4180): quoted when it holds the
+// separator, a quote or a line break, a quote doubled.
+std::string CsvField(std::string_view field, char separator);
 
 }  // namespace liard::wallet
 

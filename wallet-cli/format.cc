@@ -67,6 +67,16 @@ std::string Money::Percent(uint32_t basis_points) const {
   return FormatAmount(Amount(basis_points), 2, "", separator_) + " %";
 }
 
+std::string MonthInWords(int year, int month) {
+  static constexpr const char* kMonths[12] = {N_("January"), N_("February"), N_("March"),
+                                              N_("April"),   N_("May"),      N_("June"),
+                                              N_("July"),    N_("August"),   N_("September"),
+                                              N_("October"), N_("November"), N_("December")};
+  return Tr("{month} {year}",
+            fmt::arg("month", month >= 1 && month <= 12 ? _(kMonths[month - 1]) : "?"),
+            fmt::arg("year", year));
+}
+
 std::string ShortAddress(std::string_view address) {
   size_t sep = address.rfind('1');
   if (sep == std::string_view::npos || address.size() < sep + 14) return std::string(address);

@@ -77,6 +77,8 @@ std::string DisplayDate(int64_t unix_ms);
 // English; and the time alone, "15:59:03".
 std::string LocalDateTime(int64_t unix_ms);
 std::string LocalTime(int64_t unix_ms);
+// A month in words: "novembre 2026" in French, "November 2026" in English.
+std::string MonthInWords(int year, int month);
 // UTC ISO 8601 "2026-11-03T13:03:21Z", for --json.
 std::string UtcIso(int64_t unix_ms);
 // UTC date "2026-12-31".

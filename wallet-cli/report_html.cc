@@ -18,10 +18,6 @@ namespace {
 // ---- The page's words, in the wallet's language (gettext: English in the code, French in
 // po/fr-audit.po), and its number conventions.
 
-constexpr const char* kMonths[12] = {
-    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
-    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December")};
-
 struct Words {
   // Numbers: the decimal mark, the thousands separator (French: U+202F, a narrow no-break
   // space), whether the euro sign comes first ("€2,140.01" rather than "2 140,01 €"), what
@@ -147,9 +143,7 @@ class Fmt {
   std::string Percent(uint32_t basis_points) const { return Number(basis_points, 2) + w_.percent; }
   // "novembre 2026", "November 2026".
   std::string Month(uint32_t yyyymm) const {
-    const uint32_t m = yyyymm % 100;
-    return Tr("{month} {year}", fmt::arg("month", m >= 1 && m <= 12 ? _(kMonths[m - 1]) : "?"),
-              fmt::arg("year", yyyymm / 100));
+    return MonthInWords(static_cast<int>(yyyymm / 100), static_cast<int>(yyyymm % 100));
   }
   // In the currency's time zone: "02/12/2026" or "2026-12-02"; "15:59"; "15:59:03".
   std::string Date(int64_t ms) const { return DisplayDate(ms); }

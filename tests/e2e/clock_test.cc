@@ -10,39 +10,14 @@
 #include <string>
 #include <thread>
 
+#include "tests/e2e/fake_clock.h"
 #include "tests/e2e/harness.h"
 
 namespace liard::e2e {
 namespace {
 
-constexpr char kFakeTimeLib[] = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 constexpr int64_t kDayMs = 86'400'000;
 constexpr char kLedgerService[] = "liard.v1.LedgerService";
-
-// While it lives, every process the test starts (the node: NodeProcess passes the test's
-// environment on) runs with libfaketime and the offset in `offset_file`, reread at each call.
-class FakeClock {
- public:
-  explicit FakeClock(const TempDir& tmp) : file_(tmp.Join("faketime")) {
-    REQUIRE(access(kFakeTimeLib, R_OK) == 0);  // scripts/setup.sh installs `faketime`
-    Set("+0");
-    setenv("LD_PRELOAD", kFakeTimeLib, 1);
-    setenv("FAKETIME_TIMESTAMP_FILE", file_.c_str(), 1);
-    setenv("FAKETIME_NO_CACHE", "1", 1);
-    setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
-  }
-  ~FakeClock() {
-    unsetenv("LD_PRELOAD");
-    unsetenv("FAKETIME_TIMESTAMP_FILE");
-    unsetenv("FAKETIME_NO_CACHE");
-    unsetenv("FAKETIME_DONT_FAKE_MONOTONIC");
-  }
-  // An offset as libfaketime reads it: "+365d", "-1d", "+0".
-  void Set(const std::string& offset) { WriteFile(file_, offset + "\n"); }
-
- private:
-  std::string file_;
-};
 
 int LedgerHealth(const NodeProcess& node) {
   int serving = -1;
