@@ -2,6 +2,7 @@
 #include "ledger/read_auth.h"
 
 #include "ledger/governance.h"
+#include "ledger/permissions.h"
 
 namespace liard {
 namespace {
@@ -81,10 +82,28 @@ Status AuthorizeRead(const StateView& state, const Hash& ledger_id, const ReadRe
     return Refused("a read request may be valid for at most 5 minutes");
   const Account* reader = state.FindAccount(request.reader);
   if (reader == nullptr) return Refused("the reading account does not exist");
-  if (reader->key != key) return Refused("the read request is not signed with the reader's key");
+  // The account's own key, or an active staff key of it (a till reads its shop's account).
+  const StaffKey* staff = nullptr;
+  if (reader->key != key) {
+    staff = reader->FindStaffKey(key);
+    if (staff == nullptr) return Refused("the read request is not signed with the reader's key");
+    if (!staff->active())
+      return Refused("the read request is signed with the staff key '" + staff->label +
+                     "', which was revoked: it reads nothing more");
+  }
   if (!Verify(key, ReadSigningMessage(ledger_id, body), signature))
     return Refused("the read request's signature does not match");
   if (reader->status == AccountStatus::kClosed) return Refused("the reading account is closed");
+  if (staff != nullptr) {
+    // Its account's own reads, never the roles of the account (a treasurer's whole journal).
+    if (target == nullptr || reader->id != *target)
+      return Refused("a staff key reads its own account only");
+    if (method == "Simulate" && (call.simulate_key == nullptr || *call.simulate_key != key ||
+                                 !StaffMayPerform(staff->scope, call.simulate_type)))
+      return Refused("a staff key of scope " + std::string(ScopeName(staff->scope)) +
+                     " previews only the operations it may sign itself");
+    return Status::Ok();
+  }
   if (target != nullptr && reader->id == *target) return Status::Ok();
   const uint32_t roles = RolesOf(*reader, state.governance());
   if (roles & (RoleBit(Role::kTreasurer) | RoleBit(Role::kAuditor))) return Status::Ok();

@@ -10,6 +10,7 @@
 #include "ledger/account.h"
 #include "ledger/crypto.h"
 #include "ledger/domains.h"
+#include "ledger/operation.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
 
@@ -50,6 +51,10 @@ struct ReadCall {
   uint64_t before_sequence = 0;       // GetHistory
   uint32_t limit = 0;                 // GetHistory, as sent
   std::string request_digest;         // Simulate: SimulateDigest(public_key, body)
+  // Simulate: the key that would sign the previewed operation, and its type. A staff key may
+  // preview only what it may sign itself.
+  const PublicKey* simulate_key = nullptr;
+  OpType simulate_type = OpType::kTransfer;
 };
 
 // SHA-256(kSimulateDomain || public_key || body): binds a Simulate read to the previewed body
@@ -69,7 +74,9 @@ std::string ReadSigningMessage(const Hash& ledger_id, std::string_view body);
 // request (a mismatch names the parameter), the request carries a nonce of kMinReadNonce to
 // kMaxReadNonce bytes, is valid now and not more than kMaxReadLifetimeMs ahead, the signature
 // verifies, `key` is the reader's current key, and the reader is the target itself (when
-// `call.target` is not null) or holds the treasurer or auditor role. Otherwise kReadRefused with
+// `call.target` is not null) or holds the treasurer or auditor role. An active staff key of the
+// reader reads the reader's own account only (and previews with Simulate only what that key may
+// sign); a revoked one reads nothing. Otherwise kReadRefused with
 // the reason. Whether the nonce was used before is the caller's to decide (it keeps the set).
 [[nodiscard]] Status AuthorizeRead(const StateView& state, const Hash& ledger_id,
                                    const ReadRequest& request, std::string_view body,

@@ -505,6 +505,8 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
   if (s.ok()) {
     ReadCall call{"Simulate", &op.account};
     call.request_digest = std::string(SimulateDigest(req->public_key(), req->body()).view());
+    call.simulate_key = &key;
+    call.simulate_type = op.type();
     grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call);
     if (!allowed.ok()) return allowed;
   }
@@ -549,6 +551,15 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
     FillRoles(RolesOf(*a, state.governance()), resp);
     resp->set_member_until_ms(a->member_until_ms);
     resp->set_freeze_reason(a->freeze_reason);
+    for (const StaffKey& k : a->staff_keys) {
+      pb::StaffKeyInfo* info = resp->add_staff_keys();
+      info->set_key(std::string(k.key.view()));
+      info->set_scope(static_cast<pb::KeyScope>(k.scope));
+      info->set_refund_cap_per_day(k.refund_cap_per_day);
+      info->set_label(k.label);
+      info->set_added_ms(k.added_ms);
+      info->set_revoked_ms(k.revoked_ms);
+    }
     return true;
   });
   if (!found) return NoSuchAccount(code, id);
@@ -574,6 +585,10 @@ grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContextBase*,
     resp->set_key(std::string(a->key.view()));
     resp->set_kind(static_cast<pb::AccountKind>(a->kind));
     resp->set_status(static_cast<pb::AccountStatus>(a->status));
+    // Who may sign its payment requests: a payer's wallet checks a request's signer.
+    resp->add_request_keys(std::string(a->key.view()));
+    for (const StaffKey& k : a->staff_keys)
+      if (k.active()) resp->add_request_keys(std::string(k.key.view()));
     return true;
   });
   if (!found) return NoSuchAccount(code, id);

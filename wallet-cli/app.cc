@@ -157,6 +157,7 @@ int Run(int argc, char** argv) {
   RegisterBoardCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterStatementCommands(app, ctx);
+  RegisterStaffCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -28,6 +28,18 @@ std::string AddressOrKey(const std::string& currency, const AccountId& id) {
   return currency.empty() ? ToHex(id) : EncodeAddress(currency, id);
 }
 
+// An account as typed: its address, or its id in 64 hex characters.
+CliStatus ParseAccountArg(const std::string& account, AccountId* id) {
+  std::string bytes;
+  if (account.size() == 64 && FromHex(account, &bytes) && id->Assign(bytes)) return CliStatus::Ok();
+  CliStatus s = Session::PrecheckAddress(account);
+  if (!s.ok()) return s;
+  std::string code = account.substr(0, account.rfind('1'));
+  Status d = DecodeAddress(code, account, id);
+  if (!d.ok()) return CliStatus::Usage(d.message());
+  return CliStatus::Ok();
+}
+
 CliStatus NewPassphrase(const std::string& name, SecretString* out) {
   CliStatus s =
       ReadPassphrase(Tr("New passphrase for key '{name}': ", fmt::arg("name", name)), true, out);
@@ -35,9 +47,15 @@ CliStatus NewPassphrase(const std::string& name, SecretString* out) {
   return CheckNewPassphrase(out->value(), name);
 }
 
+// `for_account` not empty: a staff key, that signs for that account (an address or id).
 CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, KdfLimits limits,
-                  bool imported) {
+                  bool imported, const std::string& for_account) {
   KeyStore store = session.keystore();
+  AccountId staff_of;
+  if (!for_account.empty()) {
+    CliStatus s = ParseAccountArg(for_account, &staff_of);
+    if (!s.ok()) return s;
+  }
   if (!IsValidKeyName(name))
     return CliStatus::Usage(
         Tr("'{name}' is not a valid key name: use 1 to 64 letters, digits, "
@@ -54,6 +72,12 @@ CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, K
   KeyFile file;
   s = SealSeed(seed, passphrase.value(), limits, &file);
   if (!s.ok()) return s;
+  if (!for_account.empty()) {
+    if (staff_of == file.public_key)
+      return CliStatus::Usage(_("--for names the key's own account: leave it out"));
+    file.account = staff_of;
+    file.staff = true;
+  }
   s = store.Write(name, file);
   if (!s.ok()) return s;
   std::string currency = CurrencyFor(session);
@@ -63,22 +87,33 @@ CliStatus SaveNew(Session& session, const std::string& name, const Seed& seed, K
                               fmt::arg("path", store.PathOf(name))))
             << "\n";
   std::vector<std::vector<std::string>> rows;
+  if (file.staff) {
+    rows.push_back({_("signs for"), AddressOrKey(currency, file.account)});
+    rows.push_back({_("public key"), ToHex(file.public_key)});
+    std::cout << RenderTable(rows);
+    std::cout << Tr("it signs for that account once its holder adds it as a staff key: liard "
+                    "staff add --scope receive --label {name} {public_key}",
+                    fmt::arg("name", name), fmt::arg("public_key", ToHex(file.public_key)))
+              << "\n";
+    return CliStatus::Ok();
+  }
   if (!currency.empty()) rows.push_back({_("address"), EncodeAddress(currency, file.account)});
   rows.push_back({_("public key"), ToHex(file.public_key)});
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
 
-CliStatus KeyNew(Session& session, const std::string& name, KdfLimits limits) {
+CliStatus KeyNew(Session& session, const std::string& name, KdfLimits limits,
+                 const std::string& for_account) {
   KeyPair pair = KeyPair::Generate();
   Seed seed = pair.seed();
-  CliStatus s = SaveNew(session, name, seed, limits, /*imported=*/false);
+  CliStatus s = SaveNew(session, name, seed, limits, /*imported=*/false, for_account);
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
 
 CliStatus KeyImport(Session& session, const std::string& name, const std::string& seed_file,
-                    bool seed_hex, KdfLimits limits) {
+                    bool seed_hex, KdfLimits limits, const std::string& for_account) {
   SecretString text;
   if (!seed_file.empty()) {
     std::ifstream f(seed_file, std::ios::binary);
@@ -97,7 +132,7 @@ CliStatus KeyImport(Session& session, const std::string& name, const std::string
   Seed seed;
   CliStatus s = ParseSeedHex(text.value(), &seed);
   if (!s.ok()) return s;
-  s = SaveNew(session, name, seed, limits, /*imported=*/true);
+  s = SaveNew(session, name, seed, limits, /*imported=*/true, for_account);
   sodium_memzero(seed.data.data(), seed.data.size());
   return s;
 }
@@ -153,6 +188,7 @@ CliStatus KeyShow(Session& session, std::string name, bool json) {
     if (!currency.empty()) j["address"] = EncodeAddress(currency, f.account);
     j["public_key"] = ToHex(f.public_key);
     j["account"] = ToHex(f.account);
+    j["staff"] = f.staff;
     j["file"] = session.keystore().PathOf(name);
     j["kdf"] = f.kdf;
     j["opslimit"] = f.opslimit;
@@ -165,6 +201,7 @@ CliStatus KeyShow(Session& session, std::string name, bool json) {
   if (!currency.empty()) rows.push_back({_("address"), EncodeAddress(currency, f.account)});
   rows.push_back({_("public key"), ToHex(f.public_key)});
   if (f.account != f.public_key) rows.push_back({_("account id"), ToHex(f.account)});
+  if (f.staff) rows.push_back({_("staff key"), _("signs for the account above, within its scope")});
   rows.push_back({_("file"), session.keystore().PathOf(name)});
   rows.push_back(
       {_("protection"), TrP("{kdf}, {mib} MiB, {passes} pass", "{kdf}, {mib} MiB, {passes} passes",
@@ -227,17 +264,10 @@ CliStatus KeySetAccount(Session& session, const std::string& name, const std::st
   CliStatus s = session.keystore().Read(name, &f);
   if (!s.ok()) return s;
   AccountId id;
-  std::string bytes;
-  if (account.size() == 64 && FromHex(account, &bytes) && id.Assign(bytes)) {
-    // a hex account id
-  } else {
-    s = Session::PrecheckAddress(account);
-    if (!s.ok()) return s;
-    std::string code = account.substr(0, account.rfind('1'));
-    Status d = DecodeAddress(code, account, &id);
-    if (!d.ok()) return CliStatus::Usage(d.message());
-  }
+  s = ParseAccountArg(account, &id);
+  if (!s.ok()) return s;
   f.account = id;
+  f.staff = false;  // the account's own key now
   s = session.keystore().Replace(name, f);
   if (!s.ok()) return s;
   std::cout << Tr("key '{name}' now signs for account {account}", fmt::arg("name", name),
@@ -307,6 +337,18 @@ CliStatus ExplainKeyMismatch(Session& session, CliStatus refusal,
   const std::string address = session.AddressOf(f.account);
   if (found) {
     if (card.key() == f.public_key.view()) return refusal;  // the key is right: another refusal
+    if (f.staff) {
+      // A till's key: active (another refusal), or revoked, or not added yet.
+      for (const std::string& k : card.request_keys())
+        if (k == f.public_key.view()) return refusal;
+      return CliStatus::Refused(
+                 Tr("key '{key}' is not an active staff key of {account}: its holder revoked it, "
+                    "or has not added it yet (liard staff add --scope receive --label {key} "
+                    "{public_key})",
+                    fmt::arg("key", name), fmt::arg("account", Party(card.name(), address)),
+                    fmt::arg("public_key", ToHex(f.public_key))))
+          .set_code_name(code);
+    }
     // The account signs with another key now (re-keyed): which one, and is it here?
     const std::string account = Party(card.name(), address);
     const std::string signing = LocalKeyFor(store, card.key(), &f.account);
@@ -381,7 +423,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
         "Scripts may give the passphrase in LIARD_PASSPHRASE (not for key export)."));
 
   struct KeyArgs {
-    std::string name, seed_file, account;
+    std::string name, seed_file, account, for_account;
     std::string out;
     bool strong = false, fast = false, seed_hex = false, json = false, address = false;
     KdfLimits limits() const { return fast ? KdfLimits::kInteractive : KdfLimits::kModerate; }
@@ -396,8 +438,11 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   n->add_flag("--strong", a->strong,
               _("Argon2id MODERATE (256 MiB, about a second): the default now, kept for scripts"))
       ->excludes(n_fast);
-  n->footer(_("Example:\n  liard key new alice"));
-  ctx.On(n, [a](Session& s) { return KeyNew(s, a->name, a->limits()); });
+  n->add_option("--for", a->for_account,
+                _("make a staff key (a till's, a cashier's) that signs for this account, its "
+                  "address; its holder then adds it with 'liard staff add'"));
+  n->footer(_("Examples:\n  liard key new alice\n  liard key new caisse1 --fast --for roue1q..."));
+  ctx.On(n, [a](Session& s) { return KeyNew(s, a->name, a->limits(), a->for_account); });
 
   CLI::App* l = key->add_subcommand("list", _("list the keys (* marks the selected one)"));
   l->add_flag("--json", a->json, _("print JSON"));
@@ -440,8 +485,11 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   i->footer(
       _("Examples:\n  liard key import alice --seed-file demo-data/demo-keys/alice.seed\n"
         "  echo \"$SEED\" | LIARD_PASSPHRASE=... liard key import till --seed-hex"));
-  ctx.On(i,
-         [a](Session& s) { return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->limits()); });
+  i->add_option("--for", a->for_account,
+                _("a staff key that signs for this account, its address (see 'key new --for')"));
+  ctx.On(i, [a](Session& s) {
+    return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->limits(), a->for_account);
+  });
 
   CLI::App* sa = key->add_subcommand(
       "set-account", _("set the account a key signs for (after the account was re-keyed)"));

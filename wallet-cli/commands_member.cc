@@ -133,6 +133,8 @@ CliStatus OwedRows(Session& session, const AccountId& id, const pb::AccountInfo&
   return CliStatus::Ok();
 }
 
+}  // namespace
+
 CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
   CliStatus s = session.LoadKey(key);
   if (!s.ok()) return s;
@@ -148,6 +150,8 @@ CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info) {
         fmt::arg("key", session.key_name()), fmt::arg("address", session.AddressOf(key->account))));
   return CliStatus::Ok();
 }
+
+namespace {
 
 CliStatus Balance(Session& session, bool as_json) {
   KeyFile key;

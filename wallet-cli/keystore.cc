@@ -184,6 +184,7 @@ std::string KeyFileToJson(const KeyFile& f) {
   j["version"] = f.version;
   j["public_key"] = ToHex(f.public_key);
   j["account"] = ToHex(f.account);
+  if (f.staff) j["staff"] = true;
   j["kdf"] = f.kdf;
   j["opslimit"] = f.opslimit;
   j["memlimit"] = f.memlimit;
@@ -218,6 +219,10 @@ CliStatus KeyFileFromJson(std::string_view json, std::string_view where, KeyFile
   f.public_key.Assign(bytes);
   if (!hex_field("account", 32, &bytes)) return bad(_("'account' must be 64 hex characters"));
   f.account.Assign(bytes);
+  if (j.contains("staff")) {
+    if (!j["staff"].is_boolean()) return bad(_("'staff' must be true or false"));
+    f.staff = j["staff"].get<bool>();
+  }
   if (!j.contains("opslimit") || !j["opslimit"].is_number_unsigned() || !j.contains("memlimit") ||
       !j["memlimit"].is_number_unsigned())
     return bad(_("'opslimit' and 'memlimit' must be positive integers"));

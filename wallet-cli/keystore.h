@@ -32,6 +32,10 @@ struct KeyFile {
   int version = kKeyFileVersion;
   PublicKey public_key;  // derived from the seed; checked again after decryption
   AccountId account;     // the account this key signs for: the public key unless re-keyed
+  // A staff key (a till's, a cashier's): it signs for `account`, another account, within the
+  // scope that account's holder gave it (`liard key new NAME --for ADDRESS`). Written to the
+  // file only when true, so that other key files keep their bytes.
+  bool staff = false;
   std::string kdf{kKdfName};
   uint64_t opslimit = 0;
   uint64_t memlimit = 0;   // bytes

@@ -11,6 +11,7 @@
 
 #include "ledger/address.h"
 #include "ledger/currency_code.h"
+#include "ledger/permissions.h"
 #include "ledger/text.h"
 #include "proto/codec.h"
 #include "proto/loopback.h"
@@ -322,6 +323,16 @@ CliStatus Session::UnlockNamed(const std::string& name, const KeyFile& file,
   return CliStatus::Ok();
 }
 
+void Session::NoteStaff(const std::string& name, const KeyFile& file) {
+  if (!file.staff || staff_noted_) return;
+  staff_noted_ = true;
+  // stderr: a --json answer on stdout stays what it is.
+  std::cerr << "liard: "
+            << Tr("key '{key}' is a staff key: acting for {account}", fmt::arg("key", name),
+                  fmt::arg("account", NameOf(file.account)))
+            << "\n";
+}
+
 CliStatus Session::SignRead(const ReadCall& call, pb::ReadAuth* out) {
   KeyFile file;
   CliStatus s = keystore().Read(reader_key_name_, &file);
@@ -329,6 +340,7 @@ CliStatus Session::SignRead(const ReadCall& call, pb::ReadAuth* out) {
   std::optional<KeyPair> key;
   s = UnlockNamed(reader_key_name_, file, &key);
   if (!s.ok()) return s;
+  NoteStaff(reader_key_name_, file);
   std::string nonce(kMinReadNonce, '\0');
   randombytes_buf(nonce.data(), nonce.size());
   const ReadRequest request =
@@ -370,6 +382,7 @@ CliStatus Session::Prepare(Payload payload, Prepared* out) {
   p.key_name = key_name_;
   CliStatus s = LoadKey(&p.key);
   if (!s.ok()) return s;
+  NoteStaff(key_name_, p.key);
   bool found = false;
   s = node_->FindAccount(p.key.account, &p.actor, &found);
   if (!s.ok()) return s;
@@ -389,6 +402,27 @@ CliStatus Session::Prepare(Payload payload, Prepared* out) {
 }
 
 CliStatus Session::Preview(const Prepared& p, pb::SimulateResponse* out, bool* available) {
+  // A staff key previews only what its scope lets it sign (the node refuses it the read): the
+  // ledger's own answer, from its own table, without asking.
+  for (const pb::StaffKeyInfo& k : p.actor.staff_keys()) {
+    if (k.key() != p.key.public_key.view() || k.revoked_ms() != 0 ||
+        !IsValidScope(static_cast<uint32_t>(k.scope())))
+      continue;
+    const KeyScope scope = static_cast<KeyScope>(k.scope());
+    if (StaffMayPerform(scope, p.op.type())) break;
+    pb::SimulateResponse refused;
+    refused.set_code(static_cast<uint32_t>(Code::kKeyScope));
+    refused.set_code_name(std::string(CodeName(Code::kKeyScope)));
+    // The ledger's own words (ledger.cc), as the node would send them.
+    const std::string why = "a staff key of scope " +                      // i18n: as is
+                            std::string(ScopeName(scope)) + " may not " +  // i18n: as is
+                            std::string(OpTypeName(p.op.type()));
+    refused.set_message(why);
+    *available = true;
+    return CliStatus::Refused(
+               DescribeRefusal(RefusalOf(refused), money_, RefusalFrame::kWouldRefuse))
+        .set_code_name(refused.code_name());
+  }
   CliStatus s = node_->Simulate(p.body, p.op.account, p.key.public_key, out, available);
   if (!s.ok() || !*available) return s;
   if (out->code() != 0)
@@ -411,7 +445,16 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
   std::optional<KeyPair> key;
   s = Unlock(p.key, &key);
   if (!s.ok()) return s;
-  if (p.actor.key() != key->public_key().view())
+  const pb::StaffKeyInfo* staff = nullptr;
+  for (const pb::StaffKeyInfo& k : p.actor.staff_keys())
+    if (k.key() == key->public_key().view()) staff = &k;
+  if (staff != nullptr && staff->revoked_ms() != 0)
+    std::cerr << "liard: "
+              << Tr("warning: key '{key}' is a staff key of the account that was revoked; the "
+                    "ledger will refuse it (KEY_REVOKED)",
+                    fmt::arg("key", key_name_))
+              << "\n";
+  else if (p.actor.key() != key->public_key().view() && staff == nullptr)
     std::cerr << "liard: "
               << Tr("warning: key '{key}' is not the account's current signing key; the ledger "
                     "will refuse it (WRONG_KEY)",

@@ -141,7 +141,11 @@ class Session {
   void PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const;
 
  private:
+  // A staff key acts for another account: says so on stderr, once per invocation.
+  void NoteStaff(const std::string& name, const KeyFile& file);
+
   GlobalOptions options_;
+  bool staff_noted_ = false;
   Config config_;
   std::string target_;
   std::string key_name_;

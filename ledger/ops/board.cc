@@ -197,6 +197,12 @@ Status Execute(OpContext& ctx, const Rekey& d, Governance*) {
     return Status(Code::kBadDecision, "the account signs with this key already");
   if (!IsValidPublicKey(d.new_key))
     return Status(Code::kBadDecision, "the new key is not a valid Ed25519 public key");
+  // A staff key (active or revoked) signs within a scope, or never again: re-keying to it would
+  // give a till the owner's powers, or bring a revoked key back. No such key existed before
+  // staff keys, so no older journal changes meaning.
+  if (const StaffKey* staff = a.FindStaffKey(d.new_key))
+    return Status(Code::kKeyInUse, "the new key is the account's staff key '" + staff->label +
+                                       "': a re-key needs a key of its own");
   a.key = d.new_key;
   ctx.Write(std::move(a));
   return Status::Ok();

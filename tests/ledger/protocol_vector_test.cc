@@ -692,6 +692,28 @@ TEST_CASE("docs/protocol.md shows the permission table of the code", "[ledger][p
     }
   }
 
+  // Staff keys (issue 19): what each scope may sign, StaffMayPerform.
+  const Table staff = TableAfter(doc, "### What a staff key may sign");
+  constexpr KeyScope kScopes[] = {KeyScope::kReceive, KeyScope::kRefund, KeyScope::kFull};
+  REQUIRE(staff.header.size() == 2 + std::size(kScopes));
+  for (size_t k = 0; k < std::size(kScopes); ++k)
+    CHECK(staff.header[2 + k] == ScopeName(kScopes[k]));
+  CHECK(staff.rows.size() == PermissionTable().size());
+  for (const Permission& permission : PermissionTable()) {
+    const std::string_view op = OpTypeName(permission.op);
+    INFO("operation " << op);
+    const std::vector<std::string>* row = nullptr;
+    for (const auto& r : staff.rows)
+      if (r.at(0) == op) row = &r;
+    REQUIRE(row != nullptr);
+    REQUIRE(row->size() == staff.header.size());
+    CHECK(row->at(1) == std::to_string(static_cast<int>(permission.op)));
+    for (size_t k = 0; k < std::size(kScopes); ++k) {
+      INFO("scope " << ScopeName(kScopes[k]));
+      CHECK(row->at(2 + k) == (StaffMayPerform(kScopes[k], permission.op) ? "yes" : "no"));
+    }
+  }
+
   const Table openers = TableAfter(doc, "### Who may open which kind of account");
   REQUIRE(openers.header.size() == 1 + std::size(kAllKinds));
   for (size_t k = 0; k < std::size(kAllKinds); ++k)
