@@ -34,6 +34,17 @@ BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms, const TimeZone
   return BookKey{Slot::kDailyOutTally, owner};
 }
 
+BookKey RefundableKey(const Hash& original, const AccountId& payer, const AccountId& payee) {
+  Hash owner = Sha256({kRefundableDomain, original.view(), payer.view(), payee.view()});
+  return BookKey{Slot::kRefundable, owner};
+}
+
+BookKey StaffRefundDayKey(const PublicKey& key, int64_t now_ms, const TimeZone& zone) {
+  const uint32_t d = static_cast<uint32_t>(zone.DayOf(now_ms));
+  Hash owner = Sha256({kStaffRefundDomain, key.view(), Fixed32BE(d)});
+  return BookKey{Slot::kStaffRefundDay, owner};
+}
+
 Status UnitsToEuros(const Genesis& g, int64_t units, Rounding rounding, int64_t* euros) {
   Amount out;
   Status s = Amount(units).MulRatio(g.par_num, g.par_den, rounding, &out);

@@ -83,6 +83,14 @@ uint32_t YearMonth(int64_t unix_ms);
 // owner SHA-256("liard/v1/daily\0" || member id || u32be(days since 1970-01-01)).
 BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms, const TimeZone& zone);
 
+// The tally account of what is still refundable of the payment `original` (an operation id) that
+// `payer` made to `payee`: owner SHA-256("liard/v1/refundable\0" || original || payer || payee).
+BookKey RefundableKey(const Hash& original, const AccountId& payer, const AccountId& payee);
+
+// The tally account of what the staff key `key` refunded on the day of `now_ms` in `zone`
+// (CurrencyZone): owner SHA-256("liard/v1/staff-refund\0" || key || u32be(days since 1970-01-01)).
+BookKey StaffRefundDayKey(const PublicKey& key, int64_t now_ms, const TimeZone& zone);
+
 }  // namespace liard
 
 #endif  // LIARD_LEDGER_MONEY_H_

@@ -223,6 +223,7 @@ Status CheckOther(std::string_view text, Code code, std::string_view what) {
 
 struct TextVisitor {
   Status operator()(const Transfer& t) const { return CheckMemoText(t.memo); }
+  Status operator()(const Refund& r) const { return CheckMemoText(r.memo); }
   Status operator()(const OpenAccount& o) const { return CheckName(o.name); }
   Status operator()(const MultiTransfer& m) const {
     for (size_t i = 0; i < m.legs.size(); ++i) {

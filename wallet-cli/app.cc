@@ -158,6 +158,7 @@ int Run(int argc, char** argv) {
   RegisterAuditCommands(app, ctx);
   RegisterStatementCommands(app, ctx);
   RegisterStaffCommands(app, ctx);
+  RegisterRefundCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -239,6 +239,14 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
   if (!s.ok()) return s;
   const Money& money = session.money();
   const Wording wording = WordingFor(session);
+  // What the refunds on this page gave back of each payment, to show on the payment's row.
+  std::map<std::string, int64_t> refunded;
+  for (const pb::Receipt& r : page.entries()) {
+    Operation op;
+    if (!r.has_redacted() && codec::DecodeOperation(r.operation().body(), &op).ok())
+      if (const auto* refund = std::get_if<Refund>(&op.payload))
+        refunded[std::string(refund->original.view())] += refund->amount.minor();
+  }
   json entries = json::array();
   std::vector<std::vector<std::string>> rows = {
       {_("DATE"), _("DIR"), _("COUNTERPARTY"), _("AMOUNT"), _("WHAT")}};
@@ -250,7 +258,11 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     std::string direction = m.units > 0 ? N_("in") : m.units < 0 ? N_("out") : "";
     std::string party = m.has_counterparty ? session.NameOf(m.counterparty) : "";
     std::string memo = !m.memo.empty() ? "« " + SafeText(m.memo) + " »" : "";
-    const std::string what = WhatHappened(r, m, key.account, money, wording);
+    std::string what = WhatHappened(r, m, key.account, money, wording);
+    const auto back = refunded.find(r.operation_id());
+    if (back != refunded.end())
+      what += (what.empty() ? "" : "; ") +
+              Tr("refunded {amount}", fmt::arg("amount", money.Units(back->second)));
     if (!what.empty()) memo += (memo.empty() ? "" : " ") + ("[" + what + "]");
     rows.push_back({LocalDateTime(r.time_ms()),
                     m.units > 0   ? _("in")
@@ -277,6 +289,7 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     }
     e["memo"] = m.memo;
     if (!m.detail.empty()) e["detail"] = m.detail;
+    if (back != refunded.end()) e["refunded_minor"] = back->second;
     entries.push_back(e);
   }
   if (as_json) {

@@ -130,6 +130,10 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
         } else if constexpr (std::is_same_v<T, Withdraw>) {
           m.detail =
               "board: withdrew proposal " + ToHex(p.proposal).substr(0, 16) + "…";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, Refund>) {
+          other(mine ? p.payer : actor);
+          m.memo = p.memo;
+          m.detail = "refund of " + ToHex(p.original);  // i18n: as is
         }
       },
       m.op.payload);
@@ -245,6 +249,8 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
         } else if constexpr (std::is_same_v<T, Withdraw>) {
           return Tr("withdrew the board proposal {id}…",
                     fmt::arg("id", ToHex(p.proposal).substr(0, 16)));
+        } else if constexpr (std::is_same_v<T, Refund>) {
+          return Tr("refund of payment {id}…", fmt::arg("id", ToHex(p.original).substr(0, 16)));
         } else {
           return std::string(OpTypeName(m.op.type()));
         }

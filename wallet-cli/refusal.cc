@@ -134,7 +134,13 @@ constexpr Template kTemplates[] = {
      N_("the payment request is not signed by the payee or by one of its active staff keys")},
     {Code::kNotRefundable,
      N_("this operation is not a payment this account received from that payer and can refund")},
+    {Code::kRefundExceeds,
+     N_("{refunded_units} of the payment of {original_units} was refunded already; at most "
+        "{remaining_units} more can be, not {amount_units}")},
     {Code::kRefundExceeds, N_("the refunds of this payment would add up to more than the payment")},
+    {Code::kRefundCap,
+     N_("this staff key refunded {refunded_today_units} today; {amount_units} more would pass "
+        "its daily cap of {cap_units}: the account's own key can refund it")},
     {Code::kRefundCap, N_("this staff key's refunds today would pass its daily cap")},
     {Code::kKeyScope, N_("this staff key's scope does not allow this operation")},
     {Code::kKeyRevoked, N_("the staff key that signed was revoked")},

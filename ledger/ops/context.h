@@ -81,6 +81,8 @@ struct OpContext {
 
 // Shape checks (phase 1) several families share.
 Status CheckPositive(Amount a, std::string_view what);
+// A memo: at most kMaxMemoBytes of printable UTF-8 (a transfer's, a leg's, a refund's).
+Status CheckMemo(std::string_view memo);
 
 }  // namespace liard::ops
 

@@ -295,6 +295,9 @@ TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED"
       Operation op = f.MakeOp(actor, p);
       if (std::holds_alternative<Transfer>(p) && op.account == Fixture::Id("alice"))
         op.payload = Transfer{Fixture::Id("bob"), Amount(1), ""};
+      // Likewise a refund to oneself is malformed (TRANSFER_TO_SELF) before any permission.
+      if (std::holds_alternative<Refund>(p) && op.account == Fixture::Id("alice"))
+        op.payload = Refund{Hash{}, Fixture::Id("bob"), Amount(1), ""};
       if (MayPerform(roles, op.type())) continue;
       INFO(actor << " " << OpTypeName(op.type()));
       const std::string digest = ToHex(f.state().digest());
