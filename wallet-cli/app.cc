@@ -156,6 +156,7 @@ int Run(int argc, char** argv) {
   RegisterBatchCommands(app, ctx);
   RegisterBoardCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterCardCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -31,6 +31,7 @@ void RegisterMoneyCommands(CLI::App& app, Context& ctx);
 void RegisterBatchCommands(CLI::App& app, Context& ctx);
 void RegisterBoardCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
+void RegisterCardCommands(CLI::App& app, Context& ctx);
 
 // After a refusal (exit 1): when the selected key is not the key its account signs with now, or
 // is a key the wallet does not know the account of while another local key's account was

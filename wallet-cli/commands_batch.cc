@@ -338,14 +338,6 @@ struct ShowArgs {
   bool csv = false, json = false;
 };
 
-// A field of the batch file's CSV: quoted when it holds the separator, a quote or a line break.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(";\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // liard batch show OPID: the legs of a multi-transfer, from the node's receipt, checked.
 CliStatus BatchShow(Session& session, const ShowArgs& a) {
   std::string bytes;
@@ -381,7 +373,7 @@ CliStatus BatchShow(Session& session, const ShowArgs& a) {
     std::cout << "Adresse;Montant;Libellé\n";  // i18n: as is
     for (const Leg& leg : multi->legs)
       std::cout << session.AddressOf(leg.to) << ";" << FormatAmount(leg.amount, decimals, "", ',')
-                << ";" << CsvField(leg.memo) << "\n";
+                << ";" << CsvField(leg.memo, ';') << "\n";
     return CliStatus::Ok();
   }
   std::map<AccountId, std::string> names;  // one lookup per payee

@@ -247,4 +247,12 @@ CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out, char* sep
   return CliStatus::Ok();
 }
 
+std::string CsvField(std::string_view s, char separator) {
+  const char special[] = {separator, '"', '\r', '\n', '\0'};
+  if (s.find_first_of(special) == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace liard::wallet

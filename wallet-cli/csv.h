@@ -51,6 +51,10 @@ enum class CsvQuotes {
 [[nodiscard]] CliStatus ParseCsv(std::string_view text, std::vector<CsvRecord>* out,
                                  char* separator = nullptr, CsvQuotes quotes = CsvQuotes::kStrict);
 
+// A field as a CSV file writes it: quoted when it holds `separator`, a quote or a line break
+// (RFC 4180), a quote doubled inside.
+std::string CsvField(std::string_view field, char separator);
+
 }  // namespace liard::wallet
 
 #endif  // LIARD_WALLET_CLI_CSV_H_
