@@ -60,7 +60,6 @@ Status Apply(OpContext& ctx, const SetCard& c) {
   Account updated = ctx.actor;
   updated.card = c.card;
   ctx.delta->accounts.push_back(std::move(updated));
-  ctx.delta->note = c.card.empty() ? "card removed" : "card set";
   return Status::Ok();
 }
 

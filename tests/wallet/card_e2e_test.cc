@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/address.h"
 #include "tests/wallet/wallet_world.h"
 #include "wallet-cli/csv.h"
 
