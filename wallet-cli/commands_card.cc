@@ -319,9 +319,14 @@ CliStatus AllCards(Session& session, std::vector<pb::AccountCard>* out) {
 
 // The directory as GoGoCarto imports it: one element per card (docs/wallet.md, "directory").
 std::string DirectoryCsv(const std::vector<pb::AccountCard>& cards) {
-  std::string out =
-      "id,name,categories,streetAddress,postalCode,addressLocality,latitude,longitude,"
-      "description,openHoursString,website,telephone,kind\r\n";
+  // The file format's column names (GoGoCarto's), never translated.
+  constexpr const char* kColumns[] = {
+      "id",       "name",      "categories",  "streetAddress",   "postalCode", "addressLocality",
+      "latitude", "longitude", "description", "openHoursString", "website",    "telephone",
+      "kind"};
+  std::string out;
+  for (const char* column : kColumns) out += (out.empty() ? "" : ",") + std::string(column);
+  out += "\r\n";
   for (const pb::AccountCard& a : cards) {
     const Card c = FromWire(a.card());
     const std::string fields[] = {a.address(),
