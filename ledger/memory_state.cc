@@ -39,6 +39,10 @@ void MemoryState::PutAccount(Account account) {
         }
     }
   }
+  if (!account.card.empty())
+    carded_.insert(account.id);
+  else if (!inserted && !it->second.card.empty())
+    carded_.erase(account.id);
   it->second = std::move(account);
   digest_.Add(AccountRecordHash(it->second));
   if (renamed) IndexName(it->second);
@@ -97,7 +101,10 @@ void MemoryState::Reserve(size_t accounts, size_t balances) {
 bool MemoryState::RestoreAccount(Account account) {
   const AccountId id = account.id;
   auto [it, inserted] = accounts_.try_emplace(id, std::move(account));
-  if (inserted) IndexName(it->second);
+  if (inserted) {
+    IndexName(it->second);
+    if (!it->second.card.empty()) carded_.insert(id);
+  }
   return inserted;
 }
 

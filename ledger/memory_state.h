@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -58,6 +59,9 @@ class MemoryState final : public StateView {
   uint32_t digest_rule() const { return digest_.rule(); }
 
   size_t account_count() const { return accounts_.size(); }
+  // The ids of the accounts whose card is not empty, in id order, whatever their status: the
+  // directory's pages (ListDirectory). Derived from accounts_, not part of the digest.
+  const std::set<AccountId>& carded() const { return carded_; }
   const std::unordered_map<AccountId, Account>& accounts() const { return accounts_; }
   // Every book account with a non-zero balance, for full checks.
   std::vector<std::pair<BookKey, int64_t>> NonZeroBalances() const;
@@ -65,6 +69,7 @@ class MemoryState final : public StateView {
  private:
   std::unordered_map<AccountId, Account> accounts_;
   std::unordered_map<BookKey, int64_t> balances_;
+  std::set<AccountId> carded_;
   Totals totals_{};
   Governance governance_;
   StateDigest digest_;

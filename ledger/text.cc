@@ -15,6 +15,7 @@
 
 #include "ledger/genesis.h"
 #include "ledger/operation.h"
+#include "ledger/ops/card.h"
 
 namespace liard {
 namespace {
@@ -244,6 +245,13 @@ struct TextVisitor {
   }
   Status operator()(const BankEntry& b) const {
     return CheckOther(b.reference, Code::kBadReference, "the bank reference");
+  }
+  Status operator()(const SetCard& c) const {
+    for (const CardField& f : kCardFields) {
+      Status s = CheckOther(c.card.*f.member, Code::kBadCard, "the card's " + std::string(f.name));
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
   }
   Status operator()(const Propose& p) const {
     if (const auto* o = std::get_if<OpenAccount>(&p.decision)) return CheckName(o->name);

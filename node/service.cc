@@ -483,6 +483,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Unary(
 LIARD_RAW_READ(Simulate, SimulateRequest, SimulateResponse)
 LIARD_RAW_READ(GetAccount, GetAccountRequest, AccountInfo)
 LIARD_RAW_READ(LookupAccount, LookupAccountRequest, AccountCard)
+LIARD_RAW_READ(ListDirectory, ListDirectoryRequest, ListDirectoryResponse)
 LIARD_RAW_READ(GetHistory, GetHistoryRequest, GetHistoryResponse)
 LIARD_RAW_READ(GetOperation, GetOperationRequest, Receipt)
 LIARD_RAW_READ(GetReserves, GetReservesRequest, Reserves)
@@ -560,6 +561,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
       info->set_added_ms(k.added_ms);
       info->set_revoked_ms(k.revoked_ms);
     }
+    if (!a->card.empty()) codec::EncodeCard(a->card, resp->mutable_card());
     return true;
   });
   if (!found) return NoSuchAccount(code, id);
@@ -589,10 +591,49 @@ grpc::Status LedgerServiceImpl::LookupAccount(grpc::ServerContextBase*,
     resp->add_request_keys(std::string(a->key.view()));
     for (const StaffKey& k : a->staff_keys)
       if (k.active()) resp->add_request_keys(std::string(k.key.view()));
+    // Public by design: what the shop wrote for its payers and the directory.
+    if (!a->card.empty()) codec::EncodeCard(a->card, resp->mutable_card());
     return true;
   });
   if (!found) return NoSuchAccount(code, id);
   resp->set_address(EncodeAddress(code, id));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListDirectory(grpc::ServerContextBase*,
+                                              const pb::ListDirectoryRequest* req,
+                                              pb::ListDirectoryResponse* resp) {
+  AccountId after;
+  const bool from_start = req->after().empty();
+  if (!from_start && !ParseId(req->after(), &after)) return BadId("after", req->after());
+  const uint32_t limit =
+      req->limit() == 0 ? kDefaultDirectoryPage : std::min(req->limit(), kMaxDirectoryPage);
+  const std::string& code = ledger_.genesis().currency_code;
+  // The index holds only accounts with a card (a few hundred shops), so a page costs at most
+  // that many steps under the read lock, however many residents the ledger has.
+  applier_->Read([&](const MemoryState& state, const HeadState&) {
+    const auto& carded = state.carded();
+    auto it = from_start ? carded.begin() : carded.upper_bound(after);
+    AccountId last;
+    for (; it != carded.end(); ++it) {
+      const Account* a = state.FindAccount(*it);
+      if (a == nullptr || a->status != AccountStatus::kActive) continue;
+      if (static_cast<uint32_t>(resp->cards_size()) == limit) {
+        resp->set_next_after(std::string(last.view()));  // one more exists
+        break;
+      }
+      pb::AccountCard* c = resp->add_cards();
+      c->set_id(std::string(a->id.view()));
+      c->set_address(EncodeAddress(code, a->id));
+      c->set_name(a->name);
+      c->set_key(std::string(a->key.view()));
+      c->set_kind(static_cast<pb::AccountKind>(a->kind));
+      c->set_status(static_cast<pb::AccountStatus>(a->status));
+      codec::EncodeCard(a->card, c->mutable_card());
+      last = a->id;
+    }
+    return true;
+  });
   return grpc::Status::OK;
 }
 

@@ -26,6 +26,9 @@ namespace liard::node {
 inline constexpr int kMaxBatch = 10'000;
 inline constexpr uint32_t kDefaultHistoryPage = 50;
 inline constexpr uint32_t kMaxHistoryPage = 500;
+// ListDirectory's pages of public cards.
+inline constexpr uint32_t kDefaultDirectoryPage = 100;
+inline constexpr uint32_t kMaxDirectoryPage = 1'000;
 // How often a stream (Watch, a following StreamJournal) checks that its reader may still read:
 // a re-keyed account's old phone, or an auditor whose role was revoked, stops getting receipts.
 inline constexpr std::chrono::seconds kReadRecheck{3};
@@ -50,17 +53,18 @@ inline constexpr std::chrono::milliseconds kStreamPoll{200};
 // Watch and StreamJournal are callback streams (streams.h): no thread per stream, capped in
 // number.
 template <class Base>
-using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
-    liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
-        liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
-            liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
-                liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
-                    liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
-                        liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
-                            liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
-                                liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_GetGovernance<
-                                        Base>>>>>>>>>>;
+using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
+    liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
+        liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
+            liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
+                liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
+                    liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
+                        liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
+                            liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
+                                liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
+                                        liard::v1::LedgerService::
+                                            WithRawCallbackMethod_GetGovernance<Base>>>>>>>>>>>;
 class LedgerServiceImpl final
     : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
           liard::v1::LedgerService::WithRawCallbackMethod_Watch<
@@ -99,6 +103,9 @@ class LedgerServiceImpl final
                                        const grpc::ByteBuffer* req,
                                        grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* LookupAccount(grpc::CallbackServerContext* ctx,
+                                          const grpc::ByteBuffer* req,
+                                          grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* ListDirectory(grpc::CallbackServerContext* ctx,
                                           const grpc::ByteBuffer* req,
                                           grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* GetHistory(grpc::CallbackServerContext* ctx,
@@ -153,6 +160,10 @@ class LedgerServiceImpl final
   grpc::Status LookupAccount(grpc::ServerContextBase* ctx,
                              const liard::v1::LookupAccountRequest* req,
                              liard::v1::AccountCard* resp);
+  // Public: the cards of active accounts that have one, in id order, a bounded page at a time.
+  grpc::Status ListDirectory(grpc::ServerContextBase* ctx,
+                             const liard::v1::ListDirectoryRequest* req,
+                             liard::v1::ListDirectoryResponse* resp);
   grpc::Status GetHistory(grpc::ServerContextBase* ctx, const liard::v1::GetHistoryRequest* req,
                           liard::v1::GetHistoryResponse* resp);
   grpc::Status GetOperation(grpc::ServerContextBase* ctx, const liard::v1::GetOperationRequest* req,

@@ -159,6 +159,7 @@ int Run(int argc, char** argv) {
   RegisterStatementCommands(app, ctx);
   RegisterStaffCommands(app, ctx);
   RegisterRefundCommands(app, ctx);
+  RegisterCardCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -17,6 +17,7 @@
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
+#include "wallet-cli/commands_card.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/i18n.h"
 #include "wallet-cli/payment_uri.h"
@@ -175,6 +176,8 @@ CliStatus Balance(Session& session, bool as_json) {
   s = OwedRows(session, key.account, a, &rows, nullptr);
   if (!s.ok()) return s;
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
+  if (a.has_card())
+    for (auto& row : CardRows(a.card())) rows.push_back(std::move(row));  // its public card
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
@@ -200,6 +203,8 @@ CliStatus AccountShow(Session& session, const std::string& address, bool as_json
                                                 {_("status"), Shown(StatusWord(a.status()))},
                                                 {_("balance"), session.money().Units(a.balance())}};
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
+  if (a.has_card())
+    for (auto& row : CardRows(a.card())) rows.push_back(std::move(row));  // its public card
   std::cout << RenderTable(rows);
   return CliStatus::Ok();
 }
@@ -399,6 +404,9 @@ CliStatus Pay(Session& session, const PayArgs& args) {
           ? Tr("Pay {amount} to {payee}?", fmt::arg("amount", paid), fmt::arg("payee", party))
           : Tr("Pay {amount} to {payee} « {memo} »?", fmt::arg("amount", paid),
                fmt::arg("payee", party), fmt::arg("memo", SafeText(memo)));
+  // A shop's card says which shop this is before anything is asked or signed.
+  if (const std::string where = CardSummary(payee.card()); !where.empty())
+    std::cout << where << "\n" << std::flush;
   pb::SubmitResponse r;
   bool declined = false;
   s = session.ConfirmAndSubmit(p, question, args.yes, &r, &declined);

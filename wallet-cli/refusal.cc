@@ -123,6 +123,21 @@ constexpr Template kTemplates[] = {
     {Code::kBadRequest,
      N_("the payment request is malformed: its body, its ledger, its nonce or its signature")},
     {Code::kBadStaffKey, N_("the staff key, its scope, its refund cap or its label is not valid")},
+    // BAD_CARD names its field by its figure's name (ledger/ops/card.h, CheckCard).
+    {Code::kBadCard,
+     N_("the card's street address has {address_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's postcode has {postcode_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's city has {city_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's category has {category_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's opening hours has {hours_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard,
+     N_("the card's description has {description_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's website has {website_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's phone has {phone_bytes} bytes; at most {max_bytes}")},
+    {Code::kBadCard, N_("the card's latitude, {latitude_e6} millionths of a degree, is not between "
+                        "-90 and 90 degrees")},
+    {Code::kBadCard, N_("the card's longitude, {longitude_e6} millionths of a degree, is not "
+                        "between -180 and 180 degrees")},
     {Code::kBadCard,
      N_("the card has a field that is too long or not text, or a position off the globe")},
     {Code::kRequestPaid, N_("this payment request was paid already")},
