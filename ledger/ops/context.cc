@@ -1,6 +1,11 @@
 // The helpers every operation family shares: see context.h.
 #include "ledger/ops/context.h"
 
+#include <string>
+
+#include "ledger/operation.h"
+#include "ledger/text.h"
+
 namespace liard::ops {
 
 Status OpContext::Payee(const Account* to) const {
@@ -92,6 +97,17 @@ void OpContext::Write(Account a) {
 Status CheckPositive(Amount a, std::string_view what) {
   if (!a.positive())
     return Status(Code::kAmountNotPositive, "the " + std::string(what) + " must be above zero");
+  return Status::Ok();
+}
+
+Status CheckMemo(std::string_view memo) {
+  if (memo.size() > kMaxMemoBytes)
+    return Status(Code::kMemoTooLong, "the memo has " + std::to_string(memo.size()) +
+                                          " bytes; at most " + std::to_string(kMaxMemoBytes))
+        .With("bytes", static_cast<int64_t>(memo.size()))
+        .With("max_bytes", static_cast<int64_t>(kMaxMemoBytes));
+  if (!IsPrintableUtf8(memo))
+    return Status(Code::kMemoNotText, "the memo is not valid UTF-8 text or has control characters");
   return Status::Ok();
 }
 

@@ -81,6 +81,8 @@ struct OpContext {
 
 // Shape checks (phase 1) several families share.
 Status CheckPositive(Amount a, std::string_view what);
+// A memo: at most kMaxMemoBytes (MEMO_TOO_LONG) of printable UTF-8 (MEMO_NOT_TEXT).
+Status CheckMemo(std::string_view memo);
 
 }  // namespace liard::ops
 

@@ -8,17 +8,6 @@
 namespace liard::ops {
 namespace {
 
-Status CheckMemo(std::string_view memo) {
-  if (memo.size() > kMaxMemoBytes)
-    return Status(Code::kMemoTooLong, "the memo has " + std::to_string(memo.size()) +
-                                          " bytes; at most " + std::to_string(kMaxMemoBytes))
-        .With("bytes", static_cast<int64_t>(memo.size()))
-        .With("max_bytes", static_cast<int64_t>(kMaxMemoBytes));
-  if (!IsPrintableUtf8(memo))
-    return Status(Code::kMemoNotText, "the memo is not valid UTF-8 text or has control characters");
-  return Status::Ok();
-}
-
 // A refusal of leg `i` (from 0), numbered from 1 for the payer.
 Status LegRefusal(const Status& s, size_t i) {
   Status leg(s.code(), "leg " + std::to_string(i + 1) + ": " + s.message(),
