@@ -50,7 +50,16 @@ CliStatus SaveRequest(const json& entry) {
   return WriteFileAtomically(RequestsPath(), all.dump(2) + "\n");
 }
 
-enum class State { kOpen, kPaid, kCancelled };
+// The QR code of `uri` on standard output: black on white in a terminal unless NO_COLOR.
+CliStatus PrintQr(const std::string& uri, bool invert) {
+  QrStyle style;
+  style.ansi_colours = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
+  style.invert = invert;
+  std::string qr;
+  CliStatus s = RenderQr(uri, style, &qr);
+  if (s.ok()) std::cout << qr;
+  return s;
+}
 
 CliStatus StateOf(Session& session, const Hash& id, const AccountId& payee, pb::RequestInfo* out) {
   pb::GetRequestRequest req;
@@ -185,13 +194,8 @@ CliStatus RequestNew(Session& session, const NewArgs& args) {
     return CliStatus::Ok();
   }
   if (!args.no_qr) {
-    QrStyle style;
-    style.ansi_colours = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
-    style.invert = args.invert;
-    std::string qr;
-    s = RenderQr(uri, style, &qr);
+    s = PrintQr(uri, args.invert);
     if (!s.ok()) return s;
-    std::cout << qr;
   }
   const std::string name = session.PlainNameOf(key.account);
   const std::string payee = Party(name, uri_parts.address);
@@ -371,13 +375,8 @@ CliStatus RequestPlain(Session& session, const PlainArgs& args) {
     return CliStatus::Ok();
   }
   if (!args.no_qr) {
-    QrStyle style;
-    style.ansi_colours = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
-    style.invert = args.invert;
-    std::string qr;
-    s = RenderQr(uri, style, &qr);
+    s = PrintQr(uri, args.invert);
     if (!s.ok()) return s;
-    std::cout << qr;
   }
   const std::string asked = session.money().Units(req.amount.minor());
   std::cout << (req.memo.empty()

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <csignal>
 #include <cstring>
 #include <future>
 #include <regex>
@@ -55,8 +56,8 @@ std::string WithSignedPart(const std::string& uri, const SignedRequest& sr,
   sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
                     bytes.size(), variant);
   b64.resize(std::strlen(b64.c_str()));
-  std::string out = std::regex_replace(uri.substr(0, uri.find("&r=")),
-                                       std::regex("amount=[0-9.]+"), "amount=" + amount);
+  std::string out = std::regex_replace(uri.substr(0, uri.find("&r=")), std::regex("amount=[0-9.]+"),
+                                       "amount=" + amount);
   return out + "&r=" + b64;
 }
 
