@@ -63,6 +63,15 @@ std::string WithSignedPart(const std::string& uri, const SignedRequest& sr,
 
 // Entries of the journal that pay a request.
 int RequestPayments(WalletWorld& w) {
+  // The demo's association (the treasurer) reads the journal.
+  std::string seed_bytes;
+  std::string hex = ReadFile(w.SeedFile("association"));
+  hex = hex.substr(0, hex.find('\n'));
+  REQUIRE(FromHex(hex, &seed_bytes));
+  Seed seed;
+  REQUIRE(seed_bytes.size() == seed.data.size());
+  std::copy(seed_bytes.begin(), seed_bytes.end(), seed.data.begin());
+  w.client().set_reader(KeyPair::FromSeed(seed));
   int n = 0;
   for (const pb::JournalEntry& e : w.client().Journal()) {
     SignedOperation so;
