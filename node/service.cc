@@ -11,6 +11,7 @@
 #include "ledger/governance.h"
 #include "ledger/journal.h"
 #include "ledger/money.h"
+#include "ledger/ops/ops.h"
 #include "ledger/read_auth.h"
 #include "node/log_text.h"
 #include "node/redact.h"
@@ -491,6 +492,7 @@ LIARD_RAW_READ(GetHead, GetHeadRequest, Head)
 LIARD_RAW_READ(GetCheckpoint, GetCheckpointRequest, SignedCheckpoint)
 LIARD_RAW_READ(GetGenesis, GetGenesisRequest, GenesisInfo)
 LIARD_RAW_READ(GetGovernance, GetGovernanceRequest, GovernanceInfo)
+LIARD_RAW_READ(GetRequest, GetRequestRequest, RequestInfo)
 #undef LIARD_RAW_READ
 
 grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
@@ -813,6 +815,25 @@ void LedgerServiceImpl::FillReceipt(const AppliedOperation& op, pb::Receipt* out
   if (!out->mutable_operation()->ParseFromString(op.entry.envelope)) out->clear_operation();
   out->set_envelope(op.entry.envelope);
   FillPostings(op.delta.postings, out);
+}
+
+grpc::Status LedgerServiceImpl::GetRequest(grpc::ServerContextBase*,
+                                           const pb::GetRequestRequest* req,
+                                           pb::RequestInfo* resp) {
+  Hash id;
+  AccountId payee;
+  if (!id.Assign(req->request_id()))
+    return Invalid("GetRequest: request_id must be 32 bytes, the request's id");
+  if (!ParseId(req->payee(), &payee)) return BadId("payee", req->payee());
+  // Its state in the tally book (ledger/ops/request.cc): 0 open, 1 paid, 2 cancelled.
+  const int64_t state = applier_->Read([&](const MemoryState& s, const HeadState&) {
+    return s.Balance(ops::RequestStateKey(payee, id));
+  });
+  resp->set_request_id(std::string(id.view()));
+  resp->set_state(state == 1   ? pb::RequestInfo::STATE_PAID
+                  : state == 2 ? pb::RequestInfo::STATE_CANCELLED
+                               : pb::RequestInfo::STATE_OPEN);
+  return grpc::Status::OK;
 }
 
 }  // namespace liard::node

@@ -54,17 +54,19 @@ inline constexpr std::chrono::milliseconds kStreamPoll{200};
 // number.
 template <class Base>
 using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
-    liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
-        liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
-            liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
-                liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
-                    liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
-                        liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
-                            liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
-                                liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
-                                        liard::v1::LedgerService::
-                                            WithRawCallbackMethod_GetGovernance<Base>>>>>>>>>>>;
+    liard::v1::LedgerService::WithRawCallbackMethod_GetRequest<
+        liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
+            liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
+                liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
+                    liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
+                        liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
+                            liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
+                                liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
+                                        liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
+                                            liard::v1::LedgerService::
+                                                WithRawCallbackMethod_GetGovernance<
+                                                    Base>>>>>>>>>>>>;
 class LedgerServiceImpl final
     : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
           liard::v1::LedgerService::WithRawCallbackMethod_Watch<
@@ -128,6 +130,10 @@ class LedgerServiceImpl final
   grpc::ServerUnaryReactor* GetGovernance(grpc::CallbackServerContext* ctx,
                                           const grpc::ByteBuffer* req,
                                           grpc::ByteBuffer* resp) override;
+  // A payment request's state (public: its id is known only to whoever holds the request).
+  grpc::ServerUnaryReactor* GetRequest(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
   // Raw, as Submit: a request that does not decode is INVALID_ARGUMENT with the reason. Beyond
   // the caps of StreamOptions, RESOURCE_EXHAUSTED.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
@@ -180,6 +186,8 @@ class LedgerServiceImpl final
   grpc::Status GetGovernance(grpc::ServerContextBase* ctx,
                              const liard::v1::GetGovernanceRequest* req,
                              liard::v1::GovernanceInfo* resp);
+  grpc::Status GetRequest(grpc::ServerContextBase* ctx, const liard::v1::GetRequestRequest* req,
+                          liard::v1::RequestInfo* resp);
 
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {

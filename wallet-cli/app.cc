@@ -7,6 +7,7 @@
 #include "ledger/crypto.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
+#include "wallet-cli/requests.h"
 
 namespace liard::wallet {
 namespace {
@@ -152,6 +153,7 @@ int Run(int argc, char** argv) {
 
   RegisterKeyCommands(app, ctx);
   RegisterMemberCommands(app, ctx);
+  RegisterRequestCommands(app, ctx);
   RegisterMoneyCommands(app, ctx);
   RegisterBatchCommands(app, ctx);
   RegisterBoardCommands(app, ctx);

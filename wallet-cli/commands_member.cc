@@ -1,5 +1,5 @@
 // What every member does: balance, history, pay (an address or a payment request), receipt,
-// request (a merchant's QR code), watch (a till's incoming payments), account show.
+// watch (a till's incoming payments), account show. Requests themselves: commands_request.cc.
 #include <signal.h>
 
 #include <algorithm>
@@ -21,7 +21,7 @@
 #include "wallet-cli/describe.h"
 #include "wallet-cli/i18n.h"
 #include "wallet-cli/payment_uri.h"
-#include "wallet-cli/qr.h"
+#include "wallet-cli/requests.h"
 #include "wallet-cli/terminal.h"
 #include "wallet-cli/verify.h"
 
@@ -379,6 +379,19 @@ CliStatus Pay(Session& session, const PayArgs& args) {
     s = session.ParseUnits(args.amount, _("the amount"), &amount);
     if (!s.ok()) return s;
   }
+  std::optional<liard::SignedRequest> signed_request;
+  if (is_uri) {
+    PaymentRequest req;
+    s = ParsePaymentUri(args.target, session.money().decimals(), &req);
+    if (!s.ok()) return s;
+    signed_request = std::move(req.signed_request);
+  }
+  if (signed_request) {
+    // A signed request is paid at most once: said here before asking, and by the ledger anyway.
+    s = CheckSignedRequest(*signed_request, session.ledger_id(), to);
+    if (s.ok()) s = CheckRequestOpen(session, *signed_request);
+    if (!s.ok()) return s;
+  }
   // The payee's public card (LookupAccount: no signature needed): its name for the question,
   // and an unknown, frozen or closed payee refused before anything is asked or signed.
   pb::AccountCard payee;
@@ -386,7 +399,7 @@ CliStatus Pay(Session& session, const PayArgs& args) {
   s = session.CardOf(to, &payee, &exists);
   if (!s.ok()) return s;
   Prepared p;
-  s = session.Prepare(Transfer{to, amount, memo}, &p);
+  s = session.Prepare(Transfer{to, amount, memo, signed_request}, &p);
   if (!s.ok()) return s;
   if (p.op.account == to) return CliStatus::Usage(_("an account cannot pay itself"));
   if (!exists)
@@ -652,61 +665,6 @@ CliStatus Receipt(Session& session, const std::string& id_hex, bool as_json) {
   return CliStatus::Ok();
 }
 
-struct RequestArgs {
-  std::string amount, memo;
-  bool json = false, no_qr = false, invert = false;
-};
-
-CliStatus Request(Session& session, const RequestArgs& args) {
-  if (std::string why = MemoProblem(args.memo); !why.empty()) return CliStatus::Usage(why);
-  KeyFile key;
-  CliStatus s = session.LoadKey(&key);
-  if (!s.ok()) return s;
-  s = session.Connect();
-  if (!s.ok()) return s;
-  PaymentRequest req;
-  s = session.ParseUnits(args.amount, _("the amount"), &req.amount);
-  if (!s.ok()) return s;
-  req.has_amount = true;
-  req.address = session.AddressOf(key.account);
-  req.memo = args.memo;
-  req.ledger_prefix = ToHex(session.ledger_id()).substr(0, kLedgerPrefixHexChars);
-  std::string uri = BuildPaymentUri(req, session.money().decimals());
-  std::string name = session.PlainNameOf(key.account);
-  if (args.json) {
-    json j;
-    j["uri"] = uri;
-    j["address"] = req.address;
-    j["name"] = name;
-    j["amount"] = session.money().Plain(req.amount.minor());
-    j["amount_minor"] = req.amount.minor();
-    j["currency"] = session.money().code();
-    j["memo"] = req.memo;
-    j["ledger"] = req.ledger_prefix;
-    std::cout << j.dump(2) << "\n";
-    return CliStatus::Ok();
-  }
-  if (!args.no_qr) {
-    QrStyle style;
-    style.ansi_colours = StdoutIsTerminal() && std::getenv("NO_COLOR") == nullptr;
-    style.invert = args.invert;
-    std::string qr;
-    s = RenderQr(uri, style, &qr);
-    if (!s.ok()) return s;
-    std::cout << qr;
-  }
-  const std::string asked = session.money().Units(req.amount.minor());
-  std::cout << (req.memo.empty()
-                    ? Tr("Pay {amount} to {payee}", fmt::arg("amount", asked),
-                         fmt::arg("payee", Party(name, req.address)))
-                    : Tr("Pay {amount} to {payee} « {memo} »", fmt::arg("amount", asked),
-                         fmt::arg("payee", Party(name, req.address)),
-                         fmt::arg("memo", SafeText(req.memo))))
-            << "\n"
-            << uri << "\n";
-  return CliStatus::Ok();
-}
-
 std::atomic<bool> g_interrupted{false};
 extern "C" void OnInterrupt(int) { g_interrupted = true; }
 
@@ -796,6 +754,10 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
       s = DescribeFor(r, key.account, money, &m);
       if (!s.ok()) break;
       if (!all && m.units <= 0) continue;
+      // The payment request it paid, if any: the till sees which sale was settled.
+      std::string request_id;
+      if (const auto* t = std::get_if<Transfer>(&m.op.payload); t != nullptr && t->request)
+        request_id = ToHex(RequestId(t->request->request.ledger_id, t->request->body));
       std::string from_name = m.has_counterparty ? session.PlainNameOf(m.counterparty) : "";
       std::string from_addr = m.has_counterparty ? session.AddressOf(m.counterparty) : "";
       if (as_json) {
@@ -815,6 +777,7 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
         j["from"] = from_addr;
         j["from_name"] = from_name;
         j["memo"] = m.memo;
+        if (!request_id.empty()) j["request_id"] = request_id;
         std::cout << j.dump() << "\n" << std::flush;
       } else {
         std::cout << LocalDateTime(r.time_ms()) << "  " << money.SignedUnits(m.units);
@@ -827,6 +790,8 @@ CliStatus Watch(Session& session, bool as_json, bool all, uint64_t from) {
         if (!m.memo.empty()) std::cout << "  « " << SafeText(m.memo) << " »";
         const std::string what = WhatHappened(r, m, key.account, money, wording);
         if (!what.empty()) std::cout << "  [" << SafeText(what) << "]";
+        if (!request_id.empty())
+          std::cout << "  " << Tr("(pays request {id})", fmt::arg("id", request_id.substr(0, 16)));
         std::cout << "\n" << std::flush;
       }
     }
@@ -921,18 +886,6 @@ void RegisterMemberCommands(CLI::App& app, Context& ctx) {
   re->add_flag("--json", rc->json, _("print JSON"));
   re->footer(_("Exit 1 if any check fails.\nExample:\n  liard receipt 3f1a...e9"));
   ctx.On(re, [rc](Session& s) { return Receipt(s, rc->id, rc->json); });
-
-  auto rq = std::make_shared<RequestArgs>();
-  CLI::App* req = app.add_subcommand(
-      "request", _("show a payment request as a QR code and a liard: URI (merchants)"));
-  req->add_option("AMOUNT", rq->amount, _("how much to ask for"))->required();
-  req->add_option("--memo", rq->memo, _("what it is for, shown to the payer"));
-  req->add_flag("--json", rq->json, _("print JSON (the URI and its parts), no QR code"));
-  req->add_flag("--no-qr", rq->no_qr, _("print only the text"));
-  req->add_flag("--invert", rq->invert,
-                _("swap light and dark (for a dark terminal when colours are off)"));
-  req->footer(_("Example:\n  liard --key shop request 12,50 --memo \"pain et café\""));
-  ctx.On(req, [rq](Session& s) { return Request(s, *rq); });
 
   struct WatchArgs {
     bool json = false, all = false;

@@ -1,9 +1,14 @@
 // Payment requests: building and parsing liard: URIs.
 #include "wallet-cli/payment_uri.h"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstring>
 #include <set>
 
+#include "liard/v1/ledger.pb.h"
+#include "proto/codec.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
 
@@ -55,6 +60,49 @@ bool PercentDecode(std::string_view text, std::string* out) {
   return true;
 }
 
+std::string EncodeSignedRequest(const liard::SignedRequest& r) {
+  liard::v1::SignedRequest m;
+  m.set_body(r.body);
+  m.set_public_key(std::string(r.key.view()));
+  m.set_signature(std::string(r.signature.view()));
+  const std::string bytes = m.SerializeAsString();
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+bool DecodeSignedRequest(std::string_view text, liard::SignedRequest* out) {
+  if (text.size() > 4096) return false;
+  std::string bytes(text.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                        text.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return false;
+  bytes.resize(len);
+  liard::v1::SignedRequest m;
+  if (!m.ParseFromString(bytes)) return false;
+  return codec::DecodeRequest(m.body(), m.public_key(), m.signature(), out).ok();
+}
+
+CliStatus CheckSignedRequest(const liard::SignedRequest& sr, const Hash& ledger_id,
+                             const AccountId& payee) {
+  auto bad = [](const std::string& why) {
+    return CliStatus::Usage(Tr("this payment request is not valid: {why}", fmt::arg("why", why)));
+  };
+  if (sr.request.ledger_id != ledger_id)
+    return bad(_("it is signed for another ledger; pay it with the node of that currency"));
+  if (sr.request.payee != payee)
+    return bad(_("it is signed for another account than the address it shows; do not pay it"));
+  if (!Verify(sr.key, RequestSigningMessage(sr.request.ledger_id, sr.body), sr.signature))
+    return bad(
+        _("its signature does not verify: it was changed after the payee made it; do not pay it"));
+  return CliStatus::Ok();
+}
+
 std::string BuildPaymentUri(const PaymentRequest& r, int decimals) {
   std::string uri = std::string(kUriScheme) + ":" + r.address;
   std::string sep = "?";
@@ -66,7 +114,11 @@ std::string BuildPaymentUri(const PaymentRequest& r, int decimals) {
     uri += sep + "memo=" + PercentEncode(r.memo);
     sep = "&";
   }
-  if (!r.ledger_prefix.empty()) uri += sep + "ledger=" + r.ledger_prefix;
+  if (!r.ledger_prefix.empty()) {
+    uri += sep + "ledger=" + r.ledger_prefix;
+    sep = "&";
+  }
+  if (r.signed_request) uri += sep + "r=" + EncodeSignedRequest(*r.signed_request);
   return uri;
 }
 
@@ -130,13 +182,28 @@ CliStatus ParsePaymentUri(std::string_view uri, int decimals, PaymentRequest* ou
                    });
         if (!hex) return bad(_("'ledger' must be 16 lower-case hexadecimal characters"));
         r.ledger_prefix = value;
+      } else if (key == "r") {
+        liard::SignedRequest sr;
+        if (!DecodeSignedRequest(value, &sr))
+          return bad(_("its signed part ('r') does not decode; copy the whole request again"));
+        r.signed_request = std::move(sr);
       } else {
         return bad(
-            Tr("unknown parameter '{name}' (known: amount, memo, ledger; extensions start "
+            Tr("unknown parameter '{name}' (known: amount, memo, ledger, r; extensions start "
                "with 'x-')",
                fmt::arg("name", SafeText(key))));
       }
     }
+  }
+  if (r.signed_request) {
+    // What the URI shows must be what the payee signed: a changed amount or memo is refused
+    // here, before the payer is even asked.
+    const liard::PaymentRequest& signed_part = r.signed_request->request;
+    const int64_t shown = r.has_amount ? r.amount.minor() : 0;
+    if (shown != signed_part.amount.minor())
+      return bad(_("its amount was changed after the payee signed it; do not pay it"));
+    if (r.memo != signed_part.memo)
+      return bad(_("its memo was changed after the payee signed it; do not pay it"));
   }
   *out = std::move(r);
   return CliStatus::Ok();

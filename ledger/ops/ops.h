@@ -71,6 +71,10 @@ Status Preflight(const Operation& op, const Withdraw& w);
 Status Apply(OpContext& ctx, const Withdraw& w);
 
 // request.cc: payment requests, paid by a transfer that includes one, or cancelled.
+// The owner of a request's state in the tally book (0 open, 1 paid, 2 cancelled):
+// SHA-256(kRequestDomain || "state" || payee || request id).
+Hash RequestStateOwner(const AccountId& payee, const Hash& request_id);
+BookKey RequestStateKey(const AccountId& payee, const Hash& request_id);
 // The request's own checks without state (ledger, shape, its signature), for Preflight of a
 // transfer that includes one.
 Status PreflightRequest(const Operation& op, const Transfer& t);
