@@ -49,7 +49,7 @@ struct Transfer {
   AccountId to;
   Amount amount;
   std::string memo;  // free text shown to both sides; at most kMaxMemoBytes of printable UTF-8
-  std::optional<SignedRequest> request;  // the payment request it pays, if any
+  std::optional<SignedRequest> request = std::nullopt;  // the payment request it pays, if any
 };
 
 // Open a member account for a public key. Exchange offices and treasurers open residents'

@@ -251,7 +251,8 @@ TEST_CASE(
   expected.set_name("alice");
   expected.set_kind(pb::ACCOUNT_KIND_RESIDENT);
   expected.set_status(pb::ACCOUNT_STATUS_ACTIVE);
-  expected.set_key(IdBytes("alice"));  // never re-keyed: the key is the id
+  expected.set_key(IdBytes("alice"));           // never re-keyed: the key is the id
+  expected.add_request_keys(IdBytes("alice"));  // who may sign its payment requests: its key
   CHECK(alice.SerializeAsString() == expected.SerializeAsString());
   CHECK(alice.GetReflection()->GetUnknownFields(alice).empty());
 

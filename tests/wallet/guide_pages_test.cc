@@ -50,6 +50,8 @@ const std::vector<std::pair<std::regex, std::string>>& Masks() {
            "\\b[a-z]{3,10}1q[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{4,}(?:…[qpzry9x8gf2tvdw0s3jn54khce"
            "6mua7l]+)?"),
        "<address>"},
+      // A signed payment request in a URI (base64url: its nonce and time differ each run).
+      {std::regex("([?&]r=)[A-Za-z0-9_-]+"), "$1<request>"},
       // Operation ids, hashes, public keys, ledger ids (whole or their first 16 digits).
       {std::regex("\\b[0-9a-f]{16,}\\b"), "<hex>"},
       // A node key's fingerprint (bb82-f510-ee9c-50bc).
