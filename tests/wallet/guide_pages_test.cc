@@ -43,6 +43,12 @@ const std::string kGuides = std::string(LIARD_SOURCE_DIR) + "/docs/guide";
 // (of the page and of the run alike) and its matches replaced by the token.
 const std::vector<std::pair<std::regex, std::string>>& Masks() {
   static const auto* masks = new std::vector<std::pair<std::regex, std::string>>{
+      // Rates measured by `audit verify`, first: a rate of 2057 entries/s is no year.
+      // (numbers with a French thousands separator, U+202F or U+00A0, too).
+      {std::regex(
+           "\\d(?:[0-9.,]| |\u202f|\u00a0)* (entries|entrées|écritures)/s (on|sur) \\d+ (\\S+)"),
+       "<n> $1/s $2 <n> $3"},
+      {std::regex("[0-9.,]+ (of this machine's|de la vitesse|du débit)"), "<ratio> $1"},
       // A QR code's rows (the demo's keys differ each time).
       {std::regex("^(?:\\s|█|▀|▄)*(?:█|▀|▄)(?:\\s|█|▀|▄)*$"), "<QR code row>"},
       // Addresses, whole or shortened (roue1q67t7…d4fn), and the FEC's 16-character prefixes.
@@ -71,12 +77,6 @@ const std::vector<std::pair<std::regex, std::string>>& Masks() {
        "<time>"},
       // The node's port.
       {std::regex("127\\.0\\.0\\.1:\\d+"), "127.0.0.1:<port>"},
-      // Rates measured by `audit verify`.
-      // (numbers with a French thousands separator, U+202F or U+00A0, too).
-      {std::regex(
-           "\\d(?:[0-9.,]| |\u202f|\u00a0)* (entries|entrées|écritures)/s (on|sur) \\d+ (\\S+)"),
-       "<n> $1/s $2 <n> $3"},
-      {std::regex("[0-9.,]+ (of this machine's|de la vitesse|du débit)"), "<ratio> $1"},
   };
   return *masks;
 }
