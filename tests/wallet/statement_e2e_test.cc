@@ -21,9 +21,12 @@ int64_t Utc(int y, int mo, int d, int h, int mi) {
   return DaysFromCivil(y, mo, d) * 86'400'000 + (h * 60 + mi) * kMinuteMs;
 }
 
-// The offset that makes the fake clock read `target` now, in seconds.
+// The offset that makes the fake clock read `target` now, in seconds, rounded up: the fake clock
+// never reads before `target` (rounded down it read up to a second early, 23:29:59 for 23:30,
+// and a fast machine paid the croissant at 00:29:59 in Paris).
 std::string OffsetTo(int64_t target_ms) {
-  const int64_t s = (target_ms - NowMs()) / 1000;
+  const int64_t ms = target_ms - NowMs();
+  const int64_t s = ms >= 0 ? (ms + 999) / 1000 : ms / 1000;
   return (s >= 0 ? "+" : "") + std::to_string(s);
 }
 
@@ -152,6 +155,7 @@ TEST_CASE(
     CHECK(fr.out.find(French(december.in)) != std::string::npos);
 
     const std::string jan_text = w.Ok({"--key", "alice", "statement", "--month", "2027-01"});
+    INFO(jan_text);
     CHECK(jan_text.find("croissant") != std::string::npos);
     CHECK(jan_text.find("2027-01-01 00:30") != std::string::npos);
     CHECK(jan_text.find("the month is not over") != std::string::npos);
