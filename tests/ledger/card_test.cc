@@ -8,6 +8,7 @@
 #include "ledger/ops/card.h"
 #include "ledger/replay.h"
 #include "tests/ledger/fixture.h"
+#include "tests/ledger/replayed_journal.h"
 
 namespace liard {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 using testing::Fixture;
 using testing::KeyFor;
 using testing::Member;
+using testing::ReplayedJournal;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kDay = 86'400'000;
@@ -218,34 +220,8 @@ TEST_CASE("the state's card index follows records put, restored and committed", 
   CHECK(*restored.carded().begin() < *restored.carded().rbegin());
 }
 
-// The journal an auditor replays: a card set, then a transfer.
-struct CardJournal {
-  Fixture f = Town();
-  std::vector<JournalEntry> entries;
-  std::vector<Hash> hashes;
-  void Add(const Operation& op, int64_t t) {
-    const std::string envelope = f.Sign(op);
-    REQUIRE_OK(f.SubmitEnvelope(envelope, t));
-    JournalEntry e{entries.size() + 1, t, hashes.empty() ? f.ledger().id() : hashes.back(),
-                   envelope};
-    hashes.push_back(EntryHash(e));
-    entries.push_back(std::move(e));
-  }
-  Status Replayed(const std::vector<JournalEntry>& es, const std::vector<Hash>& hs,
-                  std::unique_ptr<Replay>* out) const {
-    REQUIRE(Replay::Create(f.genesis(), codec::EncodeGenesis(f.genesis()), out).ok());
-    for (size_t i = 0; i < es.size(); ++i) {
-      PreparedEntry p;
-      (*out)->Prepare(es[i], hs[i], codec::DecodeEnvelope, &p);
-      Status s = (*out)->Commit(&p);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  }
-};
-
 TEST_CASE("an auditor's replay accepts a card and catches a forged one", "[ledger][card][audit]") {
-  CardJournal j;
+  ReplayedJournal j(Town());
   j.Add(j.f.MakeOp("boulangerie", SetCard{Bakery()}), kNow + 1'000);
   j.Add(j.f.TransferOp("alice", "boulangerie", 250), kNow + 2'000);
   std::unique_ptr<Replay> r;
@@ -269,7 +245,7 @@ TEST_CASE("an auditor's replay accepts a card and catches a forged one", "[ledge
 
   // A card the ledger would refuse, signed by the merchant's own key, is caught too: the
   // auditor runs the node's rules, not only the signatures.
-  CardJournal k;
+  ReplayedJournal k(Town());
   Card bad = Bakery();
   bad.postcode = std::string(17, '8');
   Operation op = k.f.MakeOp("boulangerie", SetCard{bad});

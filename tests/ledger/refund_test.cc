@@ -8,6 +8,7 @@
 #include "ledger/money.h"
 #include "ledger/replay.h"
 #include "tests/ledger/fixture.h"
+#include "tests/ledger/replayed_journal.h"
 
 namespace liard {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 using testing::Fixture;
 using testing::KeyFor;
 using testing::Member;
+using testing::ReplayedJournal;
 
 constexpr int64_t kNow = 1'700'000'000'000;  // 2023-11-14 22:13 UTC
 constexpr int64_t kDay = 24LL * 3600 * 1000;
@@ -270,45 +272,14 @@ TEST_CASE("before version 5 a payment to a shop is not refundable and old digest
   CHECK(Run(f, RefundOp(f, "shop", sale, "alice", 100)).code() == Code::kNotRefundable);
 }
 
-// The journal the node would have written, replayed from the genesis.
-struct Journal {
-  Fixture f = Till();
-  std::vector<JournalEntry> entries;
-  std::vector<Hash> hashes;
-
-  void Append(std::string envelope, int64_t time_ms) {
-    JournalEntry e{entries.size() + 1, time_ms, hashes.empty() ? f.ledger().id() : hashes.back(),
-                   std::move(envelope)};
-    hashes.push_back(EntryHash(e));
-    entries.push_back(std::move(e));
-  }
-  Hash Add(const Operation& op, int64_t time_ms) {
-    const std::string envelope = f.Sign(op);
-    Hash id;
-    REQUIRE_OK(f.SubmitEnvelope(envelope, time_ms, nullptr, &id));
-    Append(envelope, time_ms);
-    return id;
-  }
-  Status Replay(std::unique_ptr<liard::Replay>* out) const {
-    REQUIRE(liard::Replay::Create(f.genesis(), codec::EncodeGenesis(f.genesis()), out).ok());
-    for (size_t i = 0; i < entries.size(); ++i) {
-      PreparedEntry p;
-      (*out)->Prepare(entries[i], hashes[i], codec::DecodeEnvelope, &p);
-      Status s = (*out)->Commit(&p);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  }
-};
-
 TEST_CASE("a replay accepts refunds and catches a forged one that refunds more than the payment",
           "[ledger][refund][replay][audit]") {
-  Journal j;
+  ReplayedJournal j(Till());
   const Hash sale = j.Add(j.f.TransferOp("alice", "shop", 1'250), kNow + 1'000);
   j.Add(RefundOp(j.f, "shop", sale, "alice", 500), kNow + 2'000);
   j.Add(RefundOp(j.f, "shop", sale, "alice", 750), kNow + 3'000);
   std::unique_ptr<Replay> r;
-  REQUIRE_OK(j.Replay(&r));
+  REQUIRE_OK(j.Replayed(&r));
   CHECK(r->state().digest() == j.f.state().digest());
   CHECK(r->state().totals() == j.f.state().totals());
 
@@ -318,7 +289,7 @@ TEST_CASE("a replay accepts refunds and catches a forged one that refunds more t
   REQUIRE(j.f.SubmitEnvelope(j.f.Sign(forged), kNow + 4'000).code() == Code::kRefundExceeds);
   j.Append(j.f.Sign(forged), kNow + 4'000);
   std::unique_ptr<Replay> r2;
-  Status s = j.Replay(&r2);
+  Status s = j.Replayed(&r2);
   CHECK(s.code() == Code::kCorruption);
   CHECK(r2->discrepancy().sequence == 4);
   CHECK(r2->discrepancy().why.find("REFUND_EXCEEDS") != std::string::npos);
@@ -327,13 +298,13 @@ TEST_CASE("a replay accepts refunds and catches a forged one that refunds more t
 
 TEST_CASE("a replay catches a forged refund to another account than the payer",
           "[ledger][refund][replay][audit]") {
-  Journal j;
+  ReplayedJournal j(Till());
   const Hash sale = j.Add(j.f.TransferOp("alice", "shop", 1'250), kNow + 1'000);
   const Operation forged = RefundOp(j.f, "shop", sale, "bob", 1'000);
   REQUIRE(j.f.SubmitEnvelope(j.f.Sign(forged), kNow + 2'000).code() == Code::kNotRefundable);
   j.Append(j.f.Sign(forged), kNow + 2'000);
   std::unique_ptr<Replay> r;
-  CHECK(j.Replay(&r).code() == Code::kCorruption);
+  CHECK(j.Replayed(&r).code() == Code::kCorruption);
   CHECK(r->discrepancy().sequence == 2);
   CHECK(r->discrepancy().why.find("NOT_REFUNDABLE") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include "ledger/read_auth.h"
 #include "ledger/replay.h"
 #include "tests/ledger/fixture.h"
+#include "tests/ledger/replayed_journal.h"
 
 namespace liard {
 namespace {
@@ -13,6 +14,7 @@ namespace {
 using testing::Fixture;
 using testing::KeyFor;
 using testing::Member;
+using testing::ReplayedJournal;
 
 constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kDay = 86'400'000;
@@ -314,43 +316,11 @@ TEST_CASE("an active staff key reads its own account only, a revoked one nothing
   CHECK(ReadWith(f, "shop", Call("GetAccount", &shop), "stranger").code() == Code::kReadRefused);
 }
 
-// A journal as the node writes it, for the auditor's replay.
-struct Journal {
-  Fixture f = Shop();
-  std::vector<JournalEntry> entries;
-  std::vector<Hash> hashes;
-
-  void Append(std::string envelope, int64_t time_ms) {
-    JournalEntry e{entries.size() + 1, time_ms, hashes.empty() ? f.ledger().id() : hashes.back(),
-                   std::move(envelope)};
-    hashes.push_back(EntryHash(e));
-    entries.push_back(std::move(e));
-  }
-  void Add(const Operation& op, int64_t time_ms, const KeyPair* key = nullptr) {
-    const std::string envelope = f.Sign(op, key);
-    REQUIRE_OK(f.SubmitEnvelope(envelope, time_ms));
-    Append(envelope, time_ms);
-  }
-
-  Status Replayed(std::unique_ptr<Replay>* out) const { return Replayed(entries, hashes, out); }
-  Status Replayed(const std::vector<JournalEntry>& these, const std::vector<Hash>& their_hashes,
-                  std::unique_ptr<Replay>* out) const {
-    REQUIRE(Replay::Create(f.genesis(), codec::EncodeGenesis(f.genesis()), out).ok());
-    for (size_t i = 0; i < these.size(); ++i) {
-      PreparedEntry p;
-      (*out)->Prepare(these[i], their_hashes[i], codec::DecodeEnvelope, &p);
-      Status s = (*out)->Commit(&p);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  }
-};
-
 TEST_CASE(
     "the audit replay accepts staff keys and their operations, and catches one signed by "
     "a revoked key",
     "[ledger][staff][replay][audit]") {
-  Journal j;
+  ReplayedJournal j(Shop());
   const KeyPair till = KeyFor("till");
   j.Add(j.f.MakeOp("shop", Add("till", KeyScope::kFull)), kNow + 1);
   j.Add(j.f.MakeOp("shop", Transfer{Fixture::Id("alice"), Amount(2'00), "change", std::nullopt}),

@@ -18,18 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
-// The 64 hexadecimal characters of the operation id a submitting command printed.
-std::string OperationIn(const std::string& out) {
-  static const std::regex kOp("([0-9a-f]{64})");
-  std::smatch m;
-  REQUIRE(std::regex_search(out, m, kOp));
-  return m[1].str();
-}
-
 ProgramOptions French(const WalletWorld& w) {
   ProgramOptions o = w.Options();
   o.env["LANG"] = "fr_FR.UTF-8";

@@ -12,10 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 GenesisSpec BoardOfThree() {
   GenesisSpec spec = StandardGenesis();
   spec.board = {"board-1", "board-2", "board-3"};

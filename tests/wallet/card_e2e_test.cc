@@ -14,8 +14,6 @@
 namespace liard::e2e {
 namespace {
 
-bool Has(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

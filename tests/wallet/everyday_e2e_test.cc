@@ -28,10 +28,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 // The words of a command line printed as a hint ("liard --key alice history --before 6"),
 // without the program's name: what a person would type after it.
 std::vector<std::string> HintArgs(const std::string& hint) {

@@ -11,10 +11,6 @@
 namespace liard::e2e {
 namespace {
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 // The wallet's options with LANG set to `lang`.
 ProgramOptions WithLang(const WalletWorld& w, const std::string& lang) {
   ProgramOptions o = w.Options();

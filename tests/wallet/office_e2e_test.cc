@@ -9,10 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 TEST_CASE(
     "an office converting without cash shows as 0 % coverage and cash at risk, and is "
     "refused past its ceiling, for itself and for the association",

@@ -8,10 +8,6 @@
 namespace liard::e2e {
 namespace {
 
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // The same wallet in French (the locale need not exist: the wallet finds French anyway), and
 // both languages in the time zone the dates are checked in.
 ProgramOptions French(const WalletWorld& w) {

@@ -14,10 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 ProgramOptions French(const WalletWorld& w) {
   ProgramOptions o = w.Options();
   o.env["LANG"] = "fr_FR.UTF-8";

@@ -57,10 +57,6 @@ std::string ShortAddress(const std::string& address) {
   return address.substr(0, sep + 6) + "…" + address.substr(address.size() - 4);
 }
 
-bool Has(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 // `liard args...` on a pseudo-terminal, as a person at a keyboard would run it: `screen` is all
 // it wrote (stdout and stderr together, as a terminal shows them), and `answer` is typed once
 // it asks "[y/N]", or "[o/N]" in French (answered is false if it never asked).

@@ -8,7 +8,9 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/e2e/harness.h"
@@ -21,6 +23,19 @@
 namespace liard::e2e {
 
 inline constexpr char kPassphrase[] = "une phrase de passe";
+
+// Whether `text` holds `part`.
+inline bool Has(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+// The 64 hexadecimal characters of the first operation id a submitting command printed.
+inline std::string OperationIn(const std::string& out) {
+  static const std::regex kOp("([0-9a-f]{64})");
+  std::smatch m;
+  REQUIRE(std::regex_search(out, m, kOp));
+  return m[1].str();
+}
 
 // One demo ledger (liard-node init --demo), or the ledger of `spec` (keys from
 // testing::KeyFor), its node, and a wallet home with the keys.
