@@ -246,6 +246,8 @@ CliStatus CardRemove(Session& session) {
   return Submit(session, Card{}, N_("card removed"));
 }
 
+}  // namespace
+
 json CardJson(const pb::Card& c) {
   json j = json::object();
   const Card card = FromWire(c);
@@ -256,6 +258,8 @@ json CardJson(const pb::Card& c) {
   }
   return j;
 }
+
+namespace {
 
 CliStatus CardShow(Session& session, const std::string& address, bool as_json) {
   if (!address.empty()) {

@@ -64,6 +64,7 @@ json AccountJson(const Session& session, const pb::AccountInfo& a) {
   j["member_until"] = a.member_until_ms() == 0 ? "" : UtcDate(a.member_until_ms() - 1);
   j["membership_expired"] = MembershipExpired(a);
   j["freeze_reason"] = a.freeze_reason();
+  j["card"] = a.has_card() ? CardJson(a.card()) : json(nullptr);  // its public card, or null
   return j;
 }
 

@@ -75,6 +75,11 @@ TEST_CASE("card: a merchant writes its card, a resident sees it before paying",
   out = w.Ok({"--key", "shop", "account", "show", shop});
   CHECK(Has(out, "street address"));
   CHECK(Has(out, "84000"));
+  const nlohmann::json account = w.Json({"--key", "shop", "account", "show", shop, "--json"});
+  CHECK(account["card"]["postcode"] == "84000");
+  CHECK(account["card"] == w.Json({"card", "show", shop, "--json"})["card"]);
+  CHECK(w.Json({"--key", "alice", "account", "show", w.Address("alice"), "--json"})["card"]
+            .is_null());
 
   // In French, the headings are French.
   ProgramOptions fr = w.Options();
