@@ -461,18 +461,40 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
                     fmt::arg("key", key_name_))
               << "\n";
   // Sign the very bytes that were previewed.
-  Signature sig = key->Sign(SigningMessage(ledger_id_, p.body));
-  pb::SignedOperation envelope;
-  envelope.set_body(p.body);
-  envelope.set_public_key(std::string(key->public_key().view()));
-  envelope.set_signature(std::string(sig.view()));
-  s = node_->Submit(envelope, out);
-  if (s.exit() == Exit::kUnreachable)
-    return CliStatus::Unreachable(Tr(
-        "{reason}; the operation {id} may or may not have been applied: check with 'liard "
-        "receipt ID' before trying again",
-        fmt::arg("reason", s.message()), fmt::arg("id", ToHex(OperationId(ledger_id_, p.body)))));
-  return s;
+  std::string body = p.body;
+  uint64_t sequence = p.op.sequence;
+  for (int attempt = 1;; ++attempt) {
+    Signature sig = key->Sign(SigningMessage(ledger_id_, body));
+    pb::SignedOperation envelope;
+    envelope.set_body(body);
+    envelope.set_public_key(std::string(key->public_key().view()));
+    envelope.set_signature(std::string(sig.view()));
+    s = node_->Submit(envelope, out);
+    if (s.exit() == Exit::kUnreachable)
+      return CliStatus::Unreachable(Tr(
+          "{reason}; the operation {id} may or may not have been applied: check with 'liard "
+          "receipt ID' before trying again",
+          fmt::arg("reason", s.message()), fmt::arg("id", ToHex(OperationId(ledger_id_, body)))));
+    if (s.ok() || s.code_name() != CodeName(Code::kSequenceUsed) || attempt == kSequenceAttempts)
+      return s;
+    // Another key of the account (its owner's, a till's) took this sequence between the preview
+    // and now. The refused envelope can never apply (its sequence is used), so the same operation
+    // is signed again with the next sequence: nothing else of it changes.
+    bool found = false;
+    pb::AccountInfo now;
+    CliStatus f = node_->FindAccount(p.key.account, &now, &found);
+    if (!f.ok() || !found) return s;
+    Operation op = p.op;
+    op.sequence = now.sequence() + 1;
+    body = codec::EncodeOperation(op);
+    const uint64_t used = sequence;
+    sequence = op.sequence;
+    std::cerr << "liard: "
+              << Tr("sequence {used} was just used by another key of this account; signing the "
+                    "same operation again with sequence {next}",
+                    fmt::arg("used", used), fmt::arg("next", sequence))
+              << "\n";
+  }
 }
 
 void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const {

@@ -164,6 +164,10 @@ class Session {
 
 // Seconds an operation stays valid after it was signed (not_after_ms).
 inline constexpr int64_t kValidityMs = 15 * 60 * 1000;
+// How many times an operation is signed in all when another key of the account keeps taking its
+// sequence first (SEQUENCE_USED): the first signature and four more (a shop with a few tills
+// signing at the same instant).
+inline constexpr int kSequenceAttempts = 5;
 
 int64_t NowMs();
 

@@ -1,13 +1,18 @@
 // Staff keys and the till (issue 19), end to end: the real `liard` binary against the real
 // `liard-node`. A cashier's key made with `key new --for`, added by the shop's own key within a
 // scope, allowed and refused by scope, revoked at once; the till summary against the history.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ledger/address.h"
 #include "tests/e2e/harness.h"
 #include "tests/wallet/wallet_world.h"
+#include "wallet-cli/session.h"
 
 namespace liard::e2e {
 namespace {
@@ -210,6 +215,72 @@ TEST_CASE("the till summary of a day equals the history's payments and refunds, 
   CHECK(before["payments"] == 0);
   CHECK(before["received_minor"] == 0);
   CHECK(w.Liard({"--key", "shop", "till", "summary", "--day", "31/02/2026"}).exit_code == 2);
+}
+
+// The test process runs the wallet's own code in the environment the liard binary gets, for as
+// long as it lives.
+class WalletEnvironment {
+ public:
+  explicit WalletEnvironment(const ProgramOptions& o) {
+    for (const auto& [name, value] : o.env) Set(name, value.c_str());
+    for (const auto& name : o.unset_env) Set(name, nullptr);
+  }
+  ~WalletEnvironment() {
+    for (const auto& [name, value] : before_)
+      value ? setenv(name.c_str(), value->c_str(), 1) : unsetenv(name.c_str());
+  }
+  WalletEnvironment(const WalletEnvironment&) = delete;
+  WalletEnvironment& operator=(const WalletEnvironment&) = delete;
+
+ private:
+  void Set(const std::string& name, const char* value) {
+    const char* old = std::getenv(name.c_str());
+    before_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    value ? setenv(name.c_str(), value, 1) : unsetenv(name.c_str());
+  }
+  std::vector<std::pair<std::string, std::optional<std::string>>> before_;
+};
+
+TEST_CASE(
+    "staff keys: when the owner takes the sequence a till had read, the till's operation is "
+    "signed again with the next one and lands once",
+    "[wallet][e2e][staff]") {
+  WalletWorld w;
+  const std::string shop = w.Address("shop"), alice = w.Address("alice");
+  w.Ok({"--key", "alice", "pay", shop, "50,00", "--yes"});
+  NewStaffKey(w, "caisse", "full", "Caisse");
+  const int64_t start = w.Balance("shop");
+
+  // The till's wallet (the wallet's own code, in this process) reads the sequence and prepares
+  // its payment; before it signs, the owner's payment (the liard binary) takes that sequence.
+  WalletEnvironment env(w.Options());
+  wallet::GlobalOptions options;
+  options.key = "caisse";
+  wallet::Session till(options);
+  REQUIRE(till.Init().ok());
+  REQUIRE(till.Connect().ok());
+  AccountId to;
+  REQUIRE(DecodeAddress("ROUE", alice, &to).ok());
+  wallet::Prepared p;
+  REQUIRE(till.Prepare(Transfer{to, Amount(1'00), "till", std::nullopt}, &p).ok());
+  const uint64_t read = p.op.sequence;
+  w.Ok({"--key", "shop", "pay", alice, "2,00", "--memo", "owner", "--yes"});
+
+  pb::SubmitResponse response;
+  bool declined = true;
+  const wallet::CliStatus s = till.ConfirmAndSubmit(p, "pay?", true, &response, &declined);
+  INFO(s.message());
+  REQUIRE(s.ok());
+  CHECK_FALSE(declined);
+  CHECK(response.duplicate() == false);
+  // The owner's payment took `read`; the till's landed with the next.
+  const nlohmann::json history = w.Json({"--key", "shop", "history", "--json", "--limit", "10"});
+  std::vector<std::string> memos;
+  for (const auto& e : history["entries"]) memos.push_back(e["memo"].get<std::string>());
+  CHECK(std::count(memos.begin(), memos.end(), "till") == 1);
+  CHECK(std::count(memos.begin(), memos.end(), "owner") == 1);
+  CHECK(w.Json({"--key", "shop", "account", "show", shop, "--json"})["sequence"] == read + 1);
+  CHECK(w.Balance("shop") == start - 3'00);
 }
 
 }  // namespace
