@@ -134,6 +134,18 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           other(mine ? p.payer : actor);
           m.memo = p.memo;
           m.detail = "refund of " + ToHex(p.original);  // i18n: as is
+        } else if constexpr (std::is_same_v<T, AddKey>) {
+          m.detail = "staff key " + ToHex(p.key) + " '" + p.label +
+                     "' added, scope " +  // i18n: as is
+                     std::string(ScopeName(p.scope));
+          if (p.scope == KeyScope::kRefund)
+            m.detail += ", " + money.Units(p.refund_cap_per_day) + " a day";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, RevokeKey>) {
+          m.detail = "staff key " + ToHex(p.key) + " revoked";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, SetCard>) {
+          m.detail = p.card.empty() ? "public card removed" : "public card set";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, CancelRequest>) {
+          m.detail = "payment request " + ToHex(p.request_id) + " cancelled";  // i18n: as is
         }
       },
       m.op.payload);
@@ -251,6 +263,27 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
                     fmt::arg("id", ToHex(p.proposal).substr(0, 16)));
         } else if constexpr (std::is_same_v<T, Refund>) {
           return Tr("refund of payment {id}…", fmt::arg("id", ToHex(p.original).substr(0, 16)));
+        } else if constexpr (std::is_same_v<T, AddKey>) {
+          const std::string scope = _(std::string(ScopeName(p.scope)).c_str());
+          if (p.scope == KeyScope::kRefund)
+            return Tr("staff key « {label} » added ({key}…), scope {scope}, up to {cap} a day",
+                      fmt::arg("label", SafeText(p.label)),
+                      fmt::arg("key", ToHex(p.key).substr(0, 16)), fmt::arg("scope", scope),
+                      fmt::arg("cap", money.Units(p.refund_cap_per_day)));
+          return Tr("staff key « {label} » added ({key}…), scope {scope}",
+                    fmt::arg("label", SafeText(p.label)),
+                    fmt::arg("key", ToHex(p.key).substr(0, 16)), fmt::arg("scope", scope));
+        } else if constexpr (std::is_same_v<T, RevokeKey>) {
+          return Tr("staff key {key}… revoked", fmt::arg("key", ToHex(p.key).substr(0, 16)));
+        } else if constexpr (std::is_same_v<T, SetCard>) {
+          if (p.card.empty()) return Tr("public card removed");
+          std::string where = p.card.category;
+          if (!p.card.city.empty()) where += (where.empty() ? "" : ", ") + p.card.city;
+          if (where.empty()) return Tr("public card set");
+          return Tr("public card set: {card}", fmt::arg("card", SafeText(where)));
+        } else if constexpr (std::is_same_v<T, CancelRequest>) {
+          return Tr("payment request {id}… cancelled",
+                    fmt::arg("id", ToHex(p.request_id).substr(0, 16)));
         } else {
           return std::string(OpTypeName(m.op.type()));
         }

@@ -89,8 +89,11 @@ TEST_CASE("card: a merchant writes its card, a resident sees it before paying",
   CHECK(Has(shown.out, "adresse postale"));
   CHECK(Has(shown.out, "téléphone"));
 
-  // Removed: gone from its account and the directory.
+  // Removed: gone from its account and the directory; the history says both.
   CHECK(Has(w.Ok({"--key", "shop", "card", "remove"}), "card removed"));
+  const std::string history = w.Ok({"--key", "shop", "history"});
+  CHECK(Has(history, "public card set: "));
+  CHECK(Has(history, "public card removed"));
   CHECK(w.Json({"card", "show", shop, "--json"})["card"].is_null());
   CHECK(Has(w.Ok({"directory"}), "no account of this ledger has a public card"));
 }

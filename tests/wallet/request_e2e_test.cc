@@ -158,6 +158,8 @@ TEST_CASE("request e2e: an expired request and a cancelled one are refused, noth
   const std::string uri = info["uri"];
   const std::string cancelled = w.Ok({"--key", "shop", "request", "cancel", id, "--yes"});
   CHECK(Contains(cancelled, "cancelled"));
+  CHECK(Contains(w.Ok({"--key", "shop", "history"}),
+                 "payment request " + id.substr(0, 16) + "… cancelled"));
   r = w.Liard({"--key", "alice", "pay", uri, "--yes"});
   CHECK(r.exit_code == 1);
   CHECK(Contains(r.err, "cancelled"));

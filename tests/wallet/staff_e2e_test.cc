@@ -128,6 +128,22 @@ TEST_CASE("staff keys: each scope signs what it may, no scope adds keys, revocat
       {"--key", "shop", "staff", "add", "--scope", "full", "--label", "Gérant", "gerant", "--yes"});
   CHECK(again.exit_code == 1);
   CHECK(Has(again.err, "already the account's own key or one of its staff keys"));
+
+  // The shop's history says which key was added and revoked, in its language.
+  const std::string history = w.Ok({"--key", "shop", "history"});
+  CHECK(
+      Has(history, "staff key « Caisse 1 » added (" + receive.substr(0, 16) + "…), scope receive"));
+  CHECK(Has(history, "scope refund, up to 50.00 ROUE a day"));
+  CHECK(Has(history, "revoked"));
+  const std::string historique = w.Liard({"--key", "shop", "history"}, French(w)).out;
+  CHECK(Has(historique, "clé de caisse « Marie » ajoutée"));
+  CHECK(Has(historique, "jusqu'à 50,00\u00a0ROUE par jour"));
+  CHECK(Has(historique, "révoquée"));
+  const nlohmann::json entries = w.Json({"--key", "shop", "history", "--json"})["entries"];
+  bool detailed = false;
+  for (const auto& e : entries)
+    detailed = detailed || Has(e.value("detail", std::string()), "staff key " + receive);
+  CHECK(detailed);
 }
 
 TEST_CASE("staff add refuses a bad scope, cap or label before anything is signed",
