@@ -135,8 +135,8 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.memo = p.memo;
           m.detail = "refund of " + ToHex(p.original);  // i18n: as is
         } else if constexpr (std::is_same_v<T, AddKey>) {
-          m.detail = "staff key " + ToHex(p.key) + " '" + p.label +
-                     "' added, scope " +  // i18n: as is
+          const std::string added = "' added, scope ";                       // i18n: as is
+          m.detail = "staff key " + ToHex(p.key) + " '" + p.label + added +  // i18n: as is
                      std::string(ScopeName(p.scope));
           if (p.scope == KeyScope::kRefund)
             m.detail += ", " + money.Units(p.refund_cap_per_day) + " a day";  // i18n: as is
