@@ -452,6 +452,70 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "StreamJournal over HTTP, in JSON and in binary, gives every entry then a clean end; "
+    "Connect-Timeout-Ms ends a stream",
+    "[e2e][web]") {
+  WebNode n;
+  Client& c = n.c();
+  for (uint64_t i = 1; i <= 3; ++i)
+    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1'00, i)).status.ok());
+  const auto journal_request = [&c] {
+    pb::StreamJournalRequest req;
+    req.set_from_sequence(1);
+    ReadCall call{"StreamJournal", nullptr};
+    call.from_sequence = 1;
+    *req.mutable_auth() = c.SignRead(KeyFor("association"), call);
+    return req;
+  };
+  {
+    HttpStream journal(n.node->web_port(), "StreamJournal", Json(journal_request()));
+    const std::vector<Frame> frames = journal.WaitFrames(4, Millis(10'000));
+    REQUIRE(frames.size() == 4);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(frames[i].flags == 0);
+      CHECK(FromJson<pb::JournalEntry>(frames[i].payload).sequence() == uint64_t(i + 1));
+    }
+    CHECK(frames[3].flags == 2);
+    CHECK(frames[3].payload == "{}");
+  }
+  {
+    // Binary: envelopes of protobuf bytes.
+    const std::string body = Envelope(0, journal_request().SerializeAsString());
+    httplib::Client h = n.http();
+    auto res = h.Post("/liard.v1.LedgerService/StreamJournal", body, "application/connect+proto");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "application/connect+proto");
+    const std::vector<Frame> frames = Frames(res->body);
+    REQUIRE(frames.size() == 4);
+    pb::JournalEntry last;
+    REQUIRE(last.ParseFromString(frames[2].payload));
+    CHECK(last.sequence() == 3);
+    CHECK(frames[3].flags == 2);
+  }
+  {
+    // A Watch whose client allows it 500 ms ends deadline_exceeded then, not at its read
+    // request's expiry a minute later.
+    const std::string body = Envelope(0, Json(WatchRequest(c, "shop", 60'000)));
+    httplib::Client h = n.http();
+    const auto t0 = Clock::now();
+    auto res = h.Post("/liard.v1.LedgerService/Watch", {{"Connect-Timeout-Ms", "500"}}, body,
+                      "application/connect+json");
+    REQUIRE(res);
+    CHECK(Clock::now() - t0 < Millis(5'000));
+    const std::vector<Frame> frames = Frames(res->body);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].flags == 2);
+    CHECK(ParseJson(frames[0].payload)["error"]["code"] == "deadline_exceeded");
+    auto bad = h.Post("/liard.v1.LedgerService/Watch", {{"Connect-Timeout-Ms", "soon"}}, body,
+                      "application/connect+json");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK(ParseJson(bad->body)["code"] == "invalid_argument");
+  }
+}
+
+TEST_CASE(
     "a Watch over HTTP gives its place back when the client goes away, and ends cleanly "
     "when the node stops",
     "[e2e][web]") {
