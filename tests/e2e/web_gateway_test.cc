@@ -726,6 +726,27 @@ TEST_CASE(
   CHECK(Contains(err, "event=web-connection-refused reason=header-time"));
 }
 
+TEST_CASE("pages built while the node runs are served at once; before, only the API answers",
+          "[e2e][web]") {
+  TempDir site;
+  const std::string root = site.Join("dist");
+  WebNode n("", {"--web-root", root});
+  CHECK(Contains(n.node->err(), "event=web-root-missing"));
+  httplib::Client h = n.http();
+  auto before = h.Get("/");
+  REQUIRE(before);
+  CHECK(before->status == 404);
+  auto api = n.Call("GetHead", "{}");
+  REQUIRE(api);
+  CHECK(api->status == 200);
+  std::filesystem::create_directories(root);
+  WriteFile(root + "/index.html", "<!doctype html><title>caisse</title>");
+  auto after = h.Get("/");
+  REQUIRE(after);
+  CHECK(after->status == 200);
+  CHECK(after->body == "<!doctype html><title>caisse</title>");
+}
+
 TEST_CASE("the web port serves its pages with the security headers and nothing outside its root",
           "[e2e][web]") {
   TempDir site;
