@@ -225,7 +225,9 @@ pb::WatchRequest WatchRequest(Client& c, std::string_view account, int64_t lifet
   const AccountId id = Id(account);
   pb::WatchRequest req;
   req.set_account(std::string(id.view()));
-  ReadCall call{"Watch", &id};
+  ReadCall call;
+  call.method = "Watch";
+  call.target = &id;
   *req.mutable_auth() = c.SignRead(KeyFor(account), call, lifetime_ms);
   return req;
 }
@@ -462,7 +464,8 @@ TEST_CASE(
   const auto journal_request = [&c] {
     pb::StreamJournalRequest req;
     req.set_from_sequence(1);
-    ReadCall call{"StreamJournal", nullptr};
+    ReadCall call;
+    call.method = "StreamJournal";
     call.from_sequence = 1;
     *req.mutable_auth() = c.SignRead(KeyFor("association"), call);
     return req;
@@ -800,13 +803,13 @@ TEST_CASE("the web port serves its pages with the security headers and nothing o
 
   // Nothing outside the root, however asked; no listing; no hidden file; no other method.
   const int port = n.node->web_port();
-  for (const std::string& target :
-       {"/../outside.txt", "/assets/../../outside.txt", "/%2e%2e/outside.txt",
-        "/assets%2f..%2f..%2foutside.txt", "/link.txt", "/.secret", "/empty/", "/assets/",
-        "/..%5coutside.txt"}) {
+  for (const char* target : {"/../outside.txt", "/assets/../../outside.txt", "/%2e%2e/outside.txt",
+                             "/assets%2f..%2f..%2foutside.txt", "/link.txt", "/.secret", "/empty/",
+                             "/assets/", "/..%5coutside.txt"}) {
     INFO(target);
-    const std::string answer = RawExchange(
-        port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const std::string answer =
+        RawExchange(port, std::string("GET ") + target +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     CHECK((Contains(answer, "HTTP/1.1 404") || Contains(answer, "HTTP/1.1 400")));
     CHECK_FALSE(Contains(answer, "SECRET-OUTSIDE"));
     CHECK_FALSE(Contains(answer, "hidden"));
