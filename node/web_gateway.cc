@@ -164,6 +164,12 @@ void ConnectionClosed(const char* reason, const ConnGuard& g) {
                PeerKey(g.peer), g.bytes);
 }
 
+// The connection ends after this answer: its request's body was not read, and must never be
+// taken for the next request.
+void GuardEndAfterAnswer() {
+  if (t_conn.active) t_conn.closed = true;
+}
+
 void GuardPhase(Phase phase) {
   if (!t_conn.active) return;
   t_conn.phase = phase;
@@ -523,6 +529,8 @@ httplib::Server::HandlerResponse WebGateway::Impl::PreRoute(const httplib::Reque
                  req.get_header_value("Origin").substr(0, 200) +
                  ") is not this server's own; open the page served by the node itself, or add "
                  "the origin to [web] allowed_origins");
+    res.set_header("Connection", "close");
+    GuardEndAfterAnswer();
     return httplib::Server::HandlerResponse::Handled;
   }
   if (req.has_header("Content-Length")) {
@@ -537,6 +545,7 @@ httplib::Server::HandlerResponse WebGateway::Impl::PreRoute(const httplib::Reque
                    std::to_string(options_.max_body_bytes) + ")");
       // The body is not read: the connection cannot carry another request.
       res.set_header("Connection", "close");
+      GuardEndAfterAnswer();
       return httplib::Server::HandlerResponse::Handled;
     }
   }

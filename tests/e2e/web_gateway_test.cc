@@ -607,6 +607,19 @@ TEST_CASE(
   grpc::ClientContext ctx;
   SetDeadline(&ctx, Millis(10'000));
   CHECK(c.stub().GetOperation(&ctx, get, &receipt).error_code() == grpc::StatusCode::NOT_FOUND);
+  // The refused call's body is never read as a request of its own.
+  const std::string inner =
+      "POST /liard.v1.LedgerService/GetHead HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\nContent-Length: 2\r\n\r\n{}";
+  const std::string smuggled = RawExchange(
+      n.node->web_port(),
+      "POST /liard.v1.LedgerService/GetHead HTTP/1.1\r\nHost: x\r\nOrigin: http://evil\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+          std::to_string(inner.size()) + "\r\n\r\n" + inner,
+      Millis(2'000));
+  CHECK(Count(smuggled, "HTTP/1.1 ") == 1);
+  CHECK(Contains(smuggled, "HTTP/1.1 403"));
+  CHECK_FALSE(Contains(smuggled, "currencyCode"));
   // The page's own origin, and one the config names, may.
   auto own = n.Call("GetHead", "{}", "application/json", {{"Origin", n.origin()}});
   REQUIRE(own);
