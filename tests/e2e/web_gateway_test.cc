@@ -454,7 +454,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "StreamJournal over HTTP, in JSON and in binary, gives every entry then a clean end; "
+    "StreamJournal over HTTP, in JSON and in binary, gives every entry then a clean end, and "
     "Connect-Timeout-Ms ends a stream",
     "[e2e][web]") {
   WebNode n;
@@ -742,8 +742,9 @@ TEST_CASE(
   CHECK(Contains(err, "event=web-connection-refused reason=header-time"));
 }
 
-TEST_CASE("pages built while the node runs are served at once; before, only the API answers",
-          "[e2e][web]") {
+TEST_CASE(
+    "pages built while the node runs are served at once, and before that only the API answers",
+    "[e2e][web]") {
   TempDir site;
   const std::string root = site.Join("dist");
   WebNode n("", {"--web-root", root});
