@@ -419,6 +419,12 @@ Status WebGateway::Impl::Start(int* port) {
   s.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes) +
                            connect::kEnvelopeHeaderBytes);
   s.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, with which a second node would share the port silently
+  // (as gRPC's default would, see main.cc): SO_REUSEADDR only, for a quick restart.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   const size_t threads = static_cast<size_t>(std::max<int64_t>(options_.max_connections, 2));
   s.new_task_queue = [this, threads]() -> httplib::TaskQueue* {
     auto* pool = new ConnectionPool(threads, threads);

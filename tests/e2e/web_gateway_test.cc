@@ -835,7 +835,8 @@ TEST_CASE("the web port serves its pages with the security headers and nothing o
 }
 
 TEST_CASE(
-    "the web port refuses an address other than loopback without TLS, and serves HTTPS with "
+    "the web port refuses an address other than loopback without TLS or a port in use, and "
+    "serves HTTPS with "
     "the node's certificate",
     "[e2e][web]") {
   TempDir tmp;
@@ -846,6 +847,16 @@ TEST_CASE(
   CHECK(r.exit_code == 2);
   CHECK(Contains(r.err, "[web] refusing to listen on 0.0.0.0:0 without TLS"));
   CHECK(Contains(r.err, "--insecure"));
+
+  // A second node on a web port in use does not share it: it stops, naming the address.
+  {
+    WebNode first;
+    const std::string taken = "127.0.0.1:" + std::to_string(first.node->web_port());
+    CommandResult second =
+        RunNode({"run", "--data", data, "--listen", "127.0.0.1:0", "--web-listen", taken});
+    CHECK(second.exit_code == 1);
+    CHECK(Contains(second.err, "cannot listen on " + taken + " for [web]"));
+  }
 
   MakeCertificate(tmp, "node");
   WriteFile(tmp.Join("node.toml"), "[tls]\ncert = \"" + tmp.Join("node.crt") + "\"\nkey = \"" +
