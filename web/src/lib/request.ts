@@ -24,7 +24,7 @@ export async function requestId(ledgerId: Uint8Array, body: Uint8Array): Promise
   return sha256(kRequestDomain, ledgerId, body);
 }
 
-// The wallet page's URL for a request: everything is in the fragment, which the browser never
+// The wallet page's URL for a request, /pay/#...: everything is in the fragment, which the browser never
 // sends to the server. `amount` and `ledger` repeat, as in the CLI's URI, what the payer sees.
 export function payUrl(origin: string, signed: SignedRequest, body: PaymentRequestBody, ledger: LedgerInfo): string {
   const params: string[] = [];
@@ -32,7 +32,7 @@ export function payUrl(origin: string, signed: SignedRequest, body: PaymentReque
   if (body.memo.length > 0) params.push("memo=" + encodeMemo(fromUtf8(body.memo)));
   params.push("ledger=" + toHex(ledger.ledgerId).slice(0, 16));
   params.push("r=" + toBase64Url(toBinary(SignedRequestSchema, signed)));
-  return origin + "/pay#" + params.join("&");
+  return origin + "/pay/#" + params.join("&");
 }
 
 function encodeMemo(s: string): string {

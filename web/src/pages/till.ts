@@ -241,6 +241,7 @@ async function count(r: Receipt, live: boolean): Promise<void> {
   if (current && requestBody && equalBytes(requestBody, current.signed.body)) {
     say(paid, t("till.paid", { amount: shown, name }), "ok");
     paid.dataset.paid = toHex(current.id);
+    paid.dataset.at = String(Date.now()); // when it was shown: the browser test measures it
     $("request").hidden = true;
     ($("amount") as HTMLInputElement).value = "";
     current = null;

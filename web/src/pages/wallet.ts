@@ -236,9 +236,9 @@ async function showAccount(): Promise<void> {
       return;
     }
     const c = cachedBalance();
+    say($("net"), r.code === 0 ? t("net.offline") : refusalText(r, l), "error");
     clear(
       box,
-      el("p", { class: "status error", role: "alert" }, refusalText(r, l)),
       c ? el("p", { class: "balance", id: "balance" }, money(BigInt(c.balance), c.decimals, c.code)) : null,
       c ? el("p", { class: "hint", id: "balance-at" }, t("wallet.balance.offline", { date: formatDateTime(c.atMs, c.timeZone) })) : null,
       addressBox,
@@ -401,7 +401,7 @@ async function pay(link: ReadLink, card: AccountCard, amount: bigint, status: HT
       const res = await node.submit({ operation: envelope });
       const done = el(
         "div",
-        { id: "receipt", class: "receipt" },
+        { id: "receipt", class: "receipt", "data-time-ms": res.timeMs.toString() },
         el("p", { class: "status ok", role: "status" }, t("pay.done", { amount: money(amount, l.decimals, l.code), name: card.name })),
         el("p", { class: "hint" }, t("pay.receipt", { op: toHex(res.operationId).slice(0, 16), seq: res.sequence.toString(), date: formatDateTime(Number(res.timeMs), l.timeZone) })),
         el("a", { href: "/wallet/", class: "button", id: "back" }, t("wallet.title")),
