@@ -231,7 +231,9 @@ async function showAccount(): Promise<void> {
     info = await getAccount();
   } catch (e) {
     const r = refusalOf(e);
-    if (r.status === Code.NotFound || r.code === 201 || (r.status === Code.PermissionDenied && /does not exist|no account/i.test(r.message))) {
+    // A read of an account that does not exist is refused (READ_REFUSED, the reader unknown):
+    // the public card tells whether it is that, never the refusal's English words.
+    if (r.status === Code.NotFound || (r.code === 228 && (await notOpen()))) {
       clear(box, el("p", { class: "status info", id: "not-open", role: "status" }, t("wallet.not-open")), addressBox, tools);
       return;
     }
@@ -269,6 +271,15 @@ async function showAccount(): Promise<void> {
     addressBox,
     tools,
   );
+}
+
+async function notOpen(): Promise<boolean> {
+  try {
+    await node.lookupAccount({ id: key!.account });
+    return false;
+  } catch (e) {
+    return refusalOf(e).status === Code.NotFound;
+  }
 }
 
 async function historyLine(r: Receipt): Promise<HTMLLIElement> {
