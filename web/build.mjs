@@ -38,7 +38,7 @@ await build({
   outdir: join(out, "assets"),
   bundle: true,
   format: "esm",
-  splitting: true, // libsodium is a chunk of its own, loaded only to make or read a backup
+  splitting: true, // Argon2id and secretbox in a chunk of their own, loaded only for a backup
   platform: "browser",
   target: ["es2022"],
   minify: true,
@@ -46,8 +46,6 @@ await build({
   chunkNames: "chunk-[hash]",
   plugins: [genPlugin],
   nodePaths: [join(here, "node_modules")], // the generated files live outside web/
-  // libsodium's Emscripten loader names Node's modules in a branch a browser never takes.
-  external: ["fs", "path", "crypto"],
   logLevel: "warning",
 });
 

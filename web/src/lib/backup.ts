@@ -1,9 +1,12 @@
 // The encrypted backup of a wallet's key, in the CLI keystore's file format (docs/wallet.md
-// "Key files", wallet-cli/keystore.cc): Argon2id 1.3 of the passphrase, XSalsa20-Poly1305
-// secretbox of the 32-byte seed. A file written here goes into the CLI's keys directory as it is;
-// one the CLI wrote is read here. libsodium is loaded only when a backup is made or read.
+// "Key files", wallet-cli/keystore.cc): Argon2id 1.3 of the passphrase (libsodium's
+// crypto_pwhash: one lane, a 32-byte key, memlimit in bytes), XSalsa20-Poly1305 secretbox of the
+// 32-byte seed (the MAC first, as crypto_secretbox_easy writes it). A file written here goes into
+// the CLI's keys directory as it is; one the CLI wrote is read here. The pure-JavaScript Argon2id
+// and secretbox of @noble are loaded only when a backup is made or read: the CSP allows no
+// WebAssembly, and WebCrypto has neither.
 
-import { fromHex, toHex, equalBytes } from "./bytes";
+import { fromHex, toHex, equalBytes, randomBytes } from "./bytes";
 import { publicKeyOfSeed } from "./keys";
 
 // The browser uses libsodium's INTERACTIVE limits (2 passes, 64 MiB), as the CLI's --fast: a
@@ -14,6 +17,12 @@ const kMemInteractive = 67108864;
 // so that a crafted file cannot exhaust a phone's memory.
 const kOpsMax = 4;
 const kMemMax = 268435456;
+const kMemMin = 8192; // crypto_pwhash_MEMLIMIT_MIN
+
+async function kdf(passphrase: string, salt: Uint8Array, ops: number, mem: number): Promise<Uint8Array> {
+  const { argon2idAsync } = await import("@noble/hashes/argon2");
+  return argon2idAsync(new TextEncoder().encode(passphrase), salt, { t: ops, m: mem / 1024, p: 1, dkLen: 32, version: 0x13 });
+}
 
 export interface KeyFile {
   version: 1;
@@ -28,27 +37,13 @@ export interface KeyFile {
   ciphertext: string;
 }
 
-async function sodium() {
-  const mod = await import("libsodium-wrappers-sumo");
-  const s = mod.default;
-  await s.ready;
-  return s;
-}
-
 export async function sealSeed(seed: Uint8Array, publicKey: Uint8Array, passphrase: string): Promise<string> {
-  const s = await sodium();
-  const salt = s.randombytes_buf(s.crypto_pwhash_SALTBYTES);
-  const nonce = s.randombytes_buf(s.crypto_secretbox_NONCEBYTES);
-  const key = s.crypto_pwhash(
-    s.crypto_secretbox_KEYBYTES,
-    new TextEncoder().encode(passphrase),
-    salt,
-    kOpsInteractive,
-    kMemInteractive,
-    s.crypto_pwhash_ALG_ARGON2ID13,
-  );
-  const ciphertext = s.crypto_secretbox_easy(seed, nonce, key);
-  s.memzero(key);
+  const salt = randomBytes(16);
+  const nonce = randomBytes(24);
+  const key = await kdf(passphrase, salt, kOpsInteractive, kMemInteractive);
+  const { secretbox } = await import("@noble/ciphers/salsa");
+  const ciphertext = secretbox(key, nonce).seal(seed);
+  key.fill(0);
   const f: KeyFile = {
     version: 1,
     public_key: toHex(publicKey),
@@ -94,17 +89,17 @@ export async function openSeed(
   if (!publicKey || !account || !salt || !nonce || !ciphertext) return bad("public_key, account, salt, nonce, ciphertext");
   const ops = j.opslimit;
   const mem = j.memlimit;
-  if (typeof ops !== "number" || typeof mem !== "number" || !Number.isInteger(ops) || !Number.isInteger(mem) || ops < 1 || ops > kOpsMax || mem < 8192 || mem > kMemMax)
+  if (typeof ops !== "number" || typeof mem !== "number" || !Number.isInteger(ops) || !Number.isInteger(mem) || ops < 1 || ops > kOpsMax || mem < kMemMin || mem > kMemMax || mem % 1024 !== 0)
     return bad("opslimit, memlimit");
-  const s = await sodium();
-  const key = s.crypto_pwhash(s.crypto_secretbox_KEYBYTES, new TextEncoder().encode(passphrase), salt, ops, mem, s.crypto_pwhash_ALG_ARGON2ID13);
+  const key = await kdf(passphrase, salt, ops, mem);
+  const { secretbox } = await import("@noble/ciphers/salsa");
   let seed: Uint8Array;
   try {
-    seed = s.crypto_secretbox_open_easy(ciphertext, nonce, key);
+    seed = secretbox(key, nonce).open(ciphertext);
   } catch {
     return { problem: "wrong-pass" };
   } finally {
-    s.memzero(key);
+    key.fill(0);
   }
   if (!equalBytes(await publicKeyOfSeed(seed), publicKey)) {
     seed.fill(0);

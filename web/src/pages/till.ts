@@ -9,7 +9,7 @@ import { parseAmount } from "../lib/amount";
 import { decodeAddress, encodeAddress } from "../lib/bech32m";
 import { equalBytes, fromUtf8, toHex } from "../lib/bytes";
 import { dayOf, formatDateTime, formatTime } from "../lib/format";
-import { money, t } from "../lib/i18n";
+import { lang, money, t } from "../lib/i18n";
 import { generateKey, loadKey, saveKey, type StoredKey } from "../lib/keys";
 import { Code, connect, ledgerInfo, readAuth, refusalOf, kWatchLifetimeMs, type LedgerInfo } from "../lib/node";
 import { makeRequest, type MadeRequest } from "../lib/request";
@@ -139,9 +139,18 @@ async function showCounter(): Promise<void> {
     ev.preventDefault();
     void newRequest();
   };
-  await loadToday();
+  // Another shop set after the first: start again from a clean page (one watch, one total).
+  if (watching) return location.reload();
+  watching = true;
+  try {
+    await loadToday();
+  } catch (e) {
+    say($("net"), refusalText(refusalOf(e), ledger), "error");
+  }
   void watch();
 }
+
+let watching = false;
 
 async function newRequest(): Promise<void> {
   const problem = $("amount-problem");
@@ -302,7 +311,8 @@ async function watch(): Promise<void> {
       if (r.code !== 0 && r.status === Code.PermissionDenied) {
         say(net, refusalText(r, ledger), "error");
       } else {
-        say(net, t("net.lost", { s: (backoffMs / 1000).toFixed(1).replace(".", ",") }), "error");
+        const seconds = (backoffMs / 1000).toFixed(1);
+        say(net, t("net.lost", { s: lang() === "fr" ? seconds.replace(".", ",") : seconds }), "error");
       }
     }
     await new Promise((res) => setTimeout(res, backoffMs));
