@@ -62,7 +62,13 @@ async function newPage(who) {
   return page;
 }
 
-async function shot(page, name) {
+// A screenshot of the phone's screen, scrolled to the top or to `selector`.
+async function shot(page, name, selector = null) {
+  await page.evaluate((sel) => {
+    const e = sel ? document.querySelector(sel) : null;
+    if (e) e.scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
+  }, selector);
   await page.screenshot({ path: join(out, name + ".png"), fullPage: false });
 }
 
@@ -96,6 +102,7 @@ try {
   for (const k of ["shop", "office", "alice"])
     cli.run(["key", "import", k, "--fast", "--seed-file", join(node.data, "demo-keys", k + ".seed")]);
   shopAddress = cli.run(["key", "export", "shop", "--address"]).stdout.trim();
+  cli.run(["--key", "shop", "card", "set", "--category", "Boulangerie", "--address", "12 rue de la République", "--postcode", "84000", "--city", "Avignon"]);
 
   await step("the home page offers the till and the wallet, in French, under the node's CSP", async () => {
     const page = await newPage("home");
@@ -195,7 +202,8 @@ try {
     await wallet.goto(request, { waitUntil: "networkidle0" });
     await waitText(wallet, "#payee-name", /Boulangerie du Rhône/);
     assert.equal(await text(wallet, "#amount"), `12,50${NBSP}ROUE`);
-    assert.match(await text(wallet, "#payee .kind"), /commerçant/);
+    assert.match(await text(wallet, "#payee .kind"), /commerçant · Boulangerie/);
+    assert.equal(await text(wallet, "#payee-where"), "12 rue de la République, 84000 Avignon");
     // A second phone has the same request open, to pay it after the first.
     second = await newPage("wallet-2");
     await second.goto(node.origin + "/wallet/", { waitUntil: "networkidle0" });

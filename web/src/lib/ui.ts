@@ -78,5 +78,6 @@ export function refusalText(r: Refusal, ledger: LedgerInfo | null): string {
 // A status line read out by screen readers when it changes.
 export function say(e: HTMLElement, text: string, kind: "info" | "ok" | "error" = "info"): void {
   e.textContent = text;
-  e.className = "status " + kind;
+  e.classList.remove("info", "ok", "error");
+  e.classList.add("status", kind);
 }

@@ -173,20 +173,38 @@ async function newRequest(): Promise<void> {
   const box = $("request");
   const amount = money(p.minor, ledger.decimals, ledger.code);
   const link = el("a", { href: current.url, id: "pay-link", class: "link" }, t("till.request.link"));
+  const again = el("button", { type: "button", id: "new-request", class: "secondary" }, t("till.request.new"));
+  again.addEventListener("click", () => showForm());
   clear(
     box,
     el("h2", { id: "request-title" }, t("till.request.title", { amount })),
     await qrImage(current.url, t("till.request.scan"), 340),
-    el("p", {}, t("till.request.scan")),
+    el("p", { class: "hint" }, t("till.request.scan")),
     link,
     el("p", { class: "expires" }, t("till.request.expires", { time: formatTime(expires, ledger.timeZone) })),
+    again,
   );
+  // The QR code takes the screen while the customer scans; the form comes back once paid.
   box.hidden = false;
+  $("request-form").hidden = true;
   say($("paid"), t("till.request.waiting"));
   const made = current;
   setTimeout(() => {
-    if (current === made && $("paid").dataset.paid !== toHex(made.id)) say($("paid"), t("till.request.expired"), "error");
+    if (current === made && $("paid").dataset.paid !== toHex(made.id)) {
+      current = null;
+      showForm();
+      say($("paid"), t("till.request.expired"), "error");
+    }
   }, expires - Date.now() + 500);
+}
+
+function showForm(): void {
+  $("request").hidden = true;
+  $("request-form").hidden = false;
+  const amount = $("amount") as HTMLInputElement;
+  amount.value = "";
+  ($("memo") as HTMLInputElement).value = "";
+  amount.focus();
 }
 
 // Tests shorten a request's life with ?expires=SECONDS; the counter never does.
@@ -251,9 +269,8 @@ async function count(r: Receipt, live: boolean): Promise<void> {
     say(paid, t("till.paid", { amount: shown, name }), "ok");
     paid.dataset.paid = toHex(current.id);
     paid.dataset.at = String(Date.now()); // when it was shown: the browser test measures it
-    $("request").hidden = true;
-    ($("amount") as HTMLInputElement).value = "";
     current = null;
+    showForm();
   } else {
     say(paid, t("till.received", { amount: shown, name }), "ok");
   }

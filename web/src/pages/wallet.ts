@@ -293,6 +293,8 @@ async function historyLine(r: Receipt): Promise<HTMLLIElement> {
       const tr = body.payload.value;
       what = equalBytes(body.account, key!.account) ? t("wallet.history.to", { name: await nameOf(tr.to) }) : t("wallet.history.from", { name: await nameOf(body.account) });
       if (tr.memo.length) what += " « " + fromUtf8(tr.memo) + " »";
+    } else if (body.payload.case === "openAccount") {
+      what = t("wallet.history.opened");
     } else if (body.payload.case === "conversion") {
       what = t("wallet.history.conversion");
     } else if (body.payload.case === "refund") {
@@ -306,7 +308,7 @@ async function historyLine(r: Receipt): Promise<HTMLLIElement> {
     {},
     el("span", { class: "when" }, formatDateTime(Number(r.timeMs), l.timeZone)),
     el("span", { class: "who" }, what),
-    el("span", { class: "amount " + (mine >= 0n ? "in" : "out") }, (mine > 0n ? "+" : "") + money(mine, l.decimals, l.code)),
+    el("span", { class: "amount " + (mine >= 0n ? "in" : "out") }, mine === 0n ? "" : (mine > 0n ? "+" : "") + money(mine, l.decimals, l.code)),
   );
 }
 
@@ -360,7 +362,8 @@ async function showPay(fragment: string): Promise<void> {
   const confirmButton = el("button", { type: "button", id: "confirm" }, t("pay.confirm"));
   const cancel = el("a", { href: "/wallet/", class: "button secondary", id: "cancel" }, t("pay.cancel"));
   const open = body.amount === 0n ? el("div", {}, el("label", { for: "pay-amount" }, t("pay.open-amount", { code: l.code })), amountInput) : null;
-  clear(box, el("h2", {}, t("pay.title")), payee, open, confirmButton, cancel, status);
+  // The outcome goes above the card, where a phone's screen shows it without scrolling.
+  clear(box, el("h2", {}, t("pay.title")), status, payee, open, confirmButton, cancel);
   if (!key) {
     confirmButton.disabled = true;
     say(status, t("pay.need-key"), "error");
