@@ -130,9 +130,11 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
-  if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock"})).ok()) return s;
+  if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock", "web"})).ok())
+    return s;
   const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr,
-                    *limits = nullptr, *clock = nullptr;
+                    *limits = nullptr, *clock = nullptr, *web = nullptr;
+  if (!(s = top.Table("web", false, &web)).ok()) return s;
   if (!(s = top.Table("limits", false, &limits)).ok()) return s;
   if (!(s = top.Table("clock", false, &clock)).ok()) return s;
   if (!(s = top.Table("server", false, &server)).ok()) return s;
@@ -215,6 +217,42 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
     if (!(s = r.IntegerIn("max_streams_per_peer", 1, 1'000'000, &c.max_streams_per_peer)).ok())
       return s;
     if (!(s = r.IntegerIn("verify_threads", 0, 256, &c.verify_threads)).ok()) return s;
+  }
+  if (web) {
+    TableReader r(source, *web, "[web]");
+    if (!(s = r.Allow({"listen", "root", "allowed_origins", "max_connections", "max_streams"}))
+             .ok())
+      return s;
+    const toml::node* node = nullptr;
+    if (!(s = r.String("listen", false, &c.web_listen, &node)).ok()) return s;
+    if (node) {
+      s = ValidateListenAddress(c.web_listen);
+      if (!s.ok()) return r.Error(*node, s.message());
+    }
+    if (!(s = r.String("root", false, &c.web_root)).ok()) return s;
+    if (!(s = r.Find("allowed_origins", toml::node_type::array, &node)).ok()) return s;
+    if (node) {
+      for (const toml::node& item : *node->as_array()) {
+        const auto* origin = item.as_string();
+        // An origin as a browser writes it: scheme, host, port; no path, no trailing slash.
+        const bool ok =
+            origin != nullptr &&
+            (origin->get().rfind("https://", 0) == 0 || origin->get().rfind("http://", 0) == 0) &&
+            origin->get().find('/', 8) == std::string::npos;
+        if (!ok)
+          return r.Error(item,
+                         "[web] allowed_origins holds origins as a browser sends them, "
+                         "e.g. \"https://roue.example.org\" (scheme, host and port only)");
+        c.web_allowed_origins.push_back(origin->get());
+      }
+    }
+    if (!(s = r.IntegerIn("max_connections", 4, 4096, &c.web_max_connections)).ok()) return s;
+    if (!(s = r.IntegerIn("max_streams", 1, 4096, &c.web_max_streams)).ok()) return s;
+    if (c.web_max_streams >= c.web_max_connections)
+      return r.TableError(fmt::format(
+          "[web] max_streams {} must be less than max_connections {}: each stream holds a "
+          "connection, and the unary calls need some",
+          c.web_max_streams, c.web_max_connections));
   }
   if (clock) {
     TableReader r(source, *clock, "[clock]");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/genesis.h"
 #include "ledger/status.h"
@@ -36,6 +37,15 @@ struct NodeConfig {
   int64_t verify_threads = 0;             // signature verification pool; 0: one per core
 
   bool reflection = true;  // [server] reflection: gRPC server reflection for grpcurl
+
+  // [web]: the HTTP/1.1 listener for browsers (the Connect protocol and the static pages,
+  // node/web_gateway.h); off while listen is empty. Outside loopback it needs [tls] (HTTPS) or
+  // `run --insecure`, like [server] listen.
+  std::string web_listen;                        // HOST:PORT
+  std::string web_root;                          // the static pages; missing: the API only
+  std::vector<std::string> web_allowed_origins;  // "https://host[:port]" also counted as own
+  int64_t web_max_connections = 64;              // served at once, one thread each
+  int64_t web_max_streams = 32;                  // Watch/StreamJournal over HTTP at once
 
   // [clock]: the node refuses to write entries with a time it cannot trust.
   // tolerance_seconds: the clock behind the journal's last entry by more than this at start-up,

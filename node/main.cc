@@ -40,6 +40,7 @@
 #include "node/store.h"
 #include "node/verify_pool.h"
 #include "node/watch.h"
+#include "node/web_gateway.h"
 #include "proto/codec.h"
 #include "proto/loopback.h"
 
@@ -319,8 +320,14 @@ int RekeyNode(const std::string& data) {
   return 0;
 }
 
+// `run`'s --web-listen and --web-root: they override [web] listen and root.
+struct WebFlags {
+  std::string listen;
+  std::string root;
+};
+
 int Run(const std::string& data, const std::string& config_file, const std::string& listen,
-        bool insecure, bool trust_clock) {
+        const WebFlags& web, bool insecure, bool trust_clock) {
   // Signals are taken synchronously by this thread (sigwait): blocked first, before any other
   // thread exists, so that every thread inherits the mask. gRPC starts threads as soon as a
   // credentials object exists (grpc_init): a SIGTERM delivered to one of them before this mask
@@ -346,6 +353,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     if (!s.ok()) return Fail(kExitBadInput, "--listen: " + s.message());
     config.listen = listen;
   }
+  if (!web.listen.empty()) {
+    Status s = ValidateListenAddress(web.listen);
+    if (!s.ok()) return Fail(kExitBadInput, "--web-listen: " + s.message());
+    config.web_listen = web.listen;
+  }
+  if (!web.root.empty()) config.web_root = web.root;
   int64_t max_connections = 0;
   if (Status s = ConnectionBudget(file_limit, config.max_connections, &max_connections); !s.ok())
     return Fail(kExitFailed, "cannot serve: " + s.message());
@@ -376,16 +389,27 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     credentials = grpc::SslServerCredentials(tls);
   }
   // Plaintext reaches only this machine unless the operator says otherwise: off loopback, anyone
-  // on the path reads balances and signed requests and can answer for the node.
+  // on the path reads balances and signed requests and can answer for the node. The same rule
+  // for the gRPC port and for the browsers' port ([web], HTTPS with the same [tls] files).
+  const auto plaintext_refusal = [&](const std::string& address) -> std::string {
+    if (!config.tls_cert_file.empty() || IsLoopbackAddress(address) || insecure) return "";
+    return "refusing to listen on " + address +
+           " without TLS: it is reachable from the network, where anyone on the path "
+           "could read and alter the traffic. Configure [tls] cert and key (see "
+           "docs/operator.md), listen on 127.0.0.1 behind a TLS proxy, or pass "
+           "--insecure to serve plaintext anyway";
+  };
   const bool plaintext_off_loopback =
       config.tls_cert_file.empty() && !IsLoopbackAddress(config.listen);
-  if (plaintext_off_loopback && !insecure)
-    return Fail(kExitBadInput,
-                "refusing to listen on " + config.listen +
-                    " without TLS: it is reachable from the network, where anyone on the path "
-                    "could read and alter the traffic. Configure [tls] cert and key (see "
-                    "docs/operator.md), listen on 127.0.0.1 behind a TLS proxy, or pass "
-                    "--insecure to serve plaintext anyway");
+  if (std::string refused = plaintext_refusal(config.listen); !refused.empty())
+    return Fail(kExitBadInput, refused);
+  const bool web_plaintext_off_loopback = !config.web_listen.empty() &&
+                                          config.tls_cert_file.empty() &&
+                                          !IsLoopbackAddress(config.web_listen);
+  if (!config.web_listen.empty()) {
+    if (std::string refused = plaintext_refusal(config.web_listen); !refused.empty())
+      return Fail(kExitBadInput, "[web] " + refused);
+  }
 
   if (std::string full = CheckFreeSpace(data); !full.empty()) return Fail(kExitFailed, full);
 
@@ -515,8 +539,46 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   applier.SetWritableListener(
       [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  // Browsers: Connect over HTTP/1.1, every call forwarded to the server above in-process.
+  std::unique_ptr<WebGateway> gateway;
+  int web_port = 0;
+  if (!config.web_listen.empty()) {
+    WebOptions w;
+    w.listen = config.web_listen;
+    w.root = config.web_root;
+    w.allowed_origins = config.web_allowed_origins;
+    w.tls_cert_file = config.tls_cert_file;
+    w.tls_key_file = config.tls_key_file;
+    w.max_body_bytes = config.max_message_bytes;
+    w.max_connections = config.web_max_connections;
+    w.max_streams = config.web_max_streams;
+    grpc::ChannelArguments args;
+    // The node bounds what it sends; the gateway takes whatever it answers.
+    args.SetMaxReceiveMessageSize(-1);
+    gateway = std::make_unique<WebGateway>(std::move(w), server->InProcessChannel(args));
+    if (Status ws = gateway->Start(&web_port); !ws.ok()) {
+      gateway.reset();
+      server->Shutdown(std::chrono::system_clock::now());
+      applier.Stop();
+      return Fail(ws.code() == Code::kInvalidArgument ? kExitBadInput : kExitFailed, ws.message());
+    }
+  }
   std::printf("liard-node listening on %s:%d\n", host.c_str(), port);
+  if (gateway) {
+    const std::string web_host = config.web_listen.substr(0, config.web_listen.rfind(':'));
+    std::printf("liard-node web on %s://%s:%d\n", config.tls_cert_file.empty() ? "http" : "https",
+                web_host.c_str(), web_port);
+  }
   std::fflush(stdout);
+  if (gateway)
+    spdlog::log(web_plaintext_off_loopback ? spdlog::level::warn : spdlog::level::info,
+                "event=web-start listen={}:{} tls={} insecure={} root=\"{}\" max_connections={} "
+                "max_streams={}",
+                config.web_listen.substr(0, config.web_listen.rfind(':')), web_port,
+                config.tls_cert_file.empty() ? "off" : "on",
+                web_plaintext_off_loopback ? "yes" : "no",
+                LogText(config.web_root, kLogReasonBytes), config.web_max_connections,
+                config.web_max_streams);
   // Logged only once serving, so that a failed start prints its one error line and no more.
   if (plaintext_off_loopback)
     spdlog::warn(
@@ -574,6 +636,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   const bool calls_done = service.WaitCalls(std::chrono::steady_clock::now() + kShutdownGrace);
   if (!calls_done)
     spdlog::warn("event=stop-grace-expired message=\"calls still in flight are cancelled\"");
+  // Browsers' streams get their end-of-stream message; their connections close.
+  if (gateway) gateway->Stop();
   server->Shutdown(std::chrono::system_clock::now());
   applier.Stop();
   const uint64_t final_sequence = applier.durable_sequence();
@@ -616,9 +680,15 @@ int main(int argc, char** argv) {
   run->add_option("--listen", listen,
                   "HOST:PORT to listen on (default " + std::string(liard::node::kDefaultListen) +
                       "; port 0 picks a free one)");
+  liard::node::WebFlags web;
+  run->add_option("--web-listen", web.listen,
+                  "HOST:PORT of the HTTP listener for browsers (Connect protocol and the web "
+                  "pages; overrides [web] listen; off unless set)");
+  run->add_option("--web-root", web.root,
+                  "directory of the web pages served on --web-listen (overrides [web] root)");
   run->add_flag("--insecure", insecure,
-                "serve plaintext gRPC on an address other than loopback without [tls] (refused "
-                "otherwise); logged at WARN on every start");
+                "serve plaintext gRPC (and HTTP for --web-listen) on an address other than "
+                "loopback without [tls] (refused otherwise); logged at WARN on every start");
 
   run->add_flag("--trust-clock", trust_clock,
                 "start writing even though the clock is far past the journal's last entry "
@@ -643,5 +713,5 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
-  return liard::node::Run(data, config_file, listen, insecure, trust_clock);
+  return liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
 }

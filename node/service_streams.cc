@@ -5,11 +5,25 @@
 
 #include "node/redact.h"
 #include "node/service.h"
+#include "node/web_gateway.h"
 
 namespace liard::node {
 namespace {
 
 namespace pb = ::liard::v1;
+
+// The address a stream is counted against (StreamLimits). A call through the in-process channel
+// comes from the web gateway (web_gateway.h), which names the browser's address in metadata;
+// no other client can make such a call, so only there is the metadata believed.
+std::string StreamPeerOf(const grpc::CallbackServerContext* ctx) {
+  const std::string peer = ctx->peer();
+  if (peer.rfind("ipv4:", 0) == 0 || peer.rfind("ipv6:", 0) == 0 || peer.rfind("unix:", 0) == 0)
+    return PeerAddress(peer);
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(kWebPeerMetadataKey);
+  if (it == md.end()) return PeerAddress(peer);
+  return std::string(it->second.data(), std::min<size_t>(it->second.size(), 64));
+}
 
 grpc::Status Unavailable() {
   return grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -238,7 +252,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* LedgerServiceImpl::Watch(
     return FinishedStream(
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                      "account must be 32 bytes, not " + std::to_string(req.account().size())));
-  std::string peer = PeerAddress(ctx->peer());
+  std::string peer = StreamPeerOf(ctx);
   if (grpc::Status s = stream_limits_.Acquire(peer); !s.ok()) return FinishedStream(s);
   ReadGrant grant;
   ReadCall call{"Watch", &id};
@@ -259,7 +273,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* LedgerServiceImpl::StreamJournal(
   if (shutting_down_) return FinishedStream(Unavailable());
   pb::StreamJournalRequest req;
   if (grpc::Status s = Decode(raw, &req); !s.ok()) return FinishedStream(s);
-  std::string peer = PeerAddress(ctx->peer());
+  std::string peer = StreamPeerOf(ctx);
   if (grpc::Status s = stream_limits_.Acquire(peer); !s.ok()) return FinishedStream(s);
   ReadGrant grant;
   ReadCall call{"StreamJournal", nullptr};

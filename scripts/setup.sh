@@ -13,6 +13,7 @@ packages=(
   postgresql libpq-dev
   chromium fonts-dejavu-core poppler-utils libpng-dev
   libcairo2-dev
+  libcpp-httplib-dev
   faketime
   gettext locales
 )

@@ -439,6 +439,7 @@ void NodeProcess::Launch() {
     stop_reader_ = false;
   }
   port_ = 0;
+  web_port_ = 0;
   channel_.reset();
   exit_code_ = -1;
 
@@ -465,6 +466,10 @@ void NodeProcess::WaitReady(Millis timeout) {
       std::smatch m;
       if (std::regex_search(out_, m, kListening)) {
         port_ = std::stoi(m[2].str());
+        // With --web-listen (or [web] listen), the browsers' port, printed in the same write.
+        static const std::regex kWeb("(^|\n)liard-node web on https?://[^\n]*:([0-9]+)\n");
+        std::smatch w;
+        if (std::regex_search(out_, w, kWeb)) web_port_ = std::stoi(w[2].str());
         break;
       }
       cv_.wait_for(lock, Millis(20));

@@ -154,6 +154,8 @@ class NodeProcess {
   bool running();
   int port() const { return port_; }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The browsers' HTTP port of this run ([web], --web-listen), 0 if it has none.
+  int web_port() const { return web_port_; }
   // A channel to this run of the node (a new one after each Start).
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   // What the current (or last) run wrote so far.
@@ -171,6 +173,7 @@ class NodeProcess {
   pid_t pid_ = -1;
   int exit_code_ = -1;
   int port_ = 0;
+  int web_port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::vector<ResourceLimit> limits_;

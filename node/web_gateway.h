@@ -1,0 +1,63 @@
+// WebGateway: liard-node's HTTP/1.1 listener for browsers ([web] in the config). It serves the
+// ledger's gRPC service over the Connect protocol (unary calls and server streams, JSON or
+// binary) by forwarding every call to the node's own gRPC server through an in-process channel,
+// so that a browser's call meets the very handlers, limits and errors of a gRPC call; and it
+// serves the static web pages of [web] root. docs/protocol.md ("Browsers: the HTTP mapping
+// (Connect)") is the wire contract, docs/operator.md ([web]) the operator's side.
+#ifndef LIARD_NODE_WEB_GATEWAY_H_
+#define LIARD_NODE_WEB_GATEWAY_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace liard::node {
+
+// The metadata key under which the gateway tells the node which browser address a call comes
+// from. The node believes it only on calls that came through the in-process channel (see
+// StreamPeerOf in service_streams.cc), so that the per-address stream cap counts browsers one by
+// one rather than all of them as the one in-process peer.
+inline constexpr char kWebPeerMetadataKey[] = "liard-web-peer";
+
+struct WebOptions {
+  std::string listen;                        // HOST:PORT; port 0 picks a free one
+  std::string root;                          // static files; empty or missing: the API only
+  std::vector<std::string> allowed_origins;  // also count as the server's own origin
+  std::string tls_cert_file;                 // both set: HTTPS with the node's certificate
+  std::string tls_key_file;
+  int64_t max_body_bytes = 4 * 1024 * 1024;  // a request's body ([server] max_message_bytes)
+  int64_t max_connections = 64;  // connections served at once (one thread each, made at start)
+  int64_t max_streams = 32;      // open Watch/StreamJournal over HTTP (each holds a connection)
+};
+
+class WebGateway {
+ public:
+  // `channel`: an in-process channel to the node's gRPC server (grpc::Server::InProcessChannel).
+  WebGateway(WebOptions options, std::shared_ptr<grpc::Channel> channel);
+  ~WebGateway();
+  WebGateway(const WebGateway&) = delete;
+  WebGateway& operator=(const WebGateway&) = delete;
+
+  // Binds the listener and starts serving on threads made now. *port: the port bound.
+  // kInvalidArgument if the TLS files do not load, kUnavailable if the address cannot be bound.
+  [[nodiscard]] Status Start(int* port);
+  // Ends open streams (they get an end-of-stream message), stops accepting, and waits for the
+  // connections' threads. Idempotent.
+  void Stop();
+
+  // Streams open now over HTTP (for tests and logs).
+  int64_t open_streams() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_WEB_GATEWAY_H_
