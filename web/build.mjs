@@ -2,7 +2,8 @@
 // generated from proto/liard/v1 into GEN) into OUT/assets, and copies the HTML, CSS, icon and
 // manifest. Usage: node build.mjs --gen GEN --out OUT. Nothing is fetched.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,4 +61,20 @@ copy("wallet.html", "pay/index.html"); // /pay#r=...: the wallet page, paying a 
 copy("style.css", "assets/style.css");
 copy("icon.svg", "icon.svg");
 copy("manifest.webmanifest", "manifest.webmanifest");
+// The service worker, with the list of every file built (index.html as its folder's URL).
+const files = [];
+const walk = (dir, url) => {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.isDirectory()) walk(join(dir, e.name), url + e.name + "/");
+    else if (e.name === "index.html") files.push(url);
+    else if (!e.name.endsWith(".LEGAL.txt")) files.push(url + e.name);
+  }
+};
+walk(out, "/");
+const hash = createHash("sha256");
+for (const f of files) hash.update(f + "\0" + readFileSync(join(out, f.endsWith("/") ? f + "index.html" : f)));
+const sw = readFileSync(join(here, "static", "sw.js.in"), "utf8")
+  .replace("@HASH@", hash.digest("hex").slice(0, 16))
+  .replace("@FILES@", JSON.stringify(files));
+writeFileSync(join(out, "sw.js"), sw);
 console.log(`liard web pages built into ${out}`);

@@ -362,14 +362,20 @@ try {
     await shot(till, "18-caisse-apres-redemarrage");
   });
 
-  await step("the wallet shows the last balance it saw when the node does not answer", async () => {
+  await step("without the node, the wallet still opens (service worker) and shows the last balance it saw", async () => {
     await wallet.goto(node.origin + "/wallet/", { waitUntil: "networkidle0" });
     const online = await waitText(wallet, "#balance", /ROUE/);
+    await wallet.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 10_000 });
     await node.stop();
     try {
       await wallet.click("#refresh");
       await waitText(wallet, "#balance-at", /Hors ligne : dernier solde connu, au [0-9]{2}\/[0-9]{2}\/[0-9]{4}/);
       assert.equal(await text(wallet, "#balance"), online);
+      // The page itself, reloaded while the node is down, comes from the service worker's cache.
+      await wallet.reload({ waitUntil: "domcontentloaded" });
+      await waitText(wallet, "#balance-at", /Hors ligne : dernier solde connu/);
+      assert.equal(await text(wallet, "#balance"), online);
+      await waitText(wallet, "#net", /Hors ligne/);
       await shot(wallet, "19-porte-monnaie-hors-ligne");
     } finally {
       await node.start();

@@ -81,3 +81,9 @@ export function say(e: HTMLElement, text: string, kind: "info" | "ok" | "error" 
   e.classList.remove("info", "ok", "error");
   e.classList.add("status", kind);
 }
+
+// The service worker that keeps the pages for offline use (/sw.js, built by build.mjs). A browser
+// without one, or that refuses it, simply has no offline pages.
+export function keepOffline(): void {
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+}

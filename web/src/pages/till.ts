@@ -13,7 +13,7 @@ import { lang, money, t } from "../lib/i18n";
 import { generateKey, loadKey, saveKey, type StoredKey } from "../lib/keys";
 import { Code, connect, ledgerInfo, readAuth, refusalOf, kWatchLifetimeMs, type LedgerInfo } from "../lib/node";
 import { makeRequest, type MadeRequest } from "../lib/request";
-import { $, clear, el, header, qrImage, refusalText, say } from "../lib/ui";
+import { $, clear, el, header, keepOffline, qrImage, refusalText, say } from "../lib/ui";
 
 const node = connect();
 let ledger: LedgerInfo;
@@ -43,6 +43,7 @@ async function nameOf(id: Uint8Array): Promise<string> {
 
 async function start(): Promise<void> {
   header("till.title");
+  keepOffline();
   const net = $("net");
   say(net, t("net.connecting"));
   try {

@@ -15,7 +15,7 @@ import { money, t } from "../lib/i18n";
 import { deleteKey, generateSeed, importSeed, loadKey, saveKey, sign, type StoredKey } from "../lib/keys";
 import { Code, connect, kOperationDomain, ledgerInfo, readAuth, refusalOf, type LedgerInfo } from "../lib/node";
 import { readLink, type ReadLink } from "../lib/request";
-import { $, clear, el, header, qrImage, refusalText, say } from "../lib/ui";
+import { $, clear, el, header, keepOffline, qrImage, refusalText, say } from "../lib/ui";
 
 const node = connect();
 let ledger: LedgerInfo | null = null;
@@ -49,6 +49,7 @@ function cachedBalance(): Cached | null {
 
 async function start(): Promise<void> {
   header("wallet.title");
+  keepOffline();
   const net = $("net");
   say(net, t("net.connecting"));
   key = await loadKey("wallet");
