@@ -113,6 +113,11 @@ try {
     await waitText(page, "#go-wallet", /Mon porte-monnaie/);
     await waitText(page, "#go-till", /Caisse du commerce/);
     await shot(page, "01-accueil");
+    // English for a reader who asks for it; the choice is kept by the browser.
+    await page.click("button.lang");
+    await waitText(page, "#go-wallet", /My wallet/);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    await shot(page, "01-home-english");
     await page.browserContext().close();
   });
 
@@ -398,6 +403,23 @@ try {
     assert.equal(await text(page, "#balance"), `${alice.balance.replace(".", ",")}${NBSP}ROUE`);
     await shot(page, "20-import-cle-cli");
     await page.browserContext().close();
+  });
+
+  await step("every control of the till and the wallet has a name a screen reader says", async () => {
+    for (const [page, who] of [[till, "till"], [wallet, "wallet"]]) {
+      await page.goto(node.origin + (who === "till" ? "/till/" : "/wallet/"), { waitUntil: "domcontentloaded" });
+      await page.waitForSelector(who === "till" ? "#today-total" : "#balance");
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll("input, button, select, textarea, a, img")]
+          .filter((e) => {
+            const label = e.labels && e.labels.length ? e.labels[0].textContent : "";
+            const name = (label || e.getAttribute("aria-label") || e.getAttribute("alt") || e.textContent || "").trim();
+            return name === "";
+          })
+          .map((e) => e.outerHTML.slice(0, 80)),
+      );
+      assert.deepEqual(unnamed, [], who);
+    }
   });
 
   await step("no page broke its Content-Security-Policy", async () => {

@@ -21,9 +21,11 @@ let key: StoredKey | null = null;
 let shopName = "";
 let current: MadeRequest | null = null;
 const names = new Map<string, string>();
-const seen = new Set<bigint>(); // journal sequences already counted: nothing twice
-const today: { seq: bigint; amount: bigint; payer: Uint8Array; timeMs: number }[] = [];
+let today: { seq: bigint; amount: bigint; payer: Uint8Array; timeMs: number }[] = [];
+// The last journal entry seen: the watch resumes after it, and a receipt at or below it was
+// counted already (nothing twice). Only the day's payments are kept, so memory stays bounded.
 let lastSeq = 0n;
+const kMaxNames = 1000; // payers' names kept; forgotten all at once beyond
 
 // A request lives 15 minutes by default: long enough for a queue at the counter.
 const kRequestLifetimeMs = 15 * 60_000;
@@ -34,6 +36,7 @@ async function nameOf(id: Uint8Array): Promise<string> {
   if (known !== undefined) return known;
   try {
     const card = await node.lookupAccount({ id });
+    if (names.size >= kMaxNames) names.clear();
     names.set(k, card.name);
     return card.name;
   } catch {
@@ -244,9 +247,8 @@ async function loadToday(): Promise<void> {
 
 // A receipt touching the shop: a payment to it is counted once, by its journal sequence.
 async function count(r: Receipt, live: boolean): Promise<void> {
+  if (live && r.sequence <= lastSeq) return;
   if (r.sequence > lastSeq) lastSeq = r.sequence;
-  if (seen.has(r.sequence)) return;
-  seen.add(r.sequence);
   let payer: Uint8Array | null = null;
   let requestBody: Uint8Array | null = null;
   if (r.operation) {
@@ -279,6 +281,8 @@ async function count(r: Receipt, live: boolean): Promise<void> {
 }
 
 async function renderToday(): Promise<void> {
+  const day = dayOf(Date.now(), ledger.timeZone); // past midnight, yesterday's go
+  today = today.filter((p) => dayOf(p.timeMs, ledger.timeZone) === day);
   today.sort((a, b) => (a.seq < b.seq ? 1 : -1));
   let total = 0n;
   const list = el("ul", { class: "history" });
