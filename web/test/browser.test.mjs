@@ -367,6 +367,30 @@ try {
     await shot(till, "18-caisse-apres-redemarrage");
   });
 
+  await step("the till's request is the CLI's: liard pay takes it as a liard: URI, and the till says Payé", async () => {
+    await waitText(till, "#today-total", /paiement/);
+    await till.type("#amount", "0,90");
+    await till.click("#request-button");
+    const url = await till.$eval("#pay-link", (a) => a.href);
+    const uri = `liard:${shopAddress}?` + url.slice(url.indexOf("#") + 1);
+    cli.run(["--key", "alice", "pay", uri, "--yes"]);
+    await waitText(till, "#paid", /Payé ✓ 0,90.ROUE — Alice Martin/, 5_000);
+  });
+
+  await step("a payment above the balance is refused with the balance and the amount, in French", async () => {
+    await till.type("#amount", "1 000");
+    await till.click("#request-button");
+    await waitText(till, "#request-title", /1\u202f000,00.ROUE/);
+    const url = await till.$eval("#pay-link", (a) => a.href);
+    await wallet.goto("about:blank");
+    await wallet.goto(url, { waitUntil: "networkidle0" });
+    const phone = cli.json(["--key", "phone", "balance"], { passphrase: walletPass });
+    await wallet.click("#confirm");
+    const said = await waitText(wallet, "#pay-status", /Solde insuffisant/);
+    assert.equal(said, `Solde insuffisant : ${phone.balance.replace(".", ",")}${NBSP}ROUE disponibles, 1\u202f000,00${NBSP}ROUE demandés.`);
+    await shot(wallet, "19-solde-insuffisant");
+  });
+
   await step("without the node, the wallet still opens (service worker) and shows the last balance it saw", async () => {
     await wallet.goto(node.origin + "/wallet/", { waitUntil: "networkidle0" });
     const online = await waitText(wallet, "#balance", /ROUE/);
@@ -381,7 +405,7 @@ try {
       await waitText(wallet, "#balance-at", /Hors ligne : dernier solde connu/);
       assert.equal(await text(wallet, "#balance"), online);
       await waitText(wallet, "#net", /Hors ligne/);
-      await shot(wallet, "19-porte-monnaie-hors-ligne");
+      await shot(wallet, "20-porte-monnaie-hors-ligne");
     } finally {
       await node.start();
     }
@@ -401,7 +425,7 @@ try {
     await waitText(page, "#balance-title", /Alice Martin/, 30_000);
     const alice = cli.json(["--key", "alice", "balance"]);
     assert.equal(await text(page, "#balance"), `${alice.balance.replace(".", ",")}${NBSP}ROUE`);
-    await shot(page, "20-import-cle-cli");
+    await shot(page, "21-import-cle-cli");
     await page.browserContext().close();
   });
 
