@@ -220,7 +220,8 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   }
   if (web) {
     TableReader r(source, *web, "[web]");
-    if (!(s = r.Allow({"listen", "root", "allowed_origins", "max_connections", "max_streams"}))
+    if (!(s = r.Allow({"listen", "root", "allowed_origins", "max_connections",
+                       "max_connections_per_peer", "max_streams"}))
              .ok())
       return s;
     const toml::node* node = nullptr;
@@ -247,6 +248,9 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
       }
     }
     if (!(s = r.IntegerIn("max_connections", 4, 4096, &c.web_max_connections)).ok()) return s;
+    if (!(s = r.IntegerIn("max_connections_per_peer", 1, 4096, &c.web_max_connections_per_peer))
+             .ok())
+      return s;
     if (!(s = r.IntegerIn("max_streams", 1, 4096, &c.web_max_streams)).ok()) return s;
     if (c.web_max_streams >= c.web_max_connections)
       return r.TableError(fmt::format(

@@ -45,6 +45,7 @@ struct NodeConfig {
   std::string web_root;                          // the static pages; missing: the API only
   std::vector<std::string> web_allowed_origins;  // "https://host[:port]" also counted as own
   int64_t web_max_connections = 64;              // served at once, one thread each
+  int64_t web_max_connections_per_peer = 16;     // of those, from one IP address
   int64_t web_max_streams = 32;                  // Watch/StreamJournal over HTTP at once
 
   // [clock]: the node refuses to write entries with a time it cannot trust.

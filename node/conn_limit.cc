@@ -1,7 +1,8 @@
 // The connection caps, and the accept4() that gRPC's listener calls (see conn_limit.h).
 //
 // Linked into the liard-node executable only (not liard_node_lib): the definition of accept4
-// below replaces libc's for the whole process, and only the node's own listener calls it.
+// below replaces libc's for the whole process, and only the node's own listener calls it; so do
+// recv and read, which guard the web listener's connections (web_gateway.h).
 #include "node/conn_limit.h"
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
 #include <unordered_map>
 
 #include "node/store.h"
+#include "node/web_gateway.h"
 
 namespace liard::node {
 namespace {
@@ -265,4 +267,17 @@ extern "C" int accept4(int fd, sockaddr* addr, socklen_t* addrlen, int flags) {
   liard::node::Limiter* limiter = liard::node::g_limiter.load(std::memory_order_acquire);
   if (limiter == nullptr) return static_cast<int>(::syscall(SYS_accept4, fd, addr, addrlen, flags));
   return limiter->Accept(fd, addr, addrlen, flags);
+}
+
+// The web listener's connections are read through these (web_gateway.h, "The guard"):
+// cpp-httplib calls recv(), OpenSSL's socket BIO read(). On any other thread they are the
+// kernel's calls, as libc's would be.
+extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
+  if (liard::node::WebGuardActive()) return liard::node::WebGuardedRead(fd, buf, n, flags, true);
+  return static_cast<ssize_t>(::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr));
+}
+
+extern "C" ssize_t read(int fd, void* buf, size_t n) {
+  if (liard::node::WebGuardActive()) return liard::node::WebGuardedRead(fd, buf, n, 0, false);
+  return static_cast<ssize_t>(::syscall(SYS_read, fd, buf, n));
 }

@@ -551,6 +551,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     w.tls_key_file = config.tls_key_file;
     w.max_body_bytes = config.max_message_bytes;
     w.max_connections = config.web_max_connections;
+    w.max_connections_per_peer = config.web_max_connections_per_peer;
     w.max_streams = config.web_max_streams;
     grpc::ChannelArguments args;
     // The node bounds what it sends; the gateway takes whatever it answers.

@@ -2,12 +2,16 @@
 // node's gRPC service in-process, and the static pages.
 #include "node/web_gateway.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +22,7 @@
 #include <deque>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -91,6 +96,81 @@ void LogRefused(const httplib::Request& req, int status, std::string_view code,
                reason, PeerKey(req.remote_addr));
 }
 
+// --- The connection guard (web_gateway.h) ---------------------------------------------------
+
+using GuardClock = std::chrono::steady_clock;
+enum class Phase { kIdle, kHeaders, kBody };
+
+// What the thread serving a web connection knows of it.
+struct ConnGuard {
+  bool active = false;  // this thread serves a web connection now
+  int fd = -1;          // its socket, learnt at its first read
+  Phase phase = Phase::kIdle;
+  GuardClock::time_point phase_start{};
+  int64_t bytes = 0;  // read in this phase
+  std::string peer;
+  bool counted = false;  // counted in g_peers
+  bool closed = false;   // over a cap: reads as closed from now on
+};
+thread_local ConnGuard t_conn;
+
+// Web connections per IP address, for [web] max_connections_per_peer.
+class PeerConnections {
+ public:
+  void set_max(int64_t max) {
+    std::lock_guard<std::mutex> lock(mu_);
+    max_ = max;
+  }
+  bool Acquire(const std::string& peer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t& n = open_[peer];
+    if (n >= max_) {
+      if (n == 0) open_.erase(peer);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void Release(const std::string& peer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = open_.find(peer);
+    if (it != open_.end() && --it->second <= 0) open_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  int64_t max_ = 16;
+  std::map<std::string, int64_t> open_;
+};
+PeerConnections g_peers;
+
+std::string SocketPeer(int fd) {
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0) {
+    if (peer.ss_family == AF_INET)
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(peer).sin_addr, text, sizeof text);
+    else if (peer.ss_family == AF_INET6)
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr, text,
+                sizeof text);
+  }
+  return text;
+}
+
+void ConnectionClosed(const char* reason, const ConnGuard& g) {
+  if (!AllowRefusalLine()) return;
+  spdlog::warn("event=web-connection-refused reason={} peer={} read_bytes={}", reason,
+               PeerKey(g.peer), g.bytes);
+}
+
+void GuardPhase(Phase phase) {
+  if (!t_conn.active) return;
+  t_conn.phase = phase;
+  t_conn.phase_start = GuardClock::now();
+  t_conn.bytes = 0;
+}
+
 // The connections' threads, made when the listener starts: a connection waits here for one.
 // Beyond `max_waiting` waiting connections the listener stops accepting (the kernel's backlog
 // then holds, then refuses, the next ones) until a thread is free.
@@ -140,7 +220,11 @@ class ConnectionPool final : public httplib::TaskQueue {
         jobs_.pop_front();
         space_.notify_one();
       }
+      t_conn = ConnGuard{};
+      t_conn.active = true;
       fn();
+      if (t_conn.counted) g_peers.Release(t_conn.peer);
+      t_conn = ConnGuard{};
     }
   }
 
@@ -340,6 +424,9 @@ Status WebGateway::Impl::Start(int* port) {
       {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "no-referrer"},
   });
+  // Called once a response is written: the connection waits for its next request.
+  s.set_logger([](const httplib::Request&, const httplib::Response&) { GuardPhase(Phase::kIdle); });
+  g_peers.set_max(options_.max_connections_per_peer);
   s.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return PreRoute(req, res); });
   s.Post(".*",
@@ -419,6 +506,8 @@ bool WebGateway::Impl::OwnOrigin(const httplib::Request& req) const {
 
 httplib::Server::HandlerResponse WebGateway::Impl::PreRoute(const httplib::Request& req,
                                                             httplib::Response& res) {
+  // The request line and headers are in: what follows is the body (or the next request).
+  GuardPhase(Phase::kBody);
   if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
   res.set_header("Cache-Control", "no-store");
   // Before the body is read: a page of another site may not call the node with the browser's
@@ -713,6 +802,58 @@ void WebGateway::Impl::HandleStatic(const httplib::Request& req, httplib::Respon
   if (!ok) return not_found();
   res.status = 200;
   res.set_content(content, MimeType(file));
+}
+
+bool WebGuardActive() { return t_conn.active; }
+
+ssize_t WebGuardedRead(int fd, void* buf, size_t n, int flags, bool is_recv) {
+  const auto raw = [&]() -> ssize_t {
+    return is_recv ? ::syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr)
+                   : ::syscall(SYS_read, fd, buf, n);
+  };
+  ConnGuard& g = t_conn;
+  // A peek (is the client still there?) reads nothing.
+  if (!g.active || (is_recv && (flags & MSG_PEEK) != 0)) return raw();
+  if (g.fd < 0) {
+    // The first socket this thread reads is the connection's (a static file is read later).
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return raw();
+    g.fd = fd;
+    g.peer = SocketPeer(fd);
+    if (g_peers.Acquire(g.peer)) {
+      g.counted = true;
+    } else {
+      g.closed = true;
+      ConnectionClosed("peer", g);
+    }
+  }
+  if (fd != g.fd) return raw();
+  if (g.closed) return 0;
+  const ssize_t got = raw();
+  if (got <= 0) return got;
+  const auto now = GuardClock::now();
+  if (g.phase == Phase::kIdle) {
+    g.phase = Phase::kHeaders;
+    g.phase_start = now;
+    g.bytes = 0;
+  }
+  g.bytes += got;
+  const char* over = nullptr;
+  if (g.phase == Phase::kHeaders) {
+    if (g.bytes > kWebMaxHeaderBytes)
+      over = "header-bytes";
+    else if (now - g.phase_start > std::chrono::seconds(kWebHeaderSeconds))
+      over = "header-time";
+  } else if (g.phase == Phase::kBody &&
+             now - g.phase_start > std::chrono::seconds(kWebBodySeconds)) {
+    over = "body-time";
+  }
+  if (over != nullptr) {
+    g.closed = true;
+    ConnectionClosed(over, g);
+    return 0;
+  }
+  return got;
 }
 
 WebGateway::WebGateway(WebOptions options, std::shared_ptr<grpc::Channel> channel)

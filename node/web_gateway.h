@@ -9,6 +9,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,7 +34,8 @@ struct WebOptions {
   std::string tls_key_file;
   int64_t max_body_bytes = 4 * 1024 * 1024;  // a request's body ([server] max_message_bytes)
   int64_t max_connections = 64;  // connections served at once (one thread each, made at start)
-  int64_t max_streams = 32;      // open Watch/StreamJournal over HTTP (each holds a connection)
+  int64_t max_connections_per_peer = 16;  // of those, from one IP address
+  int64_t max_streams = 32;  // open Watch/StreamJournal over HTTP (each holds a connection)
 };
 
 class WebGateway {
@@ -57,6 +60,22 @@ class WebGateway {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The guard on what a web connection may send. cpp-httplib 0.11 bounds neither the number of a
+// request's header lines nor the time a client takes to send them (only each read's), so a
+// client could grow the node's memory without end or hold a connection's thread for ever. The
+// liard-node executable routes recv() and read() through these (conn_limit.cc), as it does
+// accept4(): on a thread that serves a web connection, the connection's socket is read with
+// the caps below, and its first read counts it against max_connections_per_peer (a
+// connection beyond it reads as closed). Every other thread and descriptor reads as before.
+inline constexpr int64_t kWebMaxHeaderBytes = 64 * 1024;  // a request line and its headers
+inline constexpr int kWebHeaderSeconds = 10;              // to send them, from the first byte
+inline constexpr int kWebBodySeconds = 60;                // to send the body after them
+// True if the calling thread is serving a web connection now.
+bool WebGuardActive();
+// recv (is_recv, with `flags`) or read on such a thread: the kernel's answer, or 0 (the end of
+// the connection) once the connection is over a cap.
+ssize_t WebGuardedRead(int fd, void* buf, size_t n, int flags, bool is_recv);
 
 }  // namespace liard::node
 

@@ -576,6 +576,89 @@ TEST_CASE(
   CHECK_FALSE(Contains(n.node->err(), "Steal"));
 }
 
+// A connection to the web port, held open, sending what the test says.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~RawConnection() { ::close(fd_); }
+  // False once the server closed the connection (the send fails).
+  bool Send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // True if the server closed the connection within `wait` without answering anything.
+  bool ClosedWithin(Millis wait) {
+    const auto until = Clock::now() + wait;
+    while (Clock::now() < until) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[256];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      return n <= 0;
+    }
+    return false;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+TEST_CASE(
+    "the web port closes a connection whose headers are too long, too slow, or one too many "
+    "from an address",
+    "[e2e][web]") {
+  WebNode n("[web]\nmax_connections = 16\nmax_connections_per_peer = 4\nmax_streams = 2\n");
+  const int port = n.node->web_port();
+  const int64_t rss_before = ProcStatus(n.node->pid(), "VmRSS");
+  {
+    // 8 MB of header lines: closed after the first 64 KiB, and the node's memory does not grow.
+    RawConnection flood(port);
+    REQUIRE(flood.Send("GET / HTTP/1.1\r\nHost: x\r\n"));
+    const std::string line = "X-Filler: " + std::string(8000, 'a') + "\r\n";
+    int sent = 0;
+    while (sent < 1000 && flood.Send(line)) ++sent;
+    CHECK(sent < 1000);
+    CHECK(ProcStatus(n.node->pid(), "VmRSS") - rss_before < 32 * 1024);
+  }
+  {
+    // Four connections from one address are served; the fifth is closed at once.
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 4; ++i) {
+      held.push_back(std::make_unique<RawConnection>(port));
+      REQUIRE(held.back()->Send("GET / HTTP/1.1\r\n"));
+    }
+    std::this_thread::sleep_for(Millis(300));
+    RawConnection fifth(port);
+    fifth.Send("GET / HTTP/1.1\r\n");
+    CHECK(fifth.ClosedWithin(Millis(3'000)));
+    // A request's headers take at most 10 s, however slowly they trickle in.
+    const auto t0 = Clock::now();
+    bool open = true;
+    while (open && Clock::now() - t0 < Millis(20'000)) {
+      open = held[0]->Send("X: y\r\n");
+      if (open) open = !held[0]->ClosedWithin(Millis(1'000));
+    }
+    CHECK_FALSE(open);
+    CHECK(Clock::now() - t0 < Millis(15'000));
+  }
+  // The places are given back: calls work again.
+  std::this_thread::sleep_for(Millis(300));
+  auto head = n.Call("GetHead", "{}");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  const std::string err = n.node->err();
+  CHECK(Contains(err, "event=web-connection-refused reason=header-bytes"));
+  CHECK(Contains(err, "event=web-connection-refused reason=peer"));
+  CHECK(Contains(err, "event=web-connection-refused reason=header-time"));
+}
+
 TEST_CASE("the web port serves its pages with the security headers and nothing outside its root",
           "[e2e][web]") {
   TempDir site;

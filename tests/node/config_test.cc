@@ -436,6 +436,50 @@ TEST_CASE("a config with an unknown key, a wrong type or a bad value is refused"
              Contains("[server] reflection must be a boolean, not an integer"));
 }
 
+TEST_CASE("[web] is off by default, and its keys are read and checked", "[node][config][web]") {
+  NodeConfig defaults;
+  REQUIRE(ParseConfig("", "node.toml", &defaults).ok());
+  CHECK(defaults.web_listen.empty());
+  CHECK(defaults.web_root.empty());
+  CHECK(defaults.web_allowed_origins.empty());
+  CHECK(defaults.web_max_connections == 64);
+  CHECK(defaults.web_max_connections_per_peer == 16);
+  CHECK(defaults.web_max_streams == 32);
+
+  NodeConfig c;
+  Status s = ParseConfig(R"([web]
+listen = "127.0.0.1:7480"
+root = "build/web/dist"
+allowed_origins = ["https://roue.example.org", "http://localhost:8080"]
+max_connections = 32
+max_connections_per_peer = 4
+max_streams = 8
+)",
+                         "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.web_listen == "127.0.0.1:7480");
+  CHECK(c.web_root == "build/web/dist");
+  CHECK(c.web_allowed_origins ==
+        std::vector<std::string>{"https://roue.example.org", "http://localhost:8080"});
+  CHECK(c.web_max_connections == 32);
+  CHECK(c.web_max_connections_per_peer == 4);
+  CHECK(c.web_max_streams == 8);
+
+  CHECK_THAT(ConfigError("[web]\nlisten = \"7480\"\n"),
+             Contains("node.toml:2:") && Contains("has no port"));
+  CHECK_THAT(ConfigError("[web]\nallowed_origins = [\"roue.example.org\"]\n"),
+             Contains("node.toml:2:") && Contains("scheme, host and port only"));
+  CHECK_THAT(ConfigError("[web]\nallowed_origins = [\"https://roue.example.org/\"]\n"),
+             Contains("scheme, host and port only"));
+  CHECK_THAT(ConfigError("[web]\nallowed_origins = [1]\n"), Contains("scheme, host and port only"));
+  CHECK_THAT(ConfigError("[web]\nmax_connections = 8\nmax_streams = 8\n"),
+             Contains("[web] max_streams 8 must be less than max_connections 8"));
+  CHECK_THAT(ConfigError("[web]\nmax_connections = 1\n"),
+             Contains("[web] max_connections 1 must be between 4 and"));
+  CHECK_THAT(ConfigError("[web]\nport = 7480\n"), Contains("unknown key 'port' in [web]"));
+}
+
 TEST_CASE("a genesis sets per-kind limits in units, one entry per kind",
           "[node][config][genesis]") {
   const std::string limits = R"(
