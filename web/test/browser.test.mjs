@@ -4,7 +4,7 @@
 // Screenshots at 375x667 of every step go to ARTEFACTS (build/test-artefacts/web/).
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import puppeteer from "puppeteer-core";
 import { Cli, Node, b64url, encode, fields, removeDir, tempDir } from "./harness.mjs";
@@ -168,7 +168,14 @@ try {
     const f = JSON.parse(walletBackup);
     assert.equal(f.kdf, "argon2id13");
     assert.equal(f.version, 1);
-    cli.addKeyFile("phone", walletBackup);
+    // liard key import takes the backup as it is; the CLI then signs with it (a private read).
+    const backupFile = join(root, "liard-porte-monnaie.key");
+    writeFileSync(backupFile, walletBackup, { mode: 0o600 });
+    const imported = cli.run(["key", "import", "phone", "--key-file", backupFile]).stdout;
+    assert.match(imported, /key 'phone' imported/);
+    assert.match(imported, new RegExp(walletAddress));
+    const again = cli.run(["key", "import", "phone", "--key-file", backupFile], { ok: false });
+    assert.equal(again.status, 2);
     const shown = cli.json(["key", "show", "phone"], { passphrase: walletPass });
     assert.equal(shown.address, walletAddress);
     await shot(wallet, "06-porte-monnaie-non-ouvert");

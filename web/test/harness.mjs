@@ -2,7 +2,7 @@
 // the web gateway on free ports of 127.0.0.1), the real liard CLI, and Debian's Chromium driven
 // by puppeteer-core (never a downloaded browser).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -95,15 +95,6 @@ export class Cli {
 
   keysDir() {
     return join(this.home, "data", "liard", "keys");
-  }
-
-  // A key file written into the CLI's keystore as it is (mode 0600).
-  addKeyFile(name, text) {
-    mkdirSync(this.keysDir(), { recursive: true, mode: 0o700 });
-    const path = join(this.keysDir(), name + ".key");
-    writeFileSync(path, text, { mode: 0o600 });
-    chmodSync(path, 0o600);
-    return path;
   }
 }
 
