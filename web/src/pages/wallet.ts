@@ -321,28 +321,33 @@ async function showPay(fragment: string): Promise<void> {
   box.hidden = false;
   const status = el("p", { id: "pay-status", class: "status", role: "status", "aria-live": "assertive" });
   clear(box, el("h2", {}, t("pay.title")), status);
+  // A link that cannot be paid says why, and leads back to the wallet.
+  const refuse = (text: string): void => {
+    say(status, text, "error");
+    if (!$("pay").querySelector("#back")) box.append(el("a", { href: "/wallet/", class: "button secondary", id: "back" }, t("wallet.title")));
+  };
   const link = await readLink(fragment, l);
-  if ("problem" in link) return say(status, t("link." + link.problem), "error");
+  if ("problem" in link) return refuse(t("link." + link.problem));
   const body = link.body;
 
   let card: AccountCard;
   try {
     card = await node.lookupAccount({ id: body.payee });
   } catch (e) {
-    return say(status, refusalText(refusalOf(e), l), "error");
+    return refuse(refusalText(refusalOf(e), l));
   }
   names.set(toHex(card.id), card.name);
-  if (!card.requestKeys.some((k) => equalBytes(k, link.signed.publicKey))) return say(status, t("link.signer", { name: card.name }), "error");
+  if (!card.requestKeys.some((k) => equalBytes(k, link.signed.publicKey))) return refuse(t("link.signer", { name: card.name }));
   try {
     const info = await node.getRequest({ requestId: link.id, payee: body.payee });
-    if (info.state === RequestInfo_State.PAID) return say(status, t("link.paid"), "error");
-    if (info.state === RequestInfo_State.CANCELLED) return say(status, t("link.cancelled"), "error");
+    if (info.state === RequestInfo_State.PAID) return refuse(t("link.paid"));
+    if (info.state === RequestInfo_State.CANCELLED) return refuse(t("link.cancelled"));
   } catch (e) {
-    return say(status, refusalText(refusalOf(e), l), "error");
+    return refuse(refusalText(refusalOf(e), l));
   }
   if (body.expiresMs !== 0n && Number(body.expiresMs) < Date.now())
-    return say(status, t("link.expired", { date: formatDateTime(Number(body.expiresMs), l.timeZone) }), "error");
-  if (card.status !== 1) return say(status, t("status." + card.status), "error");
+    return refuse(t("link.expired", { date: formatDateTime(Number(body.expiresMs), l.timeZone) }));
+  if (card.status !== 1) return refuse(t("status." + card.status));
 
   const shop = card.card;
   const where = shop ? [fromUtf8(shop.address), [fromUtf8(shop.postcode), fromUtf8(shop.city)].filter(Boolean).join(" ")].filter(Boolean).join(", ") : "";
