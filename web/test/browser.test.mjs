@@ -374,6 +374,17 @@ try {
     await shot(till, "18-caisse-apres-redemarrage");
   });
 
+  await step("the till's watch renews its read request when the node ends it, silently, missing nothing", async () => {
+    await till.goto(node.origin + "/till/?watch=1", { waitUntil: "domcontentloaded" });
+    await waitText(till, "#today-total", /3 paiement\(s\)/);
+    // Three renewals (each stream ends DEADLINE_EXCEEDED with liard-resume-from), then a payment.
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.match(await text(till, "#net"), /Connecté au registre/);
+    cli.run(["--key", "alice", "pay", shopAddress, "0,50", "--yes"]);
+    await waitText(till, "#paid", /Reçu 0,50.ROUE — Alice Martin/, 5_000);
+    await waitText(till, "#today-total", /4 paiement\(s\), total 16,50.ROUE/);
+  });
+
   await step("the till's request is the CLI's: liard pay takes it as a liard: URI, and the till says Payé", async () => {
     await waitText(till, "#today-total", /paiement/);
     await till.type("#amount", "0,90");

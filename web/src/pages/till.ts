@@ -211,11 +211,14 @@ function showForm(): void {
   amount.focus();
 }
 
-// Tests shorten a request's life with ?expires=SECONDS; the counter never does.
-function lifetimeMs(): number {
-  const s = new URLSearchParams(location.search).get("expires");
-  return s && /^[0-9]{1,5}$/.test(s) ? Number(s) * 1000 : kRequestLifetimeMs;
+// Tests shorten a request's life with ?expires=SECONDS, and a watch's read request with
+// ?watch=SECONDS (1 to 240); the counter never does.
+function secondsParam(name: string, otherwise: number, max: number): number {
+  const s = new URLSearchParams(location.search).get(name);
+  return s && /^[0-9]{1,5}$/.test(s) && Number(s) >= 1 ? Math.min(Number(s), max) * 1000 : otherwise;
 }
+const lifetimeMs = () => secondsParam("expires", kRequestLifetimeMs, 86_400);
+const watchLifetimeMs = () => secondsParam("watch", kWatchLifetimeMs, kWatchLifetimeMs / 1000);
 
 // Today's payments already in the journal, newest first, paged back to the day's start.
 async function loadToday(): Promise<void> {
@@ -317,7 +320,7 @@ async function watch(): Promise<void> {
         method: "Watch",
         target: key!.account,
         fromSequence: from,
-        lifetimeMs: kWatchLifetimeMs,
+        lifetimeMs: watchLifetimeMs(),
       });
       say(net, t("net.online"), "ok");
       for await (const r of node.watch({ account: key!.account, fromSequence: from, auth })) {
