@@ -510,6 +510,10 @@ httplib::Server::HandlerResponse WebGateway::Impl::PreRoute(const httplib::Reque
   GuardPhase(Phase::kBody);
   if (req.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
   res.set_header("Cache-Control", "no-store");
+  // API answers are never compressed (docs/protocol.md): httplib would otherwise compress JSON
+  // for any client that accepts it, which a Connect client did not negotiate. The request is
+  // httplib's own object, only handed to handlers as const.
+  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
   // Before the body is read: a page of another site may not call the node with the browser's
   // network position (no CORS either, so it could not read the answer).
   if (req.has_header("Origin") && !OwnOrigin(req)) {
