@@ -197,11 +197,13 @@ try {
   let request;
   await step("the till turns 12,50 typed the French way into a signed request: a QR code of the wallet's URL", async () => {
     await till.type("#amount", "12,50");
+    await till.type("#memo", "pain et café");
     await till.click("#request-button");
     await waitText(till, "#request-title", new RegExp(`À payer : 12,50${NBSP}ROUE`));
     firstUrl = await till.$eval("#pay-link", (a) => a.href);
     assert.ok(firstUrl.startsWith(node.origin + "/pay/#"), firstUrl);
-    assert.match(firstUrl, /amount=12\.50&ledger=[0-9a-f]{16}&r=[A-Za-z0-9_-]+$/);
+    // The liard: URI's parameters, the memo percent-encoded as UTF-8 (docs/protocol.md).
+    assert.match(firstUrl, /amount=12\.50&memo=pain%20et%20caf%C3%A9&ledger=[0-9a-f]{16}&r=[A-Za-z0-9_-]+$/);
     const qr = await till.$eval("#request img.qr", (i) => i.naturalWidth);
     assert.ok(qr >= 300);
     await waitText(till, "#paid", /En attente du paiement/);
@@ -215,6 +217,7 @@ try {
     await waitText(wallet, "#payee-name", /Boulangerie du Rhône/);
     assert.equal(await text(wallet, "#amount"), `12,50${NBSP}ROUE`);
     assert.match(await text(wallet, "#payee .kind"), /commerçant · Boulangerie/);
+    assert.equal(await text(wallet, "#payee .memo"), "Libellé : « pain et café »");
     assert.equal(await text(wallet, "#payee-where"), "12 rue de la République, 84000 Avignon");
     // A second phone has the same request open, to pay it after the first.
     second = await newPage("wallet-2");
@@ -247,6 +250,7 @@ try {
     const entries = h.entries ?? h;
     const line = entries.find((e) => (e.amount ?? "").includes("12.50"));
     assert.ok(line, JSON.stringify(entries).slice(0, 800));
+    assert.equal(line.memo, "pain et café");
     const phone = cli.json(["--key", "phone", "balance"], { passphrase: walletPass });
     await wallet.goto(node.origin + "/wallet/", { waitUntil: "networkidle0" });
     const shown = await waitText(wallet, "#balance", /ROUE/);

@@ -170,8 +170,13 @@ async function newRequest(): Promise<void> {
     say(problem, t("till.amount.zero"), "error");
     return;
   }
+  const memo = ($("memo") as HTMLInputElement).value.trim().normalize("NFC");
+  const memoBytes = new TextEncoder().encode(memo).length;
+  if (memoBytes > 256) {
+    say(problem, t("till.memo.long", { n: memoBytes }), "error"); // the ledger's limit for a memo
+    return;
+  }
   say(problem, "");
-  const memo = ($("memo") as HTMLInputElement).value.trim();
   const expires = Date.now() + lifetimeMs();
   current = await makeRequest(ledger, key!.account, p.minor, memo, expires, key!.publicKey, key!.privateKey, location.origin);
   const box = $("request");
