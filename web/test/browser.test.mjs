@@ -176,6 +176,12 @@ try {
     assert.match(imported, new RegExp(walletAddress));
     const again = cli.run(["key", "import", "phone", "--key-file", backupFile], { ok: false });
     assert.equal(again.status, 2);
+    assert.equal(cli.run(["key", "import", "phone2", "--key-file", backupFile, "--fast"], { ok: false }).status, 2);
+    const damaged = join(root, "damaged.key");
+    writeFileSync(damaged, walletBackup.replace(/"salt": "[0-9a-f]{4}/, '"salt": "zz'));
+    const bad = cli.run(["key", "import", "phone2", "--key-file", damaged], { ok: false });
+    assert.equal(bad.status, 5); // a damaged key file: "other local error"
+    assert.match(bad.stderr, /is not valid: bad 'salt'/);
     const shown = cli.json(["key", "show", "phone"], { passphrase: walletPass });
     assert.equal(shown.address, walletAddress);
     await shot(wallet, "06-porte-monnaie-non-ouvert");
