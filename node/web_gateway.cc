@@ -345,6 +345,15 @@ class WebGateway::Impl {
                     const google::protobuf::MethodDescriptor& method, Codec codec,
                     int64_t timeout_ms);
   void HandleStatic(const httplib::Request& req, httplib::Response& res);
+  // [web] root resolved now (canonical, symbolic links followed), empty if there is none: the
+  // pages may be built, or rebuilt, while the node runs.
+  std::string CurrentRoot() const {
+    if (options_.root.empty()) return "";
+    std::error_code ec;
+    const std::filesystem::path root = std::filesystem::canonical(options_.root, ec);
+    if (ec || !std::filesystem::is_directory(root, ec)) return "";
+    return root.string();
+  }
   void ApiError(const httplib::Request& req, httplib::Response& res, grpc::StatusCode code,
                 std::string_view call, std::string_view reason, const std::string& message,
                 int http_status = 0);
@@ -356,7 +365,6 @@ class WebGateway::Impl {
   grpc::GenericStub stub_;
   const google::protobuf::ServiceDescriptor* const service_;
   std::string scheme_ = "http";
-  std::string root_;  // canonical; empty: no static files
   std::vector<std::string> allowed_origins_;
   std::unique_ptr<httplib::Server> server_;
   ConnectionPool* pool_ = nullptr;  // owned by the server's listener while it runs
@@ -390,18 +398,11 @@ Status WebGateway::Impl::Start(int* port) {
   }
   for (const std::string& o : options_.allowed_origins) allowed_origins_.push_back(Lower(o));
 
-  if (!options_.root.empty()) {
-    std::error_code ec;
-    std::filesystem::path canonical = std::filesystem::canonical(options_.root, ec);
-    if (!ec && std::filesystem::is_directory(canonical, ec)) {
-      root_ = canonical.string();
-    } else {
-      spdlog::warn(
-          "event=web-root-missing root=\"{}\" message=\"no static pages: the directory is missing; "
-          "the API is served\"",
-          LogText(options_.root, kLogReasonBytes));
-    }
-  }
+  if (!options_.root.empty() && CurrentRoot().empty())
+    spdlog::warn(
+        "event=web-root-missing root=\"{}\" message=\"no static pages until the directory "
+        "exists; the API is served\"",
+        LogText(options_.root, kLogReasonBytes));
 
   httplib::Server& s = *server_;
   s.set_read_timeout(kReadTimeoutSeconds, 0);
@@ -753,7 +754,8 @@ void WebGateway::Impl::HandleStatic(const httplib::Request& req, httplib::Respon
     res.status = 404;
     res.set_content("not found\n", "text/plain; charset=utf-8");
   };
-  if (root_.empty()) return not_found();
+  const std::string root = CurrentRoot();
+  if (root.empty()) return not_found();
   // Encoded separators and NULs never name a file: a path is refused before it is decoded.
   const std::string raw = Lower(req.target.substr(0, req.target.find('?')));
   if (raw.find("%2f") != std::string::npos || raw.find("%5c") != std::string::npos ||
@@ -781,9 +783,9 @@ void WebGateway::Impl::HandleStatic(const httplib::Request& req, httplib::Respon
   }
   if (rel.empty() || req.path.back() == '/') rel /= "index.html";
   std::error_code ec;
-  const std::filesystem::path file = std::filesystem::canonical(root_ / rel, ec);
+  const std::filesystem::path file = std::filesystem::canonical(root / rel, ec);
   // Through a symbolic link, a path may lead out of the root: served only if it stays inside.
-  if (ec || file.string().rfind(root_ + "/", 0) != 0) {
+  if (ec || file.string().rfind(root + "/", 0) != 0) {
     if (!ec) LogRefused(req, 404, "-", "-", "outside-root");
     return not_found();
   }

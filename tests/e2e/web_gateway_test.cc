@@ -225,7 +225,9 @@ pb::WatchRequest WatchRequest(Client& c, std::string_view account, int64_t lifet
   const AccountId id = Id(account);
   pb::WatchRequest req;
   req.set_account(std::string(id.view()));
-  ReadCall call{"Watch", &id};
+  ReadCall call;
+  call.method = "Watch";
+  call.target = &id;
   *req.mutable_auth() = c.SignRead(KeyFor(account), call, lifetime_ms);
   return req;
 }
@@ -452,6 +454,71 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "StreamJournal over HTTP, in JSON and in binary, gives every entry then a clean end; "
+    "Connect-Timeout-Ms ends a stream",
+    "[e2e][web]") {
+  WebNode n;
+  Client& c = n.c();
+  for (uint64_t i = 1; i <= 3; ++i)
+    REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1'00, i)).status.ok());
+  const auto journal_request = [&c] {
+    pb::StreamJournalRequest req;
+    req.set_from_sequence(1);
+    ReadCall call;
+    call.method = "StreamJournal";
+    call.from_sequence = 1;
+    *req.mutable_auth() = c.SignRead(KeyFor("association"), call);
+    return req;
+  };
+  {
+    HttpStream journal(n.node->web_port(), "StreamJournal", Json(journal_request()));
+    const std::vector<Frame> frames = journal.WaitFrames(4, Millis(10'000));
+    REQUIRE(frames.size() == 4);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(frames[i].flags == 0);
+      CHECK(FromJson<pb::JournalEntry>(frames[i].payload).sequence() == uint64_t(i + 1));
+    }
+    CHECK(frames[3].flags == 2);
+    CHECK(frames[3].payload == "{}");
+  }
+  {
+    // Binary: envelopes of protobuf bytes.
+    const std::string body = Envelope(0, journal_request().SerializeAsString());
+    httplib::Client h = n.http();
+    auto res = h.Post("/liard.v1.LedgerService/StreamJournal", body, "application/connect+proto");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "application/connect+proto");
+    const std::vector<Frame> frames = Frames(res->body);
+    REQUIRE(frames.size() == 4);
+    pb::JournalEntry last;
+    REQUIRE(last.ParseFromString(frames[2].payload));
+    CHECK(last.sequence() == 3);
+    CHECK(frames[3].flags == 2);
+  }
+  {
+    // A Watch whose client allows it 500 ms ends deadline_exceeded then, not at its read
+    // request's expiry a minute later.
+    const std::string body = Envelope(0, Json(WatchRequest(c, "shop", 60'000)));
+    httplib::Client h = n.http();
+    const auto t0 = Clock::now();
+    auto res = h.Post("/liard.v1.LedgerService/Watch", {{"Connect-Timeout-Ms", "500"}}, body,
+                      "application/connect+json");
+    REQUIRE(res);
+    CHECK(Clock::now() - t0 < Millis(5'000));
+    const std::vector<Frame> frames = Frames(res->body);
+    REQUIRE(frames.size() == 1);
+    CHECK(frames[0].flags == 2);
+    CHECK(ParseJson(frames[0].payload)["error"]["code"] == "deadline_exceeded");
+    auto bad = h.Post("/liard.v1.LedgerService/Watch", {{"Connect-Timeout-Ms", "soon"}}, body,
+                      "application/connect+json");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK(ParseJson(bad->body)["code"] == "invalid_argument");
+  }
+}
+
+TEST_CASE(
     "a Watch over HTTP gives its place back when the client goes away, and ends cleanly "
     "when the node stops",
     "[e2e][web]") {
@@ -662,6 +729,27 @@ TEST_CASE(
   CHECK(Contains(err, "event=web-connection-refused reason=header-time"));
 }
 
+TEST_CASE("pages built while the node runs are served at once; before, only the API answers",
+          "[e2e][web]") {
+  TempDir site;
+  const std::string root = site.Join("dist");
+  WebNode n("", {"--web-root", root});
+  CHECK(Contains(n.node->err(), "event=web-root-missing"));
+  httplib::Client h = n.http();
+  auto before = h.Get("/");
+  REQUIRE(before);
+  CHECK(before->status == 404);
+  auto api = n.Call("GetHead", "{}");
+  REQUIRE(api);
+  CHECK(api->status == 200);
+  std::filesystem::create_directories(root);
+  WriteFile(root + "/index.html", "<!doctype html><title>caisse</title>");
+  auto after = h.Get("/");
+  REQUIRE(after);
+  CHECK(after->status == 200);
+  CHECK(after->body == "<!doctype html><title>caisse</title>");
+}
+
 TEST_CASE("the web port serves its pages with the security headers and nothing outside its root",
           "[e2e][web]") {
   TempDir site;
@@ -715,13 +803,13 @@ TEST_CASE("the web port serves its pages with the security headers and nothing o
 
   // Nothing outside the root, however asked; no listing; no hidden file; no other method.
   const int port = n.node->web_port();
-  for (const std::string& target :
-       {"/../outside.txt", "/assets/../../outside.txt", "/%2e%2e/outside.txt",
-        "/assets%2f..%2f..%2foutside.txt", "/link.txt", "/.secret", "/empty/", "/assets/",
-        "/..%5coutside.txt"}) {
+  for (const char* target : {"/../outside.txt", "/assets/../../outside.txt", "/%2e%2e/outside.txt",
+                             "/assets%2f..%2f..%2foutside.txt", "/link.txt", "/.secret", "/empty/",
+                             "/assets/", "/..%5coutside.txt"}) {
     INFO(target);
-    const std::string answer = RawExchange(
-        port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    const std::string answer =
+        RawExchange(port, std::string("GET ") + target +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     CHECK((Contains(answer, "HTTP/1.1 404") || Contains(answer, "HTTP/1.1 400")));
     CHECK_FALSE(Contains(answer, "SECRET-OUTSIDE"));
     CHECK_FALSE(Contains(answer, "hidden"));
