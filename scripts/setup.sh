@@ -42,8 +42,33 @@ ensure_french_locale() {
   $sudo locale-gen >/dev/null
 }
 
+# The phone's pages (web/, docs/dependencies.md): Node.js and npm from Debian when the machine has
+# none (a machine with another Node.js keeps it: Debian's npm conflicts with some), then the npm
+# packages pinned by web/package-lock.json, installed again only when the lock file is newer.
+# Puppeteer never downloads a browser: the tests drive Debian's chromium.
+ensure_web() {
+  local root web need=()
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  web="$root/web"
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  if [ ${#need[@]} -gt 0 ]; then
+    local sudo=
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    echo "liard setup: installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+  fi
+  if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+     [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    echo "liard setup: npm ci in web/ (from web/package-lock.json)"
+    (cd "$web" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   ensure_french_locale
+  ensure_web
   exit 0
 fi
 
@@ -57,3 +82,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 ensure_french_locale
+ensure_web

@@ -112,6 +112,48 @@ CliStatus KeyNew(Session& session, const std::string& name, KdfLimits limits,
   return s;
 }
 
+// An encrypted key file as it is (the phone wallet's backup, or another wallet's NAME.key): its
+// seed stays sealed under its own passphrase and limits. The passphrase is not asked: the file
+// is checked whole (KeyFileFromJson), and the first use of the key opens it.
+CliStatus KeyImportFile(Session& session, const std::string& name, const std::string& key_file) {
+  const KeyStore& store = session.keystore();
+  if (!IsValidKeyName(name))
+    return CliStatus::Usage(
+        Tr("'{name}' is not a valid key name: use 1 to 64 letters, digits, "
+           "'.', '_' or '-', not starting with '.'",
+           fmt::arg("name", name)));
+  std::ifstream f(key_file, std::ios::binary);
+  if (!f)
+    return CliStatus::Local(Tr("cannot read the key file {file}", fmt::arg("file", key_file)));
+  // A key file is a few hundred bytes: read a little more than the largest, never a whole disk.
+  std::string text(4096, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(f.gcount()));
+  if (text.size() == 4096 || !f.eof())
+    return CliStatus::Local(Tr("the key file {file} is not valid: {why}",
+                               fmt::arg("file", key_file), fmt::arg("why", _("it is too large"))));
+  KeyFile file;
+  CliStatus s = KeyFileFromJson(text, key_file, &file);
+  if (!s.ok()) return s;
+  if (std::ifstream(store.PathOf(name)).good())
+    return CliStatus::Usage(
+        Tr("a key named '{name}' exists already ({path}); choose another "
+           "name: liard never overwrites a key file",
+           fmt::arg("name", name), fmt::arg("path", store.PathOf(name))));
+  s = store.Write(name, file);
+  if (!s.ok()) return s;
+  std::cout << Tr("key '{name}' imported ({path})", fmt::arg("name", name),
+                  fmt::arg("path", store.PathOf(name)))
+            << "\n";
+  const std::string currency = CurrencyFor(session);
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back(
+      {file.staff ? _("signs for") : _("address"), AddressOrKey(currency, file.account)});
+  rows.push_back({_("public key"), ToHex(file.public_key)});
+  std::cout << RenderTable(rows);
+  return CliStatus::Ok();
+}
+
 CliStatus KeyImport(Session& session, const std::string& name, const std::string& seed_file,
                     bool seed_hex, KdfLimits limits, const std::string& for_account) {
   SecretString text;
@@ -423,7 +465,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
         "Scripts may give the passphrase in LIARD_PASSPHRASE (not for key export)."));
 
   struct KeyArgs {
-    std::string name, seed_file, account, for_account;
+    std::string name, seed_file, key_file, account, for_account;
     std::string out;
     bool strong = false, fast = false, seed_hex = false, json = false, address = false;
     KdfLimits limits() const { return fast ? KdfLimits::kInteractive : KdfLimits::kModerate; }
@@ -478,6 +520,11 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   auto* hex_opt =
       i->add_flag("--seed-hex", a->seed_hex, _("read the seed in hex from standard input"));
   file_opt->excludes(hex_opt);
+  auto* key_opt = i->add_option(
+      "--key-file", a->key_file,
+      _("an encrypted key file, imported as it is (the phone wallet's backup, another wallet's "
+        "NAME.key)"));
+  key_opt->excludes(file_opt)->excludes(hex_opt);
   auto* i_fast = i->add_flag("--fast", a->fast,
                              _("quicker passphrase hashing (Argon2id INTERACTIVE), for a till"));
   i->add_flag("--strong", a->strong, _("Argon2id MODERATE: the default now, kept for scripts"))
@@ -488,6 +535,13 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   i->add_option("--for", a->for_account,
                 _("a staff key that signs for this account, its address (see 'key new --for')"));
   ctx.On(i, [a](Session& s) {
+    if (!a->key_file.empty()) {
+      if (!a->for_account.empty() || a->fast || a->strong)
+        return CliStatus::Usage(
+            _("--key-file imports the file as it is: its account and its passphrase's hashing "
+              "are the file's; leave out --for, --fast and --strong"));
+      return KeyImportFile(s, a->name, a->key_file);
+    }
     return KeyImport(s, a->name, a->seed_file, a->seed_hex, a->limits(), a->for_account);
   });
 
