@@ -796,6 +796,20 @@ void WebGateway::Impl::HandleStatic(const httplib::Request& req, httplib::Respon
     }
     rel /= segment;
   }
+  if (!rel.empty() && req.path.back() != '/') {
+    // A folder named without its slash ("/pay#r=..." typed or in a link) is sent to the folder
+    // ("/pay/", the browser keeps the fragment), if it has a page; the raw target is reused, so
+    // nothing decoded goes into the header.
+    std::error_code dir_ec;
+    if (std::filesystem::is_regular_file(root / rel / "index.html", dir_ec)) {
+      const size_t query = req.target.find('?');
+      std::string location = req.target.substr(0, query) + "/";
+      if (query != std::string::npos) location += req.target.substr(query);
+      res.status = 301;
+      res.set_header("Location", location);
+      return;
+    }
+  }
   if (rel.empty() || req.path.back() == '/') rel /= "index.html";
   std::error_code ec;
   const std::filesystem::path file = std::filesystem::canonical(root / rel, ec);

@@ -832,6 +832,25 @@ TEST_CASE("the web port serves its pages with the security headers and nothing o
   auto put = h.Put("/index.html", "x", "text/plain");
   REQUIRE(put);
   CHECK(put->status == 405);
+
+  // A folder with a page, named without its slash, is sent to it (a link "/pay#r=..."); one
+  // without a page is still not found.
+  std::filesystem::create_directories(root + "/pay");
+  WriteFile(root + "/pay/index.html", "<!doctype html><title>payer</title>");
+  auto pay = h.Get("/pay?lang=fr");
+  REQUIRE(pay);
+  CHECK(pay->status == 301);
+  CHECK(pay->get_header_value("Location") == "/pay/?lang=fr");
+  CHECK(pay->get_header_value("Content-Security-Policy") == kCsp);
+  auto page = h.Get("/pay/");
+  REQUIRE(page);
+  CHECK(page->body == "<!doctype html><title>payer</title>");
+  for (const char* target : {"/empty", "/assets"}) {
+    INFO(target);
+    auto r = h.Get(target);
+    REQUIRE(r);
+    CHECK(r->status == 404);
+  }
 }
 
 TEST_CASE(
