@@ -219,8 +219,8 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
     return Status(Code::kKeyScope, "a staff key of scope " + std::string(ScopeName(staff->scope)) +
                                        " may not " + std::string(OpTypeName(op.type())));
   Delta d;
-  ops::OpContext op_ctx{genesis_, state, governance.rules, *actor, roles, op_id, ctx.now_ms,
-                        staff,    &d};
+  ops::OpContext op_ctx{genesis_,   state, governance.rules, *actor, roles, op_id,
+                        ctx.now_ms, staff, ctx.journal,      &d};
   Status s = std::visit([&](const auto& p) { return ops::Apply(op_ctx, p); }, op.payload);
   if (!s.ok()) return s;
   LIARD_CHECK(op_ctx.delta == &d);  // a dry run put the delta back

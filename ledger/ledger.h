@@ -34,6 +34,10 @@ class VerifiedOperation {
 // entry so that a replay sees the same clock.
 struct ApplyContext {
   int64_t now_ms = 0;  // Unix time in milliseconds
+  // The journal before this operation, for the rules that name an earlier operation (a version 6
+  // refund). nullptr: none known, and a version 6 refund is refused (NOT_REFUNDABLE); every
+  // caller whose operations are journaled (the node, a replay) passes one.
+  const JournalView* journal = nullptr;
 };
 
 // Thread-safety: const methods may be called concurrently (Preflight on many threads); Apply

@@ -87,6 +87,13 @@ BookKey DailyOutTallyKey(const AccountId& member, int64_t now_ms, const TimeZone
 // `payer` made to `payee`: owner SHA-256("liard/v1/refundable\0" || original || payer || payee).
 BookKey RefundableKey(const Hash& original, const AccountId& payer, const AccountId& payee);
 
+// Whether a transfer to `payee` (paying a payment request or not) may later be refunded by the
+// payee: a payment of a payment request, and from genesis version 5 any payment to a merchant, a
+// municipality or the association (an account's kind never changes, so this is the same when
+// the payment is made and when it is refunded). Conversions and legs of a multi-transfer never.
+bool RefundablePayment(const Genesis& genesis, const StateView& state, const AccountId& payee,
+                       bool pays_request);
+
 // The tally account of what the staff key `key` refunded on the day of `now_ms` in `zone`
 // (CurrencyZone): owner SHA-256("liard/v1/staff-refund\0" || key || u32be(days since 1970-01-01)).
 BookKey StaffRefundDayKey(const PublicKey& key, int64_t now_ms, const TimeZone& zone);

@@ -9,8 +9,9 @@
 namespace liard {
 namespace {
 
-// 1: accounts without staff keys or cards; 2: each account's extras follow it.
-constexpr uint8_t kSnapshotVersion = 2;
+// 1: accounts without staff keys or cards; 2: each account's extras follow it; 3: the refundable
+// payments (TransferIndex) follow the balances.
+constexpr uint8_t kSnapshotVersion = 3;
 
 void PutAccount(ByteWriter* w, const Account& a) {
   w->Key(a.id);
@@ -101,6 +102,8 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
     totals[static_cast<size_t>(key.slot)] += balance;
     r->state_.PutBalance(key, balance);
   }
+  if (version >= 3 && !r->transfers_.Decode(&in))
+    return corrupt("its refundable payments do not decode");
   if (!in.Done()) return corrupt("it is truncated or has trailing bytes");
   r->state_.SetTotals(totals);
   if (r->state_.digest() != digest) return corrupt("its records do not match its digest");
@@ -142,9 +145,11 @@ Status Replay::Commit(PreparedEntry* p, Delta* applied) {
     return Fail(e.sequence, "its operation does not verify: " + p->status.ToString());
   if (e.time_ms < time_ms_) return Fail(e.sequence, "its time goes backwards");
   Delta delta;
-  Status s = ledger_->Apply(state_, p->op, ApplyContext{e.time_ms}, &delta);
+  Status s = ledger_->Apply(state_, p->op, ApplyContext{e.time_ms, &transfers_}, &delta);
   if (!s.ok()) return Fail(e.sequence, "the rules refuse its operation on replay: " + s.ToString());
   state_.Commit(delta);
+  if (RefundsFromJournal(ledger_->genesis()))
+    transfers_.Add(p->op.id(), p->op.op(), ledger_->genesis(), state_);
   if (applied != nullptr) *applied = std::move(delta);
   if (state_.governance().node_key != node_keys_.back().second)
     node_keys_.push_back({e.sequence, state_.governance().node_key});
@@ -211,6 +216,7 @@ std::string Replay::EncodeSnapshot() const {
     w.Key(key.owner);
     w.I64(balance);
   }
+  transfers_.Encode(&w);
   std::string out = w.Take();
   out.append(Sha256({kReplaySnapshotDomain, out}).view());
   return out;

@@ -17,6 +17,7 @@
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
 #include "ledger/status.h"
+#include "ledger/transfer_index.h"
 
 namespace liard {
 
@@ -78,7 +79,8 @@ class Replay {
   const Ledger& ledger() const { return *ledger_; }
   const Discrepancy& discrepancy() const { return discrepancy_; }
 
-  // Everything needed to resume: sequence, head hash, time, and every state record. Pure bytes
+  // Everything needed to resume: sequence, head hash, time, every state record and the refundable
+  // payments a version 6 refund may name. Pure bytes
   // (the caller writes them where it wants).
   std::string EncodeSnapshot() const;
 
@@ -88,6 +90,9 @@ class Replay {
 
   std::unique_ptr<Ledger> ledger_;
   MemoryState state_;
+  // The refundable payments so far, which a version 6 refund finds here (RefundsFromJournal);
+  // empty for earlier versions.
+  TransferIndex transfers_;
   uint64_t sequence_ = 0;
   Hash head_hash_;
   int64_t time_ms_ = 0;

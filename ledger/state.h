@@ -33,6 +33,29 @@ class StateView {
   virtual std::vector<AccountId> AccountsNamedLike(const std::string& skeleton) const = 0;
 };
 
+// A plain transfer (not a leg of a multi-transfer) as the journal holds it: what a refund of it
+// must know.
+struct JournalTransfer {
+  AccountId payer;
+  AccountId payee;
+  int64_t amount = 0;         // minor units
+  bool pays_request = false;  // it paid a payment request
+  friend bool operator==(const JournalTransfer&, const JournalTransfer&) = default;
+};
+
+// Read access to operations the journal holds, for a rule that names an earlier operation: from
+// genesis version 6 a refund finds the payment it gives back in the journal (RefundsFromJournal),
+// where version 5 kept a record per payment in the state. The node reads its store; a replay
+// keeps an index (ledger/transfer_index.h). Called from the applier thread only.
+class JournalView {
+ public:
+  virtual ~JournalView() = default;
+  // The applied plain transfer whose operation id is `op_id`: kNotFound if the journal holds
+  // none (or holds another kind of operation under that id); another code if it could not be
+  // read, which refuses the operation that asked (nothing is journaled, so no replay differs).
+  [[nodiscard]] virtual Status FindTransfer(const Hash& op_id, JournalTransfer* out) const = 0;
+};
+
 // One entry of double-entry bookkeeping: add `amount` (signed) to the balance at `key`.
 struct Posting {
   BookKey key;

@@ -12,6 +12,7 @@
 #include "ledger/check.h"
 #include "ledger/journal.h"
 #include "node/log_text.h"
+#include "node/store_journal.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -303,6 +304,12 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
   std::vector<AppliedOperation> applied;
   // Op id -> index in `outcomes` of its applied occurrence in this group.
   std::unordered_map<Hash, size_t> applied_here;
+  // What the core reads of the journal (a version 6 refund finds its payment): this group's
+  // applied operations, not in the store yet, then the store.
+  const StoreJournal journal(*store_, [&](const Hash& id) -> const Operation* {
+    auto it = applied_here.find(id);
+    return it == applied_here.end() ? nullptr : &group[it->second].op.op();
+  });
   const std::string& code = ledger_.genesis().currency_code;
   std::chrono::steady_clock::duration write_time{};
   {
@@ -363,7 +370,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       // The journal's clock never runs backwards, even if the system clock does.
       const int64_t now = std::max(now_ms, head.time_ms);
       Delta delta;
-      Status s = ledger_.Apply(state_, v, ApplyContext{now}, &delta);
+      Status s = ledger_.Apply(state_, v, ApplyContext{now, &journal}, &delta);
       if (!s.ok()) {
         LogRefused(s, &out.op_id, &v.op().account, code);
         out.status = std::move(s);

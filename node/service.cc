@@ -15,6 +15,7 @@
 #include "ledger/read_auth.h"
 #include "node/log_text.h"
 #include "node/redact.h"
+#include "node/store_journal.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -518,7 +519,9 @@ grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
     s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
       // The clock Submit would use, were the operation sent now.
       const int64_t now = std::max(NowMs(), head.time_ms);
-      return ledger_.Simulate(state, op, key, ApplyContext{now}, &delta);
+      // The store holds every entry up to `head` (the state and the store move together).
+      const StoreJournal journal(*store_);
+      return ledger_.Simulate(state, op, key, ApplyContext{now, &journal}, &delta);
     });
   }
   // Like a batch result, a refusal is an answer here, not an error of the call.

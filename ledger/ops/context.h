@@ -40,8 +40,9 @@ struct OpContext {
   const uint32_t roles;  // RolesOf(actor, governance)
   const Hash& op_id;     // names a proposal the operation makes (zero when simulated)
   const int64_t now_ms;
-  const StaffKey* staff;  // the staff key that signed, active; nullptr: the account's own key
-  Delta* delta;           // what the operation does, so far
+  const StaffKey* staff;       // the staff key that signed, active; nullptr: the account's own key
+  const JournalView* journal;  // ApplyContext::journal: nullptr when none is known
+  Delta* delta;                // what the operation does, so far
 
   // Amounts as refusals and notes write them.
   UnitsFormat units_format() const {

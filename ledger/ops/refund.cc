@@ -1,25 +1,64 @@
 // Refunds: a payment paid back by the account it paid, linked to it, never more than it.
 //
-// A transfer that may be refunded leaves a tally account (RecordRefundable): its balance is what
-// of the payment is still refundable, under an owner that names the payment, its payer and its
-// payee, so that only the payee can refund it and only to the payer. A refund takes from that
-// tally and adds to the payment's refunded tally; the units move from the payee back to the
-// payer. Conversions and the legs of a multi-transfer leave no tally: they are not refundable.
+// Genesis version 5: a transfer that may be refunded leaves a tally account (RecordRefundable):
+// its balance is what of the payment is still refundable, under an owner that names the payment,
+// its payer and its payee, so that only the payee can refund it and only to the payer. A refund
+// takes from that tally and adds to the payment's refunded tally.
+// Version 6 on (RefundsFromJournal): a payment leaves nothing; a refund finds it in the journal
+// (ApplyContext::journal), checks its payer, payee and refundability there, and what remains is
+// its amount less the refunded tally, the only record, made by the first refund.
+// Either way the units move from the payee back to the payer. Conversions and the legs of a
+// multi-transfer are not refundable.
+#include <optional>
+
 #include "ledger/money.h"
 #include "ledger/ops/ops.h"
 
 namespace liard::ops {
 namespace {
 
-// Whether `t`, paid by the actor of `ctx`, may later be refunded: a payment of a payment
-// request, and (genesis version 5) any payment to a merchant, a municipality or the association.
+// Whether `t`, paid by the actor of `ctx`, may later be refunded (RefundablePayment).
 bool Refundable(const OpContext& ctx, const Transfer& t) {
-  if (t.request) return true;
-  if (!ShopPaymentsRefundable(ctx.genesis)) return false;
-  const Account* payee = ctx.state.FindAccount(t.to);
-  if (payee == nullptr) return false;
-  return payee->kind == AccountKind::kMerchant || payee->kind == AccountKind::kMunicipality ||
-         payee->kind == AccountKind::kAssociation;
+  return RefundablePayment(ctx.genesis, ctx.state, t.to, t.request.has_value());
+}
+
+Status NotRefundable(const Hash& original) {
+  return Status(Code::kNotRefundable,
+                "operation " + ToHex(original).substr(0, 16) +
+                    "… is not a payment this account received from that payer that can be "
+                    "refunded (conversions and the legs of a multi-payment cannot be)");
+}
+
+// What remains refundable of the payment `r` names, with its tally key (version 5; version 6
+// has none), or a refusal.
+struct Refundability {
+  int64_t remaining = 0;
+  int64_t refunded = 0;
+  std::optional<BookKey> tally;
+};
+
+Status FindRefundable(const OpContext& ctx, const Refund& r, Refundability* out) {
+  const BookKey refunded_key{Slot::kRefunded, r.original};
+  out->refunded = ctx.state.Balance(refunded_key);
+  if (!RefundsFromJournal(ctx.genesis)) {
+    const BookKey tally = RefundableKey(r.original, r.payer, ctx.actor.id);
+    out->remaining = ctx.state.Balance(tally);
+    out->tally = tally;
+    if (out->remaining == 0 && out->refunded == 0) return NotRefundable(r.original);
+    return Status::Ok();
+  }
+  if (ctx.journal == nullptr) return NotRefundable(r.original);
+  JournalTransfer paid;
+  Status s = ctx.journal->FindTransfer(r.original, &paid);
+  if (s.code() == Code::kNotFound) return NotRefundable(r.original);
+  if (!s.ok())
+    return Status(Code::kInternal,
+                  "the payment to refund could not be read from the journal: " + s.message());
+  if (paid.payer != r.payer || paid.payee != ctx.actor.id ||
+      !RefundablePayment(ctx.genesis, ctx.state, paid.payee, paid.pays_request))
+    return NotRefundable(r.original);
+  out->remaining = paid.amount - out->refunded;
+  return Status::Ok();
 }
 
 // The staff key of scope refund that signs is held to its cap per day (the currency's days).
@@ -56,15 +95,12 @@ Status Apply(OpContext& ctx, const Refund& r) {
   Status s = ctx.Payee(ctx.state.FindAccount(r.payer));
   if (!s.ok()) return s;
   const int64_t amount = r.amount.minor();
-  const BookKey refundable = RefundableKey(r.original, r.payer, ctx.actor.id);
   const BookKey refunded_key{Slot::kRefunded, r.original};
-  const int64_t remaining = ctx.state.Balance(refundable);
-  const int64_t refunded = ctx.state.Balance(refunded_key);
-  if (remaining == 0 && refunded == 0)
-    return Status(Code::kNotRefundable,
-                  "operation " + ToHex(r.original).substr(0, 16) +
-                      "… is not a payment this account received from that payer that can be "
-                      "refunded (conversions and the legs of a multi-payment cannot be)");
+  Refundability found;
+  s = FindRefundable(ctx, r, &found);
+  if (!s.ok()) return s;
+  const int64_t remaining = found.remaining;
+  const int64_t refunded = found.refunded;
   if (amount > remaining)
     return Status(Code::kRefundExceeds,
                   ctx.Format(refunded) + " of the payment of " + ctx.Format(remaining + refunded) +
@@ -84,7 +120,7 @@ Status Apply(OpContext& ctx, const Refund& r) {
         .With("amount_units", amount);
   s = ChargeStaffCap(ctx, amount);
   if (!s.ok()) return s;
-  ctx.Post(refundable, -amount);
+  if (found.tally) ctx.Post(*found.tally, -amount);
   ctx.Post(refunded_key, amount);
   ctx.Post(BookKey::Member(ctx.actor.id), -amount);
   ctx.Post(BookKey::Member(r.payer), amount);
@@ -93,8 +129,23 @@ Status Apply(OpContext& ctx, const Refund& r) {
 
 void RecordRefundable(OpContext& ctx, const Transfer& t) {
   // A simulated transfer has no id yet (op_id is zero): nothing to name, so nothing is recorded.
-  if (ctx.op_id == Hash{} || !Refundable(ctx, t)) return;
+  // Version 6 records nothing: a refund finds the payment in the journal.
+  if (RefundsFromJournal(ctx.genesis) || ctx.op_id == Hash{} || !Refundable(ctx, t)) return;
   ctx.Post(RefundableKey(ctx.op_id, ctx.actor.id, t.to), t.amount.minor());
 }
 
 }  // namespace liard::ops
+
+namespace liard {
+
+bool RefundablePayment(const Genesis& genesis, const StateView& state, const AccountId& payee,
+                       bool pays_request) {
+  if (pays_request) return true;
+  if (!ShopPaymentsRefundable(genesis)) return false;
+  const Account* to = state.FindAccount(payee);
+  if (to == nullptr) return false;
+  return to->kind == AccountKind::kMerchant || to->kind == AccountKind::kMunicipality ||
+         to->kind == AccountKind::kAssociation;
+}
+
+}  // namespace liard

@@ -1042,9 +1042,10 @@ std::string ReplayJournal(std::string_view genesis_bytes,
     VerifiedOperation v;
     s = out->ledger->Preflight(std::move(so), &v);
     if (!s.ok()) return where + "refused by Preflight on replay: " + s.ToString();
-    s = out->ledger->Apply(out->state, v, ApplyContext{e.time_ms()}, &delta);
+    s = out->ledger->Apply(out->state, v, ApplyContext{e.time_ms(), &out->transfers}, &delta);
     if (!s.ok()) return where + "refused by Apply on replay: " + s.ToString();
     out->state.Commit(delta);
+    if (RefundsFromJournal(genesis)) out->transfers.Add(v.id(), v.op(), genesis, out->state);
     out->op_ids.push_back(v.id());
   }
   return "";

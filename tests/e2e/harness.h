@@ -30,6 +30,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/operation.h"
 #include "ledger/read_auth.h"
+#include "ledger/transfer_index.h"
 #include "liard/v1/node.grpc.pb.h"
 
 namespace liard::e2e {
@@ -363,6 +364,7 @@ std::string VerifyChain(const std::vector<pb::JournalEntry>& entries, const Hash
 struct Replay {
   std::unique_ptr<Ledger> ledger;
   MemoryState state;
+  TransferIndex transfers;   // the refundable payments (a version 6 refund finds them here)
   std::vector<Hash> op_ids;  // per entry, in order
 };
 // Decodes each envelope, runs Preflight and Apply at the entry's time, commits the delta. Stops

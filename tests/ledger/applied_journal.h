@@ -47,10 +47,10 @@ struct AppliedJournal {
     VerifiedOperation v;
     REQUIRE(f.ledger().Preflight(std::move(so), &v).ok());
     Delta d;
-    Status s = f.ledger().Apply(f.state(), v, ApplyContext{time_ms}, &d);
+    Status s = f.ledger().Apply(f.state(), v, f.Context(time_ms), &d);
     INFO(s.ToString());
     REQUIRE(s.ok());
-    f.state().Commit(d);
+    f.Commit(v, d);
     done.push_back({done.size() + 1, time_ms, v.id(), op, std::move(d), f.state().totals()});
   }
   AppliedEntry Entry(const Done& d) const {

@@ -14,6 +14,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "ledger/transfer_index.h"
 #include "proto/codec.h"
 
 // Shows the refusal's code and message when an operation that should pass does not.
@@ -81,6 +82,16 @@ class Fixture {
 
   const Ledger& ledger() const { return *ledger_; }
   MemoryState& state() { return state_; }
+  // The journal so far as a version 6 refund reads it (the refundable payments applied), and the
+  // apply context that carries it.
+  const TransferIndex& journal() const { return transfers_; }
+  ApplyContext Context(int64_t now_ms) const { return ApplyContext{now_ms, &transfers_}; }
+  // Commits what `v` did to the state and records it in the journal, as the node does.
+  void Commit(const VerifiedOperation& v, const Delta& d) {
+    state_.Commit(d);
+    if (RefundsFromJournal(ledger_->genesis()))
+      transfers_.Add(v.id(), v.op(), ledger_->genesis(), state_);
+  }
   const Genesis& genesis() const { return genesis_; }
 
   static AccountId Id(std::string_view name) { return KeyFor(name).public_key(); }
@@ -123,13 +134,13 @@ class Fixture {
     s = ledger_->Preflight(std::move(so), &v);
     if (!s.ok()) return s;
     Delta d;
-    s = ledger_->Apply(state_, v, ApplyContext{now_ms}, &d);
+    s = ledger_->Apply(state_, v, Context(now_ms), &d);
     if (!s.ok()) {
       if (!d.accounts.empty() || !d.postings.empty())
         throw std::logic_error("a refused operation left a delta");
       return s;
     }
-    state_.Commit(d);
+    Commit(v, d);
     last_note_ = d.note;
     if (id != nullptr) *id = v.id();
     if (applied != nullptr) *applied = std::move(d);
@@ -184,6 +195,7 @@ class Fixture {
   std::string genesis_bytes_;
   std::unique_ptr<Ledger> ledger_;
   MemoryState state_;
+  TransferIndex transfers_;
   std::map<AccountId, std::string> names_;
   std::string last_note_;
 };

@@ -26,7 +26,14 @@ void Version5(Genesis* g) {
   g->version = kGenesisVersion5;
 }
 
-Fixture Till(const std::function<void(Genesis*)>& version = Version5) {
+void Version6(Genesis* g) {
+  Fixture::Version4(g);
+  g->version = kGenesisVersion6;
+}
+
+// Refunds work the same from version 5 (a tally per payment) and 6 (the payment found in the
+// journal): the cases below run on both (`version` 5 or 6), or on an older one given whole.
+Fixture Till(const std::function<void(Genesis*)>& version) {
   return Fixture(
       {Member{"alice", AccountKind::kResident, 10'000},
        Member{"bob", AccountKind::kResident, 5'000}, Member{"shop", AccountKind::kMerchant, 2'000},
@@ -34,6 +41,8 @@ Fixture Till(const std::function<void(Genesis*)>& version = Version5) {
        Member{"town", AccountKind::kMunicipality, 5'000}},
       0, version);
 }
+
+Fixture Till(uint32_t version) { return Till(version == 5 ? Version5 : Version6); }
 
 // Submits `op` (signed by `key`, else the actor's key) at `now_ms`; its id in *id.
 Status Run(Fixture& f, const Operation& op, Hash* id = nullptr, int64_t now_ms = kNow,
@@ -46,13 +55,21 @@ Operation RefundOp(const Fixture& f, std::string_view actor, const Hash& origina
   return f.MakeOp(actor, Refund{original, Fixture::Id(payer), Amount(amount), std::move(memo)});
 }
 
-int64_t Refundable(Fixture& f, const Hash& original, std::string_view payer,
-                   std::string_view payee) {
-  return f.state().Balance(RefundableKey(original, Fixture::Id(payer), Fixture::Id(payee)));
-}
-
 int64_t Refunded(const Fixture& f, const Hash& original) {
   return f.Held(Slot::kRefunded, original);
+}
+
+// What remains refundable of `original`: version 5's tally; version 6's payment in the journal
+// less what was refunded.
+int64_t Refundable(Fixture& f, const Hash& original, std::string_view payer,
+                   std::string_view payee) {
+  if (!RefundsFromJournal(f.genesis()))
+    return f.state().Balance(RefundableKey(original, Fixture::Id(payer), Fixture::Id(payee)));
+  JournalTransfer paid;
+  if (!f.journal().FindTransfer(original, &paid).ok() || paid.payer != Fixture::Id(payer) ||
+      paid.payee != Fixture::Id(payee))
+    return 0;
+  return paid.amount - Refunded(f, original);
 }
 
 int64_t Figure(const Status& s, std::string_view name) {
@@ -83,7 +100,8 @@ void AddStaffKey(Fixture& f, std::string_view account, std::string_view key_name
 
 TEST_CASE("a payment to a shop is refunded in parts up to its amount, and one cent more is refused",
           "[ledger][refund]") {
-  Fixture f = Till();
+  const uint32_t version = GENERATE(5u, 6u);
+  Fixture f = Till(version);
   Hash sale;
   REQUIRE_OK(Run(f, f.TransferOp("alice", "shop", 1'250, "pain et fromage"), &sale));
   CHECK(Refundable(f, sale, "alice", "shop") == 1'250);
@@ -121,7 +139,8 @@ TEST_CASE("a payment to a shop is refunded in parts up to its amount, and one ce
 
 TEST_CASE("a refund goes only from the payee to the payer of the payment it names",
           "[ledger][refund]") {
-  Fixture f = Till();
+  const uint32_t version = GENERATE(5u, 6u);
+  Fixture f = Till(version);
   Hash sale, supply;
   REQUIRE_OK(Run(f, f.TransferOp("alice", "shop", 1'000), &sale));
   REQUIRE_OK(Run(f, f.TransferOp("shop2", "shop", 300), &supply));
@@ -149,7 +168,8 @@ TEST_CASE("a refund goes only from the payee to the payer of the payment it name
 
 TEST_CASE("conversions, multi-payment legs and payments to residents are not refundable",
           "[ledger][refund]") {
-  Fixture f = Till();
+  const uint32_t version = GENERATE(5u, 6u);
+  Fixture f = Till(version);
   Hash conversion, batch, gift;
   REQUIRE_OK(
       Run(f, f.MakeOp("office", Conversion{Fixture::Id("shop"), Amount(1'000), ""}), &conversion));
@@ -173,8 +193,9 @@ TEST_CASE("conversions, multi-payment legs and payments to residents are not ref
 
 TEST_CASE("a refund needs the units, a payer that can be paid, and not the daily limit",
           "[ledger][refund]") {
-  Fixture f = Till([](Genesis* g) {
-    Version5(g);
+  const uint32_t version = GENERATE(5u, 6u);
+  Fixture f = Till([version](Genesis* g) {
+    version == 5 ? Version5(g) : Version6(g);
     // The shop may pay out 5,00 a day: refunds do not count toward it.
     g->rules.limits = {KindLimits{AccountKind::kMerchant, 0, 500, 0}};
   });
@@ -207,7 +228,8 @@ TEST_CASE("a refund needs the units, a payer that can be paid, and not the daily
 
 TEST_CASE("a staff key of scope refund is held to its cap per day, the owner's key is not",
           "[ledger][refund][staff]") {
-  Fixture f = Till();
+  const uint32_t version = GENERATE(5u, 6u);
+  Fixture f = Till(version);
   AddStaffKey(f, "shop", "till", KeyScope::kRefund, 1'000);
   AddStaffKey(f, "shop", "manager", KeyScope::kFull, 0);
   AddStaffKey(f, "shop", "door", KeyScope::kReceive, 0);
@@ -237,8 +259,9 @@ TEST_CASE("a staff key of scope refund is held to its cap per day, the owner's k
   CHECK(Refundable(f, sale, "alice", "shop") == 0);
 }
 
-TEST_CASE("a simulated payment records nothing refundable, a signed one does", "[ledger][refund]") {
-  Fixture f = Till();
+TEST_CASE("version 5: a simulated payment records nothing refundable, a signed one does",
+          "[ledger][refund][versions]") {
+  Fixture f = Till(5);
   const Operation op = f.TransferOp("alice", "shop", 700);
   Delta d;
   REQUIRE_OK(f.ledger().Simulate(f.state(), op, Fixture::Id("alice"), ApplyContext{kNow}, &d));
@@ -274,7 +297,8 @@ TEST_CASE("before version 5 a payment to a shop is not refundable and old digest
 
 TEST_CASE("a replay accepts refunds and catches a forged one that refunds more than the payment",
           "[ledger][refund][replay][audit]") {
-  ReplayedJournal j(Till());
+  const uint32_t version = GENERATE(5u, 6u);
+  ReplayedJournal j(Till(version));
   const Hash sale = j.Add(j.f.TransferOp("alice", "shop", 1'250), kNow + 1'000);
   j.Add(RefundOp(j.f, "shop", sale, "alice", 500), kNow + 2'000);
   j.Add(RefundOp(j.f, "shop", sale, "alice", 750), kNow + 3'000);
@@ -298,7 +322,8 @@ TEST_CASE("a replay accepts refunds and catches a forged one that refunds more t
 
 TEST_CASE("a replay catches a forged refund to another account than the payer",
           "[ledger][refund][replay][audit]") {
-  ReplayedJournal j(Till());
+  const uint32_t version = GENERATE(5u, 6u);
+  ReplayedJournal j(Till(version));
   const Hash sale = j.Add(j.f.TransferOp("alice", "shop", 1'250), kNow + 1'000);
   const Operation forged = RefundOp(j.f, "shop", sale, "bob", 1'000);
   REQUIRE(j.f.SubmitEnvelope(j.f.Sign(forged), kNow + 2'000).code() == Code::kNotRefundable);
@@ -307,6 +332,89 @@ TEST_CASE("a replay catches a forged refund to another account than the payer",
   CHECK(j.Replayed(&r).code() == Code::kCorruption);
   CHECK(r->discrepancy().sequence == 2);
   CHECK(r->discrepancy().why.find("NOT_REFUNDABLE") != std::string::npos);
+}
+
+// Version 6's point: a sale writes nothing but the two balances, so the state does not grow by a
+// record per sale and the node writes one key fewer per payment (docs/benchmarks.md).
+TEST_CASE("version 6: a payment leaves no refund record, its refund finds it in the journal",
+          "[ledger][refund][versions]") {
+  Fixture f = Till(6);
+  const Operation op = f.TransferOp("alice", "shop", 700);
+  Delta applied;
+  Hash sale;
+  REQUIRE_OK(f.SubmitEnvelope(f.Sign(op), kNow, &applied, &sale));
+  REQUIRE(applied.postings.size() == 2);
+  for (const auto& p : applied.postings) CHECK(p.key.slot == Slot::kMember);
+  CHECK(f.Total(Slot::kRefundable) == 0);
+  CHECK(f.journal().size() == 1);
+  // A payment to a resident is not kept: no refund can name it.
+  REQUIRE_OK(Run(f, f.TransferOp("alice", "bob", 100)));
+  CHECK(f.journal().size() == 1);
+  // The refund's only record is what was refunded of the payment.
+  Delta refunded;
+  REQUIRE_OK(f.SubmitEnvelope(f.Sign(RefundOp(f, "shop", sale, "alice", 200)), kNow, &refunded));
+  int tallies = 0;
+  for (const auto& p : refunded.postings) {
+    CHECK(p.key.slot != Slot::kRefundable);
+    if (p.key.slot == Slot::kRefunded) {
+      CHECK(p.key.owner == sale);
+      CHECK(p.amount == 200);
+      ++tallies;
+    }
+  }
+  CHECK(tallies == 1);
+  CHECK(Refundable(f, sale, "alice", "shop") == 500);
+  // Without the journal, the core cannot find the payment: refused, nothing written.
+  Delta d;
+  CHECK(f.ledger()
+            .Simulate(f.state(), RefundOp(f, "shop", sale, "alice", 100), Fixture::Id("shop"),
+                      ApplyContext{kNow}, &d)
+            .code() == Code::kNotRefundable);
+  CHECK(d.postings.empty());
+  REQUIRE_OK(f.ledger().Simulate(f.state(), RefundOp(f, "shop", sale, "alice", 100),
+                                 Fixture::Id("shop"), f.Context(kNow), &d));
+}
+
+// A journal that cannot be read refuses the refund (an internal error, nothing journaled), and
+// says why; it is never taken for "no such payment".
+TEST_CASE("version 6: a journal read error refuses the refund as internal, not as not refundable",
+          "[ledger][refund][versions]") {
+  struct Broken final : JournalView {
+    Status FindTransfer(const Hash&, JournalTransfer*) const override {
+      return Status(Code::kCorruption, "entry 7 could not be read");
+    }
+  } broken;
+  Fixture f = Till(6);
+  Hash sale;
+  REQUIRE_OK(Run(f, f.TransferOp("alice", "shop", 700), &sale));
+  Delta d;
+  Status s = f.ledger().Simulate(f.state(), RefundOp(f, "shop", sale, "alice", 100),
+                                 Fixture::Id("shop"), ApplyContext{kNow, &broken}, &d);
+  CHECK(s.code() == Code::kInternal);
+  CHECK(s.message().find("entry 7") != std::string::npos);
+  CHECK(d.postings.empty());
+}
+
+TEST_CASE("version 6: a replay resumed from a snapshot still finds a payment made before it",
+          "[ledger][refund][replay][versions]") {
+  ReplayedJournal j(Till(6));
+  const Hash sale = j.Add(j.f.TransferOp("alice", "shop", 1'250), kNow + 1'000);
+  j.Add(j.f.TransferOp("bob", "town", 300), kNow + 2'000);
+  std::unique_ptr<Replay> first;
+  REQUIRE_OK(j.Replayed(&first));
+  const std::string snapshot = first->EncodeSnapshot();
+  j.Add(RefundOp(j.f, "shop", sale, "alice", 1'000), kNow + 3'000);
+  std::unique_ptr<Replay> resumed;
+  REQUIRE_OK(
+      Replay::Resume(j.f.genesis(), codec::EncodeGenesis(j.f.genesis()), snapshot, &resumed));
+  REQUIRE_OK(j.Continue(resumed.get(), 3));
+  CHECK(resumed->state().digest() == j.f.state().digest());
+  // A snapshot whose list of payments was cut is refused, not resumed without them.
+  std::string cut = snapshot.substr(0, snapshot.size() - 32 - (32 + 32 + 32 + 8 + 1));
+  cut.append(Sha256({kReplaySnapshotDomain, cut}).view());
+  std::unique_ptr<Replay> bad;
+  CHECK(Replay::Resume(j.f.genesis(), codec::EncodeGenesis(j.f.genesis()), cut, &bad).code() ==
+        Code::kCorruption);
 }
 
 }  // namespace

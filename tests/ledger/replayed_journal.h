@@ -58,6 +58,17 @@ struct ReplayedJournal {
   }
   Status Replayed(std::unique_ptr<Replay>* out) const { return Replayed(entries, hashes, out); }
 
+  // Goes on with `replay` (resumed from a snapshot, say) from entry `from` to the end.
+  Status Continue(Replay* replay, uint64_t from) const {
+    for (size_t i = from - 1; i < entries.size(); ++i) {
+      PreparedEntry p;
+      replay->Prepare(entries[i], hashes[i], codec::DecodeEnvelope, &p);
+      Status s = replay->Commit(&p);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
   // The whole journal replayed, and its state digest equal to the fixture's.
   Status ReplayedToSameDigest() {
     std::unique_ptr<Replay> r;

@@ -45,7 +45,7 @@ Genesis Minimal(uint32_t version) {
 TEST_CASE("a version 4 genesis names an IANA time zone, older versions none",
           "[ledger][genesis][time-zone]") {
   Genesis v4 = Minimal(kGenesisVersion4);
-  CHECK(kCurrentGenesisVersion == kGenesisVersion5);
+  CHECK(kCurrentGenesisVersion == kGenesisVersion6);
   Status s = ValidateGenesis(v4);
   CHECK(s.code() == Code::kInvalidArgument);
   CHECK(s.message() ==
@@ -83,9 +83,14 @@ TEST_CASE("a version 4 genesis names an IANA time zone, older versions none",
         "a version 5 genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
   v5.time_zone = "Europe/Paris";
   CHECK(ValidateGenesis(v5).ok());
-  Genesis v6 = Minimal(kGenesisVersion5 + 1);
+  Genesis v6 = Minimal(kGenesisVersion6);
+  CHECK(ValidateGenesis(v6).message() ==
+        "a version 6 genesis must name the currency's time zone, e.g. \"Europe/Paris\"");
   v6.time_zone = "Europe/Paris";
-  CHECK(ValidateGenesis(v6).message() == "genesis version must be 1 to 5");
+  CHECK(ValidateGenesis(v6).ok());
+  Genesis v7 = Minimal(kGenesisVersion6 + 1);
+  v7.time_zone = "Europe/Paris";
+  CHECK(ValidateGenesis(v7).message() == "genesis version must be 1 to 6");
 }
 
 TEST_CASE("the time zone travels in field 14 of a version 4 genesis only",

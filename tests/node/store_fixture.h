@@ -74,10 +74,10 @@ class Chain {
     REQUIRE(f_.ledger().Preflight(std::move(so), &v).ok());
     int64_t now = 1'700'000'000'000 + 1'000 * static_cast<int64_t>(head_.sequence + 1);
     Delta d;
-    Status s = f_.ledger().Apply(f_.state(), v, ApplyContext{now}, &d);
+    Status s = f_.ledger().Apply(f_.state(), v, f_.Context(now), &d);
     INFO(s.ToString());
     REQUIRE(s.ok());
-    f_.state().Commit(d);
+    f_.Commit(v, d);
     node::AppliedOperation a;
     a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope};
     a.entry_hash = EntryHash(a.entry);
