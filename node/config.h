@@ -55,6 +55,18 @@ struct NodeConfig {
   // stops writes until the operator confirms it (`run --trust-clock`).
   int64_t clock_tolerance_seconds = 300;
   int64_t clock_max_gap_days = 31;
+
+  // [backup]: a backup of the running node every every_seconds into `to` (node/backup.h), of
+  // which the `keep` latest are kept; off while `to` is empty. node_key = false leaves the
+  // node's seed out of them.
+  std::string backup_to;
+  int64_t backup_every_seconds = 3600;
+  int64_t backup_keep = 24;
+  bool backup_node_key = true;
+
+  // [metrics] listen: HOST:PORT of the Prometheus page (node/metrics.h); off while empty, and
+  // never the gRPC or web port.
+  std::string metrics_listen;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,
