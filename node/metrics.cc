@@ -143,7 +143,8 @@ std::string RenderMetrics(const MetricsSources& s) {
       std::snprintf(text, sizeof text, "%lld.%03lld", static_cast<long long>(age_ms / 1000),
                     static_cast<long long>(age_ms % 1000));
       Line(out, "liard_checkpoint_age_seconds", "gauge",
-           "Time since the latest signed checkpoint's entry time", text);
+           "Time since the latest checkpoint was signed (one is signed only when entries arrive)",
+           text);
     }
   }
   if (s.verify_queue)
