@@ -181,7 +181,12 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   }
   if (log) {
     TableReader r(source, *log, "[log]");
-    if (!(s = r.Allow({"level"})).ok()) return s;
+    if (!(s = r.Allow({"level", "format"})).ok()) return s;
+    const toml::node* format = nullptr;
+    if (!(s = r.String("format", false, &c.log_format, &format)).ok()) return s;
+    if (format && c.log_format != "text" && c.log_format != "json")
+      return r.Error(*format,
+                     fmt::format("[log] format \"{}\" must be text or json", c.log_format));
     const toml::node* node = nullptr;
     if (!(s = r.String("level", false, &c.log_level, &node)).ok()) return s;
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};

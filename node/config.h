@@ -23,6 +23,7 @@ struct NodeConfig {
   int64_t checkpoint_every_entries = 1000;      // [checkpoint] sign at least this often...
   int64_t checkpoint_every_seconds = 10;        // ...and this often when entries arrived
   std::string log_level = "info";               // [log] trace|debug|info|warn|error
+  std::string log_format = "text";              // [log] text (key=value) | json (one object a line)
   // [tls] cert and key: PEM files of the node's certificate (its chain, leaf first) and private
   // key. Both or neither; neither serves plaintext (for a node behind a TLS proxy, or tests).
   std::string tls_cert_file;

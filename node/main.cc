@@ -36,6 +36,7 @@
 #include "node/config.h"
 #include "node/conn_limit.h"
 #include "node/demo.h"
+#include "node/log_json.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
 #include "node/service.h"
@@ -110,11 +111,15 @@ void GrpcLog(gpr_log_func_args* args) {
                 LogText(args->message, kLogReasonBytes));
 }
 
-void SetUpLogging(const std::string& level) {
+void SetUpLogging(const std::string& level, const std::string& format) {
   auto logger = std::make_shared<spdlog::logger>("liard-node",
                                                  std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  // One line per event: time, level, then key=value pairs that a log shipper can split.
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  // One line per event: time, level, then key=value pairs that a log shipper can split; or the
+  // same as one JSON object a line ([log] format = "json", node/log_json.h).
+  if (format == "json")
+    logger->set_formatter(MakeJsonLogFormatter());
+  else
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -531,7 +536,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   if (std::string full = CheckFreeSpace(data); !full.empty()) return Fail(kExitFailed, full);
 
-  SetUpLogging(config.log_level);
+  SetUpLogging(config.log_level, config.log_format);
   InitCrypto();
 
   const auto load_start = std::chrono::steady_clock::now();
