@@ -15,6 +15,7 @@ packages=(
   libcairo2-dev
   libcpp-httplib-dev
   prometheus-cpp-dev
+  mmdebstrap
   faketime
   gettext locales
 )
