@@ -8,11 +8,13 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -258,6 +260,23 @@ Status CheckCheckpoint(const OpenedLedger& opened, bool* found, uint64_t* sequen
   return Status::Ok();
 }
 
+// The node's backup socket: in Linux's abstract namespace (no file in DIR that a crash could
+// leave behind, nothing for a copy of DIR to trip on), named by DIR's canonical path, so that
+// the command finds the node that serves the same directory. Who may use it is checked by the
+// peer's credentials (SO_PEERCRED), not by file permissions.
+socklen_t BackupSocketAddress(const std::string& data, sockaddr_un* addr) {
+  std::error_code ec;
+  std::string canonical = fs::weakly_canonical(fs::absolute(data, ec), ec).string();
+  if (canonical.size() > 1 && canonical.back() == '/') canonical.pop_back();
+  const std::string name =
+      "liard-node-backup/" + ToHex(Sha256({"liard backup socket", canonical})).substr(0, 32);
+  *addr = sockaddr_un{};
+  addr->sun_family = AF_UNIX;
+  addr->sun_path[0] = '\0';
+  std::memcpy(addr->sun_path + 1, name.data(), name.size());
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+}
+
 }  // namespace
 
 Status CreateBackup(const Store& store, const std::string& data, const std::string& to,
@@ -475,31 +494,22 @@ BackupService::BackupService(const Store* store, std::string data, BackupSchedul
 BackupService::~BackupService() { Stop(); }
 
 Status BackupService::Start() {
-  const std::string path = data_ + "/" + kBackupSocketName;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path)
-    return Status(Code::kInvalidArgument, "the backup socket " + path +
-                                              " is longer than a Unix socket path may be (" +
-                                              std::to_string(sizeof addr.sun_path - 1) +
-                                              " bytes): give the data directory a shorter path");
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  // The store's lock is held: a socket here is a stopped node's.
-  ::unlink(path.c_str());
+  sockaddr_un addr;
+  const socklen_t length = BackupSocketAddress(data_, &addr);
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0)
     return Status(Code::kIOError,
                   std::string("cannot make the backup socket: ") + std::strerror(errno));
-  const mode_t old_mask = ::umask(0077);  // only the node's user connects
-  const int bound = ::bind(listen_fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-  const int bind_errno = errno;
-  ::umask(old_mask);
-  if (bound != 0 || ::listen(listen_fd_, 4) != 0) {
-    const int e = bound != 0 ? bind_errno : errno;
+  if (::bind(listen_fd_, reinterpret_cast<const sockaddr*>(&addr), length) != 0 ||
+      ::listen(listen_fd_, 4) != 0) {
+    const int e = errno;
     ::close(listen_fd_);
     listen_fd_ = -1;
-    return Status(Code::kIOError,
-                  "cannot listen on the backup socket " + path + ": " + std::strerror(e));
+    return Status(Code::kIOError, "cannot listen on the backup socket of " + data_ + ": " +
+                                      std::strerror(e) +
+                                      (e == EADDRINUSE ? " (another process has it: is another "
+                                                         "liard-node serving this directory?)"
+                                                       : ""));
   }
   socket_thread_ = std::thread([this] { ServeSocket(); });
   if (!schedule_.to.empty()) schedule_thread_ = std::thread([this] { RunSchedule(); });
@@ -518,7 +528,6 @@ void BackupService::Stop() {
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
     listen_fd_ = -1;
-    ::unlink((data_ + "/" + kBackupSocketName).c_str());
   }
 }
 
@@ -563,7 +572,9 @@ void BackupService::ServeSocket() {
     }
     pollfd p{listen_fd_, POLLIN, 0};
     if (::poll(&p, 1, 200) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    // The kernel's accept4, not the process's (node/conn_limit.h counts the TCP clients).
+    const int fd =
+        static_cast<int>(::syscall(SYS_accept4, listen_fd_, nullptr, nullptr, SOCK_CLOEXEC));
     if (fd < 0) continue;
     Answer(fd);
     ::close(fd);
@@ -574,6 +585,18 @@ void BackupService::ServeSocket() {
 // The answer: "ok <id> <sequence> <yes|no> <size_bytes> <new_bytes> <ms>\n" or
 // "error <code> <message>\n".
 void BackupService::Answer(int fd) {
+  // Only the node's own user, or root, may have it write a backup (which may hold its key).
+  ucred peer{};
+  socklen_t peer_length = sizeof peer;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peer_length) != 0 ||
+      (peer.uid != 0 && peer.uid != ::geteuid())) {
+    const std::string refusal =
+        "error 1 only the node's own user (or root) may ask it for a backup\n";
+    (void)::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL);
+    spdlog::warn("event=backup-refused uid={} message=\"another user asked for a backup\"",
+                 peer.uid);
+    return;
+  }
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   std::string request;
@@ -616,11 +639,8 @@ void BackupService::Answer(int fd) {
 
 Status RequestBackup(const std::string& data, const std::string& to, bool include_node_key,
                      BackupResult* out) {
-  const std::string path = data + "/" + kBackupSocketName;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return Status(Code::kNotFound, "no socket");
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  sockaddr_un addr;
+  const socklen_t length = BackupSocketAddress(data, &addr);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return Status(Code::kIOError, std::string("cannot make a socket: ") + std::strerror(errno));
@@ -628,11 +648,11 @@ Status RequestBackup(const std::string& data, const std::string& to, bool includ
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), length) != 0) {
     if (errno == ENOENT || errno == ECONNREFUSED)
       return Status(Code::kNotFound, "no node serves " + data);
     return Status(Code::kIOError,
-                  "cannot reach the node through " + path + ": " + std::strerror(errno));
+                  "cannot reach the node serving " + data + ": " + std::strerror(errno));
   }
   const std::string request =
       std::string("backup ") + (include_node_key ? "1" : "0") + " " + to + "\n";

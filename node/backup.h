@@ -16,9 +16,10 @@
 // holds no head anchor (DIR/head-anchor records what the *running* node acknowledged); the
 // restored directory gets one at the head it was restored at.
 //
-// While a node runs, `liard-node backup` asks it for the backup over a Unix socket in its data
-// directory (DIR/backup.sock, reachable only by whoever may read DIR, which is mode 0700); with
-// no node running, the command opens the database itself.
+// While a node runs, `liard-node backup` asks it for the backup over a Unix socket named by the
+// data directory's path (in Linux's abstract namespace: no file in DIR), which answers only the
+// node's own user and root (SO_PEERCRED); with no node running, the command opens the database
+// itself.
 #ifndef LIARD_NODE_BACKUP_H_
 #define LIARD_NODE_BACKUP_H_
 
@@ -37,7 +38,6 @@
 
 namespace liard::node {
 
-inline constexpr char kBackupSocketName[] = "backup.sock";
 inline constexpr char kBackupStagingName[] = "backup-staging";
 // A request on the socket is one line of at most this many bytes.
 inline constexpr size_t kBackupRequestMaxBytes = 4096;
@@ -101,7 +101,7 @@ struct BackupSchedule {
   bool node_key = true;
 };
 
-// The running node's side: DIR/backup.sock for `liard-node backup`, and the schedule. Backups
+// The running node's side: the backup socket for `liard-node backup`, and the schedule. Backups
 // are made one at a time; `disk_check` (the applier's free-space guard) runs before each, since
 // a backup flushes the store's memtables into the data directory's disk.
 class BackupService {
@@ -112,8 +112,7 @@ class BackupService {
   BackupService(const BackupService&) = delete;
   BackupService& operator=(const BackupService&) = delete;
 
-  // Binds DIR/backup.sock (replacing one a stopped node left) and starts the threads.
-  // kInvalidArgument if the socket's path is too long for a Unix socket.
+  // Binds the backup socket of the data directory and starts the threads.
   [[nodiscard]] Status Start();
   // Waits for a backup in progress, stops the threads and removes the socket.
   void Stop();
@@ -140,7 +139,8 @@ class BackupService {
 };
 
 // The command's side: asks the node serving `data` for a backup into `to` (an absolute path).
-// kNotFound if no node listens on DIR/backup.sock (none runs: back up the database directly);
+// kNotFound if no node listens on the directory's backup socket (none runs: back up the
+// database directly);
 // otherwise the node's answer.
 [[nodiscard]] Status RequestBackup(const std::string& data, const std::string& to,
                                    bool include_node_key, BackupResult* out);

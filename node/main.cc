@@ -374,10 +374,10 @@ int Backup(const std::string& data, const std::string& to_arg, bool without_node
     std::unique_ptr<Store> store;
     s = Store::Open(data, /*create=*/false, &store);
     if (s.code() == Code::kUnavailable)
-      s = Status(Code::kUnavailable, "a liard-node uses " + data + " but does not answer on " +
-                                         data + "/" + kBackupSocketName +
-                                         " (a liard-node from before online backups?): "
-                                         "upgrade it, or stop it and run the backup again");
+      s = Status(Code::kUnavailable, "a liard-node uses " + data +
+                                         " but does not answer on its backup socket (a "
+                                         "liard-node from before online backups?): upgrade it, "
+                                         "or stop it and run the backup again");
     else if (s.ok() && !store->initialized())
       s = Status(Code::kNotFound, data + " holds no ledger");
     if (s.ok()) s = CreateBackup(*store, data, to, !without_node_key, &r);
@@ -650,7 +650,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   applier.SetWritableListener(
       [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
-  // Backups while serving: DATA/backup.sock for `liard-node backup`, and [backup]'s schedule.
+  // Backups while serving: the backup socket for `liard-node backup`, and [backup]'s schedule.
   BackupService backups(store.get(), data,
                         BackupSchedule{config.backup_to, config.backup_every_seconds,
                                        config.backup_keep, config.backup_node_key},
