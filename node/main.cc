@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -370,6 +371,14 @@ int Backup(const std::string& data, const std::string& to_arg, bool without_node
   if (s.code() == Code::kNotFound) {
     // No node serves the directory: open the database here (its lock keeps a node out meanwhile).
     through_node = false;
+    // Opening it writes files (RocksDB's log, a new MANIFEST): as root in another user's
+    // directory they would be root's, and that user's node could no longer open its database.
+    struct stat dir_stat {};
+    if (::geteuid() == 0 && ::stat(data.c_str(), &dir_stat) == 0 && dir_stat.st_uid != 0)
+      return Fail(kExitBadInput, data + " belongs to user id " + std::to_string(dir_stat.st_uid) +
+                                     " and no node serves it: run the backup as that user (sudo -u "
+                                     "liard liard-node backup ...), so that the files it writes "
+                                     "in it stay that user's");
     InitCrypto();
     std::unique_ptr<Store> store;
     s = Store::Open(data, /*create=*/false, &store);
