@@ -12,6 +12,7 @@
 #include "ledger/check.h"
 #include "ledger/journal.h"
 #include "node/log_text.h"
+#include "node/metrics.h"
 #include "node/store_journal.h"
 #include "proto/codec.h"
 
@@ -64,6 +65,7 @@ void LogRefused(const Status& status, const Hash* op_id, const AccountId* accoun
   // Prefixes identify an operation and an account in practice without printing whole keys.
   std::string op = op_id ? ToHex(*op_id).substr(0, 16) : "-";
   std::string who = account ? EncodeAddress(currency_code, *account).substr(0, 20) : "-";
+  CountRefused(status.code());
   if (!AllowRefusalLine()) return;
   spdlog::info("event=refused code={} name={} op={} account={} reason=\"{}\"",
                static_cast<int>(status.code()), CodeName(status.code()), op, who,
@@ -432,6 +434,9 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
   }
   if (!applied.empty()) follow_cv_.notify_all();
   for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+  if (!applied.empty())
+    ObserveGroup(group.size(),
+                 std::chrono::duration_cast<std::chrono::microseconds>(write_time).count());
   if (!applied.empty()) {
     std::vector<CommittedOp> committed;
     committed.reserve(applied.size());

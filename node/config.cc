@@ -130,10 +130,15 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
-  if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock", "web"})).ok())
+  if (!(s = top.Allow(
+            {"server", "checkpoint", "log", "tls", "limits", "clock", "web", "backup", "metrics"}))
+           .ok())
     return s;
   const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr,
-                    *limits = nullptr, *clock = nullptr, *web = nullptr;
+                    *limits = nullptr, *clock = nullptr, *web = nullptr, *backup = nullptr,
+                    *metrics = nullptr;
+  if (!(s = top.Table("metrics", false, &metrics)).ok()) return s;
+  if (!(s = top.Table("backup", false, &backup)).ok()) return s;
   if (!(s = top.Table("web", false, &web)).ok()) return s;
   if (!(s = top.Table("limits", false, &limits)).ok()) return s;
   if (!(s = top.Table("clock", false, &clock)).ok()) return s;
@@ -176,7 +181,12 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   }
   if (log) {
     TableReader r(source, *log, "[log]");
-    if (!(s = r.Allow({"level"})).ok()) return s;
+    if (!(s = r.Allow({"level", "format"})).ok()) return s;
+    const toml::node* format = nullptr;
+    if (!(s = r.String("format", false, &c.log_format, &format)).ok()) return s;
+    if (format && c.log_format != "text" && c.log_format != "json")
+      return r.Error(*format,
+                     fmt::format("[log] format \"{}\" must be text or json", c.log_format));
     const toml::node* node = nullptr;
     if (!(s = r.String("level", false, &c.log_level, &node)).ok()) return s;
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
@@ -217,6 +227,25 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
     if (!(s = r.IntegerIn("max_streams_per_peer", 1, 1'000'000, &c.max_streams_per_peer)).ok())
       return s;
     if (!(s = r.IntegerIn("verify_threads", 0, 256, &c.verify_threads)).ok()) return s;
+  }
+  if (metrics) {
+    TableReader r(source, *metrics, "[metrics]");
+    if (!(s = r.Allow({"listen"})).ok()) return s;
+    const toml::node* node = nullptr;
+    if (!(s = r.String("listen", true, &c.metrics_listen, &node)).ok()) return s;
+    s = ValidateListenAddress(c.metrics_listen);
+    if (!s.ok()) return r.Error(*node, s.message());
+  }
+  if (backup) {
+    TableReader r(source, *backup, "[backup]");
+    if (!(s = r.Allow({"to", "every_seconds", "keep", "node_key"})).ok()) return s;
+    const toml::node* node = nullptr;
+    if (!(s = r.String("to", true, &c.backup_to, &node)).ok()) return s;
+    if (node && (c.backup_to.empty() || c.backup_to[0] != '/'))
+      return r.Error(*node, "[backup] to must be an absolute path, e.g. \"/var/backups/liard\"");
+    if (!(s = r.IntegerIn("every_seconds", 1, 31 * 86'400, &c.backup_every_seconds)).ok()) return s;
+    if (!(s = r.IntegerIn("keep", 1, 10'000, &c.backup_keep)).ok()) return s;
+    if (!(s = r.Boolean("node_key", &c.backup_node_key)).ok()) return s;
   }
   if (web) {
     TableReader r(source, *web, "[web]");

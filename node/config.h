@@ -23,6 +23,7 @@ struct NodeConfig {
   int64_t checkpoint_every_entries = 1000;      // [checkpoint] sign at least this often...
   int64_t checkpoint_every_seconds = 10;        // ...and this often when entries arrived
   std::string log_level = "info";               // [log] trace|debug|info|warn|error
+  std::string log_format = "text";              // [log] text (key=value) | json (one object a line)
   // [tls] cert and key: PEM files of the node's certificate (its chain, leaf first) and private
   // key. Both or neither; neither serves plaintext (for a node behind a TLS proxy, or tests).
   std::string tls_cert_file;
@@ -55,6 +56,18 @@ struct NodeConfig {
   // stops writes until the operator confirms it (`run --trust-clock`).
   int64_t clock_tolerance_seconds = 300;
   int64_t clock_max_gap_days = 31;
+
+  // [backup]: a backup of the running node every every_seconds into `to` (node/backup.h), of
+  // which the `keep` latest are kept; off while `to` is empty. node_key = false leaves the
+  // node's seed out of them.
+  std::string backup_to;
+  int64_t backup_every_seconds = 3600;
+  int64_t backup_keep = 24;
+  bool backup_node_key = true;
+
+  // [metrics] listen: HOST:PORT of the Prometheus page (node/metrics.h); off while empty, and
+  // never the gRPC or web port.
+  std::string metrics_listen;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -31,12 +32,16 @@
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
 #include "node/applier.h"
+#include "node/backup.h"
 #include "node/checkpointer.h"
 #include "node/config.h"
 #include "node/conn_limit.h"
 #include "node/demo.h"
+#include "node/log_json.h"
 #include "node/log_text.h"
+#include "node/metrics.h"
 #include "node/service.h"
+#include "node/startup.h"
 #include "node/store.h"
 #include "node/verify_pool.h"
 #include "node/watch.h"
@@ -107,11 +112,15 @@ void GrpcLog(gpr_log_func_args* args) {
                 LogText(args->message, kLogReasonBytes));
 }
 
-void SetUpLogging(const std::string& level) {
+void SetUpLogging(const std::string& level, const std::string& format) {
   auto logger = std::make_shared<spdlog::logger>("liard-node",
                                                  std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  // One line per event: time, level, then key=value pairs that a log shipper can split.
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  // One line per event: time, level, then key=value pairs that a log shipper can split; or the
+  // same as one JSON object a line ([log] format = "json", node/log_json.h).
+  if (format == "json")
+    logger->set_formatter(MakeJsonLogFormatter());
+  else
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -320,6 +329,115 @@ int RekeyNode(const std::string& data) {
   return 0;
 }
 
+std::string WithGrouping(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// `liard-node backup`: through the running node's socket, or straight from the database when no
+// node serves it. --list shows the backups of a directory.
+int Backup(const std::string& data, const std::string& to_arg, bool without_node_key, bool list) {
+  std::error_code ec;
+  const std::string to = std::filesystem::absolute(to_arg, ec).lexically_normal().string();
+  if (list) {
+    std::vector<BackupListing> backups;
+    Status s = ListBackups(to, &backups);
+    if (!s.ok()) return Fail(kExitFailed, s.message());
+    std::printf("%-6s %-20s %-10s %-9s %-14s %s\n", "backup", "made (UTC)", "entries", "node key",
+                "bytes", "ledger");
+    for (const BackupListing& b : backups) {
+      const std::time_t t = static_cast<std::time_t>(b.time_s);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char when[32];
+      std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+      std::printf("%-6u %-20s %-10llu %-9s %-14s %s\n", b.id, when,
+                  static_cast<unsigned long long>(b.sequence), b.node_key ? "yes" : "no",
+                  WithGrouping(b.size_bytes).c_str(), b.ledger_hex.c_str());
+    }
+    std::fflush(stdout);
+    return 0;
+  }
+  if (data.empty()) return Fail(kExitBadInput, "backup needs --data DIR (or --list)");
+  if (!std::filesystem::is_directory(data, ec))
+    return Fail(kExitFailed, data + " is not a directory holding a ledger");
+  BackupResult r;
+  bool through_node = true;
+  Status s = RequestBackup(data, to, !without_node_key, &r);
+  if (s.code() == Code::kNotFound) {
+    // No node serves the directory: open the database here (its lock keeps a node out meanwhile).
+    through_node = false;
+    // Opening it writes files (RocksDB's log, a new MANIFEST): as root in another user's
+    // directory they would be root's, and that user's node could no longer open its database.
+    struct stat dir_stat {};
+    if (::geteuid() == 0 && ::stat(data.c_str(), &dir_stat) == 0 && dir_stat.st_uid != 0)
+      return Fail(kExitBadInput, data + " belongs to user id " + std::to_string(dir_stat.st_uid) +
+                                     " and no node serves it: run the backup as that user (sudo -u "
+                                     "liard liard-node backup ...), so that the files it writes "
+                                     "in it stay that user's");
+    InitCrypto();
+    std::unique_ptr<Store> store;
+    s = Store::Open(data, /*create=*/false, &store);
+    if (s.code() == Code::kUnavailable)
+      s = Status(Code::kUnavailable, "a liard-node uses " + data +
+                                         " but does not answer on its backup socket (a "
+                                         "liard-node from before online backups?): upgrade it, "
+                                         "or stop it and run the backup again");
+    else if (s.ok() && !store->initialized())
+      s = Status(Code::kNotFound, data + " holds no ledger");
+    if (s.ok()) s = CreateBackup(*store, data, to, !without_node_key, &r);
+  }
+  if (!s.ok())
+    return Fail(s.code() == Code::kInvalidArgument ? kExitBadInput : kExitFailed, s.message());
+  std::printf("backup %u in %s: ledger %s, up to entry %llu, %s bytes (%s new), %lld ms%s\n", r.id,
+              to.c_str(), ToHex(r.ledger_id).c_str(), static_cast<unsigned long long>(r.sequence),
+              WithGrouping(r.size_bytes).c_str(), WithGrouping(r.new_bytes).c_str(),
+              static_cast<long long>(r.elapsed_ms),
+              through_node ? ", made by the running node" : "");
+  if (r.node_key)
+    std::printf("node key: included; keep the backup as private as the data directory\n");
+  else
+    std::printf(
+        "node key: not included; a node restored from it needs the key's seed in "
+        "DATA/node-key.next (docs/operator.md, \"A lost node key\")\n");
+  std::fflush(stdout);
+  return 0;
+}
+
+int Restore(const std::string& from_arg, uint32_t id, const std::string& data) {
+  InitCrypto();
+  RestoreReport r;
+  Status s = RestoreBackup(from_arg, id, data, &r);
+  if (!s.ok())
+    return Fail(s.code() == Code::kInvalidArgument ? kExitBadInput : kExitFailed, s.message());
+  std::printf("restored backup %u of ledger %s into %s\n", r.id, ToHex(r.ledger_id).c_str(),
+              data.c_str());
+  std::printf("verified: the hash chain of entries 1..%llu, the state (%zu accounts, digest %s), ",
+              static_cast<unsigned long long>(r.sequence), r.accounts,
+              ToHex(r.state_digest).c_str());
+  if (r.checkpoint)
+    std::printf("the signed checkpoint at entry %llu\n",
+                static_cast<unsigned long long>(r.checkpoint_sequence));
+  else
+    std::printf("no checkpoint yet\n");
+  std::printf("head %llu %s\n", static_cast<unsigned long long>(r.sequence),
+              ToHex(r.head_hash).c_str());
+  if (r.node_key)
+    std::printf("node key: restored with it\n");
+  else
+    std::printf(
+        "node key: not in the backup; put its seed in %s before `liard-node run` "
+        "(docs/operator.md, "
+        "\"A lost node key\")\n",
+        NextNodeKeyPath(data).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
 // `run`'s --web-listen and --web-root: they override [web] listen and root.
 struct WebFlags {
   std::string listen;
@@ -359,6 +477,20 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     config.web_listen = web.listen;
   }
   if (!web.root.empty()) config.web_root = web.root;
+  if (!config.metrics_listen.empty()) {
+    // The metrics are for the operator's scraper, never on a port that clients use.
+    const auto port_of = [](const std::string& address) {
+      return address.empty() ? -1 : std::atoi(address.c_str() + address.rfind(':') + 1);
+    };
+    const int metrics_port = port_of(config.metrics_listen);
+    if (metrics_port != 0 &&
+        (metrics_port == port_of(config.listen) || metrics_port == port_of(config.web_listen)))
+      return Fail(kExitBadInput, "[metrics] listen " + config.metrics_listen +
+                                     " uses the port of the ledger's " +
+                                     (metrics_port == port_of(config.listen) ? "gRPC" : "web") +
+                                     " listener: give the metrics a port of their own, e.g. "
+                                     "127.0.0.1:9421");
+  }
   int64_t max_connections = 0;
   if (Status s = ConnectionBudget(file_limit, config.max_connections, &max_connections); !s.ok())
     return Fail(kExitFailed, "cannot serve: " + s.message());
@@ -413,31 +545,19 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   if (std::string full = CheckFreeSpace(data); !full.empty()) return Fail(kExitFailed, full);
 
-  SetUpLogging(config.log_level);
+  SetUpLogging(config.log_level, config.log_format);
   InitCrypto();
 
   const auto load_start = std::chrono::steady_clock::now();
-  std::unique_ptr<Store> store;
-  Status s = Store::Open(data, /*create=*/false, &store);
-  if (!s.ok()) return Fail(kExitFailed, s.message());
-  if (!store->initialized())
-    return Fail(kExitFailed, data + " holds no ledger; create one with `liard-node init --data " +
-                                 data + " --demo` (or --genesis FILE)");
-  std::string genesis_bytes;
-  Hash stored_id;
-  Genesis genesis;
-  std::unique_ptr<Ledger> ledger;
-  s = store->ReadGenesis(&genesis_bytes, &stored_id);
-  if (s.ok()) s = codec::DecodeGenesis(genesis_bytes, &genesis);
-  if (s.ok()) s = Ledger::Create(genesis, genesis_bytes, &ledger);
-  if (!s.ok()) return Fail(kExitFailed, "cannot read the genesis in " + data + ": " + s.ToString());
-  if (ledger->id() != stored_id)
-    return Fail(kExitFailed, "the genesis stored in " + data +
-                                 " does not hash to its ledger id: the data directory is damaged");
-  MemoryState state(StateDigestRuleOf(genesis));
-  HeadState head;
-  s = store->Load(&state, &head);
-  if (!s.ok()) return Fail(kExitFailed, s.message());  // the store's messages name the path
+  OpenedLedger opened;
+  Status s = OpenLedgerDir(data, &opened);
+  if (!s.ok()) return Fail(kExitFailed, s.message());  // the messages name the path
+  std::unique_ptr<Store> store = std::move(opened.store);
+  const std::string genesis_bytes = std::move(opened.genesis_bytes);
+  Genesis genesis = std::move(opened.genesis);
+  const std::unique_ptr<Ledger> ledger = std::move(opened.ledger);
+  MemoryState state = std::move(*opened.state);
+  HeadState head = opened.head;
   if (store->created_head_anchor())
     spdlog::info(
         "event=head-anchor-created path={}/head-anchor sequence={} reason=\"a database from "
@@ -539,6 +659,42 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   applier.SetWritableListener(
       [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  // Backups while serving: the backup socket for `liard-node backup`, and [backup]'s schedule.
+  BackupService backups(store.get(), data,
+                        BackupSchedule{config.backup_to, config.backup_every_seconds,
+                                       config.backup_keep, config.backup_node_key},
+                        GuardOptions(config, trust_clock, data).disk_check);
+  if (Status bs = backups.Start(); !bs.ok()) {
+    server->Shutdown(std::chrono::system_clock::now());
+    applier.Stop();
+    return Fail(kExitFailed, bs.message());
+  }
+  // Prometheus's page ([metrics] listen), read from the running parts when asked for.
+  MetricsServer metrics(MetricsSources{
+      .operations_applied = [&applier] { return applier.stats().applied; },
+      .head_sequence = [&applier] { return applier.durable_sequence(); },
+      .writable = [&applier] { return applier.writable(); },
+      .checkpoint_time_ms = [&checkpointer]() -> std::optional<int64_t> {
+        SignedCheckpointRecord latest;
+        if (!checkpointer.Latest(&latest)) return std::nullopt;
+        return latest.checkpoint.time_ms;
+      },
+      .verify_queue = [&verify_pool] { return static_cast<int64_t>(verify_pool->waiting()); },
+      .open_streams = [&service] { return service.open_streams(); },
+      .open_connections = [] { return CurrentConnectionStats().open; },
+      .store_property = [&store](std::string_view name,
+                                 bool per_family) { return store->IntProperty(name, per_family); },
+      .now_ms = NowMs,
+  });
+  int metrics_port = 0;
+  if (!config.metrics_listen.empty()) {
+    if (Status ms = metrics.Start(config.metrics_listen, &metrics_port); !ms.ok()) {
+      backups.Stop();
+      server->Shutdown(std::chrono::system_clock::now());
+      applier.Stop();
+      return Fail(kExitFailed, ms.message());
+    }
+  }
   // Browsers: Connect over HTTP/1.1, every call forwarded to the server above in-process.
   std::unique_ptr<WebGateway> gateway;
   int web_port = 0;
@@ -569,6 +725,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     const std::string web_host = config.web_listen.substr(0, config.web_listen.rfind(':'));
     std::printf("liard-node web on %s://%s:%d\n", config.tls_cert_file.empty() ? "http" : "https",
                 web_host.c_str(), web_port);
+  }
+  if (metrics_port != 0) {
+    const std::string metrics_host =
+        config.metrics_listen.substr(0, config.metrics_listen.rfind(':'));
+    std::printf("liard-node metrics on http://%s:%d/metrics\n", metrics_host.c_str(), metrics_port);
+    spdlog::info("event=metrics-start listen={}:{}", metrics_host, metrics_port);
   }
   std::fflush(stdout);
   if (gateway)
@@ -640,6 +802,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // Browsers' streams get their end-of-stream message; their connections close.
   if (gateway) gateway->Stop();
   server->Shutdown(std::chrono::system_clock::now());
+  metrics.Stop();
+  backups.Stop();
   applier.Stop();
   const uint64_t final_sequence = applier.durable_sequence();
   const Applier::Stats stats = applier.stats();
@@ -700,6 +864,29 @@ int main(int argc, char** argv) {
       "Prepare a new node key for a board set-node-key decision (DATA/node-key.next)");
   rekey->add_option("--data", data, "Data directory made by `liard-node init`")->required();
 
+  std::string backup_to;
+  bool without_node_key = false, list_backups = false;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Back up a ledger into a backup directory, while its node serves or not");
+  backup->add_option("--data", data, "Data directory of the ledger (its node may be running)");
+  backup
+      ->add_option("--to", backup_to,
+                   "Backup directory (created if missing; holds every backup, incremental)")
+      ->required();
+  backup->add_flag("--without-node-key", without_node_key,
+                   "leave the node's signing key out of the backup");
+  backup->add_flag("--list", list_backups, "list the backups in --to instead");
+
+  std::string restore_from;
+  uint32_t restore_id = 0;
+  CLI::App* restore =
+      app.add_subcommand("restore", "Restore a backup into a new data directory, and verify it");
+  restore->add_option("--from", restore_from, "Backup directory")->required();
+  restore->add_option("--backup", restore_id,
+                      "Which backup (liard-node backup --list); default the latest");
+  restore->add_option("--data", data, "New data directory (must not exist, or be empty)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -714,5 +901,7 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
+  if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
+  if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
   return liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
 }

@@ -52,6 +52,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -1492,6 +1493,24 @@ Status Store::ReadNodeSeed(Seed* seed) const {
   if (!s.ok()) return s;
   if (!seed->Assign(v)) return m.Corrupt(kMeta, kNodeSeedKey, "is not 32 bytes");
   return Status::Ok();
+}
+
+Status Store::CopyTo(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (s.ok()) s = checkpoint->CreateCheckpoint(dir);
+  if (!s.ok()) return impl_->FromRocks(s, "copying the database to " + dir);
+  return Status::Ok();
+}
+
+std::optional<uint64_t> Store::IntProperty(std::string_view name, bool per_family) const {
+  uint64_t value = 0;
+  const rocksdb::Slice property(name.data(), name.size());
+  const bool known = per_family ? impl_->db->GetAggregatedIntProperty(property, &value)
+                                : impl_->db->GetIntProperty(property, &value);
+  if (!known) return std::nullopt;
+  return value;
 }
 
 }  // namespace liard::node

@@ -4,6 +4,7 @@
 #define LIARD_NODE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,6 +126,17 @@ class Store {
   [[nodiscard]] Status PutNodeSeed(const Seed& seed);
   // kNotFound before the first PutNodeSeed.
   [[nodiscard]] Status ReadNodeSeed(Seed* seed) const;
+
+  // A consistent copy of the database as of one moment, for an online backup (node/backup.h):
+  // RocksDB's Checkpoint (memtables flushed, table files hard-linked when `dir` is on the same
+  // file system, the live write-ahead log copied), so it holds whole groups only. `dir` must not
+  // exist. The head anchor is not part of it. Safe while Append runs.
+  [[nodiscard]] Status CopyTo(const std::string& dir) const;
+
+  // One of RocksDB's integer properties ("rocksdb.compaction-pending", ...), for the metrics:
+  // summed over the column families if `per_family`, else the database's own. None if RocksDB
+  // does not know it.
+  std::optional<uint64_t> IntProperty(std::string_view name, bool per_family) const;
 
  private:
   struct Impl;

@@ -46,6 +46,13 @@ VerifyPool::~VerifyPool() {
   for (std::thread& t : workers_) t.join();
 }
 
+size_t VerifyPool::waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t total = 0;
+  for (const auto& job : jobs_) total += job->n - job->next;
+  return total;
+}
+
 bool VerifyPool::TakeChunk(std::shared_ptr<Job>* job, size_t* begin, size_t* end) {
   // Called with mu_ held.
   while (!jobs_.empty()) {

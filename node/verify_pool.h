@@ -39,6 +39,9 @@ class VerifyPool {
   // disjoint ranges. Never creates a thread.
   void ParallelFor(size_t n, const std::function<void(size_t, size_t)>& fn);
 
+  // Items queued and not yet handed to a thread (the metrics' verify queue depth).
+  size_t waiting();
+
  private:
   struct Job;
   void WorkerLoop();

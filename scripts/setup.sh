@@ -14,6 +14,8 @@ packages=(
   chromium fonts-dejavu-core poppler-utils libpng-dev
   libcairo2-dev
   libcpp-httplib-dev
+  prometheus-cpp-dev
+  mmdebstrap
   faketime
   gettext locales
 )

@@ -621,3 +621,53 @@ TEST_CASE("the demo currency is the contract's, valid, with its keys written 060
 
 }  // namespace
 }  // namespace liard::node
+
+namespace liard::node {
+namespace {
+
+TEST_CASE("[backup], [metrics] and [log] format are off or text by default, read and checked",
+          "[node][config][ops]") {
+  NodeConfig defaults;
+  REQUIRE(ParseConfig("", "node.toml", &defaults).ok());
+  CHECK(defaults.backup_to.empty());
+  CHECK(defaults.backup_every_seconds == 3600);
+  CHECK(defaults.backup_keep == 24);
+  CHECK(defaults.backup_node_key);
+  CHECK(defaults.metrics_listen.empty());
+  CHECK(defaults.log_format == "text");
+
+  NodeConfig c;
+  Status s = ParseConfig(R"([backup]
+to = "/var/backups/liard"
+every_seconds = 86400
+keep = 7
+node_key = false
+[metrics]
+listen = "127.0.0.1:9421"
+[log]
+format = "json"
+)",
+                         "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.backup_to == "/var/backups/liard");
+  CHECK(c.backup_every_seconds == 86400);
+  CHECK(c.backup_keep == 7);
+  CHECK_FALSE(c.backup_node_key);
+  CHECK(c.metrics_listen == "127.0.0.1:9421");
+  CHECK(c.log_format == "json");
+
+  CHECK_THAT(ConfigError("[backup]\nkeep = 3\n"), Contains("to"));
+  CHECK_THAT(ConfigError("[backup]\nto = \"backups\"\n"),
+             Contains("node.toml:2:") && Contains("absolute path"));
+  CHECK_THAT(ConfigError("[backup]\nto = \"/b\"\nkeep = 0\n"), Contains("keep"));
+  CHECK_THAT(ConfigError("[backup]\nto = \"/b\"\nevery = 3\n"), Contains("every"));
+  CHECK_THAT(ConfigError("[metrics]\nlisten = \"9421\"\n"),
+             Contains("node.toml:2:") && Contains("has no port"));
+  CHECK_THAT(ConfigError("[metrics]\n"), Contains("listen"));
+  CHECK_THAT(ConfigError("[log]\nformat = \"xml\"\n"),
+             Contains("node.toml:2:") && Contains("must be text or json"));
+}
+
+}  // namespace
+}  // namespace liard::node
