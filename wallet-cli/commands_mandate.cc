@@ -158,6 +158,19 @@ std::string PeriodWord(MandatePeriod p) {
   return "?";  // i18n: as is
 }
 
+// "this month", as what is left of a period is said.
+std::string ThisPeriod(MandatePeriod p) {
+  switch (p) {
+    case MandatePeriod::kWeek:
+      return _("this week");
+    case MandatePeriod::kMonth:
+      return _("this month");
+    case MandatePeriod::kYear:
+      return _("this year");
+  }
+  return "?";  // i18n: as is
+}
+
 bool ParsePeriod(std::string_view text, MandatePeriod* out) {
   if (text == "week" || text == "semaine")
     *out = MandatePeriod::kWeek;
@@ -410,12 +423,12 @@ CliStatus CollectOne(Session& session, const OneCollection& c, bool yes, json* r
   if (!s.ok()) return s;
   const std::string question =
       Tr("Collect {amount} from {debtor} under the mandate \"{memo}\" ({remaining} of {ceiling} "
-         "left this {period})?",
+         "left {this_period})?",
          fmt::arg("amount", session.money().Units(c.amount.minor())),
          fmt::arg("debtor", session.NameOf(m.debtor)), fmt::arg("memo", SafeText(m.memo)),
          fmt::arg("remaining", session.money().Units(info.remaining())),
          fmt::arg("ceiling", session.money().Units(m.ceiling.minor())),
-         fmt::arg("period", PeriodWord(m.period)));
+         fmt::arg("this_period", ThisPeriod(m.period)));
   pb::SubmitResponse r;
   bool declined = false;
   s = session.ConfirmAndSubmit(p, question, yes, &r, &declined);
@@ -436,11 +449,11 @@ CliStatus CollectOne(Session& session, const OneCollection& c, bool yes, json* r
   (*result)["sequence"] = r.sequence();
   if (!quiet)
     session.PrintSubmitted(
-        r, Tr("collected {amount} from {debtor}; {left} can still be collected this {period}",
+        r, Tr("collected {amount} from {debtor}; {left} can still be collected {this_period}",
               fmt::arg("amount", session.money().Units(c.amount.minor())),
               fmt::arg("debtor", session.NameOf(m.debtor)),
               fmt::arg("left", session.money().Units(left)),
-              fmt::arg("period", PeriodWord(m.period))));
+              fmt::arg("this_period", ThisPeriod(m.period))));
   return CliStatus::Ok();
 }
 
