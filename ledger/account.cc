@@ -100,6 +100,10 @@ std::string_view SlotName(Slot slot) {
       return "refunded";
     case Slot::kStaffRefundDay:
       return "staff-refund-day";
+    case Slot::kMandateCollected:
+      return "mandate-collected";
+    case Slot::kMandateRevoked:
+      return "mandate-revoked";
   }
   return "unknown";
 }

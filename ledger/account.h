@@ -161,19 +161,23 @@ enum class Slot : uint8_t {
   kOwedToMerchant = 21,  // reconversions not yet paid out; owner = merchant id.
 
   // Tally book (counts, not money).
-  kBonusTally = 32,      // bonus units a member got from a programme in a month; owner = TallyId.
-  kDailyOutTally = 33,   // units a member paid out on one UTC day; owner = DailyTallyKey's.
-  kRequestState = 34,    // a payment request: 1 paid, 2 cancelled; owner = request id.
-  kRefundable = 35,      // units of a payment still refundable; owner = RefundableKey's.
-  kRefunded = 36,        // units refunded of a payment; owner = the payment's operation id.
-  kStaffRefundDay = 37,  // units a staff key refunded on one day; owner = StaffRefundDayKey's.
+  kBonusTally = 32,        // bonus units a member got from a programme in a month; owner = TallyId.
+  kDailyOutTally = 33,     // units a member paid out on one UTC day; owner = DailyTallyKey's.
+  kRequestState = 34,      // a payment request: 1 paid, 2 cancelled; owner = request id.
+  kRefundable = 35,        // units of a payment still refundable; owner = RefundableKey's.
+  kRefunded = 36,          // units refunded of a payment; owner = the payment's operation id.
+  kStaffRefundDay = 37,    // units a staff key refunded on one day; owner = StaffRefundDayKey's.
+  kMandateCollected = 38,  // units collected under a mandate in one period; owner =
+                           // MandatePeriodKey's.
+  kMandateRevoked = 39,    // a mandate its debtor revoked: 1; owner = MandateRevokedKey's.
 };
 inline constexpr int kSlotCount = 48;
 inline constexpr Slot kAllSlots[] = {
-    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,         Slot::kEuroExternal,
-    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget, Slot::kIncome,
-    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally, Slot::kRequestState,
-    Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay};
+    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,          Slot::kEuroExternal,
+    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
+    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
+    Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kMandateCollected,
+    Slot::kMandateRevoked};
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...

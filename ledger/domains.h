@@ -56,6 +56,10 @@ inline constexpr std::string_view kRequestDomain = Domain("liard/v1/request");
 inline constexpr std::string_view kRefundableDomain = Domain("liard/v1/refundable");
 // The owner of a staff key's refunds-per-day tally account, ledger/money.h.
 inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-refund");
+// What a debtor signs for a mandate: kMandateDomain || ledger id || body; its id is SHA-256 of
+// that message (ledger/operation.h). Also the owners of a mandate's tally accounts (what was
+// collected in a period, its revocation), ledger/ops/mandate.cc.
+inline constexpr std::string_view kMandateDomain = Domain("liard/v1/mandate");
 // State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
 inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
 // State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no

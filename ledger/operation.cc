@@ -47,6 +47,10 @@ std::string_view OpTypeName(OpType type) {
       return "revoke-key";
     case OpType::kSetCard:
       return "set-card";
+    case OpType::kCollect:
+      return "collect";
+    case OpType::kRevokeMandate:
+      return "revoke-mandate";
   }
   return "unknown";
 }
@@ -90,6 +94,33 @@ Hash RequestId(const Hash& ledger_id, std::string_view body) {
   return Sha256({kRequestDomain, ledger_id.view(), body});
 }
 
+bool IsValidMandatePeriod(uint32_t period) { return period >= 1 && period <= 3; }
+
+std::string_view MandatePeriodName(MandatePeriod period) {
+  switch (period) {
+    case MandatePeriod::kWeek:
+      return "week";
+    case MandatePeriod::kMonth:
+      return "month";
+    case MandatePeriod::kYear:
+      return "year";
+  }
+  return "unknown";
+}
+
+std::string MandateSigningMessage(const Hash& ledger_id, std::string_view body) {
+  std::string m;
+  m.reserve(kMandateDomain.size() + Hash::size() + body.size());
+  m.append(kMandateDomain);
+  m.append(ledger_id.view());
+  m.append(body);
+  return m;
+}
+
+Hash MandateId(const Hash& ledger_id, std::string_view body) {
+  return Sha256({kMandateDomain, ledger_id.view(), body});
+}
+
 }  // namespace liard
 
 namespace liard {
@@ -102,6 +133,9 @@ static_assert(std::is_same_v<
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kSetCard) - 1, Payload>,
                    SetCard>);
+static_assert(std::is_same_v<
+              std::variant_alternative_t<static_cast<size_t>(OpType::kRevokeMandate) - 1, Payload>,
+              RevokeMandate>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

@@ -255,6 +255,59 @@ struct SetCard {
   Card card;
 };
 
+// ---- Mandates (prélèvements): a debtor lets a creditor collect, within a ceiling per period.
+
+// The period a mandate's ceiling counts over, in the currency's time zone. Stored as numbers.
+enum class MandatePeriod : uint8_t {
+  kWeek = 1,   // Monday to Sunday
+  kMonth = 2,  // a calendar month
+  kYear = 3,   // a calendar year
+};
+bool IsValidMandatePeriod(uint32_t period);
+std::string_view MandatePeriodName(MandatePeriod period);  // "week", "month", "year"
+
+// A mandate as its debtor signed it (liard.v1.MandateBody): asked by the creditor, signed off the
+// ledger by the debtor's own key, and carried whole by every collection under it.
+struct Mandate {
+  Hash ledger_id;
+  AccountId creditor;  // who may collect
+  AccountId debtor;    // whose units are collected; signs the mandate
+  Amount ceiling;      // minor units per period, above zero
+  MandatePeriod period = MandatePeriod::kMonth;
+  std::string memo;        // what for ("Cotisation 2027"), as Transfer.memo
+  int64_t expires_ms = 0;  // Unix ms; no collection after it; 0 = until revoked
+  std::string nonce;       // 16 to 32 bytes: two mandates of one creditor and debtor differ
+  int64_t created_ms = 0;  // shown, not checked
+};
+inline constexpr size_t kMinMandateNonceBytes = 16;
+inline constexpr size_t kMaxMandateNonceBytes = 32;
+
+struct SignedMandate {
+  std::string body;  // the encoded MandateBody, exactly as signed
+  PublicKey key;     // the debtor's own key (never a staff key)
+  Signature signature;
+  Mandate mandate;  // `body` decoded (by proto/'s codec)
+};
+
+// The bytes a debtor signs: kMandateDomain || ledger id || body.
+std::string MandateSigningMessage(const Hash& ledger_id, std::string_view body);
+// A mandate's id: SHA-256 of MandateSigningMessage.
+Hash MandateId(const Hash& ledger_id, std::string_view body);
+
+// The creditor (the acting account) collects `amount` from the mandate's debtor, under the
+// mandate it carries whole: within the ceiling of the current period, before expiry and
+// revocation.
+struct Collect {
+  SignedMandate mandate;
+  Amount amount;
+  std::string memo;  // as Transfer.memo: "cantine, novembre"
+};
+
+// The debtor (the acting account) revokes a mandate: nothing more is collected under it.
+struct RevokeMandate {
+  Hash mandate_id;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -277,13 +330,15 @@ enum class OpType : uint8_t {
   kAddKey = 18,
   kRevokeKey = 19,
   kSetCard = 20,
+  kCollect = 21,
+  kRevokeMandate = 22,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload =
-    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
-                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
-                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard>;
+using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
+                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
+                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
+                             RevokeKey, SetCard, Collect, RevokeMandate>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

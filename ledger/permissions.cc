@@ -41,6 +41,8 @@ constexpr std::array kTable = {
     Permission{OpType::kAddKey, kShops},
     Permission{OpType::kRevokeKey, kShops},
     Permission{OpType::kSetCard, kShops},
+    Permission{OpType::kCollect, kSellers},
+    Permission{OpType::kRevokeMandate, kPayers},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

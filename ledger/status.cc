@@ -63,6 +63,9 @@ constexpr std::array kCodes = {
              "the staff key, its scope, its refund cap or its label is not valid"},
     CodeInfo{Code::kBadCard, "BAD_CARD",
              "the card has a field that is too long or not text, or a position off the globe"},
+    CodeInfo{Code::kBadMandate, "BAD_MANDATE",
+             "the mandate the collection carries is malformed: its body, ledger, ceiling, period, "
+             "nonce or signature"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},
@@ -148,6 +151,15 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kUnknownKey, "UNKNOWN_KEY", "the key is not an active staff key of the account"},
     CodeInfo{Code::kKeyInUse, "KEY_IN_USE",
              "the key is already the account's own key or one of its staff keys"},
+    CodeInfo{Code::kMandateRevoked, "MANDATE_REVOKED", "the debtor revoked the mandate"},
+    CodeInfo{Code::kMandateExpired, "MANDATE_EXPIRED", "the mandate has expired"},
+    CodeInfo{Code::kMandateCeiling, "MANDATE_CEILING",
+             "the collection would pass the mandate's ceiling for the period"},
+    CodeInfo{Code::kMandateSigner, "MANDATE_SIGNER",
+             "the mandate is not signed by the debtor account's current key"},
+    CodeInfo{Code::kMandateMismatch, "MANDATE_MISMATCH",
+             "the collection does not match its mandate: another creditor, or more than the "
+             "ceiling"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

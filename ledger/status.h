@@ -50,6 +50,7 @@ enum class Code : uint16_t {
   kBadRequest = 120,
   kBadStaffKey = 121,
   kBadCard = 122,
+  kBadMandate = 123,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -99,6 +100,11 @@ enum class Code : uint16_t {
   kTooManyKeys = 246,
   kUnknownKey = 247,
   kKeyInUse = 248,
+  kMandateRevoked = 249,
+  kMandateExpired = 250,
+  kMandateCeiling = 251,
+  kMandateSigner = 252,
+  kMandateMismatch = 253,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

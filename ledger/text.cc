@@ -225,6 +225,11 @@ Status CheckOther(std::string_view text, Code code, std::string_view what) {
 struct TextVisitor {
   Status operator()(const Transfer& t) const { return CheckMemoText(t.memo); }
   Status operator()(const Refund& r) const { return CheckMemoText(r.memo); }
+  Status operator()(const Collect& c) const {
+    Status s = CheckMemoText(c.memo);
+    if (!s.ok()) return s;
+    return CheckMemoText(c.mandate.mandate.memo, "the mandate's memo");
+  }
   Status operator()(const OpenAccount& o) const { return CheckName(o.name); }
   Status operator()(const MultiTransfer& m) const {
     for (size_t i = 0; i < m.legs.size(); ++i) {

@@ -494,6 +494,7 @@ LIARD_RAW_READ(GetCheckpoint, GetCheckpointRequest, SignedCheckpoint)
 LIARD_RAW_READ(GetGenesis, GetGenesisRequest, GenesisInfo)
 LIARD_RAW_READ(GetGovernance, GetGovernanceRequest, GovernanceInfo)
 LIARD_RAW_READ(GetRequest, GetRequestRequest, RequestInfo)
+LIARD_RAW_READ(GetMandate, GetMandateRequest, MandateInfo)
 #undef LIARD_RAW_READ
 
 grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
@@ -836,6 +837,35 @@ grpc::Status LedgerServiceImpl::GetRequest(grpc::ServerContextBase*,
   resp->set_state(state == 1   ? pb::RequestInfo::STATE_PAID
                   : state == 2 ? pb::RequestInfo::STATE_CANCELLED
                                : pb::RequestInfo::STATE_OPEN);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetMandate(grpc::ServerContextBase*,
+                                           const pb::GetMandateRequest* req,
+                                           pb::MandateInfo* resp) {
+  SignedMandate sm;
+  const pb::SignedMandate& w = req->mandate();
+  Status s = codec::DecodeMandate(w.body(), w.public_key(), w.signature(), &sm);
+  if (!s.ok()) return Invalid("GetMandate: " + s.message());
+  if (sm.mandate.ledger_id != ledger_.id())
+    return Invalid("GetMandate: the mandate is for another ledger");
+  if (!IsValidMandatePeriod(static_cast<uint32_t>(sm.mandate.period)))
+    return Invalid("GetMandate: the mandate's period must be a week, a month or a year");
+  const Hash id = MandateId(sm.mandate.ledger_id, sm.body);
+  const TimeZone zone = CurrencyZone(ledger_.genesis());
+  // Its two tallies (ledger/ops/mandate.cc), at the clock a collection sent now would use.
+  applier_->Read([&](const MemoryState& state, const HeadState& head) {
+    const int64_t now = std::max(NowMs(), head.time_ms);
+    const int64_t period = ops::MandatePeriodIndex(sm.mandate.period, now, zone);
+    const int64_t collected = state.Balance(ops::MandatePeriodKey(id, period));
+    resp->set_revoked(state.Balance(ops::MandateRevokedKey(sm.mandate.debtor, id)) != 0);
+    resp->set_period_index(period);
+    resp->set_collected(collected);
+    resp->set_remaining(std::max<int64_t>(0, sm.mandate.ceiling.minor() - collected));
+    resp->set_time_ms(now);
+    return 0;
+  });
+  resp->set_mandate_id(std::string(id.view()));
   return grpc::Status::OK;
 }
 

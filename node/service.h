@@ -53,20 +53,23 @@ inline constexpr std::chrono::milliseconds kStreamPoll{200};
 // Watch and StreamJournal are callback streams (streams.h): no thread per stream, capped in
 // number.
 template <class Base>
-using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
-    liard::v1::LedgerService::WithRawCallbackMethod_GetRequest<
-        liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
-            liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
-                liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
-                    liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
-                        liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
-                            liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
-                                liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_GetCheckpoint<
-                                        liard::v1::LedgerService::WithRawCallbackMethod_GetGenesis<
-                                            liard::v1::LedgerService::
-                                                WithRawCallbackMethod_GetGovernance<
-                                                    Base>>>>>>>>>>>>;
+using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_GetMandate<
+    liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
+        liard::v1::LedgerService::WithRawCallbackMethod_GetRequest<
+            liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
+                liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
+                    liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
+                        liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
+                            liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
+                                liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
+                                        liard::v1::LedgerService::
+                                            WithRawCallbackMethod_GetCheckpoint<
+                                                liard::v1::LedgerService::
+                                                    WithRawCallbackMethod_GetGenesis<
+                                                        liard::v1::LedgerService::
+                                                            WithRawCallbackMethod_GetGovernance<
+                                                                Base>>>>>>>>>>>>>;
 class LedgerServiceImpl final
     : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
           liard::v1::LedgerService::WithRawCallbackMethod_Watch<
@@ -134,6 +137,11 @@ class LedgerServiceImpl final
   grpc::ServerUnaryReactor* GetRequest(grpc::CallbackServerContext* ctx,
                                        const grpc::ByteBuffer* req,
                                        grpc::ByteBuffer* resp) override;
+  // A mandate's revocation and what it collected this period (public: whoever holds the
+  // signed mandate).
+  grpc::ServerUnaryReactor* GetMandate(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
   // Raw, as Submit: a request that does not decode is INVALID_ARGUMENT with the reason. Beyond
   // the caps of StreamOptions, RESOURCE_EXHAUSTED.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
@@ -188,6 +196,8 @@ class LedgerServiceImpl final
                              liard::v1::GovernanceInfo* resp);
   grpc::Status GetRequest(grpc::ServerContextBase* ctx, const liard::v1::GetRequestRequest* req,
                           liard::v1::RequestInfo* resp);
+  grpc::Status GetMandate(grpc::ServerContextBase* ctx, const liard::v1::GetMandateRequest* req,
+                          liard::v1::MandateInfo* resp);
 
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {

@@ -350,6 +350,82 @@ SignedRequest SignRequest(const PaymentRequest& request, const KeyPair& key) {
   return r;
 }
 
+Status DecodeMandateBody(std::string_view body, Mandate* out) {
+  Mandate r;
+  pb::MandateBody m;
+  Status s = ParseStrict(body, &m, "the mandate");
+  if (!s.ok()) return Status(Code::kBadMandate, s.message());
+  if (!r.ledger_id.Assign(m.ledger_id()))
+    return Status(Code::kBadMandate, "the mandate's ledger_id must be 32 bytes");
+  s = Take(m.creditor(), "the mandate's creditor", Code::kBadMandate, &r.creditor);
+  if (!s.ok()) return s;
+  s = Take(m.debtor(), "the mandate's debtor", Code::kBadMandate, &r.debtor);
+  if (!s.ok()) return s;
+  r.ceiling = Amount(m.ceiling());
+  const int period = m.period();
+  // An unknown period is kept as 0 so that the preflight refuses it by name.
+  r.period =
+      static_cast<MandatePeriod>(IsValidMandatePeriod(static_cast<uint32_t>(period)) ? period : 0);
+  r.memo = m.memo();
+  r.expires_ms = m.expires_ms();
+  r.nonce = m.nonce();
+  r.created_ms = m.created_ms();
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status DecodeMandate(std::string_view body, std::string_view public_key, std::string_view signature,
+                     SignedMandate* out) {
+  SignedMandate r;
+  if (!r.key.Assign(public_key))
+    return Status(Code::kBadMandate, "the mandate's public_key must be 32 bytes");
+  if (!r.signature.Assign(signature))
+    return Status(Code::kBadMandate, "the mandate's signature must be 64 bytes");
+  Status s = DecodeMandateBody(body, &r.mandate);
+  if (!s.ok()) return s;
+  r.body = std::string(body);
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+std::string EncodeMandateBody(const Mandate& r) {
+  pb::MandateBody m;
+  m.set_ledger_id(std::string(r.ledger_id.view()));
+  m.set_creditor(std::string(r.creditor.view()));
+  m.set_debtor(std::string(r.debtor.view()));
+  m.set_ceiling(r.ceiling.minor());
+  m.set_period(static_cast<pb::MandatePeriod>(r.period));
+  m.set_memo(r.memo);
+  m.set_expires_ms(r.expires_ms);
+  m.set_nonce(r.nonce);
+  m.set_created_ms(r.created_ms);
+  return m.SerializeAsString();
+}
+
+SignedMandate SignMandate(const Mandate& mandate, const KeyPair& key) {
+  SignedMandate r;
+  r.mandate = mandate;
+  r.body = EncodeMandateBody(mandate);
+  r.key = key.public_key();
+  r.signature = key.Sign(MandateSigningMessage(mandate.ledger_id, r.body));
+  return r;
+}
+
+std::string EncodeSignedMandate(const SignedMandate& r) {
+  pb::SignedMandate m;
+  m.set_body(r.body);
+  m.set_public_key(std::string(r.key.view()));
+  m.set_signature(std::string(r.signature.view()));
+  return m.SerializeAsString();
+}
+
+Status DecodeSignedMandate(std::string_view bytes, SignedMandate* out) {
+  pb::SignedMandate m;
+  Status s = ParseStrict(bytes, &m, "the signed mandate");
+  if (!s.ok()) return Status(Code::kBadMandate, s.message());
+  return DecodeMandate(m.body(), m.public_key(), m.signature(), out);
+}
+
 Status DecodeOperation(std::string_view body, Operation* out) {
   pb::OperationBody m;
   Status s = ParseStrict(body, &m, "the operation body");
@@ -419,6 +495,24 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       SetCard c;
       DecodeCard(m.set_card().card(), &c.card);
       op.payload = std::move(c);
+      break;
+    }
+    case pb::OperationBody::kCollect: {
+      Collect c;
+      const pb::SignedMandate& sm = m.collect().mandate();
+      s = DecodeMandate(sm.body(), sm.public_key(), sm.signature(), &c.mandate);
+      if (!s.ok()) return s;
+      c.amount = Amount(m.collect().amount());
+      c.memo = m.collect().memo();
+      op.payload = std::move(c);
+      break;
+    }
+    case pb::OperationBody::kRevokeMandate: {
+      RevokeMandate r;
+      s = Take(m.revoke_mandate().mandate_id(), "revoke_mandate.mandate_id", Code::kBadMandate,
+               &r.mandate_id);
+      if (!s.ok()) return s;
+      op.payload = r;
       break;
     }
     case pb::OperationBody::kOpenAccount: {
@@ -580,6 +674,18 @@ std::string EncodeOperation(const Operation& op) {
     }
     void operator()(const SetCard& c) const {
       EncodeCard(c.card, m->mutable_set_card()->mutable_card());
+    }
+    void operator()(const Collect& c) const {
+      auto* p = m->mutable_collect();
+      auto* r = p->mutable_mandate();
+      r->set_body(c.mandate.body);
+      r->set_public_key(std::string(c.mandate.key.view()));
+      r->set_signature(std::string(c.mandate.signature.view()));
+      p->set_amount(c.amount.minor());
+      p->set_memo(c.memo);
+    }
+    void operator()(const RevokeMandate& r) const {
+      m->mutable_revoke_mandate()->set_mandate_id(std::string(r.mandate_id.view()));
     }
     void operator()(const OpenAccount& o) const { EncodeOpenAccount(o, m->mutable_open_account()); }
     void operator()(const RenewMembership& r) const {

@@ -58,6 +58,20 @@ std::string EncodeRequestBody(const PaymentRequest& request);
 // What a payee does: encode the request and sign it (with its own key or a staff key).
 SignedRequest SignRequest(const PaymentRequest& request, const KeyPair& key);
 
+// A mandate (liard.v1.SignedMandate's three fields): kBadMandate if a length is wrong or the
+// body does not parse strictly. The signature is checked by the ledger's Preflight.
+[[nodiscard]] Status DecodeMandate(std::string_view body, std::string_view public_key,
+                                   std::string_view signature, SignedMandate* out);
+// A mandate's body alone (liard.v1.MandateBody), as a creditor asks it before the debtor signs.
+[[nodiscard]] Status DecodeMandateBody(std::string_view body, Mandate* out);
+std::string EncodeMandateBody(const Mandate& mandate);
+// What a debtor does: encode the mandate and sign it with the account's own key.
+SignedMandate SignMandate(const Mandate& mandate, const KeyPair& key);
+// A signed mandate as one string of bytes (liard.v1.SignedMandate), to keep or hand over, and
+// back; kBadMandate if it does not decode.
+std::string EncodeSignedMandate(const SignedMandate& mandate);
+[[nodiscard]] Status DecodeSignedMandate(std::string_view bytes, SignedMandate* out);
+
 // A public card, between its wire message and ledger/'s type. Limits are SetCard's Preflight's.
 void DecodeCard(const liard::v1::Card& wire, Card* out);
 void EncodeCard(const Card& card, liard::v1::Card* wire);

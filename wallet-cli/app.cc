@@ -162,6 +162,7 @@ int Run(int argc, char** argv) {
   RegisterStaffCommands(app, ctx);
   RegisterRefundCommands(app, ctx);
   RegisterCardCommands(app, ctx);
+  RegisterMandateCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

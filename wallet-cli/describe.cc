@@ -146,6 +146,13 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = p.card.empty() ? "public card removed" : "public card set";  // i18n: as is
         } else if constexpr (std::is_same_v<T, CancelRequest>) {
           m.detail = "payment request " + ToHex(p.request_id) + " cancelled";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, Collect>) {
+          other(mine ? p.mandate.mandate.debtor : actor);
+          m.memo = p.memo;
+          const Hash id = MandateId(p.mandate.mandate.ledger_id, p.mandate.body);
+          m.detail = "collected under mandate " + ToHex(id);  // i18n: as is
+        } else if constexpr (std::is_same_v<T, RevokeMandate>) {
+          m.detail = "mandate " + ToHex(p.mandate_id) + " revoked";  // i18n: as is
         }
       },
       m.op.payload);
@@ -284,6 +291,16 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
         } else if constexpr (std::is_same_v<T, CancelRequest>) {
           return Tr("payment request {id}… cancelled",
                     fmt::arg("id", ToHex(p.request_id).substr(0, 16)));
+        } else if constexpr (std::is_same_v<T, Collect>) {
+          const std::string id =
+              ToHex(MandateId(p.mandate.mandate.ledger_id, p.mandate.body)).substr(0, 16);
+          if (mine)
+            return Tr("collected under the mandate « {memo} » ({id}…)",
+                      fmt::arg("memo", SafeText(p.mandate.mandate.memo)), fmt::arg("id", id));
+          return Tr("collected under your mandate « {memo} » ({id}…)",
+                    fmt::arg("memo", SafeText(p.mandate.mandate.memo)), fmt::arg("id", id));
+        } else if constexpr (std::is_same_v<T, RevokeMandate>) {
+          return Tr("mandate {id}… revoked", fmt::arg("id", ToHex(p.mandate_id).substr(0, 16)));
         } else {
           return std::string(OpTypeName(m.op.type()));
         }

@@ -60,12 +60,7 @@ bool PercentDecode(std::string_view text, std::string* out) {
   return true;
 }
 
-std::string EncodeSignedRequest(const liard::SignedRequest& r) {
-  liard::v1::SignedRequest m;
-  m.set_body(r.body);
-  m.set_public_key(std::string(r.key.view()));
-  m.set_signature(std::string(r.signature.view()));
-  const std::string bytes = m.SerializeAsString();
+std::string Base64Url(std::string_view bytes) {
   const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -74,8 +69,8 @@ std::string EncodeSignedRequest(const liard::SignedRequest& r) {
   return out;
 }
 
-bool DecodeSignedRequest(std::string_view text, liard::SignedRequest* out) {
-  if (text.size() > 4096) return false;
+bool FromBase64Url(std::string_view text, size_t max_chars, std::string* out) {
+  if (text.size() > max_chars) return false;
   std::string bytes(text.size(), '\0');
   size_t len = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
@@ -83,6 +78,21 @@ bool DecodeSignedRequest(std::string_view text, liard::SignedRequest* out) {
                         sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
     return false;
   bytes.resize(len);
+  *out = std::move(bytes);
+  return true;
+}
+
+std::string EncodeSignedRequest(const liard::SignedRequest& r) {
+  liard::v1::SignedRequest m;
+  m.set_body(r.body);
+  m.set_public_key(std::string(r.key.view()));
+  m.set_signature(std::string(r.signature.view()));
+  return Base64Url(m.SerializeAsString());
+}
+
+bool DecodeSignedRequest(std::string_view text, liard::SignedRequest* out) {
+  std::string bytes;
+  if (!FromBase64Url(text, 4096, &bytes)) return false;
   liard::v1::SignedRequest m;
   if (!m.ParseFromString(bytes)) return false;
   return codec::DecodeRequest(m.body(), m.public_key(), m.signature(), out).ok();

@@ -50,6 +50,11 @@ bool LooksLikePaymentUri(std::string_view text);
 [[nodiscard]] CliStatus CheckSignedRequest(const liard::SignedRequest& request,
                                            const Hash& ledger_id, const AccountId& payee);
 
+// Bytes in base64url without padding (RFC 4648 §5), and back: false for text that is not, or
+// longer than `max_chars`.
+std::string Base64Url(std::string_view bytes);
+[[nodiscard]] bool FromBase64Url(std::string_view text, size_t max_chars, std::string* out);
+
 // The `r` parameter: liard.v1.SignedRequest's bytes in base64url without padding, and back.
 std::string EncodeSignedRequest(const liard::SignedRequest& request);
 [[nodiscard]] bool DecodeSignedRequest(std::string_view text, liard::SignedRequest* out);

@@ -140,6 +140,9 @@ constexpr Template kTemplates[] = {
                         "between -180 and 180 degrees")},
     {Code::kBadCard,
      N_("the card has a field that is too long or not text, or a position off the globe")},
+    {Code::kBadMandate,
+     N_("the mandate is malformed or was changed after the debtor signed it: its ledger, "
+        "ceiling, period, nonce or signature")},
     {Code::kRequestPaid, N_("this payment request was paid already")},
     {Code::kRequestCancelled, N_("this payment request was cancelled by its payee")},
     {Code::kRequestExpired, N_("this payment request has expired")},
@@ -162,6 +165,20 @@ constexpr Template kTemplates[] = {
     {Code::kTooManyKeys, N_("the account has as many active staff keys as allowed (16)")},
     {Code::kUnknownKey, N_("this key is not an active staff key of the account")},
     {Code::kKeyInUse, N_("this key is already the account's own key or one of its staff keys")},
+    {Code::kMandateRevoked,
+     N_("the debtor revoked this mandate: nothing more can be collected under it")},
+    {Code::kMandateExpired, N_("this mandate has expired; ask the debtor for a new one")},
+    {Code::kMandateCeiling,
+     N_("{collected_units} was collected this period under this mandate; {amount_units} more "
+        "would pass its ceiling of {ceiling_units}")},
+    {Code::kMandateCeiling, N_("this collection would pass the mandate's ceiling for the period")},
+    {Code::kMandateSigner,
+     N_("the mandate is not signed by the debtor's current key; ask the debtor to sign a new one")},
+    {Code::kMandateMismatch,
+     N_("{amount_units} is more than the mandate's ceiling of {ceiling_units}")},
+    {Code::kMandateMismatch,
+     N_("this collection does not match its mandate: only its creditor may collect, within its "
+        "ceiling")},
 
     {Code::kUnitsUnbalanced, N_("the units book would not sum to zero")},
     {Code::kNegativeBalance, N_("an account that may not go negative would")},

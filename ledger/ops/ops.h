@@ -99,6 +99,24 @@ Status Apply(OpContext& ctx, const RevokeKey& r);
 Status Preflight(const Operation& op, const SetCard& c);
 Status Apply(OpContext& ctx, const SetCard& c);
 
+// mandate.cc: collections under a mandate the debtor signed, and its revocation.
+// The period of `now_ms` a mandate's ceiling counts in: a week (Monday to Sunday, numbered from
+// the week of 1970-01-01), a month (202611) or a year (2026), in `zone`.
+int64_t MandatePeriodIndex(MandatePeriod period, int64_t now_ms, const TimeZone& zone);
+// What a mandate collected in one period: SHA-256(kMandateDomain || "period" || mandate id ||
+// period index as 8 bytes big-endian).
+Hash MandatePeriodOwner(const Hash& mandate_id, int64_t period_index);
+BookKey MandatePeriodKey(const Hash& mandate_id, int64_t period_index);
+// A mandate's revocation (1): SHA-256(kMandateDomain || "revoked" || debtor || mandate id).
+Hash MandateRevokedOwner(const AccountId& debtor, const Hash& mandate_id);
+BookKey MandateRevokedKey(const AccountId& debtor, const Hash& mandate_id);
+// The mandate's own checks without state (ledger, shape, its signature).
+Status PreflightMandate(const Hash& ledger_id, const SignedMandate& mandate);
+Status Preflight(const Operation& op, const Collect& c);
+Status Apply(OpContext& ctx, const Collect& c);
+Status Preflight(const Operation& op, const RevokeMandate& r);
+Status Apply(OpContext& ctx, const RevokeMandate& r);
+
 }  // namespace liard::ops
 
 #endif  // LIARD_LEDGER_OPS_OPS_H_

@@ -275,8 +275,12 @@ std::vector<Payload> OneOfEach(const Fixture& f) {
       AddKey{Fixture::Id("newcomer"), KeyScope::kReceive, 0, "till"},
       RevokeKey{Fixture::Id("newcomer")},
       SetCard{Card{"1 rue Haute", "84000", "Avignon", "", "", "", "", "", false, {}}},
+      Collect{codec::SignMandate(Mandate{f.ledger().id(), shop, alice, Amount(100),
+                                         MandatePeriod::kMonth, "", 0, std::string(16, 'n'), 0},
+                                 KeyFor("alice")),
+              Amount(1), ""},
+      RevokeMandate{Hash{}},
   };
-  (void)f;
   REQUIRE(v.size() == std::variant_size_v<Payload>);
   return v;
 }
@@ -307,7 +311,7 @@ TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED"
       ++refused;
     }
   }
-  CHECK(refused == 103);  // 8 actors x 20 operations, less what each one's roles allow
+  CHECK(refused == 108);  // 8 actors x 22 operations, less what each one's roles allow
 }
 
 TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
