@@ -56,6 +56,8 @@ inline constexpr std::string_view kRequestDomain = Domain("liard/v1/request");
 inline constexpr std::string_view kRefundableDomain = Domain("liard/v1/refundable");
 // The owner of a staff key's refunds-per-day tally account, ledger/money.h.
 inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-refund");
+// The owner of a resident's book account of earmarked aid, ledger/ops/aid.cc.
+inline constexpr std::string_view kEarmarkDomain = Domain("liard/v1/earmark");
 // State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
 inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
 // State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no

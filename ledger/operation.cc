@@ -47,6 +47,10 @@ std::string_view OpTypeName(OpType type) {
       return "revoke-key";
     case OpType::kSetCard:
       return "set-card";
+    case OpType::kGrantAid:
+      return "grant-aid";
+    case OpType::kExpireAid:
+      return "expire-aid";
   }
   return "unknown";
 }
@@ -102,6 +106,9 @@ static_assert(std::is_same_v<
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kSetCard) - 1, Payload>,
                    SetCard>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kExpireAid) - 1, Payload>,
+                   ExpireAid>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

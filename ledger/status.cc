@@ -148,6 +148,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kUnknownKey, "UNKNOWN_KEY", "the key is not an active staff key of the account"},
     CodeInfo{Code::kKeyInUse, "KEY_IN_USE",
              "the key is already the account's own key or one of its staff keys"},
+    CodeInfo{Code::kAidNotExpired, "AID_NOT_EXPIRED",
+             "the earmarked aid has not expired yet: its units cannot be taken back"},
+    CodeInfo{Code::kAidUnreturned, "AID_UNRETURNED",
+             "the holders named do not hold all that is left of the earmarked aid"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

@@ -99,6 +99,9 @@ enum class Code : uint16_t {
   kTooManyKeys = 246,
   kUnknownKey = 247,
   kKeyInUse = 248,
+  // Earmarked aid (numbered apart, so that other families added at the same time do not clash).
+  kAidNotExpired = 270,
+  kAidUnreturned = 271,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

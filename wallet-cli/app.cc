@@ -162,6 +162,7 @@ int Run(int argc, char** argv) {
   RegisterStaffCommands(app, ctx);
   RegisterRefundCommands(app, ctx);
   RegisterCardCommands(app, ctx);
+  RegisterAidCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // What an applied operation meant for one account: history lines and watch events.
 #include "wallet-cli/describe.h"
 
+#include "ledger/ops/ops.h"
 #include "proto/codec.h"
 #include "wallet-cli/i18n.h"
 
@@ -82,6 +83,12 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
         if constexpr (std::is_same_v<T, Transfer>) {
           other(mine ? p.to : actor);
           m.memo = p.memo;
+          // A payer's earmarked aid: every earmarked posting of its own payment is its own.
+          if (mine)
+            for (const auto& x : receipt.postings())
+              if (x.slot() == static_cast<uint32_t>(Slot::kEarmarked)) m.aid += x.amount();
+          if (m.aid != 0)
+            m.detail = "paid " + money.Units(-m.aid) + " from earmarked aid";  // i18n: as is
         } else if constexpr (std::is_same_v<T, MultiTransfer>) {
           if (mine) {
             m.detail = "batch of " + std::to_string(p.legs.size()) + " payments";  // i18n: as is
@@ -146,6 +153,24 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = p.card.empty() ? "public card removed" : "public card set";  // i18n: as is
         } else if constexpr (std::is_same_v<T, CancelRequest>) {
           m.detail = "payment request " + ToHex(p.request_id) + " cancelled";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, GrantAid>) {
+          if (!mine) {
+            other(actor);
+            for (const auto& leg : p.recipients)
+              if (leg.to == me) {
+                m.aid += leg.amount.minor();
+                if (m.memo.empty()) m.memo = leg.memo;
+              }
+          }
+          m.detail = "earmarked aid '" + p.purpose + "' until " +  // i18n: as is
+                     UtcDate(p.expires_ms - 1);
+        } else if constexpr (std::is_same_v<T, ExpireAid>) {
+          if (!mine) other(actor);
+          const Hash owner = ops::EarmarkOwner(me, p.grant);
+          for (const auto& x : receipt.postings())
+            if (x.slot() == static_cast<uint32_t>(Slot::kEarmarked) && x.owner() == owner.view())
+              m.aid += x.amount();
+          m.detail = "expired aid " + ToHex(p.grant) + " taken back";  // i18n: as is
         }
       },
       m.op.payload);
@@ -190,7 +215,29 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
       [&](const auto& p) -> std::string {
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, Transfer>) {
-          return "";  // the row's direction, party, amount and memo say it all
+          if (m.aid == 0) return "";  // the row's direction, party, amount and memo say it all
+          return Tr("{total} paid, of which {aid} from earmarked aid",
+                    fmt::arg("total", money.Units(p.amount.minor())),
+                    fmt::arg("aid", money.Units(-m.aid)));
+        } else if constexpr (std::is_same_v<T, GrantAid>) {
+          const std::string until = DisplayDate(p.expires_ms - 1);
+          if (!mine)
+            return Tr("earmarked aid received: {units} « {purpose} », until {date}",
+                      fmt::arg("units", money.Units(m.aid)),
+                      fmt::arg("purpose", SafeText(p.purpose)), fmt::arg("date", until));
+          int64_t total = 0;
+          for (const auto& leg : p.recipients) total += leg.amount.minor();
+          return TrP("earmarked aid « {purpose} » given: {total} to {n} line, until {date}",
+                     "earmarked aid « {purpose} » given: {total} to {n} lines, until {date}",
+                     p.recipients.size(), fmt::arg("purpose", SafeText(p.purpose)),
+                     fmt::arg("total", money.Units(total)), fmt::arg("n", p.recipients.size()),
+                     fmt::arg("date", until));
+        } else if constexpr (std::is_same_v<T, ExpireAid>) {
+          if (!mine)
+            return Tr("earmarked aid expired: {units} went back to its funder",
+                      fmt::arg("units", money.Units(-m.aid)));
+          return Tr("what was left of an expired aid taken back: {units}",
+                    fmt::arg("units", money.Units(m.units)));
         } else if constexpr (std::is_same_v<T, MultiTransfer>) {
           const size_t n = p.legs.size();
           if (!mine)

@@ -162,6 +162,13 @@ constexpr Template kTemplates[] = {
     {Code::kTooManyKeys, N_("the account has as many active staff keys as allowed (16)")},
     {Code::kUnknownKey, N_("this key is not an active staff key of the account")},
     {Code::kKeyInUse, N_("this key is already the account's own key or one of its staff keys")},
+    {Code::kAidNotExpired,
+     N_("the aid runs until {expires_ms}: what is left goes back to its funder after that")},
+    {Code::kAidNotExpired, N_("the aid has not expired yet")},
+    {Code::kAidUnreturned,
+     N_("the residents named hold {returned_units} of the {outstanding_units} left of the aid: "
+        "name every resident who still holds some")},
+    {Code::kAidUnreturned, N_("nothing of the aid is left to take back")},
 
     {Code::kUnitsUnbalanced, N_("the units book would not sum to zero")},
     {Code::kNegativeBalance, N_("an account that may not go negative would")},

@@ -99,6 +99,22 @@ Status Apply(OpContext& ctx, const RevokeKey& r);
 Status Preflight(const Operation& op, const SetCard& c);
 Status Apply(OpContext& ctx, const SetCard& c);
 
+// aid.cc: earmarked aid, given by a funder, spent at qualifying payees, taken back at expiry.
+Status Preflight(const Operation& op, const GrantAid& g);
+Status Apply(OpContext& ctx, const GrantAid& g);
+Status Preflight(const Operation& op, const ExpireAid& e);
+Status Apply(OpContext& ctx, const ExpireAid& e);
+// The book account of grant `grant`'s units held by `holder`: owner
+// SHA-256(kEarmarkDomain || holder || grant).
+Hash EarmarkOwner(const AccountId& holder, const Hash& grant);
+BookKey EarmarkKey(const AccountId& holder, const Hash& grant);
+// Whether `payee` is where grant `g` may be spent: listed, or its card's category named (ASCII
+// letters compared without case).
+bool AidQualifies(const HeldGrant& g, const Account& payee);
+// The rest of a transfer `t` whose payer holds earmarked aid (ctx.actor.grants not empty), once
+// the payee and CheckPayer passed: draws the qualifying aid first, then ordinary units.
+Status PayWithAid(OpContext& ctx, const Transfer& t, const Account& payee);
+
 }  // namespace liard::ops
 
 #endif  // LIARD_LEDGER_OPS_OPS_H_

@@ -275,6 +275,8 @@ std::vector<Payload> OneOfEach(const Fixture& f) {
       AddKey{Fixture::Id("newcomer"), KeyScope::kReceive, 0, "till"},
       RevokeKey{Fixture::Id("newcomer")},
       SetCard{Card{"1 rue Haute", "84000", "Avignon", "", "", "", "", "", false, {}}},
+      GrantAid{"Aide", {"Alimentation"}, {}, kNow + kDay, {Leg{Fixture::Id("newcomer"), Amount(1), ""}}},
+      ExpireAid{Hash{}, {Fixture::Id("newcomer")}},
   };
   (void)f;
   REQUIRE(v.size() == std::variant_size_v<Payload>);
