@@ -114,9 +114,9 @@ struct Card {
 // Earmarked aid a resident holds (ledger/ops/aid.cc): a copy of the grant's terms, kept on the
 // holder's record because a payment reads that record anyway, so that a payer who holds none
 // pays with no extra state read. The units are in the book under EarmarkKey(holder, grant).
-inline constexpr size_t kMaxGrantsHeld = 8;         // grants one resident holds at once
-inline constexpr size_t kMaxGrantCategories = 8;    // card categories a grant names
-inline constexpr size_t kMaxGrantMerchants = 16;    // accounts a grant names
+inline constexpr size_t kMaxGrantsHeld = 8;       // grants one resident holds at once
+inline constexpr size_t kMaxGrantCategories = 8;  // card categories a grant names
+inline constexpr size_t kMaxGrantMerchants = 16;  // accounts a grant names
 inline constexpr size_t kMaxGrantPurposeBytes = 64;
 inline constexpr size_t kMaxCategoryBytes = 64;
 struct HeldGrant {
@@ -199,9 +199,9 @@ inline constexpr int kSlotCount = 48;
 // Sums of every balance, per slot: what lets invariants be checked without scanning.
 using Totals = std::array<int64_t, kSlotCount>;
 inline constexpr Slot kAllSlots[] = {
-    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,         Slot::kEuroExternal,
-    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget, Slot::kIncome,
-    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally, Slot::kRequestState,
+    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,          Slot::kEuroExternal,
+    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
+    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
     Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kEarmarked,
     Slot::kAidOutstanding};
 // Units in circulation: member accounts, earmarked aid and paper, from the totals.
@@ -222,7 +222,6 @@ struct BookKey {
 
   friend auto operator<=>(const BookKey&, const BookKey&) = default;
 };
-
 
 }  // namespace liard
 

@@ -239,8 +239,7 @@ struct TextVisitor {
     for (size_t i = 0; s.ok() && i < g.categories.size(); ++i)
       s = CheckMemoText(g.categories[i], "the aid's category " + std::to_string(i + 1));
     for (size_t i = 0; s.ok() && i < g.recipients.size(); ++i)
-      s = CheckMemoText(g.recipients[i].memo,
-                        "recipient " + std::to_string(i + 1) + ": the memo",
+      s = CheckMemoText(g.recipients[i].memo, "recipient " + std::to_string(i + 1) + ": the memo",
                         static_cast<uint32_t>(i + 1));
     return s;
   }

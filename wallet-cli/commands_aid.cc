@@ -9,6 +9,7 @@
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/batch.h"
+#include "wallet-cli/describe.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
 #include "wallet-cli/verify.h"
@@ -20,7 +21,8 @@ using json = nlohmann::ordered_json;
 namespace {
 
 // "alimentation, épicerie; Boulangerie du Rhône (roue1q…)": where an aid may be spent.
-std::string WhereSpent(Session& session, const google::protobuf::RepeatedPtrField<std::string>& cats,
+std::string WhereSpent(Session& session,
+                       const google::protobuf::RepeatedPtrField<std::string>& cats,
                        const google::protobuf::RepeatedPtrField<std::string>& merchants) {
   std::string s;
   for (const auto& c : cats) s += (s.empty() ? "" : ", ") + SafeText(c);
@@ -130,11 +132,11 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
              BatchUnits(gen.currency_code, gen.par_num == gen.par_den));
   if (!problems.empty()) {
     for (const auto& p : problems)
-      std::cerr << SafeText(p.line == 0 ? p.message
-                                        : Tr("{where}: {what}",
-                                             fmt::arg("where", Tr("line {line}",
-                                                                  fmt::arg("line", p.line))),
-                                             fmt::arg("what", p.message)))
+      std::cerr << SafeText(p.line == 0
+                                ? p.message
+                                : Tr("{where}: {what}",
+                                     fmt::arg("where", Tr("line {line}", fmt::arg("line", p.line))),
+                                     fmt::arg("what", p.message)))
                 << "\n";
     return CliStatus::Usage(TrP("{n} problem in {file}; nothing was sent",
                                 "{n} problems in {file}; nothing was sent", problems.size(),
@@ -182,9 +184,8 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
   s = session.ConfirmAndSubmit(
       p,
       Tr("Give {total} of earmarked aid {terms}, to {n} residents, from {funder} ({file})?",
-         fmt::arg("total", money.Units(total)), fmt::arg("terms", terms),
-         fmt::arg("n", residents), fmt::arg("funder", session.NameOf(p.op.account)),
-         fmt::arg("file", a.file)),
+         fmt::arg("total", money.Units(total)), fmt::arg("terms", terms), fmt::arg("n", residents),
+         fmt::arg("funder", session.NameOf(p.op.account)), fmt::arg("file", a.file)),
       a.yes, &r, &declined);
   if (!s.ok()) return s;
   if (declined) {
@@ -192,25 +193,21 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
     return CliStatus::Ok();
   }
   if (a.json) {
-    std::cout << json{{"aid", ToHex(r.operation_id())},
-                      {"sequence", r.sequence()},
-                      {"purpose", g.purpose},
-                      {"until", UtcDate(g.expires_ms - 1)},
-                      {"expires_ms", g.expires_ms},
-                      {"recipients", residents},
-                      {"total", money.Plain(total)},
-                      {"total_minor", total}}
+    std::cout << json{{"aid", ToHex(r.operation_id())}, {"sequence", r.sequence()},
+                      {"purpose", g.purpose},           {"until", UtcDate(g.expires_ms - 1)},
+                      {"expires_ms", g.expires_ms},     {"recipients", residents},
+                      {"total", money.Plain(total)},    {"total_minor", total}}
                      .dump(2)
               << "\n";
     return CliStatus::Ok();
   }
   r.clear_message();
   session.PrintSubmitted(
-      r, Tr("gave {total} of earmarked aid {terms}, to {n} residents; to take back what is left "
-            "after the expiry: {command}",
-            fmt::arg("total", money.Units(total)), fmt::arg("terms", terms),
-            fmt::arg("n", residents),
-            fmt::arg("command", session.Command("aid expire " + ToHex(r.operation_id())))));
+      r,
+      Tr("gave {total} of earmarked aid {terms}, to {n} residents; to take back what is left "
+         "after the expiry: {command}",
+         fmt::arg("total", money.Units(total)), fmt::arg("terms", terms), fmt::arg("n", residents),
+         fmt::arg("command", session.Command("aid expire " + ToHex(r.operation_id())))));
   return CliStatus::Ok();
 }
 
@@ -227,9 +224,10 @@ CliStatus FetchAid(Session& session, const std::string& id_text, Hash* id, Grant
   if (!s.ok()) return s;
   for (const Check& c : VerifyReceipt(*receipt, session.ledger_id(), *id))
     if (!c.ok)
-      return CliStatus::Refused(Tr("the node's copy of operation {id} did not verify ({why}): do "
-                                   "not trust it, and tell the association",
-                                   fmt::arg("id", id_text), fmt::arg("why", c.what)));
+      return CliStatus::Refused(
+          Tr("the node's copy of operation {id} did not verify ({why}): do "
+             "not trust it, and tell the association",
+             fmt::arg("id", id_text), fmt::arg("why", c.what)));
   Operation op;
   if (!codec::DecodeOperation(receipt->operation().body(), &op).ok())
     return CliStatus::Local(Tr("operation {id} holds a body this wallet cannot read: update liard",
@@ -259,10 +257,10 @@ CliStatus AidExpire(Session& session, const ExpireArgs& a) {
     if (seen.insert(leg.to).second) e.holders.push_back(leg.to);
   const Money& money = session.money();
   if (NowMs() < g.expires_ms)
-    return CliStatus::Refused(Tr("the aid « {purpose} » runs until {date}: what is left goes "
-                                 "back after that day",
-                                 fmt::arg("purpose", SafeText(g.purpose)),
-                                 fmt::arg("date", DisplayDate(g.expires_ms - 1))));
+    return CliStatus::Refused(Tr(
+        "the aid « {purpose} » runs until {date}: what is left goes "
+        "back after that day",
+        fmt::arg("purpose", SafeText(g.purpose)), fmt::arg("date", DisplayDate(g.expires_ms - 1))));
   Prepared p;
   s = session.Prepare(std::move(e), &p);
   if (!s.ok()) return s;
@@ -296,9 +294,9 @@ CliStatus AidExpire(Session& session, const ExpireArgs& a) {
     return CliStatus::Ok();
   }
   r.clear_message();
-  session.PrintSubmitted(r, Tr("took back {units} left of the aid « {purpose} »",
-                               fmt::arg("units", money.Units(returned)),
-                               fmt::arg("purpose", SafeText(g.purpose))));
+  session.PrintSubmitted(
+      r, Tr("took back {units} left of the aid « {purpose} »",
+            fmt::arg("units", money.Units(returned)), fmt::arg("purpose", SafeText(g.purpose))));
   return CliStatus::Ok();
 }
 
@@ -369,17 +367,18 @@ void RegisterAidCommands(CLI::App& app, Context& ctx) {
 
   auto g = std::make_shared<GrantArgs>();
   CLI::App* grant = aid->add_subcommand(
-      "grant", _("municipalities, the association: give earmarked aid to every line of a CSV file"));
+      "grant",
+      _("municipalities, the association: give earmarked aid to every line of a CSV file"));
   grant->add_option("FILE", g->file, _("CSV lines: address,amount,memo (as pay-batch)"))
       ->required();
   grant->add_option("--purpose", g->purpose, _("what the aid is for, shown to the residents"))
       ->required();
   grant->add_option("--until", g->until, _("the last day it may be spent (31/12/2026)"))
       ->required();
-  grant->add_option("--category", g->categories,
-                    _("a shop category where it may be spent, as on the shops' cards (repeatable)"));
-  grant->add_option("--merchant", g->merchants,
-                    _("an account where it may be spent (repeatable)"));
+  grant->add_option(
+      "--category", g->categories,
+      _("a shop category where it may be spent, as on the shops' cards (repeatable)"));
+  grant->add_option("--merchant", g->merchants, _("an account where it may be spent (repeatable)"));
   grant->add_flag("--dry-run", g->dry_run, _("check the file and the ledger, send nothing"));
   grant->add_flag("--yes,-y", g->yes, _("do not ask to confirm"));
   grant->add_flag("--json", g->json, _("print JSON"));

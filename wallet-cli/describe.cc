@@ -28,6 +28,22 @@ std::string EntryProblem(uint64_t sequence, const char* what) {
 // the payee's own legs, in the payment's order.
 CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Movement* m) {
   const pb::Redaction& r = receipt.redacted();
+  if (r.has_aid() || r.has_aid_expiry()) {
+    // Another's aid, as the node shows it to a recipient: decoded as the body it comes from.
+    pb::OperationBody body;
+    body.set_ledger_id(std::string(32, '\0'));
+    body.set_account(r.payer());
+    if (r.has_aid())
+      *body.mutable_grant_aid() = r.aid();
+    else
+      *body.mutable_expire_aid() = r.aid_expiry();
+    if (!codec::DecodeOperation(body.SerializeAsString(), &m->op).ok())
+      return CliStatus::Local(EntryProblem(
+          receipt.sequence(), N_("journal entry {entry} holds an aid this wallet cannot read")));
+    m->has_counterparty = true;
+    m->counterparty = m->op.account;
+    return CliStatus::Ok();
+  }
   MultiTransfer mine;
   for (const pb::Leg& leg : r.legs()) {
     Leg l;
@@ -55,18 +71,23 @@ CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Move
 CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Money& money,
                       Movement* out) {
   Movement m;
+  const bool redacted_aid = receipt.has_redacted() &&
+                            (receipt.redacted().has_aid() || receipt.redacted().has_aid_expiry());
   if (receipt.has_redacted()) {
     CliStatus c = DescribeRedacted(receipt, me, &m);
     if (!c.ok()) return c;
     m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
-    *out = std::move(m);
-    return CliStatus::Ok();
+    if (!redacted_aid) {
+      *out = std::move(m);
+      return CliStatus::Ok();
+    }
+  } else {
+    Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
+    if (!s.ok())
+      return CliStatus::Local(
+          Tr("journal entry {entry} holds a body this wallet cannot read: {why}",
+             fmt::arg("entry", receipt.sequence()), fmt::arg("why", s.ToString())));
   }
-  Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
-  if (!s.ok())
-    return CliStatus::Local(Tr("journal entry {entry} holds a body this wallet cannot read: {why}",
-                               fmt::arg("entry", receipt.sequence()),
-                               fmt::arg("why", s.ToString())));
   m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
   m.euros = SumPostings(receipt.postings(), Slot::kOfficeCash, &me) +
             SumPostings(receipt.postings(), Slot::kOwedToMerchant, &me);
@@ -202,7 +223,8 @@ std::string BoardDecision(const Hash& proposal, const Money& money, const Wordin
 
 std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
                          const Money& money, const Wording& w) {
-  if (receipt.has_redacted()) {
+  if (receipt.has_redacted() && !receipt.redacted().has_aid() &&
+      !receipt.redacted().has_aid_expiry()) {
     const uint32_t n = receipt.redacted().leg_count();
     return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
                fmt::arg("n", n));

@@ -17,8 +17,8 @@ constexpr int64_t kMaxAidLifetimeMs = 5LL * 366 * 24 * 3600 * 1000;
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool SameCategory(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 Status RecipientRefusal(const Status& s, size_t i) {
@@ -55,9 +55,8 @@ Status Preflight(const Operation& op, const GrantAid& g) {
         .With("max_bytes", static_cast<int64_t>(kMaxGrantPurposeBytes));
   if (g.categories.size() > kMaxGrantCategories || g.merchants.size() > kMaxGrantMerchants)
     return Status(Code::kBadLegCount, "an aid names at most " +
-                                          std::to_string(kMaxGrantCategories) +
-                                          " categories and " + std::to_string(kMaxGrantMerchants) +
-                                          " merchants")
+                                          std::to_string(kMaxGrantCategories) + " categories and " +
+                                          std::to_string(kMaxGrantMerchants) + " merchants")
         .With("max_categories", static_cast<int64_t>(kMaxGrantCategories))
         .With("max_merchants", static_cast<int64_t>(kMaxGrantMerchants));
   if (g.categories.empty() && g.merchants.empty())
@@ -68,18 +67,16 @@ Status Preflight(const Operation& op, const GrantAid& g) {
       return Status(Code::kMemoNotText, "each category of the aid is 1 to " +
                                             std::to_string(kMaxCategoryBytes) +
                                             " bytes of printable UTF-8, as on the shops' cards");
-  if (g.expires_ms <= 0)
-    return Status(Code::kExpired, "an aid needs an expiry date");
+  if (g.expires_ms <= 0) return Status(Code::kExpired, "an aid needs an expiry date");
   if (g.recipients.empty() || g.recipients.size() > kMaxLegs)
     return Status(Code::kBadLegCount, "an aid has 1 to " + std::to_string(kMaxLegs) +
-                                          " recipients, not " +
-                                          std::to_string(g.recipients.size()))
+                                          " recipients, not " + std::to_string(g.recipients.size()))
         .With("legs", static_cast<int64_t>(g.recipients.size()))
         .With("max_legs", static_cast<int64_t>(kMaxLegs));
   __int128 total = 0;
   for (size_t i = 0; i < g.recipients.size(); ++i) {
-    Status s = Preflight(op, Transfer{g.recipients[i].to, g.recipients[i].amount,
-                                      g.recipients[i].memo});
+    Status s =
+        Preflight(op, Transfer{g.recipients[i].to, g.recipients[i].amount, g.recipients[i].memo});
     if (!s.ok()) return RecipientRefusal(s, i);
     total += g.recipients[i].amount.minor();
   }
@@ -99,10 +96,11 @@ Status Apply(OpContext& ctx, const GrantAid& g) {
         .With("expires_ms", g.expires_ms);
   for (const AccountId& m : g.merchants) {
     const Account* shop = nullptr;
-    Status s = ctx.Counterparty(
-        m, KindBit(AccountKind::kMerchant) | KindBit(AccountKind::kMunicipality) |
-               KindBit(AccountKind::kAssociation),
-        "merchant", &shop, Standing::kAnyStatus);
+    Status s =
+        ctx.Counterparty(m,
+                         KindBit(AccountKind::kMerchant) | KindBit(AccountKind::kMunicipality) |
+                             KindBit(AccountKind::kAssociation),
+                         "merchant", &shop, Standing::kAnyStatus);
     if (!s.ok()) return s;
   }
   HeldGrant held{ctx.op_id, ctx.actor.id, g.purpose, g.expires_ms, g.categories, g.merchants};
@@ -112,9 +110,8 @@ Status Apply(OpContext& ctx, const GrantAid& g) {
     Account holder;
     Status s = ctx.Target(leg.to, &holder);
     if (s.ok() && holder.kind != AccountKind::kResident)
-      s = Status(Code::kWrongAccountKind,
-                 "earmarked aid goes to residents; the account is a " +
-                     std::string(KindName(holder.kind)));
+      s = Status(Code::kWrongAccountKind, "earmarked aid goes to residents; the account is a " +
+                                              std::string(KindName(holder.kind)));
     if (s.ok()) s = ctx.Payee(&holder);
     if (s.ok() && holder.FindGrant(held.grant) == nullptr) {
       if (holder.grants.size() >= kMaxGrantsHeld)
@@ -165,7 +162,8 @@ Status PayWithAid(OpContext& ctx, const Transfer& t, const Account& payee) {
       ctx.Post(BookKey{Slot::kAidOutstanding, it->grant}, -draw);
       left -= draw;
       from_aid += draw;
-      parts += (parts.empty() ? "" : ", ") + ctx.Format(draw) + " from the aid '" + it->purpose + "'";
+      parts +=
+          (parts.empty() ? "" : ", ") + ctx.Format(draw) + " from the aid '" + it->purpose + "'";
     }
     if (draw == held) {  // spent: the record forgets it, and the next payment reads no more
       it = payer.grants.erase(it);

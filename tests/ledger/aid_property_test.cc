@@ -106,8 +106,7 @@ TEST_CASE("earmarked aid over months: spent only where it may be, returned exact
       g.expires_ms = now + kDay + pick(60 * kDay);
       const int64_t n = 1 + pick(4);
       for (int64_t i = 0; i < n; ++i)
-        g.recipients.push_back(
-            Leg{Fixture::Id(kResidents[pick(6)]), Amount(1 + pick(30'00)), ""});
+        g.recipients.push_back(Leg{Fixture::Id(kResidents[pick(6)]), Amount(1 + pick(30'00)), ""});
       const std::string envelope = f.Sign(f.MakeOp(a.funder, g));
       Hash id;
       Status s = f.SubmitEnvelope(envelope, now, nullptr, &id);
@@ -120,8 +119,8 @@ TEST_CASE("earmarked aid over months: spent only where it may be, returned exact
       j.Append(envelope, now);
       ++grants;
       a.id = id;
-      a.terms = HeldGrant{id, Fixture::Id(a.funder), g.purpose, g.expires_ms, g.categories,
-                          g.merchants};
+      a.terms =
+          HeldGrant{id, Fixture::Id(a.funder), g.purpose, g.expires_ms, g.categories, g.merchants};
       for (const Leg& leg : g.recipients)
         for (const char* r : kResidents)
           if (leg.to == Fixture::Id(r)) a.held[r] += leg.amount.minor();

@@ -18,16 +18,16 @@ constexpr int64_t kNow = 1'700'000'000'000;
 constexpr int64_t kDay = 86'400'000;
 
 Fixture Town() {
-  return Fixture({Member{"mairie", AccountKind::kMunicipality, 1'000'00},
-                  Member{"alice", AccountKind::kResident, 50'00},
-                  Member{"bob", AccountKind::kResident, 0},
-                  Member{"epicerie", AccountKind::kMerchant, 0},
-                  Member{"librairie", AccountKind::kMerchant, 0},
-                  Member{"boulangerie", AccountKind::kMerchant, 0}},
-                 0, [](Genesis* g) {
-                   Fixture::Version4(g);
-                   g->version = kGenesisVersion5;
-                 });
+  return Fixture(
+      {Member{"mairie", AccountKind::kMunicipality, 1'000'00},
+       Member{"alice", AccountKind::kResident, 50'00}, Member{"bob", AccountKind::kResident, 0},
+       Member{"epicerie", AccountKind::kMerchant, 0},
+       Member{"librairie", AccountKind::kMerchant, 0},
+       Member{"boulangerie", AccountKind::kMerchant, 0}},
+      0, [](Genesis* g) {
+        Fixture::Version4(g);
+        g->version = kGenesisVersion5;
+      });
 }
 
 Card CardWith(std::string category) {
@@ -64,10 +64,10 @@ int64_t Outstanding(Fixture& f, const Hash& grant) {
 // Gives alice 30.00 and bob 20.00 of food aid; returns the aid's id.
 Hash GiveFoodAid(Fixture& f, int64_t expires_ms = kNow + 30 * kDay) {
   Hash id;
-  const Operation op = f.MakeOp(
-      "mairie", FoodAid({Leg{Fixture::Id("alice"), Amount(30'00), "novembre"},
-                         Leg{Fixture::Id("bob"), Amount(20'00), "novembre"}},
-                        expires_ms));
+  const Operation op =
+      f.MakeOp("mairie", FoodAid({Leg{Fixture::Id("alice"), Amount(30'00), "novembre"},
+                                  Leg{Fixture::Id("bob"), Amount(20'00), "novembre"}},
+                                 expires_ms));
   REQUIRE_OK(f.SubmitEnvelope(f.Sign(op), kNow, nullptr, &id));
   return id;
 }
@@ -141,8 +141,9 @@ TEST_CASE("earmarked units are never spent at a shop that does not qualify", "[l
   // Too much at the grocery: 20.00 of aid and nothing ordinary is less than 20.01.
   s = f.SubmitAt(f.TransferOp("bob", "epicerie", 20'01), kNow + kDay);
   CHECK(s.code() == Code::kInsufficientFunds);
-  CHECK(s.message() == "the balance is 0.00 ROUE besides 20.00 ROUE of earmarked aid, less than "
-                       "20.01 ROUE");
+  CHECK(s.message() ==
+        "the balance is 0.00 ROUE besides 20.00 ROUE of earmarked aid, less than "
+        "20.01 ROUE");
   CHECK(Earmarked(f, "bob", id) == 20'00);
 }
 
@@ -223,8 +224,8 @@ TEST_CASE("a resident holds at most eight aids at once", "[ledger][aid]") {
     g.purpose = "aide " + std::to_string(i);
     REQUIRE_OK(f.SubmitAt(f.MakeOp("mairie", g), kNow));
   }
-  Status s = f.SubmitAt(f.MakeOp("mairie", FoodAid({Leg{Fixture::Id("bob"), Amount(1'00), ""}})),
-                        kNow);
+  Status s =
+      f.SubmitAt(f.MakeOp("mairie", FoodAid({Leg{Fixture::Id("bob"), Amount(1'00), ""}})), kNow);
   CHECK(s.code() == Code::kAboveMaximum);
   CHECK(f.state().FindAccount(Fixture::Id("bob"))->grants.size() == 8);
 }
@@ -238,8 +239,8 @@ TEST_CASE("only the ordinary part of a payment made with aid can be refunded", "
                               nullptr, &payment));
   CHECK(Earmarked(f, "alice", id) == 0);
   CHECK(f.BalanceOf("alice") == 40'00);
-  Status s = f.SubmitAt(f.MakeOp("epicerie", Refund{payment, Fixture::Id("alice"), Amount(10'01), ""}),
-                        kNow + kDay);
+  Status s = f.SubmitAt(
+      f.MakeOp("epicerie", Refund{payment, Fixture::Id("alice"), Amount(10'01), ""}), kNow + kDay);
   CHECK(s.code() == Code::kRefundExceeds);
   REQUIRE_OK(f.SubmitAt(
       f.MakeOp("epicerie", Refund{payment, Fixture::Id("alice"), Amount(10'00), ""}), kNow + kDay));
@@ -252,8 +253,12 @@ TEST_CASE("an aid's record survives the account's encoding, and old records keep
   a.card = CardWith("Boulangerie");
   const std::string old = EncodeAccountExtras(a);
   CHECK(old[0] == 1);
-  a.grants.push_back(HeldGrant{Sha256({"g"}), Fixture::Id("mairie"), "Pass culture",
-                               kNow + kDay, {"Livres", "Cinéma"}, {Fixture::Id("librairie")}});
+  a.grants.push_back(HeldGrant{Sha256({"g"}),
+                               Fixture::Id("mairie"),
+                               "Pass culture",
+                               kNow + kDay,
+                               {"Livres", "Cinéma"},
+                               {Fixture::Id("librairie")}});
   const std::string bytes = EncodeAccountExtras(a);
   CHECK(bytes[0] == 2);
   Account back;
@@ -272,9 +277,9 @@ TEST_CASE("the auditor's replay of a journal with aid reaches the node's state",
           "[ledger][aid][replay]") {
   ReplayedJournal j(Town());
   j.Add(j.f.MakeOp("epicerie", SetCard{CardWith("Alimentation")}), kNow);
-  const Operation grant = j.f.MakeOp(
-      "mairie", FoodAid({Leg{Fixture::Id("alice"), Amount(30'00), ""},
-                         Leg{Fixture::Id("bob"), Amount(20'00), ""}}));
+  const Operation grant =
+      j.f.MakeOp("mairie", FoodAid({Leg{Fixture::Id("alice"), Amount(30'00), ""},
+                                    Leg{Fixture::Id("bob"), Amount(20'00), ""}}));
   const Hash id = j.Add(grant, kNow);
   j.Add(j.f.TransferOp("alice", "epicerie", 12'50), kNow + kDay);
   j.Add(j.f.TransferOp("bob", "boulangerie", 20'00), kNow + 2 * kDay);
