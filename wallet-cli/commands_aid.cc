@@ -202,12 +202,12 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
     return CliStatus::Ok();
   }
   r.clear_message();
+  const std::string expire = "aid expire " + ToHex(r.operation_id());  // i18n: as is
   session.PrintSubmitted(
-      r,
-      Tr("gave {total} of earmarked aid {terms}, to {n} residents; to take back what is left "
-         "after the expiry: {command}",
-         fmt::arg("total", money.Units(total)), fmt::arg("terms", terms), fmt::arg("n", residents),
-         fmt::arg("command", session.Command("aid expire " + ToHex(r.operation_id())))));
+      r, Tr("gave {total} of earmarked aid {terms}, to {n} residents; to take back what is left "
+            "after the expiry: {command}",
+            fmt::arg("total", money.Units(total)), fmt::arg("terms", terms),
+            fmt::arg("n", residents), fmt::arg("command", session.Command(expire))));
   return CliStatus::Ok();
 }
 

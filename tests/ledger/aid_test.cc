@@ -2,6 +2,8 @@
 // elsewhere, and taken back exactly after the expiry (docs/money.md, "Earmarked aid").
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "ledger/invariants.h"
 #include "ledger/ops/ops.h"
 #include "tests/ledger/fixture.h"
@@ -245,6 +247,57 @@ TEST_CASE("only the ordinary part of a payment made with aid can be refunded", "
   REQUIRE_OK(f.SubmitAt(
       f.MakeOp("epicerie", Refund{payment, Fixture::Id("alice"), Amount(10'00), ""}), kNow + kDay));
   CHECK(f.BalanceOf("alice") == 50'00);
+}
+
+// A view that records every balance a payment reads.
+class CountingView : public StateView {
+ public:
+  explicit CountingView(const StateView& inner) : inner_(inner) {}
+  const Account* FindAccount(const AccountId& id) const override { return inner_.FindAccount(id); }
+  int64_t Balance(const BookKey& key) const override {
+    read.push_back(key);
+    return inner_.Balance(key);
+  }
+  const Totals& totals() const override { return inner_.totals(); }
+  const Governance& governance() const override { return inner_.governance(); }
+  std::vector<AccountId> AccountsNamedLike(const std::string& skeleton) const override {
+    return inner_.AccountsNamedLike(skeleton);
+  }
+  mutable std::vector<BookKey> read;
+
+ private:
+  const StateView& inner_;
+};
+
+TEST_CASE("a payer who holds no aid pays with exactly the reads of a ledger without aid",
+          "[ledger][aid]") {
+  auto reads = [](Fixture& f, std::string_view payer, std::string_view payee) {
+    CountingView view(f.state());
+    Delta d;
+    REQUIRE_OK(f.ledger().Simulate(view, f.TransferOp(payer, payee, 1'00),
+                                   Fixture::Id(payer), ApplyContext{kNow + kDay}, &d));
+    return view.read;
+  };
+  Fixture plain = Town();
+  SetCards(plain);
+  const std::vector<BookKey> before = reads(plain, "alice", "epicerie");
+  Fixture aided = Town();
+  SetCards(aided);
+  const Hash id = GiveFoodAid(aided);  // alice and bob hold aid; the funder pays on
+  // The town holds none: the same reads, none of an aid's account.
+  CHECK(reads(aided, "mairie", "epicerie").size() == reads(plain, "mairie", "epicerie").size());
+  for (const BookKey& k : reads(aided, "mairie", "epicerie")) {
+    CHECK(k.slot != Slot::kEarmarked);
+    CHECK(k.slot != Slot::kAidOutstanding);
+  }
+  // Alice, once her aid is spent, reads as before it was given.
+  const std::vector<BookKey> with_aid = reads(aided, "alice", "epicerie");
+  CHECK(with_aid.size() > before.size());
+  CHECK(std::find(with_aid.begin(), with_aid.end(), ops::EarmarkKey(Fixture::Id("alice"), id)) !=
+        with_aid.end());
+  REQUIRE_OK(aided.SubmitAt(aided.TransferOp("alice", "epicerie", 30'00), kNow + kDay));
+  CHECK(Earmarked(aided, "alice", id) == 0);
+  CHECK(reads(aided, "alice", "epicerie") == before);
 }
 
 TEST_CASE("an aid's record survives the account's encoding, and old records keep their bytes",

@@ -56,7 +56,7 @@ TEST_CASE("aid e2e: food aid given from a CSV, spent at the grocery only, taken 
   // A dry run sends nothing.
   std::string out = w.Ok({"--key", "mairie", "aid", "grant", csv, "--purpose", "Aide alimentaire",
                           "--until", "30/12/2026", "--category", "alimentation", "--dry-run"});
-  CHECK(Has(out, "50.00 ROUE of earmarked aid « Aide alimentaire », until 30/12/2026"));
+  CHECK(Has(out, "50.00 ROUE of earmarked aid « Aide alimentaire », until 2026-12-30"));
   CHECK(w.Balance("mairie") == 500'00);
   // Without a place to spend it: a usage error.
   CommandResult r =
@@ -78,14 +78,14 @@ TEST_CASE("aid e2e: food aid given from a CSV, spent at the grocery only, taken 
   CHECK(j["earmarked"][0]["until"] == "2026-12-30");
   out = w.Ok({"--key", "alice", "balance"});
   CHECK(Has(out, "earmarked aid"));
-  CHECK(Has(out, "30.00 ROUE « Aide alimentaire », until 30/12/2026, at: alimentation"));
+  CHECK(Has(out, "30.00 ROUE « Aide alimentaire », until 2026-12-30, at: alimentation"));
   CHECK(Has(out, "80.00 ROUE"));  // in all
   ProgramOptions fr = w.Options();
   fr.env["LANG"] = "fr_FR.UTF-8";
   r = w.Liard({"--key", "alice", "balance"}, fr);
   REQUIRE(r.exit_code == 0);
   CHECK(Has(r.out, "aide fléchée"));
-  CHECK(Has(r.out, "30,00 ROUE « Aide alimentaire », jusqu'au 30/12/2026"));
+  CHECK(Has(r.out, "« Aide alimentaire », jusqu'au 30/12/2026, chez : alimentation"));
 
   // At the grocery the aid pays first; the node says which part was which.
   out = w.Ok({"--key", "alice", "pay", epicerie, "12,50", "--yes"});
@@ -108,7 +108,7 @@ TEST_CASE("aid e2e: food aid given from a CSV, spent at the grocery only, taken 
   // Too early to take it back: the wallet says until when.
   r = w.Liard({"--key", "mairie", "aid", "expire", aid, "--yes"});
   CHECK(r.exit_code == 1);
-  CHECK(Has(r.err, "runs until 30/12/2026"));
+  CHECK(Has(r.err, "runs until 2026-12-30"));
 
   // 31 December, 09:00 UTC: the last day has passed in Paris. The node restarts there (a jump
   // while it runs would stop its writes: the clock guard).
@@ -116,7 +116,7 @@ TEST_CASE("aid e2e: food aid given from a CSV, spent at the grocery only, taken 
   clock.Set(ClockOffset(UtcAt(2026, 12, 31, 9, 0)));
   w.node().Start();
   out = w.Ok({"--key", "alice", "balance"});
-  CHECK(Has(out, "expired on 30/12/2026"));
+  CHECK(Has(out, "expired on 2026-12-30"));
   // The aid no longer pays: the grocery is paid with ordinary units.
   w.Ok({"--key", "alice", "pay", epicerie, "5,00", "--yes"});
   CHECK(w.Balance("alice") == 45'00);
