@@ -109,7 +109,8 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
   GrantAid g;
   g.purpose = a.purpose;
   g.categories = a.categories;
-  if (!ParseDateEnd(a.until, &g.expires_ms))
+  int64_t day = 0;
+  if (!ParseDay(a.until, &day))
     return CliStatus::Usage(Tr("--until: {text} is not a date (31/12/2026 or 2026-12-31)",
                                fmt::arg("text", SafeText(a.until))));
   std::vector<CsvRecord> records;
@@ -118,6 +119,10 @@ CliStatus AidGrant(Session& session, const GrantArgs& a) {
   if (!s.ok()) return s;
   s = session.Connect();
   if (!s.ok()) return s;
+  // After connecting: the day is the currency's, whose zone the node's genesis names.
+  if (!ParseDateEnd(a.until, &g.expires_ms))
+    return CliStatus::Usage(Tr("--until: {text} is not a date (31/12/2026 or 2026-12-31)",
+                               fmt::arg("text", SafeText(a.until))));
   for (const auto& m : a.merchants) {
     AccountId id;
     s = session.ParseAddress(m, &id);
