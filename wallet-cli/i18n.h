@@ -52,7 +52,12 @@ const char* P_(const char* singular, const char* plural, unsigned long n);
 // A translated message with named placeholders, formatted by fmt.
 // A translation whose placeholders do not match falls back to the English text (the catalogue
 // test keeps that from happening), never to an exception.
+// In French, "de {x}" and "que {x}" elide before a value that starts with a vowel: "d'Alice",
+// "qu'Élodie" (not before "h", a digit or a consonant).
 std::string FormatOr(const char* translated, const char* source, fmt::format_args args);
+// The pattern with "de " / "que " before such a placeholder written "d'" / "qu'" (the value is
+// formatted from `args` to look at its first letter); unchanged where a value cannot be formatted.
+std::string ElideFrench(std::string_view pattern, fmt::format_args args);
 template <typename... Args>
 std::string Tr(const char* msgid, const Args&... args) {
   return FormatOr(_(msgid), msgid, fmt::make_format_args(args...));

@@ -19,6 +19,7 @@
 
 #include "ledger/account.h"
 #include "ledger/address.h"
+#include "ledger/civil_time.h"
 #include "ledger/journal.h"
 #include "tests/e2e/harness.h"
 #include "tests/e2e/tamper.h"
@@ -47,16 +48,19 @@ class AuditWorld : public WalletWorld {
 };
 
 // A date of the statement: "2026-11-26", or the French "26/11/2026", `days` from today (UTC).
+// Today + `days` in the demo currency's zone (Europe/Paris): what its reports and statements
+// call today, also between 23:00 and 24:00 UTC, when Paris is already on the next day.
 std::string Day(int days, bool french) {
   using namespace std::chrono;
-  const year_month_day d{floor<std::chrono::days>(system_clock::now()) + std::chrono::days(days)};
+  static const TimeZone zone = *TimeZone::Named("Europe/Paris");  // node/config.h's default
+  const int64_t now_ms =
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const CivilTime d = zone.Civil(now_ms + int64_t{days} * 86'400'000);
   char buf[16];
   if (french)
-    std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()),
-                  static_cast<unsigned>(d.month()), static_cast<int>(d.year()));
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.day, d.month, d.year);
   else
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   return buf;
 }
 

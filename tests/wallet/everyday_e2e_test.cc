@@ -291,8 +291,8 @@ TEST_CASE("watch outlives a node restart: each payment before, during and after 
   REQUIRE(screen.WaitFor("+3,00", /*on_stderr=*/false, Millis(10'000)));
   INFO(screen.out() << screen.err());
   static const std::regex kLine(
-      "^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}  \\+([0-9]),00\u00A0ROUE  de (Alice Martin|"
-      "Bob Durand) \\(");
+      "^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}  \\+([0-9]),00\u00A0ROUE  (d'Alice Martin|"
+      "de Bob Durand) \\(");  // "de" elided before a vowel
   std::vector<std::string> amounts;
   for (const std::string& line : Lines(screen.out())) {
     std::smatch m;

@@ -260,6 +260,30 @@ TEST_CASE("i18n: no literal meant for people is left unmarked in the wallet's co
   CHECK(unmarked.empty());
 }
 
+TEST_CASE("i18n: French elides de and que before a vowel, not before a consonant or a number",
+          "[wallet][i18n]") {
+  auto elide = [](std::string_view pattern, std::string_view who) {
+    return fmt::vformat(ElideFrench(pattern, fmt::make_format_args(fmt::arg("who", who))),
+                        fmt::make_format_args(fmt::arg("who", who)));
+  };
+  CHECK(elide("paiement de {who}", "Alice Martin") == "paiement d'Alice Martin");
+  CHECK(elide("paiement de {who}", "Bob") == "paiement de Bob");
+  CHECK(elide("paiement de {who}", "Élodie") == "paiement d'Élodie");
+  CHECK(elide("paiement de {who}", "Œuvre") == "paiement d'Œuvre");
+  CHECK(elide("paiement de {who}", "ébéniste") == "paiement d'ébéniste");
+  CHECK(elide("un solde de {who}", "8,00 ROUE") == "un solde de 8,00 ROUE");
+  CHECK(elide("plus que {who}", "Yvan") == "plus qu'Yvan");
+  CHECK(elide("De {who} : 3,00 ROUE", "Anne") == "D'Anne : 3,00 ROUE");
+  CHECK(elide("monde {who}", "Anne") == "monde Anne");  // not the word "de"
+  CHECK(elide("aide {who}", "Anne") == "aide Anne");    // "aide" ends in "de"
+  CHECK(elide("de {{who}} de {who}", "Anne") == "de {who} d'Anne");
+  CHECK(elide("de {who}", "Hugo") == "de Hugo");  // h: left alone
+  CHECK(elide("de {who}", "") == "de ");
+  // A pattern with another placeholder is formatted whole, elided or not.
+  CHECK(ElideFrench("de {missing}", fmt::make_format_args(fmt::arg("who", "Anne"))) ==
+        "de {missing}");
+}
+
 TEST_CASE("i18n: the language follows --lang, then LC_ALL, LC_MESSAGES and LANG",
           "[wallet][i18n]") {
   CHECK(LanguageFor("", "", "", "fr_FR.UTF-8") == Language::kFrench);
