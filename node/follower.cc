@@ -78,8 +78,8 @@ Status CreateStandbyStore(const std::string& data, const FollowerOptions& option
   const Hash got = LedgerIdOf(g.genesis());
   if (got != ledger_id)
     return Status(Code::kCorruption, "the node at " + options.primary + " serves ledger " +
-                                                 ToHex(got) + ", not the ledger " +
-                                                 ToHex(ledger_id) + " of [replication] ledger");
+                                         ToHex(got) + ", not the ledger " + ToHex(ledger_id) +
+                                         " of [replication] ledger");
   Genesis genesis;
   Status s = codec::DecodeGenesis(g.genesis(), &genesis);
   std::unique_ptr<Ledger> ledger;
@@ -413,6 +413,8 @@ Status Follower::Poll() {
       [](const MemoryState& state, const HeadState&) { return state.governance().node_key; });
   if ((named && *named != r.signer) ||
       !Verify(r.signer, CheckpointMessage(ledger_.id(), r.checkpoint), r.signature)) {
+    if (refused_checkpoint_ == r.checkpoint.sequence) return Status::Ok();  // logged once
+    refused_checkpoint_ = r.checkpoint.sequence;
     spdlog::error(
         "event=follow-checkpoint-refused primary={} sequence={} key={} message=\"the primary's "
         "checkpoint is not signed by the node key the ledger names; it is not kept\"",

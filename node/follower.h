@@ -138,6 +138,8 @@ class Follower {
     Hash digest;  // the state digest after the entry
   };
   std::deque<Mark> marks_;
+  // The sequence of the last checkpoint refused for its key (poller only): logged once.
+  uint64_t refused_checkpoint_ = UINT64_MAX;
 
   std::thread stream_thread_, apply_thread_, poll_thread_;
 };

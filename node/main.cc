@@ -776,21 +776,9 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
       .now_ms = NowMs,
       .replication = !standby ? std::function<ReplicationFigures()>()
                               : [&follower, &applier] {
-                                  const FollowerStatus f = follower->status();
-                                  const HeadState head = applier.Read(
+                                  const HeadState own = applier.Read(
                                       [](const MemoryState&, const HeadState& h) { return h; });
-                                  ReplicationFigures r;
-                                  r.connected = f.connected;
-                                  if (f.primary_sequence > head.sequence) {
-                                    r.lag_entries = f.primary_sequence - head.sequence;
-                                    r.lag_ms = std::max<int64_t>(
-                                        0, f.primary_time_ms - head.time_ms);
-                                  }
-                                  r.contact_age_ms = f.last_contact_ms == 0
-                                                         ? -1
-                                                         : std::max<int64_t>(
-                                                               0, NowMs() - f.last_contact_ms);
-                                  return r;
+                                  return LagOf(follower->status(), own, NowMs());
                                 },
   });
   int metrics_port = 0;

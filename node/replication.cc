@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "ledger/journal.h"
@@ -117,6 +118,17 @@ Status Applier::AppendReplicated(std::vector<PreparedEntry>* entries, std::vecto
   return Status::Ok();
 }
 
+ReplicationFigures LagOf(const FollowerStatus& f, const HeadState& head, int64_t now_ms) {
+  ReplicationFigures r;
+  r.connected = f.connected;
+  if (f.primary_sequence > head.sequence) {
+    r.lag_entries = f.primary_sequence - head.sequence;
+    r.lag_ms = std::max<int64_t>(0, f.primary_time_ms - head.time_ms);
+  }
+  r.contact_age_ms = f.last_contact_ms == 0 ? -1 : std::max<int64_t>(0, now_ms - f.last_contact_ms);
+  return r;
+}
+
 ReplicationServiceImpl::ReplicationServiceImpl(Applier* applier, Follower* follower)
     : applier_(applier), follower_(follower) {}
 
@@ -132,16 +144,14 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
     return grpc::Status::OK;
   }
   const FollowerStatus f = follower_->status();
+  const ReplicationFigures lag = LagOf(f, head, 0);
   resp->set_role(pb::ReplicationStatus::STANDBY);
   resp->set_primary(f.primary);
   resp->set_connected(f.connected);
   resp->set_primary_sequence(f.primary_sequence);
   resp->set_primary_time_ms(f.primary_time_ms);
-  resp->set_lag_entries(f.primary_sequence > head.sequence ? f.primary_sequence - head.sequence
-                                                           : 0);
-  resp->set_lag_ms(f.primary_sequence > head.sequence && f.primary_time_ms > head.time_ms
-                       ? f.primary_time_ms - head.time_ms
-                       : 0);
+  resp->set_lag_entries(lag.lag_entries);
+  resp->set_lag_ms(lag.lag_ms);
   resp->set_last_contact_ms(f.last_contact_ms);
   resp->set_verified_checkpoint(f.verified_checkpoint);
   return grpc::Status::OK;

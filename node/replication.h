@@ -9,8 +9,13 @@
 #include "liard/v1/replication.grpc.pb.h"
 #include "node/applier.h"
 #include "node/follower.h"
+#include "node/metrics.h"
 
 namespace liard::node {
+
+// How far a standby whose follower says `f` and whose durable head is `head` is behind its
+// primary, at `now_ms`: the figures of GetReplicationStatus and of the metrics.
+ReplicationFigures LagOf(const FollowerStatus& f, const HeadState& head, int64_t now_ms);
 
 // Thread-safe. `follower` is null on a primary. Both must outlive the service.
 class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Service {

@@ -6,11 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <httplib.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,12 +51,12 @@ GenesisSpec StandbyGenesis() {
 
 // The standby's [replication]: it reads the journal with the association's key (treasurer).
 std::string StandbyConfig(const TempDir& tmp, const std::string& name, const std::string& primary,
-                          const std::string& ledger_hex) {
+                          const std::string& ledger_hex, const std::string& extra = "") {
   const std::string seed = tmp.Join(name + ".reader-seed");
   WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
   const std::string config = tmp.Join(name + ".toml");
   WriteFile(config, "[replication]\nprimary = \"" + primary + "\"\nledger = \"" + ledger_hex +
-                        "\"\nreader_key = \"" + seed + "\"\n");
+                        "\"\nreader_key = \"" + seed + "\"\n" + extra);
   return config;
 }
 
@@ -120,7 +123,8 @@ TEST_CASE(
   Client client(primary.channel());
 
   NodeProcess standby(tmp.Join("standby"),
-                      {"--config", StandbyConfig(tmp, "standby", primary_at, ledger_hex)});
+                      {"--config", StandbyConfig(tmp, "standby", primary_at, ledger_hex,
+                                                 "[metrics]\nlisten = \"127.0.0.1:0\"\n")});
   standby.Start();
   REQUIRE(Replication(standby).role() == pb::ReplicationStatus::STANDBY);
   REQUIRE(Replication(primary).role() == pb::ReplicationStatus::PRIMARY);
@@ -212,6 +216,21 @@ TEST_CASE(
   CHECK(st.lag_entries() == 0);
   CHECK(st.lag_ms() == 0);
   CHECK(st.verified_checkpoint() > 0);
+  // The same figures on its metrics page.
+  {
+    static const std::regex kLine(
+        "liard-node metrics on http://127\\.0\\.0\\.1:([0-9]+)/metrics\n");
+    std::smatch m;
+    const std::string out = standby.out();
+    REQUIRE(std::regex_search(out, m, kLine));
+    httplib::Client http("127.0.0.1", std::stoi(m[1]));
+    auto page = http.Get("/metrics");
+    REQUIRE(page);
+    CHECK(Contains(page->body, "\nliard_replication_connected 1\n"));
+    CHECK(Contains(page->body, "\nliard_replication_lag_entries 0\n"));
+    CHECK(Contains(page->body, "\nliard_replication_lag_seconds 0.000\n"));
+    CHECK(Contains(page->body, "\nliard_journal_head " + std::to_string(3 * kPerThread) + "\n"));
+  }
   // Its checkpoint is the primary's, signed by the key the ledger names.
   pb::SignedCheckpoint ck;
   {
