@@ -413,6 +413,8 @@ Status Follower::Poll() {
       [](const MemoryState& state, const HeadState&) { return state.governance().node_key; });
   if ((named && *named != r.signer) ||
       !Verify(r.signer, CheckpointMessage(ledger_.id(), r.checkpoint), r.signature)) {
+    // A standby behind a SetNodeKey decision does not know the new key yet: look again later.
+    if (r.checkpoint.sequence > applier_->durable_sequence()) return Status::Ok();
     if (refused_checkpoint_ == r.checkpoint.sequence) return Status::Ok();  // logged once
     refused_checkpoint_ = r.checkpoint.sequence;
     spdlog::error(

@@ -761,6 +761,10 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContextBase*,
                                               const pb::GetCheckpointRequest*,
                                               pb::SignedCheckpoint* resp) {
   SignedCheckpointRecord r;
+  if (standby_.load(std::memory_order_relaxed) && !checkpointer_->Latest(&r))
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "this standby has not matched a checkpoint of its primary yet; ask again "
+                        "in a moment, or ask the primary");
   if (!checkpointer_->Latest(&r)) {
     // None yet: sign one at the current head (the shared lock keeps head and digest together).
     Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {

@@ -3,6 +3,7 @@
 // operation, serves reads, refuses writes naming the primary, survives its own SIGKILL and the
 // primary's restart, and stops, without rewriting anything, on a primary whose history forks.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -295,6 +296,43 @@ TEST_CASE(
   REQUIRE(ca.Submit(ca.SignTransfer("alice", "bob", 100, 7)).status.ok());
   CHECK(CaughtUp(a, standby));
   CHECK(standby.Stop() == 0);
+
+  // With its primary down, a standby still starts from what it holds and serves reads.
+  const pb::Head last = HeadOf(a);
+  REQUIRE(a.Stop() == 0);
+  standby.Start();
+  CHECK(HeadOf(standby).head_hash() == last.head_hash());
+  Client cs(standby.channel());
+  CHECK(cs.Balance("bob") == 50'00 + 5 + 100 + 100);
+  CHECK_FALSE(Replication(standby).connected());
+  CHECK(standby.Stop() == 0);
+}
+
+TEST_CASE("liard-node follow takes the standby's settings as flags", "[e2e][standby]") {
+  TempDir tmp;
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), StandbyGenesis());
+  NodeProcess a(tmp.Join("a"));
+  a.Start();
+  Client ca(a.channel());
+  for (uint64_t i = 1; i <= 3; ++i)
+    REQUIRE(ca.Submit(ca.SignTransfer("carol", "shop", 2'00, i)).status.ok());
+  const std::string seed = tmp.Join("reader.seed");
+  WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
+  ChildProcess follow(NodePath(),
+                      {"follow", "--data", tmp.Join("s"), "--primary", a.target(), "--ledger",
+                       ledger_hex, "--reader-key", seed, "--listen", "127.0.0.1:0"});
+  REQUIRE(follow.WaitFor("liard-node listening on 127.0.0.1:", false, Millis(30'000)));
+  static const std::regex kListening("liard-node listening on 127\\.0\\.0\\.1:([0-9]+)\n");
+  std::smatch m;
+  const std::string out = follow.out();
+  REQUIRE(std::regex_search(out, m, kListening));
+  Client cs(MakeChannel("127.0.0.1:" + m[1].str()));
+  const auto deadline = Clock::now() + Millis(30'000);
+  while (cs.Head().sequence() < 3 && Clock::now() < deadline)
+    std::this_thread::sleep_for(Millis(50));
+  CHECK(cs.Head().head_hash() == HeadOf(a).head_hash());
+  CHECK(cs.Balance("shop") == 6'00);
+  CHECK(follow.Signal(SIGTERM) == 0);
 }
 
 TEST_CASE("a standby refuses a primary that serves another ledger, and a bad [replication]",
