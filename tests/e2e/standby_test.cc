@@ -71,15 +71,7 @@ pb::ReplicationStatus Replication(NodeProcess& node) {
   return status;
 }
 
-pb::Head HeadOf(NodeProcess& node) {
-  auto stub = pb::LedgerService::NewStub(node.channel());
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(5'000));
-  pb::Head head;
-  grpc::Status s = stub->GetHead(&ctx, pb::GetHeadRequest(), &head);
-  if (!s.ok()) throw std::runtime_error("GetHead: " + s.error_message());
-  return head;
-}
+pb::Head HeadOf(NodeProcess& node) { return Client(node.channel()).Head(); }
 
 // Waits until the standby's head is the primary's (bounded).
 bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout = Millis(30'000)) {
