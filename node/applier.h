@@ -19,6 +19,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "ledger/replay.h"
 #include "ledger/status.h"
 #include "node/checkpointer.h"
 #include "node/store.h"
@@ -133,6 +134,18 @@ class Applier {
   // Waits until an entry beyond `sequence` is durable, `timeout` passes or the applier stops;
   // returns the durable sequence then.
   uint64_t WaitBeyond(uint64_t sequence, std::chrono::milliseconds timeout) const;
+
+  // A standby's only write (node/follower.h; defined in node/replication.cc): entries of the
+  // primary's journal, decoded and signature-checked (PreparedEntry), applied in order through
+  // the core at their own recorded time. Each must follow the head (sequence, prev_hash), hash
+  // to its claimed hash and not go back in time, and the core must accept it; then the group is
+  // made durable with one fsynced Store::Append, the head moves and watchers are told. Called
+  // by one thread, on an applier that was never Start()ed (a standby has no other writer).
+  // kCorruption naming the first entry that fails (nothing of the group is kept, in memory or
+  // on disk); the store's error if the write fails (the state is reloaded from the store).
+  // `digests`, if not null, receives the state digest after each entry of the group.
+  [[nodiscard]] Status AppendReplicated(std::vector<PreparedEntry>* entries,
+                                        std::vector<Hash>* digests);
 
  private:
   struct Pending {

@@ -72,6 +72,7 @@ Status Checkpointer::Init() {
 Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest,
                                const std::optional<PublicKey>& named, int64_t now_ms, bool force) {
   std::lock_guard lock(mu_);
+  if (replica_) return Status::Ok();
   if (named && *named != key_.public_key()) {
     KeyPair adopted = key_;
     Status s = AdoptPreparedNodeKey(next_key_path_, *named, store_, &adopted);
@@ -116,6 +117,25 @@ Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest,
   stale_ = false;
   spdlog::debug("event=checkpoint sequence={} head={}", head.sequence,
                 ToHex(head.head_hash).substr(0, 16));
+  return Status::Ok();
+}
+
+void Checkpointer::SetReplica(const std::optional<PublicKey>& named) {
+  std::lock_guard lock(mu_);
+  replica_ = true;
+  stale_ = false;
+  if (have_ && named) latest_.signer = *named;
+}
+
+Status Checkpointer::StoreReplicated(const SignedCheckpointRecord& record) {
+  std::lock_guard lock(mu_);
+  if (have_ && record.checkpoint.sequence <= latest_.checkpoint.sequence &&
+      record.checkpoint.time_ms <= latest_.checkpoint.time_ms)
+    return Status::Ok();
+  Status s = store_->PutCheckpoint(record.checkpoint, record.signature);
+  if (!s.ok()) return s;
+  latest_ = record;
+  have_ = true;
   return Status::Ok();
 }
 

@@ -57,6 +57,13 @@ class Checkpointer {
   [[nodiscard]] Status MaybeSign(const HeadState& head, const Hash& digest,
                                  const std::optional<PublicKey>& named, int64_t now_ms, bool force);
 
+  // A standby's: from now on MaybeSign signs nothing; the checkpoints served are the primary's,
+  // which the follower matched against this node's own head and digest and stores here. The
+  // stored one (after Init) was signed by `named`, the key the ledger names now.
+  void SetReplica(const std::optional<PublicKey>& named);
+  // Stores `record` (a checkpoint of the primary, matched) as the latest, if it is newer.
+  [[nodiscard]] Status StoreReplicated(const SignedCheckpointRecord& record);
+
   // False before the first checkpoint.
   bool Latest(SignedCheckpointRecord* out) const;
   PublicKey node_key() const;
@@ -71,7 +78,8 @@ class Checkpointer {
   mutable std::mutex mu_;
   KeyPair key_;
   bool have_ = false;
-  bool stale_ = false;  // the latest checkpoint is not signed by key_ (made before a key change)
+  bool stale_ = false;    // the latest checkpoint is not signed by key_ (made before a key change)
+  bool replica_ = false;  // a standby: signs nothing
   std::optional<PublicKey> not_held_;  // the named key the node lacks, logged once
   SignedCheckpointRecord latest_;
 };

@@ -130,13 +130,14 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   if (!s.ok()) return s;
   NodeConfig c;
   TableReader top(source, doc, "");
-  if (!(s = top.Allow(
-            {"server", "checkpoint", "log", "tls", "limits", "clock", "web", "backup", "metrics"}))
+  if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock", "web", "backup",
+                       "metrics", "replication"}))
            .ok())
     return s;
   const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr,
                     *limits = nullptr, *clock = nullptr, *web = nullptr, *backup = nullptr,
-                    *metrics = nullptr;
+                    *metrics = nullptr, *replication = nullptr;
+  if (!(s = top.Table("replication", false, &replication)).ok()) return s;
   if (!(s = top.Table("metrics", false, &metrics)).ok()) return s;
   if (!(s = top.Table("backup", false, &backup)).ok()) return s;
   if (!(s = top.Table("web", false, &web)).ok()) return s;
@@ -235,6 +236,30 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
     if (!(s = r.String("listen", true, &c.metrics_listen, &node)).ok()) return s;
     s = ValidateListenAddress(c.metrics_listen);
     if (!s.ok()) return r.Error(*node, s.message());
+  }
+  if (replication) {
+    TableReader r(source, *replication, "[replication]");
+    if (!(s = r.Allow({"primary", "ledger", "reader_key", "reader_account", "primary_ca"})).ok())
+      return s;
+    const toml::node* node = nullptr;
+    if (!(s = r.String("primary", true, &c.replication_primary, &node)).ok()) return s;
+    s = ValidateListenAddress(c.replication_primary);
+    if (!s.ok()) return r.Error(*node, "[replication] primary: " + s.message());
+    if (!(s = r.String("ledger", true, &c.replication_ledger, &node)).ok()) return s;
+    std::string bytes;
+    if (!FromHex(c.replication_ledger, &bytes) || bytes.size() != 32)
+      return r.Error(*node, "[replication] ledger must be the ledger id, 64 hexadecimal digits");
+    if (!(s = r.String("reader_key", true, &c.replication_reader_key, &node)).ok()) return s;
+    if (c.replication_reader_key.empty() || c.replication_reader_key[0] != '/')
+      return r.Error(*node, "[replication] reader_key must be an absolute path to a seed file");
+    if (!(s = r.String("reader_account", false, &c.replication_reader_account, &node)).ok())
+      return s;
+    if (node && (!FromHex(c.replication_reader_account, &bytes) || bytes.size() != 32))
+      return r.Error(*node,
+                     "[replication] reader_account must be an account id, 64 hexadecimal digits");
+    if (!(s = r.String("primary_ca", false, &c.replication_primary_ca, &node)).ok()) return s;
+    if (node && (c.replication_primary_ca.empty() || c.replication_primary_ca[0] != '/'))
+      return r.Error(*node, "[replication] primary_ca must be an absolute path to a PEM file");
   }
   if (backup) {
     TableReader r(source, *backup, "[backup]");

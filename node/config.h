@@ -68,6 +68,18 @@ struct NodeConfig {
   // [metrics] listen: HOST:PORT of the Prometheus page (node/metrics.h); off while empty, and
   // never the gRPC or web port.
   std::string metrics_listen;
+
+  // [replication]: this node is a standby of `primary` (node/follower.h, docs/operator.md
+  // "Standbys"); a primary while it is empty. `ledger` is the ledger id (64 hex digits) the
+  // standby trusts, `reader_key` a file holding the 64-hex-digit seed of a treasurer's or
+  // auditor's key that signs its StreamJournal requests, `reader_account` that account's id
+  // (hex) when it was re-keyed (empty: the key's own), `primary_ca` a PEM file of the CA that
+  // signed the primary's [tls] certificate (empty: plaintext, loopback or a private network).
+  std::string replication_primary;
+  std::string replication_ledger;
+  std::string replication_reader_key;
+  std::string replication_reader_account;
+  std::string replication_primary_ca;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -37,9 +38,11 @@
 #include "node/config.h"
 #include "node/conn_limit.h"
 #include "node/demo.h"
+#include "node/follower.h"
 #include "node/log_json.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
+#include "node/replication.h"
 #include "node/service.h"
 #include "node/startup.h"
 #include "node/store.h"
@@ -444,8 +447,47 @@ struct WebFlags {
   std::string root;
 };
 
+// `follow`'s flags: they override [replication].
+struct FollowFlags {
+  std::string primary;
+  std::string ledger;
+  std::string reader_key;
+};
+
+// A standby's options from [replication]: the reader's seed and account, the primary's CA.
+Status StandbyOptions(const NodeConfig& config, FollowerOptions* out, Hash* ledger_id) {
+  out->primary = config.replication_primary;
+  out->max_message_bytes = config.max_message_bytes;
+  std::string bytes;
+  if (!FromHex(config.replication_ledger, &bytes) || !ledger_id->Assign(bytes))
+    return Status(Code::kInvalidArgument,
+                  "[replication] ledger (or follow --ledger) must be the ledger id, 64 "
+                  "hexadecimal digits");
+  if (config.replication_reader_key.empty())
+    return Status(Code::kInvalidArgument,
+                  "[replication] reader_key (or follow --reader-key) must name the seed file of a "
+                  "treasurer's or auditor's key");
+  std::string text;
+  Status s = ReadTextFile(config.replication_reader_key, &text);
+  if (!s.ok()) return Status(s.code(), "[replication] reader_key: " + s.message());
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  if (!FromHex(text, &bytes) || !out->reader_seed.Assign(bytes))
+    return Status(Code::kInvalidArgument,
+                  "[replication] reader_key: " + config.replication_reader_key +
+                      " does not hold a key seed (64 hexadecimal digits)");
+  out->reader_account = KeyPair::FromSeed(out->reader_seed).public_key();
+  if (!config.replication_reader_account.empty() &&
+      (!FromHex(config.replication_reader_account, &bytes) || !out->reader_account.Assign(bytes)))
+    return Status(Code::kInvalidArgument, "[replication] reader_account must be 64 hex digits");
+  if (!config.replication_primary_ca.empty()) {
+    s = ReadTextFile(config.replication_primary_ca, &out->primary_ca_pem);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 int Run(const std::string& data, const std::string& config_file, const std::string& listen,
-        const WebFlags& web, bool insecure, bool trust_clock) {
+        const WebFlags& web, bool insecure, bool trust_clock, const FollowFlags& follow = {}) {
   // Signals are taken synchronously by this thread (sigwait): blocked first, before any other
   // thread exists, so that every thread inherits the mask. gRPC starts threads as soon as a
   // credentials object exists (grpc_init): a SIGTERM delivered to one of them before this mask
@@ -477,6 +519,22 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     config.web_listen = web.listen;
   }
   if (!web.root.empty()) config.web_root = web.root;
+  if (!follow.primary.empty()) {
+    Status s = ValidateListenAddress(follow.primary);
+    if (!s.ok()) return Fail(kExitBadInput, "--primary: " + s.message());
+    config.replication_primary = follow.primary;
+  }
+  if (!follow.ledger.empty()) config.replication_ledger = follow.ledger;
+  if (!follow.reader_key.empty()) config.replication_reader_key = follow.reader_key;
+  // A standby ([replication] primary, or `liard-node follow`): it copies the primary's journal
+  // and takes no writes (node/follower.h).
+  const bool standby = !config.replication_primary.empty();
+  FollowerOptions follow_options;
+  Hash standby_ledger;
+  if (standby) {
+    if (Status s = StandbyOptions(config, &follow_options, &standby_ledger); !s.ok())
+      return Fail(kExitBadInput, s.message());
+  }
   if (!config.metrics_listen.empty()) {
     // The metrics are for the operator's scraper, never on a port that clients use.
     const auto port_of = [](const std::string& address) {
@@ -495,6 +553,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (Status s = ConnectionBudget(file_limit, config.max_connections, &max_connections); !s.ok())
     return Fail(kExitFailed, "cannot serve: " + s.message());
   std::error_code ec;
+  if (standby) {
+    // A new standby makes its copy of the ledger from the primary's genesis.
+    InitCrypto();
+    Status s = CreateStandbyStore(data, follow_options, standby_ledger, 30'000);
+    if (!s.ok()) return Fail(kExitFailed, s.message());
+  }
   if (!std::filesystem::is_directory(data, ec))
     return Fail(kExitFailed, data +
                                  " is not a directory holding a ledger; create one with "
@@ -580,8 +644,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   }
   if (!s.ok() && s.code() != Code::kNotFound)
     return Fail(kExitFailed, "cannot read the node key in " + data + ": " + s.ToString());
-  KeyPair node_key = KeyPair::FromSeed(seed);
-  if (named && (!s.ok() || node_key.public_key() != *named)) {
+  KeyPair node_key = s.ok() ? KeyPair::FromSeed(seed) : KeyPair::Generate();
+  if (standby && ledger->id() != standby_ledger)
+    return Fail(kExitFailed, data + " holds ledger " + ToHex(ledger->id()) + ", not the ledger " +
+                                 ToHex(standby_ledger) + " of [replication] ledger");
+  // A standby signs no checkpoint: it serves the primary's, matched against its own state.
+  if (!standby && named && (!s.ok() || node_key.public_key() != *named)) {
     // The key the board named may wait in DATA/node-key.next (liard-node rekey-node).
     Status adopted = AdoptPreparedNodeKey(NextNodeKeyPath(data), *named, store.get(), &node_key);
     if (!adopted.ok())
@@ -596,6 +664,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                             config.checkpoint_every_entries,
                             config.checkpoint_every_seconds * 1000);
   s = checkpointer.Init();
+  if (standby) checkpointer.SetReplica(named);
   // A node always has a checkpoint to show, from its first start.
   if (s.ok()) s = checkpointer.MaybeSign(head, state.digest(), named, NowMs(), /*force=*/false);
   if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
@@ -617,6 +686,19 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   LedgerServiceImpl service(*ledger, genesis_bytes, store.get(), &applier, &hub, &checkpointer,
                             verify_pool.get(),
                             StreamOptions{config.max_streams, config.max_streams_per_peer});
+  std::unique_ptr<Follower> follower;
+  std::atomic<bool> follow_failed{false};
+  if (standby) {
+    service.SetStandbyOf(config.replication_primary);
+    follower =
+        std::make_unique<Follower>(*ledger, store.get(), &applier, &checkpointer, follow_options,
+                                   NowMs, [&follow_failed](const std::string&) {
+                                     // The main thread stops the node, as on SIGTERM.
+                                     follow_failed = true;
+                                     kill(getpid(), SIGTERM);
+                                   });
+  }
+  ReplicationServiceImpl replication(&applier, follower.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -646,7 +728,9 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // that.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kSyncThreads);
   builder.RegisterService(&service);
-  applier.Start();
+  builder.RegisterService(&replication);
+  // A standby's only writer is its follower (Applier::AppendReplicated).
+  if (!standby) applier.Start();
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     applier.Stop();
@@ -656,8 +740,13 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // Health follows the applier: NOT_SERVING while it refuses writes (an untrusted clock, a
   // failed disk); reads are served all the same.
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  applier.SetWritableListener(
-      [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
+  if (standby) {
+    health->SetServingStatus("liard.v1.LedgerService", false);  // it takes no writes
+    follower->Start();
+  } else {
+    applier.SetWritableListener(
+        [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
+  }
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   // Backups while serving: the backup socket for `liard-node backup`, and [backup]'s schedule.
   BackupService backups(store.get(), data,
@@ -685,6 +774,12 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
       .store_property = [&store](std::string_view name,
                                  bool per_family) { return store->IntProperty(name, per_family); },
       .now_ms = NowMs,
+      .replication = !standby ? std::function<ReplicationFigures()>()
+                              : [&follower, &applier] {
+                                  const HeadState own = applier.Read(
+                                      [](const MemoryState&, const HeadState& h) { return h; });
+                                  return LagOf(follower->status(), own, NowMs());
+                                },
   });
   int metrics_port = 0;
   if (!config.metrics_listen.empty()) {
@@ -784,6 +879,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),
   // then drain the applier and sign a last checkpoint.
+  if (follower) follower->Stop();  // what it wrote is durable; a restart resumes from there
   applier.SetWritableListener(nullptr);
   service.BeginShutdown();
   server->GetHealthCheckService()->SetServingStatus(false);
@@ -818,7 +914,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
       stats.write_us / 1000);
   // Not spdlog::shutdown(): gRPC may still log from its destructors after this point.
   spdlog::default_logger()->flush();
-  return 0;
+  return follow_failed ? kExitFailed : 0;
 }
 
 }  // namespace
@@ -858,6 +954,24 @@ int main(int argc, char** argv) {
   run->add_flag("--trust-clock", trust_clock,
                 "start writing even though the clock is far past the journal's last entry "
                 "([clock] max_gap_days) or behind it; see docs/operator.md, The clock");
+
+  liard::node::FollowFlags follow;
+  CLI::App* follow_cmd = app.add_subcommand(
+      "follow", "Serve a standby: copy a primary's journal, verify it, serve reads");
+  follow_cmd->add_option("--data", data, "Data directory (created from the primary if missing)")
+      ->required();
+  follow_cmd->add_option("--primary", follow.primary, "HOST:PORT of the primary (gRPC)")
+      ->required();
+  follow_cmd->add_option("--ledger", follow.ledger,
+                         "the ledger id (64 hex digits) this standby trusts ([replication] "
+                         "ledger)");
+  follow_cmd->add_option("--reader-key", follow.reader_key,
+                         "file holding the 64-hex-digit seed of a treasurer's or auditor's key "
+                         "([replication] reader_key)");
+  follow_cmd->add_option("--config", config_file, "Config file (TOML), see docs/operator.md");
+  follow_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0: a free one)");
+  follow_cmd->add_flag("--insecure", insecure,
+                       "serve plaintext on an address other than loopback without [tls]");
 
   CLI::App* rekey = app.add_subcommand(
       "rekey-node",
@@ -903,5 +1017,8 @@ int main(int argc, char** argv) {
   if (rekey->parsed()) return liard::node::RekeyNode(data);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
   if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
+  if (follow_cmd->parsed())
+    return liard::node::Run(data, config_file, listen, web, insecure, /*trust_clock=*/false,
+                            follow);
   return liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
 }

@@ -161,6 +161,27 @@ std::string RenderMetrics(const MetricsSources& s) {
       if (std::optional<uint64_t> v = s.store_property(f.property, f.per_family))
         Line(out, f.name, std::string_view(f.name).ends_with("_total") ? "counter" : "gauge",
              f.help, std::to_string(*v));
+  if (s.replication) {
+    const ReplicationFigures r = s.replication();
+    const auto seconds = [](int64_t ms) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%lld.%03lld", static_cast<long long>(ms / 1000),
+                    static_cast<long long>(ms % 1000));
+      return std::string(text);
+    };
+    Line(out, "liard_replication_connected", "gauge",
+         "1 while this standby streams the primary's journal, 0 while it reconnects",
+         r.connected ? "1" : "0");
+    Line(out, "liard_replication_lag_entries", "gauge",
+         "Entries the primary holds that this standby does not have yet",
+         std::to_string(r.lag_entries));
+    Line(out, "liard_replication_lag_seconds", "gauge",
+         "Journal time between the primary's head entry and this standby's (0 when caught up)",
+         seconds(r.lag_ms));
+    if (r.contact_age_ms >= 0)
+      Line(out, "liard_replication_contact_age_seconds", "gauge",
+           "Time since the primary last answered this standby", seconds(r.contact_age_ms));
+  }
   Line(out, "liard_process_resident_bytes", "gauge", "Resident memory of the node process",
        std::to_string(ResidentBytes()));
   return out.str();

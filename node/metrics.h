@@ -28,6 +28,14 @@ void CountRefused(Code code);
 // (memtables, the write-ahead log's fsync and the head anchor's).
 void ObserveGroup(uint64_t operations, uint64_t append_us);
 
+// A standby's replication figures (node/follower.h), read when the page is asked for.
+struct ReplicationFigures {
+  bool connected = false;    // streaming from the primary now
+  uint64_t lag_entries = 0;  // the primary's head minus this node's
+  int64_t lag_ms = 0;        // the primary's head entry's time minus this node's, 0 if none behind
+  int64_t contact_age_ms = -1;  // since the primary last answered; -1: never
+};
+
 // What the page reads when it is asked for; an empty function leaves its metrics out.
 struct MetricsSources {
   std::function<uint64_t()> operations_applied;  // since start
@@ -39,6 +47,7 @@ struct MetricsSources {
   std::function<int64_t()> open_connections;
   std::function<std::optional<uint64_t>(std::string_view, bool)> store_property;  // RocksDB's
   std::function<int64_t()> now_ms;
+  std::function<ReplicationFigures()> replication;  // a standby only
 };
 
 // The whole page, in Prometheus's text format (version 0.0.4).

@@ -328,6 +328,29 @@ bool LedgerServiceImpl::WaitCalls(std::chrono::steady_clock::time_point deadline
   return true;
 }
 
+void LedgerServiceImpl::SetStandbyOf(std::string primary) {
+  std::lock_guard lock(standby_mu_);
+  standby_ = !primary.empty();
+  standby_of_ = std::move(primary);
+}
+
+bool LedgerServiceImpl::RefusedAsStandby(grpc::CallbackServerContext* ctx,
+                                         grpc::Status* status) const {
+  if (!standby_.load(std::memory_order_relaxed)) return false;  // a primary pays one load
+  std::string primary;
+  {
+    std::lock_guard lock(standby_mu_);
+    if (standby_of_.empty()) return false;
+    primary = standby_of_;
+  }
+  ctx->AddTrailingMetadata("liard-primary", primary);
+  *status = Refusal(ctx, Status(Code::kUnavailable,
+                                "this node is a standby and takes no writes: send them to the "
+                                "primary at " +
+                                    primary));
+  return true;
+}
+
 grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext* ctx,
                                                     const grpc::ByteBuffer* req_bytes,
                                                     grpc::ByteBuffer* resp_bytes) {
@@ -335,6 +358,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   calls_in_flight_.fetch_add(1, std::memory_order_relaxed);
   if (shutting_down_) {
     FinishCall(reactor, Unavailable());
+    return reactor;
+  }
+  if (grpc::Status refused; RefusedAsStandby(ctx, &refused)) {
+    FinishCall(reactor, refused);
     return reactor;
   }
   // The envelope as sent, not as parsed: parsing drops what the journal must keep or refuse.
@@ -380,6 +407,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitBatch(grpc::CallbackServerCon
   calls_in_flight_.fetch_add(1, std::memory_order_relaxed);
   if (shutting_down_) {
     FinishCall(reactor, Unavailable());
+    return reactor;
+  }
+  if (grpc::Status refused; RefusedAsStandby(ctx, &refused)) {
+    FinishCall(reactor, refused);
     return reactor;
   }
   std::string raw;
@@ -740,6 +771,10 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContextBase*,
                                               const pb::GetCheckpointRequest*,
                                               pb::SignedCheckpoint* resp) {
   SignedCheckpointRecord r;
+  if (standby_.load(std::memory_order_relaxed) && !checkpointer_->Latest(&r))
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "this standby has not matched a checkpoint of its primary yet; ask again "
+                        "in a moment, or ask the primary");
   if (!checkpointer_->Latest(&r)) {
     // None yet: sign one at the current head (the shared lock keeps head and digest together).
     Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "ledger/ledger.h"
@@ -83,6 +84,10 @@ class LedgerServiceImpl final
 
   // From now on submits are answered UNAVAILABLE and streams end; calls in flight finish.
   void BeginShutdown() { shutting_down_ = true; }
+  // A standby (node/follower.h) of the primary at `primary` (HOST:PORT): Submit and
+  // SubmitBatch are refused UNAVAILABLE (code 6) with the trailer liard-primary naming it.
+  // Empty: a primary again. Thread-safe.
+  void SetStandbyOf(std::string primary);
   // Waits until no unary call is in flight (a submit waiting to be durable, a read), or until
   // `deadline`: true if none is left. At shutdown, once none is, nothing remains that a grace
   // period could save (docs/operator.md, "Stopping").
@@ -248,6 +253,11 @@ class LedgerServiceImpl final
   Checkpointer* const checkpointer_;
   VerifyPool* const verify_pool_;  // null: a batch is verified on the calling thread
   std::atomic<bool> shutting_down_{false};
+  // Not ok (the refusal, with the primary's address) while this node is a standby.
+  bool RefusedAsStandby(grpc::CallbackServerContext* ctx, grpc::Status* status) const;
+  mutable std::mutex standby_mu_;
+  std::string standby_of_;  // under standby_mu_
+  std::atomic<bool> standby_{false};
   std::atomic<int64_t> calls_in_flight_{0};  // unary calls begun and not yet finished
   std::atomic<uint64_t> calls_done_{0};      // unary calls finished
   mutable ReadNonces nonces_{kMaxReadNonces, kMaxReadNoncesPerReader};

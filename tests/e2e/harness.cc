@@ -443,7 +443,7 @@ void NodeProcess::Launch() {
   channel_.reset();
   exit_code_ = -1;
 
-  std::vector<std::string> args = {"run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> args = {"run", "--data", data_dir_, "--listen", listen_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   int out_fd, err_fd;
   pid_ = SpawnLimited(args, &out_fd, &err_fd, limits_, uid_, gid_);

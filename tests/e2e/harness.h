@@ -134,6 +134,9 @@ class NodeProcess {
   void set_credentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     credentials_ = std::move(credentials);
   }
+  // The address the next Start() listens on (--listen): 127.0.0.1:0 (a free port) unless set, so
+  // that a restarted node can keep its port (a standby's primary).
+  void set_listen(std::string listen) { listen_ = std::move(listen); }
   // The limits the next Start() runs the node under (set in the child before exec).
   void set_limits(std::vector<ResourceLimit> limits) { limits_ = std::move(limits); }
   // The user the next Start() runs the node as (the test must be root; -1: the test's own).
@@ -171,6 +174,7 @@ class NodeProcess {
 
   std::string data_dir_;
   std::vector<std::string> extra_args_;
+  std::string listen_ = "127.0.0.1:0";
   pid_t pid_ = -1;
   int exit_code_ = -1;
   int port_ = 0;

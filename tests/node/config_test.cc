@@ -669,5 +669,42 @@ format = "json"
              Contains("node.toml:2:") && Contains("must be text or json"));
 }
 
+TEST_CASE("[replication] makes a standby: its primary, ledger and reader key, checked",
+          "[node][config][standby]") {
+  NodeConfig defaults;
+  REQUIRE(ParseConfig("", "node.toml", &defaults).ok());
+  CHECK(defaults.replication_primary.empty());  // a primary
+
+  const std::string id(64, 'a');
+  NodeConfig c;
+  Status s = ParseConfig("[replication]\nprimary = \"10.0.0.1:7421\"\nledger = \"" + id +
+                             "\"\nreader_key = \"/etc/liard/reader.seed\"\nreader_account = \"" +
+                             std::string(64, 'b') + "\"\nprimary_ca = \"/etc/liard/ca.pem\"\n",
+                         "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.replication_primary == "10.0.0.1:7421");
+  CHECK(c.replication_ledger == id);
+  CHECK(c.replication_reader_key == "/etc/liard/reader.seed");
+  CHECK(c.replication_reader_account == std::string(64, 'b'));
+  CHECK(c.replication_primary_ca == "/etc/liard/ca.pem");
+
+  const std::string ok_ledger = "ledger = \"" + id + "\"\n";
+  const std::string ok_key = "reader_key = \"/k\"\n";
+  CHECK_THAT(ConfigError("[replication]\n" + ok_ledger + ok_key), Contains("primary"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"7421\"\n" + ok_ledger + ok_key),
+             Contains("node.toml:2:") && Contains("has no port"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"h:1\"\nledger = \"abc\"\n" + ok_key),
+             Contains("node.toml:3:") && Contains("64 hexadecimal digits"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"h:1\"\n" + ok_ledger), Contains("reader_key"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"h:1\"\n" + ok_ledger + "reader_key = \"k\"\n"),
+             Contains("absolute path"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"h:1\"\n" + ok_ledger + ok_key +
+                         "reader_account = \"xyz\"\n"),
+             Contains("reader_account"));
+  CHECK_THAT(ConfigError("[replication]\nprimary = \"h:1\"\n" + ok_ledger + ok_key + "sync = 1\n"),
+             Contains("sync"));
+}
+
 }  // namespace
 }  // namespace liard::node

@@ -1,0 +1,36 @@
+// Replication: ReplicationService, which tells a node's role (primary or standby), the primary
+// a standby follows and how far behind it is. The standby's write path is
+// Applier::AppendReplicated (node/applier.h), defined in replication.cc.
+#ifndef LIARD_NODE_REPLICATION_H_
+#define LIARD_NODE_REPLICATION_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "liard/v1/replication.grpc.pb.h"
+#include "node/applier.h"
+#include "node/follower.h"
+#include "node/metrics.h"
+
+namespace liard::node {
+
+// How far a standby whose follower says `f` and whose durable head is `head` is behind its
+// primary, at `now_ms`: the figures of GetReplicationStatus and of the metrics.
+ReplicationFigures LagOf(const FollowerStatus& f, const HeadState& head, int64_t now_ms);
+
+// Thread-safe. `follower` is null on a primary. Both must outlive the service.
+class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Service {
+ public:
+  ReplicationServiceImpl(Applier* applier, Follower* follower);
+
+  grpc::Status GetReplicationStatus(grpc::ServerContext* ctx,
+                                    const ::liard::v1::GetReplicationStatusRequest* req,
+                                    ::liard::v1::ReplicationStatus* resp) override;
+
+ private:
+  Applier* const applier_;
+  Follower* const follower_;
+};
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_REPLICATION_H_
