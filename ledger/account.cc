@@ -104,6 +104,12 @@ std::string_view SlotName(Slot slot) {
       return "mandate-collected";
     case Slot::kMandateRevoked:
       return "mandate-revoked";
+    case Slot::kOrderNext:
+      return "order-next";
+    case Slot::kOrdersLive:
+      return "orders-live";
+    case Slot::kOrderMark:
+      return "order-mark";
   }
   return "unknown";
 }

@@ -170,6 +170,11 @@ enum class Slot : uint8_t {
   kMandateCollected = 38,  // units collected under a mandate in one period; owner =
                            // MandatePeriodKey's.
   kMandateRevoked = 39,    // a mandate its debtor revoked: 1; owner = MandateRevokedKey's.
+  kOrderNext = 40,         // a live standing order: 1 + its next execution's index; owner = the
+                           // order's id (its PlaceOrder's operation id). 0 once it is over.
+  kOrdersLive = 41,        // how many live standing orders an account has; owner = account id.
+  kOrderMark = 44,         // a standing order's marks (placed by, paused, failed tries); owners
+                           // = OrderPayerKey's, OrderPausedKey's, OrderTriesKey's.
 };
 inline constexpr int kSlotCount = 48;
 inline constexpr Slot kAllSlots[] = {
@@ -177,7 +182,7 @@ inline constexpr Slot kAllSlots[] = {
     Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
     Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
     Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kMandateCollected,
-    Slot::kMandateRevoked};
+    Slot::kMandateRevoked, Slot::kOrderNext,  Slot::kOrdersLive,     Slot::kOrderMark};
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...

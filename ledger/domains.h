@@ -60,6 +60,9 @@ inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-re
 // that message (ledger/operation.h). Also the owners of a mandate's tally accounts (what was
 // collected in a period, its revocation), ledger/ops/mandate.cc.
 inline constexpr std::string_view kMandateDomain = Domain("liard/v1/mandate");
+// The owners of a standing order's marks (who placed it, paused, failed tries),
+// ledger/ops/order.cc.
+inline constexpr std::string_view kOrderDomain = Domain("liard/v1/order");
 // State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
 inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
 // State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no

@@ -43,6 +43,12 @@ constexpr std::array kTable = {
     Permission{OpType::kSetCard, kShops},
     Permission{OpType::kCollect, kSellers},
     Permission{OpType::kRevokeMandate, kPayers},
+    Permission{OpType::kReserved23, 0},
+    Permission{OpType::kReserved24, 0},
+    Permission{OpType::kPlaceOrder, kPayers},
+    Permission{OpType::kSetOrderState, kPayers},
+    // Signed by the node key for the order's payer: the ledger's driver checks it apart.
+    Permission{OpType::kExecuteOrder, 0},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 
@@ -68,6 +74,10 @@ bool StaffMayPerform(KeyScope scope, OpType op) {
     case OpType::kPropose:
     case OpType::kApprove:
     case OpType::kWithdraw:
+    // The node signs executions; nobody signs the reserved types.
+    case OpType::kExecuteOrder:
+    case OpType::kReserved23:
+    case OpType::kReserved24:
       return false;
     default:
       return scope == KeyScope::kFull;
