@@ -156,9 +156,10 @@ std::vector<VerifiedOperation> Scheduler::Due(const MemoryState& state, int64_t 
       held.emplace_back(id, now_ms + kExecutionHoldMs);
       continue;
     }
+    // Left due: applied, it is refreshed (Observe); refused when applied after another
+    // execution of the same group changed what it pays from (a payee of one order paying
+    // another), it is judged again at the next tick, on the state the group left.
     out.push_back(std::move(v));
-    // Not due again until the applied execution refreshes it (or, refused, after a hold).
-    held.emplace_back(id, now_ms + kExecutionHoldMs);
   }
   for (const auto& [id, until] : held) Requeue(id, until);
   return out;

@@ -31,10 +31,12 @@ int64_t RealNowMs() {
       .count();
 }
 
-// Moves the clock of the processes started from now on so that it reads `target_ms` now.
-void SetClock(FakeClock& clock, int64_t target_ms) {
+// Moves the clock of the processes started from now on so that it reads `target_ms` now;
+// returns the offset (ms) for the test's own clients (Client::set_clock_offset_ms).
+int64_t SetClock(FakeClock& clock, int64_t target_ms) {
   const int64_t offset_s = (target_ms - RealNowMs()) / 1000;
   clock.Set((offset_s >= 0 ? "+" : "") + std::to_string(offset_s));
+  return offset_s * 1000;
 }
 
 // The days an order runs on, by a plain walk over the calendar (not the ledger's arithmetic).
@@ -126,7 +128,7 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
   const auto id = [](const char* n) { return KeyFor(n).public_key(); };
   // Friday 4 December 2026, noon in Paris.
   int64_t now = paris.StartOfDay(DaysFromCivil(2026, 12, 4)) + 12 * kHourMs;
-  SetClock(clock, now);
+  int64_t offset = SetClock(clock, now);
   NodeProcess node(data, {"--trust-clock"});
   node.Start();
 
@@ -146,6 +148,7 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
   std::vector<Hash> ids;
   {
     Client c(node.channel());
+    c.set_clock_offset_ms(offset);
     std::map<std::string, uint64_t> sequence;
     for (const Terms& t : terms) {
       Operation op;
@@ -171,7 +174,7 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
     }
     const int64_t day = paris.DayOf(now) + static_cast<int64_t>(rng() % 30) + 1;
     now = paris.StartOfDay(day) + static_cast<int64_t>(rng() % 22 + 1) * kHourMs;
-    SetClock(clock, now);
+    offset = SetClock(clock, now);
     node.Start();
     // Sometimes killed again in the middle of its catch-up.
     if (rng() % 3 == 0) {
@@ -182,6 +185,7 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
     ++steps;
     INFO("step " << steps << ", now " << now);
     Client c(node.channel());
+    c.set_clock_offset_ms(offset);
     size_t expected_total = 0;
     std::vector<std::vector<int64_t>> due(terms.size());
     for (size_t k = 0; k < terms.size(); ++k) {
@@ -217,6 +221,7 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
 
   // The journal replays through the core to the node's own balances.
   Client c(node.channel());
+  c.set_clock_offset_ms(offset);
   const std::vector<pb::JournalEntry> journal = c.Journal();
   CHECK(VerifyChain(journal, c.ledger_id()).empty());
   Replay replay;
