@@ -64,6 +64,7 @@ std::string_view StatusName(AccountStatus status) {
 }
 
 Book BookOf(Slot slot) {
+  if (slot == Slot::kEarmarked) return Book::kUnits;
   auto n = static_cast<uint8_t>(slot);
   return n < 16 ? Book::kUnits : n < 32 ? Book::kEuro : Book::kTally;
 }
@@ -104,6 +105,10 @@ std::string_view SlotName(Slot slot) {
       return "mandate-collected";
     case Slot::kMandateRevoked:
       return "mandate-revoked";
+    case Slot::kEarmarked:
+      return "earmarked";
+    case Slot::kAidOutstanding:
+      return "aid-outstanding";
     case Slot::kOrderNext:
       return "order-next";
     case Slot::kOrdersLive:
@@ -139,6 +144,17 @@ std::string_view ScopeName(KeyScope scope) {
   return "unknown";
 }
 
+__int128 CirculationOf(const Totals& t) {
+  auto at = [&](Slot s) { return static_cast<__int128>(t[static_cast<size_t>(s)]); };
+  return at(Slot::kMember) + at(Slot::kEarmarked) + at(Slot::kPaper);
+}
+
+const HeldGrant* Account::FindGrant(const Hash& id) const {
+  for (const HeldGrant& g : grants)
+    if (g.grant == id) return &g;
+  return nullptr;
+}
+
 const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
   for (const StaffKey& s : staff_keys)
     if (s.key == k) return &s;
@@ -148,10 +164,13 @@ const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
 // Layout (all big-endian): u8 format (1) | u32 n | n x (key[32] | u8 scope | i64 cap |
 // str label | i64 added_ms | i64 revoked_ms) | u8 has_card | card: 8 x str (address, postcode,
 // city, category, hours, description, website, phone) | u8 has_position | i64 lat | i64 lon.
+// Format 2 (a record holding earmarked aid) appends: u32 n | n x (grant[32] | funder[32] |
+// str purpose | i64 expires_ms | u32 c | c x str category | u32 m | m x merchant[32]). A record
+// without aid keeps format 1 and its bytes.
 std::string EncodeAccountExtras(const Account& a) {
-  if (a.staff_keys.empty() && a.card.empty()) return {};
+  if (a.staff_keys.empty() && a.card.empty() && a.grants.empty()) return {};
   ByteWriter w;
-  w.U8(1);
+  w.U8(a.grants.empty() ? 1 : 2);
   w.U32(static_cast<uint32_t>(a.staff_keys.size()));
   for (const StaffKey& k : a.staff_keys) {
     w.Key(k.key);
@@ -171,15 +190,30 @@ std::string EncodeAccountExtras(const Account& a) {
     w.I64(c.position.latitude_e6);
     w.I64(c.position.longitude_e6);
   }
+  if (!a.grants.empty()) {
+    w.U32(static_cast<uint32_t>(a.grants.size()));
+    for (const HeldGrant& g : a.grants) {
+      w.Key(g.grant);
+      w.Key(g.funder);
+      w.Str(g.purpose);
+      w.I64(g.expires_ms);
+      w.U32(static_cast<uint32_t>(g.categories.size()));
+      for (const auto& c : g.categories) w.Str(c);
+      w.U32(static_cast<uint32_t>(g.merchants.size()));
+      for (const auto& m : g.merchants) w.Key(m);
+    }
+  }
   return w.Take();
 }
 
 bool DecodeAccountExtras(std::string_view bytes, Account* a) {
   a->staff_keys.clear();
   a->card = Card{};
+  a->grants.clear();
   if (bytes.empty()) return true;
   ByteReader r(bytes);
-  if (r.U8() != 1) return false;
+  const uint8_t format = r.U8();
+  if (format != 1 && format != 2) return false;
   const uint32_t n = r.Count(32 + 1 + 8 + 4 + 8 + 8);
   if (n > kMaxStaffKeyRecords) return false;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
@@ -208,6 +242,24 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
     if (lat < INT32_MIN || lat > INT32_MAX || lon < INT32_MIN || lon > INT32_MAX) return false;
     c.position = {static_cast<int32_t>(lat), static_cast<int32_t>(lon)};
     if (c.empty()) return false;  // an empty card is written as none
+  }
+  if (format == 2) {
+    const uint32_t n = r.Count(32 + 32 + 4 + 8 + 4 + 4);
+    if (n == 0 || n > kMaxGrantsHeld) return false;
+    for (uint32_t i = 0; i < n && r.ok(); ++i) {
+      HeldGrant g;
+      g.grant = r.Key();
+      g.funder = r.Key();
+      g.purpose = r.Str();
+      g.expires_ms = r.I64();
+      const uint32_t c = r.Count(4);
+      if (c > kMaxGrantCategories) return false;
+      for (uint32_t j = 0; j < c && r.ok(); ++j) g.categories.push_back(r.Str());
+      const uint32_t m = r.Count(32);
+      if (m > kMaxGrantMerchants) return false;
+      for (uint32_t j = 0; j < m && r.ok(); ++j) g.merchants.push_back(r.Key());
+      a->grants.push_back(std::move(g));
+    }
   }
   return r.Done();
 }

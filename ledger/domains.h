@@ -60,6 +60,8 @@ inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-re
 // that message (ledger/operation.h). Also the owners of a mandate's tally accounts (what was
 // collected in a period, its revocation), ledger/ops/mandate.cc.
 inline constexpr std::string_view kMandateDomain = Domain("liard/v1/mandate");
+// The owner of a resident's book account of earmarked aid, ledger/ops/aid.cc.
+inline constexpr std::string_view kEarmarkDomain = Domain("liard/v1/earmark");
 // The owners of a standing order's marks (who placed it, paused, failed tries),
 // ledger/ops/order.cc.
 inline constexpr std::string_view kOrderDomain = Domain("liard/v1/order");

@@ -51,10 +51,10 @@ std::string_view OpTypeName(OpType type) {
       return "collect";
     case OpType::kRevokeMandate:
       return "revoke-mandate";
-    case OpType::kReserved23:
-      return "reserved-23";
-    case OpType::kReserved24:
-      return "reserved-24";
+    case OpType::kGrantAid:
+      return "grant-aid";
+    case OpType::kExpireAid:
+      return "expire-aid";
     case OpType::kPlaceOrder:
       return "place-order";
     case OpType::kSetOrderState:
@@ -177,6 +177,9 @@ static_assert(std::is_same_v<
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kExecuteOrder) - 1, Payload>,
               ExecuteOrder>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kExpireAid) - 1, Payload>,
+                   ExpireAid>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

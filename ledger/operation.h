@@ -308,6 +308,27 @@ struct RevokeMandate {
   Hash mandate_id;
 };
 
+// ---- Earmarked aid (ledger/ops/aid.cc).
+
+// A funder (a municipality, the association) gives residents units from its own balance,
+// earmarked: spendable only at payees whose public card names one of `categories` or that
+// `merchants` lists, until `expires_ms`. The grant's id is this operation's id. Each recipient
+// is a Leg (to, amount, memo); 1 to kMaxLegs of them.
+struct GrantAid {
+  std::string purpose;  // 1 to kMaxGrantPurposeBytes of printable UTF-8
+  std::vector<std::string> categories;
+  std::vector<AccountId> merchants;
+  int64_t expires_ms = 0;  // Unix ms, after now
+  std::vector<Leg> recipients;
+};
+
+// The funder takes back, after the expiry, every unit of grant `grant` still held: `holders`
+// must name every resident who still holds some (others are skipped), so that nothing is left.
+struct ExpireAid {
+  Hash grant;
+  std::vector<AccountId> holders;  // 1 to kMaxLegs
+};
+
 // ---- Standing orders: the payer signs once, the node executes at due times.
 
 // How often a standing order runs, in the currency's time zone. Stored as numbers.
@@ -373,11 +394,6 @@ struct ExecuteOrder {
   PlaceOrder order;
 };
 
-// Until earmarked aid (GrantAid 23, ExpireAid 24) is merged: the alternatives that keep the
-// payload's index equal to the operation type. Never decoded, never applied.
-struct ReservedOp23 {};
-struct ReservedOp24 {};
-
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -402,19 +418,19 @@ enum class OpType : uint8_t {
   kSetCard = 20,
   kCollect = 21,
   kRevokeMandate = 22,
-  kReserved23 = 23,  // earmarked aid's GrantAid
-  kReserved24 = 24,  // earmarked aid's ExpireAid
+  kGrantAid = 23,
+  kExpireAid = 24,
   kPlaceOrder = 25,
   kSetOrderState = 26,
   kExecuteOrder = 27,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
-                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
-                             RevokeKey, SetCard, Collect, RevokeMandate, ReservedOp23, ReservedOp24,
-                             PlaceOrder, SetOrderState, ExecuteOrder>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
+                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard, Collect,
+                 RevokeMandate, GrantAid, ExpireAid, PlaceOrder, SetOrderState, ExecuteOrder>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

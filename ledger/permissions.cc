@@ -43,8 +43,9 @@ constexpr std::array kTable = {
     Permission{OpType::kSetCard, kShops},
     Permission{OpType::kCollect, kSellers},
     Permission{OpType::kRevokeMandate, kPayers},
-    Permission{OpType::kReserved23, 0},
-    Permission{OpType::kReserved24, 0},
+    // Earmarked aid: the funders, a municipality or the association (its treasurer role).
+    Permission{OpType::kGrantAid, RoleBit(Role::kMunicipality) | kTreasurer},
+    Permission{OpType::kExpireAid, RoleBit(Role::kMunicipality) | kTreasurer},
     Permission{OpType::kPlaceOrder, kPayers},
     Permission{OpType::kSetOrderState, kPayers},
     // Signed by the node key for the order's payer: the ledger's driver checks it apart.
@@ -74,10 +75,8 @@ bool StaffMayPerform(KeyScope scope, OpType op) {
     case OpType::kPropose:
     case OpType::kApprove:
     case OpType::kWithdraw:
-    // The node signs executions; nobody signs the reserved types.
+    // The node signs executions.
     case OpType::kExecuteOrder:
-    case OpType::kReserved23:
-    case OpType::kReserved24:
       return false;
     default:
       return scope == KeyScope::kFull;

@@ -180,6 +180,10 @@ constexpr std::array kCodes = {
              "the standing order's first date is past, or no execution falls before its end"},
     CodeInfo{Code::kOrderOutcome, "ORDER_OUTCOME",
              "the execution's recorded outcome is not what the ledger gives for it now"},
+    CodeInfo{Code::kAidNotExpired, "AID_NOT_EXPIRED",
+             "the earmarked aid has not expired yet: its units cannot be taken back"},
+    CodeInfo{Code::kAidUnreturned, "AID_UNRETURNED",
+             "the holders named do not hold all that is left of the earmarked aid"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

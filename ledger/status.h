@@ -116,6 +116,9 @@ enum class Code : uint16_t {
   kOrderActive = 260,
   kOrderDate = 261,
   kOrderOutcome = 262,
+  // Earmarked aid (numbered apart, so that other families added at the same time do not clash).
+  kAidNotExpired = 270,
+  kAidUnreturned = 271,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -40,6 +40,7 @@ void RegisterStaffCommands(CLI::App& app, Context& ctx);
 void RegisterRefundCommands(CLI::App& app, Context& ctx);
 void RegisterCardCommands(CLI::App& app, Context& ctx);
 void RegisterMandateCommands(CLI::App& app, Context& ctx);
+void RegisterAidCommands(CLI::App& app, Context& ctx);
 void RegisterOrderCommands(CLI::App& app, Context& ctx);
 
 // After a refusal (exit 1): when the selected key is not the key its account signs with now, or

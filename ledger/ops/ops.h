@@ -88,6 +88,10 @@ Status Preflight(const Operation& op, const Refund& r);
 Status Apply(OpContext& ctx, const Refund& r);
 // A transfer `t` applied by ctx: records what of it may later be refunded, if anything.
 void RecordRefundable(OpContext& ctx, const Transfer& t);
+// Version 6 on: `part` of the refundable payment `t` (its earmarked aid) can never be refunded,
+// since a refund credits ordinary units: it starts in the payment's refunded tally (slot
+// kRefunded), so that what a refund finds left is the ordinary part. Nothing otherwise.
+void RecordUnrefundable(OpContext& ctx, const Transfer& t, int64_t part);
 
 // staff.cc: staff keys added and revoked by the account's own key.
 Status Preflight(const Operation& op, const AddKey& a);
@@ -116,6 +120,21 @@ Status Preflight(const Operation& op, const Collect& c);
 Status Apply(OpContext& ctx, const Collect& c);
 Status Preflight(const Operation& op, const RevokeMandate& r);
 Status Apply(OpContext& ctx, const RevokeMandate& r);
+// aid.cc: earmarked aid, given by a funder, spent at qualifying payees, taken back at expiry.
+Status Preflight(const Operation& op, const GrantAid& g);
+Status Apply(OpContext& ctx, const GrantAid& g);
+Status Preflight(const Operation& op, const ExpireAid& e);
+Status Apply(OpContext& ctx, const ExpireAid& e);
+// The book account of grant `grant`'s units held by `holder`: owner
+// SHA-256(kEarmarkDomain || holder || grant).
+Hash EarmarkOwner(const AccountId& holder, const Hash& grant);
+BookKey EarmarkKey(const AccountId& holder, const Hash& grant);
+// Whether `payee` is where grant `g` may be spent: listed, or its card's category named (ASCII
+// letters compared without case).
+bool AidQualifies(const HeldGrant& g, const Account& payee);
+// The rest of a transfer `t` whose payer holds earmarked aid (ctx.actor.grants not empty), once
+// the payee and CheckPayer passed: draws the qualifying aid first, then ordinary units.
+Status PayWithAid(OpContext& ctx, const Transfer& t, const Account& payee);
 
 // order.cc: standing orders placed by the payer, executed by the node at due times.
 // The local day (days since 1970-01-01) execution `index` (from 0) is due, and the instant
@@ -147,12 +166,6 @@ Status PayExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id)
 // the order's end.
 void RecordExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id,
                      const Status& paid);
-
-// Until earmarked aid is merged (operation.h): refused.
-Status Preflight(const Operation& op, const ReservedOp23& r);
-Status Apply(OpContext& ctx, const ReservedOp23& r);
-Status Preflight(const Operation& op, const ReservedOp24& r);
-Status Apply(OpContext& ctx, const ReservedOp24& r);
 
 }  // namespace liard::ops
 

@@ -331,20 +331,3 @@ void RecordExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id
 }
 
 }  // namespace liard::ops
-
-namespace liard::ops {
-
-Status Preflight(const Operation&, const ReservedOp23&) {
-  return Status(Code::kUnknownOperation, "operation type 23 is reserved");
-}
-Status Apply(OpContext&, const ReservedOp23&) {
-  return Status(Code::kUnknownOperation, "operation type 23 is reserved");
-}
-Status Preflight(const Operation&, const ReservedOp24&) {
-  return Status(Code::kUnknownOperation, "operation type 24 is reserved");
-}
-Status Apply(OpContext&, const ReservedOp24&) {
-  return Status(Code::kUnknownOperation, "operation type 24 is reserved");
-}
-
-}  // namespace liard::ops
