@@ -109,6 +109,12 @@ std::string_view SlotName(Slot slot) {
       return "earmarked";
     case Slot::kAidOutstanding:
       return "aid-outstanding";
+    case Slot::kOrderNext:
+      return "order-next";
+    case Slot::kOrdersLive:
+      return "orders-live";
+    case Slot::kOrderMark:
+      return "order-mark";
   }
   return "unknown";
 }

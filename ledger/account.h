@@ -197,6 +197,11 @@ enum class Slot : uint8_t {
   kEarmarked = 42,  // units of one grant one resident holds; owner = EarmarkOwner(holder, grant).
   // Tally book: the units of a grant still held by its holders; owner = the grant's id.
   kAidOutstanding = 43,
+  kOrderNext = 40,   // a live standing order: 1 + its next execution's index; owner = the
+                     // order's id (its PlaceOrder's operation id). 0 once it is over.
+  kOrdersLive = 41,  // how many live standing orders an account has; owner = account id.
+  kOrderMark = 44,   // a standing order's marks (placed by, paused, failed tries); owners
+                     // = OrderPayerKey's, OrderPausedKey's, OrderTriesKey's.
 };
 inline constexpr int kSlotCount = 48;
 // Sums of every balance, per slot: what lets invariants be checked without scanning.
@@ -206,7 +211,8 @@ inline constexpr Slot kAllSlots[] = {
     Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
     Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
     Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kMandateCollected,
-    Slot::kMandateRevoked, Slot::kEarmarked,  Slot::kAidOutstanding};
+    Slot::kMandateRevoked, Slot::kEarmarked,  Slot::kAidOutstanding, Slot::kOrderNext,
+    Slot::kOrdersLive,     Slot::kOrderMark};
 // Units in circulation: member accounts, earmarked aid and paper, from the totals.
 __int128 CirculationOf(const Totals& totals);
 

@@ -174,6 +174,7 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
                                       std::to_string(ctx.now_ms))
         .With("valid_until_ms", op.not_after_ms)
         .With("now_ms", ctx.now_ms);
+  if (op.type() == OpType::kExecuteOrder) return ApplyExecution(state, op, key, ctx, delta);
   const Account* actor = state.FindAccount(op.account);
   if (actor == nullptr) return Status(Code::kUnknownAccount, "the acting account does not exist");
   // The account's own key, or one of its staff keys (checked against its scope below).
@@ -237,6 +238,48 @@ Status Ledger::ApplyChecked(const StateView& state, const Operation& op, const P
     updated.sequence = op.sequence;
     d.accounts.push_back(std::move(updated));
   }
+  s = CheckInvariants(state, d);
+  if (!s.ok()) return s;
+  CheckBalancedPerBook(d);
+  *delta = std::move(d);
+  return Status::Ok();
+}
+
+Status Ledger::ApplyExecution(const StateView& state, const Operation& op, const PublicKey& key,
+                              const ApplyContext& ctx, Delta* delta) const {
+  const auto& e = std::get<ExecuteOrder>(op.payload);
+  const Governance& governance = state.governance();
+  if (!governance.node_key || *governance.node_key != key)
+    return Status(Code::kWrongKey,
+                  "a standing order's execution must be signed by the node key the ledger names");
+  if (governance.paused)
+    return Status(Code::kPaused, "the board has paused all operations: " + governance.pause_reason);
+  const Account* payer = state.FindAccount(op.account);
+  if (payer == nullptr) return Status(Code::kUnknownAccount, "the order's payer does not exist");
+  const Hash order_id = OperationId(id_, e.order_body);
+  Delta pay;
+  ops::OpContext op_ctx{
+      genesis_, state,      governance.rules, *payer,      RolesOf(*payer, governance),
+      order_id, ctx.now_ms, nullptr,          ctx.journal, &pay};
+  Status s = ops::CheckExecution(op_ctx, e, order_id);
+  if (!s.ok()) return s;
+  // What paying it now gives, invariants included (a payee's balance ceiling).
+  Status paid = ops::PayExecution(op_ctx, e, order_id);
+  if (paid.ok()) paid = CheckInvariants(state, pay);
+  Delta d;
+  if (e.failed == 0) {
+    if (!paid.ok()) return paid;  // the node records it as refused, with this code
+    d = std::move(pay);
+  } else if (paid.ok() || static_cast<uint32_t>(paid.code()) != e.failed) {
+    return Status(Code::kOrderOutcome,
+                  "the execution records " + std::string(CodeName(static_cast<Code>(e.failed))) +
+                      ", but paying it now gives " +
+                      (paid.ok() ? std::string("no refusal") : std::string(CodeName(paid.code()))))
+        .With("recorded", e.failed)
+        .With("derived", static_cast<int64_t>(paid.code()));
+  }
+  op_ctx.delta = &d;
+  ops::RecordExecution(op_ctx, e, order_id, paid);
   s = CheckInvariants(state, d);
   if (!s.ok()) return s;
   CheckBalancedPerBook(d);

@@ -83,6 +83,12 @@ class Ledger {
   Status ApplyChecked(const StateView& state, const Operation& op, const PublicKey& key,
                       const Hash& op_id, const ApplyContext& ctx, Delta* delta) const;
 
+  // An ExecuteOrder (ApplyChecked's branch): signed by the node key the ledger names for the
+  // order's payer, without the payer's sequence; its outcome (paid, or the refusal the
+  // execution records) is re-derived here, invariants included.
+  Status ApplyExecution(const StateView& state, const Operation& op, const PublicKey& key,
+                        const ApplyContext& ctx, Delta* delta) const;
+
   Genesis genesis_;
   Hash id_;
   std::vector<std::unique_ptr<Invariant>> invariants_;

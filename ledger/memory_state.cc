@@ -116,4 +116,11 @@ std::vector<std::pair<BookKey, int64_t>> MemoryState::NonZeroBalances() const {
   return {balances_.begin(), balances_.end()};
 }
 
+std::vector<Bytes<32>> MemoryState::OwnersIn(Slot slot) const {
+  std::vector<Bytes<32>> out;
+  for (const auto& [key, balance] : balances_)
+    if (key.slot == slot && balance != 0) out.push_back(key.owner);
+  return out;
+}
+
 }  // namespace liard

@@ -65,6 +65,9 @@ class MemoryState final : public StateView {
   const std::unordered_map<AccountId, Account>& accounts() const { return accounts_; }
   // Every book account with a non-zero balance, for full checks.
   std::vector<std::pair<BookKey, int64_t>> NonZeroBalances() const;
+  // The owners of the non-zero balances of one slot, in no particular order: a scan of every
+  // balance (the node's start-up, to find the live standing orders).
+  std::vector<Bytes<32>> OwnersIn(Slot slot) const;
 
  private:
   std::unordered_map<AccountId, Account> accounts_;

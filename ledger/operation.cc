@@ -55,6 +55,12 @@ std::string_view OpTypeName(OpType type) {
       return "grant-aid";
     case OpType::kExpireAid:
       return "expire-aid";
+    case OpType::kPlaceOrder:
+      return "place-order";
+    case OpType::kSetOrderState:
+      return "set-order-state";
+    case OpType::kExecuteOrder:
+      return "execute-order";
   }
   return "unknown";
 }
@@ -96,6 +102,34 @@ std::string RequestSigningMessage(const Hash& ledger_id, std::string_view body) 
 
 Hash RequestId(const Hash& ledger_id, std::string_view body) {
   return Sha256({kRequestDomain, ledger_id.view(), body});
+}
+
+bool IsValidOrderSchedule(uint32_t schedule) { return schedule >= 1 && schedule <= 3; }
+
+std::string_view OrderScheduleName(OrderSchedule schedule) {
+  switch (schedule) {
+    case OrderSchedule::kMonthly:
+      return "monthly";
+    case OrderSchedule::kWeekly:
+      return "weekly";
+    case OrderSchedule::kEveryDays:
+      return "every-days";
+  }
+  return "unknown";
+}
+
+bool IsValidOrderAction(uint32_t action) { return action >= 1 && action <= 3; }
+
+std::string_view OrderActionName(OrderAction action) {
+  switch (action) {
+    case OrderAction::kPause:
+      return "pause";
+    case OrderAction::kResume:
+      return "resume";
+    case OrderAction::kCancel:
+      return "cancel";
+  }
+  return "unknown";
 }
 
 bool IsValidMandatePeriod(uint32_t period) { return period >= 1 && period <= 3; }
@@ -140,6 +174,9 @@ static_assert(
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kRevokeMandate) - 1, Payload>,
               RevokeMandate>);
+static_assert(std::is_same_v<
+              std::variant_alternative_t<static_cast<size_t>(OpType::kExecuteOrder) - 1, Payload>,
+              ExecuteOrder>);
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kExpireAid) - 1, Payload>,
                    ExpireAid>);

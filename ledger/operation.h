@@ -329,6 +329,71 @@ struct ExpireAid {
   std::vector<AccountId> holders;  // 1 to kMaxLegs
 };
 
+// ---- Standing orders: the payer signs once, the node executes at due times.
+
+// How often a standing order runs, in the currency's time zone. Stored as numbers.
+enum class OrderSchedule : uint8_t {
+  kMonthly = 1,    // on day `every` (1 to 31) of each month; past a short month's end, its last day
+  kWeekly = 2,     // on weekday `every` (1 Monday to 7 Sunday)
+  kEveryDays = 3,  // every `every` days (1 to 366) from the first date
+};
+bool IsValidOrderSchedule(uint32_t schedule);
+std::string_view OrderScheduleName(OrderSchedule schedule);  // "monthly", "weekly", "every-days"
+
+inline constexpr size_t kMaxOrderLegs = 1'000;     // payees of one order (a list)
+inline constexpr uint32_t kMaxOrderRetries = 7;    // a short balance is tried again, daily
+inline constexpr uint32_t kMaxOrderCount = 1'200;  // executions of one order (100 years monthly)
+inline constexpr uint32_t kMaxEveryDays = 366;
+inline constexpr int64_t kMaxOrdersPerPayer = 32;       // live orders of one account
+inline constexpr int64_t kMaxOrdersPerLedger = 20'000;  // live orders of the whole ledger
+
+// The payer (the acting account) places a standing order: pay `legs` on the schedule from
+// `first_date` on, until `end_date` or `count` executions (either or both; neither: until
+// cancelled). The order's id is this operation's id. Dates are local calendar dates (YYYYMMDD)
+// in the currency's zone; an execution is due at 00:00 local time of its day.
+struct PlaceOrder {
+  std::vector<Leg> legs;  // 1 to kMaxOrderLegs
+  OrderSchedule schedule = OrderSchedule::kMonthly;
+  uint32_t every = 1;       // see OrderSchedule
+  uint32_t first_date = 0;  // YYYYMMDD: no execution before this day
+  uint32_t end_date = 0;    // YYYYMMDD: no execution after this day; 0 = none
+  uint32_t count = 0;       // at most this many executions; 0 = no count
+  uint32_t retries = 0;     // a short balance is tried again each next day, this many times
+  std::string memo;         // what for ("Loyer"), shown to both sides
+};
+
+// What the payer does to its order.
+enum class OrderAction : uint8_t {
+  kPause = 1,   // no execution until resumed; executions due meanwhile are skipped
+  kResume = 2,  // runs again from the first execution due after now
+  kCancel = 3,  // final
+};
+bool IsValidOrderAction(uint32_t action);
+std::string_view OrderActionName(OrderAction action);  // "pause", "resume", "cancel"
+
+// The payer (the acting account) pauses, resumes or cancels one of its orders.
+struct SetOrderState {
+  Hash order;  // the PlaceOrder's operation id
+  OrderAction action = OrderAction::kPause;
+};
+
+// The node (signing with the node key the ledger names) runs execution `index` (from 0) of an
+// order, try `attempt` (0 the first, up to the order's retries), for the order's payer (the
+// operation's account, whose sequence it does not use). It carries the placing operation's body
+// whole, so that an audit replay re-derives from the entry alone that the execution was
+// authorised and due. `failed` is 0 when the legs are paid; otherwise the code that refuses
+// paying them now, which the ledger re-derives, and the execution moves nothing.
+struct ExecuteOrder {
+  std::string order_body;  // the PlaceOrder's OperationBody, exactly as the payer signed it
+  uint32_t index = 0;
+  uint32_t attempt = 0;
+  uint32_t failed = 0;  // a Code, or 0
+  // `order_body` decoded (by proto/'s codec): the order's ledger and payer, and its terms.
+  Hash order_ledger;
+  AccountId payer;
+  PlaceOrder order;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -355,13 +420,17 @@ enum class OpType : uint8_t {
   kRevokeMandate = 22,
   kGrantAid = 23,
   kExpireAid = 24,
+  kPlaceOrder = 25,
+  kSetOrderState = 26,
+  kExecuteOrder = 27,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
-                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
-                             RevokeKey, SetCard, Collect, RevokeMandate, GrantAid, ExpireAid>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
+                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard, Collect,
+                 RevokeMandate, GrantAid, ExpireAid, PlaceOrder, SetOrderState, ExecuteOrder>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

@@ -46,6 +46,10 @@ constexpr std::array kTable = {
     // Earmarked aid: the funders, a municipality or the association (its treasurer role).
     Permission{OpType::kGrantAid, RoleBit(Role::kMunicipality) | kTreasurer},
     Permission{OpType::kExpireAid, RoleBit(Role::kMunicipality) | kTreasurer},
+    Permission{OpType::kPlaceOrder, kPayers},
+    Permission{OpType::kSetOrderState, kPayers},
+    // Signed by the node key for the order's payer: the ledger's driver checks it apart.
+    Permission{OpType::kExecuteOrder, 0},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 
@@ -71,6 +75,8 @@ bool StaffMayPerform(KeyScope scope, OpType op) {
     case OpType::kPropose:
     case OpType::kApprove:
     case OpType::kWithdraw:
+    // The node signs executions.
+    case OpType::kExecuteOrder:
       return false;
     default:
       return scope == KeyScope::kFull;

@@ -66,6 +66,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadMandate, "BAD_MANDATE",
              "the mandate the collection carries is malformed: its body, ledger, ceiling, period, "
              "nonce or signature"},
+    CodeInfo{Code::kBadOrder, "BAD_ORDER",
+             "the standing order is malformed: its payees, schedule, dates, count or retries"},
+    CodeInfo{Code::kBadExecution, "BAD_EXECUTION",
+             "the execution does not carry a standing order of this ledger placed by its account"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},
@@ -160,6 +164,22 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kMandateMismatch, "MANDATE_MISMATCH",
              "the collection does not match its mandate: another creditor, or more than the "
              "ceiling"},
+    CodeInfo{Code::kOrderUnknown, "ORDER_UNKNOWN",
+             "the account placed no standing order with this id"},
+    CodeInfo{Code::kOrderEnded, "ORDER_ENDED",
+             "the standing order was cancelled or has run its last execution"},
+    CodeInfo{Code::kOrderLimit, "ORDER_LIMIT",
+             "the account (32) or the ledger (20,000) has as many live standing orders as "
+             "allowed"},
+    CodeInfo{Code::kOrderNotDue, "ORDER_NOT_DUE", "the execution is not due yet"},
+    CodeInfo{Code::kOrderDone, "ORDER_DONE",
+             "the execution is not the order's next one: it ran (or was skipped) already"},
+    CodeInfo{Code::kOrderPaused, "ORDER_PAUSED", "the standing order is paused"},
+    CodeInfo{Code::kOrderActive, "ORDER_ACTIVE", "the standing order is not paused"},
+    CodeInfo{Code::kOrderDate, "ORDER_DATE",
+             "the standing order's first date is past, or no execution falls before its end"},
+    CodeInfo{Code::kOrderOutcome, "ORDER_OUTCOME",
+             "the execution's recorded outcome is not what the ledger gives for it now"},
     CodeInfo{Code::kAidNotExpired, "AID_NOT_EXPIRED",
              "the earmarked aid has not expired yet: its units cannot be taken back"},
     CodeInfo{Code::kAidUnreturned, "AID_UNRETURNED",

@@ -51,6 +51,8 @@ enum class Code : uint16_t {
   kBadStaffKey = 121,
   kBadCard = 122,
   kBadMandate = 123,
+  kBadOrder = 124,
+  kBadExecution = 125,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -105,6 +107,15 @@ enum class Code : uint16_t {
   kMandateCeiling = 251,
   kMandateSigner = 252,
   kMandateMismatch = 253,
+  kOrderUnknown = 254,
+  kOrderEnded = 255,
+  kOrderLimit = 256,
+  kOrderNotDue = 257,
+  kOrderDone = 258,
+  kOrderPaused = 259,
+  kOrderActive = 260,
+  kOrderDate = 261,
+  kOrderOutcome = 262,
   // Earmarked aid (numbered apart, so that other families added at the same time do not clash).
   kAidNotExpired = 270,
   kAidUnreturned = 271,

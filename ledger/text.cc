@@ -248,6 +248,12 @@ struct TextVisitor {
                         static_cast<uint32_t>(i + 1));
     return s;
   }
+  Status operator()(const PlaceOrder& o) const {
+    Status s = CheckMemoText(o.memo, "the order's memo");
+    if (!s.ok()) return s;
+    return (*this)(MultiTransfer{o.legs});
+  }
+  Status operator()(const ExecuteOrder& e) const { return (*this)(e.order); }
   Status operator()(const Deposit& d) const {
     return CheckOther(d.reference, Code::kBadReference, "the bank reference");
   }

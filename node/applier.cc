@@ -13,6 +13,7 @@
 #include "ledger/journal.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
+#include "node/scheduler.h"
 #include "node/store_journal.h"
 #include "proto/codec.h"
 
@@ -295,6 +296,7 @@ void Applier::Run() {
         ApplyGroup(group, now);
       }
     }
+    if (options_.scheduler != nullptr && writable() && !disk_failed_) RunDueOrders(now);
     // A checkpoint signs a time too, and is written to the disk.
     if (writable() && (!options_.disk_check || options_.disk_check().ok()))
       MaybeCheckpoint(/*force=*/false);
@@ -418,6 +420,8 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
         applied.clear();
       } else {
         head_ = head;
+        if (options_.scheduler != nullptr)
+          for (const auto& [id, i] : applied_here) options_.scheduler->Observe(group[i].op, state_);
       }
     }
   }
@@ -472,6 +476,20 @@ void Applier::StopWritesAfterDiskFailure(const Status& error, uint64_t first_seq
       first_sequence, head.sequence, LogText(error.ToString(), kLogReasonBytes));
   spdlog::default_logger()->flush();
   NotifyWritable();
+}
+
+void Applier::RunDueOrders(int64_t now_ms) {
+  // Only this thread changes the state, so reading it here needs no lock. The journal's clock
+  // never runs backwards: the executions are judged at the time their entries will carry.
+  const int64_t now = std::max(now_ms, head_.time_ms);
+  const StoreJournal journal(*store_);
+  std::vector<VerifiedOperation> due =
+      options_.scheduler->Due(state_, now, checkpointer_->key_pair(), &journal);
+  if (due.empty()) return;
+  std::vector<Pending> group;
+  group.reserve(due.size());
+  for (auto& v : due) group.push_back(Pending{std::move(v), [](SubmitOutcome) {}});
+  ApplyGroup(group, now);
 }
 
 void Applier::MaybeCheckpoint(bool force) {

@@ -27,6 +27,8 @@
 
 namespace liard::node {
 
+class Scheduler;
+
 // How a submitted operation ended, as its caller is answered.
 struct SubmitOutcome {
   Status status;  // ok: applied (now or before); else why it was refused
@@ -62,6 +64,9 @@ struct ApplierOptions {
   // failed write, before RocksDB is asked, since Debian's RocksDB aborts on an assertion when a
   // synced write fails for want of space. None if empty.
   std::function<Status()> disk_check;
+  // Standing orders: the index whose due executions the applier applies, at each wake, as a
+  // group of their own (node/scheduler.h). None if null. Must outlive the applier.
+  Scheduler* scheduler = nullptr;
 };
 
 // Thread-safety: Submit*, Read, WaitBeyond and durable_sequence may be called from any thread;
@@ -158,6 +163,8 @@ class Applier {
   void ApplyGroup(std::vector<Pending>& group, int64_t now_ms);
   void RefuseGroup(std::vector<Pending>& group, const Status& status);
   void MaybeCheckpoint(bool force);
+  // Applies the standing orders' executions due at `now_ms` (node/scheduler.h), if any.
+  void RunDueOrders(int64_t now_ms);
   // Reads both clocks and decides whether the wall clock is trusted; logs and tells the
   // listener when that changes. Returns the wall clock's time. Applier thread only.
   int64_t CheckClock();

@@ -146,6 +146,11 @@ bool Checkpointer::Latest(SignedCheckpointRecord* out) const {
   return true;
 }
 
+KeyPair Checkpointer::key_pair() const {
+  std::lock_guard lock(mu_);
+  return key_;
+}
+
 PublicKey Checkpointer::node_key() const {
   std::lock_guard lock(mu_);
   return key_.public_key();

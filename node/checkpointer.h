@@ -67,6 +67,8 @@ class Checkpointer {
   // False before the first checkpoint.
   bool Latest(SignedCheckpointRecord* out) const;
   PublicKey node_key() const;
+  // The node's key pair (the scheduler signs standing orders' executions with it).
+  KeyPair key_pair() const;
 
  private:
   const Hash ledger_id_;

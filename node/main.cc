@@ -43,6 +43,7 @@
 #include "node/log_text.h"
 #include "node/metrics.h"
 #include "node/replication.h"
+#include "node/scheduler.h"
 #include "node/service.h"
 #include "node/startup.h"
 #include "node/store.h"
@@ -670,8 +671,14 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
 
   WatchHub hub(kWatchQueueCapacity);
+  // The live standing orders, found once here; the applier keeps the index up to date.
+  Scheduler scheduler(*ledger);
+  s = scheduler.Rebuild(state, *store);
+  if (!s.ok()) return Fail(kExitFailed, "cannot index the standing orders: " + s.ToString());
+  ApplierOptions applier_options = GuardOptions(config, trust_clock, data);
+  applier_options.scheduler = &scheduler;
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
-                  GuardOptions(config, trust_clock, data));
+                  std::move(applier_options));
   // Made at start, so that no request ever has to start a thread (a thread cap then stops
   // nothing but the start).
   std::unique_ptr<VerifyPool> verify_pool;

@@ -426,6 +426,47 @@ Status DecodeSignedMandate(std::string_view bytes, SignedMandate* out) {
   return DecodeMandate(m.body(), m.public_key(), m.signature(), out);
 }
 
+Status DecodePlaceOrder(const pb::PlaceOrder& w, PlaceOrder* out) {
+  PlaceOrder o;
+  o.legs.reserve(std::min<size_t>(static_cast<size_t>(w.legs_size()), kMaxOrderLegs + 1));
+  for (const auto& l : w.legs()) {
+    Leg leg;
+    Status s =
+        Take(l.to(), "payee " + std::to_string(o.legs.size() + 1), Code::kBadAccountId, &leg.to);
+    if (!s.ok()) return s;
+    leg.amount = Amount(l.amount());
+    leg.memo = l.memo();
+    o.legs.push_back(std::move(leg));
+  }
+  const int schedule = w.schedule();
+  o.schedule = static_cast<OrderSchedule>(
+      IsValidOrderSchedule(static_cast<uint32_t>(schedule)) ? schedule : 0);
+  o.every = w.every();
+  o.first_date = w.first_date();
+  o.end_date = w.end_date();
+  o.count = w.count();
+  o.retries = w.retries();
+  o.memo = w.memo();
+  *out = std::move(o);
+  return Status::Ok();
+}
+
+void EncodePlaceOrder(const PlaceOrder& o, pb::PlaceOrder* w) {
+  for (const auto& leg : o.legs) {
+    auto* l = w->add_legs();
+    l->set_to(std::string(leg.to.view()));
+    l->set_amount(leg.amount.minor());
+    l->set_memo(leg.memo);
+  }
+  w->set_schedule(static_cast<pb::OrderSchedule>(o.schedule));
+  w->set_every(o.every);
+  w->set_first_date(o.first_date);
+  w->set_end_date(o.end_date);
+  w->set_count(o.count);
+  w->set_retries(o.retries);
+  w->set_memo(o.memo);
+}
+
 Status DecodeOperation(std::string_view body, Operation* out) {
   pb::OperationBody m;
   Status s = ParseStrict(body, &m, "the operation body");
@@ -513,6 +554,44 @@ Status DecodeOperation(std::string_view body, Operation* out) {
                &r.mandate_id);
       if (!s.ok()) return s;
       op.payload = r;
+      break;
+    }
+    case pb::OperationBody::kPlaceOrder: {
+      PlaceOrder o;
+      s = DecodePlaceOrder(m.place_order(), &o);
+      if (!s.ok()) return s;
+      op.payload = std::move(o);
+      break;
+    }
+    case pb::OperationBody::kSetOrderState: {
+      SetOrderState x;
+      s = Take(m.set_order_state().order(), "set_order_state.order", Code::kBadOrder, &x.order);
+      if (!s.ok()) return s;
+      const int action = m.set_order_state().action();
+      x.action =
+          static_cast<OrderAction>(IsValidOrderAction(static_cast<uint32_t>(action)) ? action : 0);
+      op.payload = x;
+      break;
+    }
+    case pb::OperationBody::kExecuteOrder: {
+      ExecuteOrder e;
+      const pb::ExecuteOrder& w = m.execute_order();
+      e.order_body = w.order_body();
+      e.index = w.index();
+      e.attempt = w.attempt();
+      e.failed = w.failed();
+      pb::OperationBody inner;
+      s = ParseStrict(e.order_body, &inner, "the order an execution carries");
+      if (!s.ok()) return Status(Code::kBadExecution, s.message());
+      if (inner.payload_case() != pb::OperationBody::kPlaceOrder)
+        return Status(Code::kBadExecution, "an execution carries a PlaceOrder's body");
+      if (!e.order_ledger.Assign(inner.ledger_id()))
+        return Status(Code::kBadExecution, "the order's ledger_id must be 32 bytes");
+      s = Take(inner.account(), "the order's account", Code::kBadExecution, &e.payer);
+      if (!s.ok()) return s;
+      s = DecodePlaceOrder(inner.place_order(), &e.order);
+      if (!s.ok()) return Status(Code::kBadExecution, "the order it carries: " + s.message());
+      op.payload = std::move(e);
       break;
     }
     case pb::OperationBody::kOpenAccount: {
@@ -722,6 +801,19 @@ std::string EncodeOperation(const Operation& op) {
       r->set_signature(std::string(c.mandate.signature.view()));
       p->set_amount(c.amount.minor());
       p->set_memo(c.memo);
+    }
+    void operator()(const PlaceOrder& o) const { EncodePlaceOrder(o, m->mutable_place_order()); }
+    void operator()(const SetOrderState& x) const {
+      auto* p = m->mutable_set_order_state();
+      p->set_order(std::string(x.order.view()));
+      p->set_action(static_cast<pb::OrderAction>(x.action));
+    }
+    void operator()(const ExecuteOrder& e) const {
+      auto* p = m->mutable_execute_order();
+      p->set_order_body(e.order_body);
+      p->set_index(e.index);
+      p->set_attempt(e.attempt);
+      p->set_failed(e.failed);
     }
     void operator()(const RevokeMandate& r) const {
       m->mutable_revoke_mandate()->set_mandate_id(std::string(r.mandate_id.view()));

@@ -72,6 +72,11 @@ SignedMandate SignMandate(const Mandate& mandate, const KeyPair& key);
 std::string EncodeSignedMandate(const SignedMandate& mandate);
 [[nodiscard]] Status DecodeSignedMandate(std::string_view bytes, SignedMandate* out);
 
+// A standing order's terms (liard.v1.PlaceOrder), between the wire and ledger/'s type: an unknown
+// schedule is kept as 0 for the preflight to refuse; kBadAccountId for a wrong-length payee.
+[[nodiscard]] Status DecodePlaceOrder(const liard::v1::PlaceOrder& wire, PlaceOrder* out);
+void EncodePlaceOrder(const PlaceOrder& order, liard::v1::PlaceOrder* wire);
+
 // A public card, between its wire message and ledger/'s type. Limits are SetCard's Preflight's.
 void DecodeCard(const liard::v1::Card& wire, Card* out);
 void EncodeCard(const Card& card, liard::v1::Card* wire);

@@ -164,6 +164,7 @@ int Run(int argc, char** argv) {
   RegisterCardCommands(app, ctx);
   RegisterMandateCommands(app, ctx);
   RegisterAidCommands(app, ctx);
+  RegisterOrderCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

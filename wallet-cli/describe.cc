@@ -199,6 +199,24 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
             if (x.slot() == static_cast<uint32_t>(Slot::kEarmarked) && x.owner() == owner.view())
               m.aid += x.amount();
           m.detail = "expired aid " + ToHex(p.grant) + " taken back";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, PlaceOrder>) {
+          m.memo = p.memo;
+          m.detail = "standing order placed: " + std::to_string(p.legs.size()) +  // i18n: as is
+                     " payee(s), " + std::string(OrderScheduleName(p.schedule));  // i18n: as is
+        } else if constexpr (std::is_same_v<T, SetOrderState>) {
+          m.detail = "standing order " + ToHex(p.order) + ": " +  // i18n: as is
+                     std::string(OrderActionName(p.action));
+        } else if constexpr (std::is_same_v<T, ExecuteOrder>) {
+          if (!mine) other(actor);
+          m.memo = p.order.memo;
+          for (const auto& leg : p.order.legs)
+            if (!mine && leg.to == me && !leg.memo.empty()) m.memo = leg.memo;
+          const Hash id = OperationId(p.order_ledger, p.order_body);
+          m.detail = "standing order " + ToHex(id) + " execution " +  // i18n: as is
+                     std::to_string(p.index + 1);
+          if (p.failed != 0)
+            m.detail += " refused: " +  // i18n: as is
+                        std::string(CodeName(static_cast<Code>(p.failed)));
         }
       },
       m.op.payload);
@@ -215,6 +233,42 @@ namespace {
 std::string Reference(const std::string& ref) {
   return ref.empty() ? std::string() : Tr(" (ref. {ref})", fmt::arg("ref", SafeText(ref)));
 }
+
+}  // namespace
+
+std::string OrderTerms(const PlaceOrder& o, const Money& money) {
+  int64_t total = 0;
+  for (const auto& leg : o.legs) total += leg.amount.minor();
+  std::string when;
+  switch (o.schedule) {
+    case OrderSchedule::kMonthly:
+      when = Tr("monthly on day {day}", fmt::arg("day", o.every));
+      break;
+    case OrderSchedule::kWeekly:
+      when = Tr("weekly on weekday {day} (1 Monday, 7 Sunday)", fmt::arg("day", o.every));
+      break;
+    case OrderSchedule::kEveryDays:
+      when = Tr("every {n} days", fmt::arg("n", o.every));
+      break;
+  }
+  const auto date = [](uint32_t d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02u/%02u/%04u", d % 100, d / 100 % 100, d / 10000);
+    return std::string(buf);
+  };
+  std::string s =
+      TrP("{total} to {n} payee, {when}, from {from}", "{total} to {n} payees, {when}, from {from}",
+          o.legs.size(), fmt::arg("total", money.Units(total)), fmt::arg("n", o.legs.size()),
+          fmt::arg("when", when), fmt::arg("from", date(o.first_date)));
+  if (o.end_date != 0) s += Tr(", until {until}", fmt::arg("until", date(o.end_date)));
+  if (o.count != 0) s += TrP(", {n} time", ", {n} times", o.count, fmt::arg("n", o.count));
+  if (o.retries != 0)
+    s += TrP(", tried again {n} day if short", ", tried again {n} days if short", o.retries,
+             fmt::arg("n", o.retries));
+  return s;
+}
+
+namespace {
 
 // What a board decision did, for the accounts it touched: the decision in words, read from the
 // proposal (its Propose operation) when the wallet can.
@@ -370,6 +424,30 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
                     fmt::arg("memo", SafeText(p.mandate.mandate.memo)), fmt::arg("id", id));
         } else if constexpr (std::is_same_v<T, RevokeMandate>) {
           return Tr("mandate {id}… revoked", fmt::arg("id", ToHex(p.mandate_id).substr(0, 16)));
+        } else if constexpr (std::is_same_v<T, PlaceOrder>) {
+          return Tr("standing order {id}… placed: {terms}", fmt::arg("id", op_id.substr(0, 16)),
+                    fmt::arg("terms", OrderTerms(p, money)));
+        } else if constexpr (std::is_same_v<T, SetOrderState>) {
+          const std::string id = ToHex(p.order).substr(0, 16);
+          if (p.action == OrderAction::kPause)
+            return Tr("standing order {id}… paused", fmt::arg("id", id));
+          if (p.action == OrderAction::kResume)
+            return Tr("standing order {id}… resumed", fmt::arg("id", id));
+          return Tr("standing order {id}… cancelled", fmt::arg("id", id));
+        } else if constexpr (std::is_same_v<T, ExecuteOrder>) {
+          const std::string id = ToHex(OperationId(p.order_ledger, p.order_body)).substr(0, 16);
+          const auto memo = fmt::arg("memo", SafeText(p.order.memo));
+          const auto n = fmt::arg("n", p.index + 1);
+          if (p.failed == static_cast<uint32_t>(Code::kOrderPaused))
+            return Tr("standing order « {memo} » ({id}…): payment {n} skipped, the order is paused",
+                      memo, fmt::arg("id", id), n);
+          if (p.failed != 0)
+            return Tr(
+                "standing order « {memo} » ({id}…): payment {n} refused ({code}), nothing "
+                "moved",
+                memo, fmt::arg("id", id), n,
+                fmt::arg("code", CodeName(static_cast<Code>(p.failed))));
+          return Tr("standing order « {memo} » ({id}…): payment {n}", memo, fmt::arg("id", id), n);
         } else {
           return std::string(OpTypeName(m.op.type()));
         }

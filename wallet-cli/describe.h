@@ -64,6 +64,10 @@ struct Wording {
 std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
                          const Money& money, const Wording& wording);
 
+// A standing order's terms in the user's language: "400,00 ROUE to 1 payee, monthly on day 5,
+// from 05/12/2026, tried again 2 days if short".
+std::string OrderTerms(const PlaceOrder& order, const Money& money);
+
 // A role as typed on the command line and shown: "treasurer", "board-member", "auditor".
 std::string RoleWord(uint32_t role);
 

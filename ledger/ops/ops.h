@@ -136,6 +136,37 @@ bool AidQualifies(const HeldGrant& g, const Account& payee);
 // the payee and CheckPayer passed: draws the qualifying aid first, then ordinary units.
 Status PayWithAid(OpContext& ctx, const Transfer& t, const Account& payee);
 
+// order.cc: standing orders placed by the payer, executed by the node at due times.
+// The local day (days since 1970-01-01) execution `index` (from 0) is due, and the instant
+// (00:00 local, `attempt` days later for a retry) in `zone`.
+int64_t OrderDueDay(const PlaceOrder& order, uint64_t index);
+int64_t OrderDueMs(const PlaceOrder& order, uint64_t index, uint32_t attempt, const TimeZone& zone);
+// Whether the order has an execution `index` (within its count and end date).
+bool OrderHasExecution(const PlaceOrder& order, uint64_t index);
+// The order's tallies (see order.cc's header): the next index + 1 (owner = the order's id), the
+// payer's live orders, who placed it, paused, failed tries of the next execution.
+BookKey OrderNextKey(const Hash& order_id);
+BookKey OrdersLiveKey(const AccountId& payer);
+BookKey OrderPayerKey(const AccountId& payer, const Hash& order_id);
+BookKey OrderPausedKey(const Hash& order_id);
+BookKey OrderTriesKey(const Hash& order_id);
+Status Preflight(const Operation& op, const PlaceOrder& o);
+Status Apply(OpContext& ctx, const PlaceOrder& o);
+Status Preflight(const Operation& op, const SetOrderState& s);
+Status Apply(OpContext& ctx, const SetOrderState& s);
+Status Preflight(const Operation& op, const ExecuteOrder& e);
+Status Apply(OpContext& ctx, const ExecuteOrder& e);  // refuses: see the three below
+// The execution's checks against the state: the order is live, this is its next execution and
+// try, and it is due.
+Status CheckExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id);
+// Pays the order's legs into ctx.delta as the payer would (or says why not: paused, frozen,
+// short, ...).
+Status PayExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id);
+// The tallies after the execution (paid or not, `paid`): the next try, the next execution, or
+// the order's end.
+void RecordExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id,
+                     const Status& paid);
+
 }  // namespace liard::ops
 
 #endif  // LIARD_LEDGER_OPS_OPS_H_

@@ -839,14 +839,15 @@ pb::ReadAuth Client::SignRead(const KeyPair& reader, std::string_view method,
 
 pb::ReadAuth Client::SignRead(const KeyPair& reader, const ReadCall& call,
                               int64_t lifetime_ms) const {
-  return SignReadRequest(reader, ReadRequestFor(ledger_id_, reader.public_key(), call,
-                                                NowMs() + lifetime_ms, FreshNonce()));
+  return SignReadRequest(reader,
+                         ReadRequestFor(ledger_id_, reader.public_key(), call,
+                                        NowMs() + clock_offset_ms_ + lifetime_ms, FreshNonce()));
 }
 
 pb::ReadAuth Client::SignReadAs(const AccountId& reader, const KeyPair& key,
                                 std::string_view method, const AccountId* target) const {
   return SignReadRequest(key, ReadRequestFor(ledger_id_, reader, ReadCall{method, target},
-                                             NowMs() + 60'000, FreshNonce()));
+                                             NowMs() + clock_offset_ms_ + 60'000, FreshNonce()));
 }
 
 pb::SignedOperation Client::Sign(const KeyPair& key, Operation op) const {

@@ -293,6 +293,9 @@ class Client {
 
   // The key that signs the reads that name no reader.
   void set_reader(const KeyPair& reader) { reader_ = reader; }
+  // The node's clock minus this process's (a node under libfaketime, tests/e2e/fake_clock.h):
+  // read requests are signed valid for the node's time.
+  void set_clock_offset_ms(int64_t offset_ms) { clock_offset_ms_ = offset_ms; }
   const KeyPair& reader() const { return reader_; }
 
   // A ReadAuth signed by `signer` for `request` as given: tests make wrong ones with it.
@@ -357,6 +360,7 @@ class Client {
   Hash ledger_id_;
   std::string genesis_bytes_;
   KeyPair reader_;
+  int64_t clock_offset_ms_ = 0;
 };
 
 // The journal checked as an auditor would: sequences 1..n without gaps, each prev_hash the

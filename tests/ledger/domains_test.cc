@@ -37,6 +37,7 @@ TEST_CASE("every domain-separation prefix has exactly its historical bytes", "[l
       {"kStaffRefundDomain", kStaffRefundDomain, "6c696172642f76312f73746166662d726566756e6400"},
       {"kMandateDomain", kMandateDomain, "6c696172642f76312f6d616e6461746500"},
       {"kEarmarkDomain", kEarmarkDomain, "6c696172642f76312f6561726d61726b00"},
+      {"kOrderDomain", kOrderDomain, "6c696172642f76312f6f7264657200"},
       {"kLtHashDomain", kLtHashDomain, "6c696172642f76322f73746174652d6c746861736800"},
       {"kLtHashNonce", kLtHashNonce, "6c696172642f6c7468617368"},
   };
