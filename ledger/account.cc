@@ -142,10 +142,14 @@ const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
 // Layout (all big-endian): u8 format (1) | u32 n | n x (key[32] | u8 scope | i64 cap |
 // str label | i64 added_ms | i64 revoked_ms) | u8 has_card | card: 8 x str (address, postcode,
 // city, category, hours, description, website, phone) | u8 has_position | i64 lat | i64 lon.
+// The format byte is 1 + (earmarked aid ? 1 : 0) + (a chosen association ? 2 : 0); format 3 (an
+// association chosen, no aid) appends: association[32]. A record without either keeps format 1
+// and its bytes.
 std::string EncodeAccountExtras(const Account& a) {
-  if (a.staff_keys.empty() && a.card.empty()) return {};
+  const bool chose = !a.association.IsZero();
+  if (a.staff_keys.empty() && a.card.empty() && !chose) return {};
   ByteWriter w;
-  w.U8(1);
+  w.U8(chose ? 3 : 1);
   w.U32(static_cast<uint32_t>(a.staff_keys.size()));
   for (const StaffKey& k : a.staff_keys) {
     w.Key(k.key);
@@ -165,15 +169,18 @@ std::string EncodeAccountExtras(const Account& a) {
     w.I64(c.position.latitude_e6);
     w.I64(c.position.longitude_e6);
   }
+  if (chose) w.Key(a.association);
   return w.Take();
 }
 
 bool DecodeAccountExtras(std::string_view bytes, Account* a) {
   a->staff_keys.clear();
   a->card = Card{};
+  a->association = AccountId{};
   if (bytes.empty()) return true;
   ByteReader r(bytes);
-  if (r.U8() != 1) return false;
+  const uint8_t format = r.U8();
+  if (format != 1 && format != 3) return false;
   const uint32_t n = r.Count(32 + 1 + 8 + 4 + 8 + 8);
   if (n > kMaxStaffKeyRecords) return false;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
@@ -202,6 +209,10 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
     if (lat < INT32_MIN || lat > INT32_MAX || lon < INT32_MIN || lon > INT32_MAX) return false;
     c.position = {static_cast<int32_t>(lat), static_cast<int32_t>(lon)};
     if (c.empty()) return false;  // an empty card is written as none
+  }
+  if (format == 3) {
+    a->association = r.Key();
+    if (a->association.IsZero()) return false;  // none is written as format 1
   }
   return r.Done();
 }

@@ -126,6 +126,10 @@ struct Account {
   std::string freeze_reason;         // why the board froze it; empty unless frozen
   std::vector<StaffKey> staff_keys;  // in the order they were added; revoked ones too
   Card card;                         // its public card; empty = none
+  // The association it chose to receive the association's share of its conversions
+  // (ChooseAssociation, ledger/ops/share.cc); all zeros = none. On the record because a
+  // conversion reads the record anyway: no other read when the member chose none.
+  AccountId association;
 
   // The staff key `key`, active or revoked; nullptr if the account never had it.
   const StaffKey* FindStaffKey(const PublicKey& key) const;

@@ -51,6 +51,8 @@ std::string_view OpTypeName(OpType type) {
       return "collect";
     case OpType::kRevokeMandate:
       return "revoke-mandate";
+    case OpType::kChooseAssociation:
+      return "choose-association";
   }
   return "unknown";
 }
@@ -136,6 +138,10 @@ static_assert(
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kRevokeMandate) - 1, Payload>,
               RevokeMandate>);
+static_assert(
+    std::is_same_v<
+        std::variant_alternative_t<static_cast<size_t>(OpType::kChooseAssociation) - 1, Payload>,
+        ChooseAssociation>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

@@ -308,6 +308,14 @@ struct RevokeMandate {
   Hash mandate_id;
 };
 
+// ---- The association's share (ledger/ops/share.cc).
+
+// A member (the acting account) chooses the association that receives the association's share
+// of its conversions, among those the rules list; all zeros: none. Changeable at any time.
+struct ChooseAssociation {
+  AccountId association;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -332,13 +340,14 @@ enum class OpType : uint8_t {
   kSetCard = 20,
   kCollect = 21,
   kRevokeMandate = 22,
+  kChooseAssociation = 23,
 };
 std::string_view OpTypeName(OpType type);
 
 using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
                              Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
                              RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
-                             RevokeKey, SetCard, Collect, RevokeMandate>;
+                             RevokeKey, SetCard, Collect, RevokeMandate, ChooseAssociation>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

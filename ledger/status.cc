@@ -66,6 +66,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kBadMandate, "BAD_MANDATE",
              "the mandate the collection carries is malformed: its body, ledger, ceiling, period, "
              "nonce or signature"},
+    CodeInfo{Code::kBadAssociationChoice, "BAD_ASSOCIATION_CHOICE",
+             "a member cannot choose its own account as its association"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},
@@ -160,6 +162,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kMandateMismatch, "MANDATE_MISMATCH",
              "the collection does not match its mandate: another creditor, or more than the "
              "ceiling"},
+    CodeInfo{Code::kNotEligibleAssociation, "NOT_ELIGIBLE_ASSOCIATION",
+             "the account is not one of the associations the rules let members choose"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

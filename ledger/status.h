@@ -51,6 +51,7 @@ enum class Code : uint16_t {
   kBadStaffKey = 121,
   kBadCard = 122,
   kBadMandate = 123,
+  kBadAssociationChoice = 127,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -105,6 +106,7 @@ enum class Code : uint16_t {
   kMandateCeiling = 251,
   kMandateSigner = 252,
   kMandateMismatch = 253,
+  kNotEligibleAssociation = 272,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -568,6 +568,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
       info->set_revoked_ms(k.revoked_ms);
     }
     if (!a->card.empty()) codec::EncodeCard(a->card, resp->mutable_card());
+    if (!a->association.IsZero()) resp->set_association(std::string(a->association.view()));
     return true;
   });
   if (!found) return NoSuchAccount(code, id);
