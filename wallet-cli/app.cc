@@ -163,6 +163,7 @@ int Run(int argc, char** argv) {
   RegisterRefundCommands(app, ctx);
   RegisterCardCommands(app, ctx);
   RegisterMandateCommands(app, ctx);
+  RegisterShareCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
