@@ -64,6 +64,7 @@ std::string_view StatusName(AccountStatus status) {
 }
 
 Book BookOf(Slot slot) {
+  if (slot == Slot::kEarmarked) return Book::kUnits;
   auto n = static_cast<uint8_t>(slot);
   return n < 16 ? Book::kUnits : n < 32 ? Book::kEuro : Book::kTally;
 }
@@ -104,6 +105,10 @@ std::string_view SlotName(Slot slot) {
       return "mandate-collected";
     case Slot::kMandateRevoked:
       return "mandate-revoked";
+    case Slot::kEarmarked:
+      return "earmarked";
+    case Slot::kAidOutstanding:
+      return "aid-outstanding";
   }
   return "unknown";
 }
@@ -133,6 +138,17 @@ std::string_view ScopeName(KeyScope scope) {
   return "unknown";
 }
 
+__int128 CirculationOf(const Totals& t) {
+  auto at = [&](Slot s) { return static_cast<__int128>(t[static_cast<size_t>(s)]); };
+  return at(Slot::kMember) + at(Slot::kEarmarked) + at(Slot::kPaper);
+}
+
+const HeldGrant* Account::FindGrant(const Hash& id) const {
+  for (const HeldGrant& g : grants)
+    if (g.grant == id) return &g;
+  return nullptr;
+}
+
 const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
   for (const StaffKey& s : staff_keys)
     if (s.key == k) return &s;
@@ -142,14 +158,16 @@ const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
 // Layout (all big-endian): u8 format (1) | u32 n | n x (key[32] | u8 scope | i64 cap |
 // str label | i64 added_ms | i64 revoked_ms) | u8 has_card | card: 8 x str (address, postcode,
 // city, category, hours, description, website, phone) | u8 has_position | i64 lat | i64 lon.
-// The format byte is 1 + (earmarked aid ? 1 : 0) + (a chosen association ? 2 : 0); format 3 (an
-// association chosen, no aid) appends: association[32]. A record without either keeps format 1
-// and its bytes.
+// The format byte is 1 + (earmarked aid ? 1 : 0) + (a chosen association ? 2 : 0). Formats 2
+// and 4 (a record holding earmarked aid) append: u32 n | n x (grant[32] | funder[32] |
+// str purpose | i64 expires_ms | u32 c | c x str category | u32 m | m x merchant[32]); formats 3
+// and 4 (an association chosen) then append: association[32]. A record without either keeps
+// format 1 and its bytes.
 std::string EncodeAccountExtras(const Account& a) {
   const bool chose = !a.association.IsZero();
-  if (a.staff_keys.empty() && a.card.empty() && !chose) return {};
+  if (a.staff_keys.empty() && a.card.empty() && a.grants.empty() && !chose) return {};
   ByteWriter w;
-  w.U8(chose ? 3 : 1);
+  w.U8(static_cast<uint8_t>(1 + (a.grants.empty() ? 0 : 1) + (chose ? 2 : 0)));
   w.U32(static_cast<uint32_t>(a.staff_keys.size()));
   for (const StaffKey& k : a.staff_keys) {
     w.Key(k.key);
@@ -169,6 +187,19 @@ std::string EncodeAccountExtras(const Account& a) {
     w.I64(c.position.latitude_e6);
     w.I64(c.position.longitude_e6);
   }
+  if (!a.grants.empty()) {
+    w.U32(static_cast<uint32_t>(a.grants.size()));
+    for (const HeldGrant& g : a.grants) {
+      w.Key(g.grant);
+      w.Key(g.funder);
+      w.Str(g.purpose);
+      w.I64(g.expires_ms);
+      w.U32(static_cast<uint32_t>(g.categories.size()));
+      for (const auto& c : g.categories) w.Str(c);
+      w.U32(static_cast<uint32_t>(g.merchants.size()));
+      for (const auto& m : g.merchants) w.Key(m);
+    }
+  }
   if (chose) w.Key(a.association);
   return w.Take();
 }
@@ -176,11 +207,13 @@ std::string EncodeAccountExtras(const Account& a) {
 bool DecodeAccountExtras(std::string_view bytes, Account* a) {
   a->staff_keys.clear();
   a->card = Card{};
+  a->grants.clear();
   a->association = AccountId{};
   if (bytes.empty()) return true;
   ByteReader r(bytes);
   const uint8_t format = r.U8();
-  if (format != 1 && format != 3) return false;
+  if (format < 1 || format > 4) return false;
+  const bool has_grants = ((format - 1) & 1) != 0, chose = ((format - 1) & 2) != 0;
   const uint32_t n = r.Count(32 + 1 + 8 + 4 + 8 + 8);
   if (n > kMaxStaffKeyRecords) return false;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
@@ -210,9 +243,27 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
     c.position = {static_cast<int32_t>(lat), static_cast<int32_t>(lon)};
     if (c.empty()) return false;  // an empty card is written as none
   }
-  if (format == 3) {
+  if (has_grants) {
+    const uint32_t n = r.Count(32 + 32 + 4 + 8 + 4 + 4);
+    if (n == 0 || n > kMaxGrantsHeld) return false;
+    for (uint32_t i = 0; i < n && r.ok(); ++i) {
+      HeldGrant g;
+      g.grant = r.Key();
+      g.funder = r.Key();
+      g.purpose = r.Str();
+      g.expires_ms = r.I64();
+      const uint32_t c = r.Count(4);
+      if (c > kMaxGrantCategories) return false;
+      for (uint32_t j = 0; j < c && r.ok(); ++j) g.categories.push_back(r.Str());
+      const uint32_t m = r.Count(32);
+      if (m > kMaxGrantMerchants) return false;
+      for (uint32_t j = 0; j < m && r.ok(); ++j) g.merchants.push_back(r.Key());
+      a->grants.push_back(std::move(g));
+    }
+  }
+  if (chose) {
     a->association = r.Key();
-    if (a->association.IsZero()) return false;  // none is written as format 1
+    if (a->association.IsZero()) return false;  // none is written without it
   }
   return r.Done();
 }

@@ -111,6 +111,25 @@ struct Card {
   friend bool operator==(const Card&, const Card&) = default;
 };
 
+// Earmarked aid a resident holds (ledger/ops/aid.cc): a copy of the grant's terms, kept on the
+// holder's record because a payment reads that record anyway, so that a payer who holds none
+// pays with no extra state read. The units are in the book under EarmarkKey(holder, grant).
+inline constexpr size_t kMaxGrantsHeld = 8;       // grants one resident holds at once
+inline constexpr size_t kMaxGrantCategories = 8;  // card categories a grant names
+inline constexpr size_t kMaxGrantMerchants = 16;  // accounts a grant names
+inline constexpr size_t kMaxGrantPurposeBytes = 64;
+inline constexpr size_t kMaxCategoryBytes = 64;
+struct HeldGrant {
+  Hash grant;  // the id of the GrantAid operation
+  AccountId funder;
+  std::string purpose;                  // "Aide alimentaire 2026"
+  int64_t expires_ms = 0;               // spendable while now < expires_ms
+  std::vector<std::string> categories;  // payees whose card category is one of these
+  std::vector<AccountId> merchants;     // or payees listed here
+
+  friend bool operator==(const HeldGrant&, const HeldGrant&) = default;
+};
+
 // The record of a member account. Its balances live in the books, under BookKeys.
 struct Account {
   AccountId id;
@@ -126,6 +145,7 @@ struct Account {
   std::string freeze_reason;         // why the board froze it; empty unless frozen
   std::vector<StaffKey> staff_keys;  // in the order they were added; revoked ones too
   Card card;                         // its public card; empty = none
+  std::vector<HeldGrant> grants;     // earmarked aid it holds, in the order received
   // The association it chose to receive the association's share of its conversions
   // (ChooseAssociation, ledger/ops/share.cc); all zeros = none. On the record because a
   // conversion reads the record anyway: no other read when the member chose none.
@@ -133,6 +153,8 @@ struct Account {
 
   // The staff key `key`, active or revoked; nullptr if the account never had it.
   const StaffKey* FindStaffKey(const PublicKey& key) const;
+  // The grant `id` it holds; nullptr if none.
+  const HeldGrant* FindGrant(const Hash& id) const;
 
   friend bool operator==(const Account&, const Account&) = default;
 };
@@ -174,14 +196,23 @@ enum class Slot : uint8_t {
   kMandateCollected = 38,  // units collected under a mandate in one period; owner =
                            // MandatePeriodKey's.
   kMandateRevoked = 39,    // a mandate its debtor revoked: 1; owner = MandateRevokedKey's.
+
+  // Units book again, numbered out of its range (see BookOf): earmarked aid.
+  kEarmarked = 42,  // units of one grant one resident holds; owner = EarmarkOwner(holder, grant).
+  // Tally book: the units of a grant still held by its holders; owner = the grant's id.
+  kAidOutstanding = 43,
 };
 inline constexpr int kSlotCount = 48;
+// Sums of every balance, per slot: what lets invariants be checked without scanning.
+using Totals = std::array<int64_t, kSlotCount>;
 inline constexpr Slot kAllSlots[] = {
     Slot::kMember,         Slot::kIssuance,   Slot::kPaper,          Slot::kEuroExternal,
     Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
     Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
     Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kMandateCollected,
-    Slot::kMandateRevoked};
+    Slot::kMandateRevoked, Slot::kEarmarked,  Slot::kAidOutstanding};
+// Units in circulation: member accounts, earmarked aid and paper, from the totals.
+__int128 CirculationOf(const Totals& totals);
 
 Book BookOf(Slot slot);
 std::string_view SlotName(Slot slot);  // "member", "issuance", ...
@@ -198,9 +229,6 @@ struct BookKey {
 
   friend auto operator<=>(const BookKey&, const BookKey&) = default;
 };
-
-// Sums of every balance, per slot: what lets invariants be checked without scanning.
-using Totals = std::array<int64_t, kSlotCount>;
 
 }  // namespace liard
 

@@ -60,6 +60,8 @@ inline constexpr std::string_view kStaffRefundDomain = Domain("liard/v1/staff-re
 // that message (ledger/operation.h). Also the owners of a mandate's tally accounts (what was
 // collected in a period, its revocation), ledger/ops/mandate.cc.
 inline constexpr std::string_view kMandateDomain = Domain("liard/v1/mandate");
+// The owner of a resident's book account of earmarked aid, ledger/ops/aid.cc.
+inline constexpr std::string_view kEarmarkDomain = Domain("liard/v1/earmark");
 // State digest rule 2: the prefix of the hash of an LtHash's lanes, ledger/journal.h.
 inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash");
 // State digest rule 2: the ChaCha20 nonce that expands a record hash, exactly 12 bytes and no

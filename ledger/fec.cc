@@ -422,7 +422,7 @@ Status FecWriter::Finish(std::string* out) {
     bad = "the bonus budgets are not the ledger's";
   else if (-result != total(Slot::kIncome))
     bad = "the income accounts and the retained result are not the association's income";
-  else if (!covers(-role(FecRole::kCirculation), total(Slot::kMember)) ||
+  else if (!covers(-role(FecRole::kCirculation), total(Slot::kMember) + total(Slot::kEarmarked)) ||
            !covers(-role(FecRole::kNotes), total(Slot::kPaper)))
     bad = "the circulation accounts are not the units in circulation at par";
   if (!bad.empty())

@@ -38,7 +38,7 @@ Status BooksBalanced::Check(const StateView&, const Delta& delta, const Effects&
 Status IssuanceMatchesCirculation::Check(const StateView&, const Delta&,
                                          const Effects& after) const {
   const Totals& t = after.totals_after;
-  __int128 circulation = static_cast<__int128>(Total(t, Slot::kMember)) + Total(t, Slot::kPaper);
+  __int128 circulation = CirculationOf(t);
   if (Total(t, Slot::kIssuance) != -circulation)
     return Status(Code::kIssuanceMismatch,
                   "the issuance account would not equal minus the units in circulation");
@@ -61,7 +61,7 @@ Status ReserveCovered::Check(const StateView& before, const Delta& delta,
   const Rules& rules = delta.governance ? delta.governance->rules : before.governance().rules;
   const int64_t backing_num_ = rules.backing_num, backing_den_ = rules.backing_den;
   const Totals& t = after.totals_after;
-  __int128 circulation = static_cast<__int128>(Total(t, Slot::kMember)) + Total(t, Slot::kPaper);
+  __int128 circulation = CirculationOf(t);
   __int128 reserve = static_cast<__int128>(Total(t, Slot::kFund)) + Total(t, Slot::kOfficeCash);
   // reserve / (par_den * backing_den) >= circulation * par_num * backing_num, cross-multiplied.
   // Genesis validation bounds the ratios so that these products fit in 128 bits.

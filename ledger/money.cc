@@ -158,7 +158,8 @@ Status QuoteConversion(const Genesis& g, const StateView& state, const Account& 
 ReserveReport ComputeReserves(const Genesis& g, const Rules& rules, const Totals& t) {
   auto total = [&](Slot slot) { return t[static_cast<size_t>(slot)]; };
   ReserveReport r;
-  r.circulation_accounts = total(Slot::kMember);
+  // Earmarked aid is held in member accounts too: circulating units, backed like the others.
+  r.circulation_accounts = total(Slot::kMember) + total(Slot::kEarmarked);
   r.circulation_paper = total(Slot::kPaper);
   r.fund = total(Slot::kFund);
   r.office_cash = total(Slot::kOfficeCash);

@@ -51,6 +51,10 @@ std::string_view OpTypeName(OpType type) {
       return "collect";
     case OpType::kRevokeMandate:
       return "revoke-mandate";
+    case OpType::kGrantAid:
+      return "grant-aid";
+    case OpType::kExpireAid:
+      return "expire-aid";
     case OpType::kChooseAssociation:
       return "choose-association";
   }
@@ -138,6 +142,9 @@ static_assert(
 static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<size_t>(OpType::kRevokeMandate) - 1, Payload>,
               RevokeMandate>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kExpireAid) - 1, Payload>,
+                   ExpireAid>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kChooseAssociation) - 1, Payload>,

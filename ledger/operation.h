@@ -308,6 +308,27 @@ struct RevokeMandate {
   Hash mandate_id;
 };
 
+// ---- Earmarked aid (ledger/ops/aid.cc).
+
+// A funder (a municipality, the association) gives residents units from its own balance,
+// earmarked: spendable only at payees whose public card names one of `categories` or that
+// `merchants` lists, until `expires_ms`. The grant's id is this operation's id. Each recipient
+// is a Leg (to, amount, memo); 1 to kMaxLegs of them.
+struct GrantAid {
+  std::string purpose;  // 1 to kMaxGrantPurposeBytes of printable UTF-8
+  std::vector<std::string> categories;
+  std::vector<AccountId> merchants;
+  int64_t expires_ms = 0;  // Unix ms, after now
+  std::vector<Leg> recipients;
+};
+
+// The funder takes back, after the expiry, every unit of grant `grant` still held: `holders`
+// must name every resident who still holds some (others are skipped), so that nothing is left.
+struct ExpireAid {
+  Hash grant;
+  std::vector<AccountId> holders;  // 1 to kMaxLegs
+};
+
 // ---- The association's share (ledger/ops/share.cc).
 
 // A member (the acting account) chooses the association that receives the association's share
@@ -340,14 +361,17 @@ enum class OpType : uint8_t {
   kSetCard = 20,
   kCollect = 21,
   kRevokeMandate = 22,
-  kChooseAssociation = 23,
+  kGrantAid = 23,
+  kExpireAid = 24,
+  kChooseAssociation = 25,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
-                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
-                             RevokeKey, SetCard, Collect, RevokeMandate, ChooseAssociation>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
+                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard, Collect,
+                 RevokeMandate, GrantAid, ExpireAid, ChooseAssociation>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

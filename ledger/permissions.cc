@@ -46,6 +46,9 @@ constexpr std::array kTable = {
     Permission{OpType::kSetCard, kShops},
     Permission{OpType::kCollect, kSellers},
     Permission{OpType::kRevokeMandate, kPayers},
+    // Earmarked aid: the funders, a municipality or the association (its treasurer role).
+    Permission{OpType::kGrantAid, RoleBit(Role::kMunicipality) | kTreasurer},
+    Permission{OpType::kExpireAid, RoleBit(Role::kMunicipality) | kTreasurer},
     Permission{OpType::kChooseAssociation, kConverters},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");

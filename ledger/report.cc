@@ -198,7 +198,7 @@ void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
   auto at = [&](Slot s) { return t[static_cast<size_t>(s)]; };
   ReserveSample sample{e.sequence,
                        e.time_ms,
-                       at(Slot::kMember) + at(Slot::kPaper),
+                       static_cast<int64_t>(CirculationOf(t)),
                        0,
                        at(Slot::kFund) + at(Slot::kOfficeCash),
                        at(Slot::kFund)};

@@ -162,6 +162,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::kMandateMismatch, "MANDATE_MISMATCH",
              "the collection does not match its mandate: another creditor, or more than the "
              "ceiling"},
+    CodeInfo{Code::kAidNotExpired, "AID_NOT_EXPIRED",
+             "the earmarked aid has not expired yet: its units cannot be taken back"},
+    CodeInfo{Code::kAidUnreturned, "AID_UNRETURNED",
+             "the holders named do not hold all that is left of the earmarked aid"},
     CodeInfo{Code::kNotEligibleAssociation, "NOT_ELIGIBLE_ASSOCIATION",
              "the account is not one of the associations the rules let members choose"},
 

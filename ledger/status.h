@@ -106,6 +106,9 @@ enum class Code : uint16_t {
   kMandateCeiling = 251,
   kMandateSigner = 252,
   kMandateMismatch = 253,
+  // Earmarked aid (numbered apart, so that other families added at the same time do not clash).
+  kAidNotExpired = 270,
+  kAidUnreturned = 271,
   kNotEligibleAssociation = 272,
 
   // Invariants: the operation would leave the books inconsistent.

@@ -239,6 +239,15 @@ struct TextVisitor {
     }
     return Status::Ok();
   }
+  Status operator()(const GrantAid& g) const {
+    Status s = CheckMemoText(g.purpose, "the aid's purpose");
+    for (size_t i = 0; s.ok() && i < g.categories.size(); ++i)
+      s = CheckMemoText(g.categories[i], "the aid's category " + std::to_string(i + 1));
+    for (size_t i = 0; s.ok() && i < g.recipients.size(); ++i)
+      s = CheckMemoText(g.recipients[i].memo, "recipient " + std::to_string(i + 1) + ": the memo",
+                        static_cast<uint32_t>(i + 1));
+    return s;
+  }
   Status operator()(const Deposit& d) const {
     return CheckOther(d.reference, Code::kBadReference, "the bank reference");
   }

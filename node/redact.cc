@@ -6,6 +6,7 @@
 
 #include "ledger/governance.h"
 #include "ledger/operation.h"
+#include "ledger/ops/ops.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -19,12 +20,57 @@ bool ReadsWholeEntries(const StateView& state, const AccountId& reader) {
   return (roles & (RoleBit(Role::kTreasurer) | RoleBit(Role::kAuditor))) != 0;
 }
 
+namespace {
+
+// A recipient of another's aid sees the aid's terms and its own part, never the other
+// recipients (who received food aid is nobody else's business).
+bool RedactAid(const AccountId& reader, const Operation& op, pb::Receipt* receipt) {
+  pb::Redaction redaction;
+  redaction.set_payer(std::string(op.account.view()));
+  Hash grant;
+  if (const auto* g = std::get_if<GrantAid>(&op.payload)) {
+    if (!grant.Assign(receipt->operation_id())) return false;
+    GrantAid mine = *g;
+    mine.recipients.clear();
+    for (const Leg& leg : g->recipients)
+      if (leg.to == reader) mine.recipients.push_back(leg);
+    redaction.set_leg_count(static_cast<uint32_t>(g->recipients.size()));
+    Operation shown = op;
+    shown.payload = std::move(mine);
+    pb::OperationBody body;
+    if (!body.ParseFromString(codec::EncodeOperation(shown))) return false;
+    *redaction.mutable_aid() = body.grant_aid();
+  } else {
+    const auto& e = std::get<ExpireAid>(op.payload);
+    grant = e.grant;
+    redaction.set_leg_count(static_cast<uint32_t>(e.holders.size()));
+    redaction.mutable_aid_expiry()->set_grant(std::string(e.grant.view()));
+    redaction.mutable_aid_expiry()->add_holders(std::string(reader.view()));
+  }
+  const Hash earmark = ops::EarmarkOwner(reader, grant);
+  pb::Receipt out;
+  out.set_sequence(receipt->sequence());
+  out.set_time_ms(receipt->time_ms());
+  out.set_prev_hash(receipt->prev_hash());
+  out.set_entry_hash(receipt->entry_hash());
+  for (const pb::Posting& p : receipt->postings())
+    if (p.owner() == reader.view() || p.owner() == earmark.view()) *out.add_postings() = p;
+  *out.mutable_redacted() = std::move(redaction);
+  *receipt = std::move(out);
+  return true;
+}
+
+}  // namespace
+
 bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
   Operation op;
   // An entry the node wrote always decodes; one that did not would show nothing to redact.
   if (!codec::DecodeOperation(receipt->operation().body(), &op).ok()) return false;
+  if (op.account == reader) return false;
+  if (std::holds_alternative<GrantAid>(op.payload) || std::holds_alternative<ExpireAid>(op.payload))
+    return RedactAid(reader, op, receipt);
   const auto* multi = std::get_if<MultiTransfer>(&op.payload);
-  if (multi == nullptr || op.account == reader) return false;
+  if (multi == nullptr) return false;
   if (std::all_of(multi->legs.begin(), multi->legs.end(),
                   [&](const Leg& leg) { return leg.to == reader; }))
     return false;

@@ -18,7 +18,10 @@ bool ReadsWholeEntries(const StateView& state, const AccountId& reader);
 // that pays someone besides `reader`; then `operation_id`, `operation` and `envelope` are
 // cleared (the operation id would fetch the whole receipt from GetOperation), `postings` keeps
 // only those of `reader`, and `redacted` names the payer, the number of legs and `reader`'s own
-// legs. Sequence, time, previous and entry hash stay: the entry's place in the chain.
+// legs. The same for earmarked aid given or taken back by another account: `redacted` then
+// carries the aid (its terms and `reader`'s own recipient lines only) or the expiry run (with
+// `reader` alone among its holders), and `postings` keeps `reader`'s earmarked account's too.
+// Sequence, time, previous and entry hash stay: the entry's place in the chain.
 // Returns true if it redacted. Thread-compatible.
 bool RedactFor(const AccountId& reader, liard::v1::Receipt* receipt);
 

@@ -568,6 +568,16 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
       info->set_revoked_ms(k.revoked_ms);
     }
     if (!a->card.empty()) codec::EncodeCard(a->card, resp->mutable_card());
+    for (const HeldGrant& g : a->grants) {
+      pb::EarmarkedPart* part = resp->add_earmarked();
+      part->set_grant(std::string(g.grant.view()));
+      part->set_funder(std::string(g.funder.view()));
+      part->set_purpose(g.purpose);
+      part->set_expires_ms(g.expires_ms);
+      part->set_balance(state.Balance(ops::EarmarkKey(id, g.grant)));
+      for (const auto& c : g.categories) part->add_categories(c);
+      for (const auto& m : g.merchants) part->add_merchants(std::string(m.view()));
+    }
     if (!a->association.IsZero()) resp->set_association(std::string(a->association.view()));
     return true;
   });

@@ -661,6 +661,45 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = std::move(mt);
       break;
     }
+    case pb::OperationBody::kGrantAid: {
+      const auto& a = m.grant_aid();
+      GrantAid g;
+      g.purpose = a.purpose();
+      for (const auto& c : a.categories()) g.categories.push_back(c);
+      for (const auto& id : a.merchants()) {
+        AccountId merchant;
+        s = Take(id, "grant_aid.merchants", Code::kBadAccountId, &merchant);
+        if (!s.ok()) return s;
+        g.merchants.push_back(merchant);
+      }
+      g.expires_ms = a.expires_ms();
+      g.recipients.reserve(a.recipients_size());
+      for (const auto& l : a.recipients()) {
+        Leg leg;
+        s = Take(l.to(), "recipient " + std::to_string(g.recipients.size() + 1) + " to",
+                 Code::kBadAccountId, &leg.to);
+        if (!s.ok()) return s;
+        leg.amount = Amount(l.amount());
+        leg.memo = l.memo();
+        g.recipients.push_back(std::move(leg));
+      }
+      op.payload = std::move(g);
+      break;
+    }
+    case pb::OperationBody::kExpireAid: {
+      ExpireAid e;
+      s = Take(m.expire_aid().grant(), "expire_aid.grant", Code::kMalformedBody, &e.grant);
+      if (!s.ok()) return s;
+      e.holders.reserve(m.expire_aid().holders_size());
+      for (const auto& id : m.expire_aid().holders()) {
+        AccountId holder;
+        s = Take(id, "expire_aid.holders", Code::kBadAccountId, &holder);
+        if (!s.ok()) return s;
+        e.holders.push_back(holder);
+      }
+      op.payload = std::move(e);
+      break;
+    }
     case pb::OperationBody::PAYLOAD_NOT_SET:
       return Status(Code::kUnknownOperation, "the body carries no operation");
   }
@@ -783,6 +822,24 @@ std::string EncodeOperation(const Operation& op) {
       p->set_kind(static_cast<pb::BankEntryKind>(b.kind));
       p->set_euros(b.euros.minor());
       p->set_reference(b.reference);
+    }
+    void operator()(const GrantAid& g) const {
+      auto* p = m->mutable_grant_aid();
+      p->set_purpose(g.purpose);
+      for (const auto& c : g.categories) p->add_categories(c);
+      for (const auto& id : g.merchants) p->add_merchants(std::string(id.view()));
+      p->set_expires_ms(g.expires_ms);
+      for (const auto& leg : g.recipients) {
+        auto* l = p->add_recipients();
+        l->set_to(std::string(leg.to.view()));
+        l->set_amount(leg.amount.minor());
+        l->set_memo(leg.memo);
+      }
+    }
+    void operator()(const ExpireAid& e) const {
+      auto* p = m->mutable_expire_aid();
+      p->set_grant(std::string(e.grant.view()));
+      for (const auto& id : e.holders) p->add_holders(std::string(id.view()));
     }
     void operator()(const MultiTransfer& mt) const {
       auto* p = m->mutable_multi_transfer();

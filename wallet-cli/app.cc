@@ -163,6 +163,7 @@ int Run(int argc, char** argv) {
   RegisterRefundCommands(app, ctx);
   RegisterCardCommands(app, ctx);
   RegisterMandateCommands(app, ctx);
+  RegisterAidCommands(app, ctx);
   RegisterShareCommands(app, ctx);
 
   try {

@@ -55,6 +55,11 @@ struct BatchPayee {
   int64_t total = 0;          // minor units
 };
 
+// A batch file's bytes as UTF-8 text (Windows-1252 read too), its records, and the encoding it
+// was read in (pay-batch, aid grant).
+[[nodiscard]] CliStatus ReadBatchFile(const std::string& path, std::vector<CsvRecord>* records,
+                                      std::string* encoding);
+
 // Every payee of the lines, in the order of its first line.
 std::vector<BatchPayee> PayeesOf(const std::vector<BatchLine>& lines);
 

@@ -107,7 +107,8 @@ size_t RepeatedCount(const std::vector<BatchPayee>& payees) {
   return n;
 }
 
-// The file's bytes as UTF-8 text, its records, and the encoding it was read in.
+}  // namespace
+
 CliStatus ReadBatchFile(const std::string& path, std::vector<CsvRecord>* records,
                         std::string* encoding) {
   std::ifstream f(path, std::ios::binary);
@@ -122,6 +123,8 @@ CliStatus ReadBatchFile(const std::string& path, std::vector<CsvRecord>* records
   if (!s.ok()) return CliStatus::Usage(path + ": " + s.message());
   return CliStatus::Ok();
 }
+
+namespace {
 
 CliStatus PayBatch(Session& session, const BatchArgs& a) {
   std::vector<CsvRecord> records;

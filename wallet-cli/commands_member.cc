@@ -17,6 +17,7 @@
 #include "proto/codec.h"
 #include "wallet-cli/app.h"
 #include "wallet-cli/audit.h"
+#include "wallet-cli/commands_aid.h"
 #include "wallet-cli/commands_card.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/i18n.h"
@@ -47,7 +48,7 @@ bool MembershipExpired(const pb::AccountInfo& a) {
   return a.member_until_ms() != 0 && NowMs() > a.member_until_ms();
 }
 
-json AccountJson(const Session& session, const pb::AccountInfo& a) {
+json AccountJson(Session& session, const pb::AccountInfo& a) {
   json j;
   j["address"] = a.address();
   j["name"] = a.name();
@@ -65,6 +66,7 @@ json AccountJson(const Session& session, const pb::AccountInfo& a) {
   j["membership_expired"] = MembershipExpired(a);
   j["freeze_reason"] = a.freeze_reason();
   j["card"] = a.has_card() ? CardJson(a.card()) : json(nullptr);  // its public card, or null
+  j["earmarked"] = AidJson(session, a);  // the aid it holds, besides the balance
   return j;
 }
 
@@ -174,6 +176,7 @@ CliStatus Balance(Session& session, bool as_json) {
   // One table, so that every label's value starts in the same column.
   std::vector<std::vector<std::string>> rows = {{_("address"), a.address()},
                                                 {_("balance"), session.money().Units(a.balance())}};
+  for (auto& row : AidRows(session, a)) rows.push_back(std::move(row));
   s = OwedRows(session, key.account, a, &rows, nullptr);
   if (!s.ok()) return s;
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
@@ -203,6 +206,7 @@ CliStatus AccountShow(Session& session, const std::string& address, bool as_json
                                                 {_("kind"), Shown(KindWord(a.kind()))},
                                                 {_("status"), Shown(StatusWord(a.status()))},
                                                 {_("balance"), session.money().Units(a.balance())}};
+  for (auto& row : AidRows(session, a)) rows.push_back(std::move(row));
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));
   if (a.has_card())
     for (auto& row : CardRows(a.card())) rows.push_back(std::move(row));  // its public card

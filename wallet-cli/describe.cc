@@ -1,6 +1,7 @@
 // What an applied operation meant for one account: history lines and watch events.
 #include "wallet-cli/describe.h"
 
+#include "ledger/ops/ops.h"
 #include "proto/codec.h"
 #include "wallet-cli/i18n.h"
 
@@ -27,6 +28,22 @@ std::string EntryProblem(uint64_t sequence, const char* what) {
 // the payee's own legs, in the payment's order.
 CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Movement* m) {
   const pb::Redaction& r = receipt.redacted();
+  if (r.has_aid() || r.has_aid_expiry()) {
+    // Another's aid, as the node shows it to a recipient: decoded as the body it comes from.
+    pb::OperationBody body;
+    body.set_ledger_id(std::string(32, '\0'));
+    body.set_account(r.payer());
+    if (r.has_aid())
+      *body.mutable_grant_aid() = r.aid();
+    else
+      *body.mutable_expire_aid() = r.aid_expiry();
+    if (!codec::DecodeOperation(body.SerializeAsString(), &m->op).ok())
+      return CliStatus::Local(EntryProblem(
+          receipt.sequence(), N_("journal entry {entry} holds an aid this wallet cannot read")));
+    m->has_counterparty = true;
+    m->counterparty = m->op.account;
+    return CliStatus::Ok();
+  }
   MultiTransfer mine;
   for (const pb::Leg& leg : r.legs()) {
     Leg l;
@@ -54,18 +71,23 @@ CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Move
 CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Money& money,
                       Movement* out) {
   Movement m;
+  const bool redacted_aid = receipt.has_redacted() &&
+                            (receipt.redacted().has_aid() || receipt.redacted().has_aid_expiry());
   if (receipt.has_redacted()) {
     CliStatus c = DescribeRedacted(receipt, me, &m);
     if (!c.ok()) return c;
     m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
-    *out = std::move(m);
-    return CliStatus::Ok();
+    if (!redacted_aid) {
+      *out = std::move(m);
+      return CliStatus::Ok();
+    }
+  } else {
+    Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
+    if (!s.ok())
+      return CliStatus::Local(
+          Tr("journal entry {entry} holds a body this wallet cannot read: {why}",
+             fmt::arg("entry", receipt.sequence()), fmt::arg("why", s.ToString())));
   }
-  Status s = codec::DecodeOperation(receipt.operation().body(), &m.op);
-  if (!s.ok())
-    return CliStatus::Local(Tr("journal entry {entry} holds a body this wallet cannot read: {why}",
-                               fmt::arg("entry", receipt.sequence()),
-                               fmt::arg("why", s.ToString())));
   m.units = SumPostings(receipt.postings(), Slot::kMember, &me);
   m.euros = SumPostings(receipt.postings(), Slot::kOfficeCash, &me) +
             SumPostings(receipt.postings(), Slot::kOwedToMerchant, &me);
@@ -82,6 +104,12 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
         if constexpr (std::is_same_v<T, Transfer>) {
           other(mine ? p.to : actor);
           m.memo = p.memo;
+          // A payer's earmarked aid: every earmarked posting of its own payment is its own.
+          if (mine)
+            for (const auto& x : receipt.postings())
+              if (x.slot() == static_cast<uint32_t>(Slot::kEarmarked)) m.aid += x.amount();
+          if (m.aid != 0)
+            m.detail = "paid " + money.Units(-m.aid) + " from earmarked aid";  // i18n: as is
         } else if constexpr (std::is_same_v<T, MultiTransfer>) {
           if (mine) {
             m.detail = "batch of " + std::to_string(p.legs.size()) + " payments";  // i18n: as is
@@ -157,6 +185,24 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = "collected under mandate " + ToHex(id);  // i18n: as is
         } else if constexpr (std::is_same_v<T, RevokeMandate>) {
           m.detail = "mandate " + ToHex(p.mandate_id) + " revoked";  // i18n: as is
+        } else if constexpr (std::is_same_v<T, GrantAid>) {
+          if (!mine) {
+            other(actor);
+            for (const auto& leg : p.recipients)
+              if (leg.to == me) {
+                m.aid += leg.amount.minor();
+                if (m.memo.empty()) m.memo = leg.memo;
+              }
+          }
+          m.detail = "earmarked aid '" + p.purpose + "' until " +  // i18n: as is
+                     UtcDate(p.expires_ms - 1);
+        } else if constexpr (std::is_same_v<T, ExpireAid>) {
+          if (!mine) other(actor);
+          const Hash owner = ops::EarmarkOwner(me, p.grant);
+          for (const auto& x : receipt.postings())
+            if (x.slot() == static_cast<uint32_t>(Slot::kEarmarked) && x.owner() == owner.view())
+              m.aid += x.amount();
+          m.detail = "expired aid " + ToHex(p.grant) + " taken back";  // i18n: as is
         } else if constexpr (std::is_same_v<T, ChooseAssociation>) {
           if (p.association.IsZero()) {
             m.detail = "association chosen: none";  // i18n: as is
@@ -195,7 +241,8 @@ std::string BoardDecision(const Hash& proposal, const Money& money, const Wordin
 
 std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
                          const Money& money, const Wording& w) {
-  if (receipt.has_redacted()) {
+  if (receipt.has_redacted() && !receipt.redacted().has_aid() &&
+      !receipt.redacted().has_aid_expiry()) {
     const uint32_t n = receipt.redacted().leg_count();
     return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
                fmt::arg("n", n));
@@ -208,7 +255,29 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
       [&](const auto& p) -> std::string {
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, Transfer>) {
-          return "";  // the row's direction, party, amount and memo say it all
+          if (m.aid == 0) return "";  // the row's direction, party, amount and memo say it all
+          return Tr("{total} paid, of which {aid} from earmarked aid",
+                    fmt::arg("total", money.Units(p.amount.minor())),
+                    fmt::arg("aid", money.Units(-m.aid)));
+        } else if constexpr (std::is_same_v<T, GrantAid>) {
+          const std::string until = DisplayDate(p.expires_ms - 1);
+          if (!mine)
+            return Tr("earmarked aid received: {units} « {purpose} », until {date}",
+                      fmt::arg("units", money.Units(m.aid)),
+                      fmt::arg("purpose", SafeText(p.purpose)), fmt::arg("date", until));
+          int64_t total = 0;
+          for (const auto& leg : p.recipients) total += leg.amount.minor();
+          return TrP("earmarked aid « {purpose} » given: {total} to {n} line, until {date}",
+                     "earmarked aid « {purpose} » given: {total} to {n} lines, until {date}",
+                     p.recipients.size(), fmt::arg("purpose", SafeText(p.purpose)),
+                     fmt::arg("total", money.Units(total)), fmt::arg("n", p.recipients.size()),
+                     fmt::arg("date", until));
+        } else if constexpr (std::is_same_v<T, ExpireAid>) {
+          if (!mine)
+            return Tr("earmarked aid expired: {units} went back to its funder",
+                      fmt::arg("units", money.Units(-m.aid)));
+          return Tr("what was left of an expired aid taken back: {units}",
+                    fmt::arg("units", money.Units(m.units)));
         } else if constexpr (std::is_same_v<T, MultiTransfer>) {
           const size_t n = p.legs.size();
           if (!mine)

@@ -25,6 +25,7 @@ struct Movement {
   Operation op;       // the decoded body
   int64_t units = 0;  // the account's member balance change, signed
   int64_t euros = 0;  // its euro claims' change (office cash, owed), signed
+  int64_t aid = 0;    // its earmarked aid's change, signed (not in `units`)
   bool has_counterparty = false;
   AccountId counterparty;
   std::string memo;

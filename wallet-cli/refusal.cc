@@ -180,6 +180,13 @@ constexpr Template kTemplates[] = {
     {Code::kMandateMismatch,
      N_("this collection does not match its mandate: only its creditor may collect, within its "
         "ceiling")},
+    {Code::kAidNotExpired,
+     N_("the aid runs until {expires_ms}: what is left goes back to its funder after that")},
+    {Code::kAidNotExpired, N_("the aid has not expired yet")},
+    {Code::kAidUnreturned,
+     N_("the residents named hold {returned_units} of the {outstanding_units} left of the aid: "
+        "name every resident who still holds some")},
+    {Code::kAidUnreturned, N_("nothing of the aid is left to take back")},
     {Code::kNotEligibleAssociation,
      N_("this account is not one of the associations the rules let members choose: see liard "
         "association show")},

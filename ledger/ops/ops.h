@@ -90,6 +90,10 @@ Status Preflight(const Operation& op, const Refund& r);
 Status Apply(OpContext& ctx, const Refund& r);
 // A transfer `t` applied by ctx: records what of it may later be refunded, if anything.
 void RecordRefundable(OpContext& ctx, const Transfer& t);
+// Version 6 on: `part` of the refundable payment `t` (its earmarked aid) can never be refunded,
+// since a refund credits ordinary units: it starts in the payment's refunded tally (slot
+// kRefunded), so that what a refund finds left is the ordinary part. Nothing otherwise.
+void RecordUnrefundable(OpContext& ctx, const Transfer& t, int64_t part);
 
 // staff.cc: staff keys added and revoked by the account's own key.
 Status Preflight(const Operation& op, const AddKey& a);
@@ -118,6 +122,21 @@ Status Preflight(const Operation& op, const Collect& c);
 Status Apply(OpContext& ctx, const Collect& c);
 Status Preflight(const Operation& op, const RevokeMandate& r);
 Status Apply(OpContext& ctx, const RevokeMandate& r);
+// aid.cc: earmarked aid, given by a funder, spent at qualifying payees, taken back at expiry.
+Status Preflight(const Operation& op, const GrantAid& g);
+Status Apply(OpContext& ctx, const GrantAid& g);
+Status Preflight(const Operation& op, const ExpireAid& e);
+Status Apply(OpContext& ctx, const ExpireAid& e);
+// The book account of grant `grant`'s units held by `holder`: owner
+// SHA-256(kEarmarkDomain || holder || grant).
+Hash EarmarkOwner(const AccountId& holder, const Hash& grant);
+BookKey EarmarkKey(const AccountId& holder, const Hash& grant);
+// Whether `payee` is where grant `g` may be spent: listed, or its card's category named (ASCII
+// letters compared without case).
+bool AidQualifies(const HeldGrant& g, const Account& payee);
+// The rest of a transfer `t` whose payer holds earmarked aid (ctx.actor.grants not empty), once
+// the payee and CheckPayer passed: draws the qualifying aid first, then ordinary units.
+Status PayWithAid(OpContext& ctx, const Transfer& t, const Account& payee);
 
 // share.cc: the member's choice of association, and the association's share of a conversion.
 Status Preflight(const Operation& op, const ChooseAssociation& c);

@@ -134,6 +134,13 @@ void RecordRefundable(OpContext& ctx, const Transfer& t) {
   ctx.Post(RefundableKey(ctx.op_id, ctx.actor.id, t.to), t.amount.minor());
 }
 
+void RecordUnrefundable(OpContext& ctx, const Transfer& t, int64_t part) {
+  // Version 5 recorded only the refundable part (RecordRefundable); a simulation has no id.
+  if (part <= 0 || !RefundsFromJournal(ctx.genesis) || ctx.op_id == Hash{} || !Refundable(ctx, t))
+    return;
+  ctx.Post(BookKey{Slot::kRefunded, ctx.op_id}, part);
+}
+
 }  // namespace liard::ops
 
 namespace liard {

@@ -28,10 +28,13 @@ Status Preflight(const Operation& op, const Transfer& t) {
 }
 
 Status Apply(OpContext& ctx, const Transfer& t) {
-  Status s = ctx.Payee(ctx.state.FindAccount(t.to));
+  const Account* payee = ctx.state.FindAccount(t.to);
+  Status s = ctx.Payee(payee);
   if (!s.ok()) return s;
   s = ctx.CheckPayer(t.amount.minor(), PaymentShape::kSingle);
   if (!s.ok()) return s;
+  // A payer holding earmarked aid (its record, read anyway, says so) spends it first.
+  if (!ctx.actor.grants.empty()) return PayWithAid(ctx, t, *payee);
   const int64_t balance = ctx.state.Balance(BookKey::Member(ctx.actor.id));
   if (balance < t.amount.minor())
     return Status(Code::kInsufficientFunds, "the balance is " + ctx.Format(balance) +

@@ -36,6 +36,7 @@ TEST_CASE("every domain-separation prefix has exactly its historical bytes", "[l
       {"kRefundableDomain", kRefundableDomain, "6c696172642f76312f726566756e6461626c6500"},
       {"kStaffRefundDomain", kStaffRefundDomain, "6c696172642f76312f73746166662d726566756e6400"},
       {"kMandateDomain", kMandateDomain, "6c696172642f76312f6d616e6461746500"},
+      {"kEarmarkDomain", kEarmarkDomain, "6c696172642f76312f6561726d61726b00"},
       {"kLtHashDomain", kLtHashDomain, "6c696172642f76322f73746174652d6c746861736800"},
       {"kLtHashNonce", kLtHashNonce, "6c696172642f6c7468617368"},
   };

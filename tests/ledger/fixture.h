@@ -154,7 +154,9 @@ class Fixture {
   const std::string& last_note() const { return last_note_; }
 
   int64_t Total(liard::Slot slot) const { return state_.totals()[static_cast<size_t>(slot)]; }
-  int64_t Circulation() const { return Total(Slot::kMember) + Total(Slot::kPaper); }
+  int64_t Circulation() const {
+    return Total(Slot::kMember) + Total(Slot::kEarmarked) + Total(Slot::kPaper);
+  }
   int64_t Reserve() const { return Total(Slot::kFund) + Total(Slot::kOfficeCash); }
   int64_t Held(liard::Slot slot, const Bytes<32>& owner) const {
     return state_.Balance(BookKey{slot, owner});

@@ -280,6 +280,9 @@ std::vector<Payload> OneOfEach(const Fixture& f) {
                                  KeyFor("alice")),
               Amount(1), ""},
       RevokeMandate{Hash{}},
+      GrantAid{
+          "Aide", {"Alimentation"}, {}, kNow + kDay, {Leg{Fixture::Id("newcomer"), Amount(1), ""}}},
+      ExpireAid{Hash{}, {Fixture::Id("newcomer")}},
       ChooseAssociation{AccountId{}},
   };
   REQUIRE(v.size() == std::variant_size_v<Payload>);
@@ -312,7 +315,7 @@ TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED"
       ++refused;
     }
   }
-  CHECK(refused == 110);  // 8 actors x 23 operations, less what each one's roles allow
+  CHECK(refused == 122);  // 8 actors x 25 operations, less what each one's roles allow
 }
 
 TEST_CASE("a re-keyed account refuses the old key and keeps its balance",
