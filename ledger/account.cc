@@ -164,13 +164,16 @@ const StaffKey* Account::FindStaffKey(const PublicKey& k) const {
 // Layout (all big-endian): u8 format (1) | u32 n | n x (key[32] | u8 scope | i64 cap |
 // str label | i64 added_ms | i64 revoked_ms) | u8 has_card | card: 8 x str (address, postcode,
 // city, category, hours, description, website, phone) | u8 has_position | i64 lat | i64 lon.
-// Format 2 (a record holding earmarked aid) appends: u32 n | n x (grant[32] | funder[32] |
-// str purpose | i64 expires_ms | u32 c | c x str category | u32 m | m x merchant[32]). A record
-// without aid keeps format 1 and its bytes.
+// The format byte is 1 + (earmarked aid ? 1 : 0) + (a chosen association ? 2 : 0). Formats 2
+// and 4 (a record holding earmarked aid) append: u32 n | n x (grant[32] | funder[32] |
+// str purpose | i64 expires_ms | u32 c | c x str category | u32 m | m x merchant[32]); formats 3
+// and 4 (an association chosen) then append: association[32]. A record without either keeps
+// format 1 and its bytes.
 std::string EncodeAccountExtras(const Account& a) {
-  if (a.staff_keys.empty() && a.card.empty() && a.grants.empty()) return {};
+  const bool chose = !a.association.IsZero();
+  if (a.staff_keys.empty() && a.card.empty() && a.grants.empty() && !chose) return {};
   ByteWriter w;
-  w.U8(a.grants.empty() ? 1 : 2);
+  w.U8(static_cast<uint8_t>(1 + (a.grants.empty() ? 0 : 1) + (chose ? 2 : 0)));
   w.U32(static_cast<uint32_t>(a.staff_keys.size()));
   for (const StaffKey& k : a.staff_keys) {
     w.Key(k.key);
@@ -203,6 +206,7 @@ std::string EncodeAccountExtras(const Account& a) {
       for (const auto& m : g.merchants) w.Key(m);
     }
   }
+  if (chose) w.Key(a.association);
   return w.Take();
 }
 
@@ -210,10 +214,12 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
   a->staff_keys.clear();
   a->card = Card{};
   a->grants.clear();
+  a->association = AccountId{};
   if (bytes.empty()) return true;
   ByteReader r(bytes);
   const uint8_t format = r.U8();
-  if (format != 1 && format != 2) return false;
+  if (format < 1 || format > 4) return false;
+  const bool has_grants = ((format - 1) & 1) != 0, chose = ((format - 1) & 2) != 0;
   const uint32_t n = r.Count(32 + 1 + 8 + 4 + 8 + 8);
   if (n > kMaxStaffKeyRecords) return false;
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
@@ -243,7 +249,7 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
     c.position = {static_cast<int32_t>(lat), static_cast<int32_t>(lon)};
     if (c.empty()) return false;  // an empty card is written as none
   }
-  if (format == 2) {
+  if (has_grants) {
     const uint32_t n = r.Count(32 + 32 + 4 + 8 + 4 + 4);
     if (n == 0 || n > kMaxGrantsHeld) return false;
     for (uint32_t i = 0; i < n && r.ok(); ++i) {
@@ -260,6 +266,10 @@ bool DecodeAccountExtras(std::string_view bytes, Account* a) {
       for (uint32_t j = 0; j < m && r.ok(); ++j) g.merchants.push_back(r.Key());
       a->grants.push_back(std::move(g));
     }
+  }
+  if (chose) {
+    a->association = r.Key();
+    if (a->association.IsZero()) return false;  // none is written without it
   }
   return r.Done();
 }

@@ -146,6 +146,10 @@ struct Account {
   std::vector<StaffKey> staff_keys;  // in the order they were added; revoked ones too
   Card card;                         // its public card; empty = none
   std::vector<HeldGrant> grants;     // earmarked aid it holds, in the order received
+  // The association it chose to receive the association's share of its conversions
+  // (ChooseAssociation, ledger/ops/share.cc); all zeros = none. On the record because a
+  // conversion reads the record anyway: no other read when the member chose none.
+  AccountId association;
 
   // The staff key `key`, active or revoked; nullptr if the account never had it.
   const StaffKey* FindStaffKey(const PublicKey& key) const;

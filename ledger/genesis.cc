@@ -104,6 +104,23 @@ Status ValidateRules(const Rules& r0) {
       return Invalid("the default programme '" + r0.default_programme +
                      "' is not one of the rules' programmes: name one of them, or none");
   }
+  const AssociationShare& share = r0.share;
+  if (share.basis_points > kMaxShareBasisPoints)
+    return Invalid("the association's share is " + std::to_string(share.basis_points) +
+                   " basis points; at most " + std::to_string(kMaxShareBasisPoints) + " (10 %)");
+  if (share.basis_points > 0 && share.programme.empty())
+    return Invalid("the association's share must name the programme whose budget pays it");
+  if (!share.programme.empty() && programme_names.count(share.programme) == 0)
+    return Invalid("the association's share names programme '" + share.programme +
+                   "', which is not one of the rules' programmes");
+  if (share.associations.size() > kMaxShareAssociations)
+    return Invalid("the association's share lists " + std::to_string(share.associations.size()) +
+                   " associations; at most " + std::to_string(kMaxShareAssociations));
+  if (std::set<AccountId>(share.associations.begin(), share.associations.end()).size() !=
+      share.associations.size())
+    return Invalid("the association's share lists an association twice");
+  for (const AccountId& a : share.associations)
+    if (a.IsZero()) return Invalid("the association's share lists an all-zero account id");
   std::set<AccountKind> limited;
   for (const auto& l : r0.limits) {
     if (!IsValidKind(static_cast<uint32_t>(l.kind)))
@@ -152,6 +169,9 @@ Status ValidateGenesis(const Genesis& g) {
   if (Status rs = ValidateRules(g.rules); !rs.ok()) return Invalid(rs.message());
   if (!OfficeConversionsGuarded(g) && HasOfficeConversionRules(g.rules))
     return Invalid("conversion member_kinds and office_cash_ceiling need a version 3 genesis");
+  // Its associations are accounts the board checks when it decides (ledger/ops/board.cc).
+  if (!g.rules.share.empty())
+    return Invalid("the association's share is set by a board decision, not in the genesis");
   if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm)
     return Invalid("par value terms must be at most 1048576");
   std::set<AccountId> ids;

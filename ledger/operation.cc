@@ -61,6 +61,8 @@ std::string_view OpTypeName(OpType type) {
       return "set-order-state";
     case OpType::kExecuteOrder:
       return "execute-order";
+    case OpType::kChooseAssociation:
+      return "choose-association";
   }
   return "unknown";
 }
@@ -180,6 +182,10 @@ static_assert(std::is_same_v<
 static_assert(
     std::is_same_v<std::variant_alternative_t<static_cast<size_t>(OpType::kExpireAid) - 1, Payload>,
                    ExpireAid>);
+static_assert(
+    std::is_same_v<
+        std::variant_alternative_t<static_cast<size_t>(OpType::kChooseAssociation) - 1, Payload>,
+        ChooseAssociation>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

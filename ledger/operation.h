@@ -394,6 +394,14 @@ struct ExecuteOrder {
   PlaceOrder order;
 };
 
+// ---- The association's share (ledger/ops/share.cc).
+
+// A member (the acting account) chooses the association that receives the association's share
+// of its conversions, among those the rules list; all zeros: none. Changeable at any time.
+struct ChooseAssociation {
+  AccountId association;
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -423,14 +431,15 @@ enum class OpType : uint8_t {
   kPlaceOrder = 25,
   kSetOrderState = 26,
   kExecuteOrder = 27,
+  kChooseAssociation = 28,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload =
-    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
-                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
-                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard, Collect,
-                 RevokeMandate, GrantAid, ExpireAid, PlaceOrder, SetOrderState, ExecuteOrder>;
+using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
+                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
+                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
+                             RevokeKey, SetCard, Collect, RevokeMandate, GrantAid, ExpireAid,
+                             PlaceOrder, SetOrderState, ExecuteOrder, ChooseAssociation>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

@@ -17,6 +17,9 @@ constexpr uint32_t kBoard = RoleBit(Role::kBoardMember);
 // Who is paid for goods and services, and may refund: merchants, municipalities, the
 // association (its account holds the treasurer role).
 constexpr uint32_t kSellers = RoleBit(Role::kMerchant) | RoleBit(Role::kMunicipality) | kTreasurer;
+// Who converts euros and so may choose the association that gets a share of it.
+constexpr uint32_t kConverters =
+    RoleBit(Role::kResident) | RoleBit(Role::kMerchant) | RoleBit(Role::kMunicipality);
 // Who has a counter, staff and a public card: the sellers and the exchange offices.
 constexpr uint32_t kShops = kSellers | kOffice;
 
@@ -50,6 +53,7 @@ constexpr std::array kTable = {
     Permission{OpType::kSetOrderState, kPayers},
     // Signed by the node key for the order's payer: the ledger's driver checks it apart.
     Permission{OpType::kExecuteOrder, 0},
+    Permission{OpType::kChooseAssociation, kConverters},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

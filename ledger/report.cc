@@ -105,8 +105,16 @@ void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
     auto it = programme_names_.find(programme);
     return it == programme_names_.end() ? ToHex(programme).substr(0, 12) : it->second;
   };
+  // A conversion's postings after the one that pays the association's share are the share's
+  // (ledger/ops/share.cc posts it last, its units first).
+  const Conversion* conversion = std::get_if<Conversion>(&op.payload);
+  bool in_share = false;
   for (const Posting& p : e.delta->postings) {
     const Slot slot = p.key.slot;
+    if (conversion != nullptr && slot == Slot::kMember && p.key.owner != conversion->member) {
+      in_share = true;
+      m.share_by_association[p.key.owner] += p.amount;
+    }
     if (slot == Slot::kIncome) {
       switch (type) {
         case OpType::kReconversion:
@@ -134,7 +142,8 @@ void ReportBuilder::Add(const AppliedEntry& e, const Totals& t) {
         if (slot == Slot::kOfficeCash) m.conversion_euros += p.amount;
         if (slot == Slot::kMember && p.amount > 0) m.units_converted += p.amount;
         if (slot == Slot::kSponsorBudget && p.amount < 0)
-          m.bonus_by_programme[name_of(p.key.owner)] += -p.amount;
+          (in_share ? m.share_by_programme : m.bonus_by_programme)[name_of(p.key.owner)] +=
+              -p.amount;
         break;
       case OpType::kNoteSale:
         if (slot == Slot::kOfficeCash) m.note_sale_euros += p.amount;
@@ -266,6 +275,8 @@ ReportFigures ReportBuilder::Finish(int64_t end_ms) const {
     for (int64_t IncomeFigures::*source : kSources) p.income.*source += f.income.*source;
     for (const auto& [name, cents] : f.bonus_by_programme) p.bonus_by_programme[name] += cents;
     for (const auto& [name, cents] : f.funds_by_programme) p.funds_by_programme[name] += cents;
+    for (const auto& [id, units] : f.share_by_association) p.share_by_association[id] += units;
+    for (const auto& [name, cents] : f.share_by_programme) p.share_by_programme[name] += cents;
     for (size_t g = 0; g < kReportGroups; ++g) {
       p.people[g].opened += f.people[g].opened;
       p.people[g].lapsed += f.people[g].lapsed;

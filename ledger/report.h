@@ -71,6 +71,11 @@ struct MonthFigures {
 
   IncomeFigures income;
   std::map<std::string, int64_t> bonus_by_programme;  // euro cents moved from each budget
+  // The association's share (issue 21): minor units each association received from
+  // conversions, and the euro cents each programme's budget moved to the fund to back them
+  // (not in bonus_by_programme).
+  std::map<AccountId, int64_t> share_by_association;
+  std::map<std::string, int64_t> share_by_programme;
   std::map<std::string, int64_t> funds_by_programme;  // euro cents received (FundProgramme)
 
   std::array<PeopleFigures, kReportGroups> people;

@@ -16,6 +16,12 @@ const Programme* Rules::FindProgramme(std::string_view name) const {
   return nullptr;
 }
 
+bool AssociationShare::Eligible(const AccountId& id) const {
+  for (const AccountId& a : associations)
+    if (a == id) return true;
+  return false;
+}
+
 bool HasOfficeConversionRules(const Rules& rules) {
   return rules.conversion.member_kinds != 0 || rules.conversion.office_cash_ceiling != 0;
 }

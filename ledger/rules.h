@@ -69,6 +69,28 @@ struct KindLimits {
   int64_t balance_ceiling = 0;  // no payment or conversion may take a balance above this
 };
 
+// The association's share (issue 21): a share of each conversion, in basis points of the units
+// the euros buy at par, issued to the association the converting member chose
+// (Account::association) and backed in the fund from the budget of a sponsor's programme, as a
+// bonus is. 0 basis points: off. docs/money.md, "The association's share".
+inline constexpr uint32_t kMaxShareBasisPoints = 1000;  // 10 %
+// The kinds of account the share may go to.
+inline constexpr uint32_t kShareKinds =
+    KindBit(AccountKind::kAssociation) | KindBit(AccountKind::kMerchant);
+inline constexpr size_t kMaxShareAssociations = 64;
+struct AssociationShare {
+  uint32_t basis_points = 0;  // 300 for 3 %; 0 = off; at most kMaxShareBasisPoints
+  std::string programme;      // the programme whose budget pays it; required when on
+  // The accounts a member may choose: association or merchant accounts (an association that
+  // takes the currency is approved as a professional), checked when the rules apply. Kept
+  // while the share is off, so that members may choose before it starts.
+  std::vector<AccountId> associations;
+
+  bool empty() const { return basis_points == 0 && programme.empty() && associations.empty(); }
+  bool Eligible(const AccountId& id) const;
+  friend bool operator==(const AssociationShare&, const AssociationShare&) = default;
+};
+
 struct Rules {
   // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
   int64_t backing_num = 1;
@@ -81,6 +103,7 @@ struct Rules {
   // of `programmes` (ValidateRules). The ledger never applies it: a conversion's body always
   // names its programme, so the journal says which one paid.
   std::string default_programme;
+  AssociationShare share;  // off unless a board decision sets it
 
   // The limits of `kind` (limits.h checks them), or null when the rules set none.
   const KindLimits* LimitsFor(AccountKind kind) const;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "ledger/address.h"
 #include "ledger/money.h"
 #include "ledger/toml_reader.h"
 
@@ -131,6 +132,39 @@ Status ParseProgramme(TableReader& r, const toml::table& table, RulesDocument do
   return Status::Ok();
 }
 
+// [association_share] of a change: the keys it names replace those in force. `currency_code`
+// reads the associations' addresses.
+Status ParseShareTable(TableReader& r, std::string_view currency_code, AssociationShare* share) {
+  Status s = r.Allow({"basis_points", "programme", "associations"});
+  if (!s.ok()) return s;
+  int64_t bp = share->basis_points;
+  if (!(s = r.IntegerIn("basis_points", 0, kMaxShareBasisPoints, &bp)).ok()) return s;
+  share->basis_points = static_cast<uint32_t>(bp);
+  std::string programme;
+  const toml::node* node = nullptr;
+  if (!(s = r.String("programme", false, &programme, &node)).ok()) return s;
+  if (node && !programme.empty() && !IsValidProgrammeName(programme))
+    return r.Error(*node, fmt::format("[association_share] programme \"{}\" must be a "
+                                      "programme's name: 1 to 32 of a-z, 0-9 and '-'",
+                                      programme));
+  if (node) share->programme = programme;
+  const toml::node* list = nullptr;
+  if (!(s = r.Find("associations", toml::node_type::array, &list)).ok()) return s;
+  if (list) {
+    share->associations.clear();
+    for (const toml::node& entry : *list->as_array()) {
+      AccountId id;
+      if (!entry.is_string())
+        return r.Error(entry, "[association_share] associations are addresses, as strings");
+      Status a = DecodeAddress(currency_code, *entry.value<std::string>(), &id);
+      if (!a.ok())
+        return r.Error(entry, fmt::format("[association_share] associations: {}", a.message()));
+      share->associations.push_back(id);
+    }
+  }
+  return Status::Ok();
+}
+
 // [rules]: the keys it names replace those of *rules.
 Status ParseRulesTable(TableReader& r, RulesDocument document, int decimals, std::string_view unit,
                        Rules* rules) {
@@ -198,11 +232,11 @@ Status ParseRulesTables(std::string_view source, const toml::table& doc, RulesDo
   if (!genesis) {
     for (auto&& [key, node] : doc) {
       const std::string_view k = key.str();
-      if (k == "rules" || k == "limits" || k == "programmes") continue;
+      if (k == "rules" || k == "limits" || k == "programmes" || k == "association_share") continue;
       return Status(Code::kInvalidArgument,
                     top.Where(key.source().begin.line ? key.source() : node.source()) +
                         fmt::format("unknown table '{}' (known: [rules], [[limits]], "
-                                    "[[programmes]])",
+                                    "[[programmes]], [association_share])",
                                     k));
     }
   }
@@ -281,6 +315,14 @@ Status ParseRulesTables(std::string_view source, const toml::table& doc, RulesDo
       l.balance_ceiling = a.minor();
       std::erase_if(rules->limits, [&](const KindLimits& x) { return x.kind == l.kind; });
       rules->limits.push_back(l);
+    }
+  }
+  if (!genesis) {
+    const toml::table* share = nullptr;
+    if (!(s = top.Table("association_share", false, &share)).ok()) return s;
+    if (share) {
+      TableReader r(source, *share, "[association_share]");
+      if (!(s = ParseShareTable(r, unit, &rules->share)).ok()) return s;
     }
   }
   return Status::Ok();

@@ -70,6 +70,8 @@ constexpr std::array kCodes = {
              "the standing order is malformed: its payees, schedule, dates, count or retries"},
     CodeInfo{Code::kBadExecution, "BAD_EXECUTION",
              "the execution does not carry a standing order of this ledger placed by its account"},
+    CodeInfo{Code::kBadAssociationChoice, "BAD_ASSOCIATION_CHOICE",
+             "a member cannot choose its own account as its association"},
 
     CodeInfo{Code::kUnknownAccount, "UNKNOWN_ACCOUNT",
              "the account acting does not exist in this ledger"},
@@ -184,6 +186,8 @@ constexpr std::array kCodes = {
              "the earmarked aid has not expired yet: its units cannot be taken back"},
     CodeInfo{Code::kAidUnreturned, "AID_UNRETURNED",
              "the holders named do not hold all that is left of the earmarked aid"},
+    CodeInfo{Code::kNotEligibleAssociation, "NOT_ELIGIBLE_ASSOCIATION",
+             "the account is not one of the associations the rules let members choose"},
 
     CodeInfo{Code::kUnitsUnbalanced, "UNITS_UNBALANCED", "the units book would not sum to zero"},
     CodeInfo{Code::kNegativeBalance, "NEGATIVE_BALANCE",

@@ -53,6 +53,7 @@ enum class Code : uint16_t {
   kBadMandate = 123,
   kBadOrder = 124,
   kBadExecution = 125,
+  kBadAssociationChoice = 127,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -119,6 +120,7 @@ enum class Code : uint16_t {
   // Earmarked aid (numbered apart, so that other families added at the same time do not clash).
   kAidNotExpired = 270,
   kAidUnreturned = 271,
+  kNotEligibleAssociation = 272,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

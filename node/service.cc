@@ -609,6 +609,7 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
       for (const auto& c : g.categories) part->add_categories(c);
       for (const auto& m : g.merchants) part->add_merchants(std::string(m.view()));
     }
+    if (!a->association.IsZero()) resp->set_association(std::string(a->association.view()));
     return true;
   });
   if (!found) return NoSuchAccount(code, id);

@@ -101,6 +101,20 @@ Status DecodeRules(const pb::Rules& r, Rules* out) {
     rules.limits.push_back(x);
   }
   rules.default_programme = r.default_programme();
+  if (r.has_association_share()) {
+    const pb::AssociationShare& share = r.association_share();
+    rules.share.basis_points = share.basis_points();
+    rules.share.programme = share.programme();
+    if (share.associations_size() > static_cast<int>(kMaxShareAssociations))
+      return Status(Code::kBadRules, "the association's share lists more than " +
+                                         std::to_string(kMaxShareAssociations) + " associations");
+    for (const std::string& a : share.associations()) {
+      AccountId id;
+      if (!id.Assign(a))
+        return Status(Code::kBadRules, "an association of the share must be 32 bytes");
+      rules.share.associations.push_back(id);
+    }
+  }
   *out = std::move(rules);
   return Status::Ok();
 }
@@ -108,6 +122,14 @@ Status DecodeRules(const pb::Rules& r, Rules* out) {
 void EncodeRules(const Rules& rules, pb::Rules* r) {
   r->set_backing_num(rules.backing_num);
   if (!rules.default_programme.empty()) r->set_default_programme(rules.default_programme);
+  // Absent when empty, so that rules without it keep their bytes.
+  if (!rules.share.empty()) {
+    pb::AssociationShare* share = r->mutable_association_share();
+    share->set_basis_points(rules.share.basis_points);
+    share->set_programme(rules.share.programme);
+    for (const AccountId& a : rules.share.associations)
+      share->add_associations(std::string(a.view()));
+  }
   r->set_backing_den(rules.backing_den);
   r->mutable_conversion()->set_min_euros(rules.conversion.min_euros);
   r->mutable_conversion()->set_max_euros(rules.conversion.max_euros);
@@ -548,6 +570,20 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = std::move(c);
       break;
     }
+    case pb::OperationBody::kChooseAssociation: {
+      ChooseAssociation c;
+      // Empty: none (all zeros).
+      if (!m.choose_association().association().empty()) {
+        s = Take(m.choose_association().association(), "choose_association.association",
+                 Code::kBadAccountId, &c.association);
+        if (!s.ok()) return s;
+        if (c.association.IsZero())
+          return Status(Code::kBadAccountId,
+                        "choose_association.association is all zeros: send it empty for none");
+      }
+      op.payload = c;
+      break;
+    }
     case pb::OperationBody::kRevokeMandate: {
       RevokeMandate r;
       s = Take(m.revoke_mandate().mandate_id(), "revoke_mandate.mandate_id", Code::kBadMandate,
@@ -817,6 +853,10 @@ std::string EncodeOperation(const Operation& op) {
     }
     void operator()(const RevokeMandate& r) const {
       m->mutable_revoke_mandate()->set_mandate_id(std::string(r.mandate_id.view()));
+    }
+    void operator()(const ChooseAssociation& c) const {
+      auto* p = m->mutable_choose_association();
+      if (!c.association.IsZero()) p->set_association(std::string(c.association.view()));
     }
     void operator()(const OpenAccount& o) const { EncodeOpenAccount(o, m->mutable_open_account()); }
     void operator()(const RenewMembership& r) const {

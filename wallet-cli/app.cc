@@ -165,6 +165,7 @@ int Run(int argc, char** argv) {
   RegisterMandateCommands(app, ctx);
   RegisterAidCommands(app, ctx);
   RegisterOrderCommands(app, ctx);
+  RegisterShareCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

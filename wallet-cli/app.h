@@ -37,6 +37,10 @@ void RegisterStaffCommands(CLI::App& app, Context& ctx);
 // The selected key's account as the node knows it (a private read, signed by the key): refused
 // (exit 1) when the ledger has no such account. A staff key reads its shop's.
 [[nodiscard]] CliStatus MyAccount(Session& session, KeyFile* key, pb::AccountInfo* info);
+// The rules in force: the genesis's, or the board's latest SetRules as the node reports them
+// (commands_money.cc).
+Rules RulesInForce(Session& session);
+void RegisterShareCommands(CLI::App& app, Context& ctx);
 void RegisterRefundCommands(CLI::App& app, Context& ctx);
 void RegisterCardCommands(CLI::App& app, Context& ctx);
 void RegisterMandateCommands(CLI::App& app, Context& ctx);

@@ -234,7 +234,38 @@ std::string RatioWithPercent(int64_t num, int64_t den, const Money& money, Ratio
   return ratio + " (" + pct + ")";
 }
 
-void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out) {
+// The association's share in words: "3 % of each conversion, from programme 'agglo-2026'".
+std::string ShareText(const AssociationShare& s, const Money& money) {
+  if (s.basis_points == 0) return _("off");
+  return Tr("{percent} of each conversion, from programme '{programme}'",
+            fmt::arg("percent", PercentText(s.basis_points, money)),
+            fmt::arg("programme", s.programme));
+}
+
+void DiffShare(const AssociationShare& b, const AssociationShare& a, const Money& money,
+               const WhoFn* who, Change* out) {
+  Differ d(out);
+  if (!d.Field(_("association's share"), ShareText(b, money), ShareText(a, money)))
+    out->unchanged.push_back(_("association's share"));
+  auto name = [&](const AccountId& id) { return who ? (*who)(id) : ToHex(id).substr(0, 16); };
+  for (const AccountId& id : a.associations)
+    if (!b.Eligible(id))
+      out->lines.push_back(
+          Tr("association's share: {who} added to the associations members may "
+             "choose",
+             fmt::arg("who", name(id))));
+  for (const AccountId& id : b.associations)
+    if (!a.Eligible(id))
+      out->lines.push_back(
+          Tr("association's share: {who} removed from the associations members "
+             "may choose (its members' shares stop)",
+             fmt::arg("who", name(id))));
+  if (a.basis_points > 0 && a.associations.empty())
+    out->warnings.push_back(
+        _("the association's share lists no association: nobody can choose one"));
+}
+
+void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out, const WhoFn* who) {
   Differ d(out);
   auto field = [&](const std::string& name, const std::string& before, const std::string& after) {
     if (!d.Field(name, before, after)) out->unchanged.push_back(name);
@@ -317,6 +348,8 @@ void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out) 
   if (!limits_changed && Order(b, OrderOf::kLimits) != Order(a, OrderOf::kLimits))
     out->lines.push_back(ChangeLine(_("order of the limits"), Order(b, OrderOf::kLimits),
                                     Order(a, OrderOf::kLimits)));
+  // Named only by the ledgers whose rules set it (its absence everywhere changes nothing to say).
+  if (!b.share.empty() || !a.share.empty()) DiffShare(b.share, a.share, money, who, out);
 }
 
 Change DescribeChange(const Decision& decision, const BoardState& now, const WhoFn& who,
@@ -336,7 +369,7 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
         using T = std::decay_t<decltype(d)>;
         pb::AccountCard card;
         if constexpr (std::is_same_v<T, SetRules>) {
-          DiffRules(now.rules, d.rules, money, &c);
+          DiffRules(now.rules, d.rules, money, &c, &who);
           const size_t n = c.lines.size();
           c.summary = n == 0 ? _("set the rules: no change to the rules in force")
                              : TrP("change the rules: {n} change", "change the rules: {n} changes",

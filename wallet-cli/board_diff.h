@@ -50,7 +50,9 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
 std::string RenderChange(const Change& change, const std::string& indent);
 
 // The rules' differences alone (SetRules), for tests and `board list`.
-void DiffRules(const Rules& before, const Rules& after, const Money& money, Change* out);
+// `who`, when given, names the accounts the association's share lists.
+void DiffRules(const Rules& before, const Rules& after, const Money& money, Change* out,
+               const WhoFn* who = nullptr);
 
 // An account kind as sent over the wire, in the reader's language: "merchant", "commerçant".
 std::string KindLabel(int wire_kind);

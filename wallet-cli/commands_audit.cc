@@ -871,6 +871,8 @@ CliStatus Report(Session& session, const AuditArgs& a) {
   in.failure = failure;
   in.reserves = ComputeReserves(genesis, r.state().governance().rules, r.state().totals());
   in.figures = builder.Finish(in.time_ms);
+  for (const auto& [id, units] : in.figures.period.share_by_association)
+    if (const Account* acc = r.state().FindAccount(id)) in.names[id] = acc->name;
   const std::string page = RenderReportHtml(in);
   // For the PDF alone, the page goes to a temporary file that Chromium reads.
   std::string html = a.out;

@@ -75,6 +75,8 @@ CliStatus CheckReference(const std::string& ref) {
   return CliStatus::Ok();
 }
 
+}  // namespace
+
 // The rules in force: the genesis's, or the board's latest SetRules as the node reports them.
 Rules RulesInForce(Session& session) {
   Rules rules = session.genesis().rules;
@@ -85,6 +87,8 @@ Rules RulesInForce(Session& session) {
   }
   return rules;
 }
+
+namespace {
 
 struct MoneyArgs {
   std::string address, eur, units, programme, ref, name, kind = "resident", amount;

@@ -123,8 +123,12 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
             }
           }
         } else if constexpr (std::is_same_v<T, Conversion>) {
-          other(mine ? p.member : actor);
-          m.detail = "conversion of " + money.Euros(p.euros.minor());  // i18n: as is
+          // The association's share: neither the office nor the member, but paid by it.
+          const bool share = !mine && p.member != me;
+          other(mine || share ? p.member : actor);
+          m.detail = share ? "association's share of a conversion of " +  // i18n: as is
+                                 money.Euros(p.euros.minor())
+                           : "conversion of " + money.Euros(p.euros.minor());  // i18n: as is
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
           other(mine ? p.id : actor);
           m.detail = "account opened";  // i18n: as is
@@ -217,6 +221,13 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           if (p.failed != 0)
             m.detail += " refused: " +  // i18n: as is
                         std::string(CodeName(static_cast<Code>(p.failed)));
+        } else if constexpr (std::is_same_v<T, ChooseAssociation>) {
+          if (p.association.IsZero()) {
+            m.detail = "association chosen: none";  // i18n: as is
+          } else {
+            other(p.association);
+            m.detail = "association chosen for the share of conversions";  // i18n: as is
+          }
         }
       },
       m.op.payload);
@@ -333,6 +344,9 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
           if (mine)
             return Tr("conversion of {euros} for the member; the cash awaits its deposit",
                       fmt::arg("euros", euros(p.euros)));
+          if (p.member != me)
+            return Tr("the association's share of a member's conversion of {euros}",
+                      fmt::arg("euros", euros(p.euros)));
           return Tr("conversion of {euros} at the exchange office",
                     fmt::arg("euros", euros(p.euros)));
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
@@ -448,6 +462,10 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
                 memo, fmt::arg("id", id), n,
                 fmt::arg("code", CodeName(static_cast<Code>(p.failed))));
           return Tr("standing order « {memo} » ({id}…): payment {n}", memo, fmt::arg("id", id), n);
+        } else if constexpr (std::is_same_v<T, ChooseAssociation>) {
+          if (p.association.IsZero())
+            return Tr("no association chosen any more for the share of conversions");
+          return Tr("association chosen for the share of your conversions");
         } else {
           return std::string(OpTypeName(m.op.type()));
         }
@@ -515,6 +533,12 @@ std::string DescribeRules(const Rules& r, const Money& money) {
   if (!r.default_programme.empty())
     s += Tr("; conversions name programme « {programme} » unless told otherwise",
             fmt::arg("programme", r.default_programme));
+  if (r.share.basis_points > 0)
+    s +=
+        Tr("; association's share {percent} of each conversion from programme « {programme} », "
+           "{n} associations to choose from",
+           fmt::arg("percent", money.Percent(r.share.basis_points)),
+           fmt::arg("programme", r.share.programme), fmt::arg("n", r.share.associations.size()));
   return s;
 }
 

@@ -143,6 +143,7 @@ constexpr Template kTemplates[] = {
     {Code::kBadMandate,
      N_("the mandate is malformed or was changed after the debtor signed it: its ledger, "
         "ceiling, period, nonce or signature")},
+    {Code::kBadAssociationChoice, N_("you cannot choose your own account as your association")},
     {Code::kRequestPaid, N_("this payment request was paid already")},
     {Code::kRequestCancelled, N_("this payment request was cancelled by its payee")},
     {Code::kRequestExpired, N_("this payment request has expired")},
@@ -186,6 +187,9 @@ constexpr Template kTemplates[] = {
      N_("the residents named hold {returned_units} of the {outstanding_units} left of the aid: "
         "name every resident who still holds some")},
     {Code::kAidUnreturned, N_("nothing of the aid is left to take back")},
+    {Code::kNotEligibleAssociation,
+     N_("this account is not one of the associations the rules let members choose: see liard "
+        "association show")},
 
     {Code::kUnitsUnbalanced, N_("the units book would not sum to zero")},
     {Code::kNegativeBalance, N_("an account that may not go negative would")},

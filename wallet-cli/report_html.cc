@@ -81,6 +81,13 @@ struct Words {
   std::string funds_received = _("Sponsor funds received");
   std::string no_programme = _("No programme paid or received funds.");
 
+  std::string share = _("The association's share");
+  std::string association = _("Association");
+  std::string received = _("Received");
+  std::string share_note =
+      _("A share of each conversion, issued to the association the member chose and backed in "
+        "the fund by a sponsor's programme, never taken from the member.");
+
   std::string people = _("Members, merchants and municipalities");
   std::string group = _("Group");
   std::string groups[kReportGroups] = {_("Members"), _("Merchants"), _("Municipalities")};
@@ -482,6 +489,30 @@ svg .fund { stroke: #1d5e3a; stroke-width: 1.5; stroke-dasharray: 5 3; }
     h += "</tbody>\n</table>\n";
   }
   h += "</section>\n";
+
+  // The association's share, per association: shown only when one was paid.
+  if (!fig.period.share_by_association.empty()) {
+    h += "<section>\n<h2>" + HtmlEscape(w.share) + "</h2>\n<table>\n" +  // i18n: as is
+         Head({w.association, w.month, w.received}) + "<tbody>\n";
+    for (const auto& [id, total] : fig.period.share_by_association) {
+      auto it = in.names.find(id);
+      const std::string name =
+          it != in.names.end() && !it->second.empty() ? it->second : ToHex(id).substr(0, 16);
+      for (const MonthFigures& m : fig.months)
+        if (auto u = m.share_by_association.find(id); u != m.share_by_association.end())
+          h += "<tr><td>" + HtmlEscape(name) + "</td><td>" + HtmlEscape(f.Month(m.month)) +
+               "</td><td>" + HtmlEscape(f.Units(u->second)) + "</td></tr>\n";
+      h += "<tr class=\"total\"><td>" + HtmlEscape(name) + "</td><td>" +  // i18n: as is
+           HtmlEscape(w.period) + "</td><td>" + HtmlEscape(f.Units(total)) + "</td></tr>\n";
+    }
+    h += "</tbody>\n</table>\n";
+    for (const auto& [programme, cents] : fig.period.share_by_programme)
+      h += "<p class=\"note\">" +  // i18n: as is
+           HtmlEscape(Tr("Programme « {programme} » backed the shares with {euros}.",
+                         fmt::arg("programme", programme), fmt::arg("euros", f.Euros(cents)))) +
+           "</p>\n";
+    h += "<p class=\"note\">" + HtmlEscape(w.share_note) + "</p>\n</section>\n";  // i18n: as is
+  }
 
   // Members, merchants and municipalities.
   h += "<section>\n<h2>" + HtmlEscape(w.people) +

@@ -4,6 +4,7 @@
 #ifndef LIARD_WALLET_CLI_REPORT_HTML_H_
 #define LIARD_WALLET_CLI_REPORT_HTML_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,9 @@ struct ReportInput {
   std::string failure;       // what disagreed, when not verified
   ReserveReport reserves;    // now
   ReportFigures figures;
+  // The names of the associations that received the association's share (figures'
+  // share_by_association), as the replayed state has them.
+  std::map<AccountId, std::string> names;
 };
 
 std::string RenderReportHtml(const ReportInput& in);

@@ -148,6 +148,10 @@ Status Execute(OpContext& ctx, const SetRules& d, Governance* g) {
                                          "' still has budget: end it (ends_ms) instead of "
                                          "dropping it");
   }
+  if (d.rules.share != g->rules.share) {
+    Status s = CheckShareAssociations(ctx.state, d.rules.share);
+    if (!s.ok()) return s;
+  }
   g->rules = d.rules;
   return Status::Ok();
 }

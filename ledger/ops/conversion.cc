@@ -59,6 +59,9 @@ Status Apply(OpContext& ctx, const Conversion& c) {
   ctx.delta->note = "converted " + FormatEuros(q.euros) + " into " + ctx.Format(q.units()) +
                     " (bonus " + ctx.Format(q.bonus_paid) + ")";
   if (!q.note.empty()) ctx.delta->note += ": " + q.note;
+  // The association's share: no read or posting unless the rule is on and the member chose.
+  if (ctx.rules.share.basis_points > 0 && !member->association.IsZero())
+    return ApplyShare(ctx, *member, q, c.programme);
   return Status::Ok();
 }
 

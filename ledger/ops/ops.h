@@ -12,8 +12,10 @@
 #ifndef LIARD_LEDGER_OPS_OPS_H_
 #define LIARD_LEDGER_OPS_OPS_H_
 
+#include <string>
 #include <string_view>
 
+#include "ledger/money.h"
 #include "ledger/operation.h"
 #include "ledger/ops/context.h"
 #include "ledger/status.h"
@@ -166,6 +168,28 @@ Status PayExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id)
 // the order's end.
 void RecordExecution(OpContext& ctx, const ExecuteOrder& e, const Hash& order_id,
                      const Status& paid);
+// share.cc: the member's choice of association, and the association's share of a conversion.
+Status Preflight(const Operation& op, const ChooseAssociation& c);
+Status Apply(OpContext& ctx, const ChooseAssociation& c);
+// A SetRules decision: every association the share lists exists and is of kShareKinds.
+Status CheckShareAssociations(const StateView& state, const AssociationShare& share);
+// What the share of one conversion is: units_due = floor(units_at_par × basis points / 10000);
+// units_paid is units_due, or 0 with a note saying why it is skipped.
+struct ShareQuote {
+  AccountId association;  // the member's choice; zero: none
+  int64_t units_due = 0;
+  int64_t units_paid = 0;
+  int64_t euros = 0;  // ceil(units_paid at par): moved from the programme's budget to the fund
+  std::string programme;
+  std::string note;  // why units_paid < units_due, when it is
+};
+// `bonus_programme` and `bonus_euros`: what the same conversion's bonus takes from a budget.
+Status QuoteShare(const Genesis& genesis, const StateView& state, const Rules& rules,
+                  const Account& member, int64_t units_at_par, const std::string& bonus_programme,
+                  int64_t bonus_euros, int64_t now_ms, ShareQuote* out);
+// Posts the share of `conversion` for `member` (nothing when off or none chosen).
+Status ApplyShare(OpContext& ctx, const Account& member, const ConversionQuote& conversion,
+                  const std::string& bonus_programme);
 
 }  // namespace liard::ops
 

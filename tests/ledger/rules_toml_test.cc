@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "ledger/address.h"
 #include "ledger/money.h"
+#include "tests/ledger/fixture.h"
 
 namespace liard {
 namespace {
@@ -134,7 +136,7 @@ TEST_CASE("the rules tables refuse what each document may not hold, naming file 
   // A change holds the rules tables only; a genesis file's other tables are its reader's.
   CHECK_THAT(error("[currency]\ncode = \"ROUE\"\n", kChange),
              Contains("rules.toml:1: unknown table 'currency' (known: [rules], [[limits]], "
-                      "[[programmes]])"));
+                      "[[programmes]], [association_share])"));
   CHECK(Read("[currency]\ncode = \"ROUE\"\n", kGenesis, &r).ok());
   for (auto document : {kGenesis, kChange}) {
     CHECK_THAT(error("[rules]\nbakcing = \"1/1\"\n", document),
@@ -205,6 +207,51 @@ TEST_CASE("the default programme is read from [rules], kept by a change that doe
     s = Read("[rules]\ndefault_programme = 7\n", document, &x);
     CHECK_THAT(s.message(), Contains("[rules] default_programme must be a string, not an integer"));
   }
+}
+
+}  // namespace
+}  // namespace liard
+
+namespace liard {
+namespace {
+
+TEST_CASE("a change's [association_share] table sets the share, keeping what it does not name",
+          "[ledger][rules-toml][share]") {
+  const std::string velo = EncodeAddress("ROUE", testing::KeyFor("velo").public_key());
+  const std::string asso = EncodeAddress("ROUE", testing::KeyFor("association").public_key());
+  Rules r;
+  REQUIRE(Read("[association_share]\nbasis_points = 300\nprogramme = \"agglo-2026\"\n"
+               "associations = [\"" +
+                   velo + "\", \"" + asso + "\"]\n",
+               RulesDocument::kChange, &r)
+              .ok());
+  CHECK(r.share.basis_points == 300);
+  CHECK(r.share.programme == "agglo-2026");
+  REQUIRE(r.share.associations.size() == 2);
+  CHECK(r.share.associations[0] == testing::KeyFor("velo").public_key());
+  // Off, the list kept.
+  REQUIRE(Read("[association_share]\nbasis_points = 0\n", RulesDocument::kChange, &r).ok());
+  CHECK(r.share.basis_points == 0);
+  CHECK(r.share.associations.size() == 2);
+  auto error = [](const std::string& text) {
+    Rules x;
+    Status s = Read(text, RulesDocument::kChange, &x);
+    CHECK_FALSE(s.ok());
+    return s.message();
+  };
+  CHECK_THAT(error("[association_share]\nbasis_points = 1001\n"),
+             Contains("rules.toml:2: ") && Contains("between 0 and 1000"));
+  CHECK_THAT(error("[association_share]\nassociations = [\"roue1qqqq\"]\n"),
+             Contains("rules.toml:2: ") && Contains("associations"));
+  CHECK_THAT(error("[association_share]\nrate = 3\n"), Contains("rate"));
+  // An address of another currency.
+  CHECK_THAT(error("[association_share]\nassociations = [\"" +
+                   EncodeAddress("EUSKO", testing::KeyFor("velo").public_key()) + "\"]\n"),
+             Contains("rules.toml:2: "));
+  // Not in a genesis file: the board sets it.
+  Rules g;
+  (void)Read("[association_share]\nbasis_points = 300\n", RulesDocument::kGenesis, &g);
+  CHECK(g.share.empty());
 }
 
 }  // namespace
