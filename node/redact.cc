@@ -1,4 +1,4 @@
-// Redaction of receipts for a payee of another account's multi-leg payment.
+// Redaction of receipts for a payee of another account's multi-leg payment or list order.
 #include "node/redact.h"
 
 #include <algorithm>
@@ -69,15 +69,18 @@ bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
   if (op.account == reader) return false;
   if (std::holds_alternative<GrantAid>(op.payload) || std::holds_alternative<ExpireAid>(op.payload))
     return RedactAid(reader, op, receipt);
-  const auto* multi = std::get_if<MultiTransfer>(&op.payload);
-  if (multi == nullptr) return false;
-  if (std::all_of(multi->legs.begin(), multi->legs.end(),
-                  [&](const Leg& leg) { return leg.to == reader; }))
+  // A multi-leg payment, or the execution of a standing order that pays a list (its payer is the
+  // operation's account): each payee sees its own leg, never the others'.
+  const std::vector<Leg>* legs = nullptr;
+  if (const auto* multi = std::get_if<MultiTransfer>(&op.payload)) legs = &multi->legs;
+  if (const auto* x = std::get_if<ExecuteOrder>(&op.payload)) legs = &x->order.legs;
+  if (legs == nullptr) return false;
+  if (std::all_of(legs->begin(), legs->end(), [&](const Leg& leg) { return leg.to == reader; }))
     return false;
   pb::Redaction redaction;
   redaction.set_payer(std::string(op.account.view()));
-  redaction.set_leg_count(static_cast<uint32_t>(multi->legs.size()));
-  for (const Leg& leg : multi->legs) {
+  redaction.set_leg_count(static_cast<uint32_t>(legs->size()));
+  for (const Leg& leg : *legs) {
     if (leg.to != reader) continue;
     pb::Leg* mine = redaction.add_legs();
     mine->set_to(std::string(leg.to.view()));

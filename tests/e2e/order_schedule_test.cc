@@ -237,5 +237,90 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
   REQUIRE(node.Stop() == 0);
 }
 
+// The receipts of `id`'s history, read with `reader`'s own request.
+std::vector<pb::Receipt> HistoryAs(Client& c, const KeyPair& reader, const AccountId& id) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetHistoryRequest req;
+  req.set_id(std::string(id.view()));
+  *req.mutable_auth() = c.SignRead(reader, "GetHistory", &id);
+  pb::GetHistoryResponse resp;
+  grpc::Status s = c.stub().GetHistory(&ctx, req, &resp);
+  INFO(s.error_message());
+  REQUIRE(s.ok());
+  return {resp.entries().begin(), resp.entries().end()};
+}
+
+TEST_CASE(
+    "each payee of a list order's execution reads its own leg; the payer and the treasurer "
+    "read it whole",
+    "[e2e][order][privacy]") {
+  TempDir tmp;
+  GenesisSpec spec = StandardGenesis();  // alice 100.00, carol 0, the association reads
+  spec.members.push_back({"town", "municipality", 5'000'00});
+  spec.time_zone = "Europe/Paris";
+  const std::string data = tmp.Join("data");
+  InitLedger(data, spec);
+  const TimeZone paris = *TimeZone::Named("Europe/Paris");
+  const auto id = [](const char* n) { return KeyFor(n).public_key(); };
+  NodeProcess node(data, {"--trust-clock"});
+  node.Start();
+  Client c(node.channel());
+  // Due today at 00:00 in Paris: the node runs it at once.
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const CivilTime today = paris.Civil(now);
+  const auto date = static_cast<uint32_t>(today.year * 10000 + today.month * 100 + today.day);
+  Operation op;
+  op.ledger_id = c.ledger_id();
+  op.account = id("town");
+  op.sequence = 1;
+  op.payload = Order({Leg{id("alice"), Amount(25'00), "indemnité d'Alice"},
+                      Leg{id("carol"), Amount(10'00), "indemnité de Carole"}},
+                     OrderSchedule::kMonthly, static_cast<uint32_t>(today.day), date, 1);
+  REQUIRE(c.Submit(c.Sign(KeyFor("town"), op)).status.ok());
+  std::vector<pb::Receipt> carols;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((carols = HistoryAs(c, KeyFor("carol"), id("carol"))).empty() &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(Millis(100));
+  REQUIRE(carols.size() == 1);
+  const pb::Receipt& r = carols[0];
+  REQUIRE(r.has_redacted());
+  CHECK(r.redacted().payer() == std::string(id("town").view()));
+  CHECK(r.redacted().leg_count() == 2);
+  REQUIRE(r.redacted().legs_size() == 1);
+  CHECK(r.redacted().legs(0).to() == std::string(id("carol").view()));
+  CHECK(r.redacted().legs(0).amount() == 10'00);
+  CHECK(r.operation_id().empty());
+  CHECK(r.envelope().empty());
+  CHECK_FALSE(r.has_operation());
+  REQUIRE(r.postings_size() == 1);
+  CHECK(r.postings(0).owner() == std::string(id("carol").view()));
+  CHECK(r.postings(0).amount() == 10'00);
+  const std::string bytes = r.SerializeAsString();
+  CHECK(bytes.find(std::string(id("alice").view())) == std::string::npos);
+  CHECK(bytes.find("indemnité d'Alice") == std::string::npos);
+  // Alice's own view names her leg only.
+  std::vector<pb::Receipt> alices = HistoryAs(c, KeyFor("alice"), id("alice"));
+  REQUIRE_FALSE(alices.empty());
+  REQUIRE(alices[0].has_redacted());
+  REQUIRE(alices[0].redacted().legs_size() == 1);
+  CHECK(alices[0].redacted().legs(0).amount() == 25'00);
+  CHECK(alices[0].SerializeAsString().find(std::string(id("carol").view())) == std::string::npos);
+  // The payer reads its execution whole, and so does the treasurer (the association).
+  std::vector<pb::Receipt> towns = HistoryAs(c, KeyFor("town"), id("town"));
+  REQUIRE(towns.size() == 2);  // the order, its execution
+  CHECK_FALSE(towns[0].has_redacted());
+  CHECK(towns[0].sequence() == r.sequence());
+  CHECK(towns[0].entry_hash() == r.entry_hash());
+  std::vector<pb::Receipt> treasurers = HistoryAs(c, KeyFor("association"), id("carol"));
+  REQUIRE(treasurers.size() == 1);
+  CHECK_FALSE(treasurers[0].has_redacted());
+  CHECK(treasurers[0].envelope() == towns[0].envelope());
+  REQUIRE(node.Stop() == 0);
+}
+
 }  // namespace
 }  // namespace liard::e2e
