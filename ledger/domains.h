@@ -71,6 +71,9 @@ inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash"
 // NUL (ChaCha20's nonce has that length).
 inline constexpr std::string_view kLtHashNonce = Tag("liard/lthash");
 static_assert(kLtHashNonce.size() == 12, "ChaCha20's nonce is 12 bytes");
+// What a standby signs to tell its primary what it holds durably (node/sync_wait.h):
+// kStandbyAckDomain || ledger id || the primary's challenge || sequence || entry hash || name.
+inline constexpr std::string_view kStandbyAckDomain = Domain("liard/v1/standby-ack");
 
 }  // namespace liard
 

@@ -15,6 +15,7 @@
 #include "node/metrics.h"
 #include "node/scheduler.h"
 #include "node/store_journal.h"
+#include "node/sync_wait.h"
 #include "proto/codec.h"
 
 namespace liard::node {
@@ -437,7 +438,11 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
     stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
   }
   if (!applied.empty()) follow_cv_.notify_all();
-  for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+  if (options_.sync != nullptr) {
+    HoldForStandbys(group, outcomes, applied);
+  } else {
+    for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
+  }
   if (!applied.empty())
     ObserveGroup(group.size(),
                  std::chrono::duration_cast<std::chrono::microseconds>(write_time).count());
@@ -497,6 +502,24 @@ void Applier::MaybeCheckpoint(bool force) {
   Status s = checkpointer_->MaybeSign(head_, state_.digest(), state_.governance().node_key,
                                       clock_(), force);
   if (!s.ok()) spdlog::error("event=checkpoint-failed error=\"{}\"", s.ToString());
+}
+
+}  // namespace liard::node
+
+namespace liard::node {
+
+void Applier::HoldForStandbys(std::vector<Pending>& group, std::vector<SubmitOutcome>& outcomes,
+                              const std::vector<AppliedOperation>& applied) {
+  // The group's answers wait for the standbys' copies on SyncWait's thread, while this thread
+  // goes on with the next group (only this thread writes head_).
+  std::vector<Hash> hashes;
+  hashes.reserve(applied.size());
+  for (const auto& a : applied) hashes.push_back(a.entry_hash);
+  std::vector<Done> dones;
+  dones.reserve(group.size());
+  for (auto& p : group) dones.push_back(std::move(p.done));
+  options_.sync->Hold(applied.empty() ? 0 : applied.front().entry.sequence, std::move(hashes),
+                      head_.sequence, std::move(dones), std::move(outcomes));
 }
 
 }  // namespace liard::node

@@ -28,6 +28,7 @@
 namespace liard::node {
 
 class Scheduler;
+class SyncWait;
 
 // How a submitted operation ended, as its caller is answered.
 struct SubmitOutcome {
@@ -67,6 +68,10 @@ struct ApplierOptions {
   // Standing orders: the index whose due executions the applier applies, at each wake, as a
   // group of their own (node/scheduler.h). None if null. Must outlive the applier.
   Scheduler* scheduler = nullptr;
+  // Synchronous standbys: each group's answers are handed to it once the group is durable, and
+  // given when enough standbys hold it (node/sync_wait.h). Answered at once if null. Must
+  // outlive the applier.
+  SyncWait* sync = nullptr;
 };
 
 // Thread-safety: Submit*, Read, WaitBeyond and durable_sequence may be called from any thread;
@@ -162,6 +167,9 @@ class Applier {
   void Run();
   void ApplyGroup(std::vector<Pending>& group, int64_t now_ms);
   void RefuseGroup(std::vector<Pending>& group, const Status& status);
+  // Hands a durable group's answers to options_.sync (node/sync_wait.h).
+  void HoldForStandbys(std::vector<Pending>& group, std::vector<SubmitOutcome>& outcomes,
+                       const std::vector<AppliedOperation>& applied);
   void MaybeCheckpoint(bool force);
   // Applies the standing orders' executions due at `now_ms` (node/scheduler.h), if any.
   void RunDueOrders(int64_t now_ms);

@@ -1,6 +1,7 @@
 // Config and genesis TOML parsing: strict (unknown keys refused), exact (amounts parsed as
 // text, never floating point), and specific (every message names file, line and key).
 #include "node/config.h"
+#include "node/sync_wait.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -239,19 +240,66 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   }
   if (replication) {
     TableReader r(source, *replication, "[replication]");
-    if (!(s = r.Allow({"primary", "ledger", "reader_key", "reader_account", "primary_ca"})).ok())
+    if (!(s = r.Allow({"primary", "ledger", "reader_key", "reader_account", "primary_ca", "name",
+                       "sync_standbys", "sync_timeout_ms", "on_sync_timeout", "standbys"}))
+             .ok())
       return s;
     const toml::node* node = nullptr;
-    if (!(s = r.String("primary", true, &c.replication_primary, &node)).ok()) return s;
-    s = ValidateListenAddress(c.replication_primary);
-    if (!s.ok()) return r.Error(*node, "[replication] primary: " + s.message());
-    if (!(s = r.String("ledger", true, &c.replication_ledger, &node)).ok()) return s;
     std::string bytes;
-    if (!FromHex(c.replication_ledger, &bytes) || bytes.size() != 32)
-      return r.Error(*node, "[replication] ledger must be the ledger id, 64 hexadecimal digits");
-    if (!(s = r.String("reader_key", true, &c.replication_reader_key, &node)).ok()) return s;
-    if (c.replication_reader_key.empty() || c.replication_reader_key[0] != '/')
-      return r.Error(*node, "[replication] reader_key must be an absolute path to a seed file");
+    // A standby's table has `primary`; a primary's may hold only its synchronous standbys.
+    if (!(s = r.String("primary", false, &c.replication_primary, &node)).ok()) return s;
+    if (node) {
+      s = ValidateListenAddress(c.replication_primary);
+      if (!s.ok()) return r.Error(*node, "[replication] primary: " + s.message());
+      if (!(s = r.String("ledger", true, &c.replication_ledger, &node)).ok()) return s;
+      if (!FromHex(c.replication_ledger, &bytes) || bytes.size() != 32)
+        return r.Error(*node, "[replication] ledger must be the ledger id, 64 hexadecimal digits");
+      if (!(s = r.String("reader_key", true, &c.replication_reader_key, &node)).ok()) return s;
+      if (c.replication_reader_key.empty() || c.replication_reader_key[0] != '/')
+        return r.Error(*node, "[replication] reader_key must be an absolute path to a seed file");
+    } else {
+      for (const char* key : {"ledger", "reader_key", "reader_account", "primary_ca"})
+        if (replication->get(key) != nullptr)
+          return r.Error(*replication->get(key),
+                         std::string("[replication] ") + key +
+                             " is a standby's setting: it needs primary (the primary's "
+                             "HOST:PORT); a primary's [replication] holds only sync_standbys, "
+                             "sync_timeout_ms, on_sync_timeout and standbys");
+    }
+    if (!(s = r.String("name", false, &c.replication_name, &node)).ok()) return s;
+    if (node) {
+      SyncStandbyConfig probe;
+      s = ParseSyncStandby(c.replication_name + "=" + std::string(64, '0'), &probe);
+      if (!s.ok())
+        return r.Error(*node,
+                       "[replication] name must be 1 to 64 letters, digits, '-', '_' "
+                       "or '.'");
+    }
+    if (!(s = r.IntegerIn("sync_standbys", 0, 16, &c.sync_standbys)).ok()) return s;
+    if (!(s = r.IntegerIn("sync_timeout_ms", 1, 3'600'000, &c.sync_timeout_ms)).ok()) return s;
+    if (!(s = r.String("on_sync_timeout", false, &c.on_sync_timeout, &node)).ok()) return s;
+    if (node && c.on_sync_timeout != "wait" && c.on_sync_timeout != "fail")
+      return r.Error(*node,
+                     "[replication] on_sync_timeout must be \"fail\" (answer UNAVAILABLE) or "
+                     "\"wait\" (wait until enough standbys confirm)");
+    if (!(s = r.Find("standbys", toml::node_type::array, &node)).ok()) return s;
+    if (node) {
+      for (const toml::node& item : *node->as_array()) {
+        const auto* text = item.as_string();
+        SyncStandbyConfig one;
+        if (text == nullptr) return r.Error(item, "[replication] standbys holds strings");
+        if (!(s = ParseSyncStandby(text->get(), &one)).ok()) return r.Error(item, s.message());
+        for (const std::string& seen : c.replication_standbys)
+          if (seen.substr(0, seen.find('=')) == one.name)
+            return r.Error(item, "[replication] standbys names \"" + one.name + "\" twice");
+        c.replication_standbys.push_back(text->get());
+      }
+    }
+    if (c.sync_standbys > static_cast<int64_t>(c.replication_standbys.size()))
+      return r.TableError(fmt::format(
+          "[replication] sync_standbys = {} but standbys lists {}: list at least as many "
+          "standbys as a write must wait for",
+          c.sync_standbys, c.replication_standbys.size()));
     if (!(s = r.String("reader_account", false, &c.replication_reader_account, &node)).ok())
       return s;
     if (node && (!FromHex(c.replication_reader_account, &bytes) || bytes.size() != 32))

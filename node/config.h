@@ -80,6 +80,17 @@ struct NodeConfig {
   std::string replication_reader_key;
   std::string replication_reader_account;
   std::string replication_primary_ca;
+  // [replication], synchronous standbys (node/sync_wait.h, docs/operator.md "Synchronous
+  // standbys"). A standby names itself with `name` (default: the host's name) in its acks; a
+  // primary counts the standbys listed in `standbys` ("NAME=ACCOUNT-ID": the account whose key
+  // the standby reads with) and answers a write only once `sync_standbys` of them hold it;
+  // beyond `sync_timeout_ms` a write is answered UNAVAILABLE ("fail") or goes on waiting
+  // ("wait", logged).
+  std::string replication_name;
+  int64_t sync_standbys = 0;
+  int64_t sync_timeout_ms = 5'000;
+  std::string on_sync_timeout = "fail";
+  std::vector<std::string> replication_standbys;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,

@@ -34,6 +34,8 @@ std::string Trailer(const grpc::ClientContext& ctx, const std::string& key) {
   return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
 }
 
+}  // namespace
+
 std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!options.primary_ca_pem.empty()) {
@@ -49,8 +51,6 @@ std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kFollowBackoffMaxMs));
   return grpc::CreateCustomChannel(options.primary, credentials, args);
 }
-
-}  // namespace
 
 Status CreateStandbyStore(const std::string& data, const FollowerOptions& options,
                           const Hash& ledger_id, int64_t wait_ms) {

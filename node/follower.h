@@ -63,6 +63,9 @@ struct FollowerStatus {
   uint64_t verified_checkpoint = 0;  // the last checkpoint matched (sequence); 0: none
 };
 
+// The channel to the primary of `options` (TLS with its CA if given), reconnecting quickly.
+std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options);
+
 // A new standby's data directory: the genesis read from the primary at `primary` (retried for
 // up to `wait_ms` while it does not answer), checked to hash to `ledger_id` (the id the
 // operator trusts, from [replication] ledger), then stored with its genesis state as `liard-node

@@ -47,6 +47,8 @@
 #include "node/service.h"
 #include "node/startup.h"
 #include "node/store.h"
+#include "node/sync_ack.h"
+#include "node/sync_wait.h"
 #include "node/verify_pool.h"
 #include "node/watch.h"
 #include "node/web_gateway.h"
@@ -453,6 +455,7 @@ struct FollowFlags {
   std::string primary;
   std::string ledger;
   std::string reader_key;
+  std::string name;
 };
 
 // A standby's options from [replication]: the reader's seed and account, the primary's CA.
@@ -527,6 +530,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   }
   if (!follow.ledger.empty()) config.replication_ledger = follow.ledger;
   if (!follow.reader_key.empty()) config.replication_reader_key = follow.reader_key;
+  if (!follow.name.empty()) config.replication_name = follow.name;
   // A standby ([replication] primary, or `liard-node follow`): it copies the primary's journal
   // and takes no writes (node/follower.h).
   const bool standby = !config.replication_primary.empty();
@@ -677,6 +681,33 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (!s.ok()) return Fail(kExitFailed, "cannot index the standing orders: " + s.ToString());
   ApplierOptions applier_options = GuardOptions(config, trust_clock, data);
   applier_options.scheduler = &scheduler;
+  // Synchronous standbys (node/sync_wait.h): a primary whose [replication] lists standbys
+  // tracks what they hold; with sync_standbys > 0 its answers wait for their copies.
+  std::unique_ptr<SyncWait> sync;
+  Applier* applier_of_sync = nullptr;  // set below: the acks check keys on its state
+  if (!standby && !config.replication_standbys.empty()) {
+    SyncOptions so;
+    so.sync_standbys = static_cast<uint32_t>(config.sync_standbys);
+    so.timeout_ms = config.sync_timeout_ms;
+    so.on_timeout = config.on_sync_timeout == "wait" ? OnSyncTimeout::kWait : OnSyncTimeout::kFail;
+    for (const std::string& text : config.replication_standbys) {
+      SyncStandbyConfig one;
+      if (Status ps = ParseSyncStandby(text, &one); !ps.ok())
+        return Fail(kExitBadInput, ps.message());
+      so.standbys.push_back(one);
+    }
+    sync = std::make_unique<SyncWait>(
+        std::move(so), ledger->id(), store.get(),
+        [&applier_of_sync](const AccountId& id, PublicKey* key) {
+          return applier_of_sync->Read([&](const MemoryState& st, const HeadState&) {
+            const Account* a = st.FindAccount(id);
+            if (a != nullptr) *key = a->key;
+            return a != nullptr;
+          });
+        },
+        NowMs);
+    if (sync->enabled()) applier_options.sync = sync.get();
+  }
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
                   std::move(applier_options));
   // Made at start, so that no request ever has to start a thread (a thread cap then stops
@@ -706,6 +737,22 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                    });
   }
   ReplicationServiceImpl replication(&applier, follower.get());
+  applier_of_sync = &applier;
+  if (sync) {
+    replication.SetSync(sync.get());
+    sync->Start();
+  }
+  // A standby tells its primary what it holds, for a primary with synchronous standbys.
+  std::unique_ptr<StandbyAcker> acker;
+  if (standby) {
+    std::string name = config.replication_name;
+    if (name.empty()) {
+      char host[256] = {};
+      if (gethostname(host, sizeof host - 1) == 0) name = host;
+      if (name.empty() || name.size() > kSyncMaxName) name = "standby";
+    }
+    acker = std::make_unique<StandbyAcker>(follow_options, name, ledger->id(), &applier);
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -750,6 +797,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (standby) {
     health->SetServingStatus("liard.v1.LedgerService", false);  // it takes no writes
     follower->Start();
+    acker->Start();
   } else {
     applier.SetWritableListener(
         [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
@@ -787,6 +835,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                       [](const MemoryState&, const HeadState& h) { return h; });
                                   return LagOf(follower->status(), own, NowMs());
                                 },
+      .sync = !sync ? std::function<std::string()>()
+                    : [&sync] { return sync->MetricsText(); },
   });
   int metrics_port = 0;
   if (!config.metrics_listen.empty()) {
@@ -811,6 +861,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     w.max_connections = config.web_max_connections;
     w.max_connections_per_peer = config.web_max_connections_per_peer;
     w.max_streams = config.web_max_streams;
+    // A standby forwards the pages' writes to its primary (docs/operator.md, "Standbys").
+    if (standby) w.primary = PrimaryChannel(follow_options);
     grpc::ChannelArguments args;
     // The node bounds what it sends; the gateway takes whatever it answers.
     args.SetMaxReceiveMessageSize(-1);
@@ -886,6 +938,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
 
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),
   // then drain the applier and sign a last checkpoint.
+  if (acker) acker->Stop();
   if (follower) follower->Stop();  // what it wrote is durable; a restart resumes from there
   applier.SetWritableListener(nullptr);
   service.BeginShutdown();
@@ -903,6 +956,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (!calls_done)
     spdlog::warn("event=stop-grace-expired message=\"calls still in flight are cancelled\"");
   // Browsers' streams get their end-of-stream message; their connections close.
+  // Answers still waiting for standbys: UNAVAILABLE, outcome unknown (they are journaled).
+  if (sync) sync->Stop();
   if (gateway) gateway->Stop();
   server->Shutdown(std::chrono::system_clock::now());
   metrics.Stop();
@@ -975,6 +1030,9 @@ int main(int argc, char** argv) {
   follow_cmd->add_option("--reader-key", follow.reader_key,
                          "file holding the 64-hex-digit seed of a treasurer's or auditor's key "
                          "([replication] reader_key)");
+  follow_cmd->add_option("--name", follow.name,
+                         "how this standby names itself to its primary ([replication] name; "
+                         "default: the host's name)");
   follow_cmd->add_option("--config", config_file, "Config file (TOML), see docs/operator.md");
   follow_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0: a free one)");
   follow_cmd->add_flag("--insecure", insecure,

@@ -182,6 +182,7 @@ std::string RenderMetrics(const MetricsSources& s) {
       Line(out, "liard_replication_contact_age_seconds", "gauge",
            "Time since the primary last answered this standby", seconds(r.contact_age_ms));
   }
+  if (s.sync) out << s.sync();
   Line(out, "liard_process_resident_bytes", "gauge", "Resident memory of the node process",
        std::to_string(ResidentBytes()));
   return out.str();

@@ -48,6 +48,9 @@ struct MetricsSources {
   std::function<std::optional<uint64_t>(std::string_view, bool)> store_property;  // RocksDB's
   std::function<int64_t()> now_ms;
   std::function<ReplicationFigures()> replication;  // a standby only
+  // A primary with synchronous standbys: its lines, already in the text format
+  // (SyncWait::MetricsText, node/sync_wait.h).
+  std::function<std::string()> sync;
 };
 
 // The whole page, in Prometheus's text format (version 0.0.4).

@@ -141,6 +141,7 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
   resp->set_time_ms(head.time_ms);
   if (follower_ == nullptr) {
     resp->set_role(pb::ReplicationStatus::PRIMARY);
+    if (sync_ != nullptr) sync_->FillStatus(resp);
     return grpc::Status::OK;
   }
   const FollowerStatus f = follower_->status();
@@ -155,6 +156,26 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
   resp->set_last_contact_ms(f.last_contact_ms);
   resp->set_verified_checkpoint(f.verified_checkpoint);
   return grpc::Status::OK;
+}
+
+namespace {
+// ReportDurable on a node that counts no standby: refused at once.
+class RefusedAcks final
+    : public grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge> {
+ public:
+  explicit RefusedAcks(const std::string& why) {
+    Finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, why));
+  }
+  void OnDone() override { delete this; }
+};
+}  // namespace
+
+grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge>*
+ReplicationServiceImpl::ReportDurable(grpc::CallbackServerContext* ctx) {
+  if (sync_ != nullptr) return sync_->OpenStream(ctx);
+  return new RefusedAcks(follower_ != nullptr
+                             ? "this node is a standby: report to the primary"
+                             : "this primary counts no standby ([replication] standbys is empty)");
 }
 
 }  // namespace liard::node

@@ -10,6 +10,7 @@
 #include "node/applier.h"
 #include "node/follower.h"
 #include "node/metrics.h"
+#include "node/sync_wait.h"
 
 namespace liard::node {
 
@@ -18,9 +19,17 @@ namespace liard::node {
 ReplicationFigures LagOf(const FollowerStatus& f, const HeadState& head, int64_t now_ms);
 
 // Thread-safe. `follower` is null on a primary. Both must outlive the service.
-class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Service {
+class ReplicationServiceImpl final
+    : public ::liard::v1::ReplicationService::WithCallbackMethod_ReportDurable<
+          ::liard::v1::ReplicationService::Service> {
  public:
   ReplicationServiceImpl(Applier* applier, Follower* follower);
+  // A primary's synchronous standbys (node/sync_wait.h): ReportDurable's acks go there and the
+  // status lists them. Without it ReportDurable is FAILED_PRECONDITION. Call before serving.
+  void SetSync(SyncWait* sync) { sync_ = sync; }
+
+  grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge>* ReportDurable(
+      grpc::CallbackServerContext* ctx) override;
 
   grpc::Status GetReplicationStatus(grpc::ServerContext* ctx,
                                     const ::liard::v1::GetReplicationStatusRequest* req,
@@ -29,6 +38,7 @@ class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Ser
  private:
   Applier* const applier_;
   Follower* const follower_;
+  SyncWait* sync_ = nullptr;
 };
 
 }  // namespace liard::node

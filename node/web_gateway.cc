@@ -331,6 +331,8 @@ class WebGateway::Impl {
   Impl(WebOptions options, std::shared_ptr<grpc::Channel> channel)
       : options_(std::move(options)),
         stub_(std::move(channel)),
+        primary_stub_(options_.primary ? std::make_unique<grpc::GenericStub>(options_.primary)
+                                       : nullptr),
         service_(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             liard::v1::LedgerService::service_full_name())) {}
 
@@ -369,6 +371,7 @@ class WebGateway::Impl {
 
   const WebOptions options_;
   grpc::GenericStub stub_;
+  std::unique_ptr<grpc::GenericStub> primary_stub_;  // a standby's: writes go to the primary
   const google::protobuf::ServiceDescriptor* const service_;
   std::string scheme_ = "http";
   std::vector<std::string> allowed_origins_;
@@ -642,8 +645,14 @@ void WebGateway::Impl::HandleUnary(const httplib::Request& req, httplib::Respons
   grpc::ByteBuffer response;
   std::promise<grpc::Status> promise;
   std::future<grpc::Status> done = promise.get_future();
-  stub_.UnaryCall(&ctx, CallPath(method), grpc::StubOptions(), &request, &response,
-                  [&promise](grpc::Status s) { promise.set_value(std::move(s)); });
+  // On a standby a write is forwarded to its primary, the bytes as the browser sent them (the
+  // envelope is signed: the standby can neither change nor forge it); bounded in time.
+  const bool write = method.name() == "Submit" || method.name() == "SubmitBatch";
+  grpc::GenericStub& stub = write && primary_stub_ ? *primary_stub_ : stub_;
+  if (&stub != &stub_ && timeout_ms == 0)
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  stub.UnaryCall(&ctx, CallPath(method), grpc::StubOptions(), &request, &response,
+                 [&promise](grpc::Status s) { promise.set_value(std::move(s)); });
   grpc::Status status = done.get();
 
   for (const auto& [k, v] : connect::FromGrpc(ctx.GetServerInitialMetadata()))

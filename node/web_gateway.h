@@ -36,6 +36,10 @@ struct WebOptions {
   int64_t max_connections = 64;  // connections served at once (one thread each, made at start)
   int64_t max_connections_per_peer = 16;  // of those, from one IP address
   int64_t max_streams = 32;  // open Watch/StreamJournal over HTTP (each holds a connection)
+  // A standby's gateway: Submit and SubmitBatch go to the primary over this channel (the
+  // standby's own service would refuse them), so a page served by a standby can pay. Null: the
+  // node's own service takes them.
+  std::shared_ptr<grpc::Channel> primary;
 };
 
 class WebGateway {

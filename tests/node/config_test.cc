@@ -706,5 +706,44 @@ TEST_CASE("[replication] makes a standby: its primary, ledger and reader key, ch
              Contains("sync"));
 }
 
+TEST_CASE("[replication] on a primary: its synchronous standbys, checked", "[node][config][sync]") {
+  const std::string id(64, 'c');
+  NodeConfig c;
+  Status s = ParseConfig(
+      "[replication]\nsync_standbys = 1\nsync_timeout_ms = 250\n"
+      "on_sync_timeout = \"wait\"\nstandbys = [\"b=" +
+          id + "\", \"c.2=" + id + "\"]\n",
+      "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.replication_primary.empty());  // still a primary
+  CHECK(c.sync_standbys == 1);
+  CHECK(c.sync_timeout_ms == 250);
+  CHECK(c.on_sync_timeout == "wait");
+  CHECK(c.replication_standbys == std::vector<std::string>{"b=" + id, "c.2=" + id});
+  NodeConfig defaults;
+  REQUIRE(ParseConfig("[replication]\n", "node.toml", &defaults).ok());
+  CHECK(defaults.sync_standbys == 0);
+  CHECK(defaults.on_sync_timeout == "fail");
+
+  const std::string one = "standbys = [\"b=" + id + "\"]\n";
+  CHECK_THAT(ConfigError("[replication]\nsync_standbys = 2\n" + one),
+             Contains("sync_standbys = 2 but standbys lists 1"));
+  CHECK_THAT(ConfigError("[replication]\nsync_standbys = 17\n" + one), Contains("sync_standbys"));
+  CHECK_THAT(ConfigError("[replication]\nsync_timeout_ms = 0\n"), Contains("sync_timeout_ms"));
+  CHECK_THAT(ConfigError("[replication]\non_sync_timeout = \"later\"\n"),
+             Contains("node.toml:2:") && Contains("\"fail\"") && Contains("\"wait\""));
+  CHECK_THAT(ConfigError("[replication]\nstandbys = [\"b\"]\n"), Contains("NAME=ACCOUNT-ID"));
+  CHECK_THAT(ConfigError("[replication]\nstandbys = [\"b=12\"]\n"), Contains("64 hexadecimal"));
+  CHECK_THAT(ConfigError("[replication]\nstandbys = [\"b c=" + id + "\"]\n"),
+             Contains("letters, digits"));
+  CHECK_THAT(ConfigError("[replication]\nstandbys = [\"b=" + id + "\", \"b=" + id + "\"]\n"),
+             Contains("twice"));
+  CHECK_THAT(ConfigError("[replication]\nstandbys = [3]\n"), Contains("strings"));
+  CHECK_THAT(ConfigError("[replication]\nname = \"a b\"\n"), Contains("name"));
+  CHECK_THAT(ConfigError("[replication]\n" + one + "ledger = \"" + id + "\"\n"),
+             Contains("standby's setting"));
+}
+
 }  // namespace
 }  // namespace liard::node
