@@ -122,7 +122,8 @@ int Run(int argc, char** argv) {
                    "LC_MESSAGES or LANG)"))
       ->check(CLI::IsMember({"fr", "en"}));
   app.add_option("--node", ctx.global.node,
-                 _("the node, HOST:PORT (else $LIARD_NODE, else `node` in the config file, else "
+                 _("the node, HOST:PORT, or several (a primary and its standbys): "
+                   "HOST:PORT,HOST:PORT (else $LIARD_NODE, else `node` in the config file, else "
                    "127.0.0.1:7421)"));
   app.add_option("--key", ctx.global.key,
                  _("the key to use (else $LIARD_KEY, else `key` in the config file, else "

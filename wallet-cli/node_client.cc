@@ -159,9 +159,19 @@ CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext&
     case grpc::StatusCode::OK:
       return CliStatus::Ok();
     case grpc::StatusCode::UNAVAILABLE:
-      if (Contains(m, "shutting down"))
+      if (std::string primary = Trailer(ctx, "liard-primary"); !primary.empty())
+        return CliStatus::Unreachable(
+            Tr("the node at {target} is a standby: it takes no writes (its primary is {primary})",
+               fmt::arg("target", target_), fmt::arg("primary", SafeText(primary))));
+      if (Contains(m, "shutting down"))  // i18n: as is (the node's words)
         return CliStatus::Unreachable(
             Tr("the liard node at {target} is shutting down; try again once it is back",
+               fmt::arg("target", target_)));
+      // The node decided (a code, no connection failure): it takes no write for now, or could
+      // not confirm this one (a primary whose standbys did not confirm it in time).
+      if (Trailer(ctx, "liard-code") == "6")
+        return CliStatus::Unreachable(
+            Tr("the node at {target} could not confirm the operation for now",
                fmt::arg("target", target_)));
       return CliStatus::Unreachable(UnreachableSentence(ReasonOf(s)));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -292,11 +302,16 @@ CliStatus NodeClient::Submit(const pb::SignedOperation& op, pb::SubmitResponse* 
   pb::SubmitRequest req;
   *req.mutable_operation() = op;
   CliStatus result;
+  primary_hint_.clear();
   for (int attempt = 0; attempt < 2; ++attempt) {
     grpc::ClientContext ctx;
     SetDeadline(&ctx, kSubmitTimeout);
     grpc::Status s = stub_->Submit(&ctx, req, out);
     result = MapError(s, ctx, "Submit");
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      primary_hint_ = Trailer(ctx, "liard-primary");
+      if (!primary_hint_.empty()) return result;  // a standby: nothing was recorded there
+    }
     bool retry = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
                  s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
     if (!retry) return result;

@@ -81,7 +81,11 @@ class NodeClient {
   // Sends the envelope; on a lost connection or a timeout sends the very same envelope once
   // more (safe: the node answers a duplicate with the first result). A refusal is
   // Exit::kRefused with the wallet's sentence of it (DescribeRefusal), in the user's language.
+  // A standby's refusal (UNAVAILABLE with the trailer liard-primary) is not sent again: the
+  // primary it names is then primary_hint(), for the caller to try (Session::Submit).
   [[nodiscard]] CliStatus Submit(const pb::SignedOperation& op, pb::SubmitResponse* out);
+  // The primary named by the last Submit's refusal as a standby; empty if it was not one.
+  const std::string& primary_hint() const { return primary_hint_; }
   // *available is false (and the status ok) when the node does not implement Simulate.
   // `account` is the body's acting account (the read is bound to it).
   [[nodiscard]] CliStatus Simulate(const std::string& body, const AccountId& account,
@@ -97,6 +101,7 @@ class NodeClient {
 
  private:
   std::string target_;
+  std::string primary_hint_;
   bool tls_ = false;
   ReadSigner signer_;
   Money money_;

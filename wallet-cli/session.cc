@@ -42,32 +42,33 @@ int64_t ReadValidityMs() {
 CliStatus Session::Init() {
   CliStatus s = LoadConfig(ConfigPath(), &config_);
   if (!s.ok()) return s;
-  target_ = ResolveNode(options_.node, config_);
   key_name_ = ResolveKeyName(options_.key, config_);
   reader_key_name_ = options_.as.empty() ? key_name_ : options_.as;
   tls_ca_ = ResolveTlsCa(options_.tls_ca, config_);
   insecure_ = ResolveInsecure(options_.insecure, config_);
-  return ValidateTarget(target_);
+  // Several addresses (a primary and its standbys): the first that answers serves the command.
+  s = ParseNodeList(ResolveNode(options_.node, config_), &targets_);
+  if (!s.ok()) return s;
+  target_ = targets_.front();
+  return CliStatus::Ok();
 }
 
-CliStatus Session::Connect() {
-  if (node_ != nullptr) return CliStatus::Ok();
-  InitCrypto();
+CliStatus Session::OpenNode(const std::string& target, std::unique_ptr<NodeClient>* out) {
   // Refused before any byte is sent: off this machine, plaintext lets anyone on the path read
   // the balances and signed requests and answer in the node's place.
-  if (tls_ca_.empty() && !IsLoopbackAddress(target_)) {
+  if (tls_ca_.empty() && !IsLoopbackAddress(target)) {
     if (!insecure_)
       return CliStatus::Usage(
           Tr("the node {target} is not on this machine and no TLS root certificate is set: "
              "refusing to talk to it in plaintext. Give the node's root certificate with --tls-ca "
              "FILE (or LIARD_TLS_CA, or tls_ca in {config}), or, on a network you trust, add "
              "--insecure",
-             fmt::arg("target", target_), fmt::arg("config", ConfigPath())));
+             fmt::arg("target", target), fmt::arg("config", ConfigPath())));
     std::cerr << "liard: "
               << Tr("WARNING: talking to {target} in PLAINTEXT (--insecure): anyone on the "
                     "network path can read your balances and requests and answer in the node's "
                     "place; use --tls-ca",
-                    fmt::arg("target", target_))
+                    fmt::arg("target", target))
               << "\n";
   }
   std::string pem;
@@ -83,11 +84,39 @@ CliStatus Session::Connect() {
              : Tr("cannot use the TLS root certificate {file}: cannot read it",
                   fmt::arg("file", tls_ca_)));
   }
-  node_ = std::make_unique<NodeClient>(target_, std::move(pem));
-  node_->set_read_signer(
-      [this](const ReadCall& call, pb::ReadAuth* out) { return SignRead(call, out); });
-  CliStatus s = node_->Connect();
+  auto node = std::make_unique<NodeClient>(target, std::move(pem));
+  node->set_read_signer(
+      [this](const ReadCall& call, pb::ReadAuth* auth) { return SignRead(call, auth); });
+  node->set_money(money_);
+  CliStatus s = node->Connect();
   if (!s.ok()) return s;
+  *out = std::move(node);
+  return CliStatus::Ok();
+}
+
+CliStatus Session::Connect() {
+  if (node_ != nullptr) return CliStatus::Ok();
+  InitCrypto();
+  // The first address that answers; a refusal to talk to one (plaintext off loopback, a bad
+  // certificate file) stops here, since it would stop at every address.
+  CliStatus s;
+  for (const std::string& t : targets_) {
+    s = OpenNode(t, &node_);
+    if (s.ok()) {
+      target_ = t;
+      break;
+    }
+    if (s.exit() != Exit::kUnreachable) return s;
+  }
+  if (!s.ok()) {
+    if (targets_.size() == 1) return s;
+    std::string list;
+    for (const std::string& t : targets_) list += (list.empty() ? "" : ", ") + t;
+    return CliStatus::Unreachable(
+        Tr("none of the nodes {list} answers; are they running? (set "
+           "--node or LIARD_NODE)",
+           fmt::arg("list", list)));
+  }
   pb::GenesisInfo info;
   s = node_->GetGenesis(&info);
   if (!s.ok()) return s;
@@ -471,6 +500,7 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
     envelope.set_public_key(std::string(key->public_key().view()));
     envelope.set_signature(std::string(sig.view()));
     s = node_->Submit(envelope, out);
+    if (!s.ok() && !node_->primary_hint().empty()) s = SubmitToPrimary(envelope, out, s);
     if (s.exit() == Exit::kUnreachable)
       return CliStatus::Unreachable(Tr(
           "{reason}; the operation {id} may or may not have been applied: check with 'liard "
@@ -548,6 +578,57 @@ std::string Session::CommandWith(std::string_view key, std::string_view as,
 bool Session::HasKey(const std::string& name) const {
   KeyFile file;
   return keystore().Read(name, &file).ok();
+}
+
+}  // namespace liard::wallet
+
+namespace liard::wallet {
+
+CliStatus Session::SubmitToPrimary(const pb::SignedOperation& envelope, pb::SubmitResponse* out,
+                                   CliStatus refused) {
+  // A standby refused the envelope before any check and recorded nothing: the very same
+  // envelope goes to the primary it named, or else to the other listed nodes, each once.
+  std::vector<std::string> tried;
+  for (size_t hops = 0;; ++hops) {
+    const std::string standby = target_;
+    tried.push_back(standby);
+    const std::vector<std::string> next =
+        WriteCandidates(targets_, standby, node_->primary_hint(), tried);
+    bool sent = false;
+    for (const std::string& t : next) {
+      tried.push_back(t);
+      std::unique_ptr<NodeClient> other;
+      if (!OpenNode(t, &other).ok()) continue;
+      pb::GenesisInfo info;
+      if (!other->GetGenesis(&info).ok() || LedgerIdOf(info.genesis()) != ledger_id_ ||
+          info.ledger_id() != ledger_id_.view()) {
+        std::cerr << "liard: "
+                  << Tr("the node at {target} serves another ledger: not sending to it",
+                        fmt::arg("target", SafeText(t)))
+                  << "\n";
+        continue;
+      }
+      std::cerr << "liard: "
+                << Tr("the node at {standby} is a standby; sending the operation to {target}",
+                      fmt::arg("standby", SafeText(standby)), fmt::arg("target", SafeText(t)))
+                << "\n";
+      node_ = std::move(other);
+      target_ = t;
+      refused = node_->Submit(envelope, out);
+      sent = true;
+      break;
+    }
+    if (!sent)
+      return CliStatus::Unreachable(
+          Tr("no primary node answers: {standby} is a standby and takes no writes; its primary "
+             "({primary}) did not take the operation either. Nothing was applied; give the "
+             "primary's address with --node",
+             fmt::arg("standby", SafeText(standby)),
+             fmt::arg("primary", node_->primary_hint().empty() ? std::string("?")
+                                                               : SafeText(node_->primary_hint()))));
+    if (refused.ok() || node_->primary_hint().empty() || hops == kMaxNodes) return refused;
+    // That one is a standby too: its own primary next, never an address already tried.
+  }
 }
 
 }  // namespace liard::wallet

@@ -19,6 +19,7 @@
 #include "wallet-cli/format.h"
 #include "wallet-cli/keystore.h"
 #include "wallet-cli/node_client.h"
+#include "wallet-cli/node_pool.h"
 #include "wallet-cli/paths.h"
 
 namespace liard::wallet {
@@ -141,13 +142,21 @@ class Session {
   void PrintSubmitted(const pb::SubmitResponse& r, std::string_view summary) const;
 
  private:
+  // A client of `target` (a plaintext node off loopback refused unless --insecure), connected.
+  [[nodiscard]] CliStatus OpenNode(const std::string& target, std::unique_ptr<NodeClient>* out);
+  // The node refused `envelope` as a standby (`refused`): sends the same envelope to the primary
+  // it named, else to the other --node addresses, each once; from then on this session talks to
+  // the node that took it.
+  [[nodiscard]] CliStatus SubmitToPrimary(const pb::SignedOperation& envelope,
+                                          pb::SubmitResponse* out, CliStatus refused);
   // A staff key acts for another account: says so on stderr, once per invocation.
   void NoteStaff(const std::string& name, const KeyFile& file);
 
   GlobalOptions options_;
   bool staff_noted_ = false;
   Config config_;
-  std::string target_;
+  std::string target_;                // the node this session talks to
+  std::vector<std::string> targets_;  // every --node address, in order
   std::string key_name_;
   std::string reader_key_name_;
   std::string tls_ca_;
