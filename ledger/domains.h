@@ -71,6 +71,10 @@ inline constexpr std::string_view kLtHashDomain = Domain("liard/v2/state-lthash"
 // NUL (ChaCha20's nonce has that length).
 inline constexpr std::string_view kLtHashNonce = Tag("liard/lthash");
 static_assert(kLtHashNonce.size() == 12, "ChaCha20's nonce is 12 bytes");
+// Not hashed into any journal or state: the key under which a node's store lists the standing
+// orders an account placed, SHA-256(kOrdersOfDomain || payer), node/order_index.h. Changing it
+// would only make a node rebuild that list.
+inline constexpr std::string_view kOrdersOfDomain = Domain("liard/node/orders-of");
 
 }  // namespace liard
 
