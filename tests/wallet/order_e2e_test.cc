@@ -86,7 +86,7 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   CHECK(shown["state"] == "active");
   CHECK(shown["executions"] == 1);
   REQUIRE(shown["events"].size() == 2);
-  CHECK(shown["events"][0]["type"] == "ExecuteOrder");
+  CHECK(shown["events"][0]["type"] == "execute-order");
   CHECK(shown["events"][0]["failed"] == "");
   CHECK(Has(w.Ok({"--key", "alice", "order", "show", id.substr(0, 12)}), "payment 1 paid"));
   // Bob, its payee, reads it too (by its whole id); a stranger cannot.
