@@ -424,7 +424,7 @@ CliStatus ListCommand(Session& session, bool as_json) {
   if (!s.ok()) return s;
   json out = json::array();
   std::vector<std::vector<std::string>> rows = {
-      {_("order"), _("terms"), _("state"), _("payments"), _("next"), _("memo")}};
+      {_("order"), _("state"), _("payments"), _("next"), _("memo"), _("terms")}};
   uint64_t before = 0;
   for (int page = 0; page < kMaxListPages; ++page) {
     pb::ListOrdersResponse r;
@@ -437,9 +437,10 @@ CliStatus ListCommand(Session& session, bool as_json) {
         out.push_back(OrderJson(session, info, o));
         continue;
       }
-      rows.push_back({ToHex(info.order_id()).substr(0, 16), OrderTerms(o, session.money()),
-                      StateText(info.state()), std::to_string(info.executions()), NextText(info),
-                      SafeText(o.memo)});
+      // The terms last: the longest, and the only column whose width varies with the order.
+      rows.push_back({ToHex(info.order_id()).substr(0, 16), StateText(info.state()),
+                      std::to_string(info.executions()), NextText(info), SafeText(o.memo),
+                      OrderTerms(o, session.money())});
     }
     before = r.next_before();
     if (before == 0) break;
