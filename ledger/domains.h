@@ -74,6 +74,10 @@ static_assert(kLtHashNonce.size() == 12, "ChaCha20's nonce is 12 bytes");
 // What a standby signs to tell its primary what it holds durably (node/sync_wait.h):
 // kStandbyAckDomain || ledger id || the primary's challenge || sequence || entry hash || name.
 inline constexpr std::string_view kStandbyAckDomain = Domain("liard/v1/standby-ack");
+// Not hashed into any journal or state: the key under which a node's store lists the standing
+// orders an account placed, SHA-256(kOrdersOfDomain || payer), node/order_index.h. Changing it
+// would only make a node rebuild that list.
+inline constexpr std::string_view kOrdersOfDomain = Domain("liard/node/orders-of");
 
 }  // namespace liard
 

@@ -68,7 +68,11 @@ Status AuthorizeRead(const StateView& state, const Hash& ledger_id, const ReadRe
   if (request.limit != call.limit) return differs("limit", request.limit, call.limit);
   if (request.request_digest != call.request_digest)
     return Refused(call.request_digest.empty()
-                       ? "the read request carries a request_digest, which only Simulate has"
+                       ? "the read request carries a request_digest, which only Simulate and "
+                         "GetOrder have"
+                   : call.method == "GetOrder"
+                       ? "the read request's request_digest is not this call's order_id (signed "
+                         "for another order)"
                        : "the read request's request_digest is not the digest of this call's "
                          "public_key and body (signed for another preview)");
   if (request.nonce.size() < kMinReadNonce || request.nonce.size() > kMaxReadNonce)

@@ -37,7 +37,8 @@ struct ReadRequest {
   bool follow = false;
   uint64_t before_sequence = 0;
   uint32_t limit = 0;
-  std::string request_digest;  // empty, or 32 bytes (Simulate: SimulateDigest)
+  std::string request_digest;  // empty, or 32 bytes (Simulate: SimulateDigest; GetOrder: the
+                               // order id)
   std::string nonce;           // kMinReadNonce to kMaxReadNonce bytes; empty if absent
 };
 
@@ -48,9 +49,10 @@ struct ReadCall {
   const AccountId* target = nullptr;  // nullptr: the whole journal (StreamJournal)
   uint64_t from_sequence = 0;         // Watch, StreamJournal
   bool follow = false;                // StreamJournal
-  uint64_t before_sequence = 0;       // GetHistory
-  uint32_t limit = 0;                 // GetHistory, as sent
-  std::string request_digest;         // Simulate: SimulateDigest(public_key, body)
+  uint64_t before_sequence = 0;       // GetHistory, ListOrders
+  uint32_t limit = 0;                 // GetHistory, ListOrders, GetOrder's events; as sent
+  std::string request_digest;         // Simulate: SimulateDigest(public_key, body); GetOrder:
+                                      // the order id
   // Simulate: the key that would sign the previewed operation, and its type. A staff key may
   // preview only what it may sign itself.
   const PublicKey* simulate_key = nullptr;

@@ -1,5 +1,6 @@
 // The applier thread: group commit, duplicates, durability before any answer.
 #include "node/applier.h"
+#include "node/order_index.h"
 
 #include <spdlog/spdlog.h>
 #include <time.h>
@@ -389,6 +390,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       a.entry_hash = next.hash;
       a.op_id = v.id();
       a.touched = TouchedAccounts(v.op(), delta);
+      a.indexed = OrderIndexIds(ledger_.id(), v.op(), v.id());
       a.delta = std::move(delta);
       head = HeadState{a.entry.sequence, a.entry_hash, now};
       out.sequence = a.entry.sequence;

@@ -42,6 +42,7 @@
 #include "node/log_json.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
+#include "node/order_index.h"
 #include "node/replication.h"
 #include "node/scheduler.h"
 #include "node/service.h"
@@ -635,6 +636,15 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
         "event=head-anchor-created path={}/head-anchor sequence={} reason=\"a database from "
         "before the head anchor: it now records the head it opened at\"",
         data, head.sequence);
+  // A database from before the standing orders' index gets it once, from its journal.
+  uint64_t indexed_entries = 0;
+  s = CompleteOrderIndex(*store, ledger->id(), head.sequence, &indexed_entries);
+  if (!s.ok()) return Fail(kExitFailed, "cannot index the standing orders: " + s.ToString());
+  if (indexed_entries != 0)
+    spdlog::info(
+        "event=order-index-filled entries={} reason=\"a database from before the "
+        "standing orders' index: its journal was read once\"",
+        indexed_entries);
   const auto load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - load_start)
                            .count();

@@ -1,5 +1,6 @@
 // Replication: a standby's write path (Applier::AppendReplicated) and ReplicationService.
 #include "node/replication.h"
+#include "node/order_index.h"
 
 #include <spdlog/spdlog.h>
 
@@ -67,6 +68,7 @@ Status Applier::AppendReplicated(std::vector<PreparedEntry>* entries, std::vecto
       a.entry_hash = p.computed_hash;
       a.op_id = p.op.id();
       a.touched = TouchedAccounts(p.op.op(), delta);
+      a.indexed = OrderIndexIds(ledger_.id(), p.op.op(), p.op.id());
       a.delta = std::move(delta);
       head = HeadState{e.sequence, a.entry_hash, e.time_ms};
       applied_here.emplace(a.op_id, i);

@@ -14,6 +14,7 @@
 #include "ledger/ops/ops.h"
 #include "ledger/read_auth.h"
 #include "node/log_text.h"
+#include "node/order_index.h"
 #include "node/redact.h"
 #include "node/store_journal.h"
 #include "proto/codec.h"
@@ -526,6 +527,8 @@ LIARD_RAW_READ(GetGenesis, GetGenesisRequest, GenesisInfo)
 LIARD_RAW_READ(GetGovernance, GetGovernanceRequest, GovernanceInfo)
 LIARD_RAW_READ(GetRequest, GetRequestRequest, RequestInfo)
 LIARD_RAW_READ(GetMandate, GetMandateRequest, MandateInfo)
+LIARD_RAW_READ(GetOrder, GetOrderRequest, OrderInfo)
+LIARD_RAW_READ(ListOrders, ListOrdersRequest, ListOrdersResponse)
 #undef LIARD_RAW_READ
 
 grpc::Status LedgerServiceImpl::Simulate(grpc::ServerContextBase* ctx,
@@ -912,6 +915,197 @@ grpc::Status LedgerServiceImpl::GetMandate(grpc::ServerContextBase*,
     return 0;
   });
   resp->set_mandate_id(std::string(id.view()));
+  return grpc::Status::OK;
+}
+
+namespace {
+
+// Reads the entry at `sequence` and decodes its envelope.
+Status ReadOperation(const Store& store, uint64_t sequence, JournalEntry* entry,
+                     SignedOperation* op) {
+  Hash entry_hash;
+  Status s = store.ReadEntry(sequence, entry, &entry_hash);
+  if (s.ok()) s = codec::DecodeEnvelope(entry->envelope, op);
+  return s;
+}
+
+grpc::Status NoSuchOrder() {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                      "no standing order with this id that this account may read");
+}
+
+// Whether an execution is done with (its index counted): paid, skipped, or its last try.
+bool ExecutionDone(const ExecuteOrder& e) {
+  return e.failed == 0 || e.failed == static_cast<uint32_t>(Code::kOrderPaused) ||
+         e.attempt >= e.order.retries;
+}
+
+}  // namespace
+
+Status LedgerServiceImpl::FillOrder(uint64_t sequence, const JournalEntry& entry,
+                                    const SignedOperation& placed, const AccountId* payee,
+                                    uint32_t events, pb::OrderInfo* out) const {
+  const Hash id = OperationId(ledger_.id(), placed.body);
+  const auto& order = std::get<PlaceOrder>(placed.op.payload);
+  out->set_order_id(std::string(id.view()));
+  out->set_payer(std::string(placed.op.account.view()));
+  out->set_placed_sequence(sequence);
+  out->set_placed_ms(entry.time_ms);
+  out->set_leg_count(static_cast<uint32_t>(order.legs.size()));
+  if (payee == nullptr) {
+    codec::EncodePlaceOrder(order, out->mutable_order());
+    out->set_order_body(placed.body);
+  } else {
+    PlaceOrder mine = order;
+    mine.legs.clear();
+    for (const Leg& leg : order.legs)
+      if (leg.to == *payee) mine.legs.push_back(leg);
+    codec::EncodePlaceOrder(mine, out->mutable_order());
+  }
+  // Live or paused: the ledger's tallies say everything (ledger/ops/order.cc).
+  const TimeZone zone = CurrencyZone(ledger_.genesis());
+  const bool live = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    const int64_t next1 = state.Balance(ops::OrderNextKey(id));
+    if (next1 == 0) return false;
+    const int64_t tries = state.Balance(ops::OrderTriesKey(id));
+    out->set_state(state.Balance(ops::OrderPausedKey(id)) != 0 ? pb::OrderInfo::STATE_PAUSED
+                                                               : pb::OrderInfo::STATE_LIVE);
+    out->set_executions(static_cast<uint64_t>(next1 - 1));
+    out->set_tries(static_cast<uint32_t>(tries));
+    out->set_next_due_ms(ops::OrderDueMs(order, static_cast<uint64_t>(next1 - 1),
+                                         static_cast<uint32_t>(tries), zone));
+    return true;
+  });
+  // The order's own entries, newest first (node/order_index.h): its events, and for an order
+  // that is over, what ended it and how many executions it ran.
+  std::vector<uint64_t> seqs;
+  const size_t wanted = live ? events : std::max<size_t>(events, 1);
+  Status s = store_->History(id, 0, wanted, &seqs);
+  if (!s.ok()) return s;
+  bool over_known = live;
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    JournalEntry e;
+    SignedOperation op;
+    s = ReadOperation(*store_, seqs[i], &e, &op);
+    if (!s.ok()) return s;
+    const auto* set = std::get_if<SetOrderState>(&op.op.payload);
+    const auto* run = std::get_if<ExecuteOrder>(&op.op.payload);
+    if (!over_known) {
+      over_known = true;
+      if (set != nullptr && set->action == OrderAction::kCancel) {
+        out->set_state(pb::OrderInfo::STATE_CANCELLED);
+      } else {
+        out->set_state(pb::OrderInfo::STATE_ENDED);
+        if (run != nullptr) out->set_executions(uint64_t{run->index} + 1);
+      }
+    }
+    if (i >= events) break;
+    pb::OrderEvent* ev = out->add_events();
+    ev->set_sequence(e.sequence);
+    ev->set_time_ms(e.time_ms);
+    ev->set_type(static_cast<uint32_t>(op.op.type()));
+    if (set != nullptr) ev->set_action(static_cast<pb::OrderAction>(set->action));
+    if (run != nullptr) {
+      ev->set_index(run->index);
+      ev->set_attempt(run->attempt);
+      ev->set_failed(run->failed);
+      if (run->failed != 0)
+        ev->set_failed_name(std::string(CodeName(static_cast<Code>(run->failed))));
+    }
+  }
+  if (out->state() != pb::OrderInfo::STATE_CANCELLED) return Status::Ok();
+  // Cancelled: its executions are those before the cancellation, found by reading its entries
+  // back (pauses and resumes may sit in between), at most kMaxOrderScan of them.
+  uint64_t before = 0;
+  size_t scanned = 0;
+  while (scanned < kMaxOrderScan) {
+    seqs.clear();
+    s = store_->History(id, before, 64, &seqs);
+    if (!s.ok()) return s;
+    if (seqs.empty()) break;
+    for (uint64_t seq : seqs) {
+      ++scanned;
+      JournalEntry e;
+      SignedOperation op;
+      s = ReadOperation(*store_, seq, &e, &op);
+      if (!s.ok()) return s;
+      if (const auto* run = std::get_if<ExecuteOrder>(&op.op.payload)) {
+        out->set_executions(uint64_t{run->index} + (ExecutionDone(*run) ? 1 : 0));
+        return Status::Ok();
+      }
+    }
+    before = seqs.back();
+  }
+  return Status::Ok();
+}
+
+grpc::Status LedgerServiceImpl::GetOrder(grpc::ServerContextBase* ctx,
+                                         const pb::GetOrderRequest* req, pb::OrderInfo* resp) {
+  Hash id;
+  AccountId account;
+  if (!ParseId(req->order_id(), &id)) return BadId("order_id", req->order_id());
+  if (!ParseId(req->account(), &account)) return BadId("account", req->account());
+  ReadCall call{"GetOrder", &account};
+  call.request_digest = req->order_id();
+  call.limit = req->events();
+  ReadGrant grant;
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call, &grant);
+  if (!allowed.ok()) return allowed;
+  const uint32_t events =
+      req->events() == 0 ? kDefaultOrderEvents : std::min(req->events(), kMaxOrderEvents);
+  uint64_t sequence = 0;
+  Status s = store_->FindOperation(id, &sequence);
+  if (s.code() == Code::kNotFound) return NoSuchOrder();
+  JournalEntry entry;
+  SignedOperation placed;
+  if (s.ok()) s = ReadOperation(*store_, sequence, &entry, &placed);
+  if (!s.ok()) return Internal(s);
+  const auto* order = std::get_if<PlaceOrder>(&placed.op.payload);
+  if (order == nullptr) return NoSuchOrder();
+  // The payer, a treasurer or an auditor, and a payee of every leg read it whole; a payee of
+  // some legs its own; anyone else nothing, as if there were no such order.
+  const AccountId* payee = nullptr;
+  if (!ReadsWhole(grant) && account != placed.op.account) {
+    size_t mine = 0;
+    for (const Leg& leg : order->legs) mine += leg.to == account ? 1 : 0;
+    if (mine == 0) return NoSuchOrder();
+    if (mine != order->legs.size()) payee = &account;
+  }
+  s = FillOrder(sequence, entry, placed, payee, events, resp);
+  if (!s.ok()) return Internal(s);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListOrders(grpc::ServerContextBase* ctx,
+                                           const pb::ListOrdersRequest* req,
+                                           pb::ListOrdersResponse* resp) {
+  AccountId account;
+  if (!ParseId(req->account(), &account)) return BadId("account", req->account());
+  ReadCall call{"ListOrders", &account};
+  call.before_sequence = req->before_sequence();
+  call.limit = req->limit();
+  grpc::Status allowed = CheckRead(ctx, req->has_auth(), req->auth(), call);
+  if (!allowed.ok()) return allowed;
+  grpc::Status found = FindAccountId("account", req->account(), &account);
+  if (!found.ok()) return found;
+  const uint32_t limit =
+      req->limit() == 0 ? kDefaultOrdersPage : std::min(req->limit(), kMaxOrdersPage);
+  std::vector<uint64_t> seqs;
+  Status s = store_->History(OrdersOfId(account), req->before_sequence(), limit + 1, &seqs);
+  if (!s.ok()) return Internal(s);
+  const bool more = seqs.size() > limit;
+  if (more) seqs.resize(limit);
+  for (uint64_t seq : seqs) {
+    JournalEntry entry;
+    SignedOperation placed;
+    s = ReadOperation(*store_, seq, &entry, &placed);
+    if (s.ok() && !std::holds_alternative<PlaceOrder>(placed.op.payload))
+      s = Status(Code::kCorruption, "the orders index names entry " + std::to_string(seq) +
+                                        ", which is not a PlaceOrder");
+    if (s.ok()) s = FillOrder(seq, entry, placed, nullptr, 0, resp->add_orders());
+    if (!s.ok()) return Internal(s);
+  }
+  resp->set_next_before(more ? seqs.back() : 0);
   return grpc::Status::OK;
 }
 

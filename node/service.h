@@ -27,6 +27,14 @@ namespace liard::node {
 inline constexpr int kMaxBatch = 10'000;
 inline constexpr uint32_t kDefaultHistoryPage = 50;
 inline constexpr uint32_t kMaxHistoryPage = 500;
+// GetOrder's events and ListOrders' page: the default when 0 is sent, and the most.
+inline constexpr uint32_t kDefaultOrderEvents = 12;
+inline constexpr uint32_t kMaxOrderEvents = 50;
+inline constexpr uint32_t kDefaultOrdersPage = 20;
+inline constexpr uint32_t kMaxOrdersPage = 100;
+// How many of an order's own entries GetOrder reads back at most to find, for a cancelled
+// order, its last execution (pauses and resumes in between).
+inline constexpr size_t kMaxOrderScan = 1000;
 // ListDirectory's pages of public cards.
 inline constexpr uint32_t kDefaultDirectoryPage = 100;
 inline constexpr uint32_t kMaxDirectoryPage = 1'000;
@@ -54,23 +62,25 @@ inline constexpr std::chrono::milliseconds kStreamPoll{200};
 // Watch and StreamJournal are callback streams (streams.h): no thread per stream, capped in
 // number.
 template <class Base>
-using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_GetMandate<
-    liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
-        liard::v1::LedgerService::WithRawCallbackMethod_GetRequest<
-            liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
-                liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
-                    liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
-                        liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
-                            liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
-                                liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
-                                    liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
-                                        liard::v1::LedgerService::
-                                            WithRawCallbackMethod_GetCheckpoint<
+using LedgerServiceRawReads = liard::v1::LedgerService::WithRawCallbackMethod_ListOrders<
+    liard::v1::LedgerService::WithRawCallbackMethod_GetOrder<
+        liard::v1::LedgerService::WithRawCallbackMethod_GetMandate<
+            liard::v1::LedgerService::WithRawCallbackMethod_ListDirectory<
+                liard::v1::LedgerService::WithRawCallbackMethod_GetRequest<
+                    liard::v1::LedgerService::WithRawCallbackMethod_Simulate<
+                        liard::v1::LedgerService::WithRawCallbackMethod_GetAccount<
+                            liard::v1::LedgerService::WithRawCallbackMethod_LookupAccount<
+                                liard::v1::LedgerService::WithRawCallbackMethod_GetHistory<
+                                    liard::v1::LedgerService::WithRawCallbackMethod_GetOperation<
+                                        liard::v1::LedgerService::WithRawCallbackMethod_GetReserves<
+                                            liard::v1::LedgerService::WithRawCallbackMethod_GetHead<
                                                 liard::v1::LedgerService::
-                                                    WithRawCallbackMethod_GetGenesis<
+                                                    WithRawCallbackMethod_GetCheckpoint<
                                                         liard::v1::LedgerService::
-                                                            WithRawCallbackMethod_GetGovernance<
-                                                                Base>>>>>>>>>>>>>;
+                                                            WithRawCallbackMethod_GetGenesis<
+                                                                liard::v1::LedgerService::
+                                                                    WithRawCallbackMethod_GetGovernance<
+                                                                        Base>>>>>>>>>>>>>>>;
 class LedgerServiceImpl final
     : public LedgerServiceRawReads<liard::v1::LedgerService::WithRawCallbackMethod_StreamJournal<
           liard::v1::LedgerService::WithRawCallbackMethod_Watch<
@@ -147,6 +157,12 @@ class LedgerServiceImpl final
   grpc::ServerUnaryReactor* GetMandate(grpc::CallbackServerContext* ctx,
                                        const grpc::ByteBuffer* req,
                                        grpc::ByteBuffer* resp) override;
+  // A standing order's state and latest events; the orders an account placed (private reads).
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                     grpc::ByteBuffer* resp) override;
+  grpc::ServerUnaryReactor* ListOrders(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* req,
+                                       grpc::ByteBuffer* resp) override;
   // Raw, as Submit: a request that does not decode is INVALID_ARGUMENT with the reason. Beyond
   // the caps of StreamOptions, RESOURCE_EXHAUSTED.
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
@@ -203,6 +219,14 @@ class LedgerServiceImpl final
                           liard::v1::RequestInfo* resp);
   grpc::Status GetMandate(grpc::ServerContextBase* ctx, const liard::v1::GetMandateRequest* req,
                           liard::v1::MandateInfo* resp);
+  grpc::Status GetOrder(grpc::ServerContextBase* ctx, const liard::v1::GetOrderRequest* req,
+                        liard::v1::OrderInfo* resp);
+  grpc::Status ListOrders(grpc::ServerContextBase* ctx, const liard::v1::ListOrdersRequest* req,
+                          liard::v1::ListOrdersResponse* resp);
+  // The order placed by the PlaceOrder at `sequence`: its terms (whole, or only the legs to
+  // `payee` when set), its state from the ledger's tallies, and its latest `events` events.
+  Status FillOrder(uint64_t sequence, const JournalEntry& entry, const SignedOperation& placed,
+                   const AccountId* payee, uint32_t events, liard::v1::OrderInfo* out) const;
 
   // A read granted to a stream, kept to decide again as the state changes.
   struct ReadGrant {

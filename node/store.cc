@@ -26,6 +26,9 @@
 //     "governance" -> EncodeGovernance (ledger/governance.h): rules in force, board,
 //                     threshold, pause, pending proposals; written at genesis and by every
 //                     group with a board decision or proposal
+//     "order_index" -> "1": the history holds the standing orders' index keys of every entry
+//                     (written at Initialize, or once node/order_index.h filled an older
+//                     database)
 //     "head_anchor" -> "1": DIR/head-anchor (node/head_anchor.h) exists and must stay; written
 //                     once it has been created (at Initialize, or at the first open of a
 //                     database from before the anchor)
@@ -38,7 +41,8 @@
 //              rest of the value, which the entry hash covers)
 //   postings:  u64 sequence -> u32 count | count × (u8 slot | owner (32) | i64 amount)
 //   op_index:  operation id (32) -> u64 sequence
-//   history:   account id (32) | u64 sequence -> empty
+//   history:   account id (32) | u64 sequence -> empty; the same for the index ids of
+//              node/order_index.h (a standing order's id, an account's list of orders)
 //   default:   unused, and must stay empty (that is how a foreign RocksDB is told apart).
 //
 // Sequences are big-endian so that RocksDB's bytewise order is numeric order: the journal is
@@ -93,6 +97,7 @@ constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr std::string_view kNodeSeedKey = "node_seed";
 constexpr std::string_view kGovernanceKey = "governance";
 constexpr std::string_view kHeadAnchorKey = "head_anchor";
+constexpr std::string_view kOrderIndexKey = "order_index";
 
 constexpr size_t kCheckpointSize = 8 + 32 + 32 + 8 + 64;
 constexpr size_t kPostingSize = 1 + 32 + 8;
@@ -1087,6 +1092,7 @@ Status Store::Initialize(std::string_view genesis_bytes, const Hash& ledger_id,
   b.Put(kMeta, kGenesisKey, genesis_bytes);
   b.Put(kMeta, kLedgerIdKey, ledger_id.view());
   b.Put(kMeta, kHeadKey, EncodeHead(head));
+  b.Put(kMeta, kOrderIndexKey, "1");
   Impl::PutState(genesis_state, &b);
   s = m.Write(&b, "writing the genesis");
   if (!s.ok()) return s;
@@ -1282,6 +1288,7 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
     b.Put(kPostings, seq, EncodePostings(op.delta.postings));
     op_ids.emplace_back(op.op_id, op.entry.sequence);
     for (const auto& id : op.touched) history.push_back(HistoryKey(id, op.entry.sequence));
+    for (const auto& id : op.indexed) history.push_back(HistoryKey(id, op.entry.sequence));
     for (const auto& a : op.delta.accounts) accounts.push_back(a.id);
     for (const auto& p : op.delta.postings) balances.push_back(p.key);
     if (op.delta.governance) governance_changed = true;
@@ -1476,6 +1483,31 @@ Status Store::ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const
   *signature = r.Fixed<64>();
   if (!r.Done()) return m.Corrupt(kMeta, kCheckpointKey, "does not decode");
   return Status::Ok();
+}
+
+Status Store::OrderIndexComplete(bool* complete) const {
+  std::string v;
+  Status s = impl_->Get(kMeta, kOrderIndexKey, &v);
+  if (s.code() == Code::kNotFound) {
+    *complete = false;
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
+  if (v != "1") return impl_->Corrupt(kMeta, kOrderIndexKey, "is not \"1\"");
+  *complete = true;
+  return Status::Ok();
+}
+
+Status Store::PutIndexed(const std::vector<std::pair<Hash, uint64_t>>& keys, bool complete) {
+  Impl& m = *impl_;
+  std::vector<std::string> sorted;
+  sorted.reserve(keys.size());
+  for (const auto& [id, sequence] : keys) sorted.push_back(HistoryKey(id, sequence));
+  std::sort(sorted.begin(), sorted.end());
+  Batch b(m.cf);
+  for (const auto& k : sorted) b.Put(kHistory, k, "");
+  if (complete) b.Put(kMeta, kOrderIndexKey, "1");
+  return m.Write(&b, "writing the standing orders' index");
 }
 
 Status Store::PutNodeSeed(const Seed& seed) {

@@ -24,6 +24,9 @@ struct AppliedOperation {
   Hash op_id;                      // OperationId(ledger id, body)
   Delta delta;                     // what it changed
   std::vector<AccountId> touched;  // TouchedAccounts(op, delta): history and watch keys
+  // Further history keys, not accounts (never watched): a standing order's id and its payer's
+  // list of orders (node/order_index.h).
+  std::vector<Hash> indexed;
 };
 
 // File descriptors the store may hold: RocksDB keeps at most kStoreMaxOpenFiles table files
@@ -42,7 +45,7 @@ struct HeadState {
 // Column families: "meta" (genesis, ledger id, head, totals, state digest, checkpoint, node
 // key), "accounts" (id -> record), "balances" (slot|owner -> i64), "journal" (u64be seq ->
 // entry), "postings" (u64be seq -> the entry's postings), "op_index" (op id -> seq),
-// "history" (account id | u64be seq -> empty).
+// "history" (account id, or an index id of node/order_index.h | u64be seq -> empty).
 //
 // Thread-safety: Append is called by one thread (the applier); reads may run concurrently with
 // it and with each other (RocksDB is thread-safe; reads see whole groups or nothing).
@@ -117,6 +120,15 @@ class Store {
   // Watch's catch-up reads its replay one bounded page at a time with it.
   [[nodiscard]] Status HistoryFrom(const AccountId& account, uint64_t from, size_t limit,
                                    std::vector<uint64_t>* sequences) const;
+
+  // Whether the history holds the standing orders' index keys (AppliedOperation::indexed) of
+  // every entry: true for a database initialised since they exist, or once
+  // PutIndexed(..., /*complete=*/true) has run (node/order_index.h fills an older one).
+  [[nodiscard]] Status OrderIndexComplete(bool* complete) const;
+  // Writes history keys (id, sequence) for entries already stored, durably; with `complete`,
+  // records that the index is whole.
+  [[nodiscard]] Status PutIndexed(const std::vector<std::pair<Hash, uint64_t>>& keys,
+                                  bool complete);
 
   [[nodiscard]] Status PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature);
   // kNotFound before the first checkpoint.

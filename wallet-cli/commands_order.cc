@@ -1,5 +1,6 @@
-// Standing orders: `liard order create` (one payee, or a list as the CSV of pay-batch), `list`,
-// `pause`, `resume`, `cancel` and `change` (a cancellation and a new order). The node executes
+// Standing orders: `liard order create` (one payee, or a list as the CSV of pay-batch), `list`
+// and `show` (read from the node), `pause`, `resume`, `cancel` and `change` (a cancellation and
+// a new order). The node executes
 // them; the ledger's side is ledger/ops/order.cc, docs/protocol.md, section Standing orders.
 #include <filesystem>
 #include <fstream>
@@ -318,6 +319,103 @@ CliStatus ChangeCommand(Session& session, const ChangeArgs& a) {
   return PlaceCommand(session, std::move(o), a.terms.yes, a.terms.json);
 }
 
+// The order's state in words, as the node reads it.
+std::string StateText(pb::OrderInfo::State state) {
+  switch (state) {
+    case pb::OrderInfo::STATE_LIVE:
+      return _("active");
+    case pb::OrderInfo::STATE_PAUSED:
+      return _("paused");
+    case pb::OrderInfo::STATE_CANCELLED:
+      return _("cancelled (final)");
+    case pb::OrderInfo::STATE_ENDED:
+      return _("ended (last payment made)");
+    default:
+      return "?";  // i18n: as is
+  }
+}
+
+std::string StateName(pb::OrderInfo::State state) {
+  switch (state) {
+    case pb::OrderInfo::STATE_LIVE:
+      return "active";  // i18n: as is
+    case pb::OrderInfo::STATE_PAUSED:
+      return "paused";  // i18n: as is
+    case pb::OrderInfo::STATE_CANCELLED:
+      return "cancelled";  // i18n: as is
+    case pb::OrderInfo::STATE_ENDED:
+      return "ended";  // i18n: as is
+    default:
+      return "unknown";  // i18n: as is
+  }
+}
+
+// One event of an order in words: placed, paused, a payment paid, refused or skipped.
+std::string EventText(const pb::OrderEvent& e, uint32_t retries) {
+  // fmt::arg keeps a reference to its value: the values live here, not in temporaries.
+  const uint32_t number = e.index() + 1;
+  const uint32_t attempt = e.attempt() + 1;
+  const std::string code = SafeText(e.failed_name());
+  const auto n = fmt::arg("n", number);
+  switch (static_cast<OpType>(e.type())) {
+    case OpType::kPlaceOrder:
+      return _("placed");
+    case OpType::kSetOrderState:
+      return e.action() == pb::ORDER_ACTION_PAUSE    ? _("paused")
+             : e.action() == pb::ORDER_ACTION_RESUME ? _("resumed")
+                                                     : _("cancelled (final)");
+    case OpType::kExecuteOrder:
+      if (e.failed() == 0) return Tr("payment {n} paid", n);
+      if (e.failed() == static_cast<uint32_t>(Code::kOrderPaused))
+        return Tr("payment {n} skipped, the order is paused", n);
+      if (e.attempt() < retries)
+        return Tr("payment {n}, try {t}: refused ({code}), tried again the next day", n,
+                  fmt::arg("t", attempt), fmt::arg("code", code));
+      return Tr("payment {n}, try {t}: refused ({code}), given up", n, fmt::arg("t", attempt),
+                fmt::arg("code", code));
+    default:
+      return "?";  // i18n: as is
+  }
+}
+
+json OrderJson(Session& session, const pb::OrderInfo& info, const PlaceOrder& o) {
+  json j;
+  j["id"] = ToHex(info.order_id());
+  AccountId payer;
+  if (payer.Assign(info.payer())) j["payer"] = session.AddressOf(payer);
+  j["state"] = StateName(info.state());
+  j["schedule"] = OrderScheduleName(o.schedule);
+  j["every"] = o.every;
+  j["first_date"] = o.first_date;
+  j["end_date"] = o.end_date;
+  j["count"] = o.count;
+  j["retries"] = o.retries;
+  j["legs"] = info.leg_count();
+  j["legs_shown"] = o.legs.size();
+  int64_t total = 0;
+  for (const auto& leg : o.legs) total += leg.amount.minor();
+  j["total_minor"] = total;  // of the legs shown
+  j["memo"] = o.memo;
+  j["placed_sequence"] = info.placed_sequence();
+  j["placed_ms"] = info.placed_ms();
+  j["executions"] = info.executions();
+  j["tries"] = info.tries();
+  j["next_due_ms"] = info.next_due_ms();
+  return j;
+}
+
+// The next payment's day in words, or "-" when the order is over.
+std::string NextText(const pb::OrderInfo& info) {
+  if (info.next_due_ms() == 0) return "-";  // i18n: as is
+  if (info.tries() == 0) return DisplayDate(info.next_due_ms());
+  return Tr("{date} (try {t})", fmt::arg("date", DisplayDate(info.next_due_ms())),
+            fmt::arg("t", info.tries() + 1));
+}
+
+// At most this many pages of the node's list (100 orders each): a payer has at most 32 live
+// orders, and the ones over are listed after them, newest first.
+constexpr int kMaxListPages = 10;
+
 CliStatus ListCommand(Session& session, bool as_json) {
   KeyFile key;
   CliStatus s = session.LoadKey(&key);
@@ -325,49 +423,106 @@ CliStatus ListCommand(Session& session, bool as_json) {
   s = session.Connect();
   if (!s.ok()) return s;
   json out = json::array();
-  std::vector<std::vector<std::string>> rows = {{_("order"), _("terms"), _("state"), _("memo")}};
-  for (const json& e : LoadOrders()) {
-    Operation op;
-    if (!codec::DecodeOperation(Unhex(e.value("body", "")), &op).ok() ||
-        op.ledger_id != session.ledger_id() || op.account != key.account)
-      continue;
-    const auto* o = std::get_if<PlaceOrder>(&op.payload);
-    if (o == nullptr) continue;
-    const std::string state = e.value("state", "active");
-    if (as_json) {
-      json j;
-      j["id"] = e.value("id", "");
-      j["schedule"] = OrderScheduleName(o->schedule);
-      j["every"] = o->every;
-      j["first_date"] = o->first_date;
-      j["end_date"] = o->end_date;
-      j["count"] = o->count;
-      j["retries"] = o->retries;
-      j["legs"] = o->legs.size();
-      int64_t total = 0;
-      for (const auto& leg : o->legs) total += leg.amount.minor();
-      j["total_minor"] = total;
-      j["state"] = state;  // as this wallet last set it
-      j["memo"] = o->memo;
-      out.push_back(j);
-      continue;
+  std::vector<std::vector<std::string>> rows = {
+      {_("order"), _("state"), _("payments"), _("next"), _("memo"), _("terms")}};
+  uint64_t before = 0;
+  for (int page = 0; page < kMaxListPages; ++page) {
+    pb::ListOrdersResponse r;
+    s = session.node().ListOrders(key.account, before, 100, &r);
+    if (!s.ok()) return s;
+    for (const pb::OrderInfo& info : r.orders()) {
+      PlaceOrder o;
+      if (!codec::DecodePlaceOrder(info.order(), &o).ok()) continue;
+      if (as_json) {
+        out.push_back(OrderJson(session, info, o));
+        continue;
+      }
+      // The terms last: the longest, and the only column whose width varies with the order.
+      rows.push_back({ToHex(info.order_id()).substr(0, 16), StateText(info.state()),
+                      std::to_string(info.executions()), NextText(info), SafeText(o.memo),
+                      OrderTerms(o, session.money())});
     }
-    rows.push_back({e.value("id", "").substr(0, 16), OrderTerms(*o, session.money()),
-                    state == "paused"      ? _("paused")
-                    : state == "cancelled" ? _("cancelled")
-                                           : _("active"),
-                    SafeText(o->memo)});
+    before = r.next_before();
+    if (before == 0) break;
   }
   if (as_json) {
     std::cout << out.dump(2) << "\n";
     return CliStatus::Ok();
   }
   if (rows.size() == 1) {
-    std::cout << _("this wallet placed no standing order for this account") << "\n";
+    std::cout << _("this account placed no standing order") << "\n";
     return CliStatus::Ok();
   }
   std::cout << RenderTable(rows, {});
-  std::cout << _("each payment, and each refused one, is in the account's history") << "\n";
+  std::cout << _("`liard order show ORDER` tells what each one paid, refused or skipped") << "\n";
+  return CliStatus::Ok();
+}
+
+struct ShowArgs {
+  std::string order;
+  uint32_t events = 12;
+  bool json = false;
+};
+
+CliStatus ShowCommand(Session& session, const ShowArgs& a) {
+  KeyFile key;
+  CliStatus s = session.LoadKey(&key);
+  if (!s.ok()) return s;
+  s = session.Connect();
+  if (!s.ok()) return s;
+  Hash id;
+  s = FindOrder(a.order, &id, nullptr);
+  if (!s.ok()) return s;
+  if (a.events < 1 || a.events > 50) return CliStatus::Usage(_("--events: give 1 to 50"));
+  pb::OrderInfo info;
+  s = session.node().GetOrder(id, key.account, a.events, &info);
+  if (!s.ok()) return s;
+  PlaceOrder o;
+  if (!codec::DecodePlaceOrder(info.order(), &o).ok())
+    return CliStatus::Local(_("the node sent an order that does not decode"));
+  if (a.json) {
+    json j = OrderJson(session, info, o);
+    json events = json::array();
+    for (const pb::OrderEvent& e : info.events()) {
+      json x;
+      x["sequence"] = e.sequence();
+      x["time_ms"] = e.time_ms();
+      x["type"] = std::string(OpTypeName(static_cast<OpType>(e.type())));
+      if (e.type() == static_cast<uint32_t>(OpType::kSetOrderState))
+        x["action"] = std::string(OrderActionName(static_cast<OrderAction>(e.action())));
+      if (e.type() == static_cast<uint32_t>(OpType::kExecuteOrder)) {
+        x["payment"] = e.index() + 1;
+        x["try"] = e.attempt() + 1;
+        x["failed"] = e.failed_name();
+      }
+      x["text"] = EventText(e, o.retries);
+      events.push_back(x);
+    }
+    j["events"] = events;
+    std::cout << j.dump(2) << "\n";
+    return CliStatus::Ok();
+  }
+  AccountId payer;
+  (void)payer.Assign(info.payer());
+  std::cout << Tr("standing order {id}", fmt::arg("id", ToHex(info.order_id()))) << "\n";
+  std::vector<std::vector<std::string>> facts = {
+      {_("payer"), session.NameOf(payer)},
+      {_("terms"), OrderTerms(o, session.money())},
+      {_("memo"), SafeText(o.memo)},
+      {_("state"), StateText(info.state())},
+      {_("payments done"), std::to_string(info.executions())},
+      {_("next payment"), NextText(info)}};
+  if (info.leg_count() != o.legs.size())
+    facts.push_back(
+        {_("payees"), Tr("{mine} of {all} shown (yours)", fmt::arg("mine", o.legs.size()),
+                         fmt::arg("all", info.leg_count()))});
+  std::cout << RenderTable(facts, {});
+  if (info.events_size() != 0) {
+    std::vector<std::vector<std::string>> rows = {{_("date"), _("what happened")}};
+    for (const pb::OrderEvent& e : info.events())
+      rows.push_back({LocalDateTime(e.time_ms()), EventText(e, o.retries)});
+    std::cout << _("latest events, newest first:") << "\n" << RenderTable(rows, {});
+  }
   return CliStatus::Ok();
 }
 
@@ -422,9 +577,19 @@ void RegisterOrderCommands(CLI::App& app, Context& ctx) {
   ctx.On(ch, [change](Session& s) { return ChangeCommand(s, *change); });
 
   auto list_json = std::make_shared<bool>(false);
-  CLI::App* l = od->add_subcommand("list", _("the standing orders this wallet placed"));
+  CLI::App* l = od->add_subcommand(
+      "list", _("the standing orders this account placed, as the ledger has them now"));
   l->add_flag("--json", *list_json, _("print them as JSON"));
   ctx.On(l, [list_json](Session& s) { return ListCommand(s, *list_json); });
+
+  auto show = std::make_shared<ShowArgs>();
+  CLI::App* sh = od->add_subcommand(
+      "show", _("one standing order: its state, its next payment, and what it paid, refused "
+                "or skipped"));
+  sh->add_option("ORDER", show->order, _("the order's id, or the start of it"))->required();
+  sh->add_option("--events", show->events, _("how many of its latest events (1 to 50; 12)"));
+  sh->add_flag("--json", show->json, _("print it as JSON"));
+  ctx.On(sh, [show](Session& s) { return ShowCommand(s, *show); });
 }
 
 }  // namespace liard::wallet

@@ -450,8 +450,12 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
           return Tr("standing order {id}… cancelled", fmt::arg("id", id));
         } else if constexpr (std::is_same_v<T, ExecuteOrder>) {
           const std::string id = ToHex(OperationId(p.order_ledger, p.order_body)).substr(0, 16);
-          const auto memo = fmt::arg("memo", SafeText(p.order.memo));
-          const auto n = fmt::arg("n", p.index + 1);
+          // fmt::arg keeps a reference to its value: the values live here, not in temporaries
+          // that die before the message is formatted.
+          const std::string memo_text = SafeText(p.order.memo);
+          const uint32_t number = p.index + 1;
+          const auto memo = fmt::arg("memo", memo_text);
+          const auto n = fmt::arg("n", number);
           if (p.failed == static_cast<uint32_t>(Code::kOrderPaused))
             return Tr("standing order « {memo} » ({id}…): payment {n} skipped, the order is paused",
                       memo, fmt::arg("id", id), n);

@@ -277,6 +277,38 @@ CliStatus NodeClient::GetHistory(const AccountId& id, uint64_t before, uint32_t 
   return MapError(stub_->GetHistory(&ctx, req, out), ctx, "GetHistory");
 }
 
+CliStatus NodeClient::GetOrder(const Hash& order_id, const AccountId& account, uint32_t events,
+                               pb::OrderInfo* out) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kCallTimeout);
+  pb::GetOrderRequest req;
+  req.set_order_id(std::string(order_id.view()));
+  req.set_account(std::string(account.view()));
+  req.set_events(events);
+  ReadCall call{"GetOrder", &account};
+  call.request_digest = std::string(order_id.view());
+  call.limit = events;
+  CliStatus a = SignRead(call, req.mutable_auth());
+  if (!a.ok()) return a;
+  return MapError(stub_->GetOrder(&ctx, req, out), ctx, "GetOrder");
+}
+
+CliStatus NodeClient::ListOrders(const AccountId& account, uint64_t before, uint32_t limit,
+                                 pb::ListOrdersResponse* out) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kCallTimeout);
+  pb::ListOrdersRequest req;
+  req.set_account(std::string(account.view()));
+  req.set_before_sequence(before);
+  req.set_limit(limit);
+  ReadCall call{"ListOrders", &account};
+  call.before_sequence = before;
+  call.limit = limit;
+  CliStatus a = SignRead(call, req.mutable_auth());
+  if (!a.ok()) return a;
+  return MapError(stub_->ListOrders(&ctx, req, out), ctx, "ListOrders");
+}
+
 CliStatus NodeClient::GetOperation(const Hash& id, pb::Receipt* out) {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, kCallTimeout);

@@ -45,7 +45,8 @@ class NodeClient {
   // `tls_root_pem` empty: plaintext; else TLS trusting only these root certificates.
   explicit NodeClient(std::string target, std::string tls_root_pem = "");
 
-  // Every private read (GetAccount, GetHistory, Simulate, Watch, StreamJournal) is signed by
+  // Every private read (GetAccount, GetHistory, Simulate, Watch, StreamJournal, GetOrder,
+  // ListOrders) is signed by
   // it; without one they go unsigned and the node refuses them (READ_REFUSED).
   void set_read_signer(ReadSigner signer) { signer_ = std::move(signer); }
   // Fills `out` for a call that needs it (also for the streams a command opens itself). A
@@ -76,6 +77,14 @@ class NodeClient {
   [[nodiscard]] CliStatus GetHistory(const AccountId& id, uint64_t before, uint32_t limit,
                                      pb::GetHistoryResponse* out);
   [[nodiscard]] CliStatus GetOperation(const Hash& id, pb::Receipt* out);
+  // A standing order as the node has it, read as `account` (its payer, or a payee), with its
+  // latest `events` events (0: the node's default). An order the account may not read is
+  // Exit::kRefused, as an unknown one.
+  [[nodiscard]] CliStatus GetOrder(const Hash& order_id, const AccountId& account, uint32_t events,
+                                   pb::OrderInfo* out);
+  // One page of the orders `account` placed, newest first.
+  [[nodiscard]] CliStatus ListOrders(const AccountId& account, uint64_t before, uint32_t limit,
+                                     pb::ListOrdersResponse* out);
   [[nodiscard]] CliStatus GetReserves(pb::Reserves* out);
   [[nodiscard]] CliStatus GetCheckpoint(pb::SignedCheckpoint* out);
   // Sends the envelope; on a lost connection or a timeout sends the very same envelope once

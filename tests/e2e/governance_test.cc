@@ -875,20 +875,6 @@ TEST_CASE("a refusal tells its signer nothing private of another account, and th
   CHECK(c.AccountOf("alice").balance() == 100'00);
 }
 
-// The receipts of `id`'s history, read with `reader`'s own request.
-std::vector<pb::Receipt> HistoryAs(Client& c, const KeyPair& reader, const AccountId& id) {
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(10'000));
-  pb::GetHistoryRequest req;
-  req.set_id(std::string(id.view()));
-  *req.mutable_auth() = c.SignRead(reader, "GetHistory", &id);
-  pb::GetHistoryResponse resp;
-  grpc::Status s = c.stub().GetHistory(&ctx, req, &resp);
-  INFO(s.error_message());
-  REQUIRE(s.ok());
-  return {resp.entries().begin(), resp.entries().end()};
-}
-
 // A payee's view of alice's two-leg payment: its own leg, the entry's place, nothing else.
 void CheckOwnLegOnly(const pb::Receipt& r, std::string_view payee, int64_t amount,
                      std::string_view memo, std::string_view other, int64_t other_amount,
@@ -934,24 +920,24 @@ TEST_CASE("each payee of a multi-leg payment reads its own leg, the payer and a 
   REQUIRE(c.Submit(c.SignTransfer("alice", "bob", 1'00, 2, "single")).status.ok());
 
   // The payer reads its own payment whole.
-  std::vector<pb::Receipt> alices = HistoryAs(c, KeyFor("alice"), Id("alice"));
+  std::vector<pb::Receipt> alices = c.HistoryAs(KeyFor("alice"), Id("alice"));
   REQUIRE(alices.size() == 2);
   const pb::Receipt whole = alices[1];
   CHECK_FALSE(whole.has_redacted());
   CHECK(whole.operation_id() == HashBytes(c.OperationIdOf(c.Sign(KeyFor("alice"), pay))));
   CHECK(whole.postings_size() == 3);  // alice, bob and carol
 
-  std::vector<pb::Receipt> bobs = HistoryAs(c, KeyFor("bob"), Id("bob"));
+  std::vector<pb::Receipt> bobs = c.HistoryAs(KeyFor("bob"), Id("bob"));
   REQUIRE(bobs.size() == 2);
   CHECK_FALSE(bobs[0].has_redacted());  // the single transfer
   CHECK(bobs[0].envelope() == alices[0].envelope());
   CheckOwnLegOnly(bobs[1], "bob", 3'00, "for bob", "carol", 7'00, "for carol", whole);
-  std::vector<pb::Receipt> carols = HistoryAs(c, KeyFor("carol"), Id("carol"));
+  std::vector<pb::Receipt> carols = c.HistoryAs(KeyFor("carol"), Id("carol"));
   REQUIRE(carols.size() == 1);
   CheckOwnLegOnly(carols[0], "carol", 7'00, "for carol", "bob", 3'00, "for bob", whole);
 
   // The treasurer (the association) reads bob's history whole.
-  std::vector<pb::Receipt> treasurers = HistoryAs(c, KeyFor("association"), Id("bob"));
+  std::vector<pb::Receipt> treasurers = c.HistoryAs(KeyFor("association"), Id("bob"));
   REQUIRE(treasurers.size() == 2);
   CHECK_FALSE(treasurers[1].has_redacted());
   CHECK(treasurers[1].envelope() == whole.envelope());
@@ -976,7 +962,7 @@ TEST_CASE("each payee of a multi-leg payment reads its own leg, the payer and a 
   REQUIRE(c.Submit(c.Sign(KeyFor("alice"), pay)).status.ok());
   pb::Receipt live;
   REQUIRE(reader->Read(&live));
-  std::vector<pb::Receipt> again = HistoryAs(c, KeyFor("alice"), Id("alice"));
+  std::vector<pb::Receipt> again = c.HistoryAs(KeyFor("alice"), Id("alice"));
   CheckOwnLegOnly(live, "carol", 2'00, "again", "bob", 5'00, "bob again", again[0]);
   ctx.TryCancel();
   (void)reader->Finish();

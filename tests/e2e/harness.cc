@@ -938,6 +938,50 @@ pb::AccountInfo Client::AccountOf(std::string_view name) {
   return info;
 }
 
+std::vector<pb::Receipt> Client::HistoryAs(const KeyPair& reader, const AccountId& id) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetHistoryRequest req;
+  req.set_id(std::string(id.view()));
+  *req.mutable_auth() = SignRead(reader, "GetHistory", &id);
+  pb::GetHistoryResponse resp;
+  grpc::Status s = stub_->GetHistory(&ctx, req, &resp);
+  if (!s.ok())
+    throw std::runtime_error("GetHistory failed: " + std::to_string(s.error_code()) + " " +
+                             s.error_message());
+  return {resp.entries().begin(), resp.entries().end()};
+}
+
+grpc::Status Client::GetOrder(const KeyPair& reader, const Hash& order_id, const AccountId& account,
+                              uint32_t events, pb::OrderInfo* info) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::GetOrderRequest req;
+  req.set_order_id(std::string(order_id.view()));
+  req.set_account(std::string(account.view()));
+  req.set_events(events);
+  ReadCall call{"GetOrder", &account};
+  call.request_digest = std::string(order_id.view());
+  call.limit = events;
+  *req.mutable_auth() = SignRead(reader, call);
+  return stub_->GetOrder(&ctx, req, info);
+}
+
+grpc::Status Client::ListOrders(const KeyPair& reader, const AccountId& account, uint64_t before,
+                                uint32_t limit, pb::ListOrdersResponse* response) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, Millis(10'000));
+  pb::ListOrdersRequest req;
+  req.set_account(std::string(account.view()));
+  req.set_before_sequence(before);
+  req.set_limit(limit);
+  ReadCall call{"ListOrders", &account};
+  call.before_sequence = before;
+  call.limit = limit;
+  *req.mutable_auth() = SignRead(reader, call);
+  return stub_->ListOrders(&ctx, req, response);
+}
+
 pb::Head Client::Head() {
   grpc::ClientContext ctx;
   SetDeadline(&ctx, Millis(10'000));

@@ -353,6 +353,15 @@ class Client {
   // One page of an account's history, newest first, read as the client's reader.
   grpc::Status History(const AccountId& id, uint64_t before, uint32_t limit,
                        pb::GetHistoryResponse* response);
+  // The newest page of `id`'s history, read with `reader`'s own request; throws
+  // std::runtime_error if the call fails.
+  std::vector<pb::Receipt> HistoryAs(const KeyPair& reader, const AccountId& id);
+  // A standing order read as `account` (its payer or a payee), signed by `reader`; the orders
+  // `account` placed, one page.
+  grpc::Status GetOrder(const KeyPair& reader, const Hash& order_id, const AccountId& account,
+                        uint32_t events, pb::OrderInfo* info);
+  grpc::Status ListOrders(const KeyPair& reader, const AccountId& account, uint64_t before,
+                          uint32_t limit, pb::ListOrdersResponse* response);
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

@@ -237,20 +237,6 @@ TEST_CASE("standing orders run exactly once across months, DST and node kills",
   REQUIRE(node.Stop() == 0);
 }
 
-// The receipts of `id`'s history, read with `reader`'s own request.
-std::vector<pb::Receipt> HistoryAs(Client& c, const KeyPair& reader, const AccountId& id) {
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(10'000));
-  pb::GetHistoryRequest req;
-  req.set_id(std::string(id.view()));
-  *req.mutable_auth() = c.SignRead(reader, "GetHistory", &id);
-  pb::GetHistoryResponse resp;
-  grpc::Status s = c.stub().GetHistory(&ctx, req, &resp);
-  INFO(s.error_message());
-  REQUIRE(s.ok());
-  return {resp.entries().begin(), resp.entries().end()};
-}
-
 TEST_CASE(
     "each payee of a list order's execution reads its own leg; the payer and the treasurer "
     "read it whole",
@@ -282,7 +268,7 @@ TEST_CASE(
   REQUIRE(c.Submit(c.Sign(KeyFor("town"), op)).status.ok());
   std::vector<pb::Receipt> carols;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while ((carols = HistoryAs(c, KeyFor("carol"), id("carol"))).empty() &&
+  while ((carols = c.HistoryAs(KeyFor("carol"), id("carol"))).empty() &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(Millis(100));
   REQUIRE(carols.size() == 1);
@@ -303,19 +289,19 @@ TEST_CASE(
   CHECK(bytes.find(std::string(id("alice").view())) == std::string::npos);
   CHECK(bytes.find("indemnité d'Alice") == std::string::npos);
   // Alice's own view names her leg only.
-  std::vector<pb::Receipt> alices = HistoryAs(c, KeyFor("alice"), id("alice"));
+  std::vector<pb::Receipt> alices = c.HistoryAs(KeyFor("alice"), id("alice"));
   REQUIRE_FALSE(alices.empty());
   REQUIRE(alices[0].has_redacted());
   REQUIRE(alices[0].redacted().legs_size() == 1);
   CHECK(alices[0].redacted().legs(0).amount() == 25'00);
   CHECK(alices[0].SerializeAsString().find(std::string(id("carol").view())) == std::string::npos);
   // The payer reads its execution whole, and so does the treasurer (the association).
-  std::vector<pb::Receipt> towns = HistoryAs(c, KeyFor("town"), id("town"));
+  std::vector<pb::Receipt> towns = c.HistoryAs(KeyFor("town"), id("town"));
   REQUIRE(towns.size() == 2);  // the order, its execution
   CHECK_FALSE(towns[0].has_redacted());
   CHECK(towns[0].sequence() == r.sequence());
   CHECK(towns[0].entry_hash() == r.entry_hash());
-  std::vector<pb::Receipt> treasurers = HistoryAs(c, KeyFor("association"), id("carol"));
+  std::vector<pb::Receipt> treasurers = c.HistoryAs(KeyFor("association"), id("carol"));
   REQUIRE(treasurers.size() == 1);
   CHECK_FALSE(treasurers[0].has_redacted());
   CHECK(treasurers[0].envelope() == towns[0].envelope());

@@ -41,6 +41,7 @@ TEST_CASE("every domain-separation prefix has exactly its historical bytes", "[l
       {"kLtHashDomain", kLtHashDomain, "6c696172642f76322f73746174652d6c746861736800"},
       {"kLtHashNonce", kLtHashNonce, "6c696172642f6c7468617368"},
       {"kStandbyAckDomain", kStandbyAckDomain, "6c696172642f76312f7374616e6462792d61636b00"},
+      {"kOrdersOfDomain", kOrdersOfDomain, "6c696172642f6e6f64652f6f72646572732d6f6600"},
   };
   std::set<std::string_view> distinct;
   for (const Pinned& p : pinned) {

@@ -836,5 +836,51 @@ TEST_CASE("a store of a million accounts loads whole and checked (time printed)"
   TimeLoad(1'000'000, /*compare=*/true, kStateDigestLtHash);
 }
 
+TEST_CASE(
+    "the standing orders' index keys come back through History, and the index is marked "
+    "whole from initialisation or once filled",
+    "[node][store][order]") {
+  TempDir dir;
+  Fixture f = testing::TwoMembers();
+  Chain chain(f);
+  const Hash order = Sha256({"an order id"});
+  {
+    auto store = OpenStore(dir.path(), /*create=*/true);
+    REQUIRE(store->Initialize(codec::EncodeGenesis(f.genesis()), f.ledger().id(), f.state()).ok());
+    bool complete = false;
+    REQUIRE(store->OrderIndexComplete(&complete).ok());
+    CHECK(complete);  // a new database has every entry's keys from the start
+    std::vector<AppliedOperation> group = testing::TransferGroup(f, chain, 4);
+    group[1].indexed = {order};
+    group[3].indexed = {order};
+    REQUIRE(store->Append(group, f.state()).ok());
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  std::vector<uint64_t> seqs;
+  REQUIRE(store->History(order, 0, 10, &seqs).ok());
+  CHECK(seqs == std::vector<uint64_t>{4, 2});  // newest first
+  // An id is not an account: the accounts' own histories are unchanged.
+  REQUIRE(store->History(Fixture::Id("alice"), 0, 10, &seqs).ok());
+  CHECK(seqs.size() == 4);
+  store.reset();
+  // A database from before the index: no mark, until keys are written with it.
+  Tamper(dir.path(), [](rocksdb::DB* db, auto& cf) {
+    REQUIRE(db->Delete(rocksdb::WriteOptions(), cf["meta"], "order_index").ok());
+  });
+  store = OpenStore(dir.path(), /*create=*/false);
+  bool complete = true;
+  REQUIRE(store->OrderIndexComplete(&complete).ok());
+  CHECK_FALSE(complete);
+  const Hash other = Sha256({"another order id"});
+  REQUIRE(store->PutIndexed({{other, 1}, {other, 3}}, /*complete=*/false).ok());
+  REQUIRE(store->OrderIndexComplete(&complete).ok());
+  CHECK_FALSE(complete);
+  REQUIRE(store->PutIndexed({}, /*complete=*/true).ok());
+  REQUIRE(store->OrderIndexComplete(&complete).ok());
+  CHECK(complete);
+  REQUIRE(store->History(other, 0, 10, &seqs).ok());
+  CHECK(seqs == std::vector<uint64_t>{3, 1});
+}
+
 }  // namespace
 }  // namespace liard::node

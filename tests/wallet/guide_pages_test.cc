@@ -75,6 +75,8 @@ const std::vector<std::pair<std::regex, std::string>>& Masks() {
       // Times: 13:43:20, 13:43, with a zone's offset or name after it.
       {std::regex("\\b[0-2]\\d:[0-5]\\d(?::[0-5]\\d)?(?: ?(?:UTC|CET|CEST|[+-]\\d\\d:?\\d\\d))?"),
        "<time>"},
+      // A monthly standing order's day, today's (`--monthly $(date +%-d)`).
+      {std::regex("(monthly on day|chaque mois le) [1-3]?\\d\\b"), "$1 <day>"},
       // The node's port.
       {std::regex("127\\.0\\.0\\.1:\\d+"), "127.0.0.1:<port>"},
   };

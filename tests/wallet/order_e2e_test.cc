@@ -1,7 +1,7 @@
 // Standing orders (issue 21) with the real liard binary against a real liard-node whose clock
 // libfaketime moves: a resident places her rent, the node pays it on its day and her history
-// says so; a pause skips a payment; a cancellation ends it; bad input is refused before anything
-// is sent; French first.
+// says so, as `order list|show` read from the node do; a pause skips a payment; a cancellation
+// ends it; bad input is refused before anything is sent; French first.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -79,7 +79,21 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   CHECK(w.Balance("alice") == alice0 - 1'000);
   CHECK(w.Balance("bob") == bob0 + 1'000);
+  CHECK(Has(w.Ok({"--key", "alice", "history"}), "payment 1"));
   CHECK(Has(w.Ok({"--key", "bob", "history"}), "Loyer"));
+  // The node says where the order stands: one payment made, the next in 7 days.
+  const nlohmann::json shown = w.Json({"--key", "alice", "order", "show", id, "--json"});
+  CHECK(shown["state"] == "active");
+  CHECK(shown["executions"] == 1);
+  REQUIRE(shown["events"].size() == 2);
+  CHECK(shown["events"][0]["type"] == "execute-order");
+  CHECK(shown["events"][0]["failed"] == "");
+  CHECK(Has(w.Ok({"--key", "alice", "order", "show", id.substr(0, 12)}), "payment 1 paid"));
+  // Bob, its payee, reads it too (by its whole id); a stranger cannot.
+  CHECK(w.Json({"--key", "bob", "order", "show", id, "--json"})["executions"] == 1);
+  CommandResult nosy = w.Liard({"--key", "shop", "order", "show", id});
+  CHECK(nosy.exit_code == 1);
+  CHECK(Has(nosy.err, "no standing order with this id"));
 
   // Paused: the next payment is skipped, and said so; cancelled: nothing more.
   w.Ok({"--key", "alice", "order", "pause", id.substr(0, 12), "--yes"});
@@ -87,8 +101,14 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   CHECK(again.exit_code == 1);
   CHECK(Has(again.err, "ORDER_PAUSED"));
   DaysLater(w, clock, 9);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  std::string history;
+  for (int i = 0; i < 50 && !Has(history, "skipped"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    history = w.Ok({"--key", "alice", "history"});
+  }
+  CHECK(Has(history, "payment 2 skipped, the order is paused"));
   CHECK(w.Balance("alice") == alice0 - 1'000);
+  CHECK(Has(w.Ok({"--key", "alice", "order", "list"}), "paused"));
   w.Ok({"--key", "alice", "order", "cancel", id.substr(0, 12), "--yes"});
   CommandResult stranger = w.Liard({"--key", "bob", "order", "cancel", id, "--yes"});
   CHECK(stranger.exit_code == 1);
@@ -99,6 +119,14 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   const nlohmann::json list = w.Json({"--key", "alice", "order", "list", "--json"});
   REQUIRE(list.size() == 1);
   CHECK(list[0]["state"] == "cancelled");
+  CHECK(list[0]["executions"] == 2);  // the payment, the skipped one
+  CommandResult fr_show = w.Liard({"--key", "alice", "order", "show", id}, [&] {
+    ProgramOptions o = w.Options();
+    o.env["LANG"] = "fr_FR.UTF-8";
+    return o;
+  }());
+  CHECK(Has(fr_show.out, "annulé (définitif)"));
+  CHECK(Has(fr_show.out, "paiement 2 sauté, l'ordre est suspendu"));
 }
 
 }  // namespace
