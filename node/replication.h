@@ -9,6 +9,7 @@
 #include "liard/v1/replication.grpc.pb.h"
 #include "node/applier.h"
 #include "node/follower.h"
+#include "node/leader.h"
 #include "node/metrics.h"
 
 namespace liard::node {
@@ -21,6 +22,9 @@ ReplicationFigures LagOf(const FollowerStatus& f, const HeadState& head, int64_t
 class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Service {
  public:
   ReplicationServiceImpl(Applier* applier, Follower* follower);
+  // A node with [leadership]: its role is the leader's say (PRIMARY while it leads), and a
+  // standby's follower is reported only until it is promoted. Call before serving.
+  void SetLeader(const Leader* leader) { leader_ = leader; }
 
   grpc::Status GetReplicationStatus(grpc::ServerContext* ctx,
                                     const ::liard::v1::GetReplicationStatusRequest* req,
@@ -29,6 +33,7 @@ class ReplicationServiceImpl final : public ::liard::v1::ReplicationService::Ser
  private:
   Applier* const applier_;
   Follower* const follower_;
+  const Leader* leader_ = nullptr;
 };
 
 }  // namespace liard::node
