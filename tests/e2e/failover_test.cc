@@ -262,7 +262,8 @@ NodeProcess* WaitNewLeader(const std::vector<NodeProcess*>& nodes, Millis timeou
 // The kill scenario: a primary and two standbys with [leadership], three paying threads of
 // `per_thread` transfers each, the primary SIGKILLed `kill_delay` after the standbys caught up.
 // Returns how long, in ms, until a standby said it leads.
-int64_t KillScenario(int per_thread, Millis kill_delay) {
+// With `rejoin`, the old primary then starts again as a standby of the new one and catches up.
+int64_t KillScenario(int per_thread, Millis kill_delay, bool rejoin = false) {
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
   etcd.Start();
@@ -359,6 +360,20 @@ int64_t KillScenario(int per_thread, Millis kill_delay) {
   CHECK(refused.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(Contains(refused.status.error_message(), leader == &b ? b_at : c_at));
   CHECK(Contains(leader->err(), "event=promoted"));
+  if (rejoin) {
+    // Its journal is a prefix of the new primary's (the standbys held all of it): restarted as a
+    // standby of the new primary, it follows, and takes no key while one is held.
+    const std::string leader_at = leader == &b ? b_at : c_at;
+    WriteFile(tmp.Join("a2.toml"), StandbyToml(tmp, "a", leader_at, ledger_hex,
+                                               LeadershipToml(etcd, "a", a_at, kTtl, 2)));
+    NodeProcess again(tmp.Join("a"), {"--config", tmp.Join("a2.toml")});
+    again.set_listen(a_at);
+    again.Start();
+    REQUIRE(CaughtUp(*leader, again));
+    CHECK(HeadOf(again).state_digest() == HeadOf(*leader).state_digest());
+    CHECK(Replication(again.channel()).role() == pb::ReplicationStatus::STANDBY);
+    CHECK(Replication(again.channel()).primary() == leader_at);
+  }
   return took;
 }
 
@@ -367,7 +382,7 @@ TEST_CASE(
     "within seconds, keeps every acknowledged operation once, writes under a higher term, and "
     "the other standby follows it",
     "[e2e][failover]") {
-  KillScenario(40, Millis(0));
+  KillScenario(40, Millis(0), /*rejoin=*/true);
 }
 
 // The long-running check (docs/operator.md, "Failover"): the kill scenario many times, each
