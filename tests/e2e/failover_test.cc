@@ -181,11 +181,14 @@ TEST_CASE(
   uint64_t next = 6;
   bool late_ack = false;
   while (Clock::now() < killed + Millis(kTtl * 1000 * 2)) {
+    // The node's deadline is at most half a lease after its last renewal, sent before the kill:
+    // a write sent after `deadline` reaches it fenced.
+    const auto sent_at = Clock::now();
     const SubmitOutcome o =
         client.Submit(client.SignTransfer("alice", "shop", 1, next), Millis(3'000));
     if (o.status.ok()) {
       ++next;
-      if (Clock::now() > deadline) late_ack = true;  // answered after the deadline
+      if (sent_at > deadline) late_ack = true;  // sent after the deadline, yet acknowledged
     } else {
       REQUIRE(o.status.error_code() == grpc::StatusCode::UNAVAILABLE);
       refusal = o.status.error_message();
@@ -195,12 +198,18 @@ TEST_CASE(
     std::this_thread::sleep_for(Millis(20));
   }
   CHECK_FALSE(late_ack);
-  CHECK(Contains(refusal, "not sure it is still the primary"));
+  // Refused before it was applied, or (the deadline passed during its fsync) written but not
+  // acknowledged: then it is in the journal, unacknowledged, and its resend settles it.
+  const bool during_write = Contains(refusal, "lapsed while it wrote");
+  INFO("refusal: " << refusal);
+  CHECK((Contains(refusal, "not sure it is still the primary") || during_write));
   // And it stays so: a write a second later is refused too and applied nowhere.
   std::this_thread::sleep_for(Millis(1'000));
   SubmitOutcome later = client.Submit(client.SignTransfer("alice", "shop", 1, next));
   CHECK(later.status.error_code() == grpc::StatusCode::UNAVAILABLE);
-  CHECK(client.Journal().size() == 5 + (next - 6));
+  const size_t in_journal = client.Journal().size();
+  CHECK(in_journal >= 5 + (next - 6));
+  CHECK(in_journal <= 5 + (next - 6) + (during_write ? 1 : 0));
   CHECK(Contains(primary.err(), "event=leadership-lapsed"));
 
   // etcd back with its data: the lease it kept is renewed, the same term goes on.
