@@ -33,6 +33,8 @@ inline constexpr std::string_view kGenesisDomain = Domain("liard/v1/genesis");
 inline constexpr std::string_view kOperationDomain = Domain("liard/v1/operation");
 // A journal entry's hash: SHA-256(kEntryDomain || ...), ledger/journal.h.
 inline constexpr std::string_view kEntryDomain = Domain("liard/v1/entry");
+// A termed journal entry's hash (genesis version 7 on): SHA-256(kTermedEntryDomain || ...).
+inline constexpr std::string_view kTermedEntryDomain = Domain("liard/v1/termed-entry");
 // What the node's key signs for a checkpoint, ledger/journal.h.
 inline constexpr std::string_view kCheckpointDomain = Domain("liard/v1/checkpoint");
 // The hash of each state record (accounts 'A', balances 'B', governance 'G').

@@ -137,8 +137,8 @@ Status ValidateRules(const Rules& r0) {
 Status ValidateGenesis(const Genesis& g) {
   // Ratios are cross-multiplied in 128 bits (the reserve check): keep each term below 2^20.
   constexpr int64_t kMaxRatioTerm = 1 << 20;
-  if (g.version < kGenesisVersion1 || g.version > kGenesisVersion6)
-    return Invalid("genesis version must be 1 to 6");
+  if (g.version < kGenesisVersion1 || g.version > kLatestGenesisVersion)
+    return Invalid("genesis version must be 1 to " + std::to_string(kLatestGenesisVersion));
   if (g.version == kGenesisVersion1 && g.node_key)
     return Invalid("a version 1 genesis names no node key (version 2 does)");
   if (g.version >= kGenesisVersion2 && !g.node_key)

@@ -37,13 +37,18 @@ struct GenesisAccount {
 // currency's time zone, in which the monthly bonus cap and the daily limits count. 5: every
 // transfer to a merchant, municipality or the association is refundable (ledger/ops/refund.cc).
 // 6: a payment leaves no refund record in the state; a refund finds its payment in the journal
-// (RefundsFromJournal).
+// (RefundsFromJournal). 7: every journal entry carries the term of the primary that wrote it,
+// and the entry hash covers it (EntriesCarryTerm); `liard-node init --version 7` writes it.
 inline constexpr uint32_t kGenesisVersion1 = 1;
 inline constexpr uint32_t kGenesisVersion2 = 2;
 inline constexpr uint32_t kGenesisVersion3 = 3;
 inline constexpr uint32_t kGenesisVersion4 = 4;
 inline constexpr uint32_t kGenesisVersion5 = 5;
 inline constexpr uint32_t kGenesisVersion6 = 6;
+inline constexpr uint32_t kGenesisVersion7 = 7;
+// The newest version ValidateGenesis accepts; `liard-node init` writes kCurrentGenesisVersion
+// unless asked for another.
+inline constexpr uint32_t kLatestGenesisVersion = kGenesisVersion7;
 inline constexpr uint32_t kCurrentGenesisVersion = kGenesisVersion6;
 
 struct Genesis {
@@ -120,6 +125,12 @@ inline bool ShopPaymentsRefundable(const Genesis& genesis) {
 inline bool RefundsFromJournal(const Genesis& genesis) {
   return genesis.version >= kGenesisVersion6;
 }
+
+// Version 7 on: every journal entry carries a term (1 or more: the leadership term of the primary
+// that wrote it, docs/protocol.md "Terms and failover"), covered by its hash, and no entry's term
+// is lower than the one before it (CheckEntryTerm, ledger/journal.h). Before, every entry's term
+// is 0 and its hash is the version 1 hash: old journals replay unchanged.
+inline bool EntriesCarryTerm(const Genesis& genesis) { return genesis.version >= kGenesisVersion7; }
 
 // The zone the currency counts its days and months in: the genesis's time zone from version 4
 // on (CountsInCurrencyZone), UTC before. A validated genesis always names a zone ICU knows.

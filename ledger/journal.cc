@@ -12,17 +12,39 @@
 
 namespace liard {
 Hash EntryHash(const JournalEntry& e) {
-  return Sha256({kEntryDomain, Fixed64BE(e.sequence), Fixed64BE(static_cast<uint64_t>(e.time_ms)),
-                 e.prev_hash.view(), e.envelope});
+  if (e.term == 0)
+    return Sha256({kEntryDomain, Fixed64BE(e.sequence), Fixed64BE(static_cast<uint64_t>(e.time_ms)),
+                   e.prev_hash.view(), e.envelope});
+  return Sha256({kTermedEntryDomain, Fixed64BE(e.sequence),
+                 Fixed64BE(static_cast<uint64_t>(e.time_ms)), e.prev_hash.view(), Fixed64BE(e.term),
+                 e.envelope});
+}
+
+Status CheckEntryTerm(bool termed, uint64_t prev_term, const JournalEntry& e) {
+  if (!termed) {
+    if (e.term == 0) return Status::Ok();
+    return Status(Code::kCorruption, "it carries term " + std::to_string(e.term) +
+                                         ", but the entries of this ledger's genesis version "
+                                         "carry none (terms start with version 7)");
+  }
+  if (e.term == 0)
+    return Status(Code::kCorruption,
+                  "it carries no term, but every entry of a version 7 ledger carries one");
+  if (e.term < prev_term)
+    return Status(Code::kCorruption, "its term " + std::to_string(e.term) +
+                                         " is lower than the term " + std::to_string(prev_term) +
+                                         " of the entry before it: a deposed primary wrote it");
+  return Status::Ok();
 }
 
 HashedEntry NextEntry(uint64_t head_sequence, const Hash& head_hash, int64_t time_ms,
-                      std::string envelope) {
+                      std::string envelope, uint64_t term) {
   HashedEntry next;
   next.entry.sequence = head_sequence + 1;
   next.entry.time_ms = time_ms;
   next.entry.prev_hash = head_hash;
   next.entry.envelope = std::move(envelope);
+  next.entry.term = term;
   next.hash = EntryHash(next.entry);
   return next;
 }

@@ -13,6 +13,7 @@
 #include "ledger/domains.h"
 #include "ledger/operation.h"
 #include "ledger/state.h"
+#include "ledger/status.h"
 
 namespace liard {
 
@@ -23,11 +24,28 @@ struct JournalEntry {
   int64_t time_ms = 0;    // the node's clock when applied: the ApplyContext of every replay
   Hash prev_hash;         // EntryHash of entry sequence - 1; the ledger id for entry 1
   std::string envelope;   // the liard.v1.SignedOperation bytes (body, key, signature)
+  // The leadership term of the primary that wrote it (genesis version 7 on, EntriesCarryTerm):
+  // 1 or more, never lower than the previous entry's. 0 in the journals of earlier versions.
+  uint64_t term = 0;
 };
 
-// SHA-256(kEntryDomain || u64be(sequence) || i64be(time_ms) || prev_hash || envelope).
+// Term 0 (genesis versions 1 to 6):
+//   SHA-256(kEntryDomain || u64be(sequence) || i64be(time_ms) || prev_hash || envelope).
+// Term 1 or more (version 7 on):
+//   SHA-256(kTermedEntryDomain || u64be(sequence) || i64be(time_ms) || prev_hash || u64be(term)
+//           || envelope).
 // Changing any byte of any entry changes every later hash: history cannot be edited quietly.
+// Which formula applies is fixed by the ledger's version: CheckEntryTerm refuses a term of 0 in
+// a version 7 journal and any other in an older one, so no entry can switch formulas.
 Hash EntryHash(const JournalEntry& entry);
+
+// The term rule of a journal whose genesis is version `termed` (EntriesCarryTerm) or not: an
+// entry after one of term `prev_term` (0 before the first entry) must carry term 0 in an
+// untermed journal, and a term of at least max(1, prev_term) in a termed one. Ok, or
+// kCorruption saying which rule the entry breaks ("its term 3 is lower than ...", for the caller
+// to prefix with the entry). A term never goes down along the chain, so an
+// entry written by a deposed primary (a lower term) cannot follow one of its successor.
+[[nodiscard]] Status CheckEntryTerm(bool termed, uint64_t prev_term, const JournalEntry& entry);
 
 // An entry and its hash, as they are chained and stored.
 struct HashedEntry {
@@ -40,7 +58,7 @@ struct HashedEntry {
 // holding the accepted operation's envelope. The one place entries are made, by the node's
 // applier and the start-up benchmark alike.
 HashedEntry NextEntry(uint64_t head_sequence, const Hash& head_hash, int64_t time_ms,
-                      std::string envelope);
+                      std::string envelope, uint64_t term = 0);
 
 // A statement by the node's key: "after entry `sequence`, whose hash is `head_hash`, the state
 // digest was `state_digest`".

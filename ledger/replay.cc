@@ -10,8 +10,8 @@ namespace liard {
 namespace {
 
 // 1: accounts without staff keys or cards; 2: each account's extras follow it; 3: the refundable
-// payments (TransferIndex) follow the balances.
-constexpr uint8_t kSnapshotVersion = 3;
+// payments (TransferIndex) follow the balances; 4: the head entry's term follows the head's time.
+constexpr uint8_t kSnapshotVersion = 4;
 
 void PutAccount(ByteWriter* w, const Account& a) {
   w->Key(a.id);
@@ -83,6 +83,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   r->sequence_ = in.U64();
   r->head_hash_ = in.Key();
   r->time_ms_ = in.I64();
+  if (version >= 4) r->term_ = in.U64();
   const Hash digest = in.Key();
   Governance g;
   if (!DecodeGovernance(in.Str(), &g)) return corrupt("its governance record does not decode");
@@ -144,6 +145,8 @@ Status Replay::Commit(PreparedEntry* p, Delta* applied) {
   if (!p->status.ok())
     return Fail(e.sequence, "its operation does not verify: " + p->status.ToString());
   if (e.time_ms < time_ms_) return Fail(e.sequence, "its time goes backwards");
+  if (Status t = CheckEntryTerm(EntriesCarryTerm(ledger_->genesis()), term_, e); !t.ok())
+    return Fail(e.sequence, t.message());
   Delta delta;
   Status s = ledger_->Apply(state_, p->op, ApplyContext{e.time_ms, &transfers_}, &delta);
   if (!s.ok()) return Fail(e.sequence, "the rules refuse its operation on replay: " + s.ToString());
@@ -156,6 +159,7 @@ Status Replay::Commit(PreparedEntry* p, Delta* applied) {
   sequence_ = e.sequence;
   head_hash_ = p->computed_hash;
   time_ms_ = e.time_ms;
+  term_ = e.term;
   return Status::Ok();
 }
 
@@ -198,6 +202,7 @@ std::string Replay::EncodeSnapshot() const {
   w.U64(sequence_);
   w.Key(head_hash_);
   w.I64(time_ms_);
+  w.U64(term_);
   // The 32-byte digest under the ledger's own rule (StateDigestRuleOf its genesis): the layout
   // is the same for both rules, and a snapshot is resumed only with its own ledger's genesis.
   w.Key(state_.digest());

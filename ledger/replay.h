@@ -75,6 +75,8 @@ class Replay {
   uint64_t sequence() const { return sequence_; }
   const Hash& head_hash() const { return head_hash_; }
   int64_t time_ms() const { return time_ms_; }
+  // The term of the last entry committed (0 before any, and in journals before version 7).
+  uint64_t term() const { return term_; }
   const MemoryState& state() const { return state_; }
   const Ledger& ledger() const { return *ledger_; }
   const Discrepancy& discrepancy() const { return discrepancy_; }
@@ -96,6 +98,7 @@ class Replay {
   uint64_t sequence_ = 0;
   Hash head_hash_;
   int64_t time_ms_ = 0;
+  uint64_t term_ = 0;
   Discrepancy discrepancy_;
   // The node key the ledger names from each sequence on (after that entry), for the checkpoints
   // the replay went past; the first is where this run started (the genesis or a snapshot).

@@ -42,6 +42,21 @@ Status ClockUntrusted() {
                 "again once the node accepts writes");
 }
 
+Status Fenced() {
+  return Status(Code::kUnavailable,
+                "this node is not sure it is still the primary (it could not renew its leadership "
+                "in time), so it takes no writes; this operation was not applied: send it to the "
+                "primary (the liard-primary trailer names it when this node knows it), or again "
+                "here later");
+}
+
+Status FencedDuringWrite() {
+  return Status(Code::kUnavailable,
+                "this node's leadership lapsed while it wrote this operation, so it cannot "
+                "acknowledge it: send the very same envelope to the primary; it is applied at "
+                "most once");
+}
+
 Status DiskFailed() {
   return Status(Code::kUnavailable,
                 "the node could not write to its disk; this operation may not have been kept; "
@@ -85,7 +100,28 @@ Applier::Applier(const Ledger& ledger, Store* store, MemoryState state, HeadStat
       options_(std::move(options)),
       state_(std::move(state)),
       head_(head),
-      durable_sequence_(head.sequence) {}
+      durable_sequence_(head.sequence) {
+  if (EntriesCarryTerm(ledger_.genesis())) term_ = std::max<uint64_t>(head.term, 1);
+}
+
+void Applier::SetTerm(uint64_t term) {
+  if (!EntriesCarryTerm(ledger_.genesis())) return;
+  uint64_t now = term_.load();
+  while (term > now && !term_.compare_exchange_weak(now, term)) {
+  }
+}
+
+void Applier::SetFence(int64_t until_mono_ms) {
+  fence_until_mono_ms_.store(until_mono_ms);
+  queue_cv_.notify_one();  // the writable listener hears of it at the next wake
+}
+
+bool Applier::fenced() const {
+  const int64_t until = fence_until_mono_ms_.load();
+  if (until == INT64_MAX) return false;
+  const int64_t mono = options_.monotonic ? options_.monotonic() : MonotonicMs();
+  return mono >= until;
+}
 
 Applier::~Applier() { Stop(); }
 
@@ -96,7 +132,7 @@ void Applier::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
-bool Applier::writable() const { return !clock_untrusted_ && !disk_failed_; }
+bool Applier::writable() const { return !clock_untrusted_ && !disk_failed_ && !fenced(); }
 
 void Applier::SetWritableListener(std::function<void(bool)> listener) {
   std::lock_guard lock(listener_mu_);
@@ -289,11 +325,14 @@ void Applier::Run() {
     // The clock is read once per group, after the group was taken: an entry never carries a
     // time the guard did not check.
     const int64_t now = CheckClock();
+    NotifyWritable();  // the fence moves with the monotonic clock, not on an event
     if (!group.empty()) {
       if (disk_failed_) {
         RefuseGroup(group, DiskFailed());
       } else if (clock_untrusted_) {
         RefuseGroup(group, ClockUntrusted());
+      } else if (fenced()) {
+        RefuseGroup(group, Fenced());
       } else {
         ApplyGroup(group, now);
       }
@@ -325,6 +364,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       lock.lock();
     }
     HeadState head = head_;
+    const uint64_t term = term_.load();
     for (size_t i = 0; i < group.size(); ++i) {
       const VerifiedOperation& v = group[i].op;
       SubmitOutcome& out = outcomes[i];
@@ -385,14 +425,14 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
       state_.Commit(delta);
       AppliedOperation a;
       HashedEntry next =
-          NextEntry(head.sequence, head.head_hash, now, codec::EncodeEnvelope(v.signed_op()));
+          NextEntry(head.sequence, head.head_hash, now, codec::EncodeEnvelope(v.signed_op()), term);
       a.entry = std::move(next.entry);
       a.entry_hash = next.hash;
       a.op_id = v.id();
       a.touched = TouchedAccounts(v.op(), delta);
       a.indexed = OrderIndexIds(ledger_.id(), v.op(), v.id());
       a.delta = std::move(delta);
-      head = HeadState{a.entry.sequence, a.entry_hash, now};
+      head = HeadState{a.entry.sequence, a.entry_hash, now, term};
       out.sequence = a.entry.sequence;
       out.time_ms = now;
       out.entry_hash = a.entry_hash;
@@ -423,6 +463,17 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
         applied.clear();
       } else {
         head_ = head;
+        // Durable here, but the leadership may have lapsed while it was written: a primary
+        // acknowledges nothing after its local deadline (a deposed one sets such entries aside
+        // when it rejoins, node/leader.h).
+        if (fenced())
+          for (auto& out : outcomes)
+            if (out.status.ok()) {
+              const Hash id = out.op_id;
+              out = SubmitOutcome{};
+              out.op_id = id;
+              out.status = FencedDuringWrite();
+            }
         if (options_.scheduler != nullptr)
           for (const auto& [id, i] : applied_here) options_.scheduler->Observe(group[i].op, state_);
       }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -127,6 +128,19 @@ class Applier {
   bool disk_failed() const { return disk_failed_; }
   void SetWritableListener(std::function<void(bool)> listener);
 
+  // Leadership (node/leader.h). The term written into every new entry of a version 7 ledger
+  // (EntriesCarryTerm): at first the head entry's (1 for an empty journal); a leader that won a
+  // newer term sets it before it lifts the fence. Never lowered. 0 for older ledgers.
+  void SetTerm(uint64_t term);
+  uint64_t term() const { return term_.load(); }
+  // The write fence: once the monotonic clock (ApplierOptions::monotonic) passes
+  // `until_mono_ms`, no group is applied and no write is acknowledged (UNAVAILABLE; a group
+  // already written when it passes is answered as of unknown outcome) until the fence is
+  // moved again. A leader moves it to its local lease deadline after each renewal; INT64_MAX
+  // (the default) is no fence, INT64_MIN stops writes at once. Any thread.
+  void SetFence(int64_t until_mono_ms);
+  bool fenced() const;
+
   // The sequence of the last durable entry.
   uint64_t durable_sequence() const;
 
@@ -195,6 +209,8 @@ class Applier {
   int64_t anchor_mono_ms_ = 0;
   std::atomic<bool> clock_untrusted_{false};
   std::atomic<bool> disk_failed_{false};
+  std::atomic<uint64_t> term_{0};
+  std::atomic<int64_t> fence_until_mono_ms_{INT64_MAX};
 
   mutable std::mutex listener_mu_;
   std::function<void(bool)> listener_;  // under listener_mu_

@@ -132,13 +132,14 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
   NodeConfig c;
   TableReader top(source, doc, "");
   if (!(s = top.Allow({"server", "checkpoint", "log", "tls", "limits", "clock", "web", "backup",
-                       "metrics", "replication"}))
+                       "metrics", "replication", "leadership"}))
            .ok())
     return s;
   const toml::table *server = nullptr, *checkpoint = nullptr, *log = nullptr, *tls = nullptr,
                     *limits = nullptr, *clock = nullptr, *web = nullptr, *backup = nullptr,
-                    *metrics = nullptr, *replication = nullptr;
+                    *metrics = nullptr, *replication = nullptr, *leadership = nullptr;
   if (!(s = top.Table("replication", false, &replication)).ok()) return s;
+  if (!(s = top.Table("leadership", false, &leadership)).ok()) return s;
   if (!(s = top.Table("metrics", false, &metrics)).ok()) return s;
   if (!(s = top.Table("backup", false, &backup)).ok()) return s;
   if (!(s = top.Table("web", false, &web)).ok()) return s;
@@ -308,6 +309,44 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
     if (!(s = r.String("primary_ca", false, &c.replication_primary_ca, &node)).ok()) return s;
     if (node && (c.replication_primary_ca.empty() || c.replication_primary_ca[0] != '/'))
       return r.Error(*node, "[replication] primary_ca must be an absolute path to a PEM file");
+  }
+  if (leadership) {
+    TableReader r(source, *leadership, "[leadership]");
+    if (!(s = r.Allow(
+              {"endpoints", "ttl_seconds", "name", "address", "settle_ms", "min_candidates"}))
+             .ok())
+      return s;
+    const toml::node* node = nullptr;
+    if (!(s = r.Required("endpoints", toml::node_type::array, &node)).ok()) return s;
+    for (const toml::node& item : *node->as_array()) {
+      const auto* endpoint = item.as_string();
+      if (endpoint == nullptr || !ValidateListenAddress(endpoint->get()).ok())
+        return r.Error(item,
+                       "[leadership] endpoints lists etcd's client addresses as HOST:PORT, e.g. "
+                       "\"10.0.0.1:2379\"");
+      c.leadership_endpoints.push_back(endpoint->get());
+    }
+    if (c.leadership_endpoints.empty() || c.leadership_endpoints.size() > 16)
+      return r.Error(*node, "[leadership] endpoints must list 1 to 16 etcd members");
+    if (!(s = r.IntegerIn("ttl_seconds", 2, 300, &c.leadership_ttl_seconds)).ok()) return s;
+    if (!(s = r.String("name", true, &c.leadership_name, &node)).ok()) return s;
+    const bool name_ok =
+        !c.leadership_name.empty() && c.leadership_name.size() <= 64 &&
+        std::all_of(c.leadership_name.begin(), c.leadership_name.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                 ch == '.';
+        });
+    if (!name_ok)
+      return r.Error(*node,
+                     "[leadership] name is this node's name among the ledger's nodes: 1 to 64 "
+                     "letters, digits, '-', '_' or '.'");
+    if (!(s = r.String("address", true, &c.leadership_address, &node)).ok()) return s;
+    if (!ValidateListenAddress(c.leadership_address).ok())
+      return r.Error(*node,
+                     "[leadership] address is where clients reach this node, HOST:PORT, e.g. "
+                     "\"10.0.0.2:7421\"");
+    if (!(s = r.IntegerIn("settle_ms", 0, 60'000, &c.leadership_settle_ms)).ok()) return s;
+    if (!(s = r.IntegerIn("min_candidates", 1, 100, &c.leadership_min_candidates)).ok()) return s;
   }
   if (backup) {
     TableReader r(source, *backup, "[backup]");

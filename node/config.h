@@ -91,6 +91,15 @@ struct NodeConfig {
   int64_t sync_timeout_ms = 5'000;
   std::string on_sync_timeout = "fail";
   std::vector<std::string> replication_standbys;
+
+  // [leadership]: who is primary is decided through etcd (node/leader.h, docs/operator.md
+  // "Failover"); off while `leadership_endpoints` is empty. Needs a version 7 ledger.
+  std::vector<std::string> leadership_endpoints;  // etcd client endpoints, HOST:PORT
+  int64_t leadership_ttl_seconds = 10;
+  std::string leadership_name;
+  std::string leadership_address;
+  int64_t leadership_settle_ms = 2'000;
+  int64_t leadership_min_candidates = 1;
 };
 
 // The certificate and key of [tls], read whole. kIOError naming the file if one cannot be read,

@@ -106,6 +106,7 @@ Follower::Follower(const Ledger& ledger, Store* store, Applier* applier, Checkpo
       clock_(std::move(clock)),
       on_fatal_(std::move(on_fatal)) {
   channel_ = PrimaryChannel(options_);
+  primary_ = options_.primary;
   status_.primary = options_.primary;
   struct Start {
     HeadState head;
@@ -122,7 +123,7 @@ Follower::Follower(const Ledger& ledger, Store* store, Applier* applier, Checkpo
 Follower::~Follower() { Stop(); }
 
 void Follower::Start() {
-  spdlog::info("event=follow-start primary={} sequence={}", LogText(options_.primary, 128),
+  spdlog::info("event=follow-start primary={} sequence={}", LogText(primary(), 128),
                queued_sequence_);
   stream_thread_ = std::thread([this] { StreamLoop(); });
   apply_thread_ = std::thread([this] { ApplyLoop(); });
@@ -140,6 +141,31 @@ void Follower::Stop() {
     if (t->joinable()) t->join();
 }
 
+std::string Follower::primary() const {
+  std::lock_guard lock(mu_);
+  return primary_;
+}
+
+std::shared_ptr<grpc::Channel> Follower::channel() const {
+  std::lock_guard lock(mu_);
+  return channel_;
+}
+
+void Follower::Retarget(const std::string& primary) {
+  FollowerOptions to = options_;
+  to.primary = primary;
+  std::shared_ptr<grpc::Channel> channel = PrimaryChannel(to);
+  std::lock_guard lock(mu_);
+  if (primary == primary_) return;
+  spdlog::info("event=follow-retarget from={} to={}", LogText(primary_, 128),
+               LogText(primary, 128));
+  primary_ = primary;
+  channel_ = std::move(channel);
+  status_.primary = primary;
+  status_.connected = false;
+  if (stream_ctx_ != nullptr) stream_ctx_->TryCancel();
+}
+
 FollowerStatus Follower::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -150,7 +176,7 @@ void Follower::Fail(const std::string& why) {
   spdlog::critical(
       "event=follow-stopped primary={} reason=\"{}\" message=\"this standby stopped following: "
       "it never rewrites the history it stored; see docs/operator.md, Standbys\"",
-      LogText(options_.primary, 128), LogText(why, kLogReasonBytes));
+      LogText(primary(), 128), LogText(why, kLogReasonBytes));
   spdlog::default_logger()->flush();
   {
     std::lock_guard lock(mu_);
@@ -196,15 +222,15 @@ void Follower::StreamLoop() {
     }
     if (after > before) backoff = kFollowBackoffFirstMs;  // it made progress before failing
     spdlog::warn("event=follow-retry primary={} sequence={} retry_ms={} error=\"{}\"",
-                 LogText(options_.primary, 128), after, backoff, LogText(s.message(), 512));
+                 LogText(primary(), 128), after, backoff, LogText(s.message(), 512));
     if (!Sleep(backoff)) return;
     backoff = std::min(backoff * 2, kFollowBackoffMaxMs);
   }
 }
 
 Status Follower::Stream() {
-  auto stub = pb::LedgerService::NewStub(channel_);
-  const std::string& at = options_.primary;
+  auto stub = pb::LedgerService::NewStub(channel());
+  const std::string at = primary();
   {
     grpc::ClientContext ctx;
     SetDeadline(&ctx, 5'000);
@@ -265,6 +291,7 @@ Status Follower::Stream() {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Retry("stopping");
+    if (primary_ != at) return Retry("the primary changed to " + primary_);
     stream_ctx_ = &ctx;
   }
   std::unique_ptr<grpc::ClientReader<pb::JournalEntry>> reader_stream =
@@ -287,6 +314,7 @@ Status Follower::Stream() {
       break;
     }
     e.envelope = m.envelope();
+    e.term = m.term();
     if (proving) {
       proving = false;
       if (e.sequence != from || claimed != expect || EntryHash(e) != expect) {
@@ -384,7 +412,7 @@ void Follower::PollLoop() {
 }
 
 Status Follower::Poll() {
-  auto stub = pb::LedgerService::NewStub(channel_);
+  auto stub = pb::LedgerService::NewStub(channel());
   {
     grpc::ClientContext ctx;
     SetDeadline(&ctx, 2'000);
@@ -420,7 +448,7 @@ Status Follower::Poll() {
     spdlog::error(
         "event=follow-checkpoint-refused primary={} sequence={} key={} message=\"the primary's "
         "checkpoint is not signed by the node key the ledger names; it is not kept\"",
-        LogText(options_.primary, 128), r.checkpoint.sequence, KeyFingerprint(r.signer));
+        LogText(primary(), 128), r.checkpoint.sequence, KeyFingerprint(r.signer));
     return Status::Ok();
   }
   {

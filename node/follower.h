@@ -93,6 +93,10 @@ class Follower {
   void Stop();
 
   FollowerStatus status() const;
+  // Follows the primary at `primary` (HOST:PORT) from now on: the open stream is cancelled and
+  // the next one goes there (node/leader.h, when another node wins the leader key). The new
+  // primary must continue what this standby holds, as any primary must.
+  void Retarget(const std::string& primary);
   // Set once a Fatal was reported.
   bool failed() const { return failed_; }
 
@@ -109,6 +113,9 @@ class Follower {
   void Fail(const std::string& why);
   // Waits `ms` unless stopping; false if stopping.
   bool Sleep(int64_t ms);
+  // The primary followed now and the channel to it.
+  std::string primary() const;
+  std::shared_ptr<grpc::Channel> channel() const;
 
   const Ledger& ledger_;
   Store* const store_;
@@ -117,7 +124,8 @@ class Follower {
   const FollowerOptions options_;
   const Clock clock_;
   const Fatal on_fatal_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::Channel> channel_;  // under mu_ (Retarget)
+  std::string primary_;                     // under mu_: HOST:PORT followed now
 
   std::atomic<bool> failed_{false};
   std::atomic<bool> stopping_{false};

@@ -39,6 +39,7 @@
 #include "node/conn_limit.h"
 #include "node/demo.h"
 #include "node/follower.h"
+#include "node/leader.h"
 #include "node/log_json.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
@@ -215,7 +216,8 @@ ApplierOptions GuardOptions(const NodeConfig& config, bool trust_clock, const st
   return o;
 }
 
-int Init(const std::string& data, const std::string& genesis_file, bool demo) {
+int Init(const std::string& data, const std::string& genesis_file, bool demo,
+         uint32_t genesis_version) {
   InitCrypto();
   const int64_t now = NowMs();
   if (std::string wrong = CheckInitClock(now); !wrong.empty()) return Fail(kExitFailed, wrong);
@@ -231,7 +233,14 @@ int Init(const std::string& data, const std::string& genesis_file, bool demo) {
   // The node key first: the genesis names it, so the ledger id vouches for the key that signs
   // the node's checkpoints.
   const KeyPair node_key = KeyPair::Generate();
-  genesis.version = kCurrentGenesisVersion;
+  // kCurrentGenesisVersion unless asked: version 7 (terms in entries, for failover through
+  // etcd) is chosen by whoever runs standbys with [leadership].
+  if (genesis_version != kCurrentGenesisVersion && genesis_version != kGenesisVersion7)
+    return Fail(kExitBadInput, "--genesis-version must be " +
+                                   std::to_string(kCurrentGenesisVersion) + " (the default) or " +
+                                   std::to_string(kGenesisVersion7) +
+                                   " (entries carry the primary's term, for [leadership])");
+  genesis.version = genesis_version;
   genesis.node_key = node_key.public_key();
   const std::string genesis_bytes = codec::EncodeGenesis(genesis);
   std::unique_ptr<Ledger> ledger;
@@ -766,6 +775,56 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     }
     acker = std::make_unique<StandbyAcker>(follow_options, name, ledger->id(), &applier);
   }
+  // [leadership]: etcd decides which node writes (node/leader.h). A standby that wins stops
+  // following and starts its applier; the others follow whoever holds the key.
+  std::unique_ptr<Leader> leader;
+  std::unique_ptr<grpc::Server> server;
+  std::atomic<bool> promoted{false};
+  if (!config.leadership_endpoints.empty()) {
+    if (!EntriesCarryTerm(genesis))
+      return Fail(kExitBadInput,
+                  "[leadership] needs a ledger whose entries carry the primary's term (genesis "
+                  "version 7, `liard-node init --genesis-version 7`); this one is version " +
+                      std::to_string(genesis.version));
+    LeadershipOptions lo;
+    lo.endpoints = config.leadership_endpoints;
+    lo.ttl_seconds = config.leadership_ttl_seconds;
+    lo.name = config.leadership_name;
+    lo.address = config.leadership_address;
+    lo.settle_ms = config.leadership_settle_ms;
+    lo.min_candidates = static_cast<uint32_t>(config.leadership_min_candidates);
+    leader = std::make_unique<Leader>(
+        std::move(lo), ledger->id(), &applier,
+        [&](uint64_t term) -> Status {
+          if (!standby) return Status::Ok();
+          // What it stored is durable; from here on this node writes, after its last entry.
+          follower->Stop();
+          Status rebuilt = applier.Read([&](const MemoryState& st, const HeadState&) {
+            return scheduler.Rebuild(st, *store);
+          });
+          if (!rebuilt.ok()) return rebuilt;
+          promoted = true;
+          service.SetStandbyOf("");
+          grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+          applier.SetWritableListener([health](bool writable) {
+            health->SetServingStatus("liard.v1.LedgerService", writable);
+          });
+          applier.Start();
+          spdlog::warn("event=promoted term={} message=\"this standby is now the primary\"", term);
+          return Status::Ok();
+        },
+        [&](const std::string& address) {
+          if (standby && !promoted) {
+            if (!address.empty()) {
+              service.SetStandbyOf(address);
+              follower->Retarget(address);
+            }
+            return;
+          }
+          service.SetStandbyOf(address);  // "" while it leads: the fence decides
+        });
+    replication.SetLeader(leader.get());
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   if (config.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -798,7 +857,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   builder.RegisterService(&replication);
   // A standby's only writer is its follower (Applier::AppendReplicated).
   if (!standby) applier.Start();
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  server = builder.BuildAndStart();
   if (!server || port == 0) {
     applier.Stop();
     return Fail(kExitFailed, "cannot listen on " + config.listen +
@@ -815,6 +874,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     applier.SetWritableListener(
         [health](bool writable) { health->SetServingStatus("liard.v1.LedgerService", writable); });
   }
+  if (leader) leader->Start();
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   // Backups while serving: the backup socket for `liard-node backup`, and [backup]'s schedule.
   BackupService backups(store.get(), data,
@@ -952,6 +1012,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // Stop taking work, let in-flight calls finish (their operations still apply and commit),
   // then drain the applier and sign a last checkpoint.
   if (acker) acker->Stop();
+  // The lease is revoked at once: another node may take the key without waiting for it.
+  if (leader) leader->Stop();
   if (follower) follower->Stop();  // what it wrote is durable; a restart resumes from there
   applier.SetWritableListener(nullptr);
   service.BeginShutdown();
@@ -1009,6 +1071,10 @@ int main(int argc, char** argv) {
   CLI::Option* demo_opt = init->add_flag(
       "--demo", demo, "Create the demo currency and write its keys to DATA/demo-keys");
   genesis_opt->excludes(demo_opt);
+  uint32_t genesis_version = liard::kCurrentGenesisVersion;
+  init->add_option("--genesis-version", genesis_version,
+                   "Genesis version to write: 6 (default) or 7 (every journal entry carries the "
+                   "primary's term, needed for [leadership]; docs/operator.md, Failover)");
 
   CLI::App* run = app.add_subcommand("run", "Serve the ledger in a data directory");
   run->add_option("--data", data, "Data directory made by `liard-node init`")->required();
@@ -1090,7 +1156,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "liard-node: init needs --genesis FILE or --demo\n");
       return liard::node::kExitBadInput;
     }
-    return liard::node::Init(data, genesis_file, demo);
+    return liard::node::Init(data, genesis_file, demo, genesis_version);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);

@@ -53,6 +53,7 @@ bool RedactAid(const AccountId& reader, const Operation& op, pb::Receipt* receip
   out.set_time_ms(receipt->time_ms());
   out.set_prev_hash(receipt->prev_hash());
   out.set_entry_hash(receipt->entry_hash());
+  out.set_term(receipt->term());
   for (const pb::Posting& p : receipt->postings())
     if (p.owner() == reader.view() || p.owner() == earmark.view()) *out.add_postings() = p;
   *out.mutable_redacted() = std::move(redaction);
@@ -92,6 +93,7 @@ bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
   out.set_time_ms(receipt->time_ms());
   out.set_prev_hash(receipt->prev_hash());
   out.set_entry_hash(receipt->entry_hash());
+  out.set_term(receipt->term());
   for (const pb::Posting& p : receipt->postings())
     if (p.owner() == reader.view()) *out.add_postings() = p;
   *out.mutable_redacted() = std::move(redaction);

@@ -52,6 +52,9 @@ Status Applier::AppendReplicated(std::vector<PreparedEntry>* entries, std::vecto
                         "the operation of entry " + n + " does not verify: " + p.status.ToString());
       } else if (e.time_ms < head.time_ms) {
         failed = Status(Code::kCorruption, "entry " + n + " goes back in time");
+      } else if (Status t = CheckEntryTerm(EntriesCarryTerm(ledger_.genesis()), head.term, e);
+                 !t.ok()) {
+        failed = Status(Code::kCorruption, "entry " + n + ": " + t.message());
       }
       if (!failed.ok()) break;
       Delta delta;
@@ -70,7 +73,7 @@ Status Applier::AppendReplicated(std::vector<PreparedEntry>* entries, std::vecto
       a.touched = TouchedAccounts(p.op.op(), delta);
       a.indexed = OrderIndexIds(ledger_.id(), p.op.op(), p.op.id());
       a.delta = std::move(delta);
-      head = HeadState{e.sequence, a.entry_hash, e.time_ms};
+      head = HeadState{e.sequence, a.entry_hash, e.time_ms, e.term};
       applied_here.emplace(a.op_id, i);
       applied.push_back(std::move(a));
     }
@@ -141,7 +144,20 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
   HeadState head = applier_->Read([](const MemoryState&, const HeadState& h) { return h; });
   resp->set_sequence(head.sequence);
   resp->set_time_ms(head.time_ms);
-  if (follower_ == nullptr) {
+  resp->set_head_term(head.term);
+  if (leader_ != nullptr) {
+    resp->set_leadership(true);
+    if (leader_->leading()) {
+      resp->set_role(pb::ReplicationStatus::PRIMARY);
+      resp->set_term(leader_->term());
+      return grpc::Status::OK;
+    }
+    if (follower_ == nullptr || leader_->term() != 0) {  // a primary that lost the key
+      resp->set_role(pb::ReplicationStatus::STANDBY);
+      resp->set_primary(leader_->known_leader());
+      return grpc::Status::OK;
+    }
+  } else if (follower_ == nullptr) {
     resp->set_role(pb::ReplicationStatus::PRIMARY);
     if (sync_ != nullptr) sync_->FillStatus(resp);
     return grpc::Status::OK;

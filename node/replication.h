@@ -9,6 +9,7 @@
 #include "liard/v1/replication.grpc.pb.h"
 #include "node/applier.h"
 #include "node/follower.h"
+#include "node/leader.h"
 #include "node/metrics.h"
 #include "node/sync_wait.h"
 
@@ -30,6 +31,9 @@ class ReplicationServiceImpl final
 
   grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge>* ReportDurable(
       grpc::CallbackServerContext* ctx) override;
+  // A node with [leadership]: its role is the leader's say (PRIMARY while it leads), and a
+  // standby's follower is reported only until it is promoted. Call before serving.
+  void SetLeader(const Leader* leader) { leader_ = leader; }
 
   grpc::Status GetReplicationStatus(grpc::ServerContext* ctx,
                                     const ::liard::v1::GetReplicationStatusRequest* req,
@@ -39,6 +43,7 @@ class ReplicationServiceImpl final
   Applier* const applier_;
   Follower* const follower_;
   SyncWait* sync_ = nullptr;
+  const Leader* leader_ = nullptr;
 };
 
 }  // namespace liard::node

@@ -862,6 +862,7 @@ void LedgerServiceImpl::FillReceipt(const AppliedOperation& op, pb::Receipt* out
   out->set_time_ms(op.entry.time_ms);
   out->set_prev_hash(std::string(op.entry.prev_hash.view()));
   out->set_entry_hash(std::string(op.entry_hash.view()));
+  out->set_term(op.entry.term);
   out->set_operation_id(std::string(op.op_id.view()));
   // The envelope is stored exactly as hashed; parsing it back cannot fail for an entry the
   // node wrote, and a receipt without it would be useless, so an unreadable one stays empty.

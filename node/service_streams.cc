@@ -61,6 +61,7 @@ void FillEntry(const JournalEntry& e, const Hash& entry_hash, pb::JournalEntry* 
   out->set_prev_hash(std::string(e.prev_hash.view()));
   out->set_entry_hash(std::string(entry_hash.view()));
   out->set_envelope(e.envelope);
+  out->set_term(e.term);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 //     "genesis"    -> the genesis document, the exact bytes whose hash is the ledger id
 //     "ledger_id"  -> 32 bytes
 //     "head"       -> u64 sequence | head hash (32) | i64 time_ms                 = 48 bytes
+//                     [| u64 term, only when the head entry carries a term    = 56 bytes]
 //     "totals"     -> u32 count | count × i64, the total of slot 0 first (count is kSlotCount
 //                     when written; a shorter record, from before slots were added, leaves
 //                     the later totals at zero; a longer one is refused)
@@ -38,7 +39,9 @@
 //   balances:  u8 slot | owner (32) -> i64 balance; never 0 (a zero balance is deleted, as in
 //              MemoryState and the state digest)
 //   journal:   u64 sequence -> i64 time_ms | prev hash (32) | entry hash (32) | envelope (the
-//              rest of the value, which the entry hash covers)
+//              rest of the value, which the entry hash covers); an entry with a term (genesis
+//              version 7 on) has a zero byte and its u64 term before the envelope: a
+//              SignedOperation never starts with a zero byte (there is no field 0)
 //   postings:  u64 sequence -> u32 count | count × (u8 slot | owner (32) | i64 amount)
 //   op_index:  operation id (32) -> u64 sequence
 //   history:   account id (32) | u64 sequence -> empty; the same for the index ids of
@@ -277,6 +280,7 @@ std::string EncodeHead(const HeadState& h) {
   PutFixed64BE(&v, h.sequence);
   PutBytes(&v, h.head_hash);
   PutI64(&v, h.time_ms);
+  if (h.term != 0) PutFixed64BE(&v, h.term);
   return v;
 }
 bool DecodeHead(std::string_view value, HeadState* h) {
@@ -284,7 +288,8 @@ bool DecodeHead(std::string_view value, HeadState* h) {
   h->sequence = r.U64();
   h->head_hash = r.Fixed<32>();
   h->time_ms = r.I64();
-  return r.Done();
+  h->term = value.size() == 56 ? r.U64() : 0;
+  return r.Done() && (value.size() == 48 || h->term != 0);
 }
 
 // Counted, so that a database written before slots were added still decodes after: slots are
@@ -307,12 +312,35 @@ bool DecodeTotals(std::string_view value, Totals* t) {
 
 std::string EncodeEntry(const JournalEntry& e, const Hash& entry_hash) {
   std::string v;
-  v.reserve(8 + 32 + 32 + e.envelope.size());
+  v.reserve(8 + 32 + 32 + 9 + e.envelope.size());
   PutI64(&v, e.time_ms);
   PutBytes(&v, e.prev_hash);
   PutBytes(&v, entry_hash);
+  if (e.term != 0) {
+    v.push_back('\0');
+    PutFixed64BE(&v, e.term);
+  }
   v.append(e.envelope);
   return v;
+}
+
+// A journal value (EncodeEntry) into `e` (whose sequence the caller sets) and its stored hash.
+// False if it is too short; the caller compares the hash with EntryHash.
+bool DecodeEntry(std::string_view value, JournalEntry* e, Hash* stored) {
+  Reader r(value);
+  e->time_ms = r.I64();
+  e->prev_hash = r.Fixed<32>();
+  *stored = r.Fixed<32>();
+  if (!r.ok()) return false;
+  std::string_view rest = r.Rest();
+  e->term = 0;
+  if (!rest.empty() && rest.front() == '\0') {
+    if (rest.size() < 9) return false;
+    e->term = DecodeFixed64BE(rest.data() + 1);
+    rest.remove_prefix(9);
+  }
+  e->envelope = std::string(rest);
+  return true;
 }
 
 std::string EncodePostings(const std::vector<Posting>& postings) {
@@ -721,14 +749,10 @@ struct Store::Impl {
       std::string_view k = ToView(it->key()), val = ToView(it->value());
       if (k.size() != 8 || DecodeFixed64BE(k.data()) != expected)
         return Damaged("its journal lacks entry " + std::to_string(expected));
-      Reader r(val);
       JournalEntry e;
       e.sequence = expected;
-      e.time_ms = r.I64();
-      e.prev_hash = r.Fixed<32>();
-      Hash stored = r.Fixed<32>();
-      if (!r.ok()) return Corrupt(kJournal, k, "does not decode");
-      e.envelope = std::string(r.Rest());
+      Hash stored;
+      if (!DecodeEntry(val, &e, &stored)) return Corrupt(kJournal, k, "does not decode");
       if (EntryHash(e) != stored) return Corrupt(kJournal, k, "does not match its entry hash");
       prev = stored;
       if (!pit->Valid() || ToView(pit->key()) != k)
@@ -1253,6 +1277,7 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
   // Check the whole chain before writing anything: a refused group leaves no trace.
   uint64_t expected = m.head.sequence + 1;
   Hash prev = m.head.head_hash;
+  uint64_t term = m.head.term;
   for (const auto& op : group) {
     const JournalEntry& e = op.entry;
     if (e.sequence != expected)
@@ -1265,6 +1290,10 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
     if (EntryHash(e) != op.entry_hash)
       return Status(Code::kInvalidArgument,
                     "entry " + std::to_string(e.sequence) + " carries a wrong entry hash");
+    if (e.term < term)
+      return Status(Code::kInvalidArgument, "entry " + std::to_string(e.sequence) +
+                                                " has a lower term than the entry before it");
+    term = e.term;
     prev = op.entry_hash;
     ++expected;
   }
@@ -1327,7 +1356,7 @@ Status Store::Append(const std::vector<AppliedOperation>& group, const MemorySta
     }
   }
   const JournalEntry& last = group.back().entry;
-  HeadState head{last.sequence, group.back().entry_hash, last.time_ms};
+  HeadState head{last.sequence, group.back().entry_hash, last.time_ms, last.term};
   b.Put(kMeta, kTotalsKey, EncodeTotals(state_after.totals()));
   b.Put(kMeta, kDigestKey, state_after.full_digest().Stored());
   b.Put(kMeta, kHeadKey, EncodeHead(head));
@@ -1357,13 +1386,8 @@ Status Store::ReadEntry(uint64_t sequence, JournalEntry* entry, Hash* entry_hash
   if (s.code() == Code::kNotFound)
     return Status(Code::kNotFound, "no journal entry " + std::to_string(sequence));
   if (!s.ok()) return s;
-  Reader r(v);
   entry->sequence = sequence;
-  entry->time_ms = r.I64();
-  entry->prev_hash = r.Fixed<32>();
-  *entry_hash = r.Fixed<32>();
-  if (!r.ok()) return m.Corrupt(kJournal, key, "does not decode");
-  entry->envelope = std::string(r.Rest());
+  if (!DecodeEntry(v, entry, entry_hash)) return m.Corrupt(kJournal, key, "does not decode");
   // The stored hash must be the hash of the stored bytes: a cheap check on every read.
   if (EntryHash(*entry) != *entry_hash)
     return m.Corrupt(kJournal, key, "does not match its entry hash");

@@ -40,6 +40,7 @@ struct HeadState {
   uint64_t sequence = 0;  // last entry; 0 before any
   Hash head_hash;         // its hash; the ledger id when sequence is 0
   int64_t time_ms = 0;
+  uint64_t term = 0;  // its term (genesis version 7 on; 0 before): read from the head entry
 };
 
 // Column families: "meta" (genesis, ledger id, head, totals, state digest, checkpoint, node

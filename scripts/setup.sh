@@ -18,6 +18,7 @@ packages=(
   mmdebstrap
   faketime
   gettext locales
+  etcd-server
 )
 
 missing=()

@@ -34,6 +34,7 @@ JournalEntry FromWire(const pb::JournalEntry& e, Hash* claimed) {
   j.time_ms = e.time_ms();
   if (!j.prev_hash.Assign(e.prev_hash())) j.prev_hash = Hash{};  // a broken link: caught
   j.envelope = e.envelope();
+  j.term = e.term();
   if (!claimed->Assign(e.entry_hash())) *claimed = Hash{};
   return j;
 }

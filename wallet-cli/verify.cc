@@ -69,6 +69,7 @@ std::vector<Check> VerifyReceipt(const pb::Receipt& r, const Hash& ledger_id,
     bool prev_ok = e.prev_hash.Assign(r.prev_hash());
     // The exact bytes the entry hash covers; a re-encoding of the parsed envelope might differ.
     e.envelope = r.envelope();
+    e.term = r.term();
     Hash h = EntryHash(e);
     c.ok = prev_ok && r.entry_hash() == h.view();
     c.what = c.ok ? Tr("the entry hash of journal entry {entry} is recomputed from its sequence, "
@@ -110,6 +111,7 @@ bool ChainWalker::Feed(const pb::JournalEntry& entry, std::string* why) {
   e.sequence = entry.sequence();
   e.time_ms = entry.time_ms();
   e.envelope = entry.envelope();
+  e.term = entry.term();
   if (!e.prev_hash.Assign(entry.prev_hash()))
     return fail(Tr("entry {entry}: its previous hash is not 32 bytes", fmt::arg("entry", at)));
   if (count_ > 0 && entry.prev_hash() != expected_prev_)

@@ -342,7 +342,12 @@ std::string GenesisToml(const GenesisSpec& spec) {
 std::string InitLedger(const std::string& data_dir, const GenesisSpec& spec) {
   std::string genesis_path = data_dir + ".genesis.toml";
   WriteFile(genesis_path, GenesisToml(spec));
-  CommandResult r = RunNode({"init", "--data", data_dir, "--genesis", genesis_path});
+  std::vector<std::string> args = {"init", "--data", data_dir, "--genesis", genesis_path};
+  if (spec.genesis_version != 0) {
+    args.push_back("--genesis-version");
+    args.push_back(std::to_string(spec.genesis_version));
+  }
+  CommandResult r = RunNode(args);
   static const std::regex kLine(
       "^ledger ([0-9a-f]{64})\nnode key [0-9a-f]{64} .*\ntime zone [A-Za-z0-9_/+-]+\n$");
   std::smatch m;
@@ -1045,6 +1050,7 @@ grpc::Status Client::History(const AccountId& id, uint64_t before, uint32_t limi
 
 std::string VerifyChain(const std::vector<pb::JournalEntry>& entries, const Hash& ledger_id) {
   Hash prev = ledger_id;
+  uint64_t term = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
     std::string where =
@@ -1057,9 +1063,13 @@ std::string VerifyChain(const std::vector<pb::JournalEntry>& entries, const Hash
     je.time_ms = e.time_ms();
     je.prev_hash = prev;
     je.envelope = e.envelope();
+    je.term = e.term();
     Hash h = EntryHash(je);
     if (e.entry_hash() != HashBytes(h))
       return where + "entry_hash " + Hex(e.entry_hash()) + " is not the recomputed " + ToHex(h);
+    if (e.term() < term)
+      return where + "term " + std::to_string(e.term()) + " is lower than the previous entry's";
+    term = e.term();
     prev = h;
   }
   return "";

@@ -93,8 +93,9 @@ struct GenesisSpec {
   uint32_t threshold = 1;
   int64_t created_at_ms = 1'700'000'000'000;
   std::vector<GenesisMember> members;
-  int64_t extra_fund = 0;  // the fund is the sum of the openings plus this, in euro cents
-  std::string time_zone;   // [currency] time_zone; empty: none written (init's Europe/Paris)
+  int64_t extra_fund = 0;        // the fund is the sum of the openings plus this, in euro cents
+  std::string time_zone;         // [currency] time_zone; empty: none written (init's Europe/Paris)
+  uint32_t genesis_version = 0;  // init --genesis-version; 0: init's default
 
   int64_t fund() const;
 };
@@ -373,8 +374,8 @@ class Client {
 };
 
 // The journal checked as an auditor would: sequences 1..n without gaps, each prev_hash the
-// previous entry's hash (the ledger id for entry 1), each entry_hash recomputed. Returns "" or
-// the first problem.
+// previous entry's hash (the ledger id for entry 1), each entry_hash recomputed (with its term),
+// terms never lower than the entry before. Returns "" or the first problem.
 std::string VerifyChain(const std::vector<pb::JournalEntry>& entries, const Hash& ledger_id);
 
 // The journal replayed through the core the node uses, from the genesis state.

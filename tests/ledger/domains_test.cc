@@ -42,6 +42,7 @@ TEST_CASE("every domain-separation prefix has exactly its historical bytes", "[l
       {"kLtHashNonce", kLtHashNonce, "6c696172642f6c7468617368"},
       {"kStandbyAckDomain", kStandbyAckDomain, "6c696172642f76312f7374616e6462792d61636b00"},
       {"kOrdersOfDomain", kOrdersOfDomain, "6c696172642f6e6f64652f6f72646572732d6f6600"},
+      {"kTermedEntryDomain", kTermedEntryDomain, "6c696172642f76312f7465726d65642d656e74727900"},
   };
   std::set<std::string_view> distinct;
   for (const Pinned& p : pinned) {
@@ -57,10 +58,10 @@ TEST_CASE("a domain keeps its literal's terminating NUL and a tag drops it", "[l
   static_assert(Domain("ab")[2] == '\0');
   static_assert(Tag("ab").size() == 2);
   // Every NUL-terminated domain ends with its only NUL, so none is a prefix of another.
-  for (std::string_view d : {kGenesisDomain, kOperationDomain, kEntryDomain, kCheckpointDomain,
-                             kStateDomain, kReadDomain, kSimulateDomain, kReplaySnapshotDomain,
-                             kProgrammeDomain, kTallyDomain, kDailyDomain, kLtHashDomain,
-                             kStandbyAckDomain}) {
+  for (std::string_view d :
+       {kGenesisDomain, kOperationDomain, kEntryDomain, kCheckpointDomain, kStateDomain,
+        kReadDomain, kSimulateDomain, kReplaySnapshotDomain, kProgrammeDomain, kTallyDomain,
+        kDailyDomain, kLtHashDomain, kStandbyAckDomain, kTermedEntryDomain}) {
     INFO(std::string(d.substr(0, d.size() - 1)));
     CHECK(d.back() == '\0');
     CHECK(d.find('\0') == d.size() - 1);

@@ -267,7 +267,7 @@ TEST_CASE("a version 2 genesis names the node key, a version 1 genesis keeps its
   CHECK(LedgerIdOf(bytes) != LedgerIdOf(codec::EncodeGenesis(VectorGenesis())));
 
   Genesis v4 = v2;
-  v4.version = kCurrentGenesisVersion + 1;
+  v4.version = kLatestGenesisVersion + 1;
   CHECK(ValidateGenesis(v4).code() == Code::kInvalidArgument);
 }
 

@@ -79,14 +79,17 @@ class Chain {
     REQUIRE(s.ok());
     f_.Commit(v, d);
     node::AppliedOperation a;
-    a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope};
+    a.entry = JournalEntry{head_.sequence + 1, now, head_.head_hash, envelope, term};
     a.entry_hash = EntryHash(a.entry);
     a.op_id = v.id();
     a.touched = TouchedAccounts(v.op(), d);
     a.delta = std::move(d);
-    head_ = node::HeadState{a.entry.sequence, a.entry_hash, now};
+    head_ = node::HeadState{a.entry.sequence, a.entry_hash, now, term};
     return a;
   }
+
+  // The term the next entries carry (a version 7 ledger's; 0 before).
+  uint64_t term = 0;
 
   const node::HeadState& head() const { return head_; }
 
