@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -217,9 +218,13 @@ rlim_t RaiseFileLimit() {
   return limit.rlim_cur;
 }
 
-Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t* max_connections) {
-  const int64_t reserved =
-      kStoreMaxOpenFiles + kStoreFileDescriptorReserve + kNodeFileDescriptorMargin;
+Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t web_connections,
+                        int64_t* max_connections) {
+  const int64_t reserved = kStoreMaxOpenFiles + kStoreFileDescriptorReserve +
+                           kNodeFileDescriptorMargin + std::max<int64_t>(web_connections, 0);
+  const std::string kept = web_connections > 0 ? "the store's, the node's own and the web port's " +
+                                                     std::to_string(web_connections)
+                                               : std::string("the store's and the node's own");
   // RLIM_INFINITY, or anything past what the counters need, counts as plenty.
   const int64_t limit = file_limit == RLIM_INFINITY || file_limit > (rlim_t{1} << 40)
                             ? int64_t{1} << 40
@@ -232,8 +237,8 @@ Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t* max_conn
     if (configured > available)
       return Status(Code::kInvalidArgument,
                     "[limits] max_connections = " + std::to_string(configured) + " needs " +
-                        std::to_string(configured + reserved) +
-                        " file descriptors with the store's and the node's own, but the limit "
+                        std::to_string(configured + reserved) + " file descriptors with " + kept +
+                        ", but the limit "
                         "(RLIMIT_NOFILE) is " +
                         std::to_string(limit) + "; " + how + " or lower max_connections");
     *max_connections = configured;
@@ -244,8 +249,10 @@ Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t* max_conn
                   "the file descriptor limit (RLIMIT_NOFILE) is " + std::to_string(limit) +
                       ", which leaves " + std::to_string(std::max<int64_t>(available, 0)) +
                       " connections after the " + std::to_string(reserved) +
-                      " descriptors kept for the store and the node, fewer than " +
-                      std::to_string(kMinConnections) + "; " + how);
+                      " descriptors kept for " +
+                      (web_connections > 0 ? std::string("the store, the node and the web port")
+                                           : std::string("the store and the node")) +
+                      ", fewer than " + std::to_string(kMinConnections) + "; " + how);
   *max_connections = available;
   return Status::Ok();
 }

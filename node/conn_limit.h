@@ -33,12 +33,14 @@ inline constexpr int64_t kMinConnections = 16;
 // returns the limit then in force.
 rlim_t RaiseFileLimit();
 
-// The connections the node may hold under `file_limit` descriptors: `configured` if not 0 (and
-// it fits), else all that the limit leaves after the store's share (kStoreMaxOpenFiles +
-// kStoreFileDescriptorReserve) and kNodeFileDescriptorMargin. kInvalidArgument with a sentence
-// that says which limit to raise if that is fewer than kMinConnections or less than
-// `configured`.
-Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t* max_connections);
+// The gRPC connections the node may hold under `file_limit` descriptors: `configured` if not 0
+// (and it fits), else all that the limit leaves after the store's share (kStoreMaxOpenFiles +
+// kStoreFileDescriptorReserve), kNodeFileDescriptorMargin and `web_connections` (the web port's
+// [web] max_connections, 0 without a web port: its own listener bounds those). kInvalidArgument
+// with a sentence that says which limit to raise if that is fewer than kMinConnections or less
+// than `configured`.
+Status ConnectionBudget(rlim_t file_limit, int64_t configured, int64_t web_connections,
+                        int64_t* max_connections);
 
 // From now on, connections accepted by gRPC are counted: one beyond `max_total` in all, or
 // beyond `max_per_peer` from one IP address, is closed at once (logged at most once a second,

@@ -551,7 +551,10 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                      "127.0.0.1:9421");
   }
   int64_t max_connections = 0;
-  if (Status s = ConnectionBudget(file_limit, config.max_connections, &max_connections); !s.ok())
+  if (Status s = ConnectionBudget(file_limit, config.max_connections,
+                                  config.web_listen.empty() ? 0 : config.web_max_connections,
+                                  &max_connections);
+      !s.ok())
     return Fail(kExitFailed, "cannot serve: " + s.message());
   std::error_code ec;
   if (standby) {

@@ -220,7 +220,7 @@ CliStatus AccountOpen(Session& session, const MoneyArgs& a) {
   s = Session::CheckNewKey(open.id, _("the new account's address"));
   if (!s.ok()) return s;
   const std::string fallback =
-      Tr("open a {kind} account '{name}' for {account}", fmt::arg("kind", a.kind),
+      Tr("open a {kind} account '{name}' for {account}", fmt::arg("kind", _(a.kind.c_str())),
          fmt::arg("name", a.name), fmt::arg("account", session.AddressOf(open.id)));
   return Execute(session, std::move(open), a.yes, fallback);
 }

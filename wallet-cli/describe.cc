@@ -568,7 +568,8 @@ std::string DescribeDecision(const Decision& decision, const NameFn& name_of, co
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, OpenAccount>) {
           std::string s =
-              Tr("open a {kind} account '{name}' for {account}", fmt::arg("kind", KindName(d.kind)),
+              Tr("open a {kind} account '{name}' for {account}",
+                 fmt::arg("kind", _(std::string(KindName(d.kind)).c_str())),
                  fmt::arg("name", SafeText(d.name)), fmt::arg("account", name_of(d.id)));
           if (d.member_until_ms != 0)
             s += Tr(", member until {date}", fmt::arg("date", DisplayDate(d.member_until_ms - 1)));

@@ -94,8 +94,8 @@ std::string Summarize(const Operation& op,
                     fmt::arg("ref", ref(p.reference)));
         } else if constexpr (std::is_same_v<T, OpenAccount>) {
           return Tr("open a {kind} account '{name}' for {account}",
-                    fmt::arg("kind", KindName(p.kind)), fmt::arg("name", SafeText(p.name)),
-                    fmt::arg("account", name_of(p.id)));
+                    fmt::arg("kind", _(std::string(KindName(p.kind)).c_str())),
+                    fmt::arg("name", SafeText(p.name)), fmt::arg("account", name_of(p.id)));
         } else if constexpr (std::is_same_v<T, Propose>) {
           return Tr("propose to the board: {decision}",
                     fmt::arg("decision", DescribeDecision(p.decision, name_of, money)));

@@ -17,6 +17,7 @@
 #include "proto/loopback.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
+#include "wallet-cli/node_note.h"
 #include "wallet-cli/refusal.h"
 #include "wallet-cli/terminal.h"
 
@@ -501,7 +502,9 @@ void Session::PrintSubmitted(const pb::SubmitResponse& r, std::string_view summa
   std::cout << SafeText(summary, Newlines::kKeep) << "\n";
   const std::string& m = r.message();
   if (!m.empty() && m != "applied" && m != "applied before")  // i18n: as is (the node's words)
-    std::cout << Tr("node: {note}", fmt::arg("note", SafeText(m, Newlines::kKeep))) << "\n";
+    std::cout << Tr("node: {note}",
+                    fmt::arg("note", SafeText(NodeNote(m, money()), Newlines::kKeep)))
+              << "\n";
   std::cout << (r.duplicate()
                     ? Tr("operation {id}, journal entry {sequence} (sent before: this is the "
                          "first result)",

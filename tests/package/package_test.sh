@@ -35,6 +35,15 @@ for f in ./usr/bin/liard-node ./usr/bin/liard ./lib/systemd/system/liard-node.se
   grep -q " $f\$" "$build/package-contents.txt" || fail "the package lacks $f"
 done
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/liard/node.toml || fail "node.toml is not a conffile"
+# The till and the pocket wallet, when this build made them (LIARD_BUILD_WEB).
+web=
+if [ -f "$build/web/dist/till/index.html" ]; then
+  web=yes
+  for f in ./usr/share/liard/web/index.html ./usr/share/liard/web/till/index.html \
+    ./usr/share/liard/web/pay/index.html ./usr/share/liard/web/sw.js; do
+    grep -q " $f\$" "$build/package-contents.txt" || fail "the package lacks $f"
+  done
+fi
 
 # 2. A fresh Debian 12 root with what the package depends on, cached by that list.
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -108,7 +117,9 @@ in_root runuser -u liard -- liard-node init --data /var/lib/liard/ledger --demo 
   >"$build/package-init.log" 2>&1 || { cat "$build/package-init.log" >&2; fail "init as liard failed"; }
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 : >"$root/tmp/node.out"
-chroot "$root" runuser -u liard -- $exec_start --listen 127.0.0.1:0 \
+web_flags=
+[ -z "$web" ] || web_flags="--web-listen 127.0.0.1:0 --web-root /usr/share/liard/web"
+chroot "$root" runuser -u liard -- $exec_start --listen 127.0.0.1:0 $web_flags \
   >"$root/tmp/node.out" 2>"$root/tmp/node.err" &
 runuser_pid=$!
 port=
@@ -122,6 +133,23 @@ done
 node_pid=$(pgrep -u "$uid" -x liard-node | head -1)
 [ -n "$node_pid" ] || fail "no liard-node process of the user liard"
 say "the node serves on 127.0.0.1:$port as user liard (pid $node_pid)"
+if [ -n "$web" ]; then
+  # The browsers' port serves the packaged till page (plain HTTP on loopback).
+  wport=
+  for _ in $(seq 1 50); do
+    wport=$(sed -n 's/.*event=web-start listen=127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$root/tmp/node.err" | head -1)
+    [ -n "$wport" ] && break
+    sleep 0.1
+  done
+  [ -n "$wport" ] || { cat "$root/tmp/node.err" >&2; fail "the node did not open its web port"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$wport"
+  printf 'GET /till/ HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$wport" >&3
+  page=$(timeout 10 cat <&3 || true)
+  exec 3<&-
+  echo "$page" | head -1 | grep -q " 200 " || fail "GET /till/ on the web port: $(echo "$page" | head -1)"
+  echo "$page" | grep -q "till.js" || fail "GET /till/ did not serve the packaged till page"
+  say "the web port 127.0.0.1:$wport serves the packaged till page"
+fi
 # It serves: the packaged wallet reads the reserves; a backup goes through the running node.
 in_root liard --node "127.0.0.1:$port" --lang en reserves --json >"$build/package-reserves.json" 2>&1 ||
   { cat "$build/package-reserves.json" >&2; fail "the wallet could not read the node"; }

@@ -98,6 +98,16 @@ TEST_CASE(
   CHECK(Has(converted, "association's share 0.30 ROUE"));
   CHECK(w.Balance("alice") - alice0 == 12'00);
   CHECK(w.Balance("shop") - shop0 == 30);
+  // The office at the counter reads the node's note in French (wallet-cli/node_note.h).
+  CommandResult fr = w.Liard(
+      {"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "10,00", "--yes"},
+      French(w));
+  INFO(fr.out << fr.err);
+  REQUIRE(fr.exit_code == 0);
+  CHECK(Has(fr.out, "nœud\u00a0: 10,00\u00a0€ changés en 12,00\u00a0ROUE (bonification "
+                    "2,00\u00a0ROUE) ; part associative 0,30\u00a0ROUE"));
+  CHECK_FALSE(Has(fr.out, "converted"));
+  CHECK(w.Balance("shop") - shop0 == 60);
   const auto reserves = w.client().Reserves();
   CHECK(reserves.fund() + reserves.office_cash() >= reserves.circulation());
 
@@ -112,7 +122,7 @@ TEST_CASE(
   // Alice chooses none: the next conversion pays no share.
   w.Ok({"--key", "alice", "association", "choose", "none"});
   w.Ok({"--key", "office", "convert", "--member", w.Address("alice"), "--eur", "10,00", "--yes"});
-  CHECK(w.Balance("shop") - shop0 == 30);
+  CHECK(w.Balance("shop") - shop0 == 60);
 
   // The general assembly's report: what the shop's association received.
   const std::string html = w.tmp().Join("ag.html");
@@ -126,8 +136,8 @@ TEST_CASE(
       3000));
   CHECK(Has(page, "La part associative"));
   CHECK(Has(page, "Boulangerie du Rhône"));
-  CHECK(Has(page, "<td>0,30\u00a0ROUE</td>"));
-  CHECK(Has(page, "a garanti les parts à hauteur de 0,30\u00a0€"));
+  CHECK(Has(page, "<td>0,60\u00a0ROUE</td>"));
+  CHECK(Has(page, "a garanti les parts à hauteur de 0,60\u00a0€"));
 }
 
 }  // namespace

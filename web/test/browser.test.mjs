@@ -405,6 +405,23 @@ try {
     await waitText(till, "#paid", /Payé ✓ 0,90.ROUE — Alice Martin/, 5_000);
   });
 
+  await step("the till cancels a request shown by mistake: the phone that opens it is told so, nothing is paid", async () => {
+    const before = cli.json(["--key", "phone", "balance"], { passphrase: walletPass }).balance;
+    await till.type("#amount", "4");
+    await till.click("#request-button");
+    await waitText(till, "#request-title", /4,00.ROUE/);
+    const url = await till.$eval("#pay-link", (a) => a.href);
+    await till.click("#cancel-request");
+    await waitText(till, "#paid", /Demande de 4,00.ROUE annulée : elle ne peut plus être payée\./);
+    assert.equal(await till.$eval("#request", (e) => e.hidden), true);
+    await shot(till, "18b-demande-annulee");
+    await wallet.goto("about:blank");
+    await wallet.goto(url, { waitUntil: "networkidle0" });
+    await waitText(wallet, "#pay-status", /Le commerçant a annulé cette demande\. Rien n'a été payé\./);
+    assert.equal(await wallet.$("#confirm"), null);
+    assert.equal(cli.json(["--key", "phone", "balance"], { passphrase: walletPass }).balance, before);
+  });
+
   await step("a payment above the balance is refused with the balance and the amount, in French", async () => {
     await till.type("#amount", "1 000");
     await till.click("#request-button");

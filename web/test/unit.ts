@@ -3,6 +3,7 @@
 import { formatFrench, formatPlain, parseAmount } from "../src/lib/amount";
 import { decodeAddress, encodeAddress, shortAddress } from "../src/lib/bech32m";
 import { fromBase64Url, toBase64Url } from "../src/lib/bytes";
+import { fill } from "../src/lib/i18n";
 
 export const cases: [string, () => void][] = [];
 const test = (name: string, f: () => void) => cases.push([name, f]);
@@ -72,4 +73,22 @@ test("base64url is the URL-safe alphabet without padding, and strict", () => {
     const x = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
     eq(fromBase64Url(toBase64Url(x))!.join(","), x.join(","), `round trip ${n}`);
   }
+});
+
+test("French elides de and que before a vowel, as the wallet does", () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["Caisse de {name}", { name: "Alice Martin" }, "Caisse d'Alice Martin"],
+    ["Caisse de {name}", { name: "Épicerie du Marché" }, "Caisse d'Épicerie du Marché"],
+    ["Caisse de {name}", { name: "Œuvres sociales" }, "Caisse d'Œuvres sociales"],
+    ["Caisse de {name}", { name: "Boulangerie du Rhône" }, "Caisse de Boulangerie du Rhône"],
+    ["Caisse de {name}", { name: "Hôtel de ville" }, "Caisse de Hôtel de ville"],
+    ["de {amount}", { amount: "8,00\u00a0ROUE" }, "de 8,00\u00a0ROUE"],
+    ["De {name} : merci", { name: "Yves" }, "D'Yves : merci"],
+    ["ce que {name} a payé", { name: "Élodie" }, "ce qu'Élodie a payé"],
+    ["l'aide de {name}", { name: "" }, "l'aide de "],
+    ["Fonde {name}", { name: "Alice" }, "Fonde Alice"],  // "de" inside a word: untouched
+    ["reçu de {name}", {}, "reçu de {name}"],
+  ];
+  for (const [pattern, args, want] of cases) eq(fill(pattern, args, true), want, pattern);
+  eq(fill("Caisse de {name}", { name: "Alice" }, false), "Caisse de Alice", "English");
 });

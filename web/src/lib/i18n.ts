@@ -72,6 +72,10 @@ const fr: Dict = {
   "till.request.waiting": "En attente du paiement…",
   "till.request.expired": "Demande expirée : faites-en une nouvelle.",
   "till.request.new": "Nouvelle demande",
+  "till.cancel": "Annuler la demande",
+  "till.cancel.sending": "Annulation…",
+  "till.cancel.done": "Demande de {amount} annulée : elle ne peut plus être payée.",
+  "till.cancel.paid": "Trop tard : la demande de {amount} vient d'être payée. Remboursez le client si besoin.",
   "till.paid": "Payé ✓ {amount} — {name}",
   "till.received": "Reçu {amount} — {name}",
   "till.today": "Aujourd'hui",
@@ -222,6 +226,10 @@ const en: Dict = {
   "till.request.waiting": "Waiting for the payment…",
   "till.request.expired": "Request expired: make a new one.",
   "till.request.new": "New request",
+  "till.cancel": "Cancel the request",
+  "till.cancel.sending": "Cancelling…",
+  "till.cancel.done": "Request for {amount} cancelled: it can no longer be paid.",
+  "till.cancel.paid": "Too late: the request for {amount} was just paid. Refund the customer if need be.",
   "till.paid": "Paid ✓ {amount} — {name}",
   "till.received": "Received {amount} — {name}",
   "till.today": "Today",
@@ -326,10 +334,27 @@ const en: Dict = {
   "code.network": "The ledger does not answer ({why}).",
 };
 
-export function t(key: string, args: Record<string, string | number | bigint> = {}): string {
-  const dict = lang() === "fr" ? fr : en;
-  const s = dict[key] ?? en[key] ?? key;
+type Args = Record<string, string | number | bigint>;
+
+// A value French elides before: it starts with a vowel, accented or not, or with Œ; not with
+// "h" (an aspirated h cannot be told from a name) nor a digit ("de 8,00 ROUE"). The wallet's rule
+// (ElideFrench, wallet-cli/i18n.cc), so that the pages and the wallet write names alike.
+const vowel = /^[aeiouyAEIOUY\u00c0-\u00c6\u00c8-\u00cf\u00d2-\u00d6\u00d8-\u00dd\u00e0-\u00e6\u00e8-\u00ef\u00f2-\u00f6\u00f8-\u00fd\u00ff\u0152\u0153]/;
+const elided: Record<string, string> = { de: "d'", De: "D'", que: "qu'", Que: "Qu'" };
+
+// Fills a message's {placeholders} from args; in French, "de {x}" and "que {x}" become "d'Alice",
+// "qu'Élodie" when the value starts with a vowel. A placeholder without its value stays as is.
+export function fill(s: string, args: Args, french: boolean): string {
+  if (french)
+    s = s.replace(/(^|[^A-Za-z\u00c0-\uffff])(de|De|que|Que) \{([a-z_0-9]+)\}/g, (m, pre: string, word: string, name: string) =>
+      name in args && vowel.test(String(args[name])) ? `${pre}${elided[word]}{${name}}` : m);
   return s.replace(/\{([a-z_0-9]+)\}/g, (m, name: string) => (name in args ? String(args[name]) : m));
+}
+
+export function t(key: string, args: Args = {}): string {
+  const french = lang() === "fr";
+  const dict = french ? fr : en;
+  return fill(dict[key] ?? en[key] ?? key, args, french);
 }
 
 export function has(key: string): boolean {

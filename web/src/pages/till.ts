@@ -2,8 +2,8 @@
 // typed the French way -> a signed payment request as a QR code of the wallet page's URL; the
 // shop's account watched, "Payé ✓" within a second of the commit, the day's total.
 
-import { fromBinary } from "@bufbuild/protobuf";
-import { OperationBodySchema } from "@gen/liard/v1/ledger_pb";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { CancelRequestSchema, OperationBodySchema } from "@gen/liard/v1/ledger_pb";
 import type { Receipt } from "@gen/liard/v1/node_pb";
 import { parseAmount } from "../lib/amount";
 import { decodeAddress, encodeAddress } from "../lib/bech32m";
@@ -12,6 +12,7 @@ import { dayOf, formatDateTime, formatTime } from "../lib/format";
 import { lang, money, t } from "../lib/i18n";
 import { generateKey, loadKey, saveKey, type StoredKey } from "../lib/keys";
 import { Code, connect, ledgerInfo, readAuth, refusalOf, kWatchLifetimeMs, type LedgerInfo } from "../lib/node";
+import { signAndSubmit } from "../lib/operation";
 import { makeRequest, type MadeRequest } from "../lib/request";
 import { $, clear, el, header, keepOffline, qrImage, refusalText, say } from "../lib/ui";
 
@@ -184,6 +185,9 @@ async function newRequest(): Promise<void> {
   const link = el("a", { href: current.url, id: "pay-link", class: "link" }, t("till.request.link"));
   const again = el("button", { type: "button", id: "new-request", class: "secondary" }, t("till.request.new"));
   again.addEventListener("click", () => showForm());
+  const made = current;
+  const cancel = el("button", { type: "button", id: "cancel-request", class: "secondary" }, t("till.cancel"));
+  cancel.addEventListener("click", () => void cancelRequest(made, amount, cancel as HTMLButtonElement));
   clear(
     box,
     el("h2", { id: "request-title" }, t("till.request.title", { amount })),
@@ -192,12 +196,12 @@ async function newRequest(): Promise<void> {
     link,
     el("p", { class: "expires" }, t("till.request.expires", { time: formatTime(expires, ledger.timeZone) })),
     again,
+    cancel,
   );
   // The QR code takes the screen while the customer scans; the form comes back once paid.
   box.hidden = false;
   $("request-form").hidden = true;
   say($("paid"), t("till.request.waiting"));
-  const made = current;
   setTimeout(() => {
     if (current === made && $("paid").dataset.paid !== toHex(made.id)) {
       current = null;
@@ -205,6 +209,30 @@ async function newRequest(): Promise<void> {
       say($("paid"), t("till.request.expired"), "error");
     }
   }, expires - Date.now() + 500);
+}
+
+// The shop's account's last sequence: the till signs for the shop, whose keys share one.
+async function shopSequence(): Promise<bigint> {
+  const auth = await readAuth(ledger, key!.account, key!.publicKey, key!.privateKey, { method: "GetAccount", target: key!.account });
+  return (await node.getAccount({ id: key!.account, auth })).sequence;
+}
+
+// A request shown by mistake (a wrong amount) is cancelled on the ledger (CancelRequest, signed
+// by the till's key): nobody can pay it any more, even with the QR code already scanned.
+async function cancelRequest(made: MadeRequest, amount: string, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  say($("paid"), t("till.cancel.sending"));
+  try {
+    await signAndSubmit(node, ledger, key!, shopSequence, { case: "cancelRequest", value: create(CancelRequestSchema, { requestId: made.id }) });
+  } catch (e) {
+    const r = refusalOf(e);
+    button.disabled = false;
+    if (r.code === 236) return say($("paid"), t("till.cancel.paid", { amount }), "error");
+    if (r.code !== 237) return say($("paid"), refusalText(r, ledger), "error");
+  }
+  if (current === made) current = null;
+  showForm();
+  say($("paid"), t("till.cancel.done", { amount }), "ok");
 }
 
 function showForm(): void {

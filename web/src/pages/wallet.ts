@@ -2,18 +2,19 @@
 // address for the exchange office, balance and history, and paying a till's request link
 // (/pay#r=...): the payee's card and the amount shown, confirmed, signed here, submitted.
 
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { OperationBodySchema, SignedOperationSchema, TransferSchema } from "@gen/liard/v1/ledger_pb";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { OperationBodySchema, TransferSchema } from "@gen/liard/v1/ledger_pb";
 import type { AccountCard, AccountInfo, Receipt } from "@gen/liard/v1/node_pb";
 import { RequestInfo_State } from "@gen/liard/v1/node_pb";
 import { parseAmount } from "../lib/amount";
 import { openSeed, sealSeed } from "../lib/backup";
 import { encodeAddress, shortAddress } from "../lib/bech32m";
-import { concat, equalBytes, fromUtf8, toHex } from "../lib/bytes";
+import { equalBytes, fromUtf8, toHex } from "../lib/bytes";
 import { formatDateTime } from "../lib/format";
 import { money, t } from "../lib/i18n";
-import { deleteKey, generateSeed, importSeed, loadKey, saveKey, sign, type StoredKey } from "../lib/keys";
-import { Code, connect, kOperationDomain, ledgerInfo, readAuth, refusalOf, type LedgerInfo } from "../lib/node";
+import { deleteKey, generateSeed, importSeed, loadKey, saveKey, type StoredKey } from "../lib/keys";
+import { Code, connect, ledgerInfo, readAuth, refusalOf, type LedgerInfo } from "../lib/node";
+import { signOperation, submitEnvelope } from "../lib/operation";
 import { readLink, type ReadLink } from "../lib/request";
 import { $, clear, el, header, keepOffline, qrImage, refusalText, say } from "../lib/ui";
 
@@ -395,52 +396,30 @@ async function pay(link: ReadLink, card: AccountCard, amount: bigint, status: HT
   let envelope;
   try {
     const info = await getAccount();
-    const bodyBytes = toBinary(
-      OperationBodySchema,
-      create(OperationBodySchema, {
-        ledgerId: l.ledgerId,
-        account: key!.account,
-        sequence: info.sequence + 1n,
-        // As the CLI: an envelope lost in transit can never be applied much later.
-        notAfterMs: BigInt(Date.now() + 15 * 60_000),
-        payload: {
-          case: "transfer",
-          value: create(TransferSchema, { to: link.body.payee, amount, memo: link.body.memo, request: link.signed }),
-        },
-      }),
-    );
-    const signature = await sign(key!.privateKey, concat(kOperationDomain, l.ledgerId, bodyBytes));
-    envelope = create(SignedOperationSchema, { body: bodyBytes, publicKey: key!.publicKey, signature });
+    envelope = await signOperation(l, key!, info.sequence + 1n, {
+      case: "transfer",
+      value: create(TransferSchema, { to: link.body.payee, amount, memo: link.body.memo, request: link.signed }),
+    });
   } catch (e) {
     button.disabled = false;
     return say(status, refusalText(refusalOf(e), l), "error");
   }
-  // A lost answer is settled by sending the very same envelope again (never a new body).
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await node.submit({ operation: envelope });
-      const done = el(
-        "div",
-        { id: "receipt", class: "receipt", "data-time-ms": res.timeMs.toString() },
-        el("p", { class: "status ok", role: "status" }, t("pay.done", { amount: money(amount, l.decimals, l.code), name: card.name })),
-        el("p", { class: "hint" }, t("pay.receipt", { op: toHex(res.operationId).slice(0, 16), seq: res.sequence.toString(), date: formatDateTime(Number(res.timeMs), l.timeZone) })),
-        el("a", { href: "/wallet/", class: "button", id: "back" }, t("wallet.title")),
-      );
-      button.remove();
-      $("cancel")?.remove();
-      clear(status);
-      status.className = "";
-      status.append(done);
-      return;
-    } catch (e) {
-      const r = refusalOf(e);
-      if (r.code === 0 && (r.status === Code.Unavailable || r.status === Code.Unknown) && attempt < 3) {
-        await new Promise((res) => setTimeout(res, 500 * (attempt + 1)));
-        continue;
-      }
-      say(status, refusalText(r, l), "error");
-      return;
-    }
+  try {
+    const res = await submitEnvelope(node, envelope);
+    const done = el(
+      "div",
+      { id: "receipt", class: "receipt", "data-time-ms": res.timeMs.toString() },
+      el("p", { class: "status ok", role: "status" }, t("pay.done", { amount: money(amount, l.decimals, l.code), name: card.name })),
+      el("p", { class: "hint" }, t("pay.receipt", { op: toHex(res.operationId).slice(0, 16), seq: res.sequence.toString(), date: formatDateTime(Number(res.timeMs), l.timeZone) })),
+      el("a", { href: "/wallet/", class: "button", id: "back" }, t("wallet.title")),
+    );
+    button.remove();
+    $("cancel")?.remove();
+    clear(status);
+    status.className = "";
+    status.append(done);
+  } catch (e) {
+    say(status, refusalText(refusalOf(e), l), "error");
   }
 }
 
