@@ -154,8 +154,7 @@ CliStatus HoldersToCharge(Session& session, const Demurrage& rule, uint32_t mont
   const MemoryState& state = replay->state();
   for (const auto& [key, balance] : state.NonZeroBalances()) {
     if (key.slot != Slot::kMember || key.owner == rule.account) continue;
-    AccountId id;
-    id.Assign(key.owner.view());
+    const AccountId id = key.owner;
     if (state.Balance(ops::DemurrageChargedKey(id)) >= month) continue;
     if (ops::DemurrageCharge(rule, balance) <= 0) continue;
     out->emplace_back(id, balance);
@@ -220,7 +219,7 @@ CliStatus RunDemurrage(Session& session, const RunArgs& a) {
               << "\n";
   }
   int64_t charged = 0;
-  json ops = json::array();
+  json sent = json::array();
   for (size_t i = 0; i < holders.size(); i += static_cast<size_t>(a.batch)) {
     ApplyDemurrage run;
     run.period = month;
@@ -251,7 +250,7 @@ CliStatus RunDemurrage(Session& session, const RunArgs& a) {
     if (op_id.Assign(r.operation_id()) && session.node().GetOperation(op_id, &done).ok())
       this_run = SumPostings(done.postings(), Slot::kMember, &rule.account);
     charged += this_run;
-    ops.push_back({{"operation_id", ToHex(r.operation_id())},
+    sent.push_back({{"operation_id", ToHex(r.operation_id())},
                    {"sequence", r.sequence()},
                    {"holders", n},
                    {"charged", money.Plain(this_run)},
@@ -262,7 +261,7 @@ CliStatus RunDemurrage(Session& session, const RunArgs& a) {
                       {"holders", holders.size()},
                       {"charged", money.Plain(charged)},
                       {"charged_minor", charged},
-                      {"operations", ops}}
+                      {"operations", sent}}
                      .dump(2)
               << "\n";
     return CliStatus::Ok();
