@@ -115,6 +115,8 @@ std::string_view SlotName(Slot slot) {
       return "orders-live";
     case Slot::kOrderMark:
       return "order-mark";
+    case Slot::kDemurrageCharged:
+      return "demurrage-charged";
   }
   return "unknown";
 }

@@ -206,17 +206,19 @@ enum class Slot : uint8_t {
   kOrdersLive = 41,  // how many live standing orders an account has; owner = account id.
   kOrderMark = 44,   // a standing order's marks (placed by, paused, failed tries); owners
                      // = OrderPayerKey's, OrderPausedKey's, OrderTriesKey's.
+  // The last month a holder was charged demurrage (YYYYMM, 202701); owner = the account id.
+  kDemurrageCharged = 45,
 };
 inline constexpr int kSlotCount = 48;
 // Sums of every balance, per slot: what lets invariants be checked without scanning.
 using Totals = std::array<int64_t, kSlotCount>;
 inline constexpr Slot kAllSlots[] = {
-    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,          Slot::kEuroExternal,
-    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,  Slot::kIncome,
-    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,  Slot::kRequestState,
-    Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay, Slot::kMandateCollected,
-    Slot::kMandateRevoked, Slot::kEarmarked,  Slot::kAidOutstanding, Slot::kOrderNext,
-    Slot::kOrdersLive,     Slot::kOrderMark};
+    Slot::kMember,         Slot::kIssuance,   Slot::kPaper,           Slot::kEuroExternal,
+    Slot::kFund,           Slot::kOfficeCash, Slot::kSponsorBudget,   Slot::kIncome,
+    Slot::kOwedToMerchant, Slot::kBonusTally, Slot::kDailyOutTally,   Slot::kRequestState,
+    Slot::kRefundable,     Slot::kRefunded,   Slot::kStaffRefundDay,  Slot::kMandateCollected,
+    Slot::kMandateRevoked, Slot::kEarmarked,  Slot::kAidOutstanding,  Slot::kOrderNext,
+    Slot::kOrdersLive,     Slot::kOrderMark,  Slot::kDemurrageCharged};
 // Units in circulation: member accounts, earmarked aid and paper, from the totals.
 __int128 CirculationOf(const Totals& totals);
 

@@ -121,6 +121,19 @@ Status ValidateRules(const Rules& r0) {
     return Invalid("the association's share lists an association twice");
   for (const AccountId& a : share.associations)
     if (a.IsZero()) return Invalid("the association's share lists an all-zero account id");
+  const Demurrage& dem = r0.demurrage;
+  if (dem.basis_points > kMaxDemurrageBasisPoints)
+    return Invalid("demurrage is " + std::to_string(dem.basis_points) +
+                   " basis points a month; at most " + std::to_string(kMaxDemurrageBasisPoints) +
+                   " (1 % a month)");
+  if (!dem.on() && !dem.empty())
+    return Invalid("demurrage that is off (0 basis points) sets nothing else");
+  if (dem.on()) {
+    if (dem.threshold < 0) return Invalid("the demurrage threshold cannot be negative");
+    if (dem.account.IsZero()) return Invalid("demurrage must name the account that receives it");
+    if (!IsValidYearMonth(dem.first_month))
+      return Invalid("demurrage must name its first month charged, as YYYYMM (202702)");
+  }
   std::set<AccountKind> limited;
   for (const auto& l : r0.limits) {
     if (!IsValidKind(static_cast<uint32_t>(l.kind)))
@@ -172,6 +185,9 @@ Status ValidateGenesis(const Genesis& g) {
   // Its associations are accounts the board checks when it decides (ledger/ops/board.cc).
   if (!g.rules.share.empty())
     return Invalid("the association's share is set by a board decision, not in the genesis");
+  // Demurrage is announced ahead (its notice is checked against the decision's time).
+  if (!g.rules.demurrage.empty())
+    return Invalid("demurrage is set by a board decision with its notice, not in the genesis");
   if (g.par_num > kMaxRatioTerm || g.par_den > kMaxRatioTerm)
     return Invalid("par value terms must be at most 1048576");
   std::set<AccountId> ids;

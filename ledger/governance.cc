@@ -18,6 +18,8 @@ struct RulesLayout {
   bool default_programme = false;
   // Layouts 9 to 16: the association's share, after the default programme.
   bool share = false;
+  // Layouts 17 to 32: demurrage, after the association's share.
+  bool demurrage = false;
 };
 
 void PutRules(ByteWriter* w, const Rules& r, RulesLayout layout) {
@@ -61,6 +63,12 @@ void PutRules(ByteWriter* w, const Rules& r, RulesLayout layout) {
     w->Str(r.share.programme);
     w->U32(static_cast<uint32_t>(r.share.associations.size()));
     for (const AccountId& a : r.share.associations) w->Key(a);
+  }
+  if (layout.demurrage) {
+    w->U32(r.demurrage.basis_points);
+    w->I64(r.demurrage.threshold);
+    w->Key(r.demurrage.account);
+    w->U32(r.demurrage.first_month);
   }
 }
 
@@ -107,6 +115,12 @@ void GetRules(ByteReader* r, Rules* out, RulesLayout layout) {
     x.share.basis_points = r->U32();
     x.share.programme = r->Str();
     for (uint32_t n = r->Count(32); n > 0 && r->ok(); --n) x.share.associations.push_back(r->Key());
+  }
+  if (layout.demurrage) {
+    x.demurrage.basis_points = r->U32();
+    x.demurrage.threshold = r->I64();
+    x.demurrage.account = r->Key();
+    x.demurrage.first_month = r->U32();
   }
   *out = std::move(x);
 }
@@ -240,15 +254,17 @@ bool AnyRules(const Governance& g, bool (*has)(const Rules&)) {
 
 bool HasDefaultProgramme(const Rules& r) { return !r.default_programme.empty(); }
 bool HasShare(const Rules& r) { return !r.share.empty(); }
+bool HasDemurrage(const Rules& r) { return !r.demurrage.empty(); }
 
 // Layouts 3 and 4 are 1 and 2 with the conversion fields in every rules(...), and 5 to 8 are 1
 // to 4 with the default programme in every rules(...): each written only when some rules in
 // the record set them, so that older records stay byte for byte what they were; 9 to 16 are 1
-// to 8 with the association's share. The layout byte is 1 + (node key ? 1 : 0) + (conversion
-// fields ? 2 : 0) + (default programme ? 4 : 0) + (share ? 8 : 0).
+// to 8 with the association's share, 17 to 32 are 1 to 16 with demurrage. The layout byte is
+// 1 + (node key ? 1 : 0) + (conversion fields ? 2 : 0) + (default programme ? 4 : 0) + (share ?
+// 8 : 0) + (demurrage ? 16 : 0).
 RulesLayout LayoutOf(const Governance& g) {
   return RulesLayout{AnyRules(g, HasOfficeConversionRules), AnyRules(g, HasDefaultProgramme),
-                     AnyRules(g, HasShare)};
+                     AnyRules(g, HasShare), AnyRules(g, HasDemurrage)};
 }
 
 }  // namespace
@@ -261,8 +277,8 @@ std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
   const RulesLayout layout = LayoutOf(g);
   w.U8(static_cast<uint8_t>(1 + (g.node_key ? 1 : 0) + (layout.conversion_guard ? 2 : 0) +
-                            (layout.default_programme ? 4 : 0) +
-                            (layout.share ? 8 : 0)));  // layout version
+                            (layout.default_programme ? 4 : 0) + (layout.share ? 8 : 0) +
+                            (layout.demurrage ? 16 : 0)));  // layout version
   PutRules(&w, g.rules, layout);
   w.U32(static_cast<uint32_t>(g.board.size()));
   for (const auto& m : g.board) w.Key(m);
@@ -285,9 +301,9 @@ std::string EncodeGovernance(const Governance& g) {
 bool DecodeGovernance(std::string_view bytes, Governance* out) {
   ByteReader r(bytes);
   const uint8_t layout_byte = r.U8();
-  if (layout_byte < 1 || layout_byte > 16) return false;
+  if (layout_byte < 1 || layout_byte > 32) return false;
   const unsigned bits = layout_byte - 1u;
-  const RulesLayout layout{(bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
+  const RulesLayout layout{(bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0};
   Governance g;
   GetRules(&r, &g.rules, layout);
   for (uint32_t n = r.Count(32); n > 0 && r.ok(); --n) g.board.push_back(r.Key());

@@ -63,6 +63,8 @@ std::string_view OpTypeName(OpType type) {
       return "execute-order";
     case OpType::kChooseAssociation:
       return "choose-association";
+    case OpType::kApplyDemurrage:
+      return "apply-demurrage";
   }
   return "unknown";
 }
@@ -186,6 +188,9 @@ static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kChooseAssociation) - 1, Payload>,
         ChooseAssociation>);
+static_assert(std::is_same_v<
+              std::variant_alternative_t<static_cast<size_t>(OpType::kApplyDemurrage) - 1, Payload>,
+              ApplyDemurrage>);
 static_assert(
     std::is_same_v<
         std::variant_alternative_t<static_cast<size_t>(OpType::kRenewMembership) - 1, Payload>,

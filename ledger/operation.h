@@ -402,6 +402,17 @@ struct ChooseAssociation {
   AccountId association;
 };
 
+// ---- Demurrage (ledger/ops/demurrage.cc).
+
+// The treasurer charges the month `period` (YYYYMM, in the currency's zone) to `holders`, in the
+// window after the month ends: the core derives each charge from the holder's balance, so the
+// body carries no amount. Each holder is charged once per month (a tally).
+inline constexpr size_t kMaxDemurrageHolders = 1000;
+struct ApplyDemurrage {
+  uint32_t period = 0;             // 202701 for January 2027
+  std::vector<AccountId> holders;  // 1 to kMaxDemurrageHolders, distinct
+};
+
 // Stored as numbers in the permission table and receipts: never renumber.
 enum class OpType : uint8_t {
   kTransfer = 1,
@@ -432,14 +443,16 @@ enum class OpType : uint8_t {
   kSetOrderState = 26,
   kExecuteOrder = 27,
   kChooseAssociation = 28,
+  kApplyDemurrage = 29,
 };
 std::string_view OpTypeName(OpType type);
 
-using Payload = std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit,
-                             Reconversion, Payout, FundProgramme, MultiTransfer, Propose, Approve,
-                             RenewMembership, Withdraw, BankEntry, CancelRequest, Refund, AddKey,
-                             RevokeKey, SetCard, Collect, RevokeMandate, GrantAid, ExpireAid,
-                             PlaceOrder, SetOrderState, ExecuteOrder, ChooseAssociation>;
+using Payload =
+    std::variant<Transfer, OpenAccount, Conversion, NoteSale, NoteRedemption, Deposit, Reconversion,
+                 Payout, FundProgramme, MultiTransfer, Propose, Approve, RenewMembership, Withdraw,
+                 BankEntry, CancelRequest, Refund, AddKey, RevokeKey, SetCard, Collect,
+                 RevokeMandate, GrantAid, ExpireAid, PlaceOrder, SetOrderState, ExecuteOrder,
+                 ChooseAssociation, ApplyDemurrage>;
 
 // What an operation says, decoded from the exact bytes that were signed.
 struct Operation {

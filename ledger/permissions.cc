@@ -54,6 +54,7 @@ constexpr std::array kTable = {
     // Signed by the node key for the order's payer: the ledger's driver checks it apart.
     Permission{OpType::kExecuteOrder, 0},
     Permission{OpType::kChooseAssociation, kConverters},
+    Permission{OpType::kApplyDemurrage, kTreasurer},
 };
 static_assert(kTable.size() == std::variant_size_v<Payload>, "every operation needs a row");
 

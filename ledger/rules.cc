@@ -22,6 +22,10 @@ bool AssociationShare::Eligible(const AccountId& id) const {
   return false;
 }
 
+bool IsValidYearMonth(uint32_t ym) {
+  return ym / 100 >= 2000 && ym / 100 <= 9999 && ym % 100 >= 1 && ym % 100 <= 12;
+}
+
 bool HasOfficeConversionRules(const Rules& rules) {
   return rules.conversion.member_kinds != 0 || rules.conversion.office_cash_ceiling != 0;
 }

@@ -91,6 +91,30 @@ struct AssociationShare {
   friend bool operator==(const AssociationShare&, const AssociationShare&) = default;
 };
 
+// Optional demurrage (fonte, issue 21): each month, a share of what each holder holds above a
+// threshold goes to the association's account, charged by ApplyDemurrage (ledger/ops/
+// demurrage.cc) after the month's end. Off unless a board decision sets it, with notice: the
+// first month charged begins after the decision. docs/money.md, "Demurrage".
+// The bound: 1 % a month. The Leu (Brixton) cut its rate from 5.6 % to 0.82 % a month because
+// shopkeepers would not hold it; a ledger should not let a board go past what a shop accepts.
+inline constexpr uint32_t kMaxDemurrageBasisPoints = 100;
+// The kind of account that may receive it: the association's.
+inline constexpr uint32_t kDemurrageKinds = KindBit(AccountKind::kAssociation);
+struct Demurrage {
+  uint32_t basis_points = 0;  // per calendar month: 82 for 0.82 %; 0 = off; at most 100
+  int64_t threshold = 0;      // minor units of each balance spared: only what is above is charged
+  AccountId account;          // receives the charges: an association account
+  uint32_t first_month = 0;   // 202702 for February 2027: the first month charged
+
+  bool on() const { return basis_points > 0; }
+  bool empty() const {
+    return basis_points == 0 && threshold == 0 && account.IsZero() && first_month == 0;
+  }
+  friend bool operator==(const Demurrage&, const Demurrage&) = default;
+};
+// A month written as year × 100 + month (202701): a valid one, years 2000 to 9999?
+bool IsValidYearMonth(uint32_t year_month);
+
 struct Rules {
   // The reserve must hold at least circulation × backing_num / backing_den (at par). 100 %: 1/1.
   int64_t backing_num = 1;
@@ -104,6 +128,7 @@ struct Rules {
   // names its programme, so the journal says which one paid.
   std::string default_programme;
   AssociationShare share;  // off unless a board decision sets it
+  Demurrage demurrage;     // off unless a board decision sets it
 
   // The limits of `kind` (limits.h checks them), or null when the rules set none.
   const KindLimits* LimitsFor(AccountKind kind) const;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <string>
 
@@ -165,6 +166,42 @@ Status ParseShareTable(TableReader& r, std::string_view currency_code, Associati
   return Status::Ok();
 }
 
+// [demurrage] of a change: the keys it names replace those in force; basis_points = 0 turns it
+// off (and forgets the rest). `currency_code` reads the account's address.
+Status ParseDemurrageTable(TableReader& r, int decimals, std::string_view currency_code,
+                           Demurrage* d) {
+  Status s = r.Allow({"basis_points", "threshold", "account", "first_month"});
+  if (!s.ok()) return s;
+  int64_t bp = d->basis_points;
+  if (!(s = r.IntegerIn("basis_points", 0, kMaxDemurrageBasisPoints, &bp)).ok()) return s;
+  d->basis_points = static_cast<uint32_t>(bp);
+  Amount threshold;
+  const toml::node* node = nullptr;
+  if (!(s = OptionalAmount(r, "threshold", decimals, currency_code, &threshold, &node)).ok())
+    return s;
+  if (node) d->threshold = threshold.minor();
+  std::string text;
+  if (!(s = r.String("account", false, &text, &node)).ok()) return s;
+  if (node) {
+    Status a = DecodeAddress(currency_code, text, &d->account);
+    if (!a.ok()) return r.Error(*node, fmt::format("[demurrage] account: {}", a.message()));
+  }
+  if (!(s = r.String("first_month", false, &text, &node)).ok()) return s;
+  if (node) {
+    // "2027-02": a month of the currency's calendar.
+    unsigned y = 0, m = 0;
+    char extra = 0;
+    if (text.size() != 7 || std::sscanf(text.c_str(), "%4u-%2u%c", &y, &m, &extra) != 2 ||
+        !IsValidYearMonth(y * 100 + m))
+      return r.Error(*node, fmt::format("[demurrage] first_month \"{}\" must be a month written "
+                                        "YYYY-MM, e.g. \"2027-02\"",
+                                        text));
+    d->first_month = y * 100 + m;
+  }
+  if (d->basis_points == 0) *d = Demurrage{};
+  return Status::Ok();
+}
+
 // [rules]: the keys it names replace those of *rules.
 Status ParseRulesTable(TableReader& r, RulesDocument document, int decimals, std::string_view unit,
                        Rules* rules) {
@@ -232,11 +269,13 @@ Status ParseRulesTables(std::string_view source, const toml::table& doc, RulesDo
   if (!genesis) {
     for (auto&& [key, node] : doc) {
       const std::string_view k = key.str();
-      if (k == "rules" || k == "limits" || k == "programmes" || k == "association_share") continue;
+      if (k == "rules" || k == "limits" || k == "programmes" || k == "association_share" ||
+          k == "demurrage")
+        continue;
       return Status(Code::kInvalidArgument,
                     top.Where(key.source().begin.line ? key.source() : node.source()) +
                         fmt::format("unknown table '{}' (known: [rules], [[limits]], "
-                                    "[[programmes]], [association_share])",
+                                    "[[programmes]], [association_share], [demurrage])",
                                     k));
     }
   }
@@ -323,6 +362,12 @@ Status ParseRulesTables(std::string_view source, const toml::table& doc, RulesDo
     if (share) {
       TableReader r(source, *share, "[association_share]");
       if (!(s = ParseShareTable(r, unit, &rules->share)).ok()) return s;
+    }
+    const toml::table* dem = nullptr;
+    if (!(s = top.Table("demurrage", false, &dem)).ok()) return s;
+    if (dem) {
+      TableReader r(source, *dem, "[demurrage]");
+      if (!(s = ParseDemurrageTable(r, decimals, unit, &rules->demurrage)).ok()) return s;
     }
   }
   return Status::Ok();

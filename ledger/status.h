@@ -54,6 +54,8 @@ enum class Code : uint16_t {
   kBadOrder = 124,
   kBadExecution = 125,
   kBadAssociationChoice = 127,
+  kBadDemurrage = 128,
+  kDemurrageHolderTwice = 129,
 
   // Refused by state: the operation is well formed but the ledger cannot accept it now.
   kUnknownAccount = 201,
@@ -121,6 +123,13 @@ enum class Code : uint16_t {
   kAidNotExpired = 270,
   kAidUnreturned = 271,
   kNotEligibleAssociation = 272,
+  // Demurrage.
+  kDemurrageOff = 273,
+  kDemurrageNotDue = 274,
+  kDemurrageLate = 275,
+  kDemurrageCharged = 276,
+  kDemurrageNoticeShort = 277,
+  kDemurrageReceiver = 278,
 
   // Invariants: the operation would leave the books inconsistent.
   kUnitsUnbalanced = 301,

@@ -61,6 +61,27 @@ bool RedactAid(const AccountId& reader, const Operation& op, pb::Receipt* receip
   return true;
 }
 
+// A holder charged by a demurrage run sees the run's month and its own charge, never who else
+// was charged or what they held.
+bool RedactDemurrage(const AccountId& reader, const ApplyDemurrage& d, const Operation& op,
+                     pb::Receipt* receipt) {
+  pb::Redaction redaction;
+  redaction.set_payer(std::string(op.account.view()));
+  redaction.set_leg_count(static_cast<uint32_t>(d.holders.size()));
+  redaction.mutable_demurrage()->set_period(d.period);
+  redaction.mutable_demurrage()->add_holders(std::string(reader.view()));
+  pb::Receipt out;
+  out.set_sequence(receipt->sequence());
+  out.set_time_ms(receipt->time_ms());
+  out.set_prev_hash(receipt->prev_hash());
+  out.set_entry_hash(receipt->entry_hash());
+  for (const pb::Posting& p : receipt->postings())
+    if (p.owner() == reader.view()) *out.add_postings() = p;
+  *out.mutable_redacted() = std::move(redaction);
+  *receipt = std::move(out);
+  return true;
+}
+
 }  // namespace
 
 bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
@@ -70,6 +91,8 @@ bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
   if (op.account == reader) return false;
   if (std::holds_alternative<GrantAid>(op.payload) || std::holds_alternative<ExpireAid>(op.payload))
     return RedactAid(reader, op, receipt);
+  if (const auto* d = std::get_if<ApplyDemurrage>(&op.payload))
+    return RedactDemurrage(reader, *d, op, receipt);
   // A multi-leg payment, or the execution of a standing order that pays a list (its payer is the
   // operation's account): each payee sees its own leg, never the others'.
   const std::vector<Leg>* legs = nullptr;

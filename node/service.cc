@@ -613,6 +613,8 @@ grpc::Status LedgerServiceImpl::GetAccount(grpc::ServerContextBase* ctx,
       for (const auto& m : g.merchants) part->add_merchants(std::string(m.view()));
     }
     if (!a->association.IsZero()) resp->set_association(std::string(a->association.view()));
+    resp->set_demurrage_charged(
+        static_cast<uint32_t>(state.Balance(ops::DemurrageChargedKey(a->id))));
     return true;
   });
   if (!found) return NoSuchAccount(code, id);

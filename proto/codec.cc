@@ -115,6 +115,14 @@ Status DecodeRules(const pb::Rules& r, Rules* out) {
       rules.share.associations.push_back(id);
     }
   }
+  if (r.has_demurrage()) {
+    const pb::Demurrage& d = r.demurrage();
+    rules.demurrage.basis_points = d.basis_points();
+    rules.demurrage.threshold = d.threshold();
+    rules.demurrage.first_month = d.first_month();
+    if (!d.account().empty() && !rules.demurrage.account.Assign(d.account()))
+      return Status(Code::kBadRules, "the demurrage account must be 32 bytes");
+  }
   *out = std::move(rules);
   return Status::Ok();
 }
@@ -129,6 +137,13 @@ void EncodeRules(const Rules& rules, pb::Rules* r) {
     share->set_programme(rules.share.programme);
     for (const AccountId& a : rules.share.associations)
       share->add_associations(std::string(a.view()));
+  }
+  if (!rules.demurrage.empty()) {  // absent when off, as the share
+    pb::Demurrage* d = r->mutable_demurrage();
+    d->set_basis_points(rules.demurrage.basis_points);
+    d->set_threshold(rules.demurrage.threshold);
+    d->set_account(std::string(rules.demurrage.account.view()));
+    d->set_first_month(rules.demurrage.first_month);
   }
   r->set_backing_den(rules.backing_den);
   r->mutable_conversion()->set_min_euros(rules.conversion.min_euros);
@@ -779,6 +794,22 @@ Status DecodeOperation(std::string_view body, Operation* out) {
       op.payload = std::move(e);
       break;
     }
+    case pb::OperationBody::kApplyDemurrage: {
+      ApplyDemurrage d;
+      d.period = m.apply_demurrage().period();
+      if (m.apply_demurrage().holders_size() > static_cast<int>(kMaxDemurrageHolders))
+        return Status(Code::kBadDemurrage, "a demurrage run names at most " +
+                                               std::to_string(kMaxDemurrageHolders) + " holders");
+      d.holders.reserve(m.apply_demurrage().holders_size());
+      for (const auto& id : m.apply_demurrage().holders()) {
+        AccountId holder;
+        s = Take(id, "apply_demurrage.holders", Code::kBadAccountId, &holder);
+        if (!s.ok()) return s;
+        d.holders.push_back(holder);
+      }
+      op.payload = std::move(d);
+      break;
+    }
     case pb::OperationBody::PAYLOAD_NOT_SET:
       return Status(Code::kUnknownOperation, "the body carries no operation");
   }
@@ -853,6 +884,11 @@ std::string EncodeOperation(const Operation& op) {
     }
     void operator()(const RevokeMandate& r) const {
       m->mutable_revoke_mandate()->set_mandate_id(std::string(r.mandate_id.view()));
+    }
+    void operator()(const ApplyDemurrage& d) const {
+      auto* p = m->mutable_apply_demurrage();
+      p->set_period(d.period);
+      for (const AccountId& h : d.holders) p->add_holders(std::string(h.view()));
     }
     void operator()(const ChooseAssociation& c) const {
       auto* p = m->mutable_choose_association();

@@ -167,6 +167,7 @@ int Run(int argc, char** argv) {
   RegisterAidCommands(app, ctx);
   RegisterOrderCommands(app, ctx);
   RegisterShareCommands(app, ctx);
+  RegisterDemurrageCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

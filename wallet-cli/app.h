@@ -46,6 +46,7 @@ void RegisterCardCommands(CLI::App& app, Context& ctx);
 void RegisterMandateCommands(CLI::App& app, Context& ctx);
 void RegisterAidCommands(CLI::App& app, Context& ctx);
 void RegisterOrderCommands(CLI::App& app, Context& ctx);
+void RegisterDemurrageCommands(CLI::App& app, Context& ctx);
 
 // After a refusal (exit 1): when the selected key is not the key its account signs with now, or
 // is a key the wallet does not know the account of while another local key's account was

@@ -265,6 +265,34 @@ void DiffShare(const AssociationShare& b, const AssociationShare& a, const Money
         _("the association's share lists no association: nobody can choose one"));
 }
 
+std::string DemurrageRuleText(const Demurrage& d, const Money& money) {
+  if (!d.on()) return _("off");
+  return Tr("{percent} a month of what is held above {threshold}, from {month}",
+            fmt::arg("percent", money.Percent(d.basis_points)),
+            fmt::arg("threshold", money.Units(d.threshold)),
+            fmt::arg("month", MonthInWords(static_cast<int>(d.first_month / 100),
+                                           static_cast<int>(d.first_month % 100))));
+}
+
+// Demurrage before -> after: the rate, threshold and first month in a line, and where it goes.
+void DiffDemurrage(const Demurrage& b, const Demurrage& a, const Money& money, const WhoFn* who,
+                   Change* out) {
+  Differ d(out);
+  if (!d.Field(_("demurrage"), DemurrageRuleText(b, money), DemurrageRuleText(a, money)))
+    out->unchanged.push_back(_("demurrage"));
+  auto name = [&](const Demurrage& x) {
+    if (!x.on()) return std::string("—");
+    return who ? (*who)(x.account) : ToHex(x.account).substr(0, 16);
+  };
+  d.Field(_("demurrage paid to"), name(b), name(a));
+  if (a.on() && a != b)
+    out->lines.push_back(
+        Tr("demurrage: holders see it in their balance from the decision on; it is charged "
+           "after {month} ends, at most 1 % a month",
+           fmt::arg("month", MonthInWords(static_cast<int>(a.first_month / 100),
+                                          static_cast<int>(a.first_month % 100)))));
+}
+
 void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out, const WhoFn* who) {
   Differ d(out);
   auto field = [&](const std::string& name, const std::string& before, const std::string& after) {
@@ -350,6 +378,8 @@ void DiffRules(const Rules& b, const Rules& a, const Money& money, Change* out, 
                                     Order(a, OrderOf::kLimits)));
   // Named only by the ledgers whose rules set it (its absence everywhere changes nothing to say).
   if (!b.share.empty() || !a.share.empty()) DiffShare(b.share, a.share, money, who, out);
+  if (!b.demurrage.empty() || !a.demurrage.empty())
+    DiffDemurrage(b.demurrage, a.demurrage, money, who, out);
 }
 
 Change DescribeChange(const Decision& decision, const BoardState& now, const WhoFn& who,

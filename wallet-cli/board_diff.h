@@ -54,6 +54,10 @@ std::string RenderChange(const Change& change, const std::string& indent);
 void DiffRules(const Rules& before, const Rules& after, const Money& money, Change* out,
                const WhoFn* who = nullptr);
 
+// Demurrage in words: "0,82 % a month of what is held above 100,00 ROUE, from décembre 2026",
+// or "off".
+std::string DemurrageRuleText(const Demurrage& d, const Money& money);
+
 // An account kind as sent over the wire, in the reader's language: "merchant", "commerçant".
 std::string KindLabel(int wire_kind);
 

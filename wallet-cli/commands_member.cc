@@ -19,6 +19,7 @@
 #include "wallet-cli/audit.h"
 #include "wallet-cli/commands_aid.h"
 #include "wallet-cli/commands_card.h"
+#include "wallet-cli/commands_demurrage.h"
 #include "wallet-cli/describe.h"
 #include "wallet-cli/i18n.h"
 #include "wallet-cli/payment_uri.h"
@@ -66,7 +67,8 @@ json AccountJson(Session& session, const pb::AccountInfo& a) {
   j["membership_expired"] = MembershipExpired(a);
   j["freeze_reason"] = a.freeze_reason();
   j["card"] = a.has_card() ? CardJson(a.card()) : json(nullptr);  // its public card, or null
-  j["earmarked"] = AidJson(session, a);  // the aid it holds, besides the balance
+  j["earmarked"] = AidJson(session, a);        // the aid it holds, besides the balance
+  j["demurrage"] = DemurrageJson(session, a);  // the next month's charge at this balance, or null
   return j;
 }
 
@@ -177,6 +179,7 @@ CliStatus Balance(Session& session, bool as_json) {
   std::vector<std::vector<std::string>> rows = {{_("address"), a.address()},
                                                 {_("balance"), session.money().Units(a.balance())}};
   for (auto& row : AidRows(session, a)) rows.push_back(std::move(row));
+  for (auto& row : DemurrageRows(session, a)) rows.push_back(std::move(row));
   s = OwedRows(session, key.account, a, &rows, nullptr);
   if (!s.ok()) return s;
   for (auto& row : GovernanceRows(a)) rows.push_back(std::move(row));

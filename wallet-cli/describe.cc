@@ -28,15 +28,18 @@ std::string EntryProblem(uint64_t sequence, const char* what) {
 // the payee's own legs, in the payment's order.
 CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Movement* m) {
   const pb::Redaction& r = receipt.redacted();
-  if (r.has_aid() || r.has_aid_expiry()) {
-    // Another's aid, as the node shows it to a recipient: decoded as the body it comes from.
+  if (r.has_aid() || r.has_aid_expiry() || r.has_demurrage()) {
+    // Another's aid, or a demurrage run, as the node shows it to a recipient or a holder:
+    // decoded as the body it comes from.
     pb::OperationBody body;
     body.set_ledger_id(std::string(32, '\0'));
     body.set_account(r.payer());
     if (r.has_aid())
       *body.mutable_grant_aid() = r.aid();
-    else
+    else if (r.has_aid_expiry())
       *body.mutable_expire_aid() = r.aid_expiry();
+    else
+      *body.mutable_apply_demurrage() = r.demurrage();
     if (!codec::DecodeOperation(body.SerializeAsString(), &m->op).ok())
       return CliStatus::Local(EntryProblem(
           receipt.sequence(), N_("journal entry {entry} holds an aid this wallet cannot read")));
@@ -72,7 +75,8 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
                       Movement* out) {
   Movement m;
   const bool redacted_aid = receipt.has_redacted() &&
-                            (receipt.redacted().has_aid() || receipt.redacted().has_aid_expiry());
+                            (receipt.redacted().has_aid() || receipt.redacted().has_aid_expiry() ||
+                             receipt.redacted().has_demurrage());
   if (receipt.has_redacted()) {
     CliStatus c = DescribeRedacted(receipt, me, &m);
     if (!c.ok()) return c;
@@ -221,6 +225,10 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           if (p.failed != 0)
             m.detail += " refused: " +  // i18n: as is
                         std::string(CodeName(static_cast<Code>(p.failed)));
+        } else if constexpr (std::is_same_v<T, ApplyDemurrage>) {
+          if (!mine) other(actor);
+          m.detail = "demurrage for " + std::to_string(p.period / 100) + "-" +  // i18n: as is
+                     (p.period % 100 < 10 ? "0" : "") + std::to_string(p.period % 100);
         } else if constexpr (std::is_same_v<T, ChooseAssociation>) {
           if (p.association.IsZero()) {
             m.detail = "association chosen: none";  // i18n: as is
@@ -296,7 +304,7 @@ std::string BoardDecision(const Hash& proposal, const Money& money, const Wordin
 std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const AccountId& me,
                          const Money& money, const Wording& w) {
   if (receipt.has_redacted() && !receipt.redacted().has_aid() &&
-      !receipt.redacted().has_aid_expiry()) {
+      !receipt.redacted().has_aid_expiry() && !receipt.redacted().has_demurrage()) {
     const uint32_t n = receipt.redacted().leg_count();
     return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
                fmt::arg("n", n));
@@ -466,6 +474,18 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
                 memo, fmt::arg("id", id), n,
                 fmt::arg("code", CodeName(static_cast<Code>(p.failed))));
           return Tr("standing order « {memo} » ({id}…): payment {n}", memo, fmt::arg("id", id), n);
+        } else if constexpr (std::is_same_v<T, ApplyDemurrage>) {
+          const std::string month =
+              MonthInWords(static_cast<int>(p.period / 100), static_cast<int>(p.period % 100));
+          if (m.units < 0)
+            return Tr("demurrage of {month}: {units} of what you held above the threshold",
+                      fmt::arg("month", month), fmt::arg("units", money.Units(-m.units)));
+          if (m.units > 0)
+            return Tr("demurrage of {month} received: {units}", fmt::arg("month", month),
+                      fmt::arg("units", money.Units(m.units)));
+          return TrP("demurrage of {month} charged to {n} holder",
+                     "demurrage of {month} charged to {n} holders", p.holders.size(),
+                     fmt::arg("month", month), fmt::arg("n", p.holders.size()));
         } else if constexpr (std::is_same_v<T, ChooseAssociation>) {
           if (p.association.IsZero())
             return Tr("no association chosen any more for the share of conversions");

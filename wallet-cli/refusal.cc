@@ -161,6 +161,9 @@ constexpr Template kTemplates[] = {
     {Code::kOrderOutcome,
      N_("the execution's recorded outcome is not what the ledger gives for it now")},
     {Code::kBadAssociationChoice, N_("you cannot choose your own account as your association")},
+    {Code::kBadDemurrage,
+     N_("the demurrage run is malformed: its month (YYYY-MM) or its 1 to 1000 holders")},
+    {Code::kDemurrageHolderTwice, N_("the demurrage run names a holder twice")},
     {Code::kRequestPaid, N_("this payment request was paid already")},
     {Code::kRequestCancelled, N_("this payment request was cancelled by its payee")},
     {Code::kRequestExpired, N_("this payment request has expired")},
@@ -207,6 +210,17 @@ constexpr Template kTemplates[] = {
     {Code::kNotEligibleAssociation,
      N_("this account is not one of the associations the rules let members choose: see liard "
         "association show")},
+    {Code::kDemurrageOff, N_("the rules charge no demurrage for that month")},
+    {Code::kDemurrageNotDue,
+     N_("the month has not ended yet: its demurrage is charged after its last day")},
+    {Code::kDemurrageLate,
+     N_("the 7 days after the month's end have passed: that month is no longer charged")},
+    {Code::kDemurrageCharged,
+     N_("a holder named was charged for that month already: nobody is charged twice")},
+    {Code::kDemurrageNoticeShort,
+     N_("demurrage is announced a whole month ahead: its first month charged must begin after "
+        "the decision")},
+    {Code::kDemurrageReceiver, N_("the account that receives demurrage is not charged it")},
 
     {Code::kUnitsUnbalanced, N_("the units book would not sum to zero")},
     {Code::kNegativeBalance, N_("an account that may not go negative would")},

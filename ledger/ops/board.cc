@@ -152,6 +152,10 @@ Status Execute(OpContext& ctx, const SetRules& d, Governance* g) {
     Status s = CheckShareAssociations(ctx.state, d.rules.share);
     if (!s.ok()) return s;
   }
+  if (Status s = CheckDemurrageDecision(ctx.state, g->rules.demurrage, d.rules.demurrage,
+                                        ctx.zone(), ctx.now_ms);
+      !s.ok())
+    return s;
   g->rules = d.rules;
   return Status::Ok();
 }

@@ -191,6 +191,26 @@ Status QuoteShare(const Genesis& genesis, const StateView& state, const Rules& r
 Status ApplyShare(OpContext& ctx, const Account& member, const ConversionQuote& conversion,
                   const std::string& bonus_programme);
 
+// demurrage.cc: the treasurer's monthly demurrage run, and the rule's checks.
+Status Preflight(const Operation& op, const ApplyDemurrage& d);
+Status Apply(OpContext& ctx, const ApplyDemurrage& d);
+// A month's run is accepted from the month's end for this long (7 days): the charge is taken on
+// the balance when the run applies, so the run must come soon after the month's end.
+inline constexpr int64_t kDemurrageWindowMs = 7LL * 24 * 3600 * 1000;
+// The instant month `year_month` (YYYYMM) begins in `zone`, and the instant it ends (the next
+// month's first instant).
+int64_t MonthStartMs(const TimeZone& zone, uint32_t year_month);
+int64_t MonthEndMs(const TimeZone& zone, uint32_t year_month);
+// What `rule` charges a balance for one month: floor((balance - threshold) × basis points /
+// 10000), 0 at or below the threshold or when off.
+int64_t DemurrageCharge(const Demurrage& rule, int64_t balance);
+// The holder's tally: the last month (YYYYMM) it was charged; 0 none.
+BookKey DemurrageChargedKey(const AccountId& holder);
+// A SetRules decision changing demurrage from `before` to `after` at `now_ms`: its receiving
+// account is an active association account, and its first month begins after now (the notice).
+Status CheckDemurrageDecision(const StateView& state, const Demurrage& before,
+                              const Demurrage& after, const TimeZone& zone, int64_t now_ms);
+
 }  // namespace liard::ops
 
 #endif  // LIARD_LEDGER_OPS_OPS_H_

@@ -287,6 +287,7 @@ std::vector<Payload> OneOfEach(const Fixture& f) {
       SetOrderState{Hash{}, OrderAction::kPause},
       ExecuteOrder{},
       ChooseAssociation{AccountId{}},
+      ApplyDemurrage{202612, {alice}},
   };
   REQUIRE(v.size() == std::variant_size_v<Payload>);
   return v;
@@ -320,7 +321,7 @@ TEST_CASE("every operation a role may not perform is refused with NOT_PERMITTED"
       ++refused;
     }
   }
-  CHECK(refused == 122);  // 8 actors x 27 operations (executions apart), less what roles allow
+  CHECK(refused == 129);  // 8 actors x 28 operations (executions apart), less what roles allow
 }
 
 TEST_CASE("a re-keyed account refuses the old key and keeps its balance",

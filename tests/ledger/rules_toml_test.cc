@@ -136,7 +136,7 @@ TEST_CASE("the rules tables refuse what each document may not hold, naming file 
   // A change holds the rules tables only; a genesis file's other tables are its reader's.
   CHECK_THAT(error("[currency]\ncode = \"ROUE\"\n", kChange),
              Contains("rules.toml:1: unknown table 'currency' (known: [rules], [[limits]], "
-                      "[[programmes]], [association_share])"));
+                      "[[programmes]], [association_share], [demurrage])"));
   CHECK(Read("[currency]\ncode = \"ROUE\"\n", kGenesis, &r).ok());
   for (auto document : {kGenesis, kChange}) {
     CHECK_THAT(error("[rules]\nbakcing = \"1/1\"\n", document),
