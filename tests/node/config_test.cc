@@ -743,40 +743,42 @@ TEST_CASE("[replication] on a primary: its synchronous standbys, checked", "[nod
   CHECK_THAT(ConfigError("[replication]\nname = \"a b\"\n"), Contains("name"));
   CHECK_THAT(ConfigError("[replication]\n" + one + "ledger = \"" + id + "\"\n"),
              Contains("standby's setting"));
-  TEST_CASE("[leadership] names etcd's members, the lease, this node's name and address, checked",
-            "[node][config][failover]") {
-    NodeConfig defaults;
-    REQUIRE(ParseConfig("", "node.toml", &defaults).ok());
-    CHECK(defaults.leadership_endpoints.empty());  // no election: a plain primary or standby
+}
 
-    NodeConfig c;
-    Status s = ParseConfig(
-        "[leadership]\nendpoints = [\"10.0.0.1:2379\", \"10.0.0.2:2379\"]\nttl_seconds = 6\n"
-        "name = \"m1\"\naddress = \"10.0.0.1:7421\"\nsettle_ms = 1500\nmin_candidates = 2\n",
-        "node.toml", &c);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-    CHECK(c.leadership_endpoints == std::vector<std::string>{"10.0.0.1:2379", "10.0.0.2:2379"});
-    CHECK(c.leadership_ttl_seconds == 6);
-    CHECK(c.leadership_name == "m1");
-    CHECK(c.leadership_address == "10.0.0.1:7421");
-    CHECK(c.leadership_settle_ms == 1500);
-    CHECK(c.leadership_min_candidates == 2);
+TEST_CASE("[leadership] names etcd's members, the lease, this node's name and address, checked",
+          "[node][config][failover]") {
+  NodeConfig defaults;
+  REQUIRE(ParseConfig("", "node.toml", &defaults).ok());
+  CHECK(defaults.leadership_endpoints.empty());  // no election: a plain primary or standby
 
-    const std::string who = "name = \"m1\"\naddress = \"h:1\"\n";
-    CHECK_THAT(ConfigError("[leadership]\n" + who), Contains("endpoints"));
-    CHECK_THAT(ConfigError("[leadership]\nendpoints = []\n" + who), Contains("1 to 16"));
-    CHECK_THAT(ConfigError("[leadership]\nendpoints = [\"2379\"]\n" + who),
-               Contains("node.toml:2:") && Contains("HOST:PORT"));
-    const std::string ends = "[leadership]\nendpoints = [\"h:2379\"]\n";
-    CHECK_THAT(ConfigError(ends + "address = \"h:1\"\n"), Contains("name"));
-    CHECK_THAT(ConfigError(ends + "name = \"m 1\"\naddress = \"h:1\"\n"),
-               Contains("letters, digits"));
-    CHECK_THAT(ConfigError(ends + "name = \"m1\"\n"), Contains("address"));
-    CHECK_THAT(ConfigError(ends + who + "ttl_seconds = 1\n"), Contains("ttl_seconds"));
-    CHECK_THAT(ConfigError(ends + who + "min_candidates = 0\n"), Contains("min_candidates"));
-    CHECK_THAT(ConfigError(ends + who + "lease = 3\n"), Contains("lease"));
-  }
+  NodeConfig c;
+  Status s = ParseConfig(
+      "[leadership]\nendpoints = [\"10.0.0.1:2379\", \"10.0.0.2:2379\"]\nttl_seconds = 6\n"
+      "name = \"m1\"\naddress = \"10.0.0.1:7421\"\nsettle_ms = 1500\nmin_candidates = 2\n",
+      "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.leadership_endpoints == std::vector<std::string>{"10.0.0.1:2379", "10.0.0.2:2379"});
+  CHECK(c.leadership_ttl_seconds == 6);
+  CHECK(c.leadership_name == "m1");
+  CHECK(c.leadership_address == "10.0.0.1:7421");
+  CHECK(c.leadership_settle_ms == 1500);
+  CHECK(c.leadership_min_candidates == 2);
+
+  const std::string who = "name = \"m1\"\naddress = \"h:1\"\n";
+  CHECK_THAT(ConfigError("[leadership]\n" + who), Contains("endpoints"));
+  CHECK_THAT(ConfigError("[leadership]\nendpoints = []\n" + who), Contains("1 to 16"));
+  CHECK_THAT(ConfigError("[leadership]\nendpoints = [\"2379\"]\n" + who),
+             Contains("node.toml:2:") && Contains("HOST:PORT"));
+  const std::string ends = "[leadership]\nendpoints = [\"h:2379\"]\n";
+  CHECK_THAT(ConfigError(ends + "address = \"h:1\"\n"), Contains("name"));
+  CHECK_THAT(ConfigError(ends + "name = \"m 1\"\naddress = \"h:1\"\n"),
+             Contains("letters, digits"));
+  CHECK_THAT(ConfigError(ends + "name = \"m1\"\n"), Contains("address"));
+  CHECK_THAT(ConfigError(ends + who + "ttl_seconds = 1\n"), Contains("ttl_seconds"));
+  CHECK_THAT(ConfigError(ends + who + "min_candidates = 0\n"), Contains("min_candidates"));
+  CHECK_THAT(ConfigError(ends + who + "lease = 3\n"), Contains("lease"));
+}
 
 }  // namespace
 }  // namespace liard::node

@@ -880,44 +880,46 @@ TEST_CASE(
   CHECK(complete);
   REQUIRE(store->History(other, 0, 10, &seqs).ok());
   CHECK(seqs == std::vector<uint64_t>{3, 1});
-  TEST_CASE("a termed entry keeps its term through the store, and a lower term is refused",
-            "[node][store][term]") {
-    TempDir dir;
-    Fixture f({Member{"alice", AccountKind::kResident, 100'000},
-               Member{"bob", AccountKind::kResident, 100'000}},
-              0, [](Genesis* g) {
-                Fixture::Version4(g);
-                g->version = kGenesisVersion7;
-              });
-    testing::Chain chain(f);
-    {
-      auto store = OpenStore(dir.path(), /*create=*/true);
-      InitializeFrom(store.get(), f);
-      chain.term = 3;
-      testing::AppendGroups(store.get(), f, chain, 1, 4);
-      chain.term = 9;
-      testing::AppendGroups(store.get(), f, chain, 1, 4);
-      // A group whose entry goes back to an older term leaves no trace.
-      chain.term = 8;
-      std::vector<AppliedOperation> stale = testing::TransferGroup(f, chain, 1);
-      CHECK(store->Append(stale, f.state()).code() == Code::kInvalidArgument);
-    }
-    auto store = OpenStore(dir.path(), /*create=*/false);
-    MemoryState loaded(StateDigestRuleOf(f.genesis()));
-    HeadState head;
-    REQUIRE(store->Load(&loaded, &head).ok());
-    CHECK(head.sequence == 8);
-    CHECK(head.term == 9);
-    for (uint64_t n = 1; n <= 8; ++n) {
-      JournalEntry e;
-      Hash h;
-      REQUIRE(store->ReadEntry(n, &e, &h).ok());
-      CHECK(e.term == (n <= 4 ? 3u : 9u));
-      CHECK(EntryHash(e) == h);
-      SignedOperation so;
-      CHECK(codec::DecodeEnvelope(e.envelope, &so).ok());  // the term is not in the envelope
-    }
+}
+
+TEST_CASE("a termed entry keeps its term through the store, and a lower term is refused",
+          "[node][store][term]") {
+  TempDir dir;
+  Fixture f({Member{"alice", AccountKind::kResident, 100'000},
+             Member{"bob", AccountKind::kResident, 100'000}},
+            0, [](Genesis* g) {
+              Fixture::Version4(g);
+              g->version = kGenesisVersion7;
+            });
+  testing::Chain chain(f);
+  {
+    auto store = OpenStore(dir.path(), /*create=*/true);
+    InitializeFrom(store.get(), f);
+    chain.term = 3;
+    testing::AppendGroups(store.get(), f, chain, 1, 4);
+    chain.term = 9;
+    testing::AppendGroups(store.get(), f, chain, 1, 4);
+    // A group whose entry goes back to an older term leaves no trace.
+    chain.term = 8;
+    std::vector<AppliedOperation> stale = testing::TransferGroup(f, chain, 1);
+    CHECK(store->Append(stale, f.state()).code() == Code::kInvalidArgument);
   }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded(StateDigestRuleOf(f.genesis()));
+  HeadState head;
+  REQUIRE(store->Load(&loaded, &head).ok());
+  CHECK(head.sequence == 8);
+  CHECK(head.term == 9);
+  for (uint64_t n = 1; n <= 8; ++n) {
+    JournalEntry e;
+    Hash h;
+    REQUIRE(store->ReadEntry(n, &e, &h).ok());
+    CHECK(e.term == (n <= 4 ? 3u : 9u));
+    CHECK(EntryHash(e) == h);
+    SignedOperation so;
+    CHECK(codec::DecodeEnvelope(e.envelope, &so).ok());  // the term is not in the envelope
+  }
+}
 
 }  // namespace
 }  // namespace liard::node
