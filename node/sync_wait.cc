@@ -106,7 +106,7 @@ class SyncWait::AckStream final
     Status s = sync_->Ack(ack_, nonce_, name_, &name);
     if (!s.ok()) {
       End(grpc::Status(s.code() == Code::kCorruption ? grpc::StatusCode::FAILED_PRECONDITION
-                                                             : grpc::StatusCode::PERMISSION_DENIED,
+                                                     : grpc::StatusCode::PERMISSION_DENIED,
                        s.message()));
       return;
     }

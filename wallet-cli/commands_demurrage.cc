@@ -251,10 +251,10 @@ CliStatus RunDemurrage(Session& session, const RunArgs& a) {
       this_run = SumPostings(done.postings(), Slot::kMember, &rule.account);
     charged += this_run;
     sent.push_back({{"operation_id", ToHex(r.operation_id())},
-                   {"sequence", r.sequence()},
-                   {"holders", n},
-                   {"charged", money.Plain(this_run)},
-                   {"charged_minor", this_run}});
+                    {"sequence", r.sequence()},
+                    {"holders", n},
+                    {"charged", money.Plain(this_run)},
+                    {"charged_minor", this_run}});
   }
   if (a.json) {
     std::cout << json{{"month", MonthText(month)},

@@ -104,8 +104,9 @@ TEST_CASE(
       French(w));
   INFO(fr.out << fr.err);
   REQUIRE(fr.exit_code == 0);
-  CHECK(Has(fr.out, "nœud\u00a0: 10,00\u00a0€ changés en 12,00\u00a0ROUE (bonification "
-                    "2,00\u00a0ROUE) ; part associative 0,30\u00a0ROUE"));
+  CHECK(Has(fr.out,
+            "nœud\u00a0: 10,00\u00a0€ changés en 12,00\u00a0ROUE (bonification "
+            "2,00\u00a0ROUE) ; part associative 0,30\u00a0ROUE"));
   CHECK_FALSE(Has(fr.out, "converted"));
   CHECK(w.Balance("shop") - shop0 == 60);
   const auto reserves = w.client().Reserves();
