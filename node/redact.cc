@@ -96,12 +96,18 @@ bool RedactFor(const AccountId& reader, pb::Receipt* receipt) {
   // A multi-leg payment, or the execution of a standing order that pays a list (its payer is the
   // operation's account): each payee sees its own leg, never the others'.
   const std::vector<Leg>* legs = nullptr;
+  const auto* execution = std::get_if<ExecuteOrder>(&op.payload);
   if (const auto* multi = std::get_if<MultiTransfer>(&op.payload)) legs = &multi->legs;
-  if (const auto* x = std::get_if<ExecuteOrder>(&op.payload)) legs = &x->order.legs;
+  if (execution != nullptr) legs = &execution->order.legs;
   if (legs == nullptr) return false;
   if (std::all_of(legs->begin(), legs->end(), [&](const Leg& leg) { return leg.to == reader; }))
     return false;
   pb::Redaction redaction;
+  if (execution != nullptr) {
+    redaction.set_order_id(
+        std::string(OperationId(execution->order_ledger, execution->order_body).view()));
+    redaction.set_execution(execution->index + 1);
+  }
   redaction.set_payer(std::string(op.account.view()));
   redaction.set_leg_count(static_cast<uint32_t>(legs->size()));
   for (const Leg& leg : *legs) {

@@ -291,6 +291,10 @@ CliStatus History(Session& session, uint32_t limit, uint64_t before, bool as_jso
     if (r.has_redacted()) {  // another account's multi-leg payment: this account's legs only
       e["redacted"] = true;
       e["legs"] = r.redacted().leg_count();
+      if (!r.redacted().order_id().empty()) {  // its part of a standing order's execution
+        e["order_id"] = ToHex(r.redacted().order_id());
+        e["execution"] = r.redacted().execution();
+      }
     }
     e["direction"] = direction;
     e["amount"] = money.Plain(m.units);

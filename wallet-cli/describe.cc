@@ -66,6 +66,9 @@ CliStatus DescribeRedacted(const pb::Receipt& receipt, const AccountId& me, Move
   m->has_counterparty = true;
   m->counterparty = m->op.account;
   m->detail = "part of a payment to " + std::to_string(r.leg_count()) + " accounts";  // i18n: as is
+  if (!r.order_id().empty())
+    m->detail = "standing order " + ToHex(r.order_id()) + " execution " +  // i18n: as is
+                std::to_string(r.execution()) + ", " + m->detail;
   return CliStatus::Ok();
 }
 
@@ -215,7 +218,12 @@ CliStatus DescribeFor(const pb::Receipt& receipt, const AccountId& me, const Mon
           m.detail = "standing order " + ToHex(p.order) + ": " +  // i18n: as is
                      std::string(OrderActionName(p.action));
         } else if constexpr (std::is_same_v<T, ExecuteOrder>) {
-          if (!mine) other(actor);
+          // The payer's row names its payee when the order pays one account (a list: the
+          // execution's words say how many).
+          if (!mine)
+            other(actor);
+          else if (p.order.legs.size() == 1)
+            other(p.order.legs.front().to);
           m.memo = p.order.memo;
           for (const auto& leg : p.order.legs)
             if (!mine && leg.to == me && !leg.memo.empty()) m.memo = leg.memo;
@@ -306,6 +314,13 @@ std::string WhatHappened(const pb::Receipt& receipt, const Movement& m, const Ac
   if (receipt.has_redacted() && !receipt.redacted().has_aid() &&
       !receipt.redacted().has_aid_expiry() && !receipt.redacted().has_demurrage()) {
     const uint32_t n = receipt.redacted().leg_count();
+    if (!receipt.redacted().order_id().empty()) {
+      const std::string id = ToHex(receipt.redacted().order_id()).substr(0, 16);
+      const uint32_t number = receipt.redacted().execution();
+      return TrP("standing order {id}…: payment {number}, your part of a payment to {n} account",
+                 "standing order {id}…: payment {number}, your part of a payment to {n} accounts",
+                 n, fmt::arg("id", id), fmt::arg("number", number), fmt::arg("n", n));
+    }
     return TrP("part of a payment to {n} account", "part of a payment to {n} accounts", n,
                fmt::arg("n", n));
   }

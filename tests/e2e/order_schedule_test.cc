@@ -265,7 +265,8 @@ TEST_CASE(
   op.payload = Order({Leg{id("alice"), Amount(25'00), "indemnité d'Alice"},
                       Leg{id("carol"), Amount(10'00), "indemnité de Carole"}},
                      OrderSchedule::kMonthly, static_cast<uint32_t>(today.day), date, 1);
-  REQUIRE(c.Submit(c.Sign(KeyFor("town"), op)).status.ok());
+  const pb::SignedOperation placed = c.Sign(KeyFor("town"), op);
+  REQUIRE(c.Submit(placed).status.ok());
   std::vector<pb::Receipt> carols;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while ((carols = c.HistoryAs(KeyFor("carol"), id("carol"))).empty() &&
@@ -279,6 +280,9 @@ TEST_CASE(
   REQUIRE(r.redacted().legs_size() == 1);
   CHECK(r.redacted().legs(0).to() == std::string(id("carol").view()));
   CHECK(r.redacted().legs(0).amount() == 10'00);
+  // Which order and which of its executions: the payee can read its legs of the order with it.
+  CHECK(r.redacted().order_id() == std::string(c.OperationIdOf(placed).view()));
+  CHECK(r.redacted().execution() == 1);
   CHECK(r.operation_id().empty());
   CHECK(r.envelope().empty());
   CHECK_FALSE(r.has_operation());

@@ -80,6 +80,11 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   CHECK(w.Balance("alice") == alice0 - 1'000);
   CHECK(w.Balance("bob") == bob0 + 1'000);
   CHECK(Has(w.Ok({"--key", "alice", "history"}), "payment 1"));
+  // The payer's row names the order's one payee.
+  std::string payee;
+  for (const auto& e : w.Json({"--key", "alice", "history", "--json"})["entries"])
+    if (e["type"] == "execute-order") payee = e.value("counterparty", "");
+  CHECK(payee == w.Address("bob"));
   CHECK(Has(w.Ok({"--key", "bob", "history"}), "Loyer"));
   // The node says where the order stands: one payment made, the next in 7 days.
   const nlohmann::json shown = w.Json({"--key", "alice", "order", "show", id, "--json"});
