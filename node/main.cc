@@ -26,9 +26,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
@@ -44,6 +46,7 @@
 #include "node/log_text.h"
 #include "node/metrics.h"
 #include "node/order_index.h"
+#include "node/rejoin.h"
 #include "node/replication.h"
 #include "node/scheduler.h"
 #include "node/service.h"
@@ -454,6 +457,31 @@ int Restore(const std::string& from_arg, uint32_t id, const std::string& data) {
   return 0;
 }
 
+// Set when a node that led (or was started as a primary) learns that another node holds the
+// leader key: Run then stops as on SIGTERM, and main() starts this program again as a standby
+// of that node (`follow --primary`), which sets aside what the new primary does not hold
+// (node/rejoin.h) and follows.
+std::mutex g_restart_mu;
+std::string g_restart_primary;  // under g_restart_mu
+
+void RestartAsStandbyOf(const std::string& address) {
+  {
+    std::lock_guard lock(g_restart_mu);
+    if (!g_restart_primary.empty()) return;
+    g_restart_primary = address;
+  }
+  spdlog::warn(
+      "event=rejoin-restart primary={} message=\"another node holds the leader key: this node "
+      "stops and starts again as its standby\"",
+      LogText(address, 128));
+  kill(getpid(), SIGTERM);
+}
+
+std::string RestartPrimary() {
+  std::lock_guard lock(g_restart_mu);
+  return g_restart_primary;
+}
+
 // `run`'s --web-listen and --web-root: they override [web] listen and root.
 struct WebFlags {
   std::string listen;
@@ -630,6 +658,14 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   SetUpLogging(config.log_level, config.log_format);
   InitCrypto();
 
+  if (standby) {
+    // A deposed primary's entries that the primary it now follows does not hold: set aside in
+    // DATA/set-aside/, then cut (node/rejoin.h).
+    RejoinOutcome rejoined;
+    Status rs = RejoinPrimary(data, follow_options, standby_ledger, 10'000, &rejoined);
+    if (!rs.ok())
+      return Fail(kExitFailed, "cannot follow " + follow_options.primary + ": " + rs.message());
+  }
   const auto load_start = std::chrono::steady_clock::now();
   OpenedLedger opened;
   Status s = OpenLedgerDir(data, &opened);
@@ -814,6 +850,11 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           return Status::Ok();
         },
         [&](const std::string& address) {
+          if (!address.empty() && (!standby || promoted) && !config.replication_ledger.empty() &&
+              !config.replication_reader_key.empty()) {
+            RestartAsStandbyOf(address);
+            return;
+          }
           if (standby && !promoted) {
             if (!address.empty()) {
               service.SetStandbyOf(address);
@@ -1161,8 +1202,26 @@ int main(int argc, char** argv) {
   if (rekey->parsed()) return liard::node::RekeyNode(data);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
   if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
-  if (follow_cmd->parsed())
-    return liard::node::Run(data, config_file, listen, web, insecure, /*trust_clock=*/false,
-                            follow);
-  return liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
+  const int rc = follow_cmd->parsed()
+                     ? liard::node::Run(data, config_file, listen, web, insecure,
+                                        /*trust_clock=*/false, follow)
+                     : liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
+  const std::string primary = liard::node::RestartPrimary();
+  if (rc != 0 || primary.empty()) return rc;
+  // Deposed: the same program again, as a standby of the new primary (the config's [replication]
+  // ledger and reader_key; the listen address and config file as given).
+  std::vector<std::string> args = {argv[0], "follow", "--data", data, "--primary", primary};
+  if (!config_file.empty()) args.insert(args.end(), {"--config", config_file});
+  if (!listen.empty()) args.insert(args.end(), {"--listen", listen});
+  if (!follow.name.empty()) args.insert(args.end(), {"--name", follow.name});
+  if (insecure) args.push_back("--insecure");
+  std::vector<char*> cargs;
+  for (std::string& a : args) cargs.push_back(a.data());
+  cargs.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  ::execv("/proc/self/exe", cargs.data());
+  std::fprintf(stderr, "liard-node: cannot start again as a standby of %s: %s\n", primary.c_str(),
+               std::strerror(errno));
+  return liard::node::kExitFailed;
 }

@@ -16,10 +16,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -513,6 +515,210 @@ TEST_CASE(
   CHECK(redirected.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(Contains(redirected.status.error_message(), b_at));
   CHECK(Contains(a.err(), "event=leadership-lost"));
+}
+
+// The rejoin scenario (issue 23, step 3): a primary "a" with one synchronous standby "b"
+// (sync_standbys = 1, on_sync_timeout = fail). b is paused, so a writes entries it never has
+// acknowledged (UNAVAILABLE: "outcome unknown"); then a is paused (or killed) and b, which holds
+// every acknowledged entry, takes the key and writes on. a, resumed (or started again with its
+// own config), sees b's newer term, sets its unacknowledged entries aside in DATA/set-aside/,
+// cuts its journal back to the common prefix and follows b by itself.
+enum class Back { kResumed, kRestarted, kCrashBeforeCut };
+
+void RejoinScenario(Back back) {
+  TempDir tmp;
+  Etcd etcd(tmp.Join("etcd"));
+  etcd.Start();
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), TermGenesis());
+  constexpr int kTtl = 3;
+  const std::string a_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string b_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string reader_hex = ToHex(testing::KeyFor("association").public_key());
+  // b's [replication] is a standby's, named "b"; a's lists b as synchronous and holds what it
+  // needs to follow once deposed (ledger, reader_key).
+  std::string b_toml =
+      StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1));
+  b_toml.replace(b_toml.find("[leadership]"), 0, "name = \"b\"\n");
+  WriteFile(tmp.Join("b.toml"), b_toml);
+  std::string a_toml =
+      StandbyToml(tmp, "a", a_at, ledger_hex, LeadershipToml(etcd, "a", a_at, kTtl, 1));
+  a_toml.replace(a_toml.find("primary = "), a_toml.find("ledger = ") - a_toml.find("primary = "),
+                 "sync_standbys = 1\nsync_timeout_ms = 500\non_sync_timeout = \"fail\"\n"
+                 "standbys = [\"b=" +
+                     reader_hex + "\"]\nname = \"a\"\n");
+  WriteFile(tmp.Join("a.toml"), a_toml);
+  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
+  a.set_listen(a_at);
+  a.Start();
+  uint64_t first_term = 0;
+  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
+  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
+  b.set_listen(b_at);
+  b.Start();
+
+  Client client(MakeChannel(a_at));
+  std::set<std::string> acked, unacked;
+  const auto id_of = [&](const pb::SignedOperation& op) {
+    return std::string(client.OperationIdOf(op).view());
+  };
+  // Acknowledged: b confirmed each (retried with the same envelope until b is counted).
+  for (uint64_t i = 1; i <= 5; ++i) {
+    const pb::SignedOperation op = client.SignTransfer("alice", "shop", 1, i);
+    SubmitOutcome o;
+    const auto deadline = Clock::now() + Millis(20'000);
+    do {
+      o = client.Submit(op);
+    } while (!o.status.ok() && Clock::now() < deadline);
+    REQUIRE(o.status.ok());
+    acked.insert(id_of(op));
+  }
+  // b paused: a writes three entries that b cannot confirm; each is answered UNAVAILABLE.
+  REQUIRE(::kill(b.pid(), SIGSTOP) == 0);
+  for (const auto& [from, seq] :
+       std::vector<std::pair<std::string, uint64_t>>{{"bob", 1}, {"bob", 2}, {"carol", 1}}) {
+    const pb::SignedOperation op = client.SignTransfer(from, "shop", 2, seq);
+    const SubmitOutcome o = client.Submit(op, Millis(5'000));
+    REQUIRE(o.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+    unacked.insert(id_of(op));
+  }
+  REQUIRE(HeadOf(a).sequence() == 8);
+  // a paused (or killed), b back: b holds every acknowledged entry and takes the key.
+  if (back == Back::kResumed) {
+    REQUIRE(::kill(a.pid(), SIGSTOP) == 0);
+  } else {
+    a.Kill();
+  }
+  REQUIRE(::kill(b.pid(), SIGCONT) == 0);
+  uint64_t term = 0;
+  REQUIRE(WaitNewLeader({&b}, Millis(kTtl * 1000 + 15'000), &term) == &b);
+  CHECK(term > first_term);
+  Client on_b(b.channel());
+  for (uint64_t i = 6; i <= 7; ++i) {
+    const pb::SignedOperation op = on_b.SignTransfer("alice", "shop", 1, i);
+    SubmitOutcome o;
+    const auto deadline = Clock::now() + Millis(10'000);
+    do {
+      o = on_b.Submit(op);
+      if (!o.status.ok()) std::this_thread::sleep_for(Millis(100));
+    } while (!o.status.ok() && Clock::now() < deadline);
+    REQUIRE(o.status.ok());
+    acked.insert(id_of(op));
+  }
+
+  const std::string set_aside = tmp.Join("a") + "/set-aside";
+  if (back == Back::kCrashBeforeCut) {
+    // Stopped between the side file and the cut: the side file is there, the journal whole.
+    ::setenv("LIARD_TEST_STOP_BEFORE_CUT", "1", 1);
+    a.Launch();
+    ::unsetenv("LIARD_TEST_STOP_BEFORE_CUT");
+    const auto deadline = Clock::now() + Millis(30'000);
+    while (Clock::now() < deadline && !Contains(a.err(), "event=entries-set-aside"))
+      std::this_thread::sleep_for(Millis(100));
+    REQUIRE(Contains(a.err(), "event=entries-set-aside"));
+    CHECK(a.Stop() == 70);
+  }
+  if (back == Back::kResumed) {
+    REQUIRE(::kill(a.pid(), SIGCONT) == 0);
+  } else {
+    a.Start();
+  }
+  // By itself, a ends up following b, its journal equal to b's.
+  bool following = false;
+  const auto deadline = Clock::now() + Millis(40'000);
+  while (Clock::now() < deadline && !following) {
+    try {
+      const pb::ReplicationStatus st = Replication(a.channel());
+      following = st.role() == pb::ReplicationStatus::STANDBY && st.primary() == b_at &&
+                  HeadOf(a).head_hash() == HeadOf(b).head_hash();
+    } catch (const std::exception&) {
+    }
+    if (!following) std::this_thread::sleep_for(Millis(200));
+  }
+  INFO(a.err());
+  REQUIRE(following);
+  const std::vector<pb::JournalEntry> on_a = Client(a.channel()).Journal();
+  const std::vector<pb::JournalEntry> journal = on_b.Journal();
+  REQUIRE(on_a.size() == journal.size());
+  for (size_t i = 0; i < journal.size(); ++i)
+    CHECK(on_a[i].entry_hash() == journal[i].entry_hash());
+  CHECK(HeadOf(a).state_digest() == HeadOf(b).state_digest());
+  CHECK(VerifyChain(journal, on_b.ledger_id()) == "");
+  // Every acknowledged operation on both, exactly once; none of the unacknowledged ones.
+  std::multiset<std::string> ids;
+  for (const auto& e : journal) {
+    pb::SignedOperation so;
+    REQUIRE(so.ParseFromString(e.envelope()));
+    ids.insert(id_of(so));
+  }
+  for (const std::string& id : acked) CHECK(ids.count(id) == 1);
+  for (const std::string& id : unacked) CHECK(ids.count(id) == 0);
+  CHECK(journal.size() == 7);
+
+  // The side file(s): exactly the entries a wrote after the common prefix, 6 to 8, all
+  // unacknowledged. After a crash before the cut, a second file holds the same entries.
+  std::vector<std::string> files;
+  for (const auto& f : std::filesystem::directory_iterator(set_aside))
+    files.push_back(f.path().string());
+  std::sort(files.begin(), files.end());
+  CHECK(files.size() == (back == Back::kCrashBeforeCut ? 2u : 1u));
+  for (const std::string& file : files) {
+    INFO(file);
+    CHECK(Contains(file, "-term-" + std::to_string(term) + ".jsonl"));
+    std::set<std::string> in_file;
+    std::vector<uint64_t> sequences;
+    std::istringstream lines(ReadFile(file));
+    for (std::string line; std::getline(lines, line);) {
+      const auto j = nlohmann::json::parse(line);
+      sequences.push_back(j["sequence"].get<uint64_t>());
+      CHECK(j["term"].get<uint64_t>() == first_term);
+      std::string id;
+      REQUIRE(FromHex(j["operation_id"].get<std::string>(), &id));
+      in_file.insert(id);
+      // The envelope as written: the very bytes its signer can send again.
+      const std::string b64 = j["envelope"].get<std::string>();
+      std::string envelope(b64.size(), '\0');
+      size_t len = 0;
+      REQUIRE(sodium_base642bin(reinterpret_cast<unsigned char*>(envelope.data()), envelope.size(),
+                                b64.data(), b64.size(), nullptr, &len, nullptr,
+                                sodium_base64_VARIANT_ORIGINAL) == 0);
+      envelope.resize(len);
+      pb::SignedOperation so;
+      REQUIRE(so.ParseFromString(envelope));
+      CHECK(id_of(so) == id);
+    }
+    CHECK(sequences == std::vector<uint64_t>{6, 7, 8});
+    CHECK(in_file == unacked);
+  }
+  CHECK(Contains(a.err(), "event=entries-set-aside"));
+  CHECK(Contains(a.err(), "event=journal-cut kept=5 removed=3"));
+
+  // What was set aside can be sent again by its signer: the same envelope, applied once.
+  pb::SignedOperation again = client.SignTransfer("bob", "shop", 2, 1);
+  const SubmitOutcome resent = on_b.Submit(again);
+  CHECK(resent.status.ok());
+  CHECK(a.Stop() == 0);
+  CHECK(b.Stop() == 0);
+}
+
+TEST_CASE(
+    "a deposed primary, resumed after a pause past its lease, sets aside the entries it wrote but "
+    "never had acknowledged, cuts its journal back and follows the new primary by itself",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kResumed);
+}
+
+TEST_CASE(
+    "a primary killed with unacknowledged entries and started again with its own config sets "
+    "them aside and follows the new primary",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kRestarted);
+}
+
+TEST_CASE(
+    "a crash between the side file and the cut leaves the whole old journal: the next start sets "
+    "the same entries aside in a new file, then cuts",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kCrashBeforeCut);
 }
 
 TEST_CASE("[leadership] is refused on a ledger whose entries carry no term", "[e2e][failover]") {

@@ -1,0 +1,56 @@
+// Rejoin: a node that starts as a standby, whose journal is not a prefix of its primary's (a
+// deposed primary that wrote entries the new primary never received), sets those entries aside
+// and cuts its journal back to the common prefix, so that it can follow (issue 23, step 3;
+// docs/operator.md, "Failover", "Entries set aside").
+//
+// The entries after the common prefix were never acknowledged when the ledger runs with
+// synchronous standbys and min_candidates = N - K + 1: every acknowledged entry is on one of the
+// K standbys that confirmed it, the new primary holds at least what that standby holds (it won
+// with the highest (term, sequence) among enough candidates), and the old primary's write fence
+// stopped it from acknowledging anything after its lease could lapse. Without synchronous
+// standbys an entry the old primary acknowledged in the moment before it lost the key, and that
+// no standby had received, is among them: the side file is then where it is found.
+//
+// What is checked before anything changes: the primary serves the same ledger, every entry after
+// the common prefix has a term lower than the primary's (an entry of the primary's own term or a
+// later one on this node would be a contradiction: a second writer in one term), at most
+// kMaxSetAside entries. Then: the side file DATA/set-aside/<UTC time>-term-<T>.jsonl (one JSON
+// object per entry: sequence, term, time_ms, time, entry_hash, operation_id, account, signer_key,
+// envelope in base64), written to a temporary name, fsynced and renamed, never overwritten; a
+// CRITICAL log line naming it; then the cut (Store::CutAfter: the state replayed from the
+// genesis up to the common prefix, one fsynced batch). A crash before the cut leaves the old
+// journal and a side file: the next start sets the same entries aside again in a new file.
+#ifndef LIARD_NODE_REJOIN_H_
+#define LIARD_NODE_REJOIN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "ledger/crypto.h"
+#include "ledger/status.h"
+#include "node/follower.h"
+
+namespace liard::node {
+
+// More entries than this after the common prefix: not a lapsed primary's last groups; refused.
+inline constexpr uint64_t kMaxSetAside = 100'000;
+// The directory of the side files, under the data directory.
+inline constexpr const char* kSetAsideDir = "set-aside";
+
+struct RejoinOutcome {
+  uint64_t common = 0;     // the last entry both journals hold
+  uint64_t set_aside = 0;  // entries moved to the side file (0: the journal was a prefix)
+  std::string side_file;   // its path, when set_aside > 0
+};
+
+// Compares the journal in `data` (a store not open elsewhere) with the primary's of `options`
+// and, if it is not a prefix of it, sets the rest aside and cuts it. kOk with set_aside 0 when
+// the journal is a prefix, or the primary could not be reached within `wait_ms` (the follower's
+// own fork check then guards). kCorruption, nothing changed, on a contradiction; any error leaves
+// the store as it was or cut (never between).
+[[nodiscard]] Status RejoinPrimary(const std::string& data, const FollowerOptions& options,
+                                   const Hash& ledger_id, int64_t wait_ms, RejoinOutcome* out);
+
+}  // namespace liard::node
+
+#endif  // LIARD_NODE_REJOIN_H_
