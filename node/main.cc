@@ -662,7 +662,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
     // A deposed primary's entries that the primary it now follows does not hold: set aside in
     // DATA/set-aside/, then cut (node/rejoin.h).
     RejoinOutcome rejoined;
-    Status rs = RejoinPrimary(data, follow_options, standby_ledger, 10'000, &rejoined);
+    Status rs = RejoinPrimary(data, follow_options, standby_ledger, 5'000, &rejoined);
     if (!rs.ok())
       return Fail(kExitFailed, "cannot follow " + follow_options.primary + ": " + rs.message());
   }

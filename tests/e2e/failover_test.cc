@@ -572,8 +572,9 @@ void RejoinScenario(Back back) {
     REQUIRE(o.status.ok());
     acked.insert(id_of(op));
   }
-  // b paused: a writes three entries that b cannot confirm; each is answered UNAVAILABLE.
-  REQUIRE(::kill(b.pid(), SIGSTOP) == 0);
+  // b down: a writes three entries that b cannot confirm; each is answered UNAVAILABLE. (b is
+  // killed, not paused: a paused process's socket still takes in what a sends it.)
+  b.Kill();
   for (const auto& [from, seq] :
        std::vector<std::pair<std::string, uint64_t>>{{"bob", 1}, {"bob", 2}, {"carol", 1}}) {
     const pb::SignedOperation op = client.SignTransfer(from, "shop", 2, seq);
@@ -582,13 +583,14 @@ void RejoinScenario(Back back) {
     unacked.insert(id_of(op));
   }
   REQUIRE(HeadOf(a).sequence() == 8);
-  // a paused (or killed), b back: b holds every acknowledged entry and takes the key.
+  // a paused (or killed), b back: b holds every acknowledged entry and takes the key once a's
+  // lease lapsed.
   if (back == Back::kResumed) {
     REQUIRE(::kill(a.pid(), SIGSTOP) == 0);
   } else {
     a.Kill();
   }
-  REQUIRE(::kill(b.pid(), SIGCONT) == 0);
+  b.Start();
   uint64_t term = 0;
   REQUIRE(WaitNewLeader({&b}, Millis(kTtl * 1000 + 15'000), &term) == &b);
   CHECK(term > first_term);
@@ -657,6 +659,7 @@ void RejoinScenario(Back back) {
   // The side file(s): exactly the entries a wrote after the common prefix, 6 to 8, all
   // unacknowledged. After a crash before the cut, a second file holds the same entries.
   std::vector<std::string> files;
+  REQUIRE(std::filesystem::is_directory(set_aside));
   for (const auto& f : std::filesystem::directory_iterator(set_aside))
     files.push_back(f.path().string());
   std::sort(files.begin(), files.end());
