@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sodium.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -385,23 +387,22 @@ void RejoinScenario(Back back) {
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
   etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), TermGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
   const std::string a_at = "127.0.0.1:" + std::to_string(FreePort());
   const std::string b_at = "127.0.0.1:" + std::to_string(FreePort());
-  const std::string reader_hex = ToHex(testing::KeyFor("association").public_key());
   // b's [replication] is a standby's, named "b"; a's lists b as synchronous and holds what it
   // needs to follow once deposed (ledger, reader_key).
-  std::string b_toml =
-      StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1));
-  b_toml.replace(b_toml.find("[leadership]"), 0, "name = \"b\"\n");
+  const std::string b_toml = StandbyToml(
+      tmp, "b", a_at, ledger_hex, "name = \"b\"\n" + LeadershipToml(etcd, "b", b_at, kTtl, 1));
   WriteFile(tmp.Join("b.toml"), b_toml);
-  std::string a_toml =
-      StandbyToml(tmp, "a", a_at, ledger_hex, LeadershipToml(etcd, "a", a_at, kTtl, 1));
-  a_toml.replace(a_toml.find("primary = "), a_toml.find("ledger = ") - a_toml.find("primary = "),
-                 "sync_standbys = 1\nsync_timeout_ms = 500\non_sync_timeout = \"fail\"\n"
-                 "standbys = [\"b=" +
-                     reader_hex + "\"]\nname = \"a\"\n");
+  // a's: a standby's section without `primary` (StandbyToml's, with its reader seed file).
+  std::string a_toml = StandbyToml(tmp, "a", a_at, ledger_hex,
+                                   "sync_standbys = 1\nsync_timeout_ms = 500\non_sync_timeout = "
+                                   "\"fail\"\nstandbys = [\"b=" +
+                                       ReaderIdHex() + "\"]\nname = \"a\"\n" +
+                                       LeadershipToml(etcd, "a", a_at, kTtl, 1));
+  a_toml.erase(a_toml.find("primary = "), a_toml.find("ledger = ") - a_toml.find("primary = "));
   WriteFile(tmp.Join("a.toml"), a_toml);
   NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
   a.set_listen(a_at);
