@@ -196,6 +196,9 @@ Status RejoinPrimary(const std::string& data, const FollowerOptions& options, co
     if (s = PrimaryEntry(stub.get(), options, ledger_id, common + 1, &theirs); !s.ok()) return s;
     newer = std::max<uint64_t>(newer, theirs.term());
   }
+  // A ledger without terms (before genesis version 7, or a primary without [leadership]): no
+  // deposed primary to recognise; the follower's own check stops this standby on the fork.
+  if (newer == 0) return Status::Ok();
   const uint64_t count = mine.sequence - common;
   const std::string range = std::to_string(common + 1) + ".." + std::to_string(mine.sequence);
   if (count > kMaxSetAside)
@@ -217,8 +220,8 @@ Status RejoinPrimary(const std::string& data, const FollowerOptions& options, co
                         std::to_string(e.term) + ", not lower than the term " +
                         std::to_string(newer) + " of the primary at " + options.primary +
                         ", whose journal differs from entry " + std::to_string(common + 1) +
-                        ": two writers in one term (or a ledger without terms) is a "
-                        "contradiction; nothing was changed");
+                        " (a fork): two writers in one term is a contradiction; nothing was "
+                        "changed");
     nlohmann::json line{{"sequence", e.sequence}, {"term", e.term},
                         {"time_ms", e.time_ms},   {"time", UtcText(e.time_ms, false)},
                         {"entry_hash", ToHex(h)}, {"envelope", Base64(e.envelope)}};

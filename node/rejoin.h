@@ -45,9 +45,10 @@ struct RejoinOutcome {
 
 // Compares the journal in `data` (a store not open elsewhere) with the primary's of `options`
 // and, if it is not a prefix of it, sets the rest aside and cuts it. kOk with set_aside 0 when
-// the journal is a prefix, or the primary could not be reached within `wait_ms` (the follower's
-// own fork check then guards). kCorruption, nothing changed, on a contradiction; any error leaves
-// the store as it was or cut (never between).
+// the journal is a prefix, when the primary could not be reached within `wait_ms`, or when the
+// ledger has no terms (the primary's term is 0: before genesis version 7, or no [leadership]);
+// the follower's own fork check then guards, as for any standby. kCorruption, nothing changed, on a
+// contradiction; any error leaves the store as it was or cut (never between).
 [[nodiscard]] Status RejoinPrimary(const std::string& data, const FollowerOptions& options,
                                    const Hash& ledger_id, int64_t wait_ms, RejoinOutcome* out);
 
