@@ -34,6 +34,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "liard/v1/node.grpc.pb.h"
 #include "node/applier.h"
 #include "node/backup.h"
 #include "node/checkpointer.h"
@@ -480,6 +481,74 @@ void RestartAsStandbyOf(const std::string& address) {
 std::string RestartPrimary() {
   std::lock_guard lock(g_restart_mu);
   return g_restart_primary;
+}
+
+// `liard-node set-aside`: the entries of a side file (node/rejoin.h), and with `send`, each
+// looked up on that node and sent again (the very same envelope) if it does not hold it.
+int SetAside(const std::string& file, const std::string& send, const std::string& ca_file) {
+  InitCrypto();
+  std::vector<SetAsideEntry> entries;
+  Status s = ReadSetAside(file, &entries);
+  if (!s.ok()) return Fail(kExitBadInput, s.message());
+  std::unique_ptr<::liard::v1::LedgerService::Stub> stub;
+  if (!send.empty()) {
+    if (Status v = ValidateListenAddress(send); !v.ok())
+      return Fail(kExitBadInput, "--send: " + v.message());
+    FollowerOptions to;
+    to.primary = send;
+    if (!ca_file.empty()) {
+      if (Status r = ReadTextFile(ca_file, &to.primary_ca_pem); !r.ok())
+        return Fail(kExitBadInput, "--tls-ca: " + r.message());
+    }
+    stub = ::liard::v1::LedgerService::NewStub(PrimaryChannel(to));
+  }
+  int unsent = 0;
+  for (const SetAsideEntry& e : entries) {
+    std::string line = std::to_string(e.sequence) + "  " + e.time + "  op " +
+                       e.operation_id_hex.substr(0, 16) + "  account " +
+                       e.account_hex.substr(0, 16);
+    if (stub) {
+      ::liard::v1::SignedOperation op;
+      std::string id;
+      if (!op.ParseFromString(e.envelope) || !FromHex(e.operation_id_hex, &id)) {
+        line += "  not sent: the envelope does not decode";
+        ++unsent;
+      } else {
+        grpc::ClientContext lookup;
+        lookup.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        ::liard::v1::GetOperationRequest get;
+        get.set_operation_id(id);
+        ::liard::v1::Receipt receipt;
+        grpc::Status st = stub->GetOperation(&lookup, get, &receipt);
+        if (st.ok()) {
+          line += "  already in the ledger at entry " + std::to_string(receipt.sequence());
+        } else if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
+          line += "  not sent: " + st.error_message();
+          ++unsent;
+        } else {
+          grpc::ClientContext ctx;
+          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          ::liard::v1::SubmitRequest req;
+          *req.mutable_operation() = op;
+          ::liard::v1::SubmitResponse resp;
+          st = stub->Submit(&ctx, req, &resp);
+          if (st.ok()) {
+            line += "  applied now at entry " + std::to_string(resp.sequence());
+          } else if (st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                     st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+            line += "  outcome unknown, run again: " + st.error_message();
+            ++unsent;
+          } else {
+            line += "  refused: " + st.error_message();
+          }
+        }
+      }
+    }
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("%zu entries set aside%s\n", entries.size(),
+              stub ? (unsent == 0 ? ", each settled" : ", some not settled: run again") : "");
+  return unsent == 0 ? 0 : kExitFailed;
 }
 
 // `run`'s --web-listen and --web-root: they override [web] listen and root.
@@ -1176,6 +1245,17 @@ int main(int argc, char** argv) {
                    "leave the node's signing key out of the backup");
   backup->add_flag("--list", list_backups, "list the backups in --to instead");
 
+  std::string set_aside_file, set_aside_send, set_aside_ca;
+  CLI::App* set_aside = app.add_subcommand(
+      "set-aside",
+      "List the entries a deposed primary set aside (DATA/set-aside/*.jsonl); with --send, look "
+      "each up on the primary and send again, as the same envelope, those it does not hold");
+  set_aside->add_option("--file", set_aside_file, "A side file, DATA/set-aside/*.jsonl")
+      ->required();
+  set_aside->add_option("--send", set_aside_send, "HOST:PORT of the primary (gRPC)");
+  set_aside->add_option("--tls-ca", set_aside_ca,
+                        "PEM file of the CA of the primary's certificate (plaintext without it)");
+
   std::string restore_from;
   uint32_t restore_id = 0;
   CLI::App* restore =
@@ -1200,6 +1280,8 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo, genesis_version);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
+  if (set_aside->parsed())
+    return liard::node::SetAside(set_aside_file, set_aside_send, set_aside_ca);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
   if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
   const int rc = follow_cmd->parsed()

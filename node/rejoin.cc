@@ -20,6 +20,7 @@
 #include "ledger/replay.h"
 #include "liard/v1/node.grpc.pb.h"
 #include "liard/v1/replication.grpc.pb.h"
+#include "node/config.h"
 #include "node/log_text.h"
 #include "node/store.h"
 #include "proto/codec.h"
@@ -277,6 +278,49 @@ Status RejoinPrimary(const std::string& data, const FollowerOptions& options, co
   spdlog::warn("event=journal-cut kept={} removed={} path={}", common, count, LogText(path, 512));
   out->set_aside = count;
   out->side_file = path;
+  return Status::Ok();
+}
+
+Status ReadSetAside(const std::string& path, std::vector<SetAsideEntry>* out) {
+  out->clear();
+  std::string text;
+  Status s = ReadTextFile(path, &text);
+  if (!s.ok()) return s;
+  size_t line_no = 0, at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string_view line(text.data() + at, nl - at);
+    at = nl + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    const std::string where = path + ":" + std::to_string(line_no);
+    if (out->size() >= kMaxSetAside)
+      return Status(Code::kInvalidArgument,
+                    where + ": more than " + std::to_string(kMaxSetAside) + " entries");
+    SetAsideEntry e;
+    try {
+      const nlohmann::json j = nlohmann::json::parse(line);
+      e.sequence = j.at("sequence").get<uint64_t>();
+      e.term = j.at("term").get<uint64_t>();
+      e.time_ms = j.at("time_ms").get<int64_t>();
+      e.time = j.value("time", "");
+      e.operation_id_hex = j.value("operation_id", "");
+      e.account_hex = j.value("account", "");
+      const std::string b64 = j.at("envelope").get<std::string>();
+      e.envelope.resize(b64.size());
+      size_t len = 0;
+      if (sodium_base642bin(reinterpret_cast<unsigned char*>(e.envelope.data()), e.envelope.size(),
+                            b64.data(), b64.size(), nullptr, &len, nullptr,
+                            sodium_base64_VARIANT_ORIGINAL) != 0)
+        return Status(Code::kInvalidArgument, where + ": the envelope is not base64");
+      e.envelope.resize(len);
+    } catch (const std::exception& x) {
+      return Status(Code::kInvalidArgument,
+                    where + ": not an entry of a side file (" + std::string(x.what()) + ")");
+    }
+    out->push_back(std::move(e));
+  }
   return Status::Ok();
 }
 

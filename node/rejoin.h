@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ledger/crypto.h"
 #include "ledger/status.h"
@@ -51,6 +52,20 @@ struct RejoinOutcome {
 // contradiction; any error leaves the store as it was or cut (never between).
 [[nodiscard]] Status RejoinPrimary(const std::string& data, const FollowerOptions& options,
                                    const Hash& ledger_id, int64_t wait_ms, RejoinOutcome* out);
+
+// One line of a side file, decoded.
+struct SetAsideEntry {
+  uint64_t sequence = 0;
+  uint64_t term = 0;
+  int64_t time_ms = 0;
+  std::string time;  // UTC, ISO 8601
+  std::string operation_id_hex;
+  std::string account_hex;
+  std::string envelope;  // the SignedOperation bytes
+};
+// Reads a side file: kInvalidArgument naming the line that is not one (at most kMaxSetAside
+// lines).
+[[nodiscard]] Status ReadSetAside(const std::string& path, std::vector<SetAsideEntry>* out);
 
 }  // namespace liard::node
 

@@ -552,10 +552,30 @@ void RejoinScenario(Back back) {
   CHECK(Contains(a.err(), "event=entries-set-aside"));
   CHECK(Contains(a.err(), "event=journal-cut kept=5 removed=3"));
 
-  // What was set aside can be sent again by its signer: the same envelope, applied once.
-  pb::SignedOperation again = client.SignTransfer("bob", "shop", 2, 1);
-  const SubmitOutcome resent = on_b.Submit(again);
-  CHECK(resent.status.ok());
+  // The treasurer lists them, then sends them again to the new primary: the very same
+  // envelopes, each applied once; a second run finds them all in the ledger.
+  CommandResult listed = RunNode({"set-aside", "--file", files.front()});
+  CHECK(listed.exit_code == 0);
+  CHECK(Contains(listed.out, "3 entries set aside"));
+  CHECK(Contains(listed.out, "\n7  "));
+  CommandResult sent = RunNode({"set-aside", "--file", files.front(), "--send", b_at});
+  INFO(sent.out << sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(Contains(sent.out, "applied now at entry 8"));
+  CHECK(Contains(sent.out, "applied now at entry 10"));
+  CHECK(Contains(sent.out, "each settled"));
+  sent = RunNode({"set-aside", "--file", files.back(), "--send", b_at});
+  CHECK(sent.exit_code == 0);
+  CHECK(Contains(sent.out, "already in the ledger at entry 9"));
+  CHECK_FALSE(Contains(sent.out, "applied now"));
+  REQUIRE(CaughtUp(b, a));
+  const std::vector<pb::JournalEntry> after = on_b.Journal();
+  REQUIRE(after.size() == 10);
+  for (size_t i = 7; i < after.size(); ++i) {
+    pb::SignedOperation so;
+    REQUIRE(so.ParseFromString(after[i].envelope()));
+    CHECK(unacked.count(id_of(so)) == 1);
+  }
   CHECK(a.Stop() == 0);
   CHECK(b.Stop() == 0);
 }
