@@ -812,7 +812,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // tracks what they hold; with sync_standbys > 0 its answers wait for their copies.
   std::unique_ptr<SyncWait> sync;
   Applier* applier_of_sync = nullptr;  // set below: the acks check keys on its state
-  if (!standby && !config.replication_standbys.empty()) {
+  // A standby with [leadership] keeps its list for when it is promoted (wired then, below).
+  if (!config.replication_standbys.empty() && (!standby || !config.leadership_endpoints.empty())) {
     SyncOptions so;
     so.sync_standbys = static_cast<uint32_t>(config.sync_standbys);
     so.timeout_ms = config.sync_timeout_ms;
@@ -833,7 +834,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           });
         },
         NowMs);
-    if (sync->enabled()) applier_options.sync = sync.get();
+    if (sync->enabled() && !standby) applier_options.sync = sync.get();
   }
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
                   std::move(applier_options));
@@ -865,7 +866,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   }
   ReplicationServiceImpl replication(&applier, follower.get());
   applier_of_sync = &applier;
-  if (sync) {
+  if (sync && !standby) {
     replication.SetSync(sync.get());
     sync->Start();
   }
@@ -904,6 +905,13 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           if (!standby) return Status::Ok();
           // What it stored is durable; from here on this node writes, after its last entry.
           follower->Stop();
+          acker->Stop();
+          // Its synchronous standbys apply from its first write as primary on.
+          if (sync) {
+            if (sync->enabled()) applier.SetSync(sync.get());
+            replication.SetSync(sync.get());
+            sync->Start();
+          }
           Status rebuilt = applier.Read([&](const MemoryState& st, const HeadState&) {
             return scheduler.Rebuild(st, *store);
           });
@@ -928,6 +936,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
             if (!address.empty()) {
               service.SetStandbyOf(address);
               follower->Retarget(address);
+              acker->Retarget(address);
             }
             return;
           }
@@ -1019,7 +1028,9 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                   return LagOf(follower->status(), own, NowMs());
                                 },
       .sync = !sync ? std::function<std::string()>()
-                    : [&sync] { return sync->MetricsText(); },
+                    : [&sync, &promoted, standby] {
+                        return standby && !promoted ? std::string() : sync->MetricsText();
+                      },
   });
   int metrics_port = 0;
   if (!config.metrics_listen.empty()) {

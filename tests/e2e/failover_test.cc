@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -599,6 +600,123 @@ TEST_CASE(
     "the same entries aside in a new file, then cuts",
     "[e2e][failover][rejoin]") {
   RejoinScenario(Back::kCrashBeforeCut);
+}
+
+TEST_CASE(
+    "a standby promoted by etcd keeps the synchronous promise: every operation acknowledged "
+    "before the kill is on it once, the other standby reports to it, and without that standby "
+    "it acknowledges nothing",
+    "[e2e][failover][sync]") {
+  TempDir tmp;
+  Etcd etcd(tmp.Join("etcd"));
+  etcd.Start();
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
+  constexpr int kTtl = 3;
+  const std::map<std::string, std::string> at = {
+      {"a", FreeAddress()}, {"b", FreeAddress()}, {"c", FreeAddress()}};
+  // N = 2 standbys, K = 1 synchronous: min_candidates = N - K + 1 = 2. Each node lists the two
+  // others as its synchronous standbys, for when it leads.
+  const auto sync_of = [&](const std::string& self) {
+    std::string list;
+    for (const auto& [name, address] : at)
+      if (name != self)
+        list += std::string(list.empty() ? "" : ", ") + "\"" + name + "=" + ReaderIdHex() + "\"";
+    return "name = \"" + self +
+           "\"\nsync_standbys = 1\nsync_timeout_ms = 1000\non_sync_timeout = \"fail\"\nstandbys = "
+           "[" +
+           list + "]\n" + LeadershipToml(etcd, self, at.at(self), kTtl, 2);
+  };
+  WriteFile(tmp.Join("a.toml"), "[replication]\n" + sync_of("a"));
+  for (const std::string name : {"b", "c"})
+    WriteFile(tmp.Join(name + ".toml"),
+              StandbyToml(tmp, name, at.at("a"), ledger_hex, sync_of(name)));
+  std::map<std::string, std::unique_ptr<NodeProcess>> nodes;
+  for (const auto& [name, address] : at) {
+    nodes[name] = std::make_unique<NodeProcess>(
+        tmp.Join(name), std::vector<std::string>{"--config", tmp.Join(name + ".toml")});
+    nodes[name]->set_listen(address);
+  }
+  NodeProcess& a = *nodes["a"];
+  for (const auto& [name, node] : nodes) node->Start();
+  // Equal heads at the first election: the smallest name, a, takes the key.
+  uint64_t first_term = 0;
+  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
+
+  // Three payers under load; a is killed while they pay.
+  std::mutex mu;
+  std::vector<Hash> acknowledged;
+  std::vector<std::thread> threads;
+  for (const std::string from : {"alice", "bob", "carol"})
+    threads.emplace_back([&, from] {
+      Client cl(MakeChannel(at.at("a")));
+      for (uint64_t i = 1; i <= 40; ++i) {
+        const pb::SignedOperation op = cl.SignTransfer(from, "shop", 1, i);
+        SubmitOutcome o = cl.Submit(op, Millis(3'000));
+        if (o.status.ok()) {
+          std::lock_guard lock(mu);
+          acknowledged.push_back(cl.OperationIdOf(op));
+        }
+      }
+    });
+  const auto load_deadline = Clock::now() + Millis(20'000);
+  while (Clock::now() < load_deadline) {
+    {
+      std::lock_guard lock(mu);
+      if (acknowledged.size() >= 20) break;
+    }
+    std::this_thread::sleep_for(Millis(10));
+  }
+  a.Kill();
+  for (auto& t : threads) t.join();
+  INFO("acknowledged before the kill: " << acknowledged.size());
+  REQUIRE(acknowledged.size() >= 20);
+
+  uint64_t term = 0;
+  NodeProcess* leader =
+      WaitNewLeader({nodes["b"].get(), nodes["c"].get()}, Millis(kTtl * 1000 + 15'000), &term);
+  REQUIRE(leader != nullptr);
+  CHECK(term > first_term);
+  NodeProcess* other = leader == nodes["b"].get() ? nodes["c"].get() : nodes["b"].get();
+  Client on_leader(leader->channel());
+  // Every acknowledged operation, exactly once.
+  for (const Hash& id : acknowledged) {
+    pb::Receipt r;
+    CHECK(on_leader.GetOperation(id, &r).ok());
+  }
+  std::vector<pb::JournalEntry> journal = on_leader.Journal();
+  CHECK(VerifyChain(journal, on_leader.ledger_id()) == "");
+  Replay replay;
+  CHECK(ReplayJournal(on_leader.genesis_bytes(), journal, &replay).empty());
+  std::set<std::string> ids;
+  for (const Hash& id : replay.op_ids) CHECK(ids.insert(std::string(id.view())).second);
+
+  // Its synchronous standby is the other one, which now reports to it: a write is acknowledged
+  // once the other holds it.
+  pb::AccountInfo alice;
+  REQUIRE(on_leader.GetAccount(testing::KeyFor("alice").public_key(), &alice).ok());
+  const uint64_t alice_next = alice.sequence() + 1;
+  SubmitOutcome next;
+  const auto write_deadline = Clock::now() + Millis(20'000);
+  while (Clock::now() < write_deadline) {
+    next = on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, alice_next), Millis(5'000));
+    if (next.status.ok()) break;
+    std::this_thread::sleep_for(Millis(200));
+  }
+  INFO(next.status.error_message() << "\n--- leader:\n"
+                                   << leader->err() << "\n--- other:\n"
+                                   << other->err());
+  REQUIRE(next.status.ok());
+  pb::ReplicationStatus st = Replication(*leader);
+  CHECK(st.sync_standbys() == 1);
+  CHECK(st.sync_watermark() >= next.response.sequence());
+  CHECK(HeadOf(*other).sequence() >= next.response.sequence());
+  // Without it, the new primary acknowledges nothing: UNAVAILABLE, outcome unknown.
+  other->Kill();
+  const SubmitOutcome alone =
+      on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, alice_next + 1), Millis(10'000));
+  CHECK(alone.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(Contains(alone.status.error_message(), "fewer than 1 standby"));
+  CHECK(leader->Stop() == 0);
 }
 
 TEST_CASE("[leadership] is refused on a ledger whose entries carry no term", "[e2e][failover]") {
