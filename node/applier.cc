@@ -12,6 +12,7 @@
 #include "ledger/address.h"
 #include "ledger/check.h"
 #include "ledger/journal.h"
+#include "node/answers.h"
 #include "node/log_text.h"
 #include "node/metrics.h"
 #include "node/scheduler.h"
@@ -31,37 +32,15 @@ constexpr size_t kMaxGroup = 1024;
 // How often the idle thread wakes to see whether a checkpoint is due by time.
 constexpr auto kIdleWake = std::chrono::milliseconds(200);
 
-Status ShuttingDown() {
-  return Status(Code::kUnavailable, "the node is shutting down; send it again once it is back");
-}
+Status ShuttingDown() { return Status(Code::kUnavailable, answers::kShuttingDown); }
 
-Status ClockUntrusted() {
-  return Status(Code::kUnavailable,
-                "the node's clock is not trusted, so it writes nothing for now (reads still "
-                "work); this operation was not applied: tell the node's operator, and send it "
-                "again once the node accepts writes");
-}
+Status ClockUntrusted() { return Status(Code::kUnavailable, answers::kClockUntrusted); }
 
-Status Fenced() {
-  return Status(Code::kUnavailable,
-                "this node is not sure it is still the primary (it could not renew its leadership "
-                "in time), so it takes no writes; this operation was not applied: send it to the "
-                "primary (the liard-primary trailer names it when this node knows it), or again "
-                "here later");
-}
+Status Fenced() { return Status(Code::kUnavailable, answers::kFenced); }
 
-Status FencedDuringWrite() {
-  return Status(Code::kUnavailable,
-                "this node's leadership lapsed while it wrote this operation, so it cannot "
-                "acknowledge it: send the very same envelope to the primary; it is applied at "
-                "most once");
-}
+Status FencedDuringWrite() { return Status(Code::kUnavailable, answers::kFencedDuringWrite); }
 
-Status DiskFailed() {
-  return Status(Code::kUnavailable,
-                "the node could not write to its disk; this operation may not have been kept; "
-                "send it again later: a resend is never applied twice");
-}
+Status DiskFailed() { return Status(Code::kUnavailable, answers::kDiskFailed); }
 
 // The clock the wall clock is compared with while running: CLOCK_BOOTTIME, monotonic and,
 // unlike CLOCK_MONOTONIC (steady_clock), counting the time the machine was suspended, so that a

@@ -13,6 +13,7 @@
 #include "ledger/money.h"
 #include "ledger/ops/ops.h"
 #include "ledger/read_auth.h"
+#include "node/answers.h"
 #include "node/log_text.h"
 #include "node/order_index.h"
 #include "node/redact.h"
@@ -34,8 +35,7 @@ int64_t NowMs() {
 }
 
 grpc::Status Unavailable() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "the node is shutting down; send it again once it is back");
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, answers::kShuttingDown);
 }
 
 grpc::Status Invalid(std::string message) {
@@ -94,8 +94,9 @@ grpc::Status BadId(std::string_view field, const std::string& bytes) {
 }
 
 grpc::Status NoSuchAccount(std::string_view currency_code, const AccountId& id) {
-  return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                      "no account " + EncodeAddress(currency_code, id) + " in this ledger");
+  return grpc::Status(
+      grpc::StatusCode::NOT_FOUND,
+      answers::FillAnswer(answers::kNoAccount, {{"address", EncodeAddress(currency_code, id)}}));
 }
 
 void FillOutcome(const SubmitOutcome& o, pb::SubmitResponse* r) {
@@ -346,9 +347,7 @@ bool LedgerServiceImpl::RefusedAsStandby(grpc::CallbackServerContext* ctx,
   }
   ctx->AddTrailingMetadata("liard-primary", primary);
   *status = Refusal(ctx, Status(Code::kUnavailable,
-                                "this node is a standby and takes no writes: send them to the "
-                                "primary at " +
-                                    primary));
+                                answers::FillAnswer(answers::kStandby, {{"primary", primary}})));
   return true;
 }
 
@@ -731,7 +730,7 @@ grpc::Status LedgerServiceImpl::GetOperation(grpc::ServerContextBase*,
   Status s = store_->FindOperation(id, &seq);
   if (s.code() == Code::kNotFound)
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        "no applied operation has the id " + ToHex(id));
+                        answers::FillAnswer(answers::kNoOperation, {{"id", ToHex(id)}}));
   if (!s.ok()) return Internal(s);
   s = ReadReceipt(seq, resp);
   if (!s.ok()) return Internal(s);
@@ -778,9 +777,7 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContextBase*,
                                               pb::SignedCheckpoint* resp) {
   SignedCheckpointRecord r;
   if (standby_.load(std::memory_order_relaxed) && !checkpointer_->Latest(&r))
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        "this standby has not matched a checkpoint of its primary yet; ask again "
-                        "in a moment, or ask the primary");
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, answers::kNoCheckpointYet);
   if (!checkpointer_->Latest(&r)) {
     // None yet: sign one at the current head (the shared lock keeps head and digest together).
     Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
@@ -932,10 +929,7 @@ Status ReadOperation(const Store& store, uint64_t sequence, JournalEntry* entry,
   return s;
 }
 
-grpc::Status NoSuchOrder() {
-  return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                      "no standing order with this id that this account may read");
-}
+grpc::Status NoSuchOrder() { return grpc::Status(grpc::StatusCode::NOT_FOUND, answers::kNoOrder); }
 
 // Whether an execution is done with (its index counted): paid, skipped, or its last try.
 bool ExecutionDone(const ExecuteOrder& e) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "node/answers.h"
 #include "node/redact.h"
 #include "node/service.h"
 #include "node/web_gateway.h"
@@ -26,8 +27,7 @@ std::string StreamPeerOf(const grpc::CallbackServerContext* ctx) {
 }
 
 grpc::Status Unavailable() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                      "the node is shutting down; send it again once it is back");
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, answers::kShuttingDown);
 }
 
 grpc::Status Internal(const Status& s) {

@@ -12,6 +12,7 @@
 #include "ledger/bytes.h"
 #include "ledger/domains.h"
 #include "ledger/journal.h"
+#include "node/answers.h"
 #include "node/log_text.h"
 #include "node/streams.h"
 
@@ -246,10 +247,7 @@ void SyncWait::Hold(uint64_t first_sequence, std::vector<Hash> hashes, uint64_t 
       return;
     }
   }
-  Answer(g, Status(Code::kUnavailable,
-                   "the node is shutting down before its standbys confirmed this operation: its "
-                   "outcome is unknown; look it up by operation id, or send the same envelope "
-                   "again once the node is back (never applied twice)"));
+  Answer(g, Status(Code::kUnavailable, answers::kSyncShuttingDown));
 }
 
 void SyncWait::Run() {
@@ -271,11 +269,7 @@ void SyncWait::Run() {
       }
       const auto now = std::chrono::steady_clock::now();
       if (stopping_) {
-        why = Status(Code::kUnavailable,
-                     "the node is shutting down before its standbys confirmed this operation: it "
-                     "is kept in this node's journal and its outcome is unknown; look it up by "
-                     "operation id, or send the same envelope again once the node is back (never "
-                     "applied twice)");
+        why = Status(Code::kUnavailable, answers::kSyncShuttingDown);
         while (!groups_.empty()) {
           waiting_answers_ -= groups_.front().dones.size();
           timed_out.push_back(std::move(groups_.front()));
@@ -283,14 +277,10 @@ void SyncWait::Run() {
         }
       } else if (!groups_.empty() && groups_.front().deadline <= now) {
         if (options_.on_timeout == OnSyncTimeout::kFail) {
-          why = Status(
-              Code::kUnavailable,
-              "fewer than " + std::to_string(options_.sync_standbys) +
-                  " standby(s) confirmed holding this operation within " +
-                  std::to_string(options_.timeout_ms) +
-                  " ms: it is written in the primary's journal and will reach the standbys, but "
-                  "its outcome is unknown until then; look it up by operation id (GetOperation), "
-                  "or send the same envelope again, which is never applied twice");
+          why = Status(Code::kUnavailable,
+                       answers::FillAnswer(answers::kSyncTimeout,
+                                           {{"count", std::to_string(options_.sync_standbys)},
+                                            {"ms", std::to_string(options_.timeout_ms)}}));
           while (!groups_.empty() && groups_.front().deadline <= now) {
             waiting_answers_ -= groups_.front().dones.size();
             timeouts_ += groups_.front().dones.size();

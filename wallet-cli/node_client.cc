@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "wallet-cli/i18n.h"
+#include "wallet-cli/node_note.h"
 
 namespace liard::wallet {
 namespace {
@@ -32,6 +33,15 @@ std::string ReasonOf(const grpc::Status& s) {
     return Tr("no answer within {seconds} seconds",
               fmt::arg("seconds", kConnectTimeout.count() / 1000));
   return _("the connection failed");
+}
+
+// The node's message without the code name a refusal starts with ("UNAVAILABLE: ...").
+std::string WithoutCodeName(const std::string& m) {
+  const size_t colon = m.find(": ");
+  if (colon == std::string::npos || colon == 0) return m;
+  for (size_t i = 0; i < colon; ++i)
+    if (!(std::isupper(static_cast<unsigned char>(m[i])) || m[i] == '_')) return m;
+  return m.substr(colon + 2);
 }
 
 std::string Trailer(const grpc::ClientContext& ctx, const char* key) {
@@ -163,15 +173,16 @@ CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext&
         return CliStatus::Unreachable(
             Tr("the node at {target} is a standby: it takes no writes (its primary is {primary})",
                fmt::arg("target", target_), fmt::arg("primary", SafeText(primary))));
+      // The node decided (a code, no connection failure): it takes no write for now (its clock,
+      // its disk, its leadership), or could not confirm this one (a primary whose standbys did
+      // not confirm it in time). Its sentence says which, and what became of the operation.
+      if (Trailer(ctx, "liard-code") == "6")
+        return CliStatus::Unreachable(
+            Tr("the liard node at {target} answers: {why}", fmt::arg("target", target_),
+               fmt::arg("why", NodeNote(SafeText(WithoutCodeName(m)), money_))));
       if (Contains(m, "shutting down"))  // i18n: as is (the node's words)
         return CliStatus::Unreachable(
             Tr("the liard node at {target} is shutting down; try again once it is back",
-               fmt::arg("target", target_)));
-      // The node decided (a code, no connection failure): it takes no write for now, or could
-      // not confirm this one (a primary whose standbys did not confirm it in time).
-      if (Trailer(ctx, "liard-code") == "6")
-        return CliStatus::Unreachable(
-            Tr("the node at {target} could not confirm the operation for now",
                fmt::arg("target", target_)));
       return CliStatus::Unreachable(UnreachableSentence(ReasonOf(s)));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -190,7 +201,7 @@ CliStatus NodeClient::MapError(const grpc::Status& s, const grpc::ClientContext&
           .set_code_name(r.code_name);
     }
     case grpc::StatusCode::NOT_FOUND:
-      return CliStatus::Refused(SafeText(m));
+      return CliStatus::Refused(NodeNote(SafeText(WithoutCodeName(m)), money_));
     case grpc::StatusCode::PERMISSION_DENIED: {
       // A private read the node would not grant (READ_REFUSED), with the way out, in one
       // sentence.

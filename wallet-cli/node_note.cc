@@ -51,6 +51,37 @@ constexpr const char* kTemplates[] = {
     N_("decided {decision} with {approvals} of {threshold} approvals"),
     N_("decided {decision} with {approvals} of {threshold} approvals: {why}"),
     N_("proposal {id} ({decision}) withdrawn"),
+    // The node's own answers (node/answers.h): a write it cannot take now, what it cannot find.
+    N_("the node is shutting down"),
+    N_("send it again once it is back"),
+    N_("the node's clock is not trusted, so it writes nothing for now (reads still work)"),
+    N_("this operation was not applied: tell the node's operator, and send it again once the "
+       "node accepts writes"),
+    N_("this node is not sure it is still the primary (it could not renew its leadership in "
+       "time), so it takes no writes"),
+    N_("this operation was not applied: send it to the primary (the liard-primary trailer names "
+       "it when this node knows it), or again here later"),
+    N_("this node's leadership lapsed while it wrote this operation, so it cannot acknowledge "
+       "it: send the very same envelope to the primary"),
+    N_("it is applied at most once"),
+    N_("the node could not write to its disk"),
+    N_("this operation may not have been kept"),
+    N_("send it again later: a resend is never applied twice"),
+    N_("fewer than {count} standby(s) confirmed holding this operation within {ms} ms: it is "
+       "written in the primary's journal and will reach the standbys, but its outcome is unknown "
+       "until then"),
+    N_("look it up by operation id (GetOperation), or send the same envelope again, which is "
+       "never applied twice"),
+    N_("the node is shutting down before its standbys confirmed this operation: it is kept in "
+       "this node's journal and its outcome is unknown"),
+    N_("look it up by operation id, or send the same envelope again once the node is back (never "
+       "applied twice)"),
+    N_("this node is a standby and takes no writes: send them to the primary at {primary}"),
+    N_("no account {address} in this ledger"),
+    N_("no applied operation has the id {id}"),
+    N_("no standing order with this id that this account may read"),
+    N_("this standby has not matched a checkpoint of its primary yet"),
+    N_("ask again in a moment, or ask the primary"),
 };
 
 // The board's decisions as the ledger names them (DecisionName, ledger/operation.cc), in words.
@@ -75,7 +106,7 @@ Kind KindOf(std::string_view name) {
     return Kind::kAmount;
   if (name == "date") return Kind::kDate;
   if (name == "n" || name == "count" || name == "proposals" || name == "approvals" ||
-      name == "threshold")
+      name == "threshold" || name == "ms")
     return Kind::kNumber;
   if (name == "id") return Kind::kHex;
   if (name == "code") return Kind::kCode;

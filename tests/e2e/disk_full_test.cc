@@ -120,6 +120,7 @@ TEST_CASE("a full disk stops writes and keeps reads, and nothing acknowledged is
   SubmitOutcome later = c.Submit(c.SignTransfer("alice", "bob", 1, ++alice_seq));
   CHECK(later.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(later.status.error_message().find("could not write to its disk") != std::string::npos);
+  REQUIRE(node.ErrShows("critical event=append-failed"));
   const std::string err = node.err();
   size_t critical = 0;
   for (size_t at = err.find("critical event=append-failed"); at != std::string::npos;

@@ -428,6 +428,15 @@ std::string NodeProcess::err() const {
   return err_;
 }
 
+bool NodeProcess::ErrShows(std::string_view needle, Millis timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (err().find(needle) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(Millis(20));
+  }
+}
+
 void NodeProcess::Start(Millis timeout) {
   Launch();
   WaitReady(timeout);

@@ -166,6 +166,9 @@ class NodeProcess {
   // What the current (or last) run wrote so far.
   std::string out() const;
   std::string err() const;
+  // Whether the log (stderr) shows `needle` within `timeout`: a line logged just after an answer
+  // or after the "listening" line Start() waits for may not have been read yet.
+  bool ErrShows(std::string_view needle, Millis timeout = Millis(10'000)) const;
   const std::string& data_dir() const { return data_dir_; }
 
  private:

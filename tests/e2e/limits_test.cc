@@ -98,16 +98,6 @@ struct IdleConnections {
 
 std::string Limits(const std::string& lines) { return "[limits]\n" + lines; }
 
-// Whether the node's log shows `needle` within 10 s: the start's log line (max_connections=...)
-// is written just after the "listening" line Start() waits for, so it may not be there yet.
-bool LogShows(const NodeProcess& node, std::string_view needle) {
-  for (int i = 0; i < 200; ++i) {
-    if (node.err().find(needle) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 struct Node {
   TempDir tmp;
   std::string data;
@@ -186,7 +176,7 @@ TEST_CASE("more idle connections than descriptors leave the node alive and accep
   // 800 descriptors: 576 for the store, 64 for the node, 160 connections.
   Node n("", {{RLIMIT_NOFILE, 800, 800}});
   n.node->Start();
-  CHECK(LogShows(*n.node, "max_connections=160 "));
+  CHECK(n.node->ErrShows("max_connections=160 "));
   RaiseOwnFileLimit();
   Client before(n.node->channel());  // connected before the flood
   REQUIRE(before.Balance("alice") == 10'000);
@@ -224,7 +214,7 @@ TEST_CASE("the web port's connections are kept out of the gRPC connections' desc
          {{RLIMIT_NOFILE, 800, 800}});
   n.node->Start();
   INFO(n.node->err());
-  CHECK(LogShows(*n.node, "max_connections=128 "));
+  CHECK(n.node->ErrShows("max_connections=128 "));
   CHECK(n.node->Stop() == 0);
   // Asked for more gRPC connections than the descriptors leave beside the web port's: refused.
   Node m(
@@ -264,7 +254,7 @@ TEST_CASE("the node raises its soft descriptor limit to the hard one", "[e2e][li
   const std::string limits = ProcFile(n.node->pid(), "limits");
   INFO(limits);
   CHECK(limits.find("Max open files            4096                 4096") != std::string::npos);
-  CHECK(LogShows(*n.node, "max_connections=3456 "));
+  CHECK(n.node->ErrShows("max_connections=3456 "));
   CHECK(n.node->Stop() == 0);
 }
 

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "ledger/amount.h"
+#include "node/answers.h"
 #include "wallet-cli/format.h"
 #include "wallet-cli/i18n.h"
 #include "wallet-cli/node_note.h"
@@ -97,6 +99,52 @@ TEST_CASE("node notes: amounts of another currency or precision are left as writ
   const Money money("ROUE", 2, ',');
   CHECK(NodeNote("association's share 0.3 ROUE", money) == "part associative 0.3 ROUE");
   CHECK(NodeNote("association's share 1.00 EUSKO", money) == "part associative 1.00 EUSKO");
+}
+
+// The node's own answers (node/answers.h: the very strings the node sends): every clause of
+// each is said in French, none left in English, the values it carries kept.
+TEST_CASE("node notes: the node's answers to a write it cannot take, or to what it cannot find",
+          "[wallet][note]") {
+  using namespace node::answers;
+  LanguageScope french(Language::kFrench);
+  const Money money("ROUE", 2, ',');
+  const std::string id(64, 'a');
+  const std::string address = "roue1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqa0t22r";
+  struct Case {
+    std::string node;
+    std::vector<std::string> kept;  // values the French must still show
+  };
+  const Case cases[] = {
+      {kShuttingDown, {}},
+      {kClockUntrusted, {}},
+      {kFenced, {}},
+      {kFencedDuringWrite, {}},
+      {kDiskFailed, {}},
+      {FillAnswer(kSyncTimeout, {{"count", "2"}, {"ms", "800"}}), {"2 nœud(s)", "800 ms"}},
+      {kSyncShuttingDown, {}},
+      {FillAnswer(kStandby, {{"primary", "10.0.0.2:7400"}}), {"10.0.0.2:7400"}},
+      {FillAnswer(kNoAccount, {{"address", address}}), {address}},
+      {FillAnswer(kNoOperation, {{"id", id}}), {id}},
+      {kNoOrder, {}},
+      {kNoCheckpointYet, {}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.node);
+    CHECK(c.node.find('{') == std::string::npos);  // every value filled in
+    const std::string french = NodeNote(c.node, money);
+    INFO(french);
+    // Each clause was recognised: none of the node's English clauses is left.
+    size_t from = 0;
+    while (from < c.node.size()) {
+      const size_t semi = c.node.find("; ", from);
+      const std::string clause = c.node.substr(from, semi - from);
+      CHECK(french.find(clause) == std::string::npos);
+      if (semi == std::string::npos) break;
+      from = semi + 2;
+    }
+    CHECK(french != c.node);
+    for (const std::string& v : c.kept) CHECK(french.find(v) != std::string::npos);
+  }
 }
 
 }  // namespace

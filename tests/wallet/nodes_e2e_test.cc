@@ -85,5 +85,41 @@ TEST_CASE(
   CHECK(Contains(r.err, "none of the nodes " + second + ", " + primary + " answers"));
 }
 
+TEST_CASE(
+    "the node's own answers reach a French user in French: a write its standbys did not confirm "
+    "in time, an operation it does not know",
+    "[wallet][e2e][standby]") {
+  WalletWorld w;
+  REQUIRE(w.node().Stop() == 0);
+  // The demo's node again, now a primary waiting for a synchronous standby that never comes.
+  const std::string config = w.tmp().Join("sync.toml");
+  WriteFile(config,
+            "[replication]\nsync_standbys = 1\nsync_timeout_ms = 300\non_sync_timeout = "
+            "\"fail\"\nstandbys = [\"s1=" +
+                std::string(64, 'a') + "\"]\n");
+  NodeProcess primary(w.data(), {"--config", config});
+  primary.Start();
+  Client on_primary(primary.channel());
+  const uint64_t before = on_primary.Head().sequence();
+  ProgramOptions fr = w.Options();
+  fr.env["LIARD_NODE"] = primary.target();
+  fr.env["LANG"] = "fr_FR.UTF-8";
+  CommandResult r = w.Liard({"--key", "alice", "pay", w.Address("shop"), "1,00", "--yes"}, fr);
+  INFO(r.err << r.out);
+  CHECK(r.exit_code == 3);
+  CHECK(Contains(r.err, "le nœud liard à " + primary.target() +
+                            " répond : moins de 1 nœud(s) de secours ont confirmé détenir cette "
+                            "opération en 300 ms"));
+  CHECK(Contains(r.err, "son issue reste inconnue"));
+  CHECK(!Contains(r.err, "standby(s)"));
+  // As the sentence says: the operation is in the primary's journal.
+  CHECK(on_primary.Head().sequence() == before + 1);
+  // An operation id the node never applied.
+  const std::string unknown(64, 'b');
+  r = w.Liard({"receipt", unknown}, fr);
+  CHECK(r.exit_code != 0);
+  CHECK(Contains(r.err, "aucune opération appliquée n'a l'identifiant " + unknown));
+}
+
 }  // namespace
 }  // namespace liard::e2e
