@@ -77,6 +77,7 @@ Applier::Applier(const Ledger& ledger, Store* store, MemoryState state, HeadStat
       hub_(hub),
       clock_(std::move(clock)),
       options_(std::move(options)),
+      sync_(options_.sync),
       state_(std::move(state)),
       head_(head),
       durable_sequence_(head.sequence) {
@@ -470,7 +471,7 @@ void Applier::ApplyGroup(std::vector<Pending>& group, int64_t now_ms) {
     stats_.largest_group = std::max<uint64_t>(stats_.largest_group, group.size());
   }
   if (!applied.empty()) follow_cv_.notify_all();
-  if (options_.sync != nullptr) {
+  if (sync_ != nullptr) {
     HoldForStandbys(group, outcomes, applied);
   } else {
     for (size_t i = 0; i < group.size(); ++i) group[i].done(std::move(outcomes[i]));
@@ -550,8 +551,8 @@ void Applier::HoldForStandbys(std::vector<Pending>& group, std::vector<SubmitOut
   std::vector<Done> dones;
   dones.reserve(group.size());
   for (auto& p : group) dones.push_back(std::move(p.done));
-  options_.sync->Hold(applied.empty() ? 0 : applied.front().entry.sequence, std::move(hashes),
-                      head_.sequence, std::move(dones), std::move(outcomes));
+  sync_->Hold(applied.empty() ? 0 : applied.front().entry.sequence, std::move(hashes),
+              head_.sequence, std::move(dones), std::move(outcomes));
 }
 
 }  // namespace liard::node

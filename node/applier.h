@@ -88,6 +88,9 @@ class Applier {
   ~Applier();
 
   void Start();
+  // A standby with [leadership] promoted to primary: its synchronous standbys from now on
+  // (ApplierOptions::sync). Before Start only.
+  void SetSync(SyncWait* sync) { sync_ = sync; }
   // Applies everything already queued, then stops the thread and signs a final checkpoint.
   // Later submits are answered kUnavailable.
   void Stop();
@@ -200,6 +203,7 @@ class Applier {
   WatchHub* const hub_;
   const Clock clock_;
   const ApplierOptions options_;
+  SyncWait* sync_;  // options_.sync, or SetSync's; read by the applier thread only
 
   // The clock guard (applier thread only, except the atomics). Until the clock is first
   // trusted, it is checked against the journal; from then on against the monotonic clock from

@@ -249,9 +249,16 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
     std::string bytes;
     // A standby's table has `primary`; a primary's may hold only its synchronous standbys.
     if (!(s = r.String("primary", false, &c.replication_primary, &node)).ok()) return s;
-    if (node) {
-      s = ValidateListenAddress(c.replication_primary);
-      if (!s.ok()) return r.Error(*node, "[replication] primary: " + s.message());
+    // A primary with [leadership] may hold a standby's reading settings without `primary`: it
+    // follows whichever node deposes it (docs/operator.md, "Failover").
+    const bool follows_when_deposed =
+        !node && leadership != nullptr &&
+        (replication->get("ledger") != nullptr || replication->get("reader_key") != nullptr);
+    if (node || follows_when_deposed) {
+      if (node) {
+        s = ValidateListenAddress(c.replication_primary);
+        if (!s.ok()) return r.Error(*node, "[replication] primary: " + s.message());
+      }
       if (!(s = r.String("ledger", true, &c.replication_ledger, &node)).ok()) return s;
       if (!FromHex(c.replication_ledger, &bytes) || bytes.size() != 32)
         return r.Error(*node, "[replication] ledger must be the ledger id, 64 hexadecimal digits");
@@ -264,7 +271,8 @@ Status ParseConfig(std::string_view text, std::string_view source, NodeConfig* o
           return r.Error(*replication->get(key),
                          std::string("[replication] ") + key +
                              " is a standby's setting: it needs primary (the primary's "
-                             "HOST:PORT); a primary's [replication] holds only sync_standbys, "
+                             "HOST:PORT), or [leadership] (a primary that follows when deposed); "
+                             "a primary's [replication] holds only sync_standbys, "
                              "sync_timeout_ms, on_sync_timeout and standbys");
     }
     if (!(s = r.String("name", false, &c.replication_name, &node)).ok()) return s;

@@ -52,6 +52,27 @@ std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options) {
   return grpc::CreateCustomChannel(options.primary, credentials, args);
 }
 
+pb::StreamJournalRequest JournalRequest(const FollowerOptions& options, const Hash& ledger_id,
+                                        uint64_t from_sequence, bool follow, int64_t expires_ms) {
+  pb::StreamJournalRequest req;
+  req.set_from_sequence(from_sequence);
+  req.set_follow(follow);
+  ReadCall call;
+  call.method = "StreamJournal";
+  call.from_sequence = from_sequence;
+  call.follow = follow;
+  std::string nonce(kMinReadNonce, '\0');
+  randombytes_buf(nonce.data(), nonce.size());
+  const KeyPair reader = KeyPair::FromSeed(options.reader_seed);
+  const std::string body = codec::EncodeReadRequest(
+      ReadRequestFor(ledger_id, options.reader_account, call, expires_ms, std::move(nonce)));
+  pb::ReadAuth* auth = req.mutable_auth();
+  auth->set_signature(std::string(reader.Sign(ReadSigningMessage(ledger_id, body)).view()));
+  auth->set_public_key(std::string(reader.public_key().view()));
+  auth->set_body(body);
+  return req;
+}
+
 Status CreateStandbyStore(const std::string& data, const FollowerOptions& options,
                           const Hash& ledger_id, int64_t wait_ms) {
   std::error_code ec;
@@ -269,23 +290,8 @@ Status Follower::Stream() {
   }
   // From the entry the standby holds last, to prove that the primary holds it too, unchanged.
   const uint64_t first = std::max<uint64_t>(from, 1);
-  pb::StreamJournalRequest req;
-  req.set_from_sequence(first);
-  req.set_follow(true);
-  ReadCall call;
-  call.method = "StreamJournal";
-  call.from_sequence = first;
-  call.follow = true;
-  std::string nonce(kMinReadNonce, '\0');
-  randombytes_buf(nonce.data(), nonce.size());
-  const KeyPair reader = KeyPair::FromSeed(options_.reader_seed);
-  const std::string body =
-      codec::EncodeReadRequest(ReadRequestFor(ledger_.id(), options_.reader_account, call,
-                                              clock_() + kFollowReadLifetimeMs, std::move(nonce)));
-  pb::ReadAuth* auth = req.mutable_auth();
-  auth->set_signature(std::string(reader.Sign(ReadSigningMessage(ledger_.id(), body)).view()));
-  auth->set_public_key(std::string(reader.public_key().view()));
-  auth->set_body(body);
+  const pb::StreamJournalRequest req = JournalRequest(
+      options_, ledger_.id(), first, /*follow=*/true, clock_() + kFollowReadLifetimeMs);
 
   grpc::ClientContext ctx;
   {

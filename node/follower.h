@@ -24,6 +24,7 @@
 #include "ledger/ledger.h"
 #include "ledger/replay.h"
 #include "ledger/status.h"
+#include "liard/v1/node.pb.h"
 #include "node/applier.h"
 #include "node/checkpointer.h"
 
@@ -65,6 +66,12 @@ struct FollowerStatus {
 
 // The channel to the primary of `options` (TLS with its CA if given), reconnecting quickly.
 std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options);
+
+// A signed StreamJournal request from `from_sequence` (the reader key of `options`), valid until
+// `expires_ms` (Unix ms; the node allows at most 5 minutes).
+::liard::v1::StreamJournalRequest JournalRequest(const FollowerOptions& options,
+                                                 const Hash& ledger_id, uint64_t from_sequence,
+                                                 bool follow, int64_t expires_ms);
 
 // A new standby's data directory: the genesis read from the primary at `primary` (retried for
 // up to `wait_ms` while it does not answer), checked to hash to `ledger_id` (the id the

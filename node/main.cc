@@ -26,12 +26,15 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/memory_state.h"
+#include "liard/v1/node.grpc.pb.h"
 #include "node/applier.h"
 #include "node/backup.h"
 #include "node/checkpointer.h"
@@ -44,6 +47,7 @@
 #include "node/log_text.h"
 #include "node/metrics.h"
 #include "node/order_index.h"
+#include "node/rejoin.h"
 #include "node/replication.h"
 #include "node/scheduler.h"
 #include "node/service.h"
@@ -454,6 +458,99 @@ int Restore(const std::string& from_arg, uint32_t id, const std::string& data) {
   return 0;
 }
 
+// Set when a node that led (or was started as a primary) learns that another node holds the
+// leader key: Run then stops as on SIGTERM, and main() starts this program again as a standby
+// of that node (`follow --primary`), which sets aside what the new primary does not hold
+// (node/rejoin.h) and follows.
+std::mutex g_restart_mu;
+std::string g_restart_primary;  // under g_restart_mu
+
+void RestartAsStandbyOf(const std::string& address) {
+  {
+    std::lock_guard lock(g_restart_mu);
+    if (!g_restart_primary.empty()) return;
+    g_restart_primary = address;
+  }
+  spdlog::warn(
+      "event=rejoin-restart primary={} message=\"another node holds the leader key: this node "
+      "stops and starts again as its standby\"",
+      LogText(address, 128));
+  kill(getpid(), SIGTERM);
+}
+
+std::string RestartPrimary() {
+  std::lock_guard lock(g_restart_mu);
+  return g_restart_primary;
+}
+
+// `liard-node set-aside`: the entries of a side file (node/rejoin.h), and with `send`, each
+// looked up on that node and sent again (the very same envelope) if it does not hold it.
+int SetAside(const std::string& file, const std::string& send, const std::string& ca_file) {
+  InitCrypto();
+  std::vector<SetAsideEntry> entries;
+  Status s = ReadSetAside(file, &entries);
+  if (!s.ok()) return Fail(kExitBadInput, s.message());
+  std::unique_ptr<::liard::v1::LedgerService::Stub> stub;
+  if (!send.empty()) {
+    if (Status v = ValidateListenAddress(send); !v.ok())
+      return Fail(kExitBadInput, "--send: " + v.message());
+    FollowerOptions to;
+    to.primary = send;
+    if (!ca_file.empty()) {
+      if (Status r = ReadTextFile(ca_file, &to.primary_ca_pem); !r.ok())
+        return Fail(kExitBadInput, "--tls-ca: " + r.message());
+    }
+    stub = ::liard::v1::LedgerService::NewStub(PrimaryChannel(to));
+  }
+  int unsent = 0;
+  for (const SetAsideEntry& e : entries) {
+    std::string line = std::to_string(e.sequence) + "  " + e.time + "  op " +
+                       e.operation_id_hex.substr(0, 16) + "  account " +
+                       e.account_hex.substr(0, 16);
+    if (stub) {
+      ::liard::v1::SignedOperation op;
+      std::string id;
+      if (!op.ParseFromString(e.envelope) || !FromHex(e.operation_id_hex, &id)) {
+        line += "  not sent: the envelope does not decode";
+        ++unsent;
+      } else {
+        grpc::ClientContext lookup;
+        lookup.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        ::liard::v1::GetOperationRequest get;
+        get.set_operation_id(id);
+        ::liard::v1::Receipt receipt;
+        grpc::Status st = stub->GetOperation(&lookup, get, &receipt);
+        if (st.ok()) {
+          line += "  already in the ledger at entry " + std::to_string(receipt.sequence());
+        } else if (st.error_code() != grpc::StatusCode::NOT_FOUND) {
+          line += "  not sent: " + st.error_message();
+          ++unsent;
+        } else {
+          grpc::ClientContext ctx;
+          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          ::liard::v1::SubmitRequest req;
+          *req.mutable_operation() = op;
+          ::liard::v1::SubmitResponse resp;
+          st = stub->Submit(&ctx, req, &resp);
+          if (st.ok()) {
+            line += "  applied now at entry " + std::to_string(resp.sequence());
+          } else if (st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                     st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+            line += "  outcome unknown, run again: " + st.error_message();
+            ++unsent;
+          } else {
+            line += "  refused: " + st.error_message();
+          }
+        }
+      }
+    }
+    std::printf("%s\n", line.c_str());
+  }
+  std::printf("%zu entries set aside%s\n", entries.size(),
+              stub ? (unsent == 0 ? ", each settled" : ", some not settled: run again") : "");
+  return unsent == 0 ? 0 : kExitFailed;
+}
+
 // `run`'s --web-listen and --web-root: they override [web] listen and root.
 struct WebFlags {
   std::string listen;
@@ -630,6 +727,14 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   SetUpLogging(config.log_level, config.log_format);
   InitCrypto();
 
+  if (standby) {
+    // A deposed primary's entries that the primary it now follows does not hold: set aside in
+    // DATA/set-aside/, then cut (node/rejoin.h).
+    RejoinOutcome rejoined;
+    Status rs = RejoinPrimary(data, follow_options, standby_ledger, 5'000, &rejoined);
+    if (!rs.ok())
+      return Fail(kExitFailed, "cannot follow " + follow_options.primary + ": " + rs.message());
+  }
   const auto load_start = std::chrono::steady_clock::now();
   OpenedLedger opened;
   Status s = OpenLedgerDir(data, &opened);
@@ -707,7 +812,8 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   // tracks what they hold; with sync_standbys > 0 its answers wait for their copies.
   std::unique_ptr<SyncWait> sync;
   Applier* applier_of_sync = nullptr;  // set below: the acks check keys on its state
-  if (!standby && !config.replication_standbys.empty()) {
+  // A standby with [leadership] keeps its list for when it is promoted (wired then, below).
+  if (!config.replication_standbys.empty() && (!standby || !config.leadership_endpoints.empty())) {
     SyncOptions so;
     so.sync_standbys = static_cast<uint32_t>(config.sync_standbys);
     so.timeout_ms = config.sync_timeout_ms;
@@ -728,7 +834,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           });
         },
         NowMs);
-    if (sync->enabled()) applier_options.sync = sync.get();
+    if (sync->enabled() && !standby) applier_options.sync = sync.get();
   }
   Applier applier(*ledger, store.get(), std::move(state), head, &checkpointer, &hub, NowMs,
                   std::move(applier_options));
@@ -760,7 +866,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   }
   ReplicationServiceImpl replication(&applier, follower.get());
   applier_of_sync = &applier;
-  if (sync) {
+  if (sync && !standby) {
     replication.SetSync(sync.get());
     sync->Start();
   }
@@ -799,6 +905,13 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           if (!standby) return Status::Ok();
           // What it stored is durable; from here on this node writes, after its last entry.
           follower->Stop();
+          acker->Stop();
+          // Its synchronous standbys apply from its first write as primary on.
+          if (sync) {
+            if (sync->enabled()) applier.SetSync(sync.get());
+            replication.SetSync(sync.get());
+            sync->Start();
+          }
           Status rebuilt = applier.Read([&](const MemoryState& st, const HeadState&) {
             return scheduler.Rebuild(st, *store);
           });
@@ -814,10 +927,16 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           return Status::Ok();
         },
         [&](const std::string& address) {
+          if (!address.empty() && (!standby || promoted) && !config.replication_ledger.empty() &&
+              !config.replication_reader_key.empty()) {
+            RestartAsStandbyOf(address);
+            return;
+          }
           if (standby && !promoted) {
             if (!address.empty()) {
               service.SetStandbyOf(address);
               follower->Retarget(address);
+              acker->Retarget(address);
             }
             return;
           }
@@ -909,7 +1028,9 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                                   return LagOf(follower->status(), own, NowMs());
                                 },
       .sync = !sync ? std::function<std::string()>()
-                    : [&sync] { return sync->MetricsText(); },
+                    : [&sync, &promoted, standby] {
+                        return standby && !promoted ? std::string() : sync->MetricsText();
+                      },
   });
   int metrics_port = 0;
   if (!config.metrics_listen.empty()) {
@@ -1135,6 +1256,17 @@ int main(int argc, char** argv) {
                    "leave the node's signing key out of the backup");
   backup->add_flag("--list", list_backups, "list the backups in --to instead");
 
+  std::string set_aside_file, set_aside_send, set_aside_ca;
+  CLI::App* set_aside = app.add_subcommand(
+      "set-aside",
+      "List the entries a deposed primary set aside (DATA/set-aside/*.jsonl); with --send, look "
+      "each up on the primary and send again, as the same envelope, those it does not hold");
+  set_aside->add_option("--file", set_aside_file, "A side file, DATA/set-aside/*.jsonl")
+      ->required();
+  set_aside->add_option("--send", set_aside_send, "HOST:PORT of the primary (gRPC)");
+  set_aside->add_option("--tls-ca", set_aside_ca,
+                        "PEM file of the CA of the primary's certificate (plaintext without it)");
+
   std::string restore_from;
   uint32_t restore_id = 0;
   CLI::App* restore =
@@ -1159,10 +1291,30 @@ int main(int argc, char** argv) {
     return liard::node::Init(data, genesis_file, demo, genesis_version);
   }
   if (rekey->parsed()) return liard::node::RekeyNode(data);
+  if (set_aside->parsed())
+    return liard::node::SetAside(set_aside_file, set_aside_send, set_aside_ca);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
   if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
-  if (follow_cmd->parsed())
-    return liard::node::Run(data, config_file, listen, web, insecure, /*trust_clock=*/false,
-                            follow);
-  return liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
+  const int rc = follow_cmd->parsed()
+                     ? liard::node::Run(data, config_file, listen, web, insecure,
+                                        /*trust_clock=*/false, follow)
+                     : liard::node::Run(data, config_file, listen, web, insecure, trust_clock);
+  const std::string primary = liard::node::RestartPrimary();
+  if (rc != 0 || primary.empty()) return rc;
+  // Deposed: the same program again, as a standby of the new primary (the config's [replication]
+  // ledger and reader_key; the listen address and config file as given).
+  std::vector<std::string> args = {argv[0], "follow", "--data", data, "--primary", primary};
+  if (!config_file.empty()) args.insert(args.end(), {"--config", config_file});
+  if (!listen.empty()) args.insert(args.end(), {"--listen", listen});
+  if (!follow.name.empty()) args.insert(args.end(), {"--name", follow.name});
+  if (insecure) args.push_back("--insecure");
+  std::vector<char*> cargs;
+  for (std::string& a : args) cargs.push_back(a.data());
+  cargs.push_back(nullptr);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  ::execv("/proc/self/exe", cargs.data());
+  std::fprintf(stderr, "liard-node: cannot start again as a standby of %s: %s\n", primary.c_str(),
+               std::strerror(errno));
+  return liard::node::kExitFailed;
 }

@@ -150,6 +150,7 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
     if (leader_->leading()) {
       resp->set_role(pb::ReplicationStatus::PRIMARY);
       resp->set_term(leader_->term());
+      if (SyncWait* sync = sync_.load(); sync != nullptr) sync->FillStatus(resp);
       return grpc::Status::OK;
     }
     if (follower_ == nullptr || leader_->term() != 0) {  // a primary that lost the key
@@ -159,7 +160,7 @@ grpc::Status ReplicationServiceImpl::GetReplicationStatus(
     }
   } else if (follower_ == nullptr) {
     resp->set_role(pb::ReplicationStatus::PRIMARY);
-    if (sync_ != nullptr) sync_->FillStatus(resp);
+    if (SyncWait* sync = sync_.load(); sync != nullptr) sync->FillStatus(resp);
     return grpc::Status::OK;
   }
   const FollowerStatus f = follower_->status();
@@ -190,7 +191,7 @@ class RefusedAcks final
 
 grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge>*
 ReplicationServiceImpl::ReportDurable(grpc::CallbackServerContext* ctx) {
-  if (sync_ != nullptr) return sync_->OpenStream(ctx);
+  if (SyncWait* sync = sync_.load(); sync != nullptr) return sync->OpenStream(ctx);
   return new RefusedAcks(follower_ != nullptr
                              ? "this node is a standby: report to the primary"
                              : "this primary counts no standby ([replication] standbys is empty)");

@@ -4,6 +4,8 @@
 #ifndef LIARD_NODE_REPLICATION_H_
 #define LIARD_NODE_REPLICATION_H_
 
+#include <atomic>
+
 #include <grpcpp/grpcpp.h>
 
 #include "liard/v1/replication.grpc.pb.h"
@@ -26,8 +28,9 @@ class ReplicationServiceImpl final
  public:
   ReplicationServiceImpl(Applier* applier, Follower* follower);
   // A primary's synchronous standbys (node/sync_wait.h): ReportDurable's acks go there and the
-  // status lists them. Without it ReportDurable is FAILED_PRECONDITION. Call before serving.
-  void SetSync(SyncWait* sync) { sync_ = sync; }
+  // status lists them. Without it ReportDurable is FAILED_PRECONDITION. Called before serving,
+  // or when a standby with [leadership] is promoted.
+  void SetSync(SyncWait* sync) { sync_.store(sync); }
 
   grpc::ServerBidiReactor<::liard::v1::StandbyAck, ::liard::v1::SyncChallenge>* ReportDurable(
       grpc::CallbackServerContext* ctx) override;
@@ -42,7 +45,7 @@ class ReplicationServiceImpl final
  private:
   Applier* const applier_;
   Follower* const follower_;
-  SyncWait* sync_ = nullptr;
+  std::atomic<SyncWait*> sync_{nullptr};
   const Leader* leader_ = nullptr;
 };
 

@@ -1492,6 +1492,89 @@ Status Store::PutCheckpoint(const Checkpoint& checkpoint, const Signature& signa
   return s.ok() ? as : s;
 }
 
+HeadState Store::head() const {
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  return impl_->head;
+}
+
+Status Store::CutAfter(const HeadState& head, const MemoryState& state) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> lock(m.write_mu);
+  if (!m.initialized || !m.anchor)
+    return Status(Code::kInvalidArgument, m.dir + " holds no ledger yet");
+  if (head.sequence > m.head.sequence)
+    return Status(Code::kInvalidArgument,
+                  "cannot cut the journal after entry " + std::to_string(head.sequence) +
+                      ": it ends at entry " + std::to_string(m.head.sequence));
+  if (head.sequence == m.head.sequence) return Status::Ok();
+  if (head.sequence == 0) {
+    if (head.head_hash != m.ledger_id)
+      return Status(Code::kInvalidArgument, "sequence 0's hash is the ledger id");
+  } else {
+    std::string v;
+    Status s = m.Get(kJournal, SeqKey(head.sequence), &v);
+    if (!s.ok()) return s;
+    JournalEntry e;
+    e.sequence = head.sequence;
+    Hash stored;
+    if (!DecodeEntry(v, &e, &stored))
+      return m.Corrupt(kJournal, SeqKey(head.sequence), "does not decode");
+    if (stored != head.head_hash || e.term != head.term || e.time_ms != head.time_ms)
+      return Status(Code::kInvalidArgument, "the head to cut back to is not the stored entry " +
+                                                std::to_string(head.sequence));
+  }
+  Batch b(m.cf);
+  for (uint64_t q = head.sequence + 1; q <= m.head.sequence; ++q) {
+    b.Delete(kJournal, SeqKey(q));
+    b.Delete(kPostings, SeqKey(q));
+  }
+  // The indexes name sequences in their keys (history) or values (op_index): whole scans, for
+  // an event that happens at a failover, not on any operation's path.
+  {
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.cf[kHistory]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view k = ToView(it->key());
+      if (k.size() == kHistoryKeySize &&
+          DecodeFixed64BE(k.data() + kHistoryKeySize - 8) > head.sequence)
+        b.Delete(kHistory, k);
+    }
+    if (!it->status().ok()) return m.FromRocks(it->status(), "reading the history index");
+    it.reset(m.db->NewIterator(ro, m.cf[kOpIndex]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string_view v = ToView(it->value());
+      if (v.size() == 8 && DecodeFixed64BE(v.data()) > head.sequence)
+        b.Delete(kOpIndex, ToView(it->key()));
+    }
+    if (!it->status().ok()) return m.FromRocks(it->status(), "reading the operation index");
+  }
+  // The state: every account and balance written again from `state`.
+  for (Cf c : {kAccounts, kBalances}) {
+    rocksdb::ReadOptions ro;
+    std::unique_ptr<rocksdb::Iterator> it(m.db->NewIterator(ro, m.cf[c]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) b.Delete(c, ToView(it->key()));
+    if (!it->status().ok()) return m.FromRocks(it->status(), "reading " + CfText(c));
+  }
+  Impl::PutState(state, &b);
+  b.Put(kMeta, kHeadKey, EncodeHead(head));
+  std::string cp;
+  Status cs = m.Get(kMeta, kCheckpointKey, &cp);
+  if (cs.ok() && (cp.size() != kCheckpointSize || DecodeFixed64BE(cp.data()) > head.sequence))
+    b.Delete(kMeta, kCheckpointKey);
+  else if (!cs.ok() && cs.code() != Code::kNotFound)
+    return cs;
+  // The anchor first: with it at `head`, the old journal (whose head is above) still opens, and
+  // so does the cut one.
+  Status s = m.anchor->Write(
+      AnchorRecord{m.ledger_id, head.sequence, head.head_hash, head.sequence, head.head_hash});
+  if (!s.ok()) return s;
+  s = m.Write(&b, "cutting the journal after entry " + std::to_string(head.sequence));
+  if (!s.ok()) return s;
+  m.head = head;
+  return Status::Ok();
+}
+
 Status Store::ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const {
   const Impl& m = *impl_;
   std::string v;

@@ -131,6 +131,18 @@ class Store {
   [[nodiscard]] Status PutIndexed(const std::vector<std::pair<Hash, uint64_t>>& keys,
                                   bool complete);
 
+  // The only place liard removes journal entries (node/rejoin.h: a deposed primary's entries
+  // that the new primary does not hold, already copied to a side file). Keeps entries 1..`head`
+  // (`head` must describe the stored entry at that sequence, kInvalidArgument otherwise) and
+  // removes every later entry with its postings, op-id index and history keys; replaces the
+  // accounts, balances, governance, totals and digest by `state` (the state after entry
+  // `head`, replayed from the genesis), and drops the stored checkpoint if it is above `head`.
+  // The head anchor is rewritten to `head` first, then everything else goes in one fsynced
+  // batch: a crash leaves the old journal or the cut one, never a mixture. Before any Append.
+  [[nodiscard]] Status CutAfter(const HeadState& head, const MemoryState& state);
+  // The head as stored (after Open).
+  HeadState head() const;
+
   [[nodiscard]] Status PutCheckpoint(const Checkpoint& checkpoint, const Signature& signature);
   // kNotFound before the first checkpoint.
   [[nodiscard]] Status ReadCheckpoint(Checkpoint* checkpoint, Signature* signature) const;

@@ -21,12 +21,24 @@ StandbyAcker::StandbyAcker(const FollowerOptions& options, std::string name, con
       name_(std::move(name)),
       ledger_id_(ledger_id),
       applier_(applier),
-      channel_(PrimaryChannel(options_)) {}
+      channel_(PrimaryChannel(options_)),
+      primary_(options_.primary) {}
 
 StandbyAcker::~StandbyAcker() { Stop(); }
 
 void StandbyAcker::Start() {
   thread_ = std::thread([this] { Run(); });
+}
+
+void StandbyAcker::Retarget(const std::string& primary) {
+  FollowerOptions to = options_;
+  to.primary = primary;
+  std::shared_ptr<grpc::Channel> channel = PrimaryChannel(to);
+  std::lock_guard lock(mu_);
+  if (primary == primary_) return;
+  primary_ = primary;
+  channel_ = std::move(channel);
+  if (ctx_ != nullptr) ctx_->TryCancel();
 }
 
 void StandbyAcker::Stop() {
@@ -49,12 +61,21 @@ void StandbyAcker::Run() {
   int64_t backoff = kFollowBackoffFirstMs;
   std::string last_error;
   for (;;) {
+    std::string primary;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
+      primary = primary_;
     }
     const auto started = std::chrono::steady_clock::now();
     Status s = Stream();
+    {
+      std::lock_guard lock(mu_);
+      if (primary_ != primary) {  // retargeted: the new primary at once
+        backoff = kFollowBackoffFirstMs;
+        continue;
+      }
+    }
     if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10))
       backoff = kFollowBackoffFirstMs;  // it worked for a while
     // Logged when the reason changes, not at every retry (a primary that counts no standby
@@ -62,7 +83,7 @@ void StandbyAcker::Run() {
     if (s.message() != last_error) {
       last_error = s.message();
       spdlog::warn("event=ack-retry primary={} name={} retry_ms={} error=\"{}\"",
-                   LogText(options_.primary, 128), LogText(name_, kSyncMaxName), backoff,
+                   LogText(primary, 128), LogText(name_, kSyncMaxName), backoff,
                    LogText(s.message(), 512));
     }
     if (!Sleep(backoff)) return;
@@ -71,13 +92,15 @@ void StandbyAcker::Run() {
 }
 
 Status StandbyAcker::Stream() {
-  auto stub = pb::ReplicationService::NewStub(channel_);
   grpc::ClientContext ctx;
+  std::shared_ptr<grpc::Channel> channel;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Status(Code::kUnavailable, "stopping");
     ctx_ = &ctx;
+    channel = channel_;
   }
+  auto stub = pb::ReplicationService::NewStub(channel);
   struct Clear {
     StandbyAcker* self;
     ~Clear() {

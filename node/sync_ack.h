@@ -36,6 +36,9 @@ class StandbyAcker {
 
   void Start();
   void Stop();
+  // Reports to the primary at `primary` (HOST:PORT) from now on (node/leader.h: another node
+  // won the leader key); the open stream is cancelled.
+  void Retarget(const std::string& primary);
 
  private:
   void Run();
@@ -47,7 +50,8 @@ class StandbyAcker {
   const std::string name_;
   const Hash ledger_id_;
   Applier* const applier_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::Channel> channel_;  // under mu_
+  std::string primary_;                     // under mu_: HOST:PORT reported to now
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -6,15 +6,20 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sodium.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -369,6 +374,349 @@ TEST_CASE(
   CHECK(redirected.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(Contains(redirected.status.error_message(), b_at));
   CHECK(Contains(a.err(), "event=leadership-lost"));
+}
+
+// The rejoin scenario (issue 23, step 3): a primary "a" with one synchronous standby "b"
+// (sync_standbys = 1, on_sync_timeout = fail). b is paused, so a writes entries it never has
+// acknowledged (UNAVAILABLE: "outcome unknown"); then a is paused (or killed) and b, which holds
+// every acknowledged entry, takes the key and writes on. a, resumed (or started again with its
+// own config), sees b's newer term, sets its unacknowledged entries aside in DATA/set-aside/,
+// cuts its journal back to the common prefix and follows b by itself.
+enum class Back { kResumed, kRestarted, kCrashBeforeCut };
+
+void RejoinScenario(Back back) {
+  TempDir tmp;
+  Etcd etcd(tmp.Join("etcd"));
+  etcd.Start();
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
+  constexpr int kTtl = 3;
+  const std::string a_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string b_at = "127.0.0.1:" + std::to_string(FreePort());
+  // b's [replication] is a standby's, named "b"; a's lists b as synchronous and holds what it
+  // needs to follow once deposed (ledger, reader_key).
+  const std::string b_toml = StandbyToml(
+      tmp, "b", a_at, ledger_hex, "name = \"b\"\n" + LeadershipToml(etcd, "b", b_at, kTtl, 1));
+  WriteFile(tmp.Join("b.toml"), b_toml);
+  // a's: a standby's section without `primary` (StandbyToml's, with its reader seed file).
+  std::string a_toml = StandbyToml(tmp, "a", a_at, ledger_hex,
+                                   "sync_standbys = 1\nsync_timeout_ms = 500\non_sync_timeout = "
+                                   "\"fail\"\nstandbys = [\"b=" +
+                                       ReaderIdHex() + "\"]\nname = \"a\"\n" +
+                                       LeadershipToml(etcd, "a", a_at, kTtl, 1));
+  a_toml.erase(a_toml.find("primary = "), a_toml.find("ledger = ") - a_toml.find("primary = "));
+  WriteFile(tmp.Join("a.toml"), a_toml);
+  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
+  a.set_listen(a_at);
+  a.Start();
+  uint64_t first_term = 0;
+  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
+  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
+  b.set_listen(b_at);
+  b.Start();
+
+  Client client(MakeChannel(a_at));
+  std::set<std::string> acked, unacked;
+  const auto id_of = [&](const pb::SignedOperation& op) {
+    return std::string(client.OperationIdOf(op).view());
+  };
+  // Acknowledged: b confirmed each (retried with the same envelope until b is counted).
+  for (uint64_t i = 1; i <= 5; ++i) {
+    const pb::SignedOperation op = client.SignTransfer("alice", "shop", 1, i);
+    SubmitOutcome o;
+    const auto deadline = Clock::now() + Millis(20'000);
+    do {
+      o = client.Submit(op);
+    } while (!o.status.ok() && Clock::now() < deadline);
+    REQUIRE(o.status.ok());
+    acked.insert(id_of(op));
+  }
+  // b down: a writes three entries that b cannot confirm; each is answered UNAVAILABLE. (b is
+  // killed, not paused: a paused process's socket still takes in what a sends it.)
+  b.Kill();
+  for (const auto& [from, seq] :
+       std::vector<std::pair<std::string, uint64_t>>{{"bob", 1}, {"bob", 2}, {"carol", 1}}) {
+    const pb::SignedOperation op = client.SignTransfer(from, "shop", 2, seq);
+    const SubmitOutcome o = client.Submit(op, Millis(5'000));
+    REQUIRE(o.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+    unacked.insert(id_of(op));
+  }
+  REQUIRE(HeadOf(a).sequence() == 8);
+  // a paused (or killed), b back: b holds every acknowledged entry and takes the key once a's
+  // lease lapsed.
+  if (back == Back::kResumed) {
+    REQUIRE(::kill(a.pid(), SIGSTOP) == 0);
+  } else {
+    a.Kill();
+  }
+  b.Start();
+  uint64_t term = 0;
+  REQUIRE(WaitNewLeader({&b}, Millis(kTtl * 1000 + 15'000), &term) == &b);
+  CHECK(term > first_term);
+  Client on_b(b.channel());
+  for (uint64_t i = 6; i <= 7; ++i) {
+    const pb::SignedOperation op = on_b.SignTransfer("alice", "shop", 1, i);
+    SubmitOutcome o;
+    const auto deadline = Clock::now() + Millis(10'000);
+    do {
+      o = on_b.Submit(op);
+      if (!o.status.ok()) std::this_thread::sleep_for(Millis(100));
+    } while (!o.status.ok() && Clock::now() < deadline);
+    REQUIRE(o.status.ok());
+    acked.insert(id_of(op));
+  }
+
+  const std::string set_aside = tmp.Join("a") + "/set-aside";
+  if (back == Back::kCrashBeforeCut) {
+    // Stopped between the side file and the cut: the side file is there, the journal whole.
+    ::setenv("LIARD_TEST_STOP_BEFORE_CUT", "1", 1);
+    a.Launch();
+    ::unsetenv("LIARD_TEST_STOP_BEFORE_CUT");
+    const auto deadline = Clock::now() + Millis(30'000);
+    while (Clock::now() < deadline && !Contains(a.err(), "event=entries-set-aside"))
+      std::this_thread::sleep_for(Millis(100));
+    REQUIRE(Contains(a.err(), "event=entries-set-aside"));
+    CHECK(a.Stop() == 70);
+  }
+  if (back == Back::kResumed) {
+    REQUIRE(::kill(a.pid(), SIGCONT) == 0);
+  } else {
+    a.Start();
+  }
+  // By itself, a ends up following b, its journal equal to b's.
+  bool following = false;
+  const auto deadline = Clock::now() + Millis(40'000);
+  while (Clock::now() < deadline && !following) {
+    try {
+      const pb::ReplicationStatus st = Replication(a.channel());
+      following = st.role() == pb::ReplicationStatus::STANDBY && st.primary() == b_at &&
+                  HeadOf(a).head_hash() == HeadOf(b).head_hash();
+    } catch (const std::exception&) {
+    }
+    if (!following) std::this_thread::sleep_for(Millis(200));
+  }
+  INFO(a.err());
+  REQUIRE(following);
+  const std::vector<pb::JournalEntry> on_a = Client(a.channel()).Journal();
+  const std::vector<pb::JournalEntry> journal = on_b.Journal();
+  REQUIRE(on_a.size() == journal.size());
+  for (size_t i = 0; i < journal.size(); ++i)
+    CHECK(on_a[i].entry_hash() == journal[i].entry_hash());
+  CHECK(HeadOf(a).state_digest() == HeadOf(b).state_digest());
+  CHECK(VerifyChain(journal, on_b.ledger_id()) == "");
+  // Every acknowledged operation on both, exactly once; none of the unacknowledged ones.
+  std::multiset<std::string> ids;
+  for (const auto& e : journal) {
+    pb::SignedOperation so;
+    REQUIRE(so.ParseFromString(e.envelope()));
+    ids.insert(id_of(so));
+  }
+  for (const std::string& id : acked) CHECK(ids.count(id) == 1);
+  for (const std::string& id : unacked) CHECK(ids.count(id) == 0);
+  CHECK(journal.size() == 7);
+
+  // The side file(s): exactly the entries a wrote after the common prefix, 6 to 8, all
+  // unacknowledged. After a crash before the cut, a second file holds the same entries.
+  std::vector<std::string> files;
+  REQUIRE(std::filesystem::is_directory(set_aside));
+  for (const auto& f : std::filesystem::directory_iterator(set_aside))
+    files.push_back(f.path().string());
+  std::sort(files.begin(), files.end());
+  CHECK(files.size() == (back == Back::kCrashBeforeCut ? 2u : 1u));
+  for (const std::string& file : files) {
+    INFO(file);
+    CHECK(Contains(file, "-term-" + std::to_string(term) + ".jsonl"));
+    std::set<std::string> in_file;
+    std::vector<uint64_t> sequences;
+    std::istringstream lines(ReadFile(file));
+    for (std::string line; std::getline(lines, line);) {
+      const auto j = nlohmann::json::parse(line);
+      sequences.push_back(j["sequence"].get<uint64_t>());
+      CHECK(j["term"].get<uint64_t>() == first_term);
+      std::string id;
+      REQUIRE(FromHex(j["operation_id"].get<std::string>(), &id));
+      in_file.insert(id);
+      // The envelope as written: the very bytes its signer can send again.
+      const std::string b64 = j["envelope"].get<std::string>();
+      std::string envelope(b64.size(), '\0');
+      size_t len = 0;
+      REQUIRE(sodium_base642bin(reinterpret_cast<unsigned char*>(envelope.data()), envelope.size(),
+                                b64.data(), b64.size(), nullptr, &len, nullptr,
+                                sodium_base64_VARIANT_ORIGINAL) == 0);
+      envelope.resize(len);
+      pb::SignedOperation so;
+      REQUIRE(so.ParseFromString(envelope));
+      CHECK(id_of(so) == id);
+    }
+    CHECK(sequences == std::vector<uint64_t>{6, 7, 8});
+    CHECK(in_file == unacked);
+  }
+  CHECK(Contains(a.err(), "event=entries-set-aside"));
+  CHECK(Contains(a.err(), "event=journal-cut kept=5 removed=3"));
+
+  // The treasurer lists them, then sends them again to the new primary: the very same
+  // envelopes, each applied once; a second run finds them all in the ledger.
+  CommandResult listed = RunNode({"set-aside", "--file", files.front()});
+  CHECK(listed.exit_code == 0);
+  CHECK(Contains(listed.out, "3 entries set aside"));
+  CHECK(Contains(listed.out, "\n7  "));
+  CommandResult sent = RunNode({"set-aside", "--file", files.front(), "--send", b_at});
+  INFO(sent.out << sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(Contains(sent.out, "applied now at entry 8"));
+  CHECK(Contains(sent.out, "applied now at entry 10"));
+  CHECK(Contains(sent.out, "each settled"));
+  sent = RunNode({"set-aside", "--file", files.back(), "--send", b_at});
+  CHECK(sent.exit_code == 0);
+  CHECK(Contains(sent.out, "already in the ledger at entry 9"));
+  CHECK_FALSE(Contains(sent.out, "applied now"));
+  REQUIRE(CaughtUp(b, a));
+  const std::vector<pb::JournalEntry> after = on_b.Journal();
+  REQUIRE(after.size() == 10);
+  for (size_t i = 7; i < after.size(); ++i) {
+    pb::SignedOperation so;
+    REQUIRE(so.ParseFromString(after[i].envelope()));
+    CHECK(unacked.count(id_of(so)) == 1);
+  }
+  CHECK(a.Stop() == 0);
+  CHECK(b.Stop() == 0);
+}
+
+TEST_CASE(
+    "a deposed primary, resumed after a pause past its lease, sets aside the entries it wrote but "
+    "never had acknowledged, cuts its journal back and follows the new primary by itself",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kResumed);
+}
+
+TEST_CASE(
+    "a primary killed with unacknowledged entries and started again with its own config sets "
+    "them aside and follows the new primary",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kRestarted);
+}
+
+TEST_CASE(
+    "a crash between the side file and the cut leaves the whole old journal: the next start sets "
+    "the same entries aside in a new file, then cuts",
+    "[e2e][failover][rejoin]") {
+  RejoinScenario(Back::kCrashBeforeCut);
+}
+
+TEST_CASE(
+    "a standby promoted by etcd keeps the synchronous promise: every operation acknowledged "
+    "before the kill is on it once, the other standby reports to it, and without that standby "
+    "it acknowledges nothing",
+    "[e2e][failover][sync]") {
+  TempDir tmp;
+  Etcd etcd(tmp.Join("etcd"));
+  etcd.Start();
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
+  constexpr int kTtl = 3;
+  const std::map<std::string, std::string> at = {
+      {"a", FreeAddress()}, {"b", FreeAddress()}, {"c", FreeAddress()}};
+  // N = 2 standbys, K = 1 synchronous: min_candidates = N - K + 1 = 2. Each node lists the two
+  // others as its synchronous standbys, for when it leads.
+  const auto sync_of = [&](const std::string& self) {
+    std::string list;
+    for (const auto& [name, address] : at)
+      if (name != self)
+        list += std::string(list.empty() ? "" : ", ") + "\"" + name + "=" + ReaderIdHex() + "\"";
+    return "name = \"" + self +
+           "\"\nsync_standbys = 1\nsync_timeout_ms = 1000\non_sync_timeout = \"fail\"\nstandbys = "
+           "[" +
+           list + "]\n" + LeadershipToml(etcd, self, at.at(self), kTtl, 2);
+  };
+  WriteFile(tmp.Join("a.toml"), "[replication]\n" + sync_of("a"));
+  for (const std::string name : {"b", "c"})
+    WriteFile(tmp.Join(name + ".toml"),
+              StandbyToml(tmp, name, at.at("a"), ledger_hex, sync_of(name)));
+  std::map<std::string, std::unique_ptr<NodeProcess>> nodes;
+  for (const auto& [name, address] : at) {
+    nodes[name] = std::make_unique<NodeProcess>(
+        tmp.Join(name), std::vector<std::string>{"--config", tmp.Join(name + ".toml")});
+    nodes[name]->set_listen(address);
+  }
+  NodeProcess& a = *nodes["a"];
+  for (const auto& [name, node] : nodes) node->Start();
+  // Equal heads at the first election: the smallest name, a, takes the key.
+  uint64_t first_term = 0;
+  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
+
+  // Three payers under load; a is killed while they pay.
+  std::mutex mu;
+  std::vector<Hash> acknowledged;
+  std::vector<std::thread> threads;
+  for (const std::string from : {"alice", "bob", "carol"})
+    threads.emplace_back([&, from] {
+      Client cl(MakeChannel(at.at("a")));
+      for (uint64_t i = 1; i <= 40; ++i) {
+        const pb::SignedOperation op = cl.SignTransfer(from, "shop", 1, i);
+        SubmitOutcome o = cl.Submit(op, Millis(3'000));
+        if (o.status.ok()) {
+          std::lock_guard lock(mu);
+          acknowledged.push_back(cl.OperationIdOf(op));
+        }
+      }
+    });
+  const auto load_deadline = Clock::now() + Millis(20'000);
+  while (Clock::now() < load_deadline) {
+    {
+      std::lock_guard lock(mu);
+      if (acknowledged.size() >= 20) break;
+    }
+    std::this_thread::sleep_for(Millis(10));
+  }
+  a.Kill();
+  for (auto& t : threads) t.join();
+  INFO("acknowledged before the kill: " << acknowledged.size());
+  REQUIRE(acknowledged.size() >= 20);
+
+  uint64_t term = 0;
+  NodeProcess* leader =
+      WaitNewLeader({nodes["b"].get(), nodes["c"].get()}, Millis(kTtl * 1000 + 15'000), &term);
+  REQUIRE(leader != nullptr);
+  CHECK(term > first_term);
+  NodeProcess* other = leader == nodes["b"].get() ? nodes["c"].get() : nodes["b"].get();
+  Client on_leader(leader->channel());
+  // Every acknowledged operation, exactly once.
+  for (const Hash& id : acknowledged) {
+    pb::Receipt r;
+    CHECK(on_leader.GetOperation(id, &r).ok());
+  }
+  std::vector<pb::JournalEntry> journal = on_leader.Journal();
+  CHECK(VerifyChain(journal, on_leader.ledger_id()) == "");
+  Replay replay;
+  CHECK(ReplayJournal(on_leader.genesis_bytes(), journal, &replay).empty());
+  std::set<std::string> ids;
+  for (const Hash& id : replay.op_ids) CHECK(ids.insert(std::string(id.view())).second);
+
+  // Its synchronous standby is the other one, which now reports to it: a write is acknowledged
+  // once the other holds it.
+  pb::AccountInfo alice;
+  REQUIRE(on_leader.GetAccount(testing::KeyFor("alice").public_key(), &alice).ok());
+  const uint64_t alice_next = alice.sequence() + 1;
+  SubmitOutcome next;
+  const auto write_deadline = Clock::now() + Millis(20'000);
+  while (Clock::now() < write_deadline) {
+    next = on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, alice_next), Millis(5'000));
+    if (next.status.ok()) break;
+    std::this_thread::sleep_for(Millis(200));
+  }
+  INFO(next.status.error_message() << "\n--- leader:\n"
+                                   << leader->err() << "\n--- other:\n"
+                                   << other->err());
+  REQUIRE(next.status.ok());
+  pb::ReplicationStatus st = Replication(*leader);
+  CHECK(st.sync_standbys() == 1);
+  CHECK(st.sync_watermark() >= next.response.sequence());
+  CHECK(HeadOf(*other).sequence() >= next.response.sequence());
+  // Without it, the new primary acknowledges nothing: UNAVAILABLE, outcome unknown.
+  other->Kill();
+  const SubmitOutcome alone =
+      on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, alice_next + 1), Millis(10'000));
+  CHECK(alone.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(Contains(alone.status.error_message(), "fewer than 1 standby"));
+  CHECK(leader->Stop() == 0);
 }
 
 TEST_CASE("[leadership] is refused on a ledger whose entries carry no term", "[e2e][failover]") {

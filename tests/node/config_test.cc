@@ -745,6 +745,34 @@ TEST_CASE("[replication] on a primary: its synchronous standbys, checked", "[nod
              Contains("standby's setting"));
 }
 
+TEST_CASE(
+    "a primary with [leadership] may hold a standby's reading settings, to follow once deposed",
+    "[node][config][failover][rejoin]") {
+  const std::string id(64, 'a');
+  const std::string leadership =
+      "[leadership]\nendpoints = [\"127.0.0.1:2379\"]\nname = \"a\"\naddress = "
+      "\"127.0.0.1:7421\"\n";
+  NodeConfig c;
+  Status s = ParseConfig("[replication]\nledger = \"" + id +
+                             "\"\nreader_key = \"/etc/liard/reader.seed\"\nsync_standbys = 0\n" +
+                             leadership,
+                         "node.toml", &c);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+  CHECK(c.replication_primary.empty());  // still a primary until another node leads
+  CHECK(c.replication_ledger == id);
+  CHECK(c.replication_reader_key == "/etc/liard/reader.seed");
+  // Both are needed, as for a standby; without [leadership] they are a standby's settings only.
+  NodeConfig d;
+  CHECK_THAT(ParseConfig("[replication]\nledger = \"" + id + "\"\n" + leadership, "node.toml", &d)
+                 .message(),
+             Contains("reader_key"));
+  CHECK_THAT(
+      ParseConfig("[replication]\nledger = \"" + id + "\"\nreader_key = \"/k\"\n", "node.toml", &d)
+          .message(),
+      Contains("standby's setting") && Contains("[leadership]"));
+}
+
 TEST_CASE("[leadership] names etcd's members, the lease, this node's name and address, checked",
           "[node][config][failover]") {
   NodeConfig defaults;

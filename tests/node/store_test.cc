@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "proto/codec.h"
@@ -228,6 +229,73 @@ TEST_CASE("appended groups come back after reopening: state, head, entries, post
   CHECK(store->ReadEntry(0, &e, &h).code() == Code::kNotFound);
   CHECK(store->ReadPostings(head.sequence + 1, &postings).code() == Code::kNotFound);
   CHECK(store->FindOperation(Sha256({"never applied"}), &seq).code() == Code::kNotFound);
+}
+
+TEST_CASE(
+    "CutAfter keeps the journal up to an entry and removes every later entry, its index keys "
+    "and its effects on the state, in a way that survives reopening",
+    "[node][store][rejoin]") {
+  TempDir dir;
+  Fixture f = ThreeMembers();
+  Chain chain(f);
+  std::vector<AppliedOperation> removed;
+  HeadState kept;
+  std::optional<MemoryState> kept_state;
+  {
+    auto store = OpenStore(dir.path(), /*create=*/true);
+    InitializeFrom(store.get(), f);
+    std::vector<AppliedOperation> g1;
+    g1.push_back(chain.Apply(f.TransferOp("alice", "shop", 1'250)));
+    g1.push_back(chain.Apply(f.TransferOp("bob", "shop", 100)));
+    REQUIRE(store->Append(g1, f.state()).ok());
+    kept = chain.head();
+    kept_state.emplace(f.state());
+    f.Remember("carol");
+    removed.push_back(chain.Apply(
+        f.MakeOp("office", OpenAccount{Fixture::Id("carol"), AccountKind::kResident, "carol"})));
+    removed.push_back(chain.Apply(f.TransferOp("alice", "carol", 300)));
+    removed.push_back(chain.Apply(f.TransferOp("bob", "alice", 400)));  // bob's balance to 0
+    REQUIRE(store->Append(removed, f.state()).ok());
+    REQUIRE(store->head().sequence == 5);
+
+    // A head that is not the stored entry at its sequence is refused, and nothing changes.
+    HeadState wrong = kept;
+    wrong.head_hash = Sha256({"another entry"});
+    CHECK(store->CutAfter(wrong, *kept_state).code() == Code::kInvalidArgument);
+    HeadState beyond = chain.head();
+    beyond.sequence = 9;
+    CHECK(store->CutAfter(beyond, *kept_state).code() == Code::kInvalidArgument);
+    CHECK(store->head().sequence == 5);
+
+    Status s = store->CutAfter(kept, *kept_state);
+    INFO(s.ToString());
+    REQUIRE(s.ok());
+    CHECK(store->head().sequence == 2);
+  }
+  auto store = OpenStore(dir.path(), /*create=*/false);
+  MemoryState loaded;
+  HeadState head;
+  Status s = store->Load(&loaded, &head);
+  INFO(s.ToString());
+  REQUIRE(s.ok());  // the digest and totals recount agree with the state written
+  CHECK(Snapshot(loaded) == Snapshot(*kept_state));
+  CHECK(loaded.FindAccount(Fixture::Id("carol")) == nullptr);
+  CHECK(head.sequence == 2);
+  CHECK(head.head_hash == kept.head_hash);
+  for (const AppliedOperation& op : removed) {
+    JournalEntry e;
+    Hash h;
+    std::vector<Posting> postings;
+    uint64_t seq = 0;
+    CHECK(store->ReadEntry(op.entry.sequence, &e, &h).code() == Code::kNotFound);
+    CHECK(store->ReadPostings(op.entry.sequence, &postings).code() == Code::kNotFound);
+    CHECK(store->FindOperation(op.op_id, &seq).code() == Code::kNotFound);
+  }
+  std::vector<uint64_t> history;
+  REQUIRE(store->History(Fixture::Id("alice"), 0, 100, &history).ok());
+  CHECK(history == std::vector<uint64_t>{1});
+  REQUIRE(store->History(Fixture::Id("carol"), 0, 100, &history).ok());
+  CHECK(history.empty());
 }
 
 TEST_CASE("a group that does not continue the head is refused and writes nothing",
