@@ -3,13 +3,9 @@
 // writes the key's revision as the term of every entry, and stops acknowledging writes within
 // half its lease once it cannot renew it; when the primary dies, a standby that holds its whole
 // journal takes the key and becomes the primary.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <httplib.h>
-#include <sodium.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -17,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <string>
@@ -26,6 +21,7 @@
 
 #include "ledger/crypto.h"
 #include "liard/v1/replication.grpc.pb.h"
+#include "tests/e2e/cluster.h"
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 
@@ -34,106 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// One etcd member on loopback, its data in `dir`; the same ports on a restart.
-class Etcd {
- public:
-  explicit Etcd(std::string dir)
-      : dir_(std::move(dir)), client_port_(FreePort()), peer_port_(FreePort()) {}
-
-  void Start() {
-    const std::string client = "http://127.0.0.1:" + std::to_string(client_port_);
-    const std::string peer = "http://127.0.0.1:" + std::to_string(peer_port_);
-    process_ = std::make_unique<ChildProcess>(
-        "/usr/bin/etcd",
-        std::vector<std::string>{"--name", "e1", "--data-dir", dir_, "--listen-client-urls", client,
-                                 "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                                 "--initial-advertise-peer-urls", peer, "--initial-cluster",
-                                 "e1=" + peer, "--log-level", "warn"});
-    // Ready once it answers a read through its JSON gateway.
-    const auto deadline = Clock::now() + Millis(20'000);
-    while (Clock::now() < deadline) {
-      httplib::Client c("127.0.0.1", client_port_);
-      c.set_connection_timeout(0, 300'000);
-      auto r = c.Post("/v3/kv/range", R"({"key":"AA=="})", "application/json");
-      if (r && r->status == 200) return;
-      std::this_thread::sleep_for(Millis(100));
-    }
-    FAIL("etcd did not start: " + process_->err());
-  }
-  void Kill() { process_->Signal(SIGKILL); }
-  std::string endpoint() const { return "127.0.0.1:" + std::to_string(client_port_); }
-
-  // The create revision of `key`, 0 if absent (the JSON gateway, as any client reads it).
-  int64_t CreateRevision(const std::string& key) {
-    std::string b64(sodium_base64_ENCODED_LEN(key.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(key.data()),
-                      key.size(), sodium_base64_VARIANT_ORIGINAL);
-    b64.resize(b64.size() - 1);
-    httplib::Client c("127.0.0.1", client_port_);
-    auto r = c.Post("/v3/kv/range", nlohmann::json{{"key", b64}}.dump(), "application/json");
-    REQUIRE(r);
-    REQUIRE(r->status == 200);
-    auto j = nlohmann::json::parse(r->body);
-    if (!j.contains("kvs")) return 0;
-    return std::stoll(j["kvs"][0]["create_revision"].get<std::string>());
-  }
-
- private:
-  std::string dir_;
-  int client_port_, peer_port_;
-  std::unique_ptr<ChildProcess> process_;
-};
-
-GenesisSpec TermGenesis() {
-  GenesisSpec spec = StandardGenesis();
-  for (auto& m : spec.members)
-    if (m.name == "carol") m.opening = 80'00;
-  spec.genesis_version = 7;
-  return spec;
-}
-
-std::string LeadershipToml(const Etcd& etcd, const std::string& name, const std::string& address,
-                           int ttl_seconds, int min_candidates) {
-  return "[leadership]\nendpoints = [\"" + etcd.endpoint() +
-         "\"]\nttl_seconds = " + std::to_string(ttl_seconds) + "\nname = \"" + name +
-         "\"\naddress = \"" + address +
-         "\"\nsettle_ms = 500\nmin_candidates = " + std::to_string(min_candidates) + "\n";
-}
-
-pb::ReplicationStatus Replication(const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = pb::ReplicationService::NewStub(channel);
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(5'000));
-  pb::ReplicationStatus status;
-  grpc::Status s = stub->GetReplicationStatus(&ctx, pb::GetReplicationStatusRequest(), &status);
-  if (!s.ok()) throw std::runtime_error("GetReplicationStatus: " + s.error_message());
-  return status;
-}
-
-// Waits until the node says it leads (bounded); its term then.
-uint64_t WaitLeading(NodeProcess& node, Millis timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    pb::ReplicationStatus s = Replication(node.channel());
-    if (s.role() == pb::ReplicationStatus::PRIMARY && s.term() > 0) return s.term();
-    std::this_thread::sleep_for(Millis(100));
-  }
-  return 0;
-}
-
 TEST_CASE(
     "a primary with [leadership] writes its leader key's revision as every entry's term and "
     "acknowledges nothing once half its lease passed without a renewal",
@@ -141,8 +37,8 @@ TEST_CASE(
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
   etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("primary"), TermGenesis());
-  const std::string address = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string ledger_hex = InitLedger(tmp.Join("primary"), ReplicaGenesis(7));
+  const std::string address = FreeAddress();
   constexpr int kTtl = 4;
   WriteFile(tmp.Join("primary.toml"), LeadershipToml(etcd, "a", address, kTtl, 1));
   NodeProcess primary(tmp.Join("primary"), {"--config", tmp.Join("primary.toml")});
@@ -228,46 +124,6 @@ TEST_CASE(
   CHECK(primary.Stop() == 0);
 }
 
-// A standby's config: [replication] from `primary`, and [leadership].
-std::string StandbyToml(const TempDir& tmp, const std::string& name, const std::string& primary,
-                        const std::string& ledger_hex, const std::string& leadership) {
-  const std::string seed = tmp.Join(name + ".reader-seed");
-  WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
-  return "[replication]\nprimary = \"" + primary + "\"\nledger = \"" + ledger_hex +
-         "\"\nreader_key = \"" + seed + "\"\n" + leadership;
-}
-
-pb::Head HeadOf(NodeProcess& node) { return Client(node.channel()).Head(); }
-
-bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout = Millis(30'000)) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    const pb::Head p = HeadOf(primary), s = HeadOf(standby);
-    if (p.sequence() == s.sequence() && p.head_hash() == s.head_hash()) return true;
-    std::this_thread::sleep_for(Millis(50));
-  }
-  return false;
-}
-
-// The node of `nodes` that says it leads, within `timeout`; nullptr if none does.
-NodeProcess* WaitNewLeader(const std::vector<NodeProcess*>& nodes, Millis timeout, uint64_t* term) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    for (NodeProcess* n : nodes) {
-      try {
-        pb::ReplicationStatus s = Replication(n->channel());
-        if (s.role() == pb::ReplicationStatus::PRIMARY && s.term() > 0) {
-          *term = s.term();
-          return n;
-        }
-      } catch (const std::exception&) {
-      }
-    }
-    std::this_thread::sleep_for(Millis(50));
-  }
-  return nullptr;
-}
-
 // The kill scenario: a primary and two standbys with [leadership], three paying threads of
 // `per_thread` transfers each, the primary SIGKILLed `kill_delay` after the standbys caught up.
 // Returns how long, in ms, until a standby said it leads.
@@ -276,11 +132,11 @@ int64_t KillScenario(int per_thread, Millis kill_delay, bool rejoin = false) {
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
   etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), TermGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
-  const std::string a_at = "127.0.0.1:" + std::to_string(FreePort());
-  const std::string b_at = "127.0.0.1:" + std::to_string(FreePort());
-  const std::string c_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string a_at = FreeAddress();
+  const std::string b_at = FreeAddress();
+  const std::string c_at = FreeAddress();
   // Two standbys, both of which must report before either may take the key.
   WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 2));
   WriteFile(tmp.Join("b.toml"),
@@ -432,10 +288,10 @@ TEST_CASE(
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
   etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), TermGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
-  const std::string a_at = "127.0.0.1:" + std::to_string(FreePort());
-  const std::string b_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string a_at = FreeAddress();
+  const std::string b_at = FreeAddress();
   WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1));
   WriteFile(tmp.Join("b.toml"),
             StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1)));
@@ -518,7 +374,7 @@ TEST_CASE(
 TEST_CASE("[leadership] is refused on a ledger whose entries carry no term", "[e2e][failover]") {
   TempDir tmp;
   Etcd etcd(tmp.Join("etcd"));
-  GenesisSpec spec = TermGenesis();
+  GenesisSpec spec = ReplicaGenesis(7);
   spec.genesis_version = 0;  // init's default, 6
   InitLedger(tmp.Join("node"), spec);
   WriteFile(tmp.Join("node.toml"), LeadershipToml(etcd, "a", "127.0.0.1:7421", 4, 1));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ledger/status.h"
+#include "tests/e2e/cluster.h"
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 
@@ -68,14 +69,6 @@ double Value(const std::vector<Sample>& samples, const std::string& name,
   return 0;
 }
 
-int MetricsPort(const NodeProcess& node) {
-  static const std::regex kLine("liard-node metrics on http://127\\.0\\.0\\.1:([0-9]+)/metrics\n");
-  std::smatch m;
-  const std::string out = node.out();
-  REQUIRE(std::regex_search(out, m, kLine));
-  return std::stoi(m[1]);
-}
-
 TEST_CASE("the metrics page counts what the node did, in Prometheus's text format", "[metrics]") {
   TempDir tmp;
   const std::string data = tmp.Join("data");
@@ -92,7 +85,9 @@ TEST_CASE("the metrics page counts what the node did, in Prometheus's text forma
   CHECK(c.Submit(c.SignTransfer("carol", "bob", 1'00, 1)).liard_code ==
         std::to_string(static_cast<int>(Code::kInsufficientFunds)));
 
-  httplib::Client http("127.0.0.1", MetricsPort(node));
+  const int metrics_port = MetricsPort(node);
+  REQUIRE(metrics_port != 0);
+  httplib::Client http("127.0.0.1", metrics_port);
   auto res = http.Get("/metrics");
   REQUIRE(res);
   CHECK(res->status == 200);

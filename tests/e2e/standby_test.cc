@@ -2,12 +2,9 @@
 // load it ends with the primary's head hash and state digest, holds every acknowledged
 // operation, serves reads, refuses writes naming the primary, survives its own SIGKILL and the
 // primary's restart, and stops, without rewriting anything, on a primary whose history forks.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <httplib.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -21,6 +18,7 @@
 
 #include "ledger/crypto.h"
 #include "liard/v1/replication.grpc.pb.h"
+#include "tests/e2e/cluster.h"
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 
@@ -29,59 +27,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A port free now on 127.0.0.1, so that a primary restarted keeps its address.
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-GenesisSpec StandbyGenesis() {
-  GenesisSpec spec = StandardGenesis();
-  for (auto& m : spec.members)
-    if (m.name == "carol") m.opening = 80'00;
-  return spec;
-}
-
 // The standby's [replication]: it reads the journal with the association's key (treasurer).
 std::string StandbyConfig(const TempDir& tmp, const std::string& name, const std::string& primary,
                           const std::string& ledger_hex, const std::string& extra = "") {
-  const std::string seed = tmp.Join(name + ".reader-seed");
-  WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
   const std::string config = tmp.Join(name + ".toml");
-  WriteFile(config, "[replication]\nprimary = \"" + primary + "\"\nledger = \"" + ledger_hex +
-                        "\"\nreader_key = \"" + seed + "\"\n" + extra);
+  WriteFile(config, StandbyToml(tmp, name, primary, ledger_hex, extra));
   return config;
-}
-
-pb::ReplicationStatus Replication(NodeProcess& node) {
-  auto stub = pb::ReplicationService::NewStub(node.channel());
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(5'000));
-  pb::ReplicationStatus status;
-  grpc::Status s = stub->GetReplicationStatus(&ctx, pb::GetReplicationStatusRequest(), &status);
-  if (!s.ok()) throw std::runtime_error("GetReplicationStatus: " + s.error_message());
-  return status;
-}
-
-pb::Head HeadOf(NodeProcess& node) { return Client(node.channel()).Head(); }
-
-// Waits until the standby's head is the primary's (bounded).
-bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout = Millis(30'000)) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    const pb::Head p = HeadOf(primary), s = HeadOf(standby);
-    if (p.sequence() == s.sequence() && p.head_hash() == s.head_hash()) return true;
-    std::this_thread::sleep_for(Millis(50));
-  }
-  return false;
 }
 
 // Sends `op` until the node answers it (a restart in between: the same envelope again is safe).
@@ -106,11 +57,11 @@ TEST_CASE(
     "own SIGKILL and the primary's restart",
     "[e2e][standby]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("primary"), StandbyGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("primary"), ReplicaGenesis());
   // Checkpoints often, so that the standby matches some against its own state digest.
   WriteFile(tmp.Join("primary.toml"), "[checkpoint]\nevery_entries = 25\nevery_seconds = 1\n");
   NodeProcess primary(tmp.Join("primary"), {"--config", tmp.Join("primary.toml")});
-  const std::string primary_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string primary_at = FreeAddress();
   primary.set_listen(primary_at);
   primary.Start();
   Client client(primary.channel());
@@ -211,18 +162,12 @@ TEST_CASE(
   CHECK(st.verified_checkpoint() > 0);
   // The same figures on its metrics page.
   {
-    static const std::regex kLine(
-        "liard-node metrics on http://127\\.0\\.0\\.1:([0-9]+)/metrics\n");
-    std::smatch m;
-    const std::string out = standby.out();
-    REQUIRE(std::regex_search(out, m, kLine));
-    httplib::Client http("127.0.0.1", std::stoi(m[1]));
-    auto page = http.Get("/metrics");
-    REQUIRE(page);
-    CHECK(Contains(page->body, "\nliard_replication_connected 1\n"));
-    CHECK(Contains(page->body, "\nliard_replication_lag_entries 0\n"));
-    CHECK(Contains(page->body, "\nliard_replication_lag_seconds 0.000\n"));
-    CHECK(Contains(page->body, "\nliard_journal_head " + std::to_string(3 * kPerThread) + "\n"));
+    const std::string page = MetricsPage(standby);
+    REQUIRE(!page.empty());
+    CHECK(Contains(page, "\nliard_replication_connected 1\n"));
+    CHECK(Contains(page, "\nliard_replication_lag_entries 0\n"));
+    CHECK(Contains(page, "\nliard_replication_lag_seconds 0.000\n"));
+    CHECK(Contains(page, "\nliard_journal_head " + std::to_string(3 * kPerThread) + "\n"));
   }
   // Its checkpoint is the primary's, signed by the key the ledger names.
   pb::SignedCheckpoint ck;
@@ -245,7 +190,7 @@ TEST_CASE(
     "from the one it holds",
     "[e2e][standby]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), StandbyGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis());
   NodeProcess a(tmp.Join("a"));
   a.Start();
   {
@@ -302,7 +247,7 @@ TEST_CASE(
 
 TEST_CASE("liard-node follow takes the standby's settings as flags", "[e2e][standby]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), StandbyGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis());
   NodeProcess a(tmp.Join("a"));
   a.Start();
   Client ca(a.channel());
@@ -330,7 +275,7 @@ TEST_CASE("liard-node follow takes the standby's settings as flags", "[e2e][stan
 TEST_CASE("a standby refuses a primary that serves another ledger, and a bad [replication]",
           "[e2e][standby]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), StandbyGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis());
   NodeProcess a(tmp.Join("a"));
   a.Start();
   std::string other = ledger_hex;

@@ -3,8 +3,6 @@
 // store at that moment (the standby SIGKILLed at random moments, its store then read); with the
 // standby gone, writes fail UNAVAILABLE within the timeout ("fail") or wait until it is back
 // ("wait"); acks from a stranger, or that do not match the primary's entry, count for nothing.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <google/protobuf/util/json_util.h>
@@ -27,6 +25,7 @@
 #include "ledger/crypto.h"
 #include "liard/v1/replication.grpc.pb.h"
 #include "node/store.h"
+#include "tests/e2e/cluster.h"
 #include "tests/e2e/harness.h"
 #include "tests/ledger/fixture.h"
 
@@ -34,28 +33,6 @@ namespace liard::e2e {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-GenesisSpec SyncGenesis() {
-  GenesisSpec spec = StandardGenesis();
-  for (auto& m : spec.members)
-    if (m.name == "carol") m.opening = 80'00;
-  return spec;
-}
-
-// The association's account reads the journal for the standby (it is the treasurer).
-std::string ReaderIdHex() { return ToHex(testing::KeyFor("association").public_key()); }
 
 // The primary's config: one listed standby, "s1", counted for `k` copies.
 std::string PrimaryConfig(const TempDir& tmp, int k, int timeout_ms, const std::string& mode) {
@@ -69,22 +46,9 @@ std::string PrimaryConfig(const TempDir& tmp, int k, int timeout_ms, const std::
 
 std::string StandbyConfig(const TempDir& tmp, const std::string& primary,
                           const std::string& ledger_hex) {
-  const std::string seed = tmp.Join("s1.reader-seed");
-  WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
   const std::string config = tmp.Join("s1.toml");
-  WriteFile(config, "[replication]\nprimary = \"" + primary + "\"\nledger = \"" + ledger_hex +
-                        "\"\nreader_key = \"" + seed + "\"\nname = \"s1\"\n");
+  WriteFile(config, StandbyToml(tmp, "s1", primary, ledger_hex, "name = \"s1\"\n"));
   return config;
-}
-
-pb::ReplicationStatus Replication(NodeProcess& node) {
-  auto stub = pb::ReplicationService::NewStub(node.channel());
-  grpc::ClientContext ctx;
-  SetDeadline(&ctx, Millis(5'000));
-  pb::ReplicationStatus status;
-  grpc::Status s = stub->GetReplicationStatus(&ctx, pb::GetReplicationStatusRequest(), &status);
-  if (!s.ok()) throw std::runtime_error("GetReplicationStatus: " + s.error_message());
-  return status;
 }
 
 // Waits (bounded) until the primary counts its standby's copy up to its own head.
@@ -100,24 +64,14 @@ bool StandbyCounted(NodeProcess& primary, Millis timeout = Millis(30'000)) {
   return false;
 }
 
-std::string MetricsPage(NodeProcess& node) {
-  static const std::regex kLine("liard-node metrics on http://127\\.0\\.0\\.1:([0-9]+)/metrics\n");
-  std::smatch m;
-  const std::string out = node.out();
-  if (!std::regex_search(out, m, kLine)) return "";
-  httplib::Client http("127.0.0.1", std::stoi(m[1]));
-  auto page = http.Get("/metrics");
-  return page ? page->body : "";
-}
-
 TEST_CASE(
     "with sync_standbys = 1, every operation the primary acknowledges is already in its "
     "standby's durable store, whenever the standby is killed; writes wait while it is down",
     "[e2e][sync]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("primary"), SyncGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("primary"), ReplicaGenesis());
   NodeProcess primary(tmp.Join("primary"), {"--config", PrimaryConfig(tmp, 1, 200, "wait")});
-  const std::string primary_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string primary_at = FreeAddress();
   primary.set_listen(primary_at);
   primary.Start();
   NodeProcess standby(tmp.Join("s1"), {"--config", StandbyConfig(tmp, primary_at, ledger_hex)});
@@ -217,9 +171,9 @@ TEST_CASE(
     "within the timeout, kept in the primary's journal, and reaches the standby once it is back",
     "[e2e][sync]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("primary"), SyncGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("primary"), ReplicaGenesis());
   NodeProcess primary(tmp.Join("primary"), {"--config", PrimaryConfig(tmp, 1, 800, "fail")});
-  const std::string primary_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string primary_at = FreeAddress();
   primary.set_listen(primary_at);
   primary.Start();
   Client client(primary.channel());
@@ -329,7 +283,7 @@ TEST_CASE(
     "for nothing; the listed standby's signed ack releases the write",
     "[e2e][sync]") {
   TempDir tmp;
-  InitLedger(tmp.Join("primary"), SyncGenesis());
+  InitLedger(tmp.Join("primary"), ReplicaGenesis());
   NodeProcess primary(tmp.Join("primary"), {"--config", PrimaryConfig(tmp, 1, 1'500, "fail")});
   primary.Start();
   Client client(primary.channel());
@@ -432,9 +386,9 @@ TEST_CASE(
     "a standby's web port forwards a page's payment to its primary, and reads from its own copy",
     "[e2e][standby][web]") {
   TempDir tmp;
-  const std::string ledger_hex = InitLedger(tmp.Join("primary"), SyncGenesis());
+  const std::string ledger_hex = InitLedger(tmp.Join("primary"), ReplicaGenesis());
   NodeProcess primary(tmp.Join("primary"));
-  const std::string primary_at = "127.0.0.1:" + std::to_string(FreePort());
+  const std::string primary_at = FreeAddress();
   primary.set_listen(primary_at);
   primary.Start();
   NodeProcess standby(tmp.Join("s1"), {"--config", StandbyConfig(tmp, primary_at, ledger_hex),
@@ -486,7 +440,7 @@ TEST_CASE("measure what synchronous standbys cost: one client's latency, eight c
   constexpr int kSingle = 400, kPerClient = 300, kClients = 8;
   for (const std::string mode : {"primary alone", "async standby", "sync_standbys = 1"}) {
     TempDir tmp;
-    GenesisSpec spec = SyncGenesis();
+    GenesisSpec spec = ReplicaGenesis();
     for (int i = 1; i <= kClients; ++i)
       spec.members.push_back({"p" + std::to_string(i), "resident", 100'00});
     const std::string ledger_hex = InitLedger(tmp.Join("primary"), spec);
@@ -494,7 +448,7 @@ TEST_CASE("measure what synchronous standbys cost: one client's latency, eight c
     if (mode != "primary alone")
       args = {"--config", PrimaryConfig(tmp, mode == "async standby" ? 0 : 1, 5'000, "fail")};
     NodeProcess primary(tmp.Join("primary"), args);
-    const std::string primary_at = "127.0.0.1:" + std::to_string(FreePort());
+    const std::string primary_at = FreeAddress();
     primary.set_listen(primary_at);
     primary.Start();
     std::unique_ptr<NodeProcess> standby;
