@@ -160,6 +160,10 @@ void PutDecision(ByteWriter* w, const Decision& d, RulesLayout layout) {
     void operator()(const Resume&) const {}
     void operator()(const SetThreshold& t) const { w->U32(t.threshold); }
     void operator()(const SetNodeKey& k) const { w->Key(k.node_key); }
+    void operator()(const SetNodeKeys& k) const {
+      w->U32(static_cast<uint32_t>(k.node_keys.size()));
+      for (const PublicKey& key : k.node_keys) w->Key(key);
+    }
   };
   std::visit(V{w, layout}, d);
 }
@@ -225,6 +229,12 @@ void GetDecision(ByteReader* r, Decision* out, RulesLayout layout) {
     case 11:
       *out = SetNodeKey{r->Key()};
       return;
+    case 12: {
+      SetNodeKeys k;
+      for (uint32_t n = r->Count(32); n > 0 && r->ok(); --n) k.node_keys.push_back(r->Key());
+      *out = std::move(k);
+      return;
+    }
     default:
       r->Fail();
   }
@@ -234,6 +244,19 @@ void GetDecision(ByteReader* r, Decision* out, RulesLayout layout) {
 
 bool Governance::IsBoardMember(const AccountId& id) const {
   return std::binary_search(board.begin(), board.end(), id);
+}
+
+bool Governance::NamesNodeKey(const PublicKey& key) const {
+  if (node_key && *node_key == key) return true;
+  return std::find(more_node_keys.begin(), more_node_keys.end(), key) != more_node_keys.end();
+}
+
+std::vector<PublicKey> Governance::NodeKeys() const {
+  std::vector<PublicKey> keys;
+  if (!node_key) return keys;
+  keys.push_back(*node_key);
+  keys.insert(keys.end(), more_node_keys.begin(), more_node_keys.end());
+  return keys;
 }
 
 const Proposal* Governance::FindProposal(const Hash& id) const {
@@ -261,7 +284,8 @@ bool HasDemurrage(const Rules& r) { return !r.demurrage.empty(); }
 // the record set them, so that older records stay byte for byte what they were; 9 to 16 are 1
 // to 8 with the association's share, 17 to 32 are 1 to 16 with demurrage. The layout byte is
 // 1 + (node key ? 1 : 0) + (conversion fields ? 2 : 0) + (default programme ? 4 : 0) + (share ?
-// 8 : 0) + (demurrage ? 16 : 0).
+// 8 : 0) + (demurrage ? 16 : 0) + (more node keys ? 32 : 0): the last only with a node key, the
+// rest of a SetNodeKeys set after it.
 RulesLayout LayoutOf(const Governance& g) {
   return RulesLayout{AnyRules(g, HasOfficeConversionRules), AnyRules(g, HasDefaultProgramme),
                      AnyRules(g, HasShare), AnyRules(g, HasDemurrage)};
@@ -276,9 +300,10 @@ size_t ProposalCapPerMember(const Governance& g) {
 std::string EncodeGovernance(const Governance& g) {
   ByteWriter w;
   const RulesLayout layout = LayoutOf(g);
+  const bool more_keys = g.node_key && !g.more_node_keys.empty();
   w.U8(static_cast<uint8_t>(1 + (g.node_key ? 1 : 0) + (layout.conversion_guard ? 2 : 0) +
                             (layout.default_programme ? 4 : 0) + (layout.share ? 8 : 0) +
-                            (layout.demurrage ? 16 : 0)));  // layout version
+                            (layout.demurrage ? 16 : 0) + (more_keys ? 32 : 0)));  // layout
   PutRules(&w, g.rules, layout);
   w.U32(static_cast<uint32_t>(g.board.size()));
   for (const auto& m : g.board) w.Key(m);
@@ -295,13 +320,17 @@ std::string EncodeGovernance(const Governance& g) {
     for (const auto& a : p.approvals) w.Key(a);
   }
   if (g.node_key) w.Key(*g.node_key);
+  if (more_keys) {
+    w.U32(static_cast<uint32_t>(g.more_node_keys.size()));
+    for (const PublicKey& k : g.more_node_keys) w.Key(k);
+  }
   return w.Take();
 }
 
 bool DecodeGovernance(std::string_view bytes, Governance* out) {
   ByteReader r(bytes);
   const uint8_t layout_byte = r.U8();
-  if (layout_byte < 1 || layout_byte > 32) return false;
+  if (layout_byte < 1 || layout_byte > 64) return false;
   const unsigned bits = layout_byte - 1u;
   const RulesLayout layout{(bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0, (bits & 16) != 0};
   Governance g;
@@ -322,6 +351,12 @@ bool DecodeGovernance(std::string_view bytes, Governance* out) {
     g.pending.push_back(std::move(p));
   }
   if ((bits & 1) != 0) g.node_key = r.Key();
+  if ((bits & 32) != 0) {
+    // The rest of a SetNodeKeys set: 1 to kMaxNodeKeys - 1 keys, and only after a first one.
+    const uint32_t n = r.Count(32);
+    if ((bits & 1) == 0 || n < 1 || n > kMaxNodeKeys - 1) return false;
+    for (uint32_t k = n; k > 0 && r.ok(); --k) g.more_node_keys.push_back(r.Key());
+  }
   if (!r.Done()) return false;
   *out = std::move(g);
   return true;

@@ -41,6 +41,15 @@ struct Governance {
   // The key that signs the node's checkpoints: the genesis's (version 2), then the latest
   // SetNodeKey decision's. A version 1 ledger names none until a board decision does.
   std::optional<PublicKey> node_key;
+  // The rest of the set a SetNodeKeys decision named (its keys after the first, which is
+  // node_key), in the decision's order; empty otherwise (SetNodeKey names one key).
+  std::vector<PublicKey> more_node_keys;
+
+  // Whether the ledger names `key` now for its nodes' checkpoints (and the node's own
+  // operations): node_key or one of more_node_keys. Every check of a node key asks this.
+  bool NamesNodeKey(const PublicKey& key) const;
+  // Every key named now, node_key first; empty when none is (a version 1 ledger).
+  std::vector<PublicKey> NodeKeys() const;
 
   bool IsBoardMember(const AccountId& id) const;
   const Proposal* FindProposal(const Hash& id) const;
@@ -55,7 +64,8 @@ size_t ProposalCapPerMember(const Governance& g);
 // byte layout (docs/protocol.md, "The governance record"); Decode refuses trailing or missing
 // bytes and unknown tags. A record without a node key keeps layout 1, byte for byte, so the state
 // digests of version 1 ledgers never change; one that names a node key is layout 2 (layout 1,
-// then the key). Layouts 3 and 4 add the conversion fields to every rules(...), 5 to 8 the
+// then the key); layouts 33 to 64 (bit 32) add, after the key, the rest of a SetNodeKeys set,
+// only when there is one. Layouts 3 and 4 add the conversion fields to every rules(...), 5 to 8 the
 // default programme: only when some rules of the record set them.
 std::string EncodeGovernance(const Governance& g);
 [[nodiscard]] bool DecodeGovernance(std::string_view bytes, Governance* out);

@@ -249,9 +249,9 @@ Status Ledger::ApplyExecution(const StateView& state, const Operation& op, const
                               const ApplyContext& ctx, Delta* delta) const {
   const auto& e = std::get<ExecuteOrder>(op.payload);
   const Governance& governance = state.governance();
-  if (!governance.node_key || *governance.node_key != key)
+  if (!governance.NamesNodeKey(key))
     return Status(Code::kWrongKey,
-                  "a standing order's execution must be signed by the node key the ledger names");
+                  "a standing order's execution must be signed by a node key the ledger names");
   if (governance.paused)
     return Status(Code::kPaused, "the board has paused all operations: " + governance.pause_reason);
   const Account* payer = state.FindAccount(op.account);

@@ -70,9 +70,10 @@ std::string_view OpTypeName(OpType type) {
 }
 
 std::string_view DecisionName(const Decision& decision) {
-  static constexpr std::string_view kNames[] = {
-      "open-account", "grant-role", "revoke-role", "set-rules",     "freeze",      "unfreeze",
-      "rekey",        "pause",      "resume",      "set-threshold", "set-node-key"};
+  static constexpr std::string_view kNames[] = {"open-account",  "grant-role",   "revoke-role",
+                                                "set-rules",     "freeze",       "unfreeze",
+                                                "rekey",         "pause",        "resume",
+                                                "set-threshold", "set-node-key", "set-node-keys"};
   static_assert(std::size(kNames) == std::variant_size_v<Decision>);
   return kNames[decision.index()];
 }

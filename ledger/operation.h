@@ -194,9 +194,16 @@ struct SetThreshold {
 struct SetNodeKey {
   PublicKey node_key;
 };
+// The ledger names these keys, the whole set, for its nodes' checkpoints (a primary and its
+// standbys, each with its own key): a checkpoint signed by any of them is the association's.
+// The first is the one SetNodeKey would have named (Governance::node_key).
+inline constexpr size_t kMaxNodeKeys = 7;
+struct SetNodeKeys {
+  std::vector<PublicKey> node_keys;  // 1 to kMaxNodeKeys distinct valid Ed25519 keys
+};
 
 using Decision = std::variant<OpenAccount, GrantRole, RevokeRole, SetRules, Freeze, Unfreeze, Rekey,
-                              Pause, Resume, SetThreshold, SetNodeKey>;
+                              Pause, Resume, SetThreshold, SetNodeKey, SetNodeKeys>;
 std::string_view DecisionName(const Decision& decision);  // "open-account", "freeze", ...
 
 inline constexpr int64_t kMaxProposalLifetimeMs = 30LL * 24 * 3600 * 1000;  // 30 days

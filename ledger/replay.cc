@@ -57,7 +57,7 @@ Status Replay::Create(const Genesis& genesis, std::string_view genesis_bytes,
   r->state_.Commit(delta);
   r->head_hash_ = r->ledger_->id();
   r->time_ms_ = 0;  // the node stamps entries with a clock that never goes back
-  r->node_keys_.push_back({0, r->state_.governance().node_key});
+  r->node_keys_.push_back({0, r->state_.governance().NodeKeys()});
   *out = std::move(r);
   return Status::Ok();
 }
@@ -108,7 +108,7 @@ Status Replay::Resume(const Genesis& genesis, std::string_view genesis_bytes,
   if (!in.Done()) return corrupt("it is truncated or has trailing bytes");
   r->state_.SetTotals(totals);
   if (r->state_.digest() != digest) return corrupt("its records do not match its digest");
-  r->node_keys_.push_back({r->sequence_, r->state_.governance().node_key});
+  r->node_keys_.push_back({r->sequence_, r->state_.governance().NodeKeys()});
   *out = std::move(r);
   return Status::Ok();
 }
@@ -154,8 +154,9 @@ Status Replay::Commit(PreparedEntry* p, Delta* applied) {
   if (RefundsFromJournal(ledger_->genesis()))
     transfers_.Add(p->op.id(), p->op.op(), ledger_->genesis(), state_);
   if (applied != nullptr) *applied = std::move(delta);
-  if (state_.governance().node_key != node_keys_.back().second)
-    node_keys_.push_back({e.sequence, state_.governance().node_key});
+  if (std::vector<PublicKey> keys = state_.governance().NodeKeys();
+      keys != node_keys_.back().second)
+    node_keys_.push_back({e.sequence, std::move(keys)});
   sequence_ = e.sequence;
   head_hash_ = p->computed_hash;
   time_ms_ = e.time_ms;
@@ -171,19 +172,29 @@ Status Replay::CheckCheckpoint(const Checkpoint& c, const Signature& signature,
   if (c.sequence > sequence_)
     return Status(Code::kOutOfRange, "the checkpoint is at entry " + std::to_string(c.sequence) +
                                          ", ahead of the replay at " + std::to_string(sequence_));
-  // The key must be the one the ledger names after that entry (the genesis's or the latest
-  // SetNodeKey decision's): a valid signature by any other key proves nothing. A version 1 ledger
-  // that names none takes the node's word for its key.
+  // The key must be one the ledger names after that entry (the genesis's, or the latest
+  // SetNodeKey or SetNodeKeys decision's): a valid signature by any other key proves nothing. A
+  // version 1 ledger that names none takes the node's word for its key.
   if (c.sequence >= node_keys_.front().first) {
     auto named = node_keys_.begin();
     for (auto it = node_keys_.begin(); it != node_keys_.end() && it->first <= c.sequence; ++it)
       named = it;
-    if (named->second && *named->second != node_key)
+    Governance at;  // the set named at that entry, asked the one way every check asks it
+    if (!named->second.empty()) {
+      at.node_key = named->second.front();
+      at.more_node_keys.assign(named->second.begin() + 1, named->second.end());
+    }
+    if (at.node_key && !at.NamesNodeKey(node_key)) {
+      std::string names;
+      for (const PublicKey& k : named->second)
+        names += (names.empty() ? "" : ", ") + KeyFingerprint(k);
       return Status(Code::kCorruption,
                     "the checkpoint at entry " + std::to_string(c.sequence) +
                         " is signed by node key " + KeyFingerprint(node_key) +
-                        ", but the ledger names node key " + KeyFingerprint(*named->second) +
+                        ", but the ledger names node key" +
+                        (named->second.size() > 1 ? "s " : " ") + names +
                         " at that entry: a key the board did not name signed it");
+    }
   }
   if (c.sequence < sequence_) return Status::Ok();  // checked when the replay passed it
   if (c.head_hash != head_hash_)

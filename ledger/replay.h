@@ -65,10 +65,10 @@ class Replay {
   [[nodiscard]] Status Commit(PreparedEntry* prepared, Delta* applied = nullptr);
 
   // A checkpoint the node signed: the signature must verify under `node_key`, and `node_key`
-  // must be the key the ledger names after the checkpoint's entry, if it names one (genesis
-  // version 2, or a SetNodeKey decision); if it is at the replay's sequence, its head hash and
-  // state digest must be the replay's own. kCorruption otherwise; kOutOfRange if the checkpoint
-  // is ahead of the replay (check it later).
+  // must be one the ledger names after the checkpoint's entry, if it names any (genesis
+  // version 2, or a SetNodeKey or SetNodeKeys decision); if it is at the replay's sequence, its
+  // head hash and state digest must be the replay's own. kCorruption otherwise; kOutOfRange if the
+  // checkpoint is ahead of the replay (check it later).
   [[nodiscard]] Status CheckCheckpoint(const Checkpoint& checkpoint, const Signature& signature,
                                        const PublicKey& node_key);
 
@@ -100,9 +100,10 @@ class Replay {
   int64_t time_ms_ = 0;
   uint64_t term_ = 0;
   Discrepancy discrepancy_;
-  // The node key the ledger names from each sequence on (after that entry), for the checkpoints
-  // the replay went past; the first is where this run started (the genesis or a snapshot).
-  std::vector<std::pair<uint64_t, std::optional<PublicKey>>> node_keys_;
+  // The node keys the ledger names from each sequence on (after that entry), for the checkpoints
+  // the replay went past; the first is where this run started (the genesis or a snapshot). An
+  // empty set: none named (version 1).
+  std::vector<std::pair<uint64_t, std::vector<PublicKey>>> node_keys_;
 };
 
 // Whether a journal source continues the history a saved replay verified, checked before the

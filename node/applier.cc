@@ -532,8 +532,7 @@ void Applier::RunDueOrders(int64_t now_ms) {
 
 void Applier::MaybeCheckpoint(bool force) {
   // Only this thread changes the state, so reading it here needs no lock.
-  Status s = checkpointer_->MaybeSign(head_, state_.digest(), state_.governance().node_key,
-                                      clock_(), force);
+  Status s = checkpointer_->MaybeSign(head_, state_.digest(), state_.governance(), clock_(), force);
   if (!s.ok()) spdlog::error("event=checkpoint-failed error=\"{}\"", s.ToString());
 }
 

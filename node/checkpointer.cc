@@ -29,16 +29,23 @@ Status ReadSeedFile(const std::string& path, Seed* out) {
   return Status::Ok();
 }
 
-Status AdoptPreparedNodeKey(const std::string& path, const PublicKey& named, Store* store,
+std::string NamedNodeKeysText(const Governance& g) {
+  std::string text;
+  for (const PublicKey& k : g.NodeKeys())
+    text += (text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
+  return text;
+}
+
+Status AdoptPreparedNodeKey(const std::string& path, const Governance& g, Store* store,
                             KeyPair* out) {
   Seed seed;
   Status s = ReadSeedFile(path, &seed);
   if (!s.ok()) return s;
   KeyPair key = KeyPair::FromSeed(seed);
-  if (key.public_key() != named)
+  if (!g.NamesNodeKey(key.public_key()))
     return Status(Code::kInvalidArgument, "the key prepared in " + path + " is " +
-                                              KeyFingerprint(key.public_key()) + ", not " +
-                                              KeyFingerprint(named));
+                                              KeyFingerprint(key.public_key()) +
+                                              ", which the ledger does not name");
   s = store->PutNodeSeed(seed);
   if (!s.ok()) return s;
   std::error_code ec;
@@ -56,42 +63,52 @@ Checkpointer::Checkpointer(const Hash& ledger_id, Store* store, KeyPair node_key
       every_ms_(every_ms),
       key_(std::move(node_key)) {}
 
-Status Checkpointer::Init() {
+Status Checkpointer::Init(const Governance& g) {
   std::lock_guard lock(mu_);
   Status s = store_->ReadCheckpoint(&latest_.checkpoint, &latest_.signature);
   if (s.code() == Code::kNotFound) return Status::Ok();
   if (!s.ok()) return s;
   have_ = true;
   latest_.signer = key_.public_key();
-  // Signed by an earlier key (the node adopted a new one at start-up): sign again at once.
-  stale_ = !Verify(key_.public_key(), CheckpointMessage(ledger_id_, latest_.checkpoint),
-                   latest_.signature);
+  const std::string message = CheckpointMessage(ledger_id_, latest_.checkpoint);
+  // Signed by an earlier key (the node adopted a new one at start-up), or by another node (a
+  // standby's copy of its primary's): sign again at once when it may.
+  stale_ = !Verify(key_.public_key(), message, latest_.signature);
+  if (stale_)
+    for (const PublicKey& k : g.NodeKeys())
+      if (Verify(k, message, latest_.signature)) latest_.signer = k;
   return Status::Ok();
 }
 
-Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest,
-                               const std::optional<PublicKey>& named, int64_t now_ms, bool force) {
+bool Checkpointer::Named(const Governance& g) const {
+  std::lock_guard lock(mu_);
+  return !g.node_key || g.NamesNodeKey(key_.public_key());
+}
+
+Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest, const Governance& g,
+                               int64_t now_ms, bool force) {
   std::lock_guard lock(mu_);
   if (replica_) return Status::Ok();
-  if (named && *named != key_.public_key()) {
+  if (g.node_key && !g.NamesNodeKey(key_.public_key())) {
     KeyPair adopted = key_;
-    Status s = AdoptPreparedNodeKey(next_key_path_, *named, store_, &adopted);
+    Status s = AdoptPreparedNodeKey(next_key_path_, g, store_, &adopted);
     if (!s.ok()) {
-      if (not_held_ != named) {
-        not_held_ = named;
+      if (std::vector<PublicKey> named = g.NodeKeys(); not_held_ != named) {
+        not_held_ = std::move(named);
         spdlog::error(
-            "event=node-key-not-held named={} held={} sequence={} message=\"the ledger now "
-            "names node key {}, which this node does not hold: it signs no more checkpoints "
-            "until the key prepared with `liard-node rekey-node` is that one ({})\"",
-            ToHex(*named), ToHex(key_.public_key()), head.sequence, KeyFingerprint(*named),
-            s.message());
+            "event=node-key-not-held named={} held={} sequence={} message=\"the ledger names "
+            "node key(s) {}, not this node's key {} ({}): it signs no checkpoint until the board "
+            "names this key (liard board propose set-node-keys) or the key prepared with "
+            "`liard-node rekey-node` is a named one ({})\"",
+            ToHex(*g.node_key), ToHex(key_.public_key()), head.sequence, NamedNodeKeysText(g),
+            KeyFingerprint(key_.public_key()), ToHex(key_.public_key()), s.message());
       }
       return Status::Ok();
     }
     spdlog::warn("event=node-key-changed from={} to={} sequence={}", ToHex(key_.public_key()),
-                 ToHex(*named), head.sequence);
+                 ToHex(adopted.public_key()), head.sequence);
     key_ = std::move(adopted);
-    not_held_.reset();
+    not_held_.clear();
     stale_ = true;
   }
   if (have_) {
@@ -120,11 +137,18 @@ Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest,
   return Status::Ok();
 }
 
-void Checkpointer::SetReplica(const std::optional<PublicKey>& named) {
+void Checkpointer::SetReplica() {
   std::lock_guard lock(mu_);
   replica_ = true;
   stale_ = false;
-  if (have_ && named) latest_.signer = *named;
+}
+
+void Checkpointer::SetPrimary() {
+  std::lock_guard lock(mu_);
+  replica_ = false;
+  // The latest is its former primary's: the next MaybeSign signs its own, if its key is named.
+  stale_ = have_ && latest_.signer != key_.public_key();
+  not_held_.clear();
 }
 
 Status Checkpointer::StoreReplicated(const SignedCheckpointRecord& record) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ledger/crypto.h"
+#include "ledger/governance.h"
 #include "ledger/journal.h"
 #include "ledger/status.h"
 #include "node/store.h"
@@ -29,11 +30,14 @@ std::string NextNodeKeyPath(const std::string& data_dir);
 // hold 64 hex digits.
 [[nodiscard]] Status ReadSeedFile(const std::string& path, Seed* out);
 
-// Makes the prepared seed at `path` the node's key if its public key is `named`: stores it
-// (synced) and removes the file. kNotFound if there is no prepared seed, kInvalidArgument if
-// it is another key's.
-[[nodiscard]] Status AdoptPreparedNodeKey(const std::string& path, const PublicKey& named,
+// Makes the prepared seed at `path` the node's key if the ledger (`g`) names its public key:
+// stores it (synced) and removes the file. kNotFound if there is no prepared seed,
+// kInvalidArgument if it is a key the ledger does not name.
+[[nodiscard]] Status AdoptPreparedNodeKey(const std::string& path, const Governance& g,
                                           Store* store, KeyPair* out);
+
+// "AB12 CD34 … (hex), EF56 …": the keys `g` names, for messages.
+std::string NamedNodeKeysText(const Governance& g);
 
 // Thread-safe.
 class Checkpointer {
@@ -43,24 +47,29 @@ class Checkpointer {
   Checkpointer(const Hash& ledger_id, Store* store, KeyPair node_key, std::string next_key_path,
                int64_t every_entries, int64_t every_ms);
 
-  // Reads the latest stored checkpoint, if any.
-  [[nodiscard]] Status Init();
+  // Reads the latest stored checkpoint, if any; its signer is the node's key if that key made
+  // it, else the key of `g` (the governance at the stored head) that did.
+  [[nodiscard]] Status Init(const Governance& g);
 
   // Signs and stores a checkpoint of `head` if one is due: `every_entries` entries since the
   // last, or `every_ms` elapsed with at least one new entry. With `force`, whenever the head
   // moved since the last checkpoint (or there is none yet). `digest` must be the state digest
-  // at `head`, `named` the node key the ledger names there (none for a version 1 ledger before
-  // any SetNodeKey). When the ledger names another key than the node's, the node adopts the
-  // prepared key if it is that one (and signs at once with it); otherwise it signs nothing more
-  // and logs why, once per named key: a checkpoint by a key the ledger does not name is worth
+  // at `head`, `g` the governance there (its node keys: none for a version 1 ledger before any
+  // SetNodeKey). When the ledger names keys but not the node's, the node adopts the prepared
+  // key if the ledger names it (and signs at once with it); otherwise it signs nothing more and
+  // logs why, once per named set: a checkpoint by a key the ledger does not name is worth
   // nothing to a client.
-  [[nodiscard]] Status MaybeSign(const HeadState& head, const Hash& digest,
-                                 const std::optional<PublicKey>& named, int64_t now_ms, bool force);
+  [[nodiscard]] Status MaybeSign(const HeadState& head, const Hash& digest, const Governance& g,
+                                 int64_t now_ms, bool force);
 
   // A standby's: from now on MaybeSign signs nothing; the checkpoints served are the primary's,
-  // which the follower matched against this node's own head and digest and stores here. The
-  // stored one (after Init) was signed by `named`, the key the ledger names now.
-  void SetReplica(const std::optional<PublicKey>& named);
+  // which the follower matched against this node's own head and digest and stores here.
+  void SetReplica();
+  // A promoted standby's: from now on MaybeSign signs with the node's own key, at once, if the
+  // ledger names it (and nothing, logged, while it does not).
+  void SetPrimary();
+  // Whether `g` names this node's key, or names none (a version 1 ledger): its checkpoints count.
+  bool Named(const Governance& g) const;
   // Stores `record` (a checkpoint of the primary, matched) as the latest, if it is newer.
   [[nodiscard]] Status StoreReplicated(const SignedCheckpointRecord& record);
 
@@ -82,7 +91,7 @@ class Checkpointer {
   bool have_ = false;
   bool stale_ = false;    // the latest checkpoint is not signed by key_ (made before a key change)
   bool replica_ = false;  // a standby: signs nothing
-  std::optional<PublicKey> not_held_;  // the named key the node lacks, logged once
+  std::vector<PublicKey> not_held_;  // the named set that lacks the node's key, logged once
   SignedCheckpointRecord latest_;
 };
 

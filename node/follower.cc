@@ -113,7 +113,11 @@ Status CreateStandbyStore(const std::string& data, const FollowerOptions& option
   state.Commit(delta);
   std::unique_ptr<Store> store;
   s = Store::Open(data, /*create=*/true, &store);
-  if (s.ok() && !store->initialized()) s = store->Initialize(g.genesis(), ledger->id(), state);
+  if (!s.ok() || store->initialized()) return s;
+  // Its own node key, made here on its own machine and stored before the genesis as `liard-node
+  // init` stores the primary's: never a copy of another node's.
+  s = store->PutNodeSeed(KeyPair::Generate().seed());
+  if (s.ok()) s = store->Initialize(g.genesis(), ledger->id(), state);
   return s;
 }
 
@@ -443,17 +447,18 @@ Status Follower::Poll() {
       !r.signature.Assign(c.signature()))
     return Retry("the primary's checkpoint has fields of the wrong size");
   // Only the key the ledger names signs checkpoints that count (docs/protocol.md, section 16).
-  const std::optional<PublicKey> named = applier_->Read(
-      [](const MemoryState& state, const HeadState&) { return state.governance().node_key; });
-  if ((named && *named != r.signer) ||
-      !Verify(r.signer, CheckpointMessage(ledger_.id(), r.checkpoint), r.signature)) {
-    // A standby behind a SetNodeKey decision does not know the new key yet: look again later.
+  const bool named = applier_->Read([&](const MemoryState& state, const HeadState&) {
+    const Governance& g = state.governance();
+    return !g.node_key || g.NamesNodeKey(r.signer);
+  });
+  if (!named || !Verify(r.signer, CheckpointMessage(ledger_.id(), r.checkpoint), r.signature)) {
+    // A standby behind a SetNodeKey(s) decision does not know the new key yet: look again later.
     if (r.checkpoint.sequence > applier_->durable_sequence()) return Status::Ok();
     if (refused_checkpoint_ == r.checkpoint.sequence) return Status::Ok();  // logged once
     refused_checkpoint_ = r.checkpoint.sequence;
     spdlog::error(
         "event=follow-checkpoint-refused primary={} sequence={} key={} message=\"the primary's "
-        "checkpoint is not signed by the node key the ledger names; it is not kept\"",
+        "checkpoint is not signed by a node key the ledger names; it is not kept\"",
         LogText(primary(), 128), r.checkpoint.sequence, KeyFingerprint(r.signer));
     return Status::Ok();
   }

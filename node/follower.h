@@ -76,7 +76,8 @@ std::shared_ptr<grpc::Channel> PrimaryChannel(const FollowerOptions& options);
 // A new standby's data directory: the genesis read from the primary at `primary` (retried for
 // up to `wait_ms` while it does not answer), checked to hash to `ledger_id` (the id the
 // operator trusts, from [replication] ledger), then stored with its genesis state as `liard-node
-// init` stores it, without a node key (a standby signs no checkpoint). kOk and nothing done if
+// init` stores it, with a node key of its own made here (it signs checkpoints once the ledger
+// names that key and it is promoted; `liard-node node-key` prints it). kOk and nothing done if
 // `data` holds a ledger already. kCorruption if the primary serves another ledger;
 // kUnavailable if it never answered.
 [[nodiscard]] Status CreateStandbyStore(const std::string& data, const FollowerOptions& options,

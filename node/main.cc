@@ -24,6 +24,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -345,6 +346,40 @@ int RekeyNode(const std::string& data) {
       "set-node-key %s\n"
       "the node signs with it from the entry that decides it on\n",
       path.c_str(), ToHex(key).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+// `liard-node node-key`: the public key this node signs checkpoints with, read from its store
+// (a node that serves holds the database: stop it, or read the key from its start log line).
+int PrintNodeKey(const std::string& data) {
+  InitCrypto();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(data, ec))
+    return Fail(kExitFailed, data + " is not a directory holding a ledger");
+  const std::string pub_path = data + "/node-key.pub";
+  std::unique_ptr<Store> store;
+  Status s = Store::Open(data, /*create=*/false, &store);
+  if (!s.ok() && std::filesystem::exists(pub_path, ec)) {
+    // A running node holds the database: it wrote its public key there at its start.
+    std::ifstream in(pub_path);
+    std::string hex, bytes;
+    PublicKey key;
+    if (!(in >> hex) || !FromHex(hex, &bytes) || !key.Assign(bytes))
+      return Fail(kExitFailed, pub_path + " does not hold a public key");
+    std::printf("node key %s (fingerprint %s)\n", ToHex(key).c_str(), KeyFingerprint(key).c_str());
+    std::fflush(stdout);
+    return 0;
+  }
+  Seed seed;
+  if (s.ok()) s = store->ReadNodeSeed(&seed);
+  if (s.code() == Code::kNotFound)
+    return Fail(kExitFailed, data +
+                                 " holds no node key yet: a standby made before standbys had "
+                                 "keys gets one at its next start");
+  if (!s.ok()) return Fail(kExitFailed, "cannot read the node key in " + data + ": " + s.message());
+  const PublicKey key = KeyPair::FromSeed(seed).public_key();
+  std::printf("node key %s (fingerprint %s)\n", ToHex(key).c_str(), KeyFingerprint(key).c_str());
   std::fflush(stdout);
   return 0;
 }
@@ -764,13 +799,15 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
                            .count();
   const size_t account_count = state.account_count();
 
-  // The key the ledger names for checkpoints (the genesis's, then the latest SetNodeKey's);
-  // none for a version 1 ledger before a board decision names one.
-  const std::optional<PublicKey> named = state.governance().node_key;
+  // The keys the ledger names for checkpoints (the genesis's, then the latest SetNodeKey's or
+  // SetNodeKeys's); none for a version 1 ledger before a board decision names one.
+  const Governance& governance = state.governance();
+  const std::optional<PublicKey>& named = governance.node_key;
   Seed seed;
   s = store->ReadNodeSeed(&seed);
-  if (s.code() == Code::kNotFound && !named) {
+  if (s.code() == Code::kNotFound && (!named || standby)) {
     // A version 1 init stored the seed right after the genesis; a crash in between left none.
+    // A standby made before standbys had keys gets its own here, on its own machine.
     seed = KeyPair::Generate().seed();
     s = store->PutNodeSeed(seed);
   }
@@ -780,14 +817,16 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   if (standby && ledger->id() != standby_ledger)
     return Fail(kExitFailed, data + " holds ledger " + ToHex(ledger->id()) + ", not the ledger " +
                                  ToHex(standby_ledger) + " of [replication] ledger");
-  // A standby signs no checkpoint: it serves the primary's, matched against its own state.
-  if (!standby && named && (!s.ok() || node_key.public_key() != *named)) {
+  // A standby signs no checkpoint while it follows: it serves the primary's, matched against its
+  // own state; promoted, it signs with its own key once the ledger names it.
+  if (!standby && named && (!s.ok() || !governance.NamesNodeKey(node_key.public_key()))) {
     // The key the board named may wait in DATA/node-key.next (liard-node rekey-node).
-    Status adopted = AdoptPreparedNodeKey(NextNodeKeyPath(data), *named, store.get(), &node_key);
+    Status adopted =
+        AdoptPreparedNodeKey(NextNodeKeyPath(data), governance, store.get(), &node_key);
     if (!adopted.ok())
       return Fail(kExitFailed,
-                  "the ledger names node key " + KeyFingerprint(*named) + " (" + ToHex(*named) +
-                      ") but this node holds " +
+                  "the ledger names node key " + NamedNodeKeysText(governance) +
+                      " but this node holds " +
                       (s.ok() ? "key " + KeyFingerprint(node_key.public_key()) : "no key") +
                       "; put the named key's seed in " + NextNodeKeyPath(data) +
                       " (liard-node rekey-node prepares one) or restore this node's own key");
@@ -795,11 +834,24 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
   Checkpointer checkpointer(ledger->id(), store.get(), node_key, NextNodeKeyPath(data),
                             config.checkpoint_every_entries,
                             config.checkpoint_every_seconds * 1000);
-  s = checkpointer.Init();
-  if (standby) checkpointer.SetReplica(named);
+  s = checkpointer.Init(governance);
+  if (standby) checkpointer.SetReplica();
   // A node always has a checkpoint to show, from its first start.
-  if (s.ok()) s = checkpointer.MaybeSign(head, state.digest(), named, NowMs(), /*force=*/false);
+  if (s.ok())
+    s = checkpointer.MaybeSign(head, state.digest(), governance, NowMs(), /*force=*/false);
   if (!s.ok()) return Fail(kExitFailed, "cannot read or sign a checkpoint: " + s.ToString());
+  {
+    // The public key, for `liard-node node-key` while the node holds the database (not secret).
+    std::ofstream pub(data + "/node-key.pub", std::ios::trunc);
+    pub << ToHex(node_key.public_key()) << "\n";
+  }
+  if (standby && !checkpointer.Named(governance))
+    spdlog::warn(
+        "event=node-key-not-named key={} fingerprint={} message=\"the ledger does not name this "
+        "standby's node key: promoted, it would take writes but sign no checkpoint; the board "
+        "names it with `liard board propose set-node-keys` (`liard-node node-key --data {}` "
+        "prints it)\"",
+        ToHex(node_key.public_key()), KeyFingerprint(node_key.public_key()), data);
 
   WatchHub hub(kWatchQueueCapacity);
   // The live standing orders, found once here; the applier keeps the index up to date.
@@ -917,6 +969,19 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
           });
           if (!rebuilt.ok()) return rebuilt;
           promoted = true;
+          // From here on it signs its checkpoints with its own key, if the ledger names it.
+          checkpointer.SetPrimary();
+          Status signed_now = applier.Read([&](const MemoryState& st, const HeadState& h) {
+            if (!checkpointer.Named(st.governance()))
+              spdlog::warn(
+                  "event=node-key-not-named key={} fingerprint={} message=\"promoted, this node "
+                  "takes writes but signs no checkpoint: the ledger does not name its key; the "
+                  "board names it with `liard board propose set-node-keys`\"",
+                  ToHex(checkpointer.node_key()), KeyFingerprint(checkpointer.node_key()));
+            return checkpointer.MaybeSign(h, st.digest(), st.governance(), NowMs(),
+                                          /*force=*/true);
+          });
+          if (!signed_now.ok()) return signed_now;
           service.SetStandbyOf("");
           grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
           applier.SetWritableListener([health](bool writable) {
@@ -1101,12 +1166,17 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
       plaintext_off_loopback ? spdlog::level::warn : spdlog::level::info,
       "event=start listen={}:{} tls={} insecure={} ledger={} node_key={} currency={} accounts={} "
       "sequence={} load_ms={} max_connections={} max_connections_per_peer={} file_limit={} "
-      "verify_threads={} version={}",
+      "verify_threads={} version={} node_key_named={}",
       host, port, config.tls_cert_file.empty() ? "off" : "on",
       plaintext_off_loopback ? "yes" : "no", ToHex(ledger->id()),
       KeyFingerprint(checkpointer.node_key()), genesis.currency_code, account_count, head.sequence,
       load_ms, max_connections, config.max_connections_per_peer, file_limit, verify_pool->threads(),
-      LIARD_VERSION);
+      LIARD_VERSION,
+      applier.Read([&](const MemoryState& st, const HeadState&) {
+        return checkpointer.Named(st.governance());
+      })
+          ? "yes"
+          : "no");
 
   // While it waits for a signal, the main thread hands memory that a burst of calls freed back
   // to the system once the node has been idle for a while (docs/operator.md, "Memory").
@@ -1243,6 +1313,13 @@ int main(int argc, char** argv) {
       "Prepare a new node key for a board set-node-key decision (DATA/node-key.next)");
   rekey->add_option("--data", data, "Data directory made by `liard-node init`")->required();
 
+  CLI::App* node_key_cmd = app.add_subcommand(
+      "node-key",
+      "Print this node's public key and fingerprint, for the board to name it "
+      "(liard board propose set-node-keys); a standby's data directory has its own");
+  node_key_cmd->add_option("--data", data, "Data directory of the node (primary or standby)")
+      ->required();
+
   std::string backup_to;
   bool without_node_key = false, list_backups = false;
   CLI::App* backup = app.add_subcommand(
@@ -1293,6 +1370,7 @@ int main(int argc, char** argv) {
   if (rekey->parsed()) return liard::node::RekeyNode(data);
   if (set_aside->parsed())
     return liard::node::SetAside(set_aside_file, set_aside_send, set_aside_ca);
+  if (node_key_cmd->parsed()) return liard::node::PrintNodeKey(data);
   if (backup->parsed()) return liard::node::Backup(data, backup_to, without_node_key, list_backups);
   if (restore->parsed()) return liard::node::Restore(restore_from, restore_id, data);
   const int rc = follow_cmd->parsed()

@@ -107,7 +107,7 @@ std::vector<VerifiedOperation> Scheduler::Due(const MemoryState& state, int64_t 
   std::vector<VerifiedOperation> out;
   if (queue_.empty() || queue_.begin()->first > now_ms) return out;
   const std::optional<PublicKey>& named = state.governance().node_key;
-  if (!named || *named != key.public_key()) {
+  if (!state.governance().NamesNodeKey(key.public_key())) {
     if (warned_key_ != named) {
       warned_key_ = named;
       spdlog::warn(

@@ -781,12 +781,17 @@ grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContextBase*,
   if (!checkpointer_->Latest(&r)) {
     // None yet: sign one at the current head (the shared lock keeps head and digest together).
     Status s = applier_->Read([&](const MemoryState& state, const HeadState& head) {
-      return checkpointer_->MaybeSign(head, state.digest(), state.governance().node_key, NowMs(),
+      return checkpointer_->MaybeSign(head, state.digest(), state.governance(), NowMs(),
                                       /*force=*/true);
     });
     if (!s.ok()) return Internal(s);
-    if (!checkpointer_->Latest(&r))
-      return grpc::Status(grpc::StatusCode::INTERNAL, "no checkpoint could be signed");
+    if (!checkpointer_->Latest(&r)) {
+      const PublicKey key = checkpointer_->node_key();
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "this node's key " + KeyFingerprint(key) + " (" + ToHex(key) +
+                              ") is not one the ledger names: it signs no checkpoint until the "
+                              "board names it (liard board propose set-node-keys)");
+    }
   }
   resp->set_sequence(r.checkpoint.sequence);
   resp->set_head_hash(std::string(r.checkpoint.head_hash.view()));
@@ -816,6 +821,7 @@ grpc::Status LedgerServiceImpl::GetGovernance(grpc::ServerContextBase*,
     resp->set_paused(g.paused);
     resp->set_pause_reason(g.pause_reason);
     if (g.node_key) resp->set_node_key(std::string(g.node_key->view()));
+    for (const PublicKey& k : g.NodeKeys()) resp->add_node_keys(std::string(k.view()));
     for (const Proposal& p : g.pending) {
       pb::ProposalInfo* out = resp->add_proposals();
       out->set_id(std::string(p.id.view()));

@@ -270,6 +270,22 @@ Status DecodeDecision(const pb::Decision& m, Decision* out) {
       if (s.ok()) *out = k;
       return s;
     }
+    case pb::Decision::kSetNodeKeys: {
+      const auto& keys = m.set_node_keys().node_keys();
+      if (keys.empty() || static_cast<size_t>(keys.size()) > kMaxNodeKeys)
+        return Status(Code::kBadDecision, "set_node_keys names 1 to " +
+                                              std::to_string(kMaxNodeKeys) + " keys, not " +
+                                              std::to_string(keys.size()));
+      SetNodeKeys k;
+      for (const std::string& key : keys) {
+        PublicKey p;
+        s = Take(key, "set_node_keys.node_keys", Code::kBadDecision, &p);
+        if (!s.ok()) return s;
+        k.node_keys.push_back(p);
+      }
+      *out = std::move(k);
+      return Status::Ok();
+    }
     case pb::Decision::DECISION_NOT_SET:
       break;
   }
@@ -307,6 +323,10 @@ void EncodeDecision(const Decision& d, pb::Decision* m) {
     }
     void operator()(const SetNodeKey& k) const {
       m->mutable_set_node_key()->set_node_key(std::string(k.node_key.view()));
+    }
+    void operator()(const SetNodeKeys& k) const {
+      auto* keys = m->mutable_set_node_keys();
+      for (const PublicKey& key : k.node_keys) keys->add_node_keys(std::string(key.view()));
     }
   };
   std::visit(V{m}, d);

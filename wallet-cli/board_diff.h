@@ -28,6 +28,7 @@ struct BoardState {
   bool paused = false;
   std::string pause_reason;
   std::optional<PublicKey> node_key;  // the key the ledger names for checkpoints, if any
+  std::vector<PublicKey> node_keys;   // every key it names (node_key first); empty: none
 };
 
 // An account's public card (LookupAccount); false when the ledger has no such account.

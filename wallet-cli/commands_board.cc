@@ -143,6 +143,10 @@ BoardState StateOf(const pb::GovernanceInfo& g, CliStatus* status) {
   b.pause_reason = g.pause_reason();
   PublicKey node_key;
   if (node_key.Assign(g.node_key())) b.node_key = node_key;
+  for (const std::string& k : g.node_keys())
+    if (PublicKey one; one.Assign(k)) b.node_keys.push_back(one);
+  // A node from before GovernanceInfo.node_keys names its one key in node_key only.
+  if (b.node_keys.empty() && b.node_key) b.node_keys.push_back(*b.node_key);
   return b;
 }
 
@@ -725,6 +729,40 @@ void RegisterBoardCommands(CLI::App& app, Context& ctx) {
       return CliStatus::Usage(
           _("NODE_KEY must be a public key in 64 hex, as `liard-node rekey-node` prints it"));
     return Propose(s, SetNodeKey{key}, *a);
+  });
+
+  CLI::App* nks = propose->add_subcommand(
+      "set-node-keys",
+      _("name the keys of all the ledger's nodes, the whole set (liard-node node-key)"));
+  nks->add_option("NODE_KEYS", a->new_key,
+                  _("1 to 7 node keys, 64 hex each, separated by commas, as `liard-node "
+                    "node-key` prints them on each node"))
+      ->required();
+  common(nks);
+  ctx.On(nks, [a](Session& s) -> CliStatus {
+    SetNodeKeys d;
+    std::string_view rest = a->new_key;
+    while (true) {
+      const size_t comma = rest.find(',');
+      const std::string one(rest.substr(0, comma));
+      PublicKey key;
+      std::string bytes;
+      if (!(FromHex(one, &bytes) && key.Assign(bytes)))
+        return CliStatus::Usage(
+            Tr("« {key} » is not a public key in 64 hex, as `liard-node "
+               "node-key` prints it",
+               fmt::arg("key", SafeText(one.substr(0, 80)))));
+      if (std::find(d.node_keys.begin(), d.node_keys.end(), key) != d.node_keys.end())
+        return CliStatus::Usage(Tr("node key {fingerprint} is named twice",
+                                   fmt::arg("fingerprint", KeyFingerprint(key))));
+      d.node_keys.push_back(key);
+      if (d.node_keys.size() > kMaxNodeKeys)
+        return CliStatus::Usage(
+            Tr("a ledger names at most {max} node keys", fmt::arg("max", kMaxNodeKeys)));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    return Propose(s, std::move(d), *a);
   });
 
   CLI::App* sr = propose->add_subcommand(

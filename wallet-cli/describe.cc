@@ -619,11 +619,18 @@ std::string DescribeDecision(const Decision& decision, const NameFn& name_of, co
         } else if constexpr (std::is_same_v<T, SetThreshold>) {
           return TrP("make {n} approval decide", "make {n} approvals decide", d.threshold,
                      fmt::arg("n", d.threshold));
-        } else {
-          static_assert(std::is_same_v<T, SetNodeKey>);
+        } else if constexpr (std::is_same_v<T, SetNodeKey>) {
           return Tr("make the node sign its checkpoints with node key {fingerprint} ({key})",
                     fmt::arg("fingerprint", KeyFingerprint(d.node_key)),
                     fmt::arg("key", ToHex(d.node_key)));
+        } else {
+          static_assert(std::is_same_v<T, SetNodeKeys>);
+          std::string keys;
+          for (const PublicKey& k : d.node_keys)
+            keys += (keys.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
+          return TrP("name {n} node key for the checkpoints: {keys}",
+                     "name {n} node keys for the checkpoints: {keys}", d.node_keys.size(),
+                     fmt::arg("n", d.node_keys.size()), fmt::arg("keys", keys));
         }
       },
       decision);

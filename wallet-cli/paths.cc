@@ -137,6 +137,10 @@ KnownLedger RecallLedger(const std::string& node) {
     known.ledger_id_hex = e["ledger_id"].get<std::string>();
   if (e.contains("node_key") && e["node_key"].is_string())
     known.node_key_hex = e["node_key"].get<std::string>();
+  if (e.contains("node_keys") && e["node_keys"].is_array())
+    for (const auto& k : e["node_keys"])
+      if (k.is_string() && known.node_keys_hex.size() < 16)
+        known.node_keys_hex.push_back(k.get<std::string>());
   if (e.contains("currency") && e["currency"].is_string())
     known.currency_code = e["currency"].get<std::string>();
   return known;
@@ -156,6 +160,7 @@ CliStatus RememberLedger(const std::string& node, const KnownLedger& known) {
   nlohmann::json entry = nlohmann::json::object();
   entry["ledger_id"] = known.ledger_id_hex;
   if (!known.node_key_hex.empty()) entry["node_key"] = known.node_key_hex;
+  if (known.node_keys_hex.size() > 1) entry["node_keys"] = known.node_keys_hex;
   if (!known.currency_code.empty()) entry["currency"] = known.currency_code;
   j[node] = entry;
   // Mode 0600: which ledgers and nodes a person uses is nobody else's business.

@@ -47,8 +47,10 @@ bool ResolveInsecure(bool flag, const Config& config);
 // ConfigDir()/known-ledgers.json.
 struct KnownLedger {
   std::string ledger_id_hex;
-  std::string node_key_hex;
-  std::string currency_code;  // lets key commands show addresses without the node
+  std::string node_key_hex;                // the first key the ledger names
+  std::vector<std::string> node_keys_hex;  // every key it names (node_key_hex first), when
+                                           // a board decision names more than one
+  std::string currency_code;               // lets key commands show addresses without the node
 };
 // Empty fields when nothing is known about `node`. An unreadable file is treated as empty.
 KnownLedger RecallLedger(const std::string& node);

@@ -11,6 +11,7 @@
 
 #include "ledger/address.h"
 #include "ledger/currency_code.h"
+#include "ledger/governance.h"
 #include "ledger/permissions.h"
 #include "ledger/text.h"
 #include "proto/codec.h"
@@ -196,21 +197,33 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
   PublicKey signer;
   if (!signer.Assign(cp.node_key()))
     return CliStatus::Local(_("the node's checkpoint carries no valid node key: refusing it"));
-  // The key the ledger names now: the genesis's (the pinned ledger id vouches for it), or the
-  // latest SetNodeKey decision's, as the node's governance record shows it.
-  std::optional<PublicKey> named = genesis_.node_key;
+  // The keys the ledger names now: the genesis's (the pinned ledger id vouches for it), or the
+  // latest SetNodeKey or SetNodeKeys decision's, as the node's governance record shows them.
+  Governance named;
+  named.node_key = genesis_.node_key;
   pb::GovernanceInfo gov;
   CliStatus s = node_->GetGovernance(&gov);
   if (!s.ok()) return s;
-  if (!gov.node_key().empty()) {
+  std::vector<PublicKey> keys;
+  for (const std::string& bytes : gov.node_keys()) {
+    PublicKey k;
+    if (!k.Assign(bytes) || keys.size() >= kMaxNodeKeys)
+      return CliStatus::Local(_("the node's governance record names a malformed node key"));
+    keys.push_back(k);
+  }
+  if (keys.empty() && !gov.node_key().empty()) {  // a node from before GovernanceInfo.node_keys
     PublicKey k;
     if (!k.Assign(gov.node_key()))
       return CliStatus::Local(_("the node's governance record names a malformed node key"));
-    named = k;
+    keys.push_back(k);
+  }
+  if (!keys.empty()) {
+    named.node_key = keys.front();
+    named.more_node_keys.assign(keys.begin() + 1, keys.end());
   }
   KnownLedger known = RecallLedger(target_);
   const std::string signer_hex = ToHex(signer);
-  if (!named) {
+  if (!named.node_key) {
     // A version 1 ledger that names no node key: trust on first use, as before.
     if (known.node_key_hex.empty()) {
       known.node_key_hex = signer_hex;
@@ -228,25 +241,52 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
     }
     return CliStatus::Ok();
   }
-  if (signer != *named)
+  const std::vector<PublicKey> set = named.NodeKeys();
+  std::string set_text;
+  std::vector<std::string> set_hex;
+  for (const PublicKey& k : set) {
+    set_hex.push_back(ToHex(k));
+    set_text += (set_text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
+  }
+  if (!named.NamesNodeKey(signer)) {
+    if (set.size() == 1)
+      return CliStatus::Local(
+          Tr("the node's checkpoints are signed by key {key} ({key_hex}), but the ledger names key "
+             "{named} ({named_hex}): do not trust this node's checkpoints; ask the association "
+             "which node key it announced",
+             fmt::arg("key", KeyFingerprint(signer)), fmt::arg("key_hex", signer_hex),
+             fmt::arg("named", KeyFingerprint(set[0])), fmt::arg("named_hex", set_hex[0])));
     return CliStatus::Local(
-        Tr("the node's checkpoints are signed by key {key} ({key_hex}), but the ledger names key "
-           "{named} ({named_hex}): do not trust this node's checkpoints; ask the association "
-           "which node key it announced",
+        Tr("the node's checkpoints are signed by key {key} ({key_hex}), but the ledger names "
+           "none but the node keys {named}: do not trust this node's checkpoints; ask the "
+           "association which node keys it announced",
            fmt::arg("key", KeyFingerprint(signer)), fmt::arg("key_hex", signer_hex),
-           fmt::arg("named", KeyFingerprint(*named)), fmt::arg("named_hex", ToHex(*named))));
-  const std::string named_hex = ToHex(*named);
-  if (known.node_key_hex != named_hex) {
-    if (!known.node_key_hex.empty()) {
-      std::cerr << "liard: "
-                << Tr("the ledger's node key is now {key}, named by a board decision (it was "
-                      "{before}…); `liard audit verify` checks that decision in the journal",
-                      fmt::arg("key", KeyFingerprint(*named)),
-                      fmt::arg("before", known.node_key_hex.substr(0, 16)))
-                << "\n";
+           fmt::arg("named", set_text)));
+  }
+  const std::vector<std::string> known_set =
+      known.node_keys_hex.size() > 1
+          ? known.node_keys_hex
+          : (known.node_key_hex.empty() ? std::vector<std::string>{}
+                                        : std::vector<std::string>{known.node_key_hex});
+  if (known_set != set_hex) {
+    if (!known_set.empty()) {
+      if (set.size() == 1)
+        std::cerr << "liard: "
+                  << Tr("the ledger's node key is now {key}, named by a board decision (it was "
+                        "{before}…); `liard audit verify` checks that decision in the journal",
+                        fmt::arg("key", KeyFingerprint(set[0])),
+                        fmt::arg("before", known_set[0].substr(0, 16)))
+                  << "\n";
+      else
+        std::cerr << "liard: "
+                  << Tr("the ledger's node keys are now {keys}, named by a board decision; "
+                        "`liard audit verify` checks that decision in the journal",
+                        fmt::arg("keys", set_text))
+                  << "\n";
       notes->push_back(_("the node key changed by a board decision since the last check"));
     }
-    known.node_key_hex = named_hex;
+    known.node_key_hex = set_hex[0];
+    known.node_keys_hex = set_hex.size() > 1 ? set_hex : std::vector<std::string>{};
     CliStatus w = RememberLedger(target_, known);
     (void)w.ok();
   }

@@ -1,7 +1,7 @@
 // The board: a member proposes a decision (Propose), others approve it (Approve) or its
 // proposer withdraws it (Withdraw); once approvals reach the threshold the decision executes —
 // OpenAccount, GrantRole, RevokeRole, SetRules, Freeze, Unfreeze, Rekey, Pause, Resume,
-// SetThreshold, SetNodeKey. Each decision's shape check and its Execute are below.
+// SetThreshold, SetNodeKey, SetNodeKeys. Each decision's shape check and its Execute are below.
 #include <algorithm>
 #include <string>
 
@@ -54,6 +54,25 @@ Status PreflightDecision(const Operation& op, const Decision& decision) {
     Status operator()(const SetNodeKey& k) const {
       if (!IsValidPublicKey(k.node_key))
         return Status(Code::kBadDecision, "the node key is not a valid Ed25519 public key");
+      return Status::Ok();
+    }
+    Status operator()(const SetNodeKeys& k) const {
+      const auto& keys = k.node_keys;
+      if (keys.empty() || keys.size() > kMaxNodeKeys)
+        return Status(Code::kBadDecision, "a set of node keys has 1 to " +
+                                              std::to_string(kMaxNodeKeys) + " keys, not " +
+                                              std::to_string(keys.size()))
+            .With("keys", static_cast<int64_t>(keys.size()));
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (!IsValidPublicKey(keys[i]))
+          return Status(Code::kBadDecision,
+                        "node key " + std::to_string(i + 1) + " is not a valid Ed25519 public key");
+        for (size_t j = 0; j < i; ++j)
+          if (keys[j] == keys[i])
+            return Status(Code::kBadDecision, "node key " + std::to_string(i + 1) +
+                                                  " is named twice (also key " +
+                                                  std::to_string(j + 1) + ")");
+      }
       return Status::Ok();
     }
   };
@@ -248,9 +267,18 @@ Status Execute(OpContext& ctx, const SetThreshold& d, Governance* g) {
 }
 
 Status Execute(OpContext&, const SetNodeKey& d, Governance* g) {
-  if (g->node_key == d.node_key)
+  if (g->node_key == d.node_key && g->more_node_keys.empty())
     return Status(Code::kBadDecision, "the ledger names this node key already");
   g->node_key = d.node_key;
+  g->more_node_keys.clear();  // the set becomes this one key
+  return Status::Ok();
+}
+
+Status Execute(OpContext&, const SetNodeKeys& d, Governance* g) {
+  if (g->NodeKeys() == d.node_keys)
+    return Status(Code::kBadDecision, "the ledger names these node keys already, in this order");
+  g->node_key = d.node_keys.front();
+  g->more_node_keys.assign(d.node_keys.begin() + 1, d.node_keys.end());
   return Status::Ok();
 }
 

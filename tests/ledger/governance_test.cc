@@ -618,7 +618,8 @@ TEST_CASE("the governance record survives its byte encoding exactly",
       Pause{"p"},
       Resume{},
       SetThreshold{2},
-      SetNodeKey{Fixture::Id("node")}};
+      SetNodeKey{Fixture::Id("node")},
+      SetNodeKeys{{Fixture::Id("node"), Fixture::Id("node-2")}}};
   REQUIRE(decisions.size() == std::variant_size_v<Decision>);
   for (const Decision& d : decisions)
     g.pending.push_back(Proposal{Sha256({DecisionName(d)}),
@@ -1222,6 +1223,103 @@ TEST_CASE("random board decisions mixed with payments never break a rule or a bo
   CHECK(accepted_payments > 100);
   CHECK(refusals > 100);
   CHECK(decisions > 100);
+}
+
+TEST_CASE("a board SetNodeKeys decision names the whole set of node keys; SetNodeKey one key",
+          "[ledger][governance][node-key]") {
+  Fixture f = Town();
+  const Governance& g = f.state().governance();
+  const PublicKey primary = KeyFor("node").public_key();
+  const PublicKey standby = KeyFor("node-standby").public_key();
+  const PublicKey third = KeyFor("node-third").public_key();
+  REQUIRE(Decide(f, SetNodeKey{primary}).ok());
+  CHECK(g.NamesNodeKey(primary));
+  CHECK_FALSE(g.NamesNodeKey(standby));
+
+  REQUIRE(Decide(f, SetNodeKeys{{primary, standby}}).ok());
+  CHECK(*g.node_key == primary);  // the first stays node_key: old code keeps its meaning
+  CHECK(g.more_node_keys == std::vector<PublicKey>{standby});
+  CHECK(g.NamesNodeKey(primary));
+  CHECK(g.NamesNodeKey(standby));
+  CHECK_FALSE(g.NamesNodeKey(third));
+  CHECK(g.NodeKeys() == std::vector<PublicKey>{primary, standby});
+  // The record carries the rest of the set under layout bit 32, and decodes to the same set.
+  const std::string bytes = EncodeGovernance(g);
+  CHECK(static_cast<uint8_t>(bytes[0]) == 1 + 1 + 32);
+  Governance back;
+  REQUIRE(DecodeGovernance(bytes, &back));
+  CHECK(back.NodeKeys() == g.NodeKeys());
+  CHECK(EncodeGovernance(back) == bytes);
+  for (size_t n = 0; n < bytes.size(); ++n)
+    CHECK_FALSE(DecodeGovernance(bytes.substr(0, n), &back));
+
+  // The same set in the same order again is refused; a new order is a new decision (the first
+  // key is node_key). Nothing else changes on a refusal.
+  CHECK(Decide(f, SetNodeKeys{{primary, standby}}).code() == Code::kBadDecision);
+  // Bad sets are refused when proposed: empty, too many, a key twice, a key that is no point.
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetNodeKeys{})).code() == Code::kBadDecision);
+  std::vector<PublicKey> eight;
+  for (int i = 0; i < 8; ++i) eight.push_back(KeyFor("n" + std::to_string(i)).public_key());
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetNodeKeys{eight})).code() == Code::kBadDecision);
+  eight.pop_back();
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetNodeKeys{{standby, standby}})).code() ==
+        Code::kBadDecision);
+  CHECK(f.Submit(ProposeOp(f, "board-1", SetNodeKeys{{standby, PublicKey{}}})).code() ==
+        Code::kBadDecision);
+  CHECK(f.Submit(ProposeOp(f, "alice", SetNodeKeys{{third}})).code() == Code::kNotPermitted);
+  CHECK(g.NodeKeys() == std::vector<PublicKey>{primary, standby});
+
+  // Seven keys is the most; the set is replaced whole, never merged.
+  REQUIRE(Decide(f, SetNodeKeys{eight}).ok());
+  CHECK(g.NodeKeys() == eight);
+  CHECK_FALSE(g.NamesNodeKey(primary));
+  REQUIRE(DecodeGovernance(EncodeGovernance(g), &back));
+  CHECK(back.NodeKeys() == eight);
+
+  // SetNodeKey keeps its meaning: the set becomes that one key, and the record its old layout.
+  REQUIRE(Decide(f, SetNodeKey{eight[0]}).ok());
+  CHECK(g.NodeKeys() == std::vector<PublicKey>{eight[0]});
+  CHECK(static_cast<uint8_t>(EncodeGovernance(g)[0]) == 2);
+  CHECK(Decide(f, SetNodeKey{eight[0]}).code() == Code::kBadDecision);
+  REQUIRE(Decide(f, SetNodeKeys{{standby}}).ok());  // a set of one: the same as SetNodeKey
+  CHECK(g.NodeKeys() == std::vector<PublicKey>{standby});
+  CHECK(static_cast<uint8_t>(EncodeGovernance(g)[0]) == 2);
+}
+
+TEST_CASE("a governance record without more node keys keeps its bytes and digest (vector)",
+          "[ledger][governance][node-key][protocol]") {
+  // Layout 2 as written before SetNodeKeys existed: default rules, no board, threshold 1, not
+  // paused, nothing pending, node key 0x04...: these bytes and this digest never change.
+  Governance g;
+  g.node_key = KeyFor("node").public_key();
+  const std::string bytes = EncodeGovernance(g);
+  std::string expected = std::string("\x02", 1);
+  auto i64 = [&](int64_t v) {
+    for (int i = 7; i >= 0; --i)
+      expected += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+  };
+  auto u32 = [&](uint32_t v) {
+    for (int i = 3; i >= 0; --i) expected += static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  const Rules r;
+  i64(r.backing_num);
+  i64(r.backing_den);
+  i64(r.conversion.min_euros);
+  i64(r.conversion.max_euros);
+  i64(r.reconversion.fee_num);
+  i64(r.reconversion.fee_den);
+  i64(r.reconversion.min_units);
+  u32(0);            // programmes
+  u32(0);            // limits
+  u32(0);            // board
+  u32(1);            // threshold
+  expected += '\0';  // not paused
+  u32(0);            // pause reason, empty
+  u32(0);            // pending
+  expected += std::string(g.node_key->view());
+  CHECK(ToHex(bytes) == ToHex(expected));
+  CHECK(ToHex(GovernanceRecordHash(g)) ==
+        "889ed7bf8b5d3f68a63e9dd272b9126d7fc0a90f71ff6246029edf22caf27fe4");
 }
 
 }  // namespace

@@ -432,5 +432,86 @@ TEST_CASE("a version 2 journal replays to the node's LtHash, checks its checkpoi
             .code() == Code::kCorruption);
 }
 
+TEST_CASE("a checkpoint counts if signed by any node key the ledger names at its entry",
+          "[ledger][replay][audit][node-key]") {
+  const KeyPair primary = KeyFor("node");
+  const KeyPair standby = KeyFor("node-standby");
+  const KeyPair later = KeyFor("node-later");
+  Fixture f(
+      {Member{"alice", AccountKind::kResident, 50'000}, Member{"bob", AccountKind::kResident, 0}},
+      0, [&](Genesis* g) {
+        g->version = kGenesisVersion2;
+        g->node_key = primary.public_key();
+      });
+  std::vector<JournalEntry> entries;
+  std::vector<Hash> hashes;
+  int64_t t = kStart;
+  auto add = [&](const Operation& op) {
+    t += 1'000;
+    const std::string envelope = f.Sign(op);
+    REQUIRE(f.SubmitEnvelope(envelope, t).ok());
+    JournalEntry e{entries.size() + 1, t, hashes.empty() ? f.ledger().id() : hashes.back(),
+                   envelope};
+    hashes.push_back(EntryHash(e));
+    entries.push_back(std::move(e));
+  };
+  auto decide = [&](Decision d) {
+    const Operation propose = f.MakeOp("board-1", Propose{std::move(d), kStart + 86'400'000});
+    add(propose);
+    add(f.MakeOp("board-2",
+                 Approve{OperationId(f.ledger().id(), codec::EncodeOperation(propose))}));
+  };
+  add(f.TransferOp("alice", "bob", 100));                             // 1: the primary's key only
+  decide(SetNodeKeys{{primary.public_key(), standby.public_key()}});  // 2, 3 decides
+  add(f.TransferOp("alice", "bob", 200));                             // 4: both keys
+  decide(SetNodeKeys{{standby.public_key(), later.public_key()}});    // 5, 6: the primary's out
+  add(f.TransferOp("alice", "bob", 300));                             // 7
+  REQUIRE(f.state().governance().NodeKeys() ==
+          std::vector<PublicKey>{standby.public_key(), later.public_key()});
+
+  std::unique_ptr<Replay> r;
+  REQUIRE(Replay::Create(f.genesis(), codec::EncodeGenesis(f.genesis()), &r).ok());
+  auto sign = [&](const KeyPair& k, const Checkpoint& c) {
+    return k.Sign(CheckpointMessage(f.ledger().id(), c));
+  };
+  auto check = [&](uint64_t at, const KeyPair& k) {
+    const Checkpoint c{at, hashes[at - 1], at == r->sequence() ? r->state().digest() : Hash{}, t};
+    return r->CheckCheckpoint(c, sign(k, c), k.public_key());
+  };
+  REQUIRE(Run(r.get(), entries, hashes, 0, 1).ok());
+  CHECK(check(1, primary).ok());
+  // The standby's key is named only after entry 3: before, its checkpoint proves nothing.
+  Status early = check(1, standby);
+  CHECK(early.code() == Code::kCorruption);
+  CHECK_THAT(early.message(),
+             Catch::Contains("is signed by node key " + KeyFingerprint(standby.public_key())));
+  REQUIRE(Run(r.get(), entries, hashes, 1, 4).ok());
+  CHECK(check(4, primary).ok());
+  CHECK(check(4, standby).ok());
+  Status stranger = check(4, later);
+  CHECK(stranger.code() == Code::kCorruption);
+  CHECK_THAT(stranger.message(),
+             Catch::Contains("the ledger names node keys " + KeyFingerprint(primary.public_key()) +
+                             ", " + KeyFingerprint(standby.public_key())));
+  REQUIRE(Run(r.get(), entries, hashes, 4).ok());
+  CHECK(check(7, standby).ok());
+  CHECK(check(7, later).ok());
+  // The primary's key, removed at entry 6, counts no more after it; before, it still does.
+  CHECK(check(7, primary).code() == Code::kCorruption);
+  CHECK(check(6, primary).code() == Code::kCorruption);
+  CHECK(check(5, primary).ok());
+  CHECK(check(3, standby).ok());
+  CHECK(check(2, standby).code() == Code::kCorruption);
+  // Judged the same after a resume from a snapshot.
+  std::unique_ptr<Replay> resumed;
+  REQUIRE(
+      Replay::Resume(f.genesis(), codec::EncodeGenesis(f.genesis()), r->EncodeSnapshot(), &resumed)
+          .ok());
+  const Checkpoint at7{7, hashes[6], resumed->state().digest(), t};
+  CHECK(resumed->CheckCheckpoint(at7, sign(later, at7), later.public_key()).ok());
+  CHECK(resumed->CheckCheckpoint(at7, sign(primary, at7), primary.public_key()).code() ==
+        Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace liard

@@ -120,7 +120,7 @@ class World {
     checkpointer_ =
         std::make_unique<Checkpointer>(f_.ledger().id(), store_.get(), KeyPair::FromSeed(seed),
                                        NextNodeKeyPath(dir_), 1'000, 60'000);
-    REQUIRE(checkpointer_->Init().ok());
+    REQUIRE(checkpointer_->Init(Governance{}).ok());
   }
 
   void Begin(MemoryState state, HeadState head, ApplierOptions options) {
