@@ -258,7 +258,7 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
              fmt::arg("named", KeyFingerprint(set[0])), fmt::arg("named_hex", set_hex[0])));
     return CliStatus::Local(
         Tr("the node's checkpoints are signed by key {key} ({key_hex}), but the ledger names "
-           "none but the node keys {named}: do not trust this node's checkpoints; ask the "
+           "only the node keys {named}: do not trust this node's checkpoints; ask the "
            "association which node keys it announced",
            fmt::arg("key", KeyFingerprint(signer)), fmt::arg("key_hex", signer_hex),
            fmt::arg("named", set_text)));

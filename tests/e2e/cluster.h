@@ -61,6 +61,17 @@ pb::Head HeadOf(NodeProcess& node);
 int MetricsPort(const NodeProcess& node);
 std::string MetricsPage(const NodeProcess& node);
 
+// A node of a cluster test, started: its data in tmp/NAME, its config tmp/NAME.toml (written by
+// the test), listening at `at` (kept across restarts).
+class ClusterNode : public NodeProcess {
+ public:
+  ClusterNode(const TempDir& tmp, const std::string& name, const std::string& at)
+      : NodeProcess(tmp.Join(name), {"--config", tmp.Join(name + ".toml")}) {
+    set_listen(at);
+    Start();
+  }
+};
+
 // Waits (bounded) until `standby`'s head is `primary`'s (sequence and hash).
 bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout = Millis(30'000));
 // Waits until `node` says it leads; its term then, 0 if it did not within `timeout`.

@@ -148,15 +148,9 @@ int64_t KillScenario(int per_thread, Millis kill_delay, bool rejoin = false) {
             StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 2)));
   WriteFile(tmp.Join("c.toml"),
             StandbyToml(tmp, "c", a_at, ledger_hex, LeadershipToml(etcd, "c", c_at, kTtl, 2)));
-  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
-  a.set_listen(a_at);
-  a.Start();
-  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
-  b.set_listen(b_at);
-  b.Start();
-  NodeProcess c(tmp.Join("c"), {"--config", tmp.Join("c.toml")});
-  c.set_listen(c_at);
-  c.Start();
+  ClusterNode a(tmp, "a", a_at);
+  ClusterNode b(tmp, "b", b_at);
+  ClusterNode c(tmp, "c", c_at);
   uint64_t first_term = 0;
   REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
 
@@ -300,14 +294,10 @@ TEST_CASE(
   WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1));
   WriteFile(tmp.Join("b.toml"),
             StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1)));
-  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
-  a.set_listen(a_at);
-  a.Start();
-  uint64_t first_term = 0;
-  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
-  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
-  b.set_listen(b_at);
-  b.Start();
+  ClusterNode a(tmp, "a", a_at);
+  const uint64_t first_term = WaitLeading(a, Millis(20'000));
+  REQUIRE(first_term > 0);
+  ClusterNode b(tmp, "b", b_at);
 
   std::mutex mu;
   std::vector<Hash> acked_by_a;
@@ -405,14 +395,10 @@ void RejoinScenario(Back back) {
                                        LeadershipToml(etcd, "a", a_at, kTtl, 1));
   a_toml.erase(a_toml.find("primary = "), a_toml.find("ledger = ") - a_toml.find("primary = "));
   WriteFile(tmp.Join("a.toml"), a_toml);
-  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
-  a.set_listen(a_at);
-  a.Start();
-  uint64_t first_term = 0;
-  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
-  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
-  b.set_listen(b_at);
-  b.Start();
+  ClusterNode a(tmp, "a", a_at);
+  const uint64_t first_term = WaitLeading(a, Millis(20'000));
+  REQUIRE(first_term > 0);
+  ClusterNode b(tmp, "b", b_at);
 
   Client client(MakeChannel(a_at));
   std::set<std::string> acked, unacked;

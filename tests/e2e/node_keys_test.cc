@@ -117,14 +117,10 @@ TEST_CASE(
   WriteFile(tmp.Join("b.toml"),
             StandbyToml(tmp, "b", a_at, ledger_hex,
                         LeadershipToml(etcd, "b", b_at, kTtl, 1) + kCheckpointToml));
-  NodeProcess a(tmp.Join("a"), {"--config", tmp.Join("a.toml")});
-  a.set_listen(a_at);
-  a.Start();
-  uint64_t first_term = 0;
-  REQUIRE(WaitNewLeader({&a}, Millis(20'000), &first_term) == &a);
-  NodeProcess b(tmp.Join("b"), {"--config", tmp.Join("b.toml")});
-  b.set_listen(b_at);
-  b.Start();
+  ClusterNode a(tmp, "a", a_at);
+  const uint64_t first_term = WaitLeading(a, Millis(20'000));
+  REQUIRE(first_term > 0);
+  ClusterNode b(tmp, "b", b_at);
 
   // Each node made its own key on its own data directory; nothing was copied.
   const std::string a_key = NodeKeyOf(tmp.Join("a"));

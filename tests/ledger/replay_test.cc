@@ -216,24 +216,15 @@ TEST_CASE("a checkpoint counts only if signed by the node key the ledger names a
           "[ledger][replay][audit][node-key]") {
   const KeyPair first = KeyFor("node");
   const KeyPair second = KeyFor("node-2");
-  Fixture f(
-      {Member{"alice", AccountKind::kResident, 50'000}, Member{"bob", AccountKind::kResident, 0}},
-      0, [&](Genesis* g) {
-        g->version = kGenesisVersion2;
-        g->node_key = first.public_key();
-      });
-  std::vector<JournalEntry> entries;
-  std::vector<Hash> hashes;
+  Journal j(0, [&](Genesis* g) {
+    g->version = kGenesisVersion2;
+    g->node_key = first.public_key();
+  });
+  Fixture& f = j.f;
+  const std::vector<JournalEntry>& entries = j.entries;
+  const std::vector<Hash>& hashes = j.hashes;
   int64_t t = kStart;
-  auto add = [&](const Operation& op) {
-    t += 1'000;
-    const std::string envelope = f.Sign(op);
-    REQUIRE(f.SubmitEnvelope(envelope, t).ok());
-    JournalEntry e{entries.size() + 1, t, hashes.empty() ? f.ledger().id() : hashes.back(),
-                   envelope};
-    hashes.push_back(EntryHash(e));
-    entries.push_back(std::move(e));
-  };
+  auto add = [&](const Operation& op) { j.Add(op, t += 1'000); };
   add(f.TransferOp("alice", "bob", 100));  // 1
   const Operation propose =
       f.MakeOp("board-1", Propose{SetNodeKey{second.public_key()}, kStart + 86'400'000});
@@ -437,24 +428,15 @@ TEST_CASE("a checkpoint counts if signed by any node key the ledger names at its
   const KeyPair primary = KeyFor("node");
   const KeyPair standby = KeyFor("node-standby");
   const KeyPair later = KeyFor("node-later");
-  Fixture f(
-      {Member{"alice", AccountKind::kResident, 50'000}, Member{"bob", AccountKind::kResident, 0}},
-      0, [&](Genesis* g) {
-        g->version = kGenesisVersion2;
-        g->node_key = primary.public_key();
-      });
-  std::vector<JournalEntry> entries;
-  std::vector<Hash> hashes;
+  Journal j(0, [&](Genesis* g) {
+    g->version = kGenesisVersion2;
+    g->node_key = primary.public_key();
+  });
+  Fixture& f = j.f;
+  const std::vector<JournalEntry>& entries = j.entries;
+  const std::vector<Hash>& hashes = j.hashes;
   int64_t t = kStart;
-  auto add = [&](const Operation& op) {
-    t += 1'000;
-    const std::string envelope = f.Sign(op);
-    REQUIRE(f.SubmitEnvelope(envelope, t).ok());
-    JournalEntry e{entries.size() + 1, t, hashes.empty() ? f.ledger().id() : hashes.back(),
-                   envelope};
-    hashes.push_back(EntryHash(e));
-    entries.push_back(std::move(e));
-  };
+  auto add = [&](const Operation& op) { j.Add(op, t += 1'000); };
   auto decide = [&](Decision d) {
     const Operation propose = f.MakeOp("board-1", Propose{std::move(d), kStart + 86'400'000});
     add(propose);

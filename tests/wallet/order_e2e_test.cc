@@ -82,7 +82,9 @@ TEST_CASE("a resident's rent by standing order is paid by the node on its day, o
   CHECK(Has(w.Ok({"--key", "alice", "history"}), "payment 1"));
   // The payer's row names the order's one payee.
   std::string payee;
-  for (const auto& e : w.Json({"--key", "alice", "history", "--json"})["entries"])
+  const nlohmann::json alice_history = w.Json({"--key", "alice", "history", "--json"});
+  INFO(alice_history.dump(1));
+  for (const auto& e : alice_history["entries"])
     if (e["type"] == "execute-order") payee = e.value("counterparty", "");
   CHECK(payee == w.Address("bob"));
   CHECK(Has(w.Ok({"--key", "bob", "history"}), "Loyer"));
