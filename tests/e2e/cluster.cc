@@ -51,8 +51,8 @@ std::string StandbyToml(const TempDir& tmp, const std::string& name, const std::
                         const std::string& ledger_hex, const std::string& extra) {
   const std::string seed = tmp.Join(name + ".reader-seed");
   WriteFile(seed, ToHex(testing::KeyFor("association").seed()) + "\n");
-  return "[replication]\nprimary = \"" + primary + "\"\nledger = \"" + ledger_hex +
-         "\"\nreader_key = \"" + seed + "\"\n" + extra;
+  return "[replication]\n" + (primary.empty() ? "" : "primary = \"" + primary + "\"\n") +
+         "ledger = \"" + ledger_hex + "\"\nreader_key = \"" + seed + "\"\n" + extra;
 }
 
 Etcd::Etcd(std::string dir)

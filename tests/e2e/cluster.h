@@ -26,7 +26,8 @@ GenesisSpec ReplicaGenesis(uint32_t genesis_version = 6);
 // The association's account (the treasurer in StandardGenesis) reads the journal for standbys.
 std::string ReaderIdHex();
 // A standby's [replication] section: it follows `primary` of ledger `ledger_hex`, reading with
-// the association's key (its seed written to tmp/NAME.reader-seed); `extra` is appended.
+// the association's key (its seed written to tmp/NAME.reader-seed); `extra` is appended. With
+// `primary` empty: a primary's section with [leadership], which it follows once deposed.
 std::string StandbyToml(const TempDir& tmp, const std::string& name, const std::string& primary,
                         const std::string& ledger_hex, const std::string& extra = "");
 
