@@ -144,6 +144,17 @@ bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout) {
   return false;
 }
 
+SubmitOutcome SubmitUntilAcknowledged(Client& client, const pb::SignedOperation& op,
+                                      Millis timeout) {
+  const auto deadline = Clock::now() + timeout;
+  SubmitOutcome o;
+  while (true) {
+    o = client.Submit(op, Millis(5'000));
+    if (o.status.ok() || Clock::now() >= deadline) return o;
+    std::this_thread::sleep_for(Millis(100));
+  }
+}
+
 uint64_t WaitLeading(NodeProcess& node, Millis timeout) {
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {

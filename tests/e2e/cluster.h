@@ -73,6 +73,11 @@ class ClusterNode : public NodeProcess {
   }
 };
 
+// Submits `op` (the same envelope each time) until it is acknowledged or `timeout` passes, as a
+// client does while a new primary settles; the last outcome.
+SubmitOutcome SubmitUntilAcknowledged(Client& client, const pb::SignedOperation& op,
+                                      Millis timeout);
+
 // Waits (bounded) until `standby`'s head is `primary`'s (sequence and hash).
 bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout = Millis(30'000));
 // Waits until `node` says it leads; its term then, 0 if it did not within `timeout`.

@@ -199,13 +199,8 @@ int64_t KillScenario(int per_thread, Millis kill_delay, bool rejoin = false) {
     REQUIRE(on_leader.GetOperation(id, &r).ok());
     CHECK(r.term() == first_term);
   }
-  SubmitOutcome next;
-  const auto write_deadline = Clock::now() + Millis(10'000);
-  while (Clock::now() < write_deadline) {
-    next = on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, kPerThread + 1));
-    if (next.status.ok()) break;
-    std::this_thread::sleep_for(Millis(100));
-  }
+  const SubmitOutcome next = SubmitUntilAcknowledged(
+      on_leader, on_leader.SignTransfer("alice", "bob", 5, kPerThread + 1), Millis(10'000));
   REQUIRE(next.status.ok());
   std::vector<pb::JournalEntry> journal = on_leader.Journal();
   REQUIRE(journal.size() == before.sequence() + 1);
@@ -343,13 +338,8 @@ TEST_CASE(
   REQUIRE(WaitNewLeader({&b}, Millis(kTtl * 1000 + 10'000), &term) == &b);
   CHECK(term > first_term);
   Client on_b(b.channel());
-  const auto write_deadline = Clock::now() + Millis(10'000);
-  SubmitOutcome on_new;
-  while (Clock::now() < write_deadline) {
-    on_new = on_b.Submit(on_b.SignTransfer("alice", "bob", 2, 21));
-    if (on_new.status.ok()) break;
-    std::this_thread::sleep_for(Millis(100));
-  }
+  const SubmitOutcome on_new =
+      SubmitUntilAcknowledged(on_b, on_b.SignTransfer("alice", "bob", 2, 21), Millis(10'000));
   REQUIRE(on_new.status.ok());
 
   // Resumed: its deadline passed long ago; it acknowledges nothing more.
@@ -419,12 +409,7 @@ void RejoinScenario(Back back) {
   // Acknowledged: b confirmed each (retried with the same envelope until b is counted).
   for (uint64_t i = 1; i <= 5; ++i) {
     const pb::SignedOperation op = client.SignTransfer("alice", "shop", 1, i);
-    SubmitOutcome o;
-    const auto deadline = Clock::now() + Millis(20'000);
-    do {
-      o = client.Submit(op);
-    } while (!o.status.ok() && Clock::now() < deadline);
-    REQUIRE(o.status.ok());
+    REQUIRE(SubmitUntilAcknowledged(client, op, Millis(20'000)).status.ok());
     acked.insert(id_of(op));
   }
   // b down: a writes three entries that b cannot confirm; each is answered UNAVAILABLE. (b is
@@ -452,13 +437,7 @@ void RejoinScenario(Back back) {
   Client on_b(b.channel());
   for (uint64_t i = 6; i <= 7; ++i) {
     const pb::SignedOperation op = on_b.SignTransfer("alice", "shop", 1, i);
-    SubmitOutcome o;
-    const auto deadline = Clock::now() + Millis(10'000);
-    do {
-      o = on_b.Submit(op);
-      if (!o.status.ok()) std::this_thread::sleep_for(Millis(100));
-    } while (!o.status.ok() && Clock::now() < deadline);
-    REQUIRE(o.status.ok());
+    REQUIRE(SubmitUntilAcknowledged(on_b, op, Millis(10'000)).status.ok());
     acked.insert(id_of(op));
   }
 
@@ -697,13 +676,8 @@ int64_t SyncKillScenario(size_t acked_before_kill, bool rejoin) {
   pb::AccountInfo alice;
   REQUIRE(on_leader.GetAccount(testing::KeyFor("alice").public_key(), &alice).ok());
   const uint64_t alice_next = alice.sequence() + 1;
-  SubmitOutcome next;
-  const auto write_deadline = Clock::now() + Millis(20'000);
-  while (Clock::now() < write_deadline) {
-    next = on_leader.Submit(on_leader.SignTransfer("alice", "bob", 5, alice_next), Millis(5'000));
-    if (next.status.ok()) break;
-    std::this_thread::sleep_for(Millis(200));
-  }
+  const SubmitOutcome next = SubmitUntilAcknowledged(
+      on_leader, on_leader.SignTransfer("alice", "bob", 5, alice_next), Millis(20'000));
   INFO(next.status.error_message() << "\n--- leader:\n"
                                    << leader->err() << "\n--- other:\n"
                                    << other->err());
