@@ -351,7 +351,8 @@ CliStatus NodeClient::Submit(const pb::SignedOperation& op, pb::SubmitResponse* 
     SetDeadline(&ctx, kSubmitTimeout);
     grpc::Status s = stub_->Submit(&ctx, req, out);
     result = MapError(s, ctx, "Submit");
-    if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    unavailable_ = s.error_code() == grpc::StatusCode::UNAVAILABLE;
+    if (unavailable_) {
       primary_hint_ = Trailer(ctx, "liard-primary");
       if (!primary_hint_.empty()) return result;  // a standby: nothing was recorded there
     }

@@ -95,6 +95,10 @@ class NodeClient {
   [[nodiscard]] CliStatus Submit(const pb::SignedOperation& op, pb::SubmitResponse* out);
   // The primary named by the last Submit's refusal as a standby; empty if it was not one.
   const std::string& primary_hint() const { return primary_hint_; }
+  // The last Submit ended UNAVAILABLE: a standby, a primary not sure it still leads, one whose
+  // standbys did not confirm in time, or no answer at all. Another node may take the same
+  // envelope (Session::SubmitToPrimary); a refusal by the rules is not this.
+  bool takes_no_writes_now() const { return unavailable_; }
   // *available is false (and the status ok) when the node does not implement Simulate.
   // `account` is the body's acting account (the read is bound to it).
   [[nodiscard]] CliStatus Simulate(const std::string& body, const AccountId& account,
@@ -111,6 +115,7 @@ class NodeClient {
  private:
   std::string target_;
   std::string primary_hint_;
+  bool unavailable_ = false;
   bool tls_ = false;
   ReadSigner signer_;
   Money money_;

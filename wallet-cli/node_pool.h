@@ -3,6 +3,7 @@
 #ifndef LIARD_WALLET_CLI_NODE_POOL_H_
 #define LIARD_WALLET_CLI_NODE_POOL_H_
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@ namespace liard::wallet {
 
 // At most this many addresses in one --node.
 inline constexpr size_t kMaxNodes = 8;
+// How long a write waits for a primary when no listed node takes it (a failover takes the
+// leader lease's TTL and a few seconds: docs/operator.md, "Failover").
+inline constexpr std::chrono::milliseconds kFailoverWait{30'000};
 
 // Splits "HOST:PORT,HOST:PORT" (spaces around the commas allowed) into addresses, each checked
 // by ValidateTarget, a repeat dropped; a usage error for an empty list, a bad address or more

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "ledger/address.h"
 #include "ledger/currency_code.h"
@@ -540,7 +541,9 @@ CliStatus Session::ConfirmAndSubmit(const Prepared& p, std::string_view question
     envelope.set_public_key(std::string(key->public_key().view()));
     envelope.set_signature(std::string(sig.view()));
     s = node_->Submit(envelope, out);
-    if (!s.ok() && !node_->primary_hint().empty()) s = SubmitToPrimary(envelope, out, s);
+    if (!s.ok() && node_->takes_no_writes_now() &&
+        (!node_->primary_hint().empty() || targets_.size() > 1))
+      s = SubmitToPrimary(envelope, out, s);
     if (s.exit() == Exit::kUnreachable)
       return CliStatus::Unreachable(Tr(
           "{reason}; the operation {id} may or may not have been applied: check with 'liard "
@@ -626,48 +629,75 @@ namespace liard::wallet {
 
 CliStatus Session::SubmitToPrimary(const pb::SignedOperation& envelope, pb::SubmitResponse* out,
                                    CliStatus refused) {
-  // A standby refused the envelope before any check and recorded nothing: the very same
-  // envelope goes to the primary it named, or else to the other listed nodes, each once.
-  std::vector<std::string> tried;
-  for (size_t hops = 0;; ++hops) {
-    const std::string standby = target_;
-    tried.push_back(standby);
-    const std::vector<std::string> next =
-        WriteCandidates(targets_, standby, node_->primary_hint(), tried);
-    bool sent = false;
-    for (const std::string& t : next) {
-      tried.push_back(t);
-      std::unique_ptr<NodeClient> other;
-      if (!OpenNode(t, &other).ok()) continue;
-      pb::GenesisInfo info;
-      if (!other->GetGenesis(&info).ok() || LedgerIdOf(info.genesis()) != ledger_id_ ||
-          info.ledger_id() != ledger_id_.view()) {
+  // The node took no write now: a standby (which recorded nothing), or a primary that is not sure
+  // it still leads, could not get its standbys' confirmation, or did not answer, perhaps while a
+  // standby takes over. The very same envelope goes to the primary it named, else to the other
+  // listed nodes, each once a round; rounds go on a second apart until a node takes it or gives
+  // a real answer, for at most kFailoverWait. A node that has the envelope already answers with
+  // its first result: it is never applied twice.
+  const auto deadline = std::chrono::steady_clock::now() + kFailoverWait;
+  bool waiting = false;
+  while (true) {
+    std::vector<std::string> tried;
+    while (true) {
+      const std::string from = target_;
+      const std::string hint = node_->primary_hint();
+      tried.push_back(from);
+      bool sent = false;
+      for (const std::string& t : WriteCandidates(targets_, from, hint, tried)) {
+        tried.push_back(t);
+        std::unique_ptr<NodeClient> other;
+        if (!OpenNode(t, &other).ok()) continue;
+        pb::GenesisInfo info;
+        if (!other->GetGenesis(&info).ok()) continue;
+        if (LedgerIdOf(info.genesis()) != ledger_id_ || info.ledger_id() != ledger_id_.view()) {
+          std::cerr << "liard: "
+                    << Tr("the node at {target} serves another ledger: not sending to it",
+                          fmt::arg("target", SafeText(t)))
+                    << "\n";
+          continue;
+        }
         std::cerr << "liard: "
-                  << Tr("the node at {target} serves another ledger: not sending to it",
-                        fmt::arg("target", SafeText(t)))
+                  << (hint.empty()
+                          ? Tr("the node at {node} takes no writes now; sending the operation "
+                               "to {target}",
+                               fmt::arg("node", SafeText(from)), fmt::arg("target", SafeText(t)))
+                          : Tr("the node at {standby} is a standby; sending the operation to "
+                               "{target}",
+                               fmt::arg("standby", SafeText(from)),
+                               fmt::arg("target", SafeText(t))))
                   << "\n";
-        continue;
+        node_ = std::move(other);
+        target_ = t;
+        refused = node_->Submit(envelope, out);
+        sent = true;
+        break;
       }
-      std::cerr << "liard: "
-                << Tr("the node at {standby} is a standby; sending the operation to {target}",
-                      fmt::arg("standby", SafeText(standby)), fmt::arg("target", SafeText(t)))
-                << "\n";
-      node_ = std::move(other);
-      target_ = t;
-      refused = node_->Submit(envelope, out);
-      sent = true;
-      break;
+      if (!sent) break;
+      if (refused.ok() || !node_->takes_no_writes_now()) return refused;
+      // That one took no write either: its own primary next, never an address tried this round.
     }
-    if (!sent)
-      return CliStatus::Unreachable(
-          Tr("no primary node answers: {standby} is a standby and takes no writes; its primary "
-             "({primary}) did not take the operation either. Nothing was applied; give the "
-             "primary's address with --node",
-             fmt::arg("standby", SafeText(standby)),
-             fmt::arg("primary", node_->primary_hint().empty() ? std::string("?")
-                                                               : SafeText(node_->primary_hint()))));
-    if (refused.ok() || node_->primary_hint().empty() || hops == kMaxNodes) return refused;
-    // That one is a standby too: its own primary next, never an address already tried.
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (!node_->primary_hint().empty() || targets_.size() > 1)
+        return CliStatus::Unreachable(
+            Tr("no primary node took the operation within {seconds} s (the last one, at "
+               "{target}, said: {why})",
+               fmt::arg("seconds", kFailoverWait.count() / 1000),
+               fmt::arg("target", SafeText(target_)), fmt::arg("why", refused.message())));
+      return refused;
+    }
+    if (!waiting) {
+      std::cerr << "liard: "
+                << Tr("no node takes writes now (a standby may be taking over); trying again for "
+                      "up to {seconds} s",
+                      fmt::arg("seconds", kFailoverWait.count() / 1000))
+                << "\n";
+      waiting = true;
+    }
+    std::this_thread::sleep_for(Millis(1'000));
+    // The node last tried first: it may lead now.
+    refused = node_->Submit(envelope, out);
+    if (refused.ok() || !node_->takes_no_writes_now()) return refused;
   }
 }
 

@@ -144,9 +144,9 @@ class Session {
  private:
   // A client of `target` (a plaintext node off loopback refused unless --insecure), connected.
   [[nodiscard]] CliStatus OpenNode(const std::string& target, std::unique_ptr<NodeClient>* out);
-  // The node refused `envelope` as a standby (`refused`): sends the same envelope to the primary
-  // it named, else to the other --node addresses, each once; from then on this session talks to
-  // the node that took it.
+  // The node took no write now (`refused`: a standby, a primary unsure it leads, no answer):
+  // sends the same envelope to the primary it named, else to the other --node addresses, in
+  // rounds for at most kFailoverWait; from then on this session talks to the node that took it.
   [[nodiscard]] CliStatus SubmitToPrimary(const pb::SignedOperation& envelope,
                                           pb::SubmitResponse* out, CliStatus refused);
   // A staff key acts for another account: says so on stderr, once per invocation.

@@ -2,7 +2,8 @@
 // standby on loopback, each with its own node key made on its own data directory; the board
 // names both with the real `liard` CLI; the primary is SIGKILLed, the standby takes over and
 // signs checkpoints with its own key, which the wallet (pinned before the failover) accepts; a
-// key the ledger no longer names is refused.
+// key the ledger no longer names is refused. And the wallet, given both addresses, pays through
+// a failover: one `liard pay` run as the primary dies waits for the standby to take over.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -192,6 +193,66 @@ TEST_CASE(
                            "): do not trust this node's checkpoints; ask the association which "
                            "node key it announced\n");
   CHECK(Contains(b.err(), "event=node-key-not-held"));
+}
+
+TEST_CASE(
+    "a payment made as the primary dies waits for the standby to take over and is applied once "
+    "on it",
+    "[e2e][failover][wallet]") {
+  TempDir tmp;
+  Etcd etcd(tmp.Join("etcd"));
+  etcd.Start();
+  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
+  constexpr int kTtl = 3;
+  const std::string a_at = FreeAddress();
+  const std::string b_at = FreeAddress();
+  WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1));
+  WriteFile(tmp.Join("b.toml"),
+            StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1)));
+  ClusterNode a(tmp, "a", a_at);
+  const uint64_t first_term = WaitLeading(a, Millis(20'000));
+  REQUIRE(first_term > 0);
+  ClusterNode b(tmp, "b", b_at);
+
+  Wallet w(tmp, a_at + "," + b_at);
+  for (const char* name : {"alice", "shop"}) w.Import(name);
+  const std::string shop = w.Address("shop");
+  w.Pay();
+  REQUIRE(CaughtUp(a, b));
+
+  // The primary dies; the very next payment, run once, finds no primary for a few seconds.
+  a.Kill();
+  const auto killed = Clock::now();
+  const CommandResult paid = w.Run({"--key", "alice", "pay", shop, "2,00", "--yes"});
+  const auto took = std::chrono::duration_cast<Millis>(Clock::now() - killed).count();
+  INFO(paid.out << paid.err << "(" << took << " ms)");
+  REQUIRE(paid.exit_code == 0);
+  // Said once, however many rounds it took.
+  const std::string waiting = "no node takes writes now (a standby may be taking over)";
+  CHECK(Contains(paid.err, waiting));
+  CHECK(paid.err.find(waiting) == paid.err.rfind(waiting));
+  CHECK(took < kTtl * 1000 + 15'000);
+  static const std::regex kOp("operation ([0-9a-f]{64})");
+  std::smatch m;
+  REQUIRE(std::regex_search(paid.out, m, kOp));
+  std::string id_bytes;
+  REQUIRE(FromHex(m[1].str(), &id_bytes));
+  Hash id;
+  REQUIRE(id.Assign(id_bytes));
+  // b leads now and holds it, once; alice paid 1,00 then 2,00.
+  REQUIRE(Replication(b).role() == pb::ReplicationStatus::PRIMARY);
+  Client on_b(b.channel());
+  pb::Receipt r;
+  REQUIRE(on_b.GetOperation(id, &r).ok());
+  CHECK(r.term() > first_term);
+  size_t seen = 0;
+  for (const pb::JournalEntry& e : on_b.Journal()) {
+    pb::SignedOperation so;
+    REQUIRE(so.ParseFromString(e.envelope()));
+    if (on_b.OperationIdOf(so) == id) ++seen;
+  }
+  CHECK(seen == 1);
+  CHECK(Contains(w.Ok({"--key", "alice", "history"}).out, "-2.00 ROUE"));
 }
 
 }  // namespace
