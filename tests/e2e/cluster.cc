@@ -144,6 +144,22 @@ bool CaughtUp(NodeProcess& primary, NodeProcess& standby, Millis timeout) {
   return false;
 }
 
+PrimaryAndStandby::PrimaryAndStandby(const TempDir& tmp, int ttl_seconds, const std::string& extra)
+    : etcd(tmp.Join("etcd")) {
+  etcd.Start();
+  ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
+  a_at = FreeAddress();
+  b_at = FreeAddress();
+  WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, ttl_seconds, 1) + extra);
+  WriteFile(tmp.Join("b.toml"),
+            StandbyToml(tmp, "b", a_at, ledger_hex,
+                        LeadershipToml(etcd, "b", b_at, ttl_seconds, 1) + extra));
+  a = std::make_unique<ClusterNode>(tmp, "a", a_at);
+  first_term = WaitLeading(*a, Millis(20'000));
+  REQUIRE(first_term > 0);
+  b = std::make_unique<ClusterNode>(tmp, "b", b_at);
+}
+
 SubmitOutcome SubmitUntilAcknowledged(Client& client, const pb::SignedOperation& op,
                                       Millis timeout) {
   const auto deadline = Clock::now() + timeout;

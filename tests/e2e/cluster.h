@@ -73,6 +73,17 @@ class ClusterNode : public NodeProcess {
   }
 };
 
+// A real etcd and two nodes of a genesis-version-7 ledger (tmp/a, tmp/b) with [leadership]
+// (min_candidates 1, `ttl_seconds`): a, started first and leading in `first_term`, and b, its
+// standby; `extra` is appended to both configs (tmp/a.toml, tmp/b.toml).
+struct PrimaryAndStandby {
+  PrimaryAndStandby(const TempDir& tmp, int ttl_seconds, const std::string& extra = "");
+  Etcd etcd;
+  std::string ledger_hex, a_at, b_at;
+  std::unique_ptr<ClusterNode> a, b;
+  uint64_t first_term = 0;
+};
+
 // Submits `op` (the same envelope each time) until it is acknowledged or `timeout` passes, as a
 // client does while a new primary settles; the last outcome.
 SubmitOutcome SubmitUntilAcknowledged(Client& client, const pb::SignedOperation& op,

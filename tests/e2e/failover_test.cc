@@ -292,19 +292,12 @@ TEST_CASE(
     "and every acknowledgement the old primary sent is in the new primary's journal",
     "[e2e][failover]") {
   TempDir tmp;
-  Etcd etcd(tmp.Join("etcd"));
-  etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
-  const std::string a_at = FreeAddress();
-  const std::string b_at = FreeAddress();
-  WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1));
-  WriteFile(tmp.Join("b.toml"),
-            StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1)));
-  ClusterNode a(tmp, "a", a_at);
-  const uint64_t first_term = WaitLeading(a, Millis(20'000));
-  REQUIRE(first_term > 0);
-  ClusterNode b(tmp, "b", b_at);
+  PrimaryAndStandby nodes(tmp, kTtl);
+  ClusterNode& a = *nodes.a;
+  ClusterNode& b = *nodes.b;
+  const std::string &a_at = nodes.a_at, &b_at = nodes.b_at;
+  const uint64_t first_term = nodes.first_term;
 
   std::mutex mu;
   std::vector<Hash> acked_by_a;

@@ -108,20 +108,12 @@ TEST_CASE(
     "checkpoints with its own key, which the wallet accepts; a key no longer named is refused",
     "[e2e][failover][node-key]") {
   TempDir tmp;
-  Etcd etcd(tmp.Join("etcd"));
-  etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
-  const std::string a_at = FreeAddress();
-  const std::string b_at = FreeAddress();
-  WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1) + kCheckpointToml);
-  WriteFile(tmp.Join("b.toml"),
-            StandbyToml(tmp, "b", a_at, ledger_hex,
-                        LeadershipToml(etcd, "b", b_at, kTtl, 1) + kCheckpointToml));
-  ClusterNode a(tmp, "a", a_at);
-  const uint64_t first_term = WaitLeading(a, Millis(20'000));
-  REQUIRE(first_term > 0);
-  ClusterNode b(tmp, "b", b_at);
+  PrimaryAndStandby nodes(tmp, kTtl, kCheckpointToml);
+  ClusterNode& a = *nodes.a;
+  ClusterNode& b = *nodes.b;
+  const std::string &a_at = nodes.a_at, &b_at = nodes.b_at;
+  const uint64_t first_term = nodes.first_term;
 
   // Each node made its own key on its own data directory; nothing was copied.
   const std::string a_key = NodeKeyOf(tmp.Join("a"));
@@ -200,21 +192,13 @@ TEST_CASE(
     "on it",
     "[e2e][failover][wallet]") {
   TempDir tmp;
-  Etcd etcd(tmp.Join("etcd"));
-  etcd.Start();
-  const std::string ledger_hex = InitLedger(tmp.Join("a"), ReplicaGenesis(7));
   constexpr int kTtl = 3;
-  const std::string a_at = FreeAddress();
-  const std::string b_at = FreeAddress();
-  WriteFile(tmp.Join("a.toml"), LeadershipToml(etcd, "a", a_at, kTtl, 1));
-  WriteFile(tmp.Join("b.toml"),
-            StandbyToml(tmp, "b", a_at, ledger_hex, LeadershipToml(etcd, "b", b_at, kTtl, 1)));
-  ClusterNode a(tmp, "a", a_at);
-  const uint64_t first_term = WaitLeading(a, Millis(20'000));
-  REQUIRE(first_term > 0);
-  ClusterNode b(tmp, "b", b_at);
+  PrimaryAndStandby nodes(tmp, kTtl);
+  ClusterNode& a = *nodes.a;
+  ClusterNode& b = *nodes.b;
+  const uint64_t first_term = nodes.first_term;
 
-  Wallet w(tmp, a_at + "," + b_at);
+  Wallet w(tmp, nodes.a_at + "," + nodes.b_at);
   for (const char* name : {"alice", "shop"}) w.Import(name);
   const std::string shop = w.Address("shop");
   w.Pay();
