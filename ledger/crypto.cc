@@ -34,6 +34,13 @@ std::string KeyFingerprint(const PublicKey& key) {
          hex.substr(12, 4);
 }
 
+std::string KeyListText(const std::vector<PublicKey>& keys) {
+  std::string text;
+  for (const PublicKey& k : keys)
+    text += (text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
+  return text;
+}
+
 bool FromHex(std::string_view hex, std::string* out) {
   if (hex.size() % 2 != 0) return false;
   auto nibble = [](char c) -> int {

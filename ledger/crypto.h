@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/status.h"
 
@@ -54,6 +55,8 @@ bool FromHex(std::string_view hex, std::string* out);
 // A key's short fingerprint, read aloud or compared by eye: its first 8 bytes in hex, in four
 // groups ("5dab-a278-b8b4-e430"). It names a key among a few; only the full key proves one.
 std::string KeyFingerprint(const PublicKey& key);
+// Keys as people are shown them in a list: "FINGERPRINT (HEX), FINGERPRINT (HEX)".
+std::string KeyListText(const std::vector<PublicKey>& keys);
 
 // Initialises libsodium once; safe to call from any thread, any number of times.
 void InitCrypto();

@@ -29,13 +29,6 @@ Status ReadSeedFile(const std::string& path, Seed* out) {
   return Status::Ok();
 }
 
-std::string NamedNodeKeysText(const Governance& g) {
-  std::string text;
-  for (const PublicKey& k : g.NodeKeys())
-    text += (text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
-  return text;
-}
-
 Status AdoptPreparedNodeKey(const std::string& path, const Governance& g, Store* store,
                             KeyPair* out) {
   Seed seed;
@@ -100,7 +93,7 @@ Status Checkpointer::MaybeSign(const HeadState& head, const Hash& digest, const 
             "node key(s) {}, not this node's key {} ({}): it signs no checkpoint until the board "
             "names this key (liard board propose set-node-keys) or the key prepared with "
             "`liard-node rekey-node` is a named one ({})\"",
-            ToHex(*g.node_key), ToHex(key_.public_key()), head.sequence, NamedNodeKeysText(g),
+            ToHex(*g.node_key), ToHex(key_.public_key()), head.sequence, KeyListText(g.NodeKeys()),
             KeyFingerprint(key_.public_key()), ToHex(key_.public_key()), s.message());
       }
       return Status::Ok();

@@ -36,9 +36,6 @@ std::string NextNodeKeyPath(const std::string& data_dir);
 [[nodiscard]] Status AdoptPreparedNodeKey(const std::string& path, const Governance& g,
                                           Store* store, KeyPair* out);
 
-// "AB12 CD34 … (hex), EF56 …": the keys `g` names, for messages.
-std::string NamedNodeKeysText(const Governance& g);
-
 // Thread-safe.
 class Checkpointer {
  public:

@@ -825,7 +825,7 @@ int Run(const std::string& data, const std::string& config_file, const std::stri
         AdoptPreparedNodeKey(NextNodeKeyPath(data), governance, store.get(), &node_key);
     if (!adopted.ok())
       return Fail(kExitFailed,
-                  "the ledger names node key " + NamedNodeKeysText(governance) +
+                  "the ledger names node key " + KeyListText(governance.NodeKeys()) +
                       " but this node holds " +
                       (s.ok() ? "key " + KeyFingerprint(node_key.public_key()) : "no key") +
                       "; put the named key's seed in " + NextNodeKeyPath(data) +

@@ -503,16 +503,10 @@ Change DescribeChange(const Decision& decision, const BoardState& now, const Who
                 _("the node must hold this key (liard-node rekey-node prepares it) or it stops "
                   "signing checkpoints once this is decided"));
         } else if constexpr (std::is_same_v<T, SetNodeKeys>) {
-          auto list = [](const std::vector<PublicKey>& keys) {
-            std::string text;
-            for (const PublicKey& k : keys)
-              text += (text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
-            return text;
-          };
-          const std::string before =
-              now.node_keys.empty() ? _("none named (a version 1 ledger)") : list(now.node_keys);
+          const std::string before = now.node_keys.empty() ? _("none named (a version 1 ledger)")
+                                                           : KeyListText(now.node_keys);
           c.lines.push_back(
-              ChangeLine(_("node keys signing checkpoints"), before, list(d.node_keys)));
+              ChangeLine(_("node keys signing checkpoints"), before, KeyListText(d.node_keys)));
           if (now.node_keys == d.node_keys)
             c.warnings.push_back(
                 _("the ledger names these node keys already: the ledger will refuse this"));

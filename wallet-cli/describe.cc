@@ -625,9 +625,7 @@ std::string DescribeDecision(const Decision& decision, const NameFn& name_of, co
                     fmt::arg("key", ToHex(d.node_key)));
         } else {
           static_assert(std::is_same_v<T, SetNodeKeys>);
-          std::string keys;
-          for (const PublicKey& k : d.node_keys)
-            keys += (keys.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
+          const std::string keys = KeyListText(d.node_keys);
           return TrP("name {n} node key for the checkpoints: {keys}",
                      "name {n} node keys for the checkpoints: {keys}", d.node_keys.size(),
                      fmt::arg("n", d.node_keys.size()), fmt::arg("keys", keys));

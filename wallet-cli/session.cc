@@ -243,12 +243,9 @@ CliStatus Session::CheckCheckpointKey(const pb::SignedCheckpoint& cp,
     return CliStatus::Ok();
   }
   const std::vector<PublicKey> set = named.NodeKeys();
-  std::string set_text;
+  const std::string set_text = KeyListText(set);
   std::vector<std::string> set_hex;
-  for (const PublicKey& k : set) {
-    set_hex.push_back(ToHex(k));
-    set_text += (set_text.empty() ? "" : ", ") + KeyFingerprint(k) + " (" + ToHex(k) + ")";
-  }
+  for (const PublicKey& k : set) set_hex.push_back(ToHex(k));
   if (!named.NamesNodeKey(signer)) {
     if (set.size() == 1)
       return CliStatus::Local(
